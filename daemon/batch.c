@@ -1,0 +1,284 @@
+/* batch.c: group commit. Sheets wait in one queue; each batch takes all
+ * that is waiting (up to batch_max) into one statement and one commit,
+ * and every sheet of it is acknowledged only once that commit is done. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "callsheetd.h"
+
+#define NCOLS 12
+
+struct pending {
+	TAILQ_ENTRY(pending) entry;
+	struct req *req;
+	struct sheet_row row;
+	bool solo; /* its batch failed: retried alone to find the culprit */
+	char status;
+};
+TAILQ_HEAD(pending_list, pending);
+
+struct batch {
+	struct db_op op;
+	struct pending **items;
+	size_t n;
+	char *params[NCOLS];
+};
+
+static struct pending_list queue = TAILQ_HEAD_INITIALIZER(queue);
+static unsigned nqueued;
+static unsigned batches_in_flight;
+
+static void batch_kick(void);
+
+static void
+ack(struct pending *p, bool duplicate)
+{
+	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
+	Callsheet__SheetAck a = CALLSHEET__SHEET_ACK__INIT;
+
+	a.id.data = p->row.id;
+	a.id.len = CS_UUID_LEN;
+	a.duplicate = duplicate;
+	resp.body_case = CALLSHEET__RESPONSE__BODY_SHEET_ACK;
+	resp.sheet_ack = &a;
+	req_reply(p->req, &resp);
+	free(p);
+}
+
+static void
+refuse(struct pending *p, Callsheet__ErrorCode code, const char *msg)
+{
+	char id[CS_UUID_STRLEN];
+
+	uuid_format(p->row.id, id);
+	req_error(p->req, code,
+	          code == CALLSHEET__ERROR_CODE__CONFLICT ? "id" : NULL,
+	          "sheet %s: %s", id, msg);
+	free(p);
+}
+
+static void
+requeue(struct pending *p, bool solo)
+{
+	p->solo = solo;
+	TAILQ_INSERT_HEAD(&queue, p, entry);
+	nqueued++;
+}
+
+/* ------------------------------------------------ array parameters */
+
+static void
+add_int(struct strbuf *sb, long long v, bool null_if_zero)
+{
+	if (sb->len > 1)
+		sb_add(sb, ",");
+	if (null_if_zero && v == 0)
+		sb_add(sb, "NULL");
+	else
+		sb_addf(sb, "%lld", v);
+}
+
+/*
+ * Array literals of numbers and UUIDs only: nothing in them needs quoting,
+ * and they travel as parameters, never as SQL text.
+ */
+static void
+build_params(struct batch *b)
+{
+	struct strbuf col[NCOLS] = {{0}};
+
+	for (size_t c = 0; c < NCOLS; c++)
+		sb_add(&col[c], "{");
+	for (size_t i = 0; i < b->n; i++) {
+		const struct sheet_row *r = &b->items[i]->row;
+		char id[CS_UUID_STRLEN];
+
+		uuid_format(r->id, id);
+		sb_add(&col[0], col[0].len > 1 ? "," : "");
+		sb_add(&col[0], id);
+		add_int(&col[1], r->call_start, false);
+		add_int(&col[2], r->duration_s, false);
+		add_int(&col[3], r->jurist_id, false);
+		add_int(&col[4], r->call_type, false);
+		add_int(&col[5], r->department, true);
+		add_int(&col[6], r->caller, true);
+		add_int(&col[7], r->pro_kind, true);
+		add_int(&col[8], r->pro_sector, true);
+		add_int(&col[9], r->household, true);
+		add_int(&col[10], r->origin, true);
+		add_int(&col[11], r->topics, false);
+	}
+	for (size_t c = 0; c < NCOLS; c++) {
+		sb_add(&col[c], "}");
+		b->params[c] = sb_steal(&col[c]);
+	}
+}
+
+static void
+batch_free(struct batch *b)
+{
+	for (size_t c = 0; c < NCOLS; c++)
+		free(b->params[c]);
+	free(b->items);
+	free(b);
+}
+
+/* --------------------------------------------------- the operation */
+
+static int
+batch_send(PGconn *pg, struct db_op *op)
+{
+	struct batch *b = op->arg;
+
+	return PQsendQueryPrepared(pg, STMT_INSERT_SHEETS, NCOLS,
+	                           (const char *const *)b->params, NULL, NULL,
+	                           0) == 1
+	               ? 0
+	               : -1;
+}
+
+/* Rows of (ordinality, status): which sheet went in, which was a resend. */
+static void
+batch_result(struct db_op *op, const PGresult *res)
+{
+	struct batch *b = op->arg;
+
+	for (int i = 0; i < PQntuples(res); i++) {
+		long ord = strtol(PQgetvalue(res, i, 0), NULL, 10);
+
+		if (ord >= 1 && (size_t)ord <= b->n)
+			b->items[ord - 1]->status = PQgetvalue(res, i, 1)[0];
+	}
+}
+
+static void
+batch_settle(struct pending *p)
+{
+	switch (p->status) {
+	case 'i':
+		ack(p, false);
+		break;
+	case 'd':
+		ack(p, true);
+		break;
+	case 'c':
+		refuse(p, CALLSHEET__ERROR_CODE__CONFLICT,
+		       "another sheet is already stored under this id");
+		break;
+	case 'r':
+		requeue(p, false);
+		break;
+	default:
+		refuse(p, CALLSHEET__ERROR_CODE__INTERNAL,
+		       "the database gave no answer for this sheet");
+		break;
+	}
+}
+
+static void
+batch_done(struct db_op *op, enum db_status st, const char *err)
+{
+	struct batch *b = op->arg;
+
+	batches_in_flight--;
+	for (size_t i = b->n; i-- > 0;) {
+		struct pending *p = b->items[i];
+
+		if (st == DB_OK)
+			batch_settle(p);
+		else if (st == DB_UNAVAILABLE)
+			refuse(p, CALLSHEET__ERROR_CODE__UNAVAILABLE,
+			       "not stored: the database is unreachable; "
+			       "retry shortly");
+		else if (b->n > 1)
+			requeue(p, true);
+		else {
+			log_error("sheet refused by the database: %s",
+			          err ? err : "?");
+			refuse(p, CALLSHEET__ERROR_CODE__INTERNAL,
+			       "not stored: the database refused it");
+		}
+	}
+	if (st == DB_ERROR && b->n > 1)
+		log_warn("a batch of %zu sheets failed (%s); retrying them one "
+		         "by one",
+		         b->n, err ? err : "?");
+	batch_free(b);
+	batch_kick();
+}
+
+static bool
+id_taken(struct batch *b, const struct pending *p)
+{
+	for (size_t i = 0; i < b->n; i++)
+		if (memcmp(b->items[i]->row.id, p->row.id, CS_UUID_LEN) == 0)
+			return true;
+	return false;
+}
+
+/* Take what is waiting: a solo sheet goes alone, and an id goes at most
+ * once per statement (a second copy waits for the next batch). */
+static struct batch *
+batch_take(void)
+{
+	struct batch *b = xcalloc(1, sizeof *b);
+	struct pending *p, *next;
+	size_t max = nqueued < cfg->batch_max ? nqueued : cfg->batch_max;
+
+	b->items = xcalloc(max, sizeof *b->items);
+	for (p = TAILQ_FIRST(&queue); p != NULL && b->n < max; p = next) {
+		next = TAILQ_NEXT(p, entry);
+		if (p->solo && b->n > 0)
+			break;
+		if (id_taken(b, p))
+			continue;
+		TAILQ_REMOVE(&queue, p, entry);
+		nqueued--;
+		p->status = 0;
+		b->items[b->n++] = p;
+		if (p->solo)
+			break;
+	}
+	build_params(b);
+	b->op.send = batch_send;
+	b->op.result = batch_result;
+	b->op.done = batch_done;
+	b->op.arg = b;
+	return b;
+}
+
+/*
+ * One batch in flight per database connection: while one commits, the
+ * next fills up. That is the whole of group commit.
+ */
+static void
+batch_kick(void)
+{
+	while (nqueued > 0 && batches_in_flight < cfg->pg_pool) {
+		struct batch *b = batch_take();
+
+		batches_in_flight++;
+		if (db_submit(&b->op) != 0) {
+			b->op.done(&b->op, DB_UNAVAILABLE, "no database");
+			return;
+		}
+	}
+}
+
+void
+batch_add(struct req *r, const struct sheet_row *row)
+{
+	struct pending *p = xcalloc(1, sizeof *p);
+
+	p->req = r;
+	p->row = *row;
+	TAILQ_INSERT_TAIL(&queue, p, entry);
+	nqueued++;
+	batch_kick();
+}
+
+unsigned
+batch_pending(void)
+{
+	return nqueued + batches_in_flight;
+}

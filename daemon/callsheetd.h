@@ -1,0 +1,272 @@
+/* callsheetd.h: the daemon's shared types, state enums and prototypes,
+ * grouped by the file that owns them. */
+#ifndef CALLSHEETD_H
+#define CALLSHEETD_H
+
+#include <sys/queue.h>
+#include <sys/types.h>
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include <event2/event.h>
+#include <libpq-fe.h>
+
+#include "common.h"
+
+struct conn;
+struct req;
+struct db_op;
+struct taxonomy;
+
+extern struct event_base *base;
+
+/* log.c */
+enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
+void log_init(enum log_level level);
+void log_set_level(enum log_level level);
+int log_level_parse(const char *name, enum log_level *out);
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void fatal(const char *fmt, ...)
+        __attribute__((format(printf, 1, 2), noreturn));
+void fatalx(const char *fmt, ...)
+        __attribute__((format(printf, 1, 2), noreturn));
+
+/* cfg.c */
+#define CFG_MAX_LISTEN 16
+struct cfg {
+	char *listen[CFG_MAX_LISTEN];
+	size_t nlisten;
+	char *pg;
+	char *timezone;
+	char *server_name;
+	char *port_file;
+	enum log_level log_level;
+	unsigned max_frame;
+	unsigned max_in_flight;
+	unsigned max_connections;
+	unsigned max_output;
+	unsigned batch_max;
+	unsigned pg_pool;
+	unsigned pg_connect_timeout;
+	unsigned login_timeout;
+	unsigned idle_timeout;
+	unsigned drain_timeout;
+	bool allow_plaintext;
+};
+extern struct cfg *cfg;
+struct cfg *cfg_default(void);
+void cfg_free(struct cfg *c);
+int cfg_set(struct cfg *c, const char *name, const char *value, char **err);
+int cfg_load_file(struct cfg *c, const char *path, char **err);
+void cfg_finish(struct cfg *c);
+void cfg_usage_settings(FILE *out);
+
+/* listener.c */
+int listener_open_all(void);
+void listener_close_all(void);
+void listener_pause(void);
+
+/* conn.c */
+enum conn_state {
+	CONN_HELLO,   /* waiting for the hello */
+	CONN_LOGIN,   /* hello done, waiting for a login */
+	CONN_AUTHING, /* a login is being checked: no other request runs */
+	CONN_READY,   /* logged in */
+	CONN_CLOSING, /* flushing a final error, then closed */
+	CONN_DEAD,    /* socket gone; freed when no request refers to it */
+};
+struct session {
+	int account_id;
+	Callsheet__Role role;
+	char user[64];
+};
+struct conn {
+	TAILQ_ENTRY(conn) entry;
+	struct bufferevent *bev;
+	enum conn_state state;
+	uint64_t serial;
+	char peer[64];
+	struct session session;
+	unsigned in_flight; /* requests not yet answered */
+	unsigned refs;      /* requests still pointing at this conn */
+	time_t connected_at;
+	time_t last_active;
+	bool read_paused;
+	bool processing; /* conn_process is on the stack */
+};
+TAILQ_HEAD(conn_list, conn);
+extern struct conn_list conns;
+extern unsigned nconns;
+void conn_accept(int fd, const struct sockaddr *sa, int salen);
+void conn_set_state(struct conn *c, enum conn_state state);
+void conn_send(struct conn *c, const Callsheet__ServerMessage *msg);
+void conn_finish(struct conn *c);
+void conn_fail(struct conn *c, Callsheet__ErrorCode code, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+void conn_request_done(struct conn *c);
+void conn_resume(struct conn *c);
+void conn_sweep(time_t now);
+void conn_close_all(void);
+
+/* dispatch.c */
+struct req {
+	struct conn *conn;
+	uint32_t id;
+	Callsheet__Request *msg;
+};
+void dispatch(struct conn *c, Callsheet__Request *msg);
+void req_reply(struct req *r, Callsheet__Response *resp);
+void req_error(struct req *r, Callsheet__ErrorCode code, const char *field,
+               const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void req_free(struct req *r);
+
+/* req-*.c: one handler per request kind */
+void req_hello(struct req *r);
+void req_login(struct req *r);
+void req_log_sheet(struct req *r);
+void req_query(struct req *r);
+void req_get_taxonomy(struct req *r);
+
+/* db.c: a pool of nonblocking libpq connections in pipeline mode */
+enum db_status {
+	DB_OK,
+	DB_ERROR,       /* the statement failed: a bug or bad data */
+	DB_UNAVAILABLE, /* connection lost or none up: retry later */
+};
+struct db_op {
+	TAILQ_ENTRY(db_op) entry;
+	/* queue the statements (PQsend*); the pool adds the sync */
+	int (*send)(PGconn *pg, struct db_op *op);
+	/* each statement's result, in order */
+	void (*result)(struct db_op *op, const PGresult *res);
+	/* once, after the sync (committed) or on failure */
+	void (*done)(struct db_op *op, enum db_status st, const char *err);
+	void *arg;
+	bool failed;
+	bool transient; /* the error says: retry later */
+	char *error;
+};
+void db_init(void);
+void db_shutdown(void);
+bool db_available(void);
+int db_submit(struct db_op *op);
+unsigned db_in_flight(void);
+const char *db_sqlstate(const PGresult *res);
+
+/* db-stmt.c: the SQL text, prepared once per connection */
+struct db_stmt {
+	const char *name;
+	const char *sql;
+	int nparams;
+};
+extern const struct db_stmt db_stmts[];
+extern const size_t db_nstmts;
+#define STMT_INSERT_SHEETS   "insert_sheets"
+#define STMT_ACCOUNT_BY_NAME "account_by_name"
+#define STMT_TAXONOMY        "taxonomy"
+
+/* batch.c: group commit of sheets */
+struct sheet_row {
+	uint8_t id[CS_UUID_LEN];
+	int64_t call_start;
+	uint32_t duration_s;
+	int jurist_id;
+	int16_t call_type, department, caller, pro_kind, pro_sector, household,
+	        origin; /* taxonomy ids; 0 = does not apply */
+	int64_t topics;
+};
+void batch_add(struct req *r, const struct sheet_row *row);
+unsigned batch_pending(void);
+
+/* taxonomy.c: the cached code tables */
+enum dim {
+	DIM_CALL_TYPE,
+	DIM_DEPARTMENT,
+	DIM_CALLER,
+	DIM_PRO_KIND,
+	DIM_PRO_SECTOR,
+	DIM_HOUSEHOLD,
+	DIM_ORIGIN,
+	DIM_TOPIC,
+	DIM_NTAXONOMY,
+};
+struct tax_entry {
+	int16_t id;
+	enum dim dim;
+	char *code;
+	char *label_en;
+	char *label_fr;
+	int topic_bit; /* -1 unless a topic */
+	bool retired;
+	int16_t successor_id;
+};
+struct taxonomy {
+	uint64_t version;
+	struct tax_entry *entries;
+	size_t n;
+};
+extern struct taxonomy *taxonomy;
+const char *dim_name(enum dim d);
+int dim_parse(const char *name, enum dim *out);
+const struct tax_entry *tax_find(const struct taxonomy *t, enum dim d,
+                                 const char *code);
+const struct tax_entry *tax_by_id(const struct taxonomy *t, int16_t id);
+char *tax_allowed(const struct taxonomy *t, enum dim d);
+struct taxonomy *tax_from_result(const PGresult *res, uint64_t version,
+                                 char **err);
+void tax_free(struct taxonomy *t);
+void tax_refresh(void);
+
+/* validate.c: a wire sheet checked against the taxonomy */
+struct field_error {
+	const char *field;
+	char message[512];
+};
+int validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t,
+                   time_t now, struct sheet_row *row, struct field_error *fe);
+
+/* query.c: an aggregate request turned into parameterized SQL */
+#define QUERY_MAX_PARAMS 64
+enum key_kind { KEY_TAXONOMY, KEY_TEXT };
+struct query_sql {
+	char *rows_sql;
+	char *total_sql;
+	const char *params[QUERY_MAX_PARAMS];
+	char *owned[QUERY_MAX_PARAMS];
+	int nparams;
+	size_t ngroup;
+	enum key_kind key_kind[2];
+	const char *group_name[2];
+};
+int query_build(const Callsheet__Query *q, const struct taxonomy *t,
+                const char *tz, struct query_sql *out, struct field_error *fe);
+void query_sql_free(struct query_sql *qs);
+
+/* auth.c: password hashing (memory-hard, off the loop) */
+char *auth_hash_password(const char *password);
+bool auth_verify_password(const char *password, const char *encoded);
+void auth_dummy_verify(const char *password);
+
+/* worker.c: a thread pool for blocking work, results back on the loop */
+void worker_init(unsigned nthreads);
+void worker_shutdown(void);
+void worker_run(void (*work)(void *), void (*done)(void *), void *arg);
+
+/* migrate.c: schema migrations, synchronous, before the loop starts */
+int migrate_apply(const char *conninfo);
+
+/* bootstrap.c: first accounts, synchronous, before the loop starts */
+int bootstrap_user(const char *conninfo, const char *name, const char *role,
+                   const char *password);
+
+/* main.c */
+extern volatile bool draining;
+void daemon_maybe_exit(void);
+
+#endif

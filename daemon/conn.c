@@ -1,0 +1,398 @@
+/* conn.c: one client connection: its state, framing of its byte stream,
+ * backpressure, timeouts, and a deferred free once nothing refers to it. */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+
+#include "callsheetd.h"
+
+/* A connection told to go away gets this long to read why. */
+#define CLOSING_GRACE 5
+
+struct conn_list conns = TAILQ_HEAD_INITIALIZER(conns);
+unsigned nconns;
+static uint64_t next_serial = 1;
+
+static void conn_process(struct conn *c);
+
+static const char *
+conn_state_name(enum conn_state s)
+{
+	static const char *names[] = {"hello", "login",   "authenticating",
+	                              "ready", "closing", "dead"};
+	return names[s];
+}
+
+void
+conn_set_state(struct conn *c, enum conn_state state)
+{
+	log_debug("conn %llu: %s -> %s", (unsigned long long)c->serial,
+	          conn_state_name(c->state), conn_state_name(state));
+	c->state = state;
+}
+
+static void
+conn_hold(struct conn *c)
+{
+	c->refs++;
+}
+
+static void
+conn_release(struct conn *c)
+{
+	if (--c->refs == 0 && c->state == CONN_DEAD) {
+		log_debug("conn %llu: freed", (unsigned long long)c->serial);
+		free(c);
+		daemon_maybe_exit();
+	}
+}
+
+static void
+conn_close(struct conn *c, const char *why)
+{
+	if (c->state == CONN_DEAD)
+		return;
+	log_info("conn %llu (%s): closed: %s", (unsigned long long)c->serial,
+	         c->peer, why);
+	bufferevent_free(c->bev);
+	c->bev = NULL;
+	conn_set_state(c, CONN_DEAD);
+	TAILQ_REMOVE(&conns, c, entry);
+	nconns--;
+	/* the list's own reference */
+	conn_release(c);
+}
+
+static bool
+conn_must_pause(const struct conn *c)
+{
+	return draining || c->state == CONN_AUTHING ||
+	       c->state >= CONN_CLOSING || c->in_flight >= cfg->max_in_flight ||
+	       evbuffer_get_length(bufferevent_get_output(c->bev)) >=
+	               cfg->max_output;
+}
+
+/* Read interest follows whether we are willing to take more requests. */
+static void
+conn_update_reading(struct conn *c)
+{
+	bool pause;
+
+	if (c->state == CONN_DEAD)
+		return;
+	pause = conn_must_pause(c);
+	if (pause && !c->read_paused)
+		bufferevent_disable(c->bev, EV_READ);
+	else if (!pause && c->read_paused)
+		bufferevent_enable(c->bev, EV_READ);
+	c->read_paused = pause;
+}
+
+void
+conn_send(struct conn *c, const Callsheet__ServerMessage *msg)
+{
+	size_t len;
+	uint8_t *frame;
+
+	if (c->state == CONN_DEAD)
+		return;
+	frame = frame_pack(&msg->base, &len);
+	bufferevent_write(c->bev, frame, len);
+	free(frame);
+}
+
+/* A response with an error and no request id, for a connection-level
+ * problem; packed directly so that it also serves sockets we refuse. */
+static uint8_t *
+error_frame(Callsheet__ErrorCode code, const char *text, unsigned retry,
+            size_t *len)
+{
+	Callsheet__ServerMessage msg = CALLSHEET__SERVER_MESSAGE__INIT;
+	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
+	Callsheet__Error err = CALLSHEET__ERROR__INIT;
+
+	err.code = code;
+	err.message = (char *)text;
+	err.has_retry_after_s = retry > 0;
+	err.retry_after_s = retry;
+	resp.body_case = CALLSHEET__RESPONSE__BODY_ERROR;
+	resp.error = &err;
+	msg.kind_case = CALLSHEET__SERVER_MESSAGE__KIND_RESPONSE;
+	msg.response = &resp;
+	return frame_pack(&msg.base, len);
+}
+
+/* Stop taking requests; close once what is queued has been written. */
+void
+conn_finish(struct conn *c)
+{
+	if (c->state >= CONN_CLOSING)
+		return;
+	conn_set_state(c, CONN_CLOSING);
+	c->last_active = time(NULL);
+	conn_update_reading(c);
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+		conn_close(c, "finished");
+}
+
+/* Tell the peer why, then close once the message is out. */
+void
+conn_fail(struct conn *c, Callsheet__ErrorCode code, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+	uint8_t *frame;
+	size_t len;
+
+	if (c->state >= CONN_CLOSING)
+		return;
+	va_start(ap, fmt);
+	text = xvasprintf(fmt, ap);
+	va_end(ap);
+	log_warn("conn %llu (%s): %s", (unsigned long long)c->serial, c->peer,
+	         text);
+	frame = error_frame(code, text, 0, &len);
+	bufferevent_write(c->bev, frame, len);
+	free(frame);
+	free(text);
+	conn_finish(c);
+}
+
+/* Decode one frame and consume it before dispatching: a handler may
+ * answer at once and make us read on, and must not see it again. */
+static void
+conn_frame(struct conn *c, struct evbuffer *in, uint32_t len)
+{
+	const uint8_t *p = evbuffer_pullup(in, CS_FRAME_HEADER + len);
+	Callsheet__Request *msg;
+
+	msg = callsheet__request__unpack(NULL, len, p + CS_FRAME_HEADER);
+	evbuffer_drain(in, CS_FRAME_HEADER + len);
+	c->last_active = time(NULL);
+	if (msg == NULL) {
+		conn_fail(c, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+		          "a frame of %u bytes is not a valid request message",
+		          len);
+		return;
+	}
+	dispatch(c, msg);
+}
+
+/* Take every complete frame we are willing to handle now. */
+static void
+conn_process(struct conn *c)
+{
+	struct evbuffer *in;
+
+	/* an answer given while dispatching calls back here: the loop
+	 * below is already running and will go on by itself */
+	if (c->processing)
+		return;
+	c->processing = true;
+	conn_hold(c);
+	while (c->state < CONN_CLOSING && !conn_must_pause(c)) {
+		size_t avail;
+		uint32_t len = 0;
+		const uint8_t *p;
+		enum frame_status st;
+
+		in = bufferevent_get_input(c->bev);
+		avail = evbuffer_get_length(in);
+		if (avail < CS_FRAME_HEADER)
+			break;
+		p = evbuffer_pullup(in, CS_FRAME_HEADER);
+		st = frame_peek(p, avail, cfg->max_frame, &len);
+		if (st == FRAME_TOO_LARGE) {
+			conn_fail(c, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+			          "a frame of %u bytes exceeds the limit of %u",
+			          len, cfg->max_frame);
+			break;
+		}
+		if (st == FRAME_EMPTY) {
+			conn_fail(c, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+			          "an empty frame is not a request");
+			break;
+		}
+		if (st == FRAME_INCOMPLETE)
+			break;
+		conn_frame(c, in, len);
+	}
+	c->processing = false;
+	conn_update_reading(c);
+	conn_release(c);
+}
+
+static void
+conn_read_cb(struct bufferevent *bev, void *arg)
+{
+	(void)bev;
+	conn_process(arg);
+}
+
+static void
+conn_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)bev;
+	if (c->state == CONN_CLOSING) {
+		conn_close(c, "error sent");
+		return;
+	}
+	/* output drained: requests may be read again */
+	conn_process(c);
+}
+
+static void
+conn_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)bev;
+	conn_hold(c);
+	if (what & BEV_EVENT_EOF)
+		conn_close(c, "peer closed the connection");
+	else if (what & BEV_EVENT_ERROR)
+		conn_close(c, evutil_socket_error_to_string(
+		                      EVUTIL_SOCKET_ERROR()));
+	conn_release(c);
+}
+
+/* Called when one of the connection's requests has been answered. */
+void
+conn_request_done(struct conn *c)
+{
+	c->in_flight--;
+	if (c->state != CONN_DEAD && c->read_paused)
+		conn_process(c);
+	conn_release(c);
+}
+
+void
+conn_resume(struct conn *c)
+{
+	if (c->state != CONN_DEAD)
+		conn_process(c);
+}
+
+static void
+format_peer(const struct sockaddr *sa, char *out, size_t len)
+{
+	char host[INET6_ADDRSTRLEN] = "?";
+	unsigned port = 0;
+
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)sa;
+
+		inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
+		port = ntohs(in->sin_port);
+		snprintf(out, len, "%s:%u", host, port);
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)sa;
+
+		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
+		port = ntohs(in6->sin6_port);
+		snprintf(out, len, "[%s]:%u", host, port);
+	} else
+		snprintf(out, len, "local");
+}
+
+/*
+ * Over the limit: one best-effort error frame, written without buffering
+ * (it is small and the socket is new), then the door.
+ */
+static void
+refuse(int fd, const struct sockaddr *sa)
+{
+	char peer[64];
+	uint8_t *frame;
+	size_t len;
+
+	format_peer(sa, peer, sizeof peer);
+	log_warn("refusing %s: %u connections already", peer, nconns);
+	frame = error_frame(CALLSHEET__ERROR_CODE__OVERLOADED,
+	                    "the server has too many connections; retry later",
+	                    5, &len);
+	if (send(fd, frame, len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+		log_debug("refusing %s: %s", peer, strerror(errno));
+	free(frame);
+	close(fd);
+}
+
+void
+conn_accept(int fd, const struct sockaddr *sa, int salen)
+{
+	struct conn *c;
+	int one = 1;
+
+	(void)salen;
+	if (nconns >= cfg->max_connections) {
+		refuse(fd, sa);
+		return;
+	}
+	c = xcalloc(1, sizeof *c);
+	c->serial = next_serial++;
+	format_peer(sa, c->peer, sizeof c->peer);
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	c->bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (c->bev == NULL) {
+		log_warn("conn %llu (%s): cannot set up the socket",
+		         (unsigned long long)c->serial, c->peer);
+		close(fd);
+		free(c);
+		return;
+	}
+	c->state = CONN_HELLO;
+	c->refs = 1; /* the list's */
+	c->connected_at = c->last_active = time(NULL);
+	TAILQ_INSERT_TAIL(&conns, c, entry);
+	nconns++;
+	bufferevent_setcb(c->bev, conn_read_cb, conn_write_cb, conn_event_cb,
+	                  c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	log_debug("conn %llu (%s): accepted", (unsigned long long)c->serial,
+	          c->peer);
+}
+
+/* One periodic pass over every connection instead of a timer each. */
+void
+conn_sweep(time_t now)
+{
+	struct conn *c, *next;
+
+	for (c = TAILQ_FIRST(&conns); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		if (c->state < CONN_READY &&
+		    now - c->connected_at >= (time_t)cfg->login_timeout)
+			conn_fail(c, CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
+			          "no login within %u seconds",
+			          cfg->login_timeout);
+		else if (c->state == CONN_READY && c->in_flight == 0 &&
+		         now - c->last_active >= (time_t)cfg->idle_timeout)
+			conn_fail(c, CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
+			          "session idle for %u seconds; log in again",
+			          cfg->idle_timeout);
+		else if (c->state == CONN_CLOSING &&
+		         now - c->last_active >= CLOSING_GRACE)
+			conn_close(c, "peer did not read the final error");
+	}
+}
+
+/* At exit: every connection goes, answered or not. */
+void
+conn_close_all(void)
+{
+	struct conn *c;
+
+	while ((c = TAILQ_FIRST(&conns)) != NULL)
+		conn_close(c, "daemon stopping");
+}

@@ -1,0 +1,563 @@
+/* db.c: the pool of nonblocking libpq connections, each in pipeline mode
+ * with a FIFO of operations in flight; reconnects with backoff. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "callsheetd.h"
+
+/* Operations one connection may have in its pipeline at once. */
+#define PIPELINE_DEPTH 32
+#define BACKOFF_MIN_MS 100
+#define BACKOFF_MAX_MS 5000
+
+enum pg_state {
+	PG_DOWN,       /* waiting for the reconnect timer */
+	PG_CONNECTING, /* PQconnectPoll in progress */
+	PG_SETUP,      /* statements being prepared */
+	PG_READY,
+};
+
+TAILQ_HEAD(op_list, db_op);
+
+struct pgconn {
+	unsigned index;
+	PGconn *pg;
+	enum pg_state state;
+	int fd;
+	struct event *ev_read;
+	struct event *ev_write;
+	struct event *timer; /* connect deadline, or reconnect backoff */
+	struct op_list inflight;
+	unsigned ninflight;
+	unsigned backoff_ms;
+	struct db_op setup;
+};
+
+static struct pgconn *pool;
+static unsigned npool;
+static struct op_list waiting = TAILQ_HEAD_INITIALIZER(waiting);
+static unsigned nwaiting;
+static bool shutting_down;
+
+static void pg_connect(struct pgconn *p);
+static void pg_lost(struct pgconn *p, const char *why);
+static void pg_kick(void);
+
+static const char *
+state_name(enum pg_state s)
+{
+	static const char *names[] = {"down", "connecting", "setup", "ready"};
+	return names[s];
+}
+
+static void
+pg_set_state(struct pgconn *p, enum pg_state s)
+{
+	log_debug("pg%u: %s -> %s", p->index, state_name(p->state),
+	          state_name(s));
+	p->state = s;
+}
+
+static void
+pg_unwatch(struct pgconn *p)
+{
+	if (p->ev_read != NULL)
+		event_free(p->ev_read);
+	if (p->ev_write != NULL)
+		event_free(p->ev_write);
+	p->ev_read = p->ev_write = NULL;
+	p->fd = -1;
+}
+
+static void pg_io(evutil_socket_t fd, short what, void *arg);
+
+/* libpq may change sockets while connecting (multi-host): re-read it. */
+static void
+pg_watch(struct pgconn *p)
+{
+	int fd = PQsocket(p->pg);
+
+	if (fd == p->fd)
+		return;
+	pg_unwatch(p);
+	p->fd = fd;
+	if (fd < 0)
+		return;
+	p->ev_read = event_new(base, fd, EV_READ | EV_PERSIST, pg_io, p);
+	p->ev_write = event_new(base, fd, EV_WRITE | EV_PERSIST, pg_io, p);
+}
+
+static void
+pg_want(struct pgconn *p, bool rd, bool wr)
+{
+	pg_watch(p);
+	if (p->ev_read == NULL)
+		return;
+	if (rd)
+		event_add(p->ev_read, NULL);
+	else
+		event_del(p->ev_read);
+	if (wr)
+		event_add(p->ev_write, NULL);
+	else
+		event_del(p->ev_write);
+}
+
+/* Push queued bytes; keep write interest only while some remain. */
+static int
+pg_flush(struct pgconn *p)
+{
+	int r = PQflush(p->pg);
+
+	if (r < 0) {
+		pg_lost(p, PQerrorMessage(p->pg));
+		return -1;
+	}
+	pg_want(p, true, r == 1);
+	return 0;
+}
+
+const char *
+db_sqlstate(const PGresult *res)
+{
+	const char *s = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	return s ? s : "";
+}
+
+/* Errors after which a retry elsewhere or later may well succeed. */
+static bool
+sqlstate_transient(const char *s)
+{
+	return strncmp(s, "08", 2) == 0 || strncmp(s, "57P", 3) == 0 ||
+	       strncmp(s, "53", 2) == 0 || strcmp(s, "25006") == 0 ||
+	       strcmp(s, "40001") == 0 || strcmp(s, "40P01") == 0;
+}
+
+static void
+op_finish(struct db_op *op, enum db_status st, const char *err)
+{
+	op->done(op, st, err);
+}
+
+static void
+op_record_error(struct db_op *op, const PGresult *res)
+{
+	if (op->failed)
+		return;
+	op->failed = true;
+	op->transient = sqlstate_transient(db_sqlstate(res));
+	op->error = xstrdup(PQresultErrorMessage(res));
+	/* libpq messages end with a newline; logs and peers want none */
+	op->error[strcspn(op->error, "\n")] = '\0';
+}
+
+static void
+op_reset(struct db_op *op)
+{
+	free(op->error);
+	op->error = NULL;
+	op->failed = false;
+	op->transient = false;
+}
+
+/* Every operation, ours or the pool's setup, ends with exactly one sync. */
+static int
+pg_send(struct pgconn *p, struct db_op *op)
+{
+	op_reset(op);
+	/* in the FIFO first, so that a failure below fails it too */
+	TAILQ_INSERT_TAIL(&p->inflight, op, entry);
+	p->ninflight++;
+	if (op->send(p->pg, op) != 0 || PQpipelineSync(p->pg) != 1) {
+		pg_lost(p, PQerrorMessage(p->pg));
+		return -1;
+	}
+	return pg_flush(p);
+}
+
+static void
+pg_result(struct pgconn *p, PGresult *res)
+{
+	struct db_op *op = TAILQ_FIRST(&p->inflight);
+	enum db_status st;
+	char *err;
+
+	switch (PQresultStatus(res)) {
+	case PGRES_PIPELINE_SYNC:
+		TAILQ_REMOVE(&p->inflight, op, entry);
+		p->ninflight--;
+		st = !op->failed     ? DB_OK
+		     : op->transient ? DB_UNAVAILABLE
+		                     : DB_ERROR;
+		err = op->error;
+		op->error = NULL;
+		op_finish(op, st, err);
+		free(err);
+		break;
+	case PGRES_FATAL_ERROR:
+	case PGRES_NONFATAL_ERROR:
+	case PGRES_BAD_RESPONSE:
+		op_record_error(op, res);
+		break;
+	case PGRES_PIPELINE_ABORTED:
+		break; /* the first error has been recorded */
+	default:
+		if (!op->failed && op->result != NULL)
+			op->result(op, res);
+		break;
+	}
+}
+
+static void
+pg_drain(struct pgconn *p)
+{
+	bool last_null = false;
+
+	while (!TAILQ_EMPTY(&p->inflight) && p->state >= PG_SETUP &&
+	       !PQisBusy(p->pg)) {
+		PGresult *res = PQgetResult(p->pg);
+
+		if (res == NULL) {
+			/* one statement's results end with NULL; two in a
+			 * row mean libpq has nothing more for now */
+			if (last_null)
+				break;
+			last_null = true;
+			continue;
+		}
+		last_null = false;
+		pg_result(p, res);
+		PQclear(res);
+	}
+}
+
+static void
+pg_notifications(struct pgconn *p)
+{
+	PGnotify *n;
+
+	while ((n = PQnotifies(p->pg)) != NULL) {
+		log_debug("pg%u: notification on %s", p->index, n->relname);
+		if (strcmp(n->relname, "callsheet_taxonomy") == 0)
+			tax_refresh();
+		PQfreemem(n);
+	}
+}
+
+static void
+pg_readable(struct pgconn *p)
+{
+	if (PQconsumeInput(p->pg) != 1) {
+		pg_lost(p, PQerrorMessage(p->pg));
+		return;
+	}
+	pg_drain(p);
+	if (p->state < PG_SETUP)
+		return; /* lost while a callback ran */
+	pg_notifications(p);
+	if (PQstatus(p->pg) == CONNECTION_BAD) {
+		pg_lost(p, PQerrorMessage(p->pg));
+		return;
+	}
+	pg_kick();
+}
+
+static void pg_connect_step(struct pgconn *p);
+
+static void
+pg_io(evutil_socket_t fd, short what, void *arg)
+{
+	struct pgconn *p = arg;
+
+	(void)fd;
+	if (p->state == PG_CONNECTING) {
+		pg_connect_step(p);
+		return;
+	}
+	if (what & EV_READ)
+		pg_readable(p);
+	if ((what & EV_WRITE) && p->state >= PG_SETUP)
+		pg_flush(p);
+}
+
+static void
+notice_to_log(void *arg, const char *message)
+{
+	struct pgconn *p = arg;
+
+	log_debug("pg%u: %.*s", p->index, (int)strcspn(message, "\n"), message);
+}
+
+/* The setup operation: prepare every statement and listen. */
+static int
+setup_send(PGconn *pg, struct db_op *op)
+{
+	(void)op;
+	for (size_t i = 0; i < db_nstmts; i++)
+		if (PQsendPrepare(pg, db_stmts[i].name, db_stmts[i].sql,
+		                  db_stmts[i].nparams, NULL) != 1)
+			return -1;
+	return PQsendQueryParams(pg, "LISTEN callsheet_taxonomy", 0, NULL, NULL,
+	                         NULL, NULL, 0) == 1
+	               ? 0
+	               : -1;
+}
+
+static void
+setup_done(struct db_op *op, enum db_status st, const char *err)
+{
+	struct pgconn *p = op->arg;
+
+	if (st != DB_OK) {
+		log_error("pg%u: preparing statements failed: %s", p->index,
+		          err ? err : "?");
+		pg_lost(p, "setup failed");
+		return;
+	}
+	pg_set_state(p, PG_READY);
+	p->backoff_ms = 0;
+	log_info("pg%u: connected to %s:%s", p->index, PQhost(p->pg),
+	         PQport(p->pg));
+	if (taxonomy == NULL)
+		tax_refresh();
+}
+
+static void
+pg_connected(struct pgconn *p)
+{
+	evtimer_del(p->timer);
+	PQsetNoticeReceiver(p->pg, NULL, NULL);
+	PQsetNoticeProcessor(p->pg, notice_to_log, p);
+	if (PQenterPipelineMode(p->pg) != 1) {
+		pg_lost(p, PQerrorMessage(p->pg));
+		return;
+	}
+	pg_set_state(p, PG_SETUP);
+	p->setup.send = setup_send;
+	p->setup.done = setup_done;
+	p->setup.arg = p;
+	pg_send(p, &p->setup);
+}
+
+static void
+pg_connect_step(struct pgconn *p)
+{
+	switch (PQconnectPoll(p->pg)) {
+	case PGRES_POLLING_READING:
+		pg_want(p, true, false);
+		break;
+	case PGRES_POLLING_WRITING:
+		pg_want(p, false, true);
+		break;
+	case PGRES_POLLING_OK:
+		pg_want(p, true, false);
+		pg_connected(p);
+		break;
+	case PGRES_POLLING_FAILED:
+	default:
+		pg_lost(p, PQerrorMessage(p->pg));
+		break;
+	}
+}
+
+static void
+pg_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct pgconn *p = arg;
+
+	(void)fd;
+	(void)what;
+	if (p->state == PG_DOWN)
+		pg_connect(p);
+	else if (p->state == PG_CONNECTING)
+		pg_lost(p, "connection timed out");
+}
+
+static void
+pg_connect(struct pgconn *p)
+{
+	struct timeval tv = {(time_t)cfg->pg_connect_timeout, 0};
+
+	p->pg = PQconnectStart(cfg->pg);
+	if (p->pg == NULL) {
+		pg_lost(p, "out of memory");
+		return;
+	}
+	if (PQstatus(p->pg) == CONNECTION_BAD ||
+	    PQsetnonblocking(p->pg, 1) != 0) {
+		pg_lost(p, PQerrorMessage(p->pg));
+		return;
+	}
+	pg_set_state(p, PG_CONNECTING);
+	evtimer_add(p->timer, &tv);
+	/* as if PQconnectPoll had asked for writability */
+	pg_want(p, false, true);
+}
+
+static void
+fail_list(struct op_list *list, unsigned *count, const char *why)
+{
+	struct db_op *op;
+
+	while ((op = TAILQ_FIRST(list)) != NULL) {
+		TAILQ_REMOVE(list, op, entry);
+		(*count)--;
+		if (op->send == setup_send)
+			continue;
+		op_reset(op);
+		op_finish(op, DB_UNAVAILABLE, why);
+	}
+}
+
+/*
+ * Everything in flight on a lost connection fails as retryable: a batch
+ * whose COMMIT reached the server before the loss is safe to resend, the
+ * sheet ids make the second attempt a duplicate.
+ */
+static void
+pg_lost(struct pgconn *p, const char *why)
+{
+	struct timeval tv;
+	char *reason =
+	        xstrndup(why ? why : "?", strcspn(why ? why : "?", "\n"));
+
+	if (p->state != PG_CONNECTING || p->backoff_ms == 0)
+		log_warn("pg%u: %s: %s", p->index,
+		         p->state == PG_CONNECTING ? "cannot connect"
+		                                   : "connection lost",
+		         reason);
+	pg_unwatch(p);
+	evtimer_del(p->timer);
+	pg_set_state(p, PG_DOWN);
+	if (p->pg != NULL)
+		PQfinish(p->pg);
+	p->pg = NULL;
+	fail_list(&p->inflight, &p->ninflight,
+	          "the database connection was lost");
+	if (!db_available())
+		fail_list(&waiting, &nwaiting, "the database is unreachable");
+	free(reason);
+	if (shutting_down)
+		return;
+	p->backoff_ms = p->backoff_ms ? p->backoff_ms * 2 : BACKOFF_MIN_MS;
+	if (p->backoff_ms > BACKOFF_MAX_MS)
+		p->backoff_ms = BACKOFF_MAX_MS;
+	tv.tv_sec = p->backoff_ms / 1000;
+	tv.tv_usec = (p->backoff_ms % 1000) * 1000 +
+	             (suseconds_t)(arc4random_uniform(100) * 1000);
+	if (tv.tv_usec >= 1000000) {
+		tv.tv_sec++;
+		tv.tv_usec -= 1000000;
+	}
+	evtimer_add(p->timer, &tv);
+}
+
+static struct pgconn *
+pg_least_loaded(void)
+{
+	struct pgconn *best = NULL;
+
+	for (unsigned i = 0; i < npool; i++) {
+		struct pgconn *p = &pool[i];
+
+		if (p->state != PG_READY || p->ninflight >= PIPELINE_DEPTH)
+			continue;
+		if (best == NULL || p->ninflight < best->ninflight)
+			best = p;
+	}
+	return best;
+}
+
+static void
+pg_kick(void)
+{
+	struct db_op *op;
+	struct pgconn *p;
+
+	while ((op = TAILQ_FIRST(&waiting)) != NULL &&
+	       (p = pg_least_loaded()) != NULL) {
+		TAILQ_REMOVE(&waiting, op, entry);
+		nwaiting--;
+		pg_send(p, op);
+	}
+}
+
+bool
+db_available(void)
+{
+	for (unsigned i = 0; i < npool; i++)
+		if (pool[i].state == PG_READY)
+			return true;
+	return false;
+}
+
+unsigned
+db_in_flight(void)
+{
+	unsigned n = nwaiting;
+
+	for (unsigned i = 0; i < npool; i++)
+		n += pool[i].ninflight;
+	return n;
+}
+
+/*
+ * Queue an operation. Returns -1 (and calls nothing) when no connection
+ * is up, so that the caller can answer "unavailable" at once instead of
+ * holding a client while the database is down. Otherwise op->done will be
+ * called exactly once, possibly before this returns.
+ */
+int
+db_submit(struct db_op *op)
+{
+	struct pgconn *p;
+
+	if (shutting_down || !db_available())
+		return -1;
+	if (TAILQ_EMPTY(&waiting) && (p = pg_least_loaded()) != NULL) {
+		pg_send(p, op);
+		return 0;
+	}
+	TAILQ_INSERT_TAIL(&waiting, op, entry);
+	nwaiting++;
+	return 0;
+}
+
+void
+db_init(void)
+{
+	npool = cfg->pg_pool;
+	pool = xcalloc(npool, sizeof *pool);
+	for (unsigned i = 0; i < npool; i++) {
+		struct pgconn *p = &pool[i];
+
+		p->index = i;
+		p->fd = -1;
+		TAILQ_INIT(&p->inflight);
+		p->timer = evtimer_new(base, pg_timer, p);
+		pg_connect(p);
+	}
+}
+
+void
+db_shutdown(void)
+{
+	shutting_down = true;
+	for (unsigned i = 0; i < npool; i++) {
+		struct pgconn *p = &pool[i];
+
+		pg_unwatch(p);
+		if (p->pg != NULL)
+			PQfinish(p->pg);
+		p->pg = NULL;
+		fail_list(&p->inflight, &p->ninflight,
+		          "the daemon is stopping");
+		event_free(p->timer);
+	}
+	fail_list(&waiting, &nwaiting, "the daemon is stopping");
+	free(pool);
+	pool = NULL;
+	npool = 0;
+}

@@ -1,0 +1,148 @@
+/* dispatch.c: the table of request kinds (who may send what, in which
+ * connection state) and the life of one request until it is answered. */
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "callsheetd.h"
+
+#define ROLE(r) (1u << CALLSHEET__ROLE__##r)
+#define ANYONE  (ROLE(JURIST) | ROLE(REPORTER) | ROLE(ADMIN))
+
+struct handler {
+	Callsheet__Request__BodyCase body;
+	const char *name;
+	void (*fn)(struct req *);
+	unsigned roles; /* 0: before login */
+};
+
+static const struct handler handlers[] = {
+        {CALLSHEET__REQUEST__BODY_HELLO, "hello", req_hello, 0},
+        {CALLSHEET__REQUEST__BODY_LOGIN, "login", req_login, 0},
+        {CALLSHEET__REQUEST__BODY_LOG_SHEET, "log sheet", req_log_sheet,
+         ROLE(JURIST) | ROLE(ADMIN)},
+        {CALLSHEET__REQUEST__BODY_QUERY, "query", req_query, ANYONE},
+        {CALLSHEET__REQUEST__BODY_GET_TAXONOMY, "taxonomy", req_get_taxonomy,
+         ANYONE},
+};
+
+static const struct handler *
+handler_find(Callsheet__Request__BodyCase body)
+{
+	for (size_t i = 0; i < nitems(handlers); i++)
+		if (handlers[i].body == body)
+			return &handlers[i];
+	return NULL;
+}
+
+/* Whether this request may run now; if not, answers why. */
+static bool
+allowed(struct req *r, const struct handler *h)
+{
+	struct conn *c = r->conn;
+
+	if (h->body == CALLSHEET__REQUEST__BODY_HELLO) {
+		if (c->state == CONN_HELLO)
+			return true;
+		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, NULL,
+		          "hello was already received on this connection");
+		return false;
+	}
+	if (c->state == CONN_HELLO) {
+		req_error(r, CALLSHEET__ERROR_CODE__UNAUTHENTICATED, NULL,
+		          "send a hello before any other request");
+		return false;
+	}
+	if (h->body == CALLSHEET__REQUEST__BODY_LOGIN) {
+		if (c->state == CONN_LOGIN)
+			return true;
+		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, NULL,
+		          "this connection is already logged in");
+		return false;
+	}
+	if (c->state != CONN_READY) {
+		req_error(r, CALLSHEET__ERROR_CODE__UNAUTHENTICATED, NULL,
+		          "log in before sending a %s request", h->name);
+		return false;
+	}
+	if ((h->roles & (1u << c->session.role)) == 0) {
+		req_error(r, CALLSHEET__ERROR_CODE__FORBIDDEN, NULL,
+		          "the %s role may not send a %s request",
+		          role_name(c->session.role), h->name);
+		return false;
+	}
+	return true;
+}
+
+void
+dispatch(struct conn *c, Callsheet__Request *msg)
+{
+	struct req *r = xcalloc(1, sizeof *r);
+	const struct handler *h;
+
+	r->conn = c;
+	r->id = msg->id;
+	r->msg = msg;
+	c->in_flight++;
+	c->refs++;
+	if ((h = handler_find(msg->body_case)) == NULL) {
+		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, NULL,
+		          "unknown request type %d; this server speaks "
+		          "protocol version %d",
+		          (int)msg->body_case, CS_PROTOCOL_VERSION);
+		return;
+	}
+	if (allowed(r, h))
+		h->fn(r);
+}
+
+void
+req_free(struct req *r)
+{
+	struct conn *c = r->conn;
+
+	callsheet__request__free_unpacked(r->msg, NULL);
+	free(r);
+	conn_request_done(c);
+}
+
+/* Answer and forget the request; the connection may be gone already. */
+void
+req_reply(struct req *r, Callsheet__Response *resp)
+{
+	Callsheet__ServerMessage msg = CALLSHEET__SERVER_MESSAGE__INIT;
+
+	resp->id = r->id;
+	msg.kind_case = CALLSHEET__SERVER_MESSAGE__KIND_RESPONSE;
+	msg.response = resp;
+	conn_send(r->conn, &msg);
+	req_free(r);
+}
+
+void
+req_error(struct req *r, Callsheet__ErrorCode code, const char *field,
+          const char *fmt, ...)
+{
+	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
+	Callsheet__Error err = CALLSHEET__ERROR__INIT;
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	text = xvasprintf(fmt, ap);
+	va_end(ap);
+	err.code = code;
+	err.message = text;
+	err.field = (char *)field;
+	resp.body_case = CALLSHEET__RESPONSE__BODY_ERROR;
+	resp.error = &err;
+	if (code == CALLSHEET__ERROR_CODE__UNAVAILABLE ||
+	    code == CALLSHEET__ERROR_CODE__OVERLOADED) {
+		err.has_retry_after_s = true;
+		err.retry_after_s = 1;
+	}
+	log_debug("conn %llu: request %u: %s: %s",
+	          (unsigned long long)r->conn->serial, r->id,
+	          error_code_name(code), text);
+	req_reply(r, &resp);
+	free(text);
+}

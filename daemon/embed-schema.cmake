@@ -1,0 +1,22 @@
+# embed-schema.cmake: turns schema/*.sql into a C array compiled into the
+# daemon, so that a binary always carries exactly the migrations it needs.
+# Usage: cmake -DSCHEMA_DIR=... -DOUT=... -P embed-schema.cmake
+file(GLOB files RELATIVE ${SCHEMA_DIR} ${SCHEMA_DIR}/[0-9][0-9][0-9][0-9]_*.sql)
+list(SORT files)
+set(body "/* Generated from the schema folder by embed-schema.cmake: do not edit. */\n")
+string(APPEND body "#include \"migrations.h\"\n\n")
+set(table "")
+set(i 0)
+foreach(f ${files})
+  file(READ ${SCHEMA_DIR}/${f} hex HEX)
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
+  string(REGEX REPLACE "(0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,)" "\\1\n" bytes "${bytes}")
+  string(APPEND body "static const char m${i}[] = {\n${bytes}0x00};\n")
+  string(REGEX REPLACE "\\.sql$" "" name ${f})
+  string(APPEND table "\t{\"${name}\", m${i}},\n")
+  math(EXPR i "${i} + 1")
+endforeach()
+string(APPEND body "\nconst struct migration migrations[] = {\n${table}};\n")
+string(APPEND body "const unsigned nmigrations = ${i};\n")
+file(WRITE ${OUT}.tmp "${body}")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)

@@ -1,0 +1,214 @@
+/* listener.c: the listening sockets: binding, accepting, pausing at the
+ * connection limit or when out of file descriptors. */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/listener.h>
+
+#include "callsheetd.h"
+
+#define EMFILE_RETRY_MS 1000
+
+struct listener {
+	struct evconnlistener *evl;
+	char *addr;
+};
+
+static struct listener listeners[CFG_MAX_LISTEN];
+static size_t nlisteners;
+static struct event *retry_timer;
+static bool paused_for_fds;
+
+static void
+accept_cb(struct evconnlistener *evl, evutil_socket_t fd, struct sockaddr *sa,
+          int salen, void *arg)
+{
+	(void)evl;
+	(void)arg;
+	conn_accept(fd, sa, salen);
+}
+
+static void
+set_enabled(bool on)
+{
+	for (size_t i = 0; i < nlisteners; i++) {
+		if (on)
+			evconnlistener_enable(listeners[i].evl);
+		else
+			evconnlistener_disable(listeners[i].evl);
+	}
+}
+
+static void
+retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	paused_for_fds = false;
+	if (!draining)
+		set_enabled(true);
+}
+
+/* Out of descriptors: accepting again at once would spin. */
+static void
+error_cb(struct evconnlistener *evl, void *arg)
+{
+	struct listener *l = arg;
+	int err = EVUTIL_SOCKET_ERROR();
+	struct timeval tv = {0, EMFILE_RETRY_MS * 1000};
+
+	(void)evl;
+	if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
+		log_warn("listener %s: %s; pausing accepts for %d ms", l->addr,
+		         strerror(err), EMFILE_RETRY_MS);
+		paused_for_fds = true;
+		set_enabled(false);
+		evtimer_add(retry_timer, &tv);
+		return;
+	}
+	log_warn("listener %s: accept: %s", l->addr, strerror(err));
+}
+
+/* "1.2.3.4:7420", "[::1]:7420", "localhost:7420" (numeric only here). */
+static int
+parse_addr(const char *spec, struct sockaddr_storage *ss, socklen_t *len)
+{
+	int sl = (int)sizeof *ss;
+
+	memset(ss, 0, sizeof *ss);
+	if (evutil_parse_sockaddr_port(spec, (struct sockaddr *)ss, &sl) != 0)
+		return -1;
+	*len = (socklen_t)sl;
+	return 0;
+}
+
+static bool
+is_loopback(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)sa;
+
+		return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)sa;
+
+		return IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+	}
+	return false;
+}
+
+static unsigned
+bound_port(struct evconnlistener *evl)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+
+	if (getsockname(evconnlistener_get_fd(evl), (struct sockaddr *)&ss,
+	                &len) != 0)
+		return 0;
+	if (ss.ss_family == AF_INET6)
+		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+}
+
+/* Atomically, so that a watcher never reads half a number. */
+static int
+write_port_file(const char *path, unsigned port)
+{
+	char *tmp = xasprintf("%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	int rc = -1;
+
+	if (f != NULL) {
+		fprintf(f, "%u\n", port);
+		if (fclose(f) == 0 && rename(tmp, path) == 0)
+			rc = 0;
+	}
+	if (rc != 0)
+		log_error("cannot write port file %s: %s", path,
+		          strerror(errno));
+	free(tmp);
+	return rc;
+}
+
+int
+listener_open_all(void)
+{
+	retry_timer = evtimer_new(base, retry_cb, NULL);
+	for (size_t i = 0; i < cfg->nlisten; i++) {
+		struct sockaddr_storage ss;
+		socklen_t len;
+		struct listener *l = &listeners[nlisteners];
+		unsigned flags = LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
+		                 LEV_OPT_CLOSE_ON_EXEC;
+
+		if (parse_addr(cfg->listen[i], &ss, &len) != 0) {
+			log_error("listen: '%s' is not a numeric ADDRESS:PORT "
+			          "(e.g. 127.0.0.1:7420 or [::1]:7420)",
+			          cfg->listen[i]);
+			return -1;
+		}
+		if (!is_loopback((struct sockaddr *)&ss)) {
+			if (!cfg->allow_plaintext) {
+				log_error("listen: %s is not a loopback "
+				          "address and this daemon has no TLS "
+				          "configured; refusing to serve "
+				          "plaintext beyond this machine "
+				          "(--allow-plaintext overrides)",
+				          cfg->listen[i]);
+				return -1;
+			}
+			log_warn("listen: %s serves PLAINTEXT beyond loopback "
+			         "(allow_plaintext is set)",
+			         cfg->listen[i]);
+		}
+		if (ss.ss_family == AF_INET6)
+			flags |= LEV_OPT_BIND_IPV6ONLY;
+		l->evl = evconnlistener_new_bind(base, accept_cb, l, flags, 512,
+		                                 (struct sockaddr *)&ss,
+		                                 (int)len);
+		if (l->evl == NULL) {
+			log_error("listen: cannot bind %s: %s", cfg->listen[i],
+			          strerror(errno));
+			return -1;
+		}
+		l->addr = xstrdup(cfg->listen[i]);
+		evconnlistener_set_error_cb(l->evl, error_cb);
+		nlisteners++;
+		log_info("listening on %s (port %u)", l->addr,
+		         bound_port(l->evl));
+	}
+	if (cfg->port_file[0] != '\0' && nlisteners > 0)
+		return write_port_file(cfg->port_file,
+		                       bound_port(listeners[0].evl));
+	return 0;
+}
+
+void
+listener_close_all(void)
+{
+	for (size_t i = 0; i < nlisteners; i++) {
+		evconnlistener_free(listeners[i].evl);
+		free(listeners[i].addr);
+	}
+	nlisteners = 0;
+	if (retry_timer != NULL)
+		event_free(retry_timer);
+	retry_timer = NULL;
+}
+
+/* Draining: no new connections; the kernel refuses them. */
+void
+listener_pause(void)
+{
+	set_enabled(false);
+}

@@ -1,0 +1,34 @@
+/* req-hello.c: the first exchange: protocol version and server limits. */
+#include "callsheetd.h"
+
+void
+req_hello(struct req *r)
+{
+	Callsheet__Hello *h = r->msg->hello;
+	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
+	Callsheet__HelloOk ok = CALLSHEET__HELLO_OK__INIT;
+	struct conn *c = r->conn;
+
+	if (h->protocol_version != CS_PROTOCOL_VERSION) {
+		req_error(r, CALLSHEET__ERROR_CODE__VERSION_MISMATCH,
+		          "protocol_version",
+		          "this server speaks protocol version %d, the client "
+		          "version %u; upgrade the older side",
+		          CS_PROTOCOL_VERSION, h->protocol_version);
+		conn_finish(c);
+		return;
+	}
+	ok.protocol_version = CS_PROTOCOL_VERSION;
+	ok.server_name = cfg->server_name;
+	ok.has_max_frame = ok.has_max_in_flight = true;
+	ok.max_frame = cfg->max_frame;
+	ok.max_in_flight = cfg->max_in_flight;
+	if (taxonomy != NULL) {
+		ok.has_taxonomy_version = true;
+		ok.taxonomy_version = taxonomy->version;
+	}
+	resp.body_case = CALLSHEET__RESPONSE__BODY_HELLO;
+	resp.hello = &ok;
+	conn_set_state(c, CONN_LOGIN);
+	req_reply(r, &resp);
+}

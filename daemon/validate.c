@@ -1,0 +1,212 @@
+/* validate.c: a sheet from the wire checked field by field against the
+ * taxonomy and turned into a row of ids; pure, no I/O. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "callsheetd.h"
+
+/* Calls cannot start before the service existed or far in the future. */
+#define EARLIEST_CALL 946684800 /* 2000-01-01T00:00:00Z */
+#define FUTURE_SLACK  (24 * 3600)
+#define MAX_DURATION  (24 * 3600)
+
+static int field_fail(struct field_error *fe, const char *field,
+                      const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+static int
+field_fail(struct field_error *fe, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	fe->field = field;
+	n = snprintf(fe->message, sizeof fe->message, "%s: ", field);
+	va_start(ap, fmt);
+	vsnprintf(fe->message + n, sizeof fe->message - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/*
+ * Look a code up for a new sheet: it must exist in its dimension and not
+ * be retired. An empty or absent value is "not given" and yields id 0.
+ */
+static int
+code_lookup(const struct taxonomy *t, enum dim d, const char *code, int16_t *id,
+            struct field_error *fe)
+{
+	const struct tax_entry *e;
+	char *allowed;
+
+	*id = 0;
+	if (code == NULL || code[0] == '\0')
+		return 0;
+	if ((e = tax_find(t, d, code)) == NULL) {
+		allowed = tax_allowed(t, d);
+		field_fail(fe, dim_name(d),
+		           "'%.64s' is not a known code; "
+		           "allowed: %s",
+		           code, allowed);
+		free(allowed);
+		return -1;
+	}
+	if (e->retired) {
+		const struct tax_entry *next = tax_by_id(t, e->successor_id);
+
+		if (next != NULL)
+			return field_fail(fe, dim_name(d),
+			                  "'%s' is retired; use '%s' instead",
+			                  code, next->code);
+		return field_fail(fe, dim_name(d),
+		                  "'%s' is retired and no longer accepted",
+		                  code);
+	}
+	*id = e->id;
+	return 0;
+}
+
+static int
+require(int16_t id, enum dim d, const char *why, const struct taxonomy *t,
+        struct field_error *fe)
+{
+	char *allowed;
+
+	if (id != 0)
+		return 0;
+	allowed = tax_allowed(t, d);
+	field_fail(fe, dim_name(d), "missing; %s (allowed: %s)", why, allowed);
+	free(allowed);
+	return -1;
+}
+
+static int
+forbid(int16_t id, enum dim d, const char *why, struct field_error *fe)
+{
+	if (id == 0)
+		return 0;
+	return field_fail(fe, dim_name(d), "does not apply %s", why);
+}
+
+static int
+topics_lookup(const Callsheet__Sheet *s, const struct taxonomy *t,
+              int64_t *mask, struct field_error *fe)
+{
+	*mask = 0;
+	for (size_t i = 0; i < s->n_topics; i++) {
+		const struct tax_entry *e;
+		int16_t id;
+
+		if (code_lookup(t, DIM_TOPIC, s->topics[i], &id, fe) != 0)
+			return -1;
+		if (id == 0)
+			return field_fail(fe, "topic",
+			                  "an empty topic was "
+			                  "given; allowed: a topic code");
+		e = tax_by_id(t, id);
+		*mask |= (int64_t)1 << e->topic_bit;
+	}
+	return 0;
+}
+
+/* Which fields a caller type allows and requires, for a consultation. */
+static int
+check_caller_fields(const struct sheet_row *row, const struct taxonomy *t,
+                    struct field_error *fe)
+{
+	const struct tax_entry *caller = tax_by_id(t, row->caller);
+	bool individual = caller && strcmp(caller->code, "individual") == 0;
+	bool professional = caller && strcmp(caller->code, "professional") == 0;
+	const struct tax_entry *kind = tax_by_id(t, row->pro_kind);
+
+	if (!individual) {
+		if (forbid(row->household, DIM_HOUSEHOLD,
+		           "to a professional caller; it is for individuals",
+		           fe) != 0 ||
+		    forbid(row->origin, DIM_ORIGIN,
+		           "to a professional caller; it is for individuals",
+		           fe) != 0)
+			return -1;
+	}
+	if (!professional) {
+		if (forbid(row->pro_kind, DIM_PRO_KIND,
+		           "to an individual caller; it is for professionals",
+		           fe) != 0 ||
+		    forbid(row->pro_sector, DIM_PRO_SECTOR,
+		           "to an individual caller; it is for professionals",
+		           fe) != 0)
+			return -1;
+	}
+	if (row->pro_sector != 0 &&
+	    (kind == NULL || strcmp(kind->code, "public_body") != 0))
+		return field_fail(fe, "pro_sector",
+		                  "applies only when pro_kind is public_body");
+	return 0;
+}
+
+int
+validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t, time_t now,
+               struct sheet_row *row, struct field_error *fe)
+{
+	const struct tax_entry *ct;
+	bool consultation;
+
+	memset(row, 0, sizeof *row);
+	if (s->id.len != CS_UUID_LEN)
+		return field_fail(fe, "id", "%zu bytes; a UUID has 16",
+		                  s->id.len);
+	memcpy(row->id, s->id.data, CS_UUID_LEN);
+	if (s->call_start < EARLIEST_CALL ||
+	    s->call_start > (int64_t)now + FUTURE_SLACK)
+		return field_fail(fe, "call_start",
+		                  "%lld is not a plausible call time; allowed: "
+		                  "from 2000-01-01 to now",
+		                  (long long)s->call_start);
+	row->call_start = s->call_start;
+	if (s->duration_s > MAX_DURATION)
+		return field_fail(fe, "duration_s",
+		                  "%u seconds; allowed: 0 to %d (24 hours)",
+		                  s->duration_s, MAX_DURATION);
+	row->duration_s = s->duration_s;
+
+	if (code_lookup(t, DIM_CALL_TYPE,
+	                s->call_type ? s->call_type : "consultation",
+	                &row->call_type, fe) != 0 ||
+	    code_lookup(t, DIM_DEPARTMENT, s->department, &row->department,
+	                fe) != 0 ||
+	    code_lookup(t, DIM_CALLER, s->caller, &row->caller, fe) != 0 ||
+	    code_lookup(t, DIM_PRO_KIND, s->pro_kind, &row->pro_kind, fe) !=
+	            0 ||
+	    code_lookup(t, DIM_PRO_SECTOR, s->pro_sector, &row->pro_sector,
+	                fe) != 0 ||
+	    code_lookup(t, DIM_HOUSEHOLD, s->household, &row->household, fe) !=
+	            0 ||
+	    code_lookup(t, DIM_ORIGIN, s->origin, &row->origin, fe) != 0 ||
+	    topics_lookup(s, t, &row->topics, fe) != 0)
+		return -1;
+
+	ct = tax_by_id(t, row->call_type);
+	consultation = ct != NULL && strcmp(ct->code, "consultation") == 0;
+	if (consultation) {
+		if (require(row->caller, DIM_CALLER,
+		            "a consultation says who called", t, fe) != 0 ||
+		    require(row->department, DIM_DEPARTMENT,
+		            "a consultation says where the call came from "
+		            "(unknown if the caller did not say)",
+		            t, fe) != 0)
+			return -1;
+		if (row->topics == 0) {
+			char *allowed = tax_allowed(t, DIM_TOPIC);
+
+			field_fail(fe, "topic",
+			           "missing; a consultation has at least one "
+			           "topic (allowed: %s)",
+			           allowed);
+			free(allowed);
+			return -1;
+		}
+	}
+	return check_caller_fields(row, t, fe);
+}
