@@ -77,17 +77,48 @@ error_cb(struct evconnlistener *evl, void *arg)
 	log_warn("listener %s: accept: %s", l->addr, strerror(err));
 }
 
-/* "1.2.3.4:7420", "[::1]:7420", "localhost:7420" (numeric only here). */
+/* "1.2.3.4:7420" or "[::1]:7420"; numeric only (no DNS), port 0 picks
+ * a free port (tests). */
 static int
 parse_addr(const char *spec, struct sockaddr_storage *ss, socklen_t *len)
 {
-	int sl = (int)sizeof *ss;
+	const char *colon = strrchr(spec, ':');
+	char host[INET6_ADDRSTRLEN + 2], *end;
+	size_t hlen;
+	long port;
 
 	memset(ss, 0, sizeof *ss);
-	if (evutil_parse_sockaddr_port(spec, (struct sockaddr *)ss, &sl) != 0)
+	if (colon == NULL || colon == spec)
 		return -1;
-	*len = (socklen_t)sl;
-	return 0;
+	port = strtol(colon + 1, &end, 10);
+	if (colon[1] == '\0' || *end != '\0' || port < 0 || port > 65535)
+		return -1;
+	hlen = (size_t)(colon - spec);
+	if (spec[0] == '[') {
+		if (hlen < 3 || spec[hlen - 1] != ']')
+			return -1;
+		spec++;
+		hlen -= 2;
+	}
+	if (hlen >= sizeof host)
+		return -1;
+	memcpy(host, spec, hlen);
+	host[hlen] = '\0';
+	if (inet_pton(AF_INET, host, &((struct sockaddr_in *)ss)->sin_addr) ==
+	    1) {
+		ss->ss_family = AF_INET;
+		((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)port);
+		*len = sizeof(struct sockaddr_in);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host,
+	              &((struct sockaddr_in6 *)ss)->sin6_addr) == 1) {
+		ss->ss_family = AF_INET6;
+		((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)port);
+		*len = sizeof(struct sockaddr_in6);
+		return 0;
+	}
+	return -1;
 }
 
 static bool

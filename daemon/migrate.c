@@ -76,6 +76,13 @@ apply_one(PGconn *pg, const struct migration *m)
 	return rc;
 }
 
+static void
+notice_quiet(void *arg, const char *message)
+{
+	(void)arg;
+	log_debug("migrate: %.*s", (int)strcspn(message, "\n"), message);
+}
+
 int
 migrate_apply(const char *conninfo)
 {
@@ -89,6 +96,7 @@ migrate_apply(const char *conninfo)
 		PQfinish(pg);
 		return -1;
 	}
+	PQsetNoticeProcessor(pg, notice_quiet, NULL);
 	/* daemons started together must not apply the same file twice */
 	if (exec_ok(pg, "SELECT pg_advisory_lock(" MIGRATE_LOCK_KEY ")", 0,
 	            NULL, "lock") != 0 ||

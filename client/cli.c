@@ -1,0 +1,307 @@
+/* cli.c: the callsheet command: global options, settings, subcommands. */
+#include <errno.h>
+#include <getopt.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "callsheet.h"
+#include "parse.h"
+
+#ifndef CALLSHEET_VERSION
+#define CALLSHEET_VERSION "unknown"
+#endif
+
+#define DEFAULT_SERVER "127.0.0.1:" CS_DEFAULT_PORT
+#define TIMEOUT_MAX_S  3600
+
+static const struct cmd_entry *const commands[] = {
+        &cmd_log_entry,
+        &cmd_report_entry,
+};
+
+static void
+verror(const char *fmt, va_list ap)
+{
+	fputs("callsheet: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void
+cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verror(fmt, ap);
+	va_end(ap);
+}
+
+/* A mistake on the command line: one line, and where to look. */
+int
+cli_usage_error(const struct cmd_entry *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("callsheet: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see 'callsheet%s%s --help')\n", cmd ? " " : "",
+	        cmd ? cmd->name : "");
+	return EXIT_USAGE;
+}
+
+/* getopt_long's complaints (with opterr 0 and a leading ':'), in our
+ * words. */
+int
+cli_bad_option(const struct cmd_entry *cmd, int ch, char **argv)
+{
+	const char *arg = argv[optind - 1];
+
+	if (ch == ':')
+		return cli_usage_error(cmd, "option %s needs a value", arg);
+	if (optopt != 0)
+		return cli_usage_error(cmd, "unknown option -%c", optopt);
+	return cli_usage_error(cmd, "unknown option %s", arg);
+}
+
+int
+cli_help(const struct cmd_entry *cmd)
+{
+	printf("usage: callsheet [global options] %s %s\n%s\n\n%s", cmd->name,
+	       cmd->args, cmd->summary, cmd->help);
+	return 0;
+}
+
+static int
+usage(void)
+{
+	printf("usage: callsheet [global options] COMMAND [options]\n"
+	       "\n"
+	       "Global options:\n"
+	       "  -s, --server HOST:PORT  the daemon (CALLSHEET_SERVER, "
+	       "default " DEFAULT_SERVER ")\n"
+	       "  -u, --user USER         the account (CALLSHEET_USER); the "
+	       "password comes\n"
+	       "                          from CALLSHEET_PASSWORD or is asked "
+	       "for\n"
+	       "      --ca FILE           trust anchors for TLS\n"
+	       "      --timeout SECONDS   for connecting and for each reply "
+	       "(default %d)\n"
+	       "  -h, --help              this help\n"
+	       "      --version           the version\n"
+	       "\n"
+	       "Commands:\n",
+	       CS_TIMEOUT_DEFAULT_MS / 1000);
+	for (size_t i = 0; i < nitems(commands); i++)
+		printf("  %-8s %s\n", commands[i]->name, commands[i]->summary);
+	printf("\nSheets not yet acknowledged wait in CALLSHEET_SPOOL_DIR "
+	       "(default\n$XDG_STATE_HOME/callsheet/spool) and are sent on the "
+	       "next run.\n");
+	return 0;
+}
+
+int
+cli_exit_status(const struct cs_error *err)
+{
+	if (err->code == CALLSHEET__ERROR_CODE__UNAVAILABLE ||
+	    err->code == CALLSHEET__ERROR_CODE__OVERLOADED)
+		return EXIT_TEMPFAIL;
+	return 1;
+}
+
+static int
+get_password(struct cli *cli, struct cs_error *err)
+{
+	const char *env = getenv("CALLSHEET_PASSWORD");
+	char *prompt;
+
+	if (env != NULL) {
+		cli->password = xstrdup(env);
+		return 0;
+	}
+	prompt = xasprintf("Password for %s on %s: ", cli->opts.user,
+	                   cli->opts.server);
+	cli->password = prompt_password(prompt);
+	free(prompt);
+	if (cli->password != NULL)
+		return 0;
+	cs_error_set(err, CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
+	             "cannot read a password from the terminal (%s): set "
+	             "CALLSHEET_PASSWORD",
+	             errno != 0 ? strerror(errno) : "end of input");
+	return -1;
+}
+
+int
+cli_check_user(const struct cli *cli, struct cs_error *err)
+{
+	if (cli->opts.user != NULL)
+		return 0;
+	cs_error_set(err, CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
+	             "no user: give -u USER or set CALLSHEET_USER");
+	return -1;
+}
+
+int
+cli_connect(struct cli *cli, struct cs_client **c, struct cs_error *err)
+{
+	*c = NULL;
+	if (cli_check_user(cli, err) != 0)
+		return -1;
+	if (cli->password == NULL && get_password(cli, err) != 0)
+		return -1;
+	cli->opts.password = cli->password;
+	return cs_connect(&cli->opts, c, err);
+}
+
+/* CALLSHEET_SPOOL_DIR, else $XDG_STATE_HOME/callsheet/spool, else
+ * ~/.local/state/callsheet/spool. */
+char *
+cli_spool_root(void)
+{
+	const char *dir = getenv("CALLSHEET_SPOOL_DIR");
+	const struct passwd *pw;
+
+	if (dir != NULL && *dir != '\0')
+		return xstrdup(dir);
+	/* The XDG specification ignores a relative path. */
+	if ((dir = getenv("XDG_STATE_HOME")) != NULL && *dir == '/')
+		return xasprintf("%s/callsheet/spool", dir);
+	if ((dir = getenv("HOME")) == NULL || *dir == '\0')
+		dir = (pw = getpwuid(getuid())) != NULL ? pw->pw_dir : "/";
+	return xasprintf("%s/.local/state/callsheet/spool", dir);
+}
+
+static int
+set_timeout(struct cli *cli, const char *arg)
+{
+	uint64_t v;
+
+	if (parse_uint(arg, TIMEOUT_MAX_S, &v) != 0 || v == 0)
+		return cli_usage_error(NULL,
+		                       "invalid --timeout '%s': give a whole "
+		                       "number of seconds from 1 to %d",
+		                       arg, TIMEOUT_MAX_S);
+	cli->opts.timeout_ms = (int)v * 1000;
+	return 0;
+}
+
+static int
+set_server(struct cli *cli, const char *source, const char *arg)
+{
+	struct cs_error err;
+	char *host, *port;
+
+	if (cs_server_split(arg, &host, &port, &err) != 0)
+		return cli_usage_error(NULL, "%s: %s", source, err.message);
+	free(host);
+	free(port);
+	cli->opts.server = arg;
+	return 0;
+}
+
+/* The options before the command. -1 to go on, else the exit status. */
+static int
+parse_global(struct cli *cli, int argc, char **argv)
+{
+	enum { OPT_CA = 256, OPT_TIMEOUT, OPT_VERSION };
+	static const struct option longopts[] = {
+	        {"server", required_argument, NULL, 's'},
+	        {"user", required_argument, NULL, 'u'},
+	        {"ca", required_argument, NULL, OPT_CA},
+	        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+	        {"help", no_argument, NULL, 'h'},
+	        {"version", no_argument, NULL, OPT_VERSION},
+	        {NULL, 0, NULL, 0},
+	};
+	const char *server = getenv("CALLSHEET_SERVER");
+	int ch;
+
+	if (server == NULL || *server == '\0')
+		server = DEFAULT_SERVER;
+	if (set_server(cli, "CALLSHEET_SERVER", server) != 0)
+		return EXIT_USAGE;
+	cli->opts.user = getenv("CALLSHEET_USER");
+	cli->opts.timeout_ms = CS_TIMEOUT_DEFAULT_MS;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:s:u:h", longopts, NULL)) !=
+	       -1) {
+		switch (ch) {
+		case 's':
+			if (set_server(cli, "--server", optarg) != 0)
+				return EXIT_USAGE;
+			break;
+		case 'u':
+			cli->opts.user = optarg;
+			break;
+		case OPT_CA:
+			cli->opts.ca_file = optarg;
+			break;
+		case OPT_TIMEOUT:
+			if (set_timeout(cli, optarg) != 0)
+				return EXIT_USAGE;
+			break;
+		case 'h':
+			return usage();
+		case OPT_VERSION:
+			printf("callsheet %s\n", CALLSHEET_VERSION);
+			return 0;
+		default:
+			return cli_bad_option(NULL, ch, argv);
+		}
+	}
+	if (cli->opts.user != NULL && *cli->opts.user == '\0')
+		cli->opts.user = NULL;
+	return -1;
+}
+
+static const struct cmd_entry *
+find_command(const char *name)
+{
+	for (size_t i = 0; i < nitems(commands); i++)
+		if (strcmp(commands[i]->name, name) == 0)
+			return commands[i];
+	return NULL;
+}
+
+/* Whatever the command printed must have reached its destination. */
+static int
+finish_output(int rv)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_error("cannot write the output: %s", strerror(errno));
+		return rv == 0 ? 1 : rv;
+	}
+	return rv;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli cli = {0};
+	const struct cmd_entry *cmd;
+	int rv;
+
+	if ((rv = parse_global(&cli, argc, argv)) >= 0)
+		return finish_output(rv);
+	if (optind >= argc)
+		return cli_usage_error(NULL, "no command given");
+	if ((cmd = find_command(argv[optind])) == NULL)
+		return cli_usage_error(NULL, "unknown command '%s'",
+		                       argv[optind]);
+	argc -= optind;
+	argv += optind;
+	optind = 0; /* glibc: start afresh on the command's own options */
+	rv = cmd->exec(&cli, argc, argv);
+	if (cli.password != NULL) {
+		explicit_bzero(cli.password, strlen(cli.password));
+		free(cli.password);
+	}
+	return finish_output(rv);
+}

@@ -1,0 +1,303 @@
+/* cmd-report.c: "callsheet report": one aggregate query, printed. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "callsheet.h"
+#include "parse.h"
+#include "report-format.h"
+
+#define GROUP_BY_MAX 2
+
+static int cmd_report_exec(struct cli *, int, char **);
+
+const struct cmd_entry cmd_report_entry = {
+        .name = "report",
+        .args = "[--year Y | --month Y-M | --from DATE --to DATE] "
+                "[options]",
+        .summary = "count sheets over a period, broken down by up to two "
+                   "dimensions",
+        .help = "Options:\n"
+                "  --year Y               a calendar year (default: the "
+                "current one)\n"
+                "  --month Y-M            a calendar month\n"
+                "  --from DATE --to DATE  from one day to another, both "
+                "included (YYYY-MM-DD)\n"
+                "  --where DIM=VALUE      count only the sheets where "
+                "DIM is VALUE; repeatable\n"
+                "  --by DIM[,DIM]         break the counts down by one or "
+                "two dimensions\n"
+                "  --format F             table (default), csv or json\n"
+                "  -h, --help             this help\n"
+                "\n"
+                "Dimensions: department, caller, pro_kind, pro_sector, "
+                "household, origin,\ntopic, call_type, jurist, month, "
+                "weekday, hour. Days are calendar days in the\nservice's "
+                "time zone. Rows come by count, largest first; a sheet "
+                "counts once\nfor each of its topics. In JSON, period.to "
+                "is the first day after the period.\n",
+        .exec = cmd_report_exec,
+};
+
+enum format { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON };
+
+struct report_args {
+	const char *year, *month, *from, *to;
+	struct period period;
+	char **by;
+	size_t nby;
+	Callsheet__Filter *filters;
+	size_t nfilters;
+	enum format format;
+};
+
+static int
+report_where(struct report_args *a, char *arg)
+{
+	Callsheet__Filter f = CALLSHEET__FILTER__INIT;
+	char *eq = strchr(arg, '=');
+
+	if (eq == NULL || eq == arg || eq[1] == '\0')
+		return cli_usage_error(&cmd_report_entry,
+		                       "invalid --where '%s': give "
+		                       "DIMENSION=VALUE",
+		                       arg);
+	*eq = '\0'; /* argv is ours to cut */
+	f.dimension = arg;
+	f.value = eq + 1;
+	a->filters =
+	        xreallocarray(a->filters, a->nfilters + 1, sizeof *a->filters);
+	a->filters[a->nfilters++] = f;
+	return 0;
+}
+
+static int
+report_by(struct report_args *a, const char *arg)
+{
+	if (a->nby > 0)
+		return cli_usage_error(&cmd_report_entry, "--by given twice");
+	if (parse_list(arg, &a->by, &a->nby) != 0)
+		return cli_usage_error(&cmd_report_entry,
+		                       "invalid --by '%s': give dimensions "
+		                       "separated by a comma",
+		                       arg);
+	if (a->nby > GROUP_BY_MAX)
+		return cli_usage_error(&cmd_report_entry,
+		                       "invalid --by '%s': at most %d "
+		                       "dimensions",
+		                       arg, GROUP_BY_MAX);
+	return 0;
+}
+
+static int
+report_format(struct report_args *a, const char *arg)
+{
+	static const char *names[] = {
+	        [FORMAT_TABLE] = "table",
+	        [FORMAT_CSV] = "csv",
+	        [FORMAT_JSON] = "json",
+	};
+
+	for (size_t i = 0; i < nitems(names); i++) {
+		if (strcmp(arg, names[i]) == 0) {
+			a->format = (enum format)i;
+			return 0;
+		}
+	}
+	return cli_usage_error(&cmd_report_entry,
+	                       "invalid --format '%s': give table, csv or json",
+	                       arg);
+}
+
+static int
+period_error(const char *option, const char *value, const char *want)
+{
+	return cli_usage_error(&cmd_report_entry, "invalid --%s '%s': give %s",
+	                       option, value, want);
+}
+
+static void
+period_current_year(struct period *p)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	period_year(p, tm.tm_year + 1900);
+}
+
+/* One of --year, --month or --from with --to; the current year if none. */
+static int
+report_period(struct report_args *a)
+{
+	struct date first, last;
+	int y, m;
+
+	if ((a->year != NULL) + (a->month != NULL) +
+	            (a->from != NULL || a->to != NULL) >
+	    1)
+		return cli_usage_error(&cmd_report_entry,
+		                       "give only one of --year, --month or "
+		                       "--from with --to");
+	if (a->year != NULL) {
+		if (parse_year(a->year, &y) != 0)
+			return period_error("year", a->year, "a year (YYYY)");
+		period_year(&a->period, y);
+	} else if (a->month != NULL) {
+		if (parse_year_month(a->month, &y, &m) != 0)
+			return period_error("month", a->month,
+			                    "a year and month (YYYY-MM)");
+		period_month(&a->period, y, m);
+	} else if (a->from != NULL || a->to != NULL) {
+		if (a->from == NULL || a->to == NULL)
+			return cli_usage_error(&cmd_report_entry,
+			                       "--from and --to go together");
+		if (parse_date(a->from, &first) != 0)
+			return period_error("from", a->from,
+			                    "a date (YYYY-MM-DD)");
+		if (parse_date(a->to, &last) != 0)
+			return period_error("to", a->to, "a date (YYYY-MM-DD)");
+		if (period_days(&a->period, &first, &last) != 0)
+			return cli_usage_error(&cmd_report_entry,
+			                       "--to %s comes before --from %s",
+			                       a->to, a->from);
+	} else
+		period_current_year(&a->period);
+	return 0;
+}
+
+/* -1 to go on, else the exit status. */
+static int
+report_parse(struct report_args *a, int argc, char **argv)
+{
+	enum {
+		OPT_YEAR = 256,
+		OPT_MONTH,
+		OPT_FROM,
+		OPT_TO,
+		OPT_WHERE,
+		OPT_BY,
+		OPT_FORMAT
+	};
+	static const struct option longopts[] = {
+	        {"year", required_argument, NULL, OPT_YEAR},
+	        {"month", required_argument, NULL, OPT_MONTH},
+	        {"from", required_argument, NULL, OPT_FROM},
+	        {"to", required_argument, NULL, OPT_TO},
+	        {"where", required_argument, NULL, OPT_WHERE},
+	        {"by", required_argument, NULL, OPT_BY},
+	        {"format", required_argument, NULL, OPT_FORMAT},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
+	};
+	int ch, rv = 0;
+
+	opterr = 0;
+	while (rv == 0 &&
+	       (ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_YEAR:
+			a->year = optarg;
+			break;
+		case OPT_MONTH:
+			a->month = optarg;
+			break;
+		case OPT_FROM:
+			a->from = optarg;
+			break;
+		case OPT_TO:
+			a->to = optarg;
+			break;
+		case OPT_WHERE:
+			rv = report_where(a, optarg);
+			break;
+		case OPT_BY:
+			rv = report_by(a, optarg);
+			break;
+		case OPT_FORMAT:
+			rv = report_format(a, optarg);
+			break;
+		case 'h':
+			return cli_help(&cmd_report_entry);
+		default:
+			return cli_bad_option(&cmd_report_entry, ch, argv);
+		}
+	}
+	if (rv != 0)
+		return rv;
+	if (optind < argc)
+		return cli_usage_error(&cmd_report_entry,
+		                       "unexpected argument '%s'",
+		                       argv[optind]);
+	return report_period(a) != 0 ? EXIT_USAGE : -1;
+}
+
+static void
+report_print(const struct report_args *a, const char *from, const char *to,
+             const Callsheet__QueryResult *r)
+{
+	struct strbuf sb = {0};
+
+	switch (a->format) {
+	case FORMAT_TABLE:
+		report_table(&sb, r);
+		break;
+	case FORMAT_CSV:
+		report_csv(&sb, r);
+		break;
+	case FORMAT_JSON:
+		report_json(&sb, from, to, r);
+		break;
+	}
+	fwrite(sb.buf, 1, sb.len, stdout);
+	sb_free(&sb);
+}
+
+static int
+report_run(struct cli *cli, const struct report_args *a)
+{
+	Callsheet__Query q = CALLSHEET__QUERY__INIT;
+	Callsheet__Filter **filters;
+	Callsheet__QueryResult *r;
+	struct cs_client *c;
+	struct cs_error err;
+	char from[DATE_STRLEN], to[DATE_STRLEN];
+	int rv = 0;
+
+	date_format(&a->period.from, from);
+	date_format(&a->period.to, to);
+	filters = xcalloc(a->nfilters, sizeof *filters);
+	for (size_t i = 0; i < a->nfilters; i++)
+		filters[i] = &a->filters[i];
+	q.from = from;
+	q.to = to;
+	q.filters = filters;
+	q.n_filters = a->nfilters;
+	q.group_by = a->by;
+	q.n_group_by = a->nby;
+	if (cli_connect(cli, &c, &err) != 0 || cs_query(c, &q, &r, &err) != 0) {
+		cli_error("%s", err.message);
+		rv = cli_exit_status(&err);
+	} else {
+		report_print(a, from, to, r);
+		callsheet__query_result__free_unpacked(r, NULL);
+	}
+	cs_close(c);
+	free(filters);
+	return rv;
+}
+
+static int
+cmd_report_exec(struct cli *cli, int argc, char **argv)
+{
+	struct report_args a = {0};
+	int rv;
+
+	if ((rv = report_parse(&a, argc, argv)) < 0)
+		rv = report_run(cli, &a);
+	list_free(a.by, a.nby);
+	free(a.filters);
+	return rv;
+}

@@ -1,0 +1,98 @@
+/* libcallsheet.h: the client library: connect, hello, login, requests
+ * (pipelined or one at a time), and the durable spool of unsent sheets. */
+#ifndef LIBCALLSHEET_H
+#define LIBCALLSHEET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common.h"
+
+/*
+ * Every failure is described by a cs_error: the server's stable code when
+ * the server answered, CALLSHEET__ERROR_CODE__UNAVAILABLE for transport
+ * failures (connect refused, timeout, connection lost: retry later), and a
+ * sentence a person understands.
+ */
+struct cs_error {
+	Callsheet__ErrorCode code;
+	char field[64];
+	char message[512];
+	unsigned retry_after_s;
+};
+
+struct cs_options {
+	const char *server; /* "host:port", "[v6addr]:port" */
+	const char *user;   /* NULL: connect and hello only */
+	const char *password;
+	const char *ca_file; /* TLS trust anchors (TLS: see client/tls.c) */
+	int timeout_ms;      /* connect, hello, login and each reply */
+};
+
+struct cs_client;
+
+#define CS_DEFAULT_PORT       "7420"
+#define CS_RESPONSE_MAX       (16u * 1024 * 1024) /* largest frame we accept */
+#define CS_IN_FLIGHT_MAX      32 /* pipelining window when the server says none */
+#define CS_TIMEOUT_DEFAULT_MS 10000
+
+/* client.c */
+/* Split "host", "host:port" or "[v6addr]:port"; *host and *port are freed
+ * by the caller. */
+int cs_server_split(const char *server, char **host, char **port,
+                    struct cs_error *err);
+int cs_connect(const struct cs_options *opts, struct cs_client **out,
+               struct cs_error *err);
+void cs_close(struct cs_client *c);
+Callsheet__Role cs_role(const struct cs_client *c);
+uint64_t cs_taxonomy_version(const struct cs_client *c);
+/* How many requests may be outstanding at once (the server's word, capped
+ * at CS_IN_FLIGHT_MAX). */
+uint32_t cs_max_in_flight(const struct cs_client *c);
+/*
+ * Pipelining: send assigns req->id; responses may come in any order. recv
+ * returns the next response whatever its body, Error included; timeout_ms
+ * < 0 means the connection's timeout. Every function returns 0 or -1 with
+ * err set; after a transport failure the connection only fails.
+ */
+int cs_send(struct cs_client *c, Callsheet__Request *req, struct cs_error *err);
+int cs_recv(struct cs_client *c, Callsheet__Response **resp, int timeout_ms,
+            struct cs_error *err);
+/* One request, waiting for its own response; *resp is freed by the caller
+ * with callsheet__response__free_unpacked(resp, NULL). An Error response
+ * is returned as -1 with err filled from it and *resp NULL. */
+int cs_call(struct cs_client *c, Callsheet__Request *req,
+            Callsheet__Response **resp, struct cs_error *err);
+int cs_log_sheet(struct cs_client *c, const Callsheet__Sheet *sheet,
+                 bool *duplicate, struct cs_error *err);
+/* *result is freed with callsheet__query_result__free_unpacked(r, NULL). */
+int cs_query(struct cs_client *c, const Callsheet__Query *q,
+             Callsheet__QueryResult **result, struct cs_error *err);
+void cs_error_set(struct cs_error *err, Callsheet__ErrorCode code,
+                  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void cs_error_from_response(struct cs_error *err, const Callsheet__Error *e);
+
+/*
+ * spool.c: one directory per server and user under root, one file per
+ * sheet. A sheet put by this process stays locked by it until removed or
+ * until the spool is closed, so that a flush (here or in another process)
+ * leaves it alone while its writer is still sending it.
+ */
+struct cs_spool;
+struct cs_spool *cs_spool_open(const char *root, const char *server,
+                               const char *user, struct cs_error *err);
+void cs_spool_close(struct cs_spool *sp);
+/* root/<server>-<user>; refused sheets go to its "rejected" folder. */
+const char *cs_spool_path(const struct cs_spool *sp);
+int cs_spool_put(struct cs_spool *sp, const Callsheet__Sheet *sheet,
+                 struct cs_error *err);
+int cs_spool_remove(struct cs_spool *sp, const uint8_t id[CS_UUID_LEN]);
+size_t cs_spool_count(struct cs_spool *sp);
+/* Resend every spooled sheet, pipelined; removes each one acknowledged
+ * (stored or duplicate). Sheets refused as invalid or conflicting are
+ * moved aside to a "rejected" folder and reported. Returns the number
+ * delivered, or -1 with err set if the server could not be reached. */
+int cs_spool_flush(struct cs_spool *sp, struct cs_client *c, size_t *rejected,
+                   struct cs_error *err);
+
+#endif

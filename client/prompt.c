@@ -1,0 +1,85 @@
+/* prompt.c: asking for a password on the terminal without echoing it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "callsheet.h"
+
+#define PASSWORD_MAX 1024
+
+static volatile sig_atomic_t caught;
+
+static void
+catch_signal(int sig)
+{
+	caught = sig;
+}
+
+/* Read one line from fd; a signal ends the read early. */
+static char *
+read_line(int fd)
+{
+	char buf[PASSWORD_MAX], *line = NULL;
+	size_t len = 0;
+	ssize_t n;
+	char ch;
+
+	while ((n = read(fd, &ch, 1)) == 1 && ch != '\n' && ch != '\r') {
+		if (len < sizeof buf - 1)
+			buf[len++] = ch;
+	}
+	if (n == 1 || (n == 0 && len > 0))
+		line = xstrndup(buf, len);
+	explicit_bzero(buf, sizeof buf);
+	return line;
+}
+
+/*
+ * Echo goes off only for the read; a signal that arrives meanwhile puts
+ * the terminal back before it takes effect (as readpassphrase(3) does).
+ * NULL with errno set if there is no terminal or the read failed.
+ */
+char *
+prompt_password(const char *prompt)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGTSTP};
+	struct sigaction sa = {0}, old[nitems(sigs)];
+	struct termios saved, quiet;
+	char *line;
+	int fd, saved_errno;
+
+	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC)) == -1)
+		return NULL;
+	if (tcgetattr(fd, &saved) != 0) {
+		saved_errno = errno;
+		close(fd);
+		errno = saved_errno;
+		return NULL;
+	}
+	caught = 0;
+	sa.sa_handler = catch_signal; /* no SA_RESTART: read() returns */
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < nitems(sigs); i++)
+		sigaction(sigs[i], &sa, &old[i]);
+	quiet = saved;
+	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	(void)!write(fd, prompt, strlen(prompt));
+	tcsetattr(fd, TCSAFLUSH, &quiet);
+	errno = 0;
+	line = read_line(fd);
+	saved_errno = line == NULL ? (caught ? EINTR : errno) : 0;
+	tcsetattr(fd, TCSAFLUSH, &saved);
+	(void)!write(fd, "\n", 1);
+	close(fd);
+	for (size_t i = 0; i < nitems(sigs); i++)
+		sigaction(sigs[i], &old[i], NULL);
+	if (caught != 0)
+		raise(caught);
+	errno = saved_errno;
+	return line;
+}

@@ -1,0 +1,330 @@
+/* report-format.c: query results as table, CSV or JSON; percentages. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report-format.h"
+
+#define NONE_LABEL "(none)"
+
+/*
+ * Long division in base 10: three decimal digits of count/total give the
+ * tenths of a percent, the remainder decides the rounding. Exact as long
+ * as total stays below UINT64_MAX / 10.
+ */
+uint64_t
+pct_tenths(uint64_t count, uint64_t total)
+{
+	uint64_t q, r;
+
+	if (total == 0)
+		return 0;
+	q = count / total;
+	r = count % total;
+	for (int i = 0; i < 3; i++) {
+		r *= 10;
+		q = q * 10 + r / total;
+		r %= total;
+	}
+	return r >= total - r ? q + 1 : q;
+}
+
+void
+pct_format(uint64_t count, uint64_t total, char out[PCT_STRLEN])
+{
+	uint64_t t = pct_tenths(count, total);
+
+	snprintf(out, PCT_STRLEN, "%" PRIu64 ".%u", t / 10, (unsigned)(t % 10));
+}
+
+/* RFC 4180: quote a field holding a separator, a quote or a line break. */
+void
+csv_field(struct strbuf *sb, const char *s)
+{
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		sb_add(sb, s);
+		return;
+	}
+	sb_add(sb, "\"");
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			sb_add(sb, "\"");
+		sb_addn(sb, s, 1);
+	}
+	sb_add(sb, "\"");
+}
+
+/* The length of the well-formed UTF-8 sequence at s, or 0. */
+static size_t
+utf8_len(const unsigned char *s)
+{
+	uint32_t cp;
+	size_t n;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2;
+		cp = s[0] & 0x1f;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		n = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		cp = s[0] & 0x07;
+	} else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* A JSON string; bytes that are not UTF-8 become U+FFFD so the output
+ * always parses. */
+void
+json_string(struct strbuf *sb, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	sb_add(sb, "\"");
+	while (*p != '\0') {
+		size_t n = 1;
+
+		if (*p == '"' || *p == '\\')
+			sb_addf(sb, "\\%c", *p);
+		else if (*p == '\n')
+			sb_add(sb, "\\n");
+		else if (*p == '\r')
+			sb_add(sb, "\\r");
+		else if (*p == '\t')
+			sb_add(sb, "\\t");
+		else if (*p < 0x20)
+			sb_addf(sb, "\\u%04x", *p);
+		else if (*p < 0x80)
+			sb_addn(sb, (const char *)p, 1);
+		else if ((n = utf8_len(p)) > 0)
+			sb_addn(sb, (const char *)p, n);
+		else {
+			sb_add(sb, "\\ufffd");
+			n = 1;
+		}
+		p += n;
+	}
+	sb_add(sb, "\"");
+}
+
+/* Key i of a row; a missing key reads as NULL, like "". */
+static const char *
+row_key(const Callsheet__Row *row, size_t i)
+{
+	return i < row->n_keys && row->keys[i] != NULL ? row->keys[i] : "";
+}
+
+/* ------------------------------------------------------------------ table */
+
+struct table {
+	size_t ndim;   /* text columns, left aligned; then count, percent */
+	size_t *width; /* in characters */
+	const char **cell;
+	char count[24];
+	char pct[PCT_STRLEN];
+};
+
+/* Display width: UTF-8 continuation bytes take no column. */
+static size_t
+text_width(const char *s)
+{
+	size_t w = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			w++;
+	return w;
+}
+
+static void
+table_fill_row(struct table *t, const Callsheet__Row *row, uint64_t total)
+{
+	for (size_t i = 0; i < t->ndim; i++) {
+		const char *key = row_key(row, i);
+
+		t->cell[i] = *key == '\0' ? NONE_LABEL : key;
+	}
+	snprintf(t->count, sizeof t->count, "%" PRIu64, row->count);
+	pct_format(row->count, total, t->pct);
+	t->cell[t->ndim] = t->count;
+	t->cell[t->ndim + 1] = t->pct;
+}
+
+static void
+table_fill_total(struct table *t, uint64_t total)
+{
+	for (size_t i = 0; i < t->ndim; i++)
+		t->cell[i] = i == 0 ? "total" : "";
+	snprintf(t->count, sizeof t->count, "%" PRIu64, total);
+	t->cell[t->ndim] = t->count;
+	t->cell[t->ndim + 1] = "";
+}
+
+static void
+table_measure(struct table *t)
+{
+	for (size_t i = 0; i < t->ndim + 2; i++) {
+		size_t w = text_width(t->cell[i]);
+
+		if (w > t->width[i])
+			t->width[i] = w;
+	}
+}
+
+/* Measure the current cells (sb NULL) or print them as one line. */
+static void
+table_line(struct table *t, struct strbuf *sb)
+{
+	if (sb == NULL) {
+		table_measure(t);
+		return;
+	}
+	for (size_t i = 0; i < t->ndim + 2; i++) {
+		size_t pad = t->width[i] - text_width(t->cell[i]);
+
+		if (i > 0)
+			sb_add(sb, "  ");
+		if (i < t->ndim)
+			sb_add(sb, t->cell[i]);
+		for (; pad > 0; pad--)
+			sb_add(sb, " ");
+		if (i >= t->ndim)
+			sb_add(sb, t->cell[i]);
+	}
+	while (sb->len > 0 && sb->buf[sb->len - 1] == ' ')
+		sb->buf[--sb->len] = '\0';
+	sb_add(sb, "\n");
+}
+
+static void
+table_header(struct table *t, const Callsheet__QueryResult *r)
+{
+	for (size_t i = 0; i < t->ndim; i++)
+		t->cell[i] = r->group_by[i];
+	t->cell[t->ndim] = "count";
+	t->cell[t->ndim + 1] = "percent";
+}
+
+/* Two passes over the same cells: measure every column (sb NULL), then
+ * print. */
+static void
+table_pass(struct table *t, const Callsheet__QueryResult *r, struct strbuf *sb)
+{
+	table_header(t, r);
+	table_line(t, sb);
+	for (size_t i = 0; i < r->n_rows; i++) {
+		table_fill_row(t, r->rows[i], r->total);
+		table_line(t, sb);
+	}
+	table_fill_total(t, r->total);
+	table_line(t, sb);
+}
+
+void
+report_table(struct strbuf *sb, const Callsheet__QueryResult *r)
+{
+	struct table t = {0};
+
+	if (r->n_group_by == 0) {
+		sb_addf(sb, "total %" PRIu64 "\n", r->total);
+		return;
+	}
+	t.ndim = r->n_group_by;
+	t.width = xcalloc(t.ndim + 2, sizeof *t.width);
+	t.cell = xcalloc(t.ndim + 2, sizeof *t.cell);
+	table_pass(&t, r, NULL);
+	table_pass(&t, r, sb);
+	free(t.width);
+	free(t.cell);
+}
+
+/* -------------------------------------------------------------------- csv */
+
+static void
+csv_counts(struct strbuf *sb, uint64_t count, uint64_t total)
+{
+	char pct[PCT_STRLEN];
+
+	pct_format(count, total, pct);
+	sb_addf(sb, "%" PRIu64 ",%s\n", count, pct);
+}
+
+void
+report_csv(struct strbuf *sb, const Callsheet__QueryResult *r)
+{
+	for (size_t i = 0; i < r->n_group_by; i++) {
+		csv_field(sb, r->group_by[i]);
+		sb_add(sb, ",");
+	}
+	sb_add(sb, "count,percent\n");
+	if (r->n_group_by == 0) {
+		csv_counts(sb, r->total, r->total);
+		return;
+	}
+	for (size_t i = 0; i < r->n_rows; i++) {
+		for (size_t k = 0; k < r->n_group_by; k++) {
+			csv_field(sb, row_key(r->rows[i], k));
+			sb_add(sb, ",");
+		}
+		csv_counts(sb, r->rows[i]->count, r->total);
+	}
+}
+
+/* ------------------------------------------------------------------- json */
+
+static void
+json_row(struct strbuf *sb, const Callsheet__QueryResult *r,
+         const Callsheet__Row *row)
+{
+	char pct[PCT_STRLEN];
+
+	sb_add(sb, "{\"keys\":{");
+	for (size_t k = 0; k < r->n_group_by; k++) {
+		const char *key = row_key(row, k);
+
+		if (k > 0)
+			sb_add(sb, ",");
+		json_string(sb, r->group_by[k]);
+		sb_add(sb, ":");
+		if (*key == '\0')
+			sb_add(sb, "null");
+		else
+			json_string(sb, key);
+	}
+	pct_format(row->count, r->total, pct);
+	sb_addf(sb, "},\"count\":%" PRIu64 ",\"percent\":%s}", row->count, pct);
+}
+
+void
+report_json(struct strbuf *sb, const char *from, const char *to,
+            const Callsheet__QueryResult *r)
+{
+	sb_add(sb, "{\"period\":{\"from\":");
+	json_string(sb, from);
+	sb_add(sb, ",\"to\":");
+	json_string(sb, to);
+	sb_add(sb, "},\"group_by\":[");
+	for (size_t i = 0; i < r->n_group_by; i++) {
+		if (i > 0)
+			sb_add(sb, ",");
+		json_string(sb, r->group_by[i]);
+	}
+	sb_addf(sb, "],\"total\":%" PRIu64 ",\"rows\":[", r->total);
+	for (size_t i = 0; r->n_group_by > 0 && i < r->n_rows; i++) {
+		if (i > 0)
+			sb_add(sb, ",");
+		json_row(sb, r, r->rows[i]);
+	}
+	sb_add(sb, "]}\n");
+}

@@ -1,0 +1,390 @@
+/* test_protocol.c: the protocol as a client meets it: hello and version,
+ * login and roles, logging with idempotent ids, every validation error,
+ * hostile frames answered with an error and a close while others go on. */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static struct th_daemon d;
+static char *conninfo;
+
+/* Sends a log request, returns the error code (ERROR_NONE on ack). */
+static Callsheet__ErrorCode
+log_sheet(struct cs_client *c, const Callsheet__Sheet *s, bool *duplicate,
+          struct cs_error *err)
+{
+	bool dup = false;
+
+	memset(err, 0, sizeof *err);
+	if (cs_log_sheet(c, s, &dup, err) == 0) {
+		if (duplicate != NULL)
+			*duplicate = dup;
+		return CALLSHEET__ERROR_CODE__ERROR_NONE;
+	}
+	return err->code;
+}
+
+static long long
+stored(const uint8_t id[CS_UUID_LEN])
+{
+	char text[CS_UUID_STRLEN];
+	PGconn *pg = th_pg(conninfo);
+	long long n;
+
+	uuid_format(id, text);
+	n = th_sql_count(pg, "SELECT count(*) FROM sheet WHERE id = $1::uuid",
+	                 text);
+	PQfinish(pg);
+	return n;
+}
+
+static void
+test_idempotent_log(struct cs_client *c)
+{
+	Callsheet__Sheet s;
+	uint8_t id[CS_UUID_LEN];
+	struct cs_error err;
+	bool dup = true;
+
+	th_sheet_init(&s, id);
+	CHECK(log_sheet(c, &s, &dup, &err) == 0, "log: %s", err.message);
+	CHECK(!dup, "first send is not a duplicate");
+	CHECK(stored(id) == 1, "the sheet is in the database");
+	CHECK(log_sheet(c, &s, &dup, &err) == 0, "resend: %s", err.message);
+	CHECK(dup, "a resend is acknowledged as a duplicate");
+	CHECK(stored(id) == 1, "a resend adds no row");
+
+	s.department = "93";
+	CHECK(log_sheet(c, &s, NULL, &err) == CALLSHEET__ERROR_CODE__CONFLICT,
+	      "other content under the same id is a conflict (got %d: %s)",
+	      err.code, err.message);
+	CHECK(strcmp(err.field, "id") == 0, "conflict names the id field");
+	CHECK(stored(id) == 1, "the conflict changed nothing");
+}
+
+struct bad_case {
+	const char *what;
+	const char *field;
+	const char *needle; /* in the message */
+	void (*mutate)(Callsheet__Sheet *s);
+};
+
+static void
+m_dept(Callsheet__Sheet *s)
+{
+	s->department = "9Z";
+}
+static void
+m_caller(Callsheet__Sheet *s)
+{
+	s->caller = "robot";
+}
+static void
+m_no_caller(Callsheet__Sheet *s)
+{
+	s->caller = NULL;
+}
+static void
+m_no_dept(Callsheet__Sheet *s)
+{
+	s->department = NULL;
+}
+static void
+m_no_topic(Callsheet__Sheet *s)
+{
+	s->n_topics = 0;
+}
+static void
+m_pro_household(Callsheet__Sheet *s)
+{
+	s->caller = "professional";
+	s->origin = NULL;
+}
+static void
+m_sector_no_kind(Callsheet__Sheet *s)
+{
+	s->caller = "professional";
+	s->household = s->origin = NULL;
+	s->pro_kind = "association";
+	s->pro_sector = "other_public";
+}
+static void
+m_duration(Callsheet__Sheet *s)
+{
+	s->duration_s = 90000;
+}
+static void
+m_future(Callsheet__Sheet *s)
+{
+	s->call_start = time(NULL) + 9e5;
+}
+static void
+m_call_type(Callsheet__Sheet *s)
+{
+	s->call_type = "prank";
+}
+static char *bad_topics[] = {"residence", "tax"};
+static void
+m_topic(Callsheet__Sheet *s)
+{
+	s->n_topics = 2;
+	s->topics = bad_topics;
+}
+static void
+m_id(Callsheet__Sheet *s)
+{
+	s->id.len = 5;
+}
+
+static const struct bad_case bad_cases[] = {
+        {"unknown département", "department", "'9Z' is not a known code",
+         m_dept},
+        {"unknown caller", "caller", "allowed: individual or professional",
+         m_caller},
+        {"missing caller", "caller", "missing", m_no_caller},
+        {"missing département", "department", "missing", m_no_dept},
+        {"no topic", "topic", "at least one topic", m_no_topic},
+        {"household for a professional", "household", "does not apply",
+         m_pro_household},
+        {"sector without public body", "pro_sector", "public_body",
+         m_sector_no_kind},
+        {"duration too long", "duration_s", "90000", m_duration},
+        {"call in the future", "call_start", "plausible", m_future},
+        {"unknown call type", "call_type", "'prank'", m_call_type},
+        {"unknown topic", "topic", "'tax'", m_topic},
+        {"short id", "id", "16", m_id},
+};
+
+static void
+test_bad_sheets(struct cs_client *c)
+{
+	for (size_t i = 0; i < nitems(bad_cases); i++) {
+		const struct bad_case *b = &bad_cases[i];
+		Callsheet__Sheet s;
+		uint8_t id[CS_UUID_LEN];
+		struct cs_error err;
+		Callsheet__ErrorCode code;
+
+		th_sheet_init(&s, id);
+		b->mutate(&s);
+		code = log_sheet(c, &s, NULL, &err);
+		CHECK(code == CALLSHEET__ERROR_CODE__BAD_REQUEST,
+		      "%s: bad request expected, got %d (%s)", b->what, code,
+		      err.message);
+		CHECK(strcmp(err.field, b->field) == 0,
+		      "%s: field '%s' expected, got '%s'", b->what, b->field,
+		      err.field);
+		CHECK(strstr(err.message, b->needle) != NULL,
+		      "%s: message '%s' lacks '%s'", b->what, err.message,
+		      b->needle);
+		if (s.id.len == CS_UUID_LEN)
+			CHECK(stored(id) == 0, "%s: nothing stored", b->what);
+	}
+}
+
+static void
+test_non_consultation(struct cs_client *c)
+{
+	Callsheet__Sheet s;
+	uint8_t id[CS_UUID_LEN];
+	struct cs_error err;
+
+	th_sheet_init(&s, id);
+	s.call_type = "silent";
+	s.caller = s.department = s.household = s.origin = NULL;
+	s.n_topics = 0;
+	CHECK(log_sheet(c, &s, NULL, &err) == 0,
+	      "a silent call needs no details: %s", err.message);
+}
+
+static void
+test_roles(void)
+{
+	struct cs_client *rep = th_connect(&d, "reporter1", "rep-pass");
+	Callsheet__Sheet s;
+	uint8_t id[CS_UUID_LEN];
+	struct cs_error err;
+
+	th_sheet_init(&s, id);
+	CHECK(log_sheet(rep, &s, NULL, &err) ==
+	              CALLSHEET__ERROR_CODE__FORBIDDEN,
+	      "a reporter may not log (got %d: %s)", err.code, err.message);
+	CHECK(stored(id) == 0, "nothing stored for the reporter");
+	cs_close(rep);
+}
+
+static void
+test_bad_login(void)
+{
+	struct cs_options o = {.server = d.server,
+	                       .user = "jurist1",
+	                       .password = "wrong",
+	                       .timeout_ms = 10000};
+	struct cs_client *c = NULL;
+	struct cs_error err;
+
+	CHECK(cs_connect(&o, &c, &err) != 0, "a wrong password is refused");
+	CHECK(err.code == CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
+	      "wrong password: unauthenticated (got %d: %s)", err.code,
+	      err.message);
+	o.user = "nobody";
+	CHECK(cs_connect(&o, &c, &err) != 0 &&
+	              err.code == CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
+	      "an unknown user is refused the same way");
+}
+
+static void
+test_not_logged_in(void)
+{
+	struct cs_client *c = th_connect(&d, NULL, NULL);
+	Callsheet__Sheet s;
+	uint8_t id[CS_UUID_LEN];
+	struct cs_error err;
+
+	th_sheet_init(&s, id);
+	CHECK(log_sheet(c, &s, NULL, &err) ==
+	              CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
+	      "logging before login is refused (got %d)", err.code);
+	cs_close(c);
+}
+
+/* ------------------------------------------------ raw-socket attacks */
+
+static int
+raw_connect(void)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET,
+	                          .sin_port = htons((uint16_t)d.port)};
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct timeval tv = {10, 0};
+
+	inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
+	if (connect(fd, (struct sockaddr *)&sin, sizeof sin) != 0)
+		th_die("raw connect failed");
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	return fd;
+}
+
+/* Reads one server frame; returns its error code, or -1. Then checks the
+ * server closed the connection. */
+static int
+raw_expect_error_and_close(int fd, const char *what)
+{
+	uint8_t hdr[4], body[4096];
+	Callsheet__ServerMessage *m;
+	uint32_t len;
+	int code = -1;
+	ssize_t n;
+
+	if (recv(fd, hdr, 4, MSG_WAITALL) != 4) {
+		CHECK(false, "%s: no error frame before the close", what);
+		return -1;
+	}
+	len = frame_read_header(hdr);
+	if (len > sizeof body || recv(fd, body, len, MSG_WAITALL) != len) {
+		CHECK(false, "%s: truncated error frame", what);
+		return -1;
+	}
+	m = callsheet__server_message__unpack(NULL, len, body);
+	if (m != NULL && m->response != NULL && m->response->error != NULL)
+		code = m->response->error->code;
+	callsheet__server_message__free_unpacked(m, NULL);
+	n = recv(fd, body, sizeof body, 0);
+	CHECK(n == 0, "%s: the server closes the connection", what);
+	return code;
+}
+
+static void
+test_hostile_frames(struct cs_client *bystander)
+{
+	static const uint8_t huge[] = {0x7f, 0xff, 0xff, 0xff, 1, 2, 3};
+	static const uint8_t garbage[] = {0,    0,    0,    6,    0xff,
+	                                  0xff, 0xff, 0xff, 0xff, 0xff};
+	static const uint8_t empty[] = {0, 0, 0, 0};
+	struct {
+		const char *what;
+		const uint8_t *bytes;
+		size_t len;
+	} cases[] = {
+	        {"frame over the limit", huge, sizeof huge},
+	        {"garbage protobuf", garbage, sizeof garbage},
+	        {"empty frame", empty, sizeof empty},
+	};
+
+	for (size_t i = 0; i < nitems(cases); i++) {
+		int fd = raw_connect();
+		Callsheet__Sheet s;
+		uint8_t id[CS_UUID_LEN];
+		struct cs_error err;
+
+		if (write(fd, cases[i].bytes, cases[i].len) < 0)
+			th_die("write");
+		CHECK(raw_expect_error_and_close(fd, cases[i].what) ==
+		              CALLSHEET__ERROR_CODE__BAD_REQUEST,
+		      "%s: answered bad request", cases[i].what);
+		close(fd);
+		th_sheet_init(&s, id);
+		CHECK(log_sheet(bystander, &s, NULL, &err) == 0,
+		      "after %s, another client still logs: %s", cases[i].what,
+		      err.message);
+	}
+}
+
+static void
+test_version_mismatch(void)
+{
+	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
+	Callsheet__Hello h = CALLSHEET__HELLO__INIT;
+	uint8_t *frame;
+	size_t len;
+	int fd = raw_connect();
+
+	h.protocol_version = 99;
+	req.id = 1;
+	req.body_case = CALLSHEET__REQUEST__BODY_HELLO;
+	req.hello = &h;
+	frame = frame_pack(&req.base, &len);
+	if (write(fd, frame, len) != (ssize_t)len)
+		th_die("write");
+	free(frame);
+	CHECK(raw_expect_error_and_close(fd, "version 99") ==
+	              CALLSHEET__ERROR_CODE__VERSION_MISMATCH,
+	      "an incompatible version is refused");
+	close(fd);
+}
+
+int
+main(void)
+{
+	struct cs_client *jurist;
+
+	conninfo = th_createdb("t_protocol");
+	th_migrate(conninfo);
+	th_create_user(conninfo, "jurist1", "jurist", "j1-pass");
+	th_create_user(conninfo, "reporter1", "reporter", "rep-pass");
+	th_daemon_start(&d, conninfo, NULL);
+
+	jurist = th_connect(&d, "jurist1", "j1-pass");
+	CHECK(cs_role(jurist) == CALLSHEET__ROLE__JURIST, "role is jurist");
+	test_idempotent_log(jurist);
+	test_bad_sheets(jurist);
+	test_non_consultation(jurist);
+	test_roles();
+	test_bad_login();
+	test_not_logged_in();
+	test_hostile_frames(jurist);
+	test_version_mismatch();
+	cs_close(jurist);
+
+	CHECK(th_daemon_stop(&d) == 0, "SIGTERM: the daemon exits 0");
+	free(conninfo);
+	return th_finish();
+}

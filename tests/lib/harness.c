@@ -1,0 +1,369 @@
+/* harness.c: the integration-test harness: databases from the shared
+ * fixture cluster, a real daemon process, and plain check counting. */
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static unsigned passed, failed;
+
+/* Daemons still running: killed if the test dies, so that ctest does not
+ * wait on their output forever. */
+#define MAX_DAEMONS 8
+static struct th_daemon *running[MAX_DAEMONS];
+
+static void
+track(struct th_daemon *d, bool on)
+{
+	for (size_t i = 0; i < MAX_DAEMONS; i++) {
+		if (on && running[i] == NULL) {
+			running[i] = d;
+			return;
+		}
+		if (!on && running[i] == d)
+			running[i] = NULL;
+	}
+}
+
+static void
+kill_running(void)
+{
+	for (size_t i = 0; i < MAX_DAEMONS; i++)
+		if (running[i] != NULL && running[i]->pid > 0)
+			kill(running[i]->pid, SIGKILL);
+}
+
+bool
+th_check(bool ok, const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ok) {
+		passed++;
+		return true;
+	}
+	failed++;
+	fprintf(stderr, "%s:%d: FAIL: ", file, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return false;
+}
+
+int
+th_finish(void)
+{
+	printf("%u passed, %u failed\n", passed, failed);
+	return failed == 0 && passed > 0 ? 0 : 1;
+}
+
+void
+th_die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("harness: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	kill_running();
+	exit(2);
+}
+
+static const char *
+env(const char *name)
+{
+	const char *v = getenv(name);
+
+	if (v == NULL || *v == '\0')
+		th_die("%s is not set: run this test through ctest", name);
+	return v;
+}
+
+double
+th_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Runs a command, returns its whole standard output (trailing newline
+ * stripped); dies if it fails. */
+static char *
+run_capture(char *const argv[], const char *input)
+{
+	int out[2], in[2];
+	pid_t pid;
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	ssize_t n;
+	int status;
+
+	if (pipe(out) != 0 || pipe(in) != 0)
+		th_die("pipe: %s", strerror(errno));
+	if ((pid = fork()) == 0) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		close(in[1]);
+		close(out[0]);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	if (input != NULL &&
+	    write(in[1], input, strlen(input)) != (ssize_t)strlen(input))
+		th_die("writing to %s failed", argv[0]);
+	close(in[1]);
+	for (;;) {
+		if (len + 256 > cap)
+			buf = xreallocarray(buf, cap = cap * 2 + 512, 1);
+		if ((n = read(out[0], buf + len, cap - len - 1)) <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(out[0]);
+	buf[len] = '\0';
+	while (len > 0 && buf[len - 1] == '\n')
+		buf[--len] = '\0';
+	waitpid(pid, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		th_die("%s %s failed (status %d)", argv[0], argv[1], status);
+	return buf;
+}
+
+char *
+th_createdb(const char *name)
+{
+	char *argv[] = {"bash",       (char *)env("CALLSHEET_TEST_PGFIXTURE"),
+	                "createdb",   (char *)env("CALLSHEET_TEST_PGDIR"),
+	                (char *)name, NULL};
+
+	return run_capture(argv, NULL);
+}
+
+void
+th_migrate(const char *conninfo)
+{
+	char *argv[] = {(char *)env("CALLSHEET_TEST_DAEMON"),
+	                "--pg",
+	                (char *)conninfo,
+	                "--migrate",
+	                "--no-serve",
+	                "--log-level",
+	                "warn",
+	                NULL};
+
+	free(run_capture(argv, NULL));
+}
+
+void
+th_create_user(const char *conninfo, const char *name, const char *role,
+               const char *password)
+{
+	char *argv[] = {(char *)env("CALLSHEET_TEST_DAEMON"),
+	                "--pg",
+	                (char *)conninfo,
+	                "--create-user",
+	                (char *)name,
+	                "--role",
+	                (char *)role,
+	                "--log-level",
+	                "warn",
+	                NULL};
+	char *line = xasprintf("%s\n", password);
+
+	free(run_capture(argv, line));
+	free(line);
+}
+
+static bool
+read_port(const char *path, unsigned *port)
+{
+	FILE *f = fopen(path, "r");
+	bool ok;
+
+	if (f == NULL)
+		return false;
+	ok = fscanf(f, "%u", port) == 1 && *port > 0;
+	fclose(f);
+	return ok;
+}
+
+void
+th_daemon_start(struct th_daemon *d, const char *conninfo,
+                const char *const *extra)
+{
+	char portfile[300];
+	const char *argv[64];
+	size_t n = 0;
+	double deadline;
+	char tmpl[] = "/tmp/callsheet-daemon.XXXXXX";
+
+	memset(d, 0, sizeof *d);
+	if (mkdtemp(tmpl) == NULL)
+		th_die("mkdtemp: %s", strerror(errno));
+	snprintf(d->dir, sizeof d->dir, "%s", tmpl);
+	snprintf(d->conninfo, sizeof d->conninfo, "%s", conninfo);
+	snprintf(portfile, sizeof portfile, "%s/port", d->dir);
+	argv[n++] = env("CALLSHEET_TEST_DAEMON");
+	argv[n++] = "--pg";
+	argv[n++] = conninfo;
+	argv[n++] = "--listen";
+	argv[n++] = "127.0.0.1:0";
+	argv[n++] = "--port-file";
+	argv[n++] = portfile;
+	argv[n++] = "--migrate";
+	argv[n++] = "--pg-connect-timeout";
+	argv[n++] = "2";
+	for (; extra != NULL && *extra != NULL && n < nitems(argv) - 1; extra++)
+		argv[n++] = *extra;
+	argv[n] = NULL;
+	if ((d->pid = fork()) == 0) {
+		/* the daemon's log goes to the test's stderr, as ctest shows */
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	deadline = th_now() + 30;
+	while (!read_port(portfile, &d->port)) {
+		int status;
+
+		if (waitpid(d->pid, &status, WNOHANG) == d->pid)
+			th_die("callsheetd exited before listening (%d)",
+			       status);
+		if (th_now() > deadline)
+			th_die("callsheetd did not listen within 30 s");
+		usleep(20000);
+	}
+	snprintf(d->server, sizeof d->server, "127.0.0.1:%u", d->port);
+	track(d, true);
+}
+
+/* Waits for the daemon to exit, and returns its exit status. */
+static int
+reap(struct th_daemon *d, double seconds)
+{
+	double deadline = th_now() + seconds;
+	int status;
+
+	while (waitpid(d->pid, &status, WNOHANG) != d->pid) {
+		if (th_now() > deadline) {
+			kill(d->pid, SIGKILL);
+			waitpid(d->pid, &status, 0);
+			return -1;
+		}
+		usleep(10000);
+	}
+	d->pid = 0;
+	track(d, false);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int
+th_daemon_stop(struct th_daemon *d)
+{
+	char *cmd;
+	int rc;
+
+	if (d->pid <= 0)
+		return -1;
+	kill(d->pid, SIGTERM);
+	rc = reap(d, 30);
+	cmd = xasprintf("rm -rf '%s'", d->dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "harness: could not remove %s\n", d->dir);
+	free(cmd);
+	return rc;
+}
+
+void
+th_daemon_kill(struct th_daemon *d)
+{
+	if (d->pid <= 0)
+		return;
+	kill(d->pid, SIGKILL);
+	reap(d, 10);
+}
+
+PGconn *
+th_pg(const char *conninfo)
+{
+	PGconn *pg = PQconnectdb(conninfo);
+
+	if (PQstatus(pg) != CONNECTION_OK)
+		th_die("cannot connect to %s: %s", conninfo,
+		       PQerrorMessage(pg));
+	return pg;
+}
+
+/* A single number from SQL, with at most one text parameter. */
+long long
+th_sql_count(PGconn *pg, const char *sql, const char *param)
+{
+	const char *params[1] = {param};
+	PGresult *res = PQexecParams(pg, sql, param ? 1 : 0, NULL, params, NULL,
+	                             NULL, 0);
+	long long v;
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
+		th_die("%s: %s", sql, PQresultErrorMessage(res));
+	v = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	return v;
+}
+
+struct cs_client *
+th_connect(const struct th_daemon *d, const char *user, const char *password)
+{
+	struct cs_options o = {.server = d->server,
+	                       .user = user,
+	                       .password = password,
+	                       .timeout_ms = 20000};
+	struct cs_client *c = NULL;
+	struct cs_error err;
+	double deadline = th_now() + 20;
+
+	/* a daemon just started may not have reached PostgreSQL yet: it
+	 * says "unavailable", and a client retries, as a real one does */
+	while (cs_connect(&o, &c, &err) != 0 &&
+	       err.code == CALLSHEET__ERROR_CODE__UNAVAILABLE &&
+	       th_now() < deadline)
+		usleep(50000);
+	if (c == NULL)
+		th_die("connect to %s as %s: %s", d->server,
+		       user ? user : "(nobody)", err.message);
+	return c;
+}
+
+static char *default_topics[] = {"residence"};
+
+/* A valid consultation, with a fresh id, for tests to adjust. */
+void
+th_sheet_init(Callsheet__Sheet *s, uint8_t id[CS_UUID_LEN])
+{
+	callsheet__sheet__init(s);
+	uuid_generate(id);
+	s->id.data = id;
+	s->id.len = CS_UUID_LEN;
+	s->call_start = (int64_t)time(NULL) - 600;
+	s->duration_s = 420;
+	s->caller = "individual";
+	s->department = "75";
+	s->household = "woman";
+	s->origin = "africa";
+	s->n_topics = 1;
+	s->topics = default_topics;
+}

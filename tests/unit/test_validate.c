@@ -1,0 +1,224 @@
+/* test_validate.c: sheet validation against a small hand-made taxonomy:
+ * every error names the field, the value and what is allowed. */
+#include <string.h>
+#include <time.h>
+
+#include "callsheetd.h"
+#include "unit.h"
+
+#define NOW 1767225600 /* 2026-01-01T00:00:00Z */
+
+static struct tax_entry entries[] = {
+        {1, DIM_CALL_TYPE, "consultation", "", "", -1, false, 0},
+        {2, DIM_CALL_TYPE, "silent", "", "", -1, false, 0},
+        {10, DIM_DEPARTMENT, "75", "", "", -1, false, 0},
+        {11, DIM_DEPARTMENT, "93", "", "", -1, false, 0},
+        {20, DIM_CALLER, "individual", "", "", -1, false, 0},
+        {21, DIM_CALLER, "professional", "", "", -1, false, 0},
+        {30, DIM_PRO_KIND, "public_body", "", "", -1, false, 0},
+        {31, DIM_PRO_KIND, "association", "", "", -1, false, 0},
+        {40, DIM_PRO_SECTOR, "other_public", "", "", -1, false, 0},
+        {50, DIM_HOUSEHOLD, "woman", "", "", -1, false, 0},
+        {51, DIM_HOUSEHOLD, "man", "", "", -1, false, 0},
+        {60, DIM_ORIGIN, "africa", "", "", -1, false, 0},
+        {70, DIM_TOPIC, "entry", "", "", 0, false, 0},
+        {71, DIM_TOPIC, "residence", "", "", 1, false, 0},
+        {72, DIM_TOPIC, "papers", "", "", 5, true, 71},
+};
+static struct taxonomy tax = {7, entries, nitems(entries)};
+static char *topics_ok[] = {"entry", "residence"};
+
+static void
+sheet(Callsheet__Sheet *s, uint8_t *id)
+{
+	callsheet__sheet__init(s);
+	memset(id, 7, CS_UUID_LEN);
+	s->id.data = id;
+	s->id.len = CS_UUID_LEN;
+	s->call_start = NOW - 3600;
+	s->duration_s = 300;
+	s->caller = "individual";
+	s->department = "75";
+	s->household = "woman";
+	s->origin = "africa";
+	s->n_topics = 2;
+	s->topics = topics_ok;
+}
+
+static void
+test_valid(void)
+{
+	Callsheet__Sheet s;
+	uint8_t id[CS_UUID_LEN];
+	struct sheet_row row;
+	struct field_error fe;
+
+	sheet(&s, id);
+	CHECK(validate_sheet(&s, &tax, NOW, &row, &fe) == 0, "valid: %s",
+	      fe.message);
+	CHECK(row.call_type == 1, "call type defaults to consultation");
+	CHECK(row.department == 10 && row.caller == 20 && row.household == 50 &&
+	              row.origin == 60 && row.pro_kind == 0,
+	      "codes become ids, absent ones 0");
+	CHECK(row.topics == 3, "topics become a bitmask (got %lld)",
+	      (long long)row.topics);
+	CHECK(row.duration_s == 300 && row.call_start == NOW - 3600,
+	      "time and duration kept");
+
+	s.call_type = "silent";
+	s.caller = s.department = s.household = s.origin = NULL;
+	s.n_topics = 0;
+	CHECK(validate_sheet(&s, &tax, NOW, &row, &fe) == 0 &&
+	              row.call_type == 2,
+	      "a silent call needs nothing else: %s", fe.message);
+}
+
+struct bad {
+	const char *field;
+	const char *message; /* exact */
+	void (*mutate)(Callsheet__Sheet *);
+};
+
+static void
+b_dept(Callsheet__Sheet *s)
+{
+	s->department = "20";
+}
+static void
+b_household(Callsheet__Sheet *s)
+{
+	s->household = "child";
+}
+static void
+b_no_caller(Callsheet__Sheet *s)
+{
+	s->caller = NULL;
+}
+static void
+b_empty_caller(Callsheet__Sheet *s)
+{
+	s->caller = "";
+}
+static void
+b_retired(Callsheet__Sheet *s)
+{
+	static char *t[] = {"papers"};
+	s->topics = t;
+	s->n_topics = 1;
+}
+static void
+b_pro_origin(Callsheet__Sheet *s)
+{
+	s->caller = "professional";
+	s->household = NULL;
+}
+static void
+b_ind_kind(Callsheet__Sheet *s)
+{
+	s->pro_kind = "association";
+}
+static void
+b_sector(Callsheet__Sheet *s)
+{
+	s->caller = "professional";
+	s->household = s->origin = NULL;
+	s->pro_kind = "association";
+	s->pro_sector = "other_public";
+}
+static void
+b_duration(Callsheet__Sheet *s)
+{
+	s->duration_s = 86401;
+}
+static void
+b_old(Callsheet__Sheet *s)
+{
+	s->call_start = 100;
+}
+static void
+b_id(Callsheet__Sheet *s)
+{
+	s->id.len = 15;
+}
+static void
+b_no_topic(Callsheet__Sheet *s)
+{
+	s->n_topics = 0;
+}
+
+static const struct bad bads[] = {
+        {"department",
+         "department: '20' is not a known code; allowed: an "
+         "INSEE département code (01 to 95, 2A, 2B, 971 to "
+         "976), 99 for abroad, or unknown",
+         b_dept},
+        {"household",
+         "household: 'child' is not a known code; allowed: "
+         "woman or man",
+         b_household},
+        {"caller",
+         "caller: missing; a consultation says who called "
+         "(allowed: individual or professional)",
+         b_no_caller},
+        {"caller",
+         "caller: missing; a consultation says who called "
+         "(allowed: individual or professional)",
+         b_empty_caller},
+        {"topic", "topic: 'papers' is retired; use 'residence' instead",
+         b_retired},
+        {"origin",
+         "origin: does not apply to a professional caller; it is "
+         "for individuals",
+         b_pro_origin},
+        {"pro_kind",
+         "pro_kind: does not apply to an individual caller; it "
+         "is for professionals",
+         b_ind_kind},
+        {"pro_sector",
+         "pro_sector: applies only when pro_kind is "
+         "public_body",
+         b_sector},
+        {"duration_s",
+         "duration_s: 86401 seconds; allowed: 0 to 86400 (24 "
+         "hours)",
+         b_duration},
+        {"call_start",
+         "call_start: 100 is not a plausible call time; "
+         "allowed: from 2000-01-01 to now",
+         b_old},
+        {"id", "id: 15 bytes; a UUID has 16", b_id},
+        {"topic",
+         "topic: missing; a consultation has at least one topic "
+         "(allowed: entry or residence)",
+         b_no_topic},
+};
+
+static void
+test_invalid(void)
+{
+	for (size_t i = 0; i < nitems(bads); i++) {
+		Callsheet__Sheet s;
+		uint8_t id[CS_UUID_LEN];
+		struct sheet_row row;
+		struct field_error fe = {0};
+
+		sheet(&s, id);
+		bads[i].mutate(&s);
+		CHECK(validate_sheet(&s, &tax, NOW, &row, &fe) != 0,
+		      "case %zu (%s) refused", i, bads[i].field);
+		CHECK(fe.field != NULL && strcmp(fe.field, bads[i].field) == 0,
+		      "case %zu: field %s, got %s", i, bads[i].field,
+		      fe.field ? fe.field : "(none)");
+		CHECK(strcmp(fe.message, bads[i].message) == 0,
+		      "case %zu:\n  got  %s\n  want %s", i, fe.message,
+		      bads[i].message);
+	}
+}
+
+int
+main(void)
+{
+	test_valid();
+	test_invalid();
+	return unit_finish();
+}
