@@ -40,4 +40,9 @@ extern const struct cmd_entry cmd_log_entry;
 /* cmd-report.c */
 extern const struct cmd_entry cmd_report_entry;
 
+/* cmd-watch.c, cmd-import.c, cmd-export.c */
+extern const struct cmd_entry cmd_watch_entry;
+extern const struct cmd_entry cmd_import_entry;
+extern const struct cmd_entry cmd_export_entry;
+
 #endif

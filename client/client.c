@@ -42,6 +42,10 @@ struct cs_client {
 	/* Responses that came in while cs_call() waited for another id. */
 	Callsheet__Response **queue;
 	size_t nqueue;
+
+	/* Pushed events, in arrival order, until cs_next_event() takes them. */
+	Callsheet__Event **events;
+	size_t nevents;
 };
 
 static void
@@ -288,36 +292,48 @@ frame_done(struct cs_client *c)
 	c->hdr_got = 0;
 }
 
-/* The next Response off the wire. Pushed Events are dropped until there is
- * an API to watch them. */
+/* One message off the wire: a Response in *resp, or an Event queued (and
+ * *resp NULL). */
+static int
+read_message(struct cs_client *c, int64_t deadline, Callsheet__Response **resp,
+             struct cs_error *err)
+{
+	Callsheet__ServerMessage *m;
+
+	*resp = NULL;
+	if (read_frame(c, deadline, err) != 0)
+		return -1;
+	m = callsheet__server_message__unpack(NULL, c->body_len, c->body);
+	frame_done(c);
+	if (m == NULL)
+		return client_fail(c, err, CALLSHEET__ERROR_CODE__INTERNAL,
+		                   "%s sent a message that does not decode",
+		                   c->server);
+	/* Detached, each part is freed on its own by whoever takes it. */
+	if (m->kind_case == CALLSHEET__SERVER_MESSAGE__KIND_RESPONSE) {
+		*resp = m->response;
+		m->response = NULL;
+	} else if (m->kind_case == CALLSHEET__SERVER_MESSAGE__KIND_EVENT) {
+		c->events = xreallocarray(c->events, c->nevents + 1,
+		                          sizeof *c->events);
+		c->events[c->nevents++] = m->event;
+		m->event = NULL;
+	}
+	m->kind_case = CALLSHEET__SERVER_MESSAGE__KIND__NOT_SET;
+	callsheet__server_message__free_unpacked(m, NULL);
+	return 0;
+}
+
+/* The next Response off the wire; events meanwhile are queued. */
 static int
 read_response(struct cs_client *c, int64_t deadline, Callsheet__Response **resp,
               struct cs_error *err)
 {
-	for (;;) {
-		Callsheet__ServerMessage *m;
-
-		if (read_frame(c, deadline, err) != 0)
+	do {
+		if (read_message(c, deadline, resp, err) != 0)
 			return -1;
-		m = callsheet__server_message__unpack(NULL, c->body_len,
-		                                      c->body);
-		frame_done(c);
-		if (m == NULL)
-			return client_fail(c, err,
-			                   CALLSHEET__ERROR_CODE__INTERNAL,
-			                   "%s sent a message that does not "
-			                   "decode",
-			                   c->server);
-		if (m->kind_case == CALLSHEET__SERVER_MESSAGE__KIND_RESPONSE) {
-			/* Detached, it is freed on its own by the caller. */
-			*resp = m->response;
-			m->response = NULL;
-			m->kind_case = CALLSHEET__SERVER_MESSAGE__KIND__NOT_SET;
-			callsheet__server_message__free_unpacked(m, NULL);
-			return 0;
-		}
-		callsheet__server_message__free_unpacked(m, NULL);
-	}
+	} while (*resp == NULL);
+	return 0;
 }
 
 /* ------------------------------------------------------------- requests */
@@ -371,6 +387,33 @@ cs_recv(struct cs_client *c, Callsheet__Response **resp, int timeout_ms,
 	if (timeout_ms < 0)
 		timeout_ms = c->timeout_ms;
 	return read_response(c, deadline_after(timeout_ms), resp, err);
+}
+
+int
+cs_next_event(struct cs_client *c, Callsheet__Event **ev, int timeout_ms,
+              struct cs_error *err)
+{
+	int64_t deadline;
+	Callsheet__Response *r;
+
+	*ev = NULL;
+	if (timeout_ms < 0)
+		timeout_ms = c->timeout_ms;
+	deadline = deadline_after(timeout_ms);
+	while (c->nevents == 0) {
+		if (check_open(c, err) != 0)
+			return -1;
+		if (read_message(c, deadline, &r, err) != 0)
+			return c->broken ? -1 : 0; /* else: the time is up */
+		if (r != NULL) {
+			c->queue = xreallocarray(c->queue, c->nqueue + 1,
+			                         sizeof *c->queue);
+			c->queue[c->nqueue++] = r;
+		}
+	}
+	*ev = c->events[0];
+	memmove(c->events, c->events + 1, --c->nevents * sizeof *c->events);
+	return 1;
 }
 
 int
@@ -464,6 +507,71 @@ cs_query(struct cs_client *c, const Callsheet__Query *q,
 		return -1;
 	*result = resp->query_result;
 	resp->query_result = NULL;
+	resp->body_case = CALLSHEET__RESPONSE__BODY__NOT_SET;
+	callsheet__response__free_unpacked(resp, NULL);
+	return 0;
+}
+
+int
+cs_watch(struct cs_client *c, bool stop, Callsheet__Counters **counters,
+         struct cs_error *err)
+{
+	Callsheet__Watch w = CALLSHEET__WATCH__INIT;
+	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
+	Callsheet__Response *resp;
+
+	*counters = NULL;
+	w.has_stop = stop;
+	w.stop = stop;
+	req.body_case = CALLSHEET__REQUEST__BODY_WATCH;
+	req.watch = &w;
+	if (call_expect(c, &req, CALLSHEET__RESPONSE__BODY_COUNTERS, &resp,
+	                err) != 0)
+		return -1;
+	*counters = resp->counters;
+	resp->counters = NULL;
+	resp->body_case = CALLSHEET__RESPONSE__BODY__NOT_SET;
+	callsheet__response__free_unpacked(resp, NULL);
+	return 0;
+}
+
+int
+cs_get_taxonomy(struct cs_client *c, const char *lang,
+                Callsheet__Taxonomy **tax, struct cs_error *err)
+{
+	Callsheet__GetTaxonomy g = CALLSHEET__GET_TAXONOMY__INIT;
+	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
+	Callsheet__Response *resp;
+
+	*tax = NULL;
+	g.lang = (char *)lang; /* packing does not write */
+	req.body_case = CALLSHEET__REQUEST__BODY_GET_TAXONOMY;
+	req.get_taxonomy = &g;
+	if (call_expect(c, &req, CALLSHEET__RESPONSE__BODY_TAXONOMY, &resp,
+	                err) != 0)
+		return -1;
+	*tax = resp->taxonomy;
+	resp->taxonomy = NULL;
+	resp->body_case = CALLSHEET__RESPONSE__BODY__NOT_SET;
+	callsheet__response__free_unpacked(resp, NULL);
+	return 0;
+}
+
+int
+cs_export_page(struct cs_client *c, const Callsheet__Export *x,
+               Callsheet__ExportPage **page, struct cs_error *err)
+{
+	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
+	Callsheet__Response *resp;
+
+	*page = NULL;
+	req.body_case = CALLSHEET__REQUEST__BODY_EXPORT;
+	req.export = (Callsheet__Export *)x; /* packing does not write */
+	if (call_expect(c, &req, CALLSHEET__RESPONSE__BODY_EXPORT_PAGE, &resp,
+	                err) != 0)
+		return -1;
+	*page = resp->export_page;
+	resp->export_page = NULL;
 	resp->body_case = CALLSHEET__RESPONSE__BODY__NOT_SET;
 	callsheet__response__free_unpacked(resp, NULL);
 	return 0;
@@ -689,6 +797,9 @@ cs_close(struct cs_client *c)
 	for (size_t i = 0; i < c->nqueue; i++)
 		callsheet__response__free_unpacked(c->queue[i], NULL);
 	free(c->queue);
+	for (size_t i = 0; i < c->nevents; i++)
+		callsheet__event__free_unpacked(c->events[i], NULL);
+	free(c->events);
 	free(c->body);
 	free(c->server);
 	free(c);
@@ -712,4 +823,10 @@ cs_max_in_flight(const struct cs_client *c)
 	if (c->max_in_flight == 0 || c->max_in_flight > CS_IN_FLIGHT_MAX)
 		return CS_IN_FLIGHT_MAX;
 	return c->max_in_flight;
+}
+
+uint32_t
+cs_max_frame(const struct cs_client *c)
+{
+	return c->max_frame != 0 ? c->max_frame : CS_FRAME_MAX_DEFAULT;
 }

@@ -49,6 +49,8 @@ uint64_t cs_taxonomy_version(const struct cs_client *c);
 /* How many requests may be outstanding at once (the server's word, capped
  * at CS_IN_FLIGHT_MAX). */
 uint32_t cs_max_in_flight(const struct cs_client *c);
+/* The largest request frame the server takes (its hello's max_frame). */
+uint32_t cs_max_frame(const struct cs_client *c);
 /*
  * Pipelining: send assigns req->id; responses may come in any order. recv
  * returns the next response whatever its body, Error included; timeout_ms
@@ -68,6 +70,26 @@ int cs_log_sheet(struct cs_client *c, const Callsheet__Sheet *sheet,
 /* *result is freed with callsheet__query_result__free_unpacked(r, NULL). */
 int cs_query(struct cs_client *c, const Callsheet__Query *q,
              Callsheet__QueryResult **result, struct cs_error *err);
+/*
+ * Pushed events (Event.counters after cs_watch), in arrival order; the
+ * responses read meanwhile wait for cs_recv/cs_call. Returns 1 with *ev
+ * (freed with callsheet__event__free_unpacked(ev, NULL)), 0 if none came
+ * within timeout_ms (< 0: the connection's timeout), -1 with err set.
+ */
+int cs_next_event(struct cs_client *c, Callsheet__Event **ev, int timeout_ms,
+                  struct cs_error *err);
+/* Start (or stop) watching; *counters, the current ones, is freed with
+ * callsheet__counters__free_unpacked(counters, NULL). */
+int cs_watch(struct cs_client *c, bool stop, Callsheet__Counters **counters,
+             struct cs_error *err);
+/* lang "fr" or "en" (labels); freed with
+ * callsheet__taxonomy__free_unpacked(tax, NULL). */
+int cs_get_taxonomy(struct cs_client *c, const char *lang,
+                    Callsheet__Taxonomy **tax, struct cs_error *err);
+/* One page of sheets; freed with
+ * callsheet__export_page__free_unpacked(page, NULL). */
+int cs_export_page(struct cs_client *c, const Callsheet__Export *x,
+                   Callsheet__ExportPage **page, struct cs_error *err);
 void cs_error_set(struct cs_error *err, Callsheet__ErrorCode code,
                   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void cs_error_from_response(struct cs_error *err, const Callsheet__Error *e);

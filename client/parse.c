@@ -1,5 +1,6 @@
 /* parse.c: pure parsing of option values: times, durations, dates. */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 #include <time.h>
 
 #include "common.h"
+#include "lang.h"
 #include "parse.h"
 
 #define YEAR_MIN 1900
@@ -332,4 +334,79 @@ period_days(struct period *p, const struct date *first, const struct date *last)
 	p->to = *last;
 	date_next_day(&p->to);
 	return 0;
+}
+
+static int why_fail(char *why, size_t len, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+static int
+why_fail(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/*
+ * The period options of a command: --year, --month, or --from with --to
+ * (NULL when not given). 1 with *p set, 0 if none was given, -1 with a
+ * sentence in why.
+ */
+int
+period_options(const char *year, const char *month, const char *from,
+               const char *to, struct period *p, char *why, size_t len)
+{
+	struct date first, last;
+	int y, m;
+
+	if ((year != NULL) + (month != NULL) + (from != NULL || to != NULL) > 1)
+		return why_fail(why, len, "%s",
+		                L("give only one of --year, --month or --from "
+		                  "with --to",
+		                  "donnez une seule option parmi --year, "
+		                  "--month ou --from avec --to"));
+	if (year != NULL) {
+		if (parse_year(year, &y) != 0)
+			return why_fail(why, len,
+			                L("invalid --year '%s': give a year "
+			                  "(YYYY)",
+			                  "--year '%s' invalide : donnez une "
+			                  "année (AAAA)"),
+			                year);
+		period_year(p, y);
+		return 1;
+	}
+	if (month != NULL) {
+		if (parse_year_month(month, &y, &m) != 0)
+			return why_fail(why, len,
+			                L("invalid --month '%s': give a year "
+			                  "and month (YYYY-MM)",
+			                  "--month '%s' invalide : donnez une "
+			                  "année et un mois (AAAA-MM)"),
+			                month);
+		period_month(p, y, m);
+		return 1;
+	}
+	if (from == NULL && to == NULL)
+		return 0;
+	if (from == NULL || to == NULL)
+		return why_fail(why, len, "%s",
+		                L("--from and --to go together",
+		                  "--from et --to vont ensemble"));
+	if (parse_date(from, &first) != 0 || parse_date(to, &last) != 0)
+		return why_fail(why, len,
+		                L("invalid --from '%s' or --to '%s': give "
+		                  "dates (YYYY-MM-DD)",
+		                  "--from '%s' ou --to '%s' invalide : donnez "
+		                  "des dates (AAAA-MM-JJ)"),
+		                from, to);
+	if (period_days(p, &first, &last) != 0)
+		return why_fail(why, len,
+		                L("--to %s comes before --from %s",
+		                  "--to %s précède --from %s"),
+		                to, from);
+	return 1;
 }

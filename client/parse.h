@@ -34,5 +34,7 @@ void period_year(struct period *p, int y);
 void period_month(struct period *p, int y, int m);
 int period_days(struct period *p, const struct date *first,
                 const struct date *last);
+int period_options(const char *year, const char *month, const char *from,
+                   const char *to, struct period *p, char *why, size_t len);
 
 #endif

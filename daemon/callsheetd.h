@@ -99,6 +99,7 @@ struct conn {
 	time_t last_active;
 	bool read_paused;
 	bool processing; /* conn_process is on the stack */
+	bool watching;   /* in watch.c's list: pushed counters, never idle */
 };
 TAILQ_HEAD(conn_list, conn);
 extern struct conn_list conns;
@@ -132,6 +133,9 @@ void req_login(struct req *r);
 void req_log_sheet(struct req *r);
 void req_query(struct req *r);
 void req_get_taxonomy(struct req *r);
+void req_watch(struct req *r);
+void req_check_sheets(struct req *r);
+void req_export(struct req *r);
 
 /* db.c: a pool of nonblocking libpq connections in pipeline mode */
 enum db_status {
@@ -158,6 +162,9 @@ bool db_available(void);
 int db_submit(struct db_op *op);
 unsigned db_in_flight(void);
 const char *db_sqlstate(const PGresult *res);
+/* Queue "the service's time zone for the rest of this operation", so that
+ * dates and to_char() are the service's; its result is an empty row. */
+int db_send_timezone(PGconn *pg);
 
 /* db-stmt.c: the SQL text, prepared once per connection */
 struct db_stmt {
@@ -170,6 +177,11 @@ extern const size_t db_nstmts;
 #define STMT_INSERT_SHEETS   "insert_sheets"
 #define STMT_ACCOUNT_BY_NAME "account_by_name"
 #define STMT_TAXONOMY        "taxonomy"
+#define STMT_SET_TIMEZONE    "set_timezone"
+#define STMT_WATCH_CLOCK     "watch_clock"
+#define STMT_WATCH_COUNTS    "watch_counts"
+#define STMT_SHEETS_BY_ID    "sheets_by_id"
+#define STMT_EXPORT_PAGE     "export_page"
 
 /* batch.c: group commit of sheets */
 struct sheet_row {
@@ -230,6 +242,12 @@ struct field_error {
 };
 int validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t,
                    time_t now, struct sheet_row *row, struct field_error *fe);
+/* sheet-row.c: a stored sheet read back (export, check) */
+int sheet_row_from_result(const PGresult *res, int i, int first,
+                          struct sheet_row *row);
+bool sheet_row_same(const struct sheet_row *a, const struct sheet_row *b);
+int sheet_row_to_wire(const struct sheet_row *row, const struct taxonomy *t,
+                      Callsheet__Sheet *s, char ***topics);
 
 /* query.c: an aggregate request turned into parameterized SQL */
 #define QUERY_MAX_PARAMS 64
@@ -247,6 +265,12 @@ struct query_sql {
 int query_build(const Callsheet__Query *q, const struct taxonomy *t,
                 const char *tz, struct query_sql *out, struct field_error *fe);
 void query_sql_free(struct query_sql *qs);
+
+/* watch.c: live counters pushed to the connections that watch */
+/* payload: the notification's (a transaction id), NULL: recount anyway */
+void watch_notify(const char *payload);
+void watch_forget(struct conn *c);
+void watch_shutdown(void);
 
 /* auth.c: password hashing (memory-hard, off the loop) */
 char *auth_hash_password(const char *password);

@@ -63,6 +63,7 @@ conn_close(struct conn *c, const char *why)
 		return;
 	log_info("conn %llu (%s): closed: %s", (unsigned long long)c->serial,
 	         c->peer, why);
+	watch_forget(c);
 	bufferevent_free(c->bev);
 	c->bev = NULL;
 	conn_set_state(c, CONN_DEAD);
@@ -377,6 +378,7 @@ conn_sweep(time_t now)
 			          "no login within %u seconds",
 			          cfg->login_timeout);
 		else if (c->state == CONN_READY && c->in_flight == 0 &&
+		         !c->watching &&
 		         now - c->last_active >= (time_t)cfg->idle_timeout)
 			conn_fail(c, CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
 			          "session idle for %u seconds; log in again",

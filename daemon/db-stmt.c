@@ -39,6 +39,62 @@ static const char insert_sheets_sql[] =
         " FROM input i LEFT JOIN ins ON ins.id = i.id"
         " LEFT JOIN sheet s ON s.id = i.id";
 
+/*
+ * Watch: the three calendar periods of the service's zone (set first by
+ * STMT_SET_TIMEZONE in the same operation, so date_trunc and to_char are
+ * the zone's), read in one snapshot: per period, calls by type and the
+ * topics of consultations.
+ */
+#define WATCH_PERIODS                                                          \
+	"WITH p(period, lo, hi) AS (VALUES"                                    \
+	" (0, date_trunc('day', now()),"                                       \
+	"  date_trunc('day', now()) + interval '1 day'),"                      \
+	" (1, date_trunc('week', now()),"                                      \
+	"  date_trunc('week', now()) + interval '1 week'),"                    \
+	" (2, date_trunc('month', now()),"                                     \
+	"  date_trunc('month', now()) + interval '1 month'))"
+static const char watch_counts_sql[] = WATCH_PERIODS
+        ", s AS MATERIALIZED (SELECT call_start, call_type, topics FROM sheet"
+        " WHERE voided_at IS NULL"
+        " AND call_start >= (SELECT min(lo) FROM p)"
+        " AND call_start < (SELECT max(hi) FROM p))"
+        " SELECT p.period, 0, s.call_type, count(*)"
+        " FROM p JOIN s ON s.call_start >= p.lo AND s.call_start < p.hi"
+        " GROUP BY 1, 3"
+        " UNION ALL"
+        " SELECT p.period, 1, tp.id, count(*)"
+        " FROM p JOIN s ON s.call_start >= p.lo AND s.call_start < p.hi"
+        " JOIN taxonomy tp ON tp.topic_bit IS NOT NULL"
+        "  AND (s.topics >> tp.topic_bit) & 1 = 1"
+        " WHERE s.call_type IN (SELECT id FROM taxonomy"
+        "  WHERE dimension = 'call_type' AND code = 'consultation')"
+        " GROUP BY 1, 3";
+
+/* The sheet columns export and check read, in this order. */
+#define SHEET_COLUMNS                                                          \
+	"s.id, floor(extract(epoch FROM s.call_start))::bigint,"               \
+	" s.duration_s, s.call_type, coalesce(s.department, 0),"               \
+	" coalesce(s.caller, 0), coalesce(s.pro_kind, 0),"                     \
+	" coalesce(s.pro_sector, 0), coalesce(s.household, 0),"                \
+	" coalesce(s.origin, 0), s.topics"
+
+/*
+ * A page of current sheets in (call_start, id) order, from where the
+ * previous page ended ($3 microseconds since the epoch, $4 id); $1 and $2
+ * are dates of the service's zone (set first), NULL for no bound.
+ */
+static const char export_page_sql[] =
+        "SELECT " SHEET_COLUMNS ","
+        " to_char(s.call_start, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM'),"
+        " (extract(epoch FROM s.call_start) * 1000000)::bigint"
+        " FROM sheet s WHERE s.voided_at IS NULL"
+        " AND s.call_start >= coalesce($1::date::timestamptz, '-infinity')"
+        " AND s.call_start < coalesce($2::date::timestamptz, 'infinity')"
+        " AND (s.call_start, s.id) > (coalesce('epoch'::timestamptz"
+        "  + $3::bigint * interval '1 microsecond', '-infinity'),"
+        "  coalesce($4::uuid, '00000000-0000-0000-0000-000000000000'))"
+        " ORDER BY s.call_start, s.id LIMIT $5";
+
 const struct db_stmt db_stmts[] = {
         {STMT_INSERT_SHEETS, insert_sheets_sql, 12},
         {STMT_ACCOUNT_BY_NAME,
@@ -52,5 +108,19 @@ const struct db_stmt db_stmts[] = {
          " FROM taxonomy t CROSS JOIN taxonomy_version v"
          " ORDER BY t.dimension, t.sort_order, t.code",
          0},
+        {STMT_SET_TIMEZONE, "SELECT set_config('TimeZone', $1, true)", 1},
+        {STMT_WATCH_CLOCK,
+         "SELECT to_char(now(), 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM'),"
+         " date_trunc('day', now())::date::text,"
+         " date_trunc('week', now())::date::text,"
+         " date_trunc('month', now())::date::text,"
+         " ceil(extract(epoch FROM date_trunc('day', now())"
+         "  + interval '1 day' - now()))::int",
+         0},
+        {STMT_WATCH_COUNTS, watch_counts_sql, 0},
+        {STMT_SHEETS_BY_ID,
+         "SELECT " SHEET_COLUMNS " FROM sheet s WHERE s.id = ANY($1::uuid[])",
+         1},
+        {STMT_EXPORT_PAGE, export_page_sql, 5},
 };
 const size_t db_nstmts = nitems(db_stmts);

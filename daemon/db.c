@@ -126,6 +126,17 @@ db_sqlstate(const PGresult *res)
 	return s ? s : "";
 }
 
+int
+db_send_timezone(PGconn *pg)
+{
+	const char *params[1] = {cfg->timezone};
+
+	return PQsendQueryPrepared(pg, STMT_SET_TIMEZONE, 1, params, NULL, NULL,
+	                           0) == 1
+	               ? 0
+	               : -1;
+}
+
 /* Errors after which a retry elsewhere or later may well succeed. */
 static bool
 sqlstate_transient(const char *s)
@@ -242,6 +253,8 @@ pg_notifications(struct pgconn *p)
 		log_debug("pg%u: notification on %s", p->index, n->relname);
 		if (strcmp(n->relname, "callsheet_taxonomy") == 0)
 			tax_refresh();
+		else if (strcmp(n->relname, "callsheet_sheets") == 0)
+			watch_notify(n->extra);
 		PQfreemem(n);
 	}
 }
@@ -299,8 +312,12 @@ setup_send(PGconn *pg, struct db_op *op)
 		if (PQsendPrepare(pg, db_stmts[i].name, db_stmts[i].sql,
 		                  db_stmts[i].nparams, NULL) != 1)
 			return -1;
+	/* every connection listens: whichever is up hears the news */
 	return PQsendQueryParams(pg, "LISTEN callsheet_taxonomy", 0, NULL, NULL,
-	                         NULL, NULL, 0) == 1
+	                         NULL, NULL, 0) == 1 &&
+	                       PQsendQueryParams(pg, "LISTEN callsheet_sheets",
+	                                         0, NULL, NULL, NULL, NULL,
+	                                         0) == 1
 	               ? 0
 	               : -1;
 }
@@ -322,6 +339,8 @@ setup_done(struct db_op *op, enum db_status st, const char *err)
 	         PQport(p->pg));
 	if (taxonomy == NULL)
 		tax_refresh();
+	/* sheets may have changed while no connection was listening */
+	watch_notify(NULL);
 }
 
 static void

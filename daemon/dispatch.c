@@ -23,6 +23,13 @@ static const struct handler handlers[] = {
         {CALLSHEET__REQUEST__BODY_QUERY, "query", req_query, ANYONE},
         {CALLSHEET__REQUEST__BODY_GET_TAXONOMY, "taxonomy", req_get_taxonomy,
          ANYONE},
+        {CALLSHEET__REQUEST__BODY_WATCH, "watch", req_watch, ANYONE},
+        {CALLSHEET__REQUEST__BODY_CHECK_SHEETS, "check sheets",
+         req_check_sheets, ROLE(JURIST) | ROLE(ADMIN)},
+        /* sheet by sheet, an export would bypass the reporter's minimum
+         * cell size: aggregates only for that role */
+        {CALLSHEET__REQUEST__BODY_EXPORT, "sheet export", req_export,
+         ROLE(JURIST) | ROLE(ADMIN)},
 };
 
 static const struct handler *

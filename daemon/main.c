@@ -311,6 +311,7 @@ serve(void)
 	conn_close_all();
 	listener_close_all();
 	db_shutdown();
+	watch_shutdown();
 	worker_shutdown();
 	for (size_t i = 0; i < nitems(sigs); i++)
 		event_free(sigs[i]);

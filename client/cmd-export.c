@@ -1,0 +1,202 @@
+/* cmd-export.c: "callsheet export": the sheets of a period as the sheet
+ * CSV, page after page, to standard output or a file written whole. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "callsheet.h"
+#include "lang.h"
+#include "parse.h"
+#include "sheet-csv.h"
+
+static int cmd_export_exec(struct cli *, int, char **);
+
+const struct cmd_entry cmd_export_entry = {
+        .name = "export",
+        .args = "[--year Y | --month Y-M | --from DATE --to DATE] "
+                "[--format csv] [-o FILE]",
+        .summary = "write the sheets of a period as CSV (import reads it "
+                   "back)",
+        .help = "Options:\n"
+                "  --year Y               a calendar year\n"
+                "  --month Y-M            a calendar month\n"
+                "  --from DATE --to DATE  from one day to another, both "
+                "included (YYYY-MM-DD)\n"
+                "  --format csv           the only format (the default)\n"
+                "  -o, --output FILE      write FILE (replaced only once "
+                "complete) instead of\n"
+                "                         standard output\n"
+                "  -h, --help             this help\n"
+                "\n"
+                "Without a period, every sheet. Days are calendar days in "
+                "the service's time\nzone, and call_start is written "
+                "there with its UTC offset. Voided sheets are\nleft out; "
+                "amended ones are written as they are now. "
+                "Columns:\n" SHEET_CSV_HEADER
+                "\n(topics separated by ';', empty fields for what does "
+                "not apply).\nFor the jurist and admin roles: a reporter "
+                "sees aggregates only.\n",
+        .exec = cmd_export_exec,
+};
+
+struct export_args {
+	const char *year, *month, *from, *to;
+	const char *output;
+	struct period period;
+	bool bounded;
+};
+
+/* -1 to go on, else the exit status. */
+static int
+export_parse(struct export_args *a, int argc, char **argv)
+{
+	enum { OPT_YEAR = 256, OPT_MONTH, OPT_FROM, OPT_TO, OPT_FORMAT };
+	static const struct option longopts[] = {
+	        {"year", required_argument, NULL, OPT_YEAR},
+	        {"month", required_argument, NULL, OPT_MONTH},
+	        {"from", required_argument, NULL, OPT_FROM},
+	        {"to", required_argument, NULL, OPT_TO},
+	        {"format", required_argument, NULL, OPT_FORMAT},
+	        {"output", required_argument, NULL, 'o'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
+	};
+	const char **slots[] = {&a->year, &a->month, &a->from, &a->to};
+	char why[256];
+	int ch, rv;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
+		if (ch >= OPT_YEAR && ch <= OPT_TO)
+			*slots[ch - OPT_YEAR] = optarg;
+		else if (ch == OPT_FORMAT && strcmp(optarg, "csv") != 0)
+			return cli_usage_error(&cmd_export_entry,
+			                       L("invalid --format '%s': the "
+			                         "export format is csv",
+			                         "--format '%s' invalide : le "
+			                         "format d'export est csv"),
+			                       optarg);
+		else if (ch == 'o')
+			a->output = optarg;
+		else if (ch == 'h')
+			return cli_help(&cmd_export_entry);
+		else if (ch != OPT_FORMAT)
+			return cli_bad_option(&cmd_export_entry, ch, argv);
+	}
+	if (optind < argc)
+		return cli_usage_error(&cmd_export_entry,
+		                       L("unexpected argument '%s'",
+		                         "argument inattendu '%s'"),
+		                       argv[optind]);
+	rv = period_options(a->year, a->month, a->from, a->to, &a->period, why,
+	                    sizeof why);
+	if (rv < 0)
+		return cli_usage_error(&cmd_export_entry, "%s", why);
+	a->bounded = rv == 1;
+	return -1;
+}
+
+/* Every page, in order, each as it arrives. */
+static int
+export_pages(struct cs_client *c, const struct export_args *a, FILE *out,
+             size_t *count, struct cs_error *err)
+{
+	Callsheet__Export x = CALLSHEET__EXPORT__INIT;
+	char from[DATE_STRLEN], to[DATE_STRLEN], *cursor = NULL;
+	struct strbuf sb = {0};
+	int rv = 0;
+
+	if (a->bounded) {
+		date_format(&a->period.from, from);
+		date_format(&a->period.to, to);
+		x.from = from;
+		x.to = to;
+	}
+	do {
+		Callsheet__ExportPage *page;
+
+		x.cursor = cursor;
+		if ((rv = cs_export_page(c, &x, &page, err)) != 0)
+			break;
+		sb_reset(&sb);
+		if (cursor == NULL) /* once the server said yes */
+			sb_add(&sb, SHEET_CSV_HEADER "\n");
+		for (size_t i = 0; i < page->n_sheets; i++)
+			sheet_csv_format(&sb, page->sheets[i]->sheet,
+			                 page->sheets[i]->call_start);
+		fwrite(sb.buf, 1, sb.len, out);
+		*count += page->n_sheets;
+		free(cursor);
+		cursor = page->next_cursor != NULL && page->n_sheets > 0
+		                 ? xstrdup(page->next_cursor)
+		                 : NULL;
+		callsheet__export_page__free_unpacked(page, NULL);
+	} while (cursor != NULL);
+	free(cursor);
+	sb_free(&sb);
+	return rv;
+}
+
+/* FILE appears only once complete: a temporary file beside it, renamed. */
+static int
+export_to_file(struct cs_client *c, const struct export_args *a, size_t *count,
+               struct cs_error *err)
+{
+	char *tmp = xasprintf("%s.XXXXXX", a->output);
+	int fd = mkstemp(tmp), rv = -1;
+	FILE *out;
+
+	if (fd == -1 || (out = fdopen(fd, "w")) == NULL) {
+		cs_error_set(err, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+		             L("cannot write beside %s: %s",
+		               "impossible d'écrire à côté de %s : %s"),
+		             a->output, strerror(errno));
+		if (fd != -1)
+			close(fd);
+	} else if ((rv = export_pages(c, a, out, count, err)) != 0)
+		fclose(out);
+	else if (fflush(out) != 0 || fsync(fd) != 0 || ferror(out) ||
+	         fclose(out) != 0 || rename(tmp, a->output) != 0) {
+		cs_error_set(
+		        err, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+		        L("cannot write %s: %s", "impossible d'écrire %s : %s"),
+		        a->output, strerror(errno));
+		rv = -1;
+	}
+	if (rv != 0 && fd != -1)
+		unlink(tmp);
+	free(tmp);
+	return rv;
+}
+
+static int
+cmd_export_exec(struct cli *cli, int argc, char **argv)
+{
+	struct export_args a = {0};
+	struct cs_client *c = NULL;
+	struct cs_error err;
+	size_t count = 0;
+	int rv;
+
+	if ((rv = export_parse(&a, argc, argv)) >= 0)
+		return rv;
+	if (cli_connect(cli, &c, &err) != 0 ||
+	    (a.output != NULL
+	             ? export_to_file(c, &a, &count, &err)
+	             : export_pages(c, &a, stdout, &count, &err)) != 0) {
+		cli_error("%s", err.message);
+		rv = cli_exit_status(&err);
+	} else {
+		rv = 0;
+		if (a.output != NULL)
+			fprintf(stderr,
+			        L("callsheet: %zu sheets written to %s\n",
+			          "callsheet: %zu fiches écrites dans %s\n"),
+			        count, a.output);
+	}
+	cs_close(c);
+	return rv;
+}

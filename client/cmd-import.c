@@ -1,0 +1,829 @@
+/* cmd-import.c: "callsheet import": the sheet CSV checked whole first (by
+ * its format, against the server's codes, then by the server's own rules
+ * and stored sheets), and only then sent, pipelined; idempotent. */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "callsheet.h"
+#include "lang.h"
+#include "sheet-csv.h"
+
+#define CHUNK_MAX      500 /* sheets per CheckSheets request */
+#define PROBLEMS_SHOWN 50
+#define PROGRESS_MS    100
+
+static int cmd_import_exec(struct cli *, int, char **);
+
+const struct cmd_entry cmd_import_entry = {
+        .name = "import",
+        .args = "[--skip-bad] [--check] FILE.csv",
+        .summary = "add the sheets of a CSV file (as export writes it)",
+        .help = "Options:\n"
+                "  --skip-bad  import the good rows of a file that has "
+                "bad ones, and list\n"
+                "              the rows skipped\n"
+                "  --check     check the whole file and say what an "
+                "import would do\n"
+                "  -h, --help  this help\n"
+                "\n"
+                "Columns, in any order: " SHEET_CSV_HEADER "\n"
+                "call_start is ISO 8601 with its UTC offset; topics are "
+                "codes separated by\n';'; an empty field is what does not "
+                "apply (call_type: consultation).\n"
+                "\n"
+                "The whole file is checked before anything is sent: a bad "
+                "row is reported\nwith its line, column and reason, and "
+                "without --skip-bad nothing is imported.\nImporting a file "
+                "again adds nothing: a row's id (a UUID) says which sheet "
+                "it\nis; a row without one gets an id derived from its "
+                "content and from how many\nidentical rows come before it "
+                "in the file. The sheets are logged under the\nimporting "
+                "account (jurist or admin).\n",
+        .exec = cmd_import_exec,
+};
+
+enum rec_state {
+	REC_NEW,
+	REC_BAD,
+	REC_STORED, /* already in the database, the same call */
+	REC_TWICE,  /* the same sheet on an earlier line */
+};
+
+struct problem {
+	unsigned line;
+	const char *column; /* NULL: the whole record */
+	char *message;
+};
+
+/* A progress bar on standard error, when it is a terminal. */
+struct progress {
+	bool on;
+	const char *label;
+	long size;
+	int64_t last_ms;
+};
+
+struct import {
+	const char *path;
+	bool skip_bad, check_only;
+	FILE *f;
+	struct cs_client *c;
+	Callsheet__Taxonomy *tax;
+	struct code_table codes;
+	struct sheet_header header;
+	/* one entry per record after the header, in file order */
+	size_t n, cap;
+	unsigned *lines;
+	uint8_t (*ids)[CS_UUID_LEN];
+	uint8_t *state;
+	size_t nbad, nstored, ntwice, added, duplicates, refused;
+	struct problem *problems;
+	size_t nproblems;
+	struct progress progress;
+};
+
+/* One sheet read from the file, while a request carries it. */
+struct entry {
+	struct csv_row row;
+	struct sheet_in in;
+	size_t rec;
+};
+
+/* A request sent and not yet answered: which records it carries. */
+struct pending {
+	uint32_t id;
+	size_t *recs;
+	size_t n;
+};
+
+struct window {
+	struct pending *p;
+	size_t n, cap;
+	int (*answer)(struct import *, const struct pending *,
+	              const Callsheet__Response *, struct cs_error *);
+};
+
+/* ------------------------------------------------------------ progress */
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+progress_start(struct import *im, const char *label)
+{
+	struct stat st;
+
+	im->progress.on = isatty(STDERR_FILENO) == 1 &&
+	                  fstat(fileno(im->f), &st) == 0 && st.st_size > 0;
+	im->progress.size = im->progress.on ? (long)st.st_size : 0;
+	im->progress.label = label;
+	im->progress.last_ms = 0;
+}
+
+static void
+progress_show(struct import *im, bool force)
+{
+	struct progress *p = &im->progress;
+	int64_t now = now_ms();
+	long at;
+	int pct;
+
+	if (!p->on || (!force && now - p->last_ms < PROGRESS_MS))
+		return;
+	p->last_ms = now;
+	at = ftell(im->f);
+	pct = at <= 0 ? 0 : at >= p->size ? 100 : (int)(at * 100 / p->size);
+	fprintf(stderr, "\r%-12s [%-40.*s] %3d%%", p->label, pct * 40 / 100,
+	        "########################################", pct);
+}
+
+static void
+progress_end(struct import *im)
+{
+	if (im->progress.on)
+		fputs("\r\033[K", stderr);
+	im->progress.on = false;
+}
+
+/* ------------------------------------------------------------ records */
+
+static size_t
+record_add(struct import *im, unsigned line)
+{
+	if (im->n == im->cap) {
+		im->cap = im->cap ? im->cap * 2 : 1024;
+		im->lines =
+		        xreallocarray(im->lines, im->cap, sizeof *im->lines);
+		im->ids = xreallocarray(im->ids, im->cap, sizeof *im->ids);
+		im->state = xreallocarray(im->state, im->cap, 1);
+	}
+	im->lines[im->n] = line;
+	im->state[im->n] = REC_NEW;
+	return im->n++;
+}
+
+static void problem(struct import *im, unsigned line, const char *column,
+                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+problem(struct import *im, unsigned line, const char *column, const char *fmt,
+        ...)
+{
+	struct problem *p;
+	va_list ap;
+
+	im->problems = xreallocarray(im->problems, im->nproblems + 1,
+	                             sizeof *im->problems);
+	p = &im->problems[im->nproblems++];
+	p->line = line;
+	p->column = column;
+	va_start(ap, fmt);
+	p->message = xvasprintf(fmt, ap);
+	va_end(ap);
+}
+
+/* A record found bad: at most one problem each. */
+static void record_bad(struct import *im, size_t rec, const char *column,
+                       const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
+
+static void
+record_bad(struct import *im, size_t rec, const char *column, const char *fmt,
+           ...)
+{
+	va_list ap;
+	char *message;
+
+	if (im->state[rec] == REC_BAD)
+		return;
+	if (im->state[rec] == REC_STORED)
+		im->nstored--;
+	im->state[rec] = REC_BAD;
+	im->nbad++;
+	va_start(ap, fmt);
+	message = xvasprintf(fmt, ap);
+	va_end(ap);
+	problem(im, im->lines[rec], column, "%s", message);
+	free(message);
+}
+
+/* The column a field of the file holds, by its number (from 1). */
+static const char *
+column_of_field(const struct import *im, size_t field)
+{
+	for (size_t c = 0; c < NSHEET_COLS; c++)
+		if (im->header.nfields > 0 && im->header.index[c] + 1 == field)
+			return sheet_col_names[c];
+	return NULL;
+}
+
+/* The column of a field the server named ("topic" is the topics one). */
+static const char *
+column_of_server_field(const char *field)
+{
+	if (field == NULL)
+		return NULL;
+	if (strcmp(field, "topic") == 0)
+		return sheet_col_names[COL_TOPICS];
+	for (size_t c = 0; c < NSHEET_COLS; c++)
+		if (strcmp(field, sheet_col_names[c]) == 0)
+			return sheet_col_names[c];
+	return NULL;
+}
+
+/* The server starts its messages with the field: said once is enough. */
+static const char *
+server_message(const char *field, const char *message)
+{
+	size_t n = field != NULL ? strlen(field) : 0;
+
+	if (n > 0 && strncmp(message, field, n) == 0 &&
+	    strncmp(message + n, ": ", 2) == 0)
+		return message + n + 2;
+	return message;
+}
+
+/* ------------------------------------------------------------ pipeline */
+
+static int
+window_answer_one(struct import *im, struct window *w, struct cs_error *err)
+{
+	Callsheet__Response *resp;
+	size_t i;
+	int rv;
+
+	if (cs_recv(im->c, &resp, -1, err) != 0)
+		return -1;
+	for (i = 0; i < w->n && w->p[i].id != resp->id; i++)
+		;
+	if (i == w->n) {
+		cs_error_set(err, CALLSHEET__ERROR_CODE__INTERNAL,
+		             L("the server answered request %u, which was not "
+		               "sent",
+		               "le serveur a répondu à la requête %u, jamais "
+		               "envoyée"),
+		             resp->id);
+		callsheet__response__free_unpacked(resp, NULL);
+		return -1;
+	}
+	rv = w->answer(im, &w->p[i], resp, err);
+	callsheet__response__free_unpacked(resp, NULL);
+	free(w->p[i].recs);
+	w->p[i] = w->p[--w->n];
+	return rv;
+}
+
+/* Send, after waiting for an answer if the server's window is full. */
+static int
+window_send(struct import *im, struct window *w, Callsheet__Request *req,
+            size_t *recs, size_t n, struct cs_error *err)
+{
+	while (w->n >= cs_max_in_flight(im->c))
+		if (window_answer_one(im, w, err) != 0) {
+			free(recs);
+			return -1;
+		}
+	if (cs_send(im->c, req, err) != 0) {
+		free(recs);
+		return -1;
+	}
+	if (w->n == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 64;
+		w->p = xreallocarray(w->p, w->cap, sizeof *w->p);
+	}
+	w->p[w->n++] = (struct pending){req->id, recs, n};
+	return 0;
+}
+
+static int
+window_drain(struct import *im, struct window *w, struct cs_error *err)
+{
+	int rv = 0;
+
+	while (w->n > 0 && rv == 0)
+		rv = window_answer_one(im, w, err);
+	for (size_t i = 0; i < w->n; i++)
+		free(w->p[i].recs);
+	free(w->p);
+	w->p = NULL;
+	w->n = w->cap = 0;
+	return rv;
+}
+
+/* ------------------------------------------------------ pass 1: check */
+
+static int
+check_answer(struct import *im, const struct pending *p,
+             const Callsheet__Response *resp, struct cs_error *err)
+{
+	const Callsheet__SheetCheck *sc = resp->sheet_check;
+
+	if (resp->body_case == CALLSHEET__RESPONSE__BODY_ERROR) {
+		cs_error_from_response(err, resp->error);
+		return -1;
+	}
+	if (resp->body_case != CALLSHEET__RESPONSE__BODY_SHEET_CHECK) {
+		cs_error_set(err, CALLSHEET__ERROR_CODE__INTERNAL, "%s",
+		             L("the server answered a check with something "
+		               "else",
+		               "le serveur a répondu autre chose à une "
+		               "vérification"));
+		return -1;
+	}
+	for (size_t i = 0; i < sc->n_stored; i++)
+		if (sc->stored[i] < p->n &&
+		    im->state[p->recs[sc->stored[i]]] == REC_NEW) {
+			im->state[p->recs[sc->stored[i]]] = REC_STORED;
+			im->nstored++;
+		}
+	for (size_t i = 0; i < sc->n_problems; i++) {
+		const Callsheet__SheetProblem *sp = sc->problems[i];
+
+		if (sp->index < p->n)
+			record_bad(im, p->recs[sp->index],
+			           column_of_server_field(sp->field), "%s",
+			           server_message(sp->field, sp->message));
+	}
+	return 0;
+}
+
+struct chunk {
+	struct entry *e[CHUNK_MAX];
+	size_t n, bytes;
+};
+
+static int
+chunk_send(struct import *im, struct window *w, struct chunk *ch,
+           struct cs_error *err)
+{
+	Callsheet__CheckSheets cs = CALLSHEET__CHECK_SHEETS__INIT;
+	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
+	Callsheet__Sheet *sheets[CHUNK_MAX];
+	size_t *recs;
+	int rv;
+
+	if (ch->n == 0)
+		return 0;
+	recs = xcalloc(ch->n, sizeof *recs);
+	for (size_t i = 0; i < ch->n; i++) {
+		sheets[i] = &ch->e[i]->in.sheet;
+		recs[i] = ch->e[i]->rec;
+	}
+	cs.sheets = sheets;
+	cs.n_sheets = ch->n;
+	req.body_case = CALLSHEET__REQUEST__BODY_CHECK_SHEETS;
+	req.check_sheets = &cs;
+	rv = window_send(im, w, &req, recs, ch->n, err);
+	for (size_t i = 0; i < ch->n; i++) {
+		csv_row_free(&ch->e[i]->row);
+		free(ch->e[i]);
+	}
+	ch->n = ch->bytes = 0;
+	return rv;
+}
+
+/* Ids: a row's own (and then the same id twice must be the same call),
+ * or one derived from its content. */
+static bool
+assign_id(struct import *im, struct id_seen *derived, struct id_seen *given,
+          struct entry *e)
+{
+	uint8_t first_digest[CS_UUID_LEN];
+	unsigned first_line, line = im->lines[e->rec];
+	char id[CS_UUID_STRLEN];
+
+	if (e->in.derived_id) {
+		sheet_derive_id(&e->in,
+		                id_seen_add(derived, e->in.digest, e->in.digest,
+		                            line, &first_line, first_digest));
+		memcpy(im->ids[e->rec], e->in.id, CS_UUID_LEN);
+		return true;
+	}
+	memcpy(im->ids[e->rec], e->in.id, CS_UUID_LEN);
+	if (id_seen_add(given, e->in.id, e->in.digest, line, &first_line,
+	                first_digest) == 0)
+		return true;
+	uuid_format(e->in.id, id);
+	if (memcmp(first_digest, e->in.digest, CS_UUID_LEN) == 0) {
+		im->state[e->rec] = REC_TWICE;
+		im->ntwice++;
+		return false;
+	}
+	record_bad(im, e->rec, sheet_col_names[COL_ID],
+	           L("id %s is already on line %u for another call",
+	             "l'id %s figure déjà ligne %u pour un autre appel"),
+	           id, first_line);
+	return false;
+}
+
+/* One record: parsed, checked against the codes, then in the chunk. */
+static int
+check_record(struct import *im, struct csv_row *row, struct chunk *ch,
+             struct window *w, struct id_seen *ids[2], struct cs_error *err)
+{
+	struct entry *e = xcalloc(1, sizeof *e);
+	struct sheet_csv_error se;
+	size_t size;
+
+	e->row = *row;
+	memset(row, 0, sizeof *row);
+	e->rec = record_add(im, e->row.line);
+	if (sheet_from_row(&e->row, &im->header, &im->codes, &e->in, &se) !=
+	            0 ||
+	    !assign_id(im, ids[0], ids[1], e)) {
+		if (im->state[e->rec] == REC_NEW)
+			record_bad(im, e->rec,
+			           se.column >= 0 ? sheet_col_names[se.column]
+			                          : NULL,
+			           "%s", se.message);
+		csv_row_free(&e->row);
+		free(e);
+		return 0;
+	}
+	/* each sheet costs its size, a tag and a length in the request */
+	size = callsheet__sheet__get_packed_size(&e->in.sheet) + 6;
+	if (ch->n == CHUNK_MAX ||
+	    (ch->n > 0 && ch->bytes + size + 64 > cs_max_frame(im->c))) {
+		if (chunk_send(im, w, ch, err) != 0) {
+			csv_row_free(&e->row);
+			free(e);
+			return -1;
+		}
+	}
+	ch->e[ch->n++] = e;
+	ch->bytes += size;
+	return 0;
+}
+
+static int
+read_header(struct import *im, struct csv_reader *r, struct cs_error *err)
+{
+	struct csv_row row = {0};
+	struct csv_error ce;
+	struct sheet_csv_error se;
+	int k = csv_read(r, &row, &ce);
+
+	if (k == 0) {
+		cs_error_set(
+		        err, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+		        L("%s is empty; expected the header " SHEET_CSV_HEADER,
+		          "%s est vide ; en-tête attendu " SHEET_CSV_HEADER),
+		        im->path);
+		return -1;
+	}
+	if (k < 0 || sheet_header_parse(&row, &im->header, &se) != 0) {
+		cs_error_set(err, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+		             L("%s: line %u: %s", "%s : ligne %u : %s"),
+		             im->path, k < 0 ? ce.line : row.line,
+		             k < 0 ? ce.message : se.message);
+		csv_row_free(&row);
+		return -1;
+	}
+	csv_row_free(&row);
+	return 0;
+}
+
+static int
+check_file(struct import *im, struct cs_error *err)
+{
+	struct csv_reader r;
+	struct csv_row row = {0};
+	struct csv_error ce;
+	struct chunk *ch = xcalloc(1, sizeof *ch);
+	struct window w = {.answer = check_answer};
+	struct id_seen *ids[2] = {id_seen_new(), id_seen_new()};
+	int k, rv;
+
+	csv_reader_init(&r, im->f);
+	progress_start(im, L("checking", "vérification"));
+	rv = read_header(im, &r, err);
+	while (rv == 0 && (k = csv_read(&r, &row, &ce)) != 0) {
+		if (k < 0) {
+			record_bad(im, record_add(im, ce.line),
+			           column_of_field(im, ce.field), "%s",
+			           ce.message);
+			continue;
+		}
+		rv = check_record(im, &row, ch, &w, ids, err);
+		progress_show(im, false);
+	}
+	if (rv == 0)
+		rv = chunk_send(im, &w, ch, err);
+	for (size_t i = 0; i < ch->n; i++) {
+		csv_row_free(&ch->e[i]->row);
+		free(ch->e[i]);
+	}
+	if (window_drain(im, &w, err) != 0)
+		rv = -1;
+	progress_end(im);
+	csv_reader_free(&r);
+	id_seen_free(ids[0]);
+	id_seen_free(ids[1]);
+	free(ch);
+	return rv;
+}
+
+/* ------------------------------------------------------- pass 2: send */
+
+static int
+send_answer(struct import *im, const struct pending *p,
+            const Callsheet__Response *resp, struct cs_error *err)
+{
+	const Callsheet__Error *e = resp->error;
+
+	if (resp->body_case == CALLSHEET__RESPONSE__BODY_SHEET_ACK) {
+		if (resp->sheet_ack->duplicate)
+			im->duplicates++;
+		else
+			im->added++;
+		return 0;
+	}
+	if (resp->body_case != CALLSHEET__RESPONSE__BODY_ERROR) {
+		cs_error_set(err, CALLSHEET__ERROR_CODE__INTERNAL, "%s",
+		             L("the server answered a sheet with something "
+		               "else",
+		               "le serveur a répondu autre chose à une fiche"));
+		return -1;
+	}
+	/* refused for this sheet only; anything else stops the import */
+	if (e->code != CALLSHEET__ERROR_CODE__BAD_REQUEST &&
+	    e->code != CALLSHEET__ERROR_CODE__CONFLICT) {
+		cs_error_from_response(err, e);
+		return -1;
+	}
+	im->refused++;
+	problem(im, im->lines[p->recs[0]], column_of_server_field(e->field),
+	        "%s", server_message(e->field, e->message));
+	return 0;
+}
+
+static int
+send_record(struct import *im, struct csv_row *row, size_t rec,
+            struct window *w, struct cs_error *err)
+{
+	Callsheet__LogSheet ls = CALLSHEET__LOG_SHEET__INIT;
+	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
+	struct sheet_csv_error se;
+	struct sheet_in in;
+	size_t *recs;
+
+	if (sheet_from_row(row, &im->header, &im->codes, &in, &se) != 0) {
+		cs_error_set(err, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+		             L("%s changed during the import (line %u); "
+		               "import it again",
+		               "%s a changé pendant l'import (ligne %u) ; "
+		               "importez-le à nouveau"),
+		             im->path, im->lines[rec]);
+		return -1;
+	}
+	memcpy(in.id, im->ids[rec], CS_UUID_LEN);
+	ls.sheet = &in.sheet;
+	req.body_case = CALLSHEET__REQUEST__BODY_LOG_SHEET;
+	req.log_sheet = &ls;
+	recs = xmalloc(sizeof *recs);
+	*recs = rec;
+	return window_send(im, w, &req, recs, 1, err);
+}
+
+static int
+send_file(struct import *im, struct cs_error *err)
+{
+	struct csv_reader r;
+	struct csv_row row = {0};
+	struct csv_error ce;
+	struct window w = {.answer = send_answer};
+	size_t rec = 0;
+	int k, rv;
+
+	rewind(im->f);
+	csv_reader_init(&r, im->f);
+	progress_start(im, L("importing", "import"));
+	rv = read_header(im, &r, err);
+	while (rv == 0 && (k = csv_read(&r, &row, &ce)) != 0) {
+		if (rec == im->n) {
+			cs_error_set(err, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+			             L("%s grew during the import; import it "
+			               "again",
+			               "%s a grandi pendant l'import ; "
+			               "importez-le à nouveau"),
+			             im->path);
+			rv = -1;
+		} else if (k > 0 && im->state[rec] == REC_NEW)
+			rv = send_record(im, &row, rec, &w, err);
+		csv_row_free(&row);
+		rec++;
+		progress_show(im, false);
+	}
+	if (window_drain(im, &w, err) != 0)
+		rv = -1;
+	progress_end(im);
+	csv_reader_free(&r);
+	return rv;
+}
+
+/* ---------------------------------------------------------- reporting */
+
+static int
+problem_cmp(const void *a, const void *b)
+{
+	const struct problem *x = a, *y = b;
+
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static void
+print_problems(struct import *im)
+{
+	if (im->nproblems == 0)
+		return;
+	qsort(im->problems, im->nproblems, sizeof *im->problems, problem_cmp);
+	for (size_t i = 0; i < im->nproblems && i < PROBLEMS_SHOWN; i++) {
+		const struct problem *p = &im->problems[i];
+
+		if (p->column != NULL)
+			fprintf(stderr,
+			        L("%s: line %u, column %s: %s\n",
+			          "%s : ligne %u, colonne %s : %s\n"),
+			        im->path, p->line, p->column, p->message);
+		else
+			fprintf(stderr,
+			        L("%s: line %u: %s\n", "%s : ligne %u : %s\n"),
+			        im->path, p->line, p->message);
+	}
+	if (im->nproblems > PROBLEMS_SHOWN)
+		fprintf(stderr,
+		        L("%s: ... and %zu more\n",
+		          "%s : ... et %zu de plus\n"),
+		        im->path, im->nproblems - PROBLEMS_SHOWN);
+}
+
+static void
+clear_problems(struct import *im)
+{
+	for (size_t i = 0; i < im->nproblems; i++)
+		free(im->problems[i].message);
+	im->nproblems = 0;
+}
+
+/* After the check: whether to go on, else the exit status. */
+static int
+judge_check(struct import *im)
+{
+	size_t fresh = im->n - im->nbad - im->nstored - im->ntwice;
+
+	print_problems(im);
+	clear_problems(im);
+	if (im->nbad > 0 && !im->skip_bad) {
+		cli_error(L("%s: %zu bad rows of %zu; nothing imported (fix "
+		            "them, or give --skip-bad to import the others)",
+		            "%s : %zu lignes incorrectes sur %zu ; rien "
+		            "n'est importé (corrigez-les, ou donnez "
+		            "--skip-bad pour importer les autres)"),
+		          im->path, im->nbad, im->n);
+		return 1;
+	}
+	if (im->nbad > 0)
+		cli_error(L("%s: skipping the %zu bad rows above",
+		            "%s : les %zu lignes incorrectes ci-dessus sont "
+		            "ignorées"),
+		          im->path, im->nbad);
+	if (im->check_only) {
+		printf(L("%s: %zu rows checked: %zu new sheets, %zu already "
+		         "stored\n",
+		         "%s : %zu lignes vérifiées : %zu nouvelles fiches, "
+		         "%zu déjà enregistrées\n"),
+		       im->path, im->n, fresh, im->nstored);
+		return 0;
+	}
+	return -1;
+}
+
+static int
+import_failed(struct import *im, const struct cs_error *err)
+{
+	print_problems(im);
+	cli_error("%s", err->message);
+	if (im->added > 0)
+		cli_error(L("%zu sheets were added before this; importing the "
+		            "file again adds the rest and nothing twice",
+		            "%zu fiches ont été ajoutées avant cela ; importer "
+		            "à nouveau le fichier ajoute le reste, rien en "
+		            "double"),
+		          im->added);
+	return cli_exit_status(err);
+}
+
+static int
+import_run(struct import *im)
+{
+	struct cs_error err;
+	int rv;
+
+	if (check_file(im, &err) != 0)
+		return import_failed(im, &err);
+	if ((rv = judge_check(im)) >= 0)
+		return rv;
+	if (send_file(im, &err) != 0)
+		return import_failed(im, &err);
+	print_problems(im);
+	printf(L("%s: %zu sheets added; %zu already stored, %zu repeated in "
+	         "the file, %zu bad rows skipped\n",
+	         "%s : %zu fiches ajoutées ; %zu déjà enregistrées, %zu en "
+	         "double dans le fichier, %zu lignes incorrectes ignorées\n"),
+	       im->path, im->added, im->nstored + im->duplicates, im->ntwice,
+	       im->nbad);
+	if (im->refused == 0)
+		return 0;
+	cli_error(L("%s: the server refused the %zu sheets above",
+	            "%s : le serveur a refusé les %zu fiches ci-dessus"),
+	          im->path, im->refused);
+	return 1;
+}
+
+static int
+import_parse(struct import *im, int argc, char **argv)
+{
+	enum { OPT_SKIP_BAD = 256, OPT_CHECK };
+	static const struct option longopts[] = {
+	        {"skip-bad", no_argument, NULL, OPT_SKIP_BAD},
+	        {"check", no_argument, NULL, OPT_CHECK},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
+	};
+	int ch;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		if (ch == 'h')
+			return cli_help(&cmd_import_entry);
+		if (ch == OPT_SKIP_BAD)
+			im->skip_bad = true;
+		else if (ch == OPT_CHECK)
+			im->check_only = true;
+		else
+			return cli_bad_option(&cmd_import_entry, ch, argv);
+	}
+	if (argc - optind != 1)
+		return cli_usage_error(
+		        &cmd_import_entry, "%s",
+		        L("give one CSV file", "donnez un fichier CSV"));
+	im->path = argv[optind];
+	return -1;
+}
+
+static void
+import_free(struct import *im)
+{
+	clear_problems(im);
+	free(im->problems);
+	free(im->lines);
+	free(im->ids);
+	free(im->state);
+	code_table_free(&im->codes);
+	if (im->tax != NULL)
+		callsheet__taxonomy__free_unpacked(im->tax, NULL);
+	if (im->f != NULL)
+		fclose(im->f);
+	cs_close(im->c);
+}
+
+static int
+cmd_import_exec(struct cli *cli, int argc, char **argv)
+{
+	struct import im = {0};
+	struct cs_error err;
+	int rv;
+
+	if ((rv = import_parse(&im, argc, argv)) >= 0)
+		return rv;
+	/* read twice (checked whole, then sent): a pipe will not do */
+	if ((im.f = fopen(im.path, "r")) == NULL) {
+		cli_error(L("cannot read %s: %s", "impossible de lire %s : %s"),
+		          im.path, strerror(errno));
+		return 1;
+	}
+	if (cli_connect(cli, &im.c, &err) != 0 ||
+	    cs_get_taxonomy(im.c, "en", &im.tax, &err) != 0) {
+		cli_error("%s", err.message);
+		rv = cli_exit_status(&err);
+	} else {
+		code_table_init(&im.codes, im.tax);
+		rv = import_run(&im);
+	}
+	import_free(&im);
+	return rv;
+}

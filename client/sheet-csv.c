@@ -1,0 +1,521 @@
+/* sheet-csv.c: the sheet CSV of DESIGN.md: header, records checked and
+ * turned into sheets, sheets written as records, ids derived for rows
+ * that carry none; pure. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "lang.h"
+#include "parse.h"
+#include "report-format.h"
+#include "sheet-csv.h"
+
+#define DURATION_MAX  (24 * 3600)
+#define ALLOWED_SHOWN 12
+
+const char *const sheet_col_names[NSHEET_COLS] = {
+        [COL_ID] = "id",
+        [COL_CALL_START] = "call_start",
+        [COL_DURATION] = "duration_s",
+        [COL_CALL_TYPE] = "call_type",
+        [COL_DEPARTMENT] = "department",
+        [COL_CALLER] = "caller",
+        [COL_PRO_KIND] = "pro_kind",
+        [COL_PRO_SECTOR] = "pro_sector",
+        [COL_HOUSEHOLD] = "household",
+        [COL_ORIGIN] = "origin",
+        [COL_TOPICS] = "topics",
+};
+
+/* The code columns: their taxonomy dimension and their place in a Sheet. */
+static const struct {
+	enum sheet_col col;
+	const char *dimension;
+	size_t offset;
+} code_cols[] = {
+        {COL_CALL_TYPE, "call_type", offsetof(Callsheet__Sheet, call_type)},
+        {COL_DEPARTMENT, "department", offsetof(Callsheet__Sheet, department)},
+        {COL_CALLER, "caller", offsetof(Callsheet__Sheet, caller)},
+        {COL_PRO_KIND, "pro_kind", offsetof(Callsheet__Sheet, pro_kind)},
+        {COL_PRO_SECTOR, "pro_sector", offsetof(Callsheet__Sheet, pro_sector)},
+        {COL_HOUSEHOLD, "household", offsetof(Callsheet__Sheet, household)},
+        {COL_ORIGIN, "origin", offsetof(Callsheet__Sheet, origin)},
+};
+
+/* Derived ids live in a namespace of their own (RFC 4122 version 5). */
+static const uint8_t id_namespace[CS_UUID_LEN] = {
+        0x6b, 0x1d, 0x3c, 0x52, 0x0e, 0x8a, 0x4f, 0x61,
+        0x9d, 0x27, 0x40, 0xc3, 0x5a, 0xe1, 0x77, 0x0f};
+
+static int sheet_fail(struct sheet_csv_error *err, int column, const char *fmt,
+                      ...) __attribute__((format(printf, 3, 4)));
+
+static int
+sheet_fail(struct sheet_csv_error *err, int column, const char *fmt, ...)
+{
+	va_list ap;
+
+	err->column = column;
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof err->message, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* ---------------------------------------------------------------- header */
+
+int
+sheet_header_parse(const struct csv_row *row, struct sheet_header *h,
+                   struct sheet_csv_error *err)
+{
+	bool seen[NSHEET_COLS] = {false};
+
+	h->nfields = row->n;
+	for (size_t i = 0; i < row->n; i++) {
+		size_t c;
+
+		for (c = 0; c < NSHEET_COLS; c++)
+			if (strcmp(row->fields[i], sheet_col_names[c]) == 0)
+				break;
+		if (c == NSHEET_COLS)
+			return sheet_fail(
+			        err, -1,
+			        L("unknown column '%.64s' in the header; "
+			          "expected " SHEET_CSV_HEADER,
+			          "colonne '%.64s' inconnue dans l'en-tête ; "
+			          "attendu " SHEET_CSV_HEADER),
+			        row->fields[i]);
+		if (seen[c])
+			return sheet_fail(err, -1,
+			                  L("column '%s' appears twice in the "
+			                    "header",
+			                    "la colonne '%s' figure deux fois "
+			                    "dans l'en-tête"),
+			                  sheet_col_names[c]);
+		seen[c] = true;
+		h->index[c] = i;
+	}
+	for (size_t c = 0; c < NSHEET_COLS; c++)
+		if (!seen[c])
+			return sheet_fail(
+			        err, -1,
+			        L("the header lacks column '%s'; expected "
+			          "" SHEET_CSV_HEADER,
+			          "il manque la colonne '%s' dans l'en-tête ; "
+			          "attendu " SHEET_CSV_HEADER),
+			        sheet_col_names[c]);
+	return 0;
+}
+
+/* ----------------------------------------------------------------- codes */
+
+static int
+entry_cmp(const char *dim_a, const char *code_a, const char *dim_b,
+          const char *code_b)
+{
+	int d = strcmp(dim_a, dim_b);
+
+	return d != 0 ? d : strcmp(code_a, code_b);
+}
+
+static int
+entry_sort_cmp(const void *a, const void *b)
+{
+	const Callsheet__TaxonomyEntry *x = *(const void *const *)a;
+	const Callsheet__TaxonomyEntry *y = *(const void *const *)b;
+
+	return entry_cmp(x->dimension, x->code, y->dimension, y->code);
+}
+
+void
+code_table_init(struct code_table *t, const Callsheet__Taxonomy *tax)
+{
+	t->n = tax->n_entries;
+	t->e = xcalloc(t->n + 1, sizeof *t->e);
+	for (size_t i = 0; i < t->n; i++)
+		t->e[i] = tax->entries[i];
+	qsort(t->e, t->n, sizeof *t->e, entry_sort_cmp);
+}
+
+void
+code_table_free(struct code_table *t)
+{
+	free(t->e);
+	t->e = NULL;
+	t->n = 0;
+}
+
+const Callsheet__TaxonomyEntry *
+code_find(const struct code_table *t, const char *dimension, const char *code)
+{
+	size_t lo = 0, hi = t->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = entry_cmp(dimension, code, t->e[mid]->dimension,
+		                  t->e[mid]->code);
+
+		if (c == 0)
+			return t->e[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+/* "a, b, c, ... (N more)": the codes still in use, for a message. */
+static void
+allowed(const struct code_table *t, const char *dimension, char *out,
+        size_t len)
+{
+	struct strbuf sb = {0};
+	size_t shown = 0, more = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		const Callsheet__TaxonomyEntry *e = t->e[i];
+
+		if (strcmp(e->dimension, dimension) != 0 ||
+		    (e->has_retired && e->retired))
+			continue;
+		if (shown == ALLOWED_SHOWN) {
+			more++;
+			continue;
+		}
+		sb_add(&sb, shown++ > 0 ? ", " : "");
+		sb_add(&sb, e->code);
+	}
+	if (more > 0)
+		sb_addf(&sb, L(" and %zu more", " et %zu autres"), more);
+	snprintf(out, len, "%s", sb.buf != NULL ? sb.buf : "");
+	sb_free(&sb);
+}
+
+static int
+check_code(const struct code_table *t, const char *dimension, int col,
+           const char *code, struct sheet_csv_error *err)
+{
+	const Callsheet__TaxonomyEntry *e = code_find(t, dimension, code);
+	char list[300];
+
+	if (e == NULL) {
+		allowed(t, dimension, list, sizeof list);
+		return sheet_fail(err, col,
+		                  L("'%.64s' is not a known %s code; allowed: "
+		                    "%s",
+		                    "'%.64s' n'est pas un code %s connu ; "
+		                    "codes admis : %s"),
+		                  code, dimension, list);
+	}
+	if (e->has_retired && e->retired) {
+		if (e->successor != NULL)
+			return sheet_fail(err, col,
+			                  L("'%s' is retired; use '%s' instead",
+			                    "'%s' n'est plus en usage ; "
+			                    "utilisez '%s'"),
+			                  code, e->successor);
+		return sheet_fail(err, col,
+		                  L("'%s' is retired and no longer accepted",
+		                    "'%s' n'est plus en usage ni accepté"),
+		                  code);
+	}
+	return 0;
+}
+
+/* -------------------------------------------------------------- records */
+
+static int
+check_call_start(const char *v, Callsheet__Sheet *s,
+                 struct sheet_csv_error *err)
+{
+	/* without an offset the time would depend on this machine's zone */
+	if (strlen(v) < 16 || strpbrk(v + 16, "Zz+-") == NULL ||
+	    parse_iso8601(v, &s->call_start) != 0)
+		return sheet_fail(err, COL_CALL_START,
+		                  L("'%.64s' is not a date and time with its "
+		                    "UTC offset, such as "
+		                    "2025-03-04T10:15:00+01:00",
+		                    "'%.64s' n'est pas une date et heure avec "
+		                    "son décalage UTC, par exemple "
+		                    "2025-03-04T10:15:00+01:00"),
+		                  v);
+	return 0;
+}
+
+static int
+check_duration(const char *v, Callsheet__Sheet *s, struct sheet_csv_error *err)
+{
+	uint64_t d;
+
+	if (parse_uint(v, DURATION_MAX, &d) != 0)
+		return sheet_fail(err, COL_DURATION,
+		                  L("'%.64s' is not a number of seconds from "
+		                    "0 to %d",
+		                    "'%.64s' n'est pas un nombre de secondes "
+		                    "de 0 à %d"),
+		                  v, DURATION_MAX);
+	s->duration_s = (uint32_t)d;
+	return 0;
+}
+
+/* "a;b;c", cut in place. */
+static int
+split_topics(char *v, const struct code_table *t, struct sheet_in *in,
+             struct sheet_csv_error *err)
+{
+	char *p = v;
+
+	if (*v == '\0')
+		return 0;
+	for (;;) {
+		char *end = p + strcspn(p, ";");
+		bool last = *end == '\0';
+
+		*end = '\0';
+		if (*p == '\0')
+			return sheet_fail(err, COL_TOPICS,
+			                  L("an empty topic; separate topic "
+			                    "codes with a single ';'",
+			                    "un thème vide ; séparez les codes "
+			                    "de thème par un seul ';'"));
+		if (in->sheet.n_topics == SHEET_TOPICS_MAX)
+			return sheet_fail(
+			        err, COL_TOPICS,
+			        L("more than %d topics", "plus de %d thèmes"),
+			        SHEET_TOPICS_MAX);
+		if (check_code(t, "topic", COL_TOPICS, p, err) != 0)
+			return -1;
+		in->topics[in->sheet.n_topics++] = p;
+		if (last)
+			return 0;
+		p = end + 1;
+	}
+}
+
+static void
+v5(const uint8_t ns[CS_UUID_LEN], const char *name, uint8_t out[CS_UUID_LEN])
+{
+	uint8_t md[EVP_MAX_MD_SIZE];
+	unsigned mdlen = 0;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+
+	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha1(), NULL) != 1 ||
+	    EVP_DigestUpdate(ctx, ns, CS_UUID_LEN) != 1 ||
+	    EVP_DigestUpdate(ctx, name, strlen(name)) != 1 ||
+	    EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen < CS_UUID_LEN) {
+		fprintf(stderr, "callsheet: SHA-1 is not available\n");
+		abort();
+	}
+	EVP_MD_CTX_free(ctx);
+	memcpy(out, md, CS_UUID_LEN);
+	out[6] = (uint8_t)((out[6] & 0x0f) | 0x50);
+	out[8] = (uint8_t)((out[8] & 0x3f) | 0x80);
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The content in one canonical text: the same call, the same text. */
+static char *
+canonical(const Callsheet__Sheet *s)
+{
+	struct strbuf sb = {0};
+	char *topics[SHEET_TOPICS_MAX];
+
+	sb_addf(&sb, "%lld,%u", (long long)s->call_start, s->duration_s);
+	for (size_t i = 0; i < nitems(code_cols); i++) {
+		const char *v =
+		        *(char *const *)((const char *)s + code_cols[i].offset);
+
+		if (code_cols[i].col == COL_CALL_TYPE && v == NULL)
+			v = "consultation";
+		sb_addf(&sb, ",%s", v != NULL ? v : "");
+	}
+	memcpy(topics, s->topics, s->n_topics * sizeof *topics);
+	qsort(topics, s->n_topics, sizeof *topics, str_cmp);
+	for (size_t i = 0; i < s->n_topics; i++)
+		if (i == 0 || strcmp(topics[i], topics[i - 1]) != 0)
+			sb_addf(&sb, "%s%s", i == 0 ? "," : ";", topics[i]);
+	return sb_steal(&sb);
+}
+
+void
+sheet_derive_id(struct sheet_in *in, unsigned occurrence)
+{
+	char *text = canonical(&in->sheet);
+	char *name = xasprintf("%s#%u", text, occurrence);
+
+	v5(id_namespace, name, in->id);
+	free(name);
+	free(text);
+}
+
+int
+sheet_from_row(struct csv_row *row, const struct sheet_header *h,
+               const struct code_table *codes, struct sheet_in *in,
+               struct sheet_csv_error *err)
+{
+	Callsheet__Sheet *s = &in->sheet;
+	char *v[NSHEET_COLS], *text;
+
+	memset(in, 0, sizeof *in);
+	callsheet__sheet__init(s);
+	s->topics = in->topics;
+	if (row->n != h->nfields)
+		return sheet_fail(err, -1,
+		                  L("%zu fields where the header has %zu",
+		                    "%zu champs alors que l'en-tête en a %zu"),
+		                  row->n, h->nfields);
+	for (size_t c = 0; c < NSHEET_COLS; c++)
+		v[c] = row->fields[h->index[c]];
+	if (*v[COL_ID] != '\0' && uuid_parse(v[COL_ID], in->id) != 0)
+		return sheet_fail(err, COL_ID,
+		                  L("'%.64s' is not a UUID; leave it empty to "
+		                    "derive one from the row",
+		                    "'%.64s' n'est pas un UUID ; laissez-le "
+		                    "vide pour en dériver un de la ligne"),
+		                  v[COL_ID]);
+	if (check_call_start(v[COL_CALL_START], s, err) != 0 ||
+	    check_duration(v[COL_DURATION], s, err) != 0)
+		return -1;
+	for (size_t i = 0; i < nitems(code_cols); i++) {
+		char *code = v[code_cols[i].col];
+
+		if (*code == '\0')
+			continue;
+		if (check_code(codes, code_cols[i].dimension,
+		               (int)code_cols[i].col, code, err) != 0)
+			return -1;
+		*(char **)((char *)s + code_cols[i].offset) = code;
+	}
+	if (split_topics(v[COL_TOPICS], codes, in, err) != 0)
+		return -1;
+	text = canonical(s);
+	v5(id_namespace, text, in->digest);
+	free(text);
+	in->derived_id = *v[COL_ID] == '\0';
+	s->id.data = in->id;
+	s->id.len = CS_UUID_LEN;
+	return 0;
+}
+
+/* --------------------------------------------------------- seen ids */
+
+struct id_slot {
+	uint8_t key[CS_UUID_LEN];
+	uint8_t digest[CS_UUID_LEN];
+	unsigned line;
+	unsigned count; /* 0: a free slot */
+};
+
+struct id_seen {
+	struct id_slot *slots;
+	size_t cap, used;
+};
+
+struct id_seen *
+id_seen_new(void)
+{
+	struct id_seen *m = xcalloc(1, sizeof *m);
+
+	m->cap = 1024;
+	m->slots = xcalloc(m->cap, sizeof *m->slots);
+	return m;
+}
+
+void
+id_seen_free(struct id_seen *m)
+{
+	if (m == NULL)
+		return;
+	free(m->slots);
+	free(m);
+}
+
+/* Keys are UUIDs or hashes: their first bytes spread well enough. */
+static struct id_slot *
+slot_for(struct id_slot *slots, size_t cap, const uint8_t key[CS_UUID_LEN])
+{
+	size_t h;
+
+	memcpy(&h, key + 8, sizeof h);
+	for (h &= cap - 1;; h = (h + 1) & (cap - 1))
+		if (slots[h].count == 0 ||
+		    memcmp(slots[h].key, key, CS_UUID_LEN) == 0)
+			return &slots[h];
+}
+
+static void
+grow(struct id_seen *m)
+{
+	struct id_slot *old = m->slots;
+	size_t oldcap = m->cap;
+
+	m->cap *= 2;
+	m->slots = xcalloc(m->cap, sizeof *m->slots);
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i].count != 0)
+			*slot_for(m->slots, m->cap, old[i].key) = old[i];
+	free(old);
+}
+
+unsigned
+id_seen_add(struct id_seen *m, const uint8_t key[CS_UUID_LEN],
+            const uint8_t digest[CS_UUID_LEN], unsigned line,
+            unsigned *first_line, uint8_t first_digest[CS_UUID_LEN])
+{
+	struct id_slot *s;
+
+	if ((m->used + 1) * 2 > m->cap)
+		grow(m);
+	s = slot_for(m->slots, m->cap, key);
+	if (s->count == 0) {
+		memcpy(s->key, key, CS_UUID_LEN);
+		memcpy(s->digest, digest, CS_UUID_LEN);
+		s->line = line;
+		m->used++;
+	}
+	*first_line = s->line;
+	memcpy(first_digest, s->digest, CS_UUID_LEN);
+	return s->count++;
+}
+
+/* --------------------------------------------------------------- export */
+
+void
+sheet_csv_format(struct strbuf *sb, const Callsheet__Sheet *s,
+                 const char *call_start)
+{
+	char id[CS_UUID_STRLEN] = "";
+	struct strbuf topics = {0};
+
+	if (s->id.len == CS_UUID_LEN)
+		uuid_format(s->id.data, id);
+	sb_addf(sb, "%s,", id);
+	csv_field(sb, call_start);
+	sb_addf(sb, ",%u", s->duration_s);
+	for (size_t i = 0; i < nitems(code_cols); i++) {
+		const char *v =
+		        *(char *const *)((const char *)s + code_cols[i].offset);
+
+		sb_add(sb, ",");
+		if (v != NULL)
+			csv_field(sb, v);
+	}
+	for (size_t i = 0; i < s->n_topics; i++) {
+		sb_add(&topics, i > 0 ? ";" : "");
+		sb_add(&topics, s->topics[i]);
+	}
+	sb_add(sb, ",");
+	csv_field(sb, topics.buf != NULL ? topics.buf : "");
+	sb_add(sb, "\n");
+	sb_free(&topics);
+}

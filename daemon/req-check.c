@@ -1,0 +1,180 @@
+/* req-check.c: check sheets before an import: each validated as LogSheet
+ * would, then looked up by id (stored already, or another sheet there). */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "callsheetd.h"
+
+struct check {
+	struct db_op op;
+	struct req *req;
+	struct sheet_row *rows;
+	bool *valid;
+	char *ids; /* the valid sheets' ids, an array parameter */
+	Callsheet__SheetProblem *problems;
+	Callsheet__SheetProblem **pptrs;
+	char **messages;
+	size_t nproblems;
+	uint32_t *stored;
+	size_t nstored;
+};
+
+static void
+problem(struct check *k, size_t index, Callsheet__ErrorCode code,
+        const char *field, const char *message)
+{
+	Callsheet__SheetProblem *p = &k->problems[k->nproblems];
+
+	callsheet__sheet_problem__init(p);
+	p->index = (uint32_t)index;
+	p->field = (char *)field;
+	p->message = k->messages[k->nproblems] = xstrdup(message);
+	p->has_code = true;
+	p->code = code;
+	k->pptrs[k->nproblems++] = p;
+}
+
+static void
+check_free(struct check *k)
+{
+	for (size_t i = 0; i < k->nproblems; i++)
+		free(k->messages[i]);
+	free(k->messages);
+	free(k->problems);
+	free(k->pptrs);
+	free(k->stored);
+	free(k->rows);
+	free(k->valid);
+	free(k->ids);
+	free(k);
+}
+
+static void
+check_reply(struct check *k)
+{
+	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
+	Callsheet__SheetCheck sc = CALLSHEET__SHEET_CHECK__INIT;
+
+	sc.problems = k->pptrs;
+	sc.n_problems = k->nproblems;
+	sc.stored = k->stored;
+	sc.n_stored = k->nstored;
+	resp.body_case = CALLSHEET__RESPONSE__BODY_SHEET_CHECK;
+	resp.sheet_check = &sc;
+	req_reply(k->req, &resp);
+	check_free(k);
+}
+
+static int
+check_send(PGconn *pg, struct db_op *op)
+{
+	struct check *k = op->arg;
+	const char *params[1] = {k->ids};
+
+	return PQsendQueryPrepared(pg, STMT_SHEETS_BY_ID, 1, params, NULL, NULL,
+	                           0) == 1
+	               ? 0
+	               : -1;
+}
+
+/* Every sheet of the request under a stored id: the same call, or not. */
+static void
+check_result(struct db_op *op, const PGresult *res)
+{
+	struct check *k = op->arg;
+	size_t n = k->req->msg->check_sheets->n_sheets;
+
+	for (int i = 0; i < PQntuples(res); i++) {
+		struct sheet_row stored;
+
+		if (sheet_row_from_result(res, i, 0, &stored) != 0)
+			continue;
+		for (size_t j = 0; j < n; j++) {
+			if (!k->valid[j] ||
+			    memcmp(k->rows[j].id, stored.id, CS_UUID_LEN) != 0)
+				continue;
+			if (sheet_row_same(&k->rows[j], &stored))
+				k->stored[k->nstored++] = (uint32_t)j;
+			else
+				problem(k, j, CALLSHEET__ERROR_CODE__CONFLICT,
+				        "id",
+				        "id: another sheet is already stored "
+				        "under this id");
+		}
+	}
+}
+
+static void
+check_done(struct db_op *op, enum db_status st, const char *err)
+{
+	struct check *k = op->arg;
+
+	if (st == DB_OK) {
+		check_reply(k);
+		return;
+	}
+	if (st == DB_ERROR)
+		log_error("checking sheets failed: %s", err ? err : "?");
+	req_error(k->req,
+	          st == DB_UNAVAILABLE ? CALLSHEET__ERROR_CODE__UNAVAILABLE
+	                               : CALLSHEET__ERROR_CODE__INTERNAL,
+	          NULL, "the stored sheets cannot be read now; retry shortly");
+	check_free(k);
+}
+
+void
+req_check_sheets(struct req *r)
+{
+	const Callsheet__CheckSheets *cs = r->msg->check_sheets;
+	struct check *k;
+	struct strbuf ids = {0};
+	time_t now = time(NULL);
+
+	if (taxonomy == NULL) {
+		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
+		          "the server is still loading its code tables; "
+		          "retry shortly");
+		return;
+	}
+	k = xcalloc(1, sizeof *k);
+	k->req = r;
+	/* at most one problem per sheet; one slot more for none at all */
+	k->rows = xcalloc(cs->n_sheets + 1, sizeof *k->rows);
+	k->valid = xcalloc(cs->n_sheets + 1, sizeof *k->valid);
+	k->problems = xcalloc(cs->n_sheets + 1, sizeof *k->problems);
+	k->pptrs = xcalloc(cs->n_sheets + 1, sizeof *k->pptrs);
+	k->messages = xcalloc(cs->n_sheets + 1, sizeof *k->messages);
+	k->stored = xcalloc(cs->n_sheets + 1, sizeof *k->stored);
+	sb_add(&ids, "{");
+	for (size_t i = 0; i < cs->n_sheets; i++) {
+		struct field_error fe;
+		char id[CS_UUID_STRLEN];
+
+		if (validate_sheet(cs->sheets[i], taxonomy, now, &k->rows[i],
+		                   &fe) != 0) {
+			problem(k, i, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+			        fe.field, fe.message);
+			continue;
+		}
+		k->valid[i] = true;
+		uuid_format(k->rows[i].id, id);
+		sb_add(&ids, ids.len > 1 ? "," : "");
+		sb_add(&ids, id);
+	}
+	sb_add(&ids, "}");
+	k->ids = sb_steal(&ids);
+	if (strcmp(k->ids, "{}") == 0) {
+		check_reply(k);
+		return;
+	}
+	k->op.send = check_send;
+	k->op.result = check_result;
+	k->op.done = check_done;
+	k->op.arg = k;
+	if (db_submit(&k->op) != 0) {
+		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
+		          "the database is unreachable; retry shortly");
+		check_free(k);
+	}
+}

@@ -1,0 +1,247 @@
+/* req-export.c: the current sheets of a period, one page at a time, in
+ * (call_start, id) order; the next page starts after the previous one's
+ * last sheet (keyset), so that every page costs the same. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "callsheetd.h"
+
+#define EXPORT_PAGE_DEFAULT 1000
+#define EXPORT_PAGE_MAX     5000
+
+struct exported {
+	struct sheet_row row;
+	char *call_start; /* ISO 8601 in the service's zone */
+	char cursor[64];  /* microseconds:id, where a next page starts */
+};
+
+struct export
+{
+	struct db_op op;
+	struct req *req;
+	int nresults;
+	const char *params[5];
+	char micros[24], limit[16];
+	char id[CS_UUID_STRLEN];
+	uint32_t want;
+	struct exported *rows;
+	size_t nrows;
+};
+
+static int
+export_send(PGconn *pg, struct db_op *op)
+{
+	struct export *x = op->arg;
+
+	return db_send_timezone(pg) != 0 ||
+	                       PQsendQueryPrepared(pg, STMT_EXPORT_PAGE, 5,
+	                                           x->params, NULL, NULL,
+	                                           0) != 1
+	               ? -1
+	               : 0;
+}
+
+static void
+export_result(struct db_op *op, const PGresult *res)
+{
+	struct export *x = op->arg;
+	int n = PQntuples(res);
+
+	if (x->nresults++ == 0)
+		return; /* the time zone */
+	x->rows = xcalloc((size_t)n + 1, sizeof *x->rows);
+	for (int i = 0; i < n; i++) {
+		struct exported *e = &x->rows[x->nrows];
+
+		if (sheet_row_from_result(res, i, 0, &e->row) != 0)
+			continue;
+		e->call_start = xstrdup(PQgetvalue(res, i, 11));
+		snprintf(e->cursor, sizeof e->cursor, "%s:%s",
+		         PQgetvalue(res, i, 12), PQgetvalue(res, i, 0));
+		x->nrows++;
+	}
+}
+
+static void
+export_free(struct export *x)
+{
+	for (size_t i = 0; i < x->nrows; i++)
+		free(x->rows[i].call_start);
+	free(x->rows);
+	free(x);
+}
+
+/* The page, built against the taxonomy of now. */
+static void
+export_reply(struct export *x)
+{
+	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
+	Callsheet__ExportPage page = CALLSHEET__EXPORT_PAGE__INIT;
+	Callsheet__ExportedSheet *es = xcalloc(x->nrows + 1, sizeof *es);
+	Callsheet__Sheet *sheets = xcalloc(x->nrows + 1, sizeof *sheets);
+	char ***topics = xcalloc(x->nrows + 1, sizeof *topics);
+	size_t bad = x->nrows;
+
+	page.sheets = xcalloc(x->nrows + 1, sizeof *page.sheets);
+	for (size_t i = 0; i < x->nrows; i++) {
+		callsheet__exported_sheet__init(&es[i]);
+		if (sheet_row_to_wire(&x->rows[i].row, taxonomy, &sheets[i],
+		                      &topics[i]) != 0 &&
+		    bad == x->nrows)
+			bad = i;
+		es[i].sheet = &sheets[i];
+		es[i].call_start = x->rows[i].call_start;
+		page.sheets[i] = &es[i];
+	}
+	page.n_sheets = x->nrows;
+	page.timezone = cfg->timezone;
+	if (x->nrows == x->want && x->nrows > 0)
+		page.next_cursor = x->rows[x->nrows - 1].cursor;
+	if (bad < x->nrows) {
+		char id[CS_UUID_STRLEN];
+
+		uuid_format(x->rows[bad].row.id, id);
+		log_error("export: sheet %s has a code the taxonomy lacks", id);
+		req_error(x->req, CALLSHEET__ERROR_CODE__INTERNAL, NULL,
+		          "sheet %s has a code the server cannot name; see "
+		          "its log",
+		          id);
+	} else {
+		resp.body_case = CALLSHEET__RESPONSE__BODY_EXPORT_PAGE;
+		resp.export_page = &page;
+		req_reply(x->req, &resp);
+	}
+	for (size_t i = 0; i < x->nrows; i++)
+		free(topics[i]);
+	free(topics);
+	free(sheets);
+	free(es);
+	free(page.sheets);
+}
+
+static void
+export_done(struct db_op *op, enum db_status st, const char *err)
+{
+	struct export *x = op->arg;
+
+	if (st == DB_OK && taxonomy != NULL)
+		export_reply(x);
+	else if (st == DB_ERROR) {
+		log_error("export failed: %s", err ? err : "?");
+		req_error(x->req, CALLSHEET__ERROR_CODE__INTERNAL, NULL,
+		          "the export failed on the server; see its log");
+	} else
+		req_error(x->req, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
+		          "the database is unreachable; retry shortly");
+	export_free(x);
+}
+
+/* YYYY-MM-DD, a real day: the database would refuse anything else with
+ * a less helpful message. */
+static bool
+valid_date(const char *s)
+{
+	static const int mdays[] = {31, 29, 31, 30, 31, 30,
+	                            31, 31, 30, 31, 30, 31};
+	unsigned y, m, d;
+	int end = 0;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+	    sscanf(s, "%4u-%2u-%2u%n", &y, &m, &d, &end) != 3 || end != 10)
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return false;
+	if (y < 1900 || m < 1 || m > 12 || d < 1 || d > (unsigned)mdays[m - 1])
+		return false;
+	return m != 2 || d < 29 ||
+	       (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
+}
+
+/* "MICROSECONDS:UUID", as next_cursor gave it. */
+static bool
+parse_cursor(struct export *x, const char *cursor)
+{
+	const char *colon = strchr(cursor, ':');
+	uint8_t id[CS_UUID_LEN];
+	char *end;
+	long long v;
+
+	if (colon == NULL || colon == cursor ||
+	    (size_t)(colon - cursor) >= sizeof x->micros)
+		return false;
+	v = strtoll(cursor, &end, 10);
+	if (end != colon || uuid_parse(colon + 1, id) != 0)
+		return false;
+	snprintf(x->micros, sizeof x->micros, "%lld", v);
+	uuid_format(id, x->id);
+	return true;
+}
+
+static int
+export_bad(struct req *r, const char *field, const char *value,
+           const char *want)
+{
+	req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, field,
+	          "%s: '%.64s' is not allowed; expected %s", field, value,
+	          want);
+	return -1;
+}
+
+/* -1 once the request has been answered with what is wrong. */
+static int
+export_check(struct export *x, struct req *r, const Callsheet__Export *e)
+{
+	static const char date[] = "a date (YYYY-MM-DD)";
+
+	if (e->from != NULL && !valid_date(e->from))
+		return export_bad(r, "from", e->from, date);
+	if (e->to != NULL && !valid_date(e->to))
+		return export_bad(r, "to", e->to, date);
+	if (e->from != NULL && e->to != NULL && strcmp(e->from, e->to) >= 0)
+		return export_bad(r, "to", e->to, "a day after from");
+	if (e->cursor != NULL && !parse_cursor(x, e->cursor))
+		return export_bad(r, "cursor", e->cursor,
+		                  "the next_cursor of the previous page");
+	return 0;
+}
+
+void
+req_export(struct req *r)
+{
+	const Callsheet__Export *e = r->msg->export;
+	struct export *x;
+
+	if (taxonomy == NULL) {
+		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
+		          "the server is still loading its code tables; "
+		          "retry shortly");
+		return;
+	}
+	x = xcalloc(1, sizeof *x);
+	if (export_check(x, r, e) != 0) {
+		free(x);
+		return;
+	}
+	x->want = e->has_limit && e->limit > 0 ? e->limit : EXPORT_PAGE_DEFAULT;
+	if (x->want > EXPORT_PAGE_MAX)
+		x->want = EXPORT_PAGE_MAX;
+	snprintf(x->limit, sizeof x->limit, "%" PRIu32, x->want);
+	x->params[0] = e->from;
+	x->params[1] = e->to;
+	x->params[2] = e->cursor != NULL ? x->micros : NULL;
+	x->params[3] = e->cursor != NULL ? x->id : NULL;
+	x->params[4] = x->limit;
+	x->req = r;
+	x->op.send = export_send;
+	x->op.result = export_result;
+	x->op.done = export_done;
+	x->op.arg = x;
+	if (db_submit(&x->op) != 0) {
+		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
+		          "the database is unreachable; retry shortly");
+		free(x);
+	}
+}

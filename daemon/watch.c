@@ -1,0 +1,469 @@
+/* watch.c: live counters: the connections that watch, one recount at a
+ * time when sheets change (NOTIFY callsheet_sheets, coalesced), pushed to
+ * every watcher as an Event. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+
+#include "callsheetd.h"
+
+/*
+ * Recounts start at most this often, and never more often than four times
+ * their own cost: a busy database is not asked to count all the time,
+ * and a watcher still sees a sheet within a second.
+ */
+#define RECOUNT_MIN_MS 150
+#define RECOUNT_MAX_MS 800
+#define NPERIODS       3
+#define RECENT_TXIDS   32 /* notifications remembered, to drop copies */
+
+static const char *const period_names[NPERIODS] = {"today", "week", "month"};
+
+struct watcher {
+	TAILQ_ENTRY(watcher) entry;
+	struct conn *conn; /* leaves the list in conn_close: no reference */
+};
+static TAILQ_HEAD(, watcher) watchers = TAILQ_HEAD_INITIALIZER(watchers);
+
+static struct event *recount_timer; /* the next coalesced recount */
+static struct event *rollover;      /* midnight in the service's zone */
+static bool counting;               /* a recount for watchers in flight */
+static bool dirty;                  /* sheets changed since it began */
+static int64_t last_start_ms, last_cost_ms;
+static char recent[RECENT_TXIDS][24]; /* payloads heard lately, a ring */
+static unsigned recent_next;
+
+/* One (period, kind, taxonomy id, count) row of STMT_WATCH_COUNTS. */
+struct tally {
+	int period;
+	bool topic;
+	int16_t id;
+	uint64_t n;
+};
+
+struct count {
+	struct db_op op;
+	struct req *req; /* NULL: a recount for every watcher */
+	int nresults;
+	char *as_of;
+	char *from[NPERIODS];
+	int next_day_s;
+	struct tally *rows;
+	size_t nrows;
+};
+
+/* The message built from a count; pointers into it and the taxonomy. */
+struct counters_msg {
+	Callsheet__Counters c;
+	Callsheet__PeriodCounters p[NPERIODS];
+	Callsheet__PeriodCounters *pp[NPERIODS];
+	Callsheet__Counter *items;
+	Callsheet__Counter **ptrs;
+};
+
+static void watch_schedule(void);
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static struct watcher *
+watcher_find(const struct conn *c)
+{
+	struct watcher *w;
+
+	TAILQ_FOREACH(w, &watchers, entry)
+	if (w->conn == c)
+		return w;
+	return NULL;
+}
+
+static void
+watcher_add(struct conn *c)
+{
+	struct watcher *w;
+
+	if (c->watching)
+		return;
+	w = xcalloc(1, sizeof *w);
+	w->conn = c;
+	c->watching = true;
+	TAILQ_INSERT_TAIL(&watchers, w, entry);
+	log_debug("conn %llu: watching", (unsigned long long)c->serial);
+}
+
+/* Called by conn_close, and on "stop": the connection leaves the list. */
+void
+watch_forget(struct conn *c)
+{
+	struct watcher *w;
+
+	if (!c->watching || (w = watcher_find(c)) == NULL)
+		return;
+	TAILQ_REMOVE(&watchers, w, entry);
+	c->watching = false;
+	free(w);
+}
+
+/* ------------------------------------------------------- the counting */
+
+static int
+count_send(PGconn *pg, struct db_op *op)
+{
+	(void)op;
+	return db_send_timezone(pg) != 0 ||
+	                       PQsendQueryPrepared(pg, STMT_WATCH_CLOCK, 0,
+	                                           NULL, NULL, NULL, 0) != 1 ||
+	                       PQsendQueryPrepared(pg, STMT_WATCH_COUNTS, 0,
+	                                           NULL, NULL, NULL, 0) != 1
+	               ? -1
+	               : 0;
+}
+
+static void
+count_result(struct db_op *op, const PGresult *res)
+{
+	struct count *k = op->arg;
+	int n = PQntuples(res);
+
+	switch (k->nresults++) {
+	case 0: /* the time zone */
+		break;
+	case 1:
+		if (n != 1)
+			break;
+		k->as_of = xstrdup(PQgetvalue(res, 0, 0));
+		for (int i = 0; i < NPERIODS; i++)
+			k->from[i] = xstrdup(PQgetvalue(res, 0, 1 + i));
+		k->next_day_s = atoi(PQgetvalue(res, 0, 4));
+		break;
+	default:
+		k->rows = xcalloc((size_t)n, sizeof *k->rows);
+		for (int i = 0; i < n; i++) {
+			struct tally *t = &k->rows[k->nrows];
+
+			t->period = atoi(PQgetvalue(res, i, 0));
+			t->topic = atoi(PQgetvalue(res, i, 1)) == 1;
+			t->id = (int16_t)atoi(PQgetvalue(res, i, 2));
+			t->n = strtoull(PQgetvalue(res, i, 3), NULL, 10);
+			if (t->period >= 0 && t->period < NPERIODS)
+				k->nrows++;
+		}
+		break;
+	}
+}
+
+static void
+count_free(struct count *k)
+{
+	free(k->as_of);
+	for (int i = 0; i < NPERIODS; i++)
+		free(k->from[i]);
+	free(k->rows);
+	free(k);
+}
+
+static uint64_t
+tally_of(const struct count *k, int period, bool topic, int16_t id)
+{
+	for (size_t i = 0; i < k->nrows; i++)
+		if (k->rows[i].period == period && k->rows[i].topic == topic &&
+		    k->rows[i].id == id)
+			return k->rows[i].n;
+	return 0;
+}
+
+/* Counters in the taxonomy's order, zeros left out. */
+static void
+counters_build(const struct count *k, struct counters_msg *m)
+{
+	size_t used = 0;
+
+	callsheet__counters__init(&m->c);
+	m->c.as_of = k->as_of != NULL ? k->as_of : "";
+	m->c.timezone = cfg->timezone;
+	m->c.periods = m->pp;
+	m->c.n_periods = NPERIODS;
+	m->items = xcalloc(k->nrows + 1, sizeof *m->items);
+	m->ptrs = xcalloc(k->nrows + 1, sizeof *m->ptrs);
+	for (int p = 0; p < NPERIODS; p++) {
+		Callsheet__PeriodCounters *pc = &m->p[p];
+
+		callsheet__period_counters__init(pc);
+		pc->period = (char *)period_names[p];
+		pc->from = k->from[p] != NULL ? k->from[p] : "";
+		for (int topic = 0; topic < 2; topic++) {
+			Callsheet__Counter **first = &m->ptrs[used];
+			size_t n = 0;
+
+			for (size_t i = 0; i < taxonomy->n && used < k->nrows;
+			     i++) {
+				const struct tax_entry *e =
+				        &taxonomy->entries[i];
+				uint64_t v;
+
+				if (e->dim != (topic ? DIM_TOPIC
+				                     : DIM_CALL_TYPE) ||
+				    (v = tally_of(k, p, topic, e->id)) == 0)
+					continue;
+				callsheet__counter__init(&m->items[used]);
+				m->items[used].code = e->code;
+				m->items[used].count = v;
+				m->ptrs[used] = &m->items[used];
+				used++;
+				n++;
+				if (!topic)
+					pc->total += v;
+			}
+			if (topic) {
+				pc->topics = first;
+				pc->n_topics = n;
+			} else {
+				pc->call_types = first;
+				pc->n_call_types = n;
+			}
+		}
+		m->pp[p] = pc;
+	}
+}
+
+static void
+counters_free(struct counters_msg *m)
+{
+	free(m->items);
+	free(m->ptrs);
+}
+
+/* Every watcher gets the counters, unless it is not reading: it gets the
+ * next ones, which supersede these. */
+static void
+push(const Callsheet__Counters *counters)
+{
+	Callsheet__ServerMessage msg = CALLSHEET__SERVER_MESSAGE__INIT;
+	Callsheet__Event ev = CALLSHEET__EVENT__INIT;
+	struct watcher *w;
+
+	ev.kind = "counters";
+	ev.counters = (Callsheet__Counters *)counters;
+	msg.kind_case = CALLSHEET__SERVER_MESSAGE__KIND_EVENT;
+	msg.event = &ev;
+	TAILQ_FOREACH(w, &watchers, entry)
+	{
+		struct conn *c = w->conn;
+
+		if (evbuffer_get_length(bufferevent_get_output(c->bev)) >=
+		    cfg->max_output) {
+			log_debug("conn %llu: not reading; counters skipped",
+			          (unsigned long long)c->serial);
+			continue;
+		}
+		conn_send(c, &msg);
+	}
+}
+
+static void
+rollover_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	watch_notify(NULL);
+}
+
+/* "Today" ends at midnight without any sheet changing: count again then. */
+static void
+arm_rollover(int next_day_s)
+{
+	struct timeval tv = {next_day_s > 0 ? next_day_s + 1 : 1, 0};
+
+	if (rollover == NULL)
+		rollover = evtimer_new(base, rollover_cb, NULL);
+	evtimer_add(rollover, &tv);
+}
+
+static void
+count_done(struct db_op *op, enum db_status st, const char *err)
+{
+	struct count *k = op->arg;
+	struct counters_msg m;
+	bool ok = st == DB_OK && k->as_of != NULL && taxonomy != NULL;
+
+	if (st == DB_ERROR)
+		log_error("counting for watchers failed: %s", err ? err : "?");
+	if (ok)
+		counters_build(k, &m);
+	if (k->req != NULL) {
+		Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
+
+		if (ok) {
+			resp.body_case = CALLSHEET__RESPONSE__BODY_COUNTERS;
+			resp.counters = &m.c;
+			req_reply(k->req, &resp);
+		} else {
+			watch_forget(k->req->conn);
+			req_error(k->req, CALLSHEET__ERROR_CODE__UNAVAILABLE,
+			          NULL,
+			          "the counters cannot be read now; retry "
+			          "shortly");
+		}
+	} else {
+		counting = false;
+		last_cost_ms = now_ms() - last_start_ms;
+		if (ok)
+			push(&m.c);
+	}
+	if (ok) {
+		if (!TAILQ_EMPTY(&watchers))
+			arm_rollover(k->next_day_s);
+		counters_free(&m);
+	}
+	count_free(k);
+	if (dirty)
+		watch_schedule();
+}
+
+static struct count *
+count_new(struct req *r)
+{
+	struct count *k = xcalloc(1, sizeof *k);
+
+	k->req = r;
+	k->op.send = count_send;
+	k->op.result = count_result;
+	k->op.done = count_done;
+	k->op.arg = k;
+	return k;
+}
+
+static void
+recount_start(void)
+{
+	struct count *k = count_new(NULL);
+
+	counting = true;
+	dirty = false;
+	last_start_ms = now_ms();
+	/* the database is down: a reconnection calls watch_notify() */
+	if (db_submit(&k->op) != 0) {
+		counting = false;
+		count_free(k);
+	}
+}
+
+static void
+recount_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	recount_start();
+}
+
+static void
+watch_schedule(void)
+{
+	int64_t interval, wait;
+	struct timeval tv;
+
+	if (TAILQ_EMPTY(&watchers) || base == NULL) {
+		dirty = false;
+		return;
+	}
+	if (counting) {
+		dirty = true; /* counted again when this one is done */
+		return;
+	}
+	if (recount_timer == NULL)
+		recount_timer = evtimer_new(base, recount_cb, NULL);
+	if (evtimer_pending(recount_timer, NULL))
+		return;
+	interval = last_cost_ms * 4;
+	interval = interval < RECOUNT_MIN_MS   ? RECOUNT_MIN_MS
+	           : interval > RECOUNT_MAX_MS ? RECOUNT_MAX_MS
+	                                       : interval;
+	wait = last_start_ms + interval - now_ms();
+	if (wait <= 0) {
+		recount_start();
+		return;
+	}
+	tv.tv_sec = wait / 1000;
+	tv.tv_usec = (suseconds_t)(wait % 1000) * 1000;
+	evtimer_add(recount_timer, &tv);
+}
+
+/* Each pool connection listens, so each notification comes once per
+ * connection: the copies carry the same transaction id. */
+static bool
+heard_before(const char *payload)
+{
+	if (payload == NULL || *payload == '\0' ||
+	    strlen(payload) >= sizeof recent[0])
+		return false;
+	for (size_t i = 0; i < RECENT_TXIDS; i++)
+		if (strcmp(recent[i], payload) == 0)
+			return true;
+	snprintf(recent[recent_next], sizeof recent[0], "%s", payload);
+	recent_next = (recent_next + 1) % RECENT_TXIDS;
+	return false;
+}
+
+/* Sheets changed, here or through another daemon. */
+void
+watch_notify(const char *payload)
+{
+	if (!heard_before(payload))
+		watch_schedule();
+}
+
+void
+watch_shutdown(void)
+{
+	struct watcher *w;
+
+	while ((w = TAILQ_FIRST(&watchers)) != NULL)
+		watch_forget(w->conn);
+	if (recount_timer != NULL)
+		event_free(recount_timer);
+	if (rollover != NULL)
+		event_free(rollover);
+	recount_timer = rollover = NULL;
+}
+
+/* ------------------------------------------------------- the request */
+
+void
+req_watch(struct req *r)
+{
+	struct count *k;
+
+	if (taxonomy == NULL) {
+		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
+		          "the server is still loading its code tables; "
+		          "retry shortly");
+		return;
+	}
+	/*
+	 * In the list before the first count: a sheet committed after that
+	 * count's snapshot is then sure to reach this watcher as an event.
+	 */
+	if (r->msg->watch->has_stop && r->msg->watch->stop)
+		watch_forget(r->conn);
+	else
+		watcher_add(r->conn);
+	k = count_new(r);
+	if (db_submit(&k->op) != 0) {
+		watch_forget(r->conn);
+		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
+		          "the database is unreachable; retry shortly");
+		count_free(k);
+	}
+}
