@@ -5,14 +5,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "callsheet.h"
 #include "lang.h"
 
-#define NPERIODS   3
-#define LABEL_COLS 34
-#define POLL_MS    250 /* how soon Ctrl-C is noticed */
+#define NPERIODS     3
+#define LABEL_COLS   34
+#define POLL_MS      250 /* how soon Ctrl-C is noticed */
+#define RECONNECT_MS 2000
 
 static int cmd_watch_exec(struct cli *, int, char **);
 
@@ -31,8 +33,17 @@ const struct cmd_entry cmd_watch_entry = {
                 "On a terminal the table is redrawn in place until "
                 "Ctrl-C; otherwise each\nupdate is one line: the time, "
                 "then CODE=TODAY/WEEK/MONTH for the total and\nevery "
-                "call type and topic (topic:CODE) counted.\n",
+                "call type and topic (topic:CODE) counted. When the server "
+                "goes away, it\nconnects again every 2 seconds.\n",
         .exec = cmd_watch_exec,
+};
+
+struct screen {
+	bool tty;
+	const char *server;
+	const Callsheet__Taxonomy *tax;
+	bool live;    /* until Ctrl-C */
+	size_t lines; /* drawn last time, to go back over */
 };
 
 static volatile sig_atomic_t interrupted;
@@ -115,13 +126,14 @@ table_dim(struct strbuf *sb, const Callsheet__Taxonomy *tax,
 }
 
 static void
-table(struct strbuf *sb, const char *server, const Callsheet__Taxonomy *tax,
-      const Callsheet__Counters *c)
+table(struct strbuf *sb, const struct screen *s, const Callsheet__Counters *c)
 {
+	const Callsheet__Taxonomy *tax = s->tax;
 	uint64_t totals[NPERIODS];
 
-	sb_addf(sb, "callsheet watch  %s  %s (%s)\n", server, c->as_of,
-	        c->timezone != NULL ? c->timezone : "?");
+	sb_addf(sb, "callsheet watch  %s  %s (%s)%s\n", s->server, c->as_of,
+	        c->timezone != NULL ? c->timezone : "?",
+	        s->live ? L("  Ctrl-C to quit", "  Ctrl-C pour quitter") : "");
 	sb_addf(sb, "%-*s %8s %8s %8s\n", LABEL_COLS, "", L("today", "jour"),
 	        L("week", "semaine"), L("month", "mois"));
 	for (size_t p = 0; p < NPERIODS; p++) {
@@ -167,13 +179,6 @@ line(struct strbuf *sb, const Callsheet__Taxonomy *tax,
 	sb_add(sb, "\n");
 }
 
-struct screen {
-	bool tty;
-	const char *server;
-	const Callsheet__Taxonomy *tax;
-	size_t lines; /* drawn last time, to go back over */
-};
-
 static void
 draw(struct screen *s, const Callsheet__Counters *c)
 {
@@ -183,7 +188,7 @@ draw(struct screen *s, const Callsheet__Counters *c)
 		line(&out, s->tax, c);
 	else {
 		/* back over the last drawing, each line cleared as it goes */
-		table(&sb, s->server, s->tax, c);
+		table(&sb, s, c);
 		if (s->lines > 0)
 			sb_addf(&out, "\033[%zuA", s->lines);
 		s->lines = 0;
@@ -204,18 +209,12 @@ watch_loop(struct cs_client *c, struct screen *s, bool once,
            struct cs_error *err)
 {
 	Callsheet__Counters *counters;
-	struct sigaction sa = {0};
 
 	if (cs_watch(c, false, &counters, err) != 0)
 		return -1;
 	draw(s, counters);
 	callsheet__counters__free_unpacked(counters, NULL);
-	if (once)
-		return 0;
-	sa.sa_handler = on_interrupt;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	while (!interrupted) {
+	while (!once && !interrupted) {
 		Callsheet__Event *ev;
 		int n = cs_next_event(c, &ev, POLL_MS, err);
 
@@ -230,6 +229,55 @@ watch_loop(struct cs_client *c, struct screen *s, bool once,
 	return 0;
 }
 
+/* Waits, unless interrupted first. */
+static void
+backoff(int ms)
+{
+	struct timespec step = {0, POLL_MS * 1000000L};
+
+	for (int waited = 0; waited < ms && !interrupted; waited += POLL_MS)
+		nanosleep(&step, NULL);
+}
+
+/* A screen left running outlives a restart of the daemon: once it has
+ * been connected, it connects again when the server goes away. */
+static int
+watch_run(struct cli *cli, struct screen *s, bool once, struct cs_error *err)
+{
+	struct sigaction sa = {0};
+	bool connected = false;
+
+	sa.sa_handler = on_interrupt;
+	if (!once) {
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+	}
+	for (;;) {
+		Callsheet__Taxonomy *tax = NULL;
+		struct cs_client *c = NULL;
+		int rv = -1;
+
+		if (cli_connect(cli, &c, err) == 0 &&
+		    cs_get_taxonomy(c, lang_code(), &tax, err) == 0) {
+			connected = true;
+			s->tax = tax;
+			rv = watch_loop(c, s, once, err);
+		}
+		if (tax != NULL)
+			callsheet__taxonomy__free_unpacked(tax, NULL);
+		cs_close(c);
+		if (rv == 0 || once || !connected || interrupted ||
+		    cli_exit_status(err) != EXIT_TEMPFAIL)
+			return rv;
+		cli_error(L("%s; connecting again", "%s ; reconnexion"),
+		          err->message);
+		s->lines = 0; /* the message broke the drawing: start anew */
+		backoff(RECONNECT_MS);
+		if (interrupted)
+			return 0;
+	}
+}
+
 static int
 cmd_watch_exec(struct cli *cli, int argc, char **argv)
 {
@@ -240,11 +288,9 @@ cmd_watch_exec(struct cli *cli, int argc, char **argv)
 	};
 	struct screen s = {.tty = isatty(STDOUT_FILENO) == 1,
 	                   .server = cli->opts.server};
-	Callsheet__Taxonomy *tax = NULL;
-	struct cs_client *c = NULL;
 	struct cs_error err;
 	bool once = false;
-	int ch, rv = 0;
+	int ch;
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
@@ -259,18 +305,9 @@ cmd_watch_exec(struct cli *cli, int argc, char **argv)
 		                       L("unexpected argument '%s'",
 		                         "argument inattendu '%s'"),
 		                       argv[optind]);
-	if (cli_connect(cli, &c, &err) == 0 &&
-	    cs_get_taxonomy(c, lang_code(), &tax, &err) == 0) {
-		s.tax = tax;
-		rv = watch_loop(c, &s, once, &err);
-	} else
-		rv = -1;
-	if (rv != 0) {
-		cli_error("%s", err.message);
-		rv = cli_exit_status(&err);
-	}
-	if (tax != NULL)
-		callsheet__taxonomy__free_unpacked(tax, NULL);
-	cs_close(c);
-	return rv;
+	s.live = !once;
+	if (watch_run(cli, &s, once, &err) == 0)
+		return 0;
+	cli_error("%s", err.message);
+	return cli_exit_status(&err);
 }
