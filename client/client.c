@@ -89,18 +89,9 @@ cs_error_from_response(struct cs_error *err, const Callsheet__Error *e)
 /* ------------------------------------------------------------------ time */
 
 static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int64_t
 deadline_after(int timeout_ms)
 {
-	return now_ms() + timeout_ms;
+	return clock_ms() + timeout_ms;
 }
 
 /* Wait for events on fd until the deadline: 1 ready, 0 timed out, -1 with
@@ -111,7 +102,7 @@ wait_fd(int fd, short events, int64_t deadline)
 	struct pollfd pfd = {.fd = fd, .events = events};
 
 	for (;;) {
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - clock_ms();
 		int n;
 
 		if (left <= 0)
@@ -492,24 +483,35 @@ cs_log_sheet(struct cs_client *c, const Callsheet__Sheet *sheet,
 	return rv;
 }
 
+/* call_expect() whose body is detached and returned: every body is a
+ * message of its own, freed with its free_unpacked. */
+static void *
+call_body(struct cs_client *c, Callsheet__Request *req,
+          Callsheet__Response__BodyCase want, struct cs_error *err)
+{
+	Callsheet__Response *resp;
+	void *body;
+
+	if (call_expect(c, req, want, &resp, err) != 0)
+		return NULL;
+	body = resp->error; /* the members of the oneof share one pointer */
+	resp->error = NULL;
+	resp->body_case = CALLSHEET__RESPONSE__BODY__NOT_SET;
+	callsheet__response__free_unpacked(resp, NULL);
+	return body;
+}
+
 int
 cs_query(struct cs_client *c, const Callsheet__Query *q,
          Callsheet__QueryResult **result, struct cs_error *err)
 {
 	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
-	Callsheet__Response *resp;
 
-	*result = NULL;
 	req.body_case = CALLSHEET__REQUEST__BODY_QUERY;
 	req.query = (Callsheet__Query *)q; /* packing does not write */
-	if (call_expect(c, &req, CALLSHEET__RESPONSE__BODY_QUERY_RESULT, &resp,
-	                err) != 0)
-		return -1;
-	*result = resp->query_result;
-	resp->query_result = NULL;
-	resp->body_case = CALLSHEET__RESPONSE__BODY__NOT_SET;
-	callsheet__response__free_unpacked(resp, NULL);
-	return 0;
+	*result =
+	        call_body(c, &req, CALLSHEET__RESPONSE__BODY_QUERY_RESULT, err);
+	return *result != NULL ? 0 : -1;
 }
 
 int
@@ -518,21 +520,13 @@ cs_watch(struct cs_client *c, bool stop, Callsheet__Counters **counters,
 {
 	Callsheet__Watch w = CALLSHEET__WATCH__INIT;
 	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
-	Callsheet__Response *resp;
 
-	*counters = NULL;
 	w.has_stop = stop;
 	w.stop = stop;
 	req.body_case = CALLSHEET__REQUEST__BODY_WATCH;
 	req.watch = &w;
-	if (call_expect(c, &req, CALLSHEET__RESPONSE__BODY_COUNTERS, &resp,
-	                err) != 0)
-		return -1;
-	*counters = resp->counters;
-	resp->counters = NULL;
-	resp->body_case = CALLSHEET__RESPONSE__BODY__NOT_SET;
-	callsheet__response__free_unpacked(resp, NULL);
-	return 0;
+	*counters = call_body(c, &req, CALLSHEET__RESPONSE__BODY_COUNTERS, err);
+	return *counters != NULL ? 0 : -1;
 }
 
 int
@@ -541,20 +535,12 @@ cs_get_taxonomy(struct cs_client *c, const char *lang,
 {
 	Callsheet__GetTaxonomy g = CALLSHEET__GET_TAXONOMY__INIT;
 	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
-	Callsheet__Response *resp;
 
-	*tax = NULL;
 	g.lang = (char *)lang; /* packing does not write */
 	req.body_case = CALLSHEET__REQUEST__BODY_GET_TAXONOMY;
 	req.get_taxonomy = &g;
-	if (call_expect(c, &req, CALLSHEET__RESPONSE__BODY_TAXONOMY, &resp,
-	                err) != 0)
-		return -1;
-	*tax = resp->taxonomy;
-	resp->taxonomy = NULL;
-	resp->body_case = CALLSHEET__RESPONSE__BODY__NOT_SET;
-	callsheet__response__free_unpacked(resp, NULL);
-	return 0;
+	*tax = call_body(c, &req, CALLSHEET__RESPONSE__BODY_TAXONOMY, err);
+	return *tax != NULL ? 0 : -1;
 }
 
 int
@@ -562,19 +548,11 @@ cs_export_page(struct cs_client *c, const Callsheet__Export *x,
                Callsheet__ExportPage **page, struct cs_error *err)
 {
 	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
-	Callsheet__Response *resp;
 
-	*page = NULL;
 	req.body_case = CALLSHEET__REQUEST__BODY_EXPORT;
 	req.export = (Callsheet__Export *)x; /* packing does not write */
-	if (call_expect(c, &req, CALLSHEET__RESPONSE__BODY_EXPORT_PAGE, &resp,
-	                err) != 0)
-		return -1;
-	*page = resp->export_page;
-	resp->export_page = NULL;
-	resp->body_case = CALLSHEET__RESPONSE__BODY__NOT_SET;
-	callsheet__response__free_unpacked(resp, NULL);
-	return 0;
+	*page = call_body(c, &req, CALLSHEET__RESPONSE__BODY_EXPORT_PAGE, err);
+	return *page != NULL ? 0 : -1;
 }
 
 /* ------------------------------------------------------------ connecting */

@@ -113,15 +113,6 @@ struct window {
 
 /* ------------------------------------------------------------ progress */
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 progress_start(struct import *im, const char *label)
 {
@@ -138,7 +129,7 @@ static void
 progress_show(struct import *im, bool force)
 {
 	struct progress *p = &im->progress;
-	int64_t now = now_ms();
+	int64_t now = clock_ms();
 	long at;
 	int pct;
 

@@ -126,6 +126,8 @@ void req_reply(struct req *r, Callsheet__Response *resp);
 void req_error(struct req *r, Callsheet__ErrorCode code, const char *field,
                const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void req_free(struct req *r);
+bool req_have_taxonomy(struct req *r);
+int req_submit(struct req *r, struct db_op *op);
 
 /* req-*.c: one handler per request kind */
 void req_hello(struct req *r);
@@ -165,6 +167,9 @@ const char *db_sqlstate(const PGresult *res);
 /* Queue "the service's time zone for the rest of this operation", so that
  * dates and to_char() are the service's; its result is an empty row. */
 int db_send_timezone(PGconn *pg);
+/* dispatch.c: a failed operation answered (unavailable, or internal) */
+void req_db_failed(struct req *r, enum db_status st, const char *err,
+                   const char *what);
 
 /* db-stmt.c: the SQL text, prepared once per connection */
 struct db_stmt {

@@ -40,35 +40,36 @@ static const char insert_sheets_sql[] =
         " LEFT JOIN sheet s ON s.id = i.id";
 
 /*
- * Watch: the three calendar periods of the service's zone (set first by
- * STMT_SET_TIMEZONE in the same operation, so date_trunc and to_char are
- * the zone's), read in one snapshot: per period, calls by type and the
- * topics of consultations.
+ * Watch: calls by type, and topics of consultations, over the three
+ * calendar periods of the service's zone (set first by STMT_SET_TIMEZONE
+ * in the same operation, so that date_trunc is the zone's): rows of
+ * (0 for a call type or 1 for a topic, taxonomy id, today, this week,
+ * this month). One pass over the sheets groups them by type and topic
+ * mask (a few hundred groups at most), then the masks become topics.
  */
-#define WATCH_PERIODS                                                          \
-	"WITH p(period, lo, hi) AS (VALUES"                                    \
-	" (0, date_trunc('day', now()),"                                       \
-	"  date_trunc('day', now()) + interval '1 day'),"                      \
-	" (1, date_trunc('week', now()),"                                      \
-	"  date_trunc('week', now()) + interval '1 week'),"                    \
-	" (2, date_trunc('month', now()),"                                     \
-	"  date_trunc('month', now()) + interval '1 month'))"
-static const char watch_counts_sql[] = WATCH_PERIODS
-        ", s AS MATERIALIZED (SELECT call_start, call_type, topics FROM sheet"
-        " WHERE voided_at IS NULL"
-        " AND call_start >= (SELECT min(lo) FROM p)"
-        " AND call_start < (SELECT max(hi) FROM p))"
-        " SELECT p.period, 0, s.call_type, count(*)"
-        " FROM p JOIN s ON s.call_start >= p.lo AND s.call_start < p.hi"
-        " GROUP BY 1, 3"
+static const char watch_counts_sql[] =
+        "WITH b AS (SELECT date_trunc('day', now()) AS d,"
+        " date_trunc('week', now()) AS w, date_trunc('month', now()) AS m),"
+        " s AS MATERIALIZED (SELECT s.call_type, s.topics,"
+        " count(*) FILTER (WHERE s.call_start >= b.d"
+        "  AND s.call_start < b.d + interval '1 day') AS n0,"
+        " count(*) FILTER (WHERE s.call_start >= b.w"
+        "  AND s.call_start < b.w + interval '1 week') AS n1,"
+        " count(*) FILTER (WHERE s.call_start >= b.m"
+        "  AND s.call_start < b.m + interval '1 month') AS n2"
+        " FROM sheet s, b WHERE s.voided_at IS NULL"
+        " AND s.call_start >= least(b.w, b.m)"
+        " AND s.call_start < greatest(b.w + interval '1 week',"
+        "  b.m + interval '1 month')"
+        " GROUP BY 1, 2)"
+        " SELECT 0, call_type, sum(n0), sum(n1), sum(n2) FROM s GROUP BY 2"
         " UNION ALL"
-        " SELECT p.period, 1, tp.id, count(*)"
-        " FROM p JOIN s ON s.call_start >= p.lo AND s.call_start < p.hi"
+        " SELECT 1, tp.id, sum(n0), sum(n1), sum(n2) FROM s"
         " JOIN taxonomy tp ON tp.topic_bit IS NOT NULL"
         "  AND (s.topics >> tp.topic_bit) & 1 = 1"
         " WHERE s.call_type IN (SELECT id FROM taxonomy"
         "  WHERE dimension = 'call_type' AND code = 'consultation')"
-        " GROUP BY 1, 3";
+        " GROUP BY 2";
 
 /* The sheet columns export and check read, in this order. */
 #define SHEET_COLUMNS                                                          \

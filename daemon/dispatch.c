@@ -125,6 +125,44 @@ req_reply(struct req *r, Callsheet__Response *resp)
 	req_free(r);
 }
 
+/* The code tables are needed: false once the request has been told they
+ * are not loaded yet. */
+bool
+req_have_taxonomy(struct req *r)
+{
+	if (taxonomy != NULL)
+		return true;
+	req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
+	          "the server is still loading its code tables; retry shortly");
+	return false;
+}
+
+/* db_submit() for a request: -1 once it has been told to retry. */
+int
+req_submit(struct req *r, struct db_op *op)
+{
+	if (db_submit(op) == 0)
+		return 0;
+	req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
+	          "the database is unreachable; retry shortly");
+	return -1;
+}
+
+/* An operation that failed, answered: retry later, or a logged bug. */
+void
+req_db_failed(struct req *r, enum db_status st, const char *err,
+              const char *what)
+{
+	if (st == DB_UNAVAILABLE) {
+		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
+		          "the database is unreachable; retry shortly");
+		return;
+	}
+	log_error("%s failed: %s", what, err ? err : "?");
+	req_error(r, CALLSHEET__ERROR_CODE__INTERNAL, NULL,
+	          "%s failed on the server; see its log", what);
+}
+
 void
 req_error(struct req *r, Callsheet__ErrorCode code, const char *field,
           const char *fmt, ...)

@@ -114,12 +114,7 @@ check_done(struct db_op *op, enum db_status st, const char *err)
 		check_reply(k);
 		return;
 	}
-	if (st == DB_ERROR)
-		log_error("checking sheets failed: %s", err ? err : "?");
-	req_error(k->req,
-	          st == DB_UNAVAILABLE ? CALLSHEET__ERROR_CODE__UNAVAILABLE
-	                               : CALLSHEET__ERROR_CODE__INTERNAL,
-	          NULL, "the stored sheets cannot be read now; retry shortly");
+	req_db_failed(k->req, st, err, "checking sheets");
 	check_free(k);
 }
 
@@ -131,12 +126,8 @@ req_check_sheets(struct req *r)
 	struct strbuf ids = {0};
 	time_t now = time(NULL);
 
-	if (taxonomy == NULL) {
-		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-		          "the server is still loading its code tables; "
-		          "retry shortly");
+	if (!req_have_taxonomy(r))
 		return;
-	}
 	k = xcalloc(1, sizeof *k);
 	k->req = r;
 	/* at most one problem per sheet; one slot more for none at all */
@@ -172,9 +163,6 @@ req_check_sheets(struct req *r)
 	k->op.result = check_result;
 	k->op.done = check_done;
 	k->op.arg = k;
-	if (db_submit(&k->op) != 0) {
-		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-		          "the database is unreachable; retry shortly");
+	if (req_submit(r, &k->op) != 0)
 		check_free(k);
-	}
 }

@@ -126,15 +126,10 @@ export_done(struct db_op *op, enum db_status st, const char *err)
 {
 	struct export *x = op->arg;
 
-	if (st == DB_OK && taxonomy != NULL)
+	if (st == DB_OK)
 		export_reply(x);
-	else if (st == DB_ERROR) {
-		log_error("export failed: %s", err ? err : "?");
-		req_error(x->req, CALLSHEET__ERROR_CODE__INTERNAL, NULL,
-		          "the export failed on the server; see its log");
-	} else
-		req_error(x->req, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-		          "the database is unreachable; retry shortly");
+	else
+		req_db_failed(x->req, st, err, "the export");
 	export_free(x);
 }
 
@@ -214,12 +209,8 @@ req_export(struct req *r)
 	const Callsheet__Export *e = r->msg->export;
 	struct export *x;
 
-	if (taxonomy == NULL) {
-		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-		          "the server is still loading its code tables; "
-		          "retry shortly");
+	if (!req_have_taxonomy(r))
 		return;
-	}
 	x = xcalloc(1, sizeof *x);
 	if (export_check(x, r, e) != 0) {
 		free(x);
@@ -239,9 +230,6 @@ req_export(struct req *r)
 	x->op.result = export_result;
 	x->op.done = export_done;
 	x->op.arg = x;
-	if (db_submit(&x->op) != 0) {
-		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-		          "the database is unreachable; retry shortly");
+	if (req_submit(r, &x->op) != 0)
 		free(x);
-	}
 }

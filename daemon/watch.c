@@ -37,12 +37,11 @@ static int64_t last_start_ms, last_cost_ms;
 static char recent[RECENT_TXIDS][24]; /* payloads heard lately, a ring */
 static unsigned recent_next;
 
-/* One (period, kind, taxonomy id, count) row of STMT_WATCH_COUNTS. */
+/* One row of STMT_WATCH_COUNTS: a call type or topic, its counts. */
 struct tally {
-	int period;
 	bool topic;
 	int16_t id;
-	uint64_t n;
+	uint64_t n[NPERIODS];
 };
 
 struct count {
@@ -63,18 +62,10 @@ struct counters_msg {
 	Callsheet__PeriodCounters *pp[NPERIODS];
 	Callsheet__Counter *items;
 	Callsheet__Counter **ptrs;
+	size_t cap;
 };
 
 static void watch_schedule(void);
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static struct watcher *
 watcher_find(const struct conn *c)
@@ -149,14 +140,13 @@ count_result(struct db_op *op, const PGresult *res)
 	default:
 		k->rows = xcalloc((size_t)n, sizeof *k->rows);
 		for (int i = 0; i < n; i++) {
-			struct tally *t = &k->rows[k->nrows];
+			struct tally *t = &k->rows[k->nrows++];
 
-			t->period = atoi(PQgetvalue(res, i, 0));
-			t->topic = atoi(PQgetvalue(res, i, 1)) == 1;
-			t->id = (int16_t)atoi(PQgetvalue(res, i, 2));
-			t->n = strtoull(PQgetvalue(res, i, 3), NULL, 10);
-			if (t->period >= 0 && t->period < NPERIODS)
-				k->nrows++;
+			t->topic = atoi(PQgetvalue(res, i, 0)) == 1;
+			t->id = (int16_t)atoi(PQgetvalue(res, i, 1));
+			for (int p = 0; p < NPERIODS; p++)
+				t->n[p] = strtoull(PQgetvalue(res, i, 2 + p),
+				                   NULL, 10);
 		}
 		break;
 	}
@@ -176,13 +166,37 @@ static uint64_t
 tally_of(const struct count *k, int period, bool topic, int16_t id)
 {
 	for (size_t i = 0; i < k->nrows; i++)
-		if (k->rows[i].period == period && k->rows[i].topic == topic &&
-		    k->rows[i].id == id)
-			return k->rows[i].n;
+		if (k->rows[i].topic == topic && k->rows[i].id == id)
+			return k->rows[i].n[period];
 	return 0;
 }
 
-/* Counters in the taxonomy's order, zeros left out. */
+/* One period's counters of a kind, in the taxonomy's order, zeros left
+ * out; they take the next slots of m. */
+static size_t
+counters_fill(const struct count *k, int period, bool topic,
+              struct counters_msg *m, size_t *used, uint64_t *sum)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < taxonomy->n && *used < m->cap; i++) {
+		const struct tax_entry *e = &taxonomy->entries[i];
+		Callsheet__Counter *c = &m->items[*used];
+		uint64_t v;
+
+		if (e->dim != (topic ? DIM_TOPIC : DIM_CALL_TYPE) ||
+		    (v = tally_of(k, period, topic, e->id)) == 0)
+			continue;
+		callsheet__counter__init(c);
+		c->code = e->code;
+		c->count = v;
+		m->ptrs[(*used)++] = c;
+		*sum += v;
+		n++;
+	}
+	return n;
+}
+
 static void
 counters_build(const struct count *k, struct counters_msg *m)
 {
@@ -193,45 +207,21 @@ counters_build(const struct count *k, struct counters_msg *m)
 	m->c.timezone = cfg->timezone;
 	m->c.periods = m->pp;
 	m->c.n_periods = NPERIODS;
-	m->items = xcalloc(k->nrows + 1, sizeof *m->items);
-	m->ptrs = xcalloc(k->nrows + 1, sizeof *m->ptrs);
+	m->cap = k->nrows * NPERIODS;
+	m->items = xcalloc(m->cap + 1, sizeof *m->items);
+	m->ptrs = xcalloc(m->cap + 1, sizeof *m->ptrs);
 	for (int p = 0; p < NPERIODS; p++) {
 		Callsheet__PeriodCounters *pc = &m->p[p];
+		uint64_t topics = 0;
 
 		callsheet__period_counters__init(pc);
 		pc->period = (char *)period_names[p];
 		pc->from = k->from[p] != NULL ? k->from[p] : "";
-		for (int topic = 0; topic < 2; topic++) {
-			Callsheet__Counter **first = &m->ptrs[used];
-			size_t n = 0;
-
-			for (size_t i = 0; i < taxonomy->n && used < k->nrows;
-			     i++) {
-				const struct tax_entry *e =
-				        &taxonomy->entries[i];
-				uint64_t v;
-
-				if (e->dim != (topic ? DIM_TOPIC
-				                     : DIM_CALL_TYPE) ||
-				    (v = tally_of(k, p, topic, e->id)) == 0)
-					continue;
-				callsheet__counter__init(&m->items[used]);
-				m->items[used].code = e->code;
-				m->items[used].count = v;
-				m->ptrs[used] = &m->items[used];
-				used++;
-				n++;
-				if (!topic)
-					pc->total += v;
-			}
-			if (topic) {
-				pc->topics = first;
-				pc->n_topics = n;
-			} else {
-				pc->call_types = first;
-				pc->n_call_types = n;
-			}
-		}
+		pc->call_types = &m->ptrs[used];
+		pc->n_call_types =
+		        counters_fill(k, p, false, m, &used, &pc->total);
+		pc->topics = &m->ptrs[used];
+		pc->n_topics = counters_fill(k, p, true, m, &used, &topics);
 		m->pp[p] = pc;
 	}
 }
@@ -297,8 +287,6 @@ count_done(struct db_op *op, enum db_status st, const char *err)
 	struct counters_msg m;
 	bool ok = st == DB_OK && k->as_of != NULL && taxonomy != NULL;
 
-	if (st == DB_ERROR)
-		log_error("counting for watchers failed: %s", err ? err : "?");
 	if (ok)
 		counters_build(k, &m);
 	if (k->req != NULL) {
@@ -310,14 +298,15 @@ count_done(struct db_op *op, enum db_status st, const char *err)
 			req_reply(k->req, &resp);
 		} else {
 			watch_forget(k->req->conn);
-			req_error(k->req, CALLSHEET__ERROR_CODE__UNAVAILABLE,
-			          NULL,
-			          "the counters cannot be read now; retry "
-			          "shortly");
+			req_db_failed(k->req, st == DB_OK ? DB_ERROR : st,
+			              err ? err : "no clock row", "counting");
 		}
 	} else {
+		if (st == DB_ERROR)
+			log_error("counting for watchers failed: %s",
+			          err ? err : "?");
 		counting = false;
-		last_cost_ms = now_ms() - last_start_ms;
+		last_cost_ms = clock_ms() - last_start_ms;
 		if (ok)
 			push(&m.c);
 	}
@@ -351,7 +340,7 @@ recount_start(void)
 
 	counting = true;
 	dirty = false;
-	last_start_ms = now_ms();
+	last_start_ms = clock_ms();
 	/* the database is down: a reconnection calls watch_notify() */
 	if (db_submit(&k->op) != 0) {
 		counting = false;
@@ -390,7 +379,7 @@ watch_schedule(void)
 	interval = interval < RECOUNT_MIN_MS   ? RECOUNT_MIN_MS
 	           : interval > RECOUNT_MAX_MS ? RECOUNT_MAX_MS
 	                                       : interval;
-	wait = last_start_ms + interval - now_ms();
+	wait = last_start_ms + interval - clock_ms();
 	if (wait <= 0) {
 		recount_start();
 		return;
@@ -445,12 +434,8 @@ req_watch(struct req *r)
 {
 	struct count *k;
 
-	if (taxonomy == NULL) {
-		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-		          "the server is still loading its code tables; "
-		          "retry shortly");
+	if (!req_have_taxonomy(r))
 		return;
-	}
 	/*
 	 * In the list before the first count: a sheet committed after that
 	 * count's snapshot is then sure to reach this watcher as an event.
@@ -460,10 +445,8 @@ req_watch(struct req *r)
 	else
 		watcher_add(r->conn);
 	k = count_new(r);
-	if (db_submit(&k->op) != 0) {
+	if (req_submit(r, &k->op) != 0) {
 		watch_forget(r->conn);
-		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-		          "the database is unreachable; retry shortly");
 		count_free(k);
 	}
 }

@@ -41,6 +41,9 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap);
 
+/* clock.c */
+int64_t clock_ms(void); /* monotonic */
+
 /* uuid.c */
 void uuid_generate(uint8_t out[CS_UUID_LEN]);
 void uuid_format(const uint8_t in[CS_UUID_LEN], char out[CS_UUID_STRLEN]);

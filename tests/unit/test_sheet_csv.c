@@ -10,25 +10,22 @@
 #include "sheet-csv.h"
 #include "unit.h"
 
+#define ENTRY(dim, code, retired, successor)                                   \
+	{                                                                      \
+		PROTOBUF_C_MESSAGE_INIT(                                       \
+		        &callsheet__taxonomy_entry__descriptor),               \
+		        dim, code, code, retired, retired, successor           \
+	}
 static Callsheet__TaxonomyEntry entries[] = {
-        {PROTOBUF_C_MESSAGE_INIT(&callsheet__taxonomy_entry__descriptor),
-         "call_type", "consultation", "Consultation", 0, 0, NULL},
-        {PROTOBUF_C_MESSAGE_INIT(&callsheet__taxonomy_entry__descriptor),
-         "call_type", "silent", "Silent", 0, 0, NULL},
-        {PROTOBUF_C_MESSAGE_INIT(&callsheet__taxonomy_entry__descriptor),
-         "department", "75", "Paris", 0, 0, NULL},
-        {PROTOBUF_C_MESSAGE_INIT(&callsheet__taxonomy_entry__descriptor),
-         "caller", "individual", "Individual", 0, 0, NULL},
-        {PROTOBUF_C_MESSAGE_INIT(&callsheet__taxonomy_entry__descriptor),
-         "household", "woman", "Woman", 0, 0, NULL},
-        {PROTOBUF_C_MESSAGE_INIT(&callsheet__taxonomy_entry__descriptor),
-         "origin", "africa", "Africa", 0, 0, NULL},
-        {PROTOBUF_C_MESSAGE_INIT(&callsheet__taxonomy_entry__descriptor),
-         "topic", "entry", "Entry", 0, 0, NULL},
-        {PROTOBUF_C_MESSAGE_INIT(&callsheet__taxonomy_entry__descriptor),
-         "topic", "residence", "Residence", 0, 0, NULL},
-        {PROTOBUF_C_MESSAGE_INIT(&callsheet__taxonomy_entry__descriptor),
-         "topic", "papers", "Papers", 1, 1, "residence"},
+        ENTRY("call_type", "consultation", 0, NULL),
+        ENTRY("call_type", "silent", 0, NULL),
+        ENTRY("department", "75", 0, NULL),
+        ENTRY("caller", "individual", 0, NULL),
+        ENTRY("household", "woman", 0, NULL),
+        ENTRY("origin", "africa", 0, NULL),
+        ENTRY("topic", "entry", 0, NULL),
+        ENTRY("topic", "residence", 0, NULL),
+        ENTRY("topic", "papers", 1, "residence"),
 };
 static Callsheet__TaxonomyEntry *entry_ptrs[nitems(entries)];
 static struct code_table codes;
