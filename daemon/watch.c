@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -250,6 +249,8 @@ push(const Callsheet__Counters *counters)
 	{
 		struct conn *c = w->conn;
 
+		if (c->state != CONN_READY)
+			continue; /* going away */
 		if (evbuffer_get_length(bufferevent_get_output(c->bev)) >=
 		    cfg->max_output) {
 			log_debug("conn %llu: not reading; counters skipped",
