@@ -25,7 +25,7 @@ bootstrap_user(const char *conninfo, const char *name, const char *role,
 		log_error("--create-user: the password is empty");
 		return -1;
 	}
-	if ((hash = auth_hash_password(password)) == NULL) {
+	if ((hash = auth_hash_password(password, cfg->scrypt_log_n)) == NULL) {
 		log_error("--create-user: hashing the password failed");
 		return -1;
 	}

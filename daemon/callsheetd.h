@@ -52,6 +52,7 @@ struct cfg {
 	unsigned max_output;
 	unsigned batch_max;
 	unsigned pg_pool;
+	unsigned scrypt_log_n;
 	bool use_rollup;
 	unsigned pg_connect_timeout;
 	unsigned login_timeout;
@@ -309,7 +310,7 @@ void query_sql_build(const struct qplan *p, bool use_rollup,
 void query_sql_free(struct query_sql *qs);
 
 /* auth.c: password hashing (memory-hard, off the loop) */
-char *auth_hash_password(const char *password);
+char *auth_hash_password(const char *password, unsigned log_n);
 bool auth_verify_password(const char *password, const char *encoded);
 void auth_dummy_verify(const char *password);
 

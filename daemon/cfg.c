@@ -47,6 +47,8 @@ static const struct setting settings[] = {
          "sheets committed together in one transaction at most"},
         {"pg_pool", SET_UINT, OFF(pg_pool), "3", 1, 64,
          "PostgreSQL connections"},
+        {"scrypt_log_n", SET_UINT, OFF(scrypt_log_n), "15", 10, 20,
+         "cost of new password hashes: scrypt N = 2^value (15: 32 MiB)"},
         {"use_rollup", SET_BOOL, OFF(use_rollup), "true", 0, 0,
          "answer queries from the monthly rollup when it can"},
         {"pg_connect_timeout", SET_UINT, OFF(pg_connect_timeout), "5", 1, 600,

@@ -1,5 +1,7 @@
 /* main.c: callsheetd's entry point: options, setup steps, the event loop,
  * signals (HUP reloads, TERM and INT drain then exit). */
+#include <sys/resource.h>
+
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -283,6 +285,24 @@ sweep_cb(evutil_socket_t fd, short what, void *arg)
 	conn_sweep(time(NULL));
 }
 
+/* Every connection is a descriptor: take all the system allows. */
+static void
+raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+		log_warn("cannot raise the descriptor limit: %s",
+		         strerror(errno));
+	if (rl.rlim_cur < cfg->max_connections + 64)
+		log_warn("max_connections is %u but only %llu descriptors "
+		         "are allowed",
+		         cfg->max_connections, (unsigned long long)rl.rlim_cur);
+}
+
 static int
 serve(void)
 {
@@ -291,6 +311,7 @@ serve(void)
 	struct timeval second = {1, 0};
 
 	signal(SIGPIPE, SIG_IGN);
+	raise_fd_limit();
 	evthread_use_pthreads();
 	if ((base = event_base_new()) == NULL)
 		fatalx("cannot create the event loop");
