@@ -40,4 +40,10 @@ extern const struct cmd_entry cmd_log_entry;
 /* cmd-report.c */
 extern const struct cmd_entry cmd_report_entry;
 
+/* cmd-admin.c */
+extern const struct cmd_entry cmd_admin_entry;
+
+/* cmd-admin-user.c */
+int admin_user_exec(struct cli *cli, int argc, char **argv);
+
 #endif
