@@ -289,20 +289,21 @@ unsigned tls_pending(void);
 void tls_accept(int fd, const struct sockaddr *sa, int salen);
 const char *tls_bev_error(struct bufferevent *bev, char *buf, size_t len);
 void tls_bev_goodbye(struct bufferevent *bev);
+bool tls_bev_handshaking(struct bufferevent *bev);
 void tls_bev_describe(struct bufferevent *bev, char *buf, size_t len);
 
-/* throttle.c: failed-login counting with growing delays (pure: the time
- * is an argument) */
+/* throttle.c: failed-login counting with growing delays (pure: the time,
+ * in milliseconds of a monotonic clock, is an argument) */
 enum throttle_outcome { THROTTLE_OK, THROTTLE_FAIL, THROTTLE_ABORT };
 struct throttle;
 struct throttle *throttle_new(size_t capacity);
 void throttle_free(struct throttle *t);
 unsigned throttle_wait(struct throttle *t, const char *key, unsigned free,
-                       time_t now);
-void throttle_begin(struct throttle *t, const char *key, time_t now);
+                       int64_t now_ms);
+void throttle_begin(struct throttle *t, const char *key, int64_t now_ms);
 unsigned throttle_end(struct throttle *t, const char *key,
                       enum throttle_outcome outcome, unsigned free,
-                      unsigned delay_max, time_t now);
+                      unsigned delay_max, int64_t now_ms);
 unsigned throttle_failures(struct throttle *t, const char *key);
 void throttle_addr_key(const struct sockaddr *sa, char *out, size_t len);
 

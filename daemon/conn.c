@@ -422,7 +422,11 @@ conn_sweep(time_t now)
 	for (c = TAILQ_FIRST(&conns); c != NULL; c = next) {
 		next = TAILQ_NEXT(c, entry);
 		if (c->state < CONN_READY &&
-		    now - c->connected_at >= (time_t)cfg->login_timeout)
+		    now - c->connected_at >= (time_t)cfg->login_timeout &&
+		    tls_bev_handshaking(c->bev))
+			conn_close(c, "TLS handshake not completed in time");
+		else if (c->state < CONN_READY &&
+		         now - c->connected_at >= (time_t)cfg->login_timeout)
 			conn_fail(c, CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
 			          "no login within %u seconds",
 			          cfg->login_timeout);

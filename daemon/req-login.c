@@ -17,6 +17,15 @@
 
 static struct throttle *by_account, *by_address;
 
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 struct login {
 	struct db_op op;
 	struct req *req;
@@ -41,7 +50,7 @@ static void
 login_count(struct login *l, enum throttle_outcome outcome)
 {
 	struct conn *c = l->req->conn;
-	time_t now = time(NULL);
+	int64_t now = now_ms();
 	unsigned d1, d2;
 
 	d1 = throttle_end(by_account, l->user, outcome, cfg->login_attempts,
@@ -194,7 +203,7 @@ static bool
 login_throttled(struct req *r, const char *user)
 {
 	struct conn *c = r->conn;
-	time_t now = time(NULL);
+	int64_t now = now_ms();
 	unsigned wait, w2;
 
 	if (by_account == NULL) {
@@ -227,8 +236,8 @@ req_login(struct req *r)
 		return;
 	l = xcalloc(1, sizeof *l);
 	snprintf(l->user, sizeof l->user, "%s", user);
-	throttle_begin(by_account, l->user, time(NULL));
-	throttle_begin(by_address, r->conn->addr_key, time(NULL));
+	throttle_begin(by_account, l->user, now_ms());
+	throttle_begin(by_address, r->conn->addr_key, now_ms());
 	l->req = r;
 	l->op.send = login_send;
 	l->op.result = login_result;

@@ -1,6 +1,6 @@
 /* throttle.c: counting failed logins per key (an account name, a source
  * address) and the growing delay they earn. Pure: the caller passes the
- * time, so that tests need no clock. */
+ * time (milliseconds of a monotonic clock), so that tests need no clock. */
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
@@ -16,15 +16,15 @@
 /*
  * A key's record. `pending` counts attempts being checked right now, so
  * that a burst of parallel logins cannot all slip in before the first
- * failure is counted. A record with no failure for delay_max seconds is
+ * failure is counted. A record quiet for delay_max seconds (stale()) is
  * forgotten.
  */
 struct throttle_entry {
 	char key[KEY_MAX];
 	unsigned failures;
 	unsigned pending;
-	time_t last;  /* last failure */
-	time_t until; /* no attempt before this */
+	int64_t last;  /* last failure */
+	int64_t until; /* no attempt before this */
 	bool used;
 };
 
@@ -91,34 +91,43 @@ find_or_add(struct throttle *t, const char *key)
 	return victim;
 }
 
-static void
-forget_if_stale(struct throttle_entry *e, unsigned delay_max, time_t now)
+/* Quiet for delay_max seconds since its last failure and since its last
+ * delay ended: the record's failures no longer count. */
+static bool
+stale(const struct throttle_entry *e, unsigned delay_max, int64_t now)
 {
-	if (e->used && e->pending == 0 && now >= e->until &&
-	    now - e->last >= (time_t)delay_max)
+	int64_t quiet_since = e->last > e->until ? e->last : e->until;
+
+	return now - quiet_since >= (int64_t)delay_max * 1000;
+}
+
+static void
+forget_if_stale(struct throttle_entry *e, unsigned delay_max, int64_t now)
+{
+	if (e->used && e->pending == 0 && stale(e, delay_max, now))
 		e->used = false;
 }
 
-/* Seconds before key may try again: 0 now. Within its free attempts a
- * key may have several logins checked at once; past them, one at a
- * time, each after its delay. */
+/* Seconds (rounded up) before key may try again: 0 now. Within its free
+ * attempts a key may have several logins checked at once; past them, one
+ * at a time, each after its delay. */
 unsigned
 throttle_wait(struct throttle *t, const char *key, unsigned free_attempts,
-              time_t now)
+              int64_t now)
 {
 	struct throttle_entry *e = find(t, key);
 
 	if (e == NULL)
 		return 0;
 	if (now < e->until)
-		return (unsigned)(e->until - now);
+		return (unsigned)((e->until - now + 999) / 1000);
 	if (e->failures + e->pending >= free_attempts && e->pending > 0)
 		return 1;
 	return 0;
 }
 
 void
-throttle_begin(struct throttle *t, const char *key, time_t now)
+throttle_begin(struct throttle *t, const char *key, int64_t now)
 {
 	struct throttle_entry *e = find_or_add(t, key);
 
@@ -135,7 +144,7 @@ throttle_begin(struct throttle *t, const char *key, time_t now)
  */
 unsigned
 throttle_end(struct throttle *t, const char *key, enum throttle_outcome outcome,
-             unsigned free_attempts, unsigned delay_max, time_t now)
+             unsigned free_attempts, unsigned delay_max, int64_t now)
 {
 	struct throttle_entry *e = find(t, key);
 	unsigned excess, delay = 0;
@@ -158,8 +167,7 @@ throttle_end(struct throttle *t, const char *key, enum throttle_outcome outcome,
 		break;
 	}
 	/* failures long ago do not count against a new one */
-	if (e->failures > 0 && now - e->last >= (time_t)delay_max &&
-	    now >= e->until)
+	if (stale(e, delay_max, now))
 		e->failures = 0;
 	e->failures++;
 	e->last = now;
@@ -168,7 +176,7 @@ throttle_end(struct throttle *t, const char *key, enum throttle_outcome outcome,
 		delay = excess > 30 ? delay_max : 1u << (excess - 1);
 		if (delay > delay_max)
 			delay = delay_max;
-		e->until = now + (time_t)delay;
+		e->until = now + (int64_t)delay * 1000;
 	}
 	return delay;
 }

@@ -120,12 +120,15 @@ ctx_build(const char *cert, const char *key, char **err)
 		*err = ssl_error_text("tls_cert: cannot load", cert);
 		goto fail;
 	}
-	if (SSL_CTX_use_PrivateKey_file(c, key, SSL_FILETYPE_PEM) != 1) {
+	if (SSL_CTX_use_PrivateKey_file(c, key, SSL_FILETYPE_PEM) != 1 &&
+	    ERR_GET_REASON(ERR_peek_error()) != X509_R_KEY_VALUES_MISMATCH) {
 		*err = ssl_error_text("tls_key: cannot load", key);
 		goto fail;
 	}
 	if (SSL_CTX_check_private_key(c) != 1) {
-		*err = ssl_error_text("tls_key does not match tls_cert", key);
+		ERR_clear_error();
+		*err = xasprintf("tls_key %s does not match tls_cert %s", key,
+		                 cert);
 		goto fail;
 	}
 	check_key_mode(key);
@@ -335,6 +338,16 @@ tls_bev_goodbye(struct bufferevent *bev)
 		SSL_shutdown(ssl);
 		ERR_clear_error();
 	}
+}
+
+/* Whether this connection is still in its TLS handshake: nothing can be
+ * said to it yet. */
+bool
+tls_bev_handshaking(struct bufferevent *bev)
+{
+	SSL *ssl = bufferevent_openssl_get_ssl(bev);
+
+	return ssl != NULL && !SSL_is_init_finished(ssl);
 }
 
 void

@@ -1,0 +1,422 @@
+/* test_tls.c: TLS as clients meet it: login and logging over TLS; a
+ * plaintext client, an untrusted certificate, a name the certificate does
+ * not carry, TLS 1.1 and weak ciphers all refused with a clear reason; a
+ * silent or stalled handshake dropped; a new certificate taken on SIGHUP
+ * by new connections while open ones go on; bad TLS settings refused at
+ * start. */
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "harness.h"
+
+static struct th_daemon d;
+static char *conninfo;
+static char dir[64], conf[128], logpath[128];
+
+static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void
+sh(const char *fmt, ...)
+{
+	va_list ap;
+	char *cmd;
+
+	va_start(ap, fmt);
+	cmd = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (system(cmd) != 0)
+		th_die("command failed: %s", cmd);
+	free(cmd);
+}
+
+static void
+make_certs(void)
+{
+	const char *lib = getenv("CALLSHEET_TEST_LIB");
+	char tmpl[] = "/tmp/callsheet-tls.XXXXXX";
+
+	if (lib == NULL || mkdtemp(tmpl) == NULL)
+		th_die("no CALLSHEET_TEST_LIB or no temporary folder");
+	snprintf(dir, sizeof dir, "%s", tmpl);
+	sh("bash %s/mkcert.sh ca %s ca1", lib, dir);
+	sh("bash %s/mkcert.sh ca %s ca2", lib, dir);
+	/* an address only: "localhost" is not a name it carries */
+	sh("bash %s/mkcert.sh server %s ca1 srv1 IP:127.0.0.1", lib, dir);
+	sh("bash %s/mkcert.sh server %s ca2 srv2 IP:127.0.0.1", lib, dir);
+}
+
+static void
+write_conf(const char *cert, const char *key)
+{
+	FILE *f = fopen(conf, "w");
+
+	if (f == NULL)
+		th_die("cannot write %s", conf);
+	fprintf(f, "tls_cert = %s\ntls_key = %s\n", cert, key);
+	fclose(f);
+}
+
+static char *
+path(const char *name)
+{
+	return xasprintf("%s/%s", dir, name);
+}
+
+/* The daemon's stderr goes to logpath, so that the test can read it. */
+static void
+start_daemon(void)
+{
+	const char *extra[] = {"-c", conf, "--login-timeout", "2", NULL};
+	int saved = dup(2);
+	int fd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	if (fd < 0 || saved < 0)
+		th_die("cannot open %s", logpath);
+	dup2(fd, 2);
+	th_daemon_start(&d, conninfo, extra);
+	dup2(saved, 2);
+	close(fd);
+	close(saved);
+}
+
+static bool
+log_has(const char *needle)
+{
+	FILE *f = fopen(logpath, "r");
+	char line[1024];
+	bool found = false;
+
+	while (f != NULL && !found && fgets(line, sizeof line, f) != NULL)
+		found = strstr(line, needle) != NULL;
+	if (f != NULL)
+		fclose(f);
+	return found;
+}
+
+static int
+tls_connect(const char *server, const char *ca, enum cs_tls_mode mode,
+            struct cs_client **c, struct cs_error *err)
+{
+	struct cs_options o = {.server = server,
+	                       .user = "jurist1",
+	                       .password = "j1-pass",
+	                       .ca_file = ca,
+	                       .tls = mode,
+	                       .timeout_ms = 10000};
+
+	memset(err, 0, sizeof *err);
+	return cs_connect(&o, c, err);
+}
+
+/* A connection over TLS; the daemon may still be reaching PostgreSQL. */
+static struct cs_client *
+must_connect(const char *ca)
+{
+	struct cs_client *c = NULL;
+	struct cs_error err;
+	double deadline = th_now() + 20;
+
+	while (tls_connect(d.server, ca, CS_TLS_AUTO, &c, &err) != 0) {
+		if (err.code != CALLSHEET__ERROR_CODE__UNAVAILABLE ||
+		    th_now() > deadline)
+			th_die("TLS connect with %s: %s", ca, err.message);
+		usleep(50000);
+	}
+	return c;
+}
+
+static bool
+logs_a_sheet(struct cs_client *c)
+{
+	Callsheet__Sheet s;
+	uint8_t id[CS_UUID_LEN];
+	struct cs_error err;
+
+	th_sheet_init(&s, id);
+	if (cs_log_sheet(c, &s, NULL, &err) == 0)
+		return true;
+	fprintf(stderr, "log over TLS: %s\n", err.message);
+	return false;
+}
+
+static void
+test_tls_login_and_log(const char *ca1)
+{
+	struct cs_client *c = must_connect(ca1);
+
+	CHECK(strncmp(cs_transport(c), "TLSv1.", 6) == 0 &&
+	              strcmp(cs_transport(c), "TLSv1.1") != 0,
+	      "the session runs over TLS 1.2 or later: %s", cs_transport(c));
+	CHECK(cs_role(c) == CALLSHEET__ROLE__JURIST, "logged in over TLS");
+	CHECK(logs_a_sheet(c), "a sheet is logged over TLS");
+	cs_close(c);
+}
+
+static void
+test_refusals(const char *ca1, const char *ca2)
+{
+	struct cs_client *c = NULL;
+	struct cs_error err;
+	char *localhost = xasprintf("localhost:%u", d.port);
+
+	CHECK(tls_connect(d.server, NULL, CS_TLS_AUTO, &c, &err) != 0 &&
+	              err.code == CALLSHEET__ERROR_CODE__BAD_REQUEST &&
+	              strstr(err.message, "only accepts TLS") != NULL,
+	      "a plaintext client is told to use TLS (got %d: %s)", err.code,
+	      err.message);
+	CHECK(tls_connect(d.server, ca2, CS_TLS_AUTO, &c, &err) != 0 &&
+	              err.code == CALLSHEET__ERROR_CODE__UNAUTHENTICATED &&
+	              strstr(err.message, "cannot verify the certificate") !=
+	                      NULL &&
+	              strstr(err.message, ca2) != NULL,
+	      "a certificate from another CA is refused (got %d: %s)", err.code,
+	      err.message);
+	CHECK(tls_connect(d.server, NULL, CS_TLS_ON, &c, &err) != 0 &&
+	              err.code == CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
+	      "the system store does not trust a private CA (got %d: %s)",
+	      err.code, err.message);
+	CHECK(tls_connect(localhost, ca1, CS_TLS_AUTO, &c, &err) != 0 &&
+	              err.code == CALLSHEET__ERROR_CODE__UNAUTHENTICATED &&
+	              strstr(err.message, "is not valid for 'localhost'") !=
+	                      NULL,
+	      "a name the certificate does not carry is refused (got %d: %s)",
+	      err.code, err.message);
+	CHECK(tls_connect(d.server, "/nonexistent/ca.pem", CS_TLS_AUTO, &c,
+	                  &err) != 0 &&
+	              strstr(err.message, "cannot read the CA file "
+	                                  "/nonexistent/ca.pem") != NULL,
+	      "a missing CA file is named (got: %s)", err.message);
+	free(localhost);
+}
+
+static int
+raw_socket(void)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET,
+	                          .sin_port = htons((uint16_t)d.port)};
+	struct timeval tv = {10, 0};
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
+	if (connect(fd, (struct sockaddr *)&sin, sizeof sin) != 0)
+		th_die("raw connect failed");
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	return fd;
+}
+
+/* A handshake from a client that offers only what we say. */
+static bool
+handshake_ok(int max_version, const char *ciphers)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+	SSL *ssl;
+	int fd = raw_socket(), rc;
+
+	SSL_CTX_set_security_level(ctx, 0);
+	SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
+	SSL_CTX_set_max_proto_version(ctx, max_version);
+	if (ciphers != NULL)
+		SSL_CTX_set_cipher_list(ctx, ciphers);
+	ssl = SSL_new(ctx);
+	SSL_set_fd(ssl, fd);
+	rc = SSL_connect(ssl);
+	SSL_free(ssl);
+	SSL_CTX_free(ctx);
+	ERR_clear_error();
+	close(fd);
+	return rc == 1;
+}
+
+static void
+test_versions_and_ciphers(void)
+{
+	CHECK(handshake_ok(TLS1_2_VERSION, NULL),
+	      "control: a TLS 1.2 client is served");
+	CHECK(!handshake_ok(TLS1_1_VERSION, NULL), "TLS 1.1 is refused");
+	CHECK(!handshake_ok(TLS1_VERSION, NULL), "TLS 1.0 is refused");
+	CHECK(handshake_ok(TLS1_2_VERSION, "ECDHE-ECDSA-AES128-GCM-SHA256"),
+	      "control: an ECDHE AES-GCM suite is served");
+	CHECK(!handshake_ok(TLS1_2_VERSION, "ECDHE-ECDSA-AES128-SHA"),
+	      "a CBC suite is refused");
+}
+
+/* Returns once the server closed the socket; false if not in time. */
+static bool
+closed_within(int fd, double seconds)
+{
+	double deadline = th_now() + seconds;
+	char buf[256];
+
+	while (th_now() < deadline) {
+		ssize_t n = recv(fd, buf, sizeof buf, 0);
+
+		if (n == 0)
+			return true;
+		if (n < 0)
+			return false; /* the 10 s receive timeout */
+	}
+	return false;
+}
+
+static void
+test_stalled(void)
+{
+	static const uint8_t partial_hello[] = {0x16, 0x03, 0x01, 0x00};
+	int silent = raw_socket(), stalled = raw_socket();
+	double t0 = th_now();
+
+	if (write(stalled, partial_hello, sizeof partial_hello) < 0)
+		th_die("write");
+	CHECK(closed_within(silent, 8),
+	      "a client silent after connecting is dropped");
+	CHECK(closed_within(stalled, 8),
+	      "a client that stalls in the handshake is dropped");
+	CHECK(th_now() - t0 < 5, "both within the login deadline (%.1f s)",
+	      th_now() - t0);
+	close(silent);
+	close(stalled);
+}
+
+/* SIGHUP: new connections get srv2 (ca2), the open one goes on. */
+static void
+test_reload(struct cs_client *open_conn, const char *ca1, const char *ca2)
+{
+	char *cert2 = path("srv2.pem"), *key2 = path("srv2.key");
+	struct cs_client *c = NULL;
+	struct cs_error err;
+	double deadline;
+
+	write_conf(cert2, key2);
+	kill(d.pid, SIGHUP);
+	deadline = th_now() + 10;
+	while (tls_connect(d.server, ca2, CS_TLS_AUTO, &c, &err) != 0 &&
+	       th_now() < deadline)
+		usleep(20000);
+	CHECK(c != NULL, "after SIGHUP, the new certificate is served: %s",
+	      err.message);
+	cs_close(c);
+	c = NULL;
+	CHECK(tls_connect(d.server, ca1, CS_TLS_AUTO, &c, &err) != 0 &&
+	              err.code == CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
+	      "and the old one no more (got %d: %s)", err.code, err.message);
+	CHECK(logs_a_sheet(open_conn),
+	      "a connection opened before the reload goes on");
+
+	write_conf("/nonexistent/cert.pem", key2);
+	kill(d.pid, SIGHUP);
+	deadline = th_now() + 10;
+	while (!log_has("keeping the running TLS certificate") &&
+	       th_now() < deadline)
+		usleep(20000);
+	CHECK(log_has("keeping the running TLS certificate"),
+	      "a certificate that does not load is refused at reload");
+	c = must_connect(ca2);
+	CHECK(logs_a_sheet(c), "and the running one stays in service");
+	cs_close(c);
+	free(cert2);
+	free(key2);
+}
+
+/* callsheetd ARGS 2>&1: its exit status; its output in out. */
+static int
+daemon_run(const char *args, char *out, size_t len)
+{
+	char *cmd =
+	        xasprintf("%s %s 2>&1", getenv("CALLSHEET_TEST_DAEMON"), args);
+	FILE *p = popen(cmd, "r");
+	size_t n = fread(out, 1, len - 1, p);
+
+	out[n] = '\0';
+	free(cmd);
+	return pclose(p);
+}
+
+static void
+test_bad_settings(void)
+{
+	char out[4096], *args;
+	char *cert1 = path("srv1.pem"), *key1 = path("srv1.key"),
+	     *key2 = path("srv2.key");
+
+	args = xasprintf("--tls-cert %s --check-config", cert1);
+	CHECK(daemon_run(args, out, sizeof out) != 0 &&
+	              strstr(out, "needs both tls_cert and tls_key") != NULL,
+	      "a certificate without its key is refused: %s", out);
+	free(args);
+	args = xasprintf("--tls-cert %s --tls-key %s --check-config", cert1,
+	                 key2);
+	CHECK(daemon_run(args, out, sizeof out) != 0 &&
+	              strstr(out, "does not match") != NULL,
+	      "a key of another certificate is refused: %s", out);
+	free(args);
+	args = xasprintf("--tls-cert %s --tls-key %s --check-config", cert1,
+	                 key1);
+	CHECK(daemon_run(args, out, sizeof out) == 0,
+	      "a matching pair passes --check-config: %s", out);
+	free(args);
+	args = xasprintf("--pg '%s' --listen 0.0.0.0:0", conninfo);
+	CHECK(daemon_run(args, out, sizeof out) != 0 &&
+	              strstr(out, "refusing to serve plaintext") != NULL,
+	      "plaintext beyond loopback is refused at start: %s", out);
+	free(args);
+	free(cert1);
+	free(key1);
+	free(key2);
+}
+
+int
+main(void)
+{
+	char *ca1, *ca2, *cert1, *key1;
+	struct cs_client *open_conn;
+	int rc;
+
+	signal(SIGPIPE, SIG_IGN);
+	make_certs();
+	snprintf(conf, sizeof conf, "%s/callsheetd.conf", dir);
+	snprintf(logpath, sizeof logpath, "%s/callsheetd.log", dir);
+	ca1 = path("ca1.pem");
+	ca2 = path("ca2.pem");
+	cert1 = path("srv1.pem");
+	key1 = path("srv1.key");
+	write_conf(cert1, key1);
+
+	conninfo = th_createdb("t_tls");
+	th_migrate(conninfo);
+	th_create_user(conninfo, "jurist1", "jurist", "j1-pass");
+	start_daemon();
+
+	test_tls_login_and_log(ca1);
+	test_refusals(ca1, ca2);
+	test_versions_and_ciphers();
+	test_stalled();
+	open_conn = must_connect(ca1);
+	test_reload(open_conn, ca1, ca2);
+	cs_close(open_conn);
+	test_bad_settings();
+
+	CHECK(th_daemon_stop(&d) == 0, "SIGTERM: the daemon exits 0");
+	if ((rc = th_finish()) == 0)
+		sh("rm -rf '%s'", dir);
+	else
+		fprintf(stderr, "daemon log and certificates kept in %s\n",
+		        dir);
+	free(ca1);
+	free(ca2);
+	free(cert1);
+	free(key1);
+	free(conninfo);
+	return rc;
+}
