@@ -148,7 +148,8 @@ user_parse(struct user_args *a, int argc, char **argv)
 			        &cmd_admin_entry,
 			        cs_tr("%s does not apply to 'user %s'",
 			              "%s ne s'applique pas à « user %s »"),
-			        argv[optind - 1], argv[0]);
+			        ch == OPT_ROLE ? "--role" : "--password-stdin",
+			        argv[0]);
 		else
 			return cli_bad_option(&cmd_admin_entry, ch, argv);
 	}
