@@ -16,8 +16,9 @@ struct admin_op {
 	struct req *req;
 	enum admin_kind kind;
 	const char *stmt;
-	const char *params[4];
+	const char *params[4]; /* name, [role or flag], [hash], actor */
 	int nparams;
+	int hash_param;
 	char *password; /* in the request: wiped once hashed */
 	char *hash;
 	char actor[16];
@@ -220,12 +221,13 @@ admin_hashed(void *arg)
 		admin_free(a);
 		return;
 	}
-	a->params[a->kind == ADMIN_ADD ? 2 : 1] = a->hash;
+	a->params[a->hash_param] = a->hash;
 	admin_submit(a);
 }
 
 static struct admin_op *
-admin_new(struct req *r, enum admin_kind kind, const char *stmt)
+admin_new(struct req *r, enum admin_kind kind, const char *stmt,
+          const char *name)
 {
 	struct admin_op *a = xcalloc(1, sizeof *a);
 
@@ -233,7 +235,25 @@ admin_new(struct req *r, enum admin_kind kind, const char *stmt)
 	a->kind = kind;
 	a->stmt = stmt;
 	snprintf(a->actor, sizeof a->actor, "%d", r->conn->session.account_id);
+	if (name != NULL)
+		a->params[a->nparams++] = name;
 	return a;
+}
+
+/* The last parameters: the hash of password (computed first, on a worker
+ * thread) if there is one, then who does it; and off it goes. */
+static void
+admin_start(struct admin_op *a, char *password)
+{
+	if (password != NULL)
+		a->hash_param = a->nparams++;
+	a->params[a->nparams++] = a->actor;
+	if (password == NULL) {
+		admin_submit(a);
+		return;
+	}
+	a->password = password;
+	worker_run(admin_hash, admin_hashed, a);
 }
 
 /* Checks name (and password); answers and returns -1 if one is wrong. */
@@ -266,29 +286,20 @@ req_user_add(struct req *r)
 		          (int)m->role);
 		return;
 	}
-	a = admin_new(r, ADMIN_ADD, STMT_USER_ADD);
-	a->params[0] = m->name;
-	a->params[1] = role_name(m->role);
-	a->params[3] = a->actor;
-	a->nparams = 4;
-	a->password = m->password;
-	worker_run(admin_hash, admin_hashed, a);
+	a = admin_new(r, ADMIN_ADD, STMT_USER_ADD, m->name);
+	a->params[a->nparams++] = role_name(m->role);
+	admin_start(a, m->password);
 }
 
 void
 req_user_passwd(struct req *r)
 {
 	Callsheet__UserPasswd *m = r->msg->user_passwd;
-	struct admin_op *a;
 
-	if (admin_check(r, m->name, m->password) != 0)
-		return;
-	a = admin_new(r, ADMIN_PASSWD, STMT_USER_PASSWD);
-	a->params[0] = m->name;
-	a->params[2] = a->actor;
-	a->nparams = 3;
-	a->password = m->password;
-	worker_run(admin_hash, admin_hashed, a);
+	if (admin_check(r, m->name, m->password) == 0)
+		admin_start(
+		        admin_new(r, ADMIN_PASSWD, STMT_USER_PASSWD, m->name),
+		        m->password);
 }
 
 void
@@ -300,16 +311,13 @@ req_user_disable(struct req *r)
 
 	if (admin_check(r, m->name, NULL) != 0)
 		return;
-	a = admin_new(r, ADMIN_DISABLE, STMT_USER_DISABLE);
-	a->params[0] = m->name;
-	a->params[1] = enable ? "false" : "true";
-	a->params[2] = a->actor;
-	a->nparams = 3;
-	admin_submit(a);
+	a = admin_new(r, ADMIN_DISABLE, STMT_USER_DISABLE, m->name);
+	a->params[a->nparams++] = enable ? "false" : "true";
+	admin_start(a, NULL);
 }
 
 void
 req_user_list(struct req *r)
 {
-	admin_submit(admin_new(r, ADMIN_LIST, STMT_USER_LIST));
+	admin_submit(admin_new(r, ADMIN_LIST, STMT_USER_LIST, NULL));
 }

@@ -18,16 +18,8 @@ static void
 start_logged(struct th_daemon *d, const char *name, const char *const *extra)
 {
 	char *path = xasprintf("%s/%s.log", logdir, name);
-	int saved = dup(2);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
-	if (fd < 0 || saved < 0)
-		th_die("cannot open %s", path);
-	dup2(fd, 2);
-	th_daemon_start(d, conninfo, extra);
-	dup2(saved, 2);
-	close(fd);
-	close(saved);
+	th_daemon_start_log(d, conninfo, extra, path);
 	free(path);
 }
 

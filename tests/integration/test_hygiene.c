@@ -18,21 +18,6 @@
 
 static char *conninfo;
 
-static int
-raw_connect(const struct th_daemon *d)
-{
-	struct sockaddr_in sin = {.sin_family = AF_INET,
-	                          .sin_port = htons((uint16_t)d->port)};
-	struct timeval tv = {10, 0};
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
-	if (connect(fd, (struct sockaddr *)&sin, sizeof sin) != 0)
-		th_die("raw connect failed");
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-	return fd;
-}
-
 /*
  * The error frame the server sends before it closes: its code, or -1;
  * its message into msg. Then the close itself must follow.
@@ -60,17 +45,6 @@ read_error_and_close(int fd, char *msg, size_t msglen)
 	if (recv(fd, body, sizeof body, 0) != 0)
 		return -1;
 	return code;
-}
-
-static bool
-logs_a_sheet(struct cs_client *c)
-{
-	Callsheet__Sheet s;
-	uint8_t id[CS_UUID_LEN];
-	struct cs_error err;
-
-	th_sheet_init(&s, id);
-	return cs_log_sheet(c, &s, NULL, &err) == 0;
 }
 
 /*
@@ -112,7 +86,7 @@ test_trickle_and_idle(void)
 	req.body_case = CALLSHEET__REQUEST__BODY_HELLO;
 	req.hello = &h;
 	frame = frame_pack(&req.base, &len);
-	fd = raw_connect(&d);
+	fd = th_raw_connect(&d);
 	t0 = th_now();
 	while (sent < len) {
 		struct pollfd pfd = {.fd = fd, .events = POLLIN};
@@ -120,7 +94,7 @@ test_trickle_and_idle(void)
 		if (send(fd, frame + sent, 1, MSG_NOSIGNAL) != 1)
 			break;
 		sent++;
-		busy_ok = busy_ok && logs_a_sheet(busy);
+		busy_ok = busy_ok && th_log_one(busy);
 		if (poll(&pfd, 1, 200) == 1)
 			break; /* the server has something to say */
 	}
@@ -143,7 +117,7 @@ test_trickle_and_idle(void)
 	      err.message);
 	CHECK(th_now() - t0 < 6, "within the idle timeout (%.1f s)",
 	      th_now() - t0);
-	CHECK(logs_a_sheet(busy), "the busy session is still there");
+	CHECK(th_log_one(busy), "the busy session is still there");
 	cs_close(idle);
 	cs_close(busy);
 	CHECK(th_daemon_stop(&d) == 0, "SIGTERM: the daemon exits 0");
@@ -170,10 +144,10 @@ test_login_deadline_and_limit(void)
 
 	th_daemon_start(&d, conninfo, extra);
 	bystander = th_connect(&d, "jurist1", "j1-pass");
-	silent1 = raw_connect(&d);
-	silent2 = raw_connect(&d);
+	silent1 = th_raw_connect(&d);
+	silent2 = th_raw_connect(&d);
 	t0 = th_now();
-	extra_fd = raw_connect(&d);
+	extra_fd = th_raw_connect(&d);
 	code = read_error_and_close(extra_fd, msg, sizeof msg);
 	CHECK(code == CALLSHEET__ERROR_CODE__OVERLOADED &&
 	              strstr(msg, "too many connections") != NULL,
@@ -200,7 +174,7 @@ test_login_deadline_and_limit(void)
 	      th_now() - t0);
 	close(silent1);
 	close(silent2);
-	CHECK(logs_a_sheet(bystander), "the logged-in client goes on");
+	CHECK(th_log_one(bystander), "the logged-in client goes on");
 
 	deadline = th_now() + 5;
 	while (cs_connect(&o, &late, &err) != 0 && th_now() < deadline)

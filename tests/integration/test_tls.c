@@ -79,16 +79,8 @@ static void
 start_daemon(void)
 {
 	const char *extra[] = {"-c", conf, "--login-timeout", "2", NULL};
-	int saved = dup(2);
-	int fd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
-	if (fd < 0 || saved < 0)
-		th_die("cannot open %s", logpath);
-	dup2(fd, 2);
-	th_daemon_start(&d, conninfo, extra);
-	dup2(saved, 2);
-	close(fd);
-	close(saved);
+	th_daemon_start_log(&d, conninfo, extra, logpath);
 }
 
 static bool
@@ -137,20 +129,6 @@ must_connect(const char *ca)
 	return c;
 }
 
-static bool
-logs_a_sheet(struct cs_client *c)
-{
-	Callsheet__Sheet s;
-	uint8_t id[CS_UUID_LEN];
-	struct cs_error err;
-
-	th_sheet_init(&s, id);
-	if (cs_log_sheet(c, &s, NULL, &err) == 0)
-		return true;
-	fprintf(stderr, "log over TLS: %s\n", err.message);
-	return false;
-}
-
 static void
 test_tls_login_and_log(const char *ca1)
 {
@@ -160,7 +138,7 @@ test_tls_login_and_log(const char *ca1)
 	              strcmp(cs_transport(c), "TLSv1.1") != 0,
 	      "the session runs over TLS 1.2 or later: %s", cs_transport(c));
 	CHECK(cs_role(c) == CALLSHEET__ROLE__JURIST, "logged in over TLS");
-	CHECK(logs_a_sheet(c), "a sheet is logged over TLS");
+	CHECK(th_log_one(c), "a sheet is logged over TLS");
 	cs_close(c);
 }
 
@@ -201,28 +179,13 @@ test_refusals(const char *ca1, const char *ca2)
 	free(localhost);
 }
 
-static int
-raw_socket(void)
-{
-	struct sockaddr_in sin = {.sin_family = AF_INET,
-	                          .sin_port = htons((uint16_t)d.port)};
-	struct timeval tv = {10, 0};
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
-	if (connect(fd, (struct sockaddr *)&sin, sizeof sin) != 0)
-		th_die("raw connect failed");
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-	return fd;
-}
-
 /* A handshake from a client that offers only what we say. */
 static bool
 handshake_ok(int max_version, const char *ciphers)
 {
 	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
 	SSL *ssl;
-	int fd = raw_socket(), rc;
+	int fd = th_raw_connect(&d), rc;
 
 	SSL_CTX_set_security_level(ctx, 0);
 	SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
@@ -274,7 +237,7 @@ static void
 test_stalled(void)
 {
 	static const uint8_t partial_hello[] = {0x16, 0x03, 0x01, 0x00};
-	int silent = raw_socket(), stalled = raw_socket();
+	int silent = th_raw_connect(&d), stalled = th_raw_connect(&d);
 	double t0 = th_now();
 
 	if (write(stalled, partial_hello, sizeof partial_hello) < 0)
@@ -311,7 +274,7 @@ test_reload(struct cs_client *open_conn, const char *ca1, const char *ca2)
 	CHECK(tls_connect(d.server, ca1, CS_TLS_AUTO, &c, &err) != 0 &&
 	              err.code == CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
 	      "and the old one no more (got %d: %s)", err.code, err.message);
-	CHECK(logs_a_sheet(open_conn),
+	CHECK(th_log_one(open_conn),
 	      "a connection opened before the reload goes on");
 
 	write_conf("/nonexistent/cert.pem", key2);
@@ -323,57 +286,59 @@ test_reload(struct cs_client *open_conn, const char *ca1, const char *ca2)
 	CHECK(log_has("keeping the running TLS certificate"),
 	      "a certificate that does not load is refused at reload");
 	c = must_connect(ca2);
-	CHECK(logs_a_sheet(c), "and the running one stays in service");
+	CHECK(th_log_one(c), "and the running one stays in service");
 	cs_close(c);
 	free(cert2);
 	free(key2);
 }
 
-/* callsheetd ARGS 2>&1: its exit status; its output in out. */
-static int
-daemon_run(const char *args, char *out, size_t len)
+/* In the certificates' folder, callsheetd ARGS 2>&1: whether it exited
+ * 0; its output in out. */
+static bool
+daemon_ok(const char *args, char *out, size_t len)
 {
-	char *cmd =
-	        xasprintf("%s %s 2>&1", getenv("CALLSHEET_TEST_DAEMON"), args);
+	char *cmd = xasprintf("cd '%s' && %s %s 2>&1", dir,
+	                      getenv("CALLSHEET_TEST_DAEMON"), args);
 	FILE *p = popen(cmd, "r");
 	size_t n = fread(out, 1, len - 1, p);
 
 	out[n] = '\0';
 	free(cmd);
-	return pclose(p);
+	return pclose(p) == 0;
 }
 
 static void
 test_bad_settings(void)
 {
-	char out[4096], *args;
-	char *cert1 = path("srv1.pem"), *key1 = path("srv1.key"),
-	     *key2 = path("srv2.key");
+	static const struct {
+		const char *args;
+		bool ok;
+		const char *says;
+		const char *what;
+	} cases[] = {
+	        {"--tls-cert srv1.pem --check-config", false,
+	         "TLS needs both tls_cert and tls_key",
+	         "a certificate without its key"},
+	        {"--tls-cert srv1.pem --tls-key srv2.key --check-config", false,
+	         "tls_key srv2.key does not match tls_cert srv1.pem",
+	         "the key of another certificate"},
+	        {"--tls-cert none.pem --tls-key srv1.key --check-config", false,
+	         "tls_cert: cannot load none.pem", "a missing certificate"},
+	        {"--tls-cert srv1.pem --tls-key srv1.key --check-config", true,
+	         "configuration ok", "a matching pair"},
+	        {"--pg host=/nonexistent --listen 0.0.0.0:0", false,
+	         "refusing to serve plaintext beyond this machine",
+	         "plaintext beyond loopback"},
+	};
+	char out[4096];
 
-	args = xasprintf("--tls-cert %s --check-config", cert1);
-	CHECK(daemon_run(args, out, sizeof out) != 0 &&
-	              strstr(out, "needs both tls_cert and tls_key") != NULL,
-	      "a certificate without its key is refused: %s", out);
-	free(args);
-	args = xasprintf("--tls-cert %s --tls-key %s --check-config", cert1,
-	                 key2);
-	CHECK(daemon_run(args, out, sizeof out) != 0 &&
-	              strstr(out, "does not match") != NULL,
-	      "a key of another certificate is refused: %s", out);
-	free(args);
-	args = xasprintf("--tls-cert %s --tls-key %s --check-config", cert1,
-	                 key1);
-	CHECK(daemon_run(args, out, sizeof out) == 0,
-	      "a matching pair passes --check-config: %s", out);
-	free(args);
-	args = xasprintf("--pg '%s' --listen 0.0.0.0:0", conninfo);
-	CHECK(daemon_run(args, out, sizeof out) != 0 &&
-	              strstr(out, "refusing to serve plaintext") != NULL,
-	      "plaintext beyond loopback is refused at start: %s", out);
-	free(args);
-	free(cert1);
-	free(key1);
-	free(key2);
+	for (size_t i = 0; i < nitems(cases); i++) {
+		bool ok = daemon_ok(cases[i].args, out, sizeof out);
+
+		CHECK(ok == cases[i].ok && strstr(out, cases[i].says) != NULL,
+		      "%s: %s, saying '%s' (got: %s)", cases[i].what,
+		      cases[i].ok ? "accepted" : "refused", cases[i].says, out);
+	}
 }
 
 int
