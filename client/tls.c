@@ -183,9 +183,15 @@ cs_tls_handshake(struct cs_tls *t, const char *server, short *want,
 	case SSL_ERROR_WANT_WRITE:
 		*want = POLLOUT;
 		return 0;
+	case SSL_ERROR_ZERO_RETURN:
 	case SSL_ERROR_SYSCALL:
-		if (ERR_peek_error() == 0) {
-			/* the network, not TLS: worth retrying later */
+	case SSL_ERROR_SSL:
+		if (ERR_peek_error() == 0 ||
+		    ERR_GET_REASON(ERR_peek_error()) ==
+		            SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+			/* the network or a server at its limit, not TLS:
+			 * worth retrying later */
+			ERR_clear_error();
 			cs_error_set(err, CALLSHEET__ERROR_CODE__UNAVAILABLE,
 			             cs_tr("connection to %s lost during the "
 			                   "TLS handshake: %s",

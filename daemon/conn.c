@@ -352,8 +352,9 @@ conn_refuse(int fd, const struct sockaddr *sa, Callsheet__ErrorCode code,
 
 	format_peer(sa, peer, sizeof peer);
 	log_warn("refusing %s: %s", peer, text);
-	while (recv(fd, junk, sizeof junk, MSG_DONTWAIT) > 0)
-		;
+	for (int i = 0; i < 16; i++) /* bounded: a peer may flood */
+		if (recv(fd, junk, sizeof junk, MSG_DONTWAIT) <= 0)
+			break;
 	frame = error_frame(code, text, retry_after_s, &len);
 	if (send(fd, frame, len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
 		log_debug("refusing %s: %s", peer, strerror(errno));
@@ -368,7 +369,15 @@ conn_accept(int fd, const struct sockaddr *sa, int salen)
 	struct bufferevent *bev;
 	int one = 1;
 
-	if (nconns + tls_pending() >= cfg->max_connections) {
+	if (nconns + tls_pending() >= cfg->max_connections && tls_enabled()) {
+		/* a TLS client could not read a plaintext answer, and a
+		 * handshake for each refusal is what a flood would want */
+		log_warn("refusing a connection: %u connections already",
+		         nconns + tls_pending());
+		close(fd);
+		return;
+	}
+	if (nconns >= cfg->max_connections) {
 		conn_refuse(fd, sa, CALLSHEET__ERROR_CODE__OVERLOADED,
 		            "the server has too many connections; retry later",
 		            5);

@@ -252,6 +252,34 @@ test_stalled(void)
 	close(stalled);
 }
 
+/* A TLS daemon at its connection limit closes new connections at once:
+ * the client says the server is unavailable (retry later). */
+static void
+test_tls_limit(const char *ca1)
+{
+	struct th_daemon d2;
+	char *cert1 = path("srv1.pem"), *key1 = path("srv1.key");
+	const char *extra[] = {"--tls-cert",        cert1, "--tls-key", key1,
+	                       "--max-connections", "1",   NULL};
+	struct cs_options o = {.ca_file = ca1, .timeout_ms = 5000};
+	struct cs_client *c = NULL;
+	struct cs_error err = {0};
+	int holder;
+
+	th_daemon_start(&d2, conninfo, extra);
+	holder = th_raw_connect(&d2);
+	o.server = d2.server;
+	CHECK(cs_connect(&o, &c, &err) != 0 &&
+	              err.code == CALLSHEET__ERROR_CODE__UNAVAILABLE,
+	      "over the limit, a TLS client is told to retry later (got %d: "
+	      "%s)",
+	      err.code, err.message);
+	close(holder);
+	CHECK(th_daemon_stop(&d2) == 0, "SIGTERM: the daemon exits 0");
+	free(cert1);
+	free(key1);
+}
+
 /* SIGHUP: new connections get srv2 (ca2), the open one goes on. */
 static void
 test_reload(struct cs_client *open_conn, const char *ca1, const char *ca2)
@@ -367,6 +395,7 @@ main(void)
 	test_refusals(ca1, ca2);
 	test_versions_and_ciphers();
 	test_stalled();
+	test_tls_limit(ca1);
 	open_conn = must_connect(ca1);
 	test_reload(open_conn, ca1, ca2);
 	cs_close(open_conn);
