@@ -113,7 +113,7 @@ TAILQ_HEAD(conn_list, conn);
 extern struct conn_list conns;
 extern unsigned nconns;
 void conn_accept(int fd, const struct sockaddr *sa, int salen);
-void conn_start(int fd, const struct sockaddr *sa, struct bufferevent *bev,
+void conn_start(const struct sockaddr *sa, struct bufferevent *bev,
                 time_t accepted_at);
 void conn_refuse(int fd, const struct sockaddr *sa, Callsheet__ErrorCode code,
                  const char *text, unsigned retry_after_s);

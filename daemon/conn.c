@@ -394,17 +394,16 @@ conn_accept(int fd, const struct sockaddr *sa, int salen)
 		close(fd);
 		return;
 	}
-	conn_start(fd, sa, bev, time(NULL));
+	conn_start(sa, bev, time(NULL));
 }
 
 /* A connection begins: bev (plain or TLS) is its from now on. */
 void
-conn_start(int fd, const struct sockaddr *sa, struct bufferevent *bev,
+conn_start(const struct sockaddr *sa, struct bufferevent *bev,
            time_t accepted_at)
 {
 	struct conn *c = xcalloc(1, sizeof *c);
 
-	(void)fd;
 	c->serial = next_serial++;
 	format_peer(sa, c->peer, sizeof c->peer);
 	throttle_addr_key(sa, c->addr_key, sizeof c->addr_key);

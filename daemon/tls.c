@@ -241,7 +241,7 @@ sniff_start_tls(struct sniff *s)
 	}
 	/* a peer that just closes the TCP connection is not an attack */
 	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
-	conn_start(s->fd, (struct sockaddr *)&s->ss, bev, s->accepted_at);
+	conn_start((struct sockaddr *)&s->ss, bev, s->accepted_at);
 	sniff_end(s, false);
 }
 
