@@ -11,6 +11,36 @@
 
 #define PASSWORD_LINE_MAX 1024
 
+static int cmd_admin_user_exec(struct cli *, int, char **);
+
+const struct cmd_entry cmd_admin_user_entry = {
+        .name = "admin user",
+        .args = "add NAME --role R | passwd NAME | disable NAME | "
+                "enable NAME | list",
+        .summary = "accounts: add, set a password, disable, enable, list",
+        .help = "Actions:\n"
+                "  add NAME --role R   create an account; R is jurist, "
+                "reporter or admin\n"
+                "  passwd NAME         set a new password (its other "
+                "sessions end)\n"
+                "  disable NAME        refuse its logins and end its "
+                "sessions\n"
+                "  enable NAME         undo disable\n"
+                "  list                every account, its role and state\n"
+                "\n"
+                "Options of add and passwd:\n"
+                "  --password-stdin    read the new password from the "
+                "first line of standard\n"
+                "                      input (scripts); otherwise it is "
+                "asked twice, without echo\n"
+                "  -h, --help          this help\n"
+                "\n"
+                "Names: 1 to 63 characters among a-z 0-9 . _ -; "
+                "passwords: 8 to 1024\ncharacters. The last enabled admin "
+                "account cannot be disabled.\n",
+        .exec = cmd_admin_user_exec,
+};
+
 enum action { USER_ADD, USER_PASSWD, USER_DISABLE, USER_ENABLE, USER_LIST };
 
 static const struct {
@@ -111,7 +141,7 @@ user_parse(struct user_args *a, int argc, char **argv)
 
 	if (argc < 2)
 		return cli_usage_error(
-		        &cmd_admin_entry, "%s",
+		        &cmd_admin_user_entry, "%s",
 		        cs_tr("admin user: which action? add, "
 		              "passwd, disable, enable or list",
 		              "admin user : quelle action ? add, "
@@ -120,10 +150,10 @@ user_parse(struct user_args *a, int argc, char **argv)
 		if (strcmp(argv[1], actions[i].name) == 0)
 			break;
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
-		return cli_help(&cmd_admin_entry);
+		return cli_help(&cmd_admin_user_entry);
 	if (i == nitems(actions))
 		return cli_usage_error(
-		        &cmd_admin_entry,
+		        &cmd_admin_user_entry,
 		        cs_tr("admin user: unknown action '%s' (add, passwd, "
 		              "disable, enable or list)",
 		              "admin user : action inconnue « %s » (add, "
@@ -137,7 +167,7 @@ user_parse(struct user_args *a, int argc, char **argv)
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		if (ch == 'h')
-			return cli_help(&cmd_admin_entry);
+			return cli_help(&cmd_admin_user_entry);
 		if (ch == OPT_ROLE && a->action == USER_ADD)
 			a->role = optarg;
 		else if (ch == OPT_STDIN &&
@@ -145,17 +175,17 @@ user_parse(struct user_args *a, int argc, char **argv)
 			a->password_stdin = true;
 		else if (ch == OPT_ROLE || ch == OPT_STDIN)
 			return cli_usage_error(
-			        &cmd_admin_entry,
+			        &cmd_admin_user_entry,
 			        cs_tr("%s does not apply to 'user %s'",
 			              "%s ne s'applique pas à « user %s »"),
 			        ch == OPT_ROLE ? "--role" : "--password-stdin",
 			        argv[0]);
 		else
-			return cli_bad_option(&cmd_admin_entry, ch, argv);
+			return cli_bad_option(&cmd_admin_user_entry, ch, argv);
 	}
 	if (argc - optind != want)
 		return cli_usage_error(
-		        &cmd_admin_entry,
+		        &cmd_admin_user_entry,
 		        want == 1
 		                ? cs_tr("'user %s' takes one account name",
 		                        "« user %s » prend un nom de compte")
@@ -168,7 +198,7 @@ user_parse(struct user_args *a, int argc, char **argv)
 	    (a->role == NULL ||
 	     role_parse(a->role) == CALLSHEET__ROLE__ROLE_NONE))
 		return cli_usage_error(
-		        &cmd_admin_entry,
+		        &cmd_admin_user_entry,
 		        cs_tr("'user add' needs --role jurist, reporter or "
 		              "admin "
 		              "(got %s)",
@@ -288,8 +318,8 @@ user_run(struct cli *cli, const struct user_args *a, const char *password)
 	return 0;
 }
 
-int
-admin_user_exec(struct cli *cli, int argc, char **argv)
+static int
+cmd_admin_user_exec(struct cli *cli, int argc, char **argv)
 {
 	struct user_args a = {0};
 	char *password = NULL;

@@ -46,7 +46,7 @@ expect_usage "bad role" "(got boss)" admin user add x --role boss --password-std
 expect_usage "no name" "takes one account name" admin user disable
 expect_usage "unknown action" "unknown action 'delete'" admin user delete lea
 expect_usage "stray option" "--role does not apply to 'user passwd'" admin user passwd lea --role admin
-expect_usage "unknown admin command" "unknown administration command 'users'" admin users list
+expect_usage "unknown admin command" "unknown subcommand 'users'" admin users list
 
 rc=0
 err=$(printf '\n' | cs admin user add y --role jurist --password-stdin 2>&1) || rc=$?

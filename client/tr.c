@@ -1,4 +1,4 @@
-/* lang.c: the language of what people read: French when the locale
+/* tr.c: the language of what people read: French when the locale
  * (LC_ALL, else LC_MESSAGES, else LANG) starts with "fr", else English. */
 #include <stdbool.h>
 #include <stdlib.h>
