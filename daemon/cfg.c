@@ -61,6 +61,20 @@ static const struct setting settings[] = {
          "seconds SIGTERM waits for in-flight work before exiting"},
         {"allow_plaintext", SET_BOOL, OFF(allow_plaintext), "false", 0, 0,
          "serve without TLS beyond loopback (not recommended)"},
+        {"tls_cert", SET_STRING, OFF(tls_cert), "", 0, 0,
+         "PEM certificate (chain) file: every listener speaks TLS "
+         "(reloaded on HUP)"},
+        {"tls_key", SET_STRING, OFF(tls_key), "", 0, 0,
+         "PEM private key of tls_cert"},
+        {"frame_timeout", SET_UINT, OFF(frame_timeout), "30", 1, 3600,
+         "seconds a client has to finish a request it has begun sending"},
+        {"login_attempts", SET_UINT, OFF(login_attempts), "5", 1, 1000,
+         "failed logins per account before delays start"},
+        {"login_attempts_per_address", SET_UINT,
+         OFF(login_attempts_per_address), "20", 1, 100000,
+         "failed logins per source address before delays start"},
+        {"login_delay_max", SET_UINT, OFF(login_delay_max), "900", 1, 86400,
+         "longest delay after repeated failed logins, in seconds"},
 };
 #undef OFF
 

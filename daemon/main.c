@@ -262,6 +262,7 @@ reload(void)
 	cfg = next;
 	log_set_level(cfg->log_level);
 	log_info("configuration reloaded");
+	tls_reload();
 	tax_refresh();
 }
 
@@ -315,6 +316,8 @@ serve(void)
 	evthread_use_pthreads();
 	if ((base = event_base_new()) == NULL)
 		fatalx("cannot create the event loop");
+	if (tls_init() != 0)
+		return 1;
 	worker_init(WORKER_THREADS);
 	db_init();
 	if (listener_open_all() != 0)
@@ -331,6 +334,7 @@ serve(void)
 
 	conn_close_all();
 	listener_close_all();
+	tls_shutdown();
 	db_shutdown();
 	worker_shutdown();
 	for (size_t i = 0; i < nitems(sigs); i++)
@@ -360,8 +364,12 @@ main(int argc, char **argv)
 	}
 	log_set_level(cfg->log_level);
 	if (opts.check_config) {
-		printf("configuration ok\n");
+		rc = tls_init();
+		tls_shutdown();
 		cfg_free(cfg);
+		if (rc != 0)
+			return 1;
+		printf("configuration ok\n");
 		return 0;
 	}
 	if (opts.migrate && migrate_apply(cfg->pg) != 0)
