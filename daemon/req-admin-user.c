@@ -21,6 +21,7 @@ struct admin_op {
 	int hash_param;
 	char *password; /* in the request: wiped once hashed */
 	char *hash;
+	unsigned log_n; /* read on the loop: cfg may change meanwhile */
 	char actor[16];
 	Callsheet__Account **accounts;
 	int *ids;
@@ -206,7 +207,7 @@ admin_hash(void *arg)
 {
 	struct admin_op *a = arg;
 
-	a->hash = auth_hash_password(a->password);
+	a->hash = auth_hash_password(a->password, a->log_n);
 	OPENSSL_cleanse(a->password, strlen(a->password));
 }
 
@@ -253,6 +254,7 @@ admin_start(struct admin_op *a, char *password)
 		return;
 	}
 	a->password = password;
+	a->log_n = cfg->scrypt_log_n;
 	worker_run(admin_hash, admin_hashed, a);
 }
 
