@@ -129,7 +129,10 @@ db_sqlstate(const PGresult *res)
 int
 db_send_timezone(PGconn *pg)
 {
-	const char *params[1] = {cfg->timezone};
+	/* the setting table's, loaded with the taxonomy; DESIGN's default
+	 * before that (nothing that needs it runs before the taxonomy) */
+	const char *params[1] = {taxonomy != NULL ? taxonomy->timezone
+	                                          : "Europe/Paris"};
 
 	return PQsendQueryPrepared(pg, STMT_SET_TIMEZONE, 1, params, NULL, NULL,
 	                           0) == 1

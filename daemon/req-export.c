@@ -96,7 +96,7 @@ export_reply(struct export *x)
 		page.sheets[i] = &es[i];
 	}
 	page.n_sheets = x->nrows;
-	page.timezone = cfg->timezone;
+	page.timezone = taxonomy->timezone;
 	if (x->nrows == x->want && x->nrows > 0)
 		page.next_cursor = x->rows[x->nrows - 1].cursor;
 	if (bad < x->nrows) {

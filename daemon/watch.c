@@ -203,7 +203,7 @@ counters_build(const struct count *k, struct counters_msg *m)
 
 	callsheet__counters__init(&m->c);
 	m->c.as_of = k->as_of != NULL ? k->as_of : "";
-	m->c.timezone = cfg->timezone;
+	m->c.timezone = taxonomy->timezone;
 	m->c.periods = m->pp;
 	m->c.n_periods = NPERIODS;
 	m->cap = k->nrows * NPERIODS;

@@ -19,10 +19,11 @@ CS_PG_PORT=5432
 
 # What building and serving callsheet needs (Debian 12 names).
 CS_PACKAGES=(build-essential cmake pkg-config libevent-dev libprotobuf-c-dev
-             protobuf-c-compiler libpq-dev libssl-dev postgresql)
-# What the test suite needs on top (clang: the libFuzzer targets; tzdata:
-# calendar periods of Europe/Paris computed by the tests themselves).
-CS_TEST_PACKAGES=(clang tzdata)
+             protobuf-c-compiler libpq-dev libssl-dev postgresql openssl)
+# What the test suite needs on top (clang: the libFuzzer targets; iproute2:
+# `ip netns` for the network-boundary test; tzdata: calendar periods of
+# Europe/Paris computed by the tests themselves).
+CS_TEST_PACKAGES=(clang iproute2 tzdata)
 
 cs_prog=$(basename "$0")
 

@@ -18,7 +18,7 @@ static struct tax_entry entries[] = {
         {70, DIM_TOPIC, "entry", "", "", 0, false, 0},
         {72, DIM_TOPIC, "work", "", "", 7, false, 0},
 };
-static struct taxonomy tax = {3, entries, nitems(entries)};
+static struct taxonomy tax = {3, "Europe/Paris", entries, nitems(entries)};
 
 static struct sheet_row
 row(void)
