@@ -132,6 +132,7 @@ void req_login(struct req *r);
 void req_log_sheet(struct req *r);
 void req_query(struct req *r);
 void req_get_taxonomy(struct req *r);
+void req_min_cell(struct req *r);
 
 /* db.c: a pool of nonblocking libpq connections in pipeline mode */
 enum db_status {
@@ -170,6 +171,9 @@ extern const size_t db_nstmts;
 #define STMT_INSERT_SHEETS   "insert_sheets"
 #define STMT_ACCOUNT_BY_NAME "account_by_name"
 #define STMT_TAXONOMY        "taxonomy"
+#define STMT_MIN_CELL        "min_cell"
+#define STMT_MIN_CELLS       "min_cells"
+#define STMT_SET_MIN_CELL    "set_min_cell"
 
 /* batch.c: group commit of sheets */
 struct sheet_row {
@@ -237,6 +241,7 @@ enum key_kind { KEY_TAXONOMY, KEY_TEXT };
 struct query_sql {
 	char *rows_sql;
 	char *total_sql;
+	char *duration_sql; /* Query.duration_stats: a histogram, or NULL */
 	const char *params[QUERY_MAX_PARAMS];
 	char *owned[QUERY_MAX_PARAMS];
 	int nparams;
@@ -247,6 +252,15 @@ struct query_sql {
 int query_build(const Callsheet__Query *q, const struct taxonomy *t,
                 const char *tz, struct query_sql *out, struct field_error *fe);
 void query_sql_free(struct query_sql *qs);
+void query_duration_stats(const uint32_t *seconds, const uint64_t *counts,
+                          size_t n, Callsheet__DurationStats *out);
+
+/* suppress.c: disclosure control on query results (pure) */
+unsigned suppress_line(const uint64_t *n, bool *hide, size_t len, uint64_t k);
+unsigned suppress_grid(const uint64_t *n, bool *hide, size_t rows, size_t cols,
+                       uint64_t k);
+unsigned suppress_result(Callsheet__QueryResult *r, uint32_t k);
+void suppress_result_free(Callsheet__QueryResult *r);
 
 /* auth.c: password hashing (memory-hard, off the loop) */
 char *auth_hash_password(const char *password);

@@ -23,6 +23,8 @@ static const struct handler handlers[] = {
         {CALLSHEET__REQUEST__BODY_QUERY, "query", req_query, ANYONE},
         {CALLSHEET__REQUEST__BODY_GET_TAXONOMY, "taxonomy", req_get_taxonomy,
          ANYONE},
+        {CALLSHEET__REQUEST__BODY_MIN_CELL, "min-cell", req_min_cell,
+         ROLE(ADMIN)},
 };
 
 static const struct handler *

@@ -304,6 +304,14 @@ query_build(const Callsheet__Query *q, const struct taxonomy *t, const char *tz,
 	sb_add(&sql, "SELECT count(*) FROM sheet s");
 	sb_add(&sql, where.buf);
 	qs->total_sql = sb_steal(&sql);
+	if (q->has_duration_stats && q->duration_stats) {
+		/* a histogram: exact mean and median, and what a rollup of
+		 * durations can answer as well */
+		sb_add(&sql, "SELECT s.duration_s, count(*) FROM sheet s");
+		sb_add(&sql, where.buf);
+		sb_add(&sql, " GROUP BY 1 ORDER BY 1");
+		qs->duration_sql = sb_steal(&sql);
+	}
 
 	sb_add(&sql, "SELECT ");
 	for (size_t i = 0; i < qs->ngroup; i++) {
@@ -336,5 +344,41 @@ query_sql_free(struct query_sql *qs)
 		free(qs->owned[i]);
 	free(qs->rows_sql);
 	free(qs->total_sql);
+	free(qs->duration_sql);
 	memset(qs, 0, sizeof *qs);
+}
+
+/*
+ * Duration statistics from a histogram (seconds ascending, with counts):
+ * the count, the exact sum, and the two middle values (positions
+ * (N - 1) / 2 and N / 2 from 0), equal when N is odd.
+ */
+void
+query_duration_stats(const uint32_t *seconds, const uint64_t *counts, size_t n,
+                     Callsheet__DurationStats *out)
+{
+	uint64_t total = 0, seen = 0, lo, hi;
+	bool have_lo = false;
+
+	callsheet__duration_stats__init(out);
+	for (size_t i = 0; i < n; i++) {
+		total += counts[i];
+		out->sum_s += (uint64_t)seconds[i] * counts[i];
+	}
+	out->count = total;
+	if (total == 0)
+		return;
+	lo = (total - 1) / 2;
+	hi = total / 2;
+	for (size_t i = 0; i < n; i++) {
+		seen += counts[i];
+		if (!have_lo && seen > lo) {
+			out->median_low_s = seconds[i];
+			have_lo = true;
+		}
+		if (seen > hi) {
+			out->median_high_s = seconds[i];
+			break;
+		}
+	}
 }
