@@ -21,6 +21,7 @@
 static const struct cmd_entry *const commands[] = {
         &cmd_log_entry,
         &cmd_report_entry,
+        &cmd_admin_entry,
 };
 
 static void
