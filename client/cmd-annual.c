@@ -225,8 +225,17 @@ annual_render(const struct annual_args *args, const struct annual *a,
 static int
 annual_check(const struct annual_args *a, Callsheet__Response **resps)
 {
-	const Callsheet__Taxonomy *t = resps[AQ_N]->taxonomy;
+	bool tax = resps[AQ_N]->body_case == CALLSHEET__RESPONSE__BODY_TAXONOMY;
 
+	/* an unknown focus fails the queries too: say it in our words */
+	if (tax && a->focus != NULL &&
+	    !is_department(resps[AQ_N]->taxonomy, a->focus))
+		return cli_usage_error(
+		        &cmd_annual_entry,
+		        "invalid --focus '%s': not a département "
+		        "code (01 ... 95, 2A, 2B, 971 ... 976, 99, "
+		        "unknown)",
+		        a->focus);
 	for (size_t i = 0; i <= AQ_N; i++) {
 		struct cs_error err;
 
@@ -236,7 +245,7 @@ annual_check(const struct annual_args *a, Callsheet__Response **resps)
 		cli_error("%s", err.message);
 		return cli_exit_status(&err);
 	}
-	if (resps[AQ_N]->body_case != CALLSHEET__RESPONSE__BODY_TAXONOMY) {
+	if (!tax) {
 		cli_error("the server sent no taxonomy");
 		return 1;
 	}
@@ -248,13 +257,6 @@ annual_check(const struct annual_args *a, Callsheet__Response **resps)
 			          i);
 			return 1;
 		}
-	if (a->focus != NULL && !is_department(t, a->focus))
-		return cli_usage_error(
-		        &cmd_annual_entry,
-		        "invalid --focus '%s': not a département "
-		        "code (01 ... 95, 2A, 2B, 971 ... 976, 99, "
-		        "unknown)",
-		        a->focus);
 	return 0;
 }
 

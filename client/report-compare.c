@@ -274,4 +274,5 @@ report_compare_json(struct strbuf *sb, const char *const period[4],
 		        now->min_cell,
 		        now->suppressed_cells + before->suppressed_cells);
 	sb_add(sb, "}\n");
+	free(v);
 }
