@@ -242,6 +242,49 @@ def median_parts(values):
     return v[(n - 1) // 2], v[n // 2]
 
 
-def env_paths():
-    """psql from the PostgreSQL the fixture uses, and the binaries."""
-    return (os.environ["CALLSHEET_TEST_PSQL"], os.environ["CALLSHEET_TEST_CLI"])
+# ------------------------------------------------------------ test helpers
+
+class Checks:
+    """Counts checks; a failed one is reported with its message."""
+
+    def __init__(self, name):
+        self.name = name
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, ok, msg, *args):
+        if ok:
+            self.passed += 1
+        else:
+            self.failed += 1
+            print("%s: FAIL: %s" % (self.name, msg % args if args else msg),
+                  flush=True)
+        return ok
+
+    def eq(self, got, want, what):
+        return self.check(got == want, "%s: got %r, want %r", what, got,
+                          want)
+
+    def finish(self):
+        print("%d passed, %d failed" % (self.passed, self.failed))
+        return 0 if self.failed == 0 and self.passed > 0 else 1
+
+
+def cli(args, user, lang="C.UTF-8", check=True):
+    """Runs callsheet as user (password "secret"); the finished process."""
+    env = dict(os.environ, CALLSHEET_USER=user, CALLSHEET_PASSWORD="secret",
+               LANG=lang, LC_ALL="", LC_MESSAGES="")
+    p = subprocess.run([os.environ["CALLSHEET_TEST_CLI"]] + args, env=env,
+                       capture_output=True, text=True, check=False)
+    if check and p.returncode != 0:
+        raise RuntimeError("callsheet %s: exit %d: %s" %
+                           (" ".join(args), p.returncode, p.stderr))
+    return p
+
+
+def setup():
+    """The generated sheets, stored in the test's database."""
+    sheets = generate()
+    load(sheets, os.environ["CALLSHEET_TEST_PSQL"],
+         os.environ["CALLSHEET_TEST_DB"])
+    return sheets
