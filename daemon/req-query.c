@@ -131,26 +131,51 @@ query_free(struct query *q)
 	free(q);
 }
 
+/* On a worker thread: a cross table's secondary suppression may take a
+ * while on a large one. */
+static void
+query_suppress(void *arg)
+{
+	struct query *q = arg;
+
+	suppress_result(&q->result, q->min_cell);
+}
+
+static void
+query_answer(void *arg)
+{
+	struct query *q = arg;
+	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
+
+	resp.body_case = CALLSHEET__RESPONSE__BODY_QUERY_RESULT;
+	resp.query_result = &q->result;
+	req_reply(q->req, &resp);
+	query_free(q);
+}
+
 static void
 query_done(struct db_op *op, enum db_status st, const char *err)
 {
 	struct query *q = op->arg;
-	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
 
+	if (st == DB_OK) {
+		q->result.n_group_by = q->sql.ngroup;
+		q->result.group_by = (char **)q->sql.group_name;
+		if (q->sql.ngroup == 2 && q->min_cell > 1)
+			worker_run(query_suppress, query_answer, q);
+		else {
+			query_suppress(q);
+			query_answer(q);
+		}
+		return;
+	}
 	if (st == DB_UNAVAILABLE)
 		req_error(q->req, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
 		          "the database is unreachable; retry shortly");
-	else if (st == DB_ERROR) {
+	else {
 		log_error("query failed: %s", err ? err : "?");
 		req_error(q->req, CALLSHEET__ERROR_CODE__INTERNAL, NULL,
 		          "the query failed on the server; see its log");
-	} else {
-		q->result.n_group_by = q->sql.ngroup;
-		q->result.group_by = (char **)q->sql.group_name;
-		suppress_result(&q->result, q->min_cell);
-		resp.body_case = CALLSHEET__RESPONSE__BODY_QUERY_RESULT;
-		resp.query_result = &q->result;
-		req_reply(q->req, &resp);
 	}
 	query_free(q);
 }
