@@ -154,7 +154,7 @@ void
 report_compare_table(struct strbuf *sb, const Callsheet__QueryResult *now,
                      const Callsheet__QueryResult *before)
 {
-	size_t nd = now->n_group_by, w = nd + 6, n, *width;
+	size_t nd = now->n_group_by, w = nd + 6, n;
 	struct cmp_line *v = cmp_lines(now, before, &n);
 	char **text = xcalloc(w * (n + 2), sizeof *text);
 	struct strbuf c[6] = {{0}};
@@ -176,35 +176,11 @@ report_compare_table(struct strbuf *sb, const Callsheet__QueryResult *now,
 		for (int i = 0; i < 6; i++)
 			line[nd + (size_t)i] = xstrdup(c[i].buf);
 	}
-	width = xcalloc(w, sizeof *width);
-	for (size_t i = 0; i < w * (n + 2); i++)
-		if (text_width(text[i]) > width[i % w])
-			width[i % w] = text_width(text[i]);
-	for (size_t y = 0; y < n + 2; y++) {
-		for (size_t x = 0; x < w; x++) {
-			const char *t = text[y * w + x];
-			size_t pad = width[x] - text_width(t);
-
-			if (x > 0)
-				sb_add(sb, "  ");
-			if (x < nd)
-				sb_add(sb, t);
-			for (; pad > 0; pad--)
-				sb_add(sb, " ");
-			if (x >= nd)
-				sb_add(sb, t);
-		}
-		while (sb->len > 0 && sb->buf[sb->len - 1] == ' ')
-			sb->buf[--sb->len] = '\0';
-		sb_add(sb, "\n");
-	}
+	text_grid(sb, text, w, n + 2, nd);
 	report_disclosure_note(sb, now);
-	for (size_t i = 0; i < w * (n + 2); i++)
-		free(text[i]);
 	for (int i = 0; i < 6; i++)
 		sb_free(&c[i]);
 	free(text);
-	free(width);
 	free(v);
 }
 

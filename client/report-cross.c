@@ -121,7 +121,7 @@ void
 report_cross_table(struct strbuf *sb, const Callsheet__QueryResult *r)
 {
 	struct margins m;
-	size_t w, h, *width;
+	size_t w, h;
 	const Callsheet__Row **cell;
 	char **text;
 
@@ -159,32 +159,8 @@ report_cross_table(struct strbuf *sb, const Callsheet__QueryResult *r)
 			line[1 + b] = xstrdup(count);
 		}
 	}
-	width = xcalloc(w, sizeof *width);
-	for (size_t i = 0; i < w * h; i++)
-		if (text_width(text[i]) > width[i % w])
-			width[i % w] = text_width(text[i]);
-	for (size_t y = 0; y < h; y++) {
-		for (size_t x = 0; x < w; x++) {
-			const char *t = text[y * w + x];
-			size_t pad = width[x] - text_width(t);
-
-			if (x > 0)
-				sb_add(sb, "  ");
-			if (x == 0)
-				sb_add(sb, t);
-			for (; pad > 0 && (x > 0 || w > 1); pad--)
-				sb_add(sb, " ");
-			if (x > 0)
-				sb_add(sb, t);
-		}
-		while (sb->len > 0 && sb->buf[sb->len - 1] == ' ')
-			sb->buf[--sb->len] = '\0';
-		sb_add(sb, "\n");
-	}
-	for (size_t i = 0; i < w * h; i++)
-		free(text[i]);
+	text_grid(sb, text, w, h, 1);
 	free(text);
-	free(width);
 	free(cell);
 	margins_free(&m);
 }

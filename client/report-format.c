@@ -310,6 +310,42 @@ report_table(struct strbuf *sb, const Callsheet__QueryResult *r)
 	report_disclosure_note(sb, r);
 }
 
+/*
+ * A grid of w x h text cells (row-major) as aligned columns two spaces
+ * apart: the first nleft columns left-aligned, the others right-aligned;
+ * frees the cells.
+ */
+void
+text_grid(struct strbuf *sb, char **cell, size_t w, size_t h, size_t nleft)
+{
+	size_t *width = xcalloc(w + 1, sizeof *width);
+
+	for (size_t i = 0; i < w * h; i++)
+		if (text_width(cell[i]) > width[i % w])
+			width[i % w] = text_width(cell[i]);
+	for (size_t y = 0; y < h; y++) {
+		for (size_t x = 0; x < w; x++) {
+			const char *t = cell[y * w + x];
+			size_t pad = width[x] - text_width(t);
+
+			if (x > 0)
+				sb_add(sb, "  ");
+			if (x < nleft)
+				sb_add(sb, t);
+			for (; pad > 0; pad--)
+				sb_add(sb, " ");
+			if (x >= nleft)
+				sb_add(sb, t);
+		}
+		while (sb->len > 0 && sb->buf[sb->len - 1] == ' ')
+			sb->buf[--sb->len] = '\0';
+		sb_add(sb, "\n");
+	}
+	for (size_t i = 0; i < w * h; i++)
+		free(cell[i]);
+	free(width);
+}
+
 /* -------------------------------------------------------------------- csv */
 
 /* A hidden count is an empty field. */

@@ -19,6 +19,10 @@ void pct_format(uint64_t count, uint64_t total, char out[PCT_STRLEN]);
 void csv_field(struct strbuf *sb, const char *s);
 /* Columns a UTF-8 string takes on a terminal (one per character). */
 size_t text_width(const char *s);
+/* w x h cells as aligned columns, the first nleft left-aligned; frees the
+ * cells (not the array). */
+void text_grid(struct strbuf *sb, char **cell, size_t w, size_t h,
+               size_t nleft);
 void json_string(struct strbuf *sb, const char *s);
 
 /* Disclosure control: a hidden count shows as HIDDEN_MARK in a table,

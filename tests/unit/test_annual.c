@@ -300,20 +300,46 @@ item(const struct ann_breakdown *b, const char *code)
 	return NULL;
 }
 
+/* The results of fill(), the labels and the default service hours. */
+struct fixture {
+	Callsheet__QueryResult *r[AQ_N];
+	struct labels *l;
+	struct service_hours h;
+};
+
+static void
+fx_init(struct fixture *fx, bool hide_focus)
+{
+	char err[128];
+
+	fx->l = test_labels();
+	service_hours_parse(ANN_SERVICE_DEFAULT, &fx->h, err, sizeof err);
+	fill(fx->r, hide_focus);
+}
+
+static void
+fx_compute(struct fixture *fx, struct annual *a, const char *focus)
+{
+	annual_compute(a, 2024, focus, (const Callsheet__QueryResult **)fx->r,
+	               fx->l, &fx->h);
+}
+
+static void
+fx_free(struct fixture *fx)
+{
+	results_free(fx->r);
+	labels_free(fx->l);
+}
+
 static void
 test_compute(void)
 {
-	Callsheet__QueryResult *r[AQ_N];
-	struct labels *l = test_labels();
-	struct service_hours h;
+	struct fixture fx;
 	struct annual a;
-	char err[128];
 	const struct ann_item *it;
 
-	service_hours_parse(ANN_SERVICE_DEFAULT, &h, err, sizeof err);
-	fill(r, false);
-	annual_compute(&a, 2024, "75", (const Callsheet__QueryResult **)r, l,
-	               &h);
+	fx_init(&fx, false);
+	fx_compute(&fx, &a, "75");
 	CHECK(a.consultations == 2000 && a.previous == 1999 && a.has_change &&
 	              a.change == 1,
 	      "the change is +1");
@@ -361,22 +387,20 @@ test_compute(void)
 
 	/* without the Saturday's hidden count, the split is known: in = 40
 	 * - 5 (the only shown count outside) */
-	r[AQ_GRID]->rows[2]->has_suppressed = false;
-	r[AQ_GRID]->rows[2]->suppressed = false;
-	r[AQ_GRID]->rows[2]->count = 2;
-	annual_compute(&a, 2024, "75", (const Callsheet__QueryResult **)r, l,
-	               &h);
+	fx.r[AQ_GRID]->rows[2]->has_suppressed = false;
+	fx.r[AQ_GRID]->rows[2]->suppressed = false;
+	fx.r[AQ_GRID]->rows[2]->count = 2;
+	fx_compute(&fx, &a, "75");
 	CHECK(a.grid.split_known && a.grid.in == 33 && a.grid.out == 7 &&
 	              a.grid.pct_in == 825 && a.grid.pct_out == 175,
 	      "in 33 (82.5 %%), out 7 (17.5 %%): got %llu, %llu",
 	      (unsigned long long)a.grid.in, (unsigned long long)a.grid.out);
 	annual_free(&a);
-	results_free(r);
+	fx_free(&fx);
 
 	/* a hidden focus: no rank, and every split withheld */
-	fill(r, true);
-	annual_compute(&a, 2024, "75", (const Callsheet__QueryResult **)r, l,
-	               &h);
+	fx_init(&fx, true);
+	fx_compute(&fx, &a, "75");
 	CHECK(a.focus.hidden && a.focus.rank == 0, "hidden focus: no rank");
 	CHECK(!a.caller.shown && !a.topic.shown && !a.household.shown,
 	      "its splits withheld");
@@ -387,13 +411,11 @@ test_compute(void)
 	annual_free(&a);
 	/* 92 as the focus: hidden counts (75 and 13: 440 together) might be
 	 * above it, so its rank is among those shown */
-	annual_compute(&a, 2024, "92", (const Callsheet__QueryResult **)r, l,
-	               &h);
+	fx_compute(&fx, &a, "92");
 	CHECK(a.focus.rank == 3 && !a.focus.rank_exact && a.focus.ntied == 1,
 	      "92: 3rd among those shown, tied with 95");
 	annual_free(&a);
-	results_free(r);
-	labels_free(l);
+	fx_free(&fx);
 }
 
 /* ---------------------------------------------------------- words */
@@ -408,17 +430,12 @@ check_text(const char *got, const char *want, int line)
 static void
 test_words(void)
 {
-	Callsheet__QueryResult *r[AQ_N];
-	struct labels *l = test_labels();
-	struct service_hours h;
+	struct fixture fx;
 	struct annual a;
 	struct strbuf sb = {0};
-	char err[128];
 
-	service_hours_parse(ANN_SERVICE_DEFAULT, &h, err, sizeof err);
-	fill(r, false);
-	annual_compute(&a, 2024, "75", (const Callsheet__QueryResult **)r, l,
-	               &h);
+	fx_init(&fx, false);
+	fx_compute(&fx, &a, "75");
 	words_set_french(false);
 	words_focus(&sb, &a);
 	check_text(sb.buf,
@@ -472,8 +489,7 @@ test_words(void)
 	annual_free(&a);
 
 	/* the focus far down: three named, then how many more */
-	annual_compute(&a, 2024, "13", (const Callsheet__QueryResult **)r, l,
-	               &h);
+	fx_compute(&fx, &a, "13");
 	sb_reset(&sb);
 	words_focus(&sb, &a);
 	CHECK(strstr(sb.buf, "ranked 6, behind Seine-Saint-Denis (93), "
@@ -482,26 +498,20 @@ test_words(void)
 	      "got [%s]", sb.buf);
 	annual_free(&a);
 	sb_free(&sb);
-	results_free(r);
-	labels_free(l);
+	fx_free(&fx);
 }
 
 /* Every renderer runs, and the HTML's SVG elements are balanced. */
 static void
 test_render(void)
 {
-	Callsheet__QueryResult *r[AQ_N];
-	struct labels *l = test_labels();
-	struct service_hours h;
+	struct fixture fx;
 	struct annual a;
 	struct strbuf sb = {0};
-	char err[128];
 	size_t open = 0, close = 0;
 
-	service_hours_parse(ANN_SERVICE_DEFAULT, &h, err, sizeof err);
-	fill(r, false);
-	annual_compute(&a, 2024, "75", (const Callsheet__QueryResult **)r, l,
-	               &h);
+	fx_init(&fx, false);
+	fx_compute(&fx, &a, "75");
 	annual_html(&sb, &a);
 	for (const char *p = sb.buf; (p = strstr(p, "<svg")) != NULL; p++)
 		open++;
@@ -530,8 +540,7 @@ test_render(void)
 	      "md: the focus's row");
 	annual_free(&a);
 	sb_free(&sb);
-	results_free(r);
-	labels_free(l);
+	fx_free(&fx);
 }
 
 static void

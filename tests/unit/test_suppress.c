@@ -81,14 +81,12 @@ attack_grid(const bool *hide, size_t rows, size_t cols)
 
 /* One dimension: one equation; a hidden count is recomputable when it is
  * the only one. */
+static unsigned count_hidden(const bool *hide, size_t n);
+
 static unsigned
 attack_line(const bool *hide, size_t len)
 {
-	unsigned nh = 0;
-
-	for (size_t i = 0; i < len; i++)
-		nh += hide[i];
-	return nh == 1;
+	return count_hidden(hide, len) == 1;
 }
 
 /* A grid from its inner cells, with the margins added. */
