@@ -48,7 +48,8 @@ const struct db_stmt db_stmts[] = {
         {STMT_TAXONOMY,
          "SELECT t.id, t.dimension, t.code, t.label_en, t.label_fr,"
          " coalesce(t.topic_bit, -1), t.retired_at IS NOT NULL,"
-         " coalesce(t.successor_id, 0), v.version"
+         " coalesce(t.successor_id, 0), v.version,"
+         " (SELECT value FROM setting WHERE name = 'timezone')"
          " FROM taxonomy t CROSS JOIN taxonomy_version v"
          " ORDER BY t.dimension, t.sort_order, t.code",
          0},

@@ -1,6 +1,7 @@
 /* test_query_duration.c: the duration statistics a query may ask for: the
  * histogram SQL beside the others, and the exact count, sum and middle
  * values computed from it. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "callsheetd.h"
@@ -8,31 +9,71 @@
 
 static struct tax_entry entries[] = {
         {1, DIM_CALL_TYPE, "consultation", "", "", -1, false, 0},
+        {10, DIM_DEPARTMENT, "75", "", "", -1, false, 0},
+        {20, DIM_CALLER, "individual", "", "", -1, false, 0},
 };
-static struct taxonomy tax = {1, entries, nitems(entries)};
+static struct taxonomy tax = {1, "Europe/Paris", entries, nitems(entries)};
 
+/* The SQL of a query over 2024 (whole months: the rollup may answer),
+ * with one filter or none. */
 static void
-test_sql(void)
+build(bool durations, const char *dim, const char *value, bool rollup,
+      struct query_sql *qs)
 {
 	Callsheet__Query q = CALLSHEET__QUERY__INIT;
-	struct query_sql qs;
+	Callsheet__Filter f = CALLSHEET__FILTER__INIT, *fp = &f;
+	struct qplan p;
 	struct field_error fe;
 
 	q.from = "2024-01-01";
 	q.to = "2025-01-01";
-	CHECK(query_build(&q, &tax, "Europe/Paris", &qs, &fe) == 0 &&
-	              qs.duration_sql == NULL,
-	      "no histogram unless asked");
+	q.has_duration_stats = durations;
+	q.duration_stats = durations;
+	if (dim != NULL) {
+		f.dimension = (char *)dim;
+		f.value = (char *)value;
+		q.filters = &fp;
+		q.n_filters = 1;
+	}
+	if (qplan_build(&q, &tax, &p, &fe) != 0)
+		abort();
+	query_sql_build(&p, rollup, qs);
+	qplan_free(&p);
+}
+
+static void
+test_sql(void)
+{
+	struct query_sql qs;
+
+	build(false, NULL, NULL, false, &qs);
+	CHECK(qs.duration_sql == NULL, "no histogram unless asked");
 	query_sql_free(&qs);
-	q.has_duration_stats = true;
-	q.duration_stats = true;
-	CHECK(query_build(&q, &tax, "Europe/Paris", &qs, &fe) == 0 &&
-	              qs.duration_sql != NULL,
-	      "a histogram when asked");
-	CHECK(strstr(qs.duration_sql, "GROUP BY 1 ORDER BY 1") != NULL &&
+	build(true, NULL, NULL, false, &qs);
+	CHECK(qs.duration_sql != NULL &&
+	              strstr(qs.duration_sql, "GROUP BY 1 ORDER BY 1") !=
+	                      NULL &&
 	              strstr(qs.duration_sql, "voided_at IS NULL") != NULL &&
-	              strstr(qs.duration_sql, "s.call_type = $4") != NULL,
-	      "by seconds, over the same sheets: %s", qs.duration_sql);
+	              strstr(qs.duration_sql, "FROM sheet s") != NULL,
+	      "from the sheets: %s", qs.duration_sql);
+	query_sql_free(&qs);
+	/* the rollup keeps durations by month and call type */
+	build(true, NULL, NULL, true, &qs);
+	CHECK(qs.from_rollup && qs.duration_sql != NULL &&
+	              strstr(qs.duration_sql, "r.dim = 9") != NULL &&
+	              strstr(qs.duration_sql, "r.department = -1") != NULL,
+	      "from the rollup: %s", qs.duration_sql);
+	query_sql_free(&qs);
+	/* not for one département, nor with another dimension */
+	build(true, "department", "75", true, &qs);
+	CHECK(!qs.from_rollup && strstr(qs.duration_sql, "FROM sheet s"),
+	      "a département's durations come from the sheets");
+	query_sql_free(&qs);
+	build(true, "caller", "individual", true, &qs);
+	CHECK(!qs.from_rollup, "a caller's durations come from the sheets");
+	query_sql_free(&qs);
+	build(false, "caller", "individual", true, &qs);
+	CHECK(qs.from_rollup, "without durations, the rollup answers");
 	query_sql_free(&qs);
 }
 
