@@ -34,6 +34,11 @@ def skip(why):
 
 
 def chromium():
+    forced = os.environ.get("CALLSHEET_TEST_CHROMIUM")
+    if forced:  # to check the skip, or use another browser
+        if not os.access(forced, os.X_OK):
+            skip("CALLSHEET_TEST_CHROMIUM=%s is not a program" % forced)
+        return forced
     for name in ("chromium", "chromium-browser", "google-chrome"):
         path = shutil.which(name)
         if path:
