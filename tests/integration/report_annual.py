@@ -286,6 +286,33 @@ def check_reporter(sheets):
     T.check(len(cells) >= 2, "small weekday x hour cells hidden")
 
 
+def check_empty_year():
+    """A year without a sheet: zeros, no percentages, nothing breaks."""
+    p = rd.cli(["report", "annual", "--year", "2010", "--focus", "75",
+                "--format", "json"], "admin")
+    r = json.loads(p.stdout, parse_float=Decimal)
+    T.eq((r["consultations"]["count"], r["consultations"]["previous"],
+          r["consultations"]["change_percent"]), (0, 0, None),
+         "empty year: zero, no change percent")
+    T.eq(r["focus"]["text"], "Paris (75): no calls in 2010.",
+         "empty year: the focus")
+    T.eq(r["departments"]["items"], [], "empty year: no département")
+    T.eq([i["count"] for i in r["months"]["items"]], [0] * 12,
+         "empty year: twelve empty months")
+    T.eq(r["duration"], {"suppressed": False}, "empty year: no durations")
+    for fmt in ("text", "md", "html"):
+        p = rd.cli(["report", "annual", "--year", "2010", "--format", fmt],
+                   "rep")
+        T.check(p.returncode == 0 and "2010" in p.stdout,
+                "empty year as %s", fmt)
+        if fmt == "html":
+            try:
+                ET.fromstring(p.stdout.replace("<!DOCTYPE html>", "", 1))
+                T.check(True, "")
+            except ET.ParseError as e:
+                T.check(False, "empty year: html not well-formed: %s", e)
+
+
 def main():
     sheets = rd.setup()
     r = check_full(sheets, "75")
@@ -294,6 +321,7 @@ def main():
     check_formats(sheets, r)
     check_french(sheets)
     check_reporter(sheets)
+    check_empty_year()
     p = rd.cli(["report", "annual", "--focus", "7X"], "admin", check=False)
     T.check(p.returncode == 2 and "--focus '7X'" in p.stderr,
             "a bad focus: %s", p.stderr.strip())
