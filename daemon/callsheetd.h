@@ -155,6 +155,7 @@ void req_user_add(struct req *r);
 void req_user_passwd(struct req *r);
 void req_user_disable(struct req *r);
 void req_user_list(struct req *r);
+void req_min_cell(struct req *r);
 
 /* db.c: a pool of nonblocking libpq connections in pipeline mode */
 enum db_status {
@@ -197,6 +198,9 @@ extern const size_t db_nstmts;
 #define STMT_USER_PASSWD     "user_passwd"
 #define STMT_USER_DISABLE    "user_disable"
 #define STMT_USER_LIST       "user_list"
+#define STMT_MIN_CELL        "min_cell"
+#define STMT_MIN_CELLS       "min_cells"
+#define STMT_SET_MIN_CELL    "set_min_cell"
 
 /* batch.c: group commit of sheets */
 struct sheet_row {
@@ -311,18 +315,22 @@ struct qplan {
 	struct qfilter filter[QD_N];
 	int group[2];
 	size_t ngroup;
+	bool durations; /* Query.duration_stats: a histogram too */
 };
 int qplan_build(const Callsheet__Query *q, const struct taxonomy *t,
                 struct qplan *p, struct field_error *fe);
 bool qplan_mentions(const struct qplan *p, int qd);
 bool qplan_mentions_group(const struct qplan *p, int qd);
 void qplan_free(struct qplan *p);
+void query_duration_stats(const uint32_t *seconds, const uint64_t *counts,
+                          size_t n, Callsheet__DurationStats *out);
 
 /* query-sql.c: a plan turned into parameterized SQL (rollup or sheets) */
 enum key_kind { KEY_TAXONOMY, KEY_TEXT };
 struct query_sql {
 	char *rows_sql;
 	char *total_sql;
+	char *duration_sql; /* Query.duration_stats: a histogram, or NULL */
 	const char *params[QUERY_MAX_PARAMS];
 	char *owned[QUERY_MAX_PARAMS];
 	int nparams;
@@ -334,6 +342,13 @@ struct query_sql {
 void query_sql_build(const struct qplan *p, bool use_rollup,
                      struct query_sql *qs);
 void query_sql_free(struct query_sql *qs);
+
+/* suppress.c: disclosure control on query results (pure) */
+unsigned suppress_line(const uint64_t *n, bool *hide, size_t len, uint64_t k);
+unsigned suppress_grid(const uint64_t *n, bool *hide, size_t rows, size_t cols,
+                       uint64_t k);
+unsigned suppress_result(Callsheet__QueryResult *r, uint32_t k);
+void suppress_result_free(Callsheet__QueryResult *r);
 
 /* auth.c: password hashing (memory-hard, off the loop) */
 char *auth_hash_password(const char *password, unsigned log_n);

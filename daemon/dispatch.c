@@ -31,6 +31,8 @@ static const struct handler handlers[] = {
          req_user_disable, ROLE(ADMIN)},
         {CALLSHEET__REQUEST__BODY_USER_LIST, "user list", req_user_list,
          ROLE(ADMIN)},
+        {CALLSHEET__REQUEST__BODY_MIN_CELL, "min-cell", req_min_cell,
+         ROLE(ADMIN)},
 };
 
 static const struct handler *

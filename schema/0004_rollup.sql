@@ -80,8 +80,10 @@ $$;
 -- Adds sign * (the contributions of the given sheets). Rows are upserted
 -- in key order, so concurrent batches lock them in the same order and
 -- cannot deadlock; rows that fall to zero are removed.
+-- SECURITY DEFINER: the daemon's role may read the rollup but not write
+-- it; only these triggers do (scripts/pg-app-role.sql).
 CREATE FUNCTION rollup_add(sheets sheet[], sign integer) RETURNS void
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
 	tz text := service_timezone();
 BEGIN

@@ -31,6 +31,7 @@ struct scratch {
 	Callsheet__UserPasswd user_passwd;
 	Callsheet__UserDisable user_disable;
 	Callsheet__UserList user_list;
+	Callsheet__MinCell min_cell;
 };
 
 struct row {
@@ -120,6 +121,14 @@ b_user_list(Callsheet__Request *req, struct scratch *s)
 	req->user_list = &s->user_list;
 }
 
+/* No role given: a read of the rules, harmless to run as admin. */
+static void
+b_min_cell(Callsheet__Request *req, struct scratch *s)
+{
+	callsheet__min_cell__init(&s->min_cell);
+	req->min_cell = &s->min_cell;
+}
+
 static const struct row matrix[] = {
         {CALLSHEET__REQUEST__BODY_HELLO, b_hello, ALL, true, "handshake"},
         {CALLSHEET__REQUEST__BODY_LOGIN, b_login, ALL, true, "handshake"},
@@ -137,6 +146,8 @@ static const struct row matrix[] = {
          "accounts are the admin's"},
         {CALLSHEET__REQUEST__BODY_USER_LIST, b_user_list, A, false,
          "accounts are the admin's"},
+        {CALLSHEET__REQUEST__BODY_MIN_CELL, b_min_cell, A, false,
+         "disclosure rules are the admin's"},
 };
 
 static const struct row *
