@@ -88,7 +88,8 @@ run_single(struct worker *w, struct cs_client *c, struct gen *g)
 		gen_to_wire(&gs, &s);
 		t0 = now_s();
 		if (cs_log_sheet(c, &s, &dup, &err) != 0) {
-			w->failed++;
+			if (w->failed++ == 0)
+				fprintf(stderr, "bench-load: %s\n", err.message);
 			continue;
 		}
 		samples_add(&w->lat, (now_s() - t0) * 1000);
