@@ -187,12 +187,6 @@ req_query(struct req *r)
 	struct qplan plan;
 	struct field_error fe;
 
-	if (taxonomy == NULL) {
-		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-		          "the server is still loading its code tables; "
-		          "retry shortly");
-		return;
-	}
 	if (qplan_build(r->msg->query, taxonomy, &plan, &fe) != 0) {
 		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, fe.field, "%s",
 		          fe.message);
