@@ -54,6 +54,7 @@ struct cfg {
 	unsigned batch_max;
 	unsigned pg_pool;
 	unsigned scrypt_log_n;
+	unsigned fold_interval_ms;
 	bool use_rollup;
 	unsigned pg_connect_timeout;
 	unsigned login_timeout;
@@ -401,6 +402,10 @@ int migrate_apply(const char *conninfo);
 /* bootstrap.c: first accounts, synchronous, before the loop starts */
 int bootstrap_user(const char *conninfo, const char *name, const char *role,
                    const char *password);
+
+/* fold.c: the once-a-second rollup fold */
+void fold_init(void);
+void fold_shutdown(void);
 
 /* main.c */
 extern volatile bool draining;

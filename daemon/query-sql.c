@@ -213,19 +213,19 @@ from_rollup(const struct qplan *p, int extra, struct query_sql *qs)
 	add_param(qs, xstrdup(p->from));
 	add_param(qs, xstrdup(p->to));
 	rollup_filters(p, qs, &filters);
-	sb_add(&sql, "SELECT coalesce(sum(r.n), 0) FROM rollup r");
+	sb_add(&sql, "SELECT coalesce(sum(r.n), 0) FROM rollup_live r");
 	rollup_where(total_dim, &filters, &sql);
 	qs->total_sql = sb_steal(&sql);
 
 	select_keys(p, qs, &sql, true);
-	sb_add(&sql, "sum(r.n) FROM rollup r");
+	sb_add(&sql, "sum(r.n) FROM rollup_live r");
 	if (qplan_mentions_group(p, QD_JURIST))
 		sb_add(&sql, " JOIN account a ON a.id = r.code");
 	rollup_where(rows_dim, &filters, &sql);
 	group_order(p, &sql);
 	qs->rows_sql = sb_steal(&sql);
 	if (p->durations) {
-		sb_add(&sql, "SELECT r.code, sum(r.n) FROM rollup r");
+		sb_add(&sql, "SELECT r.code, sum(r.n) FROM rollup_live r");
 		rollup_where(RD_DURATION, &filters, &sql);
 		sb_add(&sql, " GROUP BY 1 ORDER BY 1");
 		qs->duration_sql = sb_steal(&sql);

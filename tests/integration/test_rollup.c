@@ -176,6 +176,25 @@ compare_all(struct cs_client *fast, struct cs_client *slow, const char *when)
 	      compared);
 }
 
+/* What the daemon does every second, done now: everything gets folded. */
+static void
+fold(const char *conninfo)
+{
+	PGconn *pg = th_pg(conninfo);
+
+	CHECK(th_sql_count(pg,
+	                   "SELECT count(*) FROM (SELECT rollup_fold())"
+	                   " f",
+	                   NULL) == 1,
+	      "rollup_fold runs");
+	CHECK(th_sql_count(pg,
+	                   "SELECT count(*) FROM sheet WHERE xid >="
+	                   " (SELECT horizon FROM rollup_state)",
+	                   NULL) == 0,
+	      "nothing is left unfolded");
+	PQfinish(pg);
+}
+
 static void
 amend_and_void(const char *conninfo)
 {
@@ -262,8 +281,12 @@ main(void)
 	slow = th_connect(&slow_d, "jurist1", "pass");
 
 	compare_all(fast, slow, "after logging");
+	fold(conninfo);
+	compare_all(fast, slow, "all folded");
 	amend_and_void(conninfo);
-	compare_all(fast, slow, "after amends and voids");
+	compare_all(fast, slow, "after amends and voids of folded sheets");
+	fold(conninfo);
+	compare_all(fast, slow, "amends folded");
 	test_new_year(j1, fast, slow);
 
 	cs_close(j1);
