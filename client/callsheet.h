@@ -40,10 +40,13 @@ extern const struct cmd_entry cmd_log_entry;
 /* cmd-report.c */
 extern const struct cmd_entry cmd_report_entry;
 
-/* cmd-admin.c: "admin SUBCOMMAND", one cmd-admin-*.c each; a subcommand's
- * name is "admin NAME" */
+/* cmd-annual.c: "report annual", reached through cmd-report.c */
+extern const struct cmd_entry cmd_annual_entry;
+
+/* cmd-admin.c, and its subcommands cmd-admin-*.c (named "admin NAME") */
 extern const struct cmd_entry cmd_admin_entry;
 extern const struct cmd_entry cmd_admin_user_entry;
+extern const struct cmd_entry cmd_admin_min_cell_entry;
 
 /* cmd-watch.c, cmd-import.c, cmd-export.c */
 extern const struct cmd_entry cmd_watch_entry;

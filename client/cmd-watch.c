@@ -258,7 +258,7 @@ watch_run(struct cli *cli, struct screen *s, bool once, struct cs_error *err)
 		int rv = -1;
 
 		if (cli_connect(cli, &c, err) == 0 &&
-		    cs_get_taxonomy(c, lang_code(), &tax, err) == 0) {
+		    cs_get_taxonomy(c, L("en", "fr"), &tax, err) == 0) {
 			connected = true;
 			s->tax = tax;
 			rv = watch_loop(c, s, once, err);

@@ -1,15 +1,11 @@
-/* lang.h: French or English for what a person reads, by the locale. */
+/* lang.h: French or English for what a person reads (cs_lang_fr, tr.c),
+ * as a macro so that printf formats stay checked. */
 #ifndef CALLSHEET_LANG_H
 #define CALLSHEET_LANG_H
 
-#include <stdbool.h>
-
-/* LC_ALL, else LC_MESSAGES, else LANG starts with "fr". */
-bool lang_french(void);
-/* "fr" or "en", for the labels the server sends. */
-const char *lang_code(void);
+#include "libcallsheet.h"
 
 /* The English text, or its French translation; same conversions. */
-#define L(en, fr) (lang_french() ? (fr) : (en))
+#define L(en, fr) (cs_lang_fr() ? (fr) : (en))
 
 #endif

@@ -54,6 +54,7 @@ struct cfg {
 	unsigned batch_max;
 	unsigned pg_pool;
 	unsigned scrypt_log_n;
+	unsigned fold_interval_ms;
 	bool use_rollup;
 	unsigned pg_connect_timeout;
 	unsigned login_timeout;
@@ -145,7 +146,6 @@ void req_error_retry(struct req *r, Callsheet__ErrorCode code,
                      unsigned retry_after_s, const char *fmt, ...)
         __attribute__((format(printf, 4, 5)));
 void req_free(struct req *r);
-bool req_have_taxonomy(struct req *r);
 int req_submit(struct req *r, struct db_op *op);
 
 /* req-*.c: one handler per request kind */
@@ -158,6 +158,7 @@ void req_user_add(struct req *r);
 void req_user_passwd(struct req *r);
 void req_user_disable(struct req *r);
 void req_user_list(struct req *r);
+void req_min_cell(struct req *r);
 void req_watch(struct req *r);
 void req_check_sheets(struct req *r);
 void req_export(struct req *r);
@@ -209,6 +210,9 @@ extern const size_t db_nstmts;
 #define STMT_USER_PASSWD     "user_passwd"
 #define STMT_USER_DISABLE    "user_disable"
 #define STMT_USER_LIST       "user_list"
+#define STMT_MIN_CELL        "min_cell"
+#define STMT_MIN_CELLS       "min_cells"
+#define STMT_SET_MIN_CELL    "set_min_cell"
 #define STMT_SET_TIMEZONE    "set_timezone"
 #define STMT_WATCH_CLOCK     "watch_clock"
 #define STMT_WATCH_COUNTS    "watch_counts"
@@ -334,18 +338,22 @@ struct qplan {
 	struct qfilter filter[QD_N];
 	int group[2];
 	size_t ngroup;
+	bool durations; /* Query.duration_stats: a histogram too */
 };
 int qplan_build(const Callsheet__Query *q, const struct taxonomy *t,
                 struct qplan *p, struct field_error *fe);
 bool qplan_mentions(const struct qplan *p, int qd);
 bool qplan_mentions_group(const struct qplan *p, int qd);
 void qplan_free(struct qplan *p);
+void query_duration_stats(const uint32_t *seconds, const uint64_t *counts,
+                          size_t n, Callsheet__DurationStats *out);
 
 /* query-sql.c: a plan turned into parameterized SQL (rollup or sheets) */
 enum key_kind { KEY_TAXONOMY, KEY_TEXT };
 struct query_sql {
 	char *rows_sql;
 	char *total_sql;
+	char *duration_sql; /* Query.duration_stats: a histogram, or NULL */
 	const char *params[QUERY_MAX_PARAMS];
 	char *owned[QUERY_MAX_PARAMS];
 	int nparams;
@@ -357,6 +365,13 @@ struct query_sql {
 void query_sql_build(const struct qplan *p, bool use_rollup,
                      struct query_sql *qs);
 void query_sql_free(struct query_sql *qs);
+
+/* suppress.c: disclosure control on query results (pure) */
+unsigned suppress_line(const uint64_t *n, bool *hide, size_t len, uint64_t k);
+unsigned suppress_grid(const uint64_t *n, bool *hide, size_t rows, size_t cols,
+                       uint64_t k);
+unsigned suppress_result(Callsheet__QueryResult *r, uint32_t k);
+void suppress_result_free(Callsheet__QueryResult *r);
 
 /* watch.c: live counters pushed to the connections that watch */
 /* payload: the notification's (a transaction id), NULL: recount anyway */
@@ -415,6 +430,10 @@ int migrate_apply(const char *conninfo);
 /* bootstrap.c: first accounts, synchronous, before the loop starts */
 int bootstrap_user(const char *conninfo, const char *name, const char *role,
                    const char *password);
+
+/* fold.c: the once-a-second rollup fold */
+void fold_init(void);
+void fold_shutdown(void);
 
 /* main.c */
 extern volatile bool draining;

@@ -7,22 +7,25 @@
 
 #define ROLE(r) (1u << CALLSHEET__ROLE__##r)
 #define ANYONE  (ROLE(JURIST) | ROLE(REPORTER) | ROLE(ADMIN))
+/* not a role: the request needs the code tables loaded */
+#define NEEDS_TAXONOMY (1u << 31)
 
 struct handler {
 	Callsheet__Request__BodyCase body;
 	const char *name;
 	void (*fn)(struct req *);
-	unsigned roles; /* 0: before login */
+	unsigned roles; /* 0: before login; may include NEEDS_TAXONOMY */
 };
 
 static const struct handler handlers[] = {
         {CALLSHEET__REQUEST__BODY_HELLO, "hello", req_hello, 0},
         {CALLSHEET__REQUEST__BODY_LOGIN, "login", req_login, 0},
         {CALLSHEET__REQUEST__BODY_LOG_SHEET, "log sheet", req_log_sheet,
-         ROLE(JURIST) | ROLE(ADMIN)},
-        {CALLSHEET__REQUEST__BODY_QUERY, "query", req_query, ANYONE},
+         ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY},
+        {CALLSHEET__REQUEST__BODY_QUERY, "query", req_query,
+         ANYONE | NEEDS_TAXONOMY},
         {CALLSHEET__REQUEST__BODY_GET_TAXONOMY, "taxonomy", req_get_taxonomy,
-         ANYONE},
+         ANYONE | NEEDS_TAXONOMY},
         {CALLSHEET__REQUEST__BODY_USER_ADD, "user add", req_user_add,
          ROLE(ADMIN)},
         {CALLSHEET__REQUEST__BODY_USER_PASSWD, "user passwd", req_user_passwd,
@@ -31,13 +34,16 @@ static const struct handler handlers[] = {
          req_user_disable, ROLE(ADMIN)},
         {CALLSHEET__REQUEST__BODY_USER_LIST, "user list", req_user_list,
          ROLE(ADMIN)},
-        {CALLSHEET__REQUEST__BODY_WATCH, "watch", req_watch, ANYONE},
+        {CALLSHEET__REQUEST__BODY_MIN_CELL, "min-cell", req_min_cell,
+         ROLE(ADMIN)},
+        {CALLSHEET__REQUEST__BODY_WATCH, "watch", req_watch,
+         ANYONE | NEEDS_TAXONOMY},
         {CALLSHEET__REQUEST__BODY_CHECK_SHEETS, "check sheets",
-         req_check_sheets, ROLE(JURIST) | ROLE(ADMIN)},
+         req_check_sheets, ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY},
         /* sheet by sheet, an export would bypass the reporter's minimum
          * cell size: aggregates only for that role */
         {CALLSHEET__REQUEST__BODY_EXPORT, "sheet export", req_export,
-         ROLE(JURIST) | ROLE(ADMIN)},
+         ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY},
 };
 
 static const struct handler *
@@ -83,6 +89,12 @@ allowed(struct req *r, const struct handler *h)
 		req_error(r, CALLSHEET__ERROR_CODE__FORBIDDEN, NULL,
 		          "the %s role may not send a %s request",
 		          role_name(c->session.role), h->name);
+		return false;
+	}
+	if ((h->roles & NEEDS_TAXONOMY) && taxonomy == NULL) {
+		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
+		          "the server is still loading its code tables; "
+		          "retry shortly");
 		return false;
 	}
 	return true;
@@ -131,18 +143,6 @@ req_reply(struct req *r, Callsheet__Response *resp)
 	msg.response = resp;
 	conn_send(r->conn, &msg);
 	req_free(r);
-}
-
-/* The code tables are needed: false once the request has been told they
- * are not loaded yet. */
-bool
-req_have_taxonomy(struct req *r)
-{
-	if (taxonomy != NULL)
-		return true;
-	req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-	          "the server is still loading its code tables; retry shortly");
-	return false;
 }
 
 /* db_submit() for a request: -1 once it has been told to retry. */

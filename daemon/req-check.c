@@ -126,8 +126,6 @@ req_check_sheets(struct req *r)
 	struct strbuf ids = {0};
 	time_t now = time(NULL);
 
-	if (!req_have_taxonomy(r))
-		return;
 	k = xcalloc(1, sizeof *k);
 	k->req = r;
 	/* at most one problem per sheet; one slot more for none at all */

@@ -209,8 +209,6 @@ req_export(struct req *r)
 	const Callsheet__Export *e = r->msg->export;
 	struct export *x;
 
-	if (!req_have_taxonomy(r))
-		return;
 	x = xcalloc(1, sizeof *x);
 	if (export_check(x, r, e) != 0) {
 		free(x);

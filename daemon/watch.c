@@ -435,8 +435,6 @@ req_watch(struct req *r)
 {
 	struct count *k;
 
-	if (!req_have_taxonomy(r))
-		return;
 	/*
 	 * In the list before the first count: a sheet committed after that
 	 * count's snapshot is then sure to reach this watcher as an event.

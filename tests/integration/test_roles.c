@@ -31,6 +31,11 @@ struct scratch {
 	Callsheet__UserPasswd user_passwd;
 	Callsheet__UserDisable user_disable;
 	Callsheet__UserList user_list;
+	Callsheet__MinCell min_cell;
+	Callsheet__Watch watch;
+	Callsheet__CheckSheets check_sheets;
+	Callsheet__Sheet *sheets[1];
+	Callsheet__Export export_;
 };
 
 struct row {
@@ -120,6 +125,40 @@ b_user_list(Callsheet__Request *req, struct scratch *s)
 	req->user_list = &s->user_list;
 }
 
+/* No role given: a read of the rules, harmless to run as admin. */
+static void
+b_min_cell(Callsheet__Request *req, struct scratch *s)
+{
+	callsheet__min_cell__init(&s->min_cell);
+	req->min_cell = &s->min_cell;
+}
+
+static void
+b_watch(Callsheet__Request *req, struct scratch *s)
+{
+	callsheet__watch__init(&s->watch);
+	req->watch = &s->watch;
+}
+
+/* A valid sheet, checked and not stored. */
+static void
+b_check_sheets(Callsheet__Request *req, struct scratch *s)
+{
+	callsheet__check_sheets__init(&s->check_sheets);
+	th_sheet_init(&s->sheet, s->id);
+	s->sheets[0] = &s->sheet;
+	s->check_sheets.sheets = s->sheets;
+	s->check_sheets.n_sheets = 1;
+	req->check_sheets = &s->check_sheets;
+}
+
+static void
+b_export(Callsheet__Request *req, struct scratch *s)
+{
+	callsheet__export__init(&s->export_);
+	req->export = &s->export_;
+}
+
 static const struct row matrix[] = {
         {CALLSHEET__REQUEST__BODY_HELLO, b_hello, ALL, true, "handshake"},
         {CALLSHEET__REQUEST__BODY_LOGIN, b_login, ALL, true, "handshake"},
@@ -137,6 +176,14 @@ static const struct row matrix[] = {
          "accounts are the admin's"},
         {CALLSHEET__REQUEST__BODY_USER_LIST, b_user_list, A, false,
          "accounts are the admin's"},
+        {CALLSHEET__REQUEST__BODY_MIN_CELL, b_min_cell, A, false,
+         "disclosure rules are the admin's"},
+        {CALLSHEET__REQUEST__BODY_WATCH, b_watch, ALL, false,
+         "everyone watches the counters"},
+        {CALLSHEET__REQUEST__BODY_CHECK_SHEETS, b_check_sheets, J | A, false,
+         "an import is logging sheets"},
+        {CALLSHEET__REQUEST__BODY_EXPORT, b_export, J | A, false,
+         "sheet by sheet would bypass the reporter's minimum cell size"},
 };
 
 static const struct row *
