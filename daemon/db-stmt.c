@@ -101,32 +101,38 @@ static const char user_disable_sql[] =
  * calendar periods of the service's zone (set first by STMT_SET_TIMEZONE
  * in the same operation, so that date_trunc is the zone's): rows of
  * (0 for a call type or 1 for a topic, taxonomy id, today, this week,
- * this month). One pass over the sheets groups them by type and topic
- * mask (a few hundred groups at most), then the masks become topics.
+ * this month). Today and the week from the sheets, in one pass grouped by
+ * type and topic mask (a few hundred groups at most); the month from the
+ * rollup (rollup_live: exact, and a few rows to read).
  */
 static const char watch_counts_sql[] =
         "WITH b AS (SELECT date_trunc('day', now()) AS d,"
         " date_trunc('week', now()) AS w, date_trunc('month', now()) AS m),"
+        " c AS (SELECT id FROM taxonomy"
+        "  WHERE dimension = 'call_type' AND code = 'consultation'),"
         " s AS MATERIALIZED (SELECT s.call_type, s.topics,"
         " count(*) FILTER (WHERE s.call_start >= b.d"
         "  AND s.call_start < b.d + interval '1 day') AS n0,"
-        " count(*) FILTER (WHERE s.call_start >= b.w"
-        "  AND s.call_start < b.w + interval '1 week') AS n1,"
-        " count(*) FILTER (WHERE s.call_start >= b.m"
-        "  AND s.call_start < b.m + interval '1 month') AS n2"
-        " FROM sheet s, b WHERE s.voided_at IS NULL"
-        " AND s.call_start >= least(b.w, b.m)"
-        " AND s.call_start < greatest(b.w + interval '1 week',"
-        "  b.m + interval '1 month')"
-        " GROUP BY 1, 2)"
-        " SELECT 0, call_type, sum(n0), sum(n1), sum(n2) FROM s GROUP BY 2"
+        " count(*) AS n1"
+        " FROM sheet s, b WHERE s.voided_at IS NULL AND s.call_start >= b.w"
+        " AND s.call_start < b.w + interval '1 week' GROUP BY 1, 2),"
+        " wk AS (SELECT 0 AS kind, call_type::integer AS id, sum(n0) AS n0,"
+        "  sum(n1) AS n1 FROM s GROUP BY 2"
         " UNION ALL"
-        " SELECT 1, tp.id, sum(n0), sum(n1), sum(n2) FROM s"
+        " SELECT 1, tp.id, sum(n0), sum(n1) FROM s"
         " JOIN taxonomy tp ON tp.topic_bit IS NOT NULL"
         "  AND (s.topics >> tp.topic_bit) & 1 = 1"
-        " WHERE s.call_type IN (SELECT id FROM taxonomy"
-        "  WHERE dimension = 'call_type' AND code = 'consultation')"
-        " GROUP BY 2";
+        " WHERE s.call_type IN (SELECT id FROM c) GROUP BY 2),"
+        " mo AS (SELECT 0 AS kind, r.call_type::integer AS id, sum(r.n) AS n2"
+        " FROM rollup_live r, b WHERE r.month = b.m::date AND r.dim = 0"
+        " GROUP BY 2"
+        " UNION ALL"
+        " SELECT 1, r.code, sum(r.n) FROM rollup_live r, b"
+        " WHERE r.month = b.m::date AND r.dim = 6"
+        " AND r.call_type IN (SELECT id FROM c) GROUP BY 2)"
+        " SELECT coalesce(wk.kind, mo.kind), coalesce(wk.id, mo.id),"
+        " coalesce(wk.n0, 0), coalesce(wk.n1, 0), coalesce(mo.n2, 0)"
+        " FROM wk FULL JOIN mo ON wk.kind = mo.kind AND wk.id = mo.id";
 
 /* The sheet columns export and check read, in this order. */
 #define SHEET_COLUMNS                                                          \
