@@ -113,6 +113,7 @@ void conn_request_done(struct conn *c);
 void conn_resume(struct conn *c);
 void conn_sweep(time_t now);
 void conn_close_all(void);
+unsigned conn_unsent(void);
 
 /* dispatch.c */
 struct req {

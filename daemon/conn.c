@@ -250,6 +250,8 @@ conn_write_cb(struct bufferevent *bev, void *arg)
 	}
 	/* output drained: requests may be read again */
 	conn_process(c);
+	/* draining: this may have been the last answer owed */
+	daemon_maybe_exit();
 }
 
 static void
@@ -275,6 +277,20 @@ conn_request_done(struct conn *c)
 	if (c->state != CONN_DEAD && c->read_paused)
 		conn_process(c);
 	conn_release(c);
+	daemon_maybe_exit();
+}
+
+/* Connections with answers not yet written to their socket. */
+unsigned
+conn_unsent(void)
+{
+	struct conn *c;
+	unsigned n = 0;
+
+	TAILQ_FOREACH(c, &conns, entry)
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) > 0)
+		n++;
+	return n;
 }
 
 void

@@ -33,6 +33,7 @@ struct pgconn {
 	unsigned ninflight;
 	unsigned backoff_ms;
 	struct db_op setup;
+	bool read_only; /* the server refused a write: not the primary */
 };
 
 static struct pgconn *pool;
@@ -195,11 +196,22 @@ pg_result(struct pgconn *p, PGresult *res)
 		op->error = NULL;
 		op_finish(op, st, err);
 		free(err);
+		/*
+		 * A read-only server (a standby, or a primary demoted after a
+		 * failover) would refuse every write for as long as we stay:
+		 * leave, and let libpq's target_session_attrs=read-write find
+		 * the primary among the hosts of the connection string.
+		 */
+		if (p->read_only)
+			pg_lost(p, "the server is read-only (SQLSTATE 25006); "
+			           "reconnecting to find the primary");
 		break;
 	case PGRES_FATAL_ERROR:
 	case PGRES_NONFATAL_ERROR:
 	case PGRES_BAD_RESPONSE:
 		op_record_error(op, res);
+		if (strcmp(db_sqlstate(res), "25006") == 0)
+			p->read_only = true;
 		break;
 	case PGRES_PIPELINE_ABORTED:
 		break; /* the first error has been recorded */
@@ -431,6 +443,7 @@ pg_lost(struct pgconn *p, const char *why)
 	pg_unwatch(p);
 	evtimer_del(p->timer);
 	pg_set_state(p, PG_DOWN);
+	p->read_only = false;
 	if (p->pg != NULL)
 		PQfinish(p->pg);
 	p->pg = NULL;

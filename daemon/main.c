@@ -196,13 +196,15 @@ requests_in_flight(void)
 	return n;
 }
 
-/* While draining: leave as soon as nothing is owed to anybody. */
+/* While draining: leave as soon as nothing is owed to anybody, every
+ * answer written to its socket (not just queued). */
 void
 daemon_maybe_exit(void)
 {
 	if (!draining || base == NULL)
 		return;
-	if (requests_in_flight() == 0 && batch_pending() == 0) {
+	if (requests_in_flight() == 0 && batch_pending() == 0 &&
+	    conn_unsent() == 0) {
 		log_info("drained; exiting");
 		event_base_loopexit(base, NULL);
 	}

@@ -20,8 +20,9 @@ CS_PG_PORT=5432
 # What building and serving callsheet needs (Debian 12 names).
 CS_PACKAGES=(build-essential cmake pkg-config libevent-dev libprotobuf-c-dev
              protobuf-c-compiler libpq-dev libssl-dev postgresql)
-# What the test suite needs on top (clang: the libFuzzer targets).
-CS_TEST_PACKAGES=(clang)
+# What the test suite needs on top (clang: the libFuzzer targets; haproxy:
+# the scale-out test; cppcheck: static analysis of daemon/ and client/).
+CS_TEST_PACKAGES=(clang haproxy cppcheck)
 
 cs_prog=$(basename "$0")
 
