@@ -67,10 +67,14 @@ int cfg_load_file(struct cfg *c, const char *path, char **err);
 void cfg_finish(struct cfg *c);
 void cfg_usage_settings(FILE *out);
 
+/* cfg-check.c */
+int cfg_check(const struct cfg *c, char **err);
+
 /* listener.c */
 int listener_open_all(void);
 void listener_close_all(void);
 void listener_pause(void);
+int listener_check_addr(const char *spec);
 
 /* conn.c */
 enum conn_state {

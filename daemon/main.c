@@ -121,6 +121,8 @@ cfg_build(const struct options *o, char **err)
 		}
 	}
 	cfg_finish(c);
+	if (cfg_check(c, err) != 0)
+		goto fail;
 	return c;
 fail:
 	cfg_free(c);
@@ -242,6 +244,17 @@ start_drain(void)
 
 static struct options opts;
 
+static bool
+same_listen(const struct cfg *a, const struct cfg *b)
+{
+	if (a->nlisten != b->nlisten)
+		return false;
+	for (size_t i = 0; i < a->nlisten; i++)
+		if (strcmp(a->listen[i], b->listen[i]) != 0)
+			return false;
+	return true;
+}
+
 static void
 reload(void)
 {
@@ -258,6 +271,8 @@ reload(void)
 	if (next->pg_pool != cfg->pg_pool)
 		log_warn("reload: pg_pool changes at the next restart");
 	next->pg_pool = cfg->pg_pool;
+	if (!same_listen(next, cfg))
+		log_warn("reload: listen changes at the next restart");
 	cfg_free(cfg);
 	cfg = next;
 	log_set_level(cfg->log_level);

@@ -313,10 +313,22 @@ reap(struct th_daemon *d, double seconds)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+/* Once a check failed, the log a daemon kept in its folder is shown
+ * before the folder goes. */
 static void
 remove_dir(const struct th_daemon *d)
 {
-	char *cmd = xasprintf("rm -rf '%s'", d->dir);
+	char *cmd;
+
+	if (failed > 0) {
+		cmd = xasprintf("[ -s '%s/log' ] && { echo '--- daemon log "
+		                "(last 40 lines)'; tail -n 40 '%s/log'; } >&2",
+		                d->dir, d->dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "harness: no log kept in %s\n", d->dir);
+		free(cmd);
+	}
+	cmd = xasprintf("rm -rf '%s'", d->dir);
 
 	if (system(cmd) != 0)
 		fprintf(stderr, "harness: could not remove %s\n", d->dir);
