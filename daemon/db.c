@@ -34,6 +34,7 @@ struct pgconn {
 	unsigned backoff_ms;
 	struct db_op setup;
 	bool read_only; /* the server refused a write: not the primary */
+	bool standby;   /* connected to a hot standby (reporting) */
 };
 
 static struct pgconn *pool;
@@ -306,11 +307,15 @@ notice_to_log(void *arg, const char *message)
 static int
 setup_send(PGconn *pg, struct db_op *op)
 {
-	(void)op;
+	struct pgconn *p = op->arg;
+
 	for (size_t i = 0; i < db_nstmts; i++)
 		if (PQsendPrepare(pg, db_stmts[i].name, db_stmts[i].sql,
 		                  db_stmts[i].nparams, NULL) != 1)
 			return -1;
+	/* a standby cannot LISTEN; its taxonomy is reloaded on SIGHUP */
+	if (p->standby)
+		return 0;
 	return PQsendQueryParams(pg, "LISTEN callsheet_taxonomy", 0, NULL, NULL,
 	                         NULL, NULL, 0) == 1
 	               ? 0
@@ -330,8 +335,11 @@ setup_done(struct db_op *op, enum db_status st, const char *err)
 	}
 	pg_set_state(p, PG_READY);
 	p->backoff_ms = 0;
-	log_info("pg%u: connected to %s:%s", p->index, PQhost(p->pg),
-	         PQport(p->pg));
+	log_info("pg%u: connected to %s:%s%s", p->index, PQhost(p->pg),
+	         PQport(p->pg),
+	         p->standby ? " (a standby: queries only; taxonomy changes "
+	                      "are seen on SIGHUP)"
+	                    : "");
 	if (taxonomy == NULL)
 		tax_refresh();
 }
@@ -339,6 +347,8 @@ setup_done(struct db_op *op, enum db_status st, const char *err)
 static void
 pg_connected(struct pgconn *p)
 {
+	const char *hot;
+
 	evtimer_del(p->timer);
 	PQsetNoticeReceiver(p->pg, NULL, NULL);
 	PQsetNoticeProcessor(p->pg, notice_to_log, p);
@@ -347,6 +357,9 @@ pg_connected(struct pgconn *p)
 		return;
 	}
 	pg_set_state(p, PG_SETUP);
+	/* reported by PostgreSQL 14 and later */
+	hot = PQparameterStatus(p->pg, "in_hot_standby");
+	p->standby = hot != NULL && strcmp(hot, "on") == 0;
 	p->setup.send = setup_send;
 	p->setup.done = setup_done;
 	p->setup.arg = p;

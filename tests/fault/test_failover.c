@@ -46,10 +46,32 @@ read_line(const char *name)
 	return xstrdup(line);
 }
 
+/* Sheets the reporting daemon (on the standby) counts. */
+static long long
+standby_total(const struct th_daemon *rep)
+{
+	Callsheet__Query q = CALLSHEET__QUERY__INIT;
+	Callsheet__QueryResult *r;
+	struct cs_client *c = th_connect(rep, "reporter1", "pass");
+	struct cs_error err;
+	long long n = -1;
+
+	q.from = "2000-01-01";
+	q.to = "2100-01-01";
+	if (cs_query(c, &q, &r, &err) == 0) {
+		n = (long long)r->total;
+		callsheet__query_result__free_unpacked(r, NULL);
+	} else
+		fprintf(stderr, "query on the standby: %s\n", err.message);
+	cs_close(c);
+	return n;
+}
+
 int
 main(void)
 {
-	struct th_daemon d;
+	struct th_daemon d, rep;
+	long long total;
 	struct load *load;
 	char *both, *standby;
 	double killed, t;
@@ -62,10 +84,19 @@ main(void)
 	standby = read_line("standby-conninfo");
 	th_migrate(both);
 	th_create_user(both, "jurist1", "jurist", "pass");
+	th_create_user(both, "reporter1", "reporter", "pass");
 	th_daemon_start(&d, both, NULL);
 
 	load = load_start(d.server, "jurist1", "pass", CLIENTS);
 	load_wait(load, LOAD_ACKED, 300, 30);
+
+	/* reporting from the standby: a daemon of its own there */
+	th_daemon_start(&rep, standby, NULL);
+	total = standby_total(&rep);
+	CHECK(total >= 300,
+	      "a daemon on the standby answers queries (%lld "
+	      "sheets there)",
+	      total);
 
 	pgpair("kill-primary");
 	killed = th_now();
@@ -80,6 +111,9 @@ main(void)
 	       "%.1f s after the promotion\n",
 	       th_now() - t - killed, t);
 	CHECK(th_daemon_alive(&d), "the same daemon serves the new primary");
+	CHECK(standby_total(&rep) >= 600,
+	      "the reporting daemon goes on once its server is promoted");
+	CHECK(th_daemon_stop(&rep) == 0, "the reporting daemon exits 0");
 
 	load_stop(load);
 	CHECK(load_drain(load, 30), "every spool drains");
