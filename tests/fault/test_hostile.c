@@ -255,7 +255,8 @@ test_unknown_and_repeated(void)
 	req->body_case = CALLSHEET__REQUEST__BODY_QUERY;
 	req->query = &q;
 	raw_send(fd, req);
-	expect_answer(fd, 9, CALLSHEET__ERROR_CODE__BAD_REQUEST, NULL,
+	expect_answer(fd, 9, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+	              "too many; at most 60 values",
 	              "a query with 3,000 filters");
 	q.n_filters = 0;
 	q.group_by = many;
@@ -264,7 +265,8 @@ test_unknown_and_repeated(void)
 	req->body_case = CALLSHEET__REQUEST__BODY_QUERY;
 	req->query = &q;
 	raw_send(fd, req);
-	expect_answer(fd, 10, CALLSHEET__ERROR_CODE__BAD_REQUEST, "group",
+	expect_answer(fd, 10, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+	              "2000 dimensions; at most 2",
 	              "a query grouped by 2,000 dimensions");
 
 	/* a full frame of empty unknown fields: 32,000 of them */
@@ -281,7 +283,8 @@ test_unknown_and_repeated(void)
 	frame[2] = (uint8_t)(n >> 8);
 	frame[3] = (uint8_t)n;
 	raw_write(fd, frame, 4 + n);
-	expect_answer(fd, 11, CALLSHEET__ERROR_CODE__BAD_REQUEST, NULL,
+	expect_answer(fd, 11, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+	              "no request body this server knows",
 	              "32,000 unknown fields");
 
 	/* and the session still works */
