@@ -247,6 +247,7 @@ log_one(struct client *c)
 	if (c->conn == NULL)
 		return;
 	if (cs_log_sheet(c->conn, &s, &dup, &err) == 0) {
+		count(c->load, &c->load->st.first_try, 1);
 		acked(c, rec, dup);
 		cs_spool_remove(c->spool, rec->id);
 		if (c->unsettled == c->nsheets - 1)
@@ -473,10 +474,9 @@ load_check(struct load *l, const char *conninfo, long long before)
 	      "the table holds the %lld sheets from before and the %zu sent, "
 	      "nothing else (it holds %lld)",
 	      before, nsent, n);
-	printf("load: %zu sheets sent, %zu acknowledged on first send or "
-	       "flush, %lu duplicates, %lu 'unavailable', %lu connections "
-	       "lost\n",
-	       nsent, nacked, l->st.duplicates, l->st.unavailable, l->st.lost);
+	printf("load: %zu sheets sent and acknowledged (%lu of them on a "
+	       "resend), %lu 'unavailable' answers, %lu connections lost\n",
+	       nsent, nacked - l->st.first_try, l->st.unavailable, l->st.lost);
 	free(acked_ids);
 	free(sent_ids);
 	PQfinish(pg);

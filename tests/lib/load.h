@@ -15,6 +15,7 @@ struct load;
 struct load_stats {
 	unsigned long sent;        /* distinct sheets created */
 	unsigned long acked;       /* ids seen acknowledged (once each) */
+	unsigned long first_try;   /* of which on their first send */
 	unsigned long duplicates;  /* acks that said "already stored" */
 	unsigned long unavailable; /* the daemon answered unavailable */
 	unsigned long lost;        /* transport failures: connect, reset */
