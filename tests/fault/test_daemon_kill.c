@@ -34,10 +34,7 @@ main(void)
 		       round + 1, t);
 		d = again;
 	}
-	load_stop(load);
-	CHECK(load_drain(load, 30), "every spool drains");
-	load_check(load, conninfo, 0);
-	load_free(load);
+	load_finish(load, conninfo, 0);
 
 	CHECK(th_daemon_stop(&d) == 0, "SIGTERM: the daemon exits 0");
 	free(conninfo);

@@ -34,16 +34,10 @@ pgpair_stop(void)
 static char *
 read_line(const char *name)
 {
-	char path[300], line[1024];
-	FILE *f;
+	char path[300];
 
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	if ((f = fopen(path, "r")) == NULL ||
-	    fgets(line, sizeof line, f) == NULL)
-		th_die("cannot read %s", path);
-	fclose(f);
-	line[strcspn(line, "\n")] = '\0';
-	return xstrdup(line);
+	return th_read_line(path);
 }
 
 /* Sheets the reporting daemon (on the standby) counts. */
@@ -115,10 +109,7 @@ main(void)
 	      "the reporting daemon goes on once its server is promoted");
 	CHECK(th_daemon_stop(&rep) == 0, "the reporting daemon exits 0");
 
-	load_stop(load);
-	CHECK(load_drain(load, 30), "every spool drains");
-	load_check(load, standby, 0);
-	load_free(load);
+	load_finish(load, standby, 0);
 
 	CHECK(th_daemon_stop(&d) == 0, "SIGTERM: the daemon exits 0");
 	th_on_die(NULL);

@@ -176,10 +176,7 @@ main(void)
 	       t0);
 	CHECK(logins(&d1) > 0, "the clients moved to the restarted daemon");
 
-	load_stop(load);
-	CHECK(load_drain(load, 30), "every spool drains");
-	load_check(load, conninfo, 0);
-	load_free(load);
+	load_finish(load, conninfo, 0);
 
 	CHECK(th_daemon_stop(&d1) == 0, "SIGTERM: daemon 1 exits 0");
 	th_on_die(NULL);

@@ -52,10 +52,7 @@ main(void)
 	       OUTAGE, recovered);
 	CHECK(th_daemon_alive(&d), "the same daemon serves after the outage");
 
-	load_stop(load);
-	CHECK(load_drain(load, 30), "every spool drains");
-	load_check(load, conninfo, 0);
-	load_free(load);
+	load_finish(load, conninfo, 0);
 
 	CHECK(th_daemon_stop(&d) == 0, "SIGTERM: the daemon exits 0");
 	th_cluster_stop(dir);

@@ -89,10 +89,7 @@ main(void)
 	t0 = load_wait(load, LOAD_ACKED, 200, 30);
 	printf("writable again: 200 acknowledgements %.1f s later\n", t0);
 
-	load_stop(load);
-	CHECK(load_drain(load, 30), "every spool drains");
-	load_check(load, conninfo, 0);
-	load_free(load);
+	load_finish(load, conninfo, 0);
 
 	CHECK(th_daemon_stop(&d) == 0, "SIGTERM: the daemon exits 0");
 	PQfinish(admin);

@@ -312,10 +312,7 @@ test_sigterm(void)
 	/* the clients come back to a new daemon and resend their spools */
 	th_daemon_start_at(&again, conninfo, d.port, false, NULL);
 	load_wait(load, LOAD_ACKED, 100, 30);
-	load_stop(load);
-	CHECK(load_drain(load, 30), "every spool drains");
-	load_check(load, conninfo, before + SESSIONS * PER_SESSION);
-	load_free(load);
+	load_finish(load, conninfo, before + SESSIONS * PER_SESSION);
 	CHECK(th_daemon_stop(&again) == 0, "SIGTERM: exit 0");
 	PQfinish(lock);
 }

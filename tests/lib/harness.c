@@ -542,11 +542,22 @@ fixture(const char *cmd, const char *dir, const char *arg)
 }
 
 char *
+th_read_line(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024];
+
+	if (f == NULL || fgets(line, sizeof line, f) == NULL)
+		th_die("cannot read a line from %s", path);
+	fclose(f);
+	line[strcspn(line, "\n")] = '\0';
+	return xstrdup(line);
+}
+
+char *
 th_cluster_start(const char *dir)
 {
 	char path[300];
-	FILE *f;
-	char line[512];
 
 	for (size_t i = 0; i < MAX_CLUSTERS; i++)
 		if (clusters[i] == NULL) {
@@ -555,12 +566,7 @@ th_cluster_start(const char *dir)
 		}
 	fixture("start", dir, "durable");
 	snprintf(path, sizeof path, "%s/conninfo", dir);
-	if ((f = fopen(path, "r")) == NULL ||
-	    fgets(line, sizeof line, f) == NULL)
-		th_die("no conninfo in %s", dir);
-	fclose(f);
-	line[strcspn(line, "\n")] = '\0';
-	return xstrdup(line);
+	return th_read_line(path);
 }
 
 void

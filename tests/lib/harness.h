@@ -73,6 +73,8 @@ char *th_cluster_start(const char *dir);
 void th_cluster_halt(const char *dir, bool immediate);
 void th_cluster_resume(const char *dir);
 void th_cluster_stop(const char *dir);
+/* The first line of a file, without its newline; dies if none. */
+char *th_read_line(const char *path);
 /* Runs a shell command line; dies unless it exits 0. */
 void th_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -500,3 +500,12 @@ load_free(struct load *l)
 	pthread_mutex_destroy(&l->lock);
 	free(l);
 }
+
+void
+load_finish(struct load *l, const char *conninfo, long long before)
+{
+	load_stop(l);
+	CHECK(load_drain(l, 30), "every spool drains");
+	load_check(l, conninfo, before);
+	load_free(l);
+}

@@ -50,5 +50,8 @@ bool load_drain(struct load *l, double seconds);
  */
 void load_check(struct load *l, const char *conninfo, long long before);
 void load_free(struct load *l);
+/* The end of every fault test: stop, drain (30 s at most, a check),
+ * check the promise, free. */
+void load_finish(struct load *l, const char *conninfo, long long before);
 
 #endif
