@@ -54,6 +54,7 @@ struct cfg {
 	unsigned batch_max;
 	unsigned pg_pool;
 	unsigned pg_connect_timeout;
+	unsigned pg_timeout;
 	unsigned login_timeout;
 	unsigned idle_timeout;
 	unsigned drain_timeout;

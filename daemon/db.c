@@ -1,5 +1,6 @@
 /* db.c: the pool of nonblocking libpq connections, each in pipeline mode
  * with a FIFO of operations in flight; reconnects with backoff. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,6 +165,26 @@ op_reset(struct db_op *op)
 	op->transient = false;
 }
 
+/*
+ * A server that stops answering (hung, stopped, cut off by the network
+ * without a reset) would hold every operation of the connection forever:
+ * while answers are owed, the timer counts the server's silence, and at
+ * pg_timeout the connection goes (its operations fail as retryable). Any
+ * input from the server starts the count again; sending does not.
+ */
+static void
+pg_watchdog(struct pgconn *p, bool heard)
+{
+	struct timeval tv = {(time_t)cfg->pg_timeout, 0};
+
+	if (p->state < PG_SETUP)
+		return; /* the timer is the connect deadline or the backoff */
+	if (p->ninflight == 0)
+		evtimer_del(p->timer);
+	else if (heard || !evtimer_pending(p->timer, NULL))
+		evtimer_add(p->timer, &tv);
+}
+
 /* Every operation, ours or the pool's setup, ends with exactly one sync. */
 static int
 pg_send(struct pgconn *p, struct db_op *op)
@@ -176,6 +197,7 @@ pg_send(struct pgconn *p, struct db_op *op)
 		pg_lost(p, PQerrorMessage(p->pg));
 		return -1;
 	}
+	pg_watchdog(p, false);
 	return pg_flush(p);
 }
 
@@ -269,6 +291,7 @@ pg_readable(struct pgconn *p)
 	pg_drain(p);
 	if (p->state < PG_SETUP)
 		return; /* lost while a callback ran */
+	pg_watchdog(p, true);
 	pg_notifications(p);
 	if (PQstatus(p->pg) == CONNECTION_BAD) {
 		pg_lost(p, PQerrorMessage(p->pg));
@@ -398,6 +421,14 @@ pg_timer(evutil_socket_t fd, short what, void *arg)
 		pg_connect(p);
 	else if (p->state == PG_CONNECTING)
 		pg_lost(p, "connection timed out");
+	else {
+		char why[96];
+
+		snprintf(why, sizeof why,
+		         "no answer from the server for %u seconds",
+		         cfg->pg_timeout);
+		pg_lost(p, why);
+	}
 }
 
 static void
