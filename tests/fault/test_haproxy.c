@@ -125,6 +125,9 @@ main(void)
 	unsigned front = free_port();
 	double t0;
 
+	if (system("command -v haproxy >/dev/null 2>&1") != 0)
+		th_die("haproxy is not installed (apt-get install haproxy; "
+		       "scripts/test installs it)");
 	th_on_die(stop_haproxy);
 	th_migrate(conninfo);
 	th_create_user(conninfo, "jurist1", "jurist", "pass");
