@@ -85,6 +85,6 @@ main(int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		if (run_path(argv[i]) != 0)
 			return 1;
-	printf("%u inputs replayed, 0 crashed\n", runs);
+	printf("%u inputs replayed: %u passed, 0 failed\n", runs, runs);
 	return runs > 0 ? 0 : 1;
 }
