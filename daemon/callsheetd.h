@@ -57,6 +57,7 @@ struct cfg {
 	unsigned fold_interval_ms;
 	bool use_rollup;
 	unsigned pg_connect_timeout;
+	unsigned pg_timeout;
 	unsigned login_timeout;
 	unsigned idle_timeout;
 	unsigned drain_timeout;
@@ -76,10 +77,14 @@ int cfg_load_file(struct cfg *c, const char *path, char **err);
 void cfg_finish(struct cfg *c);
 void cfg_usage_settings(FILE *out);
 
+/* cfg-check.c */
+int cfg_check(const struct cfg *c, char **err);
+
 /* listener.c */
 int listener_open_all(void);
 void listener_close_all(void);
 void listener_pause(void);
+int listener_check_addr(const char *spec);
 
 /* conn.c */
 enum conn_state {
@@ -130,6 +135,7 @@ void conn_request_done(struct conn *c);
 void conn_resume(struct conn *c);
 void conn_sweep(time_t now);
 void conn_close_all(void);
+unsigned conn_unsent(void);
 
 /* dispatch.c */
 struct req {

@@ -55,6 +55,9 @@ static const struct setting settings[] = {
          "answer queries from the monthly rollup when it can"},
         {"pg_connect_timeout", SET_UINT, OFF(pg_connect_timeout), "5", 1, 600,
          "seconds to establish a PostgreSQL connection"},
+        {"pg_timeout", SET_UINT, OFF(pg_timeout), "120", 1, 86400,
+         "seconds PostgreSQL may stay silent while it owes answers before "
+         "its connection is dropped and made again"},
         {"login_timeout", SET_UINT, OFF(login_timeout), "10", 1, 3600,
          "seconds a new connection has to log in"},
         {"idle_timeout", SET_UINT, OFF(idle_timeout), "3600", 1, 1 << 30,

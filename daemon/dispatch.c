@@ -104,10 +104,13 @@ dispatch(struct conn *c, Callsheet__Request *msg)
 	c->in_flight++;
 	c->refs++;
 	if ((h = handler_find(msg->body_case)) == NULL) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, NULL,
-		          "unknown request type %d; this server speaks "
-		          "protocol version %d",
-		          (int)msg->body_case, CS_PROTOCOL_VERSION);
+		/* a newer client's request arrives with a body we cannot
+		 * see (protobuf keeps it as an unknown field): body not set */
+		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "body",
+		          "request %u has no request body this server knows "
+		          "(a newer client?); this server speaks protocol "
+		          "version %d",
+		          msg->id, CS_PROTOCOL_VERSION);
 		return;
 	}
 	if (allowed(r, h))

@@ -145,6 +145,13 @@ b_no_topic(Callsheet__Sheet *s)
 {
 	s->n_topics = 0;
 }
+static void
+b_topic_twice(Callsheet__Sheet *s)
+{
+	static char *t[] = {"residence", "entry", "residence"};
+	s->topics = t;
+	s->n_topics = 3;
+}
 
 static const struct bad bads[] = {
         {"department",
@@ -191,6 +198,10 @@ static const struct bad bads[] = {
          "topic: missing; a consultation has at least one topic "
          "(allowed: entry or residence)",
          b_no_topic},
+        {"topic",
+         "topic: 'residence' is given more than once; give each topic "
+         "once",
+         b_topic_twice},
 };
 
 static void
