@@ -58,6 +58,7 @@ struct cfg {
 	unsigned idle_timeout;
 	unsigned drain_timeout;
 	bool allow_plaintext;
+	unsigned amend_window_days;
 };
 extern struct cfg *cfg;
 struct cfg *cfg_default(void);
@@ -132,6 +133,11 @@ void req_login(struct req *r);
 void req_log_sheet(struct req *r);
 void req_query(struct req *r);
 void req_get_taxonomy(struct req *r);
+void req_amend_sheet(struct req *r);
+void req_void_sheet(struct req *r);
+void req_get_audit(struct req *r);
+void req_close_period(struct req *r);
+void req_get_restatements(struct req *r);
 
 /* db.c: a pool of nonblocking libpq connections in pipeline mode */
 enum db_status {
@@ -170,6 +176,11 @@ extern const size_t db_nstmts;
 #define STMT_INSERT_SHEETS   "insert_sheets"
 #define STMT_ACCOUNT_BY_NAME "account_by_name"
 #define STMT_TAXONOMY        "taxonomy"
+#define STMT_SHEET_LOAD      "sheet_load"
+#define STMT_SHEET_AMEND     "sheet_amend"
+#define STMT_SHEET_VOID      "sheet_void"
+#define STMT_AUDIT_LIST      "audit_list"
+#define STMT_CLOSE_PERIOD    "close_period"
 
 /* batch.c: group commit of sheets */
 struct sheet_row {
@@ -231,6 +242,104 @@ struct field_error {
 int validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t,
                    time_t now, struct sheet_row *row, struct field_error *fe);
 
+/* change.c: a change to a stored sheet: rules, amended sheet, diff */
+#define CHANGE_NFIELDS 10 /* call_start ... topics, as in Sheet */
+struct change_facts {
+	Callsheet__Role role;
+	int actor_id;
+	int owner_id;   /* the jurist who logged the sheet */
+	bool in_window; /* logged within amend_window_days */
+	unsigned window_days;
+	const char *closed; /* the closed period of the call, or NULL */
+	bool has_reason;
+};
+struct wire_sheet {
+	Callsheet__Sheet sheet;
+	uint8_t id[CS_UUID_LEN];
+	char *topics[63];
+};
+struct change_diff {
+	size_t n;
+	const char *field[CHANGE_NFIELDS];
+	char *old[CHANGE_NFIELDS]; /* NULL: does not apply */
+	char *new[CHANGE_NFIELDS];
+};
+Callsheet__ErrorCode change_check(const struct change_facts *f,
+                                  struct field_error *fe);
+int reason_check(const char *reason, bool required, struct field_error *fe);
+void change_row_to_sheet(const struct sheet_row *row, const struct taxonomy *t,
+                         struct wire_sheet *w);
+void change_keep_codes(const struct taxonomy *t, const struct sheet_row *row,
+                       struct taxonomy *kept);
+int change_amend(const Callsheet__Sheet *cur, const Callsheet__AmendSheet *a,
+                 Callsheet__Sheet *out, struct field_error *fe);
+void change_diff(const struct sheet_row *old, const struct sheet_row *new,
+                 const struct taxonomy *t, struct change_diff *d);
+void change_diff_free(struct change_diff *d);
+void sql_text_array(struct strbuf *sb, char *const *v, size_t n);
+int date_parse_ymd(const char *s, int *y, int *m, int *d);
+
+/* sheet-change.c: read, check, write with the audit row, answer */
+struct closed_ref {
+	int id;
+	char from[11], to[11];
+};
+struct change_read {
+	char xmin[24];
+	struct sheet_row row; /* as stored; jurist_id is the owner */
+	bool in_window;
+	char closed_max[24]; /* the newest closed period when read */
+	struct closed_ref closed[2];
+	size_t nclosed;
+	bool voided;
+	int64_t voided_at;
+	char *voided_by;
+	char *void_reason;
+	int seen; /* the change id: 0 new, 1 applied to this sheet, -1 other */
+	int64_t seen_at;
+	char *seen_by;
+	char *seen_reason;
+};
+#define CHANGE_MAX_PARAMS 24
+struct change;
+struct change_kind {
+	const char *action; /* "amend" or "void", as in the audit */
+	/* After the read: check, then fill the write (0), or answer (-1). */
+	int (*prepare)(struct change *ch);
+};
+struct change {
+	struct db_op op;
+	struct req *req;
+	const struct change_kind *kind;
+	bool writing;
+	int tries;
+	char id[CS_UUID_STRLEN];
+	char change_id[CS_UUID_STRLEN]; /* "" when the client gave none */
+	char call_start_new[24];        /* "" unless the call moves */
+	const char *reason;             /* NULL or non-empty */
+	bool found;
+	struct change_read rd;
+	const char *stmt;
+	const char *params[CHANGE_MAX_PARAMS];
+	char *owned[CHANGE_MAX_PARAMS];
+	int nparams;
+	bool written;
+	int64_t at;
+	struct change_diff diff;
+};
+void change_start(struct req *r, const struct change_kind *kind,
+                  const ProtobufCBinaryData *id,
+                  const ProtobufCBinaryData *change_id,
+                  const int64_t *call_start_new, const char *reason);
+void change_facts(const struct change *ch, struct change_facts *f, char *label,
+                  size_t len);
+int change_param(struct change *ch, char *owned);
+void change_write_common(struct change *ch, const char *stmt);
+void change_reply(struct change *ch, bool duplicate, int64_t at, const char *by,
+                  const char *reason);
+void change_refuse(struct change *ch, Callsheet__ErrorCode code,
+                   const struct field_error *fe);
+
 /* query.c: an aggregate request turned into parameterized SQL */
 #define QUERY_MAX_PARAMS 64
 enum key_kind { KEY_TAXONOMY, KEY_TEXT };
@@ -247,6 +356,26 @@ struct query_sql {
 int query_build(const Callsheet__Query *q, const struct taxonomy *t,
                 const char *tz, struct query_sql *out, struct field_error *fe);
 void query_sql_free(struct query_sql *qs);
+
+/* restate.c: published and restated figures of closed periods, as SQL */
+#define RESTATE_MAX_PARAMS 64
+struct restate_sql {
+	char *periods_sql; /* these two take $1 and $2 only */
+	char *changes_sql;
+	char *totals_sql; /* NULL unless comparable; every parameter */
+	char *rows_sql;   /* NULL unless comparable and grouped */
+	bool comparable;
+	const char *params[RESTATE_MAX_PARAMS];
+	char *owned[RESTATE_MAX_PARAMS];
+	int nparams;
+	size_t ngroup;
+	const char *group_name[2];
+	enum dim key_dim[2]; /* DIM_NTAXONOMY: the key is text as it is */
+};
+int restate_build(const Callsheet__Query *q, const struct taxonomy *t,
+                  const char *tz, struct restate_sql *rs,
+                  struct field_error *fe);
+void restate_sql_free(struct restate_sql *rs);
 
 /* auth.c: password hashing (memory-hard, off the loop) */
 char *auth_hash_password(const char *password);

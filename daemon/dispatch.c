@@ -23,6 +23,16 @@ static const struct handler handlers[] = {
         {CALLSHEET__REQUEST__BODY_QUERY, "query", req_query, ANYONE},
         {CALLSHEET__REQUEST__BODY_GET_TAXONOMY, "taxonomy", req_get_taxonomy,
          ANYONE},
+        {CALLSHEET__REQUEST__BODY_AMEND_SHEET, "sheet amendment",
+         req_amend_sheet, ROLE(JURIST) | ROLE(ADMIN)},
+        {CALLSHEET__REQUEST__BODY_VOID_SHEET, "void", req_void_sheet,
+         ROLE(JURIST) | ROLE(ADMIN)},
+        {CALLSHEET__REQUEST__BODY_GET_AUDIT, "sheet history", req_get_audit,
+         ROLE(JURIST) | ROLE(ADMIN)},
+        {CALLSHEET__REQUEST__BODY_CLOSE_PERIOD, "close period",
+         req_close_period, ROLE(ADMIN)},
+        {CALLSHEET__REQUEST__BODY_GET_RESTATEMENTS, "restatements",
+         req_get_restatements, ANYONE},
 };
 
 static const struct handler *
