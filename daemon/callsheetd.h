@@ -43,7 +43,6 @@ struct cfg {
 	char *listen[CFG_MAX_LISTEN];
 	size_t nlisten;
 	char *pg;
-	char *timezone;
 	char *server_name;
 	char *port_file;
 	enum log_level log_level;
@@ -53,6 +52,7 @@ struct cfg {
 	unsigned max_output;
 	unsigned batch_max;
 	unsigned pg_pool;
+	bool use_rollup;
 	unsigned pg_connect_timeout;
 	unsigned login_timeout;
 	unsigned idle_timeout;
@@ -181,6 +181,8 @@ extern const size_t db_nstmts;
 #define STMT_SHEET_VOID      "sheet_void"
 #define STMT_AUDIT_LIST      "audit_list"
 #define STMT_CLOSE_PERIOD    "close_period"
+#define STMT_RESTATE_PERIODS "restate_periods"
+#define STMT_RESTATE_CHANGES "restate_changes"
 
 /* batch.c: group commit of sheets */
 struct sheet_row {
@@ -219,6 +221,7 @@ struct tax_entry {
 };
 struct taxonomy {
 	uint64_t version;
+	char *timezone; /* the service's, from the setting table */
 	struct tax_entry *entries;
 	size_t n;
 };
@@ -229,8 +232,7 @@ const struct tax_entry *tax_find(const struct taxonomy *t, enum dim d,
                                  const char *code);
 const struct tax_entry *tax_by_id(const struct taxonomy *t, int16_t id);
 char *tax_allowed(const struct taxonomy *t, enum dim d);
-struct taxonomy *tax_from_result(const PGresult *res, uint64_t version,
-                                 char **err);
+struct taxonomy *tax_from_result(const PGresult *res, char **err);
 void tax_free(struct taxonomy *t);
 void tax_refresh(void);
 
@@ -239,6 +241,8 @@ struct field_error {
 	const char *field;
 	char message[512];
 };
+int field_error_set(struct field_error *fe, const char *field, const char *fmt,
+                    ...) __attribute__((format(printf, 3, 4)));
 int validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t,
                    time_t now, struct sheet_row *row, struct field_error *fe);
 
@@ -341,7 +345,67 @@ void change_refuse(struct change *ch, Callsheet__ErrorCode code,
                    const struct field_error *fe);
 
 /* query.c: an aggregate request turned into parameterized SQL */
+
+/* query.c: an aggregate request checked and resolved into a plan */
+enum qkind {
+	Q_COLUMN, /* a taxonomy id column of the sheet */
+	Q_TOPIC,  /* a bit of the topics mask, one row per topic */
+	Q_JURIST, /* the account that logged the sheet */
+	Q_TIME,   /* a calendar part of the call time, in the service zone */
+};
+enum qdim_id {
+	QD_DEPARTMENT,
+	QD_CALLER,
+	QD_PRO_KIND,
+	QD_PRO_SECTOR,
+	QD_HOUSEHOLD,
+	QD_ORIGIN,
+	QD_CALL_TYPE,
+	QD_TOPIC,
+	QD_JURIST,
+	QD_MONTH,
+	QD_WEEKDAY,
+	QD_HOUR,
+	QD_N,
+};
+/* rollup.dim values (schema/0004_rollup.sql), and the rollup's columns */
+#define RD_TOTAL        0
+#define RD_WEEKDAY_HOUR 8
+#define RD_DURATION     9
+#define RD_DEPARTMENT   100
+#define RD_CALL_TYPE    101
+#define RD_MONTH        102
+struct qdim {
+	const char *name;
+	enum qkind kind;
+	enum dim tdim;
+	const char *sheet_expr;
+	int rollup_dim;
+	const char *rollup_expr;
+	const char *pattern; /* Q_TIME: what a value looks like */
+};
+extern const struct qdim qdims[QD_N];
+#define QUERY_MAX_VALUES 32
 #define QUERY_MAX_PARAMS 64
+struct qfilter {
+	int nvalues;
+	char *values[QUERY_MAX_VALUES]; /* ids, names, canonical times */
+	int64_t topic_mask;
+};
+struct qplan {
+	const char *from, *to, *tz;
+	const char *rollup; /* the rollup table to read; NULL: rollup */
+	struct qfilter filter[QD_N];
+	int group[2];
+	size_t ngroup;
+};
+int qplan_build(const Callsheet__Query *q, const struct taxonomy *t,
+                struct qplan *p, struct field_error *fe);
+bool qplan_mentions(const struct qplan *p, int qd);
+bool qplan_mentions_group(const struct qplan *p, int qd);
+void qplan_free(struct qplan *p);
+
+/* query-sql.c: a plan turned into parameterized SQL (rollup or sheets) */
 enum key_kind { KEY_TAXONOMY, KEY_TEXT };
 struct query_sql {
 	char *rows_sql;
@@ -352,30 +416,22 @@ struct query_sql {
 	size_t ngroup;
 	enum key_kind key_kind[2];
 	const char *group_name[2];
+	bool from_rollup;
 };
-int query_build(const Callsheet__Query *q, const struct taxonomy *t,
-                const char *tz, struct query_sql *out, struct field_error *fe);
+void query_sql_build(const struct qplan *p, bool use_rollup,
+                     struct query_sql *qs);
 void query_sql_free(struct query_sql *qs);
 
-/* restate.c: published and restated figures of closed periods, as SQL */
-#define RESTATE_MAX_PARAMS 64
-struct restate_sql {
-	char *periods_sql; /* these two take $1 and $2 only */
-	char *changes_sql;
-	char *totals_sql; /* NULL unless comparable; every parameter */
-	char *rows_sql;   /* NULL unless comparable and grouped */
-	bool comparable;
-	const char *params[RESTATE_MAX_PARAMS];
-	char *owned[RESTATE_MAX_PARAMS];
-	int nparams;
-	size_t ngroup;
-	const char *group_name[2];
-	enum dim key_dim[2]; /* DIM_NTAXONOMY: the key is text as it is */
+/* restate.c: published and restated figures of closed periods */
+struct restate_count {
+	char *keys[2]; /* as in Row: codes, "" for none */
+	uint64_t n;
 };
-int restate_build(const Callsheet__Query *q, const struct taxonomy *t,
-                  const char *tz, struct restate_sql *rs,
-                  struct field_error *fe);
-void restate_sql_free(struct restate_sql *rs);
+bool restate_sql(struct qplan *p, const char *from, const char *to,
+                 struct query_sql *current, struct query_sql *published);
+size_t restate_diff(const struct restate_count *published, size_t npub,
+                    const struct restate_count *current, size_t ncur,
+                    size_t nkeys, Callsheet__RestatedRow ***out);
 
 /* auth.c: password hashing (memory-hard, off the loop) */
 char *auth_hash_password(const char *password);

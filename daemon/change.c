@@ -36,23 +36,18 @@ static const struct {
 };
 #undef CODE_FIELD
 
-static int change_fail(struct field_error *fe, const char *field,
-                       const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
+static int id_fail(struct field_error *fe, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
 
+/* An error about the sheet itself: whoever shows it names the sheet. */
 static int
-change_fail(struct field_error *fe, const char *field, const char *fmt, ...)
+id_fail(struct field_error *fe, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
-	fe->field = field;
-	/* the sheet's id is named by whoever shows the message */
-	n = strcmp(field, "id") == 0
-	            ? 0
-	            : snprintf(fe->message, sizeof fe->message, "%s: ", field);
+	fe->field = "id";
 	va_start(ap, fmt);
-	vsnprintf(fe->message + n, sizeof fe->message - (size_t)n, fmt, ap);
+	vsnprintf(fe->message, sizeof fe->message, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -69,7 +64,7 @@ change_check(const struct change_facts *f, struct field_error *fe)
 {
 	if (f->role == CALLSHEET__ROLE__ADMIN) {
 		if (f->closed != NULL && !f->has_reason) {
-			change_fail(
+			field_error_set(
 			        fe, "reason",
 			        "required: the call lies in the closed "
 			        "period %s, where a change is a restatement "
@@ -80,27 +75,25 @@ change_check(const struct change_facts *f, struct field_error *fe)
 		return CALLSHEET__ERROR_CODE__ERROR_NONE;
 	}
 	if (f->role != CALLSHEET__ROLE__JURIST) {
-		change_fail(fe, "id", "the %s role may not change sheets",
-		            role_name(f->role));
+		id_fail(fe, "the %s role may not change sheets",
+		        role_name(f->role));
 		return CALLSHEET__ERROR_CODE__FORBIDDEN;
 	}
 	if (f->actor_id != f->owner_id) {
-		change_fail(
-		        fe, "id",
+		id_fail(fe,
 		        "this sheet was logged by another jurist; only they "
 		        "or an administrator may change it");
 		return CALLSHEET__ERROR_CODE__FORBIDDEN;
 	}
 	if (f->closed != NULL) {
-		change_fail(fe, "id",
-		            "the call lies in the closed period %s; only an "
-		            "administrator may restate it, with a reason",
-		            f->closed);
+		id_fail(fe,
+		        "the call lies in the closed period %s; only an "
+		        "administrator may restate it, with a reason",
+		        f->closed);
 		return CALLSHEET__ERROR_CODE__FORBIDDEN;
 	}
 	if (!f->in_window) {
-		change_fail(
-		        fe, "id",
+		id_fail(fe,
 		        "logged more than %u day%s ago (amend_window_days); "
 		        "ask an administrator",
 		        f->window_days, f->window_days == 1 ? "" : "s");
@@ -229,7 +222,7 @@ check_clear(const Callsheet__AmendSheet *a, struct field_error *fe)
 
 		if (c >= 0 ? !code_fields[c].clearable
 		           : strcmp(name, "topics") != 0)
-			return change_fail(
+			return field_error_set(
 			        fe, "clear",
 			        "'%.32s' cannot be cleared; allowed: "
 			        "department, caller, pro_kind, "
@@ -237,9 +230,9 @@ check_clear(const Callsheet__AmendSheet *a, struct field_error *fe)
 			        "topics",
 			        name);
 		if (given(a, name))
-			return change_fail(fe, "clear",
-			                   "'%s' is both given and cleared",
-			                   name);
+			return field_error_set(fe, "clear",
+			                       "'%s' is both given and cleared",
+			                       name);
 	}
 	return 0;
 }
@@ -277,9 +270,10 @@ change_amend(const Callsheet__Sheet *cur, const Callsheet__AmendSheet *a,
 		char *v = amend_code(a, i);
 
 		if (v != NULL && *v == '\0')
-			return change_fail(fe, code_fields[i].name,
-			                   "empty; to say it does not apply, "
-			                   "clear it");
+			return field_error_set(
+			        fe, code_fields[i].name,
+			        "empty; to say it does not apply, "
+			        "clear it");
 		if (v != NULL || cleared(a, code_fields[i].name))
 			*sheet_code(out, i) = v;
 	}
@@ -398,14 +392,14 @@ reason_check(const char *reason, bool required, struct field_error *fe)
 	const unsigned char *p = (const unsigned char *)reason;
 
 	if (reason == NULL || *reason == '\0')
-		return required ? change_fail(fe, "reason",
-		                              "missing; say why, in a few "
-		                              "words")
+		return required ? field_error_set(fe, "reason",
+		                                  "missing; say why, in a few "
+		                                  "words")
 		                : 0;
 	if (strlen(reason) > 500)
-		return change_fail(fe, "reason",
-		                   "%zu bytes; allowed: at most 500",
-		                   strlen(reason));
+		return field_error_set(fe, "reason",
+		                       "%zu bytes; allowed: at most 500",
+		                       strlen(reason));
 	while (*p != '\0') {
 		size_t n = *p < 0x80             ? 1
 		           : (*p & 0xe0) == 0xc0 ? 2
@@ -414,15 +408,15 @@ reason_check(const char *reason, bool required, struct field_error *fe)
 		                                 : 0;
 
 		if (*p < 0x20 || *p == 0x7f)
-			return change_fail(fe, "reason",
-			                   "holds a control character; "
-			                   "allowed: text on one line");
+			return field_error_set(fe, "reason",
+			                       "holds a control character; "
+			                       "allowed: text on one line");
 		for (size_t i = 1; i < n; i++)
 			if ((p[i] & 0xc0) != 0x80)
 				n = 0;
 		if (n == 0 || (n == 2 && *p < 0xc2))
-			return change_fail(fe, "reason",
-			                   "is not valid UTF-8 text");
+			return field_error_set(fe, "reason",
+			                       "is not valid UTF-8 text");
 		p += n;
 	}
 	return 0;

@@ -141,6 +141,33 @@ static const char audit_list_sql[] =
         "  'call_type', 'department', 'caller', 'pro_kind', 'pro_sector',"
         "  'household', 'origin', 'topics'], k.key), k.key";
 
+/* The closed periods a report's days [$1, $2) overlap, with the whole
+ * months of each inside them, [f, t): empty when f >= t. */
+#define RESTATE_BOUNDS_SQL                                                     \
+	"WITH b AS (SELECT p.id, lower(p.months) AS pf,"                       \
+	" upper(p.months) AS pt,"                                              \
+	" greatest(lower(p.months), (date_trunc('month', $1::date - 1)"        \
+	"  + interval '1 month')::date) AS f,"                                 \
+	" least(upper(p.months), date_trunc('month', $2::date)::date) AS t"    \
+	" FROM closed_period p"                                                \
+	" WHERE p.months && daterange($1::date, $2::date)) "
+
+/* The changes recorded as restatements of those periods whose call, before
+ * or after, lies in the report's days. */
+static const char restate_changes_sql[] = RESTATE_BOUNDS_SQL
+        "SELECT b.id, extract(epoch FROM a.at)::bigint, u.name,"
+        " a.sheet_id::text, a.action, a.reason"
+        " FROM b JOIN restatement rs ON rs.period_id = b.id"
+        " JOIN audit a ON a.id = rs.audit_id"
+        " JOIN account u ON u.id = a.account_id"
+        " WHERE (a.call_before >= ($1::date::timestamp AT TIME ZONE"
+        "  service_timezone()) AND a.call_before <"
+        "  ($2::date::timestamp AT TIME ZONE service_timezone()))"
+        " OR (a.call_after >= ($1::date::timestamp AT TIME ZONE"
+        "  service_timezone()) AND a.call_after <"
+        "  ($2::date::timestamp AT TIME ZONE service_timezone()))"
+        " ORDER BY b.pf, a.id LIMIT 1000";
+
 const struct db_stmt db_stmts[] = {
         {STMT_INSERT_SHEETS, insert_sheets_sql, 12},
         {STMT_ACCOUNT_BY_NAME,
@@ -150,7 +177,8 @@ const struct db_stmt db_stmts[] = {
         {STMT_TAXONOMY,
          "SELECT t.id, t.dimension, t.code, t.label_en, t.label_fr,"
          " coalesce(t.topic_bit, -1), t.retired_at IS NOT NULL,"
-         " coalesce(t.successor_id, 0), v.version"
+         " coalesce(t.successor_id, 0), v.version,"
+         " (SELECT value FROM setting WHERE name = 'timezone')"
          " FROM taxonomy t CROSS JOIN taxonomy_version v"
          " ORDER BY t.dimension, t.sort_order, t.code",
          0},
@@ -163,5 +191,10 @@ const struct db_stmt db_stmts[] = {
          " extract(epoch FROM closed_at)::bigint, closed_by, frozen, status"
          " FROM close_period($1::date, $2::date, $3::int)",
          3},
+        {STMT_RESTATE_PERIODS,
+         RESTATE_BOUNDS_SQL "SELECT b.id, b.pf, b.pt, b.f, b.t FROM b"
+                            " ORDER BY b.pf",
+         2},
+        {STMT_RESTATE_CHANGES, restate_changes_sql, 2},
 };
 const size_t db_nstmts = nitems(db_stmts);

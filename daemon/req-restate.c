@@ -1,33 +1,47 @@
-/* req-restate.c: the restatements a report shows: for each closed period
- * the query's period overlaps, the published and the restated figures
- * and the changes that restated them, in one pipeline sync. */
+/* req-restate.c: the restatements a report shows: the closed periods the
+ * query's period overlaps with the changes that restated them (one sync),
+ * then, for the whole months of each, the query's figures as published
+ * and as they are now (a second sync). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "callsheetd.h"
 
-enum rs_stmt { RS_PERIODS, RS_TOTALS, RS_ROWS, RS_CHANGES };
+/* One closed period's figures: now [0] and as published [1]. */
+struct compared {
+	Callsheet__PeriodRestatements *period;
+	char from[11], to[11];
+	struct query_sql sql[2];
+	uint64_t total[2];
+	struct restate_count *rows[2];
+	size_t nrows[2];
+};
 
 struct restate {
 	struct db_op op;
 	struct req *req;
-	struct restate_sql sql;
-	enum rs_stmt order[4];
-	size_t norder, nresults;
+	struct qplan plan;
+	char *tz;     /* the plan's, kept: the taxonomy may be reloaded */
+	bool figures; /* the second step */
+	size_t nresults;
 	Callsheet__Restatements out;
+	char *group_by[2];
 	int *ids; /* the period id of each out.periods[i] */
+	struct compared *cmp;
+	size_t ncmp;
 };
 
 static void
 period_free(Callsheet__PeriodRestatements *p)
 {
-	free(p->period->from);
-	free(p->period->to);
-	free(p->period);
-	if (p->compared != NULL) {
-		free(p->compared->from);
-		free(p->compared->to);
-		free(p->compared);
+	Callsheet__ClosedPeriod *cp[2] = {p->period, p->compared};
+
+	for (size_t i = 0; i < nitems(cp); i++) {
+		if (cp[i] == NULL)
+			continue;
+		free(cp[i]->from);
+		free(cp[i]->to);
+		free(cp[i]);
 	}
 	for (size_t i = 0; i < p->n_rows; i++) {
 		for (size_t k = 0; k < p->rows[i]->n_keys; k++)
@@ -48,13 +62,29 @@ period_free(Callsheet__PeriodRestatements *p)
 }
 
 static void
+compared_free(struct compared *c)
+{
+	for (size_t w = 0; w < 2; w++) {
+		query_sql_free(&c->sql[w]);
+		for (size_t i = 0; i < c->nrows[w]; i++)
+			for (size_t k = 0; k < nitems(c->rows[w][i].keys); k++)
+				free(c->rows[w][i].keys[k]);
+		free(c->rows[w]);
+	}
+}
+
+static void
 restate_free(struct restate *rs)
 {
 	for (size_t i = 0; i < rs->out.n_periods; i++)
 		period_free(rs->out.periods[i]);
 	free(rs->out.periods);
+	for (size_t i = 0; i < rs->ncmp; i++)
+		compared_free(&rs->cmp[i]);
+	free(rs->cmp);
 	free(rs->ids);
-	restate_sql_free(&rs->sql);
+	qplan_free(&rs->plan);
+	free(rs->tz);
 	free(rs);
 }
 
@@ -69,16 +99,7 @@ closed_new(const char *from, const char *to)
 	return c;
 }
 
-static Callsheet__PeriodRestatements *
-period_of(struct restate *rs, const char *id)
-{
-	int v = atoi(id);
-
-	for (size_t i = 0; i < rs->out.n_periods; i++)
-		if (rs->ids[i] == v)
-			return rs->out.periods[i];
-	return NULL;
-}
+/* ------------------------------------------- periods and their changes */
 
 /* id, from, to, compared from, compared to */
 static void
@@ -88,76 +109,22 @@ periods_result(struct restate *rs, const PGresult *res)
 
 	rs->out.periods = xcalloc(n, sizeof *rs->out.periods);
 	rs->ids = xcalloc(n, sizeof *rs->ids);
-	for (size_t i = 0; i < n; i++) {
+	rs->cmp = xcalloc(n, sizeof *rs->cmp);
+	for (int i = 0; i < (int)n; i++) {
 		Callsheet__PeriodRestatements *p = xmalloc(sizeof *p);
-		int r = (int)i;
 
 		callsheet__period_restatements__init(p);
-		p->period = closed_new(PQgetvalue(res, r, 1),
-		                       PQgetvalue(res, r, 2));
-		if (rs->sql.comparable &&
-		    strcmp(PQgetvalue(res, r, 3), PQgetvalue(res, r, 4)) < 0)
-			p->compared = closed_new(PQgetvalue(res, r, 3),
-			                         PQgetvalue(res, r, 4));
-		rs->ids[i] = atoi(PQgetvalue(res, r, 0));
+		p->period = closed_new(PQgetvalue(res, i, 1),
+		                       PQgetvalue(res, i, 2));
+		rs->ids[i] = atoi(PQgetvalue(res, i, 0));
 		rs->out.periods[rs->out.n_periods++] = p;
-	}
-}
-
-/* id, published, restated */
-static void
-totals_result(struct restate *rs, const PGresult *res)
-{
-	for (int i = 0; i < PQntuples(res); i++) {
-		Callsheet__PeriodRestatements *p =
-		        period_of(rs, PQgetvalue(res, i, 0));
-
-		if (p == NULL)
-			continue;
-		p->has_published_total = p->has_restated_total = true;
-		p->published_total = strtoull(PQgetvalue(res, i, 1), NULL, 10);
-		p->restated_total = strtoull(PQgetvalue(res, i, 2), NULL, 10);
-	}
-}
-
-static char *
-key_text(const struct restate *rs, size_t k, const char *value)
-{
-	const struct tax_entry *e;
-
-	if (*value == '\0' || rs->sql.key_dim[k] == DIM_NTAXONOMY)
-		return xstrdup(value);
-	e = tax_by_id(taxonomy, (int16_t)atoi(value));
-	return xstrdup(e != NULL ? e->code : value);
-}
-
-/* id, keys..., published, restated */
-static void
-rows_result(struct restate *rs, const PGresult *res)
-{
-	size_t ng = rs->sql.ngroup;
-
-	for (int i = 0; i < PQntuples(res); i++) {
-		Callsheet__PeriodRestatements *p =
-		        period_of(rs, PQgetvalue(res, i, 0));
-		Callsheet__RestatedRow *row;
-
-		if (p == NULL)
-			continue;
-		row = xmalloc(sizeof *row);
-		callsheet__restated_row__init(row);
-		row->n_keys = ng;
-		row->keys = xcalloc(ng, sizeof *row->keys);
-		for (size_t k = 0; k < ng; k++)
-			row->keys[k] =
-			        key_text(rs, k, PQgetvalue(res, i, 1 + (int)k));
-		row->published =
-		        strtoull(PQgetvalue(res, i, 1 + (int)ng), NULL, 10);
-		row->restated =
-		        strtoull(PQgetvalue(res, i, 2 + (int)ng), NULL, 10);
-		p->rows =
-		        xreallocarray(p->rows, p->n_rows + 1, sizeof *p->rows);
-		p->rows[p->n_rows++] = row;
+		if (strcmp(PQgetvalue(res, i, 3), PQgetvalue(res, i, 4)) >= 0)
+			continue; /* no whole month inside the report */
+		rs->cmp[rs->ncmp].period = p;
+		snprintf(rs->cmp[rs->ncmp].from, 11, "%s",
+		         PQgetvalue(res, i, 3));
+		snprintf(rs->cmp[rs->ncmp].to, 11, "%s", PQgetvalue(res, i, 4));
+		rs->ncmp++;
 	}
 }
 
@@ -166,10 +133,13 @@ static void
 changes_result(struct restate *rs, const PGresult *res)
 {
 	for (int i = 0; i < PQntuples(res); i++) {
-		Callsheet__PeriodRestatements *p =
-		        period_of(rs, PQgetvalue(res, i, 0));
+		Callsheet__PeriodRestatements *p = NULL;
 		Callsheet__Restatement *c;
+		int id = atoi(PQgetvalue(res, i, 0));
 
+		for (size_t k = 0; k < rs->out.n_periods && p == NULL; k++)
+			if (rs->ids[k] == id)
+				p = rs->out.periods[k];
 		if (p == NULL)
 			continue;
 		c = xmalloc(sizeof *c);
@@ -189,60 +159,163 @@ changes_result(struct restate *rs, const PGresult *res)
 	}
 }
 
+/* ---------------------------------------------------------- figures */
+
+/* Statements per compared period: the two totals, then the two rows. */
+static size_t
+per_period(const struct restate *rs)
+{
+	return rs->plan.ngroup > 0 ? 4 : 2;
+}
+
+static char *
+key_text(const struct query_sql *qs, size_t k, const PGresult *res, int row)
+{
+	const struct tax_entry *e;
+
+	if (PQgetisnull(res, row, (int)k))
+		return xstrdup("");
+	if (qs->key_kind[k] == KEY_TAXONOMY &&
+	    (e = tax_by_id(taxonomy, (int16_t)atoi(PQgetvalue(
+	                                     res, row, (int)k)))) != NULL)
+		return xstrdup(e->code);
+	return xstrdup(PQgetvalue(res, row, (int)k));
+}
+
+static void
+figures_result(struct restate *rs, const PGresult *res)
+{
+	size_t i = rs->nresults - 1, per = per_period(rs);
+	size_t which = i % per % 2, ng = rs->plan.ngroup;
+	struct compared *c;
+
+	if (i / per >= rs->ncmp)
+		return;
+	c = &rs->cmp[i / per];
+	if (i % per < 2) {
+		if (PQntuples(res) == 1)
+			c->total[which] =
+			        strtoull(PQgetvalue(res, 0, 0), NULL, 10);
+		return;
+	}
+	c->nrows[which] = (size_t)PQntuples(res);
+	c->rows[which] = xcalloc(c->nrows[which], sizeof *c->rows[which]);
+	for (int r = 0; r < PQntuples(res); r++) {
+		for (size_t k = 0; k < ng; k++)
+			c->rows[which][r].keys[k] =
+			        key_text(&c->sql[which], k, res, r);
+		for (size_t k = ng; k < nitems(c->rows[which][r].keys); k++)
+			c->rows[which][r].keys[k] = xstrdup("");
+		c->rows[which][r].n =
+		        strtoull(PQgetvalue(res, r, (int)ng), NULL, 10);
+	}
+}
+
+static void
+figures_done(struct restate *rs)
+{
+	for (size_t i = 0; i < rs->ncmp; i++) {
+		struct compared *c = &rs->cmp[i];
+		Callsheet__PeriodRestatements *p = c->period;
+
+		p->compared = closed_new(c->from, c->to);
+		p->has_published_total = p->has_restated_total = true;
+		p->restated_total = c->total[0];
+		p->published_total = c->total[1];
+		p->n_rows =
+		        restate_diff(c->rows[1], c->nrows[1], c->rows[0],
+		                     c->nrows[0], rs->plan.ngroup, &p->rows);
+	}
+}
+
+/* The query's figures for each period's whole months, if the published
+ * rollup can give them; false if there are none to read. */
+static bool
+figures_plan(struct restate *rs)
+{
+	for (size_t i = 0; i < rs->ncmp; i++)
+		if (!restate_sql(&rs->plan, rs->cmp[i].from, rs->cmp[i].to,
+		                 &rs->cmp[i].sql[0], &rs->cmp[i].sql[1])) {
+			for (size_t k = 0; k < i; k++)
+				compared_free(&rs->cmp[k]);
+			memset(rs->cmp, 0, rs->ncmp * sizeof *rs->cmp);
+			rs->ncmp = 0;
+		}
+	return rs->ncmp > 0;
+}
+
+/* ------------------------------------------------------- the request */
+
 static void
 restate_result(struct db_op *op, const PGresult *res)
 {
 	struct restate *rs = op->arg;
 
-	if (rs->nresults >= rs->norder || taxonomy == NULL)
+	if (taxonomy == NULL)
 		return;
-	switch (rs->order[rs->nresults++]) {
-	case RS_PERIODS:
+	rs->nresults++;
+	if (rs->figures)
+		figures_result(rs, res);
+	else if (rs->nresults == 1)
 		periods_result(rs, res);
-		break;
-	case RS_TOTALS:
-		totals_result(rs, res);
-		break;
-	case RS_ROWS:
-		rows_result(rs, res);
-		break;
-	case RS_CHANGES:
+	else
 		changes_result(rs, res);
-		break;
-	}
+}
+
+static void
+restate_reply(struct restate *rs)
+{
+	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
+
+	for (size_t i = 0; i < rs->plan.ngroup; i++)
+		rs->group_by[i] = (char *)qdims[rs->plan.group[i]].name;
+	rs->out.group_by = rs->group_by;
+	rs->out.n_group_by = rs->plan.ngroup;
+	resp.body_case = CALLSHEET__RESPONSE__BODY_RESTATEMENTS;
+	resp.restatements = &rs->out;
+	req_reply(rs->req, &resp);
+	restate_free(rs);
 }
 
 static void
 restate_done(struct db_op *op, enum db_status st, const char *err)
 {
 	struct restate *rs = op->arg;
-	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
 
-	if (st == DB_UNAVAILABLE)
+	if (st == DB_UNAVAILABLE || taxonomy == NULL) {
 		req_error(rs->req, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
 		          "the database is unreachable; retry shortly");
-	else if (st == DB_ERROR) {
+		restate_free(rs);
+		return;
+	}
+	if (st == DB_ERROR) {
 		log_error("restatements failed: %s", err ? err : "?");
 		req_error(rs->req, CALLSHEET__ERROR_CODE__INTERNAL, NULL,
 		          "the restatements query failed on the server; see "
 		          "its log");
-	} else {
-		rs->out.n_group_by = rs->sql.ngroup;
-		rs->out.group_by = (char **)rs->sql.group_name;
-		resp.body_case = CALLSHEET__RESPONSE__BODY_RESTATEMENTS;
-		resp.restatements = &rs->out;
-		req_reply(rs->req, &resp);
-		rs->out.n_group_by = 0;
-		rs->out.group_by = NULL;
+		restate_free(rs);
+		return;
 	}
-	restate_free(rs);
+	if (rs->figures)
+		figures_done(rs);
+	else if (figures_plan(rs)) {
+		rs->figures = true;
+		rs->nresults = 0;
+		if (db_submit(&rs->op) == 0)
+			return;
+		req_error(rs->req, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
+		          "the database is unreachable; retry shortly");
+		restate_free(rs);
+		return;
+	}
+	restate_reply(rs);
 }
 
 static int
-send_sql(PGconn *pg, const char *sql, int nparams, const char *const *params)
+send_sql(PGconn *pg, const char *sql, const struct query_sql *qs)
 {
-	return PQsendQueryParams(pg, sql, nparams, NULL, params, NULL, NULL,
-	                         0) == 1
+	return PQsendQueryParams(pg, sql, qs->nparams, NULL, qs->params, NULL,
+	                         NULL, 0) == 1
 	               ? 0
 	               : -1;
 }
@@ -251,16 +324,26 @@ static int
 restate_send(PGconn *pg, struct db_op *op)
 {
 	struct restate *rs = op->arg;
-	const struct restate_sql *s = &rs->sql;
+	const char *bounds[2] = {rs->plan.from, rs->plan.to};
 
-	rs->nresults = 0;
-	if (send_sql(pg, s->periods_sql, 2, s->params) != 0 ||
-	    (s->totals_sql != NULL &&
-	     send_sql(pg, s->totals_sql, s->nparams, s->params) != 0) ||
-	    (s->rows_sql != NULL &&
-	     send_sql(pg, s->rows_sql, s->nparams, s->params) != 0) ||
-	    send_sql(pg, s->changes_sql, 2, s->params) != 0)
-		return -1;
+	if (!rs->figures)
+		return PQsendQueryPrepared(pg, STMT_RESTATE_PERIODS, 2, bounds,
+		                           NULL, NULL, 0) == 1 &&
+		                       PQsendQueryPrepared(
+		                               pg, STMT_RESTATE_CHANGES, 2,
+		                               bounds, NULL, NULL, 0) == 1
+		               ? 0
+		               : -1;
+	for (size_t i = 0; i < rs->ncmp; i++) {
+		const struct query_sql *q = rs->cmp[i].sql;
+
+		if (send_sql(pg, q[0].total_sql, &q[0]) != 0 ||
+		    send_sql(pg, q[1].total_sql, &q[1]) != 0 ||
+		    (rs->plan.ngroup > 0 &&
+		     (send_sql(pg, q[0].rows_sql, &q[0]) != 0 ||
+		      send_sql(pg, q[1].rows_sql, &q[1]) != 0)))
+			return -1;
+	}
 	return 0;
 }
 
@@ -278,19 +361,16 @@ req_get_restatements(struct req *r)
 	}
 	rs = xcalloc(1, sizeof *rs);
 	callsheet__restatements__init(&rs->out);
-	if (restate_build(r->msg->get_restatements->query, taxonomy,
-	                  cfg->timezone, &rs->sql, &fe) != 0) {
+	/* the query's own rules say what is a valid query */
+	if (qplan_build(r->msg->get_restatements->query, taxonomy, &rs->plan,
+	                &fe) != 0) {
 		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, fe.field, "%s",
 		          fe.message);
 		free(rs);
 		return;
 	}
-	rs->order[rs->norder++] = RS_PERIODS;
-	if (rs->sql.totals_sql != NULL)
-		rs->order[rs->norder++] = RS_TOTALS;
-	if (rs->sql.rows_sql != NULL)
-		rs->order[rs->norder++] = RS_ROWS;
-	rs->order[rs->norder++] = RS_CHANGES;
+	rs->tz = xstrdup(rs->plan.tz);
+	rs->plan.tz = rs->tz;
 	rs->req = r;
 	rs->op.send = restate_send;
 	rs->op.result = restate_result;

@@ -28,7 +28,7 @@ static struct tax_entry entries[] = {
         {71, DIM_TOPIC, "residence", "", "", 1, false, 0},
         {72, DIM_TOPIC, "papers", "", "", 5, true, 71},
 };
-static struct taxonomy tax = {7, entries, nitems(entries)};
+static struct taxonomy tax = {7, "Europe/Paris", entries, nitems(entries)};
 
 /* A stored individual: 75, woman, africa, entry + papers (retired). */
 static struct sheet_row
@@ -293,14 +293,18 @@ test_inputs(void)
 
 /* ---------------------------------------------------- comparability */
 
-static int
+/* restate_sql() for a query of 2020 with filters (dimension, value
+ * pairs) and a breakdown, over 2020-01 to 2020-06. */
+static bool
 restate(const char *const *filters, const char *const *by,
-        struct restate_sql *rs)
+        struct query_sql sql[2])
 {
 	Callsheet__Query q = CALLSHEET__QUERY__INIT;
 	Callsheet__Filter f[4], *fp[4];
 	struct field_error fe;
+	struct qplan plan;
 	size_t n = 0;
+	bool ok;
 
 	q.from = "2020-01-01";
 	q.to = "2021-01-01";
@@ -316,52 +320,72 @@ restate(const char *const *filters, const char *const *by,
 		;
 	q.group_by = (char **)by;
 	q.n_group_by = n;
-	return restate_build(&q, &tax, "Europe/Paris", rs, &fe);
+	if (qplan_build(&q, &tax, &plan, &fe) != 0)
+		return false;
+	ok = restate_sql(&plan, "2020-01-01", "2020-07-01", &sql[0], &sql[1]);
+	CHECK(strcmp(plan.from, "2020-01-01") == 0 && plan.rollup == NULL,
+	      "the plan is left as it was");
+	qplan_free(&plan);
+	return ok;
 }
 
 static void
-test_restate(void)
+test_restate_sql(void)
 {
 	static const char *const dept75[] = {"department", "75", NULL};
 	static const char *const two_dims[] = {"caller", "individual",
 	                                       "household", "woman", NULL};
 	static const char *const two_topics[] = {"topic", "entry", "topic",
 	                                         "residence", NULL};
-	static const char *const by_dept[] = {"department", NULL};
-	static const char *const by_caller_dept[] = {"caller", "department",
-	                                             NULL};
-	static const char *const by_hour[] = {"hour", NULL};
-	static const char *const bad[] = {"department", "9Z", NULL};
-	struct restate_sql rs;
+	static const char *const by_caller[] = {"caller", NULL};
+	struct query_sql sql[2];
 
-	CHECK(restate(NULL, NULL, &rs) == 0 && rs.comparable &&
-	              rs.totals_sql != NULL && rs.rows_sql == NULL &&
-	              strstr(rs.totals_sql, "r.dim = 0") != NULL &&
-	              rs.nparams == 3,
-	      "the total: dimension 0, consultations only (%d params)",
-	      rs.nparams);
-	restate_sql_free(&rs);
-	CHECK(restate(dept75, by_caller_dept, &rs) == 0 && rs.comparable &&
-	              rs.rows_sql != NULL &&
-	              strstr(rs.rows_sql, "r.dim = 1") != NULL &&
-	              strstr(rs.totals_sql, "r.dim = 0") != NULL &&
-	              strstr(rs.rows_sql, "r.department IN ($3)") != NULL &&
-	              rs.key_dim[0] == DIM_CALLER &&
-	              rs.key_dim[1] == DIM_DEPARTMENT,
-	      "one dimension with département: comparable");
-	restate_sql_free(&rs);
-	CHECK(restate(two_dims, by_dept, &rs) == 0 && !rs.comparable &&
-	              rs.totals_sql == NULL && rs.nparams == 2 &&
-	              rs.changes_sql != NULL,
-	      "two dimensions at once: only the changes");
-	restate_sql_free(&rs);
-	CHECK(restate(two_topics, NULL, &rs) == 0 && !rs.comparable,
+	CHECK(restate(dept75, by_caller, sql), "one dimension: comparable");
+	CHECK(strstr(sql[0].total_sql, " FROM rollup r") != NULL &&
+	              strstr(sql[1].total_sql, " FROM published_rollup r") !=
+	                      NULL &&
+	              strstr(sql[1].rows_sql, " FROM published_rollup r") !=
+	                      NULL,
+	      "now from the rollup, as published from its copy: %s",
+	      sql[1].rows_sql);
+	CHECK(strcmp(sql[0].params[0], "2020-01-01") == 0 &&
+	              strcmp(sql[0].params[1], "2020-07-01") == 0 &&
+	              sql[0].nparams == sql[1].nparams,
+	      "over the closed months, with the same parameters");
+	query_sql_free(&sql[0]);
+	query_sql_free(&sql[1]);
+	CHECK(!restate(two_dims, NULL, sql),
+	      "two dimensions at once: the rollup cannot compare them");
+	CHECK(!restate(two_topics, NULL, sql),
 	      "two topics at once would count a sheet twice");
-	restate_sql_free(&rs);
-	CHECK(restate(NULL, by_hour, &rs) == 0 && !rs.comparable,
-	      "hours are not kept per département");
-	restate_sql_free(&rs);
-	CHECK(restate(bad, NULL, &rs) != 0, "the query's own rules apply");
+}
+
+static void
+test_restate_diff(void)
+{
+	struct restate_count published[] = {
+	        {{"75", ""}, 2}, {{"92", ""}, 1}, {{"93", ""}, 8}};
+	struct restate_count now[] = {
+	        {{"93", ""}, 8}, {{"75", ""}, 1}, {{"94", ""}, 1}};
+	Callsheet__RestatedRow **rows;
+	size_t n = restate_diff(published, 3, now, 3, 1, &rows);
+
+	CHECK(n == 3, "three rows changed (got %zu)", n);
+	CHECK(n == 3 && strcmp(rows[0]->keys[0], "75") == 0 &&
+	              rows[0]->published == 2 && rows[0]->restated == 1,
+	      "75: 2 -> 1");
+	CHECK(n == 3 && strcmp(rows[1]->keys[0], "94") == 0 &&
+	              rows[1]->published == 0 && rows[1]->restated == 1,
+	      "94: new");
+	CHECK(n == 3 && strcmp(rows[2]->keys[0], "92") == 0 &&
+	              rows[2]->published == 1 && rows[2]->restated == 0,
+	      "92: gone");
+	for (size_t i = 0; i < n; i++) {
+		free(rows[i]->keys[0]);
+		free(rows[i]->keys);
+		free(rows[i]);
+	}
+	free(rows);
 }
 
 int
@@ -371,6 +395,7 @@ main(void)
 	test_amend();
 	test_diff();
 	test_inputs();
-	test_restate();
+	test_restate_sql();
+	test_restate_diff();
 	return unit_finish();
 }
