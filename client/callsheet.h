@@ -79,10 +79,13 @@ extern const struct cmd_entry cmd_log_entry;
 /* cmd-report.c */
 extern const struct cmd_entry cmd_report_entry;
 
-/* cmd-amend.c, cmd-void.c */
+/* cmd-amend.c, cmd-void.c; cmd-amend.c also has what both share */
 extern const struct cmd_entry cmd_amend_entry;
 extern const struct cmd_entry cmd_void_entry;
-void change_print(const Callsheet__SheetChanged *sc);
+int sheet_id_arg(const struct cmd_entry *cmd, int argc, char **argv,
+                 uint8_t id[CS_UUID_LEN]);
+int change_exec(struct cli *cli, const Callsheet__AmendSheet *a,
+                const Callsheet__VoidSheet *v);
 
 /* cmd-admin.c: "admin SUBCOMMAND", one cmd-admin-*.c each; a subcommand's
  * name is "admin NAME" */

@@ -13,24 +13,18 @@
 #define REASONS_SHOWN 5
 #define LABEL_STRLEN  48
 
+/* For people, local "YYYY-MM-DD HH:MM"; for programs, ISO 8601 UTC. */
 static void
-local_time(int64_t t, char out[32])
+format_time(int64_t t, bool utc, char out[32])
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
 
-	localtime_r(&tt, &tm);
-	strftime(out, 32, "%Y-%m-%d %H:%M", &tm);
-}
-
-static void
-utc_time(int64_t t, char out[32])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	gmtime_r(&tt, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (utc)
+		gmtime_r(&tt, &tm);
+	else
+		localtime_r(&tt, &tm);
+	strftime(out, 32, utc ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d %H:%M", &tm);
 }
 
 static const char *
@@ -70,7 +64,7 @@ change_text(struct strbuf *sb, const Callsheet__SheetChanged *sc)
 	if (sc->id.len == CS_UUID_LEN)
 		uuid_format(sc->id.data, id);
 	if (sc->has_at)
-		local_time(sc->at, when);
+		format_time(sc->at, false, when);
 	if (!sc->duplicate) {
 		sb_addf(sb, "sheet %s %s\n", id,
 		        is_void ? "voided" : "amended");
@@ -105,7 +99,7 @@ audit_table(struct strbuf *sb, const Callsheet__AuditList *l)
 
 		if (e->sheet_id.len == CS_UUID_LEN)
 			uuid_format(e->sheet_id.data, id);
-		local_time(e->at, when);
+		format_time(e->at, false, when);
 		sb_addf(sb, "#%" PRIu64 "  %s  %s  %s  %s", e->id, when,
 		        e->user, e->action, id);
 		if (e->n_restated > 0) {
@@ -166,7 +160,7 @@ json_change_head(struct strbuf *sb, int64_t at, const char *user,
 {
 	char when[32], id[CS_UUID_STRLEN] = "";
 
-	utc_time(at, when);
+	format_time(at, true, when);
 	if (sheet->len == CS_UUID_LEN)
 		uuid_format(sheet->data, id);
 	sb_addf(sb, "\"at\":\"%s\",\"user\":", when);

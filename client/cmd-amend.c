@@ -1,5 +1,6 @@
 /* cmd-amend.c: "callsheet amend": change fields of a stored sheet. */
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,21 @@ const struct cmd_entry cmd_amend_entry = {
 };
 
 enum { OPT_CLEAR = SHEET_OPT_LAST, OPT_REASON };
+
+/* The code fields, at the same names in Sheet and AmendSheet. */
+#define CODE_FIELD(f)                                                          \
+	{                                                                      \
+		offsetof(Callsheet__Sheet, f),                                 \
+		        offsetof(Callsheet__AmendSheet, f)                     \
+	}
+static const struct {
+	size_t sheet, amend; /* offsets of a char * */
+} code_fields[] = {
+        CODE_FIELD(call_type), CODE_FIELD(department), CODE_FIELD(caller),
+        CODE_FIELD(pro_kind),  CODE_FIELD(pro_sector), CODE_FIELD(household),
+        CODE_FIELD(origin),
+};
+#undef CODE_FIELD
 
 struct amend_args {
 	struct sheet_opts so;
@@ -112,18 +128,8 @@ amend_parse(struct amend_args *a, int argc, char **argv)
 		if (rv != 0)
 			return rv;
 	}
-	if (optind >= argc)
-		return cli_usage_error(&cmd_amend_entry, "no sheet id given");
-	if (uuid_parse(argv[optind], a->id) != 0)
-		return cli_usage_error(&cmd_amend_entry,
-		                       "invalid sheet id '%s': give the id "
-		                       "'callsheet log' printed",
-		                       argv[optind]);
-	if (optind + 1 < argc)
-		return cli_usage_error(&cmd_amend_entry,
-		                       "unexpected argument '%s'",
-		                       argv[optind + 1]);
-	if ((rv = sheet_opts_times(&cmd_amend_entry, &a->so)) != 0)
+	if ((rv = sheet_id_arg(&cmd_amend_entry, argc, argv, a->id)) != 0 ||
+	    (rv = sheet_opts_times(&cmd_amend_entry, &a->so)) != 0)
 		return rv;
 	m->id.data = a->id;
 	m->id.len = CS_UUID_LEN;
@@ -131,13 +137,9 @@ amend_parse(struct amend_args *a, int argc, char **argv)
 	m->call_start = s->call_start;
 	m->has_duration_s = a->so.duration != NULL;
 	m->duration_s = s->duration_s;
-	m->call_type = s->call_type;
-	m->department = s->department;
-	m->caller = s->caller;
-	m->pro_kind = s->pro_kind;
-	m->pro_sector = s->pro_sector;
-	m->household = s->household;
-	m->origin = s->origin;
+	for (size_t i = 0; i < nitems(code_fields); i++)
+		*(char **)((char *)m + code_fields[i].amend) = *(
+		        char *const *)((const char *)s + code_fields[i].sheet);
 	m->topics = s->topics;
 	m->n_topics = s->n_topics;
 	m->clear = a->clear;
@@ -149,15 +151,49 @@ amend_parse(struct amend_args *a, int argc, char **argv)
 	return -1;
 }
 
-/* What an amend or a void did, on standard output. */
-void
-change_print(const Callsheet__SheetChanged *sc)
+/* The sheet id, alone after the options: 0, or the exit status. */
+int
+sheet_id_arg(const struct cmd_entry *cmd, int argc, char **argv,
+             uint8_t id[CS_UUID_LEN])
 {
-	struct strbuf sb = {0};
+	if (optind >= argc)
+		return cli_usage_error(cmd, "no sheet id given");
+	if (uuid_parse(argv[optind], id) != 0)
+		return cli_usage_error(cmd,
+		                       "invalid sheet id '%s': give the id "
+		                       "'callsheet log' printed",
+		                       argv[optind]);
+	if (optind + 1 < argc)
+		return cli_usage_error(cmd, "unexpected argument '%s'",
+		                       argv[optind + 1]);
+	return 0;
+}
 
-	change_text(&sb, sc);
-	fputs(sb.buf, stdout);
-	sb_free(&sb);
+/* Sends the amendment, or the void when a is NULL, and prints what it
+ * did; the exit status. */
+int
+change_exec(struct cli *cli, const Callsheet__AmendSheet *a,
+            const Callsheet__VoidSheet *v)
+{
+	Callsheet__SheetChanged *sc;
+	struct cs_client *c = NULL;
+	struct cs_error err;
+	struct strbuf sb = {0};
+	int rv = 0;
+
+	if (cli_connect(cli, &c, &err) != 0 ||
+	    (a != NULL ? cs_amend_sheet(c, a, &sc, &err)
+	               : cs_void_sheet(c, v, &sc, &err)) != 0) {
+		cli_error("%s", err.message);
+		rv = cli_exit_status(&err);
+	} else {
+		change_text(&sb, sc);
+		fputs(sb.buf, stdout);
+		sb_free(&sb);
+		protobuf_c_message_free_unpacked(&sc->base, NULL);
+	}
+	cs_close(c);
+	return rv;
 }
 
 static int
@@ -165,23 +201,10 @@ cmd_amend_exec(struct cli *cli, int argc, char **argv)
 {
 	struct amend_args a = {.amend = CALLSHEET__AMEND_SHEET__INIT,
 	                       .so.sheet = CALLSHEET__SHEET__INIT};
-	Callsheet__SheetChanged *sc = NULL;
-	struct cs_client *c = NULL;
-	struct cs_error err;
 	int rv;
 
-	if ((rv = amend_parse(&a, argc, argv)) < 0) {
-		if (cli_connect(cli, &c, &err) != 0 ||
-		    cs_amend_sheet(c, &a.amend, &sc, &err) != 0) {
-			cli_error("%s", err.message);
-			rv = cli_exit_status(&err);
-		} else {
-			change_print(sc);
-			protobuf_c_message_free_unpacked(&sc->base, NULL);
-			rv = 0;
-		}
-		cs_close(c);
-	}
+	if ((rv = amend_parse(&a, argc, argv)) < 0)
+		rv = change_exec(cli, &a.amend, NULL);
 	sheet_opts_free(&a.so);
 	free(a.clear);
 	return rv;

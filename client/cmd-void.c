@@ -31,7 +31,7 @@ void_parse(Callsheet__VoidSheet *v, uint8_t id[CS_UUID_LEN],
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
-	int ch;
+	int ch, rv;
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
@@ -44,17 +44,8 @@ void_parse(Callsheet__VoidSheet *v, uint8_t id[CS_UUID_LEN],
 			                       "--reason given twice");
 		v->reason = optarg;
 	}
-	if (optind >= argc)
-		return cli_usage_error(&cmd_void_entry, "no sheet id given");
-	if (uuid_parse(argv[optind], id) != 0)
-		return cli_usage_error(&cmd_void_entry,
-		                       "invalid sheet id '%s': give the id "
-		                       "'callsheet log' printed",
-		                       argv[optind]);
-	if (optind + 1 < argc)
-		return cli_usage_error(&cmd_void_entry,
-		                       "unexpected argument '%s'",
-		                       argv[optind + 1]);
+	if ((rv = sheet_id_arg(&cmd_void_entry, argc, argv, id)) != 0)
+		return rv;
 	if (v->reason == NULL || *v->reason == '\0')
 		return cli_usage_error(&cmd_void_entry,
 		                       "--reason is required: say why the "
@@ -72,23 +63,10 @@ static int
 cmd_void_exec(struct cli *cli, int argc, char **argv)
 {
 	Callsheet__VoidSheet v = CALLSHEET__VOID_SHEET__INIT;
-	Callsheet__SheetChanged *sc = NULL;
 	uint8_t id[CS_UUID_LEN], change_id[CS_UUID_LEN];
-	struct cs_client *c = NULL;
-	struct cs_error err;
 	int rv;
 
 	if ((rv = void_parse(&v, id, change_id, argc, argv)) >= 0)
 		return rv;
-	if (cli_connect(cli, &c, &err) != 0 ||
-	    cs_void_sheet(c, &v, &sc, &err) != 0) {
-		cli_error("%s", err.message);
-		rv = cli_exit_status(&err);
-	} else {
-		change_print(sc);
-		protobuf_c_message_free_unpacked(&sc->base, NULL);
-		rv = 0;
-	}
-	cs_close(c);
-	return rv;
+	return change_exec(cli, NULL, &v);
 }

@@ -126,6 +126,7 @@ void req_reply(struct req *r, Callsheet__Response *resp);
 void req_error(struct req *r, Callsheet__ErrorCode code, const char *field,
                const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void req_free(struct req *r);
+bool req_taxonomy_ready(struct req *r);
 
 /* req-*.c: one handler per request kind */
 void req_hello(struct req *r);

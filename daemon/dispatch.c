@@ -128,6 +128,18 @@ req_reply(struct req *r, Callsheet__Response *resp)
 	req_free(r);
 }
 
+/* Whether the code tables are loaded; if not, answers "retry shortly". */
+bool
+req_taxonomy_ready(struct req *r)
+{
+	if (taxonomy != NULL)
+		return true;
+	req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
+	          "the server is still loading its code tables; retry "
+	          "shortly");
+	return false;
+}
+
 void
 req_error(struct req *r, Callsheet__ErrorCode code, const char *field,
           const char *fmt, ...)

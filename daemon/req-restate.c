@@ -353,12 +353,8 @@ req_get_restatements(struct req *r)
 	struct restate *rs;
 	struct field_error fe;
 
-	if (taxonomy == NULL) {
-		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-		          "the server is still loading its code tables; "
-		          "retry shortly");
+	if (!req_taxonomy_ready(r))
 		return;
-	}
 	rs = xcalloc(1, sizeof *rs);
 	callsheet__restatements__init(&rs->out);
 	/* the query's own rules say what is a valid query */

@@ -28,16 +28,11 @@ CREATE TABLE closed_period (
 	EXCLUDE USING gist (months WITH &&)
 );
 
--- The rollup (0004) of the closed months as it was when they were closed.
+-- The rollup (0004) of the closed months as it was when they were closed:
+-- the same columns and key, and the period it belongs to.
 CREATE TABLE published_rollup (
 	period_id integer NOT NULL REFERENCES closed_period (id),
-	month date NOT NULL,
-	call_type smallint NOT NULL,
-	department smallint NOT NULL,
-	dim smallint NOT NULL,
-	code integer NOT NULL,
-	n bigint NOT NULL,
-	PRIMARY KEY (month, call_type, department, dim, code)
+	LIKE rollup INCLUDING ALL
 );
 
 -- old and new hold the changed fields only, as text: codes, call_start in

@@ -11,26 +11,12 @@
 
 #define NOW 1767225600 /* 2026-01-01T00:00:00Z */
 
-static struct tax_entry entries[] = {
-        {1, DIM_CALL_TYPE, "consultation", "", "", -1, false, 0},
-        {2, DIM_CALL_TYPE, "silent", "", "", -1, false, 0},
-        {10, DIM_DEPARTMENT, "75", "", "", -1, false, 0},
-        {11, DIM_DEPARTMENT, "93", "", "", -1, false, 0},
-        {20, DIM_CALLER, "individual", "", "", -1, false, 0},
-        {21, DIM_CALLER, "professional", "", "", -1, false, 0},
-        {30, DIM_PRO_KIND, "public_body", "", "", -1, false, 0},
-        {31, DIM_PRO_KIND, "association", "", "", -1, false, 0},
-        {40, DIM_PRO_SECTOR, "other_public", "", "", -1, false, 0},
-        {50, DIM_HOUSEHOLD, "woman", "", "", -1, false, 0},
-        {51, DIM_HOUSEHOLD, "man", "", "", -1, true, 0},
-        {60, DIM_ORIGIN, "africa", "", "", -1, false, 0},
-        {70, DIM_TOPIC, "entry", "", "", 0, false, 0},
-        {71, DIM_TOPIC, "residence", "", "", 1, false, 0},
-        {72, DIM_TOPIC, "papers", "", "", 5, true, 71},
-};
-static struct taxonomy tax = {7, "Europe/Paris", entries, nitems(entries)};
+#include "tax-sample.h"
 
-/* A stored individual: 75, woman, africa, entry + papers (retired). */
+#define TOPIC_ENTRY  (1 << 0)
+#define TOPIC_PAPERS (1 << 5) /* retired */
+
+/* A stored individual: 75, woman, africa, about entry. */
 static struct sheet_row
 stored(void)
 {
@@ -45,7 +31,7 @@ stored(void)
 	r.caller = 20;
 	r.household = 50;
 	r.origin = 60;
-	r.topics = 1 | 1 << 5;
+	r.topics = TOPIC_ENTRY;
 	return r;
 }
 
@@ -103,10 +89,9 @@ test_check(void)
 /* ------------------------------------------------------------- amend */
 
 static int
-amend(const Callsheet__AmendSheet *a, struct sheet_row *out,
-      struct field_error *fe)
+amend_row(struct sheet_row cur, const Callsheet__AmendSheet *a,
+          struct sheet_row *out, struct field_error *fe)
 {
-	struct sheet_row cur = stored();
 	struct wire_sheet w;
 	Callsheet__Sheet s;
 	struct taxonomy kept;
@@ -119,6 +104,13 @@ amend(const Callsheet__AmendSheet *a, struct sheet_row *out,
 	rc = validate_sheet(&s, &kept, NOW, out, fe);
 	free(kept.entries);
 	return rc;
+}
+
+static int
+amend(const Callsheet__AmendSheet *a, struct sheet_row *out,
+      struct field_error *fe)
+{
+	return amend_row(stored(), a, out, fe);
 }
 
 static void
@@ -188,10 +180,13 @@ test_amend(void)
 	      "unknown field to clear: %s", fe.message);
 	a.n_clear = 0;
 
-	a.household = "man";
-	CHECK(amend(&a, &row, &fe) != 0 && strcmp(fe.field, "household") == 0 &&
+	topics[0] = "papers";
+	a.topics = topics;
+	a.n_topics = 1;
+	CHECK(amend(&a, &row, &fe) != 0 && strcmp(fe.field, "topic") == 0 &&
 	              strstr(fe.message, "retired") != NULL,
 	      "a retired code is refused as a new value: %s", fe.message);
+	a.n_topics = 0;
 	a.household = "";
 	CHECK(amend(&a, &row, &fe) != 0 && strstr(fe.message, "clear it"),
 	      "an empty value is refused: %s", fe.message);
@@ -217,6 +212,8 @@ test_diff(void)
 	struct sheet_row a = stored(), b = stored();
 	struct change_diff d;
 
+	a.topics |= TOPIC_PAPERS;
+	b.topics = a.topics;
 	change_diff(&a, &b, &tax, &d);
 	CHECK(d.n == 0, "same rows: no change");
 	change_diff_free(&d);
