@@ -90,6 +90,7 @@ int change_exec(struct cli *cli, const Callsheet__AmendSheet *a,
 /* cmd-admin.c: "admin SUBCOMMAND", one cmd-admin-*.c each; a subcommand's
  * name is "admin NAME" */
 extern const struct cmd_entry cmd_admin_entry;
+extern const struct cmd_entry cmd_admin_user_entry;
 extern const struct cmd_entry cmd_admin_audit_entry;
 extern const struct cmd_entry cmd_admin_close_period_entry;
 

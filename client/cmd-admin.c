@@ -1,5 +1,6 @@
 /* cmd-admin.c: "callsheet admin": the table of administration
- * subcommands; each lives in its own cmd-admin-*.c. */
+ * subcommands; each lives in its own cmd-admin-*.c and is named
+ * "admin NAME". */
 #include <stdio.h>
 #include <string.h>
 
@@ -8,6 +9,7 @@
 #define ADMIN_PREFIX "admin "
 
 static const struct cmd_entry *const subcommands[] = {
+        &cmd_admin_user_entry,
         &cmd_admin_audit_entry,
         &cmd_admin_close_period_entry,
 };
@@ -17,7 +19,8 @@ static int cmd_admin_exec(struct cli *, int, char **);
 const struct cmd_entry cmd_admin_entry = {
         .name = "admin",
         .args = "SUBCOMMAND [options]",
-        .summary = "administration: audit trail, closed periods, ...",
+        .summary = "administration (admin role): accounts, audit trail, "
+                   "closed periods, ...",
         .help = "", /* the list of subcommands, printed by admin_usage */
         .exec = cmd_admin_exec,
 };
@@ -31,12 +34,17 @@ sub_name(const struct cmd_entry *sub)
 static int
 admin_usage(void)
 {
-	printf("usage: callsheet [global options] admin SUBCOMMAND "
-	       "[options]\n\nSubcommands:\n");
+	printf("%s", cs_tr("usage: callsheet [global options] admin SUBCOMMAND "
+	                   "[options]\n\nSubcommands:\n",
+	                   "usage : callsheet [options globales] admin "
+	                   "SOUS-COMMANDE [options]\n\nSous-commandes :\n"));
 	for (size_t i = 0; i < nitems(subcommands); i++)
 		printf("  %-13s %s\n", sub_name(subcommands[i]),
 		       subcommands[i]->summary);
-	printf("\n'callsheet admin SUBCOMMAND --help' tells more.\n");
+	printf("\n%s\n",
+	       cs_tr("'callsheet admin SUBCOMMAND --help' tells more.",
+	             "« callsheet admin SOUS-COMMANDE --help » en "
+	             "dit plus."));
 	return 0;
 }
 
@@ -44,12 +52,16 @@ static int
 cmd_admin_exec(struct cli *cli, int argc, char **argv)
 {
 	if (argc < 2)
-		return cli_usage_error(&cmd_admin_entry, "no subcommand given");
+		return cli_usage_error(&cmd_admin_entry, "%s",
+		                       cs_tr("no subcommand given",
+		                             "aucune sous-commande donnée"));
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
 		return admin_usage();
 	for (size_t i = 0; i < nitems(subcommands); i++)
 		if (strcmp(sub_name(subcommands[i]), argv[1]) == 0)
 			return subcommands[i]->exec(cli, argc - 1, argv + 1);
-	return cli_usage_error(&cmd_admin_entry, "unknown subcommand '%s'",
+	return cli_usage_error(&cmd_admin_entry,
+	                       cs_tr("unknown subcommand '%s'",
+	                             "sous-commande inconnue « %s »"),
 	                       argv[1]);
 }

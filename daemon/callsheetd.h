@@ -16,6 +16,7 @@
 
 #include "common.h"
 
+struct bufferevent;
 struct conn;
 struct req;
 struct db_op;
@@ -52,12 +53,19 @@ struct cfg {
 	unsigned max_output;
 	unsigned batch_max;
 	unsigned pg_pool;
+	unsigned scrypt_log_n;
 	bool use_rollup;
 	unsigned pg_connect_timeout;
 	unsigned login_timeout;
 	unsigned idle_timeout;
 	unsigned drain_timeout;
 	bool allow_plaintext;
+	char *tls_cert;
+	char *tls_key;
+	unsigned frame_timeout;
+	unsigned login_attempts;
+	unsigned login_attempts_per_address;
+	unsigned login_delay_max;
 	unsigned amend_window_days;
 };
 extern struct cfg *cfg;
@@ -93,11 +101,13 @@ struct conn {
 	enum conn_state state;
 	uint64_t serial;
 	char peer[64];
+	char addr_key[48]; /* the source, as login throttling counts it */
 	struct session session;
 	unsigned in_flight; /* requests not yet answered */
 	unsigned refs;      /* requests still pointing at this conn */
 	time_t connected_at;
 	time_t last_active;
+	time_t frame_started; /* a partial frame is waiting since; 0: none */
 	bool read_paused;
 	bool processing; /* conn_process is on the stack */
 };
@@ -105,6 +115,12 @@ TAILQ_HEAD(conn_list, conn);
 extern struct conn_list conns;
 extern unsigned nconns;
 void conn_accept(int fd, const struct sockaddr *sa, int salen);
+void conn_start(const struct sockaddr *sa, struct bufferevent *bev,
+                time_t accepted_at);
+void conn_refuse(int fd, const struct sockaddr *sa, Callsheet__ErrorCode code,
+                 const char *text, unsigned retry_after_s);
+void conn_end_sessions(int account_id, const struct conn *except,
+                       const char *why);
 void conn_set_state(struct conn *c, enum conn_state state);
 void conn_send(struct conn *c, const Callsheet__ServerMessage *msg);
 void conn_finish(struct conn *c);
@@ -125,6 +141,9 @@ void dispatch(struct conn *c, Callsheet__Request *msg);
 void req_reply(struct req *r, Callsheet__Response *resp);
 void req_error(struct req *r, Callsheet__ErrorCode code, const char *field,
                const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void req_error_retry(struct req *r, Callsheet__ErrorCode code,
+                     unsigned retry_after_s, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
 void req_free(struct req *r);
 bool req_taxonomy_ready(struct req *r);
 
@@ -134,6 +153,10 @@ void req_login(struct req *r);
 void req_log_sheet(struct req *r);
 void req_query(struct req *r);
 void req_get_taxonomy(struct req *r);
+void req_user_add(struct req *r);
+void req_user_passwd(struct req *r);
+void req_user_disable(struct req *r);
+void req_user_list(struct req *r);
 void req_amend_sheet(struct req *r);
 void req_void_sheet(struct req *r);
 void req_get_audit(struct req *r);
@@ -177,6 +200,10 @@ extern const size_t db_nstmts;
 #define STMT_INSERT_SHEETS   "insert_sheets"
 #define STMT_ACCOUNT_BY_NAME "account_by_name"
 #define STMT_TAXONOMY        "taxonomy"
+#define STMT_USER_ADD        "user_add"
+#define STMT_USER_PASSWD     "user_passwd"
+#define STMT_USER_DISABLE    "user_disable"
+#define STMT_USER_LIST       "user_list"
 #define STMT_SHEET_LOAD      "sheet_load"
 #define STMT_SHEET_AMEND     "sheet_amend"
 #define STMT_SHEET_VOID      "sheet_void"
@@ -435,9 +462,44 @@ size_t restate_diff(const struct restate_count *published, size_t npub,
                     size_t nkeys, Callsheet__RestatedRow ***out);
 
 /* auth.c: password hashing (memory-hard, off the loop) */
-char *auth_hash_password(const char *password);
+char *auth_hash_password(const char *password, unsigned log_n);
 bool auth_verify_password(const char *password, const char *encoded);
 void auth_dummy_verify(const char *password);
+
+/* tls.c: the server's TLS context, reloaded on SIGHUP, and the TLS side
+ * of accepted sockets */
+int tls_init(void);
+int tls_reload(void);
+void tls_shutdown(void);
+bool tls_enabled(void);
+unsigned tls_pending(void);
+void tls_accept(int fd, const struct sockaddr *sa, int salen);
+const char *tls_bev_error(struct bufferevent *bev, char *buf, size_t len);
+void tls_bev_goodbye(struct bufferevent *bev);
+bool tls_bev_handshaking(struct bufferevent *bev);
+void tls_bev_describe(struct bufferevent *bev, char *buf, size_t len);
+
+/* throttle.c: failed-login counting with growing delays (pure: the time,
+ * in milliseconds of a monotonic clock, is an argument) */
+enum throttle_outcome { THROTTLE_OK, THROTTLE_FAIL, THROTTLE_ABORT };
+struct throttle;
+struct throttle *throttle_new(size_t capacity);
+void throttle_free(struct throttle *t);
+unsigned throttle_wait(struct throttle *t, const char *key, unsigned free,
+                       int64_t now_ms);
+void throttle_begin(struct throttle *t, const char *key, int64_t now_ms);
+unsigned throttle_end(struct throttle *t, const char *key,
+                      enum throttle_outcome outcome, unsigned free,
+                      unsigned delay_max, int64_t now_ms);
+unsigned throttle_failures(struct throttle *t, const char *key);
+void throttle_addr_key(const struct sockaddr *sa, char *out, size_t len);
+
+/* account.c: what account administration checks before the database */
+#define ACCOUNT_PASSWORD_MIN 8
+#define ACCOUNT_PASSWORD_MAX 1024
+bool account_name_valid(const char *name);
+int account_check_password(const char *password, struct field_error *fe);
+int account_check_name(const char *name, struct field_error *fe);
 
 /* worker.c: a thread pool for blocking work, results back on the loop */
 void worker_init(unsigned nthreads);

@@ -47,6 +47,8 @@ static const struct setting settings[] = {
          "sheets committed together in one transaction at most"},
         {"pg_pool", SET_UINT, OFF(pg_pool), "3", 1, 64,
          "PostgreSQL connections"},
+        {"scrypt_log_n", SET_UINT, OFF(scrypt_log_n), "15", 10, 20,
+         "cost of new password hashes: scrypt N = 2^value (15: 32 MiB)"},
         {"use_rollup", SET_BOOL, OFF(use_rollup), "true", 0, 0,
          "answer queries from the monthly rollup when it can"},
         {"pg_connect_timeout", SET_UINT, OFF(pg_connect_timeout), "5", 1, 600,
@@ -61,6 +63,20 @@ static const struct setting settings[] = {
          "days a jurist may amend or void the sheets they logged"},
         {"allow_plaintext", SET_BOOL, OFF(allow_plaintext), "false", 0, 0,
          "serve without TLS beyond loopback (not recommended)"},
+        {"tls_cert", SET_STRING, OFF(tls_cert), "", 0, 0,
+         "PEM certificate (chain) file: every listener speaks TLS "
+         "(reloaded on HUP)"},
+        {"tls_key", SET_STRING, OFF(tls_key), "", 0, 0,
+         "PEM private key of tls_cert"},
+        {"frame_timeout", SET_UINT, OFF(frame_timeout), "30", 1, 3600,
+         "seconds a client has to finish a request it has begun sending"},
+        {"login_attempts", SET_UINT, OFF(login_attempts), "5", 1, 1000,
+         "failed logins per account before delays start"},
+        {"login_attempts_per_address", SET_UINT,
+         OFF(login_attempts_per_address), "20", 1, 100000,
+         "failed logins per source address before delays start"},
+        {"login_delay_max", SET_UINT, OFF(login_delay_max), "900", 1, 86400,
+         "longest delay after repeated failed logins, in seconds"},
 };
 #undef OFF
 

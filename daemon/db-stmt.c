@@ -40,6 +40,62 @@ static const char insert_sheets_sql[] =
         " LEFT JOIN sheet s ON s.id = i.id";
 
 /*
+ * Account administration. Each change writes its audit row in the same
+ * statement. Every statement returns accounts as (id, name, role,
+ * disabled, created_at, password_changed_at), times in Unix seconds.
+ */
+#define ACCOUNT_COLS                                                           \
+	" id, name, role, disabled,"                                           \
+	" extract(epoch FROM created_at)::bigint,"                             \
+	" extract(epoch FROM password_changed_at)::bigint"
+static const char user_add_sql[] =
+        "WITH a AS ("
+        " INSERT INTO account (name, role, password_hash)"
+        " VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING"
+        " RETURNING *"
+        "), audit AS ("
+        " INSERT INTO account_audit (actor_id, account_id, action, role)"
+        " SELECT $4::integer, id, 'create', role FROM a"
+        ") SELECT" ACCOUNT_COLS " FROM a";
+static const char user_passwd_sql[] =
+        "WITH a AS ("
+        " UPDATE account SET password_hash = $2, password_changed_at = now()"
+        " WHERE name = $1 RETURNING *"
+        "), audit AS ("
+        " INSERT INTO account_audit (actor_id, account_id, action)"
+        " SELECT $3::integer, id, 'password' FROM a"
+        ") SELECT" ACCOUNT_COLS " FROM a";
+/*
+ * No row: no such account. Else the account and what happened (7th
+ * column): 'changed', 'unchanged' (it already was so), or 'last_admin'
+ * (refused: nobody could administer accounts any more). The admins are
+ * locked so that two admins cannot disable each other at once.
+ */
+static const char user_disable_sql[] =
+        "WITH target AS ("
+        " SELECT * FROM account WHERE name = $1 FOR UPDATE"
+        "), admins AS ("
+        " SELECT count(*) AS n FROM (SELECT 1 FROM account"
+        "  WHERE role = 'admin' AND NOT disabled FOR UPDATE) x"
+        "), a AS ("
+        " UPDATE account SET disabled = $2::boolean FROM target, admins"
+        " WHERE account.id = target.id AND target.disabled <> $2::boolean"
+        "  AND NOT ($2::boolean AND target.role = 'admin' AND admins.n <= 1)"
+        " RETURNING account.id"
+        "), audit AS ("
+        " INSERT INTO account_audit (actor_id, account_id, action)"
+        " SELECT $3::integer, id, CASE WHEN $2::boolean THEN 'disable'"
+        "  ELSE 'enable' END FROM a"
+        ") SELECT t.id, t.name, t.role,"
+        " CASE WHEN a.id IS NOT NULL THEN $2::boolean ELSE t.disabled END,"
+        " extract(epoch FROM t.created_at)::bigint,"
+        " extract(epoch FROM t.password_changed_at)::bigint,"
+        " CASE WHEN a.id IS NOT NULL THEN 'changed'"
+        "  WHEN t.disabled = $2::boolean THEN 'unchanged'"
+        "  ELSE 'last_admin' END"
+        " FROM target t LEFT JOIN a ON a.id = t.id";
+
+/*
  * A stored sheet as a change needs it: its values (taxonomy ids, 0 for
  * none), its row version (xmin: the write checks nobody changed it
  * since), whether it was logged within the window ($2 days), the closed
@@ -181,6 +237,11 @@ const struct db_stmt db_stmts[] = {
          " (SELECT value FROM setting WHERE name = 'timezone')"
          " FROM taxonomy t CROSS JOIN taxonomy_version v"
          " ORDER BY t.dimension, t.sort_order, t.code",
+         0},
+        {STMT_USER_ADD, user_add_sql, 4},
+        {STMT_USER_PASSWD, user_passwd_sql, 3},
+        {STMT_USER_DISABLE, user_disable_sql, 3},
+        {STMT_USER_LIST, "SELECT" ACCOUNT_COLS " FROM account ORDER BY name",
          0},
         {STMT_SHEET_LOAD, sheet_load_sql, 4},
         {STMT_SHEET_AMEND, sheet_amend_sql, 21},

@@ -23,6 +23,14 @@ static const struct handler handlers[] = {
         {CALLSHEET__REQUEST__BODY_QUERY, "query", req_query, ANYONE},
         {CALLSHEET__REQUEST__BODY_GET_TAXONOMY, "taxonomy", req_get_taxonomy,
          ANYONE},
+        {CALLSHEET__REQUEST__BODY_USER_ADD, "user add", req_user_add,
+         ROLE(ADMIN)},
+        {CALLSHEET__REQUEST__BODY_USER_PASSWD, "user passwd", req_user_passwd,
+         ROLE(ADMIN)},
+        {CALLSHEET__REQUEST__BODY_USER_DISABLE, "user disable",
+         req_user_disable, ROLE(ADMIN)},
+        {CALLSHEET__REQUEST__BODY_USER_LIST, "user list", req_user_list,
+         ROLE(ADMIN)},
         {CALLSHEET__REQUEST__BODY_AMEND_SHEET, "sheet amendment",
          req_amend_sheet, ROLE(JURIST) | ROLE(ADMIN)},
         {CALLSHEET__REQUEST__BODY_VOID_SHEET, "void", req_void_sheet,
@@ -140,31 +148,51 @@ req_taxonomy_ready(struct req *r)
 	return false;
 }
 
-void
-req_error(struct req *r, Callsheet__ErrorCode code, const char *field,
-          const char *fmt, ...)
+static void
+req_verror(struct req *r, Callsheet__ErrorCode code, const char *field,
+           unsigned retry_after_s, const char *fmt, va_list ap)
 {
 	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
 	Callsheet__Error err = CALLSHEET__ERROR__INIT;
-	va_list ap;
-	char *text;
+	char *text = xvasprintf(fmt, ap);
 
-	va_start(ap, fmt);
-	text = xvasprintf(fmt, ap);
-	va_end(ap);
 	err.code = code;
 	err.message = text;
 	err.field = (char *)field;
 	resp.body_case = CALLSHEET__RESPONSE__BODY_ERROR;
 	resp.error = &err;
-	if (code == CALLSHEET__ERROR_CODE__UNAVAILABLE ||
-	    code == CALLSHEET__ERROR_CODE__OVERLOADED) {
+	if (retry_after_s > 0) {
 		err.has_retry_after_s = true;
-		err.retry_after_s = 1;
+		err.retry_after_s = retry_after_s;
 	}
 	log_debug("conn %llu: request %u: %s: %s",
 	          (unsigned long long)r->conn->serial, r->id,
 	          error_code_name(code), text);
 	req_reply(r, &resp);
 	free(text);
+}
+
+void
+req_error(struct req *r, Callsheet__ErrorCode code, const char *field,
+          const char *fmt, ...)
+{
+	va_list ap;
+	bool retry = code == CALLSHEET__ERROR_CODE__UNAVAILABLE ||
+	             code == CALLSHEET__ERROR_CODE__OVERLOADED;
+
+	va_start(ap, fmt);
+	req_verror(r, code, field, retry ? 1 : 0, fmt, ap);
+	va_end(ap);
+}
+
+/* An error that says when to come back (throttling). */
+void
+req_error_retry(struct req *r, Callsheet__ErrorCode code,
+                unsigned retry_after_s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	req_verror(r, code, NULL, retry_after_s, fmt, ap);
+	va_end(ap);
 }

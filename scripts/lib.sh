@@ -19,9 +19,10 @@ CS_PG_PORT=5432
 
 # What building and serving callsheet needs (Debian 12 names).
 CS_PACKAGES=(build-essential cmake pkg-config libevent-dev libprotobuf-c-dev
-             protobuf-c-compiler libpq-dev libssl-dev postgresql)
-# What the test suite needs on top (clang: the libFuzzer targets).
-CS_TEST_PACKAGES=(clang)
+             protobuf-c-compiler libpq-dev libssl-dev postgresql openssl)
+# What the test suite needs on top (clang: the libFuzzer targets; iproute2:
+# `ip netns` for the network-boundary test).
+CS_TEST_PACKAGES=(clang iproute2)
 
 cs_prog=$(basename "$0")
 
