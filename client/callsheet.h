@@ -87,10 +87,13 @@ int sheet_id_arg(const struct cmd_entry *cmd, int argc, char **argv,
 int change_exec(struct cli *cli, const Callsheet__AmendSheet *a,
                 const Callsheet__VoidSheet *v);
 
-/* cmd-admin.c: "admin SUBCOMMAND", one cmd-admin-*.c each; a subcommand's
- * name is "admin NAME" */
+/* cmd-annual.c: "report annual", reached through cmd-report.c */
+extern const struct cmd_entry cmd_annual_entry;
+
+/* cmd-admin.c, and its subcommands cmd-admin-*.c (named "admin NAME") */
 extern const struct cmd_entry cmd_admin_entry;
 extern const struct cmd_entry cmd_admin_user_entry;
+extern const struct cmd_entry cmd_admin_min_cell_entry;
 extern const struct cmd_entry cmd_admin_audit_entry;
 extern const struct cmd_entry cmd_admin_close_period_entry;
 

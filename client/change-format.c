@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "change-format.h"
+#include "libcallsheet.h"
 #include "report-format.h"
 
-#define NONE_TEXT     "(none)"
 #define REASONS_SHOWN 5
 #define LABEL_STRLEN  48
 
@@ -30,7 +30,7 @@ format_time(int64_t t, bool utc, char out[32])
 static const char *
 or_none(const char *s)
 {
-	return s != NULL && *s != '\0' ? s : NONE_TEXT;
+	return s != NULL && *s != '\0' ? s : cs_tr("(none)", "(aucun)");
 }
 
 static void
@@ -66,26 +66,39 @@ change_text(struct strbuf *sb, const Callsheet__SheetChanged *sc)
 	if (sc->has_at)
 		format_time(sc->at, false, when);
 	if (!sc->duplicate) {
-		sb_addf(sb, "sheet %s %s\n", id,
-		        is_void ? "voided" : "amended");
+		sb_addf(sb,
+		        is_void ? cs_tr("sheet %s voided\n",
+		                        "fiche %s annulée\n")
+		                : cs_tr("sheet %s amended\n",
+		                        "fiche %s modifiée\n"),
+		        id);
 		field_lines(sb, "  ", sc->changes, sc->n_changes);
 		if (sc->n_restated > 0) {
-			sb_add(sb, "restates the published figures of ");
+			sb_add(sb, cs_tr("restates the published figures of ",
+			                 "rectifie les chiffres publiés de "));
 			restated_list(sb, sc->restated, sc->n_restated);
 			sb_add(sb, "\n");
 		}
 		return;
 	}
 	if (is_void)
-		sb_addf(sb, "sheet %s was already voided on %s by %s: %s\n", id,
-		        when, or_none(sc->by), or_none(sc->reason));
+		sb_addf(sb,
+		        cs_tr("sheet %s was already voided on %s by %s: %s\n",
+		              "la fiche %s était déjà annulée le %s par %s : "
+		              "%s\n"),
+		        id, when, or_none(sc->by), or_none(sc->reason));
 	else if (sc->has_at)
 		sb_addf(sb,
-		        "sheet %s: this change was already made on %s by "
-		        "%s; nothing changed\n",
+		        cs_tr("sheet %s: this change was already made on %s by "
+		              "%s; nothing changed\n",
+		              "fiche %s : cette modification a déjà été faite "
+		              "le %s par %s ; rien n'a changé\n"),
 		        id, when, or_none(sc->by));
 	else
-		sb_addf(sb, "sheet %s: already so; nothing changed\n", id);
+		sb_addf(sb,
+		        cs_tr("sheet %s: already so; nothing changed\n",
+		              "fiche %s : déjà ainsi ; rien n'a changé\n"),
+		        id);
 }
 
 /* ---------------------------------------------------------- audit trail */
@@ -103,18 +116,21 @@ audit_table(struct strbuf *sb, const Callsheet__AuditList *l)
 		sb_addf(sb, "#%" PRIu64 "  %s  %s  %s  %s", e->id, when,
 		        e->user, e->action, id);
 		if (e->n_restated > 0) {
-			sb_add(sb, "  (restates ");
+			sb_add(sb, cs_tr("  (restates ", "  (rectifie "));
 			restated_list(sb, e->restated, e->n_restated);
 			sb_add(sb, ")");
 		}
 		sb_add(sb, "\n");
 		field_lines(sb, "    ", e->changes, e->n_changes);
 		if (e->reason != NULL)
-			sb_addf(sb, "    %-11s %s\n", "reason", e->reason);
+			sb_addf(sb, "    %-11s %s\n", cs_tr("reason", "motif"),
+			        e->reason);
 	}
 	if (l->truncated)
-		sb_add(sb, "(more entries: narrow with --sheet or "
-		           "--from/--to)\n");
+		sb_add(sb, cs_tr("(more entries: narrow with --sheet or "
+		                 "--from/--to)\n",
+		                 "(d'autres entrées : restreignez avec --sheet "
+		                 "ou --from/--to)\n"));
 }
 
 static void
@@ -234,6 +250,7 @@ static void
 reasons(struct strbuf *sb, const Callsheet__PeriodRestatements *p)
 {
 	size_t shown = 0, more = 0, late = 0;
+	const char *sep = cs_tr("; ", " ; ");
 
 	for (size_t i = 0; i < p->n_changes; i++) {
 		const Callsheet__Restatement *c = p->changes[i];
@@ -248,15 +265,27 @@ reasons(struct strbuf *sb, const Callsheet__PeriodRestatements *p)
 			more++;
 			continue;
 		}
-		sb_addf(sb, "%s%s%s", shown++ > 0 ? "; " : "",
-		        strcmp(c->action, "void") == 0 ? "voided: " : "",
+		sb_addf(sb, "%s%s%s", shown++ > 0 ? sep : "",
+		        strcmp(c->action, "void") == 0
+		                ? cs_tr("voided: ", "annulée : ")
+		                : "",
 		        or_none(c->reason));
 	}
-	if (late > 0)
-		sb_addf(sb, "%s%zu sheet%s logged after closing",
-		        shown++ > 0 ? "; " : "", late, late == 1 ? "" : "s");
+	if (late > 0) {
+		sb_add(sb, shown++ > 0 ? sep : "");
+		sb_addf(sb,
+		        late == 1 ? cs_tr("%zu sheet logged after closing",
+		                          "%zu fiche saisie après la clôture")
+		                  : cs_tr("%zu sheets logged after closing",
+		                          "%zu fiches saisies après la "
+		                          "clôture"),
+		        late);
+	}
 	if (more > 0)
-		sb_addf(sb, "; and %zu more (callsheet admin audit)", more);
+		sb_addf(sb,
+		        cs_tr("; and %zu more (callsheet admin audit)",
+		              " ; et %zu autres (callsheet admin audit)"),
+		        more);
 }
 
 static void
@@ -280,25 +309,49 @@ restate_table(struct strbuf *sb, const Callsheet__Restatements *rs)
 		closed_period_label(cp->from, cp->to, label, sizeof label);
 		if (p->has_published_total)
 			sb_addf(sb,
-			        "%s published %" PRIu64 ", restated %" PRIu64,
+			        cs_tr("%s published %" PRIu64
+			              ", restated %" PRIu64,
+			              "%s publié %" PRIu64
+			              ", rectifié %" PRIu64),
 			        label, p->published_total, p->restated_total);
+		else if (p->withheld)
+			sb_addf(sb,
+			        cs_tr("%s restated (figures withheld: minimum "
+			              "cell size)",
+			              "%s rectifié (chiffres masqués : "
+			              "effectif "
+			              "minimal)"),
+			        label);
 		else
 			sb_addf(sb,
-			        "%s restated (its published figures, kept "
-			        "by month, cannot answer this breakdown)",
+			        cs_tr("%s restated (its published figures, "
+			              "kept by month, cannot answer this "
+			              "breakdown)",
+			              "%s rectifié (ses chiffres publiés, "
+			              "gardés "
+			              "par mois, ne donnent pas cette "
+			              "ventilation)"),
 			        label);
 		if (p->n_changes > 0)
-			sb_add(sb, ": ");
+			sb_add(sb, cs_tr(": ", " : "));
 		reasons(sb, p);
 		sb_add(sb, "\n");
 		for (size_t r = 0; r < p->n_rows; r++) {
 			sb_add(sb, "  ");
 			row_keys(sb, p->rows[r]);
 			sb_addf(sb,
-			        ": published %" PRIu64 ", restated %" PRIu64
-			        "\n",
+			        cs_tr(": published %" PRIu64
+			              ", restated %" PRIu64 "\n",
+			              " : publié %" PRIu64 ", rectifié %" PRIu64
+			              "\n"),
 			        p->rows[r]->published, p->rows[r]->restated);
 		}
+		if (p->withheld && p->has_published_total)
+			sb_add(sb,
+			       cs_tr("  (some figures withheld: minimum cell "
+			             "size)\n",
+			             "  (des chiffres masqués : effectif "
+			             "minimal)\n"));
 	}
 }
 

@@ -46,10 +46,12 @@ audit_day(const char *option, const char *arg, bool after,
 	struct date d;
 
 	if (parse_date(arg, &d) != 0)
-		return cli_usage_error(&cmd_admin_audit_entry,
-		                       "invalid --%s '%s': give a date "
-		                       "(YYYY-MM-DD)",
-		                       option, arg);
+		return cli_usage_error(
+		        &cmd_admin_audit_entry,
+		        cs_tr("invalid --%s '%s': give a date (YYYY-MM-DD)",
+		              "--%s « %s » invalide : donnez une date "
+		              "(AAAA-MM-JJ)"),
+		        option, arg);
 	if (after) /* the request wants the first day after */
 		date_next_day(&d);
 	date_format(&d, out);
@@ -64,10 +66,12 @@ audit_option(struct audit_args *a, int ch, const char *arg)
 	switch (ch) {
 	case 's':
 		if (uuid_parse(arg, a->sheet) != 0)
-			return cli_usage_error(&cmd_admin_audit_entry,
-			                       "invalid --sheet '%s': give a "
-			                       "sheet id",
-			                       arg);
+			return cli_usage_error(
+			        &cmd_admin_audit_entry,
+			        cs_tr("invalid --sheet '%s': give a sheet id",
+			              "--sheet « %s » invalide : donnez un "
+			              "identifiant de fiche"),
+			        arg);
 		a->get.has_sheet_id = true;
 		a->get.sheet_id.data = a->sheet;
 		a->get.sheet_id.len = CS_UUID_LEN;
@@ -80,20 +84,24 @@ audit_option(struct audit_args *a, int ch, const char *arg)
 		return audit_day("to", arg, true, a->to);
 	case 'l':
 		if (parse_uint(arg, AUDIT_LIMIT_MAX, &n) != 0 || n == 0)
-			return cli_usage_error(&cmd_admin_audit_entry,
-			                       "invalid --limit '%s': give a "
-			                       "number from 1 to %d",
-			                       arg, AUDIT_LIMIT_MAX);
+			return cli_usage_error(
+			        &cmd_admin_audit_entry,
+			        cs_tr("invalid --limit '%s': give a number "
+			              "from 1 to %d",
+			              "--limit « %s » invalide : donnez un "
+			              "nombre de 1 à %d"),
+			        arg, AUDIT_LIMIT_MAX);
 		a->get.has_limit = true;
 		a->get.limit = (uint32_t)n;
 		return 0;
 	default: /* 'F' */
 		if (strcmp(arg, "table") != 0 && strcmp(arg, "json") != 0)
-			return cli_usage_error(
-			        &cmd_admin_audit_entry,
-			        "invalid --format '%s': give table "
-			        "or json",
-			        arg);
+			return cli_usage_error(&cmd_admin_audit_entry,
+			                       cs_tr("invalid --format '%s': "
+			                             "give table or json",
+			                             "--format « %s » invalide "
+			                             ": donnez table ou json"),
+			                       arg);
 		a->json = strcmp(arg, "json") == 0;
 		return 0;
 	}
@@ -125,12 +133,14 @@ audit_parse(struct audit_args *a, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(&cmd_admin_audit_entry,
-		                       "unexpected argument '%s'",
+		                       cs_tr("unexpected argument '%s'",
+		                             "argument inattendu « %s »"),
 		                       argv[optind]);
 	if (a->get.from != NULL && a->get.to != NULL &&
 	    strcmp(a->from, a->to) >= 0)
 		return cli_usage_error(&cmd_admin_audit_entry,
-		                       "--to comes before --from");
+		                       cs_tr("--to comes before --from",
+		                             "--to vient avant --from"));
 	return -1;
 }
 

@@ -38,8 +38,9 @@ static int
 close_error(const char *option, const char *value, const char *want)
 {
 	return cli_usage_error(&cmd_admin_close_period_entry,
-	                       "invalid --%s '%s': give %s", option, value,
-	                       want);
+	                       cs_tr("invalid --%s '%s': give %s",
+	                             "--%s « %s » invalide : donnez %s"),
+	                       option, value, want);
 }
 
 /* The period from the options; 0 or the exit status. */
@@ -51,29 +52,39 @@ close_period_of(struct close_args *a)
 
 	if ((a->year != NULL) + (a->month != NULL) + (a->from != NULL) != 1 ||
 	    (a->from != NULL) != (a->to != NULL))
-		return cli_usage_error(&cmd_admin_close_period_entry,
-		                       "give one of --year, --month, or --from "
-		                       "with --to");
+		return cli_usage_error(
+		        &cmd_admin_close_period_entry,
+		        cs_tr("give one of --year, --month, or --from with "
+		              "--to",
+		              "donnez --year, --month, ou --from avec --to"));
 	if (a->year != NULL) {
 		if (parse_year(a->year, &y) != 0)
-			return close_error("year", a->year, "a year (YYYY)");
+			return close_error(
+			        "year", a->year,
+			        cs_tr("a year (YYYY)", "une année (AAAA)"));
 		period_year(&a->period, y);
 		return 0;
 	}
 	if (a->month != NULL) {
 		if (parse_year_month(a->month, &y, &m) != 0)
-			return close_error("month", a->month,
-			                   "a year and month (YYYY-MM)");
+			return close_error(
+			        "month", a->month,
+			        cs_tr("a year and month (YYYY-MM)",
+			              "une année et un mois (AAAA-MM)"));
 		period_month(&a->period, y, m);
 		return 0;
 	}
 	if (parse_date(a->from, &first) != 0 || first.d != 1)
-		return close_error("from", a->from,
-		                   "the first day of a month (YYYY-MM-01)");
+		return close_error(
+		        "from", a->from,
+		        cs_tr("the first day of a month (YYYY-MM-01)",
+		              "le premier jour d'un mois (AAAA-MM-01)"));
 	if (parse_date(a->to, &last) != 0 ||
 	    period_days(&a->period, &first, &last) != 0 || a->period.to.d != 1)
-		return close_error("to", a->to,
-		                   "the last day of a month, after --from");
+		return close_error(
+		        "to", a->to,
+		        cs_tr("the last day of a month, after --from",
+		              "le dernier jour d'un mois, après --from"));
 	return 0;
 }
 
@@ -114,14 +125,16 @@ close_parse(struct close_args *a, int argc, char **argv)
 			                      argv);
 		}
 		if (*slot != NULL)
-			return cli_usage_error(&cmd_admin_close_period_entry,
-			                       "%s given twice",
-			                       argv[optind - 1]);
+			return cli_usage_error(
+			        &cmd_admin_close_period_entry,
+			        cs_tr("%s given twice", "%s donné deux fois"),
+			        argv[optind - 1]);
 		*slot = optarg;
 	}
 	if (optind < argc)
 		return cli_usage_error(&cmd_admin_close_period_entry,
-		                       "unexpected argument '%s'",
+		                       cs_tr("unexpected argument '%s'",
+		                             "argument inattendu « %s »"),
 		                       argv[optind]);
 	return close_period_of(a) != 0 ? EXIT_USAGE : -1;
 }
@@ -138,11 +151,14 @@ close_print(const Callsheet__PeriodClosed *pc)
 	localtime_r(&at, &tm);
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
 	if (pc->duplicate)
-		printf("%s was already closed on %s by %s\n", label, when,
-		       pc->closed_by ? pc->closed_by : "?");
+		printf(cs_tr("%s was already closed on %s by %s\n",
+		             "%s était déjà clôturé le %s par %s\n"),
+		       label, when, pc->closed_by ? pc->closed_by : "?");
 	else
-		printf("%s closed: its published figures are frozen (%llu "
-		       "rollup rows)\n",
+		printf(cs_tr("%s closed: its published figures are frozen "
+		             "(%llu rollup rows)\n",
+		             "%s clôturé : ses chiffres publiés sont figés "
+		             "(%llu lignes de cumul)\n"),
 		       label, (unsigned long long)pc->rollup_rows);
 }
 

@@ -69,19 +69,25 @@ amend_clear(struct amend_args *a, const char *arg)
 	int rv = 0;
 
 	if (parse_list(arg, &names, &n) != 0)
-		rv = cli_usage_error(&cmd_amend_entry,
-		                     "invalid --clear '%s': give field names "
-		                     "separated by commas",
-		                     arg);
+		rv = cli_usage_error(
+		        &cmd_amend_entry,
+		        cs_tr("invalid --clear '%s': give field names "
+		              "separated by commas",
+		              "--clear « %s » invalide : donnez des noms de "
+		              "champs séparés par des virgules"),
+		        arg);
 	for (size_t i = 0; rv == 0 && i < n; i++) {
 		const char *field = sheet_opts_field(names[i]);
 
 		if (field == NULL || strcmp(field, "call_type") == 0)
 			rv = cli_usage_error(
 			        &cmd_amend_entry,
-			        "invalid --clear '%s': give caller, "
-			        "dept, household, origin, pro-kind, "
-			        "pro-sector or topic",
+			        cs_tr("invalid --clear '%s': give caller, "
+			              "dept, household, origin, pro-kind, "
+			              "pro-sector or topic",
+			              "--clear « %s » invalide : donnez "
+			              "caller, dept, household, origin, "
+			              "pro-kind, pro-sector ou topic"),
 			        names[i]);
 		else {
 			a->clear = xreallocarray(a->clear, a->nclear + 1,
@@ -117,8 +123,11 @@ amend_parse(struct amend_args *a, int argc, char **argv)
 			rv = amend_clear(a, optarg);
 		else if (ch == OPT_REASON)
 			rv = m->reason != NULL
-			             ? cli_usage_error(&cmd_amend_entry,
-			                               "--reason given twice")
+			             ? cli_usage_error(
+			                       &cmd_amend_entry,
+			                       cs_tr("--reason given twice",
+			                             "--reason donné deux "
+			                             "fois"))
 			             : (m->reason = optarg, 0);
 		else if (sheet_opts_owns(ch))
 			rv = sheet_opts_set(&cmd_amend_entry, &a->so, ch,
@@ -157,14 +166,21 @@ sheet_id_arg(const struct cmd_entry *cmd, int argc, char **argv,
              uint8_t id[CS_UUID_LEN])
 {
 	if (optind >= argc)
-		return cli_usage_error(cmd, "no sheet id given");
+		return cli_usage_error(
+		        cmd, cs_tr("no sheet id given",
+		                   "aucun identifiant de fiche donné"));
 	if (uuid_parse(argv[optind], id) != 0)
-		return cli_usage_error(cmd,
-		                       "invalid sheet id '%s': give the id "
-		                       "'callsheet log' printed",
-		                       argv[optind]);
+		return cli_usage_error(
+		        cmd,
+		        cs_tr("invalid sheet id '%s': give the id 'callsheet "
+		              "log' printed",
+		              "identifiant de fiche « %s » invalide : donnez "
+		              "celui qu'a affiché « callsheet log »"),
+		        argv[optind]);
 	if (optind + 1 < argc)
-		return cli_usage_error(cmd, "unexpected argument '%s'",
+		return cli_usage_error(cmd,
+		                       cs_tr("unexpected argument '%s'",
+		                             "argument inattendu « %s »"),
 		                       argv[optind + 1]);
 	return 0;
 }

@@ -40,16 +40,20 @@ void_parse(Callsheet__VoidSheet *v, uint8_t id[CS_UUID_LEN],
 		if (ch != 'r')
 			return cli_bad_option(&cmd_void_entry, ch, argv);
 		if (v->reason != NULL)
-			return cli_usage_error(&cmd_void_entry,
-			                       "--reason given twice");
+			return cli_usage_error(
+			        &cmd_void_entry,
+			        cs_tr("--reason given twice",
+			              "--reason donné deux fois"));
 		v->reason = optarg;
 	}
 	if ((rv = sheet_id_arg(&cmd_void_entry, argc, argv, id)) != 0)
 		return rv;
 	if (v->reason == NULL || *v->reason == '\0')
 		return cli_usage_error(&cmd_void_entry,
-		                       "--reason is required: say why the "
-		                       "sheet is voided");
+		                       cs_tr("--reason is required: say why "
+		                             "the sheet is voided",
+		                             "--reason est obligatoire : dites "
+		                             "pourquoi la fiche est annulée"));
 	v->id.data = id;
 	v->id.len = CS_UUID_LEN;
 	uuid_generate(change_id);

@@ -84,9 +84,14 @@ set_once(const struct cmd_entry *cmd, char **slot, const char *option,
          char *arg)
 {
 	if (*slot != NULL)
-		return cli_usage_error(cmd, "--%s given twice", option);
+		return cli_usage_error(
+		        cmd, cs_tr("--%s given twice", "--%s donné deux fois"),
+		        option);
 	if (*arg == '\0')
-		return cli_usage_error(cmd, "--%s needs a value", option);
+		return cli_usage_error(
+		        cmd,
+		        cs_tr("--%s needs a value", "--%s demande une valeur"),
+		        option);
 	*slot = arg;
 	return 0;
 }
@@ -99,10 +104,13 @@ sheet_opts_set(const struct cmd_entry *cmd, struct sheet_opts *so, int ch,
 	case OPT_TOPIC:
 		if (parse_list(arg, &so->sheet.topics, &so->sheet.n_topics) !=
 		    0)
-			return cli_usage_error(cmd,
-			                       "invalid --topic '%s': give "
-			                       "codes separated by commas",
-			                       arg);
+			return cli_usage_error(
+			        cmd,
+			        cs_tr("invalid --topic '%s': give codes "
+			              "separated by commas",
+			              "--topic « %s » invalide : donnez des "
+			              "codes séparés par des virgules"),
+			        arg);
 		return 0;
 	case OPT_START:
 		return set_once(cmd, &so->start, "start", arg);
@@ -125,20 +133,28 @@ sheet_opts_times(const struct cmd_entry *cmd, struct sheet_opts *so)
 	    parse_iso8601(so->start, &so->sheet.call_start))
 		return cli_usage_error(
 		        cmd,
-		        "invalid --start '%s': give a date and "
-		        "time such as 2025-03-04T10:15:00+01:00, "
-		        "2025-03-04T09:15Z or 2025-03-04T10:15",
+		        cs_tr("invalid --start '%s': give a date and time such "
+		              "as 2025-03-04T10:15:00+01:00, 2025-03-04T09:15Z "
+		              "or 2025-03-04T10:15",
+		              "--start « %s » invalide : donnez une date et "
+		              "une heure comme 2025-03-04T10:15:00+01:00, "
+		              "2025-03-04T09:15Z ou 2025-03-04T10:15"),
 		        so->start);
 	if (so->duration != NULL && parse_duration(so->duration, &d) != 0)
 		return cli_usage_error(
 		        cmd,
-		        "invalid --duration '%s': give seconds "
-		        "(420, 420s) or units such as 7m or 1h2m",
+		        cs_tr("invalid --duration '%s': give seconds (420, "
+		              "420s) or units such as 7m or 1h2m",
+		              "--duration « %s » invalide : donnez des "
+		              "secondes (420, 420s) ou des unités comme 7m ou "
+		              "1h2m"),
 		        so->duration);
 	if (d > DURATION_MAX)
 		return cli_usage_error(cmd,
-		                       "invalid --duration '%s': a call lasts "
-		                       "at most 24h",
+		                       cs_tr("invalid --duration '%s': a call "
+		                             "lasts at most 24h",
+		                             "--duration « %s » invalide : un "
+		                             "appel dure au plus 24h"),
 		                       so->duration);
 	so->sheet.duration_s = d;
 	return 0;

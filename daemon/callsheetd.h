@@ -54,6 +54,7 @@ struct cfg {
 	unsigned batch_max;
 	unsigned pg_pool;
 	unsigned scrypt_log_n;
+	unsigned fold_interval_ms;
 	bool use_rollup;
 	unsigned pg_connect_timeout;
 	unsigned login_timeout;
@@ -145,7 +146,6 @@ void req_error_retry(struct req *r, Callsheet__ErrorCode code,
                      unsigned retry_after_s, const char *fmt, ...)
         __attribute__((format(printf, 4, 5)));
 void req_free(struct req *r);
-bool req_taxonomy_ready(struct req *r);
 
 /* req-*.c: one handler per request kind */
 void req_hello(struct req *r);
@@ -157,6 +157,7 @@ void req_user_add(struct req *r);
 void req_user_passwd(struct req *r);
 void req_user_disable(struct req *r);
 void req_user_list(struct req *r);
+void req_min_cell(struct req *r);
 void req_amend_sheet(struct req *r);
 void req_void_sheet(struct req *r);
 void req_get_audit(struct req *r);
@@ -204,6 +205,9 @@ extern const size_t db_nstmts;
 #define STMT_USER_PASSWD     "user_passwd"
 #define STMT_USER_DISABLE    "user_disable"
 #define STMT_USER_LIST       "user_list"
+#define STMT_MIN_CELL        "min_cell"
+#define STMT_MIN_CELLS       "min_cells"
+#define STMT_SET_MIN_CELL    "set_min_cell"
 #define STMT_SHEET_LOAD      "sheet_load"
 #define STMT_SHEET_AMEND     "sheet_amend"
 #define STMT_SHEET_VOID      "sheet_void"
@@ -426,18 +430,22 @@ struct qplan {
 	struct qfilter filter[QD_N];
 	int group[2];
 	size_t ngroup;
+	bool durations; /* Query.duration_stats: a histogram too */
 };
 int qplan_build(const Callsheet__Query *q, const struct taxonomy *t,
                 struct qplan *p, struct field_error *fe);
 bool qplan_mentions(const struct qplan *p, int qd);
 bool qplan_mentions_group(const struct qplan *p, int qd);
 void qplan_free(struct qplan *p);
+void query_duration_stats(const uint32_t *seconds, const uint64_t *counts,
+                          size_t n, Callsheet__DurationStats *out);
 
 /* query-sql.c: a plan turned into parameterized SQL (rollup or sheets) */
 enum key_kind { KEY_TAXONOMY, KEY_TEXT };
 struct query_sql {
 	char *rows_sql;
 	char *total_sql;
+	char *duration_sql; /* Query.duration_stats: a histogram, or NULL */
 	const char *params[QUERY_MAX_PARAMS];
 	char *owned[QUERY_MAX_PARAMS];
 	int nparams;
@@ -450,16 +458,28 @@ void query_sql_build(const struct qplan *p, bool use_rollup,
                      struct query_sql *qs);
 void query_sql_free(struct query_sql *qs);
 
+/* suppress.c: disclosure control on query results (pure) */
+/* Where a role has no row in disclosure_min_cell: fail safe. */
+#define MIN_CELL_DEFAULT_REPORTER 3
+unsigned suppress_line(const uint64_t *n, bool *hide, size_t len, uint64_t k);
+unsigned suppress_grid(const uint64_t *n, bool *hide, size_t rows, size_t cols,
+                       uint64_t k);
+unsigned suppress_result(Callsheet__QueryResult *r, uint32_t k);
+void suppress_result_free(Callsheet__QueryResult *r);
 /* restate.c: published and restated figures of closed periods */
 struct restate_count {
 	char *keys[2]; /* as in Row: codes, "" for none */
 	uint64_t n;
+	bool hidden; /* by disclosure control */
 };
 bool restate_sql(struct qplan *p, const char *from, const char *to,
                  struct query_sql *current, struct query_sql *published);
+bool restate_suppress(struct restate_count *c, size_t n, uint64_t total,
+                      size_t ngroup, uint32_t k);
 size_t restate_diff(const struct restate_count *published, size_t npub,
                     const struct restate_count *current, size_t ncur,
-                    size_t nkeys, Callsheet__RestatedRow ***out);
+                    size_t nkeys, Callsheet__RestatedRow ***out,
+                    bool *withheld);
 
 /* auth.c: password hashing (memory-hard, off the loop) */
 char *auth_hash_password(const char *password, unsigned log_n);
@@ -512,6 +532,10 @@ int migrate_apply(const char *conninfo);
 /* bootstrap.c: first accounts, synchronous, before the loop starts */
 int bootstrap_user(const char *conninfo, const char *name, const char *role,
                    const char *password);
+
+/* fold.c: the once-a-second rollup fold */
+void fold_init(void);
+void fold_shutdown(void);
 
 /* main.c */
 extern volatile bool draining;

@@ -243,6 +243,15 @@ const struct db_stmt db_stmts[] = {
         {STMT_USER_DISABLE, user_disable_sql, 3},
         {STMT_USER_LIST, "SELECT" ACCOUNT_COLS " FROM account ORDER BY name",
          0},
+        /* reporting: disclosure control */
+        {STMT_MIN_CELL,
+         "SELECT min_cell FROM disclosure_min_cell WHERE role = $1", 1},
+        {STMT_MIN_CELLS,
+         "SELECT role, min_cell FROM disclosure_min_cell ORDER BY role", 0},
+        {STMT_SET_MIN_CELL,
+         "UPDATE disclosure_min_cell SET min_cell = $2, updated_at = now()"
+         " WHERE role = $1",
+         2},
         {STMT_SHEET_LOAD, sheet_load_sql, 4},
         {STMT_SHEET_AMEND, sheet_amend_sql, 21},
         {STMT_SHEET_VOID, sheet_void_sql, 8},

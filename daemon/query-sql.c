@@ -112,6 +112,12 @@ from_sheets(const struct qplan *p, struct query_sql *qs)
 	sb_add(&sql, where.buf);
 	group_order(p, &sql);
 	qs->rows_sql = sb_steal(&sql);
+	if (p->durations) {
+		sb_add(&sql, "SELECT s.duration_s, count(*) FROM sheet s");
+		sb_add(&sql, where.buf);
+		sb_add(&sql, " GROUP BY 1 ORDER BY 1");
+		qs->duration_sql = sb_steal(&sql);
+	}
 	sb_free(&where);
 }
 
@@ -188,7 +194,8 @@ rollup_where(int dim, const struct strbuf *filters, struct strbuf *sql)
 	sb_addf(sql,
 	        " WHERE r.month >= $1::date AND r.month < $2::date"
 	        " AND r.dim = %d AND r.department %s",
-	        dim, dim == RD_WEEKDAY_HOUR ? "= -1" : ">= 0");
+	        dim,
+	        dim == RD_WEEKDAY_HOUR || dim == RD_DURATION ? "= -1" : ">= 0");
 	sb_add(sql, filters->buf ? filters->buf : "");
 }
 
@@ -202,7 +209,7 @@ from_rollup(const struct qplan *p, int extra, struct query_sql *qs)
 	int total_dim = extra >= 0 && p->filter[extra].nvalues > 0 ? rows_dim
 	                                                           : RD_TOTAL;
 	/* a constant name: the rollup, or the published one (restate.c) */
-	const char *table = p->rollup != NULL ? p->rollup : "rollup";
+	const char *table = p->rollup != NULL ? p->rollup : "rollup_live";
 
 	qs->from_rollup = true;
 	add_param(qs, xstrdup(p->from));
@@ -219,6 +226,12 @@ from_rollup(const struct qplan *p, int extra, struct query_sql *qs)
 	rollup_where(rows_dim, &filters, &sql);
 	group_order(p, &sql);
 	qs->rows_sql = sb_steal(&sql);
+	if (p->durations) {
+		sb_add(&sql, "SELECT r.code, sum(r.n) FROM rollup_live r");
+		rollup_where(RD_DURATION, &filters, &sql);
+		sb_add(&sql, " GROUP BY 1 ORDER BY 1");
+		qs->duration_sql = sb_steal(&sql);
+	}
 	sb_free(&filters);
 }
 
@@ -228,7 +241,10 @@ query_sql_build(const struct qplan *p, bool use_rollup, struct query_sql *qs)
 	int extra;
 
 	memset(qs, 0, sizeof *qs);
-	if (use_rollup && rollup_routable(p, &extra))
+	/* durations are kept for all départements together, by call type
+	 * and month only */
+	if (use_rollup && rollup_routable(p, &extra) &&
+	    (!p->durations || (extra < 0 && !qplan_mentions(p, QD_DEPARTMENT))))
 		from_rollup(p, extra, qs);
 	else
 		from_sheets(p, qs);
@@ -241,5 +257,6 @@ query_sql_free(struct query_sql *qs)
 		free(qs->owned[i]);
 	free(qs->rows_sql);
 	free(qs->total_sql);
+	free(qs->duration_sql);
 	memset(qs, 0, sizeof *qs);
 }

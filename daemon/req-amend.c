@@ -103,8 +103,6 @@ req_amend_sheet(struct req *r)
 	const Callsheet__AmendSheet *a = r->msg->amend_sheet;
 	struct field_error fe;
 
-	if (!req_taxonomy_ready(r))
-		return;
 	if (!amends_something(a)) {
 		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, NULL,
 		          "nothing to amend: give at least one field to change "

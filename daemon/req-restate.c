@@ -23,6 +23,7 @@ struct restate {
 	struct qplan plan;
 	char *tz;     /* the plan's, kept: the taxonomy may be reloaded */
 	bool figures; /* the second step */
+	uint32_t min_cell;
 	size_t nresults;
 	Callsheet__Restatements out;
 	char *group_by[2];
@@ -211,20 +212,29 @@ figures_result(struct restate *rs, const PGresult *res)
 	}
 }
 
+/* Under a minimum cell size, what the role may not see in the query's
+ * table may not show here either, now or as published. */
 static void
 figures_done(struct restate *rs)
 {
 	for (size_t i = 0; i < rs->ncmp; i++) {
 		struct compared *c = &rs->cmp[i];
 		Callsheet__PeriodRestatements *p = c->period;
+		bool total_hidden = false, withheld = false;
 
+		for (size_t w = 0; w < 2 && rs->min_cell > 1; w++)
+			total_hidden |= restate_suppress(
+			        c->rows[w], c->nrows[w], c->total[w],
+			        rs->plan.ngroup, rs->min_cell);
 		p->compared = closed_new(c->from, c->to);
-		p->has_published_total = p->has_restated_total = true;
-		p->restated_total = c->total[0];
-		p->published_total = c->total[1];
-		p->n_rows =
-		        restate_diff(c->rows[1], c->nrows[1], c->rows[0],
-		                     c->nrows[0], rs->plan.ngroup, &p->rows);
+		p->has_published_total = p->has_restated_total = !total_hidden;
+		p->restated_total = total_hidden ? 0 : c->total[0];
+		p->published_total = total_hidden ? 0 : c->total[1];
+		p->n_rows = restate_diff(c->rows[1], c->nrows[1], c->rows[0],
+		                         c->nrows[0], rs->plan.ngroup, &p->rows,
+		                         &withheld);
+		p->has_withheld = true;
+		p->withheld = withheld || total_hidden;
 	}
 }
 
@@ -258,8 +268,11 @@ restate_result(struct db_op *op, const PGresult *res)
 		figures_result(rs, res);
 	else if (rs->nresults == 1)
 		periods_result(rs, res);
-	else
+	else if (rs->nresults == 2)
 		changes_result(rs, res);
+	else if (PQntuples(res) == 1) /* the minimum cell size */
+		rs->min_cell =
+		        (uint32_t)strtoul(PQgetvalue(res, 0, 0), NULL, 10);
 }
 
 static void
@@ -353,8 +366,6 @@ req_get_restatements(struct req *r)
 	struct restate *rs;
 	struct field_error fe;
 
-	if (!req_taxonomy_ready(r))
-		return;
 	rs = xcalloc(1, sizeof *rs);
 	callsheet__restatements__init(&rs->out);
 	/* the query's own rules say what is a valid query */
@@ -365,6 +376,8 @@ req_get_restatements(struct req *r)
 		free(rs);
 		return;
 	}
+	if (r->conn->session.role == CALLSHEET__ROLE__REPORTER)
+		rs->min_cell = MIN_CELL_DEFAULT_REPORTER;
 	rs->tz = xstrdup(rs->plan.tz);
 	rs->plan.tz = rs->tz;
 	rs->req = r;

@@ -13,12 +13,6 @@ req_get_taxonomy(struct req *r)
 	bool fr = lang != NULL && strncmp(lang, "fr", 2) == 0;
 	Callsheet__TaxonomyEntry *entries;
 
-	if (taxonomy == NULL) {
-		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-		          "the server is still loading its code tables; "
-		          "retry shortly");
-		return;
-	}
 	entries = xcalloc(taxonomy->n, sizeof *entries);
 	tx.entries = xcalloc(taxonomy->n, sizeof *tx.entries);
 	for (size_t i = 0; i < taxonomy->n; i++) {

@@ -35,6 +35,45 @@ restate_sql(struct qplan *p, const char *from, const char *to,
 	return false;
 }
 
+/*
+ * Marks the counts of a period's figures (as they are, or as published)
+ * that the session role may not see: those suppress.c hides in the same
+ * table under the role's minimum cell size k. Returns whether the total
+ * is hidden.
+ */
+bool
+restate_suppress(struct restate_count *c, size_t n, uint64_t total,
+                 size_t ngroup, uint32_t k)
+{
+	Callsheet__QueryResult r = CALLSHEET__QUERY_RESULT__INIT;
+	Callsheet__Row *rows = xcalloc(n + 1, sizeof *rows);
+	Callsheet__Row **rowp = xcalloc(n + 1, sizeof *rowp);
+	char *names[2] = {"", ""};
+	bool total_hidden;
+
+	for (size_t i = 0; i < n; i++) {
+		callsheet__row__init(&rows[i]);
+		rows[i].keys = c[i].keys;
+		rows[i].n_keys = ngroup;
+		rows[i].count = c[i].n;
+		rowp[i] = &rows[i];
+	}
+	r.group_by = names;
+	r.n_group_by = ngroup;
+	r.rows = rowp;
+	r.n_rows = n;
+	r.total = total;
+	suppress_result(&r, k);
+	/* the rows come back reordered: each is still one of ours */
+	for (size_t i = 0; i < r.n_rows; i++)
+		c[r.rows[i] - rows].hidden = r.rows[i]->suppressed;
+	total_hidden = r.total_suppressed;
+	suppress_result_free(&r);
+	free(rows);
+	free(rowp);
+	return total_hidden;
+}
+
 static const struct restate_count *
 find(const struct restate_count *c, size_t n, char *const *keys, size_t nkeys)
 {
@@ -67,11 +106,12 @@ add_row(Callsheet__RestatedRow ***out, size_t *n, char *const *keys,
 }
 
 /* The rows whose count changed: those of now in their order, then those
- * that were published and are gone. */
+ * that were published and are gone. A changed row hidden on either side is
+ * left out, and *withheld says so. */
 size_t
 restate_diff(const struct restate_count *published, size_t npub,
              const struct restate_count *current, size_t ncur, size_t nkeys,
-             Callsheet__RestatedRow ***out)
+             Callsheet__RestatedRow ***out, bool *withheld)
 {
 	size_t n = 0;
 
@@ -81,14 +121,23 @@ restate_diff(const struct restate_count *published, size_t npub,
 		        find(published, npub, current[i].keys, nkeys);
 		uint64_t was = p != NULL ? p->n : 0;
 
-		if (was != current[i].n)
+		if (was == current[i].n)
+			continue;
+		if (current[i].hidden || (p != NULL && p->hidden))
+			*withheld = true;
+		else
 			add_row(out, &n, current[i].keys, nkeys, was,
 			        current[i].n);
 	}
-	for (size_t i = 0; i < npub; i++)
-		if (published[i].n != 0 &&
-		    find(current, ncur, published[i].keys, nkeys) == NULL)
+	for (size_t i = 0; i < npub; i++) {
+		if (published[i].n == 0 ||
+		    find(current, ncur, published[i].keys, nkeys) != NULL)
+			continue;
+		if (published[i].hidden)
+			*withheld = true;
+		else
 			add_row(out, &n, published[i].keys, nkeys,
 			        published[i].n, 0);
+	}
 	return n;
 }

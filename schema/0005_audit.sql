@@ -16,7 +16,9 @@ ALTER TABLE sheet
 	ADD COLUMN voided_by integer REFERENCES account (id),
 	ADD COLUMN void_reason text;
 
--- Whole months of the service's calendar, [first month, month after).
+-- Whole months of the service's calendar, [first month, month after), and
+-- the snapshot the published figures were read in: a sheet written by a
+-- transaction it does not see is not in them.
 CREATE TABLE closed_period (
 	id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 	months daterange NOT NULL CHECK (
@@ -25,10 +27,12 @@ CREATE TABLE closed_period (
 		extract(day FROM upper(months)) = 1),
 	closed_at timestamptz NOT NULL DEFAULT now(),
 	closed_by integer NOT NULL REFERENCES account (id),
+	snapshot pg_snapshot NOT NULL,
 	EXCLUDE USING gist (months WITH &&)
 );
 
--- The rollup (0004) of the closed months as it was when they were closed:
+-- The rollup (0004, as reports read it: rollup_live) of the closed months
+-- as it was when they were closed:
 -- the same columns and key, and the period it belongs to.
 CREATE TABLE published_rollup (
 	period_id integer NOT NULL REFERENCES closed_period (id),
@@ -99,12 +103,15 @@ BEGIN
 		ORDER BY lower(p.months);
 		RETURN;
 	END IF;
-	INSERT INTO closed_period (months, closed_by)
-	VALUES (daterange(first, after), actor) RETURNING id INTO pid;
+	INSERT INTO closed_period (months, closed_by, snapshot)
+	VALUES (daterange(first, after), actor, pg_current_snapshot())
+	RETURNING id INTO pid;
 	INSERT INTO published_rollup (period_id, month, call_type, department,
 		dim, code, n)
-	SELECT pid, r.month, r.call_type, r.department, r.dim, r.code, r.n
-	FROM rollup r WHERE r.month >= first AND r.month < after;
+	SELECT pid, r.month, r.call_type, r.department, r.dim, r.code,
+		sum(r.n)
+	FROM rollup_live r WHERE r.month >= first AND r.month < after
+	GROUP BY 2, 3, 4, 5, 6 HAVING sum(r.n) <> 0;
 	GET DIAGNOSTICS n = ROW_COUNT;
 	RETURN QUERY
 	SELECT p.id, lower(p.months), upper(p.months), p.closed_at, a.name,
@@ -113,30 +120,41 @@ BEGIN
 	WHERE p.id = pid;
 END $$;
 
--- A sheet logged after its period was closed (a spool that was offline at
--- the year's end) changes a published figure too: it is recorded as a
--- restatement, in the same transaction as the insert.
+-- A sheet logged after its period was closed (from a spool that was
+-- offline at the year's end) changes a published figure too: it is
+-- recorded as a restatement. Not on every insert, which must stay cheap,
+-- but when the rollup folds it (rollup_fold() moves the horizon, about
+-- once a second): the sheets of the transactions folded that the close
+-- did not see, and that no change has recorded already.
 CREATE FUNCTION audit_late_sheets() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+	tz text := service_timezone();
 BEGIN
-	IF NOT EXISTS (SELECT 1 FROM closed_period) THEN
+	IF NEW.horizon <= OLD.horizon OR
+	   NOT EXISTS (SELECT 1 FROM closed_period) THEN
 		RETURN NULL;
 	END IF;
 	WITH late AS (
-		SELECT n.id, n.jurist_id, n.call_start,
-			closed_period_of(n.call_start) AS period_id
-		FROM new_sheets n
+		SELECT s.id, s.jurist_id, s.call_start, s.logged_at,
+			p.id AS period_id
+		FROM sheet s JOIN closed_period p
+		  ON p.months @> (s.call_start AT TIME ZONE tz)::date
+		WHERE s.xid >= OLD.horizon AND s.xid < NEW.horizon
+		  AND NOT pg_visible_in_snapshot(s.xid, p.snapshot)
+		  AND NOT EXISTS (SELECT 1 FROM audit a
+		                  WHERE a.sheet_id = s.id)
 	), aud AS (
-		INSERT INTO audit (account_id, sheet_id, action, call_before,
-			call_after)
-		SELECT jurist_id, id, 'late_log', call_start, call_start
-		FROM late WHERE period_id IS NOT NULL
+		INSERT INTO audit (at, account_id, sheet_id, action,
+			call_before, call_after)
+		SELECT logged_at, jurist_id, id, 'late_log', call_start,
+			call_start
+		FROM late
 		RETURNING id, sheet_id
 	)
 	INSERT INTO restatement (period_id, audit_id)
 	SELECT late.period_id, aud.id FROM aud JOIN late ON late.id = aud.sheet_id;
 	RETURN NULL;
 END $$;
-CREATE TRIGGER sheet_audit_late AFTER INSERT ON sheet
-	REFERENCING NEW TABLE AS new_sheets
-	FOR EACH STATEMENT EXECUTE FUNCTION audit_late_sheets();
+CREATE TRIGGER rollup_state_late AFTER UPDATE ON rollup_state
+	FOR EACH ROW EXECUTE FUNCTION audit_late_sheets();

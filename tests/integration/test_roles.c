@@ -31,6 +31,7 @@ struct scratch {
 	Callsheet__UserPasswd user_passwd;
 	Callsheet__UserDisable user_disable;
 	Callsheet__UserList user_list;
+	Callsheet__MinCell min_cell;
 	Callsheet__AmendSheet amend;
 	Callsheet__VoidSheet void_sheet;
 	Callsheet__GetAudit audit;
@@ -125,6 +126,14 @@ b_user_list(Callsheet__Request *req, struct scratch *s)
 	req->user_list = &s->user_list;
 }
 
+/* No role given: a read of the rules, harmless to run as admin. */
+static void
+b_min_cell(Callsheet__Request *req, struct scratch *s)
+{
+	callsheet__min_cell__init(&s->min_cell);
+	req->min_cell = &s->min_cell;
+}
+
 /* A sheet that does not exist: served means "not found", not forbidden. */
 static void
 b_amend(Callsheet__Request *req, struct scratch *s)
@@ -190,6 +199,8 @@ static const struct row matrix[] = {
          "accounts are the admin's"},
         {CALLSHEET__REQUEST__BODY_USER_LIST, b_user_list, A, false,
          "accounts are the admin's"},
+        {CALLSHEET__REQUEST__BODY_MIN_CELL, b_min_cell, A, false,
+         "disclosure rules are the admin's"},
         {CALLSHEET__REQUEST__BODY_AMEND_SHEET, b_amend, J | A, false,
          "jurists amend their sheets, admins any"},
         {CALLSHEET__REQUEST__BODY_VOID_SHEET, b_void, J | A, false,

@@ -98,11 +98,11 @@ t_eq "$(printf '%s\n' "$out" | tail -n 1)" \
 	"restates the published figures of 2020" "a restatement"
 as admin void "$b" --reason "duplicate" >/dev/null
 
-out=$(as rep report --year 2020)
+out=$(as admin report --year 2020)
 t_eq "$out" "total 2
 2020 published 3, restated 2: caller from Val-de-Marne; voided: duplicate" \
 	"report with the restatement"
-out=$(as rep report --year 2020 --by department)
+out=$(as admin report --year 2020 --by department)
 t_eq "$out" "department  count  percent
 93              1     50.0
 94              1     50.0
@@ -110,15 +110,28 @@ total           2
 2020 published 3, restated 2: caller from Val-de-Marne; voided: duplicate
   94: published 0, restated 1
   75: published 2, restated 0" "report by département"
-out=$(as rep report --year 2020 --by department --format csv)
+out=$(as admin report --year 2020 --by department --format csv)
 t_eq "$out" "department,count,percent,published
 93,1,50.0,1
 94,1,50.0,0
 75,0,0.0,2" "CSV with the published column"
-as rep report --year 2020 --format json |
+as admin report --year 2020 --format json |
 	grep -q '"restatements":\[{"period":{"from":"2020-01-01","to":"2021-01-01"},"compared":{"from":"2020-01-01","to":"2021-01-01"},"published_total":3,"restated_total":2,' ||
 	t_fail "JSON with the restatements"
-out=$(as rep report --year 2021 --format csv)
+out=$(as admin report --year 2021 --format csv)
 t_eq "$out" "count,percent
 0,0.0" "a year with no closed period: the CSV of before"
+# in French
+out=$(LANG=fr_FR.UTF-8 as admin report --year 2020)
+t_eq "$(printf '%s\n' "$out" | tail -n 1)" \
+	"2020 publié 3, rectifié 2 : caller from Val-de-Marne ; annulée : duplicate" \
+	"the restatement in French"
+out=$(LANG=fr_FR.UTF-8 as jur void "$id" --reason "again")
+case $out in "la fiche $id était déjà annulée le "*) ;;
+*) t_fail "void again, in French: $out" ;; esac
+
+# a reporter's minimum cell size (3) hides the small counts of both
+out=$(as rep report --year 2020 --by department)
+case $out in *"2020 restated (figures withheld: minimum cell size): caller from Val-de-Marne; voided: duplicate"*) ;;
+*) t_fail "disclosure control on restatements: $out" ;; esac
 t_note "ok"

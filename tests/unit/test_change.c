@@ -338,7 +338,7 @@ test_restate_sql(void)
 	struct query_sql sql[2];
 
 	CHECK(restate(dept75, by_caller, sql), "one dimension: comparable");
-	CHECK(strstr(sql[0].total_sql, " FROM rollup r") != NULL &&
+	CHECK(strstr(sql[0].total_sql, " FROM rollup_live r") != NULL &&
 	              strstr(sql[1].total_sql, " FROM published_rollup r") !=
 	                      NULL &&
 	              strstr(sql[1].rows_sql, " FROM published_rollup r") !=
@@ -360,14 +360,17 @@ test_restate_sql(void)
 static void
 test_restate_diff(void)
 {
-	struct restate_count published[] = {
-	        {{"75", ""}, 2}, {{"92", ""}, 1}, {{"93", ""}, 8}};
-	struct restate_count now[] = {
-	        {{"93", ""}, 8}, {{"75", ""}, 1}, {{"94", ""}, 1}};
+	struct restate_count published[] = {{{"75", ""}, 2, false},
+	                                    {{"92", ""}, 1, false},
+	                                    {{"93", ""}, 8, false}};
+	struct restate_count now[] = {{{"93", ""}, 8, false},
+	                              {{"75", ""}, 1, false},
+	                              {{"94", ""}, 1, false}};
 	Callsheet__RestatedRow **rows;
-	size_t n = restate_diff(published, 3, now, 3, 1, &rows);
+	bool withheld = false;
+	size_t n = restate_diff(published, 3, now, 3, 1, &rows, &withheld);
 
-	CHECK(n == 3, "three rows changed (got %zu)", n);
+	CHECK(n == 3 && !withheld, "three rows changed (got %zu)", n);
 	CHECK(n == 3 && strcmp(rows[0]->keys[0], "75") == 0 &&
 	              rows[0]->published == 2 && rows[0]->restated == 1,
 	      "75: 2 -> 1");
@@ -383,6 +386,19 @@ test_restate_diff(void)
 		free(rows[i]);
 	}
 	free(rows);
+
+	/* a minimum cell size of 3: the ones and twos may not show */
+	CHECK(!restate_suppress(published, 3, 11, 1, 3) &&
+	              published[0].hidden && published[1].hidden &&
+	              !published[2].hidden,
+	      "published 75 (2) and 92 (1) hidden, the total shown");
+	CHECK(!restate_suppress(now, 3, 10, 1, 3) && now[1].hidden &&
+	              now[2].hidden && !now[0].hidden,
+	      "now 75 (1) and 94 (1) hidden");
+	n = restate_diff(published, 3, now, 3, 1, &rows, &withheld);
+	CHECK(n == 0 && withheld && rows == NULL,
+	      "no row may show, and the answer says some were withheld");
+	CHECK(restate_suppress(now, 0, 2, 0, 3), "a total of 2 is hidden");
 }
 
 int

@@ -283,14 +283,38 @@ test_audit(void)
 	sb_free(&sb);
 }
 
+/* The same answers for a French locale. */
+static void
+test_french(void)
+{
+	struct sample s;
+	struct strbuf sb = {0};
+
+	setenv("LANG", "fr_FR.UTF-8", 1);
+	sample_init(&s, 1);
+	restate_table(&sb, &s.rs);
+	CHECK_STR(sb.buf, "2020 publié 11, rectifié 10 : annulée : duplicate ; "
+	                  "caller was from 94 ; 1 fiche saisie après la "
+	                  "clôture\n"
+	                  "  75 : publié 2, rectifié 1\n"
+	                  "  92 : publié 1, rectifié 0\n"
+	                  "  94 : publié 0, rectifié 1\n");
+	setenv("LANG", "C", 1);
+	sb_free(&sb);
+}
+
 int
 main(void)
 {
 	setenv("TZ", "UTC", 1);
+	unsetenv("LC_ALL");
+	unsetenv("LC_MESSAGES");
+	setenv("LANG", "C", 1);
 	test_change_text();
 	test_restate_table();
 	test_restate_csv();
 	test_restate_json();
 	test_audit();
+	test_french();
 	return unit_finish();
 }
