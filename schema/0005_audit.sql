@@ -12,8 +12,11 @@
 -- restatement: its audit row is linked to the period, and reports show
 -- published and restated figures side by side with the reasons.
 
+-- voided_by is an account id without a foreign key, like jurist_id
+-- (0001): a foreign key on sheet costs every insert a trigger, and
+-- accounts are never deleted.
 ALTER TABLE sheet
-	ADD COLUMN voided_by integer REFERENCES account (id),
+	ADD COLUMN voided_by integer,
 	ADD COLUMN void_reason text;
 
 -- Whole months of the service's calendar, [first month, month after), and
