@@ -19,9 +19,8 @@
 #define TIMEOUT_MAX_S  3600
 
 static const struct cmd_entry *const commands[] = {
-        &cmd_log_entry,
-        &cmd_report_entry,
-        &cmd_admin_entry,
+        &cmd_log_entry,  &cmd_report_entry, &cmd_amend_entry,
+        &cmd_void_entry, &cmd_admin_entry,
 };
 
 static void

@@ -36,6 +36,16 @@ static const struct handler handlers[] = {
          ROLE(ADMIN)},
         {CALLSHEET__REQUEST__BODY_MIN_CELL, "min-cell", req_min_cell,
          ROLE(ADMIN)},
+        {CALLSHEET__REQUEST__BODY_AMEND_SHEET, "sheet amendment",
+         req_amend_sheet, ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY},
+        {CALLSHEET__REQUEST__BODY_VOID_SHEET, "void", req_void_sheet,
+         ROLE(JURIST) | ROLE(ADMIN)},
+        {CALLSHEET__REQUEST__BODY_GET_AUDIT, "sheet history", req_get_audit,
+         ROLE(JURIST) | ROLE(ADMIN)},
+        {CALLSHEET__REQUEST__BODY_CLOSE_PERIOD, "close period",
+         req_close_period, ROLE(ADMIN)},
+        {CALLSHEET__REQUEST__BODY_GET_RESTATEMENTS, "restatements",
+         req_get_restatements, ANYONE | NEEDS_TAXONOMY},
 };
 
 static const struct handler *
