@@ -11,6 +11,8 @@
 static const struct cmd_entry *const subcommands[] = {
         &cmd_admin_user_entry,
         &cmd_admin_min_cell_entry,
+        &cmd_admin_audit_entry,
+        &cmd_admin_close_period_entry,
 };
 
 static int cmd_admin_exec(struct cli *, int, char **);
@@ -18,7 +20,8 @@ static int cmd_admin_exec(struct cli *, int, char **);
 const struct cmd_entry cmd_admin_entry = {
         .name = "admin",
         .args = "SUBCOMMAND [options]",
-        .summary = "administration (admin role): accounts, disclosure control",
+        .summary = "administration (admin role): accounts, disclosure "
+                   "control, audit trail, closed periods",
         .help = "", /* the list of subcommands, printed by admin_usage */
         .exec = cmd_admin_exec,
 };

@@ -19,6 +19,7 @@
 #define RECOUNT_MAX_MS 800
 #define NPERIODS       3
 #define RECENT_TXIDS   32 /* notifications remembered, to drop copies */
+#define UNHEARD_S      1  /* recounts when no connection can LISTEN */
 
 static const char *const period_names[NPERIODS] = {"today", "week", "month"};
 
@@ -29,7 +30,7 @@ struct watcher {
 static TAILQ_HEAD(, watcher) watchers = TAILQ_HEAD_INITIALIZER(watchers);
 
 static struct event *recount_timer; /* the next coalesced recount */
-static struct event *rollover;      /* midnight in the service's zone */
+static struct event *unprompted;    /* a recount no notification asks */
 static bool counting;               /* a recount for watchers in flight */
 static bool dirty;                  /* sheets changed since it began */
 static int64_t last_start_ms, last_cost_ms;
@@ -262,7 +263,7 @@ push(const Callsheet__Counters *counters)
 }
 
 static void
-rollover_cb(evutil_socket_t fd, short what, void *arg)
+unprompted_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
 	(void)what;
@@ -270,15 +271,21 @@ rollover_cb(evutil_socket_t fd, short what, void *arg)
 	watch_notify(NULL);
 }
 
-/* "Today" ends at midnight without any sheet changing: count again then. */
+/*
+ * Counters change without a notification at midnight ("today" ends), and
+ * all the time on a daemon whose connections cannot LISTEN (a standby
+ * refuses it during recovery): count again then, or every second.
+ */
 static void
-arm_rollover(int next_day_s)
+arm_unprompted(int next_day_s)
 {
 	struct timeval tv = {next_day_s > 0 ? next_day_s + 1 : 1, 0};
 
-	if (rollover == NULL)
-		rollover = evtimer_new(base, rollover_cb, NULL);
-	evtimer_add(rollover, &tv);
+	if (!db_listening())
+		tv.tv_sec = UNHEARD_S;
+	if (unprompted == NULL)
+		unprompted = evtimer_new(base, unprompted_cb, NULL);
+	evtimer_add(unprompted, &tv);
 }
 
 static void
@@ -313,7 +320,7 @@ count_done(struct db_op *op, enum db_status st, const char *err)
 	}
 	if (ok) {
 		if (!TAILQ_EMPTY(&watchers))
-			arm_rollover(k->next_day_s);
+			arm_unprompted(k->next_day_s);
 		counters_free(&m);
 	}
 	count_free(k);
@@ -423,9 +430,9 @@ watch_shutdown(void)
 		watch_forget(w->conn);
 	if (recount_timer != NULL)
 		event_free(recount_timer);
-	if (rollover != NULL)
-		event_free(rollover);
-	recount_timer = rollover = NULL;
+	if (unprompted != NULL)
+		event_free(unprompted);
+	recount_timer = unprompted = NULL;
 }
 
 /* ------------------------------------------------------- the request */

@@ -22,9 +22,10 @@ CS_PACKAGES=(build-essential cmake pkg-config libevent-dev libprotobuf-c-dev
              protobuf-c-compiler libpq-dev libssl-dev postgresql openssl)
 # What the test suite needs on top (clang: the libFuzzer targets; iproute2:
 # `ip netns` for the network-boundary test; python3 and chromium: the
-# report tests, which render the HTML report; tzdata: calendar periods of
-# Europe/Paris computed by the watch test itself).
-CS_TEST_PACKAGES=(clang iproute2 python3 chromium tzdata)
+# report tests, which render the HTML report; haproxy: the scale-out test;
+# cppcheck: static analysis of daemon/ and client/; tzdata: calendar
+# periods of Europe/Paris computed by the watch test itself).
+CS_TEST_PACKAGES=(clang iproute2 python3 chromium haproxy cppcheck tzdata)
 
 cs_prog=$(basename "$0")
 

@@ -50,8 +50,9 @@ gen() {
 			continue
 		}
 		type = (rand() < 0.5) ? "consultation" : ""
-		topics = tp[1 + int(rand() * 9)]
-		if (rand() < 0.5) topics = topics ";" tp[1 + int(rand() * 9)]
+		t1 = 1 + int(rand() * 9); t2 = 1 + int(rand() * 9)
+		topics = tp[t1]
+		if (rand() < 0.5 && t2 != t1) topics = topics ";" tp[t2]
 		if (rand() < 0.3) topics = "\"" topics "\""
 		if (rand() < 0.6)
 			rest = sprintf("individual,,,%s,%s", hh[1 + int(rand() * 3)], ori[1 + int(rand() * 6)])
