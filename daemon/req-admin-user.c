@@ -65,6 +65,8 @@ admin_result(struct db_op *op, const PGresult *res)
 	struct admin_op *a = op->arg;
 	int n = PQntuples(res);
 
+	if (PQnfields(res) < 6)
+		return; /* not an account row (a fake's, under the fuzzer) */
 	a->accounts = xcalloc((size_t)n, sizeof *a->accounts);
 	a->ids = xcalloc((size_t)n, sizeof *a->ids);
 	for (int i = 0; i < n; i++) {

@@ -49,8 +49,8 @@ export_result(struct db_op *op, const PGresult *res)
 	struct export *x = op->arg;
 	int n = PQntuples(res);
 
-	if (x->nresults++ == 0)
-		return; /* the time zone */
+	if (x->nresults++ == 0 || PQnfields(res) < 13 || x->rows != NULL)
+		return; /* the time zone; or not a page */
 	x->rows = xcalloc((size_t)n + 1, sizeof *x->rows);
 	for (int i = 0; i < n; i++) {
 		struct exported *e = &x->rows[x->nrows];

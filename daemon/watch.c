@@ -130,7 +130,7 @@ count_result(struct db_op *op, const PGresult *res)
 	case 0: /* the time zone */
 		break;
 	case 1:
-		if (n != 1)
+		if (n != 1 || PQnfields(res) < 5)
 			break;
 		k->as_of = xstrdup(PQgetvalue(res, 0, 0));
 		for (int i = 0; i < NPERIODS; i++)
@@ -138,6 +138,8 @@ count_result(struct db_op *op, const PGresult *res)
 		k->next_day_s = atoi(PQgetvalue(res, 0, 4));
 		break;
 	default:
+		if (PQnfields(res) < 5 || k->rows != NULL)
+			break;
 		k->rows = xcalloc((size_t)n, sizeof *k->rows);
 		for (int i = 0; i < n; i++) {
 			struct tally *t = &k->rows[k->nrows++];
@@ -440,6 +442,7 @@ watch_shutdown(void)
 void
 req_watch(struct req *r)
 {
+	struct conn *c = r->conn; /* r is gone once answered */
 	struct count *k;
 
 	/*
@@ -447,12 +450,12 @@ req_watch(struct req *r)
 	 * count's snapshot is then sure to reach this watcher as an event.
 	 */
 	if (r->msg->watch->has_stop && r->msg->watch->stop)
-		watch_forget(r->conn);
+		watch_forget(c);
 	else
-		watcher_add(r->conn);
+		watcher_add(c);
 	k = count_new(r);
 	if (req_submit(r, &k->op) != 0) {
-		watch_forget(r->conn);
+		watch_forget(c);
 		count_free(k);
 	}
 }

@@ -167,6 +167,62 @@ taxonomy(struct out *o, const char *lang)
 	add_request(o, &req);
 }
 
+/* exchange: watch (and stop), an import's check, export pages. */
+static void
+exchange(struct out *o)
+{
+	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
+	Callsheet__Watch w = CALLSHEET__WATCH__INIT;
+	Callsheet__CheckSheets cs = CALLSHEET__CHECK_SHEETS__INIT;
+	Callsheet__Export x = CALLSHEET__EXPORT__INIT;
+	Callsheet__Sheet s[2] = {CALLSHEET__SHEET__INIT,
+	                         CALLSHEET__SHEET__INIT};
+	Callsheet__Sheet *ps[2] = {&s[0], &s[1]};
+	uint8_t id[CS_UUID_LEN] = {7};
+
+	req.id = next_id++;
+	req.body_case = CALLSHEET__REQUEST__BODY_WATCH;
+	req.watch = &w;
+	add_request(o, &req);
+	for (int i = 0; i < 2; i++) {
+		s[i].id.data = id;
+		s[i].id.len = sizeof id;
+		s[i].call_start = 1738368000;
+		s[i].caller = i == 0 ? "individual" : "professional";
+		s[i].household = "woman"; /* wrong for the second */
+		s[i].department = "75";
+		s[i].n_topics = 1;
+		s[i].topics = topics2;
+	}
+	cs.sheets = ps;
+	cs.n_sheets = 2;
+	req.id = next_id++;
+	req.body_case = CALLSHEET__REQUEST__BODY_CHECK_SHEETS;
+	req.check_sheets = &cs;
+	add_request(o, &req);
+	x.from = "2025-01-01";
+	x.to = "2026-01-01";
+	x.has_limit = 1;
+	x.limit = 2;
+	req.id = next_id++;
+	req.body_case = CALLSHEET__REQUEST__BODY_EXPORT;
+	req.export = &x;
+	add_request(o, &req);
+	x.cursor = "1738368000000000:07000000-0000-0000-0000-000000000000";
+	req.id = next_id++;
+	add_request(o, &req);
+	x.from = "2025-02-30";
+	x.cursor = NULL;
+	req.id = next_id++;
+	add_request(o, &req);
+	w.has_stop = 1;
+	w.stop = 1;
+	req.id = next_id++;
+	req.body_case = CALLSHEET__REQUEST__BODY_WATCH;
+	req.watch = &w;
+	add_request(o, &req);
+}
+
 static void
 save(const char *dir, const char *target, const char *name, uint8_t b0,
      uint8_t b1, const struct out *o)
@@ -259,5 +315,9 @@ main(int argc, char **argv)
 	hello(&o, CS_PROTOCOL_VERSION);
 	add_bytes(&o, empty, sizeof empty);
 	both(dir, "empty-frame", 0, &o);
+	o.len = 0;
+	exchange(&o);
+	sheet(&o, 0);
+	both(dir, "exchange", 2, &o);
 	return 0;
 }
