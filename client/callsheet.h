@@ -30,12 +30,31 @@ int cli_check_user(const struct cli *cli, struct cs_error *err);
 int cli_connect(struct cli *cli, struct cs_client **c, struct cs_error *err);
 int cli_exit_status(const struct cs_error *err);
 char *cli_spool_root(void);
+char *cli_state_dir(void);
 
 /* prompt.c */
 char *prompt_password(const char *prompt);
 
 /* cmd-log.c */
 extern const struct cmd_entry cmd_log_entry;
+int log_deliver(struct cli *cli, const Callsheet__Sheet *sheet,
+                void (*spooled)(void *), void *arg);
+
+/* cmd-new.c */
+extern const struct cmd_entry cmd_new_entry;
+
+/* cmd-admin.c: "admin" and its table of subcommands */
+extern const struct cmd_entry cmd_admin_entry;
+
+/* cmd-admin-taxonomy.c */
+extern const struct cmd_entry cmd_admin_taxonomy_entry;
+
+/* taxcache.c */
+Callsheet__Taxonomy *taxcache_get(const char *dir, const char *server,
+                                  struct cs_client *c, struct cs_error *err);
+
+/* error-text.c */
+const char *cli_error_text(const struct cs_error *err);
 
 /* cmd-report.c */
 extern const struct cmd_entry cmd_report_entry;

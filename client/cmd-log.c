@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "callsheet.h"
+#include "i18n.h"
 #include "parse.h"
 
 #define DURATION_MAX (24 * 3600) /* what the database accepts */
@@ -16,37 +17,37 @@ static int cmd_log_exec(struct cli *, int, char **);
 const struct cmd_entry cmd_log_entry = {
         .name = "log",
         .args = "--caller C --topic T [--topic T ...] [options]",
-        .summary = "log one call sheet and print its id",
-        .help = "Options (codes as in the taxonomy):\n"
-                "  --caller C         individual or professional\n"
-                "  --dept D           département: 75, 2A, 971, ..., 99 "
-                "(abroad), unknown\n"
-                "  --household H      man, woman or couple\n"
-                "  --origin O         africa, maghreb, latin_america, "
-                "europe_eu, ...\n"
-                "  --pro-kind K       public_body, association or other\n"
-                "  --pro-sector S     local_social_services, "
-                "hospital_medico_social,\n"
-                "                     other_public\n"
-                "  --topic T          entry, residence, social_rights, "
-                "family, ...;\n"
-                "                     repeat it or separate codes with "
-                "commas\n"
-                "  --start ISO8601    when the call began (default now): "
-                "2025-03-04T10:15:00+01:00,\n"
-                "                     2025-03-04T09:15Z, or "
-                "2025-03-04T10:15 in local time\n"
-                "  --duration D       7m, 420s, 1h2m or seconds (default "
-                "0)\n"
-                "  --call-type T      consultation (default), silent, "
-                "hang_up, wrong_number,\n"
-                "                     abusive, test\n"
-                "  -h, --help         this help\n"
-                "\n"
-                "--caller and --topic are required for a consultation. "
-                "The sheet is written\nto the spool before it is sent: if "
-                "the server cannot be reached it stays\nthere (exit "
-                "status 75) and is sent by the next run.\n",
+        .summary = N_("log one call sheet and print its id"),
+        .help = N_("Options (codes as in the taxonomy):\n"
+                   "  --caller C         individual or professional\n"
+                   "  --dept D           département: 75, 2A, 971, ..., 99 "
+                   "(abroad), unknown\n"
+                   "  --household H      man, woman or couple\n"
+                   "  --origin O         africa, maghreb, latin_america, "
+                   "europe_eu, ...\n"
+                   "  --pro-kind K       public_body, association or other\n"
+                   "  --pro-sector S     local_social_services, "
+                   "hospital_medico_social,\n"
+                   "                     other_public\n"
+                   "  --topic T          entry, residence, social_rights, "
+                   "family, ...;\n"
+                   "                     repeat it or separate codes with "
+                   "commas\n"
+                   "  --start ISO8601    when the call began (default now): "
+                   "2025-03-04T10:15:00+01:00,\n"
+                   "                     2025-03-04T09:15Z, or "
+                   "2025-03-04T10:15 in local time\n"
+                   "  --duration D       7m, 420s, 1h2m or seconds (default "
+                   "0)\n"
+                   "  --call-type T      consultation (default), silent, "
+                   "hang_up, wrong_number,\n"
+                   "                     abusive, test\n"
+                   "  -h, --help         this help\n"
+                   "\n"
+                   "--caller and --topic are required for a consultation. "
+                   "The sheet is written\nto the spool before it is sent: if "
+                   "the server cannot be reached it stays\nthere (exit "
+                   "status 75) and is sent by the next run.\n"),
         .exec = cmd_log_exec,
 };
 
@@ -105,10 +106,10 @@ static int
 set_once(char **slot, const char *option, char *arg)
 {
 	if (*slot != NULL)
-		return cli_usage_error(&cmd_log_entry, "--%s given twice",
+		return cli_usage_error(&cmd_log_entry, _("--%s given twice"),
 		                       option);
 	if (*arg == '\0')
-		return cli_usage_error(&cmd_log_entry, "--%s needs a value",
+		return cli_usage_error(&cmd_log_entry, _("--%s needs a value"),
 		                       option);
 	*slot = arg;
 	return 0;
@@ -121,8 +122,8 @@ log_option(struct log_args *a, int ch, char *arg)
 	case OPT_TOPIC:
 		if (parse_list(arg, &a->sheet.topics, &a->sheet.n_topics) != 0)
 			return cli_usage_error(&cmd_log_entry,
-			                       "invalid --topic '%s': give "
-			                       "codes separated by commas",
+			                       _("invalid --topic '%s': give "
+			                         "codes separated by commas"),
 			                       arg);
 		return 0;
 	case OPT_START:
@@ -146,31 +147,31 @@ log_check(struct log_args *a)
 	if (a->start != NULL && parse_iso8601(a->start, &a->sheet.call_start))
 		return cli_usage_error(
 		        &cmd_log_entry,
-		        "invalid --start '%s': give a date and "
-		        "time such as 2025-03-04T10:15:00+01:00, "
-		        "2025-03-04T09:15Z or 2025-03-04T10:15",
+		        _("invalid --start '%s': give a date and "
+		          "time such as 2025-03-04T10:15:00+01:00, "
+		          "2025-03-04T09:15Z or 2025-03-04T10:15"),
 		        a->start);
 	if (a->duration != NULL && parse_duration(a->duration, &d) != 0)
 		return cli_usage_error(
 		        &cmd_log_entry,
-		        "invalid --duration '%s': give seconds "
-		        "(420, 420s) or units such as 7m or 1h2m",
+		        _("invalid --duration '%s': give seconds "
+		          "(420, 420s) or units such as 7m or 1h2m"),
 		        a->duration);
 	if (d > DURATION_MAX)
 		return cli_usage_error(&cmd_log_entry,
-		                       "invalid --duration '%s': a call lasts "
-		                       "at most 24h",
+		                       _("invalid --duration '%s': a call "
+		                         "lasts at most 24h"),
 		                       a->duration);
 	a->sheet.duration_s = d;
 	if (type == NULL || strcmp(type, "consultation") == 0) {
 		if (a->sheet.caller == NULL)
-			return cli_usage_error(&cmd_log_entry,
-			                       "--caller is required for a "
-			                       "consultation");
+			return cli_usage_error(&cmd_log_entry, "%s",
+			                       _("--caller is required for a "
+			                         "consultation"));
 		if (a->sheet.n_topics == 0)
-			return cli_usage_error(&cmd_log_entry,
-			                       "--topic is required for a "
-			                       "consultation");
+			return cli_usage_error(&cmd_log_entry, "%s",
+			                       _("--topic is required for a "
+			                         "consultation"));
 	}
 	return 0;
 }
@@ -194,7 +195,7 @@ log_parse(struct log_args *a, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(&cmd_log_entry,
-		                       "unexpected argument '%s'",
+		                       _("unexpected argument '%s'"),
 		                       argv[optind]);
 	if ((rv = log_check(a)) != 0)
 		return rv;
@@ -211,11 +212,12 @@ kept(const char *uuid, const struct cs_error *err)
 	int rv = cli_exit_status(err);
 
 	if (rv == EXIT_TEMPFAIL)
-		cli_error("server unavailable (%s); sheet %s kept in the spool "
-		          "and will be sent on the next run",
-		          err->message, uuid);
+		cli_error(_("server unavailable (%s); sheet %s kept in the "
+		            "spool and will be sent on the next run"),
+		          cli_error_text(err), uuid);
 	else
-		cli_error("%s; sheet %s kept in the spool", err->message, uuid);
+		cli_error(_("%s; sheet %s kept in the spool"),
+		          cli_error_text(err), uuid);
 	return rv;
 }
 
@@ -227,15 +229,20 @@ flush_earlier(struct cs_spool *sp, struct cs_client *c, struct cs_error *err)
 
 	if (n > 0)
 		fprintf(stderr,
-		        "callsheet: delivered %d earlier sheet%s from "
-		        "the spool\n",
-		        n, n == 1 ? "" : "s");
+		        P_("callsheet: delivered %d earlier sheet from the "
+		           "spool\n",
+		           "callsheet: delivered %d earlier sheets from the "
+		           "spool\n",
+		           (unsigned long)n),
+		        n);
 	if (rejected > 0)
 		fprintf(stderr,
-		        "callsheet: the server refused %zu spooled "
-		        "sheet%s; moved to %s/rejected (see the .reason "
-		        "files)\n",
-		        rejected, rejected == 1 ? "" : "s", cs_spool_path(sp));
+		        P_("callsheet: the server refused %zu spooled sheet; "
+		           "moved to %s/rejected (see the .reason files)\n",
+		           "callsheet: the server refused %zu spooled sheets; "
+		           "moved to %s/rejected (see the .reason files)\n",
+		           (unsigned long)rejected),
+		        rejected, cs_spool_path(sp));
 	return n < 0 ? -1 : 0;
 }
 
@@ -254,12 +261,15 @@ send_sheet(struct cs_spool *sp, struct cs_client *c,
 		return kept(uuid, &err);
 	/* Refused as invalid it can never succeed: do not resend it. */
 	cs_spool_remove(sp, sheet->id.data);
-	cli_error("sheet refused: %s", err.message);
+	cli_error(_("sheet refused: %s"), cli_error_text(&err));
 	return 1;
 }
 
-static int
-log_deliver(struct cli *cli, const Callsheet__Sheet *sheet)
+/* Spooled first (then spooled(arg) runs, if given), then sent; prints the
+ * sheet's id once the server has it. */
+int
+log_deliver(struct cli *cli, const Callsheet__Sheet *sheet,
+            void (*spooled)(void *), void *arg)
 {
 	char uuid[CS_UUID_STRLEN], *root = cli_spool_root();
 	struct cs_client *c = NULL;
@@ -270,16 +280,18 @@ log_deliver(struct cli *cli, const Callsheet__Sheet *sheet)
 	uuid_format(sheet->id.data, uuid);
 	if (cli_check_user(cli, &err) != 0) {
 		free(root);
-		cli_error("%s", err.message);
+		cli_error("%s", cli_error_text(&err));
 		return 1;
 	}
 	sp = cs_spool_open(root, cli->opts.server, cli->opts.user, &err);
 	free(root);
 	if (sp == NULL || cs_spool_put(sp, sheet, &err) != 0) {
-		cli_error("%s; sheet not logged", err.message);
+		cli_error(_("%s; sheet not logged"), err.message);
 		cs_spool_close(sp);
 		return 1;
 	}
+	if (spooled != NULL)
+		spooled(arg);
 	if (cli_connect(cli, &c, &err) != 0 || flush_earlier(sp, c, &err) != 0)
 		rv = kept(uuid, &err);
 	else
@@ -296,7 +308,7 @@ cmd_log_exec(struct cli *cli, int argc, char **argv)
 	int rv;
 
 	if ((rv = log_parse(&a, argc, argv)) < 0)
-		rv = log_deliver(cli, &a.sheet);
+		rv = log_deliver(cli, &a.sheet, NULL, NULL);
 	list_free(a.sheet.topics, a.sheet.n_topics);
 	return rv;
 }

@@ -4,9 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "report-format.h"
 
-#define NONE_LABEL "(none)"
+#define NONE_LABEL _("(none)")
 
 /*
  * Long division in base 10: three decimal digits of count/total give the
@@ -165,7 +166,7 @@ static void
 table_fill_total(struct table *t, uint64_t total)
 {
 	for (size_t i = 0; i < t->ndim; i++)
-		t->cell[i] = i == 0 ? "total" : "";
+		t->cell[i] = i == 0 ? _("total") : "";
 	snprintf(t->count, sizeof t->count, "%" PRIu64, total);
 	t->cell[t->ndim] = t->count;
 	t->cell[t->ndim + 1] = "";
@@ -212,8 +213,8 @@ table_header(struct table *t, const Callsheet__QueryResult *r)
 {
 	for (size_t i = 0; i < t->ndim; i++)
 		t->cell[i] = r->group_by[i];
-	t->cell[t->ndim] = "count";
-	t->cell[t->ndim + 1] = "percent";
+	t->cell[t->ndim] = _("count");
+	t->cell[t->ndim + 1] = _("percent");
 }
 
 /* Two passes over the same cells: measure every column (sb NULL), then
@@ -237,7 +238,7 @@ report_table(struct strbuf *sb, const Callsheet__QueryResult *r)
 	struct table t = {0};
 
 	if (r->n_group_by == 0) {
-		sb_addf(sb, "total %" PRIu64 "\n", r->total);
+		sb_addf(sb, "%s %" PRIu64 "\n", _("total"), r->total);
 		return;
 	}
 	t.ndim = r->n_group_by;

@@ -23,6 +23,14 @@ static const struct handler handlers[] = {
         {CALLSHEET__REQUEST__BODY_QUERY, "query", req_query, ANYONE},
         {CALLSHEET__REQUEST__BODY_GET_TAXONOMY, "taxonomy", req_get_taxonomy,
          ANYONE},
+        {CALLSHEET__REQUEST__BODY_TAXONOMY_ADD, "taxonomy add",
+         req_taxonomy_add, ROLE(ADMIN)},
+        {CALLSHEET__REQUEST__BODY_TAXONOMY_RENAME, "taxonomy rename",
+         req_taxonomy_rename, ROLE(ADMIN)},
+        {CALLSHEET__REQUEST__BODY_TAXONOMY_RETIRE, "taxonomy retire",
+         req_taxonomy_retire, ROLE(ADMIN)},
+        {CALLSHEET__REQUEST__BODY_TAXONOMY_MAP, "taxonomy map",
+         req_taxonomy_map, ROLE(ADMIN)},
 };
 
 static const struct handler *
@@ -118,11 +126,28 @@ req_reply(struct req *r, Callsheet__Response *resp)
 	req_free(r);
 }
 
+static void
+error_reply(struct req *r, Callsheet__Error *err)
+{
+	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
+
+	resp.body_case = CALLSHEET__RESPONSE__BODY_ERROR;
+	resp.error = err;
+	if (err->code == CALLSHEET__ERROR_CODE__UNAVAILABLE ||
+	    err->code == CALLSHEET__ERROR_CODE__OVERLOADED) {
+		err->has_retry_after_s = true;
+		err->retry_after_s = 1;
+	}
+	log_debug("conn %llu: request %u: %s: %s",
+	          (unsigned long long)r->conn->serial, r->id,
+	          error_code_name(err->code), err->message);
+	req_reply(r, &resp);
+}
+
 void
 req_error(struct req *r, Callsheet__ErrorCode code, const char *field,
           const char *fmt, ...)
 {
-	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
 	Callsheet__Error err = CALLSHEET__ERROR__INIT;
 	va_list ap;
 	char *text;
@@ -133,16 +158,35 @@ req_error(struct req *r, Callsheet__ErrorCode code, const char *field,
 	err.code = code;
 	err.message = text;
 	err.field = (char *)field;
-	resp.body_case = CALLSHEET__RESPONSE__BODY_ERROR;
-	resp.error = &err;
-	if (code == CALLSHEET__ERROR_CODE__UNAVAILABLE ||
-	    code == CALLSHEET__ERROR_CODE__OVERLOADED) {
-		err.has_retry_after_s = true;
-		err.retry_after_s = 1;
-	}
-	log_debug("conn %llu: request %u: %s: %s",
-	          (unsigned long long)r->conn->serial, r->id,
-	          error_code_name(code), text);
-	req_reply(r, &resp);
+	error_reply(r, &err);
 	free(text);
+}
+
+/* A field at fault, with its reason, value and the codes allowed, so that
+ * a client can say it in its user's language. */
+void
+req_fail(struct req *r, Callsheet__ErrorCode code, const struct field_error *fe)
+{
+	Callsheet__Error err = CALLSHEET__ERROR__INIT;
+	char *allowed[64];
+	size_t n = 0;
+
+	err.code = code;
+	err.message = (char *)fe->message;
+	err.field = (char *)fe->field;
+	err.reason = (char *)fe->reason;
+	if (fe->reason != NULL)
+		err.value = (char *)fe->value;
+	/* départements are too many to list: clients say what they look like */
+	if (fe->allowed_dim >= 0 && fe->allowed_dim != DIM_DEPARTMENT &&
+	    taxonomy != NULL)
+		for (size_t i = 0; i < taxonomy->n && n < nitems(allowed); i++)
+			if ((int)taxonomy->entries[i].dim == fe->allowed_dim &&
+			    !taxonomy->entries[i].retired)
+				allowed[n++] = taxonomy->entries[i].code;
+	if (fe->successor != NULL && n < nitems(allowed))
+		allowed[n++] = (char *)fe->successor;
+	err.allowed = allowed;
+	err.n_allowed = n;
+	error_reply(r, &err);
 }

@@ -130,6 +130,27 @@ time_value(const struct qdim *d, const char *v)
 	return xasprintf("%ld", n);
 }
 
+/* A filter on a code also matches the codes retired onto it: their ids
+ * join the IN list being written. */
+static int
+add_predecessors(const struct taxonomy *t, const struct tax_entry *e,
+                 struct query_sql *qs, struct strbuf *where,
+                 struct field_error *fe)
+{
+	const struct tax_entry *line[QUERY_MAX_PARAMS];
+	size_t n = tax_lineage(t, e, line, nitems(line));
+	int p;
+
+	for (size_t i = 0; i < n && i < nitems(line); i++) {
+		if (line[i] == e)
+			continue;
+		if ((p = add_param(qs, xasprintf("%d", line[i]->id), fe)) < 0)
+			return -1;
+		sb_addf(where, ", $%d", p);
+	}
+	return 0;
+}
+
 /* The condition for every filter on one dimension (values are ORed). */
 static int
 filter_cond(const Callsheet__Query *q, const struct qdim *d,
@@ -162,7 +183,7 @@ filter_cond(const Callsheet__Query *q, const struct qdim *d,
 				return -1;
 			}
 			if (d->kind == Q_TOPIC) {
-				mask |= (int64_t)1 << e->topic_bit;
+				mask |= tax_lineage_mask(t, e);
 				continue;
 			}
 			val = xasprintf("%d", e->id);
@@ -192,6 +213,8 @@ filter_cond(const Callsheet__Query *q, const struct qdim *d,
 			}
 		}
 		sb_addf(where, "$%d", p);
+		if (e != NULL && add_predecessors(t, e, qs, where, fe) != 0)
+			return -1;
 	}
 	if (nvals > 0)
 		sb_add(where, d->kind == Q_JURIST ? "))" : ")");
