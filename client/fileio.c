@@ -56,9 +56,12 @@ sync_dir_of(const char *path)
 	return rv;
 }
 
-static int
-write_full(int fd, const char *p, size_t len)
+/* All of it, whatever the interruptions. */
+int
+file_write_full(int fd, const void *buf, size_t len)
 {
+	const char *p = buf;
+
 	while (len > 0) {
 		ssize_t n = write(fd, p, len);
 
@@ -86,7 +89,7 @@ file_write_atomic(const char *path, const void *buf, size_t len,
 		free(tmp);
 		return -1;
 	}
-	ok = write_full(fd, buf, len) == 0 && fsync(fd) == 0;
+	ok = file_write_full(fd, buf, len) == 0 && fsync(fd) == 0;
 	saved = errno;
 	if (close(fd) != 0 && ok) {
 		ok = false;

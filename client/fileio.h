@@ -7,6 +7,7 @@
 #include "libcallsheet.h"
 
 int file_mkdirs(const char *path, struct cs_error *err);
+int file_write_full(int fd, const void *buf, size_t len);
 int file_write_atomic(const char *path, const void *buf, size_t len,
                       struct cs_error *err);
 char *file_read_all(const char *path, size_t max, size_t *len);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "i18n.h"
 #include "libcallsheet.h"
 
@@ -78,25 +79,6 @@ spool_dirname(const char *server, const char *user)
 	return name;
 }
 
-/* mkdir -p, new directories private to the user. */
-static int
-mkdir_p(const char *path, struct cs_error *err)
-{
-	char *p = xstrdup(path), *slash = p;
-	int rv = 0;
-
-	do {
-		if ((slash = strchr(slash + 1, '/')) != NULL)
-			*slash = '\0';
-		if (mkdir(p, 0700) != 0 && errno != EEXIST)
-			rv = spool_error(err, _("create spool directory"), p);
-		if (slash != NULL)
-			*slash = '/';
-	} while (rv == 0 && slash != NULL);
-	free(p);
-	return rv;
-}
-
 static int
 open_dir(const char *path, struct cs_error *err)
 {
@@ -130,7 +112,7 @@ cs_spool_open(const char *root, const char *server, const char *user,
 	int fd;
 
 	free(name);
-	if (mkdir_p(path, err) != 0 || (fd = open_dir(path, err)) == -1) {
+	if (file_mkdirs(path, err) != 0 || (fd = open_dir(path, err)) == -1) {
 		free(path);
 		return NULL;
 	}
@@ -171,22 +153,6 @@ cs_spool_path(const struct cs_spool *sp)
 	return sp->path;
 }
 
-static int
-write_full(int fd, const uint8_t *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /*
  * Written to a temporary name, synced, locked, then renamed into place and
  * the directory synced: the sheet file is either absent or whole, and
@@ -215,7 +181,7 @@ cs_spool_put(struct cs_spool *sp, const Callsheet__Sheet *sheet,
 	fd = openat(sp->dirfd, tmp,
 	            O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
 	            0600);
-	if (fd == -1 || write_full(fd, buf, len) != 0 || fsync(fd) != 0 ||
+	if (fd == -1 || file_write_full(fd, buf, len) != 0 || fsync(fd) != 0 ||
 	    flock(fd, LOCK_EX | LOCK_NB) != 0 ||
 	    renameat(sp->dirfd, tmp, sp->dirfd, name) != 0 ||
 	    fsync(sp->dirfd) != 0) {

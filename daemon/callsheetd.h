@@ -136,6 +136,7 @@ void req_login(struct req *r);
 void req_log_sheet(struct req *r);
 void req_query(struct req *r);
 void req_get_taxonomy(struct req *r);
+bool req_taxonomy_ready(struct req *r);
 void req_taxonomy_add(struct req *r);
 void req_taxonomy_rename(struct req *r);
 void req_taxonomy_retire(struct req *r);

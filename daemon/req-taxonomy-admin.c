@@ -101,23 +101,21 @@ change_done(struct db_op *op, enum db_status st, const char *err)
 	free(tc);
 }
 
-static bool
-taxonomy_ready(struct req *r)
-{
-	if (taxonomy != NULL)
-		return true;
-	req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-	          "the server is still loading its code tables; retry shortly");
-	return false;
-}
-
-/* params: NULL-terminated is not possible (NULL means SQL NULL): n given */
+/* The change if it passed its check (rc 0), else the check's refusal.
+ * params: the statement's after dimension and code ($3, $4). */
 static void
-change_submit(struct req *r, const char *stmt, const char *dimension,
-              const char *code, int n, const char *params[])
+change_submit(struct req *r, Callsheet__ErrorCode rc,
+              const struct field_error *fe, const char *stmt,
+              const char *dimension, const char *code, int n,
+              const char *params[])
 {
-	struct tax_change *tc = xcalloc(1, sizeof *tc);
+	struct tax_change *tc;
 
+	if (rc != 0) {
+		req_fail(r, rc, fe);
+		return;
+	}
+	tc = xcalloc(1, sizeof *tc);
 	tc->req = r;
 	tc->stmt = stmt;
 	tc->dimension = dimension;
@@ -145,15 +143,10 @@ req_taxonomy_add(struct req *r)
 	const Callsheet__TaxonomyAdd *m = r->msg->taxonomy_add;
 	const char *labels[2] = {m->label_en, m->label_fr};
 	struct field_error fe;
-	Callsheet__ErrorCode rc;
 
-	if (!taxonomy_ready(r))
-		return;
-	if ((rc = tax_check_add(taxonomy, m, &fe)) != 0) {
-		req_fail(r, rc, &fe);
-		return;
-	}
-	change_submit(r, STMT_TAX_ADD, m->dimension, m->code, 2, labels);
+	if (req_taxonomy_ready(r))
+		change_submit(r, tax_check_add(taxonomy, m, &fe), &fe,
+		              STMT_TAX_ADD, m->dimension, m->code, 2, labels);
 }
 
 void
@@ -162,49 +155,37 @@ req_taxonomy_rename(struct req *r)
 	const Callsheet__TaxonomyRename *m = r->msg->taxonomy_rename;
 	const char *labels[2] = {m->label_en, m->label_fr};
 	struct field_error fe;
-	Callsheet__ErrorCode rc;
 
-	if (!taxonomy_ready(r))
-		return;
-	if ((rc = tax_check_rename(taxonomy, m, &fe)) != 0) {
-		req_fail(r, rc, &fe);
-		return;
-	}
-	change_submit(r, STMT_TAX_RENAME, m->dimension, m->code, 2, labels);
+	if (req_taxonomy_ready(r))
+		change_submit(r, tax_check_rename(taxonomy, m, &fe), &fe,
+		              STMT_TAX_RENAME, m->dimension, m->code, 2,
+		              labels);
 }
 
 void
 req_taxonomy_retire(struct req *r)
 {
 	const Callsheet__TaxonomyRetire *m = r->msg->taxonomy_retire;
-	const char *successor[1] = {m->successor};
 	struct field_error fe;
-	Callsheet__ErrorCode rc;
 
-	if (!taxonomy_ready(r))
-		return;
-	if ((rc = tax_check_retire(taxonomy, m->dimension, m->code,
-	                           m->successor, false, &fe)) != 0) {
-		req_fail(r, rc, &fe);
-		return;
-	}
-	change_submit(r, STMT_TAX_RETIRE, m->dimension, m->code, 1, successor);
+	if (req_taxonomy_ready(r))
+		change_submit(r,
+		              tax_check_retire(taxonomy, m->dimension, m->code,
+		                               m->successor, false, &fe),
+		              &fe, STMT_TAX_RETIRE, m->dimension, m->code, 1,
+		              (const char *[]){m->successor});
 }
 
 void
 req_taxonomy_map(struct req *r)
 {
 	const Callsheet__TaxonomyMap *m = r->msg->taxonomy_map;
-	const char *successor[1] = {m->successor};
 	struct field_error fe;
-	Callsheet__ErrorCode rc;
 
-	if (!taxonomy_ready(r))
-		return;
-	if ((rc = tax_check_retire(taxonomy, m->dimension, m->code,
-	                           m->successor, true, &fe)) != 0) {
-		req_fail(r, rc, &fe);
-		return;
-	}
-	change_submit(r, STMT_TAX_MAP, m->dimension, m->code, 1, successor);
+	if (req_taxonomy_ready(r))
+		change_submit(r,
+		              tax_check_retire(taxonomy, m->dimension, m->code,
+		                               m->successor, true, &fe),
+		              &fe, STMT_TAX_MAP, m->dimension, m->code, 1,
+		              (const char *[]){m->successor});
 }

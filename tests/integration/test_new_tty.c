@@ -135,12 +135,11 @@ static void
 test_typical(void)
 {
 	static const char *const script[] = {
-	        "1",  "Département:",       "75",
-	        "75", "\r",                 "75 Paris",
-	        "2",  "Region of origin",   "2",
-	        "Topics:", "2",             "Topics: Residence permits",
-	        "\r", "Log this sheet?",    "\r",
-	        "Call of", NULL,
+	        "1",  "Département:",    "75", "75",
+	        "\r", "75 Paris",        "2",  "Region of origin",
+	        "2",  "Topics:",         "2",  "Topics: Residence permits",
+	        "\r", "Log this sheet?", "\r", "Call of",
+	        NULL,
 	};
 	struct term t;
 	char uuid[CS_UUID_STRLEN];
@@ -170,9 +169,12 @@ test_wrong_key_and_interrupt(void)
 	        "x", "'x' is not a choice", "2", "Département:", NULL,
 	};
 	static const char *const resume[] = {
-	        "93\r", "Kind of professional", "1", "Sector of the public body",
-	        "1",    "Topics:",             "3\r", "Log this sheet?",
-	        "\r",   "Call of",             NULL,
+	        "93\r", "Kind of professional",
+	        "1",    "Sector of the public body",
+	        "1",    "Topics:",
+	        "3\r",  "Log this sheet?",
+	        "\r",   "Call of",
+	        NULL,
 	};
 	struct term t;
 	char uuid[CS_UUID_STRLEN], *path, *draft;

@@ -42,45 +42,34 @@ add(struct cs_client *c, const char *dim, const char *code, const char *en,
 	return change(c, &req, ok, err);
 }
 
+/* Retire (with a successor or none), or map a retired code. */
 static Callsheet__ErrorCode
-retire(struct cs_client *c, const char *dim, const char *code,
-       const char *successor, struct cs_error *err)
+retire_or_map(struct cs_client *c, bool is_map, const char *dim,
+              const char *code, const char *successor, struct cs_error *err)
 {
 	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
-	Callsheet__TaxonomyRetire m = CALLSHEET__TAXONOMY_RETIRE__INIT;
-	Callsheet__TaxonomyChanged *ok;
-	Callsheet__ErrorCode rc;
-
-	m.dimension = (char *)dim;
-	m.code = (char *)code;
-	m.successor = (char *)successor;
-	req.body_case = CALLSHEET__REQUEST__BODY_TAXONOMY_RETIRE;
-	req.taxonomy_retire = &m;
-	rc = change(c, &req, &ok, err);
-	if (ok != NULL)
-		callsheet__taxonomy_changed__free_unpacked(ok, NULL);
-	return rc;
-}
-
-static Callsheet__ErrorCode
-map(struct cs_client *c, const char *dim, const char *code,
-    const char *successor, struct cs_error *err)
-{
-	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
+	Callsheet__TaxonomyRetire ret = CALLSHEET__TAXONOMY_RETIRE__INIT;
 	Callsheet__TaxonomyMap m = CALLSHEET__TAXONOMY_MAP__INIT;
 	Callsheet__TaxonomyChanged *ok;
 	Callsheet__ErrorCode rc;
 
-	m.dimension = (char *)dim;
-	m.code = (char *)code;
-	m.successor = (char *)successor;
-	req.body_case = CALLSHEET__REQUEST__BODY_TAXONOMY_MAP;
-	req.taxonomy_map = &m;
+	ret.dimension = m.dimension = (char *)dim;
+	ret.code = m.code = (char *)code;
+	ret.successor = m.successor = (char *)successor;
+	req.body_case = is_map ? CALLSHEET__REQUEST__BODY_TAXONOMY_MAP
+	                       : CALLSHEET__REQUEST__BODY_TAXONOMY_RETIRE;
+	if (is_map)
+		req.taxonomy_map = &m;
+	else
+		req.taxonomy_retire = &ret;
 	rc = change(c, &req, &ok, err);
 	if (ok != NULL)
 		callsheet__taxonomy_changed__free_unpacked(ok, NULL);
 	return rc;
 }
+
+#define retire(c, d, code, s, e) retire_or_map(c, false, d, code, s, e)
+#define map(c, d, code, s, e)    retire_or_map(c, true, d, code, s, e)
 
 static Callsheet__ErrorCode
 log_one(struct cs_client *c, const char *pro_kind, const char *topic1,
@@ -248,8 +237,8 @@ test_retire_and_report(void)
 	CHECK(log_one(jurist, NULL, "work", "entry", &err) == 0, "%s",
 	      err.message);
 	for (int i = 0; i < 2; i++)
-		CHECK(log_one(jurist, NULL, "residence", NULL, &err) == 0,
-		      "%s", err.message);
+		CHECK(log_one(jurist, NULL, "residence", NULL, &err) == 0, "%s",
+		      err.message);
 	residence = query(jurist, "topic", NULL, NULL, "residence", NULL);
 	work = query(jurist, "topic", NULL, NULL, "work", NULL);
 	CHECK(work == 3, "before: work 3 (got %lld)", work);
