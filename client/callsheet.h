@@ -59,4 +59,9 @@ const char *cli_error_text(const struct cs_error *err);
 /* cmd-report.c */
 extern const struct cmd_entry cmd_report_entry;
 
+/* cmd-admin.c: "admin SUBCOMMAND", one cmd-admin-*.c each; a subcommand's
+ * name is "admin NAME" */
+extern const struct cmd_entry cmd_admin_entry;
+extern const struct cmd_entry cmd_admin_user_entry;
+
 #endif

@@ -93,7 +93,12 @@ usage(void)
 	         "password comes\n"
 	         "                          from CALLSHEET_PASSWORD or is "
 	         "asked for\n"
-	         "      --ca FILE           trust anchors for TLS\n"
+	         "      --ca FILE           trust anchors for TLS "
+	         "(CALLSHEET_CA; default: the system's)\n"
+	         "      --tls auto|on|off   auto (default): TLS with --ca or "
+	         "to any server but\n"
+	         "                          this machine; on: always; off: "
+	         "never\n"
 	         "      --timeout SECONDS   for connecting and for each reply "
 	         "(default %d)\n"
 	         "  -h, --help              this help\n"
@@ -226,15 +231,33 @@ set_server(struct cli *cli, const char *source, const char *arg)
 	return 0;
 }
 
+static int
+set_tls(struct cli *cli, const char *arg)
+{
+	if (strcmp(arg, "auto") == 0)
+		cli->opts.tls = CS_TLS_AUTO;
+	else if (strcmp(arg, "on") == 0)
+		cli->opts.tls = CS_TLS_ON;
+	else if (strcmp(arg, "off") == 0)
+		cli->opts.tls = CS_TLS_OFF;
+	else
+		return cli_usage_error(NULL,
+		                       _("invalid --tls '%s': give auto, on "
+		                         "or off"),
+		                       arg);
+	return 0;
+}
+
 /* The options before the command. -1 to go on, else the exit status. */
 static int
 parse_global(struct cli *cli, int argc, char **argv)
 {
-	enum { OPT_CA = 256, OPT_TIMEOUT, OPT_VERSION };
+	enum { OPT_CA = 256, OPT_TIMEOUT, OPT_VERSION, OPT_TLS };
 	static const struct option longopts[] = {
 	        {"server", required_argument, NULL, 's'},
 	        {"user", required_argument, NULL, 'u'},
 	        {"ca", required_argument, NULL, OPT_CA},
+	        {"tls", required_argument, NULL, OPT_TLS},
 	        {"timeout", required_argument, NULL, OPT_TIMEOUT},
 	        {"help", no_argument, NULL, 'h'},
 	        {"version", no_argument, NULL, OPT_VERSION},
@@ -248,6 +271,7 @@ parse_global(struct cli *cli, int argc, char **argv)
 	if (set_server(cli, "CALLSHEET_SERVER", server) != 0)
 		return EXIT_USAGE;
 	cli->opts.user = getenv("CALLSHEET_USER");
+	cli->opts.ca_file = getenv("CALLSHEET_CA");
 	cli->opts.timeout_ms = CS_TIMEOUT_DEFAULT_MS;
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+:s:u:h", longopts, NULL)) !=
@@ -262,6 +286,10 @@ parse_global(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_CA:
 			cli->opts.ca_file = optarg;
+			break;
+		case OPT_TLS:
+			if (set_tls(cli, optarg) != 0)
+				return EXIT_USAGE;
 			break;
 		case OPT_TIMEOUT:
 			if (set_timeout(cli, optarg) != 0)
@@ -278,6 +306,8 @@ parse_global(struct cli *cli, int argc, char **argv)
 	}
 	if (cli->opts.user != NULL && *cli->opts.user == '\0')
 		cli->opts.user = NULL;
+	if (cli->opts.ca_file != NULL && *cli->opts.ca_file == '\0')
+		cli->opts.ca_file = NULL;
 	return -1;
 }
 

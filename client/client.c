@@ -1,4 +1,5 @@
-/* client.c: the blocking connection: connect, hello, login, framed calls. */
+/* client.c: the blocking connection: connect, TLS when wanted, hello,
+ * login, framed calls. */
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <netinet/in.h>
@@ -15,10 +16,12 @@
 
 #include "i18n.h"
 #include "libcallsheet.h"
+#include "tls.h"
 
 struct cs_client {
 	int fd;
-	char *server; /* as the user wrote it, for messages */
+	struct cs_tls *tls; /* NULL: plaintext */
+	char *server;       /* as the user wrote it, for messages */
 	int timeout_ms;
 	uint32_t next_id;
 
@@ -74,7 +77,13 @@ cs_error_from_response(struct cs_error *err, const Callsheet__Error *e)
 	                          ? e->message
 	                          : error_code_name(e->code);
 
-	cs_error_set(err, e->code, "%s", msg);
+	if (e->code == CALLSHEET__ERROR_CODE__TOO_MANY_ATTEMPTS &&
+	    e->has_retry_after_s)
+		cs_error_set(err, e->code,
+		             _("too many attempts, retry in %u s"),
+		             e->retry_after_s);
+	else
+		cs_error_set(err, e->code, "%s", msg);
 	if (err == NULL)
 		return;
 	if (e->field != NULL)
@@ -141,6 +150,8 @@ wait_fd(int fd, short events, int64_t deadline)
 static ssize_t
 xport_read(struct cs_client *c, void *buf, size_t len, short *want)
 {
+	if (c->tls != NULL)
+		return cs_tls_read(c->tls, buf, len, want);
 	*want = POLLIN;
 	return recv(c->fd, buf, len, 0);
 }
@@ -148,8 +159,29 @@ xport_read(struct cs_client *c, void *buf, size_t len, short *want)
 static ssize_t
 xport_write(struct cs_client *c, const void *buf, size_t len, short *want)
 {
+	if (c->tls != NULL)
+		return cs_tls_write(c->tls, buf, len, want);
 	*want = POLLOUT;
 	return send(c->fd, buf, len, MSG_NOSIGNAL);
+}
+
+/* Why the last transport call failed. */
+static const char *
+xport_strerror(const struct cs_client *c)
+{
+	if (errno == EPROTO && c->tls != NULL && cs_tls_error(c->tls) != NULL)
+		return cs_tls_error(c->tls);
+	return strerror(errno);
+}
+
+static void
+xport_close(struct cs_client *c, bool goodbye)
+{
+	cs_tls_free(c->tls, goodbye);
+	c->tls = NULL;
+	if (c->fd != -1)
+		close(c->fd);
+	c->fd = -1;
 }
 
 static int client_fail(struct cs_client *c, struct cs_error *err,
@@ -166,10 +198,7 @@ client_fail(struct cs_client *c, struct cs_error *err,
 	error_vset(&c->lost, code, fmt, ap);
 	va_end(ap);
 	c->broken = true;
-	if (c->fd != -1) {
-		close(c->fd);
-		c->fd = -1;
-	}
+	xport_close(c, false);
 	if (err != NULL)
 		*err = c->lost;
 	return -1;
@@ -214,7 +243,7 @@ write_all(struct cs_client *c, const uint8_t *buf, size_t len, int64_t deadline,
 		return 0;
 	return client_fail(c, err, CALLSHEET__ERROR_CODE__UNAVAILABLE,
 	                   _("connection to %s lost: %s"), c->server,
-	                   strerror(errno));
+	                   xport_strerror(c));
 }
 
 /* Some bytes into buf: 0 and *got, or -1. A timeout leaves the
@@ -250,7 +279,7 @@ read_some(struct cs_client *c, uint8_t *buf, size_t len, int64_t deadline,
 	}
 	return client_fail(c, err, CALLSHEET__ERROR_CODE__UNAVAILABLE,
 	                   _("connection to %s lost: %s"), c->server,
-	                   strerror(errno));
+	                   xport_strerror(c));
 }
 
 /* Read until c->body holds a whole frame. The length is judged before
@@ -318,6 +347,19 @@ read_response(struct cs_client *c, int64_t deadline, Callsheet__Response **resp,
 			                   _("%s sent a message that does not "
 			                     "decode"),
 			                   c->server);
+		if (m->kind_case == CALLSHEET__SERVER_MESSAGE__KIND_RESPONSE &&
+		    m->response->id == 0 &&
+		    m->response->body_case == CALLSHEET__RESPONSE__BODY_ERROR) {
+			/* about the connection, not a request: the server
+			 * is closing it (refused, timed out, session ended) */
+			cs_error_from_response(&c->lost, m->response->error);
+			callsheet__server_message__free_unpacked(m, NULL);
+			c->broken = true;
+			xport_close(c, false);
+			if (err != NULL)
+				*err = c->lost;
+			return -1;
+		}
 		if (m->kind_case == CALLSHEET__SERVER_MESSAGE__KIND_RESPONSE) {
 			/* Detached, it is freed on its own by the caller. */
 			*resp = m->response;
@@ -578,15 +620,13 @@ try_connect(const struct addrinfo *ai, int64_t deadline, int *error)
 }
 
 static int
-tcp_connect(struct cs_client *c, struct cs_error *err)
+tcp_connect(struct cs_client *c, const char *host, const char *port,
+            struct cs_error *err)
 {
 	struct addrinfo hints = {0}, *res, *ai;
 	int64_t deadline = deadline_after(c->timeout_ms);
-	char *host, *port;
 	int rv, error = 0;
 
-	if (cs_server_split(c->server, &host, &port, err) != 0)
-		return -1;
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICSERV;
@@ -595,15 +635,11 @@ tcp_connect(struct cs_client *c, struct cs_error *err)
 		             _("cannot resolve %s: %s"), host,
 		             rv == EAI_SYSTEM ? strerror(errno)
 		                              : gai_strerror(rv));
-		free(host);
-		free(port);
 		return -1;
 	}
 	for (ai = res; ai != NULL && c->fd == -1; ai = ai->ai_next)
 		c->fd = try_connect(ai, deadline, &error);
 	freeaddrinfo(res);
-	free(host);
-	free(port);
 	if (c->fd == -1) {
 		cs_error_set(err, CALLSHEET__ERROR_CODE__UNAVAILABLE,
 		             _("cannot connect to %s: %s"), c->server,
@@ -614,6 +650,58 @@ tcp_connect(struct cs_client *c, struct cs_error *err)
 	rv = 1;
 	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &rv, sizeof rv);
 	return 0;
+}
+
+/* The handshake, with the connection's deadline; the certificate must be
+ * trusted and name host. */
+static int
+tls_connect(struct cs_client *c, const char *host, const char *ca_file,
+            struct cs_error *err)
+{
+	int64_t deadline = deadline_after(c->timeout_ms);
+	short want = POLLIN;
+	int rc, ready;
+
+	if ((c->tls = cs_tls_new(c->fd, host, ca_file, err)) == NULL)
+		return -1;
+	while ((rc = cs_tls_handshake(c->tls, c->server, &want, err)) == 0) {
+		if ((ready = wait_fd(c->fd, want, deadline)) == 0) {
+			cs_error_set(err, CALLSHEET__ERROR_CODE__UNAVAILABLE,
+			             _("timed out in the TLS handshake "
+			               "with %s"),
+			             c->server);
+			return -1;
+		}
+		if (ready < 0) {
+			cs_error_set(err, CALLSHEET__ERROR_CODE__UNAVAILABLE,
+			             _("connection to %s lost: %s"), c->server,
+			             strerror(errno));
+			return -1;
+		}
+	}
+	return rc == 1 ? 0 : -1;
+}
+
+/* TCP, then TLS if the options (or the server's address) call for it. */
+static int
+transport_connect(struct cs_client *c, const struct cs_options *opts,
+                  struct cs_error *err)
+{
+	char *host, *port;
+	bool tls;
+	int rv;
+
+	if (cs_server_split(c->server, &host, &port, err) != 0)
+		return -1;
+	tls = opts->tls == CS_TLS_ON ||
+	      (opts->tls == CS_TLS_AUTO &&
+	       (opts->ca_file != NULL || !cs_host_is_loopback(host)));
+	rv = tcp_connect(c, host, port, err);
+	if (rv == 0 && tls)
+		rv = tls_connect(c, host, opts->ca_file, err);
+	free(host);
+	free(port);
+	return rv;
 }
 
 static int
@@ -676,19 +764,13 @@ cs_connect(const struct cs_options *opts, struct cs_client **out,
 	struct cs_client *c;
 
 	*out = NULL;
-	if (opts->ca_file != NULL) {
-		cs_error_set(err, CALLSHEET__ERROR_CODE__BAD_REQUEST,
-		             _("TLS is not supported yet (CA file %s)"),
-		             opts->ca_file);
-		return -1;
-	}
 	c = xcalloc(1, sizeof *c);
 	c->fd = -1;
 	c->server = xstrdup(opts->server);
 	c->timeout_ms =
 	        opts->timeout_ms > 0 ? opts->timeout_ms : CS_TIMEOUT_DEFAULT_MS;
 	c->next_id = 1;
-	if (tcp_connect(c, err) != 0 || hello(c, err) != 0 ||
+	if (transport_connect(c, opts, err) != 0 || hello(c, err) != 0 ||
 	    (opts->user != NULL &&
 	     login(c, opts->user, opts->password, err) != 0)) {
 		cs_close(c);
@@ -703,8 +785,7 @@ cs_close(struct cs_client *c)
 {
 	if (c == NULL)
 		return;
-	if (c->fd != -1)
-		close(c->fd);
+	xport_close(c, true);
 	for (size_t i = 0; i < c->nqueue; i++)
 		callsheet__response__free_unpacked(c->queue[i], NULL);
 	free(c->queue);
@@ -717,6 +798,12 @@ Callsheet__Role
 cs_role(const struct cs_client *c)
 {
 	return c->role;
+}
+
+const char *
+cs_transport(const struct cs_client *c)
+{
+	return c->tls != NULL ? cs_tls_describe(c->tls) : "plaintext";
 }
 
 uint64_t

@@ -25,12 +25,21 @@ struct cs_error {
 	char allowed[512]; /* the codes allowed, separated by ", " */
 };
 
+/*
+ * When the connection uses TLS. AUTO: TLS whenever a CA file is given or
+ * the server is not this machine (not "localhost", 127.0.0.0/8 or ::1);
+ * plaintext to loopback otherwise. ON: always (the system's trust store
+ * without a CA file). OFF: never (a daemon with allow_plaintext).
+ */
+enum cs_tls_mode { CS_TLS_AUTO, CS_TLS_ON, CS_TLS_OFF };
+
 struct cs_options {
 	const char *server; /* "host:port", "[v6addr]:port" */
 	const char *user;   /* NULL: connect and hello only */
 	const char *password;
-	const char *ca_file; /* TLS trust anchors (TLS: see client/tls.c) */
-	int timeout_ms;      /* connect, hello, login and each reply */
+	const char *ca_file;  /* TLS trust anchors; NULL: the system's */
+	enum cs_tls_mode tls; /* see above */
+	int timeout_ms;       /* connect, hello, login and each reply */
 };
 
 struct cs_client;
@@ -49,6 +58,8 @@ int cs_connect(const struct cs_options *opts, struct cs_client **out,
                struct cs_error *err);
 void cs_close(struct cs_client *c);
 Callsheet__Role cs_role(const struct cs_client *c);
+/* "plaintext", or the TLS version and cipher in use */
+const char *cs_transport(const struct cs_client *c);
 uint64_t cs_taxonomy_version(const struct cs_client *c);
 /* How many requests may be outstanding at once (the server's word, capped
  * at CS_IN_FLIGHT_MAX). */
@@ -67,7 +78,7 @@ int cs_recv(struct cs_client *c, Callsheet__Response **resp, int timeout_ms,
  * is returned as -1 with err filled from it and *resp NULL. */
 int cs_call(struct cs_client *c, Callsheet__Request *req,
             Callsheet__Response **resp, struct cs_error *err);
-/* cs_call() for a reply of the body want; anything else is an error. */
+/* cs_call() for an answer of one kind; any other is an INTERNAL error. */
 int cs_call_expect(struct cs_client *c, Callsheet__Request *req,
                    Callsheet__Response__BodyCase want,
                    Callsheet__Response **resp, struct cs_error *err);
@@ -93,6 +104,24 @@ const Callsheet__TaxonomyEntry *cs_tax_find(const Callsheet__Taxonomy *t,
                                             const char *dimension,
                                             const char *code);
 const char *cs_tax_label(const Callsheet__TaxonomyEntry *e, bool french);
+
+/* admin.c: account administration (admin role only). Each returns 0 or -1
+ * with err set; *acct is freed with callsheet__account__free_unpacked(),
+ * *list with callsheet__accounts__free_unpacked(). */
+int cs_user_add(struct cs_client *c, const char *name, Callsheet__Role role,
+                const char *password, Callsheet__Account **acct,
+                struct cs_error *err);
+int cs_user_passwd(struct cs_client *c, const char *name, const char *password,
+                   Callsheet__Account **acct, struct cs_error *err);
+int cs_user_disable(struct cs_client *c, const char *name, bool enable,
+                    Callsheet__Account **acct, struct cs_error *err);
+int cs_user_list(struct cs_client *c, Callsheet__Accounts **list,
+                 struct cs_error *err);
+
+/* tr.c: messages for people in French or English, by the locale */
+bool cs_lang_fr(void);
+const char *cs_tr(const char *en, const char *fr)
+        __attribute__((format_arg(1)));
 
 /*
  * spool.c: one directory per server and user under root, one file per

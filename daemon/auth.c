@@ -12,7 +12,7 @@
 
 #include "callsheetd.h"
 
-#define SCRYPT_LOG_N 15 /* N = 32768: 32 MiB with r = 8 */
+#define SCRYPT_LOG_N 15 /* the dummy's cost: the default's */
 #define SCRYPT_R     8
 #define SCRYPT_P     1
 #define SALT_LEN     16
@@ -62,19 +62,21 @@ unb64(const char *in, size_t inlen, unsigned char *out, size_t want)
 	return 0;
 }
 
+/* log_n: the memory and time cost, 2^log_n (cfg->scrypt_log_n); the
+ * hash records it, so later changes leave existing hashes valid. */
 char *
-auth_hash_password(const char *password)
+auth_hash_password(const char *password, unsigned log_n)
 {
 	unsigned char salt[SALT_LEN], hash[HASH_LEN];
 	char *s, *h, *out;
 
 	if (RAND_bytes(salt, sizeof salt) != 1 ||
-	    scrypt(password, salt, sizeof salt, SCRYPT_LOG_N, SCRYPT_R,
-	           SCRYPT_P, hash, sizeof hash) != 0)
+	    scrypt(password, salt, sizeof salt, log_n, SCRYPT_R, SCRYPT_P, hash,
+	           sizeof hash) != 0)
 		return NULL;
 	s = b64(salt, sizeof salt);
 	h = b64(hash, sizeof hash);
-	out = xasprintf("$scrypt$ln=%d,r=%d,p=%d$%s$%s", SCRYPT_LOG_N, SCRYPT_R,
+	out = xasprintf("$scrypt$ln=%u,r=%d,p=%d$%s$%s", log_n, SCRYPT_R,
 	                SCRYPT_P, s, h);
 	OPENSSL_cleanse(hash, sizeof hash);
 	free(s);

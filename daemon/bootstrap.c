@@ -25,7 +25,7 @@ bootstrap_user(const char *conninfo, const char *name, const char *role,
 		log_error("--create-user: the password is empty");
 		return -1;
 	}
-	if ((hash = auth_hash_password(password)) == NULL) {
+	if ((hash = auth_hash_password(password, cfg->scrypt_log_n)) == NULL) {
 		log_error("--create-user: hashing the password failed");
 		return -1;
 	}
@@ -41,9 +41,13 @@ bootstrap_user(const char *conninfo, const char *name, const char *role,
 	params[1] = role;
 	params[2] = hash;
 	res = PQexecParams(pg,
-	                   "INSERT INTO account (name, role, password_hash)"
-	                   " VALUES ($1, $2, $3)"
-	                   " ON CONFLICT (name) DO NOTHING RETURNING id",
+	                   "WITH a AS (INSERT INTO account"
+	                   " (name, role, password_hash) VALUES ($1, $2, $3)"
+	                   " ON CONFLICT (name) DO NOTHING RETURNING id, role"
+	                   "), audit AS (INSERT INTO account_audit"
+	                   " (account_id, action, role)"
+	                   " SELECT id, 'create', role FROM a)"
+	                   " SELECT id FROM a",
 	                   3, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		log_error("creating account '%s': %s", name,

@@ -16,6 +16,7 @@
 
 #include "common.h"
 
+struct bufferevent;
 struct conn;
 struct req;
 struct db_op;
@@ -44,7 +45,6 @@ struct cfg {
 	char *listen[CFG_MAX_LISTEN];
 	size_t nlisten;
 	char *pg;
-	char *timezone;
 	char *server_name;
 	char *port_file;
 	enum log_level log_level;
@@ -54,11 +54,19 @@ struct cfg {
 	unsigned max_output;
 	unsigned batch_max;
 	unsigned pg_pool;
+	unsigned scrypt_log_n;
+	bool use_rollup;
 	unsigned pg_connect_timeout;
 	unsigned login_timeout;
 	unsigned idle_timeout;
 	unsigned drain_timeout;
 	bool allow_plaintext;
+	char *tls_cert;
+	char *tls_key;
+	unsigned frame_timeout;
+	unsigned login_attempts;
+	unsigned login_attempts_per_address;
+	unsigned login_delay_max;
 };
 extern struct cfg *cfg;
 struct cfg *cfg_default(void);
@@ -93,11 +101,13 @@ struct conn {
 	enum conn_state state;
 	uint64_t serial;
 	char peer[64];
+	char addr_key[48]; /* the source, as login throttling counts it */
 	struct session session;
 	unsigned in_flight; /* requests not yet answered */
 	unsigned refs;      /* requests still pointing at this conn */
 	time_t connected_at;
 	time_t last_active;
+	time_t frame_started; /* a partial frame is waiting since; 0: none */
 	bool read_paused;
 	bool processing; /* conn_process is on the stack */
 };
@@ -105,6 +115,12 @@ TAILQ_HEAD(conn_list, conn);
 extern struct conn_list conns;
 extern unsigned nconns;
 void conn_accept(int fd, const struct sockaddr *sa, int salen);
+void conn_start(const struct sockaddr *sa, struct bufferevent *bev,
+                time_t accepted_at);
+void conn_refuse(int fd, const struct sockaddr *sa, Callsheet__ErrorCode code,
+                 const char *text, unsigned retry_after_s);
+void conn_end_sessions(int account_id, const struct conn *except,
+                       const char *why);
 void conn_set_state(struct conn *c, enum conn_state state);
 void conn_send(struct conn *c, const Callsheet__ServerMessage *msg);
 void conn_finish(struct conn *c);
@@ -128,6 +144,9 @@ void req_error(struct req *r, Callsheet__ErrorCode code, const char *field,
 struct field_error;
 void req_fail(struct req *r, Callsheet__ErrorCode code,
               const struct field_error *fe);
+void req_error_retry(struct req *r, Callsheet__ErrorCode code,
+                     unsigned retry_after_s, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
 void req_free(struct req *r);
 
 /* req-*.c: one handler per request kind */
@@ -143,6 +162,10 @@ void req_taxonomy_retire(struct req *r);
 void req_taxonomy_map(struct req *r);
 void tax_entry_to_wire(const struct taxonomy *t, const struct tax_entry *e,
                        bool fr, Callsheet__TaxonomyEntry *o);
+void req_user_add(struct req *r);
+void req_user_passwd(struct req *r);
+void req_user_disable(struct req *r);
+void req_user_list(struct req *r);
 
 /* db.c: a pool of nonblocking libpq connections in pipeline mode */
 enum db_status {
@@ -186,6 +209,10 @@ extern const size_t db_nstmts;
 #define STMT_TAX_RETIRE      "tax_retire"
 #define STMT_TAX_MAP         "tax_map"
 #define STMT_TAX_VERSION     "tax_version"
+#define STMT_USER_ADD        "user_add"
+#define STMT_USER_PASSWD     "user_passwd"
+#define STMT_USER_DISABLE    "user_disable"
+#define STMT_USER_LIST       "user_list"
 
 /* batch.c: group commit of sheets */
 struct sheet_row {
@@ -224,6 +251,7 @@ struct tax_entry {
 };
 struct taxonomy {
 	uint64_t version;
+	char *timezone; /* the service's, from the setting table */
 	struct tax_entry *entries;
 	size_t n;
 };
@@ -234,8 +262,7 @@ const struct tax_entry *tax_find(const struct taxonomy *t, enum dim d,
                                  const char *code);
 const struct tax_entry *tax_by_id(const struct taxonomy *t, int16_t id);
 char *tax_allowed(const struct taxonomy *t, enum dim d);
-struct taxonomy *tax_from_result(const PGresult *res, uint64_t version,
-                                 char **err);
+struct taxonomy *tax_from_result(const PGresult *res, char **err);
 void tax_free(struct taxonomy *t);
 void tax_refresh(void);
 /* taxonomy-load.c: load now, install if not older, then call done */
@@ -247,6 +274,10 @@ const struct tax_entry *tax_current(const struct taxonomy *t,
 size_t tax_lineage(const struct taxonomy *t, const struct tax_entry *e,
                    const struct tax_entry **out, size_t max);
 int64_t tax_lineage_mask(const struct taxonomy *t, const struct tax_entry *e);
+struct qfilter;
+int qfilter_add_lineage(struct qfilter *f, const struct taxonomy *t,
+                        const struct tax_entry *e, const char *name,
+                        struct field_error *fe);
 
 /* validate.c: a wire sheet checked against the taxonomy */
 struct field_error {
@@ -259,11 +290,70 @@ struct field_error {
 	int allowed_dim; /* an enum dim whose codes are allowed, or -1 */
 	const char *successor;
 };
+int field_error_set(struct field_error *fe, const char *field, const char *fmt,
+                    ...) __attribute__((format(printf, 3, 4)));
 int validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t,
                    time_t now, struct sheet_row *row, struct field_error *fe);
 
-/* query.c: an aggregate request turned into parameterized SQL */
+/* query.c: an aggregate request checked and resolved into a plan */
+enum qkind {
+	Q_COLUMN, /* a taxonomy id column of the sheet */
+	Q_TOPIC,  /* a bit of the topics mask, one row per topic */
+	Q_JURIST, /* the account that logged the sheet */
+	Q_TIME,   /* a calendar part of the call time, in the service zone */
+};
+enum qdim_id {
+	QD_DEPARTMENT,
+	QD_CALLER,
+	QD_PRO_KIND,
+	QD_PRO_SECTOR,
+	QD_HOUSEHOLD,
+	QD_ORIGIN,
+	QD_CALL_TYPE,
+	QD_TOPIC,
+	QD_JURIST,
+	QD_MONTH,
+	QD_WEEKDAY,
+	QD_HOUR,
+	QD_N,
+};
+/* rollup.dim values (schema/0004_rollup.sql), and the rollup's columns */
+#define RD_TOTAL        0
+#define RD_WEEKDAY_HOUR 8
+#define RD_DURATION     9
+#define RD_DEPARTMENT   100
+#define RD_CALL_TYPE    101
+#define RD_MONTH        102
+struct qdim {
+	const char *name;
+	enum qkind kind;
+	enum dim tdim;
+	const char *sheet_expr;
+	int rollup_dim;
+	const char *rollup_expr;
+	const char *pattern; /* Q_TIME: what a value looks like */
+};
+extern const struct qdim qdims[QD_N];
+#define QUERY_MAX_VALUES 32
 #define QUERY_MAX_PARAMS 64
+struct qfilter {
+	int nvalues;
+	char *values[QUERY_MAX_VALUES]; /* ids, names, canonical times */
+	int64_t topic_mask;
+};
+struct qplan {
+	const char *from, *to, *tz;
+	struct qfilter filter[QD_N];
+	int group[2];
+	size_t ngroup;
+};
+int qplan_build(const Callsheet__Query *q, const struct taxonomy *t,
+                struct qplan *p, struct field_error *fe);
+bool qplan_mentions(const struct qplan *p, int qd);
+bool qplan_mentions_group(const struct qplan *p, int qd);
+void qplan_free(struct qplan *p);
+
+/* query-sql.c: a plan turned into parameterized SQL (rollup or sheets) */
 enum key_kind { KEY_TAXONOMY, KEY_TEXT };
 struct query_sql {
 	char *rows_sql;
@@ -274,9 +364,10 @@ struct query_sql {
 	size_t ngroup;
 	enum key_kind key_kind[2];
 	const char *group_name[2];
+	bool from_rollup;
 };
-int query_build(const Callsheet__Query *q, const struct taxonomy *t,
-                const char *tz, struct query_sql *out, struct field_error *fe);
+void query_sql_build(const struct qplan *p, bool use_rollup,
+                     struct query_sql *qs);
 void query_sql_free(struct query_sql *qs);
 
 /* query-merge.c: rows made equal by reporting under successors */
@@ -299,9 +390,44 @@ Callsheet__ErrorCode tax_check_retire(const struct taxonomy *t,
                                       struct field_error *fe);
 
 /* auth.c: password hashing (memory-hard, off the loop) */
-char *auth_hash_password(const char *password);
+char *auth_hash_password(const char *password, unsigned log_n);
 bool auth_verify_password(const char *password, const char *encoded);
 void auth_dummy_verify(const char *password);
+
+/* tls.c: the server's TLS context, reloaded on SIGHUP, and the TLS side
+ * of accepted sockets */
+int tls_init(void);
+int tls_reload(void);
+void tls_shutdown(void);
+bool tls_enabled(void);
+unsigned tls_pending(void);
+void tls_accept(int fd, const struct sockaddr *sa, int salen);
+const char *tls_bev_error(struct bufferevent *bev, char *buf, size_t len);
+void tls_bev_goodbye(struct bufferevent *bev);
+bool tls_bev_handshaking(struct bufferevent *bev);
+void tls_bev_describe(struct bufferevent *bev, char *buf, size_t len);
+
+/* throttle.c: failed-login counting with growing delays (pure: the time,
+ * in milliseconds of a monotonic clock, is an argument) */
+enum throttle_outcome { THROTTLE_OK, THROTTLE_FAIL, THROTTLE_ABORT };
+struct throttle;
+struct throttle *throttle_new(size_t capacity);
+void throttle_free(struct throttle *t);
+unsigned throttle_wait(struct throttle *t, const char *key, unsigned free,
+                       int64_t now_ms);
+void throttle_begin(struct throttle *t, const char *key, int64_t now_ms);
+unsigned throttle_end(struct throttle *t, const char *key,
+                      enum throttle_outcome outcome, unsigned free,
+                      unsigned delay_max, int64_t now_ms);
+unsigned throttle_failures(struct throttle *t, const char *key);
+void throttle_addr_key(const struct sockaddr *sa, char *out, size_t len);
+
+/* account.c: what account administration checks before the database */
+#define ACCOUNT_PASSWORD_MIN 8
+#define ACCOUNT_PASSWORD_MAX 1024
+bool account_name_valid(const char *name);
+int account_check_password(const char *password, struct field_error *fe);
+int account_check_name(const char *name, struct field_error *fe);
 
 /* worker.c: a thread pool for blocking work, results back on the loop */
 void worker_init(unsigned nthreads);

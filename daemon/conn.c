@@ -1,5 +1,6 @@
 /* conn.c: one client connection: its state, framing of its byte stream,
- * backpressure, timeouts, and a deferred free once nothing refers to it. */
+ * backpressure, timeouts, and a deferred free once nothing refers to it.
+ * TLS is tls.c's: a connection only sees a bufferevent. */
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
@@ -63,6 +64,7 @@ conn_close(struct conn *c, const char *why)
 		return;
 	log_info("conn %llu (%s): closed: %s", (unsigned long long)c->serial,
 	         c->peer, why);
+	tls_bev_goodbye(c->bev);
 	bufferevent_free(c->bev);
 	c->bev = NULL;
 	conn_set_state(c, CONN_DEAD);
@@ -90,6 +92,8 @@ conn_update_reading(struct conn *c)
 	if (c->state == CONN_DEAD)
 		return;
 	pause = conn_must_pause(c);
+	if (pause)
+		c->frame_started = 0; /* not the client's delay while we wait */
 	if (pause && !c->read_paused)
 		bufferevent_disable(c->bev, EV_READ);
 	else if (!pause && c->read_paused)
@@ -187,6 +191,17 @@ conn_frame(struct conn *c, struct evbuffer *in, uint32_t len)
 	dispatch(c, msg);
 }
 
+/* A frame begun and not finished starts the frame deadline: a client
+ * that trickles a byte at a time must not hold a connection forever. */
+static void
+frame_pending(struct conn *c, bool partial)
+{
+	if (!partial)
+		c->frame_started = 0;
+	else if (c->frame_started == 0)
+		c->frame_started = time(NULL);
+}
+
 /* Take every complete frame we are willing to handle now. */
 static void
 conn_process(struct conn *c)
@@ -207,8 +222,10 @@ conn_process(struct conn *c)
 
 		in = bufferevent_get_input(c->bev);
 		avail = evbuffer_get_length(in);
-		if (avail < CS_FRAME_HEADER)
+		if (avail < CS_FRAME_HEADER) {
+			frame_pending(c, avail > 0);
 			break;
+		}
 		p = evbuffer_pullup(in, CS_FRAME_HEADER);
 		st = frame_peek(p, avail, cfg->max_frame, &len);
 		if (st == FRAME_TOO_LARGE) {
@@ -222,8 +239,11 @@ conn_process(struct conn *c)
 			          "an empty frame is not a request");
 			break;
 		}
-		if (st == FRAME_INCOMPLETE)
+		if (st == FRAME_INCOMPLETE) {
+			frame_pending(c, true);
 			break;
+		}
+		frame_pending(c, false);
 		conn_frame(c, in, len);
 	}
 	c->processing = false;
@@ -256,14 +276,24 @@ static void
 conn_event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	struct conn *c = arg;
+	char buf[256];
+	const char *why;
 
-	(void)bev;
+	if (what & BEV_EVENT_CONNECTED) {
+		tls_bev_describe(bev, buf, sizeof buf);
+		log_debug("conn %llu (%s): TLS handshake done: %s",
+		          (unsigned long long)c->serial, c->peer, buf);
+		return;
+	}
 	conn_hold(c);
 	if (what & BEV_EVENT_EOF)
 		conn_close(c, "peer closed the connection");
-	else if (what & BEV_EVENT_ERROR)
-		conn_close(c, evutil_socket_error_to_string(
-		                      EVUTIL_SOCKET_ERROR()));
+	else if (what & BEV_EVENT_ERROR) {
+		if ((why = tls_bev_error(bev, buf, sizeof buf)) == NULL)
+			why = evutil_socket_error_to_string(
+			        EVUTIL_SOCKET_ERROR());
+		conn_close(c, why);
+	}
 	conn_release(c);
 }
 
@@ -307,53 +337,81 @@ format_peer(const struct sockaddr *sa, char *out, size_t len)
 }
 
 /*
- * Over the limit: one best-effort error frame, written without buffering
- * (it is small and the socket is new), then the door.
+ * A socket we will not serve: one best-effort error frame, written without
+ * buffering (it is small and the socket is new), then the door. What the
+ * peer already sent is read first: closing on unread bytes would reset
+ * the connection and could destroy the answer before it is read.
  */
-static void
-refuse(int fd, const struct sockaddr *sa)
+void
+conn_refuse(int fd, const struct sockaddr *sa, Callsheet__ErrorCode code,
+            const char *text, unsigned retry_after_s)
 {
-	char peer[64];
+	char peer[64], junk[4096];
 	uint8_t *frame;
 	size_t len;
 
 	format_peer(sa, peer, sizeof peer);
-	log_warn("refusing %s: %u connections already", peer, nconns);
-	frame = error_frame(CALLSHEET__ERROR_CODE__OVERLOADED,
-	                    "the server has too many connections; retry later",
-	                    5, &len);
+	log_warn("refusing %s: %s", peer, text);
+	for (int i = 0; i < 16; i++) /* bounded: a peer may flood */
+		if (recv(fd, junk, sizeof junk, MSG_DONTWAIT) <= 0)
+			break;
+	frame = error_frame(code, text, retry_after_s, &len);
 	if (send(fd, frame, len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
 		log_debug("refusing %s: %s", peer, strerror(errno));
 	free(frame);
+	shutdown(fd, SHUT_WR);
 	close(fd);
 }
 
 void
 conn_accept(int fd, const struct sockaddr *sa, int salen)
 {
-	struct conn *c;
+	struct bufferevent *bev;
 	int one = 1;
 
-	(void)salen;
-	if (nconns >= cfg->max_connections) {
-		refuse(fd, sa);
+	if (nconns + tls_pending() >= cfg->max_connections && tls_enabled()) {
+		/* a TLS client could not read a plaintext answer, and a
+		 * handshake for each refusal is what a flood would want */
+		log_warn("refusing a connection: %u connections already",
+		         nconns + tls_pending());
+		close(fd);
 		return;
 	}
-	c = xcalloc(1, sizeof *c);
+	if (nconns >= cfg->max_connections) {
+		conn_refuse(fd, sa, CALLSHEET__ERROR_CODE__OVERLOADED,
+		            "the server has too many connections; retry later",
+		            5);
+		return;
+	}
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	if (tls_enabled()) {
+		tls_accept(fd, sa, salen);
+		return;
+	}
+	bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL) {
+		log_warn("cannot set up a new connection's socket");
+		close(fd);
+		return;
+	}
+	conn_start(sa, bev, time(NULL));
+}
+
+/* A connection begins: bev (plain or TLS) is its from now on. */
+void
+conn_start(const struct sockaddr *sa, struct bufferevent *bev,
+           time_t accepted_at)
+{
+	struct conn *c = xcalloc(1, sizeof *c);
+
 	c->serial = next_serial++;
 	format_peer(sa, c->peer, sizeof c->peer);
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	c->bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
-	if (c->bev == NULL) {
-		log_warn("conn %llu (%s): cannot set up the socket",
-		         (unsigned long long)c->serial, c->peer);
-		close(fd);
-		free(c);
-		return;
-	}
+	throttle_addr_key(sa, c->addr_key, sizeof c->addr_key);
+	c->bev = bev;
 	c->state = CONN_HELLO;
 	c->refs = 1; /* the list's */
-	c->connected_at = c->last_active = time(NULL);
+	c->connected_at = accepted_at;
+	c->last_active = time(NULL);
 	TAILQ_INSERT_TAIL(&conns, c, entry);
 	nconns++;
 	bufferevent_setcb(c->bev, conn_read_cb, conn_write_cb, conn_event_cb,
@@ -372,10 +430,21 @@ conn_sweep(time_t now)
 	for (c = TAILQ_FIRST(&conns); c != NULL; c = next) {
 		next = TAILQ_NEXT(c, entry);
 		if (c->state < CONN_READY &&
-		    now - c->connected_at >= (time_t)cfg->login_timeout)
+		    now - c->connected_at >= (time_t)cfg->login_timeout &&
+		    tls_bev_handshaking(c->bev))
+			conn_close(c, "TLS handshake not completed in time");
+		else if (c->state < CONN_READY &&
+		         now - c->connected_at >= (time_t)cfg->login_timeout)
 			conn_fail(c, CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
 			          "no login within %u seconds",
 			          cfg->login_timeout);
+		else if (c->state < CONN_CLOSING && !c->read_paused &&
+		         c->frame_started != 0 &&
+		         now - c->frame_started >= (time_t)cfg->frame_timeout)
+			conn_fail(c, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+			          "a request was not completed within %u "
+			          "seconds of its first byte",
+			          cfg->frame_timeout);
 		else if (c->state == CONN_READY && c->in_flight == 0 &&
 		         now - c->last_active >= (time_t)cfg->idle_timeout)
 			conn_fail(c, CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
@@ -384,6 +453,22 @@ conn_sweep(time_t now)
 		else if (c->state == CONN_CLOSING &&
 		         now - c->last_active >= CLOSING_GRACE)
 			conn_close(c, "peer did not read the final error");
+	}
+}
+
+/* An account was disabled or its password changed: its sessions end
+ * (on this daemon), except the one that made the change. */
+void
+conn_end_sessions(int account_id, const struct conn *except, const char *why)
+{
+	struct conn *c, *next;
+
+	for (c = TAILQ_FIRST(&conns); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		if (c != except && c->state == CONN_READY &&
+		    c->session.account_id == account_id)
+			conn_fail(c, CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
+			          "%s", why);
 	}
 }
 

@@ -69,6 +69,61 @@ static const char tax_map_sql[] =
         "  AND t.retired_at IS NOT NULL AND s.dimension = $1::text"
         "  AND s.code = $3::text AND s.retired_at IS NULL AND s.id <> t.id"
         " RETURNING t.id";
+/*
+ * Account administration. Each change writes its audit row in the same
+ * statement. Every statement returns accounts as (id, name, role,
+ * disabled, created_at, password_changed_at), times in Unix seconds.
+ */
+#define ACCOUNT_COLS                                                           \
+	" id, name, role, disabled,"                                           \
+	" extract(epoch FROM created_at)::bigint,"                             \
+	" extract(epoch FROM password_changed_at)::bigint"
+static const char user_add_sql[] =
+        "WITH a AS ("
+        " INSERT INTO account (name, role, password_hash)"
+        " VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING"
+        " RETURNING *"
+        "), audit AS ("
+        " INSERT INTO account_audit (actor_id, account_id, action, role)"
+        " SELECT $4::integer, id, 'create', role FROM a"
+        ") SELECT" ACCOUNT_COLS " FROM a";
+static const char user_passwd_sql[] =
+        "WITH a AS ("
+        " UPDATE account SET password_hash = $2, password_changed_at = now()"
+        " WHERE name = $1 RETURNING *"
+        "), audit AS ("
+        " INSERT INTO account_audit (actor_id, account_id, action)"
+        " SELECT $3::integer, id, 'password' FROM a"
+        ") SELECT" ACCOUNT_COLS " FROM a";
+/*
+ * No row: no such account. Else the account and what happened (7th
+ * column): 'changed', 'unchanged' (it already was so), or 'last_admin'
+ * (refused: nobody could administer accounts any more). The admins are
+ * locked so that two admins cannot disable each other at once.
+ */
+static const char user_disable_sql[] =
+        "WITH target AS ("
+        " SELECT * FROM account WHERE name = $1 FOR UPDATE"
+        "), admins AS ("
+        " SELECT count(*) AS n FROM (SELECT 1 FROM account"
+        "  WHERE role = 'admin' AND NOT disabled FOR UPDATE) x"
+        "), a AS ("
+        " UPDATE account SET disabled = $2::boolean FROM target, admins"
+        " WHERE account.id = target.id AND target.disabled <> $2::boolean"
+        "  AND NOT ($2::boolean AND target.role = 'admin' AND admins.n <= 1)"
+        " RETURNING account.id"
+        "), audit AS ("
+        " INSERT INTO account_audit (actor_id, account_id, action)"
+        " SELECT $3::integer, id, CASE WHEN $2::boolean THEN 'disable'"
+        "  ELSE 'enable' END FROM a"
+        ") SELECT t.id, t.name, t.role,"
+        " CASE WHEN a.id IS NOT NULL THEN $2::boolean ELSE t.disabled END,"
+        " extract(epoch FROM t.created_at)::bigint,"
+        " extract(epoch FROM t.password_changed_at)::bigint,"
+        " CASE WHEN a.id IS NOT NULL THEN 'changed'"
+        "  WHEN t.disabled = $2::boolean THEN 'unchanged'"
+        "  ELSE 'last_admin' END"
+        " FROM target t LEFT JOIN a ON a.id = t.id";
 
 const struct db_stmt db_stmts[] = {
         {STMT_INSERT_SHEETS, insert_sheets_sql, 12},
@@ -79,7 +134,8 @@ const struct db_stmt db_stmts[] = {
         {STMT_TAXONOMY,
          "SELECT t.id, t.dimension, t.code, t.label_en, t.label_fr,"
          " coalesce(t.topic_bit, -1), t.retired_at IS NOT NULL,"
-         " coalesce(t.successor_id, 0), v.version"
+         " coalesce(t.successor_id, 0), v.version,"
+         " (SELECT value FROM setting WHERE name = 'timezone')"
          " FROM taxonomy t CROSS JOIN taxonomy_version v"
          " ORDER BY t.dimension, t.sort_order, t.code",
          0},
@@ -92,5 +148,10 @@ const struct db_stmt db_stmts[] = {
         {STMT_TAX_RETIRE, tax_retire_sql, 3},
         {STMT_TAX_MAP, tax_map_sql, 3},
         {STMT_TAX_VERSION, "SELECT version FROM taxonomy_version", 0},
+        {STMT_USER_ADD, user_add_sql, 4},
+        {STMT_USER_PASSWD, user_passwd_sql, 3},
+        {STMT_USER_DISABLE, user_disable_sql, 3},
+        {STMT_USER_LIST, "SELECT" ACCOUNT_COLS " FROM account ORDER BY name",
+         0},
 };
 const size_t db_nstmts = nitems(db_stmts);

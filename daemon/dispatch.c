@@ -23,6 +23,14 @@ static const struct handler handlers[] = {
         {CALLSHEET__REQUEST__BODY_QUERY, "query", req_query, ANYONE},
         {CALLSHEET__REQUEST__BODY_GET_TAXONOMY, "taxonomy", req_get_taxonomy,
          ANYONE},
+        {CALLSHEET__REQUEST__BODY_USER_ADD, "user add", req_user_add,
+         ROLE(ADMIN)},
+        {CALLSHEET__REQUEST__BODY_USER_PASSWD, "user passwd", req_user_passwd,
+         ROLE(ADMIN)},
+        {CALLSHEET__REQUEST__BODY_USER_DISABLE, "user disable",
+         req_user_disable, ROLE(ADMIN)},
+        {CALLSHEET__REQUEST__BODY_USER_LIST, "user list", req_user_list,
+         ROLE(ADMIN)},
         {CALLSHEET__REQUEST__BODY_TAXONOMY_ADD, "taxonomy add",
          req_taxonomy_add, ROLE(ADMIN)},
         {CALLSHEET__REQUEST__BODY_TAXONOMY_RENAME, "taxonomy rename",
@@ -127,16 +135,15 @@ req_reply(struct req *r, Callsheet__Response *resp)
 }
 
 static void
-error_reply(struct req *r, Callsheet__Error *err)
+error_reply(struct req *r, Callsheet__Error *err, unsigned retry_after_s)
 {
 	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
 
 	resp.body_case = CALLSHEET__RESPONSE__BODY_ERROR;
 	resp.error = err;
-	if (err->code == CALLSHEET__ERROR_CODE__UNAVAILABLE ||
-	    err->code == CALLSHEET__ERROR_CODE__OVERLOADED) {
+	if (retry_after_s > 0) {
 		err->has_retry_after_s = true;
-		err->retry_after_s = 1;
+		err->retry_after_s = retry_after_s;
 	}
 	log_debug("conn %llu: request %u: %s: %s",
 	          (unsigned long long)r->conn->serial, r->id,
@@ -144,22 +151,43 @@ error_reply(struct req *r, Callsheet__Error *err)
 	req_reply(r, &resp);
 }
 
+static void
+req_verror(struct req *r, Callsheet__ErrorCode code, const char *field,
+           unsigned retry_after_s, const char *fmt, va_list ap)
+{
+	Callsheet__Error err = CALLSHEET__ERROR__INIT;
+	char *text = xvasprintf(fmt, ap);
+
+	err.code = code;
+	err.message = text;
+	err.field = (char *)field;
+	error_reply(r, &err, retry_after_s);
+	free(text);
+}
+
 void
 req_error(struct req *r, Callsheet__ErrorCode code, const char *field,
           const char *fmt, ...)
 {
-	Callsheet__Error err = CALLSHEET__ERROR__INIT;
 	va_list ap;
-	char *text;
+	bool retry = code == CALLSHEET__ERROR_CODE__UNAVAILABLE ||
+	             code == CALLSHEET__ERROR_CODE__OVERLOADED;
 
 	va_start(ap, fmt);
-	text = xvasprintf(fmt, ap);
+	req_verror(r, code, field, retry ? 1 : 0, fmt, ap);
 	va_end(ap);
-	err.code = code;
-	err.message = text;
-	err.field = (char *)field;
-	error_reply(r, &err);
-	free(text);
+}
+
+/* An error that says when to come back (throttling). */
+void
+req_error_retry(struct req *r, Callsheet__ErrorCode code,
+                unsigned retry_after_s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	req_verror(r, code, NULL, retry_after_s, fmt, ap);
+	va_end(ap);
 }
 
 /* A field at fault, with its reason, value and the codes allowed, so that
@@ -188,5 +216,5 @@ req_fail(struct req *r, Callsheet__ErrorCode code, const struct field_error *fe)
 		allowed[n++] = (char *)fe->successor;
 	err.allowed = allowed;
 	err.n_allowed = n;
-	error_reply(r, &err);
+	error_reply(r, &err, 0);
 }

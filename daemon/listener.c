@@ -188,13 +188,14 @@ listener_open_all(void)
 			          cfg->listen[i]);
 			return -1;
 		}
-		if (!is_loopback((struct sockaddr *)&ss)) {
+		if (!is_loopback((struct sockaddr *)&ss) && !tls_enabled()) {
 			if (!cfg->allow_plaintext) {
 				log_error("listen: %s is not a loopback "
 				          "address and this daemon has no TLS "
-				          "configured; refusing to serve "
-				          "plaintext beyond this machine "
-				          "(--allow-plaintext overrides)",
+				          "certificate (tls_cert, tls_key); "
+				          "refusing to serve plaintext beyond "
+				          "this machine (--allow-plaintext "
+				          "overrides)",
 				          cfg->listen[i]);
 				return -1;
 			}
@@ -215,8 +216,9 @@ listener_open_all(void)
 		l->addr = xstrdup(cfg->listen[i]);
 		evconnlistener_set_error_cb(l->evl, error_cb);
 		nlisteners++;
-		log_info("listening on %s (port %u)", l->addr,
-		         bound_port(l->evl));
+		log_info("listening on %s (port %u, %s)", l->addr,
+		         bound_port(l->evl),
+		         tls_enabled() ? "TLS" : "plaintext");
 	}
 	if (cfg->port_file[0] != '\0' && nlisteners > 0)
 		return write_port_file(cfg->port_file,

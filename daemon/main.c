@@ -1,5 +1,7 @@
 /* main.c: callsheetd's entry point: options, setup steps, the event loop,
  * signals (HUP reloads, TERM and INT drain then exit). */
+#include <sys/resource.h>
+
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -260,6 +262,7 @@ reload(void)
 	cfg = next;
 	log_set_level(cfg->log_level);
 	log_info("configuration reloaded");
+	tls_reload();
 	tax_refresh();
 }
 
@@ -283,6 +286,24 @@ sweep_cb(evutil_socket_t fd, short what, void *arg)
 	conn_sweep(time(NULL));
 }
 
+/* Every connection is a descriptor: take all the system allows. */
+static void
+raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+		log_warn("cannot raise the descriptor limit: %s",
+		         strerror(errno));
+	if (rl.rlim_cur < cfg->max_connections + 64)
+		log_warn("max_connections is %u but only %llu descriptors "
+		         "are allowed",
+		         cfg->max_connections, (unsigned long long)rl.rlim_cur);
+}
+
 static int
 serve(void)
 {
@@ -291,9 +312,12 @@ serve(void)
 	struct timeval second = {1, 0};
 
 	signal(SIGPIPE, SIG_IGN);
+	raise_fd_limit();
 	evthread_use_pthreads();
 	if ((base = event_base_new()) == NULL)
 		fatalx("cannot create the event loop");
+	if (tls_init() != 0)
+		return 1;
 	worker_init(WORKER_THREADS);
 	db_init();
 	if (listener_open_all() != 0)
@@ -310,6 +334,7 @@ serve(void)
 
 	conn_close_all();
 	listener_close_all();
+	tls_shutdown();
 	db_shutdown();
 	worker_shutdown();
 	for (size_t i = 0; i < nitems(sigs); i++)
@@ -339,8 +364,12 @@ main(int argc, char **argv)
 	}
 	log_set_level(cfg->log_level);
 	if (opts.check_config) {
-		printf("configuration ok\n");
+		rc = tls_init();
+		tls_shutdown();
 		cfg_free(cfg);
+		if (rc != 0)
+			return 1;
+		printf("configuration ok\n");
 		return 0;
 	}
 	if (opts.migrate && migrate_apply(cfg->pg) != 0)

@@ -1,74 +1,56 @@
-/* query.c: an aggregate request checked and turned into parameterized SQL
- * (rows and total); pure, no I/O. Only constant fragments from the table
- * below become SQL text; every value given by a client is a parameter. */
+/* query.c: an aggregate request checked and resolved into a plan: the
+ * period, the filter values as ids, the group-by dimensions; pure, no I/O.
+ * query-sql.c turns a plan into SQL. */
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "callsheetd.h"
 
-enum qkind {
-	Q_COLUMN, /* a taxonomy id column of the sheet */
-	Q_TOPIC,  /* a bit of the topics mask, one row per topic */
-	Q_JURIST, /* the account that logged the sheet */
-	Q_TIME,   /* a calendar part of the call time, in the service zone */
+/*
+ * Every dimension a query may name. sheet_expr computes it on a sheet
+ * (alias s; $3 is the service time zone); rollup_dim and rollup_expr say
+ * where the rollup keeps it (alias r), -1 when it does not.
+ */
+const struct qdim qdims[QD_N] = {
+        [QD_DEPARTMENT] = {"department", Q_COLUMN, DIM_DEPARTMENT,
+                           "s.department", RD_DEPARTMENT,
+                           "nullif(r.department, 0)", NULL},
+        [QD_CALLER] = {"caller", Q_COLUMN, DIM_CALLER, "s.caller", 1,
+                       "nullif(r.code, 0)", NULL},
+        [QD_PRO_KIND] = {"pro_kind", Q_COLUMN, DIM_PRO_KIND, "s.pro_kind", 2,
+                         "nullif(r.code, 0)", NULL},
+        [QD_PRO_SECTOR] = {"pro_sector", Q_COLUMN, DIM_PRO_SECTOR,
+                           "s.pro_sector", 3, "nullif(r.code, 0)", NULL},
+        [QD_HOUSEHOLD] = {"household", Q_COLUMN, DIM_HOUSEHOLD, "s.household",
+                          4, "nullif(r.code, 0)", NULL},
+        [QD_ORIGIN] = {"origin", Q_COLUMN, DIM_ORIGIN, "s.origin", 5,
+                       "nullif(r.code, 0)", NULL},
+        [QD_CALL_TYPE] = {"call_type", Q_COLUMN, DIM_CALL_TYPE, "s.call_type",
+                          RD_CALL_TYPE, "r.call_type", NULL},
+        [QD_TOPIC] = {"topic", Q_TOPIC, DIM_TOPIC, "tp.id", 6, "r.code", NULL},
+        [QD_JURIST] = {"jurist", Q_JURIST, DIM_NTAXONOMY, "a.name", 7, "a.name",
+                       NULL},
+        [QD_MONTH] = {"month", Q_TIME, DIM_NTAXONOMY,
+                      "to_char(s.call_start AT TIME ZONE $3, 'YYYY-MM')",
+                      RD_MONTH, "to_char(r.month, 'YYYY-MM')", "YYYY-MM"},
+        [QD_WEEKDAY] = {"weekday", Q_TIME, DIM_NTAXONOMY,
+                        "extract(isodow FROM s.call_start AT TIME ZONE "
+                        "$3)::int",
+                        8, "r.code / 24", "1 (Monday) to 7 (Sunday)"},
+        [QD_HOUR] = {"hour", Q_TIME, DIM_NTAXONOMY,
+                     "extract(hour FROM s.call_start AT TIME ZONE $3)::int", 8,
+                     "r.code % 24", "0 to 23"},
 };
-
-struct qdim {
-	const char *name;
-	enum qkind kind;
-	const char *expr;
-	enum dim tdim;
-	const char *pattern; /* Q_TIME: what a value looks like */
-};
-
-/* $3 is always the service's time zone. */
-static const struct qdim qdims[] = {
-        {"department", Q_COLUMN, "s.department", DIM_DEPARTMENT, NULL},
-        {"caller", Q_COLUMN, "s.caller", DIM_CALLER, NULL},
-        {"pro_kind", Q_COLUMN, "s.pro_kind", DIM_PRO_KIND, NULL},
-        {"pro_sector", Q_COLUMN, "s.pro_sector", DIM_PRO_SECTOR, NULL},
-        {"household", Q_COLUMN, "s.household", DIM_HOUSEHOLD, NULL},
-        {"origin", Q_COLUMN, "s.origin", DIM_ORIGIN, NULL},
-        {"call_type", Q_COLUMN, "s.call_type", DIM_CALL_TYPE, NULL},
-        {"topic", Q_TOPIC, "tp.id", DIM_TOPIC, NULL},
-        {"jurist", Q_JURIST, "a.name", DIM_NTAXONOMY, NULL},
-        {"month", Q_TIME, "to_char(s.call_start AT TIME ZONE $3, 'YYYY-MM')",
-         DIM_NTAXONOMY, "YYYY-MM"},
-        {"weekday", Q_TIME,
-         "extract(isodow FROM s.call_start AT TIME ZONE $3)::int::text",
-         DIM_NTAXONOMY, "1 (Monday) to 7 (Sunday)"},
-        {"hour", Q_TIME,
-         "extract(hour FROM s.call_start AT TIME ZONE $3)::int::text",
-         DIM_NTAXONOMY, "0 to 23"},
-};
-
-static int qfail(struct field_error *fe, const char *field, const char *fmt,
-                 ...) __attribute__((format(printf, 3, 4)));
 
 static int
-qfail(struct field_error *fe, const char *field, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	fe->field = field;
-	n = snprintf(fe->message, sizeof fe->message, "%s: ", field);
-	va_start(ap, fmt);
-	vsnprintf(fe->message + n, sizeof fe->message - (size_t)n, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-static const struct qdim *
 qdim_find(const char *name)
 {
-	for (size_t i = 0; i < nitems(qdims); i++)
+	for (int i = 0; i < QD_N; i++)
 		if (strcmp(qdims[i].name, name) == 0)
-			return &qdims[i];
-	return NULL;
+			return i;
+	return -1;
 }
 
 static const char *
@@ -78,28 +60,15 @@ qdim_names(void)
 	       "call_type, topic, jurist, month, weekday or hour";
 }
 
-static int
-add_param(struct query_sql *qs, char *owned, struct field_error *fe)
-{
-	if (qs->nparams == QUERY_MAX_PARAMS) {
-		free(owned);
-		return qfail(fe, "filters", "too many; at most %d values",
-		             QUERY_MAX_PARAMS - 4);
-	}
-	qs->owned[qs->nparams] = owned;
-	qs->params[qs->nparams] = owned;
-	return ++qs->nparams;
-}
-
 static bool
 is_date(const char *s)
 {
 	int y, m, d;
 	char tail;
 
-	return strlen(s) == 10 &&
+	return strlen(s) == 10 && isdigit((unsigned char)s[0]) && s[4] == '-' &&
+	       s[7] == '-' &&
 	       sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 &&
-	       isdigit((unsigned char)s[0]) && s[4] == '-' && s[7] == '-' &&
 	       y >= 1900 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= 31;
 }
 
@@ -112,252 +81,177 @@ is_month(const char *v)
 	return v[7] == '\0' && atoi(v + 5) >= 1 && atoi(v + 5) <= 12;
 }
 
-/* A time-part value in the canonical text the SQL expression yields. */
+/* A time-part value in the canonical text the SQL expressions yield. */
 static char *
-time_value(const struct qdim *d, const char *v)
+time_value(int qd, const char *v)
 {
 	long n;
 	char *end;
 
-	if (strcmp(d->name, "month") == 0)
+	if (qd == QD_MONTH)
 		return strlen(v) == 7 && is_month(v) ? xstrdup(v) : NULL;
 	n = strtol(v, &end, 10);
 	if (end == v || *end != '\0')
 		return NULL;
-	if (strcmp(d->name, "weekday") == 0 ? (n < 1 || n > 7)
-	                                    : (n < 0 || n > 23))
+	if (qd == QD_WEEKDAY ? (n < 1 || n > 7) : (n < 0 || n > 23))
 		return NULL;
 	return xasprintf("%ld", n);
 }
 
-/* A filter on a code also matches the codes retired onto it: their ids
- * join the IN list being written. */
+/* One filter value, checked and made canonical (ids for codes). */
 static int
-add_predecessors(const struct taxonomy *t, const struct tax_entry *e,
-                 struct query_sql *qs, struct strbuf *where,
+resolve_value(int qd, const char *v, const struct taxonomy *t,
+              struct qfilter *f, struct field_error *fe)
+{
+	const struct qdim *d = &qdims[qd];
+	const struct tax_entry *e = NULL;
+	char *val;
+
+	if (f->nvalues == QUERY_MAX_VALUES)
+		return field_error_set(fe, d->name, "more than %d values",
+		                       QUERY_MAX_VALUES);
+	switch (d->kind) {
+	case Q_COLUMN:
+	case Q_TOPIC:
+		/* retired codes stay valid in reports */
+		if ((e = tax_find(t, d->tdim, v)) == NULL) {
+			char *allowed = tax_allowed(t, d->tdim);
+
+			field_error_set(
+			        fe, d->name,
+			        "'%.64s' is not a known code; allowed: %s", v,
+			        allowed);
+			free(allowed);
+			return -1;
+		}
+		if (d->kind == Q_TOPIC)
+			f->topic_mask |= tax_lineage_mask(t, e);
+		val = xasprintf("%d", e->id);
+		break;
+	case Q_JURIST:
+		val = xstrdup(v);
+		break;
+	case Q_TIME:
+	default:
+		if ((val = time_value(qd, v)) == NULL)
+			return field_error_set(fe, d->name,
+			                       "'%.64s' is not allowed; "
+			                       "expected %s",
+			                       v, d->pattern);
+		break;
+	}
+	f->values[f->nvalues++] = val;
+	/* year-on-year: the codes retired onto this one match too */
+	return e != NULL ? qfilter_add_lineage(f, t, e, d->name, fe) : 0;
+}
+
+static int
+resolve_filters(const Callsheet__Query *q, const struct taxonomy *t,
+                struct qplan *p, struct field_error *fe)
+{
+	/* room for the period, the zone and the default call type */
+	if (q->n_filters > QUERY_MAX_PARAMS - 4)
+		return field_error_set(fe, "filter", "%zu given; at most %d",
+		                       q->n_filters, QUERY_MAX_PARAMS - 4);
+	for (size_t i = 0; i < q->n_filters; i++) {
+		int qd = qdim_find(q->filters[i]->dimension);
+
+		if (qd < 0)
+			return field_error_set(fe, "filter",
+			                       "unknown dimension '%.64s'; "
+			                       "allowed: %s",
+			                       q->filters[i]->dimension,
+			                       qdim_names());
+		if (resolve_value(qd, q->filters[i]->value, t, &p->filter[qd],
+		                  fe) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+resolve_group_by(const Callsheet__Query *q, struct qplan *p,
                  struct field_error *fe)
 {
-	const struct tax_entry *line[QUERY_MAX_PARAMS];
-	size_t n = tax_lineage(t, e, line, nitems(line));
-	int p;
-
-	for (size_t i = 0; i < n && i < nitems(line); i++) {
-		if (line[i] == e)
-			continue;
-		if ((p = add_param(qs, xasprintf("%d", line[i]->id), fe)) < 0)
-			return -1;
-		sb_addf(where, ", $%d", p);
+	if (q->n_group_by > 2)
+		return field_error_set(fe, "group_by",
+		                       "%zu dimensions; at most 2",
+		                       q->n_group_by);
+	for (size_t i = 0; i < q->n_group_by; i++) {
+		if ((p->group[i] = qdim_find(q->group_by[i])) < 0)
+			return field_error_set(fe, "group_by",
+			                       "unknown dimension '%.64s'; "
+			                       "allowed: %s",
+			                       q->group_by[i], qdim_names());
+		if (i == 1 && p->group[0] == p->group[1])
+			return field_error_set(fe, "group_by",
+			                       "'%s' is given twice",
+			                       qdims[p->group[1]].name);
 	}
+	p->ngroup = q->n_group_by;
 	return 0;
 }
 
-/* The condition for every filter on one dimension (values are ORed). */
-static int
-filter_cond(const Callsheet__Query *q, const struct qdim *d,
-            const struct taxonomy *t, struct query_sql *qs,
-            struct strbuf *where, struct field_error *fe)
+bool
+qplan_mentions_group(const struct qplan *p, int qd)
 {
-	int64_t mask = 0;
-	size_t nvals = 0;
-	int p;
-
-	for (size_t i = 0; i < q->n_filters; i++) {
-		const char *v = q->filters[i]->value;
-		const struct tax_entry *e = NULL;
-		char *val;
-
-		if (strcmp(q->filters[i]->dimension, d->name) != 0)
-			continue;
-		switch (d->kind) {
-		case Q_COLUMN:
-		case Q_TOPIC:
-			/* retired codes stay valid in reports */
-			if ((e = tax_find(t, d->tdim, v)) == NULL) {
-				char *allowed = tax_allowed(t, d->tdim);
-
-				qfail(fe, d->name,
-				      "'%.64s' is not a known code; allowed: "
-				      "%s",
-				      v, allowed);
-				free(allowed);
-				return -1;
-			}
-			if (d->kind == Q_TOPIC) {
-				mask |= tax_lineage_mask(t, e);
-				continue;
-			}
-			val = xasprintf("%d", e->id);
-			break;
-		case Q_JURIST:
-			val = xstrdup(v);
-			break;
-		case Q_TIME:
-		default:
-			if ((val = time_value(d, v)) == NULL)
-				return qfail(
-				        fe, d->name,
-				        "'%.64s' is not allowed; expected %s",
-				        v, d->pattern);
-			break;
-		}
-		if ((p = add_param(qs, val, fe)) < 0)
-			return -1;
-		sb_add(where, nvals++ == 0 ? " AND " : ", ");
-		if (nvals == 1) {
-			if (d->kind == Q_JURIST)
-				sb_add(where, "s.jurist_id IN (SELECT id FROM "
-				              "account WHERE name IN (");
-			else {
-				sb_add(where, d->expr);
-				sb_add(where, " IN (");
-			}
-		}
-		sb_addf(where, "$%d", p);
-		if (e != NULL && add_predecessors(t, e, qs, where, fe) != 0)
-			return -1;
-	}
-	if (nvals > 0)
-		sb_add(where, d->kind == Q_JURIST ? "))" : ")");
-	if (mask != 0) {
-		if ((p = add_param(qs, xasprintf("%lld", (long long)mask),
-		                   fe)) < 0)
-			return -1;
-		sb_addf(where, " AND (s.topics & $%d::bigint) <> 0", p);
-	}
-	return 0;
-}
-
-static bool
-mentions(const Callsheet__Query *q, const char *dim)
-{
-	for (size_t i = 0; i < q->n_filters; i++)
-		if (strcmp(q->filters[i]->dimension, dim) == 0)
-			return true;
-	for (size_t i = 0; i < q->n_group_by; i++)
-		if (strcmp(q->group_by[i], dim) == 0)
+	for (size_t i = 0; i < p->ngroup; i++)
+		if (p->group[i] == qd)
 			return true;
 	return false;
 }
 
-static int
-build_where(const Callsheet__Query *q, const struct taxonomy *t,
-            struct query_sql *qs, struct strbuf *where, struct field_error *fe)
+bool
+qplan_mentions(const struct qplan *p, int qd)
 {
-	sb_add(where,
-	       " WHERE s.voided_at IS NULL"
-	       " AND s.call_start >= ($1::date::timestamp AT TIME ZONE $3)"
-	       " AND s.call_start < ($2::date::timestamp AT TIME ZONE $3)");
-	for (size_t i = 0; i < q->n_filters; i++)
-		if (qdim_find(q->filters[i]->dimension) == NULL)
-			return qfail(fe, "filter",
-			             "unknown dimension '%.64s'; allowed: %s",
-			             q->filters[i]->dimension, qdim_names());
-	for (size_t i = 0; i < nitems(qdims); i++)
-		if (filter_cond(q, &qdims[i], t, qs, where, fe) != 0)
-			return -1;
-	/* Reports count consultations unless told otherwise. */
-	if (!mentions(q, "call_type")) {
-		const struct tax_entry *c =
-		        tax_find(t, DIM_CALL_TYPE, "consultation");
-		int p;
-
-		if (c == NULL)
-			return qfail(fe, "call_type",
-			             "the taxonomy has no consultation code");
-		if ((p = add_param(qs, xasprintf("%d", c->id), fe)) < 0)
-			return -1;
-		sb_addf(where, " AND s.call_type = $%d", p);
-	}
-	return 0;
-}
-
-static int
-check_group_by(const Callsheet__Query *q, struct query_sql *qs,
-               const struct qdim *dims[2], struct field_error *fe)
-{
-	if (q->n_group_by > 2)
-		return qfail(fe, "group_by", "%zu dimensions; at most 2",
-		             q->n_group_by);
-	for (size_t i = 0; i < q->n_group_by; i++) {
-		if ((dims[i] = qdim_find(q->group_by[i])) == NULL)
-			return qfail(fe, "group_by",
-			             "unknown dimension '%.64s'; allowed: %s",
-			             q->group_by[i], qdim_names());
-		if (i == 1 && dims[0] == dims[1])
-			return qfail(fe, "group_by", "'%s' is given twice",
-			             dims[1]->name);
-		qs->group_name[i] = dims[i]->name;
-		qs->key_kind[i] =
-		        dims[i]->kind == Q_COLUMN || dims[i]->kind == Q_TOPIC
-		                ? KEY_TAXONOMY
-		                : KEY_TEXT;
-	}
-	qs->ngroup = q->n_group_by;
-	return 0;
+	return qplan_mentions_group(p, qd) || p->filter[qd].nvalues > 0;
 }
 
 int
-query_build(const Callsheet__Query *q, const struct taxonomy *t, const char *tz,
-            struct query_sql *qs, struct field_error *fe)
+qplan_build(const Callsheet__Query *q, const struct taxonomy *t,
+            struct qplan *p, struct field_error *fe)
 {
-	const struct qdim *dims[2] = {NULL, NULL};
-	struct strbuf where = {0}, sql = {0};
-	bool topic = false, jurist = false;
-
-	memset(qs, 0, sizeof *qs);
+	memset(p, 0, sizeof *p);
 	if (!is_date(q->from))
-		return qfail(fe, "from", "'%.32s' is not a date (YYYY-MM-DD)",
-		             q->from);
+		return field_error_set(fe, "from",
+		                       "'%.32s' is not a date (YYYY-MM-DD)",
+		                       q->from);
 	if (!is_date(q->to))
-		return qfail(fe, "to", "'%.32s' is not a date (YYYY-MM-DD)",
-		             q->to);
+		return field_error_set(
+		        fe, "to", "'%.32s' is not a date (YYYY-MM-DD)", q->to);
 	if (strcmp(q->from, q->to) >= 0)
-		return qfail(fe, "to", "'%s' is not after from '%s'", q->to,
-		             q->from);
-	add_param(qs, xstrdup(q->from), fe);
-	add_param(qs, xstrdup(q->to), fe);
-	add_param(qs, xstrdup(tz), fe);
-	if (check_group_by(q, qs, dims, fe) != 0 ||
-	    build_where(q, t, qs, &where, fe) != 0) {
-		sb_free(&where);
-		query_sql_free(qs);
+		return field_error_set(fe, "to", "'%s' is not after from '%s'",
+		                       q->to, q->from);
+	p->from = q->from;
+	p->to = q->to;
+	p->tz = t->timezone;
+	if (resolve_group_by(q, p, fe) != 0 ||
+	    resolve_filters(q, t, p, fe) != 0) {
+		qplan_free(p);
 		return -1;
 	}
+	/* Reports count consultations unless told otherwise. */
+	if (!qplan_mentions(p, QD_CALL_TYPE)) {
+		const struct tax_entry *c =
+		        tax_find(t, DIM_CALL_TYPE, "consultation");
 
-	sb_add(&sql, "SELECT count(*) FROM sheet s");
-	sb_add(&sql, where.buf);
-	qs->total_sql = sb_steal(&sql);
-
-	sb_add(&sql, "SELECT ");
-	for (size_t i = 0; i < qs->ngroup; i++) {
-		sb_add(&sql, "(");
-		sb_add(&sql, dims[i]->expr);
-		sb_add(&sql, ")::text, ");
-		topic |= dims[i]->kind == Q_TOPIC;
-		jurist |= dims[i]->kind == Q_JURIST;
+		if (c == NULL) {
+			qplan_free(p);
+			return field_error_set(fe, "call_type",
+			                       "the taxonomy has no "
+			                       "consultation code");
+		}
+		p->filter[QD_CALL_TYPE].values[0] = xasprintf("%d", c->id);
+		p->filter[QD_CALL_TYPE].nvalues = 1;
 	}
-	sb_add(&sql, "count(*) FROM sheet s");
-	if (topic)
-		sb_add(&sql, " JOIN taxonomy tp ON tp.topic_bit IS NOT NULL"
-		             " AND (s.topics >> tp.topic_bit) & 1 = 1");
-	if (jurist)
-		sb_add(&sql, " JOIN account a ON a.id = s.jurist_id");
-	sb_add(&sql, where.buf);
-	if (qs->ngroup == 1)
-		sb_add(&sql, " GROUP BY 1 ORDER BY 2 DESC, 1");
-	else if (qs->ngroup == 2)
-		sb_add(&sql, " GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2");
-	qs->rows_sql = sb_steal(&sql);
-	sb_free(&where);
 	return 0;
 }
 
 void
-query_sql_free(struct query_sql *qs)
+qplan_free(struct qplan *p)
 {
-	for (int i = 0; i < qs->nparams; i++)
-		free(qs->owned[i]);
-	free(qs->rows_sql);
-	free(qs->total_sql);
-	memset(qs, 0, sizeof *qs);
+	for (int qd = 0; qd < QD_N; qd++)
+		for (int i = 0; i < p->filter[qd].nvalues; i++)
+			free(p->filter[qd].values[i]);
+	memset(p, 0, sizeof *p);
 }

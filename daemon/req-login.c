@@ -1,16 +1,34 @@
 /* req-login.c: login: the account from PostgreSQL, the password checked
- * on a worker thread, the session's role set on success. */
+ * on a worker thread, the session's role set on success; failures counted
+ * per account and per source address, and throttled. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/crypto.h>
 
 #include "callsheetd.h"
 
+/* Sources and account names whose records a flood may not push out
+ * before they have expired: generous, a record is about 100 bytes. */
+#define THROTTLE_CAPACITY 4096
+
+static struct throttle *by_account, *by_address;
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 struct login {
 	struct db_op op;
 	struct req *req;
+	char user[72]; /* the throttling key */
 	bool found;
 	bool disabled;
 	bool ok;
@@ -24,6 +42,38 @@ login_free(struct login *l)
 {
 	free(l->hash);
 	free(l);
+}
+
+/* The attempt counts (or not) against its account and its source. */
+static void
+login_count(struct login *l, enum throttle_outcome outcome)
+{
+	struct conn *c = l->req->conn;
+	int64_t now = now_ms();
+	unsigned d1, d2;
+
+	d1 = throttle_end(by_account, l->user, outcome, cfg->login_attempts,
+	                  cfg->login_delay_max, now);
+	/* a success does not clear the source: one good password must not
+	 * buy a fresh allowance to guess others */
+	d2 = throttle_end(by_address, c->addr_key,
+	                  outcome == THROTTLE_OK ? THROTTLE_ABORT : outcome,
+	                  cfg->login_attempts_per_address, cfg->login_delay_max,
+	                  now);
+	if (d1 > 0)
+		log_warn(
+		        "conn %llu (%s): %u failed logins in a row for %s%s%s; "
+		        "its next login waits %u s",
+		        (unsigned long long)c->serial, c->peer,
+		        throttle_failures(by_account, l->user),
+		        l->found ? "account '" : "an unknown account",
+		        l->found ? l->user : "", l->found ? "'" : "", d1);
+	if (d2 > 0)
+		log_warn("conn %llu (%s): %u failed logins from %s; its next "
+		         "login waits %u s",
+		         (unsigned long long)c->serial, c->peer,
+		         throttle_failures(by_address, c->addr_key),
+		         c->addr_key, d2);
 }
 
 /* Back to waiting for a login, and to reading requests. */
@@ -63,9 +113,14 @@ login_verified(void *arg)
 
 	OPENSSL_cleanse(r->msg->login->password,
 	                strlen(r->msg->login->password));
+	login_count(l, l->ok && !l->disabled ? THROTTLE_OK : THROTTLE_FAIL);
 	if (!l->ok) {
-		log_warn("conn %llu (%s): failed login as '%.64s'",
-		         (unsigned long long)c->serial, c->peer, user);
+		/* an unknown name may be a password typed in the wrong
+		 * field: it stays out of the log */
+		log_warn("conn %llu (%s): failed login as %s%s%s",
+		         (unsigned long long)c->serial, c->peer,
+		         l->found ? "'" : "an unknown account",
+		         l->found ? user : "", l->found ? "'" : "");
 		login_fail(l, CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
 		           "wrong user name or password");
 		return;
@@ -129,6 +184,7 @@ login_done(struct db_op *op, enum db_status st, const char *err)
 	if (st != DB_OK) {
 		if (st == DB_ERROR)
 			log_error("login lookup failed: %s", err ? err : "?");
+		login_count(l, THROTTLE_ABORT);
 		login_fail(l,
 		           st == DB_UNAVAILABLE
 		                   ? CALLSHEET__ERROR_CODE__UNAVAILABLE
@@ -140,11 +196,47 @@ login_done(struct db_op *op, enum db_status st, const char *err)
 	worker_run(login_verify, login_verified, l);
 }
 
+/* Too many recent failures for this account or from this source:
+ * answered at once, before any lookup or hashing. */
+static bool
+login_throttled(struct req *r, const char *user)
+{
+	struct conn *c = r->conn;
+	int64_t now = now_ms();
+	unsigned wait, w2;
+
+	if (by_account == NULL) {
+		by_account = throttle_new(THROTTLE_CAPACITY);
+		by_address = throttle_new(THROTTLE_CAPACITY);
+	}
+	wait = throttle_wait(by_account, user, cfg->login_attempts, now);
+	w2 = throttle_wait(by_address, c->addr_key,
+	                   cfg->login_attempts_per_address, now);
+	if (w2 > wait)
+		wait = w2;
+	if (wait == 0)
+		return false;
+	log_info("conn %llu (%s): login refused for %u s: too many failed "
+	         "attempts (%s)",
+	         (unsigned long long)c->serial, c->peer, wait,
+	         w2 == wait ? "from this address" : "for this account");
+	req_error_retry(r, CALLSHEET__ERROR_CODE__TOO_MANY_ATTEMPTS, wait,
+	                "too many attempts, retry in %u s", wait);
+	return true;
+}
+
 void
 req_login(struct req *r)
 {
-	struct login *l = xcalloc(1, sizeof *l);
+	struct login *l;
+	const char *user = r->msg->login->user;
 
+	if (login_throttled(r, user))
+		return;
+	l = xcalloc(1, sizeof *l);
+	snprintf(l->user, sizeof l->user, "%s", user);
+	throttle_begin(by_account, l->user, now_ms());
+	throttle_begin(by_address, r->conn->addr_key, now_ms());
 	l->req = r;
 	l->op.send = login_send;
 	l->op.result = login_result;
@@ -152,7 +244,9 @@ req_login(struct req *r)
 	l->op.arg = l;
 	/* nothing else from this client runs until we know who it is */
 	conn_set_state(r->conn, CONN_AUTHING);
-	if (db_submit(&l->op) != 0)
+	if (db_submit(&l->op) != 0) {
+		login_count(l, THROTTLE_ABORT);
 		login_fail(l, CALLSHEET__ERROR_CODE__UNAVAILABLE,
 		           "the database is unreachable; retry shortly");
+	}
 }

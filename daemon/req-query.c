@@ -130,6 +130,7 @@ void
 req_query(struct req *r)
 {
 	struct query *q;
+	struct qplan plan;
 	struct field_error fe;
 
 	if (taxonomy == NULL) {
@@ -138,15 +139,15 @@ req_query(struct req *r)
 		          "retry shortly");
 		return;
 	}
-	q = xcalloc(1, sizeof *q);
-	callsheet__query_result__init(&q->result);
-	if (query_build(r->msg->query, taxonomy, cfg->timezone, &q->sql, &fe) !=
-	    0) {
+	if (qplan_build(r->msg->query, taxonomy, &plan, &fe) != 0) {
 		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, fe.field, "%s",
 		          fe.message);
-		free(q);
 		return;
 	}
+	q = xcalloc(1, sizeof *q);
+	callsheet__query_result__init(&q->result);
+	query_sql_build(&plan, cfg->use_rollup, &q->sql);
+	qplan_free(&plan);
 	q->req = r;
 	q->op.send = query_send;
 	q->op.result = query_result;

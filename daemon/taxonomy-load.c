@@ -31,12 +31,9 @@ static void
 tax_load_result(struct db_op *op, const PGresult *res)
 {
 	struct tax_load *tl = op->arg;
-	uint64_t version = 0;
 
-	if (PQntuples(res) > 0)
-		version = strtoull(PQgetvalue(res, 0, 8), NULL, 10);
 	tax_free(tl->loaded);
-	tl->loaded = tax_from_result(res, version, &tl->error);
+	tl->loaded = tax_from_result(res, &tl->error);
 }
 
 static void

@@ -1,5 +1,7 @@
 /* taxonomy-map.c: retired codes and their successors, for reports that
  * compare like with like across taxonomy changes; pure, no I/O. */
+#include <stdlib.h>
+
 #include "callsheetd.h"
 
 /*
@@ -74,4 +76,27 @@ tax_lineage_mask(const struct taxonomy *t, const struct tax_entry *e)
 			mask |= (int64_t)1 << x->topic_bit;
 	}
 	return mask;
+}
+
+/* A query filter on e also matches the codes retired onto it: their ids
+ * join the filter's values (its topic mask is tax_lineage_mask's). */
+int
+qfilter_add_lineage(struct qfilter *f, const struct taxonomy *t,
+                    const struct tax_entry *e, const char *name,
+                    struct field_error *fe)
+{
+	const struct tax_entry *line[QUERY_MAX_VALUES];
+	size_t n = tax_lineage(t, e, line, nitems(line));
+
+	for (size_t i = 0; i < n && i < nitems(line); i++) {
+		if (line[i] == e)
+			continue;
+		if (f->nvalues == QUERY_MAX_VALUES)
+			return field_error_set(fe, name,
+			                       "more than %d values with the "
+			                       "codes retired onto '%s'",
+			                       QUERY_MAX_VALUES, e->code);
+		f->values[f->nvalues++] = xasprintf("%d", line[i]->id);
+	}
+	return 0;
 }

@@ -76,13 +76,21 @@ tax_allowed(const struct taxonomy *t, enum dim d)
 	return sb_steal(&sb);
 }
 
+/* Rows of the STMT_TAXONOMY statement; each carries the taxonomy version
+ * and the service time zone in its last two columns. */
 struct taxonomy *
-tax_from_result(const PGresult *res, uint64_t version, char **err)
+tax_from_result(const PGresult *res, char **err)
 {
 	struct taxonomy *t = xcalloc(1, sizeof *t);
 	int rows = PQntuples(res);
 
-	t->version = version;
+	if (rows == 0) {
+		*err = xstrdup("the taxonomy table is empty");
+		free(t);
+		return NULL;
+	}
+	t->version = strtoull(PQgetvalue(res, 0, 8), NULL, 10);
+	t->timezone = xstrdup(PQgetvalue(res, 0, 9));
 	t->entries = xcalloc((size_t)rows, sizeof *t->entries);
 	for (int i = 0; i < rows; i++) {
 		struct tax_entry *e = &t->entries[t->n];
@@ -116,5 +124,6 @@ tax_free(struct taxonomy *t)
 		free(t->entries[i].label_fr);
 	}
 	free(t->entries);
+	free(t->timezone);
 	free(t);
 }

@@ -12,12 +12,9 @@
 #define FUTURE_SLACK  (24 * 3600)
 #define MAX_DURATION  (24 * 3600)
 
-static int field_fail(struct field_error *fe, const char *field,
-                      const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
-
-static int
-field_fail(struct field_error *fe, const char *field, const char *fmt, ...)
+/* Fills fe with "field: message"; returns -1 for the caller to return. */
+int
+field_error_set(struct field_error *fe, const char *field, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -60,10 +57,10 @@ code_lookup(const struct taxonomy *t, enum dim d, const char *code, int16_t *id,
 		return 0;
 	if ((e = tax_find(t, d, code)) == NULL) {
 		allowed = tax_allowed(t, d);
-		field_fail(fe, dim_name(d),
-		           "'%.64s' is not a known code; "
-		           "allowed: %s",
-		           code, allowed);
+		field_error_set(fe, dim_name(d),
+		                "'%.64s' is not a known code; "
+		                "allowed: %s",
+		                code, allowed);
 		free(allowed);
 		return fe_reason(fe, "unknown_code", code, (int)d, NULL);
 	}
@@ -72,13 +69,13 @@ code_lookup(const struct taxonomy *t, enum dim d, const char *code, int16_t *id,
 		        tax_current(t, tax_by_id(t, e->successor_id));
 
 		if (next != NULL) {
-			field_fail(fe, dim_name(d),
-			           "'%s' is retired; use '%s' instead", code,
-			           next->code);
+			field_error_set(fe, dim_name(d),
+			                "'%s' is retired; use '%s' instead",
+			                code, next->code);
 			return fe_reason(fe, "retired", code, -1, next->code);
 		}
-		field_fail(fe, dim_name(d),
-		           "'%s' is retired and no longer accepted", code);
+		field_error_set(fe, dim_name(d),
+		                "'%s' is retired and no longer accepted", code);
 		return fe_reason(fe, "retired", code, -1, NULL);
 	}
 	*id = e->id;
@@ -94,7 +91,8 @@ require(int16_t id, enum dim d, const char *why, const struct taxonomy *t,
 	if (id != 0)
 		return 0;
 	allowed = tax_allowed(t, d);
-	field_fail(fe, dim_name(d), "missing; %s (allowed: %s)", why, allowed);
+	field_error_set(fe, dim_name(d), "missing; %s (allowed: %s)", why,
+	                allowed);
 	free(allowed);
 	return fe_reason(fe, "missing", NULL, (int)d, NULL);
 }
@@ -106,7 +104,7 @@ forbid(int16_t id, enum dim d, const char *why, const char *reason,
 {
 	if (id == 0)
 		return 0;
-	field_fail(fe, dim_name(d), "does not apply %s", why);
+	field_error_set(fe, dim_name(d), "does not apply %s", why);
 	return fe_reason(fe, reason, NULL, -1, NULL);
 }
 
@@ -122,9 +120,9 @@ topics_lookup(const Callsheet__Sheet *s, const struct taxonomy *t,
 		if (code_lookup(t, DIM_TOPIC, s->topics[i], &id, fe) != 0)
 			return -1;
 		if (id == 0)
-			return field_fail(fe, "topic",
-			                  "an empty topic was "
-			                  "given; allowed: a topic code");
+			return field_error_set(fe, "topic",
+			                       "an empty topic was "
+			                       "given; allowed: a topic code");
 		e = tax_by_id(t, id);
 		*mask |= (int64_t)1 << e->topic_bit;
 	}
@@ -161,8 +159,8 @@ check_caller_fields(const struct sheet_row *row, const struct taxonomy *t,
 	}
 	if (row->pro_sector != 0 &&
 	    (kind == NULL || strcmp(kind->code, "public_body") != 0)) {
-		field_fail(fe, "pro_sector",
-		           "applies only when pro_kind is public_body");
+		field_error_set(fe, "pro_sector",
+		                "applies only when pro_kind is public_body");
 		return fe_reason(fe, "public_body_only", NULL, -1, NULL);
 	}
 	return 0;
@@ -177,20 +175,22 @@ validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t, time_t now,
 
 	memset(row, 0, sizeof *row);
 	if (s->id.len != CS_UUID_LEN)
-		return field_fail(fe, "id", "%zu bytes; a UUID has 16",
-		                  s->id.len);
+		return field_error_set(fe, "id", "%zu bytes; a UUID has 16",
+		                       s->id.len);
 	memcpy(row->id, s->id.data, CS_UUID_LEN);
 	if (s->call_start < EARLIEST_CALL ||
 	    s->call_start > (int64_t)now + FUTURE_SLACK)
-		return field_fail(fe, "call_start",
-		                  "%lld is not a plausible call time; allowed: "
-		                  "from 2000-01-01 to now",
-		                  (long long)s->call_start);
+		return field_error_set(
+		        fe, "call_start",
+		        "%lld is not a plausible call time; allowed: "
+		        "from 2000-01-01 to now",
+		        (long long)s->call_start);
 	row->call_start = s->call_start;
 	if (s->duration_s > MAX_DURATION)
-		return field_fail(fe, "duration_s",
-		                  "%u seconds; allowed: 0 to %d (24 hours)",
-		                  s->duration_s, MAX_DURATION);
+		return field_error_set(
+		        fe, "duration_s",
+		        "%u seconds; allowed: 0 to %d (24 hours)",
+		        s->duration_s, MAX_DURATION);
 	row->duration_s = s->duration_s;
 
 	if (code_lookup(t, DIM_CALL_TYPE,
@@ -222,10 +222,11 @@ validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t, time_t now,
 		if (row->topics == 0) {
 			char *allowed = tax_allowed(t, DIM_TOPIC);
 
-			field_fail(fe, "topic",
-			           "missing; a consultation has at least one "
-			           "topic (allowed: %s)",
-			           allowed);
+			field_error_set(
+			        fe, "topic",
+			        "missing; a consultation has at least one "
+			        "topic (allowed: %s)",
+			        allowed);
 			free(allowed);
 			return fe_reason(fe, "missing", NULL, DIM_TOPIC, NULL);
 		}

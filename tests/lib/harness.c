@@ -1,9 +1,13 @@
 /* harness.c: the integration-test harness: databases from the shared
  * fixture cluster, a real daemon process, and plain check counting. */
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -252,6 +256,22 @@ th_daemon_start(struct th_daemon *d, const char *conninfo,
 	track(d, true);
 }
 
+void
+th_daemon_start_log(struct th_daemon *d, const char *conninfo,
+                    const char *const *extra, const char *logpath)
+{
+	int saved = dup(2);
+	int fd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	if (fd < 0 || saved < 0)
+		th_die("cannot open %s: %s", logpath, strerror(errno));
+	dup2(fd, 2); /* the daemon inherits it */
+	th_daemon_start(d, conninfo, extra);
+	dup2(saved, 2);
+	close(fd);
+	close(saved);
+}
+
 /* Waits for the daemon to exit, and returns its exit status. */
 static int
 reap(struct th_daemon *d, double seconds)
@@ -348,6 +368,21 @@ th_connect(const struct th_daemon *d, const char *user, const char *password)
 	return c;
 }
 
+int
+th_raw_connect(const struct th_daemon *d)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET,
+	                          .sin_port = htons((uint16_t)d->port)};
+	struct timeval tv = {10, 0};
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sin, sizeof sin) != 0)
+		th_die("connect to %s: %s", d->server, strerror(errno));
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	return fd;
+}
+
 static char *default_topics[] = {"residence"};
 
 /* A valid consultation, with a fresh id, for tests to adjust. */
@@ -366,4 +401,18 @@ th_sheet_init(Callsheet__Sheet *s, uint8_t id[CS_UUID_LEN])
 	s->origin = "africa";
 	s->n_topics = 1;
 	s->topics = default_topics;
+}
+
+bool
+th_log_one(struct cs_client *c)
+{
+	Callsheet__Sheet s;
+	uint8_t id[CS_UUID_LEN];
+	struct cs_error err;
+
+	th_sheet_init(&s, id);
+	if (cs_log_sheet(c, &s, NULL, &err) == 0)
+		return true;
+	fprintf(stderr, "harness: logging a sheet: %s\n", err.message);
+	return false;
 }

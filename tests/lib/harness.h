@@ -34,6 +34,9 @@ void th_create_user(const char *conninfo, const char *name, const char *role,
 /* extra: NULL-terminated arguments added to the daemon's command line */
 void th_daemon_start(struct th_daemon *d, const char *conninfo,
                      const char *const *extra);
+/* the same, its log (stderr) written to logpath instead of the test's */
+void th_daemon_start_log(struct th_daemon *d, const char *conninfo,
+                         const char *const *extra, const char *logpath);
 int th_daemon_stop(struct th_daemon *d);  /* SIGTERM; its exit status */
 void th_daemon_kill(struct th_daemon *d); /* SIGKILL */
 
@@ -42,7 +45,12 @@ long long th_sql_count(PGconn *pg, const char *sql, const char *param);
 
 struct cs_client *th_connect(const struct th_daemon *d, const char *user,
                              const char *password);
+/* A bare TCP socket to the daemon (10 s receive timeout), for tests that
+ * speak the bytes themselves. */
+int th_raw_connect(const struct th_daemon *d);
 void th_sheet_init(Callsheet__Sheet *s, uint8_t id[CS_UUID_LEN]);
+/* Logs one fresh valid sheet; says why on stderr if it is not stored. */
+bool th_log_one(struct cs_client *c);
 double th_now(void); /* monotonic seconds */
 
 #endif

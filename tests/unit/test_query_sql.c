@@ -1,5 +1,6 @@
-/* test_query_sql.c: aggregate requests become SQL text made of constant
- * fragments, with every client value passed as a parameter. */
+/* test_query_sql.c: aggregate requests become a plan, then SQL text made
+ * of constant fragments with every client value a parameter, read from the
+ * rollup exactly when the rollup can answer. */
 #include <string.h>
 
 #include "callsheetd.h"
@@ -13,13 +14,16 @@ static struct tax_entry entries[] = {
         {70, DIM_TOPIC, "entry", "", "", 0, false, 0},
         {71, DIM_TOPIC, "residence", "", "", 3, false, 0},
 };
-static struct taxonomy tax = {1, entries, nitems(entries)};
+static struct taxonomy tax = {1, "Europe/Paris", entries, nitems(entries)};
+
+static bool use_rollup;
 
 static int
 build(const char *from, const char *to, Callsheet__Filter **filters, size_t nf,
       char **by, size_t nby, struct query_sql *qs, struct field_error *fe)
 {
 	Callsheet__Query q = CALLSHEET__QUERY__INIT;
+	struct qplan plan;
 
 	q.from = (char *)from;
 	q.to = (char *)to;
@@ -28,7 +32,11 @@ build(const char *from, const char *to, Callsheet__Filter **filters, size_t nf,
 	q.group_by = by;
 	q.n_group_by = nby;
 	memset(fe, 0, sizeof *fe);
-	return query_build(&q, &tax, "Europe/Paris", qs, fe);
+	if (qplan_build(&q, &tax, &plan, fe) != 0)
+		return -1;
+	query_sql_build(&plan, use_rollup, qs);
+	qplan_free(&plan);
+	return 0;
 }
 
 static bool
@@ -144,10 +152,67 @@ test_errors(void)
 	}
 }
 
+/* Which plans the rollup answers: whole months, and besides département,
+ * call type and month at most one other dimension. */
+static void
+test_routing(void)
+{
+	struct {
+		const char *from, *to, *by1, *by2, *fdim, *fval;
+		bool rollup;
+	} cases[] = {
+	        {"2025-01-01", "2026-01-01", "department", 0, 0, 0, true},
+	        {"2025-01-01", "2026-01-01", "department", "caller", 0, 0,
+	         true},
+	        {"2025-01-01", "2026-01-01", "topic", "month", "department",
+	         "75", true},
+	        {"2025-01-01", "2026-01-01", "caller", "household", 0, 0,
+	         false},
+	        {"2025-01-01", "2026-01-01", "household", 0, "caller",
+	         "individual", false},
+	        {"2025-01-15", "2026-01-01", "department", 0, 0, 0, false},
+	        {"2025-01-01", "2025-12-31", 0, 0, 0, 0, false},
+	        {"2025-01-01", "2026-01-01", "weekday", "hour", 0, 0, true},
+	        {"2025-01-01", "2026-01-01", "hour", 0, "department", "75",
+	         false},
+	        {"2025-01-01", "2026-01-01", "topic", 0, "topic", "entry",
+	         false},
+	        {"2025-01-01", "2026-01-01", "month", 0, "topic", "entry",
+	         true},
+	        {"2025-01-01", "2026-01-01", "jurist", "month", 0, 0, true},
+	};
+
+	use_rollup = true;
+	for (size_t i = 0; i < nitems(cases); i++) {
+		Callsheet__Filter f = CALLSHEET__FILTER__INIT;
+		Callsheet__Filter *fp[1] = {&f};
+		char *by[2] = {(char *)cases[i].by1, (char *)cases[i].by2};
+		size_t nby = cases[i].by2 ? 2 : cases[i].by1 ? 1 : 0;
+		struct query_sql qs;
+		struct field_error fe;
+
+		f.dimension = (char *)cases[i].fdim;
+		f.value = (char *)cases[i].fval;
+		CHECK(build(cases[i].from, cases[i].to, fp,
+		            cases[i].fdim ? 1 : 0, by, nby, &qs, &fe) == 0,
+		      "routing case %zu builds: %s", i, fe.message);
+		CHECK(qs.from_rollup == cases[i].rollup,
+		      "routing case %zu: rollup %d expected", i,
+		      cases[i].rollup);
+		CHECK(strstr(qs.rows_sql, cases[i].rollup
+		                                  ? "FROM rollup r"
+		                                  : "FROM sheet s") != NULL,
+		      "routing case %zu: the SQL reads the right table", i);
+		query_sql_free(&qs);
+	}
+	use_rollup = false;
+}
+
 int
 main(void)
 {
 	test_plain();
+	test_routing();
 	test_filters_are_parameters();
 	test_errors();
 	return unit_finish();

@@ -24,7 +24,8 @@ static struct tax_entry entries[] = {
         {74, DIM_TOPIC, "employment", "", "", 7, true, 75},
         {75, DIM_TOPIC, "labour", "", "", 9, false, 0},
 };
-static struct taxonomy tax = {5, entries, nitems(entries)};
+static struct taxonomy tax = {5, (char *)"Europe/Paris", entries,
+                              nitems(entries)};
 
 static const struct tax_entry *
 find(enum dim d, const char *code)
@@ -125,43 +126,67 @@ test_merge(void)
 }
 
 static bool
-has_param(const struct query_sql *qs, const char *v)
+has_value(const struct qfilter *f, const char *v)
 {
-	for (int i = 0; i < qs->nparams; i++)
-		if (strcmp(qs->params[i], v) == 0)
+	for (int i = 0; i < f->nvalues; i++)
+		if (strcmp(f->values[i], v) == 0)
 			return true;
 	return false;
 }
 
-static void
-test_filters(void)
+/* A plan for whole months, one or two filters. */
+static int
+plan(const char *d1, const char *v1, const char *d2, const char *v2,
+     struct qplan *p, struct field_error *fe)
 {
 	Callsheet__Query q = CALLSHEET__QUERY__INIT;
 	Callsheet__Filter f[2] = {CALLSHEET__FILTER__INIT,
 	                          CALLSHEET__FILTER__INIT};
 	Callsheet__Filter *fp[2] = {&f[0], &f[1]};
-	struct query_sql qs;
-	struct field_error fe;
-	char mask[32];
 
 	q.from = "2024-01-01";
 	q.to = "2026-01-01";
 	q.filters = fp;
-	q.n_filters = 2;
-	f[0].dimension = "pro_sector";
-	f[0].value = "social";
-	f[1].dimension = "topic";
-	f[1].value = "labour";
-	CHECK(query_build(&q, &tax, "Europe/Paris", &qs, &fe) == 0, "build: %s",
-	      fe.message);
-	CHECK(has_param(&qs, "40") && has_param(&qs, "41"),
+	q.n_filters = d2 != NULL ? 2 : 1;
+	f[0].dimension = (char *)d1;
+	f[0].value = (char *)v1;
+	f[1].dimension = (char *)d2;
+	f[1].value = (char *)v2;
+	memset(fe, 0, sizeof *fe);
+	return qplan_build(&q, &tax, p, fe);
+}
+
+static void
+test_filters(void)
+{
+	struct qplan p;
+	struct query_sql qs;
+	struct field_error fe;
+
+	CHECK(plan("pro_sector", "social", "topic", "labour", &p, &fe) == 0,
+	      "plan: %s", fe.message);
+	CHECK(p.filter[QD_PRO_SECTOR].nvalues == 2 &&
+	              has_value(&p.filter[QD_PRO_SECTOR], "40") &&
+	              has_value(&p.filter[QD_PRO_SECTOR], "41"),
 	      "a filter on social matches municipal, retired onto it");
-	CHECK(strstr(qs.total_sql, "s.pro_sector IN ($") != NULL,
-	      "in one IN list: %s", qs.total_sql);
-	snprintf(mask, sizeof mask, "%d", (1 << 9) | (1 << 7) | (1 << 6));
-	CHECK(has_param(&qs, mask), "a topic filter tests every bit of the "
-	                            "lineage");
+	CHECK(p.filter[QD_TOPIC].topic_mask == ((1 << 9) | (1 << 7) | (1 << 6)),
+	      "a topic filter tests every bit of the lineage");
+	CHECK(p.filter[QD_TOPIC].nvalues == 3, "and names its three ids");
+	query_sql_build(&p, true, &qs);
+	CHECK(!qs.from_rollup, "several topics: the sheets answer, a sheet "
+	                       "counts once");
 	query_sql_free(&qs);
+	qplan_free(&p);
+
+	CHECK(plan("topic", "entry", NULL, NULL, &p, &fe) == 0, "plan: %s",
+	      fe.message);
+	CHECK(p.filter[QD_TOPIC].nvalues == 1 &&
+	              p.filter[QD_TOPIC].topic_mask == 1,
+	      "no predecessor: the code alone");
+	query_sql_build(&p, true, &qs);
+	CHECK(qs.from_rollup, "one topic, whole months: the rollup answers");
+	query_sql_free(&qs);
+	qplan_free(&p);
 }
 
 int

@@ -25,7 +25,7 @@ static struct tax_entry entries[] = {
         {71, DIM_TOPIC, "residence", "", "", 1, false, 0},
         {72, DIM_TOPIC, "papers", "", "", 5, true, 71},
 };
-static struct taxonomy tax = {7, entries, nitems(entries)};
+static struct taxonomy tax = {7, "Europe/Paris", entries, nitems(entries)};
 static char *topics_ok[] = {"entry", "residence"};
 
 static void

@@ -1,0 +1,325 @@
+/* req-admin-user.c: account administration (admin role only): add an
+ * account, set its password, disable or enable it, list them all. New
+ * passwords are hashed on a worker thread, never on the loop. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "callsheetd.h"
+
+enum admin_kind { ADMIN_ADD, ADMIN_PASSWD, ADMIN_DISABLE, ADMIN_LIST };
+
+struct admin_op {
+	struct db_op op;
+	struct req *req;
+	enum admin_kind kind;
+	const char *stmt;
+	const char *params[4]; /* name, [role or flag], [hash], actor */
+	int nparams;
+	int hash_param;
+	char *password; /* in the request: wiped once hashed */
+	char *hash;
+	unsigned log_n; /* read on the loop: cfg may change meanwhile */
+	char actor[16];
+	Callsheet__Account **accounts;
+	int *ids;
+	size_t naccounts;
+	char outcome[16]; /* user_disable: changed, unchanged, last_admin */
+};
+
+static void
+admin_free(struct admin_op *a)
+{
+	for (size_t i = 0; i < a->naccounts; i++) {
+		free(a->accounts[i]->name);
+		free(a->accounts[i]);
+	}
+	free(a->accounts);
+	free(a->ids);
+	free(a->hash);
+	free(a);
+}
+
+static const char *
+session_user(const struct req *r)
+{
+	return r->conn->session.user;
+}
+
+static int
+admin_send(PGconn *pg, struct db_op *op)
+{
+	struct admin_op *a = op->arg;
+
+	return PQsendQueryPrepared(pg, a->stmt, a->nparams, a->params, NULL,
+	                           NULL, 0) == 1
+	               ? 0
+	               : -1;
+}
+
+static void
+admin_result(struct db_op *op, const PGresult *res)
+{
+	struct admin_op *a = op->arg;
+	int n = PQntuples(res);
+
+	a->accounts = xcalloc((size_t)n, sizeof *a->accounts);
+	a->ids = xcalloc((size_t)n, sizeof *a->ids);
+	for (int i = 0; i < n; i++) {
+		Callsheet__Account *acct = xmalloc(sizeof *acct);
+
+		callsheet__account__init(acct);
+		a->ids[i] = atoi(PQgetvalue(res, i, 0));
+		acct->name = xstrdup(PQgetvalue(res, i, 1));
+		acct->role = role_parse(PQgetvalue(res, i, 2));
+		acct->disabled = PQgetvalue(res, i, 3)[0] == 't';
+		acct->has_created_at = acct->has_password_changed_at = true;
+		acct->created_at = strtoll(PQgetvalue(res, i, 4), NULL, 10);
+		acct->password_changed_at =
+		        strtoll(PQgetvalue(res, i, 5), NULL, 10);
+		if (PQnfields(res) > 6)
+			snprintf(a->outcome, sizeof a->outcome, "%s",
+			         PQgetvalue(res, i, 6));
+		a->accounts[a->naccounts++] = acct;
+	}
+}
+
+static void
+reply_account(struct admin_op *a)
+{
+	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
+
+	resp.body_case = CALLSHEET__RESPONSE__BODY_ACCOUNT;
+	resp.account = a->accounts[0];
+	req_reply(a->req, &resp);
+}
+
+static void
+reply_list(struct admin_op *a)
+{
+	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
+	Callsheet__Accounts list = CALLSHEET__ACCOUNTS__INIT;
+
+	list.n_accounts = a->naccounts;
+	list.accounts = a->accounts;
+	resp.body_case = CALLSHEET__RESPONSE__BODY_ACCOUNTS;
+	resp.accounts = &list;
+	req_reply(a->req, &resp);
+}
+
+/* The statement ran: say what it did, to the admin and to the log. */
+static void
+admin_answer(struct admin_op *a, const char *name)
+{
+	struct req *r = a->req;
+	struct conn *c = r->conn;
+	unsigned long long serial = (unsigned long long)c->serial;
+
+	if (a->kind == ADMIN_LIST) {
+		reply_list(a);
+		return;
+	}
+	if (a->naccounts == 0 && a->kind == ADMIN_ADD) {
+		req_error(r, CALLSHEET__ERROR_CODE__CONFLICT, "name",
+		          "an account named '%s' exists already", name);
+		return;
+	}
+	if (a->naccounts == 0) {
+		req_error(r, CALLSHEET__ERROR_CODE__NOT_FOUND, "name",
+		          "there is no account named '%s'", name);
+		return;
+	}
+	if (strcmp(a->outcome, "last_admin") == 0) {
+		req_error(
+		        r, CALLSHEET__ERROR_CODE__CONFLICT, "name",
+		        "'%s' is the last enabled admin account: disabling it "
+		        "would leave nobody able to administer accounts",
+		        name);
+		return;
+	}
+	switch (a->kind) {
+	case ADMIN_ADD:
+		log_info("conn %llu: %s created account '%s' (%s)", serial,
+		         session_user(r), name,
+		         role_name(a->accounts[0]->role));
+		break;
+	case ADMIN_PASSWD:
+		log_info("conn %llu: %s set the password of '%s'", serial,
+		         session_user(r), name);
+		conn_end_sessions(a->ids[0], c,
+		                  "the password of this account was changed; "
+		                  "log in again");
+		break;
+	case ADMIN_DISABLE:
+		if (strcmp(a->outcome, "changed") != 0)
+			break;
+		log_info("conn %llu: %s %s account '%s'", serial,
+		         session_user(r),
+		         a->accounts[0]->disabled ? "disabled" : "enabled",
+		         name);
+		if (a->accounts[0]->disabled)
+			conn_end_sessions(a->ids[0], c,
+			                  "this account was disabled by an "
+			                  "administrator");
+		break;
+	case ADMIN_LIST:
+		break;
+	}
+	reply_account(a);
+}
+
+static void
+admin_done(struct db_op *op, enum db_status st, const char *err)
+{
+	struct admin_op *a = op->arg;
+
+	if (st == DB_UNAVAILABLE)
+		req_error(a->req, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
+		          "the database is unreachable; retry shortly");
+	else if (st == DB_ERROR) {
+		log_error("account administration failed: %s", err ? err : "?");
+		req_error(a->req, CALLSHEET__ERROR_CODE__INTERNAL, NULL,
+		          "the change failed on the server; see its log");
+	} else
+		admin_answer(a, a->params[0] != NULL ? a->params[0] : "");
+	admin_free(a);
+}
+
+static void
+admin_submit(struct admin_op *a)
+{
+	a->op.send = admin_send;
+	a->op.result = admin_result;
+	a->op.done = admin_done;
+	a->op.arg = a;
+	if (db_submit(&a->op) != 0) {
+		req_error(a->req, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
+		          "the database is unreachable; retry shortly");
+		admin_free(a);
+	}
+}
+
+/* On a worker thread: the slow, memory-hard part. */
+static void
+admin_hash(void *arg)
+{
+	struct admin_op *a = arg;
+
+	a->hash = auth_hash_password(a->password, a->log_n);
+	OPENSSL_cleanse(a->password, strlen(a->password));
+}
+
+static void
+admin_hashed(void *arg)
+{
+	struct admin_op *a = arg;
+
+	if (a->hash == NULL) {
+		req_error(a->req, CALLSHEET__ERROR_CODE__INTERNAL, "password",
+		          "hashing the password failed on the server");
+		admin_free(a);
+		return;
+	}
+	a->params[a->hash_param] = a->hash;
+	admin_submit(a);
+}
+
+static struct admin_op *
+admin_new(struct req *r, enum admin_kind kind, const char *stmt,
+          const char *name)
+{
+	struct admin_op *a = xcalloc(1, sizeof *a);
+
+	a->req = r;
+	a->kind = kind;
+	a->stmt = stmt;
+	snprintf(a->actor, sizeof a->actor, "%d", r->conn->session.account_id);
+	if (name != NULL)
+		a->params[a->nparams++] = name;
+	return a;
+}
+
+/* The last parameters: the hash of password (computed first, on a worker
+ * thread) if there is one, then who does it; and off it goes. */
+static void
+admin_start(struct admin_op *a, char *password)
+{
+	if (password != NULL)
+		a->hash_param = a->nparams++;
+	a->params[a->nparams++] = a->actor;
+	if (password == NULL) {
+		admin_submit(a);
+		return;
+	}
+	a->password = password;
+	a->log_n = cfg->scrypt_log_n;
+	worker_run(admin_hash, admin_hashed, a);
+}
+
+/* Checks name (and password); answers and returns -1 if one is wrong. */
+static int
+admin_check(struct req *r, const char *name, const char *password)
+{
+	struct field_error fe;
+
+	if (account_check_name(name, &fe) != 0 ||
+	    (password != NULL && account_check_password(password, &fe) != 0)) {
+		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, fe.field, "%s",
+		          fe.message);
+		return -1;
+	}
+	return 0;
+}
+
+void
+req_user_add(struct req *r)
+{
+	Callsheet__UserAdd *m = r->msg->user_add;
+	struct admin_op *a;
+
+	if (admin_check(r, m->name, m->password) != 0)
+		return;
+	if (m->role < CALLSHEET__ROLE__JURIST ||
+	    m->role > CALLSHEET__ROLE__ADMIN) {
+		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "role",
+		          "role %d is not one of jurist, reporter or admin",
+		          (int)m->role);
+		return;
+	}
+	a = admin_new(r, ADMIN_ADD, STMT_USER_ADD, m->name);
+	a->params[a->nparams++] = role_name(m->role);
+	admin_start(a, m->password);
+}
+
+void
+req_user_passwd(struct req *r)
+{
+	Callsheet__UserPasswd *m = r->msg->user_passwd;
+
+	if (admin_check(r, m->name, m->password) == 0)
+		admin_start(
+		        admin_new(r, ADMIN_PASSWD, STMT_USER_PASSWD, m->name),
+		        m->password);
+}
+
+void
+req_user_disable(struct req *r)
+{
+	Callsheet__UserDisable *m = r->msg->user_disable;
+	bool enable = m->has_enable && m->enable;
+	struct admin_op *a;
+
+	if (admin_check(r, m->name, NULL) != 0)
+		return;
+	a = admin_new(r, ADMIN_DISABLE, STMT_USER_DISABLE, m->name);
+	a->params[a->nparams++] = enable ? "false" : "true";
+	admin_start(a, NULL);
+}
+
+void
+req_user_list(struct req *r)
+{
+	admin_submit(admin_new(r, ADMIN_LIST, STMT_USER_LIST, NULL));
+}

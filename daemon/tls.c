@@ -1,0 +1,363 @@
+/* tls.c: the daemon's TLS: the server context (certificate, key, TLS 1.2
+ * at least, modern ciphers), its reload on SIGHUP, and the TLS side of an
+ * accepted socket: a look at the first byte, so that a plaintext client is
+ * told in plaintext what is wrong, then an OpenSSL bufferevent. */
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include "callsheetd.h"
+
+/* TLS 1.2 suites with forward secrecy and AEAD only (TLS 1.3 keeps
+ * OpenSSL's defaults, which are all of that kind). */
+#define TLS12_CIPHERS                                                          \
+	"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"           \
+	"ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"           \
+	"ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"
+#define TLS_HANDSHAKE_RECORD 0x16 /* the first byte of a ClientHello */
+#define EXPIRY_WARN_DAYS     30
+
+/* The context new connections get; a connection holds a reference to the
+ * one it started with, so a reload never disturbs it. NULL: TLS off. */
+static SSL_CTX *ctx;
+
+/* Sockets accepted on a TLS daemon whose first byte has not come yet. */
+struct sniff {
+	TAILQ_ENTRY(sniff) entry;
+	int fd;
+	struct sockaddr_storage ss;
+	struct event *ev;
+	time_t accepted_at;
+};
+static TAILQ_HEAD(, sniff) sniffs = TAILQ_HEAD_INITIALIZER(sniffs);
+static unsigned nsniffs;
+
+/* OpenSSL's first queued error, as one line; the queue is emptied. */
+static char *
+ssl_error_text(const char *what, const char *path)
+{
+	unsigned long e = ERR_peek_error();
+	char buf[256] = "unknown error";
+
+	if (e != 0)
+		ERR_error_string_n(e, buf, sizeof buf);
+	ERR_clear_error();
+	return path != NULL ? xasprintf("%s %s: %s", what, path, buf)
+	                    : xasprintf("%s: %s", what, buf);
+}
+
+static void
+check_key_mode(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0 && (st.st_mode & 077) != 0)
+		log_warn("tls_key %s can be read by other users (mode %03o); "
+		         "chmod 600 it",
+		         path, (unsigned)(st.st_mode & 0777));
+}
+
+/* Says whose certificate this is and warns before it expires. */
+static void
+describe_cert(SSL_CTX *c, const char *path)
+{
+	X509 *x = SSL_CTX_get0_certificate(c);
+	char subject[256] = "?";
+	int days = 0, secs = 0;
+
+	if (x == NULL)
+		return;
+	X509_NAME_oneline(X509_get_subject_name(x), subject, sizeof subject);
+	ASN1_TIME_diff(&days, &secs, NULL, X509_get0_notAfter(x));
+	if (days < 0 || (days == 0 && secs <= 0))
+		log_error("tls_cert %s (%s) has EXPIRED: clients will refuse "
+		          "it",
+		          path, subject);
+	else if (days < EXPIRY_WARN_DAYS)
+		log_warn("tls_cert %s (%s) expires in %d days", path, subject,
+		         days);
+	else
+		log_info("TLS certificate %s: %s, valid for %d more days", path,
+		         subject, days);
+}
+
+static SSL_CTX *
+ctx_build(const char *cert, const char *key, char **err)
+{
+	static const unsigned char sid_ctx[] = "callsheetd";
+	SSL_CTX *c;
+
+	if (cert[0] == '\0' || key[0] == '\0') {
+		*err = xasprintf("TLS needs both tls_cert and tls_key (got %s)",
+		                 cert[0] != '\0' ? "only tls_cert"
+		                                 : "only tls_key");
+		return NULL;
+	}
+	if ((c = SSL_CTX_new(TLS_server_method())) == NULL) {
+		*err = ssl_error_text("cannot create a TLS context", NULL);
+		return NULL;
+	}
+	SSL_CTX_set_min_proto_version(c, TLS1_2_VERSION);
+	SSL_CTX_set_options(c, SSL_OP_NO_RENEGOTIATION |
+	                               SSL_OP_CIPHER_SERVER_PREFERENCE |
+	                               SSL_OP_NO_COMPRESSION);
+	SSL_CTX_set_session_id_context(c, sid_ctx, sizeof sid_ctx - 1);
+	if (SSL_CTX_set_cipher_list(c, TLS12_CIPHERS) != 1) {
+		*err = ssl_error_text("cannot set the TLS 1.2 ciphers", NULL);
+		goto fail;
+	}
+	if (SSL_CTX_use_certificate_chain_file(c, cert) != 1) {
+		*err = ssl_error_text("tls_cert: cannot load", cert);
+		goto fail;
+	}
+	if (SSL_CTX_use_PrivateKey_file(c, key, SSL_FILETYPE_PEM) != 1 &&
+	    ERR_GET_REASON(ERR_peek_error()) != X509_R_KEY_VALUES_MISMATCH) {
+		*err = ssl_error_text("tls_key: cannot load", key);
+		goto fail;
+	}
+	if (SSL_CTX_check_private_key(c) != 1) {
+		ERR_clear_error();
+		*err = xasprintf("tls_key %s does not match tls_cert %s", key,
+		                 cert);
+		goto fail;
+	}
+	check_key_mode(key);
+	describe_cert(c, cert);
+	return c;
+fail:
+	SSL_CTX_free(c);
+	return NULL;
+}
+
+bool
+tls_enabled(void)
+{
+	return ctx != NULL;
+}
+
+/* At start: TLS on if a certificate is configured; -1 if it cannot be
+ * loaded (the daemon must not fall back to plaintext). */
+int
+tls_init(void)
+{
+	char *err = NULL;
+
+	if (cfg->tls_cert[0] == '\0' && cfg->tls_key[0] == '\0')
+		return 0;
+	if ((ctx = ctx_build(cfg->tls_cert, cfg->tls_key, &err)) == NULL) {
+		log_error("%s", err);
+		free(err);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * SIGHUP: new connections get the certificate now on disk; connections
+ * already up keep the context they started with. A certificate that does
+ * not load leaves the running one in place. Turning TLS on or off needs a
+ * restart (the listeners were checked against it).
+ */
+int
+tls_reload(void)
+{
+	SSL_CTX *next;
+	char *err = NULL;
+	bool want = cfg->tls_cert[0] != '\0' || cfg->tls_key[0] != '\0';
+
+	if (want != tls_enabled()) {
+		log_warn("reload: TLS %s at the next restart, not now",
+		         want ? "turns on" : "turns off");
+		return -1;
+	}
+	if (!want)
+		return 0;
+	if ((next = ctx_build(cfg->tls_cert, cfg->tls_key, &err)) == NULL) {
+		log_error("reload: keeping the running TLS certificate: %s",
+		          err);
+		free(err);
+		return -1;
+	}
+	SSL_CTX_free(ctx);
+	ctx = next;
+	log_info("reload: new TLS connections use %s", cfg->tls_cert);
+	return 0;
+}
+
+static void
+sniff_end(struct sniff *s, bool close_fd)
+{
+	TAILQ_REMOVE(&sniffs, s, entry);
+	nsniffs--;
+	event_free(s->ev);
+	if (close_fd)
+		close(s->fd);
+	free(s);
+}
+
+void
+tls_shutdown(void)
+{
+	struct sniff *s;
+
+	while ((s = TAILQ_FIRST(&sniffs)) != NULL)
+		sniff_end(s, true);
+	SSL_CTX_free(ctx);
+	ctx = NULL;
+}
+
+unsigned
+tls_pending(void)
+{
+	return nsniffs;
+}
+
+static void
+sniff_start_tls(struct sniff *s)
+{
+	SSL *ssl = SSL_new(ctx);
+	struct bufferevent *bev = NULL;
+
+	if (ssl != NULL)
+		bev = bufferevent_openssl_socket_new(base, s->fd, ssl,
+		                                     BUFFEREVENT_SSL_ACCEPTING,
+		                                     BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL) {
+		log_warn("cannot set up TLS on a new connection");
+		if (ssl != NULL)
+			SSL_free(ssl);
+		sniff_end(s, true);
+		return;
+	}
+	/* a peer that just closes the TCP connection is not an attack */
+	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	conn_start((struct sockaddr *)&s->ss, bev, s->accepted_at);
+	sniff_end(s, false);
+}
+
+static void
+sniff_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct sniff *s = arg;
+	unsigned char first;
+	ssize_t n;
+	time_t left;
+	struct timeval tv = {0, 0};
+
+	if (what & EV_TIMEOUT) {
+		log_info("a connection sent nothing within %u seconds; closed",
+		         cfg->login_timeout);
+		sniff_end(s, true);
+		return;
+	}
+	n = recv(fd, &first, 1, MSG_PEEK);
+	if (n < 0 &&
+	    (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+		left = s->accepted_at + (time_t)cfg->login_timeout - time(NULL);
+		tv.tv_sec = left > 0 ? left : 0;
+		event_add(s->ev, &tv);
+		return;
+	}
+	if (n <= 0 || draining) {
+		sniff_end(s, true);
+		return;
+	}
+	if (first != TLS_HANDSHAKE_RECORD) {
+		conn_refuse(fd, (struct sockaddr *)&s->ss,
+		            CALLSHEET__ERROR_CODE__BAD_REQUEST,
+		            "this server only accepts TLS connections: connect "
+		            "with TLS (callsheet --ca FILE, or CALLSHEET_CA)",
+		            0);
+		sniff_end(s, false); /* conn_refuse closed it */
+		return;
+	}
+	sniff_start_tls(s);
+}
+
+/* A new socket on a TLS daemon: wait (up to the login deadline) for the
+ * first byte, to tell a TLS client from a plaintext one. */
+void
+tls_accept(int fd, const struct sockaddr *sa, int salen)
+{
+	struct sniff *s = xcalloc(1, sizeof *s);
+	struct timeval tv = {(time_t)cfg->login_timeout, 0};
+
+	s->fd = fd;
+	if (salen > 0 && (size_t)salen <= sizeof s->ss)
+		memcpy(&s->ss, sa, (size_t)salen);
+	s->accepted_at = time(NULL);
+	s->ev = event_new(base, fd, EV_READ, sniff_cb, s);
+	TAILQ_INSERT_TAIL(&sniffs, s, entry);
+	nsniffs++;
+	event_add(s->ev, &tv);
+}
+
+/* Why a TLS bufferevent failed, or NULL when it was not TLS's doing.
+ * libevent queues SSL_get_error()'s code (a small number) before the
+ * OpenSSL errors; the first OpenSSL error names the cause. */
+const char *
+tls_bev_error(struct bufferevent *bev, char *buf, size_t len)
+{
+	unsigned long e, cause = 0, code = 0;
+
+	while ((e = bufferevent_get_openssl_error(bev)) != 0) {
+		if (ERR_GET_LIB(e) != 0)
+			cause = e; /* popped last to first */
+		else
+			code = e;
+	}
+	if (cause == 0 && code == 0)
+		return NULL;
+	if (cause == 0) {
+		snprintf(buf, len, "TLS: failed (SSL error %lu)", code);
+		return buf;
+	}
+	snprintf(buf, len, "TLS: ");
+	ERR_error_string_n(cause, buf + strlen(buf), len - strlen(buf));
+	return buf;
+}
+
+/* Before closing: a close_notify, so that the peer knows the stream
+ * ended here and was not cut. */
+void
+tls_bev_goodbye(struct bufferevent *bev)
+{
+	SSL *ssl = bufferevent_openssl_get_ssl(bev);
+
+	if (ssl != NULL && SSL_is_init_finished(ssl)) {
+		SSL_shutdown(ssl);
+		ERR_clear_error();
+	}
+}
+
+/* Whether this connection is still in its TLS handshake: nothing can be
+ * said to it yet. */
+bool
+tls_bev_handshaking(struct bufferevent *bev)
+{
+	SSL *ssl = bufferevent_openssl_get_ssl(bev);
+
+	return ssl != NULL && !SSL_is_init_finished(ssl);
+}
+
+void
+tls_bev_describe(struct bufferevent *bev, char *buf, size_t len)
+{
+	SSL *ssl = bufferevent_openssl_get_ssl(bev);
+
+	if (ssl == NULL)
+		snprintf(buf, len, "plaintext");
+	else
+		snprintf(buf, len, "%s %s", SSL_get_version(ssl),
+		         SSL_get_cipher_name(ssl));
+}

@@ -1,0 +1,245 @@
+/* load.c: the protocol load generator: N connections to callsheetd, each
+ * logging one sheet at a time (as a jurist does) or pipelined (as import
+ * does); prints sheets/s and acknowledgement latency percentiles. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gen.h"
+#include "libcallsheet.h"
+#include "stats.h"
+
+struct opts {
+	const char *server, *user, *password;
+	int conns;
+	long per_conn; /* sheets per connection */
+	int window;    /* >1: pipelined */
+	double rate;   /* per connection per second; 0: as fast as acked */
+	int64_t from, span;
+	uint64_t seed;
+};
+
+struct worker {
+	pthread_t thread;
+	int index;
+	const struct opts *o;
+	struct samples lat;
+	long acked, failed;
+};
+
+static void
+usage(void)
+{
+	fputs("usage: bench-load -s HOST:PORT -u USER -p PASSWORD [-c CONNS]\n"
+	      "                  [-n SHEETS_PER_CONN] [-w WINDOW] [-r RATE]\n"
+	      "                  [--from EPOCH] [--span SECONDS] [--seed N]\n"
+	      "Logs generated sheets through callsheetd and prints one line:\n"
+	      "sheets/s and acknowledgement latency (p50, p99, p99.9, ms).\n"
+	      "  -w WINDOW  requests in flight per connection (1: wait for\n"
+	      "             each acknowledgement, as a jurist does)\n"
+	      "  -r RATE    sheets per second per connection (relaxed pace)\n",
+	      stderr);
+	exit(2);
+}
+
+static struct cs_client *
+connect_or_die(const struct opts *o)
+{
+	struct cs_options co = {.server = o->server,
+	                        .user = o->user,
+	                        .password = o->password,
+	                        .timeout_ms = 60000};
+	struct cs_client *c = NULL;
+	struct cs_error err;
+
+	if (cs_connect(&co, &c, &err) != 0) {
+		fprintf(stderr, "bench-load: %s\n", err.message);
+		exit(1);
+	}
+	return c;
+}
+
+/* One at a time: send, wait for the acknowledgement, maybe pause. */
+static void
+run_single(struct worker *w, struct cs_client *c, struct gen *g)
+{
+	const struct opts *o = w->o;
+	double next = now_s();
+
+	for (long i = 0; i < o->per_conn; i++) {
+		struct gen_sheet gs;
+		Callsheet__Sheet s;
+		struct cs_error err;
+		bool dup;
+		double t0;
+
+		if (o->rate > 0) {
+			double wait = next - now_s();
+
+			if (wait > 0)
+				usleep((useconds_t)(wait * 1e6));
+			/* jittered, so connections do not march in step */
+			next += (0.5 + (double)(i * 7919 % 1000) / 1000) /
+			        o->rate;
+		}
+		gen_sheet(g, o->from, o->span, &gs);
+		gen_to_wire(&gs, &s);
+		t0 = now_s();
+		if (cs_log_sheet(c, &s, &dup, &err) != 0) {
+			w->failed++;
+			continue;
+		}
+		samples_add(&w->lat, (now_s() - t0) * 1000);
+		w->acked++;
+	}
+}
+
+/* Pipelined: keep `window` requests in flight; ids map to send times. */
+static void
+run_pipelined(struct worker *w, struct cs_client *c, struct gen *g)
+{
+	const struct opts *o = w->o;
+	double *sent = xcalloc((size_t)o->per_conn + 1, sizeof *sent);
+	long nsent = 0, ndone = 0;
+	uint32_t base_id = 0;
+
+	while (ndone < o->per_conn) {
+		Callsheet__Response *resp;
+		struct cs_error err;
+
+		while (nsent < o->per_conn && nsent - ndone < o->window) {
+			Callsheet__Request req = CALLSHEET__REQUEST__INIT;
+			Callsheet__LogSheet ls = CALLSHEET__LOG_SHEET__INIT;
+			struct gen_sheet gs;
+			Callsheet__Sheet s;
+
+			gen_sheet(g, o->from, o->span, &gs);
+			gen_to_wire(&gs, &s);
+			ls.sheet = &s;
+			req.body_case = CALLSHEET__REQUEST__BODY_LOG_SHEET;
+			req.log_sheet = &ls;
+			sent[nsent] = now_s();
+			if (cs_send(c, &req, &err) != 0) {
+				fprintf(stderr, "bench-load: %s\n",
+				        err.message);
+				exit(1);
+			}
+			if (nsent == 0)
+				base_id = req.id;
+			nsent++;
+		}
+		if (cs_recv(c, &resp, -1, &err) != 0) {
+			fprintf(stderr, "bench-load: %s\n", err.message);
+			exit(1);
+		}
+		if (resp->body_case == CALLSHEET__RESPONSE__BODY_SHEET_ACK) {
+			long k = (long)(resp->id - base_id);
+
+			if (k >= 0 && k < nsent)
+				samples_add(&w->lat,
+				            (now_s() - sent[k]) * 1000);
+			w->acked++;
+		} else
+			w->failed++;
+		callsheet__response__free_unpacked(resp, NULL);
+		ndone++;
+	}
+	free(sent);
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct cs_client *c = connect_or_die(w->o);
+	struct gen g;
+
+	gen_init(&g, w->o->seed * 1000003u + (uint64_t)w->index);
+	if (w->o->window > 1)
+		run_pipelined(w, c, &g);
+	else
+		run_single(w, c, &g);
+	cs_close(c);
+	return NULL;
+}
+
+static void
+parse(struct opts *o, int argc, char **argv)
+{
+	*o = (struct opts){.conns = 1,
+	                   .per_conn = 1000,
+	                   .window = 1,
+	                   .from = 1735689600, /* 2025 */
+	                   .span = 365 * 86400,
+	                   .seed = 1};
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (v == NULL)
+			usage();
+		if (strcmp(a, "-s") == 0)
+			o->server = v;
+		else if (strcmp(a, "-u") == 0)
+			o->user = v;
+		else if (strcmp(a, "-p") == 0)
+			o->password = v;
+		else if (strcmp(a, "-c") == 0)
+			o->conns = atoi(v);
+		else if (strcmp(a, "-n") == 0)
+			o->per_conn = atol(v);
+		else if (strcmp(a, "-w") == 0)
+			o->window = atoi(v);
+		else if (strcmp(a, "-r") == 0)
+			o->rate = atof(v);
+		else if (strcmp(a, "--from") == 0)
+			o->from = atoll(v);
+		else if (strcmp(a, "--span") == 0)
+			o->span = atoll(v);
+		else if (strcmp(a, "--seed") == 0)
+			o->seed = strtoull(v, NULL, 10);
+		else
+			usage();
+		i++;
+	}
+	if (o->server == NULL || o->user == NULL || o->password == NULL ||
+	    o->conns < 1 || o->per_conn < 1 || o->window < 1)
+		usage();
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	struct worker *w;
+	struct samples all = {0};
+	long acked = 0, failed = 0;
+	double t0, secs;
+
+	parse(&o, argc, argv);
+	w = xcalloc((size_t)o.conns, sizeof *w);
+	t0 = now_s();
+	for (int i = 0; i < o.conns; i++) {
+		w[i].index = i;
+		w[i].o = &o;
+		pthread_create(&w[i].thread, NULL, worker_main, &w[i]);
+	}
+	for (int i = 0; i < o.conns; i++) {
+		pthread_join(w[i].thread, NULL);
+		samples_merge(&all, &w[i].lat);
+		acked += w[i].acked;
+		failed += w[i].failed;
+		samples_free(&w[i].lat);
+	}
+	secs = now_s() - t0;
+	printf("load conns=%d window=%d rate=%g sheets=%ld failed=%ld "
+	       "secs=%.2f sheets_per_s=%.0f p50_ms=%.2f p99_ms=%.2f "
+	       "p999_ms=%.2f\n",
+	       o.conns, o.window, o.rate, acked, failed, secs,
+	       (double)acked / secs, samples_pct(&all, 0.50),
+	       samples_pct(&all, 0.99), samples_pct(&all, 0.999));
+	samples_free(&all);
+	free(w);
+	return failed != 0;
+}

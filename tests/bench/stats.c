@@ -1,0 +1,62 @@
+/* stats.c: latency samples, merged across threads, and percentiles. */
+#include <stdlib.h>
+#include <time.h>
+
+#include "common.h"
+#include "stats.h"
+
+double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void
+samples_add(struct samples *s, double ms)
+{
+	if (s->n == s->cap)
+		s->ms = xreallocarray(s->ms, s->cap = s->cap * 2 + 1024,
+		                      sizeof *s->ms);
+	s->ms[s->n++] = ms;
+}
+
+void
+samples_merge(struct samples *into, const struct samples *from)
+{
+	for (size_t i = 0; i < from->n; i++)
+		samples_add(into, from->ms[i]);
+}
+
+static int
+cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Nearest-rank percentile. */
+double
+samples_pct(struct samples *s, double p)
+{
+	size_t rank;
+
+	if (s->n == 0)
+		return 0;
+	qsort(s->ms, s->n, sizeof *s->ms, cmp);
+	rank = (size_t)(p * (double)s->n + 0.999999);
+	if (rank < 1)
+		rank = 1;
+	return s->ms[(rank > s->n ? s->n : rank) - 1];
+}
+
+void
+samples_free(struct samples *s)
+{
+	free(s->ms);
+	s->ms = NULL;
+	s->n = s->cap = 0;
+}
