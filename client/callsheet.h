@@ -59,9 +59,12 @@ const char *cli_error_text(const struct cs_error *err);
 /* cmd-report.c */
 extern const struct cmd_entry cmd_report_entry;
 
-/* cmd-admin.c: "admin SUBCOMMAND", one cmd-admin-*.c each; a subcommand's
- * name is "admin NAME" */
+/* cmd-annual.c: "report annual", reached through cmd-report.c */
+extern const struct cmd_entry cmd_annual_entry;
+
+/* cmd-admin.c, and its subcommands cmd-admin-*.c (named "admin NAME") */
 extern const struct cmd_entry cmd_admin_entry;
 extern const struct cmd_entry cmd_admin_user_entry;
+extern const struct cmd_entry cmd_admin_min_cell_entry;
 
 #endif

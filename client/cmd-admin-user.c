@@ -276,7 +276,7 @@ user_run(struct cli *cli, const struct user_args *a, const char *password)
 	}
 	cs_close(c);
 	if (rv != 0) {
-		cli_error("%s", err.message);
+		cli_error("%s", cli_error_text(&err));
 		return cli_exit_status(&err);
 	}
 	if (list != NULL)

@@ -11,6 +11,7 @@
 
 static const struct cmd_entry *const subcommands[] = {
         &cmd_admin_user_entry,
+        &cmd_admin_min_cell_entry,
         &cmd_admin_taxonomy_entry,
 };
 
@@ -19,7 +20,8 @@ static int cmd_admin_exec(struct cli *, int, char **);
 const struct cmd_entry cmd_admin_entry = {
         .name = "admin",
         .args = "SUBCOMMAND [options]",
-        .summary = N_("administration (admin role): accounts, taxonomy"),
+        .summary = N_("administration (admin role): accounts, disclosure "
+                      "control, taxonomy"),
         .help = "", /* the list of subcommands, printed by admin_usage */
         .exec = cmd_admin_exec,
 };

@@ -188,7 +188,8 @@ raw_on(struct session *s)
 	t.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
 	t.c_cc[VMIN] = 1;
 	t.c_cc[VTIME] = 0;
-	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) != 0)
+	/* TCSANOW: keys typed ahead, while connecting, are answers too */
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &t) != 0)
 		return -1;
 	s->raw = true;
 	return 0;
@@ -198,7 +199,7 @@ static void
 raw_off(struct session *s)
 {
 	if (s->raw)
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &s->saved);
+		tcsetattr(STDIN_FILENO, TCSANOW, &s->saved);
 	s->raw = false;
 }
 

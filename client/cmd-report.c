@@ -1,4 +1,6 @@
-/* cmd-report.c: "callsheet report": one aggregate query, printed. */
+/* cmd-report.c: "callsheet report": one aggregate query, printed; with
+ * --compare, the same period a year before next to it. "report annual" is
+ * cmd-annual.c. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +19,8 @@ static int cmd_report_exec(struct cli *, int, char **);
 const struct cmd_entry cmd_report_entry = {
         .name = "report",
         .args = "[--year Y | --month Y-M | --from DATE --to DATE] "
-                "[options]",
+                "[options]\n       callsheet report annual --help  (the "
+                "yearly activity report)",
         .summary = N_("count sheets over a period, broken down by up to two "
                       "dimensions"),
         .help = N_("Options:\n"
@@ -29,7 +32,12 @@ const struct cmd_entry cmd_report_entry = {
                    "  --where DIM=VALUE      count only the sheets where "
                    "DIM is VALUE; repeatable\n"
                    "  --by DIM[,DIM]         break the counts down by one or "
-                   "two dimensions\n"
+                   "two dimensions;\n"
+                   "                         two give a cross table with row "
+                   "and column totals\n"
+                   "  --compare              add the same period a year "
+                   "before, and the change\n"
+                   "                         (with at most one --by)\n"
                    "  --format F             table (default), csv or json\n"
                    "  -h, --help             this help\n"
                    "\n"
@@ -38,7 +46,10 @@ const struct cmd_entry cmd_report_entry = {
                    "weekday, hour. Days are calendar days in the\nservice's "
                    "time zone. Rows come by count, largest first; a sheet "
                    "counts once\nfor each of its topics. In JSON, period.to "
-                   "is the first day after the period.\n"),
+                   "is the first day after the period.\nWith two dimensions, "
+                   "CSV adds total rows where a key is (total). Counts\n"
+                   "hidden by disclosure control show as s (table), an empty "
+                   "field (CSV) or null\n(JSON), and the output says so.\n"),
         .exec = cmd_report_exec,
 };
 
@@ -52,6 +63,7 @@ struct report_args {
 	Callsheet__Filter *filters;
 	size_t nfilters;
 	enum format format;
+	bool compare;
 };
 
 static int
@@ -108,10 +120,9 @@ report_format(struct report_args *a, const char *arg)
 			return 0;
 		}
 	}
-	return cli_usage_error(&cmd_report_entry,
-	                       _("invalid --format '%s': give table, csv or "
-	                         "json"),
-	                       arg);
+	return cli_usage_error(
+	        &cmd_report_entry,
+	        _("invalid --format '%s': give table, csv or json"), arg);
 }
 
 static int
@@ -142,7 +153,7 @@ report_period(struct report_args *a)
 	if ((a->year != NULL) + (a->month != NULL) +
 	            (a->from != NULL || a->to != NULL) >
 	    1)
-		return cli_usage_error(&cmd_report_entry, "%s",
+		return cli_usage_error(&cmd_report_entry,
 		                       _("give only one of --year, --month or "
 		                         "--from with --to"));
 	if (a->year != NULL) {
@@ -158,7 +169,7 @@ report_period(struct report_args *a)
 	} else if (a->from != NULL || a->to != NULL) {
 		if (a->from == NULL || a->to == NULL)
 			return cli_usage_error(
-			        &cmd_report_entry, "%s",
+			        &cmd_report_entry,
 			        _("--from and --to go together"));
 		if (parse_date(a->from, &first) != 0)
 			return period_error("from", a->from,
@@ -187,7 +198,8 @@ report_parse(struct report_args *a, int argc, char **argv)
 		OPT_TO,
 		OPT_WHERE,
 		OPT_BY,
-		OPT_FORMAT
+		OPT_FORMAT,
+		OPT_COMPARE
 	};
 	static const struct option longopts[] = {
 	        {"year", required_argument, NULL, OPT_YEAR},
@@ -197,6 +209,7 @@ report_parse(struct report_args *a, int argc, char **argv)
 	        {"where", required_argument, NULL, OPT_WHERE},
 	        {"by", required_argument, NULL, OPT_BY},
 	        {"format", required_argument, NULL, OPT_FORMAT},
+	        {"compare", no_argument, NULL, OPT_COMPARE},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
@@ -227,6 +240,9 @@ report_parse(struct report_args *a, int argc, char **argv)
 		case OPT_FORMAT:
 			rv = report_format(a, optarg);
 			break;
+		case OPT_COMPARE:
+			a->compare = true;
+			break;
 		case 'h':
 			return cli_help(&cmd_report_entry);
 		default:
@@ -239,6 +255,12 @@ report_parse(struct report_args *a, int argc, char **argv)
 		return cli_usage_error(&cmd_report_entry,
 		                       _("unexpected argument '%s'"),
 		                       argv[optind]);
+	if (a->compare && a->nby > 1)
+		return cli_usage_error(
+		        &cmd_report_entry,
+		        _("--compare works with at most one --by "
+		          "dimension (got %zu)"),
+		        a->nby);
 	return report_period(a) != 0 ? EXIT_USAGE : -1;
 }
 
@@ -263,6 +285,70 @@ report_print(const struct report_args *a, const char *from, const char *to,
 	sb_free(&sb);
 }
 
+static void
+compare_print(const struct report_args *a, const char *const period[4],
+              const Callsheet__QueryResult *now,
+              const Callsheet__QueryResult *before)
+{
+	struct strbuf sb = {0};
+
+	switch (a->format) {
+	case FORMAT_TABLE:
+		report_compare_table(&sb, now, before);
+		break;
+	case FORMAT_CSV:
+		report_compare_csv(&sb, now, before);
+		break;
+	case FORMAT_JSON:
+		report_compare_json(&sb, period, now, before);
+		break;
+	}
+	fwrite(sb.buf, 1, sb.len, stdout);
+	sb_free(&sb);
+}
+
+/* Both periods in one pipeline. */
+static int
+compare_run(struct cs_client *c, const struct report_args *a,
+            Callsheet__Query *q)
+{
+	Callsheet__Query prev = *q;
+	Callsheet__Request reqs[2], *rp[2] = {&reqs[0], &reqs[1]};
+	Callsheet__Response *resps[2];
+	struct period p;
+	char from[DATE_STRLEN], to[DATE_STRLEN];
+	const char *period[4] = {q->from, q->to, from, to};
+	struct cs_error err;
+	int rv = 0;
+
+	period_previous_year(&a->period, &p);
+	date_format(&p.from, from);
+	date_format(&p.to, to);
+	prev.from = from;
+	prev.to = to;
+	for (int i = 0; i < 2; i++) {
+		callsheet__request__init(&reqs[i]);
+		reqs[i].body_case = CALLSHEET__REQUEST__BODY_QUERY;
+		reqs[i].query = i == 0 ? q : &prev;
+	}
+	if (cs_call_many(c, rp, 2, resps, &err) != 0) {
+		cli_error("%s", cli_error_text(&err));
+		return cli_exit_status(&err);
+	}
+	for (int i = 0; i < 2 && rv == 0; i++)
+		if (resps[i]->body_case == CALLSHEET__RESPONSE__BODY_ERROR) {
+			cs_error_from_response(&err, resps[i]->error);
+			cli_error("%s", cli_error_text(&err));
+			rv = cli_exit_status(&err);
+		}
+	if (rv == 0)
+		compare_print(a, period, resps[0]->query_result,
+		              resps[1]->query_result);
+	for (int i = 0; i < 2; i++)
+		callsheet__response__free_unpacked(resps[i], NULL);
+	return rv;
+}
+
 static int
 report_run(struct cli *cli, const struct report_args *a)
 {
@@ -285,7 +371,9 @@ report_run(struct cli *cli, const struct report_args *a)
 	q.n_filters = a->nfilters;
 	q.group_by = a->by;
 	q.n_group_by = a->nby;
-	if (cli_connect(cli, &c, &err) != 0 || cs_query(c, &q, &r, &err) != 0) {
+	if (cli_connect(cli, &c, &err) == 0 && a->compare)
+		rv = compare_run(c, a, &q);
+	else if (c == NULL || cs_query(c, &q, &r, &err) != 0) {
 		cli_error("%s", cli_error_text(&err));
 		rv = cli_exit_status(&err);
 	} else {
@@ -303,6 +391,8 @@ cmd_report_exec(struct cli *cli, int argc, char **argv)
 	struct report_args a = {0};
 	int rv;
 
+	if (argc > 1 && strcmp(argv[1], "annual") == 0)
+		return cmd_annual_entry.exec(cli, argc - 1, argv + 1);
 	if ((rv = report_parse(&a, argc, argv)) < 0)
 		rv = report_run(cli, &a);
 	list_free(a.by, a.nby);

@@ -87,6 +87,13 @@ int cs_log_sheet(struct cs_client *c, const Callsheet__Sheet *sheet,
 /* *result is freed with callsheet__query_result__free_unpacked(r, NULL). */
 int cs_query(struct cs_client *c, const Callsheet__Query *q,
              Callsheet__QueryResult **result, struct cs_error *err);
+
+/* pipeline.c: send every request (within cs_max_in_flight), and put each
+ * response, Error included, in resps[] at its request's index; freed by
+ * the caller. On a transport failure, -1 with err set and nothing kept. */
+int cs_call_many(struct cs_client *c, Callsheet__Request *const *reqs, size_t n,
+                 Callsheet__Response **resps, struct cs_error *err);
+
 void cs_error_set(struct cs_error *err, Callsheet__ErrorCode code,
                   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void cs_error_from_response(struct cs_error *err, const Callsheet__Error *e);

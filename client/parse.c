@@ -333,3 +333,30 @@ period_days(struct period *p, const struct date *first, const struct date *last)
 	date_next_day(&p->to);
 	return 0;
 }
+
+/* The same calendar days a year before: each end moves back a year, 29
+ * February becoming the 28th; the last day is what moves, so that a
+ * period ending on 28 February 2024 still ends on the 28th. */
+void
+period_previous_year(const struct period *p, struct period *out)
+{
+	struct date last = p->to;
+
+	/* the day before p->to */
+	if (--last.d == 0) {
+		if (--last.m == 0) {
+			last.m = 12;
+			last.y--;
+		}
+		last.d = days_in_month(last.y, last.m);
+	}
+	out->from = p->from;
+	out->from.y--;
+	if (out->from.d > days_in_month(out->from.y, out->from.m))
+		out->from.d = days_in_month(out->from.y, out->from.m);
+	last.y--;
+	if (last.d > days_in_month(last.y, last.m))
+		last.d = days_in_month(last.y, last.m);
+	out->to = last;
+	date_next_day(&out->to);
+}

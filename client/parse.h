@@ -34,5 +34,6 @@ void period_year(struct period *p, int y);
 void period_month(struct period *p, int y, int m);
 int period_days(struct period *p, const struct date *first,
                 const struct date *last);
+void period_previous_year(const struct period *p, struct period *out);
 
 #endif

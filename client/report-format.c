@@ -9,13 +9,57 @@
 
 #define NONE_LABEL _("(none)")
 
+bool
+row_hidden(const Callsheet__Row *row)
+{
+	return row->has_suppressed && row->suppressed;
+}
+
+bool
+total_hidden(const Callsheet__QueryResult *r)
+{
+	return r->has_total_suppressed && r->total_suppressed;
+}
+
+/* A count, or the mark of a hidden one. */
+void
+count_text(uint64_t n, bool hidden, char out[24])
+{
+	if (hidden)
+		snprintf(out, 24, "%s", HIDDEN_MARK);
+	else
+		snprintf(out, 24, "%" PRIu64, n);
+}
+
+/* count/total as text; "" when either is hidden. */
+void
+pct_text(uint64_t n, bool hidden, const Callsheet__QueryResult *r,
+         char out[PCT_STRLEN])
+{
+	if (hidden || total_hidden(r))
+		out[0] = '\0';
+	else
+		pct_format(n, r->total, out);
+}
+
+void
+report_disclosure_note(struct strbuf *sb, const Callsheet__QueryResult *r)
+{
+	if (r->suppressed_cells == 0)
+		return;
+	sb_addf(sb,
+	        _("%s: hidden by disclosure control (counts under %u, and the "
+	          "counts that would let one recompute them): %u\n"),
+	        HIDDEN_MARK, r->min_cell, r->suppressed_cells);
+}
+
 /*
- * Long division in base 10: three decimal digits of count/total give the
- * tenths of a percent, the remainder decides the rounding. Exact as long
- * as total stays below UINT64_MAX / 10.
+ * Long division in base 10: 2 + decimals decimal digits of count/total
+ * give the percent in units of 10^-decimals, the remainder decides the
+ * rounding (half up). Exact as long as total stays below UINT64_MAX / 10.
  */
 uint64_t
-pct_tenths(uint64_t count, uint64_t total)
+pct_scaled(uint64_t count, uint64_t total, unsigned decimals)
 {
 	uint64_t q, r;
 
@@ -23,12 +67,18 @@ pct_tenths(uint64_t count, uint64_t total)
 		return 0;
 	q = count / total;
 	r = count % total;
-	for (int i = 0; i < 3; i++) {
+	for (unsigned i = 0; i < 2 + decimals; i++) {
 		r *= 10;
 		q = q * 10 + r / total;
 		r %= total;
 	}
 	return r >= total - r ? q + 1 : q;
+}
+
+uint64_t
+pct_tenths(uint64_t count, uint64_t total)
+{
+	return pct_scaled(count, total, 1);
 }
 
 void
@@ -120,7 +170,7 @@ json_string(struct strbuf *sb, const char *s)
 }
 
 /* Key i of a row; a missing key reads as NULL, like "". */
-static const char *
+const char *
 row_key(const Callsheet__Row *row, size_t i)
 {
 	return i < row->n_keys && row->keys[i] != NULL ? row->keys[i] : "";
@@ -137,7 +187,7 @@ struct table {
 };
 
 /* Display width: UTF-8 continuation bytes take no column. */
-static size_t
+size_t
 text_width(const char *s)
 {
 	size_t w = 0;
@@ -149,25 +199,26 @@ text_width(const char *s)
 }
 
 static void
-table_fill_row(struct table *t, const Callsheet__Row *row, uint64_t total)
+table_fill_row(struct table *t, const Callsheet__Row *row,
+               const Callsheet__QueryResult *r)
 {
 	for (size_t i = 0; i < t->ndim; i++) {
 		const char *key = row_key(row, i);
 
 		t->cell[i] = *key == '\0' ? NONE_LABEL : key;
 	}
-	snprintf(t->count, sizeof t->count, "%" PRIu64, row->count);
-	pct_format(row->count, total, t->pct);
+	count_text(row->count, row_hidden(row), t->count);
+	pct_text(row->count, row_hidden(row), r, t->pct);
 	t->cell[t->ndim] = t->count;
 	t->cell[t->ndim + 1] = t->pct;
 }
 
 static void
-table_fill_total(struct table *t, uint64_t total)
+table_fill_total(struct table *t, const Callsheet__QueryResult *r)
 {
 	for (size_t i = 0; i < t->ndim; i++)
 		t->cell[i] = i == 0 ? _("total") : "";
-	snprintf(t->count, sizeof t->count, "%" PRIu64, total);
+	count_text(r->total, total_hidden(r), t->count);
 	t->cell[t->ndim] = t->count;
 	t->cell[t->ndim + 1] = "";
 }
@@ -225,10 +276,10 @@ table_pass(struct table *t, const Callsheet__QueryResult *r, struct strbuf *sb)
 	table_header(t, r);
 	table_line(t, sb);
 	for (size_t i = 0; i < r->n_rows; i++) {
-		table_fill_row(t, r->rows[i], r->total);
+		table_fill_row(t, r->rows[i], r);
 		table_line(t, sb);
 	}
-	table_fill_total(t, r->total);
+	table_fill_total(t, r);
 	table_line(t, sb);
 }
 
@@ -238,7 +289,16 @@ report_table(struct strbuf *sb, const Callsheet__QueryResult *r)
 	struct table t = {0};
 
 	if (r->n_group_by == 0) {
-		sb_addf(sb, "%s %" PRIu64 "\n", _("total"), r->total);
+		char count[24];
+
+		count_text(r->total, total_hidden(r), count);
+		sb_addf(sb, "%s %s\n", _("total"), count);
+		report_disclosure_note(sb, r);
+		return;
+	}
+	if (r->n_group_by == 2) {
+		report_cross_table(sb, r);
+		report_disclosure_note(sb, r);
 		return;
 	}
 	t.ndim = r->n_group_by;
@@ -248,17 +308,59 @@ report_table(struct strbuf *sb, const Callsheet__QueryResult *r)
 	table_pass(&t, r, sb);
 	free(t.width);
 	free(t.cell);
+	report_disclosure_note(sb, r);
+}
+
+/*
+ * A grid of w x h text cells (row-major) as aligned columns two spaces
+ * apart: the first nleft columns left-aligned, the others right-aligned;
+ * frees the cells.
+ */
+void
+text_grid(struct strbuf *sb, char **cell, size_t w, size_t h, size_t nleft)
+{
+	size_t *width = xcalloc(w + 1, sizeof *width);
+
+	for (size_t i = 0; i < w * h; i++)
+		if (text_width(cell[i]) > width[i % w])
+			width[i % w] = text_width(cell[i]);
+	for (size_t y = 0; y < h; y++) {
+		for (size_t x = 0; x < w; x++) {
+			const char *t = cell[y * w + x];
+			size_t pad = width[x] - text_width(t);
+
+			if (x > 0)
+				sb_add(sb, "  ");
+			if (x < nleft)
+				sb_add(sb, t);
+			for (; pad > 0; pad--)
+				sb_add(sb, " ");
+			if (x >= nleft)
+				sb_add(sb, t);
+		}
+		while (sb->len > 0 && sb->buf[sb->len - 1] == ' ')
+			sb->buf[--sb->len] = '\0';
+		sb_add(sb, "\n");
+	}
+	for (size_t i = 0; i < w * h; i++)
+		free(cell[i]);
+	free(width);
 }
 
 /* -------------------------------------------------------------------- csv */
 
-static void
-csv_counts(struct strbuf *sb, uint64_t count, uint64_t total)
+/* A hidden count is an empty field. */
+void
+csv_counts(struct strbuf *sb, uint64_t count, bool hidden,
+           const Callsheet__QueryResult *r)
 {
 	char pct[PCT_STRLEN];
 
-	pct_format(count, total, pct);
-	sb_addf(sb, "%" PRIu64 ",%s\n", count, pct);
+	pct_text(count, hidden, r, pct);
+	if (hidden)
+		sb_addf(sb, ",%s\n", pct);
+	else
+		sb_addf(sb, "%" PRIu64 ",%s\n", count, pct);
 }
 
 void
@@ -270,7 +372,7 @@ report_csv(struct strbuf *sb, const Callsheet__QueryResult *r)
 	}
 	sb_add(sb, "count,percent\n");
 	if (r->n_group_by == 0) {
-		csv_counts(sb, r->total, r->total);
+		csv_counts(sb, r->total, total_hidden(r), r);
 		return;
 	}
 	for (size_t i = 0; i < r->n_rows; i++) {
@@ -278,33 +380,59 @@ report_csv(struct strbuf *sb, const Callsheet__QueryResult *r)
 			csv_field(sb, row_key(r->rows[i], k));
 			sb_add(sb, ",");
 		}
-		csv_counts(sb, r->rows[i]->count, r->total);
+		csv_counts(sb, r->rows[i]->count, row_hidden(r->rows[i]), r);
 	}
+	if (r->n_group_by == 2)
+		report_cross_csv_totals(sb, r);
 }
 
 /* ------------------------------------------------------------------- json */
 
-static void
-json_row(struct strbuf *sb, const Callsheet__QueryResult *r,
-         const Callsheet__Row *row)
+/* {"keys":{"dim":"key",...}, with the first n dimensions' names */
+void
+json_keys(struct strbuf *sb, char *const *names, size_t n,
+          const Callsheet__Row *row)
 {
-	char pct[PCT_STRLEN];
-
 	sb_add(sb, "{\"keys\":{");
-	for (size_t k = 0; k < r->n_group_by; k++) {
+	for (size_t k = 0; k < n; k++) {
 		const char *key = row_key(row, k);
 
 		if (k > 0)
 			sb_add(sb, ",");
-		json_string(sb, r->group_by[k]);
+		json_string(sb, names[k]);
 		sb_add(sb, ":");
 		if (*key == '\0')
 			sb_add(sb, "null");
 		else
 			json_string(sb, key);
 	}
-	pct_format(row->count, r->total, pct);
-	sb_addf(sb, "},\"count\":%" PRIu64 ",\"percent\":%s}", row->count, pct);
+	sb_add(sb, "},");
+}
+
+static void
+json_row(struct strbuf *sb, const Callsheet__QueryResult *r,
+         const Callsheet__Row *row)
+{
+	json_keys(sb, r->group_by, r->n_group_by, row);
+	json_counts(sb, row->count, row_hidden(row), r);
+	sb_add(sb, "}");
+}
+
+/* "count":N,"percent":P; a hidden count: null, and "suppressed":true. */
+void
+json_counts(struct strbuf *sb, uint64_t count, bool hidden,
+            const Callsheet__QueryResult *r)
+{
+	char pct[PCT_STRLEN];
+
+	pct_text(count, hidden, r, pct);
+	if (hidden)
+		sb_add(sb, "\"count\":null");
+	else
+		sb_addf(sb, "\"count\":%" PRIu64, count);
+	sb_addf(sb, ",\"percent\":%s", pct[0] != '\0' ? pct : "null");
+	if (hidden)
+		sb_add(sb, ",\"suppressed\":true");
 }
 
 void
@@ -321,11 +449,25 @@ report_json(struct strbuf *sb, const char *from, const char *to,
 			sb_add(sb, ",");
 		json_string(sb, r->group_by[i]);
 	}
-	sb_addf(sb, "],\"total\":%" PRIu64 ",\"rows\":[", r->total);
+	if (total_hidden(r))
+		sb_add(sb, "],\"total\":null,\"rows\":[");
+	else
+		sb_addf(sb, "],\"total\":%" PRIu64 ",\"rows\":[", r->total);
 	for (size_t i = 0; r->n_group_by > 0 && i < r->n_rows; i++) {
 		if (i > 0)
 			sb_add(sb, ",");
 		json_row(sb, r, r->rows[i]);
 	}
-	sb_add(sb, "]}\n");
+	sb_add(sb, "]");
+	if (r->n_group_by == 2)
+		report_cross_json_totals(sb, r);
+	if (r->min_cell > 1) {
+		sb_addf(sb,
+		        ",\"disclosure\":{\"min_cell\":%u,\"suppressed\":%u,"
+		        "\"rule\":",
+		        r->min_cell, r->suppressed_cells);
+		json_string(sb, r->suppression_rule ? r->suppression_rule : "");
+		sb_add(sb, "}");
+	}
+	sb_add(sb, "}\n");
 }

@@ -137,7 +137,7 @@ batch_send(PGconn *pg, struct db_op *op)
 	               : -1;
 }
 
-/* Rows of (ordinality, status): which sheet went in, which was a resend. */
+/* Rows of (ordinality, status) for the sheets not inserted. */
 static void
 batch_result(struct db_op *op, const PGresult *res)
 {
@@ -170,7 +170,7 @@ batch_settle(struct pending *p)
 		break;
 	default:
 		refuse(p, CALLSHEET__ERROR_CODE__INTERNAL,
-		       "the database gave no answer for this sheet");
+		       "the database gave an unexpected answer for this sheet");
 		break;
 	}
 }
@@ -184,9 +184,11 @@ batch_done(struct db_op *op, enum db_status st, const char *err)
 	for (size_t i = b->n; i-- > 0;) {
 		struct pending *p = b->items[i];
 
-		if (st == DB_OK)
+		if (st == DB_OK) {
+			if (p->status == 0)
+				p->status = 'i'; /* no row: inserted */
 			batch_settle(p);
-		else if (st == DB_UNAVAILABLE)
+		} else if (st == DB_UNAVAILABLE)
 			refuse(p, CALLSHEET__ERROR_CODE__UNAVAILABLE,
 			       "not stored: the database is unreachable; "
 			       "retry shortly");

@@ -55,6 +55,7 @@ struct cfg {
 	unsigned batch_max;
 	unsigned pg_pool;
 	unsigned scrypt_log_n;
+	unsigned fold_interval_ms;
 	bool use_rollup;
 	unsigned pg_connect_timeout;
 	unsigned login_timeout;
@@ -155,7 +156,6 @@ void req_login(struct req *r);
 void req_log_sheet(struct req *r);
 void req_query(struct req *r);
 void req_get_taxonomy(struct req *r);
-bool req_taxonomy_ready(struct req *r);
 void req_taxonomy_add(struct req *r);
 void req_taxonomy_rename(struct req *r);
 void req_taxonomy_retire(struct req *r);
@@ -166,6 +166,7 @@ void req_user_add(struct req *r);
 void req_user_passwd(struct req *r);
 void req_user_disable(struct req *r);
 void req_user_list(struct req *r);
+void req_min_cell(struct req *r);
 
 /* db.c: a pool of nonblocking libpq connections in pipeline mode */
 enum db_status {
@@ -213,6 +214,9 @@ extern const size_t db_nstmts;
 #define STMT_USER_PASSWD     "user_passwd"
 #define STMT_USER_DISABLE    "user_disable"
 #define STMT_USER_LIST       "user_list"
+#define STMT_MIN_CELL        "min_cell"
+#define STMT_MIN_CELLS       "min_cells"
+#define STMT_SET_MIN_CELL    "set_min_cell"
 
 /* batch.c: group commit of sheets */
 struct sheet_row {
@@ -346,18 +350,22 @@ struct qplan {
 	struct qfilter filter[QD_N];
 	int group[2];
 	size_t ngroup;
+	bool durations; /* Query.duration_stats: a histogram too */
 };
 int qplan_build(const Callsheet__Query *q, const struct taxonomy *t,
                 struct qplan *p, struct field_error *fe);
 bool qplan_mentions(const struct qplan *p, int qd);
 bool qplan_mentions_group(const struct qplan *p, int qd);
 void qplan_free(struct qplan *p);
+void query_duration_stats(const uint32_t *seconds, const uint64_t *counts,
+                          size_t n, Callsheet__DurationStats *out);
 
 /* query-sql.c: a plan turned into parameterized SQL (rollup or sheets) */
 enum key_kind { KEY_TAXONOMY, KEY_TEXT };
 struct query_sql {
 	char *rows_sql;
 	char *total_sql;
+	char *duration_sql; /* Query.duration_stats: a histogram, or NULL */
 	const char *params[QUERY_MAX_PARAMS];
 	char *owned[QUERY_MAX_PARAMS];
 	int nparams;
@@ -388,6 +396,13 @@ Callsheet__ErrorCode tax_check_retire(const struct taxonomy *t,
                                       const char *dimension, const char *code,
                                       const char *successor, bool map,
                                       struct field_error *fe);
+
+/* suppress.c: disclosure control on query results (pure) */
+unsigned suppress_line(const uint64_t *n, bool *hide, size_t len, uint64_t k);
+unsigned suppress_grid(const uint64_t *n, bool *hide, size_t rows, size_t cols,
+                       uint64_t k);
+unsigned suppress_result(Callsheet__QueryResult *r, uint32_t k);
+void suppress_result_free(Callsheet__QueryResult *r);
 
 /* auth.c: password hashing (memory-hard, off the loop) */
 char *auth_hash_password(const char *password, unsigned log_n);
@@ -440,6 +455,10 @@ int migrate_apply(const char *conninfo);
 /* bootstrap.c: first accounts, synchronous, before the loop starts */
 int bootstrap_user(const char *conninfo, const char *name, const char *role,
                    const char *password);
+
+/* fold.c: the once-a-second rollup fold */
+void fold_init(void);
+void fold_shutdown(void);
 
 /* main.c */
 extern volatile bool draining;

@@ -49,6 +49,8 @@ static const struct setting settings[] = {
          "PostgreSQL connections"},
         {"scrypt_log_n", SET_UINT, OFF(scrypt_log_n), "15", 10, 20,
          "cost of new password hashes: scrypt N = 2^value (15: 32 MiB)"},
+        {"fold_interval_ms", SET_UINT, OFF(fold_interval_ms), "1000", 50,
+         3600000, "how often new sheets are folded into the rollup"},
         {"use_rollup", SET_BOOL, OFF(use_rollup), "true", 0, 0,
          "answer queries from the monthly rollup when it can"},
         {"pg_connect_timeout", SET_UINT, OFF(pg_connect_timeout), "5", 1, 600,

@@ -3,11 +3,12 @@
 #include "callsheetd.h"
 
 /*
- * One statement stores a whole group-committed batch and classifies each
- * sheet, by its position in the batch: 'i' inserted, 'd' duplicate (same id,
- * same content: a resend), 'c' conflict (same id, other content), 'r' retry
- * (the id is being inserted by a transaction that was not visible to this
- * statement's snapshot: the next batch will see it committed).
+ * One statement stores a whole group-committed batch. It returns a row
+ * only for the sheets it did not insert, by their position in the batch:
+ * 'd' duplicate (same id, same content: a resend), 'c' conflict (same id,
+ * other content), 'r' retry (the id is being inserted by a transaction
+ * this statement's snapshot cannot see: the next batch will). In the usual
+ * case, all inserted, it looks nothing up and returns nothing.
  */
 static const char insert_sheets_sql[] =
         "WITH input AS ("
@@ -26,8 +27,9 @@ static const char insert_sheets_sql[] =
         "  call_type, department, caller, pro_kind, pro_sector,"
         "  household, origin, topics FROM input"
         " ON CONFLICT (id) DO NOTHING RETURNING id"
+        "), rest AS ("
+        " SELECT * FROM input WHERE id NOT IN (SELECT id FROM ins)"
         ") SELECT i.ord, CASE"
-        " WHEN ins.id IS NOT NULL THEN 'i'"
         " WHEN s.id IS NULL THEN 'r'"
         " WHEN (s.jurist_id, s.call_start, s.duration_s, s.call_type,"
         "  s.department, s.caller, s.pro_kind, s.pro_sector,"
@@ -36,8 +38,7 @@ static const char insert_sheets_sql[] =
         "  i.call_type, i.department, i.caller, i.pro_kind,"
         "  i.pro_sector, i.household, i.origin, i.topics) THEN 'd'"
         " ELSE 'c' END"
-        " FROM input i LEFT JOIN ins ON ins.id = i.id"
-        " LEFT JOIN sheet s ON s.id = i.id";
+        " FROM rest i LEFT JOIN sheet s ON s.id = i.id";
 
 /* Taxonomy administration. A statement that finds nothing to change
  * returns no row rather than failing: someone else changed the taxonomy
@@ -153,5 +154,14 @@ const struct db_stmt db_stmts[] = {
         {STMT_USER_DISABLE, user_disable_sql, 3},
         {STMT_USER_LIST, "SELECT" ACCOUNT_COLS " FROM account ORDER BY name",
          0},
+        /* reporting: disclosure control */
+        {STMT_MIN_CELL,
+         "SELECT min_cell FROM disclosure_min_cell WHERE role = $1", 1},
+        {STMT_MIN_CELLS,
+         "SELECT role, min_cell FROM disclosure_min_cell ORDER BY role", 0},
+        {STMT_SET_MIN_CELL,
+         "UPDATE disclosure_min_cell SET min_cell = $2, updated_at = now()"
+         " WHERE role = $1",
+         2},
 };
 const size_t db_nstmts = nitems(db_stmts);

@@ -7,22 +7,25 @@
 
 #define ROLE(r) (1u << CALLSHEET__ROLE__##r)
 #define ANYONE  (ROLE(JURIST) | ROLE(REPORTER) | ROLE(ADMIN))
+/* not a role: the request needs the code tables loaded */
+#define NEEDS_TAXONOMY (1u << 31)
 
 struct handler {
 	Callsheet__Request__BodyCase body;
 	const char *name;
 	void (*fn)(struct req *);
-	unsigned roles; /* 0: before login */
+	unsigned roles; /* 0: before login; may include NEEDS_TAXONOMY */
 };
 
 static const struct handler handlers[] = {
         {CALLSHEET__REQUEST__BODY_HELLO, "hello", req_hello, 0},
         {CALLSHEET__REQUEST__BODY_LOGIN, "login", req_login, 0},
         {CALLSHEET__REQUEST__BODY_LOG_SHEET, "log sheet", req_log_sheet,
-         ROLE(JURIST) | ROLE(ADMIN)},
-        {CALLSHEET__REQUEST__BODY_QUERY, "query", req_query, ANYONE},
+         ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY},
+        {CALLSHEET__REQUEST__BODY_QUERY, "query", req_query,
+         ANYONE | NEEDS_TAXONOMY},
         {CALLSHEET__REQUEST__BODY_GET_TAXONOMY, "taxonomy", req_get_taxonomy,
-         ANYONE},
+         ANYONE | NEEDS_TAXONOMY},
         {CALLSHEET__REQUEST__BODY_USER_ADD, "user add", req_user_add,
          ROLE(ADMIN)},
         {CALLSHEET__REQUEST__BODY_USER_PASSWD, "user passwd", req_user_passwd,
@@ -31,14 +34,16 @@ static const struct handler handlers[] = {
          req_user_disable, ROLE(ADMIN)},
         {CALLSHEET__REQUEST__BODY_USER_LIST, "user list", req_user_list,
          ROLE(ADMIN)},
+        {CALLSHEET__REQUEST__BODY_MIN_CELL, "min-cell", req_min_cell,
+         ROLE(ADMIN)},
         {CALLSHEET__REQUEST__BODY_TAXONOMY_ADD, "taxonomy add",
-         req_taxonomy_add, ROLE(ADMIN)},
+         req_taxonomy_add, ROLE(ADMIN) | NEEDS_TAXONOMY},
         {CALLSHEET__REQUEST__BODY_TAXONOMY_RENAME, "taxonomy rename",
-         req_taxonomy_rename, ROLE(ADMIN)},
+         req_taxonomy_rename, ROLE(ADMIN) | NEEDS_TAXONOMY},
         {CALLSHEET__REQUEST__BODY_TAXONOMY_RETIRE, "taxonomy retire",
-         req_taxonomy_retire, ROLE(ADMIN)},
+         req_taxonomy_retire, ROLE(ADMIN) | NEEDS_TAXONOMY},
         {CALLSHEET__REQUEST__BODY_TAXONOMY_MAP, "taxonomy map",
-         req_taxonomy_map, ROLE(ADMIN)},
+         req_taxonomy_map, ROLE(ADMIN) | NEEDS_TAXONOMY},
 };
 
 static const struct handler *
@@ -84,6 +89,12 @@ allowed(struct req *r, const struct handler *h)
 		req_error(r, CALLSHEET__ERROR_CODE__FORBIDDEN, NULL,
 		          "the %s role may not send a %s request",
 		          role_name(c->session.role), h->name);
+		return false;
+	}
+	if ((h->roles & NEEDS_TAXONOMY) && taxonomy == NULL) {
+		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
+		          "the server is still loading its code tables; "
+		          "retry shortly");
 		return false;
 	}
 	return true;

@@ -320,6 +320,7 @@ serve(void)
 		return 1;
 	worker_init(WORKER_THREADS);
 	db_init();
+	fold_init();
 	if (listener_open_all() != 0)
 		return 1;
 	for (size_t i = 0; i < nitems(sigs); i++) {
@@ -334,6 +335,7 @@ serve(void)
 
 	conn_close_all();
 	listener_close_all();
+	fold_shutdown();
 	tls_shutdown();
 	db_shutdown();
 	worker_shutdown();

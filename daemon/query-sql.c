@@ -112,6 +112,12 @@ from_sheets(const struct qplan *p, struct query_sql *qs)
 	sb_add(&sql, where.buf);
 	group_order(p, &sql);
 	qs->rows_sql = sb_steal(&sql);
+	if (p->durations) {
+		sb_add(&sql, "SELECT s.duration_s, count(*) FROM sheet s");
+		sb_add(&sql, where.buf);
+		sb_add(&sql, " GROUP BY 1 ORDER BY 1");
+		qs->duration_sql = sb_steal(&sql);
+	}
 	sb_free(&where);
 }
 
@@ -188,7 +194,8 @@ rollup_where(int dim, const struct strbuf *filters, struct strbuf *sql)
 	sb_addf(sql,
 	        " WHERE r.month >= $1::date AND r.month < $2::date"
 	        " AND r.dim = %d AND r.department %s",
-	        dim, dim == RD_WEEKDAY_HOUR ? "= -1" : ">= 0");
+	        dim,
+	        dim == RD_WEEKDAY_HOUR || dim == RD_DURATION ? "= -1" : ">= 0");
 	sb_add(sql, filters->buf ? filters->buf : "");
 }
 
@@ -206,17 +213,23 @@ from_rollup(const struct qplan *p, int extra, struct query_sql *qs)
 	add_param(qs, xstrdup(p->from));
 	add_param(qs, xstrdup(p->to));
 	rollup_filters(p, qs, &filters);
-	sb_add(&sql, "SELECT coalesce(sum(r.n), 0) FROM rollup r");
+	sb_add(&sql, "SELECT coalesce(sum(r.n), 0) FROM rollup_live r");
 	rollup_where(total_dim, &filters, &sql);
 	qs->total_sql = sb_steal(&sql);
 
 	select_keys(p, qs, &sql, true);
-	sb_add(&sql, "sum(r.n) FROM rollup r");
+	sb_add(&sql, "sum(r.n) FROM rollup_live r");
 	if (qplan_mentions_group(p, QD_JURIST))
 		sb_add(&sql, " JOIN account a ON a.id = r.code");
 	rollup_where(rows_dim, &filters, &sql);
 	group_order(p, &sql);
 	qs->rows_sql = sb_steal(&sql);
+	if (p->durations) {
+		sb_add(&sql, "SELECT r.code, sum(r.n) FROM rollup_live r");
+		rollup_where(RD_DURATION, &filters, &sql);
+		sb_add(&sql, " GROUP BY 1 ORDER BY 1");
+		qs->duration_sql = sb_steal(&sql);
+	}
 	sb_free(&filters);
 }
 
@@ -226,7 +239,10 @@ query_sql_build(const struct qplan *p, bool use_rollup, struct query_sql *qs)
 	int extra;
 
 	memset(qs, 0, sizeof *qs);
-	if (use_rollup && rollup_routable(p, &extra))
+	/* durations are kept for all départements together, by call type
+	 * and month only */
+	if (use_rollup && rollup_routable(p, &extra) &&
+	    (!p->durations || (extra < 0 && !qplan_mentions(p, QD_DEPARTMENT))))
 		from_rollup(p, extra, qs);
 	else
 		from_sheets(p, qs);
@@ -239,5 +255,6 @@ query_sql_free(struct query_sql *qs)
 		free(qs->owned[i]);
 	free(qs->rows_sql);
 	free(qs->total_sql);
+	free(qs->duration_sql);
 	memset(qs, 0, sizeof *qs);
 }

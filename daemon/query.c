@@ -225,6 +225,7 @@ qplan_build(const Callsheet__Query *q, const struct taxonomy *t,
 	p->from = q->from;
 	p->to = q->to;
 	p->tz = t->timezone;
+	p->durations = q->has_duration_stats && q->duration_stats;
 	if (resolve_group_by(q, p, fe) != 0 ||
 	    resolve_filters(q, t, p, fe) != 0) {
 		qplan_free(p);
@@ -254,4 +255,39 @@ qplan_free(struct qplan *p)
 		for (int i = 0; i < p->filter[qd].nvalues; i++)
 			free(p->filter[qd].values[i]);
 	memset(p, 0, sizeof *p);
+}
+
+/*
+ * Duration statistics from a histogram (seconds ascending, with counts):
+ * the count, the exact sum, and the two middle values (positions
+ * (N - 1) / 2 and N / 2 from 0), equal when N is odd.
+ */
+void
+query_duration_stats(const uint32_t *seconds, const uint64_t *counts, size_t n,
+                     Callsheet__DurationStats *out)
+{
+	uint64_t total = 0, seen = 0, lo, hi;
+	bool have_lo = false;
+
+	callsheet__duration_stats__init(out);
+	for (size_t i = 0; i < n; i++) {
+		total += counts[i];
+		out->sum_s += (uint64_t)seconds[i] * counts[i];
+	}
+	out->count = total;
+	if (total == 0)
+		return;
+	lo = (total - 1) / 2;
+	hi = total / 2;
+	for (size_t i = 0; i < n; i++) {
+		seen += counts[i];
+		if (!have_lo && seen > lo) {
+			out->median_low_s = seconds[i];
+			have_lo = true;
+		}
+		if (seen > hi) {
+			out->median_high_s = seconds[i];
+			break;
+		}
+	}
 }

@@ -9,12 +9,6 @@ req_log_sheet(struct req *r)
 	struct sheet_row row;
 	struct field_error fe;
 
-	if (taxonomy == NULL) {
-		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-		          "the server is still loading its code tables; "
-		          "retry shortly");
-		return;
-	}
 	if (validate_sheet(r->msg->log_sheet->sheet, taxonomy, time(NULL), &row,
 	                   &fe) != 0) {
 		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);

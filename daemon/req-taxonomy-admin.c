@@ -144,9 +144,8 @@ req_taxonomy_add(struct req *r)
 	const char *labels[2] = {m->label_en, m->label_fr};
 	struct field_error fe;
 
-	if (req_taxonomy_ready(r))
-		change_submit(r, tax_check_add(taxonomy, m, &fe), &fe,
-		              STMT_TAX_ADD, m->dimension, m->code, 2, labels);
+	change_submit(r, tax_check_add(taxonomy, m, &fe), &fe, STMT_TAX_ADD,
+	              m->dimension, m->code, 2, labels);
 }
 
 void
@@ -156,10 +155,8 @@ req_taxonomy_rename(struct req *r)
 	const char *labels[2] = {m->label_en, m->label_fr};
 	struct field_error fe;
 
-	if (req_taxonomy_ready(r))
-		change_submit(r, tax_check_rename(taxonomy, m, &fe), &fe,
-		              STMT_TAX_RENAME, m->dimension, m->code, 2,
-		              labels);
+	change_submit(r, tax_check_rename(taxonomy, m, &fe), &fe,
+	              STMT_TAX_RENAME, m->dimension, m->code, 2, labels);
 }
 
 void
@@ -168,12 +165,11 @@ req_taxonomy_retire(struct req *r)
 	const Callsheet__TaxonomyRetire *m = r->msg->taxonomy_retire;
 	struct field_error fe;
 
-	if (req_taxonomy_ready(r))
-		change_submit(r,
-		              tax_check_retire(taxonomy, m->dimension, m->code,
-		                               m->successor, false, &fe),
-		              &fe, STMT_TAX_RETIRE, m->dimension, m->code, 1,
-		              (const char *[]){m->successor});
+	change_submit(r,
+	              tax_check_retire(taxonomy, m->dimension, m->code,
+	                               m->successor, false, &fe),
+	              &fe, STMT_TAX_RETIRE, m->dimension, m->code, 1,
+	              (const char *[]){m->successor});
 }
 
 void
@@ -182,10 +178,9 @@ req_taxonomy_map(struct req *r)
 	const Callsheet__TaxonomyMap *m = r->msg->taxonomy_map;
 	struct field_error fe;
 
-	if (req_taxonomy_ready(r))
-		change_submit(r,
-		              tax_check_retire(taxonomy, m->dimension, m->code,
-		                               m->successor, true, &fe),
-		              &fe, STMT_TAX_MAP, m->dimension, m->code, 1,
-		              (const char *[]){m->successor});
+	change_submit(r,
+	              tax_check_retire(taxonomy, m->dimension, m->code,
+	                               m->successor, true, &fe),
+	              &fe, STMT_TAX_MAP, m->dimension, m->code, 1,
+	              (const char *[]){m->successor});
 }

@@ -26,17 +26,6 @@ tax_entry_to_wire(const struct taxonomy *t, const struct tax_entry *e, bool fr,
 	}
 }
 
-/* Whether the code tables are loaded; if not, answers so. */
-bool
-req_taxonomy_ready(struct req *r)
-{
-	if (taxonomy != NULL)
-		return true;
-	req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-	          "the server is still loading its code tables; retry shortly");
-	return false;
-}
-
 void
 req_get_taxonomy(struct req *r)
 {
@@ -46,8 +35,6 @@ req_get_taxonomy(struct req *r)
 	bool fr = lang != NULL && strncmp(lang, "fr", 2) == 0;
 	Callsheet__TaxonomyEntry *entries;
 
-	if (!req_taxonomy_ready(r))
-		return;
 	entries = xcalloc(taxonomy->n, sizeof *entries);
 	tx.entries = xcalloc(taxonomy->n, sizeof *tx.entries);
 	for (size_t i = 0; i < taxonomy->n; i++) {

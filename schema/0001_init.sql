@@ -50,22 +50,39 @@ CREATE TABLE account (
 	created_at timestamptz NOT NULL DEFAULT now()
 );
 
+-- The category columns hold taxonomy ids and jurist_id an account id,
+-- without foreign keys: every sheet is checked against the taxonomy by
+-- callsheetd before it is stored, and a foreign key check per column per
+-- row (a shared lock on the same few taxonomy rows from every concurrent
+-- transaction) halves the insert rate. What a foreign key would protect
+-- against, a referenced row disappearing, cannot happen: codes are
+-- retired, accounts disabled, and deleting either is refused below.
 CREATE TABLE sheet (
 	id uuid PRIMARY KEY,
-	jurist_id integer NOT NULL REFERENCES account (id),
+	jurist_id integer NOT NULL,
 	logged_at timestamptz NOT NULL DEFAULT now(),
 	call_start timestamptz NOT NULL,
 	duration_s integer NOT NULL CHECK (duration_s BETWEEN 0 AND 86400),
-	call_type smallint NOT NULL REFERENCES taxonomy (id),
-	department smallint REFERENCES taxonomy (id),
-	caller smallint REFERENCES taxonomy (id),
-	pro_kind smallint REFERENCES taxonomy (id),
-	pro_sector smallint REFERENCES taxonomy (id),
-	household smallint REFERENCES taxonomy (id),
-	origin smallint REFERENCES taxonomy (id),
+	call_type smallint NOT NULL,
+	department smallint,
+	caller smallint,
+	pro_kind smallint,
+	pro_sector smallint,
+	household smallint,
+	origin smallint,
 	topics bigint NOT NULL DEFAULT 0,
 	voided_at timestamptz
 );
 -- Reports select a period; sheets arrive roughly in call order.
 CREATE INDEX sheet_call_start ON sheet (call_start);
 CREATE INDEX sheet_jurist ON sheet (jurist_id, call_start);
+
+CREATE FUNCTION refuse_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	RAISE EXCEPTION '% rows are never deleted (retire a code, disable an account)',
+		TG_TABLE_NAME;
+END $$;
+CREATE TRIGGER taxonomy_no_delete BEFORE DELETE ON taxonomy
+	FOR EACH ROW EXECUTE FUNCTION refuse_delete();
+CREATE TRIGGER account_no_delete BEFORE DELETE ON account
+	FOR EACH ROW EXECUTE FUNCTION refuse_delete();

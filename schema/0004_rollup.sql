@@ -3,9 +3,7 @@
 --
 -- rollup holds, per month (in the service time zone), call type and
 -- département, how many current (non-voided) sheets have each value of
--- each dimension. It is maintained by statement-level triggers on sheet in
--- the same transaction as the change, so it is always exactly equal to the
--- sheets: an amend or a void is an UPDATE like any other.
+-- each dimension:
 --
 --   dim 0 total          code 0
 --       1 caller         taxonomy id, 0 when not given
@@ -22,6 +20,17 @@
 -- that any total can be read from any one dimension. Weekday-hour and
 -- duration are kept for all départements together (department -1): per
 -- département they would multiply the rows for figures nobody reports.
+--
+-- Logging a sheet never touches the rollup: a rollup updated by every
+-- insert makes every insert wait for the previous one's commit on the same
+-- few rows. Instead each sheet records the transaction that wrote it
+-- (sheet.xid), and rollup_fold(), which callsheetd runs every second, adds
+-- the sheets of all transactions finished since the last fold and moves
+-- the horizon, in one transaction. Reports read rollup_live: the folded
+-- rollup plus the contributions of the sheets past the horizon, one
+-- snapshot, so always exactly equal to the sheets. An amend or a void of a
+-- folded sheet takes its old contributions out of the rollup and makes it
+-- pending again.
 
 CREATE TABLE setting (
 	name text PRIMARY KEY,
@@ -34,6 +43,9 @@ LANGUAGE sql STABLE AS $$
 	SELECT value FROM setting WHERE name = 'timezone'
 $$;
 
+ALTER TABLE sheet ADD COLUMN xid xid8 NOT NULL DEFAULT pg_current_xact_id();
+CREATE INDEX sheet_xid ON sheet (xid);
+
 CREATE TABLE rollup (
 	month date NOT NULL,
 	call_type smallint NOT NULL,
@@ -43,6 +55,13 @@ CREATE TABLE rollup (
 	n bigint NOT NULL,
 	PRIMARY KEY (month, call_type, department, dim, code)
 );
+
+-- Sheets written by transactions below the horizon are in the rollup.
+CREATE TABLE rollup_state (
+	singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+	horizon xid8 NOT NULL
+);
+INSERT INTO rollup_state VALUES (true, '0');
 
 -- The rollup rows one sheet contributes (one each, before summing).
 CREATE FUNCTION sheet_contributions(call_start timestamptz,
@@ -80,73 +99,105 @@ $$;
 -- Adds sign * (the contributions of the given sheets). Rows are upserted
 -- in key order, so concurrent batches lock them in the same order and
 -- cannot deadlock; rows that fall to zero are removed.
-CREATE FUNCTION rollup_add(sheets sheet[], sign integer) RETURNS void
-LANGUAGE plpgsql AS $$
-DECLARE
-	tz text := service_timezone();
-BEGIN
-	INSERT INTO rollup AS r (month, call_type, department, dim, code, n)
-	SELECT c.month, c.call_type, c.department, c.dim, c.code,
-		sign * count(*)
-	FROM unnest(sheets) AS s, LATERAL sheet_contributions(s.call_start,
-		s.call_type, s.department, s.caller, s.pro_kind, s.pro_sector,
-		s.household, s.origin, s.jurist_id, s.duration_s, s.topics,
-		tz) AS c
-	WHERE s.voided_at IS NULL
-	GROUP BY 1, 2, 3, 4, 5
-	ORDER BY 1, 2, 3, 4, 5
-	ON CONFLICT (month, call_type, department, dim, code)
-	DO UPDATE SET n = r.n + excluded.n;
-	DELETE FROM rollup WHERE n = 0;
-END $$;
-
-CREATE FUNCTION rollup_on_insert() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-	PERFORM rollup_add(ARRAY(SELECT s::sheet FROM new_sheets s), 1);
-	RETURN NULL;
-END $$;
-
-CREATE FUNCTION rollup_on_update() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-	PERFORM rollup_add(ARRAY(SELECT s::sheet FROM old_sheets s), -1);
-	PERFORM rollup_add(ARRAY(SELECT s::sheet FROM new_sheets s), 1);
-	RETURN NULL;
-END $$;
-
-CREATE FUNCTION rollup_on_delete() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-	PERFORM rollup_add(ARRAY(SELECT s::sheet FROM old_sheets s), -1);
-	RETURN NULL;
-END $$;
-
-CREATE TRIGGER sheet_rollup_insert AFTER INSERT ON sheet
-	REFERENCING NEW TABLE AS new_sheets
-	FOR EACH STATEMENT EXECUTE FUNCTION rollup_on_insert();
-CREATE TRIGGER sheet_rollup_update AFTER UPDATE ON sheet
-	REFERENCING OLD TABLE AS old_sheets NEW TABLE AS new_sheets
-	FOR EACH STATEMENT EXECUTE FUNCTION rollup_on_update();
-CREATE TRIGGER sheet_rollup_delete AFTER DELETE ON sheet
-	REFERENCING OLD TABLE AS old_sheets
-	FOR EACH STATEMENT EXECUTE FUNCTION rollup_on_delete();
-
--- From scratch, e.g. after the service time zone changed.
-CREATE FUNCTION rollup_rebuild() RETURNS void
-LANGUAGE plpgsql AS $$
-DECLARE
-	tz text := service_timezone();
-BEGIN
-	LOCK TABLE sheet IN SHARE MODE;
-	DELETE FROM rollup;
-	INSERT INTO rollup (month, call_type, department, dim, code, n)
-	SELECT c.month, c.call_type, c.department, c.dim, c.code, count(*)
+-- What reports read: folded counts, plus the sheets not folded yet.
+CREATE VIEW rollup_live AS
+	SELECT month, call_type, department, dim, code, n FROM rollup
+	UNION ALL
+	SELECT c.month, c.call_type, c.department, c.dim, c.code, 1::bigint
 	FROM sheet s, LATERAL sheet_contributions(s.call_start, s.call_type,
 		s.department, s.caller, s.pro_kind, s.pro_sector, s.household,
-		s.origin, s.jurist_id, s.duration_s, s.topics, tz) AS c
-	WHERE s.voided_at IS NULL
-	GROUP BY 1, 2, 3, 4, 5;
+		s.origin, s.jurist_id, s.duration_s, s.topics,
+		service_timezone()) AS c
+	WHERE s.xid >= (SELECT horizon FROM rollup_state)
+	  AND s.voided_at IS NULL;
+
+-- SECURITY DEFINER: the daemon's role may read the rollup but not write
+-- it; only these functions do (scripts/pg-app-role.sql).
+
+-- Adds the sheets of every transaction finished since the last fold.
+-- The lock on rollup_state serializes folds (several daemons may call
+-- this) with the amends of folded sheets (sheet_unfold). Returns how many
+-- sheets it folded.
+CREATE FUNCTION rollup_fold() RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+	old_h xid8;
+	new_h xid8;
+	folded bigint;
+	tz text := service_timezone();
+BEGIN
+	SELECT horizon INTO old_h FROM rollup_state FOR UPDATE;
+	-- every transaction below this one has committed or aborted
+	new_h := pg_snapshot_xmin(pg_current_snapshot());
+	IF new_h <= old_h THEN
+		RETURN 0;
+	END IF;
+	WITH moved AS (
+		SELECT s.* FROM sheet s
+		WHERE s.xid >= old_h AND s.xid < new_h
+	), counted AS (
+		INSERT INTO rollup AS r (month, call_type, department, dim,
+			code, n)
+		SELECT c.month, c.call_type, c.department, c.dim, c.code,
+			count(*)
+		FROM moved s, LATERAL sheet_contributions(s.call_start,
+			s.call_type, s.department, s.caller, s.pro_kind,
+			s.pro_sector, s.household, s.origin, s.jurist_id,
+			s.duration_s, s.topics, tz) AS c
+		WHERE s.voided_at IS NULL
+		GROUP BY 1, 2, 3, 4, 5
+		ORDER BY 1, 2, 3, 4, 5
+		ON CONFLICT (month, call_type, department, dim, code)
+		DO UPDATE SET n = r.n + excluded.n
+	)
+	SELECT count(*) INTO folded FROM moved;
+	UPDATE rollup_state SET horizon = new_h;
+	RETURN folded;
+END $$;
+
+-- Before an amend or a void (or a delete): a folded sheet's old
+-- contributions leave the rollup, and the new version waits for the next
+-- fold like a new sheet.
+CREATE FUNCTION sheet_unfold() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+	h xid8;
+	tz text := service_timezone();
+BEGIN
+	SELECT horizon INTO h FROM rollup_state FOR SHARE;
+	IF OLD.xid < h AND OLD.voided_at IS NULL THEN
+		INSERT INTO rollup AS r (month, call_type, department, dim,
+			code, n)
+		SELECT c.month, c.call_type, c.department, c.dim, c.code,
+			-count(*)
+		FROM sheet_contributions(OLD.call_start, OLD.call_type,
+			OLD.department, OLD.caller, OLD.pro_kind,
+			OLD.pro_sector, OLD.household, OLD.origin,
+			OLD.jurist_id, OLD.duration_s, OLD.topics, tz) AS c
+		GROUP BY 1, 2, 3, 4, 5
+		ORDER BY 1, 2, 3, 4, 5
+		ON CONFLICT (month, call_type, department, dim, code)
+		DO UPDATE SET n = r.n + excluded.n;
+		DELETE FROM rollup WHERE n = 0;
+	END IF;
+	IF TG_OP = 'DELETE' THEN
+		RETURN OLD;
+	END IF;
+	NEW.xid := pg_current_xact_id();
+	RETURN NEW;
+END $$;
+
+CREATE TRIGGER sheet_unfold BEFORE UPDATE OR DELETE ON sheet
+	FOR EACH ROW EXECUTE FUNCTION sheet_unfold();
+
+-- From scratch, e.g. after the service time zone changed.
+CREATE FUNCTION rollup_rebuild() RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+	PERFORM 1 FROM rollup_state FOR UPDATE;
+	DELETE FROM rollup;
+	UPDATE rollup_state SET horizon = '0';
+	RETURN rollup_fold();
 END $$;
 
 CREATE FUNCTION setting_changed() RETURNS trigger

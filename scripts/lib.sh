@@ -24,8 +24,9 @@ CS_PACKAGES=(build-essential cmake pkg-config libevent-dev libprotobuf-c-dev
 # messages; xgettext and msgcmp check that it is complete.
 CS_PACKAGES+=(gettext)
 # What the test suite needs on top (clang: the libFuzzer targets; iproute2:
-# `ip netns` for the network-boundary test).
-CS_TEST_PACKAGES=(clang iproute2)
+# `ip netns` for the network-boundary test; python3 and chromium: the
+# report tests, which render the HTML report).
+CS_TEST_PACKAGES=(clang iproute2 python3 chromium)
 
 cs_prog=$(basename "$0")
 

@@ -30,3 +30,7 @@ SELECT format('REVOKE UPDATE ON %I FROM %I', t, :'app_role')
  WHERE to_regclass(t) IS NOT NULL \gexec
 SELECT format('REVOKE INSERT, UPDATE ON schema_migrations FROM %I',
               :'app_role') \gexec
+-- Derived data, written only by the sheet triggers (SECURITY DEFINER).
+SELECT format('REVOKE INSERT, UPDATE ON %I FROM %I', t, :'app_role')
+  FROM unnest(ARRAY['rollup']) AS t
+ WHERE to_regclass(t) IS NOT NULL \gexec

@@ -35,10 +35,15 @@ static const struct weighted call_types[] = {
         {"consultation", 90}, {"silent", 3},  {"hang_up", 3},
         {"wrong_number", 2},  {"abusive", 1}, {"test", 1}};
 
+/* splitmix64 of the seed: nearby seeds give unrelated streams */
 void
 gen_init(struct gen *g, uint64_t seed)
 {
-	g->s = seed * 0x9e3779b97f4a7c15ull + 1;
+	uint64_t z = seed + 0x9e3779b97f4a7c15ull;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	g->s = (z ^ (z >> 31)) | 1;
 }
 
 static uint64_t

@@ -21,14 +21,6 @@ struct opts {
 	uint64_t seed;
 };
 
-struct worker {
-	pthread_t thread;
-	int index;
-	const struct opts *o;
-	struct samples lat;
-	long acked, failed;
-};
-
 static void
 usage(void)
 {
@@ -63,9 +55,9 @@ connect_or_die(const struct opts *o)
 
 /* One at a time: send, wait for the acknowledgement, maybe pause. */
 static void
-run_single(struct worker *w, struct cs_client *c, struct gen *g)
+run_single(struct bench_worker *w, struct cs_client *c, struct gen *g)
 {
-	const struct opts *o = w->o;
+	const struct opts *o = w->opts;
 	double next = now_s();
 
 	for (long i = 0; i < o->per_conn; i++) {
@@ -88,19 +80,21 @@ run_single(struct worker *w, struct cs_client *c, struct gen *g)
 		gen_to_wire(&gs, &s);
 		t0 = now_s();
 		if (cs_log_sheet(c, &s, &dup, &err) != 0) {
-			w->failed++;
+			if (w->failed++ == 0)
+				fprintf(stderr, "bench-load: %s\n",
+				        err.message);
 			continue;
 		}
 		samples_add(&w->lat, (now_s() - t0) * 1000);
-		w->acked++;
+		w->done++;
 	}
 }
 
 /* Pipelined: keep `window` requests in flight; ids map to send times. */
 static void
-run_pipelined(struct worker *w, struct cs_client *c, struct gen *g)
+run_pipelined(struct bench_worker *w, struct cs_client *c, struct gen *g)
 {
-	const struct opts *o = w->o;
+	const struct opts *o = w->opts;
 	double *sent = xcalloc((size_t)o->per_conn + 1, sizeof *sent);
 	long nsent = 0, ndone = 0;
 	uint32_t base_id = 0;
@@ -140,7 +134,7 @@ run_pipelined(struct worker *w, struct cs_client *c, struct gen *g)
 			if (k >= 0 && k < nsent)
 				samples_add(&w->lat,
 				            (now_s() - sent[k]) * 1000);
-			w->acked++;
+			w->done++;
 		} else
 			w->failed++;
 		callsheet__response__free_unpacked(resp, NULL);
@@ -152,12 +146,13 @@ run_pipelined(struct worker *w, struct cs_client *c, struct gen *g)
 static void *
 worker_main(void *arg)
 {
-	struct worker *w = arg;
-	struct cs_client *c = connect_or_die(w->o);
+	struct bench_worker *w = arg;
+	struct cs_client *c = connect_or_die(w->opts);
 	struct gen g;
 
-	gen_init(&g, w->o->seed * 1000003u + (uint64_t)w->index);
-	if (w->o->window > 1)
+	gen_init(&g, ((const struct opts *)w->opts)->seed * 1000003u +
+	                     (uint64_t)w->index);
+	if (((const struct opts *)w->opts)->window > 1)
 		run_pipelined(w, c, &g);
 	else
 		run_single(w, c, &g);
@@ -212,34 +207,17 @@ int
 main(int argc, char **argv)
 {
 	struct opts o;
-	struct worker *w;
-	struct samples all = {0};
-	long acked = 0, failed = 0;
-	double t0, secs;
+	struct bench_worker all = {0};
+	double secs;
 
 	parse(&o, argc, argv);
-	w = xcalloc((size_t)o.conns, sizeof *w);
-	t0 = now_s();
-	for (int i = 0; i < o.conns; i++) {
-		w[i].index = i;
-		w[i].o = &o;
-		pthread_create(&w[i].thread, NULL, worker_main, &w[i]);
-	}
-	for (int i = 0; i < o.conns; i++) {
-		pthread_join(w[i].thread, NULL);
-		samples_merge(&all, &w[i].lat);
-		acked += w[i].acked;
-		failed += w[i].failed;
-		samples_free(&w[i].lat);
-	}
-	secs = now_s() - t0;
+	secs = bench_run(o.conns, worker_main, &o, &all);
 	printf("load conns=%d window=%d rate=%g sheets=%ld failed=%ld "
 	       "secs=%.2f sheets_per_s=%.0f p50_ms=%.2f p99_ms=%.2f "
 	       "p999_ms=%.2f\n",
-	       o.conns, o.window, o.rate, acked, failed, secs,
-	       (double)acked / secs, samples_pct(&all, 0.50),
-	       samples_pct(&all, 0.99), samples_pct(&all, 0.999));
-	samples_free(&all);
-	free(w);
-	return failed != 0;
+	       o.conns, o.window, o.rate, all.done, all.failed, secs,
+	       (double)all.done / secs, samples_pct(&all.lat, 0.50),
+	       samples_pct(&all.lat, 0.99), samples_pct(&all.lat, 0.999));
+	samples_free(&all.lat);
+	return all.failed != 0;
 }

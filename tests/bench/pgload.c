@@ -33,14 +33,6 @@ static int ncodes;
 static int *jurists;
 static int njurists;
 
-struct worker {
-	pthread_t thread;
-	int index;
-	const struct opts *o;
-	struct samples lat;
-	long done;
-};
-
 static void
 die(PGconn *pg, const char *what)
 {
@@ -151,8 +143,8 @@ static const char *columns =
 static void *
 insert_main(void *arg)
 {
-	struct worker *w = arg;
-	const struct opts *o = w->o;
+	struct bench_worker *w = arg;
+	const struct opts *o = w->opts;
 	PGconn *pg = connect_or_die(o->conninfo);
 	char *table = PQescapeIdentifier(pg, o->table, strlen(o->table));
 	char *sql = xasprintf("INSERT INTO %s %s VALUES ($1, $2,"
@@ -204,8 +196,8 @@ add_timestamp(struct strbuf *sb, int64_t t)
 static void *
 copy_main(void *arg)
 {
-	struct worker *w = arg;
-	const struct opts *o = w->o;
+	struct bench_worker *w = arg;
+	const struct opts *o = w->opts;
 	PGconn *pg = connect_or_die(o->conninfo);
 	char *table = PQescapeIdentifier(pg, o->table, strlen(o->table));
 	char *sql = xasprintf("COPY %s (id, jurist_id, call_start, duration_s,"
@@ -325,40 +317,23 @@ int
 main(int argc, char **argv)
 {
 	struct opts o;
-	struct worker *w;
-	struct samples all = {0};
-	long done = 0;
-	double t0, secs;
+	struct bench_worker all = {0};
+	double secs;
 	PGconn *pg;
-	bool copy;
 
 	parse(&o, argc, argv);
-	copy = strcmp(o.mode, "copy") == 0;
 	pg = connect_or_die(o.conninfo);
 	load_codes(pg);
 	PQfinish(pg);
-	w = xcalloc((size_t)o.conns, sizeof *w);
-	t0 = now_s();
-	for (int i = 0; i < o.conns; i++) {
-		w[i].index = i;
-		w[i].o = &o;
-		pthread_create(&w[i].thread, NULL,
-		               copy ? copy_main : insert_main, &w[i]);
-	}
-	for (int i = 0; i < o.conns; i++) {
-		pthread_join(w[i].thread, NULL);
-		samples_merge(&all, &w[i].lat);
-		done += w[i].done;
-		samples_free(&w[i].lat);
-	}
-	secs = now_s() - t0;
+	secs = bench_run(o.conns,
+	                 strcmp(o.mode, "copy") == 0 ? copy_main : insert_main,
+	                 &o, &all);
 	printf("pgload mode=%s table=%s conns=%d rows=%ld secs=%.2f "
 	       "rows_per_s=%.0f p50_ms=%.2f p99_ms=%.2f p999_ms=%.2f\n",
-	       o.mode, o.table, o.conns, done, secs, (double)done / secs,
-	       samples_pct(&all, 0.50), samples_pct(&all, 0.99),
-	       samples_pct(&all, 0.999));
-	samples_free(&all);
-	free(w);
+	       o.mode, o.table, o.conns, all.done, secs,
+	       (double)all.done / secs, samples_pct(&all.lat, 0.50),
+	       samples_pct(&all.lat, 0.99), samples_pct(&all.lat, 0.999));
+	samples_free(&all.lat);
 	free(codes);
 	free(jurists);
 	return 0;

@@ -14,6 +14,31 @@ now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+double
+bench_run(int n, void *(*fn)(void *), const void *opts,
+          struct bench_worker *total)
+{
+	struct bench_worker *w = xcalloc((size_t)n, sizeof *w);
+	pthread_t *t = xcalloc((size_t)n, sizeof *t);
+	double t0 = now_s();
+
+	for (int i = 0; i < n; i++) {
+		w[i].index = i;
+		w[i].opts = opts;
+		pthread_create(&t[i], NULL, fn, &w[i]);
+	}
+	for (int i = 0; i < n; i++) {
+		pthread_join(t[i], NULL);
+		samples_merge(&total->lat, &w[i].lat);
+		total->done += w[i].done;
+		total->failed += w[i].failed;
+		samples_free(&w[i].lat);
+	}
+	free(w);
+	free(t);
+	return now_s() - t0;
+}
+
 void
 samples_add(struct samples *s, double ms)
 {

@@ -4,12 +4,26 @@
 
 #include <stddef.h>
 
+#include <pthread.h>
+
 struct samples {
 	double *ms;
 	size_t n, cap;
 };
 
+/* One benchmark thread: what it was given and what it measured. */
+struct bench_worker {
+	int index;
+	const void *opts;
+	struct samples lat;
+	long done, failed;
+};
+
 double now_s(void);
+/* Runs fn on n threads and merges their samples and counts into *total;
+ * returns the seconds it took. */
+double bench_run(int n, void *(*fn)(void *), const void *opts,
+                 struct bench_worker *total);
 void samples_add(struct samples *s, double ms);
 void samples_merge(struct samples *into, const struct samples *from);
 /* sorts in place; p in [0, 1] */

@@ -46,27 +46,20 @@ struct worker {
 	int failures;
 };
 
-static unsigned
-pick(unsigned *seed, unsigned n)
-{
-	*seed = *seed * 1103515245u + 12345u;
-	return (*seed >> 16) % n;
-}
-
 /* Fills a random, valid consultation and counts it. */
 static void
 random_sheet(Callsheet__Sheet *s, char **tbuf, unsigned *seed, struct tally *t)
 {
-	unsigned dp = pick(seed, nitems(depts)), mask;
+	unsigned dp = th_pick(seed, nitems(depts)), mask;
 
-	s->call_start = PERIOD_START + pick(seed, PERIOD_SPAN);
-	s->duration_s = 60 + pick(seed, 1800);
+	s->call_start = PERIOD_START + th_pick(seed, PERIOD_SPAN);
+	s->duration_s = 60 + th_pick(seed, 1800);
 	s->department = (char *)depts[dp];
 	t->dept[dp]++;
 	s->household = s->origin = s->pro_kind = s->pro_sector = NULL;
-	if (pick(seed, 10) < 6) {
-		unsigned h = pick(seed, nitems(households));
-		unsigned o = pick(seed, nitems(origins));
+	if (th_pick(seed, 10) < 6) {
+		unsigned h = th_pick(seed, nitems(households));
+		unsigned o = th_pick(seed, nitems(origins));
 
 		s->caller = "individual";
 		s->household = (char *)households[h];
@@ -75,16 +68,16 @@ random_sheet(Callsheet__Sheet *s, char **tbuf, unsigned *seed, struct tally *t)
 		t->household[h]++;
 		t->origin[o]++;
 	} else {
-		unsigned k = pick(seed, nitems(kinds));
+		unsigned k = th_pick(seed, nitems(kinds));
 
 		s->caller = "professional";
 		s->pro_kind = (char *)kinds[k];
 		if (k == 0)
-			s->pro_sector = (char *)sectors[pick(seed, 3)];
+			s->pro_sector = (char *)sectors[th_pick(seed, 3)];
 		t->professional++;
 		t->kind[k]++;
 	}
-	mask = 1 + pick(seed, (1u << nitems(topics)) - 1);
+	mask = 1 + th_pick(seed, (1u << nitems(topics)) - 1);
 	s->n_topics = 0;
 	for (unsigned b = 0; b < nitems(topics); b++) {
 		if (mask & (1u << b)) {

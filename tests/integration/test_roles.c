@@ -35,6 +35,7 @@ struct scratch {
 	Callsheet__TaxonomyRename tax_rename;
 	Callsheet__TaxonomyRetire tax_retire;
 	Callsheet__TaxonomyMap tax_map;
+	Callsheet__MinCell min_cell;
 };
 
 struct row {
@@ -165,6 +166,14 @@ b_tax_map(Callsheet__Request *req, struct scratch *s)
 	req->taxonomy_map = &s->tax_map;
 }
 
+/* No role given: a read of the rules, harmless to run as admin. */
+static void
+b_min_cell(Callsheet__Request *req, struct scratch *s)
+{
+	callsheet__min_cell__init(&s->min_cell);
+	req->min_cell = &s->min_cell;
+}
+
 static const struct row matrix[] = {
         {CALLSHEET__REQUEST__BODY_HELLO, b_hello, ALL, true, "handshake"},
         {CALLSHEET__REQUEST__BODY_LOGIN, b_login, ALL, true, "handshake"},
@@ -190,6 +199,8 @@ static const struct row matrix[] = {
          "the taxonomy is the admin's"},
         {CALLSHEET__REQUEST__BODY_TAXONOMY_MAP, b_tax_map, A, false,
          "the taxonomy is the admin's"},
+        {CALLSHEET__REQUEST__BODY_MIN_CELL, b_min_cell, A, false,
+         "disclosure rules are the admin's"},
 };
 
 static const struct row *

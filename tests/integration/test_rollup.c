@@ -18,13 +18,6 @@ static const char *topics[] = {"entry", "residence", "family", "work"};
 
 static unsigned seed = 7;
 
-static unsigned
-pick(unsigned n)
-{
-	seed = seed * 1103515245u + 12345u;
-	return (seed >> 16) % n;
-}
-
 static void
 log_random(struct cs_client *c)
 {
@@ -35,23 +28,23 @@ log_random(struct cs_client *c)
 	bool dup;
 
 	th_sheet_init(&s, id);
-	s.call_start = Y2025 - 40 * 86400 + pick(200 * 86400);
-	s.duration_s = pick(3600);
-	s.call_type = (char *)types[pick(nitems(types))];
-	s.department = (char *)depts[pick(nitems(depts))];
+	s.call_start = Y2025 - 40 * 86400 + th_pick(&seed, 200 * 86400);
+	s.duration_s = th_pick(&seed, 3600);
+	s.call_type = (char *)types[th_pick(&seed, nitems(types))];
+	s.department = (char *)depts[th_pick(&seed, nitems(depts))];
 	if (strcmp(s.call_type, "consultation") != 0) {
 		s.caller = s.household = s.origin = NULL;
 		s.n_topics = 0;
-	} else if (pick(3) == 0) {
+	} else if (th_pick(&seed, 3) == 0) {
 		s.caller = "professional";
 		s.household = s.origin = NULL;
-		s.pro_kind = pick(2) ? "public_body" : "association";
+		s.pro_kind = th_pick(&seed, 2) ? "public_body" : "association";
 	} else {
-		s.origin = (char *)origins[pick(nitems(origins))];
-		s.household = pick(2) ? "man" : "couple";
+		s.origin = (char *)origins[th_pick(&seed, nitems(origins))];
+		s.household = th_pick(&seed, 2) ? "man" : "couple";
 	}
 	if (s.caller != NULL) {
-		unsigned mask = 1 + pick(15);
+		unsigned mask = 1 + th_pick(&seed, 15);
 
 		s.n_topics = 0;
 		for (unsigned b = 0; b < nitems(topics); b++)
@@ -183,6 +176,25 @@ compare_all(struct cs_client *fast, struct cs_client *slow, const char *when)
 	      compared);
 }
 
+/* What the daemon does every second, done now: everything gets folded. */
+static void
+fold(const char *conninfo)
+{
+	PGconn *pg = th_pg(conninfo);
+
+	CHECK(th_sql_count(pg,
+	                   "SELECT count(*) FROM (SELECT rollup_fold())"
+	                   " f",
+	                   NULL) == 1,
+	      "rollup_fold runs");
+	CHECK(th_sql_count(pg,
+	                   "SELECT count(*) FROM sheet WHERE xid >="
+	                   " (SELECT horizon FROM rollup_state)",
+	                   NULL) == 0,
+	      "nothing is left unfolded");
+	PQfinish(pg);
+}
+
 static void
 amend_and_void(const char *conninfo)
 {
@@ -269,8 +281,12 @@ main(void)
 	slow = th_connect(&slow_d, "jurist1", "pass");
 
 	compare_all(fast, slow, "after logging");
+	fold(conninfo);
+	compare_all(fast, slow, "all folded");
 	amend_and_void(conninfo);
-	compare_all(fast, slow, "after amends and voids");
+	compare_all(fast, slow, "after amends and voids of folded sheets");
+	fold(conninfo);
+	compare_all(fast, slow, "amends folded");
 	test_new_year(j1, fast, slow);
 
 	cs_close(j1);

@@ -95,6 +95,13 @@ env(const char *name)
 	return v;
 }
 
+unsigned
+th_pick(unsigned *seed, unsigned n)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return (*seed >> 16) % n;
+}
+
 double
 th_now(void)
 {

@@ -52,5 +52,7 @@ void th_sheet_init(Callsheet__Sheet *s, uint8_t id[CS_UUID_LEN]);
 /* Logs one fresh valid sheet; says why on stderr if it is not stored. */
 bool th_log_one(struct cs_client *c);
 double th_now(void); /* monotonic seconds */
+/* A small deterministic generator: the next value below n. */
+unsigned th_pick(unsigned *seed, unsigned n);
 
 #endif

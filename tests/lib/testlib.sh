@@ -69,7 +69,8 @@ t_create_user() {
 }
 
 # t_start_daemon CONNINFO [ARG...]: migrate, then start callsheetd on
-# 127.0.0.1, an ephemeral port; exports CALLSHEET_SERVER and sets
+# $T_LISTEN (default 127.0.0.1:0, an ephemeral port; set it to restart a
+# daemon where its clients expect it); exports CALLSHEET_SERVER and sets
 # T_DAEMON_PID. Its log goes to $T_TMP/callsheetd.N.log, printed if the
 # test fails.
 t_start_daemon() {
@@ -77,7 +78,7 @@ t_start_daemon() {
 	shift
 	t_migrate "$pg"
 	portfile=$T_TMP/port.$n
-	"$CALLSHEET_TEST_DAEMON" --pg "$pg" --listen 127.0.0.1:0 \
+	"$CALLSHEET_TEST_DAEMON" --pg "$pg" --listen "${T_LISTEN:-127.0.0.1:0}" \
 		--port-file "$portfile" --log-level debug "$@" \
 		2>"$T_TMP/callsheetd.$n.log" &
 	T_DAEMON_PID=$!

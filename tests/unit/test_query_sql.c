@@ -200,7 +200,7 @@ test_routing(void)
 		      "routing case %zu: rollup %d expected", i,
 		      cases[i].rollup);
 		CHECK(strstr(qs.rows_sql, cases[i].rollup
-		                                  ? "FROM rollup r"
+		                                  ? "FROM rollup_live r"
 		                                  : "FROM sheet s") != NULL,
 		      "routing case %zu: the SQL reads the right table", i);
 		query_sql_free(&qs);

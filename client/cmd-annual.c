@@ -1,0 +1,327 @@
+/* cmd-annual.c: "callsheet report annual": the yearly activity report,
+ * composed from general aggregate queries sent in one pipeline. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "annual.h"
+#include "callsheet.h"
+#include "i18n.h"
+#include "parse.h"
+
+static int cmd_annual_exec(struct cli *, int, char **);
+
+const struct cmd_entry cmd_annual_entry = {
+        .name = "report annual",
+        .args = "--year Y [--focus DEPT] [--format text|md|html|json] "
+                "[-o FILE]",
+        .summary = N_("the yearly activity report, with charts in HTML"),
+        /* the default service hours are ANN_SERVICE_DEFAULT's, written
+         * out so that the text can be translated as a whole */
+        .help = N_("Options:\n"
+                   "  --year Y             the calendar year (default: the "
+                   "current one)\n"
+                   "  --focus DEPT         a département (INSEE code, e.g. "
+                   "75) stated apart,\n"
+                   "                       with its callers and topics "
+                   "(default: all calls)\n"
+                   "  --format F           text (default), md, html (one "
+                   "file with charts) or json\n"
+                   "  -o, --output FILE    write to FILE instead of the "
+                   "standard output\n"
+                   "  --service-hours S    the service hours the weekday x "
+                   "hour table is\n"
+                   "                       held against "
+                   "(CALLSHEET_SERVICE_HOURS, default\n"
+                   "                       \"mon-fri 9-13,14-16\": days, "
+                   "a space, hour ranges)\n"
+                   "  -h, --help           this help\n"
+                   "\n"
+                   "Consultations are counted; other calls (silent, "
+                   "hang-up, ...) are shown apart.\nPercentages are "
+                   "computed from exact counts and rounded half up; each "
+                   "states\nits base. Départements are ranked by calls, "
+                   "ties sharing a rank (1, 2, 2, 4);\nabroad (99) and "
+                   "unknown are not ranked. Labels are French when LANG "
+                   "starts\nwith fr. Counts hidden by disclosure control "
+                   "show as 's'.\n"),
+        .exec = cmd_annual_exec,
+};
+
+enum aformat { AF_TEXT, AF_MD, AF_HTML, AF_JSON };
+
+struct annual_args {
+	int year;
+	const char *focus;
+	const char *output;
+	enum aformat format;
+	struct service_hours hours;
+};
+
+static int
+annual_format(struct annual_args *a, const char *arg)
+{
+	static const char *names[] = {
+	        [AF_TEXT] = "text",
+	        [AF_MD] = "md",
+	        [AF_HTML] = "html",
+	        [AF_JSON] = "json",
+	};
+
+	for (size_t i = 0; i < nitems(names); i++)
+		if (strcmp(arg, names[i]) == 0) {
+			a->format = (enum aformat)i;
+			return 0;
+		}
+	return cli_usage_error(
+	        &cmd_annual_entry,
+	        _("invalid --format '%s': give text, md, html or "
+	          "json"),
+	        arg);
+}
+
+static int
+annual_hours(struct annual_args *a, const char *spec)
+{
+	char why[256];
+
+	if (service_hours_parse(spec, &a->hours, why, sizeof why) == 0)
+		return 0;
+	return cli_usage_error(&cmd_annual_entry, "%s", why);
+}
+
+/* -1 to go on, else the exit status. */
+static int
+annual_parse(struct annual_args *a, int argc, char **argv)
+{
+	enum { OPT_YEAR = 256, OPT_FOCUS, OPT_FORMAT, OPT_HOURS };
+	static const struct option longopts[] = {
+	        {"year", required_argument, NULL, OPT_YEAR},
+	        {"focus", required_argument, NULL, OPT_FOCUS},
+	        {"format", required_argument, NULL, OPT_FORMAT},
+	        {"output", required_argument, NULL, 'o'},
+	        {"service-hours", required_argument, NULL, OPT_HOURS},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
+	};
+	const char *hours = getenv("CALLSHEET_SERVICE_HOURS");
+	time_t now = time(NULL);
+	struct tm tm;
+	int ch, rv = 0;
+
+	localtime_r(&now, &tm);
+	a->year = tm.tm_year + 1900;
+	if (hours == NULL || *hours == '\0')
+		hours = ANN_SERVICE_DEFAULT;
+	opterr = 0;
+	while (rv == 0 &&
+	       (ch = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_YEAR:
+			if (parse_year(optarg, &a->year) != 0)
+				rv = cli_usage_error(
+				        &cmd_annual_entry,
+				        _("invalid --year '%s': give a "
+				          "year (YYYY)"),
+				        optarg);
+			break;
+		case OPT_FOCUS:
+			a->focus = optarg;
+			break;
+		case OPT_FORMAT:
+			rv = annual_format(a, optarg);
+			break;
+		case 'o':
+			a->output = optarg;
+			break;
+		case OPT_HOURS:
+			hours = optarg;
+			break;
+		case 'h':
+			return cli_help(&cmd_annual_entry);
+		default:
+			return cli_bad_option(&cmd_annual_entry, ch, argv);
+		}
+	}
+	if (rv != 0)
+		return rv;
+	if (optind < argc)
+		return cli_usage_error(&cmd_annual_entry,
+		                       _("unexpected argument '%s'"),
+		                       argv[optind]);
+	if (annual_hours(a, hours) != 0)
+		return EXIT_USAGE;
+	return -1;
+}
+
+static bool
+is_department(const Callsheet__Taxonomy *t, const char *code)
+{
+	for (size_t i = 0; i < t->n_entries; i++)
+		if (strcmp(t->entries[i]->dimension, "department") == 0 &&
+		    strcmp(t->entries[i]->code, code) == 0)
+			return true;
+	return false;
+}
+
+/* Writes the whole report, to a temporary file renamed into place so that
+ * a failure never leaves half a report behind. */
+static int
+annual_write(const struct annual_args *a, const struct strbuf *out)
+{
+	char *tmp;
+	FILE *f;
+	int rv = 0;
+
+	if (a->output == NULL || strcmp(a->output, "-") == 0) {
+		fwrite(out->buf, 1, out->len, stdout);
+		return 0;
+	}
+	tmp = xasprintf("%s.tmp%ld", a->output, (long)getpid());
+	if ((f = fopen(tmp, "w")) == NULL) {
+		cli_error(_("cannot write %s: %s"), tmp, strerror(errno));
+		free(tmp);
+		return 1;
+	}
+	if (fwrite(out->buf, 1, out->len, f) != out->len || fflush(f) != 0 ||
+	    ferror(f)) {
+		cli_error(_("cannot write %s: %s"), tmp, strerror(errno));
+		rv = 1;
+	}
+	if (fclose(f) != 0 && rv == 0) {
+		cli_error(_("cannot write %s: %s"), tmp, strerror(errno));
+		rv = 1;
+	}
+	if (rv == 0 && rename(tmp, a->output) != 0) {
+		cli_error(_("cannot write %s: %s"), a->output, strerror(errno));
+		rv = 1;
+	}
+	if (rv != 0)
+		unlink(tmp);
+	free(tmp);
+	return rv;
+}
+
+static void
+annual_render(const struct annual_args *args, const struct annual *a,
+              struct strbuf *out)
+{
+	switch (args->format) {
+	case AF_TEXT:
+		annual_text(out, a);
+		break;
+	case AF_MD:
+		annual_md(out, a);
+		break;
+	case AF_HTML:
+		annual_html(out, a);
+		break;
+	case AF_JSON:
+		annual_json(out, a);
+		break;
+	}
+}
+
+/* The answers, checked: the first error wins. 0, or the exit status. */
+static int
+annual_check(const struct annual_args *a, Callsheet__Response **resps)
+{
+	bool tax = resps[AQ_N]->body_case == CALLSHEET__RESPONSE__BODY_TAXONOMY;
+
+	/* an unknown focus fails the queries too: say it in our words */
+	if (tax && a->focus != NULL &&
+	    !is_department(resps[AQ_N]->taxonomy, a->focus))
+		return cli_usage_error(
+		        &cmd_annual_entry,
+		        _("invalid --focus '%s': not a département "
+		          "code (01 ... 95, 2A, 2B, 971 ... 976, 99, "
+		          "unknown)"),
+		        a->focus);
+	for (size_t i = 0; i <= AQ_N; i++) {
+		struct cs_error err;
+
+		if (resps[i]->body_case != CALLSHEET__RESPONSE__BODY_ERROR)
+			continue;
+		cs_error_from_response(&err, resps[i]->error);
+		cli_error("%s", cli_error_text(&err));
+		return cli_exit_status(&err);
+	}
+	if (!tax) {
+		cli_error("%s", _("the server sent no taxonomy"));
+		return 1;
+	}
+	for (size_t i = 0; i < AQ_N; i++)
+		if (resps[i]->body_case !=
+		    CALLSHEET__RESPONSE__BODY_QUERY_RESULT) {
+			cli_error(_("the server answered query %zu with "
+			            "something else"),
+			          i);
+			return 1;
+		}
+	return 0;
+}
+
+static int
+annual_run(struct cli *cli, const struct annual_args *a)
+{
+	struct ann_queries aq;
+	Callsheet__Request reqs[AQ_N + 1], *rp[AQ_N + 1];
+	Callsheet__Response *resps[AQ_N + 1];
+	Callsheet__GetTaxonomy gt = CALLSHEET__GET_TAXONOMY__INIT;
+	const Callsheet__QueryResult *results[AQ_N];
+	struct cs_client *c;
+	struct cs_error err;
+	int rv;
+
+	annual_queries(&aq, a->year, a->focus);
+	for (size_t i = 0; i <= AQ_N; i++) {
+		callsheet__request__init(&reqs[i]);
+		rp[i] = &reqs[i];
+		if (i < AQ_N) {
+			reqs[i].body_case = CALLSHEET__REQUEST__BODY_QUERY;
+			reqs[i].query = &aq.q[i];
+		}
+	}
+	gt.lang = (char *)words_lang();
+	reqs[AQ_N].body_case = CALLSHEET__REQUEST__BODY_GET_TAXONOMY;
+	reqs[AQ_N].get_taxonomy = &gt;
+	if (cli_connect(cli, &c, &err) != 0 ||
+	    cs_call_many(c, rp, AQ_N + 1, resps, &err) != 0) {
+		cli_error("%s", cli_error_text(&err));
+		cs_close(c);
+		return cli_exit_status(&err);
+	}
+	cs_close(c);
+	if ((rv = annual_check(a, resps)) == 0) {
+		struct labels *l = labels_new(resps[AQ_N]->taxonomy);
+		struct annual ann;
+		struct strbuf out = {0};
+
+		for (size_t i = 0; i < AQ_N; i++)
+			results[i] = resps[i]->query_result;
+		annual_compute(&ann, a->year, a->focus, results, l, &a->hours);
+		annual_render(a, &ann, &out);
+		rv = annual_write(a, &out);
+		sb_free(&out);
+		annual_free(&ann);
+		labels_free(l);
+	}
+	for (size_t i = 0; i <= AQ_N; i++)
+		callsheet__response__free_unpacked(resps[i], NULL);
+	return rv;
+}
+
+static int
+cmd_annual_exec(struct cli *cli, int argc, char **argv)
+{
+	struct annual_args a = {0};
+	int rv;
+
+	if ((rv = annual_parse(&a, argc, argv)) < 0)
+		rv = annual_run(cli, &a);
+	return rv;
+}

@@ -1,0 +1,406 @@
+/* report-html.c: the annual report as one self-contained HTML file with
+ * inline SVG charts (bars for breakdowns, a line for the months, a heat
+ * map for weekday x hour); no external resource, printable. The output is
+ * well-formed XML as well, so that tools (and the tests) can check it. */
+#include <stdio.h>
+#include <string.h>
+
+#include "annual.h"
+
+#define BAR_W       640
+#define BAR_LABEL_W 230
+#define BAR_AREA_W  300
+#define BAR_ROW_H   20
+#define BAR_MAX     20 /* items drawn; the table has them all */
+#define LINE_W      640
+#define LINE_H      240
+#define HEAT_CELL   22
+
+static const char style[] =
+        "body{font-family:sans-serif;color:#111;max-width:60em;margin:2em "
+        "auto;padding:0 1em;line-height:1.4}"
+        "h1{font-size:1.6em}h2{font-size:1.2em;margin-top:2em;"
+        "border-bottom:1px solid #999}"
+        "table{border-collapse:collapse;margin:.5em 0}"
+        "th,td{padding:.15em .6em;border-bottom:1px solid #ddd}"
+        "td.n{text-align:right;font-variant-numeric:tabular-nums}"
+        "p.base{color:#444;font-style:italic}"
+        "p.focus{font-weight:bold;font-size:1.1em}"
+        "svg{display:block;margin:.5em 0;max-width:100%;height:auto}"
+        "section{break-inside:avoid;page-break-inside:avoid}"
+        "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
+        "@media print{body{margin:0;max-width:none}h2{margin-top:1em}}";
+
+static void
+esc(struct strbuf *sb, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '&':
+			sb_add(sb, "&amp;");
+			break;
+		case '<':
+			sb_add(sb, "&lt;");
+			break;
+		case '>':
+			sb_add(sb, "&gt;");
+			break;
+		case '"':
+			sb_add(sb, "&quot;");
+			break;
+		case '\'':
+			sb_add(sb, "&#39;");
+			break;
+		default:
+			sb_addn(sb, s, 1);
+		}
+	}
+}
+
+/* An escaped paragraph from a words_*() sentence. */
+static void
+para(struct strbuf *sb, const char *cls,
+     void (*fn)(struct strbuf *, const struct annual *), const struct annual *a)
+{
+	struct strbuf t = {0};
+
+	fn(&t, a);
+	sb_addf(sb, "<p class=\"%s\">", cls);
+	esc(sb, t.buf);
+	sb_add(sb, "</p>\n");
+	sb_free(&t);
+}
+
+static void
+svg_open(struct strbuf *sb, int w, int h, const char *title)
+{
+	sb_addf(sb,
+	        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" "
+	        "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+	        "role=\"img\" aria-label=\"",
+	        w, h, w, h);
+	esc(sb, title);
+	sb_add(sb, "\"><title>");
+	esc(sb, title);
+	sb_add(sb, "</title><g font-family=\"sans-serif\" font-size=\"12\" "
+	           "fill=\"#111\">\n");
+}
+
+static void
+svg_close(struct strbuf *sb)
+{
+	sb_add(sb, "</g></svg>\n");
+}
+
+/* Whole pixels: printf's %f would follow LC_NUMERIC (a decimal comma). */
+static int
+px(double v)
+{
+	return (int)(v < 0 ? v - 0.5 : v + 0.5);
+}
+
+static void
+svg_text(struct strbuf *sb, double x, double y, const char *anchor,
+         const char *extra, const char *text)
+{
+	sb_addf(sb, "<text x=\"%d\" y=\"%d\" text-anchor=\"%s\"%s>", px(x),
+	        px(y), anchor, extra);
+	esc(sb, text);
+	sb_add(sb, "</text>\n");
+}
+
+/* Horizontal bars, one per item (the first BAR_MAX). */
+static void
+bars(struct strbuf *sb, const struct ann_breakdown *b)
+{
+	size_t n = b->n < BAR_MAX ? b->n : BAR_MAX;
+	uint64_t max = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (!b->items[i].hidden && b->items[i].n > max)
+			max = b->items[i].n;
+	svg_open(sb, BAR_W, (int)n * BAR_ROW_H + 8, words_title(b->dim));
+	for (size_t i = 0; i < n; i++) {
+		struct words_row w;
+		double y = (double)i * BAR_ROW_H + 4;
+		double len = max > 0 ? (double)b->items[i].n * BAR_AREA_W /
+		                               (double)max
+		                     : 0;
+		struct strbuf value = {0};
+
+		words_row(&w, b, &b->items[i]);
+		svg_text(sb, BAR_LABEL_W - 6, y + 13, "end", "", w.item.buf);
+		if (!b->items[i].hidden)
+			sb_addf(sb,
+			        "<rect x=\"%d\" y=\"%d\" width=\"%d\" "
+			        "height=\"14\" fill=\"#2b6cb0\"/>\n",
+			        BAR_LABEL_W, px(y + 2), px(len));
+		sb_add(&value, w.count.buf);
+		if (w.share.len > 0)
+			sb_addf(&value, " (%s)", w.share.buf);
+		svg_text(sb, BAR_LABEL_W + len + 6, y + 13, "start", "",
+		         value.buf);
+		sb_free(&value);
+		words_row_free(&w);
+	}
+	svg_close(sb);
+}
+
+static void
+table(struct strbuf *sb, const struct ann_breakdown *b)
+{
+	bool ranked = strcmp(b->dim, "department") == 0;
+
+	sb_add(sb, "<table><thead><tr>");
+	if (ranked)
+		sb_addf(sb, "<th>%s</th>", words_title("rank"));
+	sb_addf(sb, "<th></th><th>%s</th><th>%s</th></tr></thead><tbody>\n",
+	        words_title("calls"), words_title("share"));
+	for (size_t i = 0; i < b->n; i++) {
+		struct words_row w;
+
+		words_row(&w, b, &b->items[i]);
+		sb_add(sb, "<tr>");
+		if (ranked)
+			sb_addf(sb, "<td class=\"n\">%s</td>", w.rank.buf);
+		sb_add(sb, "<td>");
+		esc(sb, w.item.buf);
+		sb_add(sb, "</td><td class=\"n\">");
+		esc(sb, w.count.buf);
+		sb_add(sb, "</td><td class=\"n\">");
+		esc(sb, w.share.buf);
+		sb_add(sb, "</td></tr>\n");
+		words_row_free(&w);
+	}
+	sb_add(sb, "</tbody></table>\n");
+}
+
+static void
+section_head(struct strbuf *sb, const struct annual *a,
+             const struct ann_breakdown *b)
+{
+	struct strbuf base = {0};
+
+	sb_add(sb, "<section><h2>");
+	esc(sb, words_title(b->dim));
+	sb_add(sb, "</h2>\n");
+	if (!b->shown)
+		return;
+	words_base(&base, a, b);
+	sb_add(sb, "<p class=\"base\">");
+	esc(sb, base.buf);
+	sb_add(sb, "</p>\n");
+	sb_free(&base);
+}
+
+static void
+breakdown(struct strbuf *sb, const struct annual *a,
+          const struct ann_breakdown *b)
+{
+	section_head(sb, a, b);
+	if (!b->shown)
+		sb_addf(sb, "<p>%s</p>\n", words_title("withheld"));
+	else if (b->n == 0)
+		sb_addf(sb, "<p>%s</p>\n", words_title("none_calls"));
+	else {
+		bars(sb, b);
+		table(sb, b);
+	}
+	sb_add(sb, "</section>\n");
+}
+
+/* The months as a line; a hidden month breaks it. */
+static void
+months(struct strbuf *sb, const struct annual *a)
+{
+	const struct ann_breakdown *b = &a->months;
+	const double left = 60, right = 20, top = 15, bottom = 70;
+	double pw = LINE_W - left - right, ph = LINE_H - top - bottom;
+	uint64_t max = 0;
+	bool open = false;
+
+	section_head(sb, a, b);
+	if (!b->shown || b->n == 0) {
+		sb_add(sb, "</section>\n");
+		return;
+	}
+	for (size_t i = 0; i < b->n; i++)
+		if (!b->items[i].hidden && b->items[i].n > max)
+			max = b->items[i].n;
+	if (max == 0)
+		max = 1;
+	svg_open(sb, LINE_W, LINE_H, words_title("month"));
+	sb_addf(sb,
+	        "<path d=\"M%d %d V%d H%d\" fill=\"none\" "
+	        "stroke=\"#666\"/>\n",
+	        px(left), px(top), px(top + ph), px(left + pw));
+	for (int t = 0; t <= 2; t++) {
+		struct strbuf v = {0};
+		double y = top + ph - ph * t / 2;
+
+		words_count(&v, max * (uint64_t)t / 2);
+		svg_text(sb, left - 6, y + 4, "end", "", v.buf);
+		sb_free(&v);
+	}
+	for (size_t i = 0; i < b->n; i++) {
+		double x = left + pw * ((double)i + 0.5) / (double)b->n;
+		char rot[64];
+
+		snprintf(rot, sizeof rot, " transform=\"rotate(-40 %d %d)\"",
+		         px(x), px(top + ph + 14));
+		svg_text(sb, x, top + ph + 14, "end", rot,
+		         words_month((int)i + 1));
+		if (b->items[i].hidden)
+			svg_text(sb, x, top + ph - 4, "middle", "",
+			         words_hidden());
+	}
+	for (size_t i = 0; i < b->n; i++) {
+		const struct ann_item *it = &b->items[i];
+		double x = left + pw * ((double)i + 0.5) / (double)b->n;
+		double y = top + ph - ph * (double)it->n / (double)max;
+
+		if (it->hidden) {
+			if (open)
+				sb_add(sb, "\"/>\n");
+			open = false;
+			continue;
+		}
+		sb_add(sb, open ? " "
+		                : "<polyline fill=\"none\" "
+		                  "stroke=\"#2b6cb0\" stroke-width=\"2\" "
+		                  "points=\"");
+		sb_addf(sb, "%d,%d", px(x), px(y));
+		open = true;
+	}
+	if (open)
+		sb_add(sb, "\"/>\n");
+	for (size_t i = 0; i < b->n; i++) {
+		const struct ann_item *it = &b->items[i];
+		double x = left + pw * ((double)i + 0.5) / (double)b->n;
+		double y = top + ph - ph * (double)it->n / (double)max;
+
+		if (!it->hidden)
+			sb_addf(sb,
+			        "<circle cx=\"%d\" cy=\"%d\" r=\"3\" "
+			        "fill=\"#2b6cb0\"/>\n",
+			        px(x), px(y));
+	}
+	svg_close(sb);
+	table(sb, b);
+	sb_add(sb, "</section>\n");
+}
+
+/* White to dark blue. */
+static void
+heat_color(char out[8], uint64_t n, uint64_t max)
+{
+	double t = max > 0 ? (double)n / (double)max : 0;
+	int r = (int)(255 - t * (255 - 8)), g = (int)(255 - t * (255 - 48)),
+	    b = (int)(255 - t * (255 - 107));
+
+	snprintf(out, 8, "#%02x%02x%02x", r & 0xff, g & 0xff, b & 0xff);
+}
+
+static void
+heatmap(struct strbuf *sb, const struct annual *a)
+{
+	const struct ann_grid *g = &a->grid;
+	const int left = 40, top = 20;
+	int w = left + 24 * HEAT_CELL + 10, h = top + 7 * HEAT_CELL + 10;
+
+	sb_add(sb, "<section><h2>");
+	esc(sb, words_title("weekday_hour"));
+	sb_add(sb, "</h2>\n");
+	svg_open(sb, w, h, words_title("weekday_hour"));
+	for (int hr = 0; hr < 24; hr++) {
+		char label[8];
+
+		snprintf(label, sizeof label, "%d", hr);
+		svg_text(sb, left + hr * HEAT_CELL + HEAT_CELL / 2.0, top - 6,
+		         "middle", " font-size=\"10\"", label);
+	}
+	for (int d = 0; d < 7; d++) {
+		int y = top + d * HEAT_CELL;
+
+		svg_text(sb, left - 6, y + 15, "end", "", words_weekday(d));
+		for (int hr = 0; hr < 24; hr++) {
+			int x = left + hr * HEAT_CELL;
+			char fill[8] = "#cccccc", label[24] = "";
+			bool on = a->hours.on[d][hr];
+
+			if (!g->hidden[d][hr]) {
+				heat_color(fill, g->n[d][hr], g->max);
+				if (g->n[d][hr] > 0)
+					snprintf(label, sizeof label, "%llu",
+					         (unsigned long long)
+					                 g->n[d][hr]);
+			} else
+				snprintf(label, sizeof label, "%s",
+				         words_hidden());
+			sb_addf(sb,
+			        "<rect x=\"%d\" y=\"%d\" width=\"%d\" "
+			        "height=\"%d\" fill=\"%s\" stroke=\"%s\" "
+			        "stroke-width=\"%s\"/>\n",
+			        x + 1, y + 1, HEAT_CELL - 2, HEAT_CELL - 2,
+			        fill, on ? "#d97706" : "#eeeeee",
+			        on ? "2" : "1");
+			if (label[0] != '\0')
+				svg_text(sb, x + HEAT_CELL / 2.0, y + 15,
+				         "middle",
+				         g->n[d][hr] * 2 > g->max
+				                 ? " font-size=\"8\" "
+				                   "fill=\"#fff\""
+				                 : " font-size=\"8\"",
+				         label);
+		}
+	}
+	svg_close(sb);
+	sb_add(sb, "<p class=\"base\"><span style=\"display:inline-block;"
+	           "width:1em;height:1em;border:2px solid #d97706;"
+	           "vertical-align:middle\"></span> ");
+	esc(sb, words_title("service_legend"));
+	sb_add(sb, "</p>\n");
+	para(sb, "service", words_service_line, a);
+	sb_add(sb, "</section>\n");
+}
+
+void
+annual_html(struct strbuf *sb, const struct annual *a)
+{
+	const struct ann_breakdown *splits[] = {&a->caller,     &a->pro_kind,
+	                                        &a->pro_sector, &a->household,
+	                                        &a->origin,     &a->topic};
+	char title[128];
+
+	snprintf(title, sizeof title, "%s %d", words_title("report"), a->year);
+	sb_addf(sb,
+	        "<!DOCTYPE html>\n<html lang=\"%s\" "
+	        "xmlns=\"http://www.w3.org/1999/xhtml\"><head>"
+	        "<meta charset=\"utf-8\"/><title>",
+	        words_lang());
+	esc(sb, title);
+	sb_addf(sb, "</title><style>%s</style></head>\n<body>\n<h1>", style);
+	esc(sb, title);
+	sb_add(sb, "</h1>\n");
+	para(sb, "lead", words_consultations, a);
+	breakdown(sb, a, &a->other);
+	breakdown(sb, a, &a->departments);
+	if (a->focus.given)
+		para(sb, "focus", words_focus, a);
+	for (size_t i = 0; i < nitems(splits); i++)
+		breakdown(sb, a, splits[i]);
+	months(sb, a);
+	heatmap(sb, a);
+	sb_add(sb, "<section><h2>");
+	esc(sb, words_title("duration"));
+	sb_add(sb, "</h2>\n");
+	para(sb, "duration", words_duration_line, a);
+	sb_add(sb, "</section>\n");
+	breakdown(sb, a, &a->jurists);
+	sb_add(sb, "<footer><p>");
+	esc(sb, words_title("generated"));
+	sb_add(sb, "</p>\n");
+	if (a->min_cell > 1)
+		para(sb, "disclosure", words_disclosure, a);
+	sb_add(sb, "</footer>\n</body></html>\n");
+}

@@ -1,0 +1,123 @@
+/* report-md.c: the annual report as Markdown: headings, sentences and
+ * pipe tables. */
+#include <string.h>
+
+#include "annual.h"
+
+/* Table cells must not break the pipe syntax. */
+static void
+md_cell(struct strbuf *sb, const char *s)
+{
+	sb_add(sb, " ");
+	for (; *s != '\0'; s++) {
+		if (*s == '|' || *s == '\\' || *s == '*' || *s == '_')
+			sb_add(sb, "\\");
+		sb_addn(sb, s, 1);
+	}
+	sb_add(sb, " |");
+}
+
+static void
+md_breakdown(struct strbuf *sb, const struct annual *a,
+             const struct ann_breakdown *b)
+{
+	bool ranked = strcmp(b->dim, "department") == 0;
+
+	sb_addf(sb, "\n## %s\n\n", words_title(b->dim));
+	if (!b->shown) {
+		sb_addf(sb, "%s\n", words_title("withheld"));
+		return;
+	}
+	words_base(sb, a, b);
+	sb_add(sb, "\n\n");
+	if (b->n == 0) {
+		sb_addf(sb, "%s\n", words_title("none_calls"));
+		return;
+	}
+	sb_add(sb, "|");
+	if (ranked)
+		md_cell(sb, words_title("rank"));
+	md_cell(sb, "");
+	md_cell(sb, words_title("calls"));
+	md_cell(sb, words_title("share"));
+	sb_add(sb,
+	       ranked ? "\n|---:|:---|---:|---:|\n" : "\n|:---|---:|---:|\n");
+	for (size_t i = 0; i < b->n; i++) {
+		struct words_row w;
+
+		words_row(&w, b, &b->items[i]);
+		sb_add(sb, "|");
+		if (ranked)
+			md_cell(sb, w.rank.buf);
+		md_cell(sb, w.item.buf);
+		md_cell(sb, w.count.buf);
+		md_cell(sb, w.share.buf);
+		sb_add(sb, "\n");
+		words_row_free(&w);
+	}
+}
+
+static void
+md_grid(struct strbuf *sb, const struct annual *a)
+{
+	const struct ann_grid *g = &a->grid;
+	int first, last;
+
+	sb_addf(sb, "\n## %s\n\n", words_title("weekday_hour"));
+	words_grid_hours(a, &first, &last);
+	sb_add(sb, "|");
+	md_cell(sb, words_title("hour"));
+	for (int d = 0; d < 7; d++)
+		md_cell(sb, words_weekday(d));
+	sb_add(sb, "\n|:---|---:|---:|---:|---:|---:|---:|---:|\n");
+	for (int h = first; h <= last; h++) {
+		sb_addf(sb, "| %02d-%02d |", h, h + 1);
+		for (int d = 0; d < 7; d++) {
+			const char *b = a->hours.on[d][h] ? "**" : "";
+
+			sb_addf(sb, " %s", b);
+			if (g->hidden[d][h])
+				sb_add(sb, words_hidden());
+			else
+				words_count(sb, g->n[d][h]);
+			sb_addf(sb, "%s |", b);
+		}
+		sb_add(sb, "\n");
+	}
+	sb_addf(sb, "\n**bold**: %s. ", words_title("service_legend"));
+	words_service_line(sb, a);
+	sb_add(sb, "\n");
+}
+
+void
+annual_md(struct strbuf *sb, const struct annual *a)
+{
+	const struct ann_breakdown *splits[] = {&a->caller,     &a->pro_kind,
+	                                        &a->pro_sector, &a->household,
+	                                        &a->origin,     &a->topic};
+
+	sb_addf(sb, "# %s %d\n\n", words_title("report"), a->year);
+	words_consultations(sb, a);
+	sb_add(sb, "\n");
+	md_breakdown(sb, a, &a->other);
+	md_breakdown(sb, a, &a->departments);
+	if (a->focus.given) {
+		sb_add(sb, "\n**");
+		words_focus(sb, a);
+		sb_add(sb, "**\n");
+	}
+	for (size_t i = 0; i < nitems(splits); i++)
+		md_breakdown(sb, a, splits[i]);
+	md_breakdown(sb, a, &a->months);
+	md_grid(sb, a);
+	sb_addf(sb, "\n## %s\n\n", words_title("duration"));
+	words_duration_line(sb, a);
+	sb_add(sb, "\n");
+	md_breakdown(sb, a, &a->jurists);
+	sb_addf(sb, "\n---\n\n%s\n", words_title("generated"));
+	if (a->min_cell > 1) {
+		sb_add(sb, "\n");
+		words_disclosure(sb, a);
+		sb_add(sb, "\n");
+	}
+}

@@ -1,0 +1,492 @@
+/* report-words.c: the annual report's numbers and sentences in the
+ * reader's language (French or English), shared by every renderer; pure
+ * but for reading the locale from the environment once. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "annual.h"
+#include "i18n.h"
+
+/* The French text until the gettext catalogs carry it; the English one
+ * is the message id. */
+#define T(en, fr) (words_french() ? (fr) : _(en))
+
+#define NBSP "\xc2\xa0"
+
+static int french = -1;
+
+bool
+words_french(void)
+{
+	if (french < 0) {
+		const char *vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+		const char *v = NULL;
+
+		for (size_t i = 0; i < nitems(vars) && v == NULL; i++)
+			if ((v = getenv(vars[i])) != NULL && *v == '\0')
+				v = NULL;
+		french = v != NULL && strncmp(v, "fr", 2) == 0;
+	}
+	return french == 1;
+}
+
+void
+words_set_french(bool on)
+{
+	french = on;
+}
+
+const char *
+words_lang(void)
+{
+	return words_french() ? "fr" : "en";
+}
+
+void
+words_count(struct strbuf *sb, uint64_t n)
+{
+	char digits[24];
+	size_t len = (size_t)snprintf(digits, sizeof digits, "%llu",
+	                              (unsigned long long)n);
+
+	for (size_t i = 0; i < len; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			sb_add(sb, words_french() ? NBSP : ",");
+		sb_addn(sb, digits + i, 1);
+	}
+}
+
+static void
+decimal(struct strbuf *sb, uint64_t scaled, unsigned decimals)
+{
+	uint64_t unit = 1;
+
+	for (unsigned i = 0; i < decimals; i++)
+		unit *= 10;
+	words_count(sb, scaled / unit);
+	if (decimals > 0)
+		sb_addf(sb, "%s%0*llu", words_french() ? "," : ".",
+		        (int)decimals, (unsigned long long)(scaled % unit));
+}
+
+void
+words_pct(struct strbuf *sb, uint64_t scaled, unsigned decimals)
+{
+	decimal(sb, scaled, decimals);
+	sb_add(sb, NBSP "%");
+}
+
+void
+words_pct_signed(struct strbuf *sb, int64_t scaled, unsigned decimals)
+{
+	sb_add(sb, scaled < 0 ? "-" : "+");
+	words_pct(sb, scaled < 0 ? (uint64_t)-scaled : (uint64_t)scaled,
+	          decimals);
+}
+
+static void
+signed_count(struct strbuf *sb, int64_t n)
+{
+	sb_add(sb, n < 0 ? "-" : "+");
+	words_count(sb, n < 0 ? (uint64_t)-n : (uint64_t)n);
+}
+
+void
+words_duration(struct strbuf *sb, uint64_t s)
+{
+	if (s >= 3600)
+		sb_addf(sb,
+		        "%llu" NBSP "h" NBSP "%02llu" NBSP "min" NBSP
+		        "%02llu" NBSP "s",
+		        (unsigned long long)(s / 3600),
+		        (unsigned long long)(s / 60 % 60),
+		        (unsigned long long)(s % 60));
+	else if (s >= 60)
+		sb_addf(sb, "%llu" NBSP "min" NBSP "%02llu" NBSP "s",
+		        (unsigned long long)(s / 60),
+		        (unsigned long long)(s % 60));
+	else
+		sb_addf(sb, "%llu" NBSP "s", (unsigned long long)s);
+}
+
+const char *
+words_hidden(void)
+{
+	return "s";
+}
+
+const char *
+words_weekday(int d)
+{
+	static const char *en[7] = {N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"),
+	                            N_("Fri"), N_("Sat"), N_("Sun")};
+	static const char *fr[7] = {"lun", "mar", "mer", "jeu",
+	                            "ven", "sam", "dim"};
+
+	return d >= 0 && d < 7 ? T(en[d], fr[d]) : "?";
+}
+
+const char *
+words_month(int m)
+{
+	static const char *en[12] = {
+	        N_("January"), N_("February"), N_("March"),
+	        N_("April"),   N_("May"),      N_("June"),
+	        N_("July"),    N_("August"),   N_("September"),
+	        N_("October"), N_("November"), N_("December")};
+	static const char *fr[12] = {"janvier", "février",  "mars",
+	                             "avril",   "mai",      "juin",
+	                             "juillet", "août",     "septembre",
+	                             "octobre", "novembre", "décembre"};
+
+	return m >= 1 && m <= 12 ? T(en[m - 1], fr[m - 1]) : "?";
+}
+
+const char *
+words_title(const char *dim)
+{
+	static const struct {
+		const char *dim, *en, *fr;
+	} titles[] = {
+	        {"call_type", N_("Other calls (not consultations)"),
+	         "Autres appels (hors consultations)"},
+	        {"department", N_("Calls by département"),
+	         "Appels par département"},
+	        {"caller", N_("Callers"), "Appelants"},
+	        {"pro_kind", N_("Professionals by kind"),
+	         "Professionnels par type"},
+	        {"pro_sector", N_("Public bodies by sector"),
+	         "Organismes publics par secteur"},
+	        {"household", N_("Individuals by household"),
+	         "Particuliers par composition du foyer"},
+	        {"origin", N_("Individuals by region of origin"),
+	         "Particuliers par région d'origine"},
+	        {"topic", N_("Topics"), "Thèmes"},
+	        {"month", N_("Calls by month"), "Appels par mois"},
+	        {"weekday_hour", N_("Calls by weekday and hour"),
+	         "Appels par jour et par heure"},
+	        {"duration", N_("Call duration"), "Durée des appels"},
+	        {"jurist", N_("Consultations per jurist"),
+	         "Consultations par juriste"},
+	        {"report", N_("Annual activity report"), "Rapport d'activité"},
+	        {"rank", N_("Rank"), "Rang"},
+	        {"calls", N_("Calls"), "Appels"},
+	        {"share", N_("Share"), "Part"},
+	        {"total", N_("Total"), "Total"},
+	        {"hour", N_("Hour"), "Heure"},
+	        {"withheld",
+	         N_("Not shown: its total is hidden by disclosure "
+	            "control elsewhere in this report."),
+	         "Non affiché : son total est masqué ailleurs dans ce "
+	         "rapport (secret statistique)."},
+	        {"none_calls", N_("No calls."), "Aucun appel."},
+	        {"service_legend", N_("service hours"), "heures de permanence"},
+	        {"generated",
+	         N_("Figures computed from exact counts; "
+	            "percentages rounded half up."),
+	         "Chiffres calculés à partir des effectifs exacts ; "
+	         "pourcentages arrondis au plus proche (demi vers le haut)."},
+	};
+
+	for (size_t i = 0; i < nitems(titles); i++)
+		if (strcmp(titles[i].dim, dim) == 0)
+			return T(titles[i].en, titles[i].fr);
+	return dim;
+}
+
+static const char *
+calls_word(uint64_t n)
+{
+	return n == 1 ? T("call", "appel") : T("calls", "appels");
+}
+
+/* "Paris (75)"; "Unknown" */
+static void
+dept_name(struct strbuf *sb, const char *code, const char *label)
+{
+	if (label != NULL && strcmp(code, "unknown") == 0)
+		sb_add(sb, label);
+	else if (label == NULL || strcmp(label, code) == 0)
+		sb_add(sb, code);
+	else
+		sb_addf(sb, "%s (%s)", label, code);
+}
+
+void
+words_item(struct strbuf *sb, const struct ann_breakdown *b,
+           const struct ann_item *it)
+{
+	if (it->code[0] == '\0')
+		sb_add(sb, T("(none)", "(non renseigné)"));
+	else if (strcmp(b->dim, "department") == 0)
+		dept_name(sb, it->code, it->label);
+	else if (strcmp(b->dim, "month") == 0)
+		sb_add(sb, words_month(atoi(it->code + 5)));
+	else
+		sb_add(sb, it->label != NULL ? it->label : it->code);
+}
+
+static void
+count_or_hidden(struct strbuf *sb, uint64_t n, bool hidden)
+{
+	if (hidden)
+		sb_add(sb, words_hidden());
+	else
+		words_count(sb, n);
+}
+
+/* " from Paris (75)" (or ", Paris (75)" after another "from") when the
+ * split is the focus's */
+static void
+focus_suffix(struct strbuf *sb, const struct annual *a, bool from)
+{
+	if (!a->focus.given)
+		return;
+	sb_add(sb, from ? T(" from ", " de ") : ", ");
+	dept_name(sb, a->focus.code, a->focus.label);
+}
+
+void
+words_base(struct strbuf *sb, const struct annual *a,
+           const struct ann_breakdown *b)
+{
+	const char *d = b->dim;
+
+	sb_add(sb, T("of ", "sur "));
+	count_or_hidden(sb, b->base, b->base_hidden);
+	sb_add(sb, " ");
+	if (strcmp(d, "call_type") == 0)
+		sb_add(sb, T("calls received, of every type",
+		             "appels reçus, de tout type"));
+	else if (strcmp(d, "pro_kind") == 0)
+		sb_add(sb, T("calls from professionals",
+		             "appels de professionnels"));
+	else if (strcmp(d, "pro_sector") == 0)
+		sb_add(sb, T("calls from public bodies",
+		             "appels d'organismes publics"));
+	else if (strcmp(d, "household") == 0 || strcmp(d, "origin") == 0)
+		sb_add(sb,
+		       T("calls from individuals", "appels de particuliers"));
+	else if (strcmp(d, "caller") == 0 || strcmp(d, "topic") == 0)
+		sb_add(sb, b->base_hidden ? T("calls", "appels")
+		                          : calls_word(b->base));
+	else
+		sb_add(sb, T("consultations", "consultations"));
+	if (strcmp(d, "caller") == 0 || strcmp(d, "topic") == 0)
+		focus_suffix(sb, a, true);
+	else if (strcmp(d, "pro_kind") == 0 || strcmp(d, "pro_sector") == 0 ||
+	         strcmp(d, "household") == 0 || strcmp(d, "origin") == 0)
+		focus_suffix(sb, a, false);
+	if (b->multi)
+		sb_add(sb, T("; a call counts once for each of its topics, so "
+		             "the shares add up to more than 100" NBSP "%",
+		             " ; un appel compte une fois par thème abordé : "
+		             "les parts dépassent 100" NBSP "% au total"));
+}
+
+static void
+names(struct strbuf *sb, const struct ann_item *const *v, size_t n)
+{
+	size_t shown = n > ANN_AHEAD_MAX ? ANN_AHEAD_MAX : n;
+
+	for (size_t i = 0; i < shown; i++) {
+		if (i > 0)
+			sb_add(sb, i + 1 < shown || n > shown
+			                   ? ", "
+			                   : T(" and ", " et "));
+		dept_name(sb, v[i]->code, v[i]->label);
+	}
+	if (n > shown)
+		sb_addf(sb, T(" and %zu others", " et %zu autres"), n - shown);
+}
+
+static void
+rank_words(struct strbuf *sb, const struct ann_focus *f)
+{
+	if (words_french())
+		sb_addf(sb, f->rank == 1 ? "au 1er rang" : "au %ue rang",
+		        f->rank);
+	else
+		sb_addf(sb, _("ranked %u"), f->rank);
+	if (!f->rank_exact)
+		sb_add(sb, T(" among the départements shown",
+		             " parmi les départements affichés"));
+	if (f->ntied > 0) {
+		sb_add(sb, T(", tied with ", ", ex aequo avec "));
+		names(sb, f->tied, f->ntied);
+	}
+	if (f->nahead > 0) {
+		sb_add(sb, T(", behind ", ", derrière "));
+		names(sb, f->ahead, f->nahead);
+	}
+}
+
+void
+words_focus(struct strbuf *sb, const struct annual *a)
+{
+	const struct ann_focus *f = &a->focus;
+
+	dept_name(sb, f->code, f->label);
+	sb_add(sb, T(": ", " : "));
+	if (f->hidden) {
+		sb_addf(sb,
+		        T("its count is hidden by disclosure control (%s); its "
+		          "figures are not shown.",
+		          "son effectif est masqué (secret statistique, %s) ; "
+		          "ses chiffres ne sont pas affichés."),
+		        words_hidden());
+		return;
+	}
+	if (f->n == 0) {
+		sb_addf(sb, T("no calls in %d.", "aucun appel en %d."),
+		        a->year);
+		return;
+	}
+	words_count(sb, f->n);
+	sb_addf(sb, " %s", calls_word(f->n));
+	if (f->has_pct) {
+		sb_add(sb, ", ");
+		words_pct(sb, f->pct, ANN_DEPT_DECIMALS);
+		sb_add(sb, T(" of all ", " de l'ensemble des "));
+		words_count(sb, a->departments.base);
+		sb_addf(sb, " %s", calls_word(a->departments.base));
+	}
+	if (f->rank > 0) {
+		sb_add(sb, ", ");
+		rank_words(sb, f);
+	}
+	sb_add(sb, ".");
+}
+
+void
+words_consultations(struct strbuf *sb, const struct annual *a)
+{
+	sb_addf(sb, T("Consultations in %d: ", "Consultations en %d : "),
+	        a->year);
+	count_or_hidden(sb, a->consultations, a->consultations_hidden);
+	sb_addf(sb, " (%d%s", a->year - 1, T(": ", " : "));
+	count_or_hidden(sb, a->previous, a->previous_hidden);
+	if (a->has_change) {
+		sb_add(sb, T("; change ", " ; évolution "));
+		signed_count(sb, a->change);
+		if (a->has_change_pct) {
+			sb_add(sb, ", ");
+			words_pct_signed(sb, a->change_pct, ANN_DECIMALS);
+		}
+	}
+	sb_add(sb, ").");
+}
+
+void
+words_duration_line(struct strbuf *sb, const struct annual *a)
+{
+	const struct ann_duration *d = &a->duration;
+
+	if (d->hidden) {
+		sb_addf(sb,
+		        T("Not shown: too few calls (%s).",
+		          "Non affiché : trop peu d'appels (%s)."),
+		        words_hidden());
+		return;
+	}
+	if (!d->shown) {
+		sb_add(sb, words_title("none_calls"));
+		return;
+	}
+	sb_add(sb, T("Mean ", "Moyenne "));
+	words_duration(sb, d->mean_s);
+	sb_add(sb, T(", median ", ", médiane "));
+	words_duration(sb, d->median_s);
+	sb_add(sb, T(" (of ", " (sur "));
+	words_count(sb, d->count);
+	sb_add(sb, T(" consultations).", " consultations)."));
+}
+
+void
+words_service_line(struct strbuf *sb, const struct annual *a)
+{
+	const struct ann_grid *g = &a->grid;
+
+	sb_addf(sb, T("Service hours (%s): ", "Heures de permanence (%s) : "),
+	        a->hours.spec);
+	if (!g->split_known) {
+		sb_add(sb, T("not shown, hidden counts on both sides.",
+		             "non affiché, effectifs masqués des deux "
+		             "côtés."));
+		return;
+	}
+	words_count(sb, g->in);
+	sb_add(sb, T(" within", " pendant"));
+	if (g->has_pct) {
+		sb_add(sb, " (");
+		words_pct(sb, g->pct_in, ANN_DECIMALS);
+		sb_add(sb, ")");
+	}
+	sb_add(sb, ", ");
+	words_count(sb, g->out);
+	sb_add(sb, T(" outside", " en dehors"));
+	if (g->has_pct) {
+		sb_add(sb, " (");
+		words_pct(sb, g->pct_out, ANN_DECIMALS);
+		sb_add(sb, ")");
+	}
+	sb_add(sb, T(", of ", ", sur "));
+	count_or_hidden(sb, g->total, g->total_hidden);
+	sb_add(sb, T(" consultations.", " consultations."));
+}
+
+void
+words_disclosure(struct strbuf *sb, const struct annual *a)
+{
+	if (a->min_cell <= 1)
+		return;
+	sb_addf(sb,
+	        T("%s: hidden by disclosure control (counts under %u, and the "
+	          "counts that would let one recompute them): %u in this "
+	          "report.",
+	          "%s : secret statistique (effectifs inférieurs à %u, et "
+	          "ceux qui permettraient de les retrouver) : %u dans ce "
+	          "rapport."),
+	        words_hidden(), a->min_cell, a->suppressed);
+}
+
+void
+words_row(struct words_row *w, const struct ann_breakdown *b,
+          const struct ann_item *it)
+{
+	memset(w, 0, sizeof *w);
+	sb_add(&w->rank, "");
+	sb_add(&w->share, "");
+	if (it->rank > 0)
+		sb_addf(&w->rank, "%u", it->rank);
+	words_item(&w->item, b, it);
+	count_or_hidden(&w->count, it->n, it->hidden);
+	if (it->has_pct)
+		words_pct(&w->share, it->pct, b->decimals);
+}
+
+void
+words_row_free(struct words_row *w)
+{
+	sb_free(&w->rank);
+	sb_free(&w->item);
+	sb_free(&w->count);
+	sb_free(&w->share);
+}
+
+void
+words_grid_hours(const struct annual *a, int *first, int *last)
+{
+	*first = 24;
+	*last = -1;
+	for (int d = 0; d < 7; d++)
+		for (int h = 0; h < 24; h++)
+			if (a->grid.n[d][h] > 0 || a->grid.hidden[d][h] ||
+			    a->hours.on[d][h]) {
+				if (h < *first)
+					*first = h;
+				if (h > *last)
+					*last = h;
+			}
+}

@@ -1,0 +1,160 @@
+/* req-min-cell.c: disclosure control settings (admin): set a role's
+ * minimum cell size, and list every role's, in one pipeline sync. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "callsheetd.h"
+
+#define MIN_CELL_MAX 1000 /* as the table's CHECK says */
+
+struct min_cell {
+	struct db_op op;
+	struct req *req;
+	char value[16];
+	bool set;
+	int nresults;
+	bool updated; /* the UPDATE found the role's row */
+	Callsheet__MinCells list;
+};
+
+static int
+min_cell_send(PGconn *pg, struct db_op *op)
+{
+	struct min_cell *m = op->arg;
+	const char *params[2] = {m->req->msg->min_cell->role, m->value};
+
+	if (m->set && PQsendQueryPrepared(pg, STMT_SET_MIN_CELL, 2, params,
+	                                  NULL, NULL, 0) != 1)
+		return -1;
+	return PQsendQueryPrepared(pg, STMT_MIN_CELLS, 0, NULL, NULL, NULL,
+	                           0) == 1
+	               ? 0
+	               : -1;
+}
+
+static void
+min_cell_result(struct db_op *op, const PGresult *res)
+{
+	struct min_cell *m = op->arg;
+	Callsheet__MinCells *l = &m->list;
+
+	if (m->nresults++ == 0 && m->set) {
+		m->updated = strcmp(PQcmdTuples((PGresult *)res), "1") == 0;
+		return;
+	}
+	l->n_rules = (size_t)PQntuples(res);
+	l->rules = xcalloc(l->n_rules + 1, sizeof *l->rules);
+	for (size_t i = 0; i < l->n_rules; i++) {
+		Callsheet__MinCellRule *rule = xmalloc(sizeof *rule);
+
+		callsheet__min_cell_rule__init(rule);
+		rule->role = xstrdup(PQgetvalue(res, (int)i, 0));
+		rule->min_cell =
+		        (uint32_t)strtoul(PQgetvalue(res, (int)i, 1), NULL, 10);
+		l->rules[i] = rule;
+	}
+}
+
+static void
+min_cell_free(struct min_cell *m)
+{
+	for (size_t i = 0; i < m->list.n_rules; i++) {
+		free(m->list.rules[i]->role);
+		free(m->list.rules[i]);
+	}
+	free(m->list.rules);
+	free(m);
+}
+
+static void
+min_cell_done(struct db_op *op, enum db_status st, const char *err)
+{
+	struct min_cell *m = op->arg;
+	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
+
+	if (st == DB_UNAVAILABLE)
+		req_error(m->req, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
+		          "the database is unreachable; retry shortly");
+	else if (st == DB_ERROR) {
+		log_error("min-cell failed: %s", err ? err : "?");
+		req_error(m->req, CALLSHEET__ERROR_CODE__INTERNAL, NULL,
+		          "the request failed on the server; see its log");
+	} else if (m->set && !m->updated)
+		req_error(m->req, CALLSHEET__ERROR_CODE__NOT_FOUND, "role",
+		          "role: no disclosure setting for '%s'; run the "
+		          "migrations",
+		          m->req->msg->min_cell->role);
+	else {
+		if (m->set)
+			log_info("conn %llu: %s set the minimum cell size of "
+			         "role %s to %s",
+			         (unsigned long long)m->req->conn->serial,
+			         m->req->conn->session.user,
+			         m->req->msg->min_cell->role, m->value);
+		resp.body_case = CALLSHEET__RESPONSE__BODY_MIN_CELLS;
+		resp.min_cells = &m->list;
+		req_reply(m->req, &resp);
+	}
+	min_cell_free(m);
+}
+
+/* The request's fields: both or neither. 0, or -1 answered. */
+static int
+min_cell_check(struct req *r)
+{
+	const Callsheet__MinCell *mc = r->msg->min_cell;
+
+	if (mc->role == NULL && !mc->has_min_cell)
+		return 0;
+	if (mc->role == NULL) {
+		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "role",
+		          "role: missing; give the role whose minimum cell "
+		          "size to set (jurist, reporter or admin)");
+		return -1;
+	}
+	if (role_parse(mc->role) == CALLSHEET__ROLE__ROLE_NONE) {
+		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "role",
+		          "role: '%.64s' is not a role; allowed: jurist, "
+		          "reporter, admin",
+		          mc->role);
+		return -1;
+	}
+	if (!mc->has_min_cell) {
+		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "min_cell",
+		          "min_cell: missing; give 0 (no suppression) to %d",
+		          MIN_CELL_MAX);
+		return -1;
+	}
+	if (mc->min_cell > MIN_CELL_MAX) {
+		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "min_cell",
+		          "min_cell: %u is too large; allowed: 0 (no "
+		          "suppression) to %d",
+		          mc->min_cell, MIN_CELL_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+void
+req_min_cell(struct req *r)
+{
+	struct min_cell *m;
+
+	if (min_cell_check(r) != 0)
+		return;
+	m = xcalloc(1, sizeof *m);
+	callsheet__min_cells__init(&m->list);
+	m->req = r;
+	m->set = r->msg->min_cell->role != NULL;
+	snprintf(m->value, sizeof m->value, "%u", r->msg->min_cell->min_cell);
+	m->op.send = min_cell_send;
+	m->op.result = min_cell_result;
+	m->op.done = min_cell_done;
+	m->op.arg = m;
+	if (db_submit(&m->op) != 0) {
+		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
+		          "the database is unreachable; retry shortly");
+		min_cell_free(m);
+	}
+}
