@@ -2,6 +2,7 @@
 #ifndef CALLSHEET_H
 #define CALLSHEET_H
 
+#include "i18n.h"
 #include "libcallsheet.h"
 
 #define EXIT_USAGE    2
@@ -14,9 +15,11 @@ struct cli {
 
 struct cmd_entry {
 	const char *name;
-	const char *args;    /* after "callsheet NAME " in the usage line */
-	const char *summary; /* one line, for "callsheet --help" */
-	const char *help;    /* the option list, for "callsheet NAME --help" */
+	const char *args;     /* after "callsheet NAME " in the usage line */
+	const char *summary;  /* one line, for "callsheet --help" */
+	const char *help;     /* the option list, for "callsheet NAME --help" */
+	const char *help_arg; /* what the %s of help stands for, if it has
+	                       * one: both are translated (docs/I18N.md) */
 	int (*exec)(struct cli *cli, int argc, char **argv);
 };
 
@@ -31,6 +34,47 @@ int cli_connect(struct cli *cli, struct cs_client **c, struct cs_error *err);
 int cli_exit_status(const struct cs_error *err);
 char *cli_spool_root(void);
 char *cli_state_dir(void);
+
+/* sheet-opts.c: the options giving a sheet's fields (log, amend). A
+ * command's own long options take values from SHEET_OPT_LAST on. */
+#define SHEET_OPT_FIRST 256
+#define SHEET_OPT_LAST  512
+#define SHEET_OPTS_MAX  10 /* long options it adds */
+#define SHEET_OPTS_HELP                                                         \
+	N_("  --caller C         individual or professional\n"                  \
+	   "  --dept D           département: 75, 2A, 971, ..., 99 (abroad), " \
+	   "unknown\n"                                                          \
+	   "  --household H      man, woman or couple\n"                        \
+	   "  --origin O         africa, maghreb, latin_america, europe_eu, "   \
+	   "...\n"                                                              \
+	   "  --pro-kind K       public_body, association or other\n"           \
+	   "  --pro-sector S     local_social_services, "                       \
+	   "hospital_medico_social,\n"                                          \
+	   "                     other_public\n"                                \
+	   "  --topic T          entry, residence, social_rights, family, "     \
+	   "...;\n"                                                             \
+	   "                     repeat it or separate codes with commas\n"     \
+	   "  --start ISO8601    when the call began: "                         \
+	   "2025-03-04T10:15:00+01:00,\n"                                       \
+	   "                     2025-03-04T09:15Z, or 2025-03-04T10:15 in "    \
+	   "local time\n"                                                       \
+	   "  --duration D       7m, 420s, 1h2m or seconds\n"                   \
+	   "  --call-type T      consultation, silent, hang_up, "               \
+	   "wrong_number,\n"                                                    \
+	   "                     abusive, test\n")
+struct option;
+struct sheet_opts {
+	Callsheet__Sheet sheet; /* codes point into argv */
+	char *start;            /* parsed by sheet_opts_times */
+	char *duration;
+};
+size_t sheet_opts_longopts(struct option *o);
+bool sheet_opts_owns(int ch);
+const char *sheet_opts_field(const char *option);
+int sheet_opts_set(const struct cmd_entry *cmd, struct sheet_opts *so, int ch,
+                   char *arg);
+int sheet_opts_times(const struct cmd_entry *cmd, struct sheet_opts *so);
+void sheet_opts_free(struct sheet_opts *so);
 
 /* prompt.c */
 char *prompt_password(const char *prompt);
@@ -59,6 +103,14 @@ const char *cli_error_text(const struct cs_error *err);
 /* cmd-report.c */
 extern const struct cmd_entry cmd_report_entry;
 
+/* cmd-amend.c, cmd-void.c; cmd-amend.c also has what both share */
+extern const struct cmd_entry cmd_amend_entry;
+extern const struct cmd_entry cmd_void_entry;
+int sheet_id_arg(const struct cmd_entry *cmd, int argc, char **argv,
+                 uint8_t id[CS_UUID_LEN]);
+int change_exec(struct cli *cli, const Callsheet__AmendSheet *a,
+                const Callsheet__VoidSheet *v);
+
 /* cmd-annual.c: "report annual", reached through cmd-report.c */
 extern const struct cmd_entry cmd_annual_entry;
 
@@ -66,5 +118,7 @@ extern const struct cmd_entry cmd_annual_entry;
 extern const struct cmd_entry cmd_admin_entry;
 extern const struct cmd_entry cmd_admin_user_entry;
 extern const struct cmd_entry cmd_admin_min_cell_entry;
+extern const struct cmd_entry cmd_admin_audit_entry;
+extern const struct cmd_entry cmd_admin_close_period_entry;
 
 #endif

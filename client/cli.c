@@ -20,10 +20,8 @@
 #define TIMEOUT_MAX_S  3600
 
 static const struct cmd_entry *const commands[] = {
-        &cmd_log_entry,
-        &cmd_report_entry,
-        &cmd_new_entry,
-        &cmd_admin_entry,
+        &cmd_log_entry,   &cmd_report_entry, &cmd_new_entry,
+        &cmd_amend_entry, &cmd_void_entry,   &cmd_admin_entry,
 };
 
 static void
@@ -76,8 +74,12 @@ cli_bad_option(const struct cmd_entry *cmd, int ch, char **argv)
 int
 cli_help(const struct cmd_entry *cmd)
 {
-	printf(_("usage: callsheet [global options] %s %s\n%s\n\n%s"),
-	       cmd->name, cmd->args, _(cmd->summary), _(cmd->help));
+	printf(_("usage: callsheet [global options] %s %s\n%s\n\n"), cmd->name,
+	       cmd->args, _(cmd->summary));
+	if (cmd->help_arg != NULL)
+		printf(_(cmd->help), _(cmd->help_arg));
+	else
+		fputs(_(cmd->help), stdout);
 	return 0;
 }
 

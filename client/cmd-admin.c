@@ -10,8 +10,8 @@
 #define ADMIN_PREFIX "admin "
 
 static const struct cmd_entry *const subcommands[] = {
-        &cmd_admin_user_entry,
-        &cmd_admin_min_cell_entry,
+        &cmd_admin_user_entry,     &cmd_admin_min_cell_entry,
+        &cmd_admin_audit_entry,    &cmd_admin_close_period_entry,
         &cmd_admin_taxonomy_entry,
 };
 
@@ -21,7 +21,7 @@ const struct cmd_entry cmd_admin_entry = {
         .name = "admin",
         .args = "SUBCOMMAND [options]",
         .summary = N_("administration (admin role): accounts, disclosure "
-                      "control, taxonomy"),
+                      "control, audit trail, closed periods, taxonomy"),
         .help = "", /* the list of subcommands, printed by admin_usage */
         .exec = cmd_admin_exec,
 };

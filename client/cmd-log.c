@@ -10,165 +10,46 @@
 #include "i18n.h"
 #include "parse.h"
 
-#define DURATION_MAX (24 * 3600) /* what the database accepts */
-
 static int cmd_log_exec(struct cli *, int, char **);
 
 const struct cmd_entry cmd_log_entry = {
         .name = "log",
         .args = "--caller C --topic T [--topic T ...] [options]",
         .summary = N_("log one call sheet and print its id"),
-        .help = N_("Options (codes as in the taxonomy):\n"
-                   "  --caller C         individual or professional\n"
-                   "  --dept D           département: 75, 2A, 971, ..., 99 "
-                   "(abroad), unknown\n"
-                   "  --household H      man, woman or couple\n"
-                   "  --origin O         africa, maghreb, latin_america, "
-                   "europe_eu, ...\n"
-                   "  --pro-kind K       public_body, association or other\n"
-                   "  --pro-sector S     local_social_services, "
-                   "hospital_medico_social,\n"
-                   "                     other_public\n"
-                   "  --topic T          entry, residence, social_rights, "
-                   "family, ...;\n"
-                   "                     repeat it or separate codes with "
-                   "commas\n"
-                   "  --start ISO8601    when the call began (default now): "
-                   "2025-03-04T10:15:00+01:00,\n"
-                   "                     2025-03-04T09:15Z, or "
-                   "2025-03-04T10:15 in local time\n"
-                   "  --duration D       7m, 420s, 1h2m or seconds (default "
-                   "0)\n"
-                   "  --call-type T      consultation (default), silent, "
-                   "hang_up, wrong_number,\n"
-                   "                     abusive, test\n"
+        .help = N_("Options (codes as in the taxonomy):\n%s"
                    "  -h, --help         this help\n"
                    "\n"
-                   "--caller and --topic are required for a consultation. "
-                   "The sheet is written\nto the spool before it is sent: if "
-                   "the server cannot be reached it stays\nthere (exit "
-                   "status 75) and is sent by the next run.\n"),
+                   "--caller and --topic are required for a consultation; "
+                   "--start is now unless\ngiven, --duration 0, "
+                   "--call-type consultation. The sheet is written to "
+                   "the\nspool before it is sent: if the server cannot be "
+                   "reached it stays there\n(exit status 75) and is sent "
+                   "by the next run.\n"),
+        .help_arg = SHEET_OPTS_HELP,
         .exec = cmd_log_exec,
 };
 
-/* The options that set one code of the sheet as they are; the daemon,
- * which knows the taxonomy, judges them. */
-static const struct {
-	const char *option;
-	size_t offset; /* of a char * in Callsheet__Sheet */
-} codes[] = {
-        {"caller", offsetof(Callsheet__Sheet, caller)},
-        {"dept", offsetof(Callsheet__Sheet, department)},
-        {"household", offsetof(Callsheet__Sheet, household)},
-        {"origin", offsetof(Callsheet__Sheet, origin)},
-        {"pro-kind", offsetof(Callsheet__Sheet, pro_kind)},
-        {"pro-sector", offsetof(Callsheet__Sheet, pro_sector)},
-        {"call-type", offsetof(Callsheet__Sheet, call_type)},
-};
-
-enum {
-	OPT_CODE = 256, /* + the index in codes[] */
-	OPT_TOPIC = 512,
-	OPT_START,
-	OPT_DURATION,
-};
-
 struct log_args {
-	Callsheet__Sheet sheet; /* codes point into argv */
+	struct sheet_opts so;
 	uint8_t id[CS_UUID_LEN];
-	char *start; /* parsed once all options are in */
-	char *duration;
 };
 
-static char **
-code_slot(Callsheet__Sheet *sheet, size_t i)
-{
-	return (char **)((char *)sheet + codes[i].offset);
-}
-
-static void
-build_longopts(struct option *o)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < nitems(codes); i++)
-		o[n++] = (struct option){codes[i].option, required_argument,
-		                         NULL, OPT_CODE + (int)i};
-	o[n++] = (struct option){"topic", required_argument, NULL, OPT_TOPIC};
-	o[n++] = (struct option){"start", required_argument, NULL, OPT_START};
-	o[n++] = (struct option){"duration", required_argument, NULL,
-	                         OPT_DURATION};
-	o[n++] = (struct option){"help", no_argument, NULL, 'h'};
-	o[n] = (struct option){NULL, 0, NULL, 0};
-}
-
-static int
-set_once(char **slot, const char *option, char *arg)
-{
-	if (*slot != NULL)
-		return cli_usage_error(&cmd_log_entry, _("--%s given twice"),
-		                       option);
-	if (*arg == '\0')
-		return cli_usage_error(&cmd_log_entry, _("--%s needs a value"),
-		                       option);
-	*slot = arg;
-	return 0;
-}
-
-static int
-log_option(struct log_args *a, int ch, char *arg)
-{
-	switch (ch) {
-	case OPT_TOPIC:
-		if (parse_list(arg, &a->sheet.topics, &a->sheet.n_topics) != 0)
-			return cli_usage_error(&cmd_log_entry,
-			                       _("invalid --topic '%s': give "
-			                         "codes separated by commas"),
-			                       arg);
-		return 0;
-	case OPT_START:
-		return set_once(&a->start, "start", arg);
-	case OPT_DURATION:
-		return set_once(&a->duration, "duration", arg);
-	default:
-		return set_once(code_slot(&a->sheet, (size_t)(ch - OPT_CODE)),
-		                codes[ch - OPT_CODE].option, arg);
-	}
-}
-
-/* The values that need more than a look, and the rules between options. */
+/* The rules between options. */
 static int
 log_check(struct log_args *a)
 {
-	const char *type = a->sheet.call_type;
-	uint32_t d = 0;
+	const char *type = a->so.sheet.call_type;
+	int rv;
 
-	a->sheet.call_start = time(NULL);
-	if (a->start != NULL && parse_iso8601(a->start, &a->sheet.call_start))
-		return cli_usage_error(
-		        &cmd_log_entry,
-		        _("invalid --start '%s': give a date and "
-		          "time such as 2025-03-04T10:15:00+01:00, "
-		          "2025-03-04T09:15Z or 2025-03-04T10:15"),
-		        a->start);
-	if (a->duration != NULL && parse_duration(a->duration, &d) != 0)
-		return cli_usage_error(
-		        &cmd_log_entry,
-		        _("invalid --duration '%s': give seconds "
-		          "(420, 420s) or units such as 7m or 1h2m"),
-		        a->duration);
-	if (d > DURATION_MAX)
-		return cli_usage_error(&cmd_log_entry,
-		                       _("invalid --duration '%s': a call "
-		                         "lasts at most 24h"),
-		                       a->duration);
-	a->sheet.duration_s = d;
+	a->so.sheet.call_start = time(NULL);
+	if ((rv = sheet_opts_times(&cmd_log_entry, &a->so)) != 0)
+		return rv;
 	if (type == NULL || strcmp(type, "consultation") == 0) {
-		if (a->sheet.caller == NULL)
+		if (a->so.sheet.caller == NULL)
 			return cli_usage_error(&cmd_log_entry, "%s",
 			                       _("--caller is required for a "
 			                         "consultation"));
-		if (a->sheet.n_topics == 0)
+		if (a->so.sheet.n_topics == 0)
 			return cli_usage_error(&cmd_log_entry, "%s",
 			                       _("--topic is required for a "
 			                         "consultation"));
@@ -180,17 +61,20 @@ log_check(struct log_args *a)
 static int
 log_parse(struct log_args *a, int argc, char **argv)
 {
-	struct option longopts[nitems(codes) + 5];
+	struct option longopts[SHEET_OPTS_MAX + 2];
+	size_t n = sheet_opts_longopts(longopts);
 	int ch, rv;
 
-	build_longopts(longopts);
+	longopts[n++] = (struct option){"help", no_argument, NULL, 'h'};
+	longopts[n] = (struct option){NULL, 0, NULL, 0};
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		if (ch == 'h')
 			return cli_help(&cmd_log_entry);
 		if (ch == '?' || ch == ':')
 			return cli_bad_option(&cmd_log_entry, ch, argv);
-		if ((rv = log_option(a, ch, optarg)) != 0)
+		if ((rv = sheet_opts_set(&cmd_log_entry, &a->so, ch, optarg)) !=
+		    0)
 			return rv;
 	}
 	if (optind < argc)
@@ -200,8 +84,8 @@ log_parse(struct log_args *a, int argc, char **argv)
 	if ((rv = log_check(a)) != 0)
 		return rv;
 	uuid_generate(a->id);
-	a->sheet.id.data = a->id;
-	a->sheet.id.len = CS_UUID_LEN;
+	a->so.sheet.id.data = a->id;
+	a->so.sheet.id.len = CS_UUID_LEN;
 	return -1;
 }
 
@@ -304,11 +188,11 @@ log_deliver(struct cli *cli, const Callsheet__Sheet *sheet,
 static int
 cmd_log_exec(struct cli *cli, int argc, char **argv)
 {
-	struct log_args a = {.sheet = CALLSHEET__SHEET__INIT};
+	struct log_args a = {.so.sheet = CALLSHEET__SHEET__INIT};
 	int rv;
 
 	if ((rv = log_parse(&a, argc, argv)) < 0)
-		rv = log_deliver(cli, &a.sheet, NULL, NULL);
-	list_free(a.sheet.topics, a.sheet.n_topics);
+		rv = log_deliver(cli, &a.so.sheet, NULL, NULL);
+	sheet_opts_free(&a.so);
 	return rv;
 }

@@ -10,6 +10,7 @@
 #include "callsheet.h"
 #include "i18n.h"
 #include "parse.h"
+#include "change-format.h"
 #include "report-format.h"
 
 #define GROUP_BY_MAX 2
@@ -264,21 +265,27 @@ report_parse(struct report_args *a, int argc, char **argv)
 	return report_period(a) != 0 ? EXIT_USAGE : -1;
 }
 
+/* rs: the restatements of the closed periods the report overlaps. */
 static void
 report_print(const struct report_args *a, const char *from, const char *to,
-             const Callsheet__QueryResult *r)
+             const Callsheet__QueryResult *r, const Callsheet__Restatements *rs)
 {
 	struct strbuf sb = {0};
 
 	switch (a->format) {
 	case FORMAT_TABLE:
 		report_table(&sb, r);
+		restate_table(&sb, rs);
 		break;
 	case FORMAT_CSV:
-		report_csv(&sb, r);
+		if (restate_shown(rs))
+			restate_csv(&sb, r, rs);
+		else
+			report_csv(&sb, r);
 		break;
 	case FORMAT_JSON:
 		report_json(&sb, from, to, r);
+		restate_json(&sb, rs);
 		break;
 	}
 	fwrite(sb.buf, 1, sb.len, stdout);
@@ -355,6 +362,7 @@ report_run(struct cli *cli, const struct report_args *a)
 	Callsheet__Query q = CALLSHEET__QUERY__INIT;
 	Callsheet__Filter **filters;
 	Callsheet__QueryResult *r;
+	Callsheet__Restatements *rs;
 	struct cs_client *c;
 	struct cs_error err;
 	char from[DATE_STRLEN], to[DATE_STRLEN];
@@ -376,9 +384,17 @@ report_run(struct cli *cli, const struct report_args *a)
 	else if (c == NULL || cs_query(c, &q, &r, &err) != 0) {
 		cli_error("%s", cli_error_text(&err));
 		rv = cli_exit_status(&err);
-	} else {
-		report_print(a, from, to, r);
+	} else if (cs_restatements(c, &q, &rs, &err) != 0) {
+		/* a figure without its restatement would mislead */
+		cli_error(_("cannot fetch the restatements of closed "
+		            "periods: %s"),
+		          err.message);
+		rv = cli_exit_status(&err);
 		callsheet__query_result__free_unpacked(r, NULL);
+	} else {
+		report_print(a, from, to, r, rs);
+		callsheet__query_result__free_unpacked(r, NULL);
+		protobuf_c_message_free_unpacked(&rs->base, NULL);
 	}
 	cs_close(c);
 	free(filters);

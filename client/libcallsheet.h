@@ -131,6 +131,23 @@ const char *cs_tr(const char *en, const char *fr)
         __attribute__((format_arg(1)));
 
 /*
+ * changes.c: amend and void (a resend with the same change_id is answered
+ * as a duplicate), the audit trail, closing a period, and the restatements
+ * of the closed periods a query overlaps. Each result is freed with
+ * protobuf_c_message_free_unpacked(&(*out)->base, NULL).
+ */
+int cs_amend_sheet(struct cs_client *c, const Callsheet__AmendSheet *a,
+                   Callsheet__SheetChanged **out, struct cs_error *err);
+int cs_void_sheet(struct cs_client *c, const Callsheet__VoidSheet *v,
+                  Callsheet__SheetChanged **out, struct cs_error *err);
+int cs_get_audit(struct cs_client *c, const Callsheet__GetAudit *g,
+                 Callsheet__AuditList **out, struct cs_error *err);
+int cs_close_period(struct cs_client *c, const Callsheet__ClosePeriod *cp,
+                    Callsheet__PeriodClosed **out, struct cs_error *err);
+int cs_restatements(struct cs_client *c, const Callsheet__Query *q,
+                    Callsheet__Restatements **out, struct cs_error *err);
+
+/*
  * spool.c: one directory per server and user under root, one file per
  * sheet. A sheet put by this process stays locked by it until removed or
  * until the spool is closed, so that a flush (here or in another process)

@@ -235,7 +235,7 @@ spool_list(struct cs_spool *sp, struct sheet_id **ids, size_t *n,
 		return spool_error(err, _("read spool directory"), sp->path);
 	}
 	while ((de = readdir(dir)) != NULL) {
-		struct sheet_id id;
+		struct sheet_id id = {{0}};
 
 		if (sheet_name_parse(de->d_name, id.b) != 0)
 			continue;

@@ -58,6 +58,7 @@ struct cfg {
 	unsigned fold_interval_ms;
 	bool use_rollup;
 	unsigned pg_connect_timeout;
+	unsigned pg_timeout;
 	unsigned login_timeout;
 	unsigned idle_timeout;
 	unsigned drain_timeout;
@@ -68,6 +69,7 @@ struct cfg {
 	unsigned login_attempts;
 	unsigned login_attempts_per_address;
 	unsigned login_delay_max;
+	unsigned amend_window_days;
 };
 extern struct cfg *cfg;
 struct cfg *cfg_default(void);
@@ -77,10 +79,14 @@ int cfg_load_file(struct cfg *c, const char *path, char **err);
 void cfg_finish(struct cfg *c);
 void cfg_usage_settings(FILE *out);
 
+/* cfg-check.c */
+int cfg_check(const struct cfg *c, char **err);
+
 /* listener.c */
 int listener_open_all(void);
 void listener_close_all(void);
 void listener_pause(void);
+int listener_check_addr(const char *spec);
 
 /* conn.c */
 enum conn_state {
@@ -131,6 +137,7 @@ void conn_request_done(struct conn *c);
 void conn_resume(struct conn *c);
 void conn_sweep(time_t now);
 void conn_close_all(void);
+unsigned conn_unsent(void);
 
 /* dispatch.c */
 struct req {
@@ -167,6 +174,11 @@ void req_user_passwd(struct req *r);
 void req_user_disable(struct req *r);
 void req_user_list(struct req *r);
 void req_min_cell(struct req *r);
+void req_amend_sheet(struct req *r);
+void req_void_sheet(struct req *r);
+void req_get_audit(struct req *r);
+void req_close_period(struct req *r);
+void req_get_restatements(struct req *r);
 
 /* db.c: a pool of nonblocking libpq connections in pipeline mode */
 enum db_status {
@@ -217,6 +229,13 @@ extern const size_t db_nstmts;
 #define STMT_MIN_CELL        "min_cell"
 #define STMT_MIN_CELLS       "min_cells"
 #define STMT_SET_MIN_CELL    "set_min_cell"
+#define STMT_SHEET_LOAD      "sheet_load"
+#define STMT_SHEET_AMEND     "sheet_amend"
+#define STMT_SHEET_VOID      "sheet_void"
+#define STMT_AUDIT_LIST      "audit_list"
+#define STMT_CLOSE_PERIOD    "close_period"
+#define STMT_RESTATE_PERIODS "restate_periods"
+#define STMT_RESTATE_CHANGES "restate_changes"
 
 /* batch.c: group commit of sheets */
 struct sheet_row {
@@ -299,6 +318,106 @@ int field_error_set(struct field_error *fe, const char *field, const char *fmt,
 int validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t,
                    time_t now, struct sheet_row *row, struct field_error *fe);
 
+/* change.c: a change to a stored sheet: rules, amended sheet, diff */
+#define CHANGE_NFIELDS 10 /* call_start ... topics, as in Sheet */
+struct change_facts {
+	Callsheet__Role role;
+	int actor_id;
+	int owner_id;   /* the jurist who logged the sheet */
+	bool in_window; /* logged within amend_window_days */
+	unsigned window_days;
+	const char *closed; /* the closed period of the call, or NULL */
+	bool has_reason;
+};
+struct wire_sheet {
+	Callsheet__Sheet sheet;
+	uint8_t id[CS_UUID_LEN];
+	char *topics[63];
+};
+struct change_diff {
+	size_t n;
+	const char *field[CHANGE_NFIELDS];
+	char *old[CHANGE_NFIELDS]; /* NULL: does not apply */
+	char *new[CHANGE_NFIELDS];
+};
+Callsheet__ErrorCode change_check(const struct change_facts *f,
+                                  struct field_error *fe);
+int reason_check(const char *reason, bool required, struct field_error *fe);
+void change_row_to_sheet(const struct sheet_row *row, const struct taxonomy *t,
+                         struct wire_sheet *w);
+void change_keep_codes(const struct taxonomy *t, const struct sheet_row *row,
+                       struct taxonomy *kept);
+int change_amend(const Callsheet__Sheet *cur, const Callsheet__AmendSheet *a,
+                 Callsheet__Sheet *out, struct field_error *fe);
+void change_diff(const struct sheet_row *old, const struct sheet_row *new,
+                 const struct taxonomy *t, struct change_diff *d);
+void change_diff_free(struct change_diff *d);
+void sql_text_array(struct strbuf *sb, char *const *v, size_t n);
+int date_parse_ymd(const char *s, int *y, int *m, int *d);
+
+/* sheet-change.c: read, check, write with the audit row, answer */
+struct closed_ref {
+	int id;
+	char from[11], to[11];
+};
+struct change_read {
+	char xmin[24];
+	struct sheet_row row; /* as stored; jurist_id is the owner */
+	bool in_window;
+	char closed_max[24]; /* the newest closed period when read */
+	struct closed_ref closed[2];
+	size_t nclosed;
+	bool voided;
+	int64_t voided_at;
+	char *voided_by;
+	char *void_reason;
+	int seen; /* the change id: 0 new, 1 applied to this sheet, -1 other */
+	int64_t seen_at;
+	char *seen_by;
+	char *seen_reason;
+};
+#define CHANGE_MAX_PARAMS 24
+struct change;
+struct change_kind {
+	const char *action; /* "amend" or "void", as in the audit */
+	/* After the read: check, then fill the write (0), or answer (-1). */
+	int (*prepare)(struct change *ch);
+};
+struct change {
+	struct db_op op;
+	struct req *req;
+	const struct change_kind *kind;
+	bool writing;
+	int tries;
+	char id[CS_UUID_STRLEN];
+	char change_id[CS_UUID_STRLEN]; /* "" when the client gave none */
+	char call_start_new[24];        /* "" unless the call moves */
+	const char *reason;             /* NULL or non-empty */
+	bool found;
+	struct change_read rd;
+	const char *stmt;
+	const char *params[CHANGE_MAX_PARAMS];
+	char *owned[CHANGE_MAX_PARAMS];
+	int nparams;
+	bool written;
+	int64_t at;
+	struct change_diff diff;
+};
+void change_start(struct req *r, const struct change_kind *kind,
+                  const ProtobufCBinaryData *id,
+                  const ProtobufCBinaryData *change_id,
+                  const int64_t *call_start_new, const char *reason);
+void change_facts(const struct change *ch, struct change_facts *f, char *label,
+                  size_t len);
+int change_param(struct change *ch, char *owned);
+void change_write_common(struct change *ch, const char *stmt);
+void change_reply(struct change *ch, bool duplicate, int64_t at, const char *by,
+                  const char *reason);
+void change_refuse(struct change *ch, Callsheet__ErrorCode code,
+                   const struct field_error *fe);
+
+/* query.c: an aggregate request turned into parameterized SQL */
+
 /* query.c: an aggregate request checked and resolved into a plan */
 enum qkind {
 	Q_COLUMN, /* a taxonomy id column of the sheet */
@@ -347,6 +466,7 @@ struct qfilter {
 };
 struct qplan {
 	const char *from, *to, *tz;
+	const char *rollup; /* the rollup table to read; NULL: rollup */
 	struct qfilter filter[QD_N];
 	int group[2];
 	size_t ngroup;
@@ -398,11 +518,27 @@ Callsheet__ErrorCode tax_check_retire(const struct taxonomy *t,
                                       struct field_error *fe);
 
 /* suppress.c: disclosure control on query results (pure) */
+/* Where a role has no row in disclosure_min_cell: fail safe. */
+#define MIN_CELL_DEFAULT_REPORTER 3
 unsigned suppress_line(const uint64_t *n, bool *hide, size_t len, uint64_t k);
 unsigned suppress_grid(const uint64_t *n, bool *hide, size_t rows, size_t cols,
                        uint64_t k);
 unsigned suppress_result(Callsheet__QueryResult *r, uint32_t k);
 void suppress_result_free(Callsheet__QueryResult *r);
+/* restate.c: published and restated figures of closed periods */
+struct restate_count {
+	char *keys[2]; /* as in Row: codes, "" for none */
+	uint64_t n;
+	bool hidden; /* by disclosure control */
+};
+bool restate_sql(struct qplan *p, const char *from, const char *to,
+                 struct query_sql *current, struct query_sql *published);
+bool restate_suppress(struct restate_count *c, size_t n, uint64_t total,
+                      size_t ngroup, uint32_t k);
+size_t restate_diff(const struct restate_count *published, size_t npub,
+                    const struct restate_count *current, size_t ncur,
+                    size_t nkeys, Callsheet__RestatedRow ***out,
+                    bool *withheld);
 
 /* auth.c: password hashing (memory-hard, off the loop) */
 char *auth_hash_password(const char *password, unsigned log_n);

@@ -270,6 +270,8 @@ conn_write_cb(struct bufferevent *bev, void *arg)
 	}
 	/* output drained: requests may be read again */
 	conn_process(c);
+	/* draining: this may have been the last answer owed */
+	daemon_maybe_exit();
 }
 
 static void
@@ -305,6 +307,20 @@ conn_request_done(struct conn *c)
 	if (c->state != CONN_DEAD && c->read_paused)
 		conn_process(c);
 	conn_release(c);
+	daemon_maybe_exit();
+}
+
+/* Connections with answers not yet written to their socket. */
+unsigned
+conn_unsent(void)
+{
+	struct conn *c;
+	unsigned n = 0;
+
+	TAILQ_FOREACH(c, &conns, entry)
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) > 0)
+		n++;
+	return n;
 }
 
 void
@@ -363,6 +379,23 @@ conn_refuse(int fd, const struct sockaddr *sa, Callsheet__ErrorCode code,
 	close(fd);
 }
 
+/*
+ * A peer that vanished without a word (machine off, network gone) leaves
+ * a half-open connection that nothing would ever close while it has
+ * requests in flight or answers queued: TCP keepalive finds it in about
+ * two minutes (60 s idle, then 6 probes 10 s apart).
+ */
+static void
+keepalive(int fd)
+{
+	int one = 1, idle = 60, interval = 10, count = 6;
+
+	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
+}
+
 void
 conn_accept(int fd, const struct sockaddr *sa, int salen)
 {
@@ -384,6 +417,7 @@ conn_accept(int fd, const struct sockaddr *sa, int salen)
 		return;
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	keepalive(fd);
 	if (tls_enabled()) {
 		tls_accept(fd, sa, salen);
 		return;

@@ -126,6 +126,135 @@ static const char user_disable_sql[] =
         "  ELSE 'last_admin' END"
         " FROM target t LEFT JOIN a ON a.id = t.id";
 
+/*
+ * A stored sheet as a change needs it: its values (taxonomy ids, 0 for
+ * none), its row version (xmin: the write checks nobody changed it
+ * since), whether it was logged within the window ($2 days), the closed
+ * periods its call lies in now or would after the change ($4: the new
+ * call time, or NULL), how it was voided, and whether the change id $3 was
+ * seen before.
+ */
+static const char sheet_load_sql[] =
+        "SELECT s.xmin::text, extract(epoch FROM s.call_start)::bigint,"
+        " s.duration_s, s.call_type, coalesce(s.department, 0),"
+        " coalesce(s.caller, 0), coalesce(s.pro_kind, 0),"
+        " coalesce(s.pro_sector, 0), coalesce(s.household, 0),"
+        " coalesce(s.origin, 0), s.topics, s.jurist_id,"
+        " s.logged_at >= now() - make_interval(days => $2::int),"
+        " (SELECT coalesce(max(id), 0) FROM closed_period),"
+        " (SELECT string_agg(p.id || ' ' || lower(p.months) || ' ' ||"
+        "   upper(p.months), ',' ORDER BY lower(p.months))"
+        "  FROM closed_period p WHERE p.id IN"
+        "  (closed_period_of(s.call_start),"
+        "   closed_period_of(to_timestamp($4::bigint)))),"
+        " extract(epoch FROM s.voided_at)::bigint, v.name, s.void_reason,"
+        " c.same_sheet, extract(epoch FROM c.at)::bigint, c.name, c.reason"
+        " FROM sheet s LEFT JOIN account v ON v.id = s.voided_by"
+        " LEFT JOIN LATERAL (SELECT a.sheet_id = s.id AS same_sheet, a.at,"
+        "  u.name, a.reason FROM audit a JOIN account u"
+        "  ON u.id = a.account_id WHERE a.change_id = $3::uuid) c ON true"
+        " WHERE s.id = $1::uuid";
+
+/*
+ * The tail of a change: its audit row and the closed periods it restates,
+ * in the same statement as the update, so both or neither are stored.
+ * $4 change id, $5 account, $6 reason, $7 closed period ids, $8 the call
+ * time before; upd yields the id and the call time after.
+ */
+#define CHANGE_AUDIT_SQL(action, old, new)                                     \
+	"), aud AS ("                                                          \
+	" INSERT INTO audit (change_id, account_id, sheet_id, action, old,"    \
+	"  new, reason, call_before, call_after)"                              \
+	" SELECT $4::uuid, $5::int, upd.id, '" action "', " old                \
+	", " new ","                                                           \
+	         "  $6, to_timestamp($8::bigint), upd.call_start FROM upd"     \
+	         " RETURNING id, at"                                           \
+	         "), rst AS ("                                                 \
+	         " INSERT INTO restatement (period_id, audit_id)"              \
+	         " SELECT unnest($7::int[]), aud.id FROM aud"                  \
+	         ") SELECT extract(epoch FROM aud.at)::bigint FROM aud"
+
+/* Only if the row is still the one read ($2) and no period was closed
+ * since ($3); else nothing, and the change is read and judged again. */
+#define CHANGE_GUARD_SQL                                                       \
+	" WHERE s.id = $1::uuid AND s.xmin::text = $2 AND"                     \
+	" s.voided_at IS NULL AND"                                             \
+	" (SELECT coalesce(max(id), 0) FROM closed_period) = $3::int"          \
+	" RETURNING s.id, s.call_start"
+
+/* $9 call time ... $18 topics: the whole amended sheet; $19 the changed
+ * fields, $20 and $21 their values before and after. */
+static const char sheet_amend_sql[] =
+        "WITH upd AS ("
+        " UPDATE sheet s SET call_start = to_timestamp($9::bigint),"
+        "  duration_s = $10, call_type = $11, department = $12,"
+        "  caller = $13, pro_kind = $14, pro_sector = $15,"
+        "  household = $16, origin = $17, topics = $18" CHANGE_GUARD_SQL
+                CHANGE_AUDIT_SQL("amend",
+                                 "jsonb_object($19::text[], $20::text[])",
+                                 "jsonb_object($19::text[], $21::text[])");
+
+static const char sheet_void_sql[] =
+        "WITH upd AS ("
+        " UPDATE sheet s SET voided_at = now(), voided_by = $5::int,"
+        "  void_reason = $6" CHANGE_GUARD_SQL CHANGE_AUDIT_SQL(
+                "void", "'{}'::jsonb", "'{}'::jsonb");
+
+/*
+ * The audit trail, oldest first, one row per changed field: $1 a sheet,
+ * $2 and $3 days of the change, $4 the jurist whose sheets (NULL: all),
+ * $5 entries at most. Fields come in the order of the Sheet message.
+ */
+static const char audit_list_sql[] =
+        "SELECT e.id, extract(epoch FROM e.at)::bigint, u.name,"
+        " e.sheet_id::text, e.action, e.reason, k.key, e.old ->> k.key,"
+        " e.new ->> k.key,"
+        " (SELECT string_agg(lower(p.months) || ' ' || upper(p.months), ','"
+        "   ORDER BY lower(p.months)) FROM restatement r"
+        "  JOIN closed_period p ON p.id = r.period_id"
+        "  WHERE r.audit_id = e.id)"
+        " FROM (SELECT a.* FROM audit a JOIN sheet s ON s.id = a.sheet_id"
+        "  WHERE ($1::uuid IS NULL OR a.sheet_id = $1::uuid)"
+        "  AND ($2::date IS NULL OR a.at >="
+        "   ($2::date::timestamp AT TIME ZONE service_timezone()))"
+        "  AND ($3::date IS NULL OR a.at <"
+        "   ($3::date::timestamp AT TIME ZONE service_timezone()))"
+        "  AND ($4::int IS NULL OR s.jurist_id = $4::int)"
+        "  ORDER BY a.id LIMIT $5::int) e"
+        " JOIN account u ON u.id = e.account_id"
+        " LEFT JOIN LATERAL jsonb_object_keys(e.old || e.new) AS k(key)"
+        "  ON true"
+        " ORDER BY e.id, array_position(ARRAY['call_start', 'duration_s',"
+        "  'call_type', 'department', 'caller', 'pro_kind', 'pro_sector',"
+        "  'household', 'origin', 'topics'], k.key), k.key";
+
+/* The closed periods a report's days [$1, $2) overlap, with the whole
+ * months of each inside them, [f, t): empty when f >= t. */
+#define RESTATE_BOUNDS_SQL                                                     \
+	"WITH b AS (SELECT p.id, lower(p.months) AS pf,"                       \
+	" upper(p.months) AS pt,"                                              \
+	" greatest(lower(p.months), (date_trunc('month', $1::date - 1)"        \
+	"  + interval '1 month')::date) AS f,"                                 \
+	" least(upper(p.months), date_trunc('month', $2::date)::date) AS t"    \
+	" FROM closed_period p"                                                \
+	" WHERE p.months && daterange($1::date, $2::date)) "
+
+/* The changes recorded as restatements of those periods whose call, before
+ * or after, lies in the report's days. */
+static const char restate_changes_sql[] = RESTATE_BOUNDS_SQL
+        "SELECT b.id, extract(epoch FROM a.at)::bigint, u.name,"
+        " a.sheet_id::text, a.action, a.reason"
+        " FROM b JOIN restatement rs ON rs.period_id = b.id"
+        " JOIN audit a ON a.id = rs.audit_id"
+        " JOIN account u ON u.id = a.account_id"
+        " WHERE (a.call_before >= ($1::date::timestamp AT TIME ZONE"
+        "  service_timezone()) AND a.call_before <"
+        "  ($2::date::timestamp AT TIME ZONE service_timezone()))"
+        " OR (a.call_after >= ($1::date::timestamp AT TIME ZONE"
+        "  service_timezone()) AND a.call_after <"
+        "  ($2::date::timestamp AT TIME ZONE service_timezone()))"
+        " ORDER BY b.pf, a.id LIMIT 1000";
+
 const struct db_stmt db_stmts[] = {
         {STMT_INSERT_SHEETS, insert_sheets_sql, 12},
         {STMT_ACCOUNT_BY_NAME,
@@ -163,5 +292,19 @@ const struct db_stmt db_stmts[] = {
          "UPDATE disclosure_min_cell SET min_cell = $2, updated_at = now()"
          " WHERE role = $1",
          2},
+        {STMT_SHEET_LOAD, sheet_load_sql, 4},
+        {STMT_SHEET_AMEND, sheet_amend_sql, 21},
+        {STMT_SHEET_VOID, sheet_void_sql, 8},
+        {STMT_AUDIT_LIST, audit_list_sql, 5},
+        {STMT_CLOSE_PERIOD,
+         "SELECT period_id, months_from, months_to,"
+         " extract(epoch FROM closed_at)::bigint, closed_by, frozen, status"
+         " FROM close_period($1::date, $2::date, $3::int)",
+         3},
+        {STMT_RESTATE_PERIODS,
+         RESTATE_BOUNDS_SQL "SELECT b.id, b.pf, b.pt, b.f, b.t FROM b"
+                            " ORDER BY b.pf",
+         2},
+        {STMT_RESTATE_CHANGES, restate_changes_sql, 2},
 };
 const size_t db_nstmts = nitems(db_stmts);

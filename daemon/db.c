@@ -1,5 +1,6 @@
 /* db.c: the pool of nonblocking libpq connections, each in pipeline mode
  * with a FIFO of operations in flight; reconnects with backoff. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,8 @@ struct pgconn {
 	unsigned ninflight;
 	unsigned backoff_ms;
 	struct db_op setup;
+	bool read_only; /* the server refused a write: not the primary */
+	bool standby;   /* connected to a hot standby (reporting) */
 };
 
 static struct pgconn *pool;
@@ -162,6 +165,26 @@ op_reset(struct db_op *op)
 	op->transient = false;
 }
 
+/*
+ * A server that stops answering (hung, stopped, cut off by the network
+ * without a reset) would hold every operation of the connection forever:
+ * while answers are owed, the timer counts the server's silence, and at
+ * pg_timeout the connection goes (its operations fail as retryable). Any
+ * input from the server starts the count again; sending does not.
+ */
+static void
+pg_watchdog(struct pgconn *p, bool heard)
+{
+	struct timeval tv = {(time_t)cfg->pg_timeout, 0};
+
+	if (p->state < PG_SETUP)
+		return; /* the timer is the connect deadline or the backoff */
+	if (p->ninflight == 0)
+		evtimer_del(p->timer);
+	else if (heard || !evtimer_pending(p->timer, NULL))
+		evtimer_add(p->timer, &tv);
+}
+
 /* Every operation, ours or the pool's setup, ends with exactly one sync. */
 static int
 pg_send(struct pgconn *p, struct db_op *op)
@@ -174,6 +197,7 @@ pg_send(struct pgconn *p, struct db_op *op)
 		pg_lost(p, PQerrorMessage(p->pg));
 		return -1;
 	}
+	pg_watchdog(p, false);
 	return pg_flush(p);
 }
 
@@ -195,11 +219,22 @@ pg_result(struct pgconn *p, PGresult *res)
 		op->error = NULL;
 		op_finish(op, st, err);
 		free(err);
+		/*
+		 * A read-only server (a standby, or a primary demoted after a
+		 * failover) would refuse every write for as long as we stay:
+		 * leave, and let libpq's target_session_attrs=read-write find
+		 * the primary among the hosts of the connection string.
+		 */
+		if (p->read_only)
+			pg_lost(p, "the server is read-only (SQLSTATE 25006); "
+			           "reconnecting to find the primary");
 		break;
 	case PGRES_FATAL_ERROR:
 	case PGRES_NONFATAL_ERROR:
 	case PGRES_BAD_RESPONSE:
 		op_record_error(op, res);
+		if (strcmp(db_sqlstate(res), "25006") == 0)
+			p->read_only = true;
 		break;
 	case PGRES_PIPELINE_ABORTED:
 		break; /* the first error has been recorded */
@@ -256,6 +291,7 @@ pg_readable(struct pgconn *p)
 	pg_drain(p);
 	if (p->state < PG_SETUP)
 		return; /* lost while a callback ran */
+	pg_watchdog(p, true);
 	pg_notifications(p);
 	if (PQstatus(p->pg) == CONNECTION_BAD) {
 		pg_lost(p, PQerrorMessage(p->pg));
@@ -294,11 +330,15 @@ notice_to_log(void *arg, const char *message)
 static int
 setup_send(PGconn *pg, struct db_op *op)
 {
-	(void)op;
+	struct pgconn *p = op->arg;
+
 	for (size_t i = 0; i < db_nstmts; i++)
 		if (PQsendPrepare(pg, db_stmts[i].name, db_stmts[i].sql,
 		                  db_stmts[i].nparams, NULL) != 1)
 			return -1;
+	/* a standby cannot LISTEN; its taxonomy is reloaded on SIGHUP */
+	if (p->standby)
+		return 0;
 	return PQsendQueryParams(pg, "LISTEN callsheet_taxonomy", 0, NULL, NULL,
 	                         NULL, NULL, 0) == 1
 	               ? 0
@@ -318,8 +358,11 @@ setup_done(struct db_op *op, enum db_status st, const char *err)
 	}
 	pg_set_state(p, PG_READY);
 	p->backoff_ms = 0;
-	log_info("pg%u: connected to %s:%s", p->index, PQhost(p->pg),
-	         PQport(p->pg));
+	log_info("pg%u: connected to %s:%s%s", p->index, PQhost(p->pg),
+	         PQport(p->pg),
+	         p->standby ? " (a standby: queries only; taxonomy changes "
+	                      "are seen on SIGHUP)"
+	                    : "");
 	if (taxonomy == NULL)
 		tax_refresh();
 }
@@ -327,6 +370,8 @@ setup_done(struct db_op *op, enum db_status st, const char *err)
 static void
 pg_connected(struct pgconn *p)
 {
+	const char *hot;
+
 	evtimer_del(p->timer);
 	PQsetNoticeReceiver(p->pg, NULL, NULL);
 	PQsetNoticeProcessor(p->pg, notice_to_log, p);
@@ -335,6 +380,9 @@ pg_connected(struct pgconn *p)
 		return;
 	}
 	pg_set_state(p, PG_SETUP);
+	/* reported by PostgreSQL 14 and later */
+	hot = PQparameterStatus(p->pg, "in_hot_standby");
+	p->standby = hot != NULL && strcmp(hot, "on") == 0;
 	p->setup.send = setup_send;
 	p->setup.done = setup_done;
 	p->setup.arg = p;
@@ -373,6 +421,14 @@ pg_timer(evutil_socket_t fd, short what, void *arg)
 		pg_connect(p);
 	else if (p->state == PG_CONNECTING)
 		pg_lost(p, "connection timed out");
+	else {
+		char why[96];
+
+		snprintf(why, sizeof why,
+		         "no answer from the server for %u seconds",
+		         cfg->pg_timeout);
+		pg_lost(p, why);
+	}
 }
 
 static void
@@ -431,6 +487,7 @@ pg_lost(struct pgconn *p, const char *why)
 	pg_unwatch(p);
 	evtimer_del(p->timer);
 	pg_set_state(p, PG_DOWN);
+	p->read_only = false;
 	if (p->pg != NULL)
 		PQfinish(p->pg);
 	p->pg = NULL;

@@ -36,6 +36,16 @@ static const struct handler handlers[] = {
          ROLE(ADMIN)},
         {CALLSHEET__REQUEST__BODY_MIN_CELL, "min-cell", req_min_cell,
          ROLE(ADMIN)},
+        {CALLSHEET__REQUEST__BODY_AMEND_SHEET, "sheet amendment",
+         req_amend_sheet, ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY},
+        {CALLSHEET__REQUEST__BODY_VOID_SHEET, "void", req_void_sheet,
+         ROLE(JURIST) | ROLE(ADMIN)},
+        {CALLSHEET__REQUEST__BODY_GET_AUDIT, "sheet history", req_get_audit,
+         ROLE(JURIST) | ROLE(ADMIN)},
+        {CALLSHEET__REQUEST__BODY_CLOSE_PERIOD, "close period",
+         req_close_period, ROLE(ADMIN)},
+        {CALLSHEET__REQUEST__BODY_GET_RESTATEMENTS, "restatements",
+         req_get_restatements, ANYONE | NEEDS_TAXONOMY},
         {CALLSHEET__REQUEST__BODY_TAXONOMY_ADD, "taxonomy add",
          req_taxonomy_add, ROLE(ADMIN) | NEEDS_TAXONOMY},
         {CALLSHEET__REQUEST__BODY_TAXONOMY_RENAME, "taxonomy rename",
@@ -112,10 +122,13 @@ dispatch(struct conn *c, Callsheet__Request *msg)
 	c->in_flight++;
 	c->refs++;
 	if ((h = handler_find(msg->body_case)) == NULL) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, NULL,
-		          "unknown request type %d; this server speaks "
-		          "protocol version %d",
-		          (int)msg->body_case, CS_PROTOCOL_VERSION);
+		/* a newer client's request arrives with a body we cannot
+		 * see (protobuf keeps it as an unknown field): body not set */
+		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "body",
+		          "request %u has no request body this server knows "
+		          "(a newer client?); this server speaks protocol "
+		          "version %d",
+		          msg->id, CS_PROTOCOL_VERSION);
 		return;
 	}
 	if (allowed(r, h))

@@ -239,9 +239,22 @@ listener_close_all(void)
 	retry_timer = NULL;
 }
 
-/* Draining: no new connections; the kernel refuses them. */
+/* Draining: no new connections. The sockets are closed, not merely left
+ * unaccepted, so that the kernel refuses newcomers at once (a load
+ * balancer sends them to another daemon) instead of queueing them until
+ * we exit. */
 void
 listener_pause(void)
 {
-	set_enabled(false);
+	listener_close_all();
+}
+
+/* For cfg-check.c: whether listen could bind this, without binding. */
+int
+listener_check_addr(const char *spec)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	return parse_addr(spec, &ss, &len);
 }

@@ -123,6 +123,8 @@ cfg_build(const struct options *o, char **err)
 		}
 	}
 	cfg_finish(c);
+	if (cfg_check(c, err) != 0)
+		goto fail;
 	return c;
 fail:
 	cfg_free(c);
@@ -198,13 +200,15 @@ requests_in_flight(void)
 	return n;
 }
 
-/* While draining: leave as soon as nothing is owed to anybody. */
+/* While draining: leave as soon as nothing is owed to anybody, every
+ * answer written to its socket (not just queued). */
 void
 daemon_maybe_exit(void)
 {
 	if (!draining || base == NULL)
 		return;
-	if (requests_in_flight() == 0 && batch_pending() == 0) {
+	if (requests_in_flight() == 0 && batch_pending() == 0 &&
+	    conn_unsent() == 0) {
 		log_info("drained; exiting");
 		event_base_loopexit(base, NULL);
 	}
@@ -242,6 +246,17 @@ start_drain(void)
 
 static struct options opts;
 
+static bool
+same_listen(const struct cfg *a, const struct cfg *b)
+{
+	if (a->nlisten != b->nlisten)
+		return false;
+	for (size_t i = 0; i < a->nlisten; i++)
+		if (strcmp(a->listen[i], b->listen[i]) != 0)
+			return false;
+	return true;
+}
+
 static void
 reload(void)
 {
@@ -258,6 +273,8 @@ reload(void)
 	if (next->pg_pool != cfg->pg_pool)
 		log_warn("reload: pg_pool changes at the next restart");
 	next->pg_pool = cfg->pg_pool;
+	if (!same_listen(next, cfg))
+		log_warn("reload: listen changes at the next restart");
 	cfg_free(cfg);
 	cfg = next;
 	log_set_level(cfg->log_level);

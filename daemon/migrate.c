@@ -83,6 +83,50 @@ notice_quiet(void *arg, const char *message)
 	log_debug("migrate: %.*s", (int)strcspn(message, "\n"), message);
 }
 
+/*
+ * A standby cannot be written to, and needs nothing written: the primary's
+ * migrations reach it through replication. It only has to be up to date
+ * (a daemon started with --migrate on a standby, for reporting).
+ */
+static int
+check_standby(PGconn *pg)
+{
+	unsigned pending = 0;
+
+	for (unsigned i = 0; i < nmigrations; i++) {
+		int a = applied(pg, migrations[i].version);
+
+		if (a < 0) {
+			log_error("migrate: the standby has no schema yet: "
+			          "apply the migrations on the primary");
+			return -1;
+		}
+		pending += a == 0;
+	}
+	if (pending > 0) {
+		log_error("migrate: this is a standby and %u migrations are "
+		          "not applied; apply them on the primary",
+		          pending);
+		return -1;
+	}
+	log_info("schema up to date (%u migrations; a standby, nothing to "
+	         "apply)",
+	         nmigrations);
+	return 0;
+}
+
+static int
+in_recovery(PGconn *pg)
+{
+	PGresult *res = PQexec(pg, "SELECT pg_is_in_recovery()");
+	int rc = PQresultStatus(res) != PGRES_TUPLES_OK ? -1
+	         : PQgetvalue(res, 0, 0)[0] == 't'      ? 1
+	                                                : 0;
+
+	PQclear(res);
+	return rc;
+}
+
 int
 migrate_apply(const char *conninfo)
 {
@@ -97,6 +141,11 @@ migrate_apply(const char *conninfo)
 		return -1;
 	}
 	PQsetNoticeProcessor(pg, notice_quiet, NULL);
+	if (in_recovery(pg) == 1) {
+		rc = check_standby(pg);
+		PQfinish(pg);
+		return rc;
+	}
 	/* daemons started together must not apply the same file twice */
 	if (exec_ok(pg, "SELECT pg_advisory_lock(" MIGRATE_LOCK_KEY ")", 0,
 	            NULL, "lock") != 0 ||

@@ -208,17 +208,19 @@ from_rollup(const struct qplan *p, int extra, struct query_sql *qs)
 	 * a total can be summed from the filtered dimension, or from 0 */
 	int total_dim = extra >= 0 && p->filter[extra].nvalues > 0 ? rows_dim
 	                                                           : RD_TOTAL;
+	/* a constant name: the rollup, or the published one (restate.c) */
+	const char *table = p->rollup != NULL ? p->rollup : "rollup_live";
 
 	qs->from_rollup = true;
 	add_param(qs, xstrdup(p->from));
 	add_param(qs, xstrdup(p->to));
 	rollup_filters(p, qs, &filters);
-	sb_add(&sql, "SELECT coalesce(sum(r.n), 0) FROM rollup_live r");
+	sb_addf(&sql, "SELECT coalesce(sum(r.n), 0) FROM %s r", table);
 	rollup_where(total_dim, &filters, &sql);
 	qs->total_sql = sb_steal(&sql);
 
 	select_keys(p, qs, &sql, true);
-	sb_add(&sql, "sum(r.n) FROM rollup_live r");
+	sb_addf(&sql, "sum(r.n) FROM %s r", table);
 	if (qplan_mentions_group(p, QD_JURIST))
 		sb_add(&sql, " JOIN account a ON a.id = r.code");
 	rollup_where(rows_dim, &filters, &sql);

@@ -7,9 +7,6 @@
 
 #include "callsheetd.h"
 
-/* Where a role has no row in disclosure_min_cell: fail safe. */
-#define MIN_CELL_DEFAULT_REPORTER 3
-
 struct query {
 	struct db_op op;
 	struct req *req;

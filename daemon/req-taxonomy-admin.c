@@ -5,13 +5,13 @@
 
 #include "callsheetd.h"
 
-#define CHANGE_MAX_PARAMS 4
+#define TAXCHG_MAX_PARAMS 4
 
 struct tax_change {
 	struct db_op op;
 	struct req *req;
 	const char *stmt;
-	const char *params[CHANGE_MAX_PARAMS];
+	const char *params[TAXCHG_MAX_PARAMS];
 	int nparams;
 	const char *dimension, *code; /* the code changed, for the answer */
 	int nresults;
@@ -20,7 +20,7 @@ struct tax_change {
 };
 
 static int
-change_send(PGconn *pg, struct db_op *op)
+taxchg_send(PGconn *pg, struct db_op *op)
 {
 	struct tax_change *tc = op->arg;
 
@@ -33,7 +33,7 @@ change_send(PGconn *pg, struct db_op *op)
 }
 
 static void
-change_result(struct db_op *op, const PGresult *res)
+taxchg_result(struct db_op *op, const PGresult *res)
 {
 	struct tax_change *tc = op->arg;
 
@@ -45,7 +45,7 @@ change_result(struct db_op *op, const PGresult *res)
 
 /* After the reload: the code as this daemon now holds it. */
 static void
-change_reply(void *arg)
+taxchg_reply(void *arg)
 {
 	struct tax_change *tc = arg;
 	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
@@ -77,12 +77,12 @@ change_reply(void *arg)
 }
 
 static void
-change_done(struct db_op *op, enum db_status st, const char *err)
+taxchg_done(struct db_op *op, enum db_status st, const char *err)
 {
 	struct tax_change *tc = op->arg;
 
 	if (st == DB_OK && tc->changed > 0) {
-		tax_reload(change_reply, tc);
+		tax_reload(taxchg_reply, tc);
 		return;
 	}
 	if (st == DB_UNAVAILABLE)
@@ -104,7 +104,7 @@ change_done(struct db_op *op, enum db_status st, const char *err)
 /* The change if it passed its check (rc 0), else the check's refusal.
  * params: the statement's after dimension and code ($3, $4). */
 static void
-change_submit(struct req *r, Callsheet__ErrorCode rc,
+taxchg_submit(struct req *r, Callsheet__ErrorCode rc,
               const struct field_error *fe, const char *stmt,
               const char *dimension, const char *code, int n,
               const char *params[])
@@ -122,12 +122,12 @@ change_submit(struct req *r, Callsheet__ErrorCode rc,
 	tc->code = code;
 	tc->params[0] = dimension;
 	tc->params[1] = code;
-	for (int i = 0; i < n && i + 2 < CHANGE_MAX_PARAMS; i++)
+	for (int i = 0; i < n && i + 2 < TAXCHG_MAX_PARAMS; i++)
 		tc->params[i + 2] = params[i];
 	tc->nparams = 2 + n;
-	tc->op.send = change_send;
-	tc->op.result = change_result;
-	tc->op.done = change_done;
+	tc->op.send = taxchg_send;
+	tc->op.result = taxchg_result;
+	tc->op.done = taxchg_done;
 	tc->op.arg = tc;
 	if (db_submit(&tc->op) != 0) {
 		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
@@ -144,7 +144,7 @@ req_taxonomy_add(struct req *r)
 	const char *labels[2] = {m->label_en, m->label_fr};
 	struct field_error fe;
 
-	change_submit(r, tax_check_add(taxonomy, m, &fe), &fe, STMT_TAX_ADD,
+	taxchg_submit(r, tax_check_add(taxonomy, m, &fe), &fe, STMT_TAX_ADD,
 	              m->dimension, m->code, 2, labels);
 }
 
@@ -155,7 +155,7 @@ req_taxonomy_rename(struct req *r)
 	const char *labels[2] = {m->label_en, m->label_fr};
 	struct field_error fe;
 
-	change_submit(r, tax_check_rename(taxonomy, m, &fe), &fe,
+	taxchg_submit(r, tax_check_rename(taxonomy, m, &fe), &fe,
 	              STMT_TAX_RENAME, m->dimension, m->code, 2, labels);
 }
 
@@ -165,7 +165,7 @@ req_taxonomy_retire(struct req *r)
 	const Callsheet__TaxonomyRetire *m = r->msg->taxonomy_retire;
 	struct field_error fe;
 
-	change_submit(r,
+	taxchg_submit(r,
 	              tax_check_retire(taxonomy, m->dimension, m->code,
 	                               m->successor, false, &fe),
 	              &fe, STMT_TAX_RETIRE, m->dimension, m->code, 1,
@@ -178,7 +178,7 @@ req_taxonomy_map(struct req *r)
 	const Callsheet__TaxonomyMap *m = r->msg->taxonomy_map;
 	struct field_error fe;
 
-	change_submit(r,
+	taxchg_submit(r,
 	              tax_check_retire(taxonomy, m->dimension, m->code,
 	                               m->successor, true, &fe),
 	              &fe, STMT_TAX_MAP, m->dimension, m->code, 1,

@@ -11,7 +11,8 @@
 
 #include "callsheetd.h"
 
-#define KEY_MAX 72
+#define KEY_MAX     72
+#define MAX_PENDING 64
 
 /*
  * A key's record. `pending` counts attempts being checked right now, so
@@ -108,9 +109,11 @@ forget_if_stale(struct throttle_entry *e, unsigned delay_max, int64_t now)
 		e->used = false;
 }
 
-/* Seconds (rounded up) before key may try again: 0 now. Within its free
- * attempts a key may have several logins checked at once; past them, one
- * at a time, each after its delay. */
+/* Seconds (rounded up) before key may try again: 0 now. Until a key has
+ * failed, its logins are checked in parallel (a room of workstations
+ * reconnecting after a restart), up to MAX_PENDING at once; once it has,
+ * its free attempts left may run at once, then one at a time, each after
+ * its delay. */
 unsigned
 throttle_wait(struct throttle *t, const char *key, unsigned free_attempts,
               int64_t now)
@@ -121,7 +124,9 @@ throttle_wait(struct throttle *t, const char *key, unsigned free_attempts,
 		return 0;
 	if (now < e->until)
 		return (unsigned)((e->until - now + 999) / 1000);
-	if (e->failures + e->pending >= free_attempts && e->pending > 0)
+	if (e->pending >= MAX_PENDING ||
+	    (e->failures > 0 && e->pending > 0 &&
+	     e->failures + e->pending >= free_attempts))
 		return 1;
 	return 0;
 }

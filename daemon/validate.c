@@ -124,6 +124,14 @@ topics_lookup(const Callsheet__Sheet *s, const struct taxonomy *t,
 			                       "an empty topic was "
 			                       "given; allowed: a topic code");
 		e = tax_by_id(t, id);
+		/* a topic counts once: a list that repeats one is a client
+		 * bug, and an unbounded list would be work for nothing */
+		if (*mask & (int64_t)1 << e->topic_bit)
+			return field_error_set(
+			        fe, "topic",
+			        "'%s' is given more than once; give "
+			        "each topic once",
+			        e->code);
 		*mask |= (int64_t)1 << e->topic_bit;
 	}
 	return 0;

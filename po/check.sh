@@ -9,7 +9,7 @@ trap 'rm -rf -- "$tmp"' EXIT
 passed=0 failed=0
 
 "$xgettext" --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ \
-	--keyword=P_:1,2 -o "$tmp/callsheet.pot" "$client"/*.c
+	--keyword=P_:1,2 -o "$tmp/callsheet.pot" "$client"/*.c "$client"/*.h
 for cat in "$po"/*.po; do
 	if "$msgcmp" "$cat" "$tmp/callsheet.pot" 2>"$tmp/err"; then
 		passed=$((passed + 1))

@@ -60,4 +60,8 @@ void sb_reset(struct strbuf *sb);
 char *sb_steal(struct strbuf *sb);
 void sb_free(struct strbuf *sb);
 
+/* period.c */
+void closed_period_label(const char *from, const char *to, char *out,
+                         size_t len);
+
 #endif

@@ -25,8 +25,9 @@ CS_PACKAGES=(build-essential cmake pkg-config libevent-dev libprotobuf-c-dev
 CS_PACKAGES+=(gettext)
 # What the test suite needs on top (clang: the libFuzzer targets; iproute2:
 # `ip netns` for the network-boundary test; python3 and chromium: the
-# report tests, which render the HTML report).
-CS_TEST_PACKAGES=(clang iproute2 python3 chromium)
+# report tests, which render the HTML report; haproxy: the scale-out test;
+# cppcheck: static analysis of daemon/ and client/).
+CS_TEST_PACKAGES=(clang iproute2 python3 chromium haproxy cppcheck)
 
 cs_prog=$(basename "$0")
 

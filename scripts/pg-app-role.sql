@@ -26,7 +26,8 @@ SELECT format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO %I',
 
 -- Append-only, or not the daemon's business at all.
 SELECT format('REVOKE UPDATE ON %I FROM %I', t, :'app_role')
-  FROM unnest(ARRAY['account_audit']) AS t
+  FROM unnest(ARRAY['account_audit', 'audit', 'restatement',
+                     'closed_period', 'published_rollup']) AS t
  WHERE to_regclass(t) IS NOT NULL \gexec
 SELECT format('REVOKE INSERT, UPDATE ON schema_migrations FROM %I',
               :'app_role') \gexec

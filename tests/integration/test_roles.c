@@ -36,6 +36,11 @@ struct scratch {
 	Callsheet__TaxonomyRetire tax_retire;
 	Callsheet__TaxonomyMap tax_map;
 	Callsheet__MinCell min_cell;
+	Callsheet__AmendSheet amend;
+	Callsheet__VoidSheet void_sheet;
+	Callsheet__GetAudit audit;
+	Callsheet__ClosePeriod close;
+	Callsheet__GetRestatements restatements;
 };
 
 struct row {
@@ -174,6 +179,54 @@ b_min_cell(Callsheet__Request *req, struct scratch *s)
 	req->min_cell = &s->min_cell;
 }
 
+/* A sheet that does not exist: served means "not found", not forbidden. */
+static void
+b_amend(Callsheet__Request *req, struct scratch *s)
+{
+	callsheet__amend_sheet__init(&s->amend);
+	uuid_generate(s->id);
+	s->amend.id.data = s->id;
+	s->amend.id.len = CS_UUID_LEN;
+	s->amend.department = "93";
+	req->amend_sheet = &s->amend;
+}
+
+static void
+b_void(Callsheet__Request *req, struct scratch *s)
+{
+	callsheet__void_sheet__init(&s->void_sheet);
+	uuid_generate(s->id);
+	s->void_sheet.id.data = s->id;
+	s->void_sheet.id.len = CS_UUID_LEN;
+	s->void_sheet.reason = "a test";
+	req->void_sheet = &s->void_sheet;
+}
+
+static void
+b_audit(Callsheet__Request *req, struct scratch *s)
+{
+	callsheet__get_audit__init(&s->audit);
+	req->get_audit = &s->audit;
+}
+
+static void
+b_close(Callsheet__Request *req, struct scratch *s)
+{
+	callsheet__close_period__init(&s->close);
+	s->close.from = "2001-01-01";
+	s->close.to = "2001-02-01";
+	req->close_period = &s->close;
+}
+
+static void
+b_restatements(Callsheet__Request *req, struct scratch *s)
+{
+	b_query(req, s);
+	callsheet__get_restatements__init(&s->restatements);
+	s->restatements.query = &s->query;
+	req->get_restatements = &s->restatements;
+}
+
 static const struct row matrix[] = {
         {CALLSHEET__REQUEST__BODY_HELLO, b_hello, ALL, true, "handshake"},
         {CALLSHEET__REQUEST__BODY_LOGIN, b_login, ALL, true, "handshake"},
@@ -201,6 +254,16 @@ static const struct row matrix[] = {
          "the taxonomy is the admin's"},
         {CALLSHEET__REQUEST__BODY_MIN_CELL, b_min_cell, A, false,
          "disclosure rules are the admin's"},
+        {CALLSHEET__REQUEST__BODY_AMEND_SHEET, b_amend, J | A, false,
+         "jurists amend their sheets, admins any"},
+        {CALLSHEET__REQUEST__BODY_VOID_SHEET, b_void, J | A, false,
+         "jurists void their sheets, admins any"},
+        {CALLSHEET__REQUEST__BODY_GET_AUDIT, b_audit, J | A, false,
+         "jurists see the changes to their sheets, admins all"},
+        {CALLSHEET__REQUEST__BODY_CLOSE_PERIOD, b_close, A, false,
+         "closing a period is the admin's"},
+        {CALLSHEET__REQUEST__BODY_GET_RESTATEMENTS, b_restatements, ALL, false,
+         "everyone who queries sees the restatements"},
 };
 
 static const struct row *

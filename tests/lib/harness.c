@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -38,12 +39,38 @@ track(struct th_daemon *d, bool on)
 	}
 }
 
+/* Private clusters still up: stopped if the test dies. */
+#define MAX_CLUSTERS 4
+static char *clusters[MAX_CLUSTERS];
+
+static void fixture(const char *cmd, const char *dir, const char *arg);
+
+static void (*on_die)(void);
+
+void
+th_on_die(void (*fn)(void))
+{
+	on_die = fn;
+}
+
 static void
 kill_running(void)
 {
+	void (*fn)(void) = on_die;
+
+	on_die = NULL;
+	if (fn != NULL)
+		fn();
 	for (size_t i = 0; i < MAX_DAEMONS; i++)
 		if (running[i] != NULL && running[i]->pid > 0)
 			kill(running[i]->pid, SIGKILL);
+	for (size_t i = 0; i < MAX_CLUSTERS; i++) {
+		char *dir = clusters[i];
+
+		clusters[i] = NULL;
+		if (dir != NULL)
+			fixture("stop", dir, NULL);
+	}
 }
 
 bool
@@ -128,8 +155,10 @@ run_capture(char *const argv[], const char *input)
 	if ((pid = fork()) == 0) {
 		dup2(in[0], 0);
 		dup2(out[1], 1);
+		close(in[0]);
 		close(in[1]);
 		close(out[0]);
+		close(out[1]);
 		execvp(argv[0], argv);
 		_exit(127);
 	}
@@ -218,7 +247,14 @@ void
 th_daemon_start(struct th_daemon *d, const char *conninfo,
                 const char *const *extra)
 {
-	char portfile[300];
+	th_daemon_start_at(d, conninfo, 0, false, extra);
+}
+
+void
+th_daemon_start_at(struct th_daemon *d, const char *conninfo, unsigned port,
+                   bool log_to_file, const char *const *extra)
+{
+	char portfile[300], listen[64], logfile[300];
 	const char *argv[64];
 	size_t n = 0;
 	double deadline;
@@ -230,11 +266,13 @@ th_daemon_start(struct th_daemon *d, const char *conninfo,
 	snprintf(d->dir, sizeof d->dir, "%s", tmpl);
 	snprintf(d->conninfo, sizeof d->conninfo, "%s", conninfo);
 	snprintf(portfile, sizeof portfile, "%s/port", d->dir);
+	snprintf(listen, sizeof listen, "127.0.0.1:%u", port);
+	snprintf(logfile, sizeof logfile, "%s/log", d->dir);
 	argv[n++] = env("CALLSHEET_TEST_DAEMON");
 	argv[n++] = "--pg";
 	argv[n++] = conninfo;
 	argv[n++] = "--listen";
-	argv[n++] = "127.0.0.1:0";
+	argv[n++] = listen;
 	argv[n++] = "--port-file";
 	argv[n++] = portfile;
 	argv[n++] = "--migrate";
@@ -244,7 +282,10 @@ th_daemon_start(struct th_daemon *d, const char *conninfo,
 		argv[n++] = *extra;
 	argv[n] = NULL;
 	if ((d->pid = fork()) == 0) {
-		/* the daemon's log goes to the test's stderr, as ctest shows */
+		/* the daemon's log goes to the test's stderr, as ctest shows,
+		 * or to a file the test reads */
+		if (log_to_file && freopen(logfile, "w", stderr) == NULL)
+			_exit(126);
 		execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}
@@ -299,21 +340,105 @@ reap(struct th_daemon *d, double seconds)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+/* Once a check failed, the log a daemon kept in its folder is shown
+ * before the folder goes. */
+static void
+remove_dir(const struct th_daemon *d)
+{
+	char *cmd;
+
+	if (failed > 0) {
+		cmd = xasprintf("[ -s '%s/log' ] && { echo '--- daemon log "
+		                "(last 40 lines)'; tail -n 40 '%s/log'; } >&2",
+		                d->dir, d->dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "harness: no log kept in %s\n", d->dir);
+		free(cmd);
+	}
+	cmd = xasprintf("rm -rf '%s'", d->dir);
+
+	if (system(cmd) != 0)
+		fprintf(stderr, "harness: could not remove %s\n", d->dir);
+	free(cmd);
+}
+
 int
 th_daemon_stop(struct th_daemon *d)
 {
-	char *cmd;
 	int rc;
 
 	if (d->pid <= 0)
 		return -1;
 	kill(d->pid, SIGTERM);
 	rc = reap(d, 30);
-	cmd = xasprintf("rm -rf '%s'", d->dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "harness: could not remove %s\n", d->dir);
-	free(cmd);
+	remove_dir(d);
 	return rc;
+}
+
+int
+th_daemon_wait_exit(struct th_daemon *d, double seconds)
+{
+	if (d->pid <= 0)
+		return -1;
+	return reap(d, seconds);
+}
+
+bool
+th_daemon_alive(struct th_daemon *d)
+{
+	int status;
+
+	if (d->pid <= 0)
+		return false;
+	if (waitpid(d->pid, &status, WNOHANG) != d->pid)
+		return true;
+	fprintf(stderr, "harness: callsheetd %d exited (status %d)\n",
+	        (int)d->pid, status);
+	d->pid = 0;
+	track(d, false);
+	return false;
+}
+
+char *
+th_daemon_log(const struct th_daemon *d)
+{
+	char path[300];
+	FILE *f;
+	char *buf = NULL;
+	size_t len = 0, n;
+
+	snprintf(path, sizeof path, "%s/log", d->dir);
+	if ((f = fopen(path, "r")) == NULL)
+		return xstrdup("");
+	do {
+		buf = xreallocarray(buf, len + 4097, 1);
+		n = fread(buf + len, 1, 4096, f);
+		len += n;
+	} while (n > 0);
+	fclose(f);
+	buf[len] = '\0';
+	return buf;
+}
+
+void
+th_daemon_wait_log(const struct th_daemon *d, const char *needle,
+                   double seconds)
+{
+	double deadline = th_now() + seconds;
+
+	for (;;) {
+		char *log = th_daemon_log(d);
+		bool found = strstr(log, needle) != NULL;
+
+		free(log);
+		if (found)
+			return;
+		if (th_now() > deadline)
+			th_die("the daemon's log did not say '%s' within %.0f "
+			       "s",
+			       needle, seconds);
+		usleep(20000);
+	}
 }
 
 void
@@ -323,6 +448,7 @@ th_daemon_kill(struct th_daemon *d)
 		return;
 	kill(d->pid, SIGKILL);
 	reap(d, 10);
+	remove_dir(d);
 }
 
 PGconn *
@@ -349,6 +475,17 @@ th_sql_count(PGconn *pg, const char *sql, const char *param)
 		th_die("%s: %s", sql, PQresultErrorMessage(res));
 	v = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 	PQclear(res);
+	return v;
+}
+
+/* th_sql_count on a connection of its own. */
+long long
+th_sql_count_at(const char *conninfo, const char *sql, const char *param)
+{
+	PGconn *pg = th_pg(conninfo);
+	long long v = th_sql_count(pg, sql, param);
+
+	PQfinish(pg);
 	return v;
 }
 
@@ -422,4 +559,118 @@ th_log_one(struct cs_client *c)
 		return true;
 	fprintf(stderr, "harness: logging a sheet: %s\n", err.message);
 	return false;
+}
+
+/* ---------------------------------------------------- processes, clusters */
+
+long
+th_rss_kb(pid_t pid)
+{
+	char path[64], line[256];
+	FILE *f;
+	long kb = -1;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f) != NULL)
+		if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+int
+th_fd_count(pid_t pid)
+{
+	char path[64];
+	struct dirent *de;
+	DIR *dir;
+	int n = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
+	if ((dir = opendir(path)) == NULL)
+		return -1;
+	while ((de = readdir(dir)) != NULL)
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(dir);
+	return n;
+}
+
+static void
+fixture(const char *cmd, const char *dir, const char *arg)
+{
+	char *argv[] = {"bash",      (char *)env("CALLSHEET_TEST_PGFIXTURE"),
+	                (char *)cmd, (char *)dir,
+	                (char *)arg, NULL};
+
+	free(run_capture(argv, NULL));
+}
+
+char *
+th_read_line(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024];
+
+	if (f == NULL || fgets(line, sizeof line, f) == NULL)
+		th_die("cannot read a line from %s", path);
+	fclose(f);
+	line[strcspn(line, "\n")] = '\0';
+	return xstrdup(line);
+}
+
+char *
+th_cluster_start(const char *dir)
+{
+	char path[300];
+
+	for (size_t i = 0; i < MAX_CLUSTERS; i++)
+		if (clusters[i] == NULL) {
+			clusters[i] = xstrdup(dir);
+			break;
+		}
+	fixture("start", dir, "durable");
+	snprintf(path, sizeof path, "%s/conninfo", dir);
+	return th_read_line(path);
+}
+
+void
+th_cluster_halt(const char *dir, bool immediate)
+{
+	fixture("halt", dir, immediate ? "immediate" : NULL);
+}
+
+void
+th_cluster_resume(const char *dir)
+{
+	fixture("resume", dir, NULL);
+}
+
+void
+th_cluster_stop(const char *dir)
+{
+	for (size_t i = 0; i < MAX_CLUSTERS; i++)
+		if (clusters[i] != NULL && strcmp(clusters[i], dir) == 0) {
+			free(clusters[i]);
+			clusters[i] = NULL;
+		}
+	fixture("stop", dir, NULL);
+}
+
+void
+th_sh(const char *fmt, ...)
+{
+	va_list ap;
+	char *cmd;
+	int rc;
+
+	va_start(ap, fmt);
+	cmd = xvasprintf(fmt, ap);
+	va_end(ap);
+	rc = system(cmd);
+	if (rc != 0)
+		th_die("'%s' failed (status %d)", cmd, rc);
+	free(cmd);
 }

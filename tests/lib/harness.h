@@ -26,6 +26,8 @@ bool th_check(bool ok, const char *file, int line, const char *fmt, ...)
 int th_finish(void); /* prints "N passed, N failed"; the exit status */
 void th_die(const char *fmt, ...)
         __attribute__((format(printf, 1, 2), noreturn));
+/* fn runs if the test dies (th_die), e.g. to stop what it started. */
+void th_on_die(void (*fn)(void));
 
 char *th_createdb(const char *name); /* conninfo of a fresh database */
 void th_migrate(const char *conninfo);
@@ -39,9 +41,27 @@ void th_daemon_start_log(struct th_daemon *d, const char *conninfo,
                          const char *const *extra, const char *logpath);
 int th_daemon_stop(struct th_daemon *d);  /* SIGTERM; its exit status */
 void th_daemon_kill(struct th_daemon *d); /* SIGKILL */
+/* The same on a given port (0: any free one; a restarted daemon takes its
+ * predecessor's), its log kept in d->dir/log when log_to_file is set
+ * (th_daemon_log reads it) instead of going to the test's stderr. */
+void th_daemon_start_at(struct th_daemon *d, const char *conninfo,
+                        unsigned port, bool log_to_file,
+                        const char *const *extra);
+char *th_daemon_log(const struct th_daemon *d); /* freed by the caller */
+/* Waits until the daemon's log contains `needle`, or dies. */
+void th_daemon_wait_log(const struct th_daemon *d, const char *needle,
+                        double seconds);
+/* Waits for the daemon to exit by itself; its exit status, -1 if it
+ * was still running after `seconds` (it is killed then). */
+int th_daemon_wait_exit(struct th_daemon *d, double seconds);
+bool th_daemon_alive(struct th_daemon *d); /* not exited (reaps if it did) */
+int th_daemon_stop(struct th_daemon *d);   /* SIGTERM; its exit status */
+void th_daemon_kill(struct th_daemon *d);  /* SIGKILL */
 
 PGconn *th_pg(const char *conninfo);
 long long th_sql_count(PGconn *pg, const char *sql, const char *param);
+long long th_sql_count_at(const char *conninfo, const char *sql,
+                          const char *param);
 
 struct cs_client *th_connect(const struct th_daemon *d, const char *user,
                              const char *password);
@@ -54,5 +74,22 @@ bool th_log_one(struct cs_client *c);
 double th_now(void); /* monotonic seconds */
 /* A small deterministic generator: the next value below n. */
 unsigned th_pick(unsigned *seed, unsigned n);
+
+/* A process seen through /proc: resident memory and open descriptors. */
+long th_rss_kb(pid_t pid);
+int th_fd_count(pid_t pid);
+
+/* A private cluster (tests/pg/fixture on a folder of the test's own), for
+ * tests that stop PostgreSQL: start returns its conninfo. It commits
+ * synchronously (a commit survives a crash of PostgreSQL), as production
+ * must: with synchronous_commit off, an acknowledged sheet may be lost. */
+char *th_cluster_start(const char *dir);
+void th_cluster_halt(const char *dir, bool immediate);
+void th_cluster_resume(const char *dir);
+void th_cluster_stop(const char *dir);
+/* The first line of a file, without its newline; dies if none. */
+char *th_read_line(const char *path);
+/* Runs a shell command line; dies unless it exits 0. */
+void th_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -1,7 +1,8 @@
 /* test_throttle.c: failed-login throttling as a clock-free module: free
  * attempts, delays 1, 2, 4 ... capped, reset on success, parallel attempts
- * held back, forgetting, a full table; the source-address keys; and the
- * account name and password rules of account administration. */
+ * (free before a failure, held back after one), forgetting, a full table; the
+ * source-address keys; and the account name and password rules of account
+ * administration. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <string.h>
@@ -78,19 +79,36 @@ test_success_resets(void)
 	throttle_free(t);
 }
 
+/* Before any failure, logins run in parallel (workstations reconnecting
+ * after a restart), up to a cap; after one, only the free attempts left. */
 static void
 test_parallel_attempts(void)
 {
 	struct throttle *t = throttle_new(16);
+	int n = 0;
 
-	for (int i = 0; i < FREE; i++) {
+	while (throttle_wait(t, "ana", FREE, T0) == 0 && n < 1000) {
+		throttle_begin(t, "ana", T0);
+		n++;
+	}
+	CHECK(n > FREE && n < 1000,
+	      "logins with no failure yet run in parallel, up to a cap (%d)",
+	      n);
+	for (int i = 0; i < n; i++)
+		throttle_end(t, "ana", OK, FREE, MAXD, T0);
+	CHECK(throttle_wait(t, "ana", FREE, T0) == 0, "all done: no wait");
+
+	throttle_begin(t, "ana", T0);
+	throttle_end(t, "ana", FAIL, FREE, MAXD, T0);
+	for (int i = 1; i < FREE; i++) {
 		CHECK(throttle_wait(t, "ana", FREE, T0) == 0,
-		      "parallel attempt %d within the free ones", i + 1);
+		      "after a failure, attempt %d within the free ones",
+		      i + 1);
 		throttle_begin(t, "ana", T0);
 	}
 	CHECK(throttle_wait(t, "ana", FREE, T0) > 0,
-	      "a burst past the free attempts waits for them to end");
-	for (int i = 0; i < FREE; i++)
+	      "a burst past the free attempts left waits for them to end");
+	for (int i = 1; i < FREE; i++)
 		throttle_end(t, "ana", FAIL, FREE, MAXD, T0);
 	CHECK(throttle_wait(t, "ana", FREE, T0) == 1,
 	      "then the delay applies: 1 s");

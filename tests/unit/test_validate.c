@@ -8,24 +8,7 @@
 
 #define NOW 1767225600 /* 2026-01-01T00:00:00Z */
 
-static struct tax_entry entries[] = {
-        {1, DIM_CALL_TYPE, "consultation", "", "", -1, false, 0},
-        {2, DIM_CALL_TYPE, "silent", "", "", -1, false, 0},
-        {10, DIM_DEPARTMENT, "75", "", "", -1, false, 0},
-        {11, DIM_DEPARTMENT, "93", "", "", -1, false, 0},
-        {20, DIM_CALLER, "individual", "", "", -1, false, 0},
-        {21, DIM_CALLER, "professional", "", "", -1, false, 0},
-        {30, DIM_PRO_KIND, "public_body", "", "", -1, false, 0},
-        {31, DIM_PRO_KIND, "association", "", "", -1, false, 0},
-        {40, DIM_PRO_SECTOR, "other_public", "", "", -1, false, 0},
-        {50, DIM_HOUSEHOLD, "woman", "", "", -1, false, 0},
-        {51, DIM_HOUSEHOLD, "man", "", "", -1, false, 0},
-        {60, DIM_ORIGIN, "africa", "", "", -1, false, 0},
-        {70, DIM_TOPIC, "entry", "", "", 0, false, 0},
-        {71, DIM_TOPIC, "residence", "", "", 1, false, 0},
-        {72, DIM_TOPIC, "papers", "", "", 5, true, 71},
-};
-static struct taxonomy tax = {7, "Europe/Paris", entries, nitems(entries)};
+#include "tax-sample.h"
 static char *topics_ok[] = {"entry", "residence"};
 
 static void
@@ -145,6 +128,13 @@ b_no_topic(Callsheet__Sheet *s)
 {
 	s->n_topics = 0;
 }
+static void
+b_topic_twice(Callsheet__Sheet *s)
+{
+	static char *t[] = {"residence", "entry", "residence"};
+	s->topics = t;
+	s->n_topics = 3;
+}
 
 static const struct bad bads[] = {
         {"department",
@@ -191,6 +181,10 @@ static const struct bad bads[] = {
          "topic: missing; a consultation has at least one topic "
          "(allowed: entry or residence)",
          b_no_topic},
+        {"topic",
+         "topic: 'residence' is given more than once; give each topic "
+         "once",
+         b_topic_twice},
 };
 
 static void

@@ -1,0 +1,215 @@
+/* cmd-amend.c: "callsheet amend": change fields of a stored sheet. */
+#include <getopt.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "callsheet.h"
+#include "i18n.h"
+#include "change-format.h"
+#include "parse.h"
+
+static int cmd_amend_exec(struct cli *, int, char **);
+
+const struct cmd_entry cmd_amend_entry = {
+        .name = "amend",
+        .args = "ID [field options] [--clear FIELD] [--reason R]",
+        .summary = N_("change fields of a sheet already logged"),
+        .help_arg = SHEET_OPTS_HELP,
+        .help = N_("Field options, as for 'callsheet log' (only those given "
+                   "change):\n%sOther options:\n"
+                   "  --clear FIELD      say a field does not apply: caller, "
+                   "dept, household,\n"
+                   "                     origin, pro-kind, pro-sector or "
+                   "topic; repeatable\n"
+                   "  --reason R         why; required for a call in a "
+                   "closed period\n"
+                   "  -h, --help         this help\n"
+                   "\n"
+                   "A new caller takes along what stops applying: household "
+                   "and origin go when\nthe caller becomes a professional, "
+                   "pro-kind and pro-sector when it becomes\nan individual. "
+                   "A jurist may amend the sheets they logged, for "
+                   "amend_window_days\n(7 by default) after logging them; an "
+                   "administrator any sheet. Every change is\nin the audit "
+                   "trail (callsheet admin audit).\n"),
+        .exec = cmd_amend_exec,
+};
+
+enum { OPT_CLEAR = SHEET_OPT_LAST, OPT_REASON };
+
+/* The code fields, at the same names in Sheet and AmendSheet. */
+#define CODE_FIELD(f)                                                          \
+	{                                                                      \
+		offsetof(Callsheet__Sheet, f),                                 \
+		        offsetof(Callsheet__AmendSheet, f)                     \
+	}
+static const struct {
+	size_t sheet, amend; /* offsets of a char * */
+} code_fields[] = {
+        CODE_FIELD(call_type), CODE_FIELD(department), CODE_FIELD(caller),
+        CODE_FIELD(pro_kind),  CODE_FIELD(pro_sector), CODE_FIELD(household),
+        CODE_FIELD(origin),
+};
+#undef CODE_FIELD
+
+struct amend_args {
+	struct sheet_opts so;
+	Callsheet__AmendSheet amend;
+	uint8_t id[CS_UUID_LEN];
+	uint8_t change_id[CS_UUID_LEN];
+	char **clear;
+	size_t nclear;
+};
+
+static int
+amend_clear(struct amend_args *a, const char *arg)
+{
+	char **names = NULL;
+	size_t n = 0;
+	int rv = 0;
+
+	if (parse_list(arg, &names, &n) != 0)
+		rv = cli_usage_error(&cmd_amend_entry,
+		                     _("invalid --clear '%s': give field names "
+		                       "separated by commas"),
+		                     arg);
+	for (size_t i = 0; rv == 0 && i < n; i++) {
+		const char *field = sheet_opts_field(names[i]);
+
+		if (field == NULL || strcmp(field, "call_type") == 0)
+			rv = cli_usage_error(
+			        &cmd_amend_entry,
+			        _("invalid --clear '%s': give caller, "
+			          "dept, household, origin, pro-kind, "
+			          "pro-sector or topic"),
+			        names[i]);
+		else {
+			a->clear = xreallocarray(a->clear, a->nclear + 1,
+			                         sizeof *a->clear);
+			a->clear[a->nclear++] = (char *)field;
+		}
+	}
+	list_free(names, n);
+	return rv;
+}
+
+/* The options as an AmendSheet; -1 to go on, else the exit status. */
+static int
+amend_parse(struct amend_args *a, int argc, char **argv)
+{
+	struct option longopts[SHEET_OPTS_MAX + 4];
+	size_t n = sheet_opts_longopts(longopts);
+	Callsheet__AmendSheet *m = &a->amend;
+	const Callsheet__Sheet *s = &a->so.sheet;
+	int ch, rv;
+
+	longopts[n++] =
+	        (struct option){"clear", required_argument, NULL, OPT_CLEAR};
+	longopts[n++] =
+	        (struct option){"reason", required_argument, NULL, OPT_REASON};
+	longopts[n++] = (struct option){"help", no_argument, NULL, 'h'};
+	longopts[n] = (struct option){NULL, 0, NULL, 0};
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		if (ch == 'h')
+			return cli_help(&cmd_amend_entry);
+		if (ch == OPT_CLEAR)
+			rv = amend_clear(a, optarg);
+		else if (ch == OPT_REASON)
+			rv = m->reason != NULL
+			             ? cli_usage_error(
+			                       &cmd_amend_entry,
+			                       _("--reason given twice"))
+			             : (m->reason = optarg, 0);
+		else if (sheet_opts_owns(ch))
+			rv = sheet_opts_set(&cmd_amend_entry, &a->so, ch,
+			                    optarg);
+		else
+			return cli_bad_option(&cmd_amend_entry, ch, argv);
+		if (rv != 0)
+			return rv;
+	}
+	if ((rv = sheet_id_arg(&cmd_amend_entry, argc, argv, a->id)) != 0 ||
+	    (rv = sheet_opts_times(&cmd_amend_entry, &a->so)) != 0)
+		return rv;
+	m->id.data = a->id;
+	m->id.len = CS_UUID_LEN;
+	m->has_call_start = a->so.start != NULL;
+	m->call_start = s->call_start;
+	m->has_duration_s = a->so.duration != NULL;
+	m->duration_s = s->duration_s;
+	for (size_t i = 0; i < nitems(code_fields); i++)
+		*(char **)((char *)m + code_fields[i].amend) = *(
+		        char *const *)((const char *)s + code_fields[i].sheet);
+	m->topics = s->topics;
+	m->n_topics = s->n_topics;
+	m->clear = a->clear;
+	m->n_clear = a->nclear;
+	uuid_generate(a->change_id);
+	m->has_change_id = true;
+	m->change_id.data = a->change_id;
+	m->change_id.len = CS_UUID_LEN;
+	return -1;
+}
+
+/* The sheet id, alone after the options: 0, or the exit status. */
+int
+sheet_id_arg(const struct cmd_entry *cmd, int argc, char **argv,
+             uint8_t id[CS_UUID_LEN])
+{
+	if (optind >= argc)
+		return cli_usage_error(cmd, "%s", _("no sheet id given"));
+	if (uuid_parse(argv[optind], id) != 0)
+		return cli_usage_error(
+		        cmd,
+		        _("invalid sheet id '%s': give the id 'callsheet "
+		          "log' printed"),
+		        argv[optind]);
+	if (optind + 1 < argc)
+		return cli_usage_error(cmd, _("unexpected argument '%s'"),
+		                       argv[optind + 1]);
+	return 0;
+}
+
+/* Sends the amendment, or the void when a is NULL, and prints what it
+ * did; the exit status. */
+int
+change_exec(struct cli *cli, const Callsheet__AmendSheet *a,
+            const Callsheet__VoidSheet *v)
+{
+	Callsheet__SheetChanged *sc;
+	struct cs_client *c = NULL;
+	struct cs_error err;
+	struct strbuf sb = {0};
+	int rv = 0;
+
+	if (cli_connect(cli, &c, &err) != 0 ||
+	    (a != NULL ? cs_amend_sheet(c, a, &sc, &err)
+	               : cs_void_sheet(c, v, &sc, &err)) != 0) {
+		cli_error("%s", cli_error_text(&err));
+		rv = cli_exit_status(&err);
+	} else {
+		change_text(&sb, sc);
+		fputs(sb.buf, stdout);
+		sb_free(&sb);
+		protobuf_c_message_free_unpacked(&sc->base, NULL);
+	}
+	cs_close(c);
+	return rv;
+}
+
+static int
+cmd_amend_exec(struct cli *cli, int argc, char **argv)
+{
+	struct amend_args a = {.amend = CALLSHEET__AMEND_SHEET__INIT,
+	                       .so.sheet = CALLSHEET__SHEET__INIT};
+	int rv;
+
+	if ((rv = amend_parse(&a, argc, argv)) < 0)
+		rv = change_exec(cli, &a.amend, NULL);
+	sheet_opts_free(&a.so);
+	free(a.clear);
+	return rv;
+}

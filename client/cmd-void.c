@@ -1,0 +1,73 @@
+/* cmd-void.c: "callsheet void": take a sheet out of every report. */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "callsheet.h"
+#include "i18n.h"
+
+static int cmd_void_exec(struct cli *, int, char **);
+
+const struct cmd_entry cmd_void_entry = {
+        .name = "void",
+        .args = "ID --reason R",
+        .summary = N_("void a sheet: it stays stored but leaves the reports"),
+        .help = N_("Options:\n"
+                   "  --reason R         why (required)\n"
+                   "  -h, --help         this help\n"
+                   "\n"
+                   "A jurist may void the sheets they logged, for "
+                   "amend_window_days (7 by\ndefault) after logging them; an "
+                   "administrator any sheet. Voiding a voided\nsheet again "
+                   "says when and why it was voided.\n"),
+        .exec = cmd_void_exec,
+};
+
+/* -1 to go on, else the exit status. */
+static int
+void_parse(Callsheet__VoidSheet *v, uint8_t id[CS_UUID_LEN],
+           uint8_t change_id[CS_UUID_LEN], int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	        {"reason", required_argument, NULL, 'r'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
+	};
+	int ch, rv;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		if (ch == 'h')
+			return cli_help(&cmd_void_entry);
+		if (ch != 'r')
+			return cli_bad_option(&cmd_void_entry, ch, argv);
+		if (v->reason != NULL)
+			return cli_usage_error(&cmd_void_entry,
+			                       _("--reason given twice"));
+		v->reason = optarg;
+	}
+	if ((rv = sheet_id_arg(&cmd_void_entry, argc, argv, id)) != 0)
+		return rv;
+	if (v->reason == NULL || *v->reason == '\0')
+		return cli_usage_error(&cmd_void_entry,
+		                       _("--reason is required: say why "
+		                         "the sheet is voided"));
+	v->id.data = id;
+	v->id.len = CS_UUID_LEN;
+	uuid_generate(change_id);
+	v->has_change_id = true;
+	v->change_id.data = change_id;
+	v->change_id.len = CS_UUID_LEN;
+	return -1;
+}
+
+static int
+cmd_void_exec(struct cli *cli, int argc, char **argv)
+{
+	Callsheet__VoidSheet v = CALLSHEET__VOID_SHEET__INIT;
+	uint8_t id[CS_UUID_LEN], change_id[CS_UUID_LEN];
+	int rv;
+
+	if ((rv = void_parse(&v, id, change_id, argc, argv)) >= 0)
+		return rv;
+	return change_exec(cli, NULL, &v);
+}

@@ -1,0 +1,469 @@
+/* change.c: a change to a stored sheet (amend, void): who may make it, the
+ * amended sheet, and what it changes, field by field; pure, no I/O. */
+#include <sys/types.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "callsheetd.h"
+
+/* The fields a change may touch, in the order of the Sheet message. */
+static const char *const field_names[CHANGE_NFIELDS] = {
+        "call_start", "duration_s", "call_type", "department", "caller",
+        "pro_kind",   "pro_sector", "household", "origin",     "topics",
+};
+
+/* The code fields, at the same names in Sheet and AmendSheet. */
+#define CODE_FIELD(f, clear)                                                   \
+	{                                                                      \
+#f, offsetof(Callsheet__Sheet, f),                             \
+		        offsetof(Callsheet__AmendSheet, f), clear              \
+	}
+static const struct {
+	const char *name;
+	size_t sheet_off; /* of a char * */
+	size_t amend_off;
+	bool clearable;
+} code_fields[] = {
+        CODE_FIELD(call_type, false), CODE_FIELD(department, true),
+        CODE_FIELD(caller, true),     CODE_FIELD(pro_kind, true),
+        CODE_FIELD(pro_sector, true), CODE_FIELD(household, true),
+        CODE_FIELD(origin, true),
+};
+#undef CODE_FIELD
+
+static int id_fail(struct field_error *fe, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
+/* An error about the sheet itself: whoever shows it names the sheet. */
+static int
+id_fail(struct field_error *fe, const char *fmt, ...)
+{
+	va_list ap;
+
+	fe->field = "id";
+	va_start(ap, fmt);
+	vsnprintf(fe->message, sizeof fe->message, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* ------------------------------------------------------- permissions */
+
+/*
+ * A jurist changes the sheets they logged, within the window and outside
+ * closed periods; an administrator any sheet, and inside a closed period
+ * with a reason (the change is then a restatement).
+ */
+Callsheet__ErrorCode
+change_check(const struct change_facts *f, struct field_error *fe)
+{
+	if (f->role == CALLSHEET__ROLE__ADMIN) {
+		if (f->closed != NULL && !f->has_reason) {
+			field_error_set(
+			        fe, "reason",
+			        "required: the call lies in the closed "
+			        "period %s, where a change is a restatement "
+			        "of published figures and must say why",
+			        f->closed);
+			return CALLSHEET__ERROR_CODE__BAD_REQUEST;
+		}
+		return CALLSHEET__ERROR_CODE__ERROR_NONE;
+	}
+	if (f->role != CALLSHEET__ROLE__JURIST) {
+		id_fail(fe, "the %s role may not change sheets",
+		        role_name(f->role));
+		return CALLSHEET__ERROR_CODE__FORBIDDEN;
+	}
+	if (f->actor_id != f->owner_id) {
+		id_fail(fe,
+		        "this sheet was logged by another jurist; only they "
+		        "or an administrator may change it");
+		return CALLSHEET__ERROR_CODE__FORBIDDEN;
+	}
+	if (f->closed != NULL) {
+		id_fail(fe,
+		        "the call lies in the closed period %s; only an "
+		        "administrator may restate it, with a reason",
+		        f->closed);
+		return CALLSHEET__ERROR_CODE__FORBIDDEN;
+	}
+	if (!f->in_window) {
+		id_fail(fe,
+		        "logged more than %u day%s ago (amend_window_days); "
+		        "ask an administrator",
+		        f->window_days, f->window_days == 1 ? "" : "s");
+		return CALLSHEET__ERROR_CODE__FORBIDDEN;
+	}
+	return CALLSHEET__ERROR_CODE__ERROR_NONE;
+}
+
+/* ----------------------------------------------------- sheet as codes */
+
+static const char *
+code_of(const struct taxonomy *t, int16_t id)
+{
+	const struct tax_entry *e = id != 0 ? tax_by_id(t, id) : NULL;
+
+	return e != NULL ? e->code : NULL;
+}
+
+/* A stored row as a wire sheet: codes point into the taxonomy, topics into
+ * w->topics. */
+void
+change_row_to_sheet(const struct sheet_row *row, const struct taxonomy *t,
+                    struct wire_sheet *w)
+{
+	Callsheet__Sheet *s = &w->sheet;
+
+	callsheet__sheet__init(s);
+	memcpy(w->id, row->id, CS_UUID_LEN);
+	s->id.data = w->id;
+	s->id.len = CS_UUID_LEN;
+	s->call_start = row->call_start;
+	s->duration_s = row->duration_s;
+	s->call_type = (char *)code_of(t, row->call_type);
+	s->department = (char *)code_of(t, row->department);
+	s->caller = (char *)code_of(t, row->caller);
+	s->pro_kind = (char *)code_of(t, row->pro_kind);
+	s->pro_sector = (char *)code_of(t, row->pro_sector);
+	s->household = (char *)code_of(t, row->household);
+	s->origin = (char *)code_of(t, row->origin);
+	s->topics = w->topics;
+	s->n_topics = 0;
+	for (size_t i = 0; i < t->n && s->n_topics < nitems(w->topics); i++) {
+		const struct tax_entry *e = &t->entries[i];
+
+		if (e->topic_bit >= 0 && (row->topics >> e->topic_bit) & 1)
+			w->topics[s->n_topics++] = e->code;
+	}
+}
+
+/* The taxonomy with the codes a stored sheet holds un-retired: a retired
+ * code stays valid for the sheets that have it. Entries are shared, not
+ * copied; free with free(k->entries). */
+void
+change_keep_codes(const struct taxonomy *t, const struct sheet_row *row,
+                  struct taxonomy *k)
+{
+	const int16_t held[] = {row->call_type, row->department, row->caller,
+	                        row->pro_kind,  row->pro_sector, row->household,
+	                        row->origin};
+
+	*k = *t;
+	k->entries = xcalloc(t->n, sizeof *k->entries);
+	memcpy(k->entries, t->entries, t->n * sizeof *k->entries);
+	for (size_t i = 0; i < k->n; i++) {
+		struct tax_entry *e = &k->entries[i];
+
+		if (!e->retired)
+			continue;
+		if (e->topic_bit >= 0 && (row->topics >> e->topic_bit) & 1)
+			e->retired = false;
+		for (size_t h = 0; h < nitems(held); h++)
+			if (held[h] == e->id)
+				e->retired = false;
+	}
+}
+
+/* ------------------------------------------------------------ amend */
+
+static ssize_t
+code_index(const char *name)
+{
+	for (size_t i = 0; i < nitems(code_fields); i++)
+		if (strcmp(code_fields[i].name, name) == 0)
+			return (ssize_t)i;
+	return -1;
+}
+
+static char **
+sheet_code(Callsheet__Sheet *s, size_t i)
+{
+	return (char **)((char *)s + code_fields[i].sheet_off);
+}
+
+static char *
+amend_code(const Callsheet__AmendSheet *a, size_t i)
+{
+	return *(char *const *)((const char *)a + code_fields[i].amend_off);
+}
+
+static bool
+cleared(const Callsheet__AmendSheet *a, const char *name)
+{
+	for (size_t i = 0; i < a->n_clear; i++)
+		if (strcmp(a->clear[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* Whether the amendment gives a value for a code field or the topics. */
+static bool
+given(const Callsheet__AmendSheet *a, const char *name)
+{
+	ssize_t i = code_index(name);
+
+	if (i < 0)
+		return strcmp(name, "topics") == 0 && a->n_topics > 0;
+	return amend_code(a, (size_t)i) != NULL;
+}
+
+static int
+check_clear(const Callsheet__AmendSheet *a, struct field_error *fe)
+{
+	for (size_t i = 0; i < a->n_clear; i++) {
+		const char *name = a->clear[i];
+		ssize_t c = code_index(name);
+
+		if (c >= 0 ? !code_fields[c].clearable
+		           : strcmp(name, "topics") != 0)
+			return field_error_set(
+			        fe, "clear",
+			        "'%.32s' cannot be cleared; allowed: "
+			        "department, caller, pro_kind, "
+			        "pro_sector, household, origin or "
+			        "topics",
+			        name);
+		if (given(a, name))
+			return field_error_set(fe, "clear",
+			                       "'%s' is both given and cleared",
+			                       name);
+	}
+	return 0;
+}
+
+/* Clears a field that stops applying, unless the amendment sets it (then
+ * validation says why it does not apply). */
+static void
+drop_unless_given(Callsheet__Sheet *s, const Callsheet__AmendSheet *a,
+                  const char *name)
+{
+	if (!given(a, name))
+		*sheet_code(s, (size_t)code_index(name)) = NULL;
+}
+
+static bool
+is_code(const char *v, const char *code)
+{
+	return v != NULL && strcmp(v, code) == 0;
+}
+
+/*
+ * The stored sheet with the amendment applied: given fields replace, the
+ * cleared ones go, and a change of caller or pro_kind takes along the
+ * fields that stop applying. The result is to be validated like a new
+ * sheet. Strings point into cur and a.
+ */
+int
+change_amend(const Callsheet__Sheet *cur, const Callsheet__AmendSheet *a,
+             Callsheet__Sheet *out, struct field_error *fe)
+{
+	if (check_clear(a, fe) != 0)
+		return -1;
+	*out = *cur;
+	for (size_t i = 0; i < nitems(code_fields); i++) {
+		char *v = amend_code(a, i);
+
+		if (v != NULL && *v == '\0')
+			return field_error_set(
+			        fe, code_fields[i].name,
+			        "empty; to say it does not apply, "
+			        "clear it");
+		if (v != NULL || cleared(a, code_fields[i].name))
+			*sheet_code(out, i) = v;
+	}
+	if (a->has_call_start)
+		out->call_start = a->call_start;
+	if (a->has_duration_s)
+		out->duration_s = a->duration_s;
+	if (a->n_topics > 0) {
+		out->topics = a->topics;
+		out->n_topics = a->n_topics;
+	} else if (cleared(a, "topics"))
+		out->n_topics = 0;
+
+	if (given(a, "caller") || cleared(a, "caller") ||
+	    given(a, "pro_kind") || cleared(a, "pro_kind")) {
+		if (!is_code(out->caller, "individual")) {
+			drop_unless_given(out, a, "household");
+			drop_unless_given(out, a, "origin");
+		}
+		if (!is_code(out->caller, "professional")) {
+			drop_unless_given(out, a, "pro_kind");
+			drop_unless_given(out, a, "pro_sector");
+		}
+		if (!is_code(out->pro_kind, "public_body"))
+			drop_unless_given(out, a, "pro_sector");
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------- diff */
+
+static char *
+field_text(const struct sheet_row *r, const struct taxonomy *t, size_t f)
+{
+	const int16_t ids[] = {r->call_type, r->department, r->caller,
+	                       r->pro_kind,  r->pro_sector, r->household,
+	                       r->origin};
+	struct strbuf sb = {0};
+	struct tm tm;
+	time_t when;
+	char buf[32];
+
+	switch (f) {
+	case 0:
+		when = (time_t)r->call_start;
+		gmtime_r(&when, &tm);
+		strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		return xstrdup(buf);
+	case 1:
+		return xasprintf("%u", r->duration_s);
+	case CHANGE_NFIELDS - 1:
+		for (size_t i = 0; i < t->n; i++) {
+			const struct tax_entry *e = &t->entries[i];
+
+			if (e->topic_bit < 0 ||
+			    ((r->topics >> e->topic_bit) & 1) == 0)
+				continue;
+			if (sb.len > 0)
+				sb_add(&sb, ",");
+			sb_add(&sb, e->code);
+		}
+		return sb.len > 0 ? sb_steal(&sb) : NULL;
+	default:
+		if (ids[f - 2] == 0)
+			return NULL;
+		if (code_of(t, ids[f - 2]) == NULL)
+			return xasprintf("#%d", ids[f - 2]);
+		return xstrdup(code_of(t, ids[f - 2]));
+	}
+}
+
+static bool
+same(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+/* The fields that differ between two rows, as text (NULL: does not
+ * apply). */
+void
+change_diff(const struct sheet_row *old, const struct sheet_row *new,
+            const struct taxonomy *t, struct change_diff *d)
+{
+	memset(d, 0, sizeof *d);
+	for (size_t f = 0; f < CHANGE_NFIELDS; f++) {
+		char *o = field_text(old, t, f), *n = field_text(new, t, f);
+
+		if (same(o, n)) {
+			free(o);
+			free(n);
+			continue;
+		}
+		d->field[d->n] = field_names[f];
+		d->old[d->n] = o;
+		d->new[d->n] = n;
+		d->n++;
+	}
+}
+
+void
+change_diff_free(struct change_diff *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		free(d->old[i]);
+		free(d->new[i]);
+	}
+	memset(d, 0, sizeof *d);
+}
+
+/* ------------------------------------------------------------ inputs */
+
+/* A reason: at most 500 bytes of UTF-8 text on one line. */
+int
+reason_check(const char *reason, bool required, struct field_error *fe)
+{
+	const unsigned char *p = (const unsigned char *)reason;
+
+	if (reason == NULL || *reason == '\0')
+		return required ? field_error_set(fe, "reason",
+		                                  "missing; say why, in a few "
+		                                  "words")
+		                : 0;
+	if (strlen(reason) > 500)
+		return field_error_set(fe, "reason",
+		                       "%zu bytes; allowed: at most 500",
+		                       strlen(reason));
+	while (*p != '\0') {
+		size_t n = *p < 0x80             ? 1
+		           : (*p & 0xe0) == 0xc0 ? 2
+		           : (*p & 0xf0) == 0xe0 ? 3
+		           : (*p & 0xf8) == 0xf0 ? 4
+		                                 : 0;
+
+		if (*p < 0x20 || *p == 0x7f)
+			return field_error_set(fe, "reason",
+			                       "holds a control character; "
+			                       "allowed: text on one line");
+		for (size_t i = 1; i < n; i++)
+			if ((p[i] & 0xc0) != 0x80)
+				n = 0;
+		if (n == 0 || (n == 2 && *p < 0xc2))
+			return field_error_set(fe, "reason",
+			                       "is not valid UTF-8 text");
+		p += n;
+	}
+	return 0;
+}
+
+/* A PostgreSQL text[] literal; NULL elements stay NULL. */
+void
+sql_text_array(struct strbuf *sb, char *const *v, size_t n)
+{
+	sb_add(sb, "{");
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			sb_add(sb, ",");
+		if (v[i] == NULL) {
+			sb_add(sb, "NULL");
+			continue;
+		}
+		sb_add(sb, "\"");
+		for (const char *c = v[i]; *c != '\0'; c++) {
+			if (*c == '"' || *c == '\\')
+				sb_add(sb, "\\");
+			sb_addn(sb, c, 1);
+		}
+		sb_add(sb, "\"");
+	}
+	sb_add(sb, "}");
+}
+
+/* "YYYY-MM-DD", a real calendar day from 2000 to 9998. */
+int
+date_parse_ymd(const char *s, int *y, int *m, int *d)
+{
+	static const int mdays[] = {31, 29, 31, 30, 31, 30,
+	                            31, 31, 30, 31, 30, 31};
+	char tail;
+
+	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+	    sscanf(s, "%4d-%2d-%2d%c", y, m, d, &tail) != 3)
+		return -1;
+	for (size_t i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return -1;
+	if (*y < 2000 || *y > 9998 || *m < 1 || *m > 12 || *d < 1 ||
+	    *d > mdays[*m - 1])
+		return -1;
+	if (*m == 2 && *d == 29 &&
+	    !((*y % 4 == 0 && *y % 100 != 0) || *y % 400 == 0))
+		return -1;
+	return 0;
+}

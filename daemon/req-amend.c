@@ -1,0 +1,119 @@
+/* req-amend.c: amend a stored sheet: the amendment applied to it, the
+ * result validated like a new sheet, the changed fields audited. */
+#include <stdlib.h>
+#include <time.h>
+
+#include "callsheetd.h"
+
+static int amend_prepare(struct change *ch);
+
+static const struct change_kind amend_kind = {"amend", amend_prepare};
+
+static char *
+id_param(int16_t id)
+{
+	return id != 0 ? xasprintf("%d", id) : NULL;
+}
+
+/* $9 to $21 of the amend statement: the whole sheet, then the diff. */
+static void
+amend_params(struct change *ch, const struct sheet_row *row)
+{
+	const int16_t ids[] = {row->department, row->caller,    row->pro_kind,
+	                       row->pro_sector, row->household, row->origin};
+	struct strbuf sb = {0};
+
+	change_param(ch, xasprintf("%lld", (long long)row->call_start));
+	change_param(ch, xasprintf("%u", row->duration_s));
+	change_param(ch, xasprintf("%d", row->call_type));
+	for (size_t i = 0; i < nitems(ids); i++)
+		change_param(ch, id_param(ids[i]));
+	change_param(ch, xasprintf("%lld", (long long)row->topics));
+	sql_text_array(&sb, (char *const *)ch->diff.field, ch->diff.n);
+	change_param(ch, sb_steal(&sb));
+	sql_text_array(&sb, ch->diff.old, ch->diff.n);
+	change_param(ch, sb_steal(&sb));
+	sql_text_array(&sb, ch->diff.new, ch->diff.n);
+	change_param(ch, sb_steal(&sb));
+}
+
+static int
+amend_prepare(struct change *ch)
+{
+	const Callsheet__AmendSheet *a = ch->req->msg->amend_sheet;
+	Callsheet__ErrorCode code;
+	struct change_facts f;
+	struct field_error fe;
+	struct wire_sheet cur;
+	Callsheet__Sheet amended;
+	struct taxonomy kept;
+	struct sheet_row row;
+	char label[64];
+	int rc;
+
+	change_facts(ch, &f, label, sizeof label);
+	if ((code = change_check(&f, &fe)) !=
+	    CALLSHEET__ERROR_CODE__ERROR_NONE) {
+		change_refuse(ch, code, &fe);
+		return -1;
+	}
+	if (ch->rd.voided) {
+		fe.field = "id";
+		snprintf(fe.message, sizeof fe.message,
+		         "voided by %s (%s); a voided sheet cannot be amended",
+		         ch->rd.voided_by ? ch->rd.voided_by : "?",
+		         ch->rd.void_reason ? ch->rd.void_reason : "");
+		change_refuse(ch, CALLSHEET__ERROR_CODE__CONFLICT, &fe);
+		return -1;
+	}
+	change_row_to_sheet(&ch->rd.row, taxonomy, &cur);
+	if (change_amend(&cur.sheet, a, &amended, &fe) != 0) {
+		change_refuse(ch, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
+		return -1;
+	}
+	change_keep_codes(taxonomy, &ch->rd.row, &kept);
+	rc = validate_sheet(&amended, &kept, time(NULL), &row, &fe);
+	free(kept.entries);
+	if (rc != 0) {
+		change_refuse(ch, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
+		return -1;
+	}
+	change_diff(&ch->rd.row, &row, taxonomy, &ch->diff);
+	if (ch->diff.n == 0) {
+		/* already so: a resend, or nothing to do */
+		change_reply(ch, true, 0, NULL, NULL);
+		return -1;
+	}
+	change_write_common(ch, STMT_SHEET_AMEND);
+	amend_params(ch, &row);
+	return 0;
+}
+
+static bool
+amends_something(const Callsheet__AmendSheet *a)
+{
+	return a->has_call_start || a->has_duration_s || a->call_type ||
+	       a->department || a->caller || a->pro_kind || a->pro_sector ||
+	       a->household || a->origin || a->n_topics > 0 || a->n_clear > 0;
+}
+
+void
+req_amend_sheet(struct req *r)
+{
+	const Callsheet__AmendSheet *a = r->msg->amend_sheet;
+	struct field_error fe;
+
+	if (!amends_something(a)) {
+		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, NULL,
+		          "nothing to amend: give at least one field to change "
+		          "or to clear");
+		return;
+	}
+	if (reason_check(a->reason, false, &fe) != 0) {
+		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, fe.field, "%s",
+		          fe.message);
+		return;
+	}
+	change_start(r, &amend_kind, &a->id, &a->change_id,
+	             a->has_call_start ? &a->call_start : NULL, a->reason);
+}

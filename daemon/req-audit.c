@@ -1,0 +1,241 @@
+/* req-audit.c: the audit trail of the changes to sheets, oldest first:
+ * every change for an administrator, the changes to the sheets they
+ * logged for a jurist. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "callsheetd.h"
+
+#define AUDIT_LIMIT 1000
+
+struct audit {
+	struct db_op op;
+	struct req *req;
+	char *params[5];
+	unsigned limit;
+	Callsheet__AuditList list;
+};
+
+static void
+entry_free(Callsheet__AuditEntry *e)
+{
+	for (size_t i = 0; i < e->n_changes; i++) {
+		free(e->changes[i]->field);
+		free(e->changes[i]->old);
+		free(e->changes[i]->new_);
+		free(e->changes[i]);
+	}
+	for (size_t i = 0; i < e->n_restated; i++) {
+		free(e->restated[i]->from);
+		free(e->restated[i]->to);
+		free(e->restated[i]);
+	}
+	free(e->changes);
+	free(e->restated);
+	free(e->sheet_id.data);
+	free(e->user);
+	free(e->action);
+	free(e->reason);
+	free(e);
+}
+
+static void
+audit_free(struct audit *a)
+{
+	for (size_t i = 0; i < nitems(a->params); i++)
+		free(a->params[i]);
+	for (size_t i = 0; i < a->list.n_entries; i++)
+		entry_free(a->list.entries[i]);
+	free(a->list.entries);
+	free(a);
+}
+
+static char *
+text_or_null(const PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? NULL
+	                                  : xstrdup(PQgetvalue(res, row, col));
+}
+
+/* "from to,from to": the closed periods an entry restates. */
+static void
+entry_restated(Callsheet__AuditEntry *e, const char *list)
+{
+	char from[11], to[11];
+
+	for (const char *p = list; p != NULL && *p != '\0';) {
+		if (sscanf(p, "%10s %10s", from, to) == 2) {
+			Callsheet__ClosedPeriod *cp = xmalloc(sizeof *cp);
+
+			callsheet__closed_period__init(cp);
+			cp->from = xstrdup(from);
+			cp->to = xstrdup(to);
+			e->restated =
+			        xreallocarray(e->restated, e->n_restated + 1,
+			                      sizeof *e->restated);
+			e->restated[e->n_restated++] = cp;
+		}
+		if ((p = strchr(p, ',')) != NULL)
+			p++;
+	}
+}
+
+static Callsheet__AuditEntry *
+entry_new(const PGresult *res, int i)
+{
+	Callsheet__AuditEntry *e = xmalloc(sizeof *e);
+
+	callsheet__audit_entry__init(e);
+	e->id = strtoull(PQgetvalue(res, i, 0), NULL, 10);
+	e->at = strtoll(PQgetvalue(res, i, 1), NULL, 10);
+	e->user = xstrdup(PQgetvalue(res, i, 2));
+	e->sheet_id.data = xmalloc(CS_UUID_LEN);
+	e->sheet_id.len = CS_UUID_LEN;
+	uuid_parse(PQgetvalue(res, i, 3), e->sheet_id.data);
+	e->action = xstrdup(PQgetvalue(res, i, 4));
+	e->reason = text_or_null(res, i, 5);
+	entry_restated(e, PQgetvalue(res, i, 9));
+	return e;
+}
+
+/* One row per changed field; an entry's rows are together. */
+static void
+audit_result(struct db_op *op, const PGresult *res)
+{
+	struct audit *a = op->arg;
+	Callsheet__AuditList *l = &a->list;
+	Callsheet__AuditEntry *e = NULL;
+
+	for (int i = 0; i < PQntuples(res); i++) {
+		uint64_t id = strtoull(PQgetvalue(res, i, 0), NULL, 10);
+		Callsheet__FieldChange *fc;
+
+		if (e == NULL || e->id != id) {
+			e = entry_new(res, i);
+			l->entries = xreallocarray(l->entries, l->n_entries + 1,
+			                           sizeof *l->entries);
+			l->entries[l->n_entries++] = e;
+		}
+		if (PQgetisnull(res, i, 6))
+			continue;
+		fc = xmalloc(sizeof *fc);
+		callsheet__field_change__init(fc);
+		fc->field = xstrdup(PQgetvalue(res, i, 6));
+		fc->old = text_or_null(res, i, 7);
+		fc->new_ = text_or_null(res, i, 8);
+		e->changes = xreallocarray(e->changes, e->n_changes + 1,
+		                           sizeof *e->changes);
+		e->changes[e->n_changes++] = fc;
+	}
+}
+
+static void
+audit_done(struct db_op *op, enum db_status st, const char *err)
+{
+	struct audit *a = op->arg;
+	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
+
+	if (st == DB_UNAVAILABLE)
+		req_error(a->req, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
+		          "the database is unreachable; retry shortly");
+	else if (st == DB_ERROR) {
+		log_error("audit listing failed: %s", err ? err : "?");
+		req_error(a->req, CALLSHEET__ERROR_CODE__INTERNAL, NULL,
+		          "the audit listing failed on the server; see its "
+		          "log");
+	} else {
+		if (a->list.n_entries > a->limit) {
+			entry_free(a->list.entries[--a->list.n_entries]);
+			a->list.has_truncated = true;
+			a->list.truncated = true;
+		}
+		resp.body_case = CALLSHEET__RESPONSE__BODY_AUDIT_LIST;
+		resp.audit_list = &a->list;
+		req_reply(a->req, &resp);
+	}
+	audit_free(a);
+}
+
+static int
+audit_send(PGconn *pg, struct db_op *op)
+{
+	struct audit *a = op->arg;
+
+	return PQsendQueryPrepared(pg, STMT_AUDIT_LIST, 5,
+	                           (const char *const *)a->params, NULL, NULL,
+	                           0) == 1
+	               ? 0
+	               : -1;
+}
+
+/* The request's bounds as parameters; -1 if one is wrong (answered). */
+static int
+audit_params(struct req *r, struct audit *a)
+{
+	const Callsheet__GetAudit *g = r->msg->get_audit;
+	const char *dates[2] = {g->from, g->to};
+	const char *names[2] = {"from", "to"};
+	char id[CS_UUID_STRLEN];
+	int y, m, d;
+
+	if (g->has_sheet_id) {
+		if (g->sheet_id.len != CS_UUID_LEN) {
+			req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+			          "sheet_id",
+			          "sheet_id: %zu bytes; a sheet id is a UUID "
+			          "of 16",
+			          g->sheet_id.len);
+			return -1;
+		}
+		uuid_format(g->sheet_id.data, id);
+		a->params[0] = xstrdup(id);
+	}
+	for (size_t i = 0; i < 2; i++) {
+		if (dates[i] == NULL)
+			continue;
+		if (date_parse_ymd(dates[i], &y, &m, &d) != 0) {
+			req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+			          names[i],
+			          "%s: '%.32s' is not a date; allowed: "
+			          "YYYY-MM-DD from 2000 on",
+			          names[i], dates[i]);
+			return -1;
+		}
+		a->params[1 + i] = xstrdup(dates[i]);
+	}
+	if (g->from != NULL && g->to != NULL && strcmp(g->from, g->to) >= 0) {
+		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "to",
+		          "to: '%s' is not after from '%s'", g->to, g->from);
+		return -1;
+	}
+	if (r->conn->session.role != CALLSHEET__ROLE__ADMIN)
+		a->params[3] = xasprintf("%d", r->conn->session.account_id);
+	a->limit = g->has_limit && g->limit > 0 && g->limit < AUDIT_LIMIT
+	                   ? g->limit
+	                   : AUDIT_LIMIT;
+	a->params[4] = xasprintf("%u", a->limit + 1);
+	return 0;
+}
+
+void
+req_get_audit(struct req *r)
+{
+	struct audit *a = xcalloc(1, sizeof *a);
+
+	callsheet__audit_list__init(&a->list);
+	if (audit_params(r, a) != 0) {
+		audit_free(a);
+		return;
+	}
+	a->req = r;
+	a->op.send = audit_send;
+	a->op.result = audit_result;
+	a->op.done = audit_done;
+	a->op.arg = a;
+	if (db_submit(&a->op) != 0) {
+		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
+		          "the database is unreachable; retry shortly");
+		audit_free(a);
+	}
+}

@@ -1,0 +1,161 @@
+/* req-close.c: close a period of whole months: its published figures are
+ * frozen (the rollup copied), and later changes in it are restatements.
+ * Closing the same period again answers that it is closed. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "callsheetd.h"
+
+struct closing {
+	struct db_op op;
+	struct req *req;
+	char *params[3];
+	char status[16];
+	char from[11], to[11];
+	int64_t closed_at;
+	char *closed_by;
+	uint64_t frozen;
+	unsigned noverlap;
+};
+
+static void
+closing_free(struct closing *c)
+{
+	for (size_t i = 0; i < nitems(c->params); i++)
+		free(c->params[i]);
+	free(c->closed_by);
+	free(c);
+}
+
+static int
+closing_send(PGconn *pg, struct db_op *op)
+{
+	struct closing *c = op->arg;
+
+	return PQsendQueryPrepared(pg, STMT_CLOSE_PERIOD, 3,
+	                           (const char *const *)c->params, NULL, NULL,
+	                           0) == 1
+	               ? 0
+	               : -1;
+}
+
+/* The new period, the overlapping ones (the first is kept), or 'open'. */
+static void
+closing_result(struct db_op *op, const PGresult *res)
+{
+	struct closing *c = op->arg;
+
+	if (PQntuples(res) < 1)
+		return;
+	snprintf(c->status, sizeof c->status, "%s", PQgetvalue(res, 0, 6));
+	snprintf(c->from, sizeof c->from, "%s", PQgetvalue(res, 0, 1));
+	snprintf(c->to, sizeof c->to, "%s", PQgetvalue(res, 0, 2));
+	c->closed_at = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
+	c->closed_by = xstrdup(PQgetvalue(res, 0, 4));
+	c->frozen = strtoull(PQgetvalue(res, 0, 5), NULL, 10);
+	c->noverlap = (unsigned)PQntuples(res);
+}
+
+static void
+closing_reply(struct closing *c, bool duplicate)
+{
+	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
+	Callsheet__PeriodClosed pc = CALLSHEET__PERIOD_CLOSED__INIT;
+	Callsheet__ClosedPeriod p = CALLSHEET__CLOSED_PERIOD__INIT;
+
+	p.from = c->from;
+	p.to = c->to;
+	pc.period = &p;
+	pc.duplicate = duplicate;
+	pc.has_closed_at = true;
+	pc.closed_at = c->closed_at;
+	pc.closed_by = c->closed_by;
+	pc.has_rollup_rows = !duplicate;
+	pc.rollup_rows = c->frozen;
+	resp.body_case = CALLSHEET__RESPONSE__BODY_PERIOD_CLOSED;
+	resp.period_closed = &pc;
+	req_reply(c->req, &resp);
+}
+
+static void
+closing_done(struct db_op *op, enum db_status st, const char *err)
+{
+	struct closing *c = op->arg;
+	char label[64];
+
+	if (st == DB_UNAVAILABLE)
+		req_error(c->req, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
+		          "the database is unreachable; nothing was closed, "
+		          "retry shortly");
+	else if (st == DB_ERROR || c->status[0] == '\0') {
+		log_error("closing a period failed: %s", err ? err : "?");
+		req_error(c->req, CALLSHEET__ERROR_CODE__INTERNAL, NULL,
+		          "closing the period failed on the server; see its "
+		          "log");
+	} else if (strcmp(c->status, "closed") == 0) {
+		log_info("period %s to %s closed by %s: %llu rollup rows "
+		         "frozen",
+		         c->from, c->to, c->closed_by,
+		         (unsigned long long)c->frozen);
+		closing_reply(c, false);
+	} else if (strcmp(c->status, "open") == 0)
+		req_error(c->req, CALLSHEET__ERROR_CODE__BAD_REQUEST, "to",
+		          "to: the period is not over yet; close it once its "
+		          "last month has ended");
+	else if (c->noverlap == 1 && strcmp(c->from, c->params[0]) == 0 &&
+	         strcmp(c->to, c->params[1]) == 0)
+		closing_reply(c, true);
+	else {
+		closed_period_label(c->from, c->to, label, sizeof label);
+		req_error(c->req, CALLSHEET__ERROR_CODE__CONFLICT, "from",
+		          "the period overlaps the closed period %s (closed by "
+		          "%s); closed periods cannot overlap",
+		          label, c->closed_by);
+	}
+	closing_free(c);
+}
+
+static int
+first_of_month(struct req *r, const char *name, const char *value)
+{
+	int y, m, d;
+
+	if (date_parse_ymd(value, &y, &m, &d) == 0 && d == 1)
+		return 0;
+	req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, name,
+	          "%s: '%.32s' is not the first day of a month; periods are "
+	          "closed by whole months (YYYY-MM-01, from 2000 on)",
+	          name, value);
+	return -1;
+}
+
+void
+req_close_period(struct req *r)
+{
+	const Callsheet__ClosePeriod *cp = r->msg->close_period;
+	struct closing *c;
+
+	if (first_of_month(r, "from", cp->from) != 0 ||
+	    first_of_month(r, "to", cp->to) != 0)
+		return;
+	if (strcmp(cp->from, cp->to) >= 0) {
+		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "to",
+		          "to: '%s' is not after from '%s'", cp->to, cp->from);
+		return;
+	}
+	c = xcalloc(1, sizeof *c);
+	c->req = r;
+	c->params[0] = xstrdup(cp->from);
+	c->params[1] = xstrdup(cp->to);
+	c->params[2] = xasprintf("%d", r->conn->session.account_id);
+	c->op.send = closing_send;
+	c->op.result = closing_result;
+	c->op.done = closing_done;
+	c->op.arg = c;
+	if (db_submit(&c->op) != 0) {
+		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
+		          "the database is unreachable; retry shortly");
+		closing_free(c);
+	}
+}

@@ -1,0 +1,397 @@
+/* sheet-change.c: the life of a change to a stored sheet (amend, void):
+ * read it, judge it, write it with its audit row in one statement, answer.
+ * A sheet changed by someone else between the read and the write is read
+ * and judged again. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "callsheetd.h"
+
+#define CHANGE_TRIES 3
+
+static void change_submit(struct change *ch);
+
+static void
+change_free(struct change *ch)
+{
+	struct change_read *rd = &ch->rd;
+
+	for (int i = 0; i < ch->nparams; i++)
+		free(ch->owned[i]);
+	free(rd->voided_by);
+	free(rd->void_reason);
+	free(rd->seen_by);
+	free(rd->seen_reason);
+	change_diff_free(&ch->diff);
+	free(ch);
+}
+
+/* Forget what was read and prepared, to read again. */
+static void
+change_reset(struct change *ch)
+{
+	struct change_read *rd = &ch->rd;
+
+	for (int i = 0; i < ch->nparams; i++)
+		free(ch->owned[i]);
+	ch->nparams = 0;
+	free(rd->voided_by);
+	free(rd->void_reason);
+	free(rd->seen_by);
+	free(rd->seen_reason);
+	memset(rd, 0, sizeof *rd);
+	change_diff_free(&ch->diff);
+	ch->found = ch->written = ch->writing = false;
+}
+
+/* Adds a parameter (NULL is SQL NULL); returns its number. */
+int
+change_param(struct change *ch, char *owned)
+{
+	if (ch->nparams == CHANGE_MAX_PARAMS)
+		fatalx("change: too many parameters");
+	ch->owned[ch->nparams] = owned;
+	ch->params[ch->nparams] = owned;
+	return ++ch->nparams;
+}
+
+void
+change_refuse(struct change *ch, Callsheet__ErrorCode code,
+              const struct field_error *fe)
+{
+	req_error(ch->req, code, fe->field, "sheet %s: %s", ch->id,
+	          fe->message);
+	change_free(ch);
+}
+
+/* ------------------------------------------------------------ reading */
+
+static char *
+opt_text(const PGresult *res, int col)
+{
+	return PQgetisnull(res, 0, col) ? NULL
+	                                : xstrdup(PQgetvalue(res, 0, col));
+}
+
+static int64_t
+int_at(const PGresult *res, int col)
+{
+	return strtoll(PQgetvalue(res, 0, col), NULL, 10);
+}
+
+/* "id from to,id from to": the closed periods of the call. */
+static void
+read_closed(struct change_read *rd, const char *list)
+{
+	const char *p = list;
+
+	while (p != NULL && *p != '\0' && rd->nclosed < nitems(rd->closed)) {
+		struct closed_ref *c = &rd->closed[rd->nclosed];
+
+		if (sscanf(p, "%d %10s %10s", &c->id, c->from, c->to) == 3)
+			rd->nclosed++;
+		if ((p = strchr(p, ',')) != NULL)
+			p++;
+	}
+}
+
+static void
+read_result(struct change *ch, const PGresult *res)
+{
+	struct change_read *rd = &ch->rd;
+	struct sheet_row *row = &rd->row;
+	int16_t *ids[] = {&row->call_type, &row->department, &row->caller,
+	                  &row->pro_kind,  &row->pro_sector, &row->household,
+	                  &row->origin};
+
+	if (PQntuples(res) != 1)
+		return;
+	ch->found = true;
+	snprintf(rd->xmin, sizeof rd->xmin, "%s", PQgetvalue(res, 0, 0));
+	uuid_parse(ch->id, row->id);
+	row->call_start = int_at(res, 1);
+	row->duration_s = (uint32_t)int_at(res, 2);
+	for (size_t i = 0; i < nitems(ids); i++)
+		*ids[i] = (int16_t)int_at(res, 3 + (int)i);
+	row->topics = int_at(res, 10);
+	row->jurist_id = (int)int_at(res, 11);
+	rd->in_window = PQgetvalue(res, 0, 12)[0] == 't';
+	snprintf(rd->closed_max, sizeof rd->closed_max, "%s",
+	         PQgetvalue(res, 0, 13));
+	read_closed(rd, PQgetvalue(res, 0, 14));
+	rd->voided = !PQgetisnull(res, 0, 15);
+	rd->voided_at = int_at(res, 15);
+	rd->voided_by = opt_text(res, 16);
+	rd->void_reason = opt_text(res, 17);
+	rd->seen = PQgetisnull(res, 0, 18)            ? 0
+	           : PQgetvalue(res, 0, 18)[0] == 't' ? 1
+	                                              : -1;
+	rd->seen_at = int_at(res, 19);
+	rd->seen_by = opt_text(res, 20);
+	rd->seen_reason = opt_text(res, 21);
+}
+
+static void
+change_result(struct db_op *op, const PGresult *res)
+{
+	struct change *ch = op->arg;
+
+	if (!ch->writing) {
+		read_result(ch, res);
+		return;
+	}
+	if (PQntuples(res) == 1) {
+		ch->written = true;
+		ch->at = int_at(res, 0);
+	}
+}
+
+/* ------------------------------------------------------------ judging */
+
+void
+change_facts(const struct change *ch, struct change_facts *f, char *label,
+             size_t len)
+{
+	const struct session *s = &ch->req->conn->session;
+
+	memset(f, 0, sizeof *f);
+	f->role = s->role;
+	f->actor_id = s->account_id;
+	f->owner_id = ch->rd.row.jurist_id;
+	f->in_window = ch->rd.in_window;
+	f->window_days = cfg->amend_window_days;
+	f->has_reason = ch->reason != NULL;
+	if (ch->rd.nclosed > 0) {
+		closed_period_label(ch->rd.closed[0].from, ch->rd.closed[0].to,
+		                    label, len);
+		f->closed = label;
+	}
+}
+
+/* The parameters every change writes: $1 to $8 of CHANGE_AUDIT_SQL. */
+void
+change_write_common(struct change *ch, const char *stmt)
+{
+	struct strbuf ids = {0};
+
+	ch->stmt = stmt;
+	change_param(ch, xstrdup(ch->id));
+	change_param(ch, xstrdup(ch->rd.xmin));
+	change_param(ch, xstrdup(ch->rd.closed_max));
+	change_param(ch, ch->change_id[0] ? xstrdup(ch->change_id) : NULL);
+	change_param(ch, xasprintf("%d", ch->req->conn->session.account_id));
+	change_param(ch, ch->reason ? xstrdup(ch->reason) : NULL);
+	sb_add(&ids, "{");
+	for (size_t i = 0; i < ch->rd.nclosed; i++)
+		sb_addf(&ids, "%s%d", i ? "," : "", ch->rd.closed[i].id);
+	sb_add(&ids, "}");
+	change_param(ch, sb_steal(&ids));
+	change_param(ch, xasprintf("%lld", (long long)ch->rd.row.call_start));
+}
+
+/* ----------------------------------------------------------- answering */
+
+void
+change_reply(struct change *ch, bool duplicate, int64_t at, const char *by,
+             const char *reason)
+{
+	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
+	Callsheet__SheetChanged sc = CALLSHEET__SHEET_CHANGED__INIT;
+	Callsheet__FieldChange fc[CHANGE_NFIELDS], *fcp[CHANGE_NFIELDS];
+	Callsheet__ClosedPeriod cp[2], *cpp[2];
+	uint8_t id[CS_UUID_LEN];
+
+	uuid_parse(ch->id, id);
+	sc.id.data = id;
+	sc.id.len = CS_UUID_LEN;
+	sc.action = (char *)ch->kind->action;
+	sc.duplicate = duplicate;
+	for (size_t i = 0; i < ch->diff.n; i++) {
+		callsheet__field_change__init(&fc[i]);
+		fc[i].field = (char *)ch->diff.field[i];
+		fc[i].old = ch->diff.old[i];
+		fc[i].new_ = ch->diff.new[i];
+		fcp[i] = &fc[i];
+	}
+	sc.changes = fcp;
+	sc.n_changes = ch->diff.n;
+	for (size_t i = 0; ch->written && i < ch->rd.nclosed; i++) {
+		callsheet__closed_period__init(&cp[i]);
+		cp[i].from = ch->rd.closed[i].from;
+		cp[i].to = ch->rd.closed[i].to;
+		cpp[i] = &cp[i];
+		sc.n_restated++;
+	}
+	sc.restated = cpp;
+	if (at != 0) {
+		sc.has_at = true;
+		sc.at = at;
+	}
+	sc.by = (char *)by;
+	sc.reason = (char *)reason;
+	resp.body_case = CALLSHEET__RESPONSE__BODY_SHEET_CHANGED;
+	resp.sheet_changed = &sc;
+	req_reply(ch->req, &resp);
+	change_free(ch);
+}
+
+static void
+change_unavailable(struct change *ch)
+{
+	req_error(ch->req, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
+	          "the database is unreachable; nothing was changed, retry "
+	          "shortly");
+	change_free(ch);
+}
+
+static void
+read_done(struct change *ch)
+{
+	struct change_read *rd = &ch->rd;
+	struct field_error fe = {.field = "id"};
+
+	if (!ch->found) {
+		snprintf(fe.message, sizeof fe.message,
+		         "no such sheet; check the id");
+		change_refuse(ch, CALLSHEET__ERROR_CODE__NOT_FOUND, &fe);
+		return;
+	}
+	if (rd->seen > 0) {
+		/* this very change was applied before: say so, again */
+		change_reply(ch, true, rd->seen_at, rd->seen_by,
+		             rd->seen_reason);
+		return;
+	}
+	if (rd->seen < 0) {
+		fe.field = "change_id";
+		snprintf(fe.message, sizeof fe.message,
+		         "this change id was already used for another sheet; "
+		         "use a new one for each change");
+		change_refuse(ch, CALLSHEET__ERROR_CODE__CONFLICT, &fe);
+		return;
+	}
+	if (ch->kind->prepare(ch) != 0)
+		return; /* answered */
+	ch->writing = true;
+	change_submit(ch);
+}
+
+static void
+write_done(struct change *ch)
+{
+	struct field_error fe = {.field = "id"};
+
+	if (ch->written) {
+		change_reply(ch, false, ch->at, ch->req->conn->session.user,
+		             ch->reason);
+		return;
+	}
+	if (++ch->tries < CHANGE_TRIES) {
+		/* changed meanwhile, or a period was closed: judge again */
+		change_reset(ch);
+		change_submit(ch);
+		return;
+	}
+	snprintf(fe.message, sizeof fe.message,
+	         "changed by someone else at the same time; look at it "
+	         "again and retry");
+	change_refuse(ch, CALLSHEET__ERROR_CODE__CONFLICT, &fe);
+}
+
+static void
+change_done(struct db_op *op, enum db_status st, const char *err)
+{
+	struct change *ch = op->arg;
+
+	if (st == DB_UNAVAILABLE) {
+		change_unavailable(ch);
+		return;
+	}
+	if (st == DB_ERROR) {
+		log_error("%s of sheet %s failed: %s", ch->kind->action, ch->id,
+		          err ? err : "?");
+		req_error(ch->req, CALLSHEET__ERROR_CODE__INTERNAL, NULL,
+		          "the %s failed on the server; see its log",
+		          ch->kind->action);
+		change_free(ch);
+		return;
+	}
+	if (taxonomy == NULL) {
+		req_error(ch->req, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
+		          "the server is still loading its code tables; "
+		          "retry shortly");
+		change_free(ch);
+		return;
+	}
+	if (ch->writing)
+		write_done(ch);
+	else
+		read_done(ch);
+}
+
+static int
+change_send(PGconn *pg, struct db_op *op)
+{
+	struct change *ch = op->arg;
+	char window[16];
+	const char *read_params[4] = {
+	        ch->id, window, ch->change_id[0] ? ch->change_id : NULL,
+	        ch->call_start_new[0] ? ch->call_start_new : NULL};
+
+	if (ch->writing)
+		return PQsendQueryPrepared(pg, ch->stmt, ch->nparams,
+		                           ch->params, NULL, NULL, 0) == 1
+		               ? 0
+		               : -1;
+	snprintf(window, sizeof window, "%u", cfg->amend_window_days);
+	return PQsendQueryPrepared(pg, STMT_SHEET_LOAD, 4, read_params, NULL,
+	                           NULL, 0) == 1
+	               ? 0
+	               : -1;
+}
+
+static void
+change_submit(struct change *ch)
+{
+	if (db_submit(&ch->op) != 0)
+		change_unavailable(ch);
+}
+
+/* Checks what every change carries, then reads the sheet. */
+void
+change_start(struct req *r, const struct change_kind *kind,
+             const ProtobufCBinaryData *id,
+             const ProtobufCBinaryData *change_id,
+             const int64_t *call_start_new, const char *reason)
+{
+	struct change *ch;
+
+	if (id->len != CS_UUID_LEN) {
+		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "id",
+		          "id: %zu bytes; a sheet id is a UUID of 16", id->len);
+		return;
+	}
+	if (change_id != NULL && change_id->len != 0 &&
+	    change_id->len != CS_UUID_LEN) {
+		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "change_id",
+		          "change_id: %zu bytes; a change id is a UUID of 16",
+		          change_id->len);
+		return;
+	}
+	ch = xcalloc(1, sizeof *ch);
+	ch->req = r;
+	ch->kind = kind;
+	uuid_format(id->data, ch->id);
+	if (change_id != NULL && change_id->len == CS_UUID_LEN)
+		uuid_format(change_id->data, ch->change_id);
+	if (call_start_new != NULL)
+		snprintf(ch->call_start_new, sizeof ch->call_start_new, "%lld",
+		         (long long)*call_start_new);
+	ch->reason = reason != NULL && *reason != '\0' ? reason : NULL;
+	ch->op.send = change_send;
+	ch->op.result = change_result;
+	ch->op.done = change_done;
+	ch->op.arg = ch;
+	change_submit(ch);
+}

@@ -1,0 +1,137 @@
+# tests/integration/workflow_cli.sh: callsheet amend, void, admin audit,
+# admin close-period, and report showing published and restated figures,
+# as a person types them: outputs, exit statuses, one-line errors.
+. "$CALLSHEET_TEST_LIB/testlib.sh"
+
+db=$(t_fresh_db)
+t_start_daemon "$db"
+t_create_user "$db" admin admin a-pass
+t_create_user "$db" jur jurist j-pass
+t_create_user "$db" rep reporter r-pass
+export TZ=UTC
+
+cs() { "$CALLSHEET_TEST_CLI" "$@"; }
+as() {
+	local user=$1 pass
+	shift
+	case $user in admin) pass=a-pass ;; jur) pass=j-pass ;; *) pass=r-pass ;; esac
+	CALLSHEET_USER=$user CALLSHEET_PASSWORD=$pass cs "$@"
+}
+# fails CMD...: CMD must exit with status 1 or 2 and say why on stderr.
+fails() {
+	local want=$1 rc=0
+	shift
+	"$@" >"$T_TMP/out" 2>"$T_TMP/err" || rc=$?
+	[ "$rc" -eq "$want" ] || t_fail "$*: exit $rc, want $want ($(cat "$T_TMP/err"))"
+	[ "$(wc -l <"$T_TMP/err")" -eq 1 ] || t_fail "$*: not one line: $(cat "$T_TMP/err")"
+}
+
+log2020() {
+	as jur log --caller individual --dept "$1" --household woman \
+		--origin africa --topic residence --start "2020-$2T10:00:00+01:00"
+}
+
+# --------------------------------------------------------------- amend
+id=$(as jur log --caller individual --dept 75 --household woman \
+	--origin africa --topic residence)
+out=$(as jur amend "$id" --caller professional --pro-kind association)
+t_eq "$out" "sheet $id amended
+  caller      individual -> professional
+  pro_kind    (none) -> association
+  household   woman -> (none)
+  origin      africa -> (none)" "amend output"
+out=$(as jur amend "$id" --pro-kind association)
+t_eq "$out" "sheet $id: already so; nothing changed" "amend again"
+as jur amend "$id" --clear pro-kind --caller individual --household man \
+	--origin asia >/dev/null
+fails 1 as jur amend "$id" --clear pro-sector --pro-sector other_public
+grep -q "both given and cleared" "$T_TMP/err" || t_fail "given and cleared: $(cat "$T_TMP/err")"
+fails 2 as jur amend "$id" --clear name
+grep -q "invalid --clear 'name'" "$T_TMP/err" || t_fail "bad --clear: $(cat "$T_TMP/err")"
+fails 2 as jur amend not-an-id --dept 93
+fails 2 as jur amend "$id" --duration 7x
+fails 1 as rep amend "$id" --dept 93
+
+# ---------------------------------------------------------------- void
+fails 2 as jur void "$id"
+grep -q -- "--reason is required" "$T_TMP/err" || t_fail "void without reason"
+out=$(as jur void "$id" --reason "test call")
+t_eq "$out" "sheet $id voided" "void output"
+out=$(as jur void "$id" --reason "again")
+case $out in
+"sheet $id was already voided on "*" by jur: test call") ;;
+*) t_fail "void again: $out" ;;
+esac
+
+# --------------------------------------------------------------- audit
+out=$(as admin admin audit --sheet "$id")
+lines=$(printf '%s\n' "$out" | grep -c "^#")
+t_eq "$lines" 3 "three changes to the sheet"
+printf '%s\n' "$out" | grep -q "^    origin      africa -> (none)$" ||
+	t_fail "audit shows old and new values: $out"
+printf '%s\n' "$out" | grep -q "^    reason      test call$" ||
+	t_fail "audit shows the reason: $out"
+as jur admin audit --format json | grep -q '"action":"void","reason":"test call"' ||
+	t_fail "a jurist sees the audit of their sheets as JSON"
+fails 1 as rep admin audit
+fails 2 as admin admin audit --from 2020-02-30
+
+# ----------------------------------------------- closed period, report
+a=$(log2020 75 03-04)
+b=$(log2020 75 05-06)
+log2020 93 07-08 >/dev/null
+fails 1 as jur admin close-period --year 2020
+fails 2 as admin admin close-period --from 2020-01-02 --to 2020-12-31
+out=$(as admin admin close-period --year 2020)
+case $out in "2020 closed: its published figures are frozen ("*) ;;
+*) t_fail "close: $out" ;; esac
+out=$(as admin admin close-period --from 2020-01-01 --to 2020-12-31)
+case $out in "2020 was already closed on "*" by admin") ;;
+*) t_fail "close again: $out" ;; esac
+
+fails 1 as jur amend "$a" --dept 94
+grep -q "closed period 2020" "$T_TMP/err" || t_fail "jurist in closed period"
+fails 1 as admin amend "$a" --dept 94
+grep -q "reason: required" "$T_TMP/err" || t_fail "admin without reason"
+out=$(as admin amend "$a" --dept 94 --reason "caller from Val-de-Marne")
+t_eq "$(printf '%s\n' "$out" | tail -n 1)" \
+	"restates the published figures of 2020" "a restatement"
+as admin void "$b" --reason "duplicate" >/dev/null
+
+out=$(as admin report --year 2020)
+t_eq "$out" "total 2
+2020 published 3, restated 2: caller from Val-de-Marne; voided: duplicate" \
+	"report with the restatement"
+out=$(as admin report --year 2020 --by department)
+t_eq "$out" "department  count  percent
+93              1     50.0
+94              1     50.0
+total           2
+2020 published 3, restated 2: caller from Val-de-Marne; voided: duplicate
+  94: published 0, restated 1
+  75: published 2, restated 0" "report by département"
+out=$(as admin report --year 2020 --by department --format csv)
+t_eq "$out" "department,count,percent,published
+93,1,50.0,1
+94,1,50.0,0
+75,0,0.0,2" "CSV with the published column"
+as admin report --year 2020 --format json |
+	grep -q '"restatements":\[{"period":{"from":"2020-01-01","to":"2021-01-01"},"compared":{"from":"2020-01-01","to":"2021-01-01"},"published_total":3,"restated_total":2,' ||
+	t_fail "JSON with the restatements"
+out=$(as admin report --year 2021 --format csv)
+t_eq "$out" "count,percent
+0,0.0" "a year with no closed period: the CSV of before"
+# in French
+out=$(LANG=fr_FR.UTF-8 as admin report --year 2020)
+t_eq "$(printf '%s\n' "$out" | tail -n 1)" \
+	"2020 publié 3, rectifié 2 : caller from Val-de-Marne ; annulée : duplicate" \
+	"the restatement in French"
+out=$(LANG=fr_FR.UTF-8 as jur void "$id" --reason "again")
+case $out in "la fiche $id était déjà annulée le "*) ;;
+*) t_fail "void again, in French: $out" ;; esac
+
+# a reporter's minimum cell size (3) hides the small counts of both
+out=$(as rep report --year 2020 --by department)
+case $out in *"2020 restated (figures withheld: minimum cell size): caller from Val-de-Marne; voided: duplicate"*) ;;
+*) t_fail "disclosure control on restatements: $out" ;; esac
+t_note "ok"
