@@ -69,6 +69,27 @@ term_wait(struct term *t, const char *text, double seconds)
 	}
 }
 
+/* Until a redrawn prompt shows at least seconds on the call timer. */
+static bool
+term_wait_clock(struct term *t, int seconds)
+{
+	double deadline = th_now() + seconds + 5;
+
+	while (th_now() < deadline) {
+		const char *clock;
+		int m, s;
+
+		if (!term_wait(t, "] Caller:", 2))
+			continue;
+		/* "[MM:SS] Caller:" ends where the match does */
+		clock = t->out.buf + t->seen - strlen("[MM:SS] Caller:");
+		if (sscanf(clock, "[%d:%d]", &m, &s) == 2 &&
+		    m * 60 + s >= seconds)
+			return true;
+	}
+	return false;
+}
+
 static void
 term_key(struct term *t, char key)
 {
@@ -146,6 +167,8 @@ test_typical(void)
 	CHECK(term_wait(&t, "\r\033[K[00:0", 5) &&
 	              term_wait(&t, "] Caller:", 1),
 	      "the timer is redrawn while nobody types");
+	/* a call of two seconds at least, for the duration to show it */
+	CHECK(term_wait_clock(&t, 2), "the timer runs");
 	CHECK(term_script(&t, script), "a consultation, one key per answer");
 	CHECK(term_end(&t) == 0, "exit status 0");
 	CHECK(t.keys == 9 && t.keys < 10,
@@ -154,7 +177,7 @@ test_typical(void)
 	CHECK(th_sql_count_at(
 	              conninfo,
 	              "SELECT count(*) FROM sheet WHERE id = $1::uuid AND "
-	              "duration_s >= 1 AND household = (SELECT id FROM "
+	              "duration_s >= 2 AND household = (SELECT id FROM "
 	              "taxonomy WHERE dimension = 'household' AND code = "
 	              "'woman')",
 	              uuid) == 1,
