@@ -40,6 +40,13 @@ expect_err "« 20 » n'est pas un code connu ; permis : un code de département"
 expect_err "household : ne s'applique qu'aux particuliers" \
 	LANG=fr_FR.UTF-8 -- log --caller professional --topic entry --dept 75 --household man
 
+# an amendment is checked like a new sheet, and said the same way
+id=$("$cli" log --caller individual --topic entry --dept 75) || t_fail "log"
+expect_err "household : ne s'applique qu'aux particuliers" \
+	LANG=fr_FR.UTF-8 -- amend "$id" --caller professional --household man
+expect_err "« robot » n'est pas un code connu" LANG=fr_FR.UTF-8 -- \
+	amend "$id" --origin robot
+
 # the client's own errors, before any connection
 expect_err "--duration « 1h30 » invalide" LANG=fr_FR.UTF-8 -- log --caller individual \
 	--topic entry --duration 1h30
@@ -63,7 +70,7 @@ head -n 1 "$T_TMP/table" | grep -q 'nombre *pourcentage' ||
 	t_fail "French table header: $(head -n 1 "$T_TMP/table")"
 LANG=fr_FR.UTF-8 "$cli" report --by caller --format csv >"$T_TMP/csv" || t_fail "csv"
 t_eq "$(head -n 1 "$T_TMP/csv")" "caller,count,percent" "CSV header in French"
-t_eq "$(sed -n 2p "$T_TMP/csv")" "individual,1,100.0" "CSV numbers keep their point"
-LANG=fr_FR.UTF-8 "$cli" report --format json | grep -q '"total":1' ||
+t_eq "$(sed -n 2p "$T_TMP/csv")" "individual,2,100.0" "CSV numbers keep their point"
+LANG=fr_FR.UTF-8 "$cli" report --format json | grep -q '"total":2' ||
 	t_fail "JSON in French"
 t_note "ok"
