@@ -82,6 +82,11 @@ int cs_call(struct cs_client *c, Callsheet__Request *req,
 int cs_call_expect(struct cs_client *c, Callsheet__Request *req,
                    Callsheet__Response__BodyCase want,
                    Callsheet__Response **resp, struct cs_error *err);
+/* changes.c: the one body a request expects, detached from its response
+ * (freed with protobuf_c_message_free_unpacked), or NULL with err set. */
+ProtobufCMessage *cs_call_body(struct cs_client *c, Callsheet__Request *req,
+                               Callsheet__Response__BodyCase want,
+                               struct cs_error *err);
 int cs_log_sheet(struct cs_client *c, const Callsheet__Sheet *sheet,
                  bool *duplicate, struct cs_error *err);
 /* *result is freed with callsheet__query_result__free_unpacked(r, NULL). */

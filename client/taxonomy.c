@@ -11,20 +11,13 @@ cs_get_taxonomy(struct cs_client *c, Callsheet__Taxonomy **out,
 {
 	Callsheet__GetTaxonomy get = CALLSHEET__GET_TAXONOMY__INIT;
 	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
-	Callsheet__Response *resp;
 
-	*out = NULL;
 	get.lang = i18n_french() ? "fr" : "en";
 	req.body_case = CALLSHEET__REQUEST__BODY_GET_TAXONOMY;
 	req.get_taxonomy = &get;
-	if (cs_call_expect(c, &req, CALLSHEET__RESPONSE__BODY_TAXONOMY, &resp,
-	                   err) != 0)
-		return -1;
-	*out = resp->taxonomy;
-	resp->taxonomy = NULL;
-	resp->body_case = CALLSHEET__RESPONSE__BODY__NOT_SET;
-	callsheet__response__free_unpacked(resp, NULL);
-	return 0;
+	*out = (Callsheet__Taxonomy *)cs_call_body(
+	        c, &req, CALLSHEET__RESPONSE__BODY_TAXONOMY, err);
+	return *out != NULL ? 0 : -1;
 }
 
 /* req: one of the taxonomy administration bodies, already set. */
@@ -32,17 +25,9 @@ int
 cs_taxonomy_change(struct cs_client *c, Callsheet__Request *req,
                    Callsheet__TaxonomyChanged **out, struct cs_error *err)
 {
-	Callsheet__Response *resp;
-
-	*out = NULL;
-	if (cs_call_expect(c, req, CALLSHEET__RESPONSE__BODY_TAXONOMY_CHANGED,
-	                   &resp, err) != 0)
-		return -1;
-	*out = resp->taxonomy_changed;
-	resp->taxonomy_changed = NULL;
-	resp->body_case = CALLSHEET__RESPONSE__BODY__NOT_SET;
-	callsheet__response__free_unpacked(resp, NULL);
-	return 0;
+	*out = (Callsheet__TaxonomyChanged *)cs_call_body(
+	        c, req, CALLSHEET__RESPONSE__BODY_TAXONOMY_CHANGED, err);
+	return *out != NULL ? 0 : -1;
 }
 
 const Callsheet__TaxonomyEntry *
