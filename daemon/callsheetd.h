@@ -442,11 +442,15 @@ enum qdim_id {
 };
 /* rollup.dim values (schema/0004_rollup.sql), and the rollup's columns */
 #define RD_TOTAL        0
+#define RD_JURIST       7
 #define RD_WEEKDAY_HOUR 8
 #define RD_DURATION     9
 #define RD_DEPARTMENT   100
 #define RD_CALL_TYPE    101
 #define RD_MONTH        102
+/* kept for all départements together (rollup.department = -1) */
+#define RD_GLOBAL_ONLY(d)                                                      \
+	((d) == RD_JURIST || (d) == RD_WEEKDAY_HOUR || (d) == RD_DURATION)
 struct qdim {
 	const char *name;
 	enum qkind kind;

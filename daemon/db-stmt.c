@@ -147,7 +147,9 @@ static const char sheet_load_sql[] =
         "  FROM closed_period p WHERE p.id IN"
         "  (closed_period_of(s.call_start),"
         "   closed_period_of(to_timestamp($4::bigint)))),"
-        " extract(epoch FROM s.voided_at)::bigint, v.name, s.void_reason,"
+        " extract(epoch FROM s.voided_at)::bigint, v.name,"
+        " (SELECT a.reason FROM audit a WHERE a.sheet_id = s.id"
+        "  AND a.action = 'void' ORDER BY a.id DESC LIMIT 1),"
         " c.same_sheet, extract(epoch FROM c.at)::bigint, c.name, c.reason"
         " FROM sheet s LEFT JOIN account v ON v.id = s.voided_by"
         " LEFT JOIN LATERAL (SELECT a.sheet_id = s.id AS same_sheet, a.at,"
@@ -196,9 +198,9 @@ static const char sheet_amend_sql[] =
 
 static const char sheet_void_sql[] =
         "WITH upd AS ("
-        " UPDATE sheet s SET voided_at = now(), voided_by = $5::int,"
-        "  void_reason = $6" CHANGE_GUARD_SQL CHANGE_AUDIT_SQL(
-                "void", "'{}'::jsonb", "'{}'::jsonb");
+        " UPDATE sheet s SET voided_at = now(), voided_by = "
+        "$5::int" CHANGE_GUARD_SQL CHANGE_AUDIT_SQL("void", "'{}'::jsonb",
+                                                    "'{}'::jsonb");
 
 /*
  * The audit trail, oldest first, one row per changed field: $1 a sheet,

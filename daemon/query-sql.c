@@ -156,8 +156,8 @@ rollup_routable(const struct qplan *p, int *extra)
 	}
 	if (*extra < 0)
 		return true;
-	/* weekday-hour is kept for all départements together */
-	if (qdims[*extra].rollup_dim == RD_WEEKDAY_HOUR &&
+	/* jurist, weekday-hour, duration: kept for all départements together */
+	if (RD_GLOBAL_ONLY(qdims[*extra].rollup_dim) &&
 	    qplan_mentions(p, QD_DEPARTMENT))
 		return false;
 	/* a sheet has several topics: only one topic may be counted */
@@ -194,8 +194,7 @@ rollup_where(int dim, const struct strbuf *filters, struct strbuf *sql)
 	sb_addf(sql,
 	        " WHERE r.month >= $1::date AND r.month < $2::date"
 	        " AND r.dim = %d AND r.department %s",
-	        dim,
-	        dim == RD_WEEKDAY_HOUR || dim == RD_DURATION ? "= -1" : ">= 0");
+	        dim, RD_GLOBAL_ONLY(dim) ? "= -1" : ">= 0");
 	sb_add(sql, filters->buf ? filters->buf : "");
 }
 

@@ -15,9 +15,10 @@
 -- voided_by is an account id without a foreign key, like jurist_id
 -- (0001): a foreign key on sheet costs every insert a trigger, and
 -- accounts are never deleted.
+-- The reason of a void is free text: it lives in the audit row, never in
+-- the sheet, which holds no free text at all.
 ALTER TABLE sheet
-	ADD COLUMN voided_by integer,
-	ADD COLUMN void_reason text;
+	ADD COLUMN voided_by integer;
 
 -- Whole months of the service's calendar, [first month, month after), and
 -- the snapshot the published figures were read in: a sheet written by a

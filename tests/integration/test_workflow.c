@@ -356,10 +356,11 @@ test_void(void)
 	CHECK(total(admin, "2019-03-01", "2019-03-06", "2A") == 1,
 	      "and the report from the sheets");
 	CHECK(count("SELECT count(*) FROM sheet s JOIN account u ON u.id = "
-	            "s.voided_by WHERE s.id = $1::uuid AND u.name = 'j1' AND "
-	            "s.void_reason = 'test call'",
+	            "s.voided_by JOIN audit a ON a.sheet_id = s.id AND "
+	            "a.action = 'void' WHERE s.id = $1::uuid AND u.name = 'j1' "
+	            "AND a.reason = 'test call'",
 	            ids[0]) == 1,
-	      "it stays stored, with who voided it and why");
+	      "it stays stored, with who voided it, and why in its audit");
 	CHECK(count("SELECT count(*) FROM audit WHERE sheet_id = $1::uuid "
 	            "AND action = 'void' AND reason = 'test call'",
 	            ids[0]) == 1,
