@@ -2,6 +2,7 @@
 #ifndef CALLSHEET_H
 #define CALLSHEET_H
 
+#include "i18n.h"
 #include "libcallsheet.h"
 
 #define EXIT_USAGE    2
@@ -14,9 +15,11 @@ struct cli {
 
 struct cmd_entry {
 	const char *name;
-	const char *args;    /* after "callsheet NAME " in the usage line */
-	const char *summary; /* one line, for "callsheet --help" */
-	const char *help;    /* the option list, for "callsheet NAME --help" */
+	const char *args;     /* after "callsheet NAME " in the usage line */
+	const char *summary;  /* one line, for "callsheet --help" */
+	const char *help;     /* the option list, for "callsheet NAME --help" */
+	const char *help_arg; /* what the %s of help stands for, if it has
+	                       * one: both are translated (docs/I18N.md) */
 	int (*exec)(struct cli *cli, int argc, char **argv);
 };
 
@@ -30,32 +33,35 @@ int cli_check_user(const struct cli *cli, struct cs_error *err);
 int cli_connect(struct cli *cli, struct cs_client **c, struct cs_error *err);
 int cli_exit_status(const struct cs_error *err);
 char *cli_spool_root(void);
+char *cli_state_dir(void);
 
 /* sheet-opts.c: the options giving a sheet's fields (log, amend). A
  * command's own long options take values from SHEET_OPT_LAST on. */
 #define SHEET_OPT_FIRST 256
 #define SHEET_OPT_LAST  512
 #define SHEET_OPTS_MAX  10 /* long options it adds */
-#define SHEET_OPTS_HELP                                                        \
-	"  --caller C         individual or professional\n"                    \
-	"  --dept D           département: 75, 2A, 971, ..., 99 (abroad), "   \
-	"unknown\n"                                                            \
-	"  --household H      man, woman or couple\n"                          \
-	"  --origin O         africa, maghreb, latin_america, europe_eu, "     \
-	"...\n"                                                                \
-	"  --pro-kind K       public_body, association or other\n"             \
-	"  --pro-sector S     local_social_services, "                         \
-	"hospital_medico_social,\n"                                            \
-	"                     other_public\n"                                  \
-	"  --topic T          entry, residence, social_rights, family, ...;\n" \
-	"                     repeat it or separate codes with commas\n"       \
-	"  --start ISO8601    when the call began: "                           \
-	"2025-03-04T10:15:00+01:00,\n"                                         \
-	"                     2025-03-04T09:15Z, or 2025-03-04T10:15 in "      \
-	"local time\n"                                                         \
-	"  --duration D       7m, 420s, 1h2m or seconds\n"                     \
-	"  --call-type T      consultation, silent, hang_up, wrong_number,\n"  \
-	"                     abusive, test\n"
+#define SHEET_OPTS_HELP                                                         \
+	N_("  --caller C         individual or professional\n"                  \
+	   "  --dept D           département: 75, 2A, 971, ..., 99 (abroad), " \
+	   "unknown\n"                                                          \
+	   "  --household H      man, woman or couple\n"                        \
+	   "  --origin O         africa, maghreb, latin_america, europe_eu, "   \
+	   "...\n"                                                              \
+	   "  --pro-kind K       public_body, association or other\n"           \
+	   "  --pro-sector S     local_social_services, "                       \
+	   "hospital_medico_social,\n"                                          \
+	   "                     other_public\n"                                \
+	   "  --topic T          entry, residence, social_rights, family, "     \
+	   "...;\n"                                                             \
+	   "                     repeat it or separate codes with commas\n"     \
+	   "  --start ISO8601    when the call began: "                         \
+	   "2025-03-04T10:15:00+01:00,\n"                                       \
+	   "                     2025-03-04T09:15Z, or 2025-03-04T10:15 in "    \
+	   "local time\n"                                                       \
+	   "  --duration D       7m, 420s, 1h2m or seconds\n"                   \
+	   "  --call-type T      consultation, silent, hang_up, "               \
+	   "wrong_number,\n"                                                    \
+	   "                     abusive, test\n")
 struct option;
 struct sheet_opts {
 	Callsheet__Sheet sheet; /* codes point into argv */
@@ -75,6 +81,24 @@ char *prompt_password(const char *prompt);
 
 /* cmd-log.c */
 extern const struct cmd_entry cmd_log_entry;
+int log_deliver(struct cli *cli, const Callsheet__Sheet *sheet,
+                void (*spooled)(void *), void *arg);
+
+/* cmd-new.c */
+extern const struct cmd_entry cmd_new_entry;
+
+/* cmd-admin.c: "admin" and its table of subcommands */
+extern const struct cmd_entry cmd_admin_entry;
+
+/* cmd-admin-taxonomy.c */
+extern const struct cmd_entry cmd_admin_taxonomy_entry;
+
+/* taxcache.c */
+Callsheet__Taxonomy *taxcache_get(const char *dir, const char *server,
+                                  struct cs_client *c, struct cs_error *err);
+
+/* error-text.c */
+const char *cli_error_text(const struct cs_error *err);
 
 /* cmd-report.c */
 extern const struct cmd_entry cmd_report_entry;

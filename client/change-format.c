@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "change-format.h"
+#include "i18n.h"
 #include "libcallsheet.h"
 #include "report-format.h"
 
@@ -30,7 +31,7 @@ format_time(int64_t t, bool utc, char out[32])
 static const char *
 or_none(const char *s)
 {
-	return s != NULL && *s != '\0' ? s : cs_tr("(none)", "(aucun)");
+	return s != NULL && *s != '\0' ? s : _("(none)");
 }
 
 static void
@@ -67,38 +68,27 @@ change_text(struct strbuf *sb, const Callsheet__SheetChanged *sc)
 		format_time(sc->at, false, when);
 	if (!sc->duplicate) {
 		sb_addf(sb,
-		        is_void ? cs_tr("sheet %s voided\n",
-		                        "fiche %s annulée\n")
-		                : cs_tr("sheet %s amended\n",
-		                        "fiche %s modifiée\n"),
+		        is_void ? _("sheet %s voided\n")
+		                : _("sheet %s amended\n"),
 		        id);
 		field_lines(sb, "  ", sc->changes, sc->n_changes);
 		if (sc->n_restated > 0) {
-			sb_add(sb, cs_tr("restates the published figures of ",
-			                 "rectifie les chiffres publiés de "));
+			sb_add(sb, _("restates the published figures of "));
 			restated_list(sb, sc->restated, sc->n_restated);
 			sb_add(sb, "\n");
 		}
 		return;
 	}
 	if (is_void)
-		sb_addf(sb,
-		        cs_tr("sheet %s was already voided on %s by %s: %s\n",
-		              "la fiche %s était déjà annulée le %s par %s : "
-		              "%s\n"),
+		sb_addf(sb, _("sheet %s was already voided on %s by %s: %s\n"),
 		        id, when, or_none(sc->by), or_none(sc->reason));
 	else if (sc->has_at)
 		sb_addf(sb,
-		        cs_tr("sheet %s: this change was already made on %s by "
-		              "%s; nothing changed\n",
-		              "fiche %s : cette modification a déjà été faite "
-		              "le %s par %s ; rien n'a changé\n"),
+		        _("sheet %s: this change was already made on %s by "
+		          "%s; nothing changed\n"),
 		        id, when, or_none(sc->by));
 	else
-		sb_addf(sb,
-		        cs_tr("sheet %s: already so; nothing changed\n",
-		              "fiche %s : déjà ainsi ; rien n'a changé\n"),
-		        id);
+		sb_addf(sb, _("sheet %s: already so; nothing changed\n"), id);
 }
 
 /* ---------------------------------------------------------- audit trail */
@@ -116,21 +106,18 @@ audit_table(struct strbuf *sb, const Callsheet__AuditList *l)
 		sb_addf(sb, "#%" PRIu64 "  %s  %s  %s  %s", e->id, when,
 		        e->user, e->action, id);
 		if (e->n_restated > 0) {
-			sb_add(sb, cs_tr("  (restates ", "  (rectifie "));
+			sb_add(sb, _("  (restates "));
 			restated_list(sb, e->restated, e->n_restated);
 			sb_add(sb, ")");
 		}
 		sb_add(sb, "\n");
 		field_lines(sb, "    ", e->changes, e->n_changes);
 		if (e->reason != NULL)
-			sb_addf(sb, "    %-11s %s\n", cs_tr("reason", "motif"),
-			        e->reason);
+			sb_addf(sb, "    %-11s %s\n", _("reason"), e->reason);
 	}
 	if (l->truncated)
-		sb_add(sb, cs_tr("(more entries: narrow with --sheet or "
-		                 "--from/--to)\n",
-		                 "(d'autres entrées : restreignez avec --sheet "
-		                 "ou --from/--to)\n"));
+		sb_add(sb, _("(more entries: narrow with --sheet or "
+		             "--from/--to)\n"));
 }
 
 static void
@@ -250,7 +237,7 @@ static void
 reasons(struct strbuf *sb, const Callsheet__PeriodRestatements *p)
 {
 	size_t shown = 0, more = 0, late = 0;
-	const char *sep = cs_tr("; ", " ; ");
+	const char *sep = _("; ");
 
 	for (size_t i = 0; i < p->n_changes; i++) {
 		const Callsheet__Restatement *c = p->changes[i];
@@ -266,26 +253,18 @@ reasons(struct strbuf *sb, const Callsheet__PeriodRestatements *p)
 			continue;
 		}
 		sb_addf(sb, "%s%s%s", shown++ > 0 ? sep : "",
-		        strcmp(c->action, "void") == 0
-		                ? cs_tr("voided: ", "annulée : ")
-		                : "",
+		        strcmp(c->action, "void") == 0 ? _("voided: ") : "",
 		        or_none(c->reason));
 	}
 	if (late > 0) {
 		sb_add(sb, shown++ > 0 ? sep : "");
 		sb_addf(sb,
-		        late == 1 ? cs_tr("%zu sheet logged after closing",
-		                          "%zu fiche saisie après la clôture")
-		                  : cs_tr("%zu sheets logged after closing",
-		                          "%zu fiches saisies après la "
-		                          "clôture"),
+		        late == 1 ? _("%zu sheet logged after closing")
+		                  : _("%zu sheets logged after closing"),
 		        late);
 	}
 	if (more > 0)
-		sb_addf(sb,
-		        cs_tr("; and %zu more (callsheet admin audit)",
-		              " ; et %zu autres (callsheet admin audit)"),
-		        more);
+		sb_addf(sb, _("; and %zu more (callsheet admin audit)"), more);
 }
 
 static void
@@ -309,49 +288,35 @@ restate_table(struct strbuf *sb, const Callsheet__Restatements *rs)
 		closed_period_label(cp->from, cp->to, label, sizeof label);
 		if (p->has_published_total)
 			sb_addf(sb,
-			        cs_tr("%s published %" PRIu64
-			              ", restated %" PRIu64,
-			              "%s publié %" PRIu64
-			              ", rectifié %" PRIu64),
+			        _("%s published %" PRIu64
+			          ", restated %" PRIu64),
 			        label, p->published_total, p->restated_total);
 		else if (p->withheld)
 			sb_addf(sb,
-			        cs_tr("%s restated (figures withheld: minimum "
-			              "cell size)",
-			              "%s rectifié (chiffres masqués : "
-			              "effectif "
-			              "minimal)"),
+			        _("%s restated (figures withheld: minimum "
+			          "cell size)"),
 			        label);
 		else
 			sb_addf(sb,
-			        cs_tr("%s restated (its published figures, "
-			              "kept by month, cannot answer this "
-			              "breakdown)",
-			              "%s rectifié (ses chiffres publiés, "
-			              "gardés "
-			              "par mois, ne donnent pas cette "
-			              "ventilation)"),
+			        _("%s restated (its published figures, "
+			          "kept by month, cannot answer this "
+			          "breakdown)"),
 			        label);
 		if (p->n_changes > 0)
-			sb_add(sb, cs_tr(": ", " : "));
+			sb_add(sb, _(": "));
 		reasons(sb, p);
 		sb_add(sb, "\n");
 		for (size_t r = 0; r < p->n_rows; r++) {
 			sb_add(sb, "  ");
 			row_keys(sb, p->rows[r]);
 			sb_addf(sb,
-			        cs_tr(": published %" PRIu64
-			              ", restated %" PRIu64 "\n",
-			              " : publié %" PRIu64 ", rectifié %" PRIu64
-			              "\n"),
+			        _(": published %" PRIu64 ", restated %" PRIu64
+			          "\n"),
 			        p->rows[r]->published, p->rows[r]->restated);
 		}
 		if (p->withheld && p->has_published_total)
-			sb_add(sb,
-			       cs_tr("  (some figures withheld: minimum cell "
-			             "size)\n",
-			             "  (des chiffres masqués : effectif "
-			             "minimal)\n"));
+			sb_add(sb, _("  (some figures withheld: minimum cell "
+			             "size)\n"));
 	}
 }
 

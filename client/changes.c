@@ -3,13 +3,14 @@
  * restatements a report shows. */
 #include <string.h>
 
+#include "i18n.h"
 #include "libcallsheet.h"
 
 /* The one body a request expects, detached from its response (freed with
  * protobuf_c_message_free_unpacked), or NULL with err set. */
-static ProtobufCMessage *
-call_body(struct cs_client *c, Callsheet__Request *req,
-          Callsheet__Response__BodyCase want, struct cs_error *err)
+ProtobufCMessage *
+cs_call_body(struct cs_client *c, Callsheet__Request *req,
+             Callsheet__Response__BodyCase want, struct cs_error *err)
 {
 	Callsheet__Response *resp;
 	ProtobufCMessage *body;
@@ -19,8 +20,8 @@ call_body(struct cs_client *c, Callsheet__Request *req,
 	if (resp->body_case != want) {
 		callsheet__response__free_unpacked(resp, NULL);
 		cs_error_set(err, CALLSHEET__ERROR_CODE__INTERNAL,
-		             "the server answered request %u with an "
-		             "unexpected message",
+		             _("the server answered request %u with an "
+		               "unexpected message"),
 		             req->id);
 		return NULL;
 	}
@@ -40,7 +41,7 @@ cs_amend_sheet(struct cs_client *c, const Callsheet__AmendSheet *a,
 
 	req.body_case = CALLSHEET__REQUEST__BODY_AMEND_SHEET;
 	req.amend_sheet = (Callsheet__AmendSheet *)a; /* packing only reads */
-	*out = (Callsheet__SheetChanged *)call_body(
+	*out = (Callsheet__SheetChanged *)cs_call_body(
 	        c, &req, CALLSHEET__RESPONSE__BODY_SHEET_CHANGED, err);
 	return *out != NULL ? 0 : -1;
 }
@@ -53,7 +54,7 @@ cs_void_sheet(struct cs_client *c, const Callsheet__VoidSheet *v,
 
 	req.body_case = CALLSHEET__REQUEST__BODY_VOID_SHEET;
 	req.void_sheet = (Callsheet__VoidSheet *)v;
-	*out = (Callsheet__SheetChanged *)call_body(
+	*out = (Callsheet__SheetChanged *)cs_call_body(
 	        c, &req, CALLSHEET__RESPONSE__BODY_SHEET_CHANGED, err);
 	return *out != NULL ? 0 : -1;
 }
@@ -66,7 +67,7 @@ cs_get_audit(struct cs_client *c, const Callsheet__GetAudit *g,
 
 	req.body_case = CALLSHEET__REQUEST__BODY_GET_AUDIT;
 	req.get_audit = (Callsheet__GetAudit *)g;
-	*out = (Callsheet__AuditList *)call_body(
+	*out = (Callsheet__AuditList *)cs_call_body(
 	        c, &req, CALLSHEET__RESPONSE__BODY_AUDIT_LIST, err);
 	return *out != NULL ? 0 : -1;
 }
@@ -79,7 +80,7 @@ cs_close_period(struct cs_client *c, const Callsheet__ClosePeriod *cp,
 
 	req.body_case = CALLSHEET__REQUEST__BODY_CLOSE_PERIOD;
 	req.close_period = (Callsheet__ClosePeriod *)cp;
-	*out = (Callsheet__PeriodClosed *)call_body(
+	*out = (Callsheet__PeriodClosed *)cs_call_body(
 	        c, &req, CALLSHEET__RESPONSE__BODY_PERIOD_CLOSED, err);
 	return *out != NULL ? 0 : -1;
 }
@@ -96,7 +97,7 @@ cs_restatements(struct cs_client *c, const Callsheet__Query *q,
 	g.query = (Callsheet__Query *)q;
 	req.body_case = CALLSHEET__REQUEST__BODY_GET_RESTATEMENTS;
 	req.get_restatements = &g;
-	*out = (Callsheet__Restatements *)call_body(
+	*out = (Callsheet__Restatements *)cs_call_body(
 	        c, &req, CALLSHEET__RESPONSE__BODY_RESTATEMENTS, err);
 	if (*out == NULL && err != NULL &&
 	    err->code == CALLSHEET__ERROR_CODE__BAD_REQUEST &&

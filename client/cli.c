@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "callsheet.h"
+#include "i18n.h"
 #include "parse.h"
 
 #ifndef CALLSHEET_VERSION
@@ -19,9 +20,9 @@
 #define TIMEOUT_MAX_S  3600
 
 static const struct cmd_entry *const commands[] = {
-        &cmd_log_entry,    &cmd_report_entry, &cmd_amend_entry,
-        &cmd_void_entry,   &cmd_admin_entry,  &cmd_watch_entry,
-        &cmd_import_entry, &cmd_export_entry,
+        &cmd_log_entry,   &cmd_report_entry, &cmd_new_entry,
+        &cmd_amend_entry, &cmd_void_entry,   &cmd_admin_entry,
+        &cmd_watch_entry, &cmd_import_entry, &cmd_export_entry,
 };
 
 static void
@@ -52,7 +53,7 @@ cli_usage_error(const struct cmd_entry *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, " (see 'callsheet%s%s --help')\n", cmd ? " " : "",
+	fprintf(stderr, _(" (see 'callsheet%s%s --help')\n"), cmd ? " " : "",
 	        cmd ? cmd->name : "");
 	return EXIT_USAGE;
 }
@@ -65,50 +66,56 @@ cli_bad_option(const struct cmd_entry *cmd, int ch, char **argv)
 	const char *arg = argv[optind - 1];
 
 	if (ch == ':')
-		return cli_usage_error(cmd, "option %s needs a value", arg);
+		return cli_usage_error(cmd, _("option %s needs a value"), arg);
 	if (optopt != 0)
-		return cli_usage_error(cmd, "unknown option -%c", optopt);
-	return cli_usage_error(cmd, "unknown option %s", arg);
+		return cli_usage_error(cmd, _("unknown option -%c"), optopt);
+	return cli_usage_error(cmd, _("unknown option %s"), arg);
 }
 
 int
 cli_help(const struct cmd_entry *cmd)
 {
-	printf("usage: callsheet [global options] %s %s\n%s\n\n%s", cmd->name,
-	       cmd->args, cmd->summary, cmd->help);
+	printf(_("usage: callsheet [global options] %s %s\n%s\n\n"), cmd->name,
+	       cmd->args, _(cmd->summary));
+	if (cmd->help_arg != NULL)
+		printf(_(cmd->help), _(cmd->help_arg));
+	else
+		fputs(_(cmd->help), stdout);
 	return 0;
 }
 
 static int
 usage(void)
 {
-	printf("usage: callsheet [global options] COMMAND [options]\n"
-	       "\n"
-	       "Global options:\n"
-	       "  -s, --server HOST:PORT  the daemon (CALLSHEET_SERVER, "
-	       "default " DEFAULT_SERVER ")\n"
-	       "  -u, --user USER         the account (CALLSHEET_USER); the "
-	       "password comes\n"
-	       "                          from CALLSHEET_PASSWORD or is asked "
-	       "for\n"
-	       "      --ca FILE           trust anchors for TLS "
-	       "(CALLSHEET_CA; default: the system's)\n"
-	       "      --tls auto|on|off   auto (default): TLS with --ca or "
-	       "to any server but\n"
-	       "                          this machine; on: always; off: "
-	       "never\n"
-	       "      --timeout SECONDS   for connecting and for each reply "
-	       "(default %d)\n"
-	       "  -h, --help              this help\n"
-	       "      --version           the version\n"
-	       "\n"
-	       "Commands:\n",
-	       CS_TIMEOUT_DEFAULT_MS / 1000);
+	printf(_("usage: callsheet [global options] COMMAND [options]\n"
+	         "\n"
+	         "Global options:\n"
+	         "  -s, --server HOST:PORT  the daemon (CALLSHEET_SERVER, "
+	         "default %s)\n"
+	         "  -u, --user USER         the account (CALLSHEET_USER); the "
+	         "password comes\n"
+	         "                          from CALLSHEET_PASSWORD or is "
+	         "asked for\n"
+	         "      --ca FILE           trust anchors for TLS "
+	         "(CALLSHEET_CA; default: the system's)\n"
+	         "      --tls auto|on|off   auto (default): TLS with --ca or "
+	         "to any server but\n"
+	         "                          this machine; on: always; off: "
+	         "never\n"
+	         "      --timeout SECONDS   for connecting and for each reply "
+	         "(default %d)\n"
+	         "  -h, --help              this help\n"
+	         "      --version           the version\n"
+	         "\n"
+	         "Commands:\n"),
+	       DEFAULT_SERVER, CS_TIMEOUT_DEFAULT_MS / 1000);
 	for (size_t i = 0; i < nitems(commands); i++)
-		printf("  %-8s %s\n", commands[i]->name, commands[i]->summary);
-	printf("\nSheets not yet acknowledged wait in CALLSHEET_SPOOL_DIR "
-	       "(default\n$XDG_STATE_HOME/callsheet/spool) and are sent on the "
-	       "next run.\n");
+		printf("  %-8s %s\n", commands[i]->name,
+		       _(commands[i]->summary));
+	printf(_("\nSheets not yet acknowledged wait in CALLSHEET_SPOOL_DIR "
+	         "(default\n$XDG_STATE_HOME/callsheet/spool) and are sent on "
+	         "the next run.\nMessages are in French when LANG starts with "
+	         "fr, in English otherwise.\n"));
 	return 0;
 }
 
@@ -131,16 +138,16 @@ get_password(struct cli *cli, struct cs_error *err)
 		cli->password = xstrdup(env);
 		return 0;
 	}
-	prompt = xasprintf("Password for %s on %s: ", cli->opts.user,
+	prompt = xasprintf(_("Password for %s on %s: "), cli->opts.user,
 	                   cli->opts.server);
 	cli->password = prompt_password(prompt);
 	free(prompt);
 	if (cli->password != NULL)
 		return 0;
 	cs_error_set(err, CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
-	             "cannot read a password from the terminal (%s): set "
-	             "CALLSHEET_PASSWORD",
-	             errno != 0 ? strerror(errno) : "end of input");
+	             _("cannot read a password from the terminal (%s): set "
+	               "CALLSHEET_PASSWORD"),
+	             errno != 0 ? strerror(errno) : _("end of input"));
 	return -1;
 }
 
@@ -150,7 +157,7 @@ cli_check_user(const struct cli *cli, struct cs_error *err)
 	if (cli->opts.user != NULL)
 		return 0;
 	cs_error_set(err, CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
-	             "no user: give -u USER or set CALLSHEET_USER");
+	             _("no user: give -u USER or set CALLSHEET_USER"));
 	return -1;
 }
 
@@ -166,22 +173,37 @@ cli_connect(struct cli *cli, struct cs_client **c, struct cs_error *err)
 	return cs_connect(&cli->opts, c, err);
 }
 
-/* CALLSHEET_SPOOL_DIR, else $XDG_STATE_HOME/callsheet/spool, else
- * ~/.local/state/callsheet/spool. */
+/* CALLSHEET_STATE_DIR, else $XDG_STATE_HOME/callsheet, else
+ * ~/.local/state/callsheet: drafts, saved code tables. */
 char *
-cli_spool_root(void)
+cli_state_dir(void)
 {
-	const char *dir = getenv("CALLSHEET_SPOOL_DIR");
+	const char *dir = getenv("CALLSHEET_STATE_DIR");
 	const struct passwd *pw;
 
 	if (dir != NULL && *dir != '\0')
 		return xstrdup(dir);
 	/* The XDG specification ignores a relative path. */
 	if ((dir = getenv("XDG_STATE_HOME")) != NULL && *dir == '/')
-		return xasprintf("%s/callsheet/spool", dir);
+		return xasprintf("%s/callsheet", dir);
 	if ((dir = getenv("HOME")) == NULL || *dir == '\0')
 		dir = (pw = getpwuid(getuid())) != NULL ? pw->pw_dir : "/";
-	return xasprintf("%s/.local/state/callsheet/spool", dir);
+	return xasprintf("%s/.local/state/callsheet", dir);
+}
+
+/* CALLSHEET_SPOOL_DIR, else the state folder's "spool". */
+char *
+cli_spool_root(void)
+{
+	const char *dir = getenv("CALLSHEET_SPOOL_DIR");
+	char *state, *root;
+
+	if (dir != NULL && *dir != '\0')
+		return xstrdup(dir);
+	state = cli_state_dir();
+	root = xasprintf("%s/spool", state);
+	free(state);
+	return root;
 }
 
 static int
@@ -191,8 +213,8 @@ set_timeout(struct cli *cli, const char *arg)
 
 	if (parse_uint(arg, TIMEOUT_MAX_S, &v) != 0 || v == 0)
 		return cli_usage_error(NULL,
-		                       "invalid --timeout '%s': give a whole "
-		                       "number of seconds from 1 to %d",
+		                       _("invalid --timeout '%s': give a whole "
+		                         "number of seconds from 1 to %d"),
 		                       arg, TIMEOUT_MAX_S);
 	cli->opts.timeout_ms = (int)v * 1000;
 	return 0;
@@ -222,13 +244,10 @@ set_tls(struct cli *cli, const char *arg)
 	else if (strcmp(arg, "off") == 0)
 		cli->opts.tls = CS_TLS_OFF;
 	else
-		return cli_usage_error(
-		        NULL,
-		        cs_tr("invalid --tls '%s': give auto, on "
-		              "or off",
-		              "--tls « %s » invalide : auto, on "
-		              "ou off"),
-		        arg);
+		return cli_usage_error(NULL,
+		                       _("invalid --tls '%s': give auto, on "
+		                         "or off"),
+		                       arg);
 	return 0;
 }
 
@@ -309,7 +328,7 @@ static int
 finish_output(int rv)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		cli_error("cannot write the output: %s", strerror(errno));
+		cli_error(_("cannot write the output: %s"), strerror(errno));
 		return rv == 0 ? 1 : rv;
 	}
 	return rv;
@@ -322,12 +341,13 @@ main(int argc, char **argv)
 	const struct cmd_entry *cmd;
 	int rv;
 
+	i18n_init();
 	if ((rv = parse_global(&cli, argc, argv)) >= 0)
 		return finish_output(rv);
 	if (optind >= argc)
-		return cli_usage_error(NULL, "no command given");
+		return cli_usage_error(NULL, "%s", _("no command given"));
 	if ((cmd = find_command(argv[optind])) == NULL)
-		return cli_usage_error(NULL, "unknown command '%s'",
+		return cli_usage_error(NULL, _("unknown command '%s'"),
 		                       argv[optind]);
 	argc -= optind;
 	argv += optind;

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "libcallsheet.h"
 #include "tls.h"
 
@@ -83,8 +84,7 @@ cs_error_from_response(struct cs_error *err, const Callsheet__Error *e)
 	if (e->code == CALLSHEET__ERROR_CODE__TOO_MANY_ATTEMPTS &&
 	    e->has_retry_after_s)
 		cs_error_set(err, e->code,
-		             cs_tr("too many attempts, retry in %u s",
-		                   "trop de tentatives, réessayez dans %u s"),
+		             _("too many attempts, retry in %u s"),
 		             e->retry_after_s);
 	else
 		cs_error_set(err, e->code, "%s", msg);
@@ -94,6 +94,15 @@ cs_error_from_response(struct cs_error *err, const Callsheet__Error *e)
 		snprintf(err->field, sizeof err->field, "%s", e->field);
 	if (e->has_retry_after_s)
 		err->retry_after_s = e->retry_after_s;
+	if (e->reason != NULL)
+		snprintf(err->reason, sizeof err->reason, "%s", e->reason);
+	if (e->value != NULL)
+		snprintf(err->value, sizeof err->value, "%s", e->value);
+	for (size_t i = 0, len = 0;
+	     i < e->n_allowed && len < sizeof err->allowed; i++)
+		len += (size_t)snprintf(err->allowed + len,
+		                        sizeof err->allowed - len, "%s%s",
+		                        i > 0 ? ", " : "", e->allowed[i]);
 }
 
 /* ------------------------------------------------------------------ time */
@@ -221,14 +230,14 @@ write_all(struct cs_client *c, const uint8_t *buf, size_t len, int64_t deadline,
 		if ((ready = wait_fd(c->fd, want, deadline)) == 0)
 			return client_fail(
 			        c, err, CALLSHEET__ERROR_CODE__UNAVAILABLE,
-			        "timed out sending to %s", c->server);
+			        _("timed out sending to %s"), c->server);
 		if (ready < 0)
 			break;
 	}
 	if (len == 0)
 		return 0;
 	return client_fail(c, err, CALLSHEET__ERROR_CODE__UNAVAILABLE,
-	                   "connection to %s lost: %s", c->server,
+	                   _("connection to %s lost: %s"), c->server,
 	                   xport_strerror(c));
 }
 
@@ -250,21 +259,21 @@ read_some(struct cs_client *c, uint8_t *buf, size_t len, int64_t deadline,
 		if (n == 0)
 			return client_fail(
 			        c, err, CALLSHEET__ERROR_CODE__UNAVAILABLE,
-			        "%s closed the connection", c->server);
+			        _("%s closed the connection"), c->server);
 		if (errno == EINTR)
 			continue;
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
 			break;
 		if ((ready = wait_fd(c->fd, want, deadline)) == 0) {
 			cs_error_set(err, CALLSHEET__ERROR_CODE__UNAVAILABLE,
-			             "no reply from %s in time", c->server);
+			             _("no reply from %s in time"), c->server);
 			return -1;
 		}
 		if (ready < 0)
 			break;
 	}
 	return client_fail(c, err, CALLSHEET__ERROR_CODE__UNAVAILABLE,
-	                   "connection to %s lost: %s", c->server,
+	                   _("connection to %s lost: %s"), c->server,
 	                   xport_strerror(c));
 }
 
@@ -287,8 +296,8 @@ read_frame(struct cs_client *c, int64_t deadline, struct cs_error *err)
 		if (c->body_len == 0 || c->body_len > CS_RESPONSE_MAX)
 			return client_fail(
 			        c, err, CALLSHEET__ERROR_CODE__INTERNAL,
-			        "%s sent a frame of %u bytes (allowed: 1 to "
-			        "%u)",
+			        _("%s sent a frame of %u bytes (allowed: 1 to "
+			          "%u)"),
 			        c->server, c->body_len, CS_RESPONSE_MAX);
 		c->body = xmalloc(c->body_len);
 		c->body_got = 0;
@@ -328,7 +337,7 @@ read_message(struct cs_client *c, int64_t deadline, Callsheet__Response **resp,
 	frame_done(c);
 	if (m == NULL)
 		return client_fail(c, err, CALLSHEET__ERROR_CODE__INTERNAL,
-		                   "%s sent a message that does not decode",
+		                   _("%s sent a message that does not decode"),
 		                   c->server);
 	if (m->kind_case == CALLSHEET__SERVER_MESSAGE__KIND_RESPONSE &&
 	    m->response->id == 0 &&
@@ -397,7 +406,7 @@ cs_send(struct cs_client *c, Callsheet__Request *req, struct cs_error *err)
 	    (c->max_frame != 0 && len - CS_FRAME_HEADER > c->max_frame)) {
 		free(frame);
 		cs_error_set(err, CALLSHEET__ERROR_CODE__BAD_REQUEST,
-		             "request too large for %s (limit %u bytes)",
+		             _("request too large for %s (limit %u bytes)"),
 		             c->server, c->max_frame);
 		return -1;
 	}
@@ -492,7 +501,7 @@ call_expect(struct cs_client *c, Callsheet__Request *req,
 	callsheet__response__free_unpacked(*resp, NULL);
 	*resp = NULL;
 	cs_error_set(err, CALLSHEET__ERROR_CODE__INTERNAL,
-	             "%s answered request %u with an unexpected message",
+	             _("%s answered request %u with an unexpected message"),
 	             c->server, req->id);
 	return -1;
 }
@@ -524,9 +533,10 @@ cs_log_sheet(struct cs_client *c, const Callsheet__Sheet *sheet,
 	ack = resp->sheet_ack;
 	if (ack->id.len != sheet->id.len ||
 	    memcmp(ack->id.data, sheet->id.data, sheet->id.len) != 0) {
-		cs_error_set(err, CALLSHEET__ERROR_CODE__INTERNAL,
-		             "%s acknowledged another sheet than the one sent",
-		             c->server);
+		cs_error_set(
+		        err, CALLSHEET__ERROR_CODE__INTERNAL,
+		        _("%s acknowledged another sheet than the one sent"),
+		        c->server);
 		rv = -1;
 	} else if (duplicate != NULL)
 		*duplicate = ack->duplicate;
@@ -534,76 +544,24 @@ cs_log_sheet(struct cs_client *c, const Callsheet__Sheet *sheet,
 	return rv;
 }
 
-/* call_expect() whose body is detached and returned: every body is a
- * message of its own, freed with its free_unpacked. */
-static void *
-call_body(struct cs_client *c, Callsheet__Request *req,
-          Callsheet__Response__BodyCase want, struct cs_error *err)
-{
-	Callsheet__Response *resp;
-	void *body;
-
-	if (call_expect(c, req, want, &resp, err) != 0)
-		return NULL;
-	body = resp->error; /* the members of the oneof share one pointer */
-	resp->error = NULL;
-	resp->body_case = CALLSHEET__RESPONSE__BODY__NOT_SET;
-	callsheet__response__free_unpacked(resp, NULL);
-	return body;
-}
-
 int
 cs_query(struct cs_client *c, const Callsheet__Query *q,
          Callsheet__QueryResult **result, struct cs_error *err)
 {
 	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
+	Callsheet__Response *resp;
 
+	*result = NULL;
 	req.body_case = CALLSHEET__REQUEST__BODY_QUERY;
 	req.query = (Callsheet__Query *)q; /* packing does not write */
-	*result =
-	        call_body(c, &req, CALLSHEET__RESPONSE__BODY_QUERY_RESULT, err);
-	return *result != NULL ? 0 : -1;
-}
-
-int
-cs_watch(struct cs_client *c, bool stop, Callsheet__Counters **counters,
-         struct cs_error *err)
-{
-	Callsheet__Watch w = CALLSHEET__WATCH__INIT;
-	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
-
-	w.has_stop = stop;
-	w.stop = stop;
-	req.body_case = CALLSHEET__REQUEST__BODY_WATCH;
-	req.watch = &w;
-	*counters = call_body(c, &req, CALLSHEET__RESPONSE__BODY_COUNTERS, err);
-	return *counters != NULL ? 0 : -1;
-}
-
-int
-cs_get_taxonomy(struct cs_client *c, const char *lang,
-                Callsheet__Taxonomy **tax, struct cs_error *err)
-{
-	Callsheet__GetTaxonomy g = CALLSHEET__GET_TAXONOMY__INIT;
-	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
-
-	g.lang = (char *)lang; /* packing does not write */
-	req.body_case = CALLSHEET__REQUEST__BODY_GET_TAXONOMY;
-	req.get_taxonomy = &g;
-	*tax = call_body(c, &req, CALLSHEET__RESPONSE__BODY_TAXONOMY, err);
-	return *tax != NULL ? 0 : -1;
-}
-
-int
-cs_export_page(struct cs_client *c, const Callsheet__Export *x,
-               Callsheet__ExportPage **page, struct cs_error *err)
-{
-	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
-
-	req.body_case = CALLSHEET__REQUEST__BODY_EXPORT;
-	req.export = (Callsheet__Export *)x; /* packing does not write */
-	*page = call_body(c, &req, CALLSHEET__RESPONSE__BODY_EXPORT_PAGE, err);
-	return *page != NULL ? 0 : -1;
+	if (call_expect(c, &req, CALLSHEET__RESPONSE__BODY_QUERY_RESULT, &resp,
+	                err) != 0)
+		return -1;
+	*result = resp->query_result;
+	resp->query_result = NULL;
+	resp->body_case = CALLSHEET__RESPONSE__BODY__NOT_SET;
+	callsheet__response__free_unpacked(resp, NULL);
+	return 0;
 }
 
 /* ------------------------------------------------------------ connecting */
@@ -612,7 +570,7 @@ static int
 bad_server(const char *server, const char *why, struct cs_error *err)
 {
 	cs_error_set(err, CALLSHEET__ERROR_CODE__BAD_REQUEST,
-	             "invalid server address '%s': %s", server, why);
+	             _("invalid server address '%s': %s"), server, why);
 	if (err != NULL)
 		snprintf(err->field, sizeof err->field, "server");
 	return -1;
@@ -641,24 +599,24 @@ cs_server_split(const char *server, char **host, char **port,
 	*host = *port = NULL;
 	if (*server == '[') {
 		if ((end = strchr(++h, ']')) == NULL)
-			return bad_server(server, "missing ']'", err);
+			return bad_server(server, _("missing ']'"), err);
 		p = end + 1;
 		if (*p != '\0' && *p != ':')
-			return bad_server(server, "expected ':' after ']'",
+			return bad_server(server, _("expected ':' after ']'"),
 			                  err);
 	} else {
 		end = p = h + strcspn(h, ":");
 		if (*p == ':' && strchr(p + 1, ':') != NULL)
 			return bad_server(
-			        server, "write an IPv6 address as [ADDR]:PORT",
-			        err);
+			        server,
+			        _("write an IPv6 address as [ADDR]:PORT"), err);
 	}
 	if (end == h)
-		return bad_server(server, "no host", err);
+		return bad_server(server, _("no host"), err);
 	if (*p == ':' && port_value(++p) == 0)
-		return bad_server(server,
-		                  "the port must be a number from 1 to 65535",
-		                  err);
+		return bad_server(
+		        server, _("the port must be a number from 1 to 65535"),
+		        err);
 	*host = xstrndup(h, (size_t)(end - h));
 	*port = xstrdup(*p != '\0' ? p : CS_DEFAULT_PORT);
 	return 0;
@@ -708,7 +666,7 @@ tcp_connect(struct cs_client *c, const char *host, const char *port,
 	hints.ai_flags = AI_NUMERICSERV;
 	if ((rv = getaddrinfo(host, port, &hints, &res)) != 0) {
 		cs_error_set(err, CALLSHEET__ERROR_CODE__UNAVAILABLE,
-		             "cannot resolve %s: %s", host,
+		             _("cannot resolve %s: %s"), host,
 		             rv == EAI_SYSTEM ? strerror(errno)
 		                              : gai_strerror(rv));
 		return -1;
@@ -718,7 +676,7 @@ tcp_connect(struct cs_client *c, const char *host, const char *port,
 	freeaddrinfo(res);
 	if (c->fd == -1) {
 		cs_error_set(err, CALLSHEET__ERROR_CODE__UNAVAILABLE,
-		             "cannot connect to %s: %s", c->server,
+		             _("cannot connect to %s: %s"), c->server,
 		             strerror(error));
 		return -1;
 	}
@@ -743,16 +701,14 @@ tls_connect(struct cs_client *c, const char *host, const char *ca_file,
 	while ((rc = cs_tls_handshake(c->tls, c->server, &want, err)) == 0) {
 		if ((ready = wait_fd(c->fd, want, deadline)) == 0) {
 			cs_error_set(err, CALLSHEET__ERROR_CODE__UNAVAILABLE,
-			             cs_tr("timed out in the TLS handshake "
-			                   "with %s",
-			                   "délai dépassé pendant la "
-			                   "négociation TLS avec %s"),
+			             _("timed out in the TLS handshake "
+			               "with %s"),
 			             c->server);
 			return -1;
 		}
 		if (ready < 0) {
 			cs_error_set(err, CALLSHEET__ERROR_CODE__UNAVAILABLE,
-			             "connection to %s lost: %s", c->server,
+			             _("connection to %s lost: %s"), c->server,
 			             strerror(errno));
 			return -1;
 		}
@@ -802,7 +758,7 @@ hello(struct cs_client *c, struct cs_error *err)
 	ok = resp->hello;
 	if (ok->protocol_version != CS_PROTOCOL_VERSION) {
 		cs_error_set(err, CALLSHEET__ERROR_CODE__VERSION_MISMATCH,
-		             "%s speaks protocol version %u, this client %u",
+		             _("%s speaks protocol version %u, this client %u"),
 		             c->server, ok->protocol_version,
 		             CS_PROTOCOL_VERSION);
 		rv = -1;

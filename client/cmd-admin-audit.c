@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "callsheet.h"
+#include "i18n.h"
 #include "change-format.h"
 #include "parse.h"
 
@@ -15,20 +16,20 @@ static int cmd_admin_audit_exec(struct cli *, int, char **);
 const struct cmd_entry cmd_admin_audit_entry = {
         .name = "admin audit",
         .args = "[--sheet ID] [--from DATE] [--to DATE] [options]",
-        .summary = "the audit trail: who changed which sheet, when, why",
-        .help = "Options:\n"
-                "  --sheet ID         the changes to one sheet\n"
-                "  --from DATE        changes made on or after this day "
-                "(YYYY-MM-DD)\n"
-                "  --to DATE          changes made on or before this day\n"
-                "  --limit N          at most N changes, oldest first "
-                "(default and most: 1000)\n"
-                "  --format F         table (default) or json\n"
-                "  -h, --help         this help\n"
-                "\n"
-                "An administrator sees every change; a jurist the changes "
-                "to the sheets they\nlogged. Days are those of the "
-                "service's time zone.\n",
+        .summary = N_("the audit trail: who changed which sheet, when, why"),
+        .help = N_("Options:\n"
+                   "  --sheet ID         the changes to one sheet\n"
+                   "  --from DATE        changes made on or after this day "
+                   "(YYYY-MM-DD)\n"
+                   "  --to DATE          changes made on or before this day\n"
+                   "  --limit N          at most N changes, oldest first "
+                   "(default and most: 1000)\n"
+                   "  --format F         table (default) or json\n"
+                   "  -h, --help         this help\n"
+                   "\n"
+                   "An administrator sees every change; a jurist the changes "
+                   "to the sheets they\nlogged. Days are those of the "
+                   "service's time zone.\n"),
         .exec = cmd_admin_audit_exec,
 };
 
@@ -48,9 +49,7 @@ audit_day(const char *option, const char *arg, bool after,
 	if (parse_date(arg, &d) != 0)
 		return cli_usage_error(
 		        &cmd_admin_audit_entry,
-		        cs_tr("invalid --%s '%s': give a date (YYYY-MM-DD)",
-		              "--%s « %s » invalide : donnez une date "
-		              "(AAAA-MM-JJ)"),
+		        _("invalid --%s '%s': give a date (YYYY-MM-DD)"),
 		        option, arg);
 	if (after) /* the request wants the first day after */
 		date_next_day(&d);
@@ -68,9 +67,7 @@ audit_option(struct audit_args *a, int ch, const char *arg)
 		if (uuid_parse(arg, a->sheet) != 0)
 			return cli_usage_error(
 			        &cmd_admin_audit_entry,
-			        cs_tr("invalid --sheet '%s': give a sheet id",
-			              "--sheet « %s » invalide : donnez un "
-			              "identifiant de fiche"),
+			        _("invalid --sheet '%s': give a sheet id"),
 			        arg);
 		a->get.has_sheet_id = true;
 		a->get.sheet_id.data = a->sheet;
@@ -86,10 +83,8 @@ audit_option(struct audit_args *a, int ch, const char *arg)
 		if (parse_uint(arg, AUDIT_LIMIT_MAX, &n) != 0 || n == 0)
 			return cli_usage_error(
 			        &cmd_admin_audit_entry,
-			        cs_tr("invalid --limit '%s': give a number "
-			              "from 1 to %d",
-			              "--limit « %s » invalide : donnez un "
-			              "nombre de 1 à %d"),
+			        _("invalid --limit '%s': give a number "
+			          "from 1 to %d"),
 			        arg, AUDIT_LIMIT_MAX);
 		a->get.has_limit = true;
 		a->get.limit = (uint32_t)n;
@@ -97,10 +92,8 @@ audit_option(struct audit_args *a, int ch, const char *arg)
 	default: /* 'F' */
 		if (strcmp(arg, "table") != 0 && strcmp(arg, "json") != 0)
 			return cli_usage_error(&cmd_admin_audit_entry,
-			                       cs_tr("invalid --format '%s': "
-			                             "give table or json",
-			                             "--format « %s » invalide "
-			                             ": donnez table ou json"),
+			                       _("invalid --format '%s': "
+			                         "give table or json"),
 			                       arg);
 		a->json = strcmp(arg, "json") == 0;
 		return 0;
@@ -133,14 +126,12 @@ audit_parse(struct audit_args *a, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(&cmd_admin_audit_entry,
-		                       cs_tr("unexpected argument '%s'",
-		                             "argument inattendu « %s »"),
+		                       _("unexpected argument '%s'"),
 		                       argv[optind]);
 	if (a->get.from != NULL && a->get.to != NULL &&
 	    strcmp(a->from, a->to) >= 0)
 		return cli_usage_error(&cmd_admin_audit_entry,
-		                       cs_tr("--to comes before --from",
-		                             "--to vient avant --from"));
+		                       _("--to comes before --from"));
 	return -1;
 }
 
@@ -158,7 +149,7 @@ cmd_admin_audit_exec(struct cli *cli, int argc, char **argv)
 		return rv;
 	if (cli_connect(cli, &c, &err) != 0 ||
 	    cs_get_audit(c, &a.get, &l, &err) != 0) {
-		cli_error("%s", err.message);
+		cli_error("%s", cli_error_text(&err));
 		cs_close(c);
 		return cli_exit_status(&err);
 	}

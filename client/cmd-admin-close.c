@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "callsheet.h"
+#include "i18n.h"
 #include "parse.h"
 
 static int cmd_admin_close_exec(struct cli *, int, char **);
@@ -12,20 +13,20 @@ static int cmd_admin_close_exec(struct cli *, int, char **);
 const struct cmd_entry cmd_admin_close_period_entry = {
         .name = "admin close-period",
         .args = "--year Y | --month Y-M | --from DATE --to DATE",
-        .summary = "freeze the published figures of a period",
-        .help = "Options:\n"
-                "  --year Y               a calendar year\n"
-                "  --month Y-M            a calendar month\n"
-                "  --from DATE --to DATE  whole months: from the first day "
-                "of one to the last\n"
-                "                         day of another (YYYY-MM-DD)\n"
-                "  -h, --help             this help\n"
-                "\n"
-                "The period must be over. Its figures are kept as they are "
-                "now; afterwards only\nan administrator may amend or void a "
-                "sheet whose call lies in it, with a reason,\nand reports "
-                "show the published figure next to the restated one. "
-                "Closing the\nsame period again says when it was closed.\n",
+        .summary = N_("freeze the published figures of a period"),
+        .help = N_("Options:\n"
+                   "  --year Y               a calendar year\n"
+                   "  --month Y-M            a calendar month\n"
+                   "  --from DATE --to DATE  whole months: from the first day "
+                   "of one to the last\n"
+                   "                         day of another (YYYY-MM-DD)\n"
+                   "  -h, --help             this help\n"
+                   "\n"
+                   "The period must be over. Its figures are kept as they are "
+                   "now; afterwards only\nan administrator may amend or void a "
+                   "sheet whose call lies in it, with a reason,\nand reports "
+                   "show the published figure next to the restated one. "
+                   "Closing the\nsame period again says when it was closed.\n"),
         .exec = cmd_admin_close_exec,
 };
 
@@ -38,9 +39,8 @@ static int
 close_error(const char *option, const char *value, const char *want)
 {
 	return cli_usage_error(&cmd_admin_close_period_entry,
-	                       cs_tr("invalid --%s '%s': give %s",
-	                             "--%s « %s » invalide : donnez %s"),
-	                       option, value, want);
+	                       _("invalid --%s '%s': give %s"), option, value,
+	                       want);
 }
 
 /* The period from the options; 0 or the exit status. */
@@ -54,37 +54,28 @@ close_period_of(struct close_args *a)
 	    (a->from != NULL) != (a->to != NULL))
 		return cli_usage_error(
 		        &cmd_admin_close_period_entry,
-		        cs_tr("give one of --year, --month, or --from with "
-		              "--to",
-		              "donnez --year, --month, ou --from avec --to"));
+		        _("give one of --year, --month, or --from with "
+		          "--to"));
 	if (a->year != NULL) {
 		if (parse_year(a->year, &y) != 0)
-			return close_error(
-			        "year", a->year,
-			        cs_tr("a year (YYYY)", "une année (AAAA)"));
+			return close_error("year", a->year, _("a year (YYYY)"));
 		period_year(&a->period, y);
 		return 0;
 	}
 	if (a->month != NULL) {
 		if (parse_year_month(a->month, &y, &m) != 0)
-			return close_error(
-			        "month", a->month,
-			        cs_tr("a year and month (YYYY-MM)",
-			              "une année et un mois (AAAA-MM)"));
+			return close_error("month", a->month,
+			                   _("a year and month (YYYY-MM)"));
 		period_month(&a->period, y, m);
 		return 0;
 	}
 	if (parse_date(a->from, &first) != 0 || first.d != 1)
-		return close_error(
-		        "from", a->from,
-		        cs_tr("the first day of a month (YYYY-MM-01)",
-		              "le premier jour d'un mois (AAAA-MM-01)"));
+		return close_error("from", a->from,
+		                   _("the first day of a month (YYYY-MM-01)"));
 	if (parse_date(a->to, &last) != 0 ||
 	    period_days(&a->period, &first, &last) != 0 || a->period.to.d != 1)
-		return close_error(
-		        "to", a->to,
-		        cs_tr("the last day of a month, after --from",
-		              "le dernier jour d'un mois, après --from"));
+		return close_error("to", a->to,
+		                   _("the last day of a month, after --from"));
 	return 0;
 }
 
@@ -125,16 +116,14 @@ close_parse(struct close_args *a, int argc, char **argv)
 			                      argv);
 		}
 		if (*slot != NULL)
-			return cli_usage_error(
-			        &cmd_admin_close_period_entry,
-			        cs_tr("%s given twice", "%s donné deux fois"),
-			        argv[optind - 1]);
+			return cli_usage_error(&cmd_admin_close_period_entry,
+			                       _("%s given twice"),
+			                       argv[optind - 1]);
 		*slot = optarg;
 	}
 	if (optind < argc)
 		return cli_usage_error(&cmd_admin_close_period_entry,
-		                       cs_tr("unexpected argument '%s'",
-		                             "argument inattendu « %s »"),
+		                       _("unexpected argument '%s'"),
 		                       argv[optind]);
 	return close_period_of(a) != 0 ? EXIT_USAGE : -1;
 }
@@ -151,14 +140,11 @@ close_print(const Callsheet__PeriodClosed *pc)
 	localtime_r(&at, &tm);
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
 	if (pc->duplicate)
-		printf(cs_tr("%s was already closed on %s by %s\n",
-		             "%s était déjà clôturé le %s par %s\n"),
-		       label, when, pc->closed_by ? pc->closed_by : "?");
+		printf(_("%s was already closed on %s by %s\n"), label, when,
+		       pc->closed_by ? pc->closed_by : "?");
 	else
-		printf(cs_tr("%s closed: its published figures are frozen "
-		             "(%llu rollup rows)\n",
-		             "%s clôturé : ses chiffres publiés sont figés "
-		             "(%llu lignes de cumul)\n"),
+		printf(_("%s closed: its published figures are frozen "
+		         "(%llu rollup rows)\n"),
 		       label, (unsigned long long)pc->rollup_rows);
 }
 
@@ -181,7 +167,7 @@ cmd_admin_close_exec(struct cli *cli, int argc, char **argv)
 	cp.to = to;
 	if (cli_connect(cli, &c, &err) != 0 ||
 	    cs_close_period(c, &cp, &pc, &err) != 0) {
-		cli_error("%s", err.message);
+		cli_error("%s", cli_error_text(&err));
 		cs_close(c);
 		return cli_exit_status(&err);
 	}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "callsheet.h"
+#include "i18n.h"
 #include "parse.h"
 
 #define MIN_CELL_MAX 1000
@@ -15,20 +16,20 @@ static int cmd_min_cell_exec(struct cli *, int, char **);
 const struct cmd_entry cmd_admin_min_cell_entry = {
         .name = "admin min-cell",
         .args = "[--role ROLE N]",
-        .summary = "show or set the minimum cell size of each role",
-        .help = "Options:\n"
-                "  --role ROLE N   set ROLE's (jurist, reporter or admin) "
-                "minimum cell size to N:\n"
-                "                  its reports hide every count from 1 to "
-                "N - 1, and the counts\n"
-                "                  that would let one recompute them; 0 or "
-                "1: hide nothing\n"
-                "  -h, --help      this help\n"
-                "\n"
-                "Without options, prints every role's. Defaults: 0 for "
-                "admin and jurist, 3\nfor reporter (the French "
-                "official-statistics rule; health networks use 5\nor "
-                "11).\n",
+        .summary = N_("show or set the minimum cell size of each role"),
+        .help = N_("Options:\n"
+                   "  --role ROLE N   set ROLE's (jurist, reporter or admin) "
+                   "minimum cell size to N:\n"
+                   "                  its reports hide every count from 1 to "
+                   "N - 1, and the counts\n"
+                   "                  that would let one recompute them; 0 or "
+                   "1: hide nothing\n"
+                   "  -h, --help      this help\n"
+                   "\n"
+                   "Without options, prints every role's. Defaults: 0 for "
+                   "admin and jurist, 3\nfor reporter (the French "
+                   "official-statistics rule; health networks use 5\nor "
+                   "11).\n"),
         .exec = cmd_min_cell_exec,
 };
 
@@ -52,8 +53,8 @@ min_cell_parse(int argc, char **argv, Callsheet__MinCell *mc)
 			if (role_parse(optarg) == CALLSHEET__ROLE__ROLE_NONE)
 				return cli_usage_error(
 				        e,
-				        "invalid --role '%s': give jurist, "
-				        "reporter or admin",
+				        _("invalid --role '%s': give jurist, "
+				          "reporter or admin"),
 				        optarg);
 			mc->role = optarg;
 			break;
@@ -65,20 +66,22 @@ min_cell_parse(int argc, char **argv, Callsheet__MinCell *mc)
 	}
 	if (mc->role == NULL) {
 		if (optind < argc)
-			return cli_usage_error(e, "unexpected argument '%s'",
+			return cli_usage_error(e, _("unexpected argument '%s'"),
 			                       argv[optind]);
 		return -1;
 	}
 	if (optind >= argc)
-		return cli_usage_error(e, "--role %s needs a size N", mc->role);
+		return cli_usage_error(e, _("--role %s needs a size N"),
+		                       mc->role);
 	if (optind + 1 < argc)
-		return cli_usage_error(e, "unexpected argument '%s'",
+		return cli_usage_error(e, _("unexpected argument '%s'"),
 		                       argv[optind + 1]);
 	if (parse_uint(argv[optind], MIN_CELL_MAX, &n) != 0)
-		return cli_usage_error(e,
-		                       "invalid size '%s': give a whole number "
-		                       "from 0 to %d",
-		                       argv[optind], MIN_CELL_MAX);
+		return cli_usage_error(
+		        e,
+		        _("invalid size '%s': give a whole number "
+		          "from 0 to %d"),
+		        argv[optind], MIN_CELL_MAX);
 	mc->has_min_cell = true;
 	mc->min_cell = (uint32_t)n;
 	return -1;
@@ -100,14 +103,14 @@ cmd_min_cell_exec(struct cli *cli, int argc, char **argv)
 	req.min_cell = &mc;
 	if (cli_connect(cli, &c, &err) != 0 ||
 	    cs_call(c, &req, &resp, &err) != 0) {
-		cli_error("%s", err.message);
+		cli_error("%s", cli_error_text(&err));
 		cs_close(c);
 		return cli_exit_status(&err);
 	}
 	cs_close(c);
 	if (resp->body_case != CALLSHEET__RESPONSE__BODY_MIN_CELLS) {
 		callsheet__response__free_unpacked(resp, NULL);
-		cli_error("the server answered with something else");
+		cli_error("%s", _("the server answered with something else"));
 		return 1;
 	}
 	printf("role      min_cell\n");

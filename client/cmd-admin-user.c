@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "callsheet.h"
+#include "i18n.h"
 
 #define PASSWORD_LINE_MAX 1024
 
@@ -17,27 +18,28 @@ const struct cmd_entry cmd_admin_user_entry = {
         .name = "admin user",
         .args = "add NAME --role R | passwd NAME | disable NAME | "
                 "enable NAME | list",
-        .summary = "accounts: add, set a password, disable, enable, list",
-        .help = "Actions:\n"
-                "  add NAME --role R   create an account; R is jurist, "
-                "reporter or admin\n"
-                "  passwd NAME         set a new password (its other "
-                "sessions end)\n"
-                "  disable NAME        refuse its logins and end its "
-                "sessions\n"
-                "  enable NAME         undo disable\n"
-                "  list                every account, its role and state\n"
-                "\n"
-                "Options of add and passwd:\n"
-                "  --password-stdin    read the new password from the "
-                "first line of standard\n"
-                "                      input (scripts); otherwise it is "
-                "asked twice, without echo\n"
-                "  -h, --help          this help\n"
-                "\n"
-                "Names: 1 to 63 characters among a-z 0-9 . _ -; "
-                "passwords: 8 to 1024\ncharacters. The last enabled admin "
-                "account cannot be disabled.\n",
+        .summary = N_("accounts: add, set a password, disable, enable, "
+                      "list"),
+        .help = N_("Actions:\n"
+                   "  add NAME --role R   create an account; R is jurist, "
+                   "reporter or admin\n"
+                   "  passwd NAME         set a new password (its other "
+                   "sessions end)\n"
+                   "  disable NAME        refuse its logins and end its "
+                   "sessions\n"
+                   "  enable NAME         undo disable\n"
+                   "  list                every account, its role and state\n"
+                   "\n"
+                   "Options of add and passwd:\n"
+                   "  --password-stdin    read the new password from the "
+                   "first line of standard\n"
+                   "                      input (scripts); otherwise it is "
+                   "asked twice, without echo\n"
+                   "  -h, --help          this help\n"
+                   "\n"
+                   "Names: 1 to 63 characters among a-z 0-9 . _ -; "
+                   "passwords: 8 to 1024\ncharacters. The last enabled admin "
+                   "account cannot be disabled.\n"),
         .exec = cmd_admin_user_exec,
 };
 
@@ -79,14 +81,9 @@ password_from_stdin(void)
 
 	if (n <= 0 || (size_t)n > PASSWORD_LINE_MAX + 1) {
 		wipe(line);
-		cli_error("%s",
-		          cs_tr("--password-stdin: expected the new "
-		                "password on the first line of standard "
-		                "input (at most 1024 characters)",
-		                "--password-stdin : le nouveau mot de "
-		                "passe est attendu sur la première ligne "
-		                "de l'entrée standard (1024 caractères au "
-		                "plus)"));
+		cli_error("%s", _("--password-stdin: expected the new "
+		                  "password on the first line of standard "
+		                  "input (at most 1024 characters)"));
 		return NULL;
 	}
 	line[strcspn(line, "\r\n")] = '\0';
@@ -99,25 +96,19 @@ password_from_prompt(const char *name)
 {
 	char *prompt, *first, *again;
 
-	prompt = xasprintf(cs_tr("New password for %s: ",
-	                         "Nouveau mot de passe pour %s : "),
-	                   name);
+	prompt = xasprintf(_("New password for %s: "), name);
 	first = prompt_password(prompt);
 	free(prompt);
 	if (first == NULL) {
-		cli_error(cs_tr("cannot read a password from the terminal "
-		                "(%s): use --password-stdin",
-		                "impossible de lire un mot de passe sur le "
-		                "terminal (%s) : utilisez --password-stdin"),
-		          errno != 0 ? strerror(errno) : "end of input");
+		cli_error(_("cannot read a password from the terminal "
+		            "(%s): use --password-stdin"),
+		          errno != 0 ? strerror(errno) : _("end of input"));
 		return NULL;
 	}
-	again = prompt_password(cs_tr("Again: ", "Encore une fois : "));
+	again = prompt_password(_("Again: "));
 	if (again == NULL || strcmp(first, again) != 0) {
-		cli_error("%s", cs_tr("the two passwords differ; nothing "
-		                      "changed",
-		                      "les deux mots de passe diffèrent ; "
-		                      "rien n'a changé"));
+		cli_error("%s", _("the two passwords differ; nothing "
+		                  "changed"));
 		wipe(first);
 		wipe(again);
 		return NULL;
@@ -140,12 +131,9 @@ user_parse(struct user_args *a, int argc, char **argv)
 	int ch, want;
 
 	if (argc < 2)
-		return cli_usage_error(
-		        &cmd_admin_user_entry, "%s",
-		        cs_tr("admin user: which action? add, "
-		              "passwd, disable, enable or list",
-		              "admin user : quelle action ? add, "
-		              "passwd, disable, enable ou list"));
+		return cli_usage_error(&cmd_admin_user_entry, "%s",
+		                       _("admin user: which action? add, "
+		                         "passwd, disable, enable or list"));
 	for (i = 0; i < nitems(actions); i++)
 		if (strcmp(argv[1], actions[i].name) == 0)
 			break;
@@ -154,10 +142,8 @@ user_parse(struct user_args *a, int argc, char **argv)
 	if (i == nitems(actions))
 		return cli_usage_error(
 		        &cmd_admin_user_entry,
-		        cs_tr("admin user: unknown action '%s' (add, passwd, "
-		              "disable, enable or list)",
-		              "admin user : action inconnue « %s » (add, "
-		              "passwd, disable, enable ou list)"),
+		        _("admin user: unknown action '%s' (add, passwd, "
+		          "disable, enable or list)"),
 		        argv[1]);
 	a->action = actions[i].action;
 	want = actions[i].nargs;
@@ -176,8 +162,7 @@ user_parse(struct user_args *a, int argc, char **argv)
 		else if (ch == OPT_ROLE || ch == OPT_STDIN)
 			return cli_usage_error(
 			        &cmd_admin_user_entry,
-			        cs_tr("%s does not apply to 'user %s'",
-			              "%s ne s'applique pas à « user %s »"),
+			        _("%s does not apply to 'user %s'"),
 			        ch == OPT_ROLE ? "--role" : "--password-stdin",
 			        argv[0]);
 		else
@@ -186,11 +171,8 @@ user_parse(struct user_args *a, int argc, char **argv)
 	if (argc - optind != want)
 		return cli_usage_error(
 		        &cmd_admin_user_entry,
-		        want == 1
-		                ? cs_tr("'user %s' takes one account name",
-		                        "« user %s » prend un nom de compte")
-		                : cs_tr("'user %s' takes no argument",
-		                        "« user %s » ne prend pas d'argument"),
+		        want == 1 ? _("'user %s' takes one account name")
+		                  : _("'user %s' takes no argument"),
 		        argv[0]);
 	if (want == 1)
 		a->name = argv[optind];
@@ -199,11 +181,9 @@ user_parse(struct user_args *a, int argc, char **argv)
 	     role_parse(a->role) == CALLSHEET__ROLE__ROLE_NONE))
 		return cli_usage_error(
 		        &cmd_admin_user_entry,
-		        cs_tr("'user add' needs --role jurist, reporter or "
-		              "admin "
-		              "(got %s)",
-		              "« user add » demande --role jurist, reporter ou "
-		              "admin (reçu : %s)"),
+		        _("'user add' needs --role jurist, reporter or "
+		          "admin "
+		          "(got %s)"),
 		        a->role != NULL ? a->role : "none");
 	return -1;
 }
@@ -225,10 +205,8 @@ print_list(const Callsheet__Accounts *list)
 {
 	char created[16], changed[16];
 
-	printf("%-24s %-9s %-10s %-10s %s\n", cs_tr("name", "nom"),
-	       cs_tr("role", "rôle"), cs_tr("state", "état"),
-	       cs_tr("created", "créé"),
-	       cs_tr("password set", "mot de passe changé"));
+	printf("%-24s %-9s %-10s %-10s %s\n", _("name"), _("role"), _("state"),
+	       _("created"), _("password set"));
 	for (size_t i = 0; i < list->n_accounts; i++) {
 		const Callsheet__Account *a = list->accounts[i];
 
@@ -236,9 +214,8 @@ print_list(const Callsheet__Accounts *list)
 		date_of(a->password_changed_at, changed, sizeof changed);
 		printf("%-24s %-9s %-10s %-10s %s\n", a->name,
 		       role_name(a->role),
-		       a->disabled ? cs_tr("disabled", "désactivé")
-		                   : cs_tr("active", "actif"),
-		       created, changed);
+		       a->disabled ? _("disabled") : _("active"), created,
+		       changed);
 	}
 }
 
@@ -247,28 +224,21 @@ print_done(const struct user_args *a, const Callsheet__Account *acct)
 {
 	switch (a->action) {
 	case USER_ADD:
-		printf(cs_tr("account '%s' created, role %s\n",
-		             "compte « %s » créé, rôle %s\n"),
-		       acct->name, role_name(acct->role));
+		printf(_("account '%s' created, role %s\n"), acct->name,
+		       role_name(acct->role));
 		break;
 	case USER_PASSWD:
-		printf(cs_tr("password of '%s' changed; its other sessions "
-		             "were closed\n",
-		             "mot de passe de « %s » changé ; ses autres "
-		             "sessions ont été fermées\n"),
+		printf(_("password of '%s' changed; its other sessions "
+		         "were closed\n"),
 		       acct->name);
 		break;
 	case USER_DISABLE:
-		printf(cs_tr("account '%s' disabled; its sessions were "
-		             "closed\n",
-		             "compte « %s » désactivé ; ses sessions ont été "
-		             "fermées\n"),
+		printf(_("account '%s' disabled; its sessions were "
+		         "closed\n"),
 		       acct->name);
 		break;
 	case USER_ENABLE:
-		printf(cs_tr("account '%s' enabled\n",
-		             "compte « %s » réactivé\n"),
-		       acct->name);
+		printf(_("account '%s' enabled\n"), acct->name);
 		break;
 	case USER_LIST:
 		break;
@@ -306,7 +276,7 @@ user_run(struct cli *cli, const struct user_args *a, const char *password)
 	}
 	cs_close(c);
 	if (rv != 0) {
-		cli_error("%s", err.message);
+		cli_error("%s", cli_error_text(&err));
 		return cli_exit_status(&err);
 	}
 	if (list != NULL)

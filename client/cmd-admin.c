@@ -5,14 +5,14 @@
 #include <string.h>
 
 #include "callsheet.h"
+#include "i18n.h"
 
 #define ADMIN_PREFIX "admin "
 
 static const struct cmd_entry *const subcommands[] = {
-        &cmd_admin_user_entry,
-        &cmd_admin_min_cell_entry,
-        &cmd_admin_audit_entry,
-        &cmd_admin_close_period_entry,
+        &cmd_admin_user_entry,     &cmd_admin_min_cell_entry,
+        &cmd_admin_audit_entry,    &cmd_admin_close_period_entry,
+        &cmd_admin_taxonomy_entry,
 };
 
 static int cmd_admin_exec(struct cli *, int, char **);
@@ -20,8 +20,8 @@ static int cmd_admin_exec(struct cli *, int, char **);
 const struct cmd_entry cmd_admin_entry = {
         .name = "admin",
         .args = "SUBCOMMAND [options]",
-        .summary = "administration (admin role): accounts, disclosure "
-                   "control, audit trail, closed periods",
+        .summary = N_("administration (admin role): accounts, disclosure "
+                      "control, audit trail, closed periods, taxonomy"),
         .help = "", /* the list of subcommands, printed by admin_usage */
         .exec = cmd_admin_exec,
 };
@@ -35,17 +35,12 @@ sub_name(const struct cmd_entry *sub)
 static int
 admin_usage(void)
 {
-	printf("%s", cs_tr("usage: callsheet [global options] admin SUBCOMMAND "
-	                   "[options]\n\nSubcommands:\n",
-	                   "usage : callsheet [options globales] admin "
-	                   "SOUS-COMMANDE [options]\n\nSous-commandes :\n"));
+	printf("%s", _("usage: callsheet [global options] admin SUBCOMMAND "
+	               "[options]\n\nSubcommands:\n"));
 	for (size_t i = 0; i < nitems(subcommands); i++)
 		printf("  %-13s %s\n", sub_name(subcommands[i]),
-		       subcommands[i]->summary);
-	printf("\n%s\n",
-	       cs_tr("'callsheet admin SUBCOMMAND --help' tells more.",
-	             "« callsheet admin SOUS-COMMANDE --help » en "
-	             "dit plus."));
+		       _(subcommands[i]->summary));
+	printf("\n%s\n", _("'callsheet admin SUBCOMMAND --help' tells more."));
 	return 0;
 }
 
@@ -54,15 +49,12 @@ cmd_admin_exec(struct cli *cli, int argc, char **argv)
 {
 	if (argc < 2)
 		return cli_usage_error(&cmd_admin_entry, "%s",
-		                       cs_tr("no subcommand given",
-		                             "aucune sous-commande donnée"));
+		                       _("no subcommand given"));
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
 		return admin_usage();
 	for (size_t i = 0; i < nitems(subcommands); i++)
 		if (strcmp(sub_name(subcommands[i]), argv[1]) == 0)
 			return subcommands[i]->exec(cli, argc - 1, argv + 1);
-	return cli_usage_error(&cmd_admin_entry,
-	                       cs_tr("unknown subcommand '%s'",
-	                             "sous-commande inconnue « %s »"),
+	return cli_usage_error(&cmd_admin_entry, _("unknown subcommand '%s'"),
 	                       argv[1]);
 }

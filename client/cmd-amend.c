@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "callsheet.h"
+#include "i18n.h"
 #include "change-format.h"
 #include "parse.h"
 
@@ -14,24 +15,25 @@ static int cmd_amend_exec(struct cli *, int, char **);
 const struct cmd_entry cmd_amend_entry = {
         .name = "amend",
         .args = "ID [field options] [--clear FIELD] [--reason R]",
-        .summary = "change fields of a sheet already logged",
-        .help = "Field options, as for 'callsheet log' (only those given "
-                "change):\n" SHEET_OPTS_HELP "Other options:\n"
-                "  --clear FIELD      say a field does not apply: caller, "
-                "dept, household,\n"
-                "                     origin, pro-kind, pro-sector or "
-                "topic; repeatable\n"
-                "  --reason R         why; required for a call in a "
-                "closed period\n"
-                "  -h, --help         this help\n"
-                "\n"
-                "A new caller takes along what stops applying: household "
-                "and origin go when\nthe caller becomes a professional, "
-                "pro-kind and pro-sector when it becomes\nan individual. "
-                "A jurist may amend the sheets they logged, for "
-                "amend_window_days\n(7 by default) after logging them; an "
-                "administrator any sheet. Every change is\nin the audit "
-                "trail (callsheet admin audit).\n",
+        .summary = N_("change fields of a sheet already logged"),
+        .help_arg = SHEET_OPTS_HELP,
+        .help = N_("Field options, as for 'callsheet log' (only those given "
+                   "change):\n%sOther options:\n"
+                   "  --clear FIELD      say a field does not apply: caller, "
+                   "dept, household,\n"
+                   "                     origin, pro-kind, pro-sector or "
+                   "topic; repeatable\n"
+                   "  --reason R         why; required for a call in a "
+                   "closed period\n"
+                   "  -h, --help         this help\n"
+                   "\n"
+                   "A new caller takes along what stops applying: household "
+                   "and origin go when\nthe caller becomes a professional, "
+                   "pro-kind and pro-sector when it becomes\nan individual. "
+                   "A jurist may amend the sheets they logged, for "
+                   "amend_window_days\n(7 by default) after logging them; an "
+                   "administrator any sheet. Every change is\nin the audit "
+                   "trail (callsheet admin audit).\n"),
         .exec = cmd_amend_exec,
 };
 
@@ -69,25 +71,19 @@ amend_clear(struct amend_args *a, const char *arg)
 	int rv = 0;
 
 	if (parse_list(arg, &names, &n) != 0)
-		rv = cli_usage_error(
-		        &cmd_amend_entry,
-		        cs_tr("invalid --clear '%s': give field names "
-		              "separated by commas",
-		              "--clear « %s » invalide : donnez des noms de "
-		              "champs séparés par des virgules"),
-		        arg);
+		rv = cli_usage_error(&cmd_amend_entry,
+		                     _("invalid --clear '%s': give field names "
+		                       "separated by commas"),
+		                     arg);
 	for (size_t i = 0; rv == 0 && i < n; i++) {
 		const char *field = sheet_opts_field(names[i]);
 
 		if (field == NULL || strcmp(field, "call_type") == 0)
 			rv = cli_usage_error(
 			        &cmd_amend_entry,
-			        cs_tr("invalid --clear '%s': give caller, "
-			              "dept, household, origin, pro-kind, "
-			              "pro-sector or topic",
-			              "--clear « %s » invalide : donnez "
-			              "caller, dept, household, origin, "
-			              "pro-kind, pro-sector ou topic"),
+			        _("invalid --clear '%s': give caller, "
+			          "dept, household, origin, pro-kind, "
+			          "pro-sector or topic"),
 			        names[i]);
 		else {
 			a->clear = xreallocarray(a->clear, a->nclear + 1,
@@ -125,9 +121,7 @@ amend_parse(struct amend_args *a, int argc, char **argv)
 			rv = m->reason != NULL
 			             ? cli_usage_error(
 			                       &cmd_amend_entry,
-			                       cs_tr("--reason given twice",
-			                             "--reason donné deux "
-			                             "fois"))
+			                       _("--reason given twice"))
 			             : (m->reason = optarg, 0);
 		else if (sheet_opts_owns(ch))
 			rv = sheet_opts_set(&cmd_amend_entry, &a->so, ch,
@@ -166,21 +160,15 @@ sheet_id_arg(const struct cmd_entry *cmd, int argc, char **argv,
              uint8_t id[CS_UUID_LEN])
 {
 	if (optind >= argc)
-		return cli_usage_error(
-		        cmd, cs_tr("no sheet id given",
-		                   "aucun identifiant de fiche donné"));
+		return cli_usage_error(cmd, "%s", _("no sheet id given"));
 	if (uuid_parse(argv[optind], id) != 0)
 		return cli_usage_error(
 		        cmd,
-		        cs_tr("invalid sheet id '%s': give the id 'callsheet "
-		              "log' printed",
-		              "identifiant de fiche « %s » invalide : donnez "
-		              "celui qu'a affiché « callsheet log »"),
+		        _("invalid sheet id '%s': give the id 'callsheet "
+		          "log' printed"),
 		        argv[optind]);
 	if (optind + 1 < argc)
-		return cli_usage_error(cmd,
-		                       cs_tr("unexpected argument '%s'",
-		                             "argument inattendu « %s »"),
+		return cli_usage_error(cmd, _("unexpected argument '%s'"),
 		                       argv[optind + 1]);
 	return 0;
 }
@@ -200,7 +188,7 @@ change_exec(struct cli *cli, const Callsheet__AmendSheet *a,
 	if (cli_connect(cli, &c, &err) != 0 ||
 	    (a != NULL ? cs_amend_sheet(c, a, &sc, &err)
 	               : cs_void_sheet(c, v, &sc, &err)) != 0) {
-		cli_error("%s", err.message);
+		cli_error("%s", cli_error_text(&err));
 		rv = cli_exit_status(&err);
 	} else {
 		change_text(&sb, sc);

@@ -10,6 +10,7 @@
 
 #include "annual.h"
 #include "callsheet.h"
+#include "i18n.h"
 #include "parse.h"
 
 static int cmd_annual_exec(struct cli *, int, char **);
@@ -18,33 +19,36 @@ const struct cmd_entry cmd_annual_entry = {
         .name = "report annual",
         .args = "--year Y [--focus DEPT] [--format text|md|html|json] "
                 "[-o FILE]",
-        .summary = "the yearly activity report, with charts in HTML",
-        .help = "Options:\n"
-                "  --year Y             the calendar year (default: the "
-                "current one)\n"
-                "  --focus DEPT         a département (INSEE code, e.g. "
-                "75) stated apart,\n"
-                "                       with its callers and topics "
-                "(default: all calls)\n"
-                "  --format F           text (default), md, html (one "
-                "file with charts) or json\n"
-                "  -o, --output FILE    write to FILE instead of the "
-                "standard output\n"
-                "  --service-hours S    the service hours the weekday x "
-                "hour table is\n"
-                "                       held against "
-                "(CALLSHEET_SERVICE_HOURS, default\n"
-                "                       \"" ANN_SERVICE_DEFAULT "\": days, "
-                "a space, hour ranges)\n"
-                "  -h, --help           this help\n"
-                "\n"
-                "Consultations are counted; other calls (silent, hang-up, "
-                "...) are shown apart.\nPercentages are computed from "
-                "exact counts and rounded half up; each states\nits base. "
-                "Départements are ranked by calls, ties sharing a rank "
-                "(1, 2, 2, 4);\nabroad (99) and unknown are not ranked. "
-                "Labels are French when LANG starts\nwith fr. Counts "
-                "hidden by disclosure control show as 's'.\n",
+        .summary = N_("the yearly activity report, with charts in HTML"),
+        /* the default service hours are ANN_SERVICE_DEFAULT's, written
+         * out so that the text can be translated as a whole */
+        .help = N_("Options:\n"
+                   "  --year Y             the calendar year (default: the "
+                   "current one)\n"
+                   "  --focus DEPT         a département (INSEE code, e.g. "
+                   "75) stated apart,\n"
+                   "                       with its callers and topics "
+                   "(default: all calls)\n"
+                   "  --format F           text (default), md, html (one "
+                   "file with charts) or json\n"
+                   "  -o, --output FILE    write to FILE instead of the "
+                   "standard output\n"
+                   "  --service-hours S    the service hours the weekday x "
+                   "hour table is\n"
+                   "                       held against "
+                   "(CALLSHEET_SERVICE_HOURS, default\n"
+                   "                       \"mon-fri 9-13,14-16\": days, "
+                   "a space, hour ranges)\n"
+                   "  -h, --help           this help\n"
+                   "\n"
+                   "Consultations are counted; other calls (silent, "
+                   "hang-up, ...) are shown apart.\nPercentages are "
+                   "computed from exact counts and rounded half up; each "
+                   "states\nits base. Départements are ranked by calls, "
+                   "ties sharing a rank (1, 2, 2, 4);\nabroad (99) and "
+                   "unknown are not ranked. Labels are French when LANG "
+                   "starts\nwith fr. Counts hidden by disclosure control "
+                   "show as 's'.\n"),
         .exec = cmd_annual_exec,
 };
 
@@ -73,10 +77,11 @@ annual_format(struct annual_args *a, const char *arg)
 			a->format = (enum aformat)i;
 			return 0;
 		}
-	return cli_usage_error(&cmd_annual_entry,
-	                       "invalid --format '%s': give text, md, html or "
-	                       "json",
-	                       arg);
+	return cli_usage_error(
+	        &cmd_annual_entry,
+	        _("invalid --format '%s': give text, md, html or "
+	          "json"),
+	        arg);
 }
 
 static int
@@ -120,8 +125,8 @@ annual_parse(struct annual_args *a, int argc, char **argv)
 			if (parse_year(optarg, &a->year) != 0)
 				rv = cli_usage_error(
 				        &cmd_annual_entry,
-				        "invalid --year '%s': give a "
-				        "year (YYYY)",
+				        _("invalid --year '%s': give a "
+				          "year (YYYY)"),
 				        optarg);
 			break;
 		case OPT_FOCUS:
@@ -146,7 +151,7 @@ annual_parse(struct annual_args *a, int argc, char **argv)
 		return rv;
 	if (optind < argc)
 		return cli_usage_error(&cmd_annual_entry,
-		                       "unexpected argument '%s'",
+		                       _("unexpected argument '%s'"),
 		                       argv[optind]);
 	if (annual_hours(a, hours) != 0)
 		return EXIT_USAGE;
@@ -178,21 +183,21 @@ annual_write(const struct annual_args *a, const struct strbuf *out)
 	}
 	tmp = xasprintf("%s.tmp%ld", a->output, (long)getpid());
 	if ((f = fopen(tmp, "w")) == NULL) {
-		cli_error("cannot write %s: %s", tmp, strerror(errno));
+		cli_error(_("cannot write %s: %s"), tmp, strerror(errno));
 		free(tmp);
 		return 1;
 	}
 	if (fwrite(out->buf, 1, out->len, f) != out->len || fflush(f) != 0 ||
 	    ferror(f)) {
-		cli_error("cannot write %s: %s", tmp, strerror(errno));
+		cli_error(_("cannot write %s: %s"), tmp, strerror(errno));
 		rv = 1;
 	}
 	if (fclose(f) != 0 && rv == 0) {
-		cli_error("cannot write %s: %s", tmp, strerror(errno));
+		cli_error(_("cannot write %s: %s"), tmp, strerror(errno));
 		rv = 1;
 	}
 	if (rv == 0 && rename(tmp, a->output) != 0) {
-		cli_error("cannot write %s: %s", a->output, strerror(errno));
+		cli_error(_("cannot write %s: %s"), a->output, strerror(errno));
 		rv = 1;
 	}
 	if (rv != 0)
@@ -232,9 +237,9 @@ annual_check(const struct annual_args *a, Callsheet__Response **resps)
 	    !is_department(resps[AQ_N]->taxonomy, a->focus))
 		return cli_usage_error(
 		        &cmd_annual_entry,
-		        "invalid --focus '%s': not a département "
-		        "code (01 ... 95, 2A, 2B, 971 ... 976, 99, "
-		        "unknown)",
+		        _("invalid --focus '%s': not a département "
+		          "code (01 ... 95, 2A, 2B, 971 ... 976, 99, "
+		          "unknown)"),
 		        a->focus);
 	for (size_t i = 0; i <= AQ_N; i++) {
 		struct cs_error err;
@@ -242,18 +247,18 @@ annual_check(const struct annual_args *a, Callsheet__Response **resps)
 		if (resps[i]->body_case != CALLSHEET__RESPONSE__BODY_ERROR)
 			continue;
 		cs_error_from_response(&err, resps[i]->error);
-		cli_error("%s", err.message);
+		cli_error("%s", cli_error_text(&err));
 		return cli_exit_status(&err);
 	}
 	if (!tax) {
-		cli_error("the server sent no taxonomy");
+		cli_error("%s", _("the server sent no taxonomy"));
 		return 1;
 	}
 	for (size_t i = 0; i < AQ_N; i++)
 		if (resps[i]->body_case !=
 		    CALLSHEET__RESPONSE__BODY_QUERY_RESULT) {
-			cli_error("the server answered query %zu with "
-			          "something else",
+			cli_error(_("the server answered query %zu with "
+			            "something else"),
 			          i);
 			return 1;
 		}
@@ -286,7 +291,7 @@ annual_run(struct cli *cli, const struct annual_args *a)
 	reqs[AQ_N].get_taxonomy = &gt;
 	if (cli_connect(cli, &c, &err) != 0 ||
 	    cs_call_many(c, rp, AQ_N + 1, resps, &err) != 0) {
-		cli_error("%s", err.message);
+		cli_error("%s", cli_error_text(&err));
 		cs_close(c);
 		return cli_exit_status(&err);
 	}

@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "callsheet.h"
-#include "lang.h"
 #include "parse.h"
 #include "sheet-csv.h"
 
@@ -18,27 +17,29 @@ const struct cmd_entry cmd_export_entry = {
         .name = "export",
         .args = "[--year Y | --month Y-M | --from DATE --to DATE] "
                 "[--format csv] [-o FILE]",
-        .summary = "write the sheets of a period as CSV (import reads it "
-                   "back)",
-        .help = "Options:\n"
-                "  --year Y               a calendar year\n"
-                "  --month Y-M            a calendar month\n"
-                "  --from DATE --to DATE  from one day to another, both "
-                "included (YYYY-MM-DD)\n"
-                "  --format csv           the only format (the default)\n"
-                "  -o, --output FILE      write FILE (replaced only once "
-                "complete) instead of\n"
-                "                         standard output\n"
-                "  -h, --help             this help\n"
-                "\n"
-                "Without a period, every sheet. Days are calendar days in "
-                "the service's time\nzone, and call_start is written "
-                "there with its UTC offset. Voided sheets are\nleft out; "
-                "amended ones are written as they are now. "
-                "Columns:\n" SHEET_CSV_HEADER
-                "\n(topics separated by ';', empty fields for what does "
-                "not apply).\nFor the jurist and admin roles: a reporter "
-                "sees aggregates only.\n",
+        .summary = N_("write the sheets of a period as CSV (import reads it "
+                      "back)"),
+        .help = N_("Options:\n"
+                   "  --year Y               a calendar year\n"
+                   "  --month Y-M            a calendar month\n"
+                   "  --from DATE --to DATE  from one day to another, both "
+                   "included (YYYY-MM-DD)\n"
+                   "  --format csv           the only format (the default)\n"
+                   "  -o, --output FILE      write FILE (replaced only once "
+                   "complete) instead of\n"
+                   "                         standard output\n"
+                   "  -h, --help             this help\n"
+                   "\n"
+                   "Without a period, every sheet. Days are calendar days in "
+                   "the service's time\nzone, and call_start is written "
+                   "there with its UTC offset. Voided sheets are\nleft out; "
+                   "amended ones are written as they are now. "
+                   "Columns:\n"
+                   "id,call_start,duration_s,call_type,department,caller,"
+                   "pro_kind,pro_sector,household,origin,topics"
+                   "\n(topics separated by ';', empty fields for what does "
+                   "not apply).\nFor the jurist and admin roles: a reporter "
+                   "sees aggregates only.\n"),
         .exec = cmd_export_exec,
 };
 
@@ -74,10 +75,8 @@ export_parse(struct export_args *a, int argc, char **argv)
 			*slots[ch - OPT_YEAR] = optarg;
 		else if (ch == OPT_FORMAT && strcmp(optarg, "csv") != 0)
 			return cli_usage_error(&cmd_export_entry,
-			                       L("invalid --format '%s': the "
-			                         "export format is csv",
-			                         "--format '%s' invalide : le "
-			                         "format d'export est csv"),
+			                       _("invalid --format '%s': the "
+			                         "export format is csv"),
 			                       optarg);
 		else if (ch == 'o')
 			a->output = optarg;
@@ -88,8 +87,7 @@ export_parse(struct export_args *a, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(&cmd_export_entry,
-		                       L("unexpected argument '%s'",
-		                         "argument inattendu '%s'"),
+		                       _("unexpected argument '%s'"),
 		                       argv[optind]);
 	rv = period_options(a->year, a->month, a->from, a->to, &a->period, why,
 	                    sizeof why);
@@ -151,19 +149,17 @@ export_to_file(struct cs_client *c, const struct export_args *a, size_t *count,
 
 	if (fd == -1 || (out = fdopen(fd, "w")) == NULL) {
 		cs_error_set(err, CALLSHEET__ERROR_CODE__BAD_REQUEST,
-		             L("cannot write beside %s: %s",
-		               "impossible d'écrire à côté de %s : %s"),
-		             a->output, strerror(errno));
+		             _("cannot write beside %s: %s"), a->output,
+		             strerror(errno));
 		if (fd != -1)
 			close(fd);
 	} else if ((rv = export_pages(c, a, out, count, err)) != 0)
 		fclose(out);
 	else if (fflush(out) != 0 || fsync(fd) != 0 || ferror(out) ||
 	         fclose(out) != 0 || rename(tmp, a->output) != 0) {
-		cs_error_set(
-		        err, CALLSHEET__ERROR_CODE__BAD_REQUEST,
-		        L("cannot write %s: %s", "impossible d'écrire %s : %s"),
-		        a->output, strerror(errno));
+		cs_error_set(err, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+		             _("cannot write %s: %s"), a->output,
+		             strerror(errno));
 		rv = -1;
 	}
 	if (rv != 0 && fd != -1)
@@ -187,14 +183,13 @@ cmd_export_exec(struct cli *cli, int argc, char **argv)
 	    (a.output != NULL
 	             ? export_to_file(c, &a, &count, &err)
 	             : export_pages(c, &a, stdout, &count, &err)) != 0) {
-		cli_error("%s", err.message);
+		cli_error("%s", cli_error_text(&err));
 		rv = cli_exit_status(&err);
 	} else {
 		rv = 0;
 		if (a.output != NULL)
 			fprintf(stderr,
-			        L("callsheet: %zu sheets written to %s\n",
-			          "callsheet: %zu fiches écrites dans %s\n"),
+			        _("callsheet: %zu sheets written to %s\n"),
 			        count, a.output);
 	}
 	cs_close(c);

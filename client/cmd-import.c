@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "callsheet.h"
-#include "lang.h"
 #include "sheet-csv.h"
 
 #define CHUNK_MAX      500 /* sheets per CheckSheets request */
@@ -25,28 +24,31 @@ static int cmd_import_exec(struct cli *, int, char **);
 const struct cmd_entry cmd_import_entry = {
         .name = "import",
         .args = "[--skip-bad] [--check] FILE.csv",
-        .summary = "add the sheets of a CSV file (as export writes it)",
-        .help = "Options:\n"
-                "  --skip-bad  import the good rows of a file that has "
-                "bad ones, and list\n"
-                "              the rows skipped\n"
-                "  --check     check the whole file and say what an "
-                "import would do\n"
-                "  -h, --help  this help\n"
-                "\n"
-                "Columns, in any order: " SHEET_CSV_HEADER "\n"
-                "call_start is ISO 8601 with its UTC offset; topics are "
-                "codes separated by\n';'; an empty field is what does not "
-                "apply (call_type: consultation).\n"
-                "\n"
-                "The whole file is checked before anything is sent: a bad "
-                "row is reported\nwith its line, column and reason, and "
-                "without --skip-bad nothing is imported.\nImporting a file "
-                "again adds nothing: a row's id (a UUID) says which sheet "
-                "it\nis; a row without one gets an id derived from its "
-                "content and from how many\nidentical rows come before it "
-                "in the file. The sheets are logged under the\nimporting "
-                "account (jurist or admin).\n",
+        .summary = N_("add the sheets of a CSV file (as export writes it)"),
+        .help = N_("Options:\n"
+                   "  --skip-bad  import the good rows of a file that has "
+                   "bad ones, and list\n"
+                   "              the rows skipped\n"
+                   "  --check     check the whole file and say what an "
+                   "import would do\n"
+                   "  -h, --help  this help\n"
+                   "\n"
+                   "Columns, in any order:\n"
+                   "id,call_start,duration_s,call_type,department,caller,"
+                   "pro_kind,pro_sector,household,origin,topics"
+                   "\n"
+                   "call_start is ISO 8601 with its UTC offset; topics are "
+                   "codes separated by\n';'; an empty field is what does not "
+                   "apply (call_type: consultation).\n"
+                   "\n"
+                   "The whole file is checked before anything is sent: a bad "
+                   "row is reported\nwith its line, column and reason, and "
+                   "without --skip-bad nothing is imported.\nImporting a file "
+                   "again adds nothing: a row's id (a UUID) says which sheet "
+                   "it\nis; a row without one gets an id derived from its "
+                   "content and from how many\nidentical rows come before it "
+                   "in the file. The sheets are logged under the\nimporting "
+                   "account (jurist or admin).\n"),
         .exec = cmd_import_exec,
 };
 
@@ -236,16 +238,14 @@ column_of_server_field(const char *field)
 	return NULL;
 }
 
-/* The server starts its messages with the field: said once is enough. */
+/* A server's error about one sheet, in the user's language. */
 static const char *
-server_message(const char *field, const char *message)
+refusal_text(const Callsheet__Error *e)
 {
-	size_t n = field != NULL ? strlen(field) : 0;
+	struct cs_error err;
 
-	if (n > 0 && strncmp(message, field, n) == 0 &&
-	    strncmp(message + n, ": ", 2) == 0)
-		return message + n + 2;
-	return message;
+	cs_error_from_response(&err, e);
+	return sheet_error_text(&err);
 }
 
 /* ------------------------------------------------------------ pipeline */
@@ -263,10 +263,8 @@ window_answer_one(struct import *im, struct window *w, struct cs_error *err)
 		;
 	if (i == w->n) {
 		cs_error_set(err, CALLSHEET__ERROR_CODE__INTERNAL,
-		             L("the server answered request %u, which was not "
-		               "sent",
-		               "le serveur a répondu à la requête %u, jamais "
-		               "envoyée"),
+		             _("the server answered request %u, which was not "
+		               "sent"),
 		             resp->id);
 		callsheet__response__free_unpacked(resp, NULL);
 		return -1;
@@ -329,10 +327,8 @@ check_answer(struct import *im, const struct pending *p,
 	}
 	if (resp->body_case != CALLSHEET__RESPONSE__BODY_SHEET_CHECK) {
 		cs_error_set(err, CALLSHEET__ERROR_CODE__INTERNAL, "%s",
-		             L("the server answered a check with something "
-		               "else",
-		               "le serveur a répondu autre chose à une "
-		               "vérification"));
+		             _("the server answered a check with something "
+		               "else"));
 		return -1;
 	}
 	for (size_t i = 0; i < sc->n_stored; i++)
@@ -346,8 +342,8 @@ check_answer(struct import *im, const struct pending *p,
 
 		if (sp->index < p->n)
 			record_bad(im, p->recs[sp->index],
-			           column_of_server_field(sp->field), "%s",
-			           server_message(sp->field, sp->message));
+			           column_of_server_field(sp->error->field),
+			           "%s", refusal_text(sp->error));
 	}
 	return 0;
 }
@@ -415,9 +411,8 @@ assign_id(struct import *im, struct id_seen *derived, struct id_seen *given,
 		return false;
 	}
 	record_bad(im, e->rec, sheet_col_names[COL_ID],
-	           L("id %s is already on line %u for another call",
-	             "l'id %s figure déjà ligne %u pour un autre appel"),
-	           id, first_line);
+	           _("id %s is already on line %u for another call"), id,
+	           first_line);
 	return false;
 }
 
@@ -469,17 +464,15 @@ read_header(struct import *im, struct csv_reader *r, struct cs_error *err)
 	int k = csv_read(r, &row, &ce);
 
 	if (k == 0) {
-		cs_error_set(
-		        err, CALLSHEET__ERROR_CODE__BAD_REQUEST,
-		        L("%s is empty; expected the header " SHEET_CSV_HEADER,
-		          "%s est vide ; en-tête attendu " SHEET_CSV_HEADER),
-		        im->path);
+		cs_error_set(err, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+		             _("%s is empty; expected the header %s"), im->path,
+		             SHEET_CSV_HEADER);
 		return -1;
 	}
 	if (k < 0 || sheet_header_parse(&row, &im->header, &se) != 0) {
 		cs_error_set(err, CALLSHEET__ERROR_CODE__BAD_REQUEST,
-		             L("%s: line %u: %s", "%s : ligne %u : %s"),
-		             im->path, k < 0 ? ce.line : row.line,
+		             _("%s: line %u: %s"), im->path,
+		             k < 0 ? ce.line : row.line,
 		             k < 0 ? ce.message : se.message);
 		csv_row_free(&row);
 		return -1;
@@ -500,7 +493,7 @@ check_file(struct import *im, struct cs_error *err)
 	int k, rv;
 
 	csv_reader_init(&r, im->f);
-	progress_start(im, L("checking", "vérification"));
+	progress_start(im, _("checking"));
 	rv = read_header(im, &r, err);
 	while (rv == 0 && (k = csv_read(&r, &row, &ce)) != 0) {
 		if (k < 0) {
@@ -545,9 +538,8 @@ send_answer(struct import *im, const struct pending *p,
 	}
 	if (resp->body_case != CALLSHEET__RESPONSE__BODY_ERROR) {
 		cs_error_set(err, CALLSHEET__ERROR_CODE__INTERNAL, "%s",
-		             L("the server answered a sheet with something "
-		               "else",
-		               "le serveur a répondu autre chose à une fiche"));
+		             _("the server answered a sheet with something "
+		               "else"));
 		return -1;
 	}
 	/* refused for this sheet only; anything else stops the import */
@@ -558,7 +550,7 @@ send_answer(struct import *im, const struct pending *p,
 	}
 	im->refused++;
 	problem(im, im->lines[p->recs[0]], column_of_server_field(e->field),
-	        "%s", server_message(e->field, e->message));
+	        "%s", refusal_text(e));
 	return 0;
 }
 
@@ -574,10 +566,8 @@ send_record(struct import *im, struct csv_row *row, size_t rec,
 
 	if (sheet_from_row(row, &im->header, &im->codes, &in, &se) != 0) {
 		cs_error_set(err, CALLSHEET__ERROR_CODE__BAD_REQUEST,
-		             L("%s changed during the import (line %u); "
-		               "import it again",
-		               "%s a changé pendant l'import (ligne %u) ; "
-		               "importez-le à nouveau"),
+		             _("%s changed during the import (line %u); "
+		               "import it again"),
 		             im->path, im->lines[rec]);
 		return -1;
 	}
@@ -602,15 +592,13 @@ send_file(struct import *im, struct cs_error *err)
 
 	rewind(im->f);
 	csv_reader_init(&r, im->f);
-	progress_start(im, L("importing", "import"));
+	progress_start(im, _("importing"));
 	rv = read_header(im, &r, err);
 	while (rv == 0 && (k = csv_read(&r, &row, &ce)) != 0) {
 		if (rec == im->n) {
 			cs_error_set(err, CALLSHEET__ERROR_CODE__BAD_REQUEST,
-			             L("%s grew during the import; import it "
-			               "again",
-			               "%s a grandi pendant l'import ; "
-			               "importez-le à nouveau"),
+			             _("%s grew during the import; import it "
+			               "again"),
 			             im->path);
 			rv = -1;
 		} else if (k > 0 && im->state[rec] == REC_NEW)
@@ -646,20 +634,15 @@ print_problems(struct import *im)
 		const struct problem *p = &im->problems[i];
 
 		if (p->column != NULL)
-			fprintf(stderr,
-			        L("%s: line %u, column %s: %s\n",
-			          "%s : ligne %u, colonne %s : %s\n"),
+			fprintf(stderr, _("%s: line %u, column %s: %s\n"),
 			        im->path, p->line, p->column, p->message);
 		else
-			fprintf(stderr,
-			        L("%s: line %u: %s\n", "%s : ligne %u : %s\n"),
-			        im->path, p->line, p->message);
+			fprintf(stderr, _("%s: line %u: %s\n"), im->path,
+			        p->line, p->message);
 	}
 	if (im->nproblems > PROBLEMS_SHOWN)
-		fprintf(stderr,
-		        L("%s: ... and %zu more\n",
-		          "%s : ... et %zu de plus\n"),
-		        im->path, im->nproblems - PROBLEMS_SHOWN);
+		fprintf(stderr, _("%s: ... and %zu more\n"), im->path,
+		        im->nproblems - PROBLEMS_SHOWN);
 }
 
 static void
@@ -679,24 +662,17 @@ judge_check(struct import *im)
 	print_problems(im);
 	clear_problems(im);
 	if (im->nbad > 0 && !im->skip_bad) {
-		cli_error(L("%s: %zu bad rows of %zu; nothing imported (fix "
-		            "them, or give --skip-bad to import the others)",
-		            "%s : %zu lignes incorrectes sur %zu ; rien "
-		            "n'est importé (corrigez-les, ou donnez "
-		            "--skip-bad pour importer les autres)"),
+		cli_error(_("%s: %zu bad rows of %zu; nothing imported (fix "
+		            "them, or give --skip-bad to import the others)"),
 		          im->path, im->nbad, im->n);
 		return 1;
 	}
 	if (im->nbad > 0)
-		cli_error(L("%s: skipping the %zu bad rows above",
-		            "%s : les %zu lignes incorrectes ci-dessus sont "
-		            "ignorées"),
-		          im->path, im->nbad);
+		cli_error(_("%s: skipping the %zu bad rows above"), im->path,
+		          im->nbad);
 	if (im->check_only) {
-		printf(L("%s: %zu rows checked: %zu new sheets, %zu already "
-		         "stored\n",
-		         "%s : %zu lignes vérifiées : %zu nouvelles fiches, "
-		         "%zu déjà enregistrées\n"),
+		printf(_("%s: %zu rows checked: %zu new sheets, %zu already "
+		         "stored\n"),
 		       im->path, im->n, fresh, im->nstored);
 		return 0;
 	}
@@ -707,13 +683,10 @@ static int
 import_failed(struct import *im, const struct cs_error *err)
 {
 	print_problems(im);
-	cli_error("%s", err->message);
+	cli_error("%s", cli_error_text(err));
 	if (im->added > 0)
-		cli_error(L("%zu sheets were added before this; importing the "
-		            "file again adds the rest and nothing twice",
-		            "%zu fiches ont été ajoutées avant cela ; importer "
-		            "à nouveau le fichier ajoute le reste, rien en "
-		            "double"),
+		cli_error(_("%zu sheets were added before this; importing the "
+		            "file again adds the rest and nothing twice"),
 		          im->added);
 	return cli_exit_status(err);
 }
@@ -731,17 +704,14 @@ import_run(struct import *im)
 	if (send_file(im, &err) != 0)
 		return import_failed(im, &err);
 	print_problems(im);
-	printf(L("%s: %zu sheets added; %zu already stored, %zu repeated in "
-	         "the file, %zu bad rows skipped\n",
-	         "%s : %zu fiches ajoutées ; %zu déjà enregistrées, %zu en "
-	         "double dans le fichier, %zu lignes incorrectes ignorées\n"),
+	printf(_("%s: %zu sheets added; %zu already stored, %zu repeated in "
+	         "the file, %zu bad rows skipped\n"),
 	       im->path, im->added, im->nstored + im->duplicates, im->ntwice,
 	       im->nbad);
 	if (im->refused == 0)
 		return 0;
-	cli_error(L("%s: the server refused the %zu sheets above",
-	            "%s : le serveur a refusé les %zu fiches ci-dessus"),
-	          im->path, im->refused);
+	cli_error(_("%s: the server refused the %zu sheets above"), im->path,
+	          im->refused);
 	return 1;
 }
 
@@ -769,9 +739,8 @@ import_parse(struct import *im, int argc, char **argv)
 			return cli_bad_option(&cmd_import_entry, ch, argv);
 	}
 	if (argc - optind != 1)
-		return cli_usage_error(
-		        &cmd_import_entry, "%s",
-		        L("give one CSV file", "donnez un fichier CSV"));
+		return cli_usage_error(&cmd_import_entry, "%s",
+		                       _("give one CSV file"));
 	im->path = argv[optind];
 	return -1;
 }
@@ -803,13 +772,12 @@ cmd_import_exec(struct cli *cli, int argc, char **argv)
 		return rv;
 	/* read twice (checked whole, then sent): a pipe will not do */
 	if ((im.f = fopen(im.path, "r")) == NULL) {
-		cli_error(L("cannot read %s: %s", "impossible de lire %s : %s"),
-		          im.path, strerror(errno));
+		cli_error(_("cannot read %s: %s"), im.path, strerror(errno));
 		return 1;
 	}
 	if (cli_connect(cli, &im.c, &err) != 0 ||
-	    cs_get_taxonomy(im.c, "en", &im.tax, &err) != 0) {
-		cli_error("%s", err.message);
+	    cs_get_taxonomy(im.c, &im.tax, &err) != 0) {
+		cli_error("%s", cli_error_text(&err));
 		rv = cli_exit_status(&err);
 	} else {
 		code_table_init(&im.codes, im.tax);

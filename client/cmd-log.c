@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "callsheet.h"
+#include "i18n.h"
 #include "parse.h"
 
 static int cmd_log_exec(struct cli *, int, char **);
@@ -14,15 +15,17 @@ static int cmd_log_exec(struct cli *, int, char **);
 const struct cmd_entry cmd_log_entry = {
         .name = "log",
         .args = "--caller C --topic T [--topic T ...] [options]",
-        .summary = "log one call sheet and print its id",
-        .help = "Options (codes as in the taxonomy):\n" SHEET_OPTS_HELP
-                "  -h, --help         this help\n"
-                "\n"
-                "--caller and --topic are required for a consultation; "
-                "--start is now unless\ngiven, --duration 0, --call-type "
-                "consultation. The sheet is written to the\nspool before "
-                "it is sent: if the server cannot be reached it stays "
-                "there\n(exit status 75) and is sent by the next run.\n",
+        .summary = N_("log one call sheet and print its id"),
+        .help = N_("Options (codes as in the taxonomy):\n%s"
+                   "  -h, --help         this help\n"
+                   "\n"
+                   "--caller and --topic are required for a consultation; "
+                   "--start is now unless\ngiven, --duration 0, "
+                   "--call-type consultation. The sheet is written to "
+                   "the\nspool before it is sent: if the server cannot be "
+                   "reached it stays there\n(exit status 75) and is sent "
+                   "by the next run.\n"),
+        .help_arg = SHEET_OPTS_HELP,
         .exec = cmd_log_exec,
 };
 
@@ -43,13 +46,13 @@ log_check(struct log_args *a)
 		return rv;
 	if (type == NULL || strcmp(type, "consultation") == 0) {
 		if (a->so.sheet.caller == NULL)
-			return cli_usage_error(&cmd_log_entry,
-			                       "--caller is required for a "
-			                       "consultation");
+			return cli_usage_error(&cmd_log_entry, "%s",
+			                       _("--caller is required for a "
+			                         "consultation"));
 		if (a->so.sheet.n_topics == 0)
-			return cli_usage_error(&cmd_log_entry,
-			                       "--topic is required for a "
-			                       "consultation");
+			return cli_usage_error(&cmd_log_entry, "%s",
+			                       _("--topic is required for a "
+			                         "consultation"));
 	}
 	return 0;
 }
@@ -76,7 +79,7 @@ log_parse(struct log_args *a, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(&cmd_log_entry,
-		                       "unexpected argument '%s'",
+		                       _("unexpected argument '%s'"),
 		                       argv[optind]);
 	if ((rv = log_check(a)) != 0)
 		return rv;
@@ -93,11 +96,12 @@ kept(const char *uuid, const struct cs_error *err)
 	int rv = cli_exit_status(err);
 
 	if (rv == EXIT_TEMPFAIL)
-		cli_error("server unavailable (%s); sheet %s kept in the spool "
-		          "and will be sent on the next run",
-		          err->message, uuid);
+		cli_error(_("server unavailable (%s); sheet %s kept in the "
+		            "spool and will be sent on the next run"),
+		          cli_error_text(err), uuid);
 	else
-		cli_error("%s; sheet %s kept in the spool", err->message, uuid);
+		cli_error(_("%s; sheet %s kept in the spool"),
+		          cli_error_text(err), uuid);
 	return rv;
 }
 
@@ -109,15 +113,20 @@ flush_earlier(struct cs_spool *sp, struct cs_client *c, struct cs_error *err)
 
 	if (n > 0)
 		fprintf(stderr,
-		        "callsheet: delivered %d earlier sheet%s from "
-		        "the spool\n",
-		        n, n == 1 ? "" : "s");
+		        P_("callsheet: delivered %d earlier sheet from the "
+		           "spool\n",
+		           "callsheet: delivered %d earlier sheets from the "
+		           "spool\n",
+		           (unsigned long)n),
+		        n);
 	if (rejected > 0)
 		fprintf(stderr,
-		        "callsheet: the server refused %zu spooled "
-		        "sheet%s; moved to %s/rejected (see the .reason "
-		        "files)\n",
-		        rejected, rejected == 1 ? "" : "s", cs_spool_path(sp));
+		        P_("callsheet: the server refused %zu spooled sheet; "
+		           "moved to %s/rejected (see the .reason files)\n",
+		           "callsheet: the server refused %zu spooled sheets; "
+		           "moved to %s/rejected (see the .reason files)\n",
+		           (unsigned long)rejected),
+		        rejected, cs_spool_path(sp));
 	return n < 0 ? -1 : 0;
 }
 
@@ -136,12 +145,15 @@ send_sheet(struct cs_spool *sp, struct cs_client *c,
 		return kept(uuid, &err);
 	/* Refused as invalid it can never succeed: do not resend it. */
 	cs_spool_remove(sp, sheet->id.data);
-	cli_error("sheet refused: %s", err.message);
+	cli_error(_("sheet refused: %s"), cli_error_text(&err));
 	return 1;
 }
 
-static int
-log_deliver(struct cli *cli, const Callsheet__Sheet *sheet)
+/* Spooled first (then spooled(arg) runs, if given), then sent; prints the
+ * sheet's id once the server has it. */
+int
+log_deliver(struct cli *cli, const Callsheet__Sheet *sheet,
+            void (*spooled)(void *), void *arg)
 {
 	char uuid[CS_UUID_STRLEN], *root = cli_spool_root();
 	struct cs_client *c = NULL;
@@ -152,16 +164,18 @@ log_deliver(struct cli *cli, const Callsheet__Sheet *sheet)
 	uuid_format(sheet->id.data, uuid);
 	if (cli_check_user(cli, &err) != 0) {
 		free(root);
-		cli_error("%s", err.message);
+		cli_error("%s", cli_error_text(&err));
 		return 1;
 	}
 	sp = cs_spool_open(root, cli->opts.server, cli->opts.user, &err);
 	free(root);
 	if (sp == NULL || cs_spool_put(sp, sheet, &err) != 0) {
-		cli_error("%s; sheet not logged", err.message);
+		cli_error(_("%s; sheet not logged"), err.message);
 		cs_spool_close(sp);
 		return 1;
 	}
+	if (spooled != NULL)
+		spooled(arg);
 	if (cli_connect(cli, &c, &err) != 0 || flush_earlier(sp, c, &err) != 0)
 		rv = kept(uuid, &err);
 	else
@@ -178,7 +192,7 @@ cmd_log_exec(struct cli *cli, int argc, char **argv)
 	int rv;
 
 	if ((rv = log_parse(&a, argc, argv)) < 0)
-		rv = log_deliver(cli, &a.so.sheet);
+		rv = log_deliver(cli, &a.so.sheet, NULL, NULL);
 	sheet_opts_free(&a.so);
 	return rv;
 }

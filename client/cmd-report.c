@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "callsheet.h"
+#include "i18n.h"
 #include "parse.h"
 #include "change-format.h"
 #include "report-format.h"
@@ -21,35 +22,35 @@ const struct cmd_entry cmd_report_entry = {
         .args = "[--year Y | --month Y-M | --from DATE --to DATE] "
                 "[options]\n       callsheet report annual --help  (the "
                 "yearly activity report)",
-        .summary = "count sheets over a period, broken down by up to two "
-                   "dimensions",
-        .help = "Options:\n"
-                "  --year Y               a calendar year (default: the "
-                "current one)\n"
-                "  --month Y-M            a calendar month\n"
-                "  --from DATE --to DATE  from one day to another, both "
-                "included (YYYY-MM-DD)\n"
-                "  --where DIM=VALUE      count only the sheets where "
-                "DIM is VALUE; repeatable\n"
-                "  --by DIM[,DIM]         break the counts down by one or "
-                "two dimensions;\n"
-                "                         two give a cross table with row "
-                "and column totals\n"
-                "  --compare              add the same period a year "
-                "before, and the change\n"
-                "                         (with at most one --by)\n"
-                "  --format F             table (default), csv or json\n"
-                "  -h, --help             this help\n"
-                "\n"
-                "Dimensions: department, caller, pro_kind, pro_sector, "
-                "household, origin,\ntopic, call_type, jurist, month, "
-                "weekday, hour. Days are calendar days in the\nservice's "
-                "time zone. Rows come by count, largest first; a sheet "
-                "counts once\nfor each of its topics. In JSON, period.to "
-                "is the first day after the period.\nWith two dimensions, "
-                "CSV adds total rows where a key is (total). Counts\n"
-                "hidden by disclosure control show as s (table), an empty "
-                "field (CSV) or null\n(JSON), and the output says so.\n",
+        .summary = N_("count sheets over a period, broken down by up to two "
+                      "dimensions"),
+        .help = N_("Options:\n"
+                   "  --year Y               a calendar year (default: the "
+                   "current one)\n"
+                   "  --month Y-M            a calendar month\n"
+                   "  --from DATE --to DATE  from one day to another, both "
+                   "included (YYYY-MM-DD)\n"
+                   "  --where DIM=VALUE      count only the sheets where "
+                   "DIM is VALUE; repeatable\n"
+                   "  --by DIM[,DIM]         break the counts down by one or "
+                   "two dimensions;\n"
+                   "                         two give a cross table with row "
+                   "and column totals\n"
+                   "  --compare              add the same period a year "
+                   "before, and the change\n"
+                   "                         (with at most one --by)\n"
+                   "  --format F             table (default), csv or json\n"
+                   "  -h, --help             this help\n"
+                   "\n"
+                   "Dimensions: department, caller, pro_kind, pro_sector, "
+                   "household, origin,\ntopic, call_type, jurist, month, "
+                   "weekday, hour. Days are calendar days in the\nservice's "
+                   "time zone. Rows come by count, largest first; a sheet "
+                   "counts once\nfor each of its topics. In JSON, period.to "
+                   "is the first day after the period.\nWith two dimensions, "
+                   "CSV adds total rows where a key is (total). Counts\n"
+                   "hidden by disclosure control show as s (table), an empty "
+                   "field (CSV) or null\n(JSON), and the output says so.\n"),
         .exec = cmd_report_exec,
 };
 
@@ -74,8 +75,8 @@ report_where(struct report_args *a, char *arg)
 
 	if (eq == NULL || eq == arg || eq[1] == '\0')
 		return cli_usage_error(&cmd_report_entry,
-		                       "invalid --where '%s': give "
-		                       "DIMENSION=VALUE",
+		                       _("invalid --where '%s': give "
+		                         "DIMENSION=VALUE"),
 		                       arg);
 	*eq = '\0'; /* argv is ours to cut */
 	f.dimension = arg;
@@ -90,16 +91,17 @@ static int
 report_by(struct report_args *a, const char *arg)
 {
 	if (a->nby > 0)
-		return cli_usage_error(&cmd_report_entry, "--by given twice");
+		return cli_usage_error(&cmd_report_entry, "%s",
+		                       _("--by given twice"));
 	if (parse_list(arg, &a->by, &a->nby) != 0)
 		return cli_usage_error(&cmd_report_entry,
-		                       "invalid --by '%s': give dimensions "
-		                       "separated by a comma",
+		                       _("invalid --by '%s': give dimensions "
+		                         "separated by a comma"),
 		                       arg);
 	if (a->nby > GROUP_BY_MAX)
 		return cli_usage_error(&cmd_report_entry,
-		                       "invalid --by '%s': at most %d "
-		                       "dimensions",
+		                       _("invalid --by '%s': at most %d "
+		                         "dimensions"),
 		                       arg, GROUP_BY_MAX);
 	return 0;
 }
@@ -119,16 +121,17 @@ report_format(struct report_args *a, const char *arg)
 			return 0;
 		}
 	}
-	return cli_usage_error(&cmd_report_entry,
-	                       "invalid --format '%s': give table, csv or json",
-	                       arg);
+	return cli_usage_error(
+	        &cmd_report_entry,
+	        _("invalid --format '%s': give table, csv or json"), arg);
 }
 
 static int
 period_error(const char *option, const char *value, const char *want)
 {
-	return cli_usage_error(&cmd_report_entry, "invalid --%s '%s': give %s",
-	                       option, value, want);
+	return cli_usage_error(&cmd_report_entry,
+	                       _("invalid --%s '%s': give %s"), option, value,
+	                       want);
 }
 
 static void
@@ -152,30 +155,34 @@ report_period(struct report_args *a)
 	            (a->from != NULL || a->to != NULL) >
 	    1)
 		return cli_usage_error(&cmd_report_entry,
-		                       "give only one of --year, --month or "
-		                       "--from with --to");
+		                       _("give only one of --year, --month or "
+		                         "--from with --to"));
 	if (a->year != NULL) {
 		if (parse_year(a->year, &y) != 0)
-			return period_error("year", a->year, "a year (YYYY)");
+			return period_error("year", a->year,
+			                    _("a year (YYYY)"));
 		period_year(&a->period, y);
 	} else if (a->month != NULL) {
 		if (parse_year_month(a->month, &y, &m) != 0)
 			return period_error("month", a->month,
-			                    "a year and month (YYYY-MM)");
+			                    _("a year and month (YYYY-MM)"));
 		period_month(&a->period, y, m);
 	} else if (a->from != NULL || a->to != NULL) {
 		if (a->from == NULL || a->to == NULL)
-			return cli_usage_error(&cmd_report_entry,
-			                       "--from and --to go together");
+			return cli_usage_error(
+			        &cmd_report_entry,
+			        _("--from and --to go together"));
 		if (parse_date(a->from, &first) != 0)
 			return period_error("from", a->from,
-			                    "a date (YYYY-MM-DD)");
+			                    _("a date (YYYY-MM-DD)"));
 		if (parse_date(a->to, &last) != 0)
-			return period_error("to", a->to, "a date (YYYY-MM-DD)");
+			return period_error("to", a->to,
+			                    _("a date (YYYY-MM-DD)"));
 		if (period_days(&a->period, &first, &last) != 0)
-			return cli_usage_error(&cmd_report_entry,
-			                       "--to %s comes before --from %s",
-			                       a->to, a->from);
+			return cli_usage_error(
+			        &cmd_report_entry,
+			        _("--to %s comes before --from %s"), a->to,
+			        a->from);
 	} else
 		period_current_year(&a->period);
 	return 0;
@@ -247,13 +254,14 @@ report_parse(struct report_args *a, int argc, char **argv)
 		return rv;
 	if (optind < argc)
 		return cli_usage_error(&cmd_report_entry,
-		                       "unexpected argument '%s'",
+		                       _("unexpected argument '%s'"),
 		                       argv[optind]);
 	if (a->compare && a->nby > 1)
-		return cli_usage_error(&cmd_report_entry,
-		                       "--compare works with at most one --by "
-		                       "dimension (got %zu)",
-		                       a->nby);
+		return cli_usage_error(
+		        &cmd_report_entry,
+		        _("--compare works with at most one --by "
+		          "dimension (got %zu)"),
+		        a->nby);
 	return report_period(a) != 0 ? EXIT_USAGE : -1;
 }
 
@@ -331,13 +339,13 @@ compare_run(struct cs_client *c, const struct report_args *a,
 		reqs[i].query = i == 0 ? q : &prev;
 	}
 	if (cs_call_many(c, rp, 2, resps, &err) != 0) {
-		cli_error("%s", err.message);
+		cli_error("%s", cli_error_text(&err));
 		return cli_exit_status(&err);
 	}
 	for (int i = 0; i < 2 && rv == 0; i++)
 		if (resps[i]->body_case == CALLSHEET__RESPONSE__BODY_ERROR) {
 			cs_error_from_response(&err, resps[i]->error);
-			cli_error("%s", err.message);
+			cli_error("%s", cli_error_text(&err));
 			rv = cli_exit_status(&err);
 		}
 	if (rv == 0)
@@ -374,14 +382,12 @@ report_run(struct cli *cli, const struct report_args *a)
 	if (cli_connect(cli, &c, &err) == 0 && a->compare)
 		rv = compare_run(c, a, &q);
 	else if (c == NULL || cs_query(c, &q, &r, &err) != 0) {
-		cli_error("%s", err.message);
+		cli_error("%s", cli_error_text(&err));
 		rv = cli_exit_status(&err);
 	} else if (cs_restatements(c, &q, &rs, &err) != 0) {
 		/* a figure without its restatement would mislead */
-		cli_error(cs_tr("cannot fetch the restatements of closed "
-		                "periods: %s",
-		                "impossible d'obtenir les rectifications des "
-		                "périodes clôturées : %s"),
+		cli_error(_("cannot fetch the restatements of closed "
+		            "periods: %s"),
 		          err.message);
 		rv = cli_exit_status(&err);
 		callsheet__query_result__free_unpacked(r, NULL);

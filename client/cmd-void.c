@@ -3,21 +3,22 @@
 #include <stdio.h>
 
 #include "callsheet.h"
+#include "i18n.h"
 
 static int cmd_void_exec(struct cli *, int, char **);
 
 const struct cmd_entry cmd_void_entry = {
         .name = "void",
         .args = "ID --reason R",
-        .summary = "void a sheet: it stays stored but leaves the reports",
-        .help = "Options:\n"
-                "  --reason R         why (required)\n"
-                "  -h, --help         this help\n"
-                "\n"
-                "A jurist may void the sheets they logged, for "
-                "amend_window_days (7 by\ndefault) after logging them; an "
-                "administrator any sheet. Voiding a voided\nsheet again "
-                "says when and why it was voided.\n",
+        .summary = N_("void a sheet: it stays stored but leaves the reports"),
+        .help = N_("Options:\n"
+                   "  --reason R         why (required)\n"
+                   "  -h, --help         this help\n"
+                   "\n"
+                   "A jurist may void the sheets they logged, for "
+                   "amend_window_days (7 by\ndefault) after logging them; an "
+                   "administrator any sheet. Voiding a voided\nsheet again "
+                   "says when and why it was voided.\n"),
         .exec = cmd_void_exec,
 };
 
@@ -40,20 +41,16 @@ void_parse(Callsheet__VoidSheet *v, uint8_t id[CS_UUID_LEN],
 		if (ch != 'r')
 			return cli_bad_option(&cmd_void_entry, ch, argv);
 		if (v->reason != NULL)
-			return cli_usage_error(
-			        &cmd_void_entry,
-			        cs_tr("--reason given twice",
-			              "--reason donné deux fois"));
+			return cli_usage_error(&cmd_void_entry,
+			                       _("--reason given twice"));
 		v->reason = optarg;
 	}
 	if ((rv = sheet_id_arg(&cmd_void_entry, argc, argv, id)) != 0)
 		return rv;
 	if (v->reason == NULL || *v->reason == '\0')
 		return cli_usage_error(&cmd_void_entry,
-		                       cs_tr("--reason is required: say why "
-		                             "the sheet is voided",
-		                             "--reason est obligatoire : dites "
-		                             "pourquoi la fiche est annulée"));
+		                       _("--reason is required: say why "
+		                         "the sheet is voided"));
 	v->id.data = id;
 	v->id.len = CS_UUID_LEN;
 	uuid_generate(change_id);

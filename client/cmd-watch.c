@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "callsheet.h"
-#include "lang.h"
 
 #define NPERIODS     3
 #define LABEL_COLS   34
@@ -21,20 +20,20 @@ static int cmd_watch_exec(struct cli *, int, char **);
 const struct cmd_entry cmd_watch_entry = {
         .name = "watch",
         .args = "[--once]",
-        .summary = "live counters of today, this week and this month",
-        .help = "Options:\n"
-                "  --once      print the counters once and exit\n"
-                "  -h, --help  this help\n"
-                "\n"
-                "Calls by type and topics of consultations (a call counts "
-                "once per topic),\nfor today, this week (from Monday) and "
-                "this month in the service's time\nzone, updated within "
-                "a second of a sheet being logged through any daemon.\n"
-                "On a terminal the table is redrawn in place until "
-                "Ctrl-C; otherwise each\nupdate is one line: the time, "
-                "then CODE=TODAY/WEEK/MONTH for the total and\nevery "
-                "call type and topic (topic:CODE) counted. When the server "
-                "goes away, it\nconnects again every 2 seconds.\n",
+        .summary = N_("live counters of today, this week and this month"),
+        .help = N_("Options:\n"
+                   "  --once      print the counters once and exit\n"
+                   "  -h, --help  this help\n"
+                   "\n"
+                   "Calls by type and topics of consultations (a call counts "
+                   "once per topic),\nfor today, this week (from Monday) and "
+                   "this month in the service's time\nzone, updated within "
+                   "a second of a sheet being logged through any daemon.\n"
+                   "On a terminal the table is redrawn in place until "
+                   "Ctrl-C; otherwise each\nupdate is one line: the time, "
+                   "then CODE=TODAY/WEEK/MONTH for the total and\nevery "
+                   "call type and topic (topic:CODE) counted. When the server "
+                   "goes away, it\nconnects again every 2 seconds.\n"),
         .exec = cmd_watch_exec,
 };
 
@@ -80,21 +79,10 @@ count_of(const Callsheet__PeriodCounters *p, bool topic, const char *code)
 	return 0;
 }
 
-/* Display columns of UTF-8 text: continuation bytes take none. */
-static size_t
-width(const char *s)
-{
-	size_t w = 0;
-
-	for (; *s != '\0'; s++)
-		w += ((unsigned char)*s & 0xc0) != 0x80;
-	return w;
-}
-
 static void
 table_row(struct strbuf *sb, const char *label, const uint64_t v[NPERIODS])
 {
-	size_t w = width(label);
+	size_t w = utf8_width(label);
 
 	sb_add(sb, label);
 	for (; w < LABEL_COLS; w++)
@@ -119,7 +107,7 @@ table_dim(struct strbuf *sb, const Callsheet__Taxonomy *tax,
 			continue;
 		for (size_t p = 0; p < NPERIODS; p++)
 			v[p] = count_of(period_of(c, p), topic, e->code);
-		label = xasprintf("  %s", e->label);
+		label = xasprintf("  %s", cs_tax_label(e, i18n_french()));
 		table_row(sb, label, v);
 		free(label);
 	}
@@ -133,18 +121,17 @@ table(struct strbuf *sb, const struct screen *s, const Callsheet__Counters *c)
 
 	sb_addf(sb, "callsheet watch  %s  %s (%s)%s\n", s->server, c->as_of,
 	        c->timezone != NULL ? c->timezone : "?",
-	        s->live ? L("  Ctrl-C to quit", "  Ctrl-C pour quitter") : "");
-	sb_addf(sb, "%-*s %8s %8s %8s\n", LABEL_COLS, "", L("today", "jour"),
-	        L("week", "semaine"), L("month", "mois"));
+	        s->live ? _("  Ctrl-C to quit") : "");
+	sb_addf(sb, "%-*s %8s %8s %8s\n", LABEL_COLS, "", _("today"), _("week"),
+	        _("month"));
 	for (size_t p = 0; p < NPERIODS; p++) {
 		const Callsheet__PeriodCounters *pc = period_of(c, p);
 
 		totals[p] = pc != NULL ? pc->total : 0;
 	}
-	table_row(sb, L("All calls", "Tous les appels"), totals);
+	table_row(sb, _("All calls"), totals);
 	table_dim(sb, tax, c, "call_type", false);
-	sb_addf(sb, "%s\n",
-	        L("Topics of consultations", "Thèmes des consultations"));
+	sb_addf(sb, "%s\n", _("Topics of consultations"));
 	table_dim(sb, tax, c, "topic", true);
 }
 
@@ -258,7 +245,7 @@ watch_run(struct cli *cli, struct screen *s, bool once, struct cs_error *err)
 		int rv = -1;
 
 		if (cli_connect(cli, &c, err) == 0 &&
-		    cs_get_taxonomy(c, L("en", "fr"), &tax, err) == 0) {
+		    cs_get_taxonomy(c, &tax, err) == 0) {
 			connected = true;
 			s->tax = tax;
 			rv = watch_loop(c, s, once, err);
@@ -269,8 +256,7 @@ watch_run(struct cli *cli, struct screen *s, bool once, struct cs_error *err)
 		if (rv == 0 || once || !connected || interrupted ||
 		    cli_exit_status(err) != EXIT_TEMPFAIL)
 			return rv;
-		cli_error(L("%s; connecting again", "%s ; reconnexion"),
-		          err->message);
+		cli_error(_("%s; connecting again"), cli_error_text(err));
 		s->lines = 0; /* the message broke the drawing: start anew */
 		backoff(RECONNECT_MS);
 		if (interrupted)
@@ -302,12 +288,11 @@ cmd_watch_exec(struct cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(&cmd_watch_entry,
-		                       L("unexpected argument '%s'",
-		                         "argument inattendu '%s'"),
+		                       _("unexpected argument '%s'"),
 		                       argv[optind]);
 	s.live = !once;
 	if (watch_run(cli, &s, once, &err) == 0)
 		return 0;
-	cli_error("%s", err.message);
+	cli_error("%s", cli_error_text(&err));
 	return cli_exit_status(&err);
 }

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "csv.h"
-#include "lang.h"
+#include "i18n.h"
 
 void
 csv_reader_init(struct csv_reader *r, FILE *f)
@@ -53,7 +53,7 @@ csv_fail(struct csv_reader *r, struct csv_row *row, struct csv_error *err,
 	n = strlen(err->message);
 	if (line != row->line && n < sizeof err->message)
 		snprintf(err->message + n, sizeof err->message - n,
-		         L(" (on line %u)", " (ligne %u)"), line);
+		         _(" (on line %u)"), line);
 	csv_row_free(row);
 	while ((ch = getc(r->f)) != EOF && ch != '\n')
 		;
@@ -87,13 +87,10 @@ add_char(struct csv_reader *r, struct csv_row *row, struct csv_error *err,
 	char c = (char)ch;
 
 	if (ch == '\0')
-		return csv_fail(r, row, err, r->line,
-		                L("a NUL byte", "un octet NUL"));
+		return csv_fail(r, row, err, r->line, _("a NUL byte"));
 	if (r->field.len >= CSV_FIELD_MAX)
-		return csv_fail(
-		        r, row, err, r->line,
-		        L("longer than %d bytes", "plus long que %d octets"),
-		        CSV_FIELD_MAX);
+		return csv_fail(r, row, err, r->line, _("longer than %d bytes"),
+		                CSV_FIELD_MAX);
 	sb_addn(&r->field, &c, 1);
 	return 0;
 }
@@ -118,9 +115,7 @@ quoted(struct csv_reader *r, struct csv_row *row, struct csv_error *err,
 
 		if (c == EOF)
 			return csv_fail(r, row, err, start,
-			                L("a quoted field is not closed",
-			                  "un champ entre guillemets n'est pas "
-			                  "fermé"));
+			                _("a quoted field is not closed"));
 		if (c == '"') {
 			if ((c = getc(r->f)) != '"') {
 				*ch = c;
@@ -162,9 +157,7 @@ csv_read(struct csv_reader *r, struct csv_row *row, struct csv_error *err)
 	if (!r->started && !at_bom(r))
 		return csv_fail(
 		        r, row, err, r->line,
-		        L("the file starts with a broken byte order mark",
-		          "le fichier commence par une marque d'ordre "
-		          "des octets incomplète"));
+		        _("the file starts with a broken byte order mark"));
 	for (;;) {
 		bool was_quoted = false;
 
@@ -172,10 +165,9 @@ csv_read(struct csv_reader *r, struct csv_row *row, struct csv_error *err)
 			row->line = r->line;
 			sb_reset(&r->field);
 		} else if (row->n == CSV_FIELDS_MAX)
-			return csv_fail(
-			        r, row, err, r->line,
-			        L("more than %d fields", "plus de %d champs"),
-			        CSV_FIELDS_MAX);
+			return csv_fail(r, row, err, r->line,
+			                _("more than %d fields"),
+			                CSV_FIELDS_MAX);
 		ch = getc(r->f);
 		if (ch == EOF && row->n == 0)
 			return 0;
@@ -188,21 +180,14 @@ csv_read(struct csv_reader *r, struct csv_row *row, struct csv_error *err)
 			if (was_quoted)
 				return csv_fail(
 				        r, row, err, r->line,
-				        L("after a closing quote, expected a "
-				          "comma or the end of the line",
-				          "après un guillemet fermant, une "
-				          "virgule ou la fin de ligne est "
-				          "attendue"));
+				        _("after a closing quote, expected a "
+				          "comma or the end of the line"));
 			if (ch == '"')
 				return csv_fail(
 				        r, row, err, r->line,
-				        L("a quote inside an unquoted field; "
+				        _("a quote inside an unquoted field; "
 				          "quote the whole field and double "
-				          "the quote",
-				          "un guillemet dans un champ sans "
-				          "guillemets ; mettez tout le champ "
-				          "entre guillemets et doublez ce "
-				          "guillemet"));
+				          "the quote"));
 			if (add_char(r, row, err, ch) != 0)
 				return -1;
 			ch = getc(r->f);

@@ -1,13 +1,27 @@
-/* i18n.h: marking the texts a person reads for translation. A fallback
- * until the gettext catalogs land: _() and N_() leave the text as it is. */
+/* i18n.h: the messages people read, in French or English (gettext);
+ * see docs/I18N.md for the convention. */
 #ifndef CALLSHEET_I18N_H
 #define CALLSHEET_I18N_H
 
-#ifndef _
-#define _(s) (s)
-#endif
-#ifndef N_
-#define N_(s) (s)
-#endif
+#include <libintl.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CALLSHEET_TEXTDOMAIN "callsheet"
+
+/* _("text") is translated where it is used; N_("text") only marks text
+ * that is translated later, with _(), e.g. in a static table. */
+#define _(s)  dgettext(CALLSHEET_TEXTDOMAIN, s)
+#define N_(s) s
+/* P_("one sheet", "%d sheets", n): the form that n asks for. */
+#define P_(s, p, n) dngettext(CALLSHEET_TEXTDOMAIN, s, p, n)
+
+/* i18n.c */
+void i18n_init(void);
+bool i18n_french(void);
+bool i18n_french_env(const char *lc_all, const char *lc_messages,
+                     const char *lang);
+const char *i18n_locale_dir(void);
+size_t utf8_width(const char *s);
 
 #endif

@@ -19,6 +19,10 @@ struct cs_error {
 	char field[64];
 	char message[512];
 	unsigned retry_after_s;
+	/* from the server's Error, to say it in the user's language */
+	char reason[32];
+	char value[128];
+	char allowed[512]; /* the codes allowed, separated by ", " */
 };
 
 /*
@@ -80,6 +84,11 @@ int cs_call(struct cs_client *c, Callsheet__Request *req,
 int cs_call_expect(struct cs_client *c, Callsheet__Request *req,
                    Callsheet__Response__BodyCase want,
                    Callsheet__Response **resp, struct cs_error *err);
+/* changes.c: the one body a request expects, detached from its response
+ * (freed with protobuf_c_message_free_unpacked), or NULL with err set. */
+ProtobufCMessage *cs_call_body(struct cs_client *c, Callsheet__Request *req,
+                               Callsheet__Response__BodyCase want,
+                               struct cs_error *err);
 int cs_log_sheet(struct cs_client *c, const Callsheet__Sheet *sheet,
                  bool *duplicate, struct cs_error *err);
 /* *result is freed with callsheet__query_result__free_unpacked(r, NULL). */
@@ -104,10 +113,6 @@ int cs_next_event(struct cs_client *c, Callsheet__Event **ev, int timeout_ms,
  * callsheet__counters__free_unpacked(counters, NULL). */
 int cs_watch(struct cs_client *c, bool stop, Callsheet__Counters **counters,
              struct cs_error *err);
-/* lang "fr" or "en" (labels); freed with
- * callsheet__taxonomy__free_unpacked(tax, NULL). */
-int cs_get_taxonomy(struct cs_client *c, const char *lang,
-                    Callsheet__Taxonomy **tax, struct cs_error *err);
 /* One page of sheets; freed with
  * callsheet__export_page__free_unpacked(page, NULL). */
 int cs_export_page(struct cs_client *c, const Callsheet__Export *x,
@@ -115,6 +120,20 @@ int cs_export_page(struct cs_client *c, const Callsheet__Export *x,
 void cs_error_set(struct cs_error *err, Callsheet__ErrorCode code,
                   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void cs_error_from_response(struct cs_error *err, const Callsheet__Error *e);
+
+/* taxonomy.c: the codes and labels, fetched from the server (with both
+ * labels); freed with callsheet__taxonomy__free_unpacked(t, NULL). */
+int cs_get_taxonomy(struct cs_client *c, Callsheet__Taxonomy **out,
+                    struct cs_error *err);
+/* An administrator's change (req's body one of taxonomy_add, _rename,
+ * _retire, _map); *out freed with
+ * callsheet__taxonomy_changed__free_unpacked(out, NULL). */
+int cs_taxonomy_change(struct cs_client *c, Callsheet__Request *req,
+                       Callsheet__TaxonomyChanged **out, struct cs_error *err);
+const Callsheet__TaxonomyEntry *cs_tax_find(const Callsheet__Taxonomy *t,
+                                            const char *dimension,
+                                            const char *code);
+const char *cs_tax_label(const Callsheet__TaxonomyEntry *e, bool french);
 
 /* admin.c: account administration (admin role only). Each returns 0 or -1
  * with err set; *acct is freed with callsheet__account__free_unpacked(),

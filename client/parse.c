@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "common.h"
-#include "lang.h"
+#include "i18n.h"
 #include "parse.h"
 
 #define YEAR_MIN 1900
@@ -391,17 +391,13 @@ period_options(const char *year, const char *month, const char *from,
 
 	if ((year != NULL) + (month != NULL) + (from != NULL || to != NULL) > 1)
 		return why_fail(why, len, "%s",
-		                L("give only one of --year, --month or --from "
-		                  "with --to",
-		                  "donnez une seule option parmi --year, "
-		                  "--month ou --from avec --to"));
+		                _("give only one of --year, --month or --from "
+		                  "with --to"));
 	if (year != NULL) {
 		if (parse_year(year, &y) != 0)
 			return why_fail(why, len,
-			                L("invalid --year '%s': give a year "
-			                  "(YYYY)",
-			                  "--year '%s' invalide : donnez une "
-			                  "année (AAAA)"),
+			                _("invalid --year '%s': give a year "
+			                  "(YYYY)"),
 			                year);
 		period_year(p, y);
 		return 1;
@@ -409,10 +405,8 @@ period_options(const char *year, const char *month, const char *from,
 	if (month != NULL) {
 		if (parse_year_month(month, &y, &m) != 0)
 			return why_fail(why, len,
-			                L("invalid --month '%s': give a year "
-			                  "and month (YYYY-MM)",
-			                  "--month '%s' invalide : donnez une "
-			                  "année et un mois (AAAA-MM)"),
+			                _("invalid --month '%s': give a year "
+			                  "and month (YYYY-MM)"),
 			                month);
 		period_month(p, y, m);
 		return 1;
@@ -421,19 +415,14 @@ period_options(const char *year, const char *month, const char *from,
 		return 0;
 	if (from == NULL || to == NULL)
 		return why_fail(why, len, "%s",
-		                L("--from and --to go together",
-		                  "--from et --to vont ensemble"));
+		                _("--from and --to go together"));
 	if (parse_date(from, &first) != 0 || parse_date(to, &last) != 0)
 		return why_fail(why, len,
-		                L("invalid --from '%s' or --to '%s': give "
-		                  "dates (YYYY-MM-DD)",
-		                  "--from '%s' ou --to '%s' invalide : donnez "
-		                  "des dates (AAAA-MM-JJ)"),
+		                _("invalid --from '%s' or --to '%s': give "
+		                  "dates (YYYY-MM-DD)"),
 		                from, to);
 	if (period_days(p, &first, &last) != 0)
-		return why_fail(why, len,
-		                L("--to %s comes before --from %s",
-		                  "--to %s précède --from %s"),
+		return why_fail(why, len, _("--to %s comes before --from %s"),
 		                to, from);
 	return 1;
 }

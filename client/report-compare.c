@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "report-format.h"
 
 /* One line: the counts of one key (or the totals) in both periods. */
@@ -116,9 +117,10 @@ cmp_cells(const struct cmp_line *l, const Callsheet__QueryResult *now,
 	signed_text(&c[5], l->has_pct, l->pct, true);
 }
 
-static const char *const cmp_names[6] = {"count",    "percent",
-                                         "previous", "previous_percent",
-                                         "change",   "change_percent"};
+/* CSV headers as they are; in a table, translated */
+static const char *const cmp_names[6] = {N_("count"),    N_("percent"),
+                                         N_("previous"), N_("previous_percent"),
+                                         N_("change"),   N_("change_percent")};
 
 void
 report_compare_csv(struct strbuf *sb, const Callsheet__QueryResult *now,
@@ -162,15 +164,15 @@ report_compare_table(struct strbuf *sb, const Callsheet__QueryResult *now,
 	for (size_t i = 0; i < nd; i++)
 		text[i] = xstrdup(now->group_by[i]);
 	for (int i = 0; i < 6; i++)
-		text[nd + (size_t)i] = xstrdup(cmp_names[i]);
+		text[nd + (size_t)i] = xstrdup(_(cmp_names[i]));
 	for (size_t k = 0; k <= n; k++) {
 		char **line = text + (k + 1) * w;
 
 		for (size_t i = 0; i < nd; i++)
 			line[i] = xstrdup(k < n    ? (*v[k].keys[i] != '\0'
 			                                      ? v[k].keys[i]
-			                                      : "(none)")
-			                  : i == 0 ? "total"
+			                                      : _("(none)"))
+			                  : i == 0 ? _("total")
 			                           : "");
 		cmp_cells(&v[k], now, before, c);
 		for (int i = 0; i < 6; i++)

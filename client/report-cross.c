@@ -7,9 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "report-format.h"
 
-#define NONE_LABEL  "(none)"
+#define NONE_LABEL  _("(none)")
 #define TOTAL_LABEL "(total)"
 
 /* The margins, from the server, or summed here from an older server's
@@ -140,13 +141,13 @@ report_cross_table(struct strbuf *sb, const Callsheet__QueryResult *r)
 	text[0] = xasprintf("%s \\ %s", r->group_by[0], r->group_by[1]);
 	for (size_t b = 0; b < m.nc; b++)
 		text[1 + b] = xstrdup(key_label(row_key(m.col[b], 0)));
-	text[w - 1] = xstrdup("total");
+	text[w - 1] = xstrdup(_("total"));
 	for (size_t a = 0; a <= m.nr; a++) {
 		char **line = text + (a + 1) * w;
 		char count[24];
 
 		line[0] = xstrdup(a < m.nr ? key_label(row_key(m.row[a], 0))
-		                           : "total");
+		                           : _("total"));
 		for (size_t b = 0; b <= m.nc; b++) {
 			const Callsheet__Row *c = a < m.nr && b < m.nc
 			                                  ? cell[a * m.nc + b]

@@ -4,9 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "report-format.h"
 
-#define NONE_LABEL "(none)"
+#define NONE_LABEL _("(none)")
 
 bool
 row_hidden(const Callsheet__Row *row)
@@ -47,8 +48,8 @@ report_disclosure_note(struct strbuf *sb, const Callsheet__QueryResult *r)
 	if (r->suppressed_cells == 0)
 		return;
 	sb_addf(sb,
-	        "%s: hidden by disclosure control (counts under %u, and the "
-	        "counts that would let one recompute them): %u\n",
+	        _("%s: hidden by disclosure control (counts under %u, and the "
+	          "counts that would let one recompute them): %u\n"),
 	        HIDDEN_MARK, r->min_cell, r->suppressed_cells);
 }
 
@@ -216,7 +217,7 @@ static void
 table_fill_total(struct table *t, const Callsheet__QueryResult *r)
 {
 	for (size_t i = 0; i < t->ndim; i++)
-		t->cell[i] = i == 0 ? "total" : "";
+		t->cell[i] = i == 0 ? _("total") : "";
 	count_text(r->total, total_hidden(r), t->count);
 	t->cell[t->ndim] = t->count;
 	t->cell[t->ndim + 1] = "";
@@ -263,8 +264,8 @@ table_header(struct table *t, const Callsheet__QueryResult *r)
 {
 	for (size_t i = 0; i < t->ndim; i++)
 		t->cell[i] = r->group_by[i];
-	t->cell[t->ndim] = "count";
-	t->cell[t->ndim + 1] = "percent";
+	t->cell[t->ndim] = _("count");
+	t->cell[t->ndim + 1] = _("percent");
 }
 
 /* Two passes over the same cells: measure every column (sb NULL), then
@@ -291,7 +292,7 @@ report_table(struct strbuf *sb, const Callsheet__QueryResult *r)
 		char count[24];
 
 		count_text(r->total, total_hidden(r), count);
-		sb_addf(sb, "total %s\n", count);
+		sb_addf(sb, "%s %s\n", _("total"), count);
 		report_disclosure_note(sb, r);
 		return;
 	}

@@ -9,13 +9,13 @@
 
 #include <openssl/evp.h>
 
-#include "lang.h"
+#include "i18n.h"
 #include "parse.h"
+#include "callsheet.h"
 #include "report-format.h"
 #include "sheet-csv.h"
 
 #define DURATION_MAX  (24 * 3600)
-#define ALLOWED_SHOWN 12
 
 const char *const sheet_col_names[NSHEET_COLS] = {
         [COL_ID] = "id",
@@ -84,17 +84,13 @@ sheet_header_parse(const struct csv_row *row, struct sheet_header *h,
 		if (c == NSHEET_COLS)
 			return sheet_fail(
 			        err, -1,
-			        L("unknown column '%.64s' in the header; "
-			          "expected " SHEET_CSV_HEADER,
-			          "colonne '%.64s' inconnue dans l'en-tête ; "
-			          "attendu " SHEET_CSV_HEADER),
-			        row->fields[i]);
+			        _("unknown column '%.64s' in the header; "
+			          "expected %s"),
+			        row->fields[i], SHEET_CSV_HEADER);
 		if (seen[c])
 			return sheet_fail(err, -1,
-			                  L("column '%s' appears twice in the "
-			                    "header",
-			                    "la colonne '%s' figure deux fois "
-			                    "dans l'en-tête"),
+			                  _("column '%s' appears twice in the "
+			                    "header"),
 			                  sheet_col_names[c]);
 		seen[c] = true;
 		h->index[c] = i;
@@ -103,11 +99,8 @@ sheet_header_parse(const struct csv_row *row, struct sheet_header *h,
 		if (!seen[c])
 			return sheet_fail(
 			        err, -1,
-			        L("the header lacks column '%s'; expected "
-			          "" SHEET_CSV_HEADER,
-			          "il manque la colonne '%s' dans l'en-tête ; "
-			          "attendu " SHEET_CSV_HEADER),
-			        sheet_col_names[c]);
+			        _("the header lacks column '%s'; expected %s"),
+			        sheet_col_names[c], SHEET_CSV_HEADER);
 	return 0;
 }
 
@@ -169,31 +162,35 @@ code_find(const struct code_table *t, const char *dimension, const char *code)
 	return NULL;
 }
 
-/* "a, b, c, ... (N more)": the codes still in use, for a message. */
-static void
-allowed(const struct code_table *t, const char *dimension, char *out,
-        size_t len)
+/* What went wrong with one field, in the user's language, without the
+ * field's name in front (a column or the context says it). */
+const char *
+sheet_error_text(const struct cs_error *err)
 {
-	struct strbuf sb = {0};
-	size_t shown = 0, more = 0;
+	const char *text = cli_error_text(err);
+	size_t n = strlen(err->field);
 
-	for (size_t i = 0; i < t->n; i++) {
-		const Callsheet__TaxonomyEntry *e = t->e[i];
-
-		if (strcmp(e->dimension, dimension) != 0 ||
-		    (e->has_retired && e->retired))
-			continue;
-		if (shown == ALLOWED_SHOWN) {
-			more++;
-			continue;
-		}
-		sb_add(&sb, shown++ > 0 ? ", " : "");
-		sb_add(&sb, e->code);
+	if (n > 0 && strncmp(text, err->field, n) == 0) {
+		if (strncmp(text + n, ": ", 2) == 0)
+			return text + n + 2;
+		if (strncmp(text + n, " : ", 3) == 0)
+			return text + n + 3;
 	}
-	if (more > 0)
-		sb_addf(&sb, L(" and %zu more", " et %zu autres"), more);
-	snprintf(out, len, "%s", sb.buf != NULL ? sb.buf : "");
-	sb_free(&sb);
+	return text;
+}
+
+/* A code the server would refuse, said as the server's refusal is. */
+static int
+code_refused(struct sheet_csv_error *err, int col, const char *dimension,
+             const char *reason, const char *code, const char *allowed)
+{
+	struct cs_error e = {0};
+
+	snprintf(e.field, sizeof e.field, "%s", dimension);
+	snprintf(e.reason, sizeof e.reason, "%s", reason);
+	snprintf(e.value, sizeof e.value, "%s", code);
+	snprintf(e.allowed, sizeof e.allowed, "%s", allowed);
+	return sheet_fail(err, col, "%s", sheet_error_text(&e));
 }
 
 static int
@@ -201,30 +198,24 @@ check_code(const struct code_table *t, const char *dimension, int col,
            const char *code, struct sheet_csv_error *err)
 {
 	const Callsheet__TaxonomyEntry *e = code_find(t, dimension, code);
-	char list[300];
+	struct strbuf list = {0};
+	int rv;
 
-	if (e == NULL) {
-		allowed(t, dimension, list, sizeof list);
-		return sheet_fail(err, col,
-		                  L("'%.64s' is not a known %s code; allowed: "
-		                    "%s",
-		                    "'%.64s' n'est pas un code %s connu ; "
-		                    "codes admis : %s"),
-		                  code, dimension, list);
-	}
-	if (e->has_retired && e->retired) {
-		if (e->successor != NULL)
-			return sheet_fail(err, col,
-			                  L("'%s' is retired; use '%s' instead",
-			                    "'%s' n'est plus en usage ; "
-			                    "utilisez '%s'"),
-			                  code, e->successor);
-		return sheet_fail(err, col,
-		                  L("'%s' is retired and no longer accepted",
-		                    "'%s' n'est plus en usage ni accepté"),
-		                  code);
-	}
-	return 0;
+	if (e != NULL && !(e->has_retired && e->retired))
+		return 0;
+	if (e != NULL)
+		return code_refused(err, col, dimension, "retired", code,
+		                    e->successor != NULL ? e->successor : "");
+	for (size_t i = 0; i < t->n; i++)
+		if (strcmp(t->e[i]->dimension, dimension) == 0 &&
+		    !(t->e[i]->has_retired && t->e[i]->retired)) {
+			sb_add(&list, list.len > 0 ? ", " : "");
+			sb_add(&list, t->e[i]->code);
+		}
+	rv = code_refused(err, col, dimension, "unknown_code", code,
+	                  list.buf != NULL ? list.buf : "");
+	sb_free(&list);
+	return rv;
 }
 
 /* -------------------------------------------------------------- records */
@@ -237,11 +228,8 @@ check_call_start(const char *v, Callsheet__Sheet *s,
 	if (strlen(v) < 16 || strpbrk(v + 16, "Zz+-") == NULL ||
 	    parse_iso8601(v, &s->call_start) != 0)
 		return sheet_fail(err, COL_CALL_START,
-		                  L("'%.64s' is not a date and time with its "
+		                  _("'%.64s' is not a date and time with its "
 		                    "UTC offset, such as "
-		                    "2025-03-04T10:15:00+01:00",
-		                    "'%.64s' n'est pas une date et heure avec "
-		                    "son décalage UTC, par exemple "
 		                    "2025-03-04T10:15:00+01:00"),
 		                  v);
 	return 0;
@@ -254,10 +242,8 @@ check_duration(const char *v, Callsheet__Sheet *s, struct sheet_csv_error *err)
 
 	if (parse_uint(v, DURATION_MAX, &d) != 0)
 		return sheet_fail(err, COL_DURATION,
-		                  L("'%.64s' is not a number of seconds from "
-		                    "0 to %d",
-		                    "'%.64s' n'est pas un nombre de secondes "
-		                    "de 0 à %d"),
+		                  _("'%.64s' is not a number of seconds from "
+		                    "0 to %d"),
 		                  v, DURATION_MAX);
 	s->duration_s = (uint32_t)d;
 	return 0;
@@ -279,15 +265,12 @@ split_topics(char *v, const struct code_table *t, struct sheet_in *in,
 		*end = '\0';
 		if (*p == '\0')
 			return sheet_fail(err, COL_TOPICS,
-			                  L("an empty topic; separate topic "
-			                    "codes with a single ';'",
-			                    "un thème vide ; séparez les codes "
-			                    "de thème par un seul ';'"));
+			                  _("an empty topic; separate topic "
+			                    "codes with a single ';'"));
 		if (in->sheet.n_topics == SHEET_TOPICS_MAX)
-			return sheet_fail(
-			        err, COL_TOPICS,
-			        L("more than %d topics", "plus de %d thèmes"),
-			        SHEET_TOPICS_MAX);
+			return sheet_fail(err, COL_TOPICS,
+			                  _("more than %d topics"),
+			                  SHEET_TOPICS_MAX);
 		if (check_code(t, "topic", COL_TOPICS, p, err) != 0)
 			return -1;
 		in->topics[in->sheet.n_topics++] = p;
@@ -371,17 +354,14 @@ sheet_from_row(struct csv_row *row, const struct sheet_header *h,
 	s->topics = in->topics;
 	if (row->n != h->nfields)
 		return sheet_fail(err, -1,
-		                  L("%zu fields where the header has %zu",
-		                    "%zu champs alors que l'en-tête en a %zu"),
+		                  _("%zu fields where the header has %zu"),
 		                  row->n, h->nfields);
 	for (size_t c = 0; c < NSHEET_COLS; c++)
 		v[c] = row->fields[h->index[c]];
 	if (*v[COL_ID] != '\0' && uuid_parse(v[COL_ID], in->id) != 0)
 		return sheet_fail(err, COL_ID,
-		                  L("'%.64s' is not a UUID; leave it empty to "
-		                    "derive one from the row",
-		                    "'%.64s' n'est pas un UUID ; laissez-le "
-		                    "vide pour en dériver un de la ligne"),
+		                  _("'%.64s' is not a UUID; leave it empty to "
+		                    "derive one from the row"),
 		                  v[COL_ID]);
 	if (check_call_start(v[COL_CALL_START], s, err) != 0 ||
 	    check_duration(v[COL_DURATION], s, err) != 0)

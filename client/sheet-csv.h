@@ -82,6 +82,11 @@ unsigned id_seen_add(struct id_seen *m, const uint8_t key[CS_UUID_LEN],
                      unsigned *first_line, uint8_t first_digest[CS_UUID_LEN]);
 void sheet_derive_id(struct sheet_in *s, unsigned occurrence);
 
+/* What went wrong with one field of a sheet, in the user's language
+ * (cli_error_text), without the field's name in front. */
+struct cs_error;
+const char *sheet_error_text(const struct cs_error *err);
+
 /* One record, LF-terminated, for export. */
 void sheet_csv_format(struct strbuf *sb, const Callsheet__Sheet *s,
                       const char *call_start);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "callsheet.h"
+#include "i18n.h"
 #include "parse.h"
 
 #define DURATION_MAX (24 * 3600) /* what the database accepts */
@@ -84,14 +85,9 @@ set_once(const struct cmd_entry *cmd, char **slot, const char *option,
          char *arg)
 {
 	if (*slot != NULL)
-		return cli_usage_error(
-		        cmd, cs_tr("--%s given twice", "--%s donné deux fois"),
-		        option);
+		return cli_usage_error(cmd, _("--%s given twice"), option);
 	if (*arg == '\0')
-		return cli_usage_error(
-		        cmd,
-		        cs_tr("--%s needs a value", "--%s demande une valeur"),
-		        option);
+		return cli_usage_error(cmd, _("--%s needs a value"), option);
 	*slot = arg;
 	return 0;
 }
@@ -106,10 +102,8 @@ sheet_opts_set(const struct cmd_entry *cmd, struct sheet_opts *so, int ch,
 		    0)
 			return cli_usage_error(
 			        cmd,
-			        cs_tr("invalid --topic '%s': give codes "
-			              "separated by commas",
-			              "--topic « %s » invalide : donnez des "
-			              "codes séparés par des virgules"),
+			        _("invalid --topic '%s': give codes "
+			          "separated by commas"),
 			        arg);
 		return 0;
 	case OPT_START:
@@ -133,28 +127,20 @@ sheet_opts_times(const struct cmd_entry *cmd, struct sheet_opts *so)
 	    parse_iso8601(so->start, &so->sheet.call_start))
 		return cli_usage_error(
 		        cmd,
-		        cs_tr("invalid --start '%s': give a date and time such "
-		              "as 2025-03-04T10:15:00+01:00, 2025-03-04T09:15Z "
-		              "or 2025-03-04T10:15",
-		              "--start « %s » invalide : donnez une date et "
-		              "une heure comme 2025-03-04T10:15:00+01:00, "
-		              "2025-03-04T09:15Z ou 2025-03-04T10:15"),
+		        _("invalid --start '%s': give a date and time such "
+		          "as 2025-03-04T10:15:00+01:00, 2025-03-04T09:15Z "
+		          "or 2025-03-04T10:15"),
 		        so->start);
 	if (so->duration != NULL && parse_duration(so->duration, &d) != 0)
 		return cli_usage_error(
 		        cmd,
-		        cs_tr("invalid --duration '%s': give seconds (420, "
-		              "420s) or units such as 7m or 1h2m",
-		              "--duration « %s » invalide : donnez des "
-		              "secondes (420, 420s) ou des unités comme 7m ou "
-		              "1h2m"),
+		        _("invalid --duration '%s': give seconds (420, "
+		          "420s) or units such as 7m or 1h2m"),
 		        so->duration);
 	if (d > DURATION_MAX)
 		return cli_usage_error(cmd,
-		                       cs_tr("invalid --duration '%s': a call "
-		                             "lasts at most 24h",
-		                             "--duration « %s » invalide : un "
-		                             "appel dure au plus 24h"),
+		                       _("invalid --duration '%s': a call "
+		                         "lasts at most 24h"),
 		                       so->duration);
 	so->sheet.duration_s = d;
 	return 0;

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fileio.h"
+#include "i18n.h"
 #include "libcallsheet.h"
 
 #define SHEET_SUFFIX   ".sheet"
@@ -37,8 +39,8 @@ struct sheet_id {
 static int
 spool_error(struct cs_error *err, const char *what, const char *path)
 {
-	cs_error_set(err, CALLSHEET__ERROR_CODE__INTERNAL, "cannot %s %s: %s",
-	             what, path, strerror(errno));
+	cs_error_set(err, CALLSHEET__ERROR_CODE__INTERNAL,
+	             _("cannot %s %s: %s"), what, path, strerror(errno));
 	return -1;
 }
 
@@ -77,25 +79,6 @@ spool_dirname(const char *server, const char *user)
 	return name;
 }
 
-/* mkdir -p, new directories private to the user. */
-static int
-mkdir_p(const char *path, struct cs_error *err)
-{
-	char *p = xstrdup(path), *slash = p;
-	int rv = 0;
-
-	do {
-		if ((slash = strchr(slash + 1, '/')) != NULL)
-			*slash = '\0';
-		if (mkdir(p, 0700) != 0 && errno != EEXIST)
-			rv = spool_error(err, "create spool directory", p);
-		if (slash != NULL)
-			*slash = '/';
-	} while (rv == 0 && slash != NULL);
-	free(p);
-	return rv;
-}
-
 static int
 open_dir(const char *path, struct cs_error *err)
 {
@@ -104,12 +87,12 @@ open_dir(const char *path, struct cs_error *err)
 
 	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
 	                             O_NOFOLLOW)) == -1) {
-		spool_error(err, "open spool directory", path);
+		spool_error(err, _("open spool directory"), path);
 		return -1;
 	}
 	if (fstat(fd, &st) != 0 || st.st_uid != geteuid()) {
 		cs_error_set(err, CALLSHEET__ERROR_CODE__INTERNAL,
-		             "spool directory %s is not owned by this user",
+		             _("spool directory %s is not owned by this user"),
 		             path);
 		close(fd);
 		return -1;
@@ -129,7 +112,7 @@ cs_spool_open(const char *root, const char *server, const char *user,
 	int fd;
 
 	free(name);
-	if (mkdir_p(path, err) != 0 || (fd = open_dir(path, err)) == -1) {
+	if (file_mkdirs(path, err) != 0 || (fd = open_dir(path, err)) == -1) {
 		free(path);
 		return NULL;
 	}
@@ -170,22 +153,6 @@ cs_spool_path(const struct cs_spool *sp)
 	return sp->path;
 }
 
-static int
-write_full(int fd, const uint8_t *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /*
  * Written to a temporary name, synced, locked, then renamed into place and
  * the directory synced: the sheet file is either absent or whole, and
@@ -202,7 +169,7 @@ cs_spool_put(struct cs_spool *sp, const Callsheet__Sheet *sheet,
 
 	if (sheet->id.len != CS_UUID_LEN) {
 		cs_error_set(err, CALLSHEET__ERROR_CODE__BAD_REQUEST,
-		             "a sheet id is %d bytes, not %zu", CS_UUID_LEN,
+		             _("a sheet id is %d bytes, not %zu"), CS_UUID_LEN,
 		             sheet->id.len);
 		return -1;
 	}
@@ -214,11 +181,11 @@ cs_spool_put(struct cs_spool *sp, const Callsheet__Sheet *sheet,
 	fd = openat(sp->dirfd, tmp,
 	            O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
 	            0600);
-	if (fd == -1 || write_full(fd, buf, len) != 0 || fsync(fd) != 0 ||
+	if (fd == -1 || file_write_full(fd, buf, len) != 0 || fsync(fd) != 0 ||
 	    flock(fd, LOCK_EX | LOCK_NB) != 0 ||
 	    renameat(sp->dirfd, tmp, sp->dirfd, name) != 0 ||
 	    fsync(sp->dirfd) != 0) {
-		spool_error(err, "write spool file in", sp->path);
+		spool_error(err, _("write spool file in"), sp->path);
 		if (fd != -1) {
 			unlinkat(sp->dirfd, tmp, 0);
 			close(fd);
@@ -265,7 +232,7 @@ spool_list(struct cs_spool *sp, struct sheet_id **ids, size_t *n,
 	    (dir = fdopendir(fd)) == NULL) {
 		if (fd != -1)
 			close(fd);
-		return spool_error(err, "read spool directory", sp->path);
+		return spool_error(err, _("read spool directory"), sp->path);
 	}
 	while ((de = readdir(dir)) != NULL) {
 		struct sheet_id id = {{0}};
@@ -423,7 +390,7 @@ flush_send(struct flush *f, const uint8_t id[CS_UUID_LEN], struct cs_error *err)
 	case TAKE_SKIP:
 		return 0;
 	case TAKE_CORRUPT:
-		spool_reject(f->sp, id, "unreadable spool file");
+		spool_reject(f->sp, id, _("unreadable spool file"));
 		f->rejected++;
 		return 0;
 	case TAKE_OK:
@@ -471,8 +438,8 @@ flush_settle(struct flush *f, struct flight *fl,
 		return -1;
 	default:
 		cs_error_set(err, CALLSHEET__ERROR_CODE__INTERNAL,
-		             "the server answered a sheet with an unexpected "
-		             "message");
+		             _("the server answered a sheet with an unexpected "
+		               "message"));
 		return -1;
 	}
 }

@@ -12,6 +12,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include "i18n.h"
 #include "tls.h"
 
 #define TLS12_CIPHERS                                                          \
@@ -85,9 +86,7 @@ cs_tls_new(int fd, const char *host, const char *ca_file, struct cs_error *err)
 		if (SSL_CTX_load_verify_locations(t->ctx, ca_file, NULL) != 1) {
 			take_ssl_error(why, sizeof why);
 			cs_error_set(err, CALLSHEET__ERROR_CODE__BAD_REQUEST,
-			             cs_tr("cannot read the CA file %s: %s",
-			                   "impossible de lire le fichier "
-			                   "d'autorité (CA) %s : %s"),
+			             _("cannot read the CA file %s: %s"),
 			             ca_file, why);
 			if (err != NULL)
 				snprintf(err->field, sizeof err->field, "ca");
@@ -96,8 +95,7 @@ cs_tls_new(int fd, const char *host, const char *ca_file, struct cs_error *err)
 		}
 	} else {
 		snprintf(t->anchors, sizeof t->anchors, "%s",
-		         cs_tr("the system's trust store",
-		               "le magasin de certificats du système"));
+		         _("the system's trust store"));
 		SSL_CTX_set_default_verify_paths(t->ctx);
 	}
 	if ((t->ssl = SSL_new(t->ctx)) == NULL)
@@ -118,9 +116,7 @@ cs_tls_new(int fd, const char *host, const char *ca_file, struct cs_error *err)
 ssl_fail:
 	take_ssl_error(why, sizeof why);
 	cs_error_set(err, CALLSHEET__ERROR_CODE__INTERNAL,
-	             cs_tr("cannot set up TLS: %s",
-	                   "impossible de préparer TLS : %s"),
-	             why);
+	             _("cannot set up TLS: %s"), why);
 	cs_tls_free(t, false);
 	return NULL;
 }
@@ -136,30 +132,21 @@ handshake_error(struct cs_tls *t, const char *server, struct cs_error *err)
 	if (v == X509_V_ERR_HOSTNAME_MISMATCH ||
 	    v == X509_V_ERR_IP_ADDRESS_MISMATCH)
 		cs_error_set(err, CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
-		             cs_tr("the certificate of %s is not valid for "
-		                   "'%s' (%s); refusing to connect: use the "
-		                   "name or address the certificate was issued "
-		                   "for",
-		                   "le certificat de %s n'est pas valable pour "
-		                   "« %s » (%s) ; connexion refusée : utilisez "
-		                   "le nom ou l'adresse pour lesquels il a été "
-		                   "émis"),
+		             _("the certificate of %s is not valid for "
+		               "'%s' (%s); refusing to connect: use the "
+		               "name or address the certificate was issued "
+		               "for"),
 		             server, t->host, X509_verify_cert_error_string(v));
 	else if (v != X509_V_OK)
 		cs_error_set(err, CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
-		             cs_tr("cannot verify the certificate of %s: %s "
-		                   "(trusted: %s); refusing to connect",
-		                   "impossible de vérifier le certificat de "
-		                   "%s : %s (confiance : %s) ; connexion "
-		                   "refusée"),
+		             _("cannot verify the certificate of %s: %s "
+		               "(trusted: %s); refusing to connect"),
 		             server, X509_verify_cert_error_string(v),
 		             t->anchors);
 	else
 		cs_error_set(err, CALLSHEET__ERROR_CODE__BAD_REQUEST,
-		             cs_tr("TLS handshake with %s failed: %s (does "
-		                   "the server speak TLS?)",
-		                   "la négociation TLS avec %s a échoué : %s "
-		                   "(le serveur parle-t-il TLS ?)"),
+		             _("TLS handshake with %s failed: %s (does "
+		               "the server speak TLS?)"),
 		             server, why);
 }
 
@@ -193,15 +180,11 @@ cs_tls_handshake(struct cs_tls *t, const char *server, short *want,
 			 * worth retrying later */
 			ERR_clear_error();
 			cs_error_set(err, CALLSHEET__ERROR_CODE__UNAVAILABLE,
-			             cs_tr("connection to %s lost during the "
-			                   "TLS handshake: %s",
-			                   "connexion à %s perdue pendant la "
-			                   "négociation TLS : %s"),
+			             _("connection to %s lost during the "
+			               "TLS handshake: %s"),
 			             server,
-			             errno != 0
-			                     ? strerror(errno)
-			                     : cs_tr("closed by the server",
-			                             "fermée par le serveur"));
+			             errno != 0 ? strerror(errno)
+			                        : _("closed by the server"));
 			return -1;
 		}
 		break;

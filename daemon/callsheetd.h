@@ -21,6 +21,7 @@ struct conn;
 struct req;
 struct db_op;
 struct taxonomy;
+struct tax_entry;
 
 extern struct event_base *base;
 
@@ -149,6 +150,12 @@ void dispatch(struct conn *c, Callsheet__Request *msg);
 void req_reply(struct req *r, Callsheet__Response *resp);
 void req_error(struct req *r, Callsheet__ErrorCode code, const char *field,
                const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+struct field_error;
+#define ERROR_ALLOWED_MAX 64
+void error_from_field(Callsheet__Error *err, Callsheet__ErrorCode code,
+                      const struct field_error *fe, char **allowed);
+void req_fail(struct req *r, Callsheet__ErrorCode code,
+              const struct field_error *fe);
 void req_error_retry(struct req *r, Callsheet__ErrorCode code,
                      unsigned retry_after_s, const char *fmt, ...)
         __attribute__((format(printf, 4, 5)));
@@ -161,6 +168,12 @@ void req_login(struct req *r);
 void req_log_sheet(struct req *r);
 void req_query(struct req *r);
 void req_get_taxonomy(struct req *r);
+void req_taxonomy_add(struct req *r);
+void req_taxonomy_rename(struct req *r);
+void req_taxonomy_retire(struct req *r);
+void req_taxonomy_map(struct req *r);
+void tax_entry_to_wire(const struct taxonomy *t, const struct tax_entry *e,
+                       bool fr, Callsheet__TaxonomyEntry *o);
 void req_user_add(struct req *r);
 void req_user_passwd(struct req *r);
 void req_user_disable(struct req *r);
@@ -216,6 +229,11 @@ extern const size_t db_nstmts;
 #define STMT_INSERT_SHEETS   "insert_sheets"
 #define STMT_ACCOUNT_BY_NAME "account_by_name"
 #define STMT_TAXONOMY        "taxonomy"
+#define STMT_TAX_ADD         "tax_add"
+#define STMT_TAX_RENAME      "tax_rename"
+#define STMT_TAX_RETIRE      "tax_retire"
+#define STMT_TAX_MAP         "tax_map"
+#define STMT_TAX_VERSION     "tax_version"
 #define STMT_USER_ADD        "user_add"
 #define STMT_USER_PASSWD     "user_passwd"
 #define STMT_USER_DISABLE    "user_disable"
@@ -290,11 +308,30 @@ char *tax_allowed(const struct taxonomy *t, enum dim d);
 struct taxonomy *tax_from_result(const PGresult *res, char **err);
 void tax_free(struct taxonomy *t);
 void tax_refresh(void);
+/* taxonomy-load.c: load now, install if not older, then call done */
+void tax_reload(void (*done)(void *arg), void *arg);
+
+/* taxonomy-map.c: retired codes and their successors */
+const struct tax_entry *tax_current(const struct taxonomy *t,
+                                    const struct tax_entry *e);
+size_t tax_lineage(const struct taxonomy *t, const struct tax_entry *e,
+                   const struct tax_entry **out, size_t max);
+int64_t tax_lineage_mask(const struct taxonomy *t, const struct tax_entry *e);
+struct qfilter;
+int qfilter_add_lineage(struct qfilter *f, const struct taxonomy *t,
+                        const struct tax_entry *e, const char *name,
+                        struct field_error *fe);
 
 /* validate.c: a wire sheet checked against the taxonomy */
 struct field_error {
 	const char *field;
 	char message[512];
+	/* the same for clients that say it in their user's language (see
+	 * Error.reason); set by validate.c and taxonomy-edit.c */
+	const char *reason;
+	char value[128];
+	int allowed_dim; /* an enum dim whose codes are allowed, or -1 */
+	const char *successor;
 };
 int field_error_set(struct field_error *fe, const char *field, const char *fmt,
                     ...) __attribute__((format(printf, 3, 4)));
@@ -490,6 +527,25 @@ struct query_sql {
 void query_sql_build(const struct qplan *p, bool use_rollup,
                      struct query_sql *qs);
 void query_sql_free(struct query_sql *qs);
+
+/* query-merge.c: rows made equal by reporting under successors */
+size_t query_merge_rows(Callsheet__Row **rows, size_t n,
+                        void (*free_row)(Callsheet__Row *));
+
+/* taxonomy-edit.c: an administrator's change checked against the taxonomy;
+ * 0 or the error code with fe filled */
+#define TAX_LABEL_MAX  200
+#define TAX_TOPIC_BITS 63 /* topic_bit 0 to 62: the sheet's bigint mask */
+Callsheet__ErrorCode tax_check_add(const struct taxonomy *t,
+                                   const Callsheet__TaxonomyAdd *m,
+                                   struct field_error *fe);
+Callsheet__ErrorCode tax_check_rename(const struct taxonomy *t,
+                                      const Callsheet__TaxonomyRename *m,
+                                      struct field_error *fe);
+Callsheet__ErrorCode tax_check_retire(const struct taxonomy *t,
+                                      const char *dimension, const char *code,
+                                      const char *successor, bool map,
+                                      struct field_error *fe);
 
 /* suppress.c: disclosure control on query results (pure) */
 /* Where a role has no row in disclosure_min_cell: fail safe. */

@@ -45,6 +45,8 @@ id_fail(struct field_error *fe, const char *fmt, ...)
 {
 	va_list ap;
 
+	memset(fe, 0, sizeof *fe);
+	fe->allowed_dim = -1;
 	fe->field = "id";
 	va_start(ap, fmt);
 	vsnprintf(fe->message, sizeof fe->message, fmt, ap);

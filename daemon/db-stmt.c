@@ -40,6 +40,36 @@ static const char insert_sheets_sql[] =
         " ELSE 'c' END"
         " FROM rest i LEFT JOIN sheet s ON s.id = i.id";
 
+/* Taxonomy administration. A statement that finds nothing to change
+ * returns no row rather than failing: someone else changed the taxonomy
+ * since the daemon checked the request against its copy. */
+static const char tax_add_sql[] =
+        "INSERT INTO taxonomy (dimension, code, label_en, label_fr,"
+        " sort_order, topic_bit)"
+        " SELECT $1::text, $2::text, $3::text, $4::text,"
+        "  coalesce((SELECT max(sort_order) FROM taxonomy"
+        "   WHERE dimension = $1::text), 0) + 1, b.bit"
+        " FROM (SELECT CASE WHEN $1::text = 'topic' THEN"
+        "  (SELECT min(g) FROM generate_series(0, 62) g WHERE NOT EXISTS"
+        "   (SELECT 1 FROM taxonomy x WHERE x.topic_bit = g)) END AS bit) b"
+        " WHERE $1::text <> 'topic' OR b.bit IS NOT NULL"
+        " ON CONFLICT DO NOTHING RETURNING id";
+static const char tax_retire_sql[] =
+        "UPDATE taxonomy t SET retired_at = now(), successor_id ="
+        "  (SELECT s.id FROM taxonomy s WHERE s.dimension = $1::text"
+        "   AND s.code = $3::text AND s.retired_at IS NULL)"
+        " WHERE t.dimension = $1::text AND t.code = $2::text"
+        "  AND t.retired_at IS NULL AND ($3::text IS NULL OR EXISTS"
+        "  (SELECT 1 FROM taxonomy s WHERE s.dimension = $1::text"
+        "   AND s.code = $3::text AND s.retired_at IS NULL"
+        "   AND s.code <> $2::text))"
+        " RETURNING t.id";
+static const char tax_map_sql[] =
+        "UPDATE taxonomy t SET successor_id = s.id FROM taxonomy s"
+        " WHERE t.dimension = $1::text AND t.code = $2::text"
+        "  AND t.retired_at IS NOT NULL AND s.dimension = $1::text"
+        "  AND s.code = $3::text AND s.retired_at IS NULL AND s.id <> t.id"
+        " RETURNING t.id";
 /*
  * Account administration. Each change writes its audit row in the same
  * statement. Every statement returns accounts as (id, name, role,
@@ -320,6 +350,15 @@ const struct db_stmt db_stmts[] = {
          " FROM taxonomy t CROSS JOIN taxonomy_version v"
          " ORDER BY t.dimension, t.sort_order, t.code",
          0},
+        {STMT_TAX_ADD, tax_add_sql, 4},
+        {STMT_TAX_RENAME,
+         "UPDATE taxonomy SET label_en = coalesce($3::text, label_en),"
+         " label_fr = coalesce($4::text, label_fr)"
+         " WHERE dimension = $1::text AND code = $2::text RETURNING id",
+         4},
+        {STMT_TAX_RETIRE, tax_retire_sql, 3},
+        {STMT_TAX_MAP, tax_map_sql, 3},
+        {STMT_TAX_VERSION, "SELECT version FROM taxonomy_version", 0},
         {STMT_USER_ADD, user_add_sql, 4},
         {STMT_USER_PASSWD, user_passwd_sql, 3},
         {STMT_USER_DISABLE, user_disable_sql, 3},

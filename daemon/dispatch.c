@@ -46,6 +46,14 @@ static const struct handler handlers[] = {
          req_close_period, ROLE(ADMIN)},
         {CALLSHEET__REQUEST__BODY_GET_RESTATEMENTS, "restatements",
          req_get_restatements, ANYONE | NEEDS_TAXONOMY},
+        {CALLSHEET__REQUEST__BODY_TAXONOMY_ADD, "taxonomy add",
+         req_taxonomy_add, ROLE(ADMIN) | NEEDS_TAXONOMY},
+        {CALLSHEET__REQUEST__BODY_TAXONOMY_RENAME, "taxonomy rename",
+         req_taxonomy_rename, ROLE(ADMIN) | NEEDS_TAXONOMY},
+        {CALLSHEET__REQUEST__BODY_TAXONOMY_RETIRE, "taxonomy retire",
+         req_taxonomy_retire, ROLE(ADMIN) | NEEDS_TAXONOMY},
+        {CALLSHEET__REQUEST__BODY_TAXONOMY_MAP, "taxonomy map",
+         req_taxonomy_map, ROLE(ADMIN) | NEEDS_TAXONOMY},
         {CALLSHEET__REQUEST__BODY_WATCH, "watch", req_watch,
          ANYONE | NEEDS_TAXONOMY},
         {CALLSHEET__REQUEST__BODY_CHECK_SHEETS, "check sheets",
@@ -185,26 +193,33 @@ req_db_failed(struct req *r, enum db_status st, const char *err,
 }
 
 static void
+error_reply(struct req *r, Callsheet__Error *err, unsigned retry_after_s)
+{
+	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
+
+	resp.body_case = CALLSHEET__RESPONSE__BODY_ERROR;
+	resp.error = err;
+	if (retry_after_s > 0) {
+		err->has_retry_after_s = true;
+		err->retry_after_s = retry_after_s;
+	}
+	log_debug("conn %llu: request %u: %s: %s",
+	          (unsigned long long)r->conn->serial, r->id,
+	          error_code_name(err->code), err->message);
+	req_reply(r, &resp);
+}
+
+static void
 req_verror(struct req *r, Callsheet__ErrorCode code, const char *field,
            unsigned retry_after_s, const char *fmt, va_list ap)
 {
-	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
 	Callsheet__Error err = CALLSHEET__ERROR__INIT;
 	char *text = xvasprintf(fmt, ap);
 
 	err.code = code;
 	err.message = text;
 	err.field = (char *)field;
-	resp.body_case = CALLSHEET__RESPONSE__BODY_ERROR;
-	resp.error = &err;
-	if (retry_after_s > 0) {
-		err.has_retry_after_s = true;
-		err.retry_after_s = retry_after_s;
-	}
-	log_debug("conn %llu: request %u: %s: %s",
-	          (unsigned long long)r->conn->serial, r->id,
-	          error_code_name(code), text);
-	req_reply(r, &resp);
+	error_reply(r, &err, retry_after_s);
 	free(text);
 }
 
@@ -231,4 +246,44 @@ req_error_retry(struct req *r, Callsheet__ErrorCode code,
 	va_start(ap, fmt);
 	req_verror(r, code, NULL, retry_after_s, fmt, ap);
 	va_end(ap);
+}
+
+/* A field at fault as an Error: with its reason, value and the codes
+ * allowed (into allowed[ERROR_ALLOWED_MAX]), so that a client can say it
+ * in its user's language. Points into fe and the taxonomy. */
+void
+error_from_field(Callsheet__Error *err, Callsheet__ErrorCode code,
+                 const struct field_error *fe, char **allowed)
+{
+	size_t n = 0;
+
+	callsheet__error__init(err);
+	err->code = code;
+	err->message = (char *)fe->message;
+	err->field = (char *)fe->field;
+	err->reason = (char *)fe->reason;
+	if (fe->reason != NULL)
+		err->value = (char *)fe->value;
+	/* départements are too many to list: clients say what they look like */
+	if (fe->allowed_dim >= 0 && fe->allowed_dim != DIM_DEPARTMENT &&
+	    taxonomy != NULL)
+		for (size_t i = 0; i < taxonomy->n && n < ERROR_ALLOWED_MAX;
+		     i++)
+			if ((int)taxonomy->entries[i].dim == fe->allowed_dim &&
+			    !taxonomy->entries[i].retired)
+				allowed[n++] = taxonomy->entries[i].code;
+	if (fe->successor != NULL && n < ERROR_ALLOWED_MAX)
+		allowed[n++] = (char *)fe->successor;
+	err->allowed = allowed;
+	err->n_allowed = n;
+}
+
+void
+req_fail(struct req *r, Callsheet__ErrorCode code, const struct field_error *fe)
+{
+	Callsheet__Error err;
+	char *allowed[ERROR_ALLOWED_MAX];
+
+	error_from_field(&err, code, fe, allowed);
+	error_reply(r, &err, 0);
 }

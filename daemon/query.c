@@ -104,7 +104,7 @@ resolve_value(int qd, const char *v, const struct taxonomy *t,
               struct qfilter *f, struct field_error *fe)
 {
 	const struct qdim *d = &qdims[qd];
-	const struct tax_entry *e;
+	const struct tax_entry *e = NULL;
 	char *val;
 
 	if (f->nvalues == QUERY_MAX_VALUES)
@@ -125,7 +125,7 @@ resolve_value(int qd, const char *v, const struct taxonomy *t,
 			return -1;
 		}
 		if (d->kind == Q_TOPIC)
-			f->topic_mask |= (int64_t)1 << e->topic_bit;
+			f->topic_mask |= tax_lineage_mask(t, e);
 		val = xasprintf("%d", e->id);
 		break;
 	case Q_JURIST:
@@ -141,7 +141,8 @@ resolve_value(int qd, const char *v, const struct taxonomy *t,
 		break;
 	}
 	f->values[f->nvalues++] = val;
-	return 0;
+	/* year-on-year: the codes retired onto this one match too */
+	return e != NULL ? qfilter_add_lineage(f, t, e, d->name, fe) : 0;
 }
 
 static int

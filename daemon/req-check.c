@@ -6,43 +6,28 @@
 
 #include "callsheetd.h"
 
+struct problem {
+	size_t index;
+	Callsheet__ErrorCode code;
+	struct field_error fe;
+};
+
 struct check {
 	struct db_op op;
 	struct req *req;
 	struct sheet_row *rows;
 	bool *valid;
 	char *ids; /* the valid sheets' ids, an array parameter */
-	Callsheet__SheetProblem *problems;
-	Callsheet__SheetProblem **pptrs;
-	char **messages;
+	struct problem *problems;
 	size_t nproblems;
 	uint32_t *stored;
 	size_t nstored;
 };
 
 static void
-problem(struct check *k, size_t index, Callsheet__ErrorCode code,
-        const char *field, const char *message)
-{
-	Callsheet__SheetProblem *p = &k->problems[k->nproblems];
-
-	callsheet__sheet_problem__init(p);
-	p->index = (uint32_t)index;
-	p->field = (char *)field;
-	p->message = k->messages[k->nproblems] = xstrdup(message);
-	p->has_code = true;
-	p->code = code;
-	k->pptrs[k->nproblems++] = p;
-}
-
-static void
 check_free(struct check *k)
 {
-	for (size_t i = 0; i < k->nproblems; i++)
-		free(k->messages[i]);
-	free(k->messages);
 	free(k->problems);
-	free(k->pptrs);
 	free(k->stored);
 	free(k->rows);
 	free(k->valid);
@@ -50,20 +35,53 @@ check_free(struct check *k)
 	free(k);
 }
 
+/* The answer, built now: the codes allowed are the taxonomy's of now. */
 static void
 check_reply(struct check *k)
 {
 	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
 	Callsheet__SheetCheck sc = CALLSHEET__SHEET_CHECK__INIT;
+	size_t n = k->nproblems;
+	Callsheet__SheetProblem *sp = xcalloc(n + 1, sizeof *sp);
+	Callsheet__SheetProblem **spp = xcalloc(n + 1, sizeof *spp);
+	Callsheet__Error *errs = xcalloc(n + 1, sizeof *errs);
+	char *(*allowed)[ERROR_ALLOWED_MAX] = xcalloc(n + 1, sizeof *allowed);
 
-	sc.problems = k->pptrs;
-	sc.n_problems = k->nproblems;
+	for (size_t i = 0; i < n; i++) {
+		const struct problem *p = &k->problems[i];
+
+		error_from_field(&errs[i], p->code, &p->fe, allowed[i]);
+		callsheet__sheet_problem__init(&sp[i]);
+		sp[i].index = (uint32_t)p->index;
+		sp[i].error = &errs[i];
+		spp[i] = &sp[i];
+	}
+	sc.problems = spp;
+	sc.n_problems = n;
 	sc.stored = k->stored;
 	sc.n_stored = k->nstored;
 	resp.body_case = CALLSHEET__RESPONSE__BODY_SHEET_CHECK;
 	resp.sheet_check = &sc;
 	req_reply(k->req, &resp);
+	free(allowed);
+	free(errs);
+	free(spp);
+	free(sp);
 	check_free(k);
+}
+
+/* Another call is stored under this sheet's id. */
+static void
+conflict(struct check *k, size_t index)
+{
+	struct problem *p = &k->problems[k->nproblems++];
+
+	p->index = index;
+	p->code = CALLSHEET__ERROR_CODE__CONFLICT;
+	field_error_set(&p->fe, "id",
+	                "another sheet is already stored under this id");
+	p->fe.reason = "stored_other";
+	uuid_format(k->rows[index].id, p->fe.value);
 }
 
 static int
@@ -97,10 +115,7 @@ check_result(struct db_op *op, const PGresult *res)
 			if (sheet_row_same(&k->rows[j], &stored))
 				k->stored[k->nstored++] = (uint32_t)j;
 			else
-				problem(k, j, CALLSHEET__ERROR_CODE__CONFLICT,
-				        "id",
-				        "id: another sheet is already stored "
-				        "under this id");
+				conflict(k, j);
 		}
 	}
 }
@@ -132,18 +147,16 @@ req_check_sheets(struct req *r)
 	k->rows = xcalloc(cs->n_sheets + 1, sizeof *k->rows);
 	k->valid = xcalloc(cs->n_sheets + 1, sizeof *k->valid);
 	k->problems = xcalloc(cs->n_sheets + 1, sizeof *k->problems);
-	k->pptrs = xcalloc(cs->n_sheets + 1, sizeof *k->pptrs);
-	k->messages = xcalloc(cs->n_sheets + 1, sizeof *k->messages);
 	k->stored = xcalloc(cs->n_sheets + 1, sizeof *k->stored);
 	sb_add(&ids, "{");
 	for (size_t i = 0; i < cs->n_sheets; i++) {
-		struct field_error fe;
 		char id[CS_UUID_STRLEN];
 
 		if (validate_sheet(cs->sheets[i], taxonomy, now, &k->rows[i],
-		                   &fe) != 0) {
-			problem(k, i, CALLSHEET__ERROR_CODE__BAD_REQUEST,
-			        fe.field, fe.message);
+		                   &k->problems[k->nproblems].fe) != 0) {
+			k->problems[k->nproblems].index = i;
+			k->problems[k->nproblems++].code =
+			        CALLSHEET__ERROR_CODE__BAD_REQUEST;
 			continue;
 		}
 		k->valid[i] = true;

@@ -12,6 +12,7 @@ struct query {
 	struct req *req;
 	struct query_sql sql;
 	int nresults;
+	bool remapped; /* a retired code was reported under its successor */
 	Callsheet__QueryResult result;
 	Callsheet__DurationStats duration;
 	uint32_t min_cell;
@@ -40,16 +41,29 @@ query_send(PGconn *pg, struct db_op *op)
 }
 
 static char *
-key_text(const struct query *q, size_t col, const char *value, bool null)
+key_text(struct query *q, size_t col, const char *value, bool null)
 {
-	const struct tax_entry *e;
+	const struct tax_entry *e, *now;
 
 	if (null)
 		return xstrdup("");
 	if (q->sql.key_kind[col] == KEY_TAXONOMY &&
-	    (e = tax_by_id(taxonomy, (int16_t)atoi(value))) != NULL)
-		return xstrdup(e->code);
+	    (e = tax_by_id(taxonomy, (int16_t)atoi(value))) != NULL) {
+		/* year-on-year: a retired code counts under its successor */
+		now = tax_current(taxonomy, e);
+		q->remapped |= now != e;
+		return xstrdup(now->code);
+	}
 	return xstrdup(value);
+}
+
+static void
+row_free(Callsheet__Row *row)
+{
+	for (size_t k = 0; k < row->n_keys; k++)
+		free(row->keys[k]);
+	free(row->keys);
+	free(row);
 }
 
 static void
@@ -74,6 +88,8 @@ rows_result(struct query *q, const PGresult *res)
 		        strtoull(PQgetvalue(res, (int)i, (int)ng), NULL, 10);
 		r->rows[i] = row;
 	}
+	if (q->remapped)
+		r->n_rows = query_merge_rows(r->rows, r->n_rows, row_free);
 }
 
 static void
@@ -116,12 +132,8 @@ query_free(struct query *q)
 {
 	Callsheet__QueryResult *r = &q->result;
 
-	for (size_t i = 0; i < r->n_rows; i++) {
-		for (size_t k = 0; k < r->rows[i]->n_keys; k++)
-			free(r->rows[i]->keys[k]);
-		free(r->rows[i]->keys);
-		free(r->rows[i]);
-	}
+	for (size_t i = 0; i < r->n_rows; i++)
+		row_free(r->rows[i]);
 	free(r->rows);
 	suppress_result_free(r);
 	query_sql_free(&q->sql);

@@ -11,8 +11,7 @@ req_log_sheet(struct req *r)
 
 	if (validate_sheet(r->msg->log_sheet->sheet, taxonomy, time(NULL), &row,
 	                   &fe) != 0) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, fe.field, "%s",
-		          fe.message);
+		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 		return;
 	}
 	/* the jurist is the session's, never the message's */

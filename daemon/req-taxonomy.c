@@ -4,6 +4,28 @@
 
 #include "callsheetd.h"
 
+/* One code as clients see it; o points into t. */
+void
+tax_entry_to_wire(const struct taxonomy *t, const struct tax_entry *e, bool fr,
+                  Callsheet__TaxonomyEntry *o)
+{
+	const struct tax_entry *next = tax_by_id(t, e->successor_id);
+
+	callsheet__taxonomy_entry__init(o);
+	o->dimension = (char *)dim_name(e->dim);
+	o->code = e->code;
+	o->label = fr ? e->label_fr : e->label_en;
+	o->has_retired = true;
+	o->retired = e->retired;
+	o->successor = next != NULL ? next->code : NULL;
+	o->label_en = e->label_en;
+	o->label_fr = e->label_fr;
+	if (e->topic_bit >= 0) {
+		o->has_topic_bit = true;
+		o->topic_bit = e->topic_bit;
+	}
+}
+
 void
 req_get_taxonomy(struct req *r)
 {
@@ -16,19 +38,9 @@ req_get_taxonomy(struct req *r)
 	entries = xcalloc(taxonomy->n, sizeof *entries);
 	tx.entries = xcalloc(taxonomy->n, sizeof *tx.entries);
 	for (size_t i = 0; i < taxonomy->n; i++) {
-		const struct tax_entry *e = &taxonomy->entries[i];
-		const struct tax_entry *next =
-		        tax_by_id(taxonomy, e->successor_id);
-		Callsheet__TaxonomyEntry *o = &entries[i];
-
-		callsheet__taxonomy_entry__init(o);
-		o->dimension = (char *)dim_name(e->dim);
-		o->code = e->code;
-		o->label = fr ? e->label_fr : e->label_en;
-		o->has_retired = true;
-		o->retired = e->retired;
-		o->successor = next != NULL ? next->code : NULL;
-		tx.entries[i] = o;
+		tax_entry_to_wire(taxonomy, &taxonomy->entries[i], fr,
+		                  &entries[i]);
+		tx.entries[i] = &entries[i];
 	}
 	tx.n_entries = taxonomy->n;
 	tx.version = taxonomy->version;

@@ -12,7 +12,7 @@ void_prepare(struct change *ch)
 	const struct change_read *rd = &ch->rd;
 	Callsheet__ErrorCode code;
 	struct change_facts f;
-	struct field_error fe;
+	struct field_error fe = {0};
 	char label[64];
 
 	change_facts(ch, &f, label, sizeof label);

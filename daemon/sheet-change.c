@@ -60,8 +60,11 @@ void
 change_refuse(struct change *ch, Callsheet__ErrorCode code,
               const struct field_error *fe)
 {
-	req_error(ch->req, code, fe->field, "sheet %s: %s", ch->id,
-	          fe->message);
+	if (fe->reason != NULL) /* from validate.c: clients translate it */
+		req_fail(ch->req, code, fe);
+	else
+		req_error(ch->req, code, fe->field, "sheet %s: %s", ch->id,
+		          fe->message);
 	change_free(ch);
 }
 

@@ -19,11 +19,25 @@ field_error_set(struct field_error *fe, const char *field, const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	memset(fe, 0, sizeof *fe);
+	fe->allowed_dim = -1;
 	fe->field = field;
 	n = snprintf(fe->message, sizeof fe->message, "%s: ", field);
 	va_start(ap, fmt);
 	vsnprintf(fe->message + n, sizeof fe->message - (size_t)n, fmt, ap);
 	va_end(ap);
+	return -1;
+}
+
+/* Say it again for clients that translate (Error.reason). */
+static int
+fe_reason(struct field_error *fe, const char *reason, const char *value,
+          int allowed_dim, const char *successor)
+{
+	fe->reason = reason;
+	snprintf(fe->value, sizeof fe->value, "%s", value ? value : "");
+	fe->allowed_dim = allowed_dim;
+	fe->successor = successor;
 	return -1;
 }
 
@@ -48,19 +62,21 @@ code_lookup(const struct taxonomy *t, enum dim d, const char *code, int16_t *id,
 		                "allowed: %s",
 		                code, allowed);
 		free(allowed);
-		return -1;
+		return fe_reason(fe, "unknown_code", code, (int)d, NULL);
 	}
 	if (e->retired) {
-		const struct tax_entry *next = tax_by_id(t, e->successor_id);
+		const struct tax_entry *next =
+		        tax_current(t, tax_by_id(t, e->successor_id));
 
-		if (next != NULL)
-			return field_error_set(
-			        fe, dim_name(d),
-			        "'%s' is retired; use '%s' instead", code,
-			        next->code);
-		return field_error_set(fe, dim_name(d),
-		                       "'%s' is retired and no longer accepted",
-		                       code);
+		if (next != NULL) {
+			field_error_set(fe, dim_name(d),
+			                "'%s' is retired; use '%s' instead",
+			                code, next->code);
+			return fe_reason(fe, "retired", code, -1, next->code);
+		}
+		field_error_set(fe, dim_name(d),
+		                "'%s' is retired and no longer accepted", code);
+		return fe_reason(fe, "retired", code, -1, NULL);
 	}
 	*id = e->id;
 	return 0;
@@ -78,15 +94,18 @@ require(int16_t id, enum dim d, const char *why, const struct taxonomy *t,
 	field_error_set(fe, dim_name(d), "missing; %s (allowed: %s)", why,
 	                allowed);
 	free(allowed);
-	return -1;
+	return fe_reason(fe, "missing", NULL, (int)d, NULL);
 }
 
+/* reason: "individuals_only" or "professionals_only" */
 static int
-forbid(int16_t id, enum dim d, const char *why, struct field_error *fe)
+forbid(int16_t id, enum dim d, const char *why, const char *reason,
+       struct field_error *fe)
 {
 	if (id == 0)
 		return 0;
-	return field_error_set(fe, dim_name(d), "does not apply %s", why);
+	field_error_set(fe, dim_name(d), "does not apply %s", why);
+	return fe_reason(fe, reason, NULL, -1, NULL);
 }
 
 static int
@@ -131,26 +150,27 @@ check_caller_fields(const struct sheet_row *row, const struct taxonomy *t,
 	if (!individual) {
 		if (forbid(row->household, DIM_HOUSEHOLD,
 		           "to a professional caller; it is for individuals",
-		           fe) != 0 ||
+		           "individuals_only", fe) != 0 ||
 		    forbid(row->origin, DIM_ORIGIN,
 		           "to a professional caller; it is for individuals",
-		           fe) != 0)
+		           "individuals_only", fe) != 0)
 			return -1;
 	}
 	if (!professional) {
 		if (forbid(row->pro_kind, DIM_PRO_KIND,
 		           "to an individual caller; it is for professionals",
-		           fe) != 0 ||
+		           "professionals_only", fe) != 0 ||
 		    forbid(row->pro_sector, DIM_PRO_SECTOR,
 		           "to an individual caller; it is for professionals",
-		           fe) != 0)
+		           "professionals_only", fe) != 0)
 			return -1;
 	}
 	if (row->pro_sector != 0 &&
-	    (kind == NULL || strcmp(kind->code, "public_body") != 0))
-		return field_error_set(
-		        fe, "pro_sector",
-		        "applies only when pro_kind is public_body");
+	    (kind == NULL || strcmp(kind->code, "public_body") != 0)) {
+		field_error_set(fe, "pro_sector",
+		                "applies only when pro_kind is public_body");
+		return fe_reason(fe, "public_body_only", NULL, -1, NULL);
+	}
 	return 0;
 }
 
@@ -216,7 +236,7 @@ validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t, time_t now,
 			        "topic (allowed: %s)",
 			        allowed);
 			free(allowed);
-			return -1;
+			return fe_reason(fe, "missing", NULL, DIM_TOPIC, NULL);
 		}
 	}
 	return check_caller_fields(row, t, fe);

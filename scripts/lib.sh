@@ -20,6 +20,9 @@ CS_PG_PORT=5432
 # What building and serving callsheet needs (Debian 12 names).
 CS_PACKAGES=(build-essential cmake pkg-config libevent-dev libprotobuf-c-dev
              protobuf-c-compiler libpq-dev libssl-dev postgresql openssl)
+# gettext: msgfmt builds the French catalog (po/fr.po) into the program's
+# messages; xgettext and msgcmp check that it is complete.
+CS_PACKAGES+=(gettext)
 # What the test suite needs on top (clang: the libFuzzer targets; iproute2:
 # `ip netns` for the network-boundary test; python3 and chromium: the
 # report tests, which render the HTML report; haproxy: the scale-out test;

@@ -1,5 +1,6 @@
 /* gen.c: the benchmark sheet generator: weighted choices and call times in
  * office hours, deterministic for a given seed. */
+#include <stdbool.h>
 #include <string.h>
 
 #include "gen.h"
@@ -119,13 +120,18 @@ gen_sheet(struct gen *g, int64_t from, int64_t span, struct gen_sheet *out)
 		if (strcmp(out->pro_kind, "public_body") == 0)
 			out->pro_sector = CHOOSE(g, sectors);
 	}
+	/* one to three distinct topics: a repeat is drawn again */
 	out->ntopics = 1 + (int)below(g, 3);
 	for (int i = 0; i < out->ntopics; i++) {
-		const char *t = CHOOSE(g, topics);
+		const char *t;
+		bool again;
 
-		for (int j = 0; j < i; j++)
-			if (out->topics[j] == t)
-				t = "other";
+		do {
+			t = CHOOSE(g, topics);
+			again = false;
+			for (int j = 0; j < i; j++)
+				again |= out->topics[j] == t;
+		} while (again);
 		out->topics[i] = t;
 	}
 }

@@ -149,17 +149,17 @@ EOF
 if cs -s "$B" -u j1 import "$T_TMP/bad.csv" >"$T_TMP/out" 2>"$T_TMP/err"; then
 	t_fail "a bad file was imported"
 fi
-grep -q "bad.csv: line 3, column department: '7' is not a known department code" "$T_TMP/err" ||
+grep -q "bad.csv: line 3, column department: '7' is not a known code; allowed: a département code" "$T_TMP/err" ||
 	t_fail "unknown code: $(cat "$T_TMP/err")"
 grep -q "bad.csv: line 4, column call_start: .*UTC offset" "$T_TMP/err" ||
 	t_fail "no offset: $(cat "$T_TMP/err")"
-grep -q "bad.csv: line 5, column household: does not apply to a professional caller" "$T_TMP/err" ||
+grep -q "bad.csv: line 5, column household: applies only to individual callers" "$T_TMP/err" ||
 	t_fail "the server's rule: $(cat "$T_TMP/err")"
 grep -q "3 bad rows of 5; nothing imported" "$T_TMP/err" || t_fail "summary: $(cat "$T_TMP/err")"
 t_eq "$(total_b)" "$before" "nothing of a bad file is imported"
 
 LANG=fr_FR.UTF-8 cs -s "$B" -u j1 import "$T_TMP/bad.csv" 2>"$T_TMP/err" >/dev/null || true
-grep -q "ligne 3, colonne department : '7' n'est pas un code department connu" "$T_TMP/err" ||
+grep -q "ligne 3, colonne department : « 7 » n'est pas un code connu ; permis : un code de département" "$T_TMP/err" ||
 	t_fail "in French: $(cat "$T_TMP/err")"
 
 cs -s "$B" -u j1 import --skip-bad "$T_TMP/bad.csv" >"$T_TMP/out" 2>"$T_TMP/err" ||

@@ -31,6 +31,10 @@ struct scratch {
 	Callsheet__UserPasswd user_passwd;
 	Callsheet__UserDisable user_disable;
 	Callsheet__UserList user_list;
+	Callsheet__TaxonomyAdd tax_add;
+	Callsheet__TaxonomyRename tax_rename;
+	Callsheet__TaxonomyRetire tax_retire;
+	Callsheet__TaxonomyMap tax_map;
 	Callsheet__MinCell min_cell;
 	Callsheet__AmendSheet amend;
 	Callsheet__VoidSheet void_sheet;
@@ -128,6 +132,47 @@ b_user_list(Callsheet__Request *req, struct scratch *s)
 {
 	callsheet__user_list__init(&s->user_list);
 	req->user_list = &s->user_list;
+}
+
+/* Taxonomy administration: valid changes, so that "served" means done. */
+static void
+b_tax_add(Callsheet__Request *req, struct scratch *s)
+{
+	callsheet__taxonomy_add__init(&s->tax_add);
+	snprintf(s->name, sizeof s->name, "made_by_%s", s->role);
+	s->tax_add.dimension = "origin";
+	s->tax_add.code = s->name;
+	s->tax_add.label_en = s->tax_add.label_fr = s->name;
+	req->taxonomy_add = &s->tax_add;
+}
+
+static void
+b_tax_rename(Callsheet__Request *req, struct scratch *s)
+{
+	callsheet__taxonomy_rename__init(&s->tax_rename);
+	s->tax_rename.dimension = "origin";
+	s->tax_rename.code = "oceania";
+	s->tax_rename.label_en = "Oceania";
+	req->taxonomy_rename = &s->tax_rename;
+}
+
+static void
+b_tax_retire(Callsheet__Request *req, struct scratch *s)
+{
+	callsheet__taxonomy_retire__init(&s->tax_retire);
+	s->tax_retire.dimension = "pro_sector";
+	s->tax_retire.code = "other_public";
+	req->taxonomy_retire = &s->tax_retire;
+}
+
+static void
+b_tax_map(Callsheet__Request *req, struct scratch *s)
+{
+	callsheet__taxonomy_map__init(&s->tax_map);
+	s->tax_map.dimension = "pro_sector";
+	s->tax_map.code = "other_public";
+	s->tax_map.successor = "local_social_services";
+	req->taxonomy_map = &s->tax_map;
 }
 
 /* No role given: a read of the rules, harmless to run as admin. */
@@ -229,6 +274,14 @@ static const struct row matrix[] = {
          "accounts are the admin's"},
         {CALLSHEET__REQUEST__BODY_USER_LIST, b_user_list, A, false,
          "accounts are the admin's"},
+        {CALLSHEET__REQUEST__BODY_TAXONOMY_ADD, b_tax_add, A, false,
+         "the taxonomy is the admin's"},
+        {CALLSHEET__REQUEST__BODY_TAXONOMY_RENAME, b_tax_rename, A, false,
+         "the taxonomy is the admin's"},
+        {CALLSHEET__REQUEST__BODY_TAXONOMY_RETIRE, b_tax_retire, A, false,
+         "the taxonomy is the admin's"},
+        {CALLSHEET__REQUEST__BODY_TAXONOMY_MAP, b_tax_map, A, false,
+         "the taxonomy is the admin's"},
         {CALLSHEET__REQUEST__BODY_MIN_CELL, b_min_cell, A, false,
          "disclosure rules are the admin's"},
         {CALLSHEET__REQUEST__BODY_AMEND_SHEET, b_amend, J | A, false,

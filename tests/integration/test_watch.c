@@ -323,7 +323,7 @@ test_watchers_go(struct cs_client *w, struct cs_client *jb)
 	if (c != NULL)
 		callsheet__counters__free_unpacked(c, NULL);
 	/* every push of that count was written before this answer */
-	CHECK(cs_get_taxonomy(stopped, "en", &tax, &err) == 0, "A answers");
+	CHECK(cs_get_taxonomy(stopped, &tax, &err) == 0, "A answers");
 	callsheet__taxonomy__free_unpacked(tax, NULL);
 	CHECK(cs_next_event(stopped, &ev, 0, &err) == 0, "no event after stop");
 	cs_close(stopped);
@@ -482,14 +482,19 @@ test_check(struct cs_client *jb)
 		for (size_t i = 0; i < sc->n_problems; i++) {
 			const Callsheet__SheetProblem *p = sc->problems[i];
 
+			const Callsheet__Error *e = p->error;
+
 			conflict |=
 			        p->index == 2 &&
-			        p->code == CALLSHEET__ERROR_CODE__CONFLICT &&
-			        strcmp(p->field, "id") == 0;
+			        e->code == CALLSHEET__ERROR_CODE__CONFLICT &&
+			        strcmp(e->field, "id") == 0 &&
+			        e->reason != NULL &&
+			        strcmp(e->reason, "stored_other") == 0;
 			invalid |=
 			        p->index == 3 &&
-			        p->code == CALLSHEET__ERROR_CODE__BAD_REQUEST &&
-			        strcmp(p->field, "household") == 0;
+			        e->code == CALLSHEET__ERROR_CODE__BAD_REQUEST &&
+			        strcmp(e->field, "household") == 0 &&
+			        e->reason != NULL;
 		}
 		CHECK(sc->n_problems == 2 && conflict && invalid,
 		      "problems: another call under id 2, a bad sheet 3 "

@@ -478,6 +478,17 @@ th_sql_count(PGconn *pg, const char *sql, const char *param)
 	return v;
 }
 
+/* th_sql_count on a connection of its own. */
+long long
+th_sql_count_at(const char *conninfo, const char *sql, const char *param)
+{
+	PGconn *pg = th_pg(conninfo);
+	long long v = th_sql_count(pg, sql, param);
+
+	PQfinish(pg);
+	return v;
+}
+
 struct cs_client *
 th_connect(const struct th_daemon *d, const char *user, const char *password)
 {

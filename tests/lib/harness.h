@@ -60,6 +60,8 @@ void th_daemon_kill(struct th_daemon *d);  /* SIGKILL */
 
 PGconn *th_pg(const char *conninfo);
 long long th_sql_count(PGconn *pg, const char *sql, const char *param);
+long long th_sql_count_at(const char *conninfo, const char *sql,
+                          const char *param);
 
 struct cs_client *th_connect(const struct th_daemon *d, const char *user,
                              const char *password);

@@ -7,6 +7,7 @@
 #   t_start_daemon "$db"                  # migrated, on an ephemeral port
 #   t_create_user "$db" jurist1 jurist secret
 #   CALLSHEET_USER=jurist1 CALLSHEET_PASSWORD=secret "$CALLSHEET_TEST_CLI" log ...
+#   t_sql "$db" "SELECT count(*) FROM sheet"
 #
 # Everything started here is stopped when the test exits; a daemon that
 # does not exit 0 on SIGTERM fails the test.
@@ -20,6 +21,10 @@ set -euo pipefail
 t_name=$(basename "$0" .sh)
 T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/callsheet-test.XXXXXX")
 export CALLSHEET_SPOOL_DIR=$T_TMP/spool
+export CALLSHEET_STATE_DIR=$T_TMP/state
+# English messages unless a test asks for French (LANG=fr_FR.UTF-8 ...).
+export LANG=C.UTF-8
+unset LC_ALL LC_MESSAGES LANGUAGE
 t_daemon_pids=()
 
 t_note() { printf '%s: %s\n' "$t_name" "$*" >&2; }
@@ -50,6 +55,11 @@ t_fresh_db() {
 # t_migrate CONNINFO: apply the schema.
 t_migrate() {
 	"$CALLSHEET_TEST_DAEMON" --pg "$1" --migrate --no-serve
+}
+
+# t_sql CONNINFO SQL: one query's rows, unaligned, '|' between columns.
+t_sql() {
+	psql -X -q -v ON_ERROR_STOP=1 -tA -d "$1" -c "$2"
 }
 
 # t_create_user CONNINFO NAME ROLE PASSWORD

@@ -10,11 +10,12 @@
 #include "sheet-csv.h"
 #include "unit.h"
 
-#define ENTRY(dim, code, retired, successor)                                   \
+#define ENTRY(dim, c, r, succ)                                                 \
 	{                                                                      \
-		PROTOBUF_C_MESSAGE_INIT(                                       \
+		.base = PROTOBUF_C_MESSAGE_INIT(                               \
 		        &callsheet__taxonomy_entry__descriptor),               \
-		        dim, code, code, retired, retired, successor           \
+		.dimension = dim, .code = c, .label = c, .has_retired = r,     \
+		.retired = r, .successor = succ                                \
 	}
 static Callsheet__TaxonomyEntry entries[] = {
         ENTRY("call_type", "consultation", 0, NULL),
@@ -155,16 +156,16 @@ test_invalid(void)
 	         "'86401'"},
 	        {",2025-03-04T10:15:00Z,-1,,75,,,,,,", COL_DURATION, "'-1'"},
 	        {",2025-03-04T10:15:00Z,1,call,75,,,,,,", COL_CALL_TYPE,
-	         "'call' is not a known call_type code; allowed: "
+	         "'call' is not a known code; allowed: "
 	         "consultation, silent"},
 	        {",2025-03-04T10:15:00Z,1,,7,,,,,,", COL_DEPARTMENT,
-	         "'7' is not a known department code; allowed: 75"},
+	         "'7' is not a known code; allowed: a département code"},
 	        {",2025-03-04T10:15:00Z,1,,75,person,,,,,", COL_CALLER,
-	         "'person' is not a known caller code"},
+	         "'person' is not a known code; allowed: individual"},
 	        {",2025-03-04T10:15:00Z,1,,75,,,,,,entry;;residence",
 	         COL_TOPICS, "an empty topic"},
 	        {",2025-03-04T10:15:00Z,1,,75,,,,,,entry;visa", COL_TOPICS,
-	         "'visa' is not a known topic code; allowed: entry, "
+	         "'visa' is not a known code; allowed: entry, "
 	         "residence"},
 	        {",2025-03-04T10:15:00Z,1,,75,,,,,,papers", COL_TOPICS,
 	         "'papers' is retired; use 'residence' instead"},

@@ -1,0 +1,570 @@
+/* cmd-new.c: "callsheet new": one sheet entered while the call goes on,
+ * with a running call timer, one question at a time (one key each on a
+ * terminal, one line each from a pipe), and the draft on disk after every
+ * answer. */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "callsheet.h"
+#include "draft.h"
+#include "entry.h"
+#include "fileio.h"
+#include "i18n.h"
+
+#define DURATION_MAX (24 * 3600)
+
+static int cmd_new_exec(struct cli *, int, char **);
+
+const struct cmd_entry cmd_new_entry = {
+        .name = "new",
+        .args = "[--resume | --discard] [--timer start|key]",
+        .summary = N_("guided entry of a sheet during the call, with a call "
+                      "timer"),
+        .help = N_("Options:\n"
+                   "  --resume           continue the sheet left unfinished "
+                   "(terminal closed,\n"
+                   "                     crash): its answers, its start "
+                   "time and its id are kept\n"
+                   "  --discard          drop the unfinished sheet\n"
+                   "  --timer start|key  start the call timer when the "
+                   "command starts (default),\n"
+                   "                     or at the first key "
+                   "(CALLSHEET_TIMER)\n"
+                   "  -h, --help         this help\n"
+                   "\n"
+                   "One question at a time: on a terminal each answer is "
+                   "one key (the\ndépartement is typed, then Enter; topics "
+                   "are chosen one key each, then\nEnter); from a pipe, "
+                   "one line per answer. - goes back a question. A call\n"
+                   "that is not a consultation takes one key. The draft "
+                   "is saved after every\nanswer in the state folder "
+                   "(CALLSHEET_STATE_DIR); the sheet goes through\nthe "
+                   "spool like 'callsheet log' and its id is printed.\n"),
+        .exec = cmd_new_exec,
+};
+
+struct session {
+	struct cli *cli;
+	char *draft_path;
+	struct draft d;
+	Callsheet__Taxonomy *tax;
+	struct entry e;
+	bool tty;    /* keys from a terminal in raw mode */
+	bool fresh;  /* not a resumed draft */
+	bool on_key; /* the timer starts at the first key */
+	FILE *out;   /* questions and prompts: stderr (stdout: the id) */
+	struct termios saved;
+	bool raw;
+};
+
+static volatile sig_atomic_t caught;
+
+static void
+catch_signal(int sig)
+{
+	caught = sig;
+}
+
+/* ------------------------------------------------------------ the timer */
+
+static int64_t
+elapsed(const struct session *s)
+{
+	int64_t d = (int64_t)time(NULL) - s->d.start;
+
+	return d < 0 ? 0 : d > DURATION_MAX ? DURATION_MAX : d;
+}
+
+static void
+clock_text(const struct session *s, char buf[32])
+{
+	int64_t t = elapsed(s);
+
+	if (s->d.start == 0)
+		snprintf(buf, 32, "--:--");
+	else if (t >= 3600)
+		snprintf(buf, 32, "%d:%02d:%02d", (int)(t / 3600),
+		         (int)(t / 60 % 60), (int)(t % 60));
+	else
+		snprintf(buf, 32, "%02d:%02d", (int)(t / 60), (int)(t % 60));
+}
+
+/* ----------------------------------------------------------- the screen */
+
+static void
+show_question(struct session *s)
+{
+	struct strbuf sb = {0};
+
+	entry_question(&s->e, &sb);
+	fprintf(s->out, "\n%s", sb.buf);
+	sb_free(&sb);
+}
+
+/* The prompt line; on a terminal it is drawn again in place every second,
+ * so that the timer runs. */
+static void
+show_prompt(struct session *s)
+{
+	struct strbuf sb = {0};
+	char clock[32];
+
+	clock_text(s, clock);
+	if (s->d.start == 0)
+		sb_add(&sb, s->tty ? _("Press a key when the call begins.")
+		                   : _("Press Enter when the call begins."));
+	else
+		entry_prompt(&s->e, &sb);
+	fprintf(s->out, "%s[%s] %s ", s->tty ? "\r\033[K" : "", clock, sb.buf);
+	fflush(s->out);
+	sb_free(&sb);
+}
+
+static void
+save(struct session *s)
+{
+	struct cs_error err;
+
+	if (draft_save(s->draft_path, &s->d, &err) != 0)
+		fprintf(s->out, "\n%s: %s\n", _("warning"), err.message);
+}
+
+/* What an input did. 1: the sheet is complete; 0: go on. */
+static int
+after(struct session *s, enum entry_step was, enum entry_event ev)
+{
+	char clock[32];
+
+	switch (ev) {
+	case ENTRY_WRONG:
+		fprintf(s->out, "%s  %s\n", s->tty ? "\r\033[K" : "\n",
+		        s->e.hint);
+		return 0;
+	case ENTRY_TYPED:
+		return 0;
+	case ENTRY_ANSWERED:
+	case ENTRY_DONE:
+		if (was == STEP_CONFIRM)
+			fputc('\n', s->out);
+		else if (s->tty) {
+			/* the prompt again, with the answer in words */
+			clock_text(s, clock);
+			fprintf(s->out, "\r\033[K[%s] ", clock);
+			fprintf(s->out, _("%s:"), entry_step_word(was));
+			fprintf(s->out, " %s\n", s->e.echo);
+		} else
+			fprintf(s->out, "%s\n", s->e.echo);
+		break;
+	case ENTRY_CHANGED:
+		if (s->e.step != was)
+			fputc('\n', s->out);
+		break;
+	}
+	save(s);
+	if (ev == ENTRY_DONE)
+		return 1;
+	if (s->e.step != was)
+		show_question(s);
+	return 0;
+}
+
+/* ------------------------------------------------------------- terminal */
+
+static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP};
+
+static int
+raw_on(struct session *s)
+{
+	struct termios t = s->saved;
+
+	t.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+	t.c_cc[VMIN] = 1;
+	t.c_cc[VTIME] = 0;
+	/* TCSANOW: keys typed ahead, while connecting, are answers too */
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &t) != 0)
+		return -1;
+	s->raw = true;
+	return 0;
+}
+
+static void
+raw_off(struct session *s)
+{
+	if (s->raw)
+		tcsetattr(STDIN_FILENO, TCSANOW, &s->saved);
+	s->raw = false;
+}
+
+/* Ctrl-Z: the terminal as it was while stopped, raw again after. */
+static void
+suspend(struct session *s)
+{
+	struct sigaction dfl = {0}, ours = {0};
+
+	raw_off(s);
+	fputc('\n', s->out);
+	dfl.sa_handler = SIG_DFL;
+	sigaction(SIGTSTP, &dfl, &ours);
+	raise(SIGTSTP);
+	sigaction(SIGTSTP, &ours, NULL);
+	raw_on(s);
+	show_question(s);
+}
+
+/* Arrow and function keys send ESC sequences: skip them whole. */
+static size_t
+skip_escape(const char *buf, size_t i, size_t n)
+{
+	if (i + 1 < n && (buf[i + 1] == '[' || buf[i + 1] == 'O')) {
+		for (i += 2; i < n; i++)
+			if (buf[i] >= 0x40 && buf[i] <= 0x7e)
+				return i;
+	}
+	return i;
+}
+
+/* 1 done, 0 go on, -1 stop (input ended or a signal: the draft stays). */
+static int
+keys(struct session *s, const char *buf, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		enum entry_step was = s->e.step;
+		int rv;
+
+		if (buf[i] == '\033') {
+			i = skip_escape(buf, i, n);
+			continue;
+		}
+		if (s->d.start == 0) {
+			s->d.start = time(NULL);
+			save(s);
+			show_question(s);
+			continue;
+		}
+		if ((rv = after(s, was,
+		                entry_key(&s->e, (unsigned char)buf[i]))) != 0)
+			return rv;
+	}
+	return 0;
+}
+
+static int
+run_tty(struct session *s)
+{
+	struct sigaction sa = {0}, old[nitems(sigs)];
+	int rv = 0;
+
+	sa.sa_handler = catch_signal; /* no SA_RESTART: poll returns */
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < nitems(sigs); i++)
+		sigaction(sigs[i], &sa, &old[i]);
+	if (raw_on(s) != 0) {
+		cli_error(_("cannot set up the terminal: %s"), strerror(errno));
+		rv = -1;
+	}
+	while (rv == 0) {
+		struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
+		struct timespec now;
+		char buf[64];
+		ssize_t n;
+
+		show_prompt(s);
+		clock_gettime(CLOCK_REALTIME, &now);
+		n = poll(&pfd, 1, 1000 - (int)(now.tv_nsec / 1000000));
+		if (caught == SIGTSTP) {
+			caught = 0;
+			suspend(s);
+			continue;
+		}
+		if (caught != 0)
+			rv = -1;
+		else if (n > 0) {
+			n = read(STDIN_FILENO, buf, sizeof buf);
+			if (n <= 0 && !(n < 0 && errno == EINTR))
+				rv = -1;
+			else if (n > 0)
+				rv = keys(s, buf, (size_t)n);
+		}
+	}
+	raw_off(s);
+	for (size_t i = 0; i < nitems(sigs); i++)
+		sigaction(sigs[i], &old[i], NULL);
+	fputc('\n', s->out);
+	return rv;
+}
+
+static int
+run_lines(struct session *s)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int rv = 0;
+
+	while (rv == 0) {
+		enum entry_step was = s->e.step;
+
+		show_prompt(s);
+		if ((n = getline(&line, &cap, stdin)) < 0) {
+			fputc('\n', s->out);
+			rv = -1;
+			break;
+		}
+		line[strcspn(line, "\r\n")] = '\0';
+		if (s->d.start == 0) {
+			s->d.start = time(NULL);
+			save(s);
+			show_question(s);
+			continue;
+		}
+		rv = after(s, was, entry_line(&s->e, line));
+	}
+	free(line);
+	return rv;
+}
+
+/* -------------------------------------------------------------- session */
+
+static void
+draft_spooled(void *arg)
+{
+	struct session *s = arg;
+
+	/* the spool has the sheet now: the draft has done its work */
+	file_remove(s->draft_path);
+}
+
+static int
+deliver(struct session *s)
+{
+	Callsheet__Sheet sheet = CALLSHEET__SHEET__INIT;
+	char clock[32];
+
+	entry_to_sheet(&s->e, &sheet);
+	sheet.id.data = s->d.id;
+	sheet.id.len = CS_UUID_LEN;
+	sheet.call_start = s->d.start;
+	sheet.duration_s = (uint32_t)elapsed(s);
+	clock_text(s, clock);
+	fprintf(s->out, _("Call of %s: logging the sheet.\n"), clock);
+	return log_deliver(s->cli, &sheet, draft_spooled, s);
+}
+
+static void
+time_text(int64_t t, char buf[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t == 0 || localtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, 32, "%Y-%m-%d %H:%M", &tm) == 0)
+		snprintf(buf, 32, "?");
+}
+
+/* The draft there is, as --resume, --discard or a new sheet want it.
+ * -1 to go on, else the exit status. */
+static int
+open_draft(struct session *s, bool resume, bool discard)
+{
+	struct cs_error err;
+	char when[32];
+	int r = draft_load(s->draft_path, &s->d, &err);
+
+	if (r < 0) {
+		cli_error(_("%s; 'callsheet new --discard' drops it"),
+		          err.message);
+		return 1;
+	}
+	time_text(s->d.start, when);
+	if (discard) {
+		if (r == 0)
+			fprintf(stderr, "%s\n",
+			        _("There is no unfinished sheet."));
+		else if (file_remove(s->draft_path) != 0) {
+			cli_error(_("cannot remove %s: %s"), s->draft_path,
+			          strerror(errno));
+			return 1;
+		} else
+			fprintf(stderr,
+			        _("The sheet started at %s was dropped.\n"),
+			        when);
+		return 0;
+	}
+	if (resume && r == 0) {
+		cli_error("%s", _("there is no unfinished sheet to resume; "
+		                  "start one with 'callsheet new'"));
+		return 1;
+	}
+	if (!resume && r == 1) {
+		cli_error(_("the sheet started at %s is not finished: continue "
+		            "it with 'callsheet new --resume' or drop it with "
+		            "'callsheet new --discard'"),
+		          when);
+		return 1;
+	}
+	return -1;
+}
+
+/* The taxonomy, from the server or, if it cannot be reached, the copy
+ * saved by an earlier run. */
+static int
+load_taxonomy(struct session *s, const char *state_dir)
+{
+	struct cs_client *c = NULL;
+	struct cs_error err, cerr;
+	bool offline = false;
+
+	if (cli_connect(s->cli, &c, &cerr) != 0) {
+		if (cerr.code != CALLSHEET__ERROR_CODE__UNAVAILABLE) {
+			cli_error("%s", cli_error_text(&cerr));
+			return cli_exit_status(&cerr);
+		}
+		offline = true;
+	}
+	s->tax = taxcache_get(state_dir, s->cli->opts.server, c, &err);
+	cs_close(c);
+	if (s->tax == NULL && offline) {
+		cli_error("%s; %s", cli_error_text(&cerr), err.message);
+		return cli_exit_status(&cerr);
+	}
+	if (s->tax == NULL) {
+		cli_error("%s", cli_error_text(&err));
+		return cli_exit_status(&err);
+	}
+	if (offline)
+		fprintf(stderr,
+		        _("callsheet: %s; working from the saved code tables: "
+		          "the sheet will wait in the spool\n"),
+		        cli_error_text(&cerr));
+	return 0;
+}
+
+static int
+new_parse(struct session *s, int argc, char **argv, bool *resume, bool *discard)
+{
+	enum { OPT_RESUME = 256, OPT_DISCARD, OPT_TIMER };
+	static const struct option longopts[] = {
+	        {"resume", no_argument, NULL, OPT_RESUME},
+	        {"discard", no_argument, NULL, OPT_DISCARD},
+	        {"timer", required_argument, NULL, OPT_TIMER},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
+	};
+	const char *timer = getenv("CALLSHEET_TIMER");
+	int ch;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_RESUME:
+			*resume = true;
+			break;
+		case OPT_DISCARD:
+			*discard = true;
+			break;
+		case OPT_TIMER:
+			timer = optarg;
+			break;
+		case 'h':
+			return cli_help(&cmd_new_entry);
+		default:
+			return cli_bad_option(&cmd_new_entry, ch, argv);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(&cmd_new_entry,
+		                       _("unexpected argument '%s'"),
+		                       argv[optind]);
+	if (*resume && *discard)
+		return cli_usage_error(
+		        &cmd_new_entry, "%s",
+		        _("give --resume or --discard, not both"));
+	if (timer != NULL && *timer != '\0' && strcmp(timer, "start") != 0 &&
+	    strcmp(timer, "key") != 0)
+		return cli_usage_error(
+		        &cmd_new_entry,
+		        _("invalid timer '%s': give start or key"), timer);
+	s->on_key = timer != NULL && strcmp(timer, "key") == 0;
+	return -1;
+}
+
+static int
+new_run(struct session *s, const char *state_dir)
+{
+	struct cs_error err;
+	int rv;
+
+	if (!s->fresh) {
+		/* the sheet belongs where it was started */
+		if (s->d.server != NULL)
+			s->cli->opts.server = s->d.server;
+		if (s->d.user != NULL)
+			s->cli->opts.user = s->d.user;
+	}
+	if (cli_check_user(s->cli, &err) != 0) {
+		cli_error("%s", cli_error_text(&err));
+		return 1;
+	}
+	if ((rv = load_taxonomy(s, state_dir)) != 0)
+		return rv;
+	if (s->fresh) {
+		uuid_generate(s->d.id);
+		s->d.start = s->on_key ? 0 : time(NULL);
+		s->d.server = xstrdup(s->cli->opts.server);
+		s->d.user = xstrdup(s->cli->opts.user);
+	}
+	entry_init(&s->e, s->tax, i18n_french(), &s->d.a);
+	save(s);
+	if (s->d.start != 0)
+		show_question(s);
+	if (s->e.step == STEP_DONE)
+		rv = 1; /* resumed after the last answer */
+	else
+		rv = s->tty ? run_tty(s) : run_lines(s);
+	if (rv == 1)
+		return deliver(s);
+	fprintf(stderr,
+	        _("callsheet: the sheet is not finished; its answers are "
+	          "saved: 'callsheet new --resume' continues it\n"));
+	return caught != 0 ? 128 + caught : 1;
+}
+
+static int
+cmd_new_exec(struct cli *cli, int argc, char **argv)
+{
+	struct session s = {.cli = cli, .out = stderr};
+	bool resume = false, discard = false;
+	struct cs_error err;
+	char *dir = cli_state_dir();
+	int rv;
+
+	if ((rv = new_parse(&s, argc, argv, &resume, &discard)) >= 0) {
+		free(dir);
+		return rv;
+	}
+	s.tty = isatty(STDIN_FILENO) && isatty(STDERR_FILENO) &&
+	        tcgetattr(STDIN_FILENO, &s.saved) == 0;
+	s.draft_path = xasprintf("%s/%s", dir, DRAFT_FILE);
+	if (file_mkdirs(dir, &err) != 0) {
+		cli_error("%s", err.message);
+		rv = 1;
+	} else if ((rv = open_draft(&s, resume, discard)) < 0) {
+		s.fresh = !resume;
+		rv = new_run(&s, dir);
+	}
+	entry_free(&s.e);
+	draft_free(&s.d);
+	if (s.tax != NULL)
+		callsheet__taxonomy__free_unpacked(s.tax, NULL);
+	free(s.draft_path);
+	free(dir);
+	return rv;
+}

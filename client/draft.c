@@ -1,0 +1,192 @@
+/* draft.c: the draft of "callsheet new" as a small text file, one
+ * "name value" line per answer given (an empty value: not stated). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "draft.h"
+#include "fileio.h"
+#include "i18n.h"
+
+#define DRAFT_MAGIC "callsheet-draft 1"
+
+static const struct {
+	const char *name;
+	size_t offset; /* of a char * in struct draft */
+} fields[] = {
+        {"server", offsetof(struct draft, server)},
+        {"user", offsetof(struct draft, user)},
+        {"call_type", offsetof(struct draft, a.call_type)},
+        {"caller", offsetof(struct draft, a.caller)},
+        {"department", offsetof(struct draft, a.department)},
+        {"household", offsetof(struct draft, a.household)},
+        {"origin", offsetof(struct draft, a.origin)},
+        {"pro_kind", offsetof(struct draft, a.pro_kind)},
+        {"pro_sector", offsetof(struct draft, a.pro_sector)},
+};
+
+static char **
+field(struct draft *d, size_t i)
+{
+	return (char **)((char *)d + fields[i].offset);
+}
+
+/* Values are codes, names and addresses: no spaces, no line breaks. */
+static bool
+value_ok(const char *v)
+{
+	return strpbrk(v, " \t\r\n") == NULL;
+}
+
+char *
+draft_format(const struct draft *d)
+{
+	struct strbuf sb = {0};
+	char uuid[CS_UUID_STRLEN];
+
+	uuid_format(d->id, uuid);
+	sb_addf(&sb, "%s\nid %s\nstart %" PRId64 "\n", DRAFT_MAGIC, uuid,
+	        d->start);
+	for (size_t i = 0; i < nitems(fields); i++) {
+		const char *v = *field((struct draft *)d, i);
+
+		if (v != NULL && value_ok(v))
+			sb_addf(&sb, "%s %s\n", fields[i].name, v);
+	}
+	if (d->a.ntopics > 0 || d->a.topics_done) {
+		sb_add(&sb, "topics ");
+		for (size_t i = 0; i < d->a.ntopics; i++)
+			sb_addf(&sb, "%s%s", i > 0 ? "," : "", d->a.topics[i]);
+		sb_add(&sb, "\n");
+	}
+	if (d->a.topics_done)
+		sb_add(&sb, "topics_done 1\n");
+	return sb_steal(&sb);
+}
+
+static int
+parse_line(struct draft *d, const char *name, const char *value)
+{
+	int64_t start;
+	char *end;
+
+	if (strcmp(name, "id") == 0)
+		return uuid_parse(value, d->id);
+	if (strcmp(name, "start") == 0) {
+		errno = 0;
+		start = strtoll(value, &end, 10);
+		if (errno != 0 || end == value || *end != '\0' || start < 0)
+			return -1;
+		d->start = start;
+		return 0;
+	}
+	if (strcmp(name, "topics") == 0) {
+		d->a.ntopics = 0;
+		for (const char *p = value; *p != '\0';) {
+			size_t len = strcspn(p, ",");
+
+			d->a.topics =
+			        xreallocarray(d->a.topics, d->a.ntopics + 1,
+			                      sizeof *d->a.topics);
+			d->a.topics[d->a.ntopics++] = xstrndup(p, len);
+			p += len + (p[len] == ',');
+		}
+		return 0;
+	}
+	if (strcmp(name, "topics_done") == 0) {
+		d->a.topics_done = strcmp(value, "1") == 0;
+		return 0;
+	}
+	for (size_t i = 0; i < nitems(fields); i++) {
+		if (strcmp(name, fields[i].name) != 0)
+			continue;
+		free(*field(d, i));
+		*field(d, i) = xstrdup(value);
+		return 0;
+	}
+	return 0; /* a newer version's line: ignored */
+}
+
+int
+draft_parse(const char *text, struct draft *d, char *why, size_t whylen)
+{
+	char *copy = xstrdup(text), *save = NULL, *line;
+	bool have_id = false;
+	int lineno = 1;
+
+	memset(d, 0, sizeof *d);
+	line = strtok_r(copy, "\n", &save);
+	if (line == NULL || strcmp(line, DRAFT_MAGIC) != 0) {
+		snprintf(why, whylen, "%s", _("not a callsheet draft"));
+		free(copy);
+		return -1;
+	}
+	while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
+		char *sp = strchr(line, ' ');
+
+		lineno++;
+		if (sp != NULL)
+			*sp = '\0';
+		if (parse_line(d, line, sp != NULL ? sp + 1 : "") != 0) {
+			snprintf(why, whylen, _("line %d: bad value for %s"),
+			         lineno, line);
+			free(copy);
+			draft_free(d);
+			return -1;
+		}
+		have_id |= strcmp(line, "id") == 0;
+	}
+	free(copy);
+	if (!have_id) {
+		snprintf(why, whylen, "%s", _("it has no sheet id"));
+		draft_free(d);
+		return -1;
+	}
+	return 0;
+}
+
+int
+draft_save(const char *path, const struct draft *d, struct cs_error *err)
+{
+	char *text = draft_format(d);
+	int rv = file_write_atomic(path, text, strlen(text), err);
+
+	free(text);
+	return rv;
+}
+
+int
+draft_load(const char *path, struct draft *d, struct cs_error *err)
+{
+	char why[128];
+	char *text;
+
+	memset(d, 0, sizeof *d);
+	if ((text = file_read_all(path, DRAFT_MAX, NULL)) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		cs_error_set(err, CALLSHEET__ERROR_CODE__INTERNAL,
+		             _("cannot read the draft %s: %s"), path,
+		             strerror(errno));
+		return -1;
+	}
+	if (draft_parse(text, d, why, sizeof why) != 0) {
+		cs_error_set(err, CALLSHEET__ERROR_CODE__INTERNAL,
+		             _("the draft %s is damaged (%s)"), path, why);
+		free(text);
+		return -1;
+	}
+	free(text);
+	return 1;
+}
+
+void
+draft_free(struct draft *d)
+{
+	free(d->server);
+	free(d->user);
+	answers_free(&d->a);
+	memset(d, 0, sizeof *d);
+}

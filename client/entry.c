@@ -1,0 +1,851 @@
+/* entry.c: the questions of "callsheet new": which apply, what each key
+ * or line answers, going back, the summary; pure, no I/O. Labels come from
+ * the server's taxonomy, questions from the message catalog. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "entry.h"
+#include "i18n.h"
+#include "libcallsheet.h"
+
+/* One key per choice, in this order. */
+static const char choice_keys[] = "123456789abcdefghijklmnopqrstuvwxyz";
+
+#define SLOT(f) offsetof(struct entry_answers, f)
+#define NO_SLOT ((size_t)-1)
+
+static const struct step_info {
+	const char *dimension; /* of the taxonomy */
+	const char *title;
+	const char *word;
+	bool optional; /* may be answered "not stated" */
+	size_t slot;   /* of the char * answer */
+} steps[] = {
+        [STEP_KIND] = {"caller", N_("Who is calling?"), N_("Caller"), false,
+                       SLOT(caller)},
+        [STEP_DEPARTMENT] = {"department",
+                             N_("Département: type its code (75, 2A, 971; "
+                                "99 abroad; ? if unknown), then Enter"),
+                             N_("Département"), false, SLOT(department)},
+        [STEP_HOUSEHOLD] = {"household", N_("Household"), N_("Household"), true,
+                            SLOT(household)},
+        [STEP_ORIGIN] = {"origin", N_("Region of origin"), N_("Origin"), true,
+                         SLOT(origin)},
+        [STEP_PRO_KIND] = {"pro_kind", N_("Kind of professional"),
+                           N_("Professional"), true, SLOT(pro_kind)},
+        [STEP_PRO_SECTOR] = {"pro_sector", N_("Sector of the public body"),
+                             N_("Sector"), true, SLOT(pro_sector)},
+        [STEP_TOPICS] = {"topic",
+                         N_("Topics: press the key of each one that "
+                            "applies, then Enter"),
+                         N_("Topics"), false, NO_SLOT},
+        [STEP_CONFIRM] = {NULL,
+                          N_("Enter logs the sheet; a number changes that "
+                             "answer"),
+                          N_("Log this sheet?"), false, NO_SLOT},
+        [STEP_DONE] = {NULL, "", "", false, NO_SLOT},
+};
+
+static char **
+slot(struct entry_answers *a, enum entry_step s)
+{
+	return steps[s].slot == NO_SLOT ? NULL
+	                                : (char **)((char *)a + steps[s].slot);
+}
+
+static const char *
+answer(const struct entry_answers *a, enum entry_step s)
+{
+	return steps[s].slot == NO_SLOT
+	               ? NULL
+	               : *(char *const *)((const char *)a + steps[s].slot);
+}
+
+static void
+set(char **p, const char *v)
+{
+	free(*p);
+	*p = v != NULL ? xstrdup(v) : NULL;
+}
+
+static bool
+is(const char *v, const char *code)
+{
+	return v != NULL && strcmp(v, code) == 0;
+}
+
+/* The codes the rules of a sheet name (as validate.c does). */
+static bool
+consultation(const struct entry_answers *a)
+{
+	return is(a->call_type, "consultation");
+}
+
+static bool
+applies(const struct entry_answers *a, enum entry_step s)
+{
+	switch (s) {
+	case STEP_KIND:
+		return true;
+	case STEP_HOUSEHOLD:
+	case STEP_ORIGIN:
+		return consultation(a) && is(a->caller, "individual");
+	case STEP_PRO_KIND:
+		return consultation(a) && is(a->caller, "professional");
+	case STEP_PRO_SECTOR:
+		return consultation(a) && is(a->caller, "professional") &&
+		       is(a->pro_kind, "public_body");
+	default:
+		return consultation(a);
+	}
+}
+
+static bool
+answered(const struct entry_answers *a, enum entry_step s)
+{
+	if (s == STEP_KIND)
+		return a->call_type != NULL &&
+		       (!consultation(a) || a->caller != NULL);
+	if (s == STEP_TOPICS)
+		return a->topics_done && a->ntopics > 0;
+	return answer(a, s) != NULL;
+}
+
+static enum entry_step
+next_step(const struct entry_answers *a)
+{
+	if (!answered(a, STEP_KIND))
+		return STEP_KIND;
+	if (!consultation(a))
+		return STEP_DONE; /* one key: nothing else to ask */
+	for (enum entry_step s = STEP_DEPARTMENT; s < STEP_CONFIRM; s++)
+		if (applies(a, s) && !answered(a, s))
+			return s;
+	return STEP_CONFIRM;
+}
+
+static void
+topics_clear(struct entry_answers *a)
+{
+	for (size_t i = 0; i < a->ntopics; i++)
+		free(a->topics[i]);
+	free(a->topics);
+	a->topics = NULL;
+	a->ntopics = 0;
+	a->topics_done = false;
+}
+
+/* Forget the answers that no longer apply. */
+static void
+normalize(struct entry_answers *a)
+{
+	for (enum entry_step s = STEP_DEPARTMENT; s < STEP_TOPICS; s++)
+		if (!applies(a, s))
+			set(slot(a, s), NULL);
+	if (!applies(a, STEP_TOPICS))
+		topics_clear(a);
+}
+
+void
+answers_free(struct entry_answers *a)
+{
+	set(&a->call_type, NULL);
+	for (enum entry_step s = STEP_KIND; s < STEP_TOPICS; s++)
+		set(slot(a, s), NULL);
+	topics_clear(a);
+}
+
+/* ------------------------------------------------------------- choices */
+
+static void
+add_choices(struct entry *e, const char *dimension, const char *except)
+{
+	const Callsheet__Taxonomy *t = e->tax;
+
+	for (size_t i = 0; i < t->n_entries; i++) {
+		const Callsheet__TaxonomyEntry *x = t->entries[i];
+		struct entry_choice *c;
+
+		if (strcmp(x->dimension, dimension) != 0 || x->retired ||
+		    is(except, x->code) ||
+		    e->nchoices == sizeof choice_keys - 1)
+			continue;
+		e->choices = xreallocarray(e->choices, e->nchoices + 1,
+		                           sizeof *e->choices);
+		c = &e->choices[e->nchoices];
+		c->key = choice_keys[e->nchoices++];
+		c->dimension = x->dimension;
+		c->code = x->code;
+		c->label = cs_tax_label(x, e->french);
+	}
+}
+
+static void
+goto_step(struct entry *e, enum entry_step s)
+{
+	free(e->choices);
+	e->choices = NULL;
+	e->nchoices = 0;
+	e->ntyped = 0;
+	e->typed[0] = '\0';
+	e->step = s;
+	if (s == STEP_KIND) {
+		add_choices(e, "caller", NULL);
+		add_choices(e, "call_type", "consultation");
+	} else if (s != STEP_DEPARTMENT && steps[s].dimension != NULL)
+		add_choices(e, steps[s].dimension, NULL);
+}
+
+static const struct entry_choice *
+choice_by_key(const struct entry *e, int key)
+{
+	key = tolower(key);
+	for (size_t i = 0; i < e->nchoices; i++)
+		if (e->choices[i].key == key)
+			return &e->choices[i];
+	return NULL;
+}
+
+static const struct entry_choice *
+choice_by_code(const struct entry *e, const char *code)
+{
+	for (size_t i = 0; i < e->nchoices; i++)
+		if (strcmp(e->choices[i].code, code) == 0)
+			return &e->choices[i];
+	return NULL;
+}
+
+static const char *
+label_of(const struct entry *e, const char *dimension, const char *code)
+{
+	const Callsheet__TaxonomyEntry *x;
+
+	if (code == NULL)
+		return "";
+	if (*code == '\0')
+		return _("not stated");
+	x = cs_tax_find(e->tax, dimension, code);
+	return x != NULL ? cs_tax_label(x, e->french) : code;
+}
+
+void
+entry_init(struct entry *e, const Callsheet__Taxonomy *tax, bool french,
+           struct entry_answers *a)
+{
+	memset(e, 0, sizeof *e);
+	e->tax = tax;
+	e->french = french;
+	e->a = a;
+	normalize(e->a);
+	goto_step(e, next_step(e->a));
+}
+
+void
+entry_free(struct entry *e)
+{
+	free(e->choices);
+	e->choices = NULL;
+}
+
+/* -------------------------------------------------------------- events */
+
+static enum entry_event wrong(struct entry *e, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
+static enum entry_event
+wrong(struct entry *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e->hint, sizeof e->hint, fmt, ap);
+	va_end(ap);
+	return ENTRY_WRONG;
+}
+
+static const char *
+key_name(int key, char buf[16])
+{
+	if (key == ENTRY_KEY_ENTER)
+		return _("Enter");
+	if (key == ENTRY_KEY_BACKSPACE || key == '\b')
+		return _("Backspace");
+	if (key > ' ' && key < 0x7f)
+		snprintf(buf, 16, "'%c'", key);
+	else
+		snprintf(buf, 16, "0x%02x", key & 0xff);
+	return buf;
+}
+
+/* An answer was given: move on to the next question that applies. */
+static enum entry_event
+moved_on(struct entry *e)
+{
+	e->hint[0] = '\0';
+	normalize(e->a);
+	goto_step(e, next_step(e->a));
+	return e->step == STEP_DONE ? ENTRY_DONE : ENTRY_ANSWERED;
+}
+
+static enum entry_event
+go_back(struct entry *e)
+{
+	for (int s = (int)e->step - 1; s >= STEP_KIND; s--) {
+		if (!applies(e->a, (enum entry_step)s))
+			continue;
+		if (s == STEP_TOPICS)
+			e->a->topics_done = false;
+		goto_step(e, (enum entry_step)s);
+		return ENTRY_CHANGED;
+	}
+	return wrong(e, "%s",
+	             _("This is the first question: there is nothing to go "
+	               "back to."));
+}
+
+static enum entry_event
+choose(struct entry *e, const struct entry_choice *c)
+{
+	if (e->step == STEP_KIND && strcmp(c->dimension, "caller") == 0) {
+		set(&e->a->call_type, "consultation");
+		set(&e->a->caller, c->code);
+	} else if (e->step == STEP_KIND) {
+		set(&e->a->call_type, c->code);
+		set(&e->a->caller, NULL);
+	} else
+		set(slot(e->a, e->step), c->code);
+	snprintf(e->echo, sizeof e->echo, "%s", c->label);
+	return moved_on(e);
+}
+
+/* Enter on a question already answered (after going back) keeps it. */
+static enum entry_event
+keep(struct entry *e)
+{
+	snprintf(e->echo, sizeof e->echo, "%s",
+	         label_of(e, steps[e->step].dimension, answer(e->a, e->step)));
+	return moved_on(e);
+}
+
+static enum entry_event
+single_wrong(struct entry *e, const char *what)
+{
+	char last = e->nchoices > 0 ? e->choices[e->nchoices - 1].key : '1';
+
+	if (steps[e->step].optional)
+		return wrong(e,
+		             _("%s is not a choice: press 1 to %c, 0 if not "
+		               "stated, or - to go back."),
+		             what, last);
+	return wrong(e,
+	             _("%s is not a choice: press 1 to %c, or - to go back."),
+	             what, last);
+}
+
+static enum entry_event
+single_key(struct entry *e, int key)
+{
+	const struct entry_choice *c;
+	char buf[16];
+
+	if (key == ENTRY_KEY_ENTER && answered(e->a, e->step))
+		return keep(e);
+	if (key == ENTRY_KEY_UNSTATED && steps[e->step].optional) {
+		set(slot(e->a, e->step), "");
+		snprintf(e->echo, sizeof e->echo, "%s", _("not stated"));
+		return moved_on(e);
+	}
+	if ((c = choice_by_key(e, key)) != NULL)
+		return choose(e, c);
+	return single_wrong(e, key_name(key, buf));
+}
+
+/* ---------------------------------------------------------- département */
+
+static bool
+department_prefix(const struct entry *e, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	for (size_t i = 0; i < e->tax->n_entries; i++) {
+		const Callsheet__TaxonomyEntry *x = e->tax->entries[i];
+
+		if (strcmp(x->dimension, "department") == 0 && !x->retired &&
+		    strncmp(x->code, prefix, n) == 0)
+			return true;
+	}
+	return false;
+}
+
+static const Callsheet__TaxonomyEntry *
+department_find(const struct entry *e, const char *code)
+{
+	const Callsheet__TaxonomyEntry *x =
+	        cs_tax_find(e->tax, "department", code);
+
+	return x != NULL && !x->retired ? x : NULL;
+}
+
+static enum entry_event
+department_set(struct entry *e, const Callsheet__TaxonomyEntry *x)
+{
+	set(&e->a->department, x->code);
+	if (strcmp(x->code, "unknown") == 0)
+		snprintf(e->echo, sizeof e->echo, "%s",
+		         cs_tax_label(x, e->french));
+	else
+		snprintf(e->echo, sizeof e->echo, "%s %s", x->code,
+		         cs_tax_label(x, e->french));
+	return moved_on(e);
+}
+
+static enum entry_event
+department_wrong(struct entry *e, const char *typed, bool complete)
+{
+	if (*typed == '\0')
+		return wrong(e, "%s",
+		             _("Type the département's code, then Enter (99 "
+		               "for abroad, ? if unknown)."));
+	if (complete)
+		return wrong(e,
+		             _("%s is not a département code: type a code "
+		               "such as 75, 2A or 971, 99 for abroad, ? if "
+		               "unknown."),
+		             typed);
+	return wrong(e,
+	             _("No département code starts with %s: type a code such "
+	               "as 75, 2A or 971, 99 for abroad, ? if unknown."),
+	             typed);
+}
+
+/* The whole code at once: a line, or Enter after keys. */
+static enum entry_event
+department_answer(struct entry *e, const char *text)
+{
+	const Callsheet__TaxonomyEntry *x;
+	char code[16];
+	size_t n = strlen(text);
+
+	if (n == 0 && answered(e->a, e->step))
+		return keep(e);
+	if (strcmp(text, "?") == 0 || strcasecmp(text, "unknown") == 0)
+		text = "unknown";
+	else if (n < sizeof code) {
+		for (size_t i = 0; i <= n; i++)
+			code[i] = (char)toupper((unsigned char)text[i]);
+		text = code;
+	}
+	if ((x = department_find(e, text)) != NULL)
+		return department_set(e, x);
+	return department_wrong(e, text, department_prefix(e, text));
+}
+
+static enum entry_event
+department_key(struct entry *e, int key)
+{
+	char next[sizeof e->typed];
+
+	if (key == ENTRY_KEY_ENTER)
+		return department_answer(e, e->typed);
+	if (key == ENTRY_KEY_UNKNOWN && e->ntyped == 0)
+		return department_answer(e, "unknown");
+	if (key == ENTRY_KEY_BACKSPACE || key == '\b') {
+		if (e->ntyped == 0)
+			return go_back(e);
+		e->typed[--e->ntyped] = '\0';
+		return ENTRY_TYPED;
+	}
+	if (key == ENTRY_KEY_BACK && e->ntyped == 0)
+		return go_back(e);
+	if (e->ntyped + 1 >= sizeof e->typed || key <= ' ' || key >= 0x7f)
+		return department_wrong(e, e->typed, true);
+	memcpy(next, e->typed, e->ntyped);
+	next[e->ntyped] = (char)toupper(key);
+	next[e->ntyped + 1] = '\0';
+	if (!department_prefix(e, next))
+		return department_wrong(e, next, false);
+	memcpy(e->typed, next, sizeof next);
+	e->ntyped++;
+	e->hint[0] = '\0';
+	return ENTRY_TYPED;
+}
+
+/* --------------------------------------------------------------- topics */
+
+static size_t
+topic_index(const struct entry_answers *a, const char *code)
+{
+	for (size_t i = 0; i < a->ntopics; i++)
+		if (strcmp(a->topics[i], code) == 0)
+			return i;
+	return (size_t)-1;
+}
+
+static void
+topic_toggle(struct entry_answers *a, const char *code)
+{
+	size_t i = topic_index(a, code);
+
+	if (i != (size_t)-1) {
+		free(a->topics[i]);
+		a->topics[i] = a->topics[--a->ntopics];
+		return;
+	}
+	a->topics = xreallocarray(a->topics, a->ntopics + 1, sizeof *a->topics);
+	a->topics[a->ntopics++] = xstrdup(code);
+}
+
+static void
+topics_echo(const struct entry *e, struct strbuf *sb)
+{
+	/* in the order of the choices, whatever the order of the keys */
+	bool first = true;
+
+	for (size_t i = 0; i < e->tax->n_entries; i++) {
+		const Callsheet__TaxonomyEntry *x = e->tax->entries[i];
+
+		if (strcmp(x->dimension, "topic") != 0 ||
+		    topic_index(e->a, x->code) == (size_t)-1)
+			continue;
+		sb_add(sb, first ? "" : ", ");
+		sb_add(sb, cs_tax_label(x, e->french));
+		first = false;
+	}
+}
+
+static enum entry_event
+topics_finish(struct entry *e)
+{
+	struct strbuf sb = {0};
+	char last = e->nchoices > 0 ? e->choices[e->nchoices - 1].key : '1';
+
+	if (e->a->ntopics == 0)
+		return wrong(e,
+		             _("Choose at least one topic (1 to %c), then "
+		               "press Enter."),
+		             last);
+	e->a->topics_done = true;
+	topics_echo(e, &sb);
+	snprintf(e->echo, sizeof e->echo, "%s", sb.buf);
+	sb_free(&sb);
+	return moved_on(e);
+}
+
+static enum entry_event
+topics_key(struct entry *e, int key)
+{
+	const struct entry_choice *c;
+	char buf[16];
+	char last = e->nchoices > 0 ? e->choices[e->nchoices - 1].key : '1';
+
+	if (key == ENTRY_KEY_ENTER)
+		return topics_finish(e);
+	if (key == ENTRY_KEY_BACK || key == ENTRY_KEY_BACKSPACE)
+		return go_back(e);
+	if ((c = choice_by_key(e, key)) == NULL)
+		return wrong(e,
+		             _("%s is not a topic: press 1 to %c to choose "
+		               "or unchoose one, Enter when done."),
+		             key_name(key, buf), last);
+	topic_toggle(e->a, c->code);
+	e->hint[0] = '\0';
+	return ENTRY_CHANGED;
+}
+
+/* A line names the whole choice: keys ("2 4", "24") or codes ("entry,
+ * family"); nothing changes unless all of it is understood. */
+static enum entry_event
+topics_line(struct entry *e, const char *line)
+{
+	const struct entry_choice *chosen[sizeof choice_keys];
+	size_t n = 0;
+	char *copy = xstrdup(line), *save = NULL;
+
+	for (char *tok = strtok_r(copy, " ,;", &save); tok != NULL;
+	     tok = strtok_r(NULL, " ,;", &save)) {
+		const struct entry_choice *c = choice_by_code(e, tok);
+
+		if (c != NULL) {
+			if (n < nitems(chosen))
+				chosen[n++] = c;
+			continue;
+		}
+		for (char *p = tok; *p != '\0'; p++) {
+			char what[64];
+
+			if ((c = choice_by_key(e, *p)) != NULL) {
+				if (n < nitems(chosen))
+					chosen[n++] = c;
+				continue;
+			}
+			snprintf(what, sizeof what, "'%.32s'", tok);
+			free(copy);
+			return wrong(e,
+			             _("%s is not a topic: give the keys or "
+			               "codes of the topics, such as 1 3."),
+			             what);
+		}
+	}
+	free(copy);
+	topics_clear(e->a);
+	for (size_t i = 0; i < n; i++)
+		if (topic_index(e->a, chosen[i]->code) == (size_t)-1)
+			topic_toggle(e->a, chosen[i]->code);
+	return topics_finish(e);
+}
+
+/* -------------------------------------------------------------- summary */
+
+/* The questions answered, in order: what a number at the summary names. */
+static size_t
+summary_steps(const struct entry *e, enum entry_step out[STEP_CONFIRM])
+{
+	size_t n = 0;
+
+	for (enum entry_step s = STEP_KIND; s < STEP_CONFIRM; s++)
+		if (applies(e->a, s))
+			out[n++] = s;
+	return n;
+}
+
+static enum entry_event
+edit(struct entry *e, size_t i)
+{
+	enum entry_step list[STEP_CONFIRM];
+	size_t n = summary_steps(e, list);
+
+	if (i < 1 || i > n)
+		return wrong(e,
+		             _("Press Enter to log the sheet, a number from 1 "
+		               "to %zu to change that answer, or - to go "
+		               "back."),
+		             n);
+	if (list[i - 1] == STEP_TOPICS)
+		e->a->topics_done = false;
+	goto_step(e, list[i - 1]);
+	return ENTRY_CHANGED;
+}
+
+static enum entry_event
+confirm(struct entry *e)
+{
+	e->hint[0] = '\0';
+	goto_step(e, STEP_DONE);
+	return ENTRY_DONE;
+}
+
+static enum entry_event
+confirm_key(struct entry *e, int key)
+{
+	if (key == ENTRY_KEY_ENTER || key == 'y' || key == 'o')
+		return confirm(e);
+	if (key == ENTRY_KEY_BACK || key == ENTRY_KEY_BACKSPACE)
+		return go_back(e);
+	return edit(e, key >= '1' && key <= '9' ? (size_t)(key - '0') : 0);
+}
+
+/* --------------------------------------------------------------- public */
+
+enum entry_event
+entry_key(struct entry *e, int key)
+{
+	if (key == '\r')
+		key = ENTRY_KEY_ENTER;
+	switch (e->step) {
+	case STEP_DEPARTMENT:
+		return department_key(e, key);
+	case STEP_TOPICS:
+		return topics_key(e, key);
+	case STEP_CONFIRM:
+		return confirm_key(e, key);
+	case STEP_DONE:
+		return ENTRY_DONE;
+	default:
+		if (key == ENTRY_KEY_BACK || key == ENTRY_KEY_BACKSPACE)
+			return go_back(e);
+		return single_key(e, key);
+	}
+}
+
+static bool
+one_of(const char *s, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		if (strcasecmp(s, *list) == 0)
+			return true;
+	return false;
+}
+
+enum entry_event
+entry_line(struct entry *e, const char *line)
+{
+	static const char *const yes[] = {"y", "yes", "o", "oui", NULL};
+	char *text = xstrdup(line), *p = text, *end;
+	const struct entry_choice *c;
+	enum entry_event ev;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	end = p + strlen(p);
+	while (end > p && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	if (strcmp(p, "-") == 0)
+		ev = go_back(e);
+	else if (e->step == STEP_DEPARTMENT)
+		ev = department_answer(e, p);
+	else if (e->step == STEP_TOPICS)
+		ev = *p == '\0' ? topics_finish(e) : topics_line(e, p);
+	else if (e->step == STEP_CONFIRM)
+		ev = *p == '\0' || one_of(p, yes) ? confirm(e)
+		                                  : edit(e, (size_t)atoi(p));
+	else if (e->step == STEP_DONE)
+		ev = ENTRY_DONE;
+	else if (*p == '\0')
+		ev = single_key(e, ENTRY_KEY_ENTER);
+	else if (p[1] == '\0')
+		ev = single_key(e, *p);
+	else if ((c = choice_by_code(e, p)) != NULL)
+		ev = choose(e, c);
+	else {
+		char what[64];
+
+		snprintf(what, sizeof what, "'%.32s'", p);
+		ev = single_wrong(e, what);
+	}
+	free(text);
+	return ev;
+}
+
+/* ----------------------------------------------------------------- text */
+
+/* Choices from..to in columns, indented, within 78 columns. */
+static void
+columns(struct strbuf *sb, const struct entry *e, size_t from, size_t to)
+{
+	size_t width = 0, per_line, col = 0;
+
+	for (size_t i = from; i < to; i++) {
+		size_t w = utf8_width(e->choices[i].label) + 4;
+
+		width = w > width ? w : width;
+	}
+	per_line = width > 0 && 76 / width > 0 ? 76 / width : 1;
+	for (size_t i = from; i < to; i++) {
+		size_t w = utf8_width(e->choices[i].label) + 2;
+
+		sb_addf(sb, "%s%c %s", col == 0 ? "  " : "", e->choices[i].key,
+		        e->choices[i].label);
+		if (++col == per_line || i + 1 == to) {
+			sb_add(sb, "\n");
+			col = 0;
+		} else
+			for (; w < width; w++)
+				sb_add(sb, " ");
+	}
+}
+
+void
+entry_question(const struct entry *e, struct strbuf *sb)
+{
+	size_t callers = 0;
+
+	if (e->step == STEP_DONE)
+		return;
+	if (e->step == STEP_CONFIRM)
+		entry_summary(e, sb);
+	sb_addf(sb, "%s\n", _(steps[e->step].title));
+	if (e->step == STEP_KIND) {
+		while (callers < e->nchoices &&
+		       strcmp(e->choices[callers].dimension, "caller") == 0)
+			callers++;
+		columns(sb, e, 0, callers);
+		if (callers < e->nchoices) {
+			sb_addf(sb, "%s\n", _("Not a consultation (one key):"));
+			columns(sb, e, callers, e->nchoices);
+		}
+	} else
+		columns(sb, e, 0, e->nchoices);
+	if (steps[e->step].optional)
+		sb_addf(sb, "  0 %s\n", _("not stated"));
+	if (e->step != STEP_KIND)
+		sb_addf(sb, "  %s\n",
+		        _("- goes back to the previous question"));
+}
+
+const char *
+entry_step_word(enum entry_step s)
+{
+	return _(steps[s].word);
+}
+
+void
+entry_prompt(const struct entry *e, struct strbuf *sb)
+{
+	if (e->step == STEP_CONFIRM) {
+		sb_add(sb, _(steps[e->step].word));
+		return;
+	}
+	/* TRANSLATORS: a question's name before its answer */
+	sb_addf(sb, _("%s:"), _(steps[e->step].word));
+	if (e->step == STEP_DEPARTMENT && e->ntyped > 0) {
+		sb_add(sb, " ");
+		sb_add(sb, e->typed);
+	} else if (e->step == STEP_TOPICS && e->a->ntopics > 0) {
+		sb_add(sb, " ");
+		topics_echo(e, sb);
+	}
+}
+
+void
+entry_summary(const struct entry *e, struct strbuf *sb)
+{
+	enum entry_step list[STEP_CONFIRM];
+	size_t n = summary_steps(e, list);
+
+	if (!consultation(e->a)) {
+		sb_addf(sb, _("%s:"), _("Call"));
+		sb_addf(sb, " %s\n", label_of(e, "call_type", e->a->call_type));
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		enum entry_step s = list[i];
+
+		sb_addf(sb, "  %zu ", i + 1);
+		sb_addf(sb, _("%s:"), _(steps[s].word));
+		sb_add(sb, " ");
+		if (s == STEP_TOPICS)
+			topics_echo(e, sb);
+		else if (s == STEP_DEPARTMENT && e->a->department != NULL &&
+		         strcmp(e->a->department, "unknown") != 0)
+			sb_addf(sb, "%s %s", e->a->department,
+			        label_of(e, "department", e->a->department));
+		else
+			sb_add(sb, label_of(e, steps[s].dimension,
+			                    answer(e->a, s)));
+		sb_add(sb, "\n");
+	}
+}
+
+static char *
+given(char *v)
+{
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
+void
+entry_to_sheet(const struct entry *e, Callsheet__Sheet *s)
+{
+	s->call_type = e->a->call_type;
+	s->caller = given(e->a->caller);
+	s->department = given(e->a->department);
+	s->household = given(e->a->household);
+	s->origin = given(e->a->origin);
+	s->pro_kind = given(e->a->pro_kind);
+	s->pro_sector = given(e->a->pro_sector);
+	s->topics = e->a->topics;
+	s->n_topics = e->a->ntopics;
+}

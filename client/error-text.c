@@ -1,0 +1,136 @@
+/* error-text.c: what went wrong, in the user's language. The server's
+ * errors that carry a reason (see Error.reason) are said again from the
+ * message catalog; others, and the library's own (already translated),
+ * are shown as they are. */
+#include <stdio.h>
+#include <string.h>
+
+#include "callsheet.h"
+#include "i18n.h"
+
+static const struct {
+	const char *reason;
+	const char *text; /* printf: the field, then what args says */
+	enum { F, FV, FVA, FA } args;
+} texts[] = {
+        {"unknown_code", N_("%s: '%s' is not a known code; allowed: %s"), FVA},
+        {"missing", N_("%s: missing; allowed: %s"), FA},
+        {"individuals_only", N_("%s: applies only to individual callers"), F},
+        {"professionals_only", N_("%s: applies only to professional callers"),
+         F},
+        {"public_body_only",
+         N_("%s: applies only when pro_kind is public_body"), F},
+        {"unknown_dimension",
+         N_("%s: '%s' is not a dimension; allowed: call_type, department, "
+            "caller, pro_kind, pro_sector, household, origin or topic"),
+         FV},
+        {"fixed_dimension",
+         N_("%s: the caller codes are fixed (individual or professional): "
+            "the rules of a sheet depend on them"),
+         F},
+        {"bad_code",
+         N_("%s: '%s' is not a code; give 1 to 32 characters among a-z, "
+            "0-9 and _"),
+         FV},
+        {"exists", N_("%s: '%s' already exists"), FV},
+        {"bad_label",
+         N_("%s: '%s' is not a label; give 1 to 200 bytes of text without "
+            "control characters or surrounding spaces"),
+         FV},
+        {"topics_full",
+         N_("%s: all 63 topics are taken (retired topics keep theirs, for "
+            "old sheets)"),
+         F},
+        {"not_found", N_("%s: '%s' is not a code of this dimension"), FV},
+        {"built_in",
+         N_("%s: '%s' cannot be retired: the rules of a sheet depend on it"),
+         FV},
+        {"already_retired",
+         N_("%s: '%s' is already retired; use map to give it a successor"), FV},
+        {"not_retired", N_("%s: '%s' is not retired; retire it first"), FV},
+        /* exchange: an import's check */
+        {"stored_other",
+         N_("%s: another sheet is already stored under this id"), F},
+        {"bad_successor",
+         N_("%s: '%s' cannot be the successor; give a code of the same "
+            "dimension that is not retired"),
+         FV},
+};
+
+/* The reasons whose wording depends on more than the reason. */
+static bool
+special(const struct cs_error *err, char *buf, size_t len)
+{
+	const char *f = err->field, *v = err->value;
+	bool dept = strcmp(f, "department") == 0;
+
+	if (strcmp(err->reason, "retired") == 0) {
+		if (err->allowed[0] != '\0')
+			snprintf(buf, len,
+			         _("%s: '%s' is retired; use '%s' instead"), f,
+			         v, err->allowed);
+		else
+			snprintf(
+			        buf, len,
+			        _("%s: '%s' is retired and no longer accepted"),
+			        f, v);
+		return true;
+	}
+	if (dept && strcmp(err->reason, "unknown_code") == 0) {
+		snprintf(
+		        buf, len,
+		        _("%s: '%s' is not a known code; allowed: a "
+		          "département "
+		          "code (01 to 95, 2A, 2B, 971 to 976), 99 for abroad, "
+		          "or unknown"),
+		        f, v);
+		return true;
+	}
+	if (strcmp(err->reason, "missing") == 0 && err->allowed[0] == '\0') {
+		snprintf(
+		        buf, len, "%s",
+		        dept ? _("department: missing; say where the call came "
+		                 "from (unknown if the caller did not say)")
+		             : _("a required value is missing"));
+		return true;
+	}
+	return false;
+}
+
+/* Two buffers, so that two errors fit in one message. */
+const char *
+cli_error_text(const struct cs_error *err)
+{
+	static char bufs[2][768];
+	static unsigned which;
+	char *buf = bufs[which++ % 2];
+	size_t len = sizeof bufs[0];
+
+	if (err->reason[0] == '\0')
+		return err->message;
+	if (special(err, buf, len))
+		return buf;
+	for (size_t i = 0; i < nitems(texts); i++) {
+		if (strcmp(err->reason, texts[i].reason) != 0)
+			continue;
+		switch (texts[i].args) {
+		case F:
+			snprintf(buf, len, _(texts[i].text), err->field);
+			break;
+		case FV:
+			snprintf(buf, len, _(texts[i].text), err->field,
+			         err->value);
+			break;
+		case FVA:
+			snprintf(buf, len, _(texts[i].text), err->field,
+			         err->value, err->allowed);
+			break;
+		case FA:
+			snprintf(buf, len, _(texts[i].text), err->field,
+			         err->allowed);
+			break;
+		}
+		return buf;
+	}
+	return err->message;
+}

@@ -1,0 +1,186 @@
+/* req-taxonomy-admin.c: an administrator adds, renames, retires and maps
+ * codes; the answer comes once this daemon's copy includes the change. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "callsheetd.h"
+
+#define TAXCHG_MAX_PARAMS 4
+
+struct tax_change {
+	struct db_op op;
+	struct req *req;
+	const char *stmt;
+	const char *params[TAXCHG_MAX_PARAMS];
+	int nparams;
+	const char *dimension, *code; /* the code changed, for the answer */
+	int nresults;
+	int changed; /* rows the statement changed */
+	uint64_t version;
+};
+
+static int
+taxchg_send(PGconn *pg, struct db_op *op)
+{
+	struct tax_change *tc = op->arg;
+
+	if (PQsendQueryPrepared(pg, tc->stmt, tc->nparams, tc->params, NULL,
+	                        NULL, 0) != 1 ||
+	    PQsendQueryPrepared(pg, STMT_TAX_VERSION, 0, NULL, NULL, NULL, 0) !=
+	            1)
+		return -1;
+	return 0;
+}
+
+static void
+taxchg_result(struct db_op *op, const PGresult *res)
+{
+	struct tax_change *tc = op->arg;
+
+	if (tc->nresults++ == 0)
+		tc->changed = PQntuples(res);
+	else if (PQntuples(res) == 1)
+		tc->version = strtoull(PQgetvalue(res, 0, 0), NULL, 10);
+}
+
+/* After the reload: the code as this daemon now holds it. */
+static void
+taxchg_reply(void *arg)
+{
+	struct tax_change *tc = arg;
+	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
+	Callsheet__TaxonomyChanged ok = CALLSHEET__TAXONOMY_CHANGED__INIT;
+	Callsheet__TaxonomyEntry entry;
+	const struct tax_entry *e = NULL;
+	enum dim d;
+
+	if (taxonomy != NULL && dim_parse(tc->dimension, &d) == 0)
+		e = tax_find(taxonomy, d, tc->code);
+	if (e != NULL)
+		tax_entry_to_wire(taxonomy, e, false, &entry);
+	else {
+		/* committed, but the reload failed: say what we know */
+		callsheet__taxonomy_entry__init(&entry);
+		entry.dimension = (char *)tc->dimension;
+		entry.code = entry.label = (char *)tc->code;
+	}
+	ok.version = tc->version;
+	ok.entry = &entry;
+	resp.body_case = CALLSHEET__RESPONSE__BODY_TAXONOMY_CHANGED;
+	resp.taxonomy_changed = &ok;
+	log_info("%s: taxonomy %s %s.%s, version %llu",
+	         tc->req->conn->session.user,
+	         strchr(tc->stmt, '_') ? strchr(tc->stmt, '_') + 1 : tc->stmt,
+	         tc->dimension, tc->code, (unsigned long long)tc->version);
+	req_reply(tc->req, &resp);
+	free(tc);
+}
+
+static void
+taxchg_done(struct db_op *op, enum db_status st, const char *err)
+{
+	struct tax_change *tc = op->arg;
+
+	if (st == DB_OK && tc->changed > 0) {
+		tax_reload(taxchg_reply, tc);
+		return;
+	}
+	if (st == DB_UNAVAILABLE)
+		req_error(tc->req, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
+		          "the database is unreachable; nothing was changed, "
+		          "retry shortly");
+	else if (st == DB_ERROR) {
+		log_error("taxonomy change failed: %s", err ? err : "?");
+		req_error(tc->req, CALLSHEET__ERROR_CODE__INTERNAL, NULL,
+		          "the change failed on the server; see its log");
+	} else
+		req_error(tc->req, CALLSHEET__ERROR_CODE__CONFLICT, "code",
+		          "code: '%s' was changed by someone else meanwhile; "
+		          "list the taxonomy and try again",
+		          tc->code);
+	free(tc);
+}
+
+/* The change if it passed its check (rc 0), else the check's refusal.
+ * params: the statement's after dimension and code ($3, $4). */
+static void
+taxchg_submit(struct req *r, Callsheet__ErrorCode rc,
+              const struct field_error *fe, const char *stmt,
+              const char *dimension, const char *code, int n,
+              const char *params[])
+{
+	struct tax_change *tc;
+
+	if (rc != 0) {
+		req_fail(r, rc, fe);
+		return;
+	}
+	tc = xcalloc(1, sizeof *tc);
+	tc->req = r;
+	tc->stmt = stmt;
+	tc->dimension = dimension;
+	tc->code = code;
+	tc->params[0] = dimension;
+	tc->params[1] = code;
+	for (int i = 0; i < n && i + 2 < TAXCHG_MAX_PARAMS; i++)
+		tc->params[i + 2] = params[i];
+	tc->nparams = 2 + n;
+	tc->op.send = taxchg_send;
+	tc->op.result = taxchg_result;
+	tc->op.done = taxchg_done;
+	tc->op.arg = tc;
+	if (db_submit(&tc->op) != 0) {
+		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
+		          "the database is unreachable; nothing was changed, "
+		          "retry shortly");
+		free(tc);
+	}
+}
+
+void
+req_taxonomy_add(struct req *r)
+{
+	const Callsheet__TaxonomyAdd *m = r->msg->taxonomy_add;
+	const char *labels[2] = {m->label_en, m->label_fr};
+	struct field_error fe;
+
+	taxchg_submit(r, tax_check_add(taxonomy, m, &fe), &fe, STMT_TAX_ADD,
+	              m->dimension, m->code, 2, labels);
+}
+
+void
+req_taxonomy_rename(struct req *r)
+{
+	const Callsheet__TaxonomyRename *m = r->msg->taxonomy_rename;
+	const char *labels[2] = {m->label_en, m->label_fr};
+	struct field_error fe;
+
+	taxchg_submit(r, tax_check_rename(taxonomy, m, &fe), &fe,
+	              STMT_TAX_RENAME, m->dimension, m->code, 2, labels);
+}
+
+void
+req_taxonomy_retire(struct req *r)
+{
+	const Callsheet__TaxonomyRetire *m = r->msg->taxonomy_retire;
+	struct field_error fe;
+
+	taxchg_submit(r,
+	              tax_check_retire(taxonomy, m->dimension, m->code,
+	                               m->successor, false, &fe),
+	              &fe, STMT_TAX_RETIRE, m->dimension, m->code, 1,
+	              (const char *[]){m->successor});
+}
+
+void
+req_taxonomy_map(struct req *r)
+{
+	const Callsheet__TaxonomyMap *m = r->msg->taxonomy_map;
+	struct field_error fe;
+
+	taxchg_submit(r,
+	              tax_check_retire(taxonomy, m->dimension, m->code,
+	                               m->successor, true, &fe),
+	              &fe, STMT_TAX_MAP, m->dimension, m->code, 1,
+	              (const char *[]){m->successor});
+}

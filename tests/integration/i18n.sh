@@ -1,0 +1,76 @@
+# tests/integration/i18n.sh: the callsheet command in French and in
+# English: the language follows LC_ALL, LC_MESSAGES and LANG (French when
+# the first set starts with fr), works although fr_FR.UTF-8 may not be
+# installed, covers the server's validation errors, and never changes a
+# machine-readable output.
+. "$CALLSHEET_TEST_LIB/testlib.sh"
+
+db=$(t_fresh_db)
+t_start_daemon "$db"
+t_create_user "$db" jur jurist secret
+export CALLSHEET_USER=jur CALLSHEET_PASSWORD=secret
+cli=$CALLSHEET_TEST_CLI
+
+# expect_err WANT_TEXT ENV... -- ARGS...: the command fails and its stderr
+# has WANT_TEXT.
+expect_err() {
+	local want=$1 rc=0
+	shift
+	local envs=()
+	while [ "$1" != -- ]; do envs+=("$1"); shift; done
+	shift
+	env "${envs[@]}" "$cli" "$@" >"$T_TMP/out" 2>"$T_TMP/err" || rc=$?
+	[ "$rc" -ne 0 ] || t_fail "$* succeeded (${envs[*]})"
+	grep -qF -- "$want" "$T_TMP/err" ||
+		t_fail "${envs[*]} $*: no '$want' in: $(cat "$T_TMP/err")"
+}
+
+robot=(log --caller robot --topic entry --dept 75)
+# the server refuses the sheet; the client says why in the user's language
+expect_err "caller: 'robot' is not a known code; allowed: individual, professional" \
+	LANG=C.UTF-8 -- "${robot[@]}"
+expect_err "fiche refusée : caller : « robot » n'est pas un code connu ; permis : individual, professional" \
+	LANG=fr_FR.UTF-8 -- "${robot[@]}"
+expect_err "n'est pas un code connu" LANG=fr -- "${robot[@]}"
+expect_err "is not a known code" LC_ALL=en_US.UTF-8 LANG=fr_FR.UTF-8 -- "${robot[@]}"
+expect_err "n'est pas un code connu" LC_MESSAGES=fr_CA.UTF-8 LANG=en_US.UTF-8 -- "${robot[@]}"
+expect_err "is not a known code" LANGUAGE=fr LANG=en_US.UTF-8 -- "${robot[@]}"
+expect_err "« 20 » n'est pas un code connu ; permis : un code de département" \
+	LANG=fr_FR.UTF-8 -- log --caller individual --topic entry --dept 20
+expect_err "household : ne s'applique qu'aux particuliers" \
+	LANG=fr_FR.UTF-8 -- log --caller professional --topic entry --dept 75 --household man
+
+# an amendment is checked like a new sheet, and said the same way
+id=$("$cli" log --caller individual --topic entry --dept 75) || t_fail "log"
+expect_err "household : ne s'applique qu'aux particuliers" \
+	LANG=fr_FR.UTF-8 -- amend "$id" --caller professional --household man
+expect_err "« robot » n'est pas un code connu" LANG=fr_FR.UTF-8 -- \
+	amend "$id" --origin robot
+
+# the client's own errors, before any connection
+expect_err "--duration « 1h30 » invalide" LANG=fr_FR.UTF-8 -- log --caller individual \
+	--topic entry --duration 1h30
+expect_err "invalid --duration '1h30'" LANG=C.UTF-8 -- log --caller individual \
+	--topic entry --duration 1h30
+expect_err "commande inconnue « lgo »" LANG=fr_FR.UTF-8 -- lgo
+expect_err "aucun compte : donnez -u COMPTE" LANG=fr_FR.UTF-8 CALLSHEET_USER= -- \
+	log --caller individual --topic entry --dept 75
+expect_err "impossible de se connecter à 127.0.0.1:1" LANG=fr_FR.UTF-8 \
+	CALLSHEET_SERVER=127.0.0.1:1 -- report
+
+LANG=fr_FR.UTF-8 "$cli" --help >"$T_TMP/help" || t_fail "--help"
+grep -q '^Commandes :' "$T_TMP/help" || t_fail "French --help: $(head -3 "$T_TMP/help")"
+grep -q 'saisie guidée' "$T_TMP/help" || t_fail "French command summaries"
+LANG=C.UTF-8 "$cli" --help | grep -q '^Commands:' || t_fail "English --help"
+
+# a human table is translated; CSV and JSON are not
+"$cli" log --caller individual --topic entry --dept 75 >/dev/null || t_fail "log"
+LANG=fr_FR.UTF-8 "$cli" report --by caller >"$T_TMP/table" || t_fail "report"
+head -n 1 "$T_TMP/table" | grep -q 'nombre *pourcentage' ||
+	t_fail "French table header: $(head -n 1 "$T_TMP/table")"
+LANG=fr_FR.UTF-8 "$cli" report --by caller --format csv >"$T_TMP/csv" || t_fail "csv"
+t_eq "$(head -n 1 "$T_TMP/csv")" "caller,count,percent" "CSV header in French"
+t_eq "$(sed -n 2p "$T_TMP/csv")" "individual,2,100.0" "CSV numbers keep their point"
+LANG=fr_FR.UTF-8 "$cli" report --format json | grep -q '"total":2' ||
+	t_fail "JSON in French"
+t_note "ok"

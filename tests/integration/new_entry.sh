@@ -1,0 +1,144 @@
+# tests/integration/new_entry.sh: "callsheet new" driven through a pipe, one
+# line per answer, against a real daemon: a consultation, a professional,
+# the one-key path for other calls, wrong answers, a draft that survives
+# kill -9 and is resumed, the timer started by a key, the labels in French,
+# a topic added by an admin showing up without any client update, and a
+# sheet entered while the server is down.
+. "$CALLSHEET_TEST_LIB/testlib.sh"
+
+db=$(t_fresh_db)
+t_start_daemon "$db"
+t_create_user "$db" jur jurist secret
+t_create_user "$db" boss admin secret2
+export CALLSHEET_USER=jur CALLSHEET_PASSWORD=secret
+cli=$CALLSHEET_TEST_CLI
+draft=$CALLSHEET_STATE_DIR/new.draft
+
+# The stored sheet, codes instead of ids: call_type|department|caller|
+# pro_kind|pro_sector|household|origin|topics|duration
+sheet() {
+	t_sql "$db" "SELECT ct.code, coalesce(d.code, ''), coalesce(c.code, ''),
+		coalesce(pk.code, ''), coalesce(ps.code, ''),
+		coalesce(h.code, ''), coalesce(o.code, ''),
+		coalesce((SELECT string_agg(t.code, ',' ORDER BY t.topic_bit)
+			FROM taxonomy t WHERE t.topic_bit IS NOT NULL
+			AND (s.topics >> t.topic_bit) & 1 = 1), '')
+		FROM sheet s JOIN taxonomy ct ON ct.id = s.call_type
+		LEFT JOIN taxonomy d ON d.id = s.department
+		LEFT JOIN taxonomy c ON c.id = s.caller
+		LEFT JOIN taxonomy pk ON pk.id = s.pro_kind
+		LEFT JOIN taxonomy ps ON ps.id = s.pro_sector
+		LEFT JOIN taxonomy h ON h.id = s.household
+		LEFT JOIN taxonomy o ON o.id = s.origin
+		WHERE s.id = '$1'"
+}
+field() { t_sql "$db" "SELECT $2 FROM sheet WHERE id = '$1'"; }
+
+# --- a consultation: one line per question
+id=$(printf '1\n75\n2\n2\n2 4\n\n' | "$cli" new 2>"$T_TMP/err1") ||
+	{ cat "$T_TMP/err1" >&2; t_fail "consultation: exit status $?"; }
+t_eq "$(sheet "$id")" "consultation|75|individual|||woman|maghreb|residence,family" \
+	"consultation stored"
+grep -q '75 Paris' "$T_TMP/err1" || t_fail "the département's name is not echoed"
+[ ! -e "$draft" ] || t_fail "the draft is still there after the sheet was spooled"
+dur=$(field "$id" duration_s)
+[ "$dur" -ge 0 ] && [ "$dur" -le 60 ] || t_fail "duration $dur s for a piped session"
+t_eq "$(field "$id" "abs(extract(epoch FROM now() - call_start)) < 120")" t \
+	"the call started when the command did"
+
+# --- a professional from a public body: kind and sector, no household
+id=$(printf '2\n93\n1\n2\n1\ny\n' | "$cli" new 2>"$T_TMP/err2") ||
+	{ cat "$T_TMP/err2" >&2; t_fail "professional: exit status $?"; }
+t_eq "$(sheet "$id")" \
+	"consultation|93|professional|public_body|hospital_medico_social|||entry" \
+	"professional stored"
+grep -q 'Household' "$T_TMP/err2" && t_fail "a professional was asked the household"
+
+# --- not a consultation: one line, no summary
+id=$(printf '4\n' | "$cli" new 2>"$T_TMP/err3") ||
+	{ cat "$T_TMP/err3" >&2; t_fail "hang-up: exit status $?"; }
+t_eq "$(sheet "$id")" "hang_up|||||||" "a hang-up is only its call type"
+
+# --- wrong answers are asked again with a hint, never abort
+id=$(printf 'x\n9\n1\nx\n\n2a\n5\n0\n0\nzz\n\n3\n7\n\n' | "$cli" new 2>"$T_TMP/err4") ||
+	{ cat "$T_TMP/err4" >&2; t_fail "wrong answers: exit status $?"; }
+t_eq "$(sheet "$id")" "consultation|2A|individual|||||social_rights" \
+	"after the wrong answers"
+for hint in "'x' is not a choice" "No département code starts with X" \
+	"Type the département's code" "0 if not stated" "is not a topic" \
+	"at least one topic" "a number from 1 to 5"; do
+	grep -qF "$hint" "$T_TMP/err4" || t_fail "no hint '$hint'"
+done
+
+# --- kill -9 in the middle: the draft keeps the answers, the start and the id
+mkfifo "$T_TMP/in"
+"$cli" new <"$T_TMP/in" >"$T_TMP/out5" 2>"$T_TMP/err5" &
+pid=$!
+exec 3>"$T_TMP/in"
+printf '2\n971\n1\n' >&3
+t_wait_for 10 grep -q '^pro_kind public_body$' "$draft"
+kill -9 "$pid"
+wait "$pid" 2>/dev/null || true
+exec 3>&-
+draft_id=$(sed -n 's/^id //p' "$draft")
+draft_start=$(sed -n 's/^start //p' "$draft")
+[ -n "$draft_id" ] && [ "$draft_start" -gt 0 ] || t_fail "draft without id or start"
+if printf '3\n' | "$cli" new >/dev/null 2>"$T_TMP/err6"; then
+	t_fail "a new sheet was started over an unfinished one"
+fi
+grep -q -- '--resume' "$T_TMP/err6" || t_fail "no pointer to --resume"
+id=$(printf '1\n6\n\n' | "$cli" new --resume 2>"$T_TMP/err7") ||
+	{ cat "$T_TMP/err7" >&2; t_fail "resume: exit status $?"; }
+t_eq "$id" "$draft_id" "the resumed sheet keeps the id chosen at the start"
+t_eq "$(sheet "$id")" \
+	"consultation|971|professional|public_body|local_social_services|||asylum" \
+	"answers from before and after the kill"
+t_eq "$(field "$id" "extract(epoch FROM call_start)::bigint")" "$draft_start" \
+	"the call start survives the kill"
+[ ! -e "$draft" ] || t_fail "the resumed draft was not removed"
+"$cli" new --resume </dev/null 2>"$T_TMP/err8" && t_fail "resume with no draft succeeded"
+grep -q 'no unfinished sheet' "$T_TMP/err8" || t_fail "resume without a draft: no reason"
+
+# --- input that ends early keeps the draft; --discard drops it
+printf '1\n13\n' | "$cli" new >/dev/null 2>"$T_TMP/err9" && t_fail "an unfinished sheet exited 0"
+grep -q '^department 13$' "$draft" || t_fail "the unfinished answers are not in the draft"
+"$cli" new --discard 2>"$T_TMP/err10" || t_fail "--discard failed"
+[ ! -e "$draft" ] || t_fail "--discard left the draft"
+
+# --- the timer may wait for a key (the first line)
+start_before=$(date +%s)
+id=$(printf '\n3\n' | CALLSHEET_TIMER=key "$cli" new 2>"$T_TMP/err11") ||
+	{ cat "$T_TMP/err11" >&2; t_fail "timer on key: exit status $?"; }
+grep -q 'Press Enter when the call begins' "$T_TMP/err11" || t_fail "no start prompt"
+[ "$(field "$id" "extract(epoch FROM call_start)::bigint >= $start_before")" = t ] ||
+	t_fail "timer on key: the call starts at the key"
+
+# --- labels in French, from the server's taxonomy
+id=$(printf '1\n99\n3\n1\n1\n\n' | LANG=fr_FR.UTF-8 "$cli" new 2>"$T_TMP/err12") ||
+	{ cat "$T_TMP/err12" >&2; t_fail "French session: exit status $?"; }
+for text in 'Qui appelle ?' 'Particulier' '99 Étranger' 'Composition' \
+	'Afrique (hors Maghreb)' 'Entrée et visas' 'Enregistrer cette fiche ?'; do
+	grep -qF "$text" "$T_TMP/err12" || t_fail "French session: no '$text'"
+done
+t_eq "$(sheet "$id")" "consultation|99|individual|||couple|africa|entry" "French session stored"
+
+# --- a topic added by an admin reaches the next session, no client update
+CALLSHEET_USER=boss CALLSHEET_PASSWORD=secret2 "$cli" admin taxonomy add \
+	topic housing --en Housing --fr Logement >"$T_TMP/add" ||
+	t_fail "admin taxonomy add failed"
+grep -q '^topic housing: Housing / Logement' "$T_TMP/add" || t_fail "add printed: $(cat "$T_TMP/add")"
+id=$(printf '1\n75\n1\n0\na\n\n' | "$cli" new 2>"$T_TMP/err13") ||
+	{ cat "$T_TMP/err13" >&2; t_fail "new topic: exit status $?"; }
+grep -q 'a Housing' "$T_TMP/err13" || t_fail "the new topic is not offered"
+t_eq "$(sheet "$id")" "consultation|75|individual|||man||housing" "new topic stored"
+
+# --- server down: the saved code tables, the sheet waits in the spool
+t_stop_daemon "$T_DAEMON_PID"
+rc=0
+id=$(printf '5\n' | "$cli" new 2>"$T_TMP/err14") || rc=$?
+t_eq "$rc" 75 "offline entry exits with EX_TEMPFAIL"
+grep -q 'working from the saved code tables' "$T_TMP/err14" || t_fail "offline: not said"
+[ "$(find "$CALLSHEET_SPOOL_DIR" -name '*.sheet' | wc -l)" -eq 1 ] ||
+	t_fail "offline: the sheet is not in the spool"
+[ ! -e "$draft" ] || t_fail "offline: the draft stayed although the sheet is spooled"
+t_note "ok"

@@ -1,0 +1,271 @@
+/* test_new_tty.c: "callsheet new" on a real terminal (a pseudo-terminal):
+ * one key per answer in raw mode, the call timer redrawn while nobody
+ * types, a typical consultation in under 10 keystrokes, a wrong key
+ * answered with a hint, and Ctrl-C leaving a draft that --resume finishes
+ * with the same sheet id. */
+#include <sys/wait.h>
+#include <errno.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static struct th_daemon d;
+static char *conninfo;
+static char state_dir[] = "/tmp/callsheet-tty.XXXXXX";
+
+struct term {
+	pid_t pid;
+	int fd;
+	struct strbuf out;
+	size_t seen; /* output already matched */
+	int keys;
+};
+
+static void
+term_start(struct term *t, const char *arg)
+{
+	const char *cli = getenv("CALLSHEET_TEST_CLI");
+
+	memset(t, 0, sizeof *t);
+	if ((t->pid = forkpty(&t->fd, NULL, NULL, NULL)) == -1)
+		th_die("forkpty: %s", strerror(errno));
+	if (t->pid == 0) {
+		execl(cli, cli, "new", arg, (char *)NULL);
+		_exit(127);
+	}
+	sb_add(&t->out, "");
+}
+
+/* Read what the program wrote until text appears (after what earlier
+ * waits matched) or the deadline passes. */
+static bool
+term_wait(struct term *t, const char *text, double seconds)
+{
+	double deadline = th_now() + seconds;
+	char buf[4096];
+
+	for (;;) {
+		struct pollfd pfd = {.fd = t->fd, .events = POLLIN};
+		char *hit = strstr(t->out.buf + t->seen, text);
+		ssize_t n;
+
+		if (hit != NULL) {
+			t->seen = (size_t)(hit - t->out.buf) + strlen(text);
+			return true;
+		}
+		if (th_now() > deadline)
+			return false;
+		if (poll(&pfd, 1, 50) <= 0)
+			continue;
+		if ((n = read(t->fd, buf, sizeof buf)) <= 0)
+			return strstr(t->out.buf + t->seen, text) != NULL;
+		sb_addn(&t->out, buf, (size_t)n);
+	}
+}
+
+/* Until a redrawn prompt shows at least seconds on the call timer. */
+static bool
+term_wait_clock(struct term *t, int seconds)
+{
+	double deadline = th_now() + seconds + 5;
+
+	while (th_now() < deadline) {
+		const char *clock;
+		int m, s;
+
+		if (!term_wait(t, "] Caller:", 2))
+			continue;
+		/* "[MM:SS] Caller:" ends where the match does */
+		clock = t->out.buf + t->seen - strlen("[MM:SS] Caller:");
+		if (sscanf(clock, "[%d:%d]", &m, &s) == 2 &&
+		    m * 60 + s >= seconds)
+			return true;
+	}
+	return false;
+}
+
+static void
+term_key(struct term *t, char key)
+{
+	if (write(t->fd, &key, 1) != 1)
+		th_die("write to the terminal: %s", strerror(errno));
+	t->keys++;
+}
+
+/* Keys, each followed by what must show up after it. */
+static bool
+term_script(struct term *t, const char *const *script)
+{
+	for (; script[0] != NULL; script += 2) {
+		for (const char *k = script[0]; *k != '\0'; k++)
+			term_key(t, *k);
+		if (!term_wait(t, script[1], 10)) {
+			fprintf(stderr, "after keys '%s' no '%s' in:\n%s\n",
+			        script[0], script[1], t->out.buf + t->seen);
+			return false;
+		}
+	}
+	return true;
+}
+
+static int
+term_end(struct term *t)
+{
+	int status;
+
+	term_wait(t, "\001never\001", 60); /* drain until EOF */
+	if (waitpid(t->pid, &status, WNOHANG) == 0) {
+		/* still waiting for keys: a check failed before */
+		fprintf(stderr, "callsheet new did not end; killed\n");
+		kill(t->pid, SIGKILL);
+		waitpid(t->pid, &status, 0);
+	}
+	close(t->fd);
+	return WIFEXITED(status)     ? WEXITSTATUS(status)
+	       : WIFSIGNALED(status) ? 128 + WTERMSIG(status)
+	                             : -1;
+}
+
+/* The sheet id printed last. */
+static const char *
+last_uuid(const struct term *t, char out[CS_UUID_STRLEN])
+{
+	uint8_t id[CS_UUID_LEN];
+	const char *p = t->out.buf;
+
+	out[0] = '\0';
+	for (; (p = strchr(p, '-')) != NULL; p++)
+		if (p - t->out.buf >= 8 &&
+		    uuid_parse(strndupa(p - 8, CS_UUID_STRLEN - 1), id) == 0)
+			uuid_format(id, out);
+	return out;
+}
+
+static void
+test_typical(void)
+{
+	static const char *const script[] = {
+	        "1",  "Département:",    "75", "75",
+	        "\r", "75 Paris",        "2",  "Region of origin",
+	        "2",  "Topics:",         "2",  "Topics: Residence permits",
+	        "\r", "Log this sheet?", "\r", "Call of",
+	        NULL,
+	};
+	struct term t;
+	char uuid[CS_UUID_STRLEN];
+
+	term_start(&t, NULL);
+	CHECK(term_wait(&t, "Caller:", 60), "the first question");
+	/* the call timer started with the command: logging in may take
+	 * more than a second, so only a redraw is certain */
+	CHECK(term_wait(&t, "\r\033[K[00:0", 5) &&
+	              term_wait(&t, "] Caller:", 1),
+	      "the timer is redrawn while nobody types");
+	/* a call of two seconds at least, for the duration to show it */
+	CHECK(term_wait_clock(&t, 2), "the timer runs");
+	CHECK(term_script(&t, script), "a consultation, one key per answer");
+	CHECK(term_end(&t) == 0, "exit status 0");
+	CHECK(t.keys == 9 && t.keys < 10,
+	      "a typical consultation takes %d keystrokes", t.keys);
+	last_uuid(&t, uuid);
+	CHECK(th_sql_count_at(
+	              conninfo,
+	              "SELECT count(*) FROM sheet WHERE id = $1::uuid AND "
+	              "duration_s >= 2 AND household = (SELECT id FROM "
+	              "taxonomy WHERE dimension = 'household' AND code = "
+	              "'woman')",
+	              uuid) == 1,
+	      "the sheet %s is stored, with the measured duration", uuid);
+	sb_free(&t.out);
+}
+
+static void
+test_wrong_key_and_interrupt(void)
+{
+	static const char *const script[] = {
+	        "x", "'x' is not a choice", "2", "Département:", NULL,
+	};
+	static const char *const resume[] = {
+	        "93\r", "Kind of professional",
+	        "1",    "Sector of the public body",
+	        "1",    "Topics:",
+	        "3\r",  "Log this sheet?",
+	        "\r",   "Call of",
+	        NULL,
+	};
+	struct term t;
+	char uuid[CS_UUID_STRLEN], *path, *draft;
+	char draft_id[CS_UUID_STRLEN] = "";
+	FILE *f;
+
+	term_start(&t, NULL);
+	CHECK(term_wait(&t, "Caller:", 60), "the first question");
+	CHECK(term_script(&t, script), "a wrong key, then the caller");
+	term_key(&t, '\003'); /* Ctrl-C: SIGINT through the terminal */
+	CHECK(term_end(&t) == 130, "Ctrl-C ends it as SIGINT does");
+	CHECK(strstr(t.out.buf, "--resume") != NULL, "and says how to resume");
+	sb_free(&t.out);
+
+	path = xasprintf("%s/new.draft", state_dir);
+	CHECK((f = fopen(path, "r")) != NULL, "the draft is kept");
+	if (f != NULL) {
+		draft = xcalloc(1, 4096);
+		CHECK(fread(draft, 1, 4095, f) > 0 &&
+		              strstr(draft, "caller professional\n") != NULL,
+		      "with the caller: %s", draft);
+		sscanf(strstr(draft, "\nid ") ? strstr(draft, "\nid ") : "",
+		       "\nid %36s", draft_id);
+		free(draft);
+		fclose(f);
+	}
+	term_start(&t, "--resume");
+	CHECK(term_wait(&t, "Département:", 60), "resumes at the département");
+	CHECK(term_script(&t, resume), "and finishes");
+	CHECK(term_end(&t) == 0, "exit status 0");
+	CHECK(strcmp(last_uuid(&t, uuid), draft_id) == 0,
+	      "the sheet keeps the draft's id (%s, %s)", uuid, draft_id);
+	CHECK(th_sql_count_at(conninfo,
+	                      "SELECT count(*) FROM sheet WHERE id = $1::uuid",
+	                      uuid) == 1,
+	      "and is stored");
+	CHECK(access(path, F_OK) != 0, "the draft is gone");
+	free(path);
+	sb_free(&t.out);
+}
+
+int
+main(void)
+{
+	char *spool;
+
+	conninfo = th_createdb("t_new_tty");
+	th_migrate(conninfo);
+	th_create_user(conninfo, "jur", "jurist", "secret");
+	th_daemon_start(&d, conninfo, NULL);
+	if (mkdtemp(state_dir) == NULL)
+		th_die("mkdtemp: %s", strerror(errno));
+	spool = xasprintf("%s/spool", state_dir);
+	setenv("CALLSHEET_SERVER", d.server, 1);
+	setenv("CALLSHEET_USER", "jur", 1);
+	setenv("CALLSHEET_PASSWORD", "secret", 1);
+	setenv("CALLSHEET_STATE_DIR", state_dir, 1);
+	setenv("CALLSHEET_SPOOL_DIR", spool, 1);
+	setenv("LANG", "C.UTF-8", 1);
+	unsetenv("LC_ALL");
+	unsetenv("CALLSHEET_TIMER");
+
+	test_typical();
+	test_wrong_key_and_interrupt();
+
+	CHECK(th_daemon_stop(&d) == 0, "the daemon exits cleanly");
+	free(spool);
+	th_sh("rm -rf -- '%s'", state_dir);
+	free(conninfo);
+	return th_finish();
+}

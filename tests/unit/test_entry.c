@@ -1,0 +1,384 @@
+/* test_entry.c: the questions of "callsheet new" driven key by key (a
+ * terminal) and line by line (a pipe): which questions apply, keystroke
+ * counts, wrong keys, going back, the summary, resuming a draft. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "entry.h"
+#include "libcallsheet.h"
+#include "unit.h"
+
+/* --------------------------------------------------- a small taxonomy */
+
+struct tx {
+	const char *dim, *code, *en, *fr;
+	bool retired;
+};
+
+static const struct tx codes[] = {
+        {"call_type", "consultation", "Consultation", "Consultation", false},
+        {"call_type", "silent", "Silent call", "Appel muet", false},
+        {"call_type", "hang_up", "Hung up", "Raccroché", false},
+        {"call_type", "test", "Test call", "Appel de test", false},
+        {"caller", "individual", "Individual", "Particulier", false},
+        {"caller", "professional", "Professional", "Professionnel", false},
+        {"department", "75", "Paris", "Paris", false},
+        {"department", "2A", "Corse-du-Sud", "Corse-du-Sud", false},
+        {"department", "93", "Seine-Saint-Denis", "Seine-Saint-Denis", false},
+        {"department", "971", "Guadeloupe", "Guadeloupe", false},
+        {"department", "974", "Réunion", "La Réunion", false},
+        {"department", "99", "Abroad", "Étranger", false},
+        {"department", "unknown", "Unknown", "Inconnu", false},
+        {"pro_kind", "public_body", "Public body", "Organisme public", false},
+        {"pro_kind", "association", "Association", "Association", false},
+        {"pro_sector", "local_social_services", "Social services",
+         "Services sociaux", false},
+        {"pro_sector", "hospital_medico_social", "Hospital", "Hôpital", false},
+        {"household", "man", "Man", "Homme", false},
+        {"household", "woman", "Woman", "Femme", false},
+        {"household", "couple", "Couple", "Couple", false},
+        {"origin", "africa", "Africa", "Afrique", false},
+        {"origin", "maghreb", "Maghreb", "Maghreb", false},
+        {"topic", "entry", "Entry", "Entrée", false},
+        {"topic", "residence", "Residence", "Séjour", false},
+        {"topic", "papers", "Papers", "Papiers", true},
+        {"topic", "family", "Family", "Famille", false},
+};
+
+static Callsheet__TaxonomyEntry entries[nitems(codes)];
+static Callsheet__TaxonomyEntry *entry_ptrs[nitems(codes)];
+static Callsheet__Taxonomy tax = CALLSHEET__TAXONOMY__INIT;
+
+static void
+tax_init(void)
+{
+	for (size_t i = 0; i < nitems(codes); i++) {
+		callsheet__taxonomy_entry__init(&entries[i]);
+		entries[i].dimension = (char *)codes[i].dim;
+		entries[i].code = (char *)codes[i].code;
+		entries[i].label = (char *)codes[i].en;
+		entries[i].label_en = (char *)codes[i].en;
+		entries[i].label_fr = (char *)codes[i].fr;
+		entries[i].has_retired = true;
+		entries[i].retired = codes[i].retired;
+		entry_ptrs[i] = &entries[i];
+	}
+	tax.version = 3;
+	tax.entries = entry_ptrs;
+	tax.n_entries = nitems(codes);
+}
+
+/* ---------------------------------------------------------- driving */
+
+struct run {
+	struct entry e;
+	struct entry_answers a;
+	int keys, wrong;
+	enum entry_event last;
+};
+
+static void
+start(struct run *r, bool french)
+{
+	memset(r, 0, sizeof *r);
+	entry_init(&r->e, &tax, french, &r->a);
+}
+
+static void
+finish(struct run *r)
+{
+	entry_free(&r->e);
+	answers_free(&r->a);
+}
+
+/* Keys as a terminal sends them; "\n" is Enter. */
+static void
+type(struct run *r, const char *keys)
+{
+	for (const char *k = keys; *k != '\0'; k++) {
+		r->keys++;
+		r->last = entry_key(&r->e, (unsigned char)*k);
+		r->wrong += r->last == ENTRY_WRONG;
+	}
+}
+
+static void
+lines(struct run *r, const char *const *l)
+{
+	for (; *l != NULL; l++) {
+		r->last = entry_line(&r->e, *l);
+		r->wrong += r->last == ENTRY_WRONG;
+	}
+}
+
+static bool
+eq(const char *a, const char *b)
+{
+	return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
+static bool
+has_topic(const struct entry_answers *a, const char *code)
+{
+	for (size_t i = 0; i < a->ntopics; i++)
+		if (strcmp(a->topics[i], code) == 0)
+			return true;
+	return false;
+}
+
+/* ------------------------------------------------------------ tests */
+
+/* The typical consultation: caller, département, household, origin, one
+ * topic, confirm. */
+static void
+test_typical_keystrokes(void)
+{
+	struct run r;
+	Callsheet__Sheet s = CALLSHEET__SHEET__INIT;
+
+	start(&r, false);
+	CHECK(r.e.step == STEP_KIND, "starts with who is calling");
+	type(&r, "1");
+	CHECK(r.e.step == STEP_DEPARTMENT, "individual: département next");
+	type(&r, "75\n");
+	CHECK(r.e.step == STEP_HOUSEHOLD, "then the household (step %d)",
+	      r.e.step);
+	CHECK(strcmp(r.e.echo, "75 Paris") == 0,
+	      "the département's name is echoed: '%s'", r.e.echo);
+	type(&r, "2");
+	CHECK(r.e.step == STEP_ORIGIN, "then the origin");
+	type(&r, "2");
+	CHECK(r.e.step == STEP_TOPICS, "then the topics");
+	type(&r, "2\n");
+	CHECK(r.e.step == STEP_CONFIRM, "then the summary");
+	type(&r, "\n");
+	CHECK(r.last == ENTRY_DONE && r.e.step == STEP_DONE, "confirmed");
+	CHECK(r.keys == 9 && r.keys < 10,
+	      "a typical consultation takes 9 keystrokes (got %d)", r.keys);
+	CHECK(r.wrong == 0, "no key was wrong");
+	entry_to_sheet(&r.e, &s);
+	CHECK(eq(s.call_type, "consultation") && eq(s.caller, "individual") &&
+	              eq(s.department, "75") && eq(s.household, "woman") &&
+	              eq(s.origin, "maghreb") && s.pro_kind == NULL &&
+	              s.pro_sector == NULL,
+	      "the sheet's codes");
+	CHECK(s.n_topics == 1 && eq(s.topics[0], "residence"),
+	      "one topic: residence");
+	finish(&r);
+}
+
+static void
+test_professional(void)
+{
+	struct run r;
+	Callsheet__Sheet s = CALLSHEET__SHEET__INIT;
+
+	start(&r, false);
+	type(&r, "2");
+	type(&r, "93\n");
+	CHECK(r.e.step == STEP_PRO_KIND,
+	      "professional: kind after the département, no household");
+	type(&r, "1");
+	CHECK(r.e.step == STEP_PRO_SECTOR, "public body: the sector is asked");
+	type(&r, "2");
+	CHECK(r.e.step == STEP_TOPICS, "then the topics");
+	type(&r, "13\n\n");
+	CHECK(r.last == ENTRY_DONE, "done");
+	entry_to_sheet(&r.e, &s);
+	CHECK(eq(s.caller, "professional") && eq(s.pro_kind, "public_body") &&
+	              eq(s.pro_sector, "hospital_medico_social") &&
+	              s.household == NULL && s.origin == NULL,
+	      "professional codes only");
+	CHECK(s.n_topics == 2 && has_topic(&r.a, "entry") &&
+	              has_topic(&r.a, "family"),
+	      "keys 1 and 3: entry and family (the retired code is not "
+	      "offered)");
+	finish(&r);
+
+	/* an association has no sector */
+	start(&r, false);
+	type(&r, "293\n2");
+	CHECK(r.e.step == STEP_TOPICS, "association: no sector question");
+	finish(&r);
+}
+
+static void
+test_not_a_consultation(void)
+{
+	static const char *const want[] = {"silent", "hang_up", "test"};
+
+	for (size_t i = 0; i < nitems(want); i++) {
+		struct run r;
+		char key[2] = {(char)('3' + i), '\0'};
+		Callsheet__Sheet s = CALLSHEET__SHEET__INIT;
+
+		start(&r, false);
+		type(&r, key);
+		CHECK(r.keys == 1 && r.last == ENTRY_DONE,
+		      "%s: one key and the sheet is done", want[i]);
+		entry_to_sheet(&r.e, &s);
+		CHECK(eq(s.call_type, want[i]) && s.caller == NULL &&
+		              s.department == NULL && s.n_topics == 0,
+		      "%s: only the call type", want[i]);
+		finish(&r);
+	}
+}
+
+static void
+test_wrong_keys(void)
+{
+	struct run r;
+
+	start(&r, false);
+	type(&r, "9x\n");
+	CHECK(r.wrong == 3 && r.e.step == STEP_KIND,
+	      "wrong keys re-ask the same question");
+	CHECK(strstr(r.e.hint, "press 1 to 5") != NULL,
+	      "the hint says which keys: '%s'", r.e.hint);
+	type(&r, "-");
+	CHECK(r.last == ENTRY_WRONG && strstr(r.e.hint, "first") != NULL,
+	      "nothing before the first question");
+	type(&r, "1");
+	/* département: keys that no code starts with are refused at once */
+	type(&r, "8");
+	CHECK(r.last == ENTRY_WRONG && strstr(r.e.hint, "starts with 8"),
+	      "no code starts with 8: '%s'", r.e.hint);
+	type(&r, "97\n");
+	CHECK(r.last == ENTRY_WRONG && strstr(r.e.hint, "97 is not"),
+	      "97 is only the start of a code: '%s'", r.e.hint);
+	CHECK(r.e.step == STEP_DEPARTMENT && strcmp(r.e.typed, "97") == 0,
+	      "what was typed stays");
+	type(&r, "\x7f\x7f");
+	CHECK(r.e.ntyped == 0, "backspace erases");
+	type(&r, "2a\n");
+	CHECK(eq(r.a.department, "2A"), "2a is 2A");
+	type(&r, "5");
+	CHECK(r.last == ENTRY_WRONG && r.e.step == STEP_HOUSEHOLD &&
+	              strstr(r.e.hint, "0 if not stated"),
+	      "household: 5 is not a choice: '%s'", r.e.hint);
+	type(&r, "0");
+	CHECK(eq(r.a.household, ""), "0: not stated");
+	type(&r, "1");
+	type(&r, "\n");
+	CHECK(r.last == ENTRY_WRONG && strstr(r.e.hint, "at least one"),
+	      "no topic chosen: '%s'", r.e.hint);
+	type(&r, "22");
+	CHECK(r.a.ntopics == 0, "a second press unchooses");
+	type(&r, "z");
+	CHECK(r.last == ENTRY_WRONG, "z is not a topic");
+	type(&r, "1\n");
+	type(&r, "x");
+	CHECK(r.last == ENTRY_WRONG && strstr(r.e.hint, "from 1 to 5"),
+	      "summary: five answers to change: '%s'", r.e.hint);
+	type(&r, "\n");
+	CHECK(r.last == ENTRY_DONE, "wrong keys never abort: done");
+	finish(&r);
+}
+
+static void
+test_back_and_change(void)
+{
+	struct run r;
+
+	start(&r, false);
+	type(&r, "175\n12");
+	CHECK(r.e.step == STEP_TOPICS, "at the topics");
+	type(&r, "-");
+	CHECK(r.e.step == STEP_ORIGIN && eq(r.a.origin, "maghreb"),
+	      "- goes back, the answer kept");
+	type(&r, "\n");
+	CHECK(r.e.step == STEP_TOPICS, "Enter keeps the answer");
+	type(&r, "1\n");
+	CHECK(r.e.step == STEP_CONFIRM, "summary");
+	type(&r, "1");
+	CHECK(r.e.step == STEP_KIND, "1 at the summary: change the caller");
+	type(&r, "2");
+	CHECK(r.a.household == NULL && r.a.origin == NULL &&
+	              eq(r.a.department, "75") && r.a.ntopics == 1,
+	      "now a professional: household and origin forgotten, the "
+	      "rest kept");
+	CHECK(r.e.step == STEP_PRO_KIND, "and the kind is asked");
+	type(&r, "2");
+	CHECK(r.e.step == STEP_CONFIRM, "back at the summary");
+	type(&r, "\n");
+	CHECK(r.last == ENTRY_DONE, "done");
+	finish(&r);
+}
+
+static void
+test_lines(void)
+{
+	static const char *const session[] = {
+	        "x", "individual", "",         "7",   "? ", "woman",
+	        "0", "1 9",        "2, entry", "oui", NULL,
+	};
+	struct run r;
+
+	start(&r, true);
+	lines(&r, session);
+	CHECK(r.last == ENTRY_DONE, "a piped session ends");
+	CHECK(r.wrong == 4, "four lines were not answers (got %d)", r.wrong);
+	CHECK(eq(r.a.caller, "individual") && eq(r.a.department, "unknown") &&
+	              eq(r.a.household, "woman") && eq(r.a.origin, ""),
+	      "codes are answers too; ? is unknown");
+	CHECK(r.a.ntopics == 2 && has_topic(&r.a, "residence") &&
+	              has_topic(&r.a, "entry"),
+	      "topics by key and by code");
+	finish(&r);
+}
+
+static void
+test_french(void)
+{
+	struct run r;
+	struct strbuf sb = {0};
+
+	start(&r, true);
+	entry_question(&r.e, &sb);
+	CHECK(strstr(sb.buf, "1 Particulier") && strstr(sb.buf, "3 Appel muet"),
+	      "labels in French: %s", sb.buf);
+	sb_free(&sb);
+	type(&r, "1974\n");
+	CHECK(strcmp(r.e.echo, "974 La Réunion") == 0, "echo: '%s'", r.e.echo);
+	finish(&r);
+}
+
+static void
+test_resume(void)
+{
+	struct run r;
+
+	memset(&r, 0, sizeof r);
+	r.a.call_type = xstrdup("consultation");
+	r.a.caller = xstrdup("professional");
+	r.a.department = xstrdup("93");
+	r.a.household = xstrdup("man"); /* does not apply: dropped */
+	r.a.topics = xcalloc(1, sizeof *r.a.topics);
+	r.a.topics[r.a.ntopics++] = xstrdup("entry");
+	entry_init(&r.e, &tax, false, &r.a);
+	CHECK(r.e.step == STEP_PRO_KIND, "resumes at the first question "
+	                                 "not answered");
+	CHECK(r.a.household == NULL, "an answer that does not apply is "
+	                             "dropped");
+	type(&r, "2");
+	CHECK(r.e.step == STEP_TOPICS && r.a.ntopics == 1,
+	      "topics chosen before the crash are still chosen");
+	type(&r, "\n\n");
+	CHECK(r.last == ENTRY_DONE, "done");
+	finish(&r);
+}
+
+int
+main(void)
+{
+	tax_init();
+	test_typical_keystrokes();
+	test_professional();
+	test_not_a_consultation();
+	test_wrong_keys();
+	test_back_and_change();
+	test_lines();
+	test_french();
+	test_resume();
+	return unit_finish();
+}

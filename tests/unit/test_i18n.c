@@ -1,0 +1,91 @@
+/* test_i18n.c: French or English by the locale variables, the catalog
+ * found from the build tree even where fr_FR.UTF-8 is not installed, and
+ * the server's errors said again in the user's language. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "callsheet.h"
+#include "i18n.h"
+#include "unit.h"
+
+static void
+test_rule(void)
+{
+	CHECK(i18n_french_env(NULL, NULL, "fr_FR.UTF-8"), "LANG=fr_FR");
+	CHECK(i18n_french_env(NULL, NULL, "fr"), "LANG=fr");
+	CHECK(!i18n_french_env(NULL, NULL, "en_GB.UTF-8"), "LANG=en_GB");
+	CHECK(!i18n_french_env(NULL, NULL, NULL), "nothing set: English");
+	CHECK(!i18n_french_env(NULL, NULL, "C.UTF-8"), "C: English");
+	CHECK(!i18n_french_env("en_US.UTF-8", NULL, "fr_FR.UTF-8"),
+	      "LC_ALL comes first");
+	CHECK(i18n_french_env("", "fr_CA.UTF-8", "de_DE.UTF-8"),
+	      "then LC_MESSAGES (an empty LC_ALL does not count)");
+	CHECK(!i18n_french_env(NULL, "", "de_DE.UTF-8"),
+	      "then LANG; German is not French");
+}
+
+static void
+sheet_error(struct cs_error *err, const char *field, const char *reason,
+            const char *value, const char *allowed)
+{
+	memset(err, 0, sizeof *err);
+	err->code = CALLSHEET__ERROR_CODE__BAD_REQUEST;
+	snprintf(err->message, sizeof err->message, "the server's words");
+	snprintf(err->field, sizeof err->field, "%s", field);
+	snprintf(err->reason, sizeof err->reason, "%s", reason);
+	snprintf(err->value, sizeof err->value, "%s", value);
+	snprintf(err->allowed, sizeof err->allowed, "%s", allowed);
+}
+
+static void
+test_errors(bool french)
+{
+	struct cs_error err;
+
+	sheet_error(&err, "caller", "unknown_code", "robot",
+	            "individual, professional");
+	CHECK(strcmp(cli_error_text(&err),
+	             french ? "caller : « robot » n'est pas un code connu ; "
+	                      "permis : individual, professional"
+	                    : "caller: 'robot' is not a known code; allowed: "
+	                      "individual, professional") == 0,
+	      "unknown code: %s", cli_error_text(&err));
+	sheet_error(&err, "topic", "retired", "work", "residence");
+	CHECK(strstr(cli_error_text(&err),
+	             french ? "utilisez « residence »" : "use 'residence'"),
+	      "retired: %s", cli_error_text(&err));
+	sheet_error(&err, "household", "individuals_only", "", "");
+	CHECK(strstr(cli_error_text(&err),
+	             french ? "particuliers" : "individual callers"),
+	      "individuals only: %s", cli_error_text(&err));
+	sheet_error(&err, "x", "a_reason_from_the_future", "", "");
+	CHECK(strcmp(cli_error_text(&err), "the server's words") == 0,
+	      "an unknown reason: the server's message");
+	err.reason[0] = '\0';
+	CHECK(strcmp(cli_error_text(&err), "the server's words") == 0,
+	      "no reason: the server's message");
+}
+
+int
+main(void)
+{
+	test_rule();
+	unsetenv("LC_ALL");
+	unsetenv("LC_MESSAGES");
+	setenv("LANG", "en_US.UTF-8", 1);
+	setenv("LANGUAGE", "fr", 1); /* left over: the rule decides */
+	i18n_init();
+	CHECK(!i18n_french(), "English");
+	test_errors(false);
+	CHECK(strcmp(_("Who is calling?"), "Who is calling?") == 0,
+	      "English questions");
+
+	/* fr_FR.UTF-8 need not exist: C.UTF-8 and LANGUAGE do it */
+	setenv("LANG", "fr_FR.UTF-8", 1);
+	i18n_init();
+	CHECK(i18n_french(), "French");
+	CHECK(strcmp(_("Who is calling?"), "Qui appelle ?") == 0,
+	      "French questions from %s", i18n_locale_dir());
+	test_errors(true);
+	return unit_finish();
+}
