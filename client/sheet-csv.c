@@ -15,7 +15,7 @@
 #include "report-format.h"
 #include "sheet-csv.h"
 
-#define DURATION_MAX  (24 * 3600)
+#define DURATION_MAX (24 * 3600)
 
 const char *const sheet_col_names[NSHEET_COLS] = {
         [COL_ID] = "id",

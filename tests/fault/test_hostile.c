@@ -275,8 +275,7 @@ test_unknown_and_repeated(void)
 	q.to = "2026-01-01";
 	q.filters = filters;
 	q.n_filters = 3000;
-	bad_query(fd, 9, &q, "given; at most 60",
-	          "a query with 3,000 filters");
+	bad_query(fd, 9, &q, "given; at most 60", "a query with 3,000 filters");
 	q.n_filters = 0;
 	q.group_by = many;
 	q.n_group_by = 2000;
