@@ -67,15 +67,8 @@ run_single(struct bench_worker *w, struct cs_client *c, struct gen *g)
 		bool dup;
 		double t0;
 
-		if (o->rate > 0) {
-			double wait = next - now_s();
-
-			if (wait > 0)
-				usleep((useconds_t)(wait * 1e6));
-			/* jittered, so connections do not march in step */
-			next += (0.5 + (double)(i * 7919 % 1000) / 1000) /
-			        o->rate;
-		}
+		if (o->rate > 0)
+			pace(&next, i, o->rate);
 		gen_sheet(g, o->from, o->span, &gs);
 		gen_to_wire(&gs, &s);
 		t0 = now_s();

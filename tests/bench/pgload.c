@@ -23,6 +23,7 @@ struct opts {
 	const char *conninfo, *table, *mode;
 	int conns;
 	long per_conn;
+	double rate; /* per connection per second; 0: flat out */
 	int64_t from, span;
 	uint64_t seed;
 	bool no_triggers;
@@ -153,6 +154,7 @@ insert_main(void *arg)
 	                      table, columns);
 	struct gen g;
 	PGresult *r;
+	double next = now_s();
 
 	gen_init(&g, o->seed * 1000003u + (uint64_t)w->index);
 	r = PQprepare(pg, "ins", sql, 12, NULL);
@@ -164,6 +166,8 @@ insert_main(void *arg)
 		struct row row;
 		double t0;
 
+		if (o->rate > 0)
+			pace(&next, i, o->rate);
 		gen_sheet(&g, o->from, o->span, &gs);
 		to_row(&gs, i, &row);
 		t0 = now_s();
@@ -259,8 +263,9 @@ static void
 usage(void)
 {
 	fputs("usage: bench-pgload -d CONNINFO insert|copy [-t TABLE]\n"
-	      "                    [-c CONNS] [-n ROWS_PER_CONN] [--from "
-	      "EPOCH]\n"
+	      "                    [-c CONNS] [-n ROWS_PER_CONN] [-r RATE]\n"
+	      "                    [--from EPOCH]"
+	      "\n"
 	      "                    [--span SECONDS] [--seed N] "
 	      "[--no-triggers]\n"
 	      "PostgreSQL alone: one prepared INSERT per transaction per\n"
@@ -299,6 +304,8 @@ parse(struct opts *o, int argc, char **argv)
 			o->conns = atoi(v);
 		else if (strcmp(a, "-n") == 0)
 			o->per_conn = atol(v);
+		else if (strcmp(a, "-r") == 0)
+			o->rate = atof(v);
 		else if (strcmp(a, "--from") == 0)
 			o->from = atoll(v);
 		else if (strcmp(a, "--span") == 0)

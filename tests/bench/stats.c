@@ -1,6 +1,7 @@
 /* stats.c: latency samples, merged across threads, and percentiles. */
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common.h"
 #include "stats.h"
@@ -12,6 +13,16 @@ now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void
+pace(double *next, long i, double rate)
+{
+	double wait = *next - now_s();
+
+	if (wait > 0)
+		usleep((useconds_t)(wait * 1e6));
+	*next += (0.5 + (double)(i * 7919 % 1000) / 1000) / rate;
 }
 
 double

@@ -20,6 +20,9 @@ struct bench_worker {
 };
 
 double now_s(void);
+/* Sleeps until the i-th of `rate` events a second is due (jittered, so
+ * that connections do not march in step); *next starts at now_s(). */
+void pace(double *next, long i, double rate);
 /* Runs fn on n threads and merges their samples and counts into *total;
  * returns the seconds it took. */
 double bench_run(int n, void *(*fn)(void *), const void *opts,
