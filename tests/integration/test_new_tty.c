@@ -248,6 +248,7 @@ main(void)
 	th_migrate(conninfo);
 	th_create_user(conninfo, "jur", "jurist", "secret");
 	th_daemon_start(&d, conninfo, NULL);
+	th_wait_ready(&d, "jur", "secret");
 	if (mkdtemp(state_dir) == NULL)
 		th_die("mkdtemp: %s", strerror(errno));
 	spool = xasprintf("%s/spool", state_dir);

@@ -527,6 +527,25 @@ th_raw_connect(const struct th_daemon *d)
 	return fd;
 }
 
+void
+th_wait_ready(const struct th_daemon *d, const char *user, const char *password)
+{
+	struct cs_client *c = th_connect(d, user, password);
+	double deadline = th_now() + 30;
+	Callsheet__Taxonomy *t = NULL;
+	struct cs_error err;
+
+	while (cs_get_taxonomy(c, &t, &err) != 0) {
+		if (err.code != CALLSHEET__ERROR_CODE__UNAVAILABLE ||
+		    th_now() > deadline)
+			th_die("the daemon does not serve its codes: %s",
+			       err.message);
+		usleep(50000);
+	}
+	callsheet__taxonomy__free_unpacked(t, NULL);
+	cs_close(c);
+}
+
 static char *default_topics[] = {"residence"};
 
 /* A valid consultation, with a fresh id, for tests to adjust. */

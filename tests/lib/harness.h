@@ -68,6 +68,10 @@ struct cs_client *th_connect(const struct th_daemon *d, const char *user,
 /* A bare TCP socket to the daemon (10 s receive timeout), for tests that
  * speak the bytes themselves. */
 int th_raw_connect(const struct th_daemon *d);
+/* Waits until the daemon serves its code tables (it has reached
+ * PostgreSQL): what a command that needs them at once must wait for. */
+void th_wait_ready(const struct th_daemon *d, const char *user,
+                   const char *password);
 void th_sheet_init(Callsheet__Sheet *s, uint8_t id[CS_UUID_LEN]);
 /* Logs one fresh valid sheet; says why on stderr if it is not stored. */
 bool th_log_one(struct cs_client *c);
