@@ -50,6 +50,7 @@ t_eq "$(find "$CALLSHEET_SPOOL_DIR" -name '*.sheet' | wc -l)" 1 "one sheet spool
 
 # ...and the next run, once the server is back where it was, delivers it.
 T_LISTEN=$CALLSHEET_SERVER t_start_daemon "$db"
+t_wait_ready
 log --caller individual --dept 94 --household woman --origin asia \
 	--topic work >/dev/null 2>"$T_TMP/err2" || t_fail "$(cat "$T_TMP/err2")"
 t_eq "$(find "$CALLSHEET_SPOOL_DIR" -name '*.sheet' | wc -l)" 0 "spool drained"

@@ -92,6 +92,15 @@ _t_listening() {
 	[ -s "$1" ]
 }
 
+# t_wait_ready: until the daemon answers a report as $CALLSHEET_USER (it
+# has reached PostgreSQL): for a command that must not find it starting.
+t_wait_ready() {
+	t_wait_for 30 _t_ready
+}
+_t_ready() {
+	"$CALLSHEET_TEST_CLI" report --year 2000 --format csv >/dev/null 2>&1
+}
+
 # t_stop_daemon PID: SIGTERM; it must exit 0 within 30 s (else: kill, fail).
 t_stop_daemon() {
 	_t_stop "$1" || t_fail "callsheetd did not exit 0 within 30 s of SIGTERM"
