@@ -5,21 +5,7 @@
 #include <time.h>
 
 #include "parse.h"
-
-static int passed, failed;
-
-static void
-check(int ok, const char *what, int line)
-{
-	if (ok) {
-		passed++;
-		return;
-	}
-	failed++;
-	fprintf(stderr, "%s:%d: FAILED: %s\n", __FILE__, line, what);
-}
-
-#define CHECK(cond) check((cond), #cond, __LINE__)
+#include "unit.h"
 
 /* want: Unix time computed independently (date -u -d ... +%s). */
 static void
@@ -27,7 +13,8 @@ check_time(const char *s, int64_t want, int line)
 {
 	int64_t got = 0;
 
-	check(parse_iso8601(s, &got) == 0 && got == want, s, line);
+	unit_check(parse_iso8601(s, &got) == 0 && got == want, s, __FILE__,
+	           line);
 }
 
 static void
@@ -35,7 +22,7 @@ check_bad_time(const char *s, int line)
 {
 	int64_t got;
 
-	check(parse_iso8601(s, &got) == -1, s, line);
+	unit_check(parse_iso8601(s, &got) == -1, s, __FILE__, line);
 }
 
 static void
@@ -76,7 +63,8 @@ check_duration(const char *s, int want, int line)
 	uint32_t got = 0;
 	int rv = parse_duration(s, &got);
 
-	check(want < 0 ? rv == -1 : rv == 0 && got == (uint32_t)want, s, line);
+	unit_check(want < 0 ? rv == -1 : rv == 0 && got == (uint32_t)want, s,
+	           __FILE__, line);
 }
 
 static void
@@ -108,7 +96,8 @@ check_period(struct period *p, const char *from, const char *to, int line)
 
 	date_format(&p->from, f);
 	date_format(&p->to, t);
-	check(strcmp(f, from) == 0 && strcmp(t, to) == 0, from, line);
+	unit_check(strcmp(f, from) == 0 && strcmp(t, to) == 0, from, __FILE__,
+	           line);
 }
 
 static void
@@ -118,17 +107,17 @@ test_periods(void)
 	struct date a, b;
 	int y, m;
 
-	CHECK(parse_year("2025", &y) == 0 && y == 2025);
-	CHECK(parse_year("25", &y) == -1);
-	CHECK(parse_year("2025x", &y) == -1);
-	CHECK(parse_year_month("2025-3", &y, &m) == 0 && m == 3);
-	CHECK(parse_year_month("2025-03", &y, &m) == 0 && m == 3);
-	CHECK(parse_year_month("2025-13", &y, &m) == -1);
-	CHECK(parse_year_month("2025-00", &y, &m) == -1);
-	CHECK(parse_year_month("2025-", &y, &m) == -1);
-	CHECK(parse_date("2024-02-29", &a) == 0);
-	CHECK(parse_date("2023-02-29", &a) == -1);
-	CHECK(parse_date("2024-2-29", &a) == -1);
+	CHECK_TRUE(parse_year("2025", &y) == 0 && y == 2025);
+	CHECK_TRUE(parse_year("25", &y) == -1);
+	CHECK_TRUE(parse_year("2025x", &y) == -1);
+	CHECK_TRUE(parse_year_month("2025-3", &y, &m) == 0 && m == 3);
+	CHECK_TRUE(parse_year_month("2025-03", &y, &m) == 0 && m == 3);
+	CHECK_TRUE(parse_year_month("2025-13", &y, &m) == -1);
+	CHECK_TRUE(parse_year_month("2025-00", &y, &m) == -1);
+	CHECK_TRUE(parse_year_month("2025-", &y, &m) == -1);
+	CHECK_TRUE(parse_date("2024-02-29", &a) == 0);
+	CHECK_TRUE(parse_date("2023-02-29", &a) == -1);
+	CHECK_TRUE(parse_date("2024-2-29", &a) == -1);
 	period_year(&p, 2025);
 	check_period(&p, "2025-01-01", "2026-01-01", __LINE__);
 	period_month(&p, 2025, 12);
@@ -137,13 +126,13 @@ test_periods(void)
 	check_period(&p, "2024-02-01", "2024-03-01", __LINE__);
 	parse_date("2024-02-28", &a);
 	parse_date("2024-02-29", &b);
-	CHECK(period_days(&p, &a, &b) == 0);
+	CHECK_TRUE(period_days(&p, &a, &b) == 0);
 	check_period(&p, "2024-02-28", "2024-03-01", __LINE__);
 	parse_date("2025-12-31", &a);
-	CHECK(period_days(&p, &a, &a) == 0);
+	CHECK_TRUE(period_days(&p, &a, &a) == 0);
 	check_period(&p, "2025-12-31", "2026-01-01", __LINE__);
 	parse_date("2025-01-02", &b);
-	CHECK(period_days(&p, &a, &b) == -1);
+	CHECK_TRUE(period_days(&p, &a, &b) == -1);
 }
 
 static void
@@ -152,14 +141,14 @@ test_list(void)
 	char **items = NULL;
 	size_t n = 0;
 
-	CHECK(parse_list("entry,residence", &items, &n) == 0 && n == 2);
-	CHECK(parse_list("family", &items, &n) == 0 && n == 3);
-	CHECK(n == 3 && strcmp(items[0], "entry") == 0 &&
-	      strcmp(items[1], "residence") == 0 &&
-	      strcmp(items[2], "family") == 0);
-	CHECK(parse_list("a,,b", &items, &n) == -1);
-	CHECK(parse_list("", &items, &n) == -1);
-	CHECK(parse_list("a,", &items, &n) == -1);
+	CHECK_TRUE(parse_list("entry,residence", &items, &n) == 0 && n == 2);
+	CHECK_TRUE(parse_list("family", &items, &n) == 0 && n == 3);
+	CHECK_TRUE(n == 3 && strcmp(items[0], "entry") == 0 &&
+	           strcmp(items[1], "residence") == 0 &&
+	           strcmp(items[2], "family") == 0);
+	CHECK_TRUE(parse_list("a,,b", &items, &n) == -1);
+	CHECK_TRUE(parse_list("", &items, &n) == -1);
+	CHECK_TRUE(parse_list("a,", &items, &n) == -1);
 	list_free(items, n);
 }
 
@@ -168,13 +157,13 @@ test_uint(void)
 {
 	uint64_t v;
 
-	CHECK(parse_uint("3600", 3600, &v) == 0 && v == 3600);
-	CHECK(parse_uint("3601", 3600, &v) == -1);
-	CHECK(parse_uint("", 10, &v) == -1);
-	CHECK(parse_uint("1x", 10, &v) == -1);
-	CHECK(parse_uint("18446744073709551615", UINT64_MAX, &v) == 0 &&
-	      v == UINT64_MAX);
-	CHECK(parse_uint("18446744073709551616", UINT64_MAX, &v) == -1);
+	CHECK_TRUE(parse_uint("3600", 3600, &v) == 0 && v == 3600);
+	CHECK_TRUE(parse_uint("3601", 3600, &v) == -1);
+	CHECK_TRUE(parse_uint("", 10, &v) == -1);
+	CHECK_TRUE(parse_uint("1x", 10, &v) == -1);
+	CHECK_TRUE(parse_uint("18446744073709551615", UINT64_MAX, &v) == 0 &&
+	           v == UINT64_MAX);
+	CHECK_TRUE(parse_uint("18446744073709551616", UINT64_MAX, &v) == -1);
 }
 
 int
@@ -185,6 +174,5 @@ main(void)
 	test_periods();
 	test_list();
 	test_uint();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return unit_finish();
 }

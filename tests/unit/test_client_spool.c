@@ -13,21 +13,7 @@
 #include <unistd.h>
 
 #include "libcallsheet.h"
-
-static int passed, failed;
-
-static void
-check(int ok, const char *what, int line)
-{
-	if (ok) {
-		passed++;
-		return;
-	}
-	failed++;
-	fprintf(stderr, "%s:%d: FAILED: %s\n", __FILE__, line, what);
-}
-
-#define CHECK(cond) check((cond), #cond, __LINE__)
+#include "unit.h"
 
 /* ------------------------------------------------------------ fake server */
 
@@ -232,22 +218,22 @@ test_server_split(void)
 	char *h, *p;
 	struct cs_error err;
 
-	CHECK(cs_server_split("[::1]:7421", &h, &p, NULL) == 0 &&
-	      strcmp(h, "::1") == 0 && strcmp(p, "7421") == 0);
+	CHECK_TRUE(cs_server_split("[::1]:7421", &h, &p, NULL) == 0 &&
+	           strcmp(h, "::1") == 0 && strcmp(p, "7421") == 0);
 	free(h);
 	free(p);
-	CHECK(cs_server_split("example.org", &h, &p, NULL) == 0 &&
-	      strcmp(h, "example.org") == 0 && strcmp(p, "7420") == 0);
+	CHECK_TRUE(cs_server_split("example.org", &h, &p, NULL) == 0 &&
+	           strcmp(h, "example.org") == 0 && strcmp(p, "7420") == 0);
 	free(h);
 	free(p);
-	CHECK(cs_server_split("::1", &h, &p, &err) == -1 &&
-	      strstr(err.message, "[ADDR]:PORT") != NULL);
-	CHECK(cs_server_split("host:0", &h, &p, NULL) == -1);
-	CHECK(cs_server_split("host:65536", &h, &p, NULL) == -1);
-	CHECK(cs_server_split("host:", &h, &p, NULL) == -1);
-	CHECK(cs_server_split(":7420", &h, &p, NULL) == -1);
-	CHECK(cs_server_split("[::1", &h, &p, NULL) == -1);
-	CHECK(cs_server_split("[::1]x", &h, &p, NULL) == -1);
+	CHECK_TRUE(cs_server_split("::1", &h, &p, &err) == -1 &&
+	           strstr(err.message, "[ADDR]:PORT") != NULL);
+	CHECK_TRUE(cs_server_split("host:0", &h, &p, NULL) == -1);
+	CHECK_TRUE(cs_server_split("host:65536", &h, &p, NULL) == -1);
+	CHECK_TRUE(cs_server_split("host:", &h, &p, NULL) == -1);
+	CHECK_TRUE(cs_server_split(":7420", &h, &p, NULL) == -1);
+	CHECK_TRUE(cs_server_split("[::1", &h, &p, NULL) == -1);
+	CHECK_TRUE(cs_server_split("[::1]x", &h, &p, NULL) == -1);
 }
 
 static void
@@ -269,9 +255,9 @@ test_refused(void)
 	snprintf(server, sizeof server, "127.0.0.1:%d", ntohs(sin.sin_port));
 	snprintf(want, sizeof want, "cannot connect to %s: Connection refused",
 	         server);
-	CHECK(cs_connect(&opts, &c, &err) == -1 &&
-	      err.code == CALLSHEET__ERROR_CODE__UNAVAILABLE &&
-	      strcmp(err.message, want) == 0);
+	CHECK_TRUE(cs_connect(&opts, &c, &err) == -1 &&
+	           err.code == CALLSHEET__ERROR_CODE__UNAVAILABLE &&
+	           strcmp(err.message, want) == 0);
 }
 
 static void
@@ -301,21 +287,21 @@ test_calls(void)
 	struct cs_error err;
 	bool dup = true;
 
-	CHECK(c != NULL);
+	CHECK_TRUE(c != NULL);
 	if (c == NULL)
 		return;
-	CHECK(cs_role(c) == CALLSHEET__ROLE__JURIST);
-	CHECK(cs_max_in_flight(c) == 3);
+	CHECK_TRUE(cs_role(c) == CALLSHEET__ROLE__JURIST);
+	CHECK_TRUE(cs_max_in_flight(c) == 3);
 	make_sheet(&s, id, "individual");
-	CHECK(cs_log_sheet(c, &s, &dup, &err) == 0 && !dup);
-	CHECK(cs_log_sheet(c, &s, &dup, &err) == 0 && dup);
+	CHECK_TRUE(cs_log_sheet(c, &s, &dup, &err) == 0 && !dup);
+	CHECK_TRUE(cs_log_sheet(c, &s, &dup, &err) == 0 && dup);
 	make_sheet(&s, id, "bad");
-	CHECK(cs_log_sheet(c, &s, &dup, &err) == -1 &&
-	      err.code == CALLSHEET__ERROR_CODE__BAD_REQUEST &&
-	      strstr(err.message, "'bad'") != NULL);
+	CHECK_TRUE(cs_log_sheet(c, &s, &dup, &err) == -1 &&
+	           err.code == CALLSHEET__ERROR_CODE__BAD_REQUEST &&
+	           strstr(err.message, "'bad'") != NULL);
 	q.from = "2025-01-01";
 	q.to = "2026-01-01";
-	CHECK(cs_query(c, &q, &r, &err) == 0 && r->total == 42);
+	CHECK_TRUE(cs_query(c, &q, &r, &err) == 0 && r->total == 42);
 	if (r != NULL)
 		callsheet__query_result__free_unpacked(r, NULL);
 	cs_close(c);
@@ -351,41 +337,43 @@ test_spool(const char *root)
 	struct stat st;
 
 	sp = cs_spool_open(root, server, "ana", &err);
-	CHECK(sp != NULL);
+	CHECK_TRUE(sp != NULL);
 	if (sp == NULL)
 		return;
-	CHECK(strstr(cs_spool_path(sp), "127.0.0.1_") != NULL);
-	CHECK(stat(cs_spool_path(sp), &st) == 0 && (st.st_mode & 0777) == 0700);
+	CHECK_TRUE(strstr(cs_spool_path(sp), "127.0.0.1_") != NULL);
+	CHECK_TRUE(stat(cs_spool_path(sp), &st) == 0 &&
+	           (st.st_mode & 0777) == 0700);
 	for (int i = 0; i < 8; i++) {
 		make_sheet(&s, ids[i], i == 5 ? "bad" : "individual");
-		CHECK(cs_spool_put(sp, &s, &err) == 0);
+		CHECK_TRUE(cs_spool_put(sp, &s, &err) == 0);
 	}
-	CHECK(cs_spool_count(sp) == 8);
+	CHECK_TRUE(cs_spool_count(sp) == 8);
 	cs_spool_close(sp); /* as if the process had died: locks go */
 
 	/* Another writer holds its fresh sheet: flush must leave it alone. */
 	other = cs_spool_open(root, server, "ana", &err);
 	make_sheet(&s, mine, "individual");
-	CHECK(other != NULL && cs_spool_put(other, &s, &err) == 0);
+	CHECK_TRUE(other != NULL && cs_spool_put(other, &s, &err) == 0);
 
 	sp = cs_spool_open(root, server, "ana", &err);
 	c = connect_ok();
-	CHECK(sp != NULL && c != NULL);
+	CHECK_TRUE(sp != NULL && c != NULL);
 	if (sp == NULL || c == NULL)
 		return;
-	CHECK(cs_spool_flush(sp, c, &rejected, &err) == 7);
-	CHECK(rejected == 1);
-	CHECK(cs_spool_count(sp) == 1);
+	CHECK_TRUE(cs_spool_flush(sp, c, &rejected, &err) == 7);
+	CHECK_TRUE(rejected == 1);
+	CHECK_TRUE(cs_spool_count(sp) == 1);
 	rej = xasprintf("%s/rejected", cs_spool_path(sp));
-	CHECK(count_files(rej, ".sheet") == 1 &&
-	      count_files(rej, ".reason") == 1);
+	CHECK_TRUE(count_files(rej, ".sheet") == 1 &&
+	           count_files(rej, ".reason") == 1);
 	free(rej);
 
 	/* Its writer sends it and removes it. */
-	CHECK(cs_log_sheet(c, &s, NULL, &err) == 0);
-	CHECK(cs_spool_remove(other, mine) == 0);
-	CHECK(cs_spool_count(sp) == 0);
-	CHECK(cs_spool_flush(sp, c, &rejected, &err) == 0 && rejected == 0);
+	CHECK_TRUE(cs_log_sheet(c, &s, NULL, &err) == 0);
+	CHECK_TRUE(cs_spool_remove(other, mine) == 0);
+	CHECK_TRUE(cs_spool_count(sp) == 0);
+	CHECK_TRUE(cs_spool_flush(sp, c, &rejected, &err) == 0 &&
+	           rejected == 0);
 	cs_close(c);
 	cs_spool_close(other);
 	cs_spool_close(sp);
@@ -402,7 +390,7 @@ test_spool_unreachable(const char *root, pid_t server_pid)
 	struct cs_error err;
 	size_t rejected;
 
-	CHECK(sp != NULL && c != NULL);
+	CHECK_TRUE(sp != NULL && c != NULL);
 	if (sp == NULL || c == NULL)
 		return;
 	for (int i = 0; i < 3; i++) {
@@ -413,12 +401,12 @@ test_spool_unreachable(const char *root, pid_t server_pid)
 	sp = cs_spool_open(root, server, "ana", NULL);
 	kill(server_pid, SIGKILL);
 	waitpid(server_pid, NULL, 0);
-	CHECK(cs_spool_flush(sp, c, &rejected, &err) == -1 &&
-	      err.code == CALLSHEET__ERROR_CODE__UNAVAILABLE);
-	CHECK(cs_spool_count(sp) == 3);
+	CHECK_TRUE(cs_spool_flush(sp, c, &rejected, &err) == -1 &&
+	           err.code == CALLSHEET__ERROR_CODE__UNAVAILABLE);
+	CHECK_TRUE(cs_spool_count(sp) == 3);
 	/* A lost connection stays lost, with the same message. */
-	CHECK(cs_log_sheet(c, &s, NULL, &err) == -1 &&
-	      err.code == CALLSHEET__ERROR_CODE__UNAVAILABLE);
+	CHECK_TRUE(cs_log_sheet(c, &s, NULL, &err) == -1 &&
+	           err.code == CALLSHEET__ERROR_CODE__UNAVAILABLE);
 	cs_close(c);
 	cs_spool_close(sp);
 }
@@ -445,6 +433,5 @@ main(void)
 	if (system(rm) != 0)
 		fprintf(stderr, "could not remove %s\n", root);
 	free(rm);
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return unit_finish();
 }

@@ -4,32 +4,18 @@
 #include <string.h>
 
 #include "report-format.h"
-
-static int passed, failed;
-
-#define CHECK(cond) check((cond), #cond, __FILE__, __LINE__)
-
-static void
-check(int ok, const char *what, const char *file, int line)
-{
-	if (ok) {
-		passed++;
-		return;
-	}
-	failed++;
-	fprintf(stderr, "%s:%d: FAILED: %s\n", file, line, what);
-}
+#include "unit.h"
 
 static void
 check_str(const char *got, const char *want, const char *file, int line)
 {
 	if (strcmp(got, want) == 0) {
-		passed++;
+		unit_passed++;
 		return;
 	}
-	failed++;
-	fprintf(stderr, "%s:%d: FAILED:\n--- got\n%s\n--- want\n%s\n", file,
-	        line, got, want);
+	unit_failed++;
+	fprintf(stderr, "%s:%d: FAIL:\n--- got\n%s\n--- want\n%s\n", file, line,
+	        got, want);
 }
 
 #define CHECK_STR(got, want) check_str((got), (want), __FILE__, __LINE__)
@@ -63,8 +49,8 @@ test_percent(void)
 	check_pct(999, 1000, "99.9", __LINE__);
 	check_pct(9999, 10000, "100.0", __LINE__); /* 99.99 */
 	check_pct(3, 2, "150.0", __LINE__);        /* topics: over 100 % */
-	CHECK(pct_tenths(UINT64_MAX / 10 - 1, UINT64_MAX / 10) == 1000);
-	CHECK(pct_tenths(1, UINT64_MAX / 10) == 0);
+	CHECK_TRUE(pct_tenths(UINT64_MAX / 10 - 1, UINT64_MAX / 10) == 1000);
+	CHECK_TRUE(pct_tenths(1, UINT64_MAX / 10) == 0);
 }
 
 static void
@@ -217,6 +203,5 @@ main(void)
 	test_csv_escape();
 	test_json_escape();
 	test_render();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return unit_finish();
 }

@@ -18,6 +18,19 @@ static int unit_passed, unit_failed;
 		}                                                              \
 	} while (0)
 
+/* For checks that read best as the condition itself. */
+static inline void
+unit_check(int ok, const char *what, const char *file, int line)
+{
+	if (ok) {
+		unit_passed++;
+		return;
+	}
+	unit_failed++;
+	fprintf(stderr, "%s:%d: FAIL: %s\n", file, line, what);
+}
+#define CHECK_TRUE(cond) unit_check((cond), #cond, __FILE__, __LINE__)
+
 static inline int
 unit_finish(void)
 {
