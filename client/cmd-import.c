@@ -353,11 +353,24 @@ struct chunk {
 	size_t n, bytes;
 };
 
+static void
+chunk_clear(struct chunk *ch)
+{
+	for (size_t i = 0; i < ch->n; i++) {
+		csv_row_free(&ch->e[i]->row);
+		free(ch->e[i]);
+	}
+	ch->n = ch->bytes = 0;
+}
+
+/* The chunk's sheets in one request: CheckSheets (pass 1) or LogSheets
+ * (pass 2, log set). */
 static int
-chunk_send(struct import *im, struct window *w, struct chunk *ch,
+chunk_send(struct import *im, struct window *w, struct chunk *ch, bool log,
            struct cs_error *err)
 {
 	Callsheet__CheckSheets cs = CALLSHEET__CHECK_SHEETS__INIT;
+	Callsheet__LogSheets ls = CALLSHEET__LOG_SHEETS__INIT;
 	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
 	Callsheet__Sheet *sheets[CHUNK_MAX];
 	size_t *recs;
@@ -370,17 +383,41 @@ chunk_send(struct import *im, struct window *w, struct chunk *ch,
 		sheets[i] = &ch->e[i]->in.sheet;
 		recs[i] = ch->e[i]->rec;
 	}
-	cs.sheets = sheets;
-	cs.n_sheets = ch->n;
-	req.body_case = CALLSHEET__REQUEST__BODY_CHECK_SHEETS;
-	req.check_sheets = &cs;
-	rv = window_send(im, w, &req, recs, ch->n, err);
-	for (size_t i = 0; i < ch->n; i++) {
-		csv_row_free(&ch->e[i]->row);
-		free(ch->e[i]);
+	if (log) {
+		ls.sheets = sheets;
+		ls.n_sheets = ch->n;
+		req.body_case = CALLSHEET__REQUEST__BODY_LOG_SHEETS;
+		req.log_sheets = &ls;
+	} else {
+		cs.sheets = sheets;
+		cs.n_sheets = ch->n;
+		req.body_case = CALLSHEET__REQUEST__BODY_CHECK_SHEETS;
+		req.check_sheets = &cs;
 	}
-	ch->n = ch->bytes = 0;
+	rv = window_send(im, w, &req, recs, ch->n, err);
+	chunk_clear(ch);
 	return rv;
+}
+
+/* Adds e to the chunk, after sending the chunk if e would not fit. */
+static int
+chunk_add(struct import *im, struct window *w, struct chunk *ch,
+          struct entry *e, bool log, struct cs_error *err)
+{
+	/* each sheet costs its size, a tag and a length in the request */
+	size_t size = callsheet__sheet__get_packed_size(&e->in.sheet) + 6;
+
+	if (ch->n == CHUNK_MAX ||
+	    (ch->n > 0 && ch->bytes + size + 64 > cs_max_frame(im->c))) {
+		if (chunk_send(im, w, ch, log, err) != 0) {
+			csv_row_free(&e->row);
+			free(e);
+			return -1;
+		}
+	}
+	ch->e[ch->n++] = e;
+	ch->bytes += size;
+	return 0;
 }
 
 /* Ids: a row's own (and then the same id twice must be the same call),
@@ -423,7 +460,6 @@ check_record(struct import *im, struct csv_row *row, struct chunk *ch,
 {
 	struct entry *e = xcalloc(1, sizeof *e);
 	struct sheet_csv_error se;
-	size_t size;
 
 	e->row = *row;
 	memset(row, 0, sizeof *row);
@@ -440,19 +476,7 @@ check_record(struct import *im, struct csv_row *row, struct chunk *ch,
 		free(e);
 		return 0;
 	}
-	/* each sheet costs its size, a tag and a length in the request */
-	size = callsheet__sheet__get_packed_size(&e->in.sheet) + 6;
-	if (ch->n == CHUNK_MAX ||
-	    (ch->n > 0 && ch->bytes + size + 64 > cs_max_frame(im->c))) {
-		if (chunk_send(im, w, ch, err) != 0) {
-			csv_row_free(&e->row);
-			free(e);
-			return -1;
-		}
-	}
-	ch->e[ch->n++] = e;
-	ch->bytes += size;
-	return 0;
+	return chunk_add(im, w, ch, e, false, err);
 }
 
 static int
@@ -506,11 +530,8 @@ check_file(struct import *im, struct cs_error *err)
 		progress_show(im, false);
 	}
 	if (rv == 0)
-		rv = chunk_send(im, &w, ch, err);
-	for (size_t i = 0; i < ch->n; i++) {
-		csv_row_free(&ch->e[i]->row);
-		free(ch->e[i]);
-	}
+		rv = chunk_send(im, &w, ch, false, err);
+	chunk_clear(ch);
 	if (window_drain(im, &w, err) != 0)
 		rv = -1;
 	progress_end(im);
@@ -523,61 +544,76 @@ check_file(struct import *im, struct cs_error *err)
 
 /* ------------------------------------------------------- pass 2: send */
 
+/* A sheet the server refused: said against its line, unless the refusal
+ * is not about the sheet (the import stops: -1 with err set). */
 static int
-send_answer(struct import *im, const struct pending *p,
-            const Callsheet__Response *resp, struct cs_error *err)
+sheet_refused(struct import *im, size_t rec, const Callsheet__Error *e,
+              struct cs_error *err)
 {
-	const Callsheet__Error *e = resp->error;
-
-	if (resp->body_case == CALLSHEET__RESPONSE__BODY_SHEET_ACK) {
-		if (resp->sheet_ack->duplicate)
-			im->duplicates++;
-		else
-			im->added++;
-		return 0;
-	}
-	if (resp->body_case != CALLSHEET__RESPONSE__BODY_ERROR) {
-		cs_error_set(err, CALLSHEET__ERROR_CODE__INTERNAL, "%s",
-		             _("the server answered a sheet with something "
-		               "else"));
-		return -1;
-	}
-	/* refused for this sheet only; anything else stops the import */
 	if (e->code != CALLSHEET__ERROR_CODE__BAD_REQUEST &&
 	    e->code != CALLSHEET__ERROR_CODE__CONFLICT) {
 		cs_error_from_response(err, e);
 		return -1;
 	}
 	im->refused++;
-	problem(im, im->lines[p->recs[0]], column_of_server_field(e->field),
-	        "%s", refusal_text(e));
+	problem(im, im->lines[rec], column_of_server_field(e->field), "%s",
+	        refusal_text(e));
 	return 0;
 }
 
 static int
-send_record(struct import *im, struct csv_row *row, size_t rec,
-            struct window *w, struct cs_error *err)
+send_answer(struct import *im, const struct pending *p,
+            const Callsheet__Response *resp, struct cs_error *err)
 {
-	Callsheet__LogSheet ls = CALLSHEET__LOG_SHEET__INIT;
-	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
-	struct sheet_csv_error se;
-	struct sheet_in in;
-	size_t *recs;
+	const Callsheet__SheetsLogged *sl = resp->sheets_logged;
+	int rv = 0;
 
-	if (sheet_from_row(row, &im->header, &im->codes, &in, &se) != 0) {
+	if (resp->body_case == CALLSHEET__RESPONSE__BODY_ERROR) {
+		cs_error_from_response(err, resp->error);
+		return -1;
+	}
+	if (resp->body_case != CALLSHEET__RESPONSE__BODY_SHEETS_LOGGED ||
+	    sl->n_duplicates + sl->n_refused > p->n) {
+		cs_error_set(err, CALLSHEET__ERROR_CODE__INTERNAL, "%s",
+		             _("the server answered sheets with something "
+		               "else"));
+		return -1;
+	}
+	im->duplicates += sl->n_duplicates;
+	im->added += p->n - sl->n_duplicates - sl->n_refused;
+	for (size_t i = 0; i < sl->n_refused && rv == 0; i++) {
+		const Callsheet__SheetProblem *sp = sl->refused[i];
+
+		if (sp->index < p->n)
+			rv = sheet_refused(im, p->recs[sp->index], sp->error,
+			                   err);
+	}
+	return rv;
+}
+
+/* The record again, as read now: it must be what pass 1 checked. */
+static int
+send_record(struct import *im, struct csv_row *row, size_t rec,
+            struct chunk *ch, struct window *w, struct cs_error *err)
+{
+	struct entry *e = xcalloc(1, sizeof *e);
+	struct sheet_csv_error se;
+
+	e->row = *row;
+	memset(row, 0, sizeof *row);
+	e->rec = rec;
+	if (sheet_from_row(&e->row, &im->header, &im->codes, &e->in, &se) !=
+	    0) {
+		csv_row_free(&e->row);
+		free(e);
 		cs_error_set(err, CALLSHEET__ERROR_CODE__BAD_REQUEST,
 		             _("%s changed during the import (line %u); "
 		               "import it again"),
 		             im->path, im->lines[rec]);
 		return -1;
 	}
-	memcpy(in.id, im->ids[rec], CS_UUID_LEN);
-	ls.sheet = &in.sheet;
-	req.body_case = CALLSHEET__REQUEST__BODY_LOG_SHEET;
-	req.log_sheet = &ls;
-	recs = xmalloc(sizeof *recs);
-	*recs = rec;
-	return window_send(im, w, &req, recs, 1, err);
+	memcpy(e->in.id, im->ids[rec], CS_UUID_LEN);
+	return chunk_add(im, w, ch, e, true, err);
 }
 
 static int
@@ -586,6 +622,7 @@ send_file(struct import *im, struct cs_error *err)
 	struct csv_reader r;
 	struct csv_row row = {0};
 	struct csv_error ce;
+	struct chunk *ch = xcalloc(1, sizeof *ch);
 	struct window w = {.answer = send_answer};
 	size_t rec = 0;
 	int k, rv;
@@ -602,15 +639,19 @@ send_file(struct import *im, struct cs_error *err)
 			             im->path);
 			rv = -1;
 		} else if (k > 0 && im->state[rec] == REC_NEW)
-			rv = send_record(im, &row, rec, &w, err);
+			rv = send_record(im, &row, rec, ch, &w, err);
 		csv_row_free(&row);
 		rec++;
 		progress_show(im, false);
 	}
+	if (rv == 0)
+		rv = chunk_send(im, &w, ch, true, err);
+	chunk_clear(ch);
 	if (window_drain(im, &w, err) != 0)
 		rv = -1;
 	progress_end(im);
 	csv_reader_free(&r);
+	free(ch);
 	return rv;
 }
 

@@ -10,7 +10,9 @@
 
 struct pending {
 	TAILQ_ENTRY(pending) entry;
-	struct req *req;
+	batch_settled_fn *settled;
+	void *arg;
+	size_t index; /* for settled: which sheet of its request */
 	struct sheet_row row;
 	bool solo; /* its batch failed: retried alone to find the culprit */
 	char status;
@@ -33,27 +35,16 @@ static void batch_kick(void);
 static void
 ack(struct pending *p, bool duplicate)
 {
-	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
-	Callsheet__SheetAck a = CALLSHEET__SHEET_ACK__INIT;
-
-	a.id.data = p->row.id;
-	a.id.len = CS_UUID_LEN;
-	a.duplicate = duplicate;
-	resp.body_case = CALLSHEET__RESPONSE__BODY_SHEET_ACK;
-	resp.sheet_ack = &a;
-	req_reply(p->req, &resp);
+	p->settled(p->arg, p->index, p->row.id,
+	           duplicate ? SHEET_DUPLICATE : SHEET_STORED,
+	           CALLSHEET__ERROR_CODE__ERROR_NONE, NULL);
 	free(p);
 }
 
 static void
 refuse(struct pending *p, Callsheet__ErrorCode code, const char *msg)
 {
-	char id[CS_UUID_STRLEN];
-
-	uuid_format(p->row.id, id);
-	req_error(p->req, code,
-	          code == CALLSHEET__ERROR_CODE__CONFLICT ? "id" : NULL,
-	          "sheet %s: %s", id, msg);
+	p->settled(p->arg, p->index, p->row.id, SHEET_REFUSED, code, msg);
 	free(p);
 }
 
@@ -268,11 +259,14 @@ batch_kick(void)
 }
 
 void
-batch_add(struct req *r, const struct sheet_row *row)
+batch_add(const struct sheet_row *row, batch_settled_fn *settled, void *arg,
+          size_t index)
 {
 	struct pending *p = xcalloc(1, sizeof *p);
 
-	p->req = r;
+	p->settled = settled;
+	p->arg = arg;
+	p->index = index;
 	p->row = *row;
 	TAILQ_INSERT_TAIL(&queue, p, entry);
 	nqueued++;

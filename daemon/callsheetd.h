@@ -166,6 +166,7 @@ int req_submit(struct req *r, struct db_op *op);
 void req_hello(struct req *r);
 void req_login(struct req *r);
 void req_log_sheet(struct req *r);
+void req_log_sheets(struct req *r);
 void req_query(struct req *r);
 void req_get_taxonomy(struct req *r);
 void req_taxonomy_add(struct req *r);
@@ -267,7 +268,13 @@ struct sheet_row {
 	        origin; /* taxonomy ids; 0 = does not apply */
 	int64_t topics;
 };
-void batch_add(struct req *r, const struct sheet_row *row);
+/* What became of a sheet given to the batcher: told once, by this. */
+enum sheet_outcome { SHEET_STORED, SHEET_DUPLICATE, SHEET_REFUSED };
+typedef void batch_settled_fn(void *arg, size_t index, const uint8_t *id,
+                              enum sheet_outcome outcome,
+                              Callsheet__ErrorCode code, const char *message);
+void batch_add(const struct sheet_row *row, batch_settled_fn *settled,
+               void *arg, size_t index);
 unsigned batch_pending(void);
 
 /* taxonomy.c: the cached code tables */
@@ -335,6 +342,26 @@ struct field_error {
 };
 int field_error_set(struct field_error *fe, const char *field, const char *fmt,
                     ...) __attribute__((format(printf, 3, 4)));
+
+/* sheet-problems.c: the per-sheet refusals of a several-sheet request */
+struct sheet_problem {
+	size_t index; /* in the request's sheets */
+	Callsheet__ErrorCode code;
+	struct field_error fe;
+};
+struct sheet_problems {
+	struct sheet_problem *v;
+	size_t n, cap;
+};
+struct field_error *sheet_problems_add(struct sheet_problems *sp, size_t index,
+                                       Callsheet__ErrorCode code);
+void sheet_problems_conflict(struct sheet_problems *sp, size_t index,
+                             const uint8_t *id);
+void sheet_problems_free(struct sheet_problems *sp);
+/* Sends resp, its problem list (*list, *n_list) made of sp meanwhile. */
+void sheet_problems_reply(struct req *r, Callsheet__Response *resp,
+                          const struct sheet_problems *sp,
+                          Callsheet__SheetProblem ***list, size_t *n_list);
 int validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t,
                    time_t now, struct sheet_row *row, struct field_error *fe);
 /* sheet-row.c: a stored sheet read back (export, check) */

@@ -22,6 +22,8 @@ static const struct handler handlers[] = {
         {CALLSHEET__REQUEST__BODY_LOGIN, "login", req_login, 0},
         {CALLSHEET__REQUEST__BODY_LOG_SHEET, "log sheet", req_log_sheet,
          ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY},
+        {CALLSHEET__REQUEST__BODY_LOG_SHEETS, "log sheets", req_log_sheets,
+         ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY},
         {CALLSHEET__REQUEST__BODY_QUERY, "query", req_query,
          ANYONE | NEEDS_TAXONOMY},
         {CALLSHEET__REQUEST__BODY_GET_TAXONOMY, "taxonomy", req_get_taxonomy,

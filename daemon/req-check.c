@@ -6,20 +6,13 @@
 
 #include "callsheetd.h"
 
-struct problem {
-	size_t index;
-	Callsheet__ErrorCode code;
-	struct field_error fe;
-};
-
 struct check {
 	struct db_op op;
 	struct req *req;
 	struct sheet_row *rows;
 	bool *valid;
 	char *ids; /* the valid sheets' ids, an array parameter */
-	struct problem *problems;
-	size_t nproblems;
+	struct sheet_problems problems;
 	uint32_t *stored;
 	size_t nstored;
 };
@@ -27,7 +20,7 @@ struct check {
 static void
 check_free(struct check *k)
 {
-	free(k->problems);
+	sheet_problems_free(&k->problems);
 	free(k->stored);
 	free(k->rows);
 	free(k->valid);
@@ -41,47 +34,14 @@ check_reply(struct check *k)
 {
 	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
 	Callsheet__SheetCheck sc = CALLSHEET__SHEET_CHECK__INIT;
-	size_t n = k->nproblems;
-	Callsheet__SheetProblem *sp = xcalloc(n + 1, sizeof *sp);
-	Callsheet__SheetProblem **spp = xcalloc(n + 1, sizeof *spp);
-	Callsheet__Error *errs = xcalloc(n + 1, sizeof *errs);
-	char *(*allowed)[ERROR_ALLOWED_MAX] = xcalloc(n + 1, sizeof *allowed);
 
-	for (size_t i = 0; i < n; i++) {
-		const struct problem *p = &k->problems[i];
-
-		error_from_field(&errs[i], p->code, &p->fe, allowed[i]);
-		callsheet__sheet_problem__init(&sp[i]);
-		sp[i].index = (uint32_t)p->index;
-		sp[i].error = &errs[i];
-		spp[i] = &sp[i];
-	}
-	sc.problems = spp;
-	sc.n_problems = n;
 	sc.stored = k->stored;
 	sc.n_stored = k->nstored;
 	resp.body_case = CALLSHEET__RESPONSE__BODY_SHEET_CHECK;
 	resp.sheet_check = &sc;
-	req_reply(k->req, &resp);
-	free(allowed);
-	free(errs);
-	free(spp);
-	free(sp);
+	sheet_problems_reply(k->req, &resp, &k->problems, &sc.problems,
+	                     &sc.n_problems);
 	check_free(k);
-}
-
-/* Another call is stored under this sheet's id. */
-static void
-conflict(struct check *k, size_t index)
-{
-	struct problem *p = &k->problems[k->nproblems++];
-
-	p->index = index;
-	p->code = CALLSHEET__ERROR_CODE__CONFLICT;
-	field_error_set(&p->fe, "id",
-	                "another sheet is already stored under this id");
-	p->fe.reason = "stored_other";
-	uuid_format(k->rows[index].id, p->fe.value);
 }
 
 static int
@@ -115,7 +75,8 @@ check_result(struct db_op *op, const PGresult *res)
 			if (sheet_row_same(&k->rows[j], &stored))
 				k->stored[k->nstored++] = (uint32_t)j;
 			else
-				conflict(k, j);
+				sheet_problems_conflict(&k->problems, j,
+				                        k->rows[j].id);
 		}
 	}
 }
@@ -143,20 +104,21 @@ req_check_sheets(struct req *r)
 
 	k = xcalloc(1, sizeof *k);
 	k->req = r;
-	/* at most one problem per sheet; one slot more for none at all */
+	/* one slot more for no sheet at all */
 	k->rows = xcalloc(cs->n_sheets + 1, sizeof *k->rows);
 	k->valid = xcalloc(cs->n_sheets + 1, sizeof *k->valid);
-	k->problems = xcalloc(cs->n_sheets + 1, sizeof *k->problems);
 	k->stored = xcalloc(cs->n_sheets + 1, sizeof *k->stored);
 	sb_add(&ids, "{");
 	for (size_t i = 0; i < cs->n_sheets; i++) {
 		char id[CS_UUID_STRLEN];
 
+		struct field_error fe;
+
 		if (validate_sheet(cs->sheets[i], taxonomy, now, &k->rows[i],
-		                   &k->problems[k->nproblems].fe) != 0) {
-			k->problems[k->nproblems].index = i;
-			k->problems[k->nproblems++].code =
-			        CALLSHEET__ERROR_CODE__BAD_REQUEST;
+		                   &fe) != 0) {
+			*sheet_problems_add(
+			        &k->problems, i,
+			        CALLSHEET__ERROR_CODE__BAD_REQUEST) = fe;
 			continue;
 		}
 		k->valid[i] = true;

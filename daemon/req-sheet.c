@@ -1,7 +1,51 @@
-/* req-sheet.c: log one sheet: validated here, stored by the batcher. */
+/* req-sheet.c: log sheets, one (LogSheet) or several (LogSheets, as
+ * import sends them): validated here, stored by the batcher. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "callsheetd.h"
+
+#define LOG_SHEETS_MAX 1000 /* sheets in one LogSheets request */
+
+/* The sheet as stored: the jurist is the session's, never the message's. */
+static int
+sheet_row_of(struct req *r, const Callsheet__Sheet *s, time_t now,
+             struct sheet_row *row, struct field_error *fe)
+{
+	if (validate_sheet(s, taxonomy, now, row, fe) != 0)
+		return -1;
+	row->jurist_id = r->conn->session.account_id;
+	return 0;
+}
+
+/* ------------------------------------------------------------ LogSheet */
+
+static void
+one_settled(void *arg, size_t index, const uint8_t *id,
+            enum sheet_outcome outcome, Callsheet__ErrorCode code,
+            const char *message)
+{
+	struct req *r = arg;
+	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
+	Callsheet__SheetAck a = CALLSHEET__SHEET_ACK__INIT;
+	char ids[CS_UUID_STRLEN];
+
+	(void)index;
+	if (outcome == SHEET_REFUSED) {
+		uuid_format(id, ids);
+		req_error(r, code,
+		          code == CALLSHEET__ERROR_CODE__CONFLICT ? "id" : NULL,
+		          "sheet %s: %s", ids, message);
+		return;
+	}
+	a.id.data = (uint8_t *)id;
+	a.id.len = CS_UUID_LEN;
+	a.duplicate = outcome == SHEET_DUPLICATE;
+	resp.body_case = CALLSHEET__RESPONSE__BODY_SHEET_ACK;
+	resp.sheet_ack = &a;
+	req_reply(r, &resp);
+}
 
 void
 req_log_sheet(struct req *r)
@@ -9,12 +53,93 @@ req_log_sheet(struct req *r)
 	struct sheet_row row;
 	struct field_error fe;
 
-	if (validate_sheet(r->msg->log_sheet->sheet, taxonomy, time(NULL), &row,
-	                   &fe) != 0) {
+	if (sheet_row_of(r, r->msg->log_sheet->sheet, time(NULL), &row, &fe) !=
+	    0) {
 		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 		return;
 	}
-	/* the jurist is the session's, never the message's */
-	row.jurist_id = r->conn->session.account_id;
-	batch_add(r, &row);
+	batch_add(&row, one_settled, r, 0);
+}
+
+/* ----------------------------------------------------------- LogSheets */
+
+struct many {
+	struct req *req;
+	size_t waiting; /* sheets not settled yet, and 1 while adding them */
+	uint32_t *duplicates;
+	size_t nduplicates;
+	struct sheet_problems refused;
+};
+
+static void
+many_reply(struct many *m)
+{
+	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
+	Callsheet__SheetsLogged sl = CALLSHEET__SHEETS_LOGGED__INIT;
+
+	sl.duplicates = m->duplicates;
+	sl.n_duplicates = m->nduplicates;
+	resp.body_case = CALLSHEET__RESPONSE__BODY_SHEETS_LOGGED;
+	resp.sheets_logged = &sl;
+	sheet_problems_reply(m->req, &resp, &m->refused, &sl.refused,
+	                     &sl.n_refused);
+	sheet_problems_free(&m->refused);
+	free(m->duplicates);
+	free(m);
+}
+
+static void
+many_settled(void *arg, size_t index, const uint8_t *id,
+             enum sheet_outcome outcome, Callsheet__ErrorCode code,
+             const char *message)
+{
+	struct many *m = arg;
+	struct field_error *fe;
+
+	if (outcome == SHEET_DUPLICATE)
+		m->duplicates[m->nduplicates++] = (uint32_t)index;
+	else if (outcome == SHEET_REFUSED &&
+	         code == CALLSHEET__ERROR_CODE__CONFLICT)
+		sheet_problems_conflict(&m->refused, index, id);
+	else if (outcome == SHEET_REFUSED) {
+		fe = sheet_problems_add(&m->refused, index, code);
+		snprintf(fe->message, sizeof fe->message, "%s", message);
+	}
+	if (--m->waiting == 0)
+		many_reply(m);
+}
+
+void
+req_log_sheets(struct req *r)
+{
+	const Callsheet__LogSheets *ls = r->msg->log_sheets;
+	time_t now = time(NULL);
+	struct many *m;
+
+	if (ls->n_sheets > LOG_SHEETS_MAX) {
+		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "sheets",
+		          "sheets: %zu in one request; at most %d",
+		          ls->n_sheets, LOG_SHEETS_MAX);
+		return;
+	}
+	m = xcalloc(1, sizeof *m);
+	m->req = r;
+	m->duplicates = xcalloc(ls->n_sheets + 1, sizeof *m->duplicates);
+	m->waiting = 1;
+	for (size_t i = 0; i < ls->n_sheets; i++) {
+		struct sheet_row row;
+		struct field_error fe;
+
+		if (sheet_row_of(r, ls->sheets[i], now, &row, &fe) != 0) {
+			*sheet_problems_add(
+			        &m->refused, i,
+			        CALLSHEET__ERROR_CODE__BAD_REQUEST) = fe;
+			continue;
+		}
+		m->waiting++;
+		batch_add(&row, many_settled, m, i);
+	}
+	/* the 1 of the adding: answered now if no sheet is left waiting */
+	many_settled(m, 0, NULL, SHEET_STORED,
+	             CALLSHEET__ERROR_CODE__ERROR_NONE, NULL);
 }

@@ -16,6 +16,7 @@ struct opts {
 	int conns;
 	long per_conn; /* sheets per connection */
 	int window;    /* >1: pipelined */
+	int per_req;   /* sheets per request: >1 sends LogSheets */
 	double rate;   /* per connection per second; 0: as fast as acked */
 	int64_t from, span;
 	uint64_t seed;
@@ -25,12 +26,15 @@ static void
 usage(void)
 {
 	fputs("usage: bench-load -s HOST:PORT -u USER -p PASSWORD [-c CONNS]\n"
-	      "                  [-n SHEETS_PER_CONN] [-w WINDOW] [-r RATE]\n"
+	      "                  [-n SHEETS_PER_CONN] [-w WINDOW] [-b SHEETS]\n"
+	      "                  [-r RATE]\n"
 	      "                  [--from EPOCH] [--span SECONDS] [--seed N]\n"
 	      "Logs generated sheets through callsheetd and prints one line:\n"
 	      "sheets/s and acknowledgement latency (p50, p99, p99.9, ms).\n"
 	      "  -w WINDOW  requests in flight per connection (1: wait for\n"
 	      "             each acknowledgement, as a jurist does)\n"
+	      "  -b SHEETS  sheets per request when pipelined (LogSheets, as\n"
+	      "             import sends them; 1: LogSheet)\n"
 	      "  -r RATE    sheets per second per connection (relaxed pace)\n",
 	      stderr);
 	exit(2);
@@ -83,53 +87,100 @@ run_single(struct bench_worker *w, struct cs_client *c, struct gen *g)
 	}
 }
 
+/* One request of k generated sheets: LogSheet, or LogSheets if k > 1. */
+static int
+send_sheets(struct cs_client *c, struct gen *g, const struct opts *o, int k,
+            uint32_t *id)
+{
+	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
+	Callsheet__LogSheet one = CALLSHEET__LOG_SHEET__INIT;
+	Callsheet__LogSheets many = CALLSHEET__LOG_SHEETS__INIT;
+	struct gen_sheet *gs = xcalloc((size_t)k, sizeof *gs);
+	Callsheet__Sheet *s = xcalloc((size_t)k, sizeof *s);
+	Callsheet__Sheet **sp = xcalloc((size_t)k, sizeof *sp);
+	struct cs_error err;
+	int rv;
+
+	for (int i = 0; i < k; i++) {
+		gen_sheet(g, o->from, o->span, &gs[i]);
+		gen_to_wire(&gs[i], &s[i]);
+		sp[i] = &s[i];
+	}
+	if (o->per_req > 1) {
+		many.sheets = sp;
+		many.n_sheets = (size_t)k;
+		req.body_case = CALLSHEET__REQUEST__BODY_LOG_SHEETS;
+		req.log_sheets = &many;
+	} else {
+		one.sheet = &s[0];
+		req.body_case = CALLSHEET__REQUEST__BODY_LOG_SHEET;
+		req.log_sheet = &one;
+	}
+	rv = cs_send(c, &req, &err);
+	if (rv != 0)
+		fprintf(stderr, "bench-load: %s\n", err.message);
+	*id = req.id;
+	free(sp);
+	free(s);
+	free(gs);
+	return rv;
+}
+
+/* How many sheets of a request the response says are stored. */
+static long
+sheets_stored(const Callsheet__Response *resp, long sent)
+{
+	if (resp->body_case == CALLSHEET__RESPONSE__BODY_SHEET_ACK)
+		return 1;
+	if (resp->body_case == CALLSHEET__RESPONSE__BODY_SHEETS_LOGGED)
+		return sent - (long)resp->sheets_logged->n_refused;
+	return 0;
+}
+
 /* Pipelined: keep `window` requests in flight; ids map to send times. */
 static void
 run_pipelined(struct bench_worker *w, struct cs_client *c, struct gen *g)
 {
 	const struct opts *o = w->opts;
-	double *sent = xcalloc((size_t)o->per_conn + 1, sizeof *sent);
-	long nsent = 0, ndone = 0;
-	uint32_t base_id = 0;
+	long nreq = (o->per_conn + o->per_req - 1) / o->per_req;
+	double *sent = xcalloc((size_t)nreq + 1, sizeof *sent);
+	long nsent = 0, ndone = 0, sheets_sent = 0;
+	uint32_t base_id = 0, id;
 
-	while (ndone < o->per_conn) {
+	while (ndone < nreq) {
 		Callsheet__Response *resp;
 		struct cs_error err;
 
-		while (nsent < o->per_conn && nsent - ndone < o->window) {
-			Callsheet__Request req = CALLSHEET__REQUEST__INIT;
-			Callsheet__LogSheet ls = CALLSHEET__LOG_SHEET__INIT;
-			struct gen_sheet gs;
-			Callsheet__Sheet s;
+		while (nsent < nreq && nsent - ndone < o->window) {
+			int k = (int)(o->per_conn - sheets_sent < o->per_req
+			                      ? o->per_conn - sheets_sent
+			                      : o->per_req);
 
-			gen_sheet(g, o->from, o->span, &gs);
-			gen_to_wire(&gs, &s);
-			ls.sheet = &s;
-			req.body_case = CALLSHEET__REQUEST__BODY_LOG_SHEET;
-			req.log_sheet = &ls;
 			sent[nsent] = now_s();
-			if (cs_send(c, &req, &err) != 0) {
-				fprintf(stderr, "bench-load: %s\n",
-				        err.message);
+			if (send_sheets(c, g, o, k, &id) != 0)
 				exit(1);
-			}
 			if (nsent == 0)
-				base_id = req.id;
+				base_id = id;
 			nsent++;
+			sheets_sent += k;
 		}
 		if (cs_recv(c, &resp, -1, &err) != 0) {
 			fprintf(stderr, "bench-load: %s\n", err.message);
 			exit(1);
 		}
-		if (resp->body_case == CALLSHEET__RESPONSE__BODY_SHEET_ACK) {
+		{
 			long k = (long)(resp->id - base_id);
+			long n = k == nreq - 1 ? o->per_conn - k * o->per_req
+			                       : o->per_req;
+			long stored = sheets_stored(resp, n);
 
 			if (k >= 0 && k < nsent)
-				samples_add(&w->lat,
-				            (now_s() - sent[k]) * 1000);
-			w->done++;
-		} else
-			w->failed++;
+				for (long i = 0; i < stored; i++)
+					samples_add(&w->lat,
+					            (now_s() - sent[k]) * 1000);
+			w->done += stored;
+			w->failed += n - stored;
+		}
 		callsheet__response__free_unpacked(resp, NULL);
 		ndone++;
 	}
@@ -159,6 +210,7 @@ parse(struct opts *o, int argc, char **argv)
 	*o = (struct opts){.conns = 1,
 	                   .per_conn = 1000,
 	                   .window = 1,
+	                   .per_req = 1,
 	                   .from = 1735689600, /* 2025 */
 	                   .span = 365 * 86400,
 	                   .seed = 1};
@@ -179,6 +231,8 @@ parse(struct opts *o, int argc, char **argv)
 			o->per_conn = atol(v);
 		else if (strcmp(a, "-w") == 0)
 			o->window = atoi(v);
+		else if (strcmp(a, "-b") == 0)
+			o->per_req = atoi(v);
 		else if (strcmp(a, "-r") == 0)
 			o->rate = atof(v);
 		else if (strcmp(a, "--from") == 0)
@@ -192,7 +246,8 @@ parse(struct opts *o, int argc, char **argv)
 		i++;
 	}
 	if (o->server == NULL || o->user == NULL || o->password == NULL ||
-	    o->conns < 1 || o->per_conn < 1 || o->window < 1)
+	    o->conns < 1 || o->per_conn < 1 || o->window < 1 ||
+	    o->per_req < 1 || o->per_req > 1000)
 		usage();
 }
 
@@ -205,10 +260,10 @@ main(int argc, char **argv)
 
 	parse(&o, argc, argv);
 	secs = bench_run(o.conns, worker_main, &o, &all);
-	printf("load conns=%d window=%d rate=%g sheets=%ld failed=%ld "
-	       "secs=%.2f sheets_per_s=%.0f p50_ms=%.2f p99_ms=%.2f "
-	       "p999_ms=%.2f\n",
-	       o.conns, o.window, o.rate, all.done, all.failed, secs,
+	printf("load conns=%d window=%d per_request=%d rate=%g sheets=%ld "
+	       "failed=%ld secs=%.2f sheets_per_s=%.0f p50_ms=%.2f "
+	       "p99_ms=%.2f p999_ms=%.2f\n",
+	       o.conns, o.window, o.per_req, o.rate, all.done, all.failed, secs,
 	       (double)all.done / secs, samples_pct(&all.lat, 0.50),
 	       samples_pct(&all.lat, 0.99), samples_pct(&all.lat, 0.999));
 	samples_free(&all.lat);

@@ -1,5 +1,6 @@
 /* test_protocol.c: the protocol as a client meets it: hello and version,
- * login and roles, logging with idempotent ids, every validation error,
+ * login and roles, logging with idempotent ids (one sheet per request or
+ * several), every validation error,
  * hostile frames answered with an error and a close while others go on. */
 #include <sys/socket.h>
 
@@ -205,6 +206,150 @@ test_non_consultation(struct cs_client *c)
 	      "a silent call needs no details: %s", err.message);
 }
 
+/* LogSheets: the answer, or NULL with err set (an Error answer). */
+static Callsheet__SheetsLogged *
+log_sheets(struct cs_client *c, Callsheet__Sheet **sheets, size_t n,
+           struct cs_error *err)
+{
+	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
+	Callsheet__LogSheets ls = CALLSHEET__LOG_SHEETS__INIT;
+
+	ls.sheets = sheets;
+	ls.n_sheets = n;
+	req.body_case = CALLSHEET__REQUEST__BODY_LOG_SHEETS;
+	req.log_sheets = &ls;
+	memset(err, 0, sizeof *err);
+	return (Callsheet__SheetsLogged *)cs_call_body(
+	        c, &req, CALLSHEET__RESPONSE__BODY_SHEETS_LOGGED, err);
+}
+
+static bool
+listed(const uint32_t *v, size_t n, uint32_t x)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == x)
+			return true;
+	return false;
+}
+
+static const Callsheet__Error *
+refusal(const Callsheet__SheetsLogged *sl, uint32_t index)
+{
+	for (size_t i = 0; i < sl->n_refused; i++)
+		if (sl->refused[i]->index == index)
+			return sl->refused[i]->error;
+	return NULL;
+}
+
+/* Several sheets in one request: each stored, refused or found stored
+ * exactly as LogSheet would, and a resend of the request adds nothing. */
+static void
+test_log_sheets(struct cs_client *c)
+{
+	Callsheet__Sheet s[6], *sp[6], prior;
+	uint8_t id[6][CS_UUID_LEN], prior_id[CS_UUID_LEN];
+	char prior_text[CS_UUID_STRLEN];
+	Callsheet__SheetsLogged *sl;
+	const Callsheet__Error *e;
+	struct cs_error err;
+
+	th_sheet_init(&prior, prior_id);
+	CHECK(log_sheet(c, &prior, NULL, &err) == 0, "log: %s", err.message);
+	for (size_t i = 0; i < 6; i++) {
+		th_sheet_init(&s[i], id[i]);
+		sp[i] = &s[i];
+	}
+	s[1].department = "9Z";                  /* invalid */
+	s[2] = prior;                            /* a resend */
+	s[3] = prior;                            /* its id, another call */
+	s[3].duration_s = prior.duration_s + 60; /* (id[3] unused) */
+	s[5] = s[4];                             /* twice in the request */
+
+	for (int round = 0; round < 2; round++) {
+		sl = log_sheets(c, sp, 6, &err);
+		CHECK(sl != NULL, "log sheets (round %d): %s", round,
+		      err.message);
+		if (sl == NULL)
+			return;
+		/* of the two copies in the request, either may be first */
+		CHECK(sl->n_duplicates == (round == 0 ? 2u : 4u) &&
+		              listed(sl->duplicates, sl->n_duplicates, 2) &&
+		              (listed(sl->duplicates, sl->n_duplicates, 4) ||
+		               listed(sl->duplicates, sl->n_duplicates, 5)) &&
+		              (round == 0 ||
+		               (listed(sl->duplicates, sl->n_duplicates, 0) &&
+		                listed(sl->duplicates, sl->n_duplicates, 4) &&
+		                listed(sl->duplicates, sl->n_duplicates, 5))),
+		      "round %d: the resends are duplicates (%zu listed)",
+		      round, sl->n_duplicates);
+		CHECK(sl->n_refused == 2, "round %d: two refused (%zu)", round,
+		      sl->n_refused);
+		e = refusal(sl, 1);
+		CHECK(e != NULL &&
+		              e->code == CALLSHEET__ERROR_CODE__BAD_REQUEST &&
+		              strcmp(e->field, "department") == 0 &&
+		              strstr(e->message, "9Z") != NULL,
+		      "round %d: the invalid sheet is refused naming its field "
+		      "and value (%s)",
+		      round, e ? e->message : "not refused");
+		e = refusal(sl, 3);
+		CHECK(e != NULL && e->code == CALLSHEET__ERROR_CODE__CONFLICT &&
+		              strcmp(e->field, "id") == 0 &&
+		              strcmp(e->reason, "stored_other") == 0,
+		      "round %d: another call under a stored id is a conflict",
+		      round);
+		callsheet__sheets_logged__free_unpacked(sl, NULL);
+	}
+	CHECK(stored(id[0]) == 1 && stored(id[4]) == 1,
+	      "the new sheets are stored once each");
+	CHECK(stored(id[1]) == 0, "the invalid sheet is not stored");
+	uuid_format(prior_id, prior_text);
+	CHECK(th_sql_count_at(
+	              conninfo,
+	              "SELECT duration_s FROM sheet WHERE id = $1::uuid",
+	              prior_text) == prior.duration_s,
+	      "the conflict changed nothing");
+
+	sl = log_sheets(c, sp, 0, &err);
+	CHECK(sl != NULL && sl->n_duplicates == 0 && sl->n_refused == 0,
+	      "an empty request is answered with nothing to say");
+	if (sl != NULL)
+		callsheet__sheets_logged__free_unpacked(sl, NULL);
+}
+
+/* More sheets than a request may carry: refused whole, naming the field. */
+static void
+test_log_sheets_too_many(struct cs_client *c)
+{
+	size_t n = 1001;
+	Callsheet__Sheet *s = xcalloc(n, sizeof *s);
+	Callsheet__Sheet **sp = xcalloc(n, sizeof *sp);
+	uint8_t(*ids)[CS_UUID_LEN] = xcalloc(n, sizeof *ids);
+	Callsheet__SheetsLogged *sl;
+	struct cs_error err;
+
+	for (size_t i = 0; i < n; i++) { /* small enough for one frame */
+		th_sheet_init(&s[i], ids[i]);
+		s[i].call_type = "silent";
+		s[i].caller = s[i].department = s[i].household = NULL;
+		s[i].origin = NULL;
+		s[i].n_topics = 0;
+		sp[i] = &s[i];
+	}
+	sl = log_sheets(c, sp, n, &err);
+	CHECK(sl == NULL && err.code == CALLSHEET__ERROR_CODE__BAD_REQUEST &&
+	              strcmp(err.field, "sheets") == 0 &&
+	              strstr(err.message, "1000") != NULL,
+	      "1001 sheets in one request: refused, naming the limit (%s)",
+	      err.message);
+	CHECK(stored(ids[0]) == 0, "nothing of it stored");
+	if (sl != NULL)
+		callsheet__sheets_logged__free_unpacked(sl, NULL);
+	free(ids);
+	free(sp);
+	free(s);
+}
+
 static void
 test_roles(void)
 {
@@ -218,6 +363,15 @@ test_roles(void)
 	              CALLSHEET__ERROR_CODE__FORBIDDEN,
 	      "a reporter may not log (got %d: %s)", err.code, err.message);
 	CHECK(stored(id) == 0, "nothing stored for the reporter");
+	{
+		Callsheet__Sheet *sp = &s;
+
+		CHECK(log_sheets(rep, &sp, 1, &err) == NULL &&
+		              err.code == CALLSHEET__ERROR_CODE__FORBIDDEN,
+		      "nor log several sheets (got %d: %s)", err.code,
+		      err.message);
+		CHECK(stored(id) == 0, "still nothing stored for the reporter");
+	}
 	cs_close(rep);
 }
 
@@ -377,6 +531,8 @@ main(void)
 	test_idempotent_log(jurist);
 	test_bad_sheets(jurist);
 	test_non_consultation(jurist);
+	test_log_sheets(jurist);
+	test_log_sheets_too_many(jurist);
 	test_roles();
 	test_bad_login();
 	test_not_logged_in();

@@ -43,6 +43,7 @@ struct scratch {
 	Callsheet__GetRestatements restatements;
 	Callsheet__Watch watch;
 	Callsheet__CheckSheets check_sheets;
+	Callsheet__LogSheets log_sheets;
 	Callsheet__Sheet *sheets[1];
 	Callsheet__Export export_;
 };
@@ -250,6 +251,18 @@ b_check_sheets(Callsheet__Request *req, struct scratch *s)
 	req->check_sheets = &s->check_sheets;
 }
 
+/* A valid sheet, stored. */
+static void
+b_log_sheets(Callsheet__Request *req, struct scratch *s)
+{
+	callsheet__log_sheets__init(&s->log_sheets);
+	th_sheet_init(&s->sheet, s->id);
+	s->sheets[0] = &s->sheet;
+	s->log_sheets.sheets = s->sheets;
+	s->log_sheets.n_sheets = 1;
+	req->log_sheets = &s->log_sheets;
+}
+
 static void
 b_export(Callsheet__Request *req, struct scratch *s)
 {
@@ -298,6 +311,8 @@ static const struct row matrix[] = {
          "everyone watches the counters"},
         {CALLSHEET__REQUEST__BODY_CHECK_SHEETS, b_check_sheets, J | A, false,
          "an import is logging sheets"},
+        {CALLSHEET__REQUEST__BODY_LOG_SHEETS, b_log_sheets, J | A, false,
+         "logging, several sheets at a time (import)"},
         {CALLSHEET__REQUEST__BODY_EXPORT, b_export, J | A, false,
          "sheet by sheet would bypass the reporter's minimum cell size"},
 };
@@ -448,8 +463,9 @@ main(void)
 	                   " ON a.id = s.jurist_id WHERE a.role = $1",
 	                   "reporter") == 0,
 	      "no sheet was stored for the reporter");
-	CHECK(th_sql_count(pg, "SELECT count(*) FROM sheet", NULL) == 2,
-	      "the jurist's and the admin's sheets were stored");
+	CHECK(th_sql_count(pg, "SELECT count(*) FROM sheet", NULL) == 4,
+	      "the jurist's and the admin's sheets were stored (LogSheet, "
+	      "LogSheets)");
 	CHECK(th_sql_count(pg,
 	                   "SELECT count(*) FROM account_audit au JOIN account"
 	                   " a ON a.id = au.account_id WHERE a.name = $1"
