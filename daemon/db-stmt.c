@@ -3,42 +3,16 @@
 #include "callsheetd.h"
 
 /*
- * One statement stores a whole group-committed batch. It returns a row
- * only for the sheets it did not insert, by their position in the batch:
- * 'd' duplicate (same id, same content: a resend), 'c' conflict (same id,
- * other content), 'r' retry (the id is being inserted by a transaction
- * this statement's snapshot cannot see: the next batch will). In the usual
- * case, all inserted, it looks nothing up and returns nothing.
+ * One statement stores a whole group-committed batch: a function planned
+ * once per connection (schema/0011_sheet_insert_batch.sql). It returns a
+ * row only for the sheets it did not insert, by their position in the
+ * batch: 'd' duplicate, 'c' conflict, 'r' retry in the next batch.
  */
 static const char insert_sheets_sql[] =
-        "WITH input AS ("
-        " SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::int[],"
-        "  $4::int[], $5::smallint[], $6::smallint[], $7::smallint[],"
-        "  $8::smallint[], $9::smallint[], $10::smallint[],"
-        "  $11::smallint[], $12::bigint[]) WITH ORDINALITY"
-        " AS t(id, call_start, duration_s, jurist_id, call_type,"
-        "  department, caller, pro_kind, pro_sector, household, origin,"
-        "  topics, ord)"
-        "), ins AS ("
-        " INSERT INTO sheet (id, jurist_id, call_start, duration_s,"
-        "  call_type, department, caller, pro_kind, pro_sector,"
-        "  household, origin, topics)"
-        " SELECT id, jurist_id, to_timestamp(call_start), duration_s,"
-        "  call_type, department, caller, pro_kind, pro_sector,"
-        "  household, origin, topics FROM input"
-        " ON CONFLICT (id) DO NOTHING RETURNING id"
-        "), rest AS ("
-        " SELECT * FROM input WHERE id NOT IN (SELECT id FROM ins)"
-        ") SELECT i.ord, CASE"
-        " WHEN s.id IS NULL THEN 'r'"
-        " WHEN (s.jurist_id, s.call_start, s.duration_s, s.call_type,"
-        "  s.department, s.caller, s.pro_kind, s.pro_sector,"
-        "  s.household, s.origin, s.topics) IS NOT DISTINCT FROM"
-        "  (i.jurist_id, to_timestamp(i.call_start), i.duration_s,"
-        "  i.call_type, i.department, i.caller, i.pro_kind,"
-        "  i.pro_sector, i.household, i.origin, i.topics) THEN 'd'"
-        " ELSE 'c' END"
-        " FROM rest i LEFT JOIN sheet s ON s.id = i.id";
+        "SELECT ord, status FROM sheet_insert_batch($1::uuid[],"
+        " $2::bigint[], $3::int[], $4::int[], $5::smallint[],"
+        " $6::smallint[], $7::smallint[], $8::smallint[], $9::smallint[],"
+        " $10::smallint[], $11::smallint[], $12::bigint[])";
 
 /* Taxonomy administration. A statement that finds nothing to change
  * returns no row rather than failing: someone else changed the taxonomy

@@ -249,7 +249,7 @@ test_sigterm(void)
 		blocked = th_sql_count(pg,
 		                       "SELECT count(*) FROM pg_stat_activity"
 		                       " WHERE wait_event_type = 'Lock'"
-		                       " AND query LIKE '%INSERT INTO sheet%'",
+		                       " AND query LIKE '%sheet_insert_batch%'",
 		                       NULL);
 		PQfinish(pg);
 		if (blocked > 0 && all_read(&d, fds, SESSIONS))
