@@ -337,8 +337,9 @@ struct field_error {
 	 * Error.reason); set by validate.c and taxonomy-edit.c */
 	const char *reason;
 	char value[128];
-	int allowed_dim; /* an enum dim whose codes are allowed, or -1 */
-	const char *successor;
+	int allowed_dim;    /* an enum dim whose codes are allowed, or -1 */
+	char successor[40]; /* a code (at most 32 bytes); "": none. A copy:
+	                     * answers may be built after a taxonomy reload */
 };
 int field_error_set(struct field_error *fe, const char *field, const char *fmt,
                     ...) __attribute__((format(printf, 3, 4)));

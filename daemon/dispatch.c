@@ -274,7 +274,7 @@ error_from_field(Callsheet__Error *err, Callsheet__ErrorCode code,
 			if ((int)taxonomy->entries[i].dim == fe->allowed_dim &&
 			    !taxonomy->entries[i].retired)
 				allowed[n++] = taxonomy->entries[i].code;
-	if (fe->successor != NULL && n < ERROR_ALLOWED_MAX)
+	if (fe->successor[0] != '\0' && n < ERROR_ALLOWED_MAX)
 		allowed[n++] = (char *)fe->successor;
 	err->allowed = allowed;
 	err->n_allowed = n;

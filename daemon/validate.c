@@ -37,7 +37,8 @@ fe_reason(struct field_error *fe, const char *reason, const char *value,
 	fe->reason = reason;
 	snprintf(fe->value, sizeof fe->value, "%s", value ? value : "");
 	fe->allowed_dim = allowed_dim;
-	fe->successor = successor;
+	snprintf(fe->successor, sizeof fe->successor, "%s",
+	         successor ? successor : "");
 	return -1;
 }
 
