@@ -1,6 +1,7 @@
-/* batch.c: group commit. Sheets wait in one queue; each batch takes all
- * that is waiting (up to batch_max) into one statement and one commit,
- * and every sheet of it is acknowledged only once that commit is done. */
+/* batch.c: group commit. Sheets wait in two queues, a jurist's sheet
+ * (LogSheet) ahead of an import's (LogSheets); each batch takes all that
+ * is waiting (up to batch_max) into one statement and one commit, and
+ * every sheet of it is acknowledged only once that commit is done. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@ struct pending {
 	void *arg;
 	size_t index; /* for settled: which sheet of its request */
 	struct sheet_row row;
+	enum batch_lane lane;
 	bool solo; /* its batch failed: retried alone to find the culprit */
 	char status;
 };
@@ -26,8 +28,11 @@ struct batch {
 	char *params[NCOLS];
 };
 
-static struct pending_list queue = TAILQ_HEAD_INITIALIZER(queue);
-static unsigned nqueued;
+static struct pending_list interactive = TAILQ_HEAD_INITIALIZER(interactive);
+static struct pending_list bulk = TAILQ_HEAD_INITIALIZER(bulk);
+static struct pending_list *const queues[] = {
+        [LANE_INTERACTIVE] = &interactive, [LANE_BULK] = &bulk};
+static unsigned nqueued; /* in both */
 static unsigned batches_in_flight;
 
 static void batch_kick(void);
@@ -52,7 +57,7 @@ static void
 requeue(struct pending *p, bool solo)
 {
 	p->solo = solo;
-	TAILQ_INSERT_HEAD(&queue, p, entry);
+	TAILQ_INSERT_HEAD(queues[p->lane], p, entry);
 	nqueued++;
 }
 
@@ -200,38 +205,65 @@ batch_done(struct db_op *op, enum db_status st, const char *err)
 	batch_kick();
 }
 
+/* The ids of a batch being taken, hashed (open addressing): an id goes
+ * at most once per statement. */
+struct id_set {
+	const uint8_t **slot;
+	size_t mask;
+};
+
 static bool
-id_taken(struct batch *b, const struct pending *p)
+id_set_add(struct id_set *set, const uint8_t *id)
 {
-	for (size_t i = 0; i < b->n; i++)
-		if (memcmp(b->items[i]->row.id, p->row.id, CS_UUID_LEN) == 0)
-			return true;
-	return false;
+	uint64_t h;
+	size_t i;
+
+	memcpy(&h, id, sizeof h); /* UUIDs: random or a digest */
+	for (i = (size_t)(h * 0x9e3779b97f4a7c15u >> 32) & set->mask;
+	     set->slot[i] != NULL; i = (i + 1) & set->mask)
+		if (memcmp(set->slot[i], id, CS_UUID_LEN) == 0)
+			return false;
+	set->slot[i] = id;
+	return true;
 }
 
-/* Take what is waiting: a solo sheet goes alone, and an id goes at most
- * once per statement (a second copy waits for the next batch). */
+/* Take what is waiting, the jurists' sheets first: a solo sheet goes
+ * alone, and an id goes at most once per statement (a second copy waits
+ * for the next batch). */
 static struct batch *
 batch_take(void)
 {
 	struct batch *b = xcalloc(1, sizeof *b);
-	struct pending *p, *next;
 	size_t max = nqueued < cfg->batch_max ? nqueued : cfg->batch_max;
+	struct id_set ids = {.mask = 1};
+	bool full = false;
 
+	while (ids.mask + 1 < 2 * max)
+		ids.mask = ids.mask * 2 + 1;
+	ids.slot = xcalloc(ids.mask + 1, sizeof *ids.slot);
 	b->items = xcalloc(max, sizeof *b->items);
-	for (p = TAILQ_FIRST(&queue); p != NULL && b->n < max; p = next) {
-		next = TAILQ_NEXT(p, entry);
-		if (p->solo && b->n > 0)
-			break;
-		if (id_taken(b, p))
-			continue;
-		TAILQ_REMOVE(&queue, p, entry);
-		nqueued--;
-		p->status = 0;
-		b->items[b->n++] = p;
-		if (p->solo)
-			break;
+	for (size_t q = 0; q < nitems(queues) && !full; q++) {
+		struct pending *p, *next;
+
+		for (p = TAILQ_FIRST(queues[q]); p != NULL; p = next) {
+			next = TAILQ_NEXT(p, entry);
+			if (b->n == max || (p->solo && b->n > 0)) {
+				full = true;
+				break;
+			}
+			if (!id_set_add(&ids, p->row.id))
+				continue;
+			TAILQ_REMOVE(queues[q], p, entry);
+			nqueued--;
+			p->status = 0;
+			b->items[b->n++] = p;
+			if (p->solo) {
+				full = true;
+				break;
+			}
+		}
 	}
+	free(ids.slot);
 	build_params(b);
 	b->op.send = batch_send;
 	b->op.result = batch_result;
@@ -259,8 +291,8 @@ batch_kick(void)
 }
 
 void
-batch_add(const struct sheet_row *row, batch_settled_fn *settled, void *arg,
-          size_t index)
+batch_add(const struct sheet_row *row, enum batch_lane lane,
+          batch_settled_fn *settled, void *arg, size_t index)
 {
 	struct pending *p = xcalloc(1, sizeof *p);
 
@@ -268,7 +300,8 @@ batch_add(const struct sheet_row *row, batch_settled_fn *settled, void *arg,
 	p->arg = arg;
 	p->index = index;
 	p->row = *row;
-	TAILQ_INSERT_TAIL(&queue, p, entry);
+	p->lane = lane;
+	TAILQ_INSERT_TAIL(queues[lane], p, entry);
 	nqueued++;
 	batch_kick();
 }

@@ -273,8 +273,12 @@ enum sheet_outcome { SHEET_STORED, SHEET_DUPLICATE, SHEET_REFUSED };
 typedef void batch_settled_fn(void *arg, size_t index, const uint8_t *id,
                               enum sheet_outcome outcome,
                               Callsheet__ErrorCode code, const char *message);
-void batch_add(const struct sheet_row *row, batch_settled_fn *settled,
-               void *arg, size_t index);
+enum batch_lane {
+	LANE_INTERACTIVE, /* a jurist waits for it: taken first */
+	LANE_BULK,        /* an import's */
+};
+void batch_add(const struct sheet_row *row, enum batch_lane lane,
+               batch_settled_fn *settled, void *arg, size_t index);
 unsigned batch_pending(void);
 
 /* taxonomy.c: the cached code tables */

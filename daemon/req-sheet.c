@@ -58,7 +58,7 @@ req_log_sheet(struct req *r)
 		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 		return;
 	}
-	batch_add(&row, one_settled, r, 0);
+	batch_add(&row, LANE_INTERACTIVE, one_settled, r, 0);
 }
 
 /* ----------------------------------------------------------- LogSheets */
@@ -137,7 +137,7 @@ req_log_sheets(struct req *r)
 			continue;
 		}
 		m->waiting++;
-		batch_add(&row, many_settled, m, i);
+		batch_add(&row, LANE_BULK, many_settled, m, i);
 	}
 	/* the 1 of the adding: answered now if no sheet is left waiting */
 	many_settled(m, 0, NULL, SHEET_STORED,
