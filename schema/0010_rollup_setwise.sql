@@ -66,7 +66,8 @@ $fn$;
 -- Adds sign * (the contributions of the sheets of `sheets`, as above) to
 -- the rollup and returns how many sheets that was. Rows are upserted in
 -- key order, so concurrent callers lock them in the same order and cannot
--- deadlock; rows that fall to zero are removed.
+-- deadlock; rows that fall to zero are removed. a and b are the FROM
+-- item's $2 and $3 (a range of transactions, or the one sheet unfolded).
 CREATE FUNCTION rollup_add(sign integer, sheets text, tz text,
 	a anyelement, b anyelement) RETURNS bigint
 LANGUAGE plpgsql AS $$
