@@ -545,6 +545,22 @@ cs_log_sheet(struct cs_client *c, const Callsheet__Sheet *sheet,
 }
 
 int
+cs_log_sheets(struct cs_client *c, Callsheet__Sheet *const *sheets, size_t n,
+              Callsheet__SheetsLogged **out, struct cs_error *err)
+{
+	Callsheet__LogSheets ls = CALLSHEET__LOG_SHEETS__INIT;
+	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
+
+	ls.sheets = (Callsheet__Sheet **)sheets; /* packing only reads */
+	ls.n_sheets = n;
+	req.body_case = CALLSHEET__REQUEST__BODY_LOG_SHEETS;
+	req.log_sheets = &ls;
+	*out = (Callsheet__SheetsLogged *)cs_call_body(
+	        c, &req, CALLSHEET__RESPONSE__BODY_SHEETS_LOGGED, err);
+	return *out != NULL ? 0 : -1;
+}
+
+int
 cs_query(struct cs_client *c, const Callsheet__Query *q,
          Callsheet__QueryResult **result, struct cs_error *err)
 {

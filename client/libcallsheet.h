@@ -91,6 +91,12 @@ ProtobufCMessage *cs_call_body(struct cs_client *c, Callsheet__Request *req,
                                struct cs_error *err);
 int cs_log_sheet(struct cs_client *c, const Callsheet__Sheet *sheet,
                  bool *duplicate, struct cs_error *err);
+/* Several sheets in one request (LogSheets): *out says which were
+ * duplicates and which refused (every other one is stored); freed with
+ * callsheet__sheets_logged__free_unpacked(out, NULL). */
+int cs_log_sheets(struct cs_client *c, Callsheet__Sheet *const *sheets,
+                  size_t n, Callsheet__SheetsLogged **out,
+                  struct cs_error *err);
 /* *result is freed with callsheet__query_result__free_unpacked(r, NULL). */
 int cs_query(struct cs_client *c, const Callsheet__Query *q,
              Callsheet__QueryResult **result, struct cs_error *err);

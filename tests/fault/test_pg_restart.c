@@ -21,19 +21,11 @@
 static int
 log_sheets(struct cs_client *c, Callsheet__Sheet **s, int *unavailable)
 {
-	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
-	Callsheet__LogSheets ls = CALLSHEET__LOG_SHEETS__INIT;
 	Callsheet__SheetsLogged *sl;
 	struct cs_error err;
 	int refused;
 
-	ls.sheets = s;
-	ls.n_sheets = SHEETS;
-	req.body_case = CALLSHEET__REQUEST__BODY_LOG_SHEETS;
-	req.log_sheets = &ls;
-	sl = (Callsheet__SheetsLogged *)cs_call_body(
-	        c, &req, CALLSHEET__RESPONSE__BODY_SHEETS_LOGGED, &err);
-	if (sl == NULL) {
+	if (cs_log_sheets(c, s, SHEETS, &sl, &err) != 0) {
 		fprintf(stderr, "log sheets: %s\n", err.message);
 		return -1;
 	}

@@ -211,16 +211,10 @@ static Callsheet__SheetsLogged *
 log_sheets(struct cs_client *c, Callsheet__Sheet **sheets, size_t n,
            struct cs_error *err)
 {
-	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
-	Callsheet__LogSheets ls = CALLSHEET__LOG_SHEETS__INIT;
+	Callsheet__SheetsLogged *sl;
 
-	ls.sheets = sheets;
-	ls.n_sheets = n;
-	req.body_case = CALLSHEET__REQUEST__BODY_LOG_SHEETS;
-	req.log_sheets = &ls;
 	memset(err, 0, sizeof *err);
-	return (Callsheet__SheetsLogged *)cs_call_body(
-	        c, &req, CALLSHEET__RESPONSE__BODY_SHEETS_LOGGED, err);
+	return cs_log_sheets(c, sheets, n, &sl, err) == 0 ? sl : NULL;
 }
 
 static bool
