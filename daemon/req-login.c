@@ -76,7 +76,10 @@ login_count(struct login *l, enum throttle_outcome outcome)
 		         c->addr_key, d2);
 }
 
-/* Back to waiting for a login, and to reading requests. */
+/* Back to waiting for a login. Answering releases the request's hold on
+ * its connection, which may free it (it died while we checked): nothing
+ * here touches the connection after the answer, and the answer itself
+ * (conn_request_done) resumes reading. */
 static void
 login_fail(struct login *l, Callsheet__ErrorCode code, const char *msg)
 {
@@ -85,7 +88,6 @@ login_fail(struct login *l, Callsheet__ErrorCode code, const char *msg)
 	if (c->state == CONN_AUTHING)
 		conn_set_state(c, CONN_LOGIN);
 	req_error(l->req, code, NULL, "%s", msg);
-	conn_resume(c);
 	login_free(l);
 }
 
@@ -132,21 +134,25 @@ login_verified(void *arg)
 		           "this account is disabled; ask an administrator");
 		return;
 	}
-	if (c->state == CONN_AUTHING) {
-		c->session.account_id = l->account_id;
-		c->session.role = l->role;
-		snprintf(c->session.user, sizeof c->session.user, "%s", user);
-		conn_set_state(c, CONN_READY);
-		log_info("conn %llu (%s): logged in as %s (%s)",
-		         (unsigned long long)c->serial, c->peer, user,
-		         role_name(l->role));
+	if (c->state != CONN_AUTHING) {
+		/* the login deadline or the peer ended the connection while
+		 * the password was checked: no session, and nothing to say */
+		login_fail(l, CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
+		           "the connection ended during the login");
+		return;
 	}
+	c->session.account_id = l->account_id;
+	c->session.role = l->role;
+	snprintf(c->session.user, sizeof c->session.user, "%s", user);
+	conn_set_state(c, CONN_READY);
+	log_info("conn %llu (%s): logged in as %s (%s)",
+	         (unsigned long long)c->serial, c->peer, user,
+	         role_name(l->role));
 	ok.role = l->role;
 	ok.user = (char *)user;
 	resp.body_case = CALLSHEET__RESPONSE__BODY_LOGIN;
 	resp.login = &ok;
 	req_reply(r, &resp);
-	conn_resume(c);
 	login_free(l);
 }
 
