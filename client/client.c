@@ -401,6 +401,7 @@ cs_send(struct cs_client *c, Callsheet__Request *req, struct cs_error *err)
 	if (check_open(c, err) != 0)
 		return -1;
 	req->id = next_id(c);
+	req->has_id = true;
 	frame = frame_pack(&req->base, &len);
 	if (frame == NULL ||
 	    (c->max_frame != 0 && len - CS_FRAME_HEADER > c->max_frame)) {
@@ -764,6 +765,7 @@ hello(struct cs_client *c, struct cs_error *err)
 	const Callsheet__HelloOk *ok;
 	int rv = 0;
 
+	h.has_protocol_version = true;
 	h.protocol_version = CS_PROTOCOL_VERSION;
 	h.client_name = name;
 	req.body_case = CALLSHEET__REQUEST__BODY_HELLO;

@@ -118,6 +118,7 @@ struct conn {
 	bool read_paused;
 	bool processing; /* conn_process is on the stack */
 	bool watching;   /* in watch.c's list: pushed counters, never idle */
+	struct req *live; /* requests not yet answered (dispatch.c): ids in use */
 };
 TAILQ_HEAD(conn_list, conn);
 extern struct conn_list conns;
@@ -145,6 +146,8 @@ struct req {
 	struct conn *conn;
 	uint32_t id;
 	Callsheet__Request *msg;
+	struct req *next_live; /* in conn->live */
+	bool is_live;          /* holds its id on the connection */
 };
 void dispatch(struct conn *c, Callsheet__Request *msg);
 void req_reply(struct req *r, Callsheet__Response *resp);
@@ -369,6 +372,10 @@ void sheet_problems_reply(struct req *r, Callsheet__Response *resp,
                           Callsheet__SheetProblem ***list, size_t *n_list);
 int validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t,
                    time_t now, struct sheet_row *row, struct field_error *fe);
+/* presence.c: the fields marked "always" in the proto, present in m (and,
+ * deep, in the messages it holds but sheets): 0, or -1 with fe */
+int presence_check(const ProtobufCMessage *m, bool deep,
+                   struct field_error *fe);
 /* sheet-row.c: a stored sheet read back (export, check) */
 int sheet_row_from_result(const PGresult *res, int i, int first,
                           struct sheet_row *row);

@@ -128,6 +128,7 @@ change_row_to_sheet(const struct sheet_row *row, const struct taxonomy *t,
 	s->id.len = CS_UUID_LEN;
 	s->call_start = row->call_start;
 	s->duration_s = row->duration_s;
+	s->has_id = s->has_call_start = s->has_duration_s = true;
 	s->call_type = (char *)code_of(t, row->call_type);
 	s->department = (char *)code_of(t, row->department);
 	s->caller = (char *)code_of(t, row->caller);

@@ -126,10 +126,12 @@ error_frame(Callsheet__ErrorCode code, const char *text, unsigned retry,
 	Callsheet__Error err = CALLSHEET__ERROR__INIT;
 
 	err.code = code;
+	err.has_code = true;
 	err.message = (char *)text;
 	err.has_retry_after_s = retry > 0;
 	err.retry_after_s = retry;
 	resp.body_case = CALLSHEET__RESPONSE__BODY_ERROR;
+	resp.has_id = true; /* 0: the connection's own error */
 	resp.error = &err;
 	msg.kind_case = CALLSHEET__SERVER_MESSAGE__KIND_RESPONSE;
 	msg.response = &resp;

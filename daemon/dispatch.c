@@ -1,6 +1,7 @@
 /* dispatch.c: the table of request kinds (who may send what, in which
  * connection state) and the life of one request until it is answered. */
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "callsheetd.h"
@@ -120,29 +121,100 @@ allowed(struct req *r, const struct handler *h)
 	return true;
 }
 
+/* A request's id: given, not 0 (the id of the connection's own errors),
+ * and not the id of another request of this connection still being
+ * served. If not, answers why (with the id as given) and returns false. */
+static bool
+id_usable(struct req *r, const Callsheet__Request *msg)
+{
+	struct field_error fe;
+	char value[16];
+
+	if (!msg->has_id || msg->id == 0) {
+		field_error_set(&fe, "id",
+		                "%s; give every request an id from 1 to "
+		                "4294967295 (0 is the id of errors about the "
+		                "connection itself)",
+		                msg->has_id ? "0 is reserved" : "missing");
+		fe.reason = msg->has_id ? "reserved_id" : "missing";
+		snprintf(fe.value, sizeof fe.value, "%s",
+		         msg->has_id ? "0" : "");
+		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
+		return false;
+	}
+	for (const struct req *o = r->conn->live; o != NULL; o = o->next_live)
+		if (o->id == msg->id) {
+			snprintf(value, sizeof value, "%u", msg->id);
+			field_error_set(
+			        &fe, "id",
+			        "%u is the id of a request of this "
+			        "connection not answered yet; give each "
+			        "request in flight its own id",
+			        msg->id);
+			fe.reason = "id_in_use";
+			snprintf(fe.value, sizeof fe.value, "%s", value);
+			req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
+			return false;
+		}
+	return true;
+}
+
+/* A request whose body is not set: none at all, or one this server does
+ * not know (protobuf keeps a newer client's as an unknown field). */
+static void
+no_body(struct req *r, const Callsheet__Request *msg)
+{
+	struct field_error fe;
+
+	if (msg->base.n_unknown_fields > 0) {
+		field_error_set(&fe, "body",
+		                "request %u has a body of field number %u, "
+		                "which this server does not know (a newer "
+		                "client?); this server speaks protocol "
+		                "version %d",
+		                msg->id, msg->base.unknown_fields[0].tag,
+		                CS_PROTOCOL_VERSION);
+		fe.reason = "unknown_body";
+		snprintf(fe.value, sizeof fe.value, "%u",
+		         msg->base.unknown_fields[0].tag);
+	} else {
+		field_error_set(&fe, "body",
+		                "missing; request %u has no body: give one "
+		                "(hello, login, log_sheet, query, ...)",
+		                msg->id);
+		fe.reason = "missing";
+	}
+	req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
+}
+
 void
 dispatch(struct conn *c, Callsheet__Request *msg)
 {
 	struct req *r = xcalloc(1, sizeof *r);
 	const struct handler *h;
+	struct field_error fe;
 
 	r->conn = c;
 	r->id = msg->id;
 	r->msg = msg;
 	c->in_flight++;
 	c->refs++;
+	if (!id_usable(r, msg))
+		return;
+	r->is_live = true;
+	r->next_live = c->live;
+	c->live = r;
 	if ((h = handler_find(msg->body_case)) == NULL) {
-		/* a newer client's request arrives with a body we cannot
-		 * see (protobuf keeps it as an unknown field): body not set */
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "body",
-		          "request %u has no request body this server knows "
-		          "(a newer client?); this server speaks protocol "
-		          "version %d",
-		          msg->id, CS_PROTOCOL_VERSION);
+		no_body(r, msg);
 		return;
 	}
-	if (allowed(r, h))
-		h->fn(r);
+	if (!allowed(r, h))
+		return;
+	if (presence_check(&msg->base, true, &fe) != 0) {
+		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
+		return;
+	}
+	h->fn(r);
 }
 
 void
@@ -150,6 +222,13 @@ req_free(struct req *r)
 {
 	struct conn *c = r->conn;
 
+	if (r->is_live) {
+		struct req **p = &c->live;
+
+		while (*p != r)
+			p = &(*p)->next_live;
+		*p = r->next_live;
+	}
 	callsheet__request__free_unpacked(r->msg, NULL);
 	free(r);
 	conn_request_done(c);
@@ -162,6 +241,7 @@ req_reply(struct req *r, Callsheet__Response *resp)
 	Callsheet__ServerMessage msg = CALLSHEET__SERVER_MESSAGE__INIT;
 
 	resp->id = r->id;
+	resp->has_id = true;
 	msg.kind_case = CALLSHEET__SERVER_MESSAGE__KIND_RESPONSE;
 	msg.response = resp;
 	conn_send(r->conn, &msg);
@@ -219,6 +299,7 @@ req_verror(struct req *r, Callsheet__ErrorCode code, const char *field,
 	char *text = xvasprintf(fmt, ap);
 
 	err.code = code;
+	err.has_code = true;
 	err.message = text;
 	err.field = (char *)field;
 	error_reply(r, &err, retry_after_s);
@@ -261,6 +342,7 @@ error_from_field(Callsheet__Error *err, Callsheet__ErrorCode code,
 
 	callsheet__error__init(err);
 	err->code = code;
+	err->has_code = true;
 	err->message = (char *)fe->message;
 	err->field = (char *)fe->field;
 	err->reason = (char *)fe->reason;

@@ -270,11 +270,13 @@ query_duration_stats(const uint32_t *seconds, const uint64_t *counts, size_t n,
 	bool have_lo = false;
 
 	callsheet__duration_stats__init(out);
+	out->has_median_low_s = out->has_median_high_s = true;
 	for (size_t i = 0; i < n; i++) {
 		total += counts[i];
 		out->sum_s += (uint64_t)seconds[i] * counts[i];
 	}
 	out->count = total;
+	out->has_count = out->has_sum_s = true;
 	if (total == 0)
 		return;
 	lo = (total - 1) / 2;

@@ -77,6 +77,7 @@ admin_result(struct db_op *op, const PGresult *res)
 		acct->name = xstrdup(PQgetvalue(res, i, 1));
 		acct->role = role_parse(PQgetvalue(res, i, 2));
 		acct->disabled = PQgetvalue(res, i, 3)[0] == 't';
+		acct->has_role = acct->has_disabled = true;
 		acct->has_created_at = acct->has_password_changed_at = true;
 		acct->created_at = strtoll(PQgetvalue(res, i, 4), NULL, 10);
 		acct->password_changed_at =

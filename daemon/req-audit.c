@@ -89,6 +89,7 @@ entry_new(const PGresult *res, int i)
 	callsheet__audit_entry__init(e);
 	e->id = strtoull(PQgetvalue(res, i, 0), NULL, 10);
 	e->at = strtoll(PQgetvalue(res, i, 1), NULL, 10);
+	e->has_id = e->has_at = e->has_sheet_id = true;
 	e->user = xstrdup(PQgetvalue(res, i, 2));
 	e->sheet_id.data = xmalloc(CS_UUID_LEN);
 	e->sheet_id.len = CS_UUID_LEN;

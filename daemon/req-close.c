@@ -68,6 +68,7 @@ closing_reply(struct closing *c, bool duplicate)
 	p.to = c->to;
 	pc.period = &p;
 	pc.duplicate = duplicate;
+	pc.has_duplicate = true;
 	pc.has_closed_at = true;
 	pc.closed_at = c->closed_at;
 	pc.closed_by = c->closed_by;

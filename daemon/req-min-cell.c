@@ -52,6 +52,7 @@ min_cell_result(struct db_op *op, const PGresult *res)
 		rule->role = xstrdup(PQgetvalue(res, (int)i, 0));
 		rule->min_cell =
 		        (uint32_t)strtoul(PQgetvalue(res, (int)i, 1), NULL, 10);
+		rule->has_min_cell = true;
 		l->rules[i] = rule;
 	}
 }

@@ -84,6 +84,7 @@ rows_result(struct query *q, const PGresult *res)
 			row->keys[k] =
 			        key_text(q, k, PQgetvalue(res, (int)i, (int)k),
 			                 PQgetisnull(res, (int)i, (int)k));
+		row->has_count = true;
 		row->count =
 		        strtoull(PQgetvalue(res, (int)i, (int)ng), NULL, 10);
 		r->rows[i] = row;
@@ -203,6 +204,7 @@ req_query(struct req *r)
 	}
 	q = xcalloc(1, sizeof *q);
 	callsheet__query_result__init(&q->result);
+	q->result.has_total = true; /* 0 when nothing matched */
 	query_sql_build(&plan, cfg->use_rollup, &q->sql);
 	qplan_free(&plan);
 	q->req = r;

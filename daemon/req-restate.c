@@ -146,6 +146,7 @@ changes_result(struct restate *rs, const PGresult *res)
 		c = xmalloc(sizeof *c);
 		callsheet__restatement__init(c);
 		c->at = strtoll(PQgetvalue(res, i, 1), NULL, 10);
+		c->has_at = c->has_sheet_id = true;
 		c->user = xstrdup(PQgetvalue(res, i, 2));
 		c->sheet_id.data = xmalloc(CS_UUID_LEN);
 		c->sheet_id.len = CS_UUID_LEN;

@@ -42,6 +42,7 @@ one_settled(void *arg, size_t index, const uint8_t *id,
 	a.id.data = (uint8_t *)id;
 	a.id.len = CS_UUID_LEN;
 	a.duplicate = outcome == SHEET_DUPLICATE;
+	a.has_id = a.has_duplicate = true;
 	resp.body_case = CALLSHEET__RESPONSE__BODY_SHEET_ACK;
 	resp.sheet_ack = &a;
 	req_reply(r, &resp);

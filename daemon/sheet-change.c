@@ -208,6 +208,7 @@ change_reply(struct change *ch, bool duplicate, int64_t at, const char *by,
 	uuid_parse(ch->id, id);
 	sc.id.data = id;
 	sc.id.len = CS_UUID_LEN;
+	sc.has_id = sc.has_duplicate = true;
 	sc.action = (char *)ch->kind->action;
 	sc.duplicate = duplicate;
 	for (size_t i = 0; i < ch->diff.n; i++) {

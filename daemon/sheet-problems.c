@@ -56,6 +56,7 @@ sheet_problems_reply(struct req *r, Callsheet__Response *resp,
 
 		error_from_field(&errs[i], p->code, &p->fe, allowed[i]);
 		callsheet__sheet_problem__init(&v[i]);
+		v[i].has_index = true;
 		v[i].index = (uint32_t)p->index;
 		v[i].error = &errs[i];
 		pv[i] = &v[i];

@@ -183,6 +183,8 @@ validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t, time_t now,
 	bool consultation;
 
 	memset(row, 0, sizeof *row);
+	if (presence_check(&s->base, false, fe) != 0)
+		return -1;
 	if (s->id.len != CS_UUID_LEN)
 		return field_error_set(fe, "id", "%zu bytes; a UUID has 16",
 		                       s->id.len);

@@ -28,7 +28,9 @@ send_hello(int fd)
 	Callsheet__Hello hello = CALLSHEET__HELLO__INIT;
 
 	req.id = 1;
+	req.has_id = true;
 	hello.protocol_version = CS_PROTOCOL_VERSION;
+	hello.has_protocol_version = true;
 	hello.client_name = "test_late_login";
 	req.body_case = CALLSHEET__REQUEST__BODY_HELLO;
 	req.hello = &hello;
@@ -42,6 +44,7 @@ send_login(int fd, const char *user, const char *password)
 	Callsheet__Login login = CALLSHEET__LOGIN__INIT;
 
 	req.id = 2;
+	req.has_id = true;
 	login.user = (char *)user;
 	login.password = (char *)password;
 	req.body_case = CALLSHEET__REQUEST__BODY_LOGIN;

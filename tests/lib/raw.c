@@ -170,7 +170,9 @@ raw_session(unsigned port, const char *user, const char *password)
 	if (fd < 0)
 		th_die("raw connect to %u: %s", port, strerror(errno));
 	h.protocol_version = CS_PROTOCOL_VERSION;
+	h.has_protocol_version = true;
 	req.id = 1;
+	req.has_id = true;
 	req.body_case = CALLSHEET__REQUEST__BODY_HELLO;
 	req.hello = &h;
 	if (!raw_send(fd, &req) ||
@@ -179,6 +181,7 @@ raw_session(unsigned port, const char *user, const char *password)
 	l.user = (char *)user;
 	l.password = (char *)password;
 	req.id = 2;
+	req.has_id = true;
 	req.body_case = CALLSHEET__REQUEST__BODY_LOGIN;
 	req.login = &l;
 	if (!raw_send(fd, &req) ||

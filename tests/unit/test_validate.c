@@ -18,6 +18,7 @@ sheet(Callsheet__Sheet *s, uint8_t *id)
 	memset(id, 7, CS_UUID_LEN);
 	s->id.data = id;
 	s->id.len = CS_UUID_LEN;
+	s->has_id = s->has_call_start = s->has_duration_s = true;
 	s->call_start = NOW - 3600;
 	s->duration_s = 300;
 	s->caller = "individual";
