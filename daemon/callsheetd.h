@@ -162,6 +162,10 @@ void req_fail(struct req *r, Callsheet__ErrorCode code,
 void req_error_retry(struct req *r, Callsheet__ErrorCode code,
                      unsigned retry_after_s, const char *fmt, ...)
         __attribute__((format(printf, 4, 5)));
+/* An error about the request as a whole: field is its body's name. */
+void req_refuse(struct req *r, Callsheet__ErrorCode code, const char *reason,
+                const char *value, const char *fmt, ...)
+        __attribute__((format(printf, 5, 6)));
 void req_free(struct req *r);
 int req_submit(struct req *r, struct db_op *op);
 
@@ -347,7 +351,16 @@ struct field_error {
 	int allowed_dim;    /* an enum dim whose codes are allowed, or -1 */
 	char successor[40]; /* a code (at most 32 bytes); "": none. A copy:
 	                     * answers may be built after a taxonomy reload */
+	char range[2][40];  /* what is allowed, not codes: the lowest and the
+	                     * highest value, or one limit ("": none) */
 };
+/* reason (ErrorReason's name in lower case) and value, for a client to
+ * translate; returns -1 for the caller to return */
+int field_error_why(struct field_error *fe, const char *reason,
+                    const char *value);
+/* ... with what is allowed that is not codes: [lo, hi], or hi alone */
+int field_error_range(struct field_error *fe, const char *reason,
+                      const char *value, const char *lo, const char *hi);
 int field_error_set(struct field_error *fe, const char *field, const char *fmt,
                     ...) __attribute__((format(printf, 3, 4)));
 

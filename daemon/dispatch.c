@@ -1,5 +1,6 @@
 /* dispatch.c: the table of request kinds (who may send what, in which
  * connection state) and the life of one request until it is answered. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,31 +86,42 @@ allowed(struct req *r, const struct handler *h)
 	if (h->body == CALLSHEET__REQUEST__BODY_HELLO) {
 		if (c->state == CONN_HELLO)
 			return true;
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, NULL,
-		          "hello was already received on this connection");
+		req_refuse(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+		           "already_hello", NULL,
+		           "hello was already received on this connection");
 		return false;
 	}
 	if (c->state == CONN_HELLO) {
-		req_error(r, CALLSHEET__ERROR_CODE__UNAUTHENTICATED, NULL,
-		          "send a hello before any other request");
+		req_refuse(r, CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
+		           "hello_first", NULL,
+		           "send a hello before any other request");
 		return false;
 	}
 	if (h->body == CALLSHEET__REQUEST__BODY_LOGIN) {
 		if (c->state == CONN_LOGIN)
 			return true;
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, NULL,
-		          "this connection is already logged in");
+		req_refuse(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+		           "already_logged_in", NULL,
+		           "this connection is already logged in; a "
+		           "session's account never changes: open another "
+		           "connection to log in as someone else");
 		return false;
 	}
 	if (c->state != CONN_READY) {
-		req_error(r, CALLSHEET__ERROR_CODE__UNAUTHENTICATED, NULL,
-		          "log in before sending a %s request", h->name);
+		req_refuse(r, CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
+		           "login_first", NULL,
+		           "log in before sending a %s request", h->name);
 		return false;
 	}
 	if ((h->roles & (1u << c->session.role)) == 0) {
-		req_error(r, CALLSHEET__ERROR_CODE__FORBIDDEN, NULL,
-		          "the %s role may not send a %s request",
-		          role_name(c->session.role), h->name);
+		const ProtobufCFieldDescriptor *body =
+		        protobuf_c_message_descriptor_get_field(
+		                &callsheet__request__descriptor, h->body);
+
+		req_refuse(r, CALLSHEET__ERROR_CODE__FORBIDDEN, "role",
+		           role_name(c->session.role),
+		           "the %s role may not send %s requests",
+		           role_name(c->session.role), body->name);
 		return false;
 	}
 	if ((h->roles & NEEDS_TAXONOMY) && taxonomy == NULL) {
@@ -274,9 +286,40 @@ req_db_failed(struct req *r, enum db_status st, const char *err,
 	          "%s failed on the server; see its log", what);
 }
 
+/* Error.reason_code from Error.reason (one list: the proto's enum); an
+ * error about a field always says why, at worst "invalid". */
+static void
+error_reason(Callsheet__Error *err)
+{
+	char name[64] = "REASON_";
+	const ProtobufCEnumValue *v;
+
+	if (err->reason == NULL && err->field != NULL &&
+	    err->code == CALLSHEET__ERROR_CODE__BAD_REQUEST)
+		err->reason = "invalid";
+	if (err->field != NULL && err->value == NULL)
+		err->value = "";
+	if (err->reason == NULL)
+		return;
+	for (size_t i = 7; err->reason[i - 7] != '\0' && i + 1 < sizeof name;
+	     i++) {
+		name[i] = (char)toupper((unsigned char)err->reason[i - 7]);
+		name[i + 1] = '\0';
+	}
+	v = protobuf_c_enum_descriptor_get_value_by_name(
+	        &callsheet__error_reason__descriptor, name);
+	if (v == NULL) {
+		log_error("error reason '%s' is not in the proto", err->reason);
+		return;
+	}
+	err->has_reason_code = true;
+	err->reason_code = (Callsheet__ErrorReason)v->value;
+}
+
 static void
 error_reply(struct req *r, Callsheet__Error *err, unsigned retry_after_s)
 {
+	error_reason(err);
 	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
 
 	resp.body_case = CALLSHEET__RESPONSE__BODY_ERROR;
@@ -319,6 +362,31 @@ req_error(struct req *r, Callsheet__ErrorCode code, const char *field,
 	va_end(ap);
 }
 
+void
+req_refuse(struct req *r, Callsheet__ErrorCode code, const char *reason,
+           const char *value, const char *fmt, ...)
+{
+	Callsheet__Error err = CALLSHEET__ERROR__INIT;
+	const ProtobufCFieldDescriptor *body =
+	        protobuf_c_message_descriptor_get_field(
+	                &callsheet__request__descriptor, r->msg->body_case);
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	text = xvasprintf(fmt, ap);
+	va_end(ap);
+	err.code = code;
+	err.has_code = true;
+	err.message = text;
+	err.reason = (char *)reason;
+	err.value = (char *)value;
+	/* the request kind refused, as the proto names it */
+	err.field = body != NULL ? (char *)body->name : NULL;
+	error_reply(r, &err, 0);
+	free(text);
+}
+
 /* An error that says when to come back (throttling). */
 void
 req_error_retry(struct req *r, Callsheet__ErrorCode code,
@@ -346,8 +414,7 @@ error_from_field(Callsheet__Error *err, Callsheet__ErrorCode code,
 	err->message = (char *)fe->message;
 	err->field = (char *)fe->field;
 	err->reason = (char *)fe->reason;
-	if (fe->reason != NULL)
-		err->value = (char *)fe->value;
+	err->value = (char *)fe->value;
 	/* départements are too many to list: clients say what they look like */
 	if (fe->allowed_dim >= 0 && fe->allowed_dim != DIM_DEPARTMENT &&
 	    taxonomy != NULL)
@@ -358,8 +425,12 @@ error_from_field(Callsheet__Error *err, Callsheet__ErrorCode code,
 				allowed[n++] = taxonomy->entries[i].code;
 	if (fe->successor[0] != '\0' && n < ERROR_ALLOWED_MAX)
 		allowed[n++] = (char *)fe->successor;
+	for (size_t i = 0; i < 2; i++)
+		if (fe->range[i][0] != '\0' && n < ERROR_ALLOWED_MAX)
+			allowed[n++] = (char *)fe->range[i];
 	err->allowed = allowed;
 	err->n_allowed = n;
+	error_reason(err);
 }
 
 void

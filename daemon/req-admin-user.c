@@ -269,8 +269,7 @@ admin_check(struct req *r, const char *name, const char *password)
 
 	if (account_check_name(name, &fe) != 0 ||
 	    (password != NULL && account_check_password(password, &fe) != 0)) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, fe.field, "%s",
-		          fe.message);
+		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 		return -1;
 	}
 	return 0;

@@ -110,8 +110,7 @@ req_amend_sheet(struct req *r)
 		return;
 	}
 	if (reason_check(a->reason, false, &fe) != 0) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, fe.field, "%s",
-		          fe.message);
+		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 		return;
 	}
 	change_start(r, &amend_kind, &a->id, &a->change_id,

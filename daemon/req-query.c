@@ -198,8 +198,7 @@ req_query(struct req *r)
 	struct field_error fe;
 
 	if (qplan_build(r->msg->query, taxonomy, &plan, &fe) != 0) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, fe.field, "%s",
-		          fe.message);
+		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 		return;
 	}
 	q = xcalloc(1, sizeof *q);

@@ -372,8 +372,7 @@ req_get_restatements(struct req *r)
 	/* the query's own rules say what is a valid query */
 	if (qplan_build(r->msg->get_restatements->query, taxonomy, &rs->plan,
 	                &fe) != 0) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, fe.field, "%s",
-		          fe.message);
+		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 		free(rs);
 		return;
 	}

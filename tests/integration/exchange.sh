@@ -132,7 +132,7 @@ t_eq "$(($(wc -l <"$T_TMP/march.csv") - 1))" "$want" "March exported = March cou
 if cs -s "$B" -u rep export >/dev/null 2>"$T_TMP/err"; then
 	t_fail "a reporter exported sheets"
 fi
-grep -q "may not send a sheet export request" "$T_TMP/err" || t_fail "reporter: $(cat "$T_TMP/err")"
+grep -q "may not send export requests" "$T_TMP/err" || t_fail "reporter: $(cat "$T_TMP/err")"
 
 # ------------------------------------------------------------ bad files
 

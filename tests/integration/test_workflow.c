@@ -257,7 +257,7 @@ test_amend_rules(void)
 	a.clear = clear;
 	a.n_clear = 1;
 	CHECK(amend(j1, &a, NULL, &err) == CALLSHEET__ERROR_CODE__BAD_REQUEST &&
-	              strcmp(err.field, "topic") == 0,
+	              strcmp(err.field, "topics") == 0,
 	      "validated like a new sheet: a consultation has topics (%s)",
 	      err.message);
 	clear[0] = "name";
