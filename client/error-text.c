@@ -83,6 +83,10 @@ static const struct {
             "log in as someone else"),
          N},
         {"role", N_("the %s role may not send %s requests"), VF},
+        {"last_admin",
+         N_("%s: '%s' is the last enabled admin account: nobody could "
+            "administer accounts without it"),
+         FV},
 };
 
 /* The reasons whose wording depends on more than the reason. */

@@ -378,6 +378,7 @@ struct field_error *sheet_problems_add(struct sheet_problems *sp, size_t index,
                                        Callsheet__ErrorCode code);
 void sheet_problems_conflict(struct sheet_problems *sp, size_t index,
                              const uint8_t *id);
+void sheet_conflict_error(struct field_error *fe, const uint8_t *id);
 void sheet_problems_free(struct sheet_problems *sp);
 /* Sends resp, its problem list (*list, *n_list) made of sp meanwhile. */
 void sheet_problems_reply(struct req *r, Callsheet__Response *resp,

@@ -105,6 +105,9 @@ time_value(int qd, const char *v)
 
 	if (qd == QD_MONTH)
 		return strlen(v) == 7 && is_month(v) ? xstrdup(v) : NULL;
+	/* unpadded digits, as the keys are: 7, not 07 or +7 */
+	if (!isdigit((unsigned char)v[0]) || (v[0] == '0' && v[1] != '\0'))
+		return NULL;
 	n = strtol(v, &end, 10);
 	if (end == v || *end != '\0')
 		return NULL;

@@ -32,11 +32,17 @@ one_settled(void *arg, size_t index, const uint8_t *id,
 	char ids[CS_UUID_STRLEN];
 
 	(void)index;
+	if (outcome == SHEET_REFUSED &&
+	    code == CALLSHEET__ERROR_CODE__CONFLICT) {
+		struct field_error fe;
+
+		sheet_conflict_error(&fe, id);
+		req_fail(r, code, &fe);
+		return;
+	}
 	if (outcome == SHEET_REFUSED) {
 		uuid_format(id, ids);
-		req_error(r, code,
-		          code == CALLSHEET__ERROR_CODE__CONFLICT ? "id" : NULL,
-		          "sheet %s: %s", ids, message);
+		req_error(r, code, NULL, "sheet %s: %s", ids, message);
 		return;
 	}
 	a.id.data = (uint8_t *)id;

@@ -28,7 +28,8 @@ CS_PACKAGES+=(gettext)
 # report tests, which render the HTML report; haproxy: the scale-out test;
 # cppcheck: static analysis of daemon/ and client/; tzdata: calendar
 # periods of Europe/Paris computed by the watch test itself).
-CS_TEST_PACKAGES=(clang iproute2 python3 chromium haproxy cppcheck tzdata)
+CS_TEST_PACKAGES=(clang iproute2 python3 chromium haproxy cppcheck tzdata
+	python3-protobuf protobuf-compiler)
 
 cs_prog=$(basename "$0")
 
