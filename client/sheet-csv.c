@@ -1,4 +1,4 @@
-/* sheet-csv.c: the sheet CSV of DESIGN.md: header, records checked and
+/* sheet-csv.c: the sheet CSV of docs/DESIGN.md: header, records checked and
  * turned into sheets, sheets written as records, ids derived for rows
  * that carry none; pure. */
 #include <stdarg.h>

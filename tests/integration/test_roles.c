@@ -1,6 +1,6 @@
 /* test_roles.c: the role matrix: every request kind, sent by a session of
  * every role (and by a connection not logged in), is either served or
- * refused FORBIDDEN (UNAUTHENTICATED before login), as DESIGN.md says:
+ * refused FORBIDDEN (UNAUTHENTICATED before login), as docs/DESIGN.md says:
  * jurist logs and queries, reporter queries only, admin does everything.
  *
  * A new request kind: add one row to `matrix` (a builder and who may send
