@@ -83,6 +83,19 @@ static const struct {
             "log in as someone else"),
          N},
         {"role", N_("the %s role may not send %s requests"), VF},
+        {"other_jurist",
+         N_("%s: this sheet was logged by another jurist; only they or an "
+            "administrator may change it"),
+         F},
+        {"closed_period",
+         N_("%s: the call lies in the closed period %s; only an "
+            "administrator may restate it, with a reason"),
+         FV},
+        {"past_window",
+         N_("%s: this sheet was logged too long ago to be changed; ask an "
+            "administrator"),
+         F},
+        {"given_and_cleared", N_("%s: '%s' is both given and cleared"), FV},
         {"last_admin",
          N_("%s: '%s' is the last enabled admin account: nobody could "
             "administer accounts without it"),
@@ -119,7 +132,13 @@ special(const struct cs_error *err, char *buf, size_t len)
 		return true;
 	}
 	if (strcmp(err->reason, "missing") == 0 && err->allowed[0] == '\0') {
-		if (dept)
+		if (strcmp(f, "reason") == 0 && v[0] != '\0')
+			snprintf(buf, len,
+			         _("reason: required: a change in the closed "
+			           "period %s restates published figures and "
+			           "must say why"),
+			         v);
+		else if (dept)
 			snprintf(buf, len, "%s",
 			         _("department: missing; say where the call "
 			           "came from (unknown if the caller did not "
@@ -140,6 +159,11 @@ special(const struct cs_error *err, char *buf, size_t len)
 			         err->allowed, comma + 2);
 		else
 			snprintf(buf, len, _("%s: %s is out of range"), f, v);
+		return true;
+	}
+	/* the server's own words when it says no more than "invalid" */
+	if (strcmp(err->reason, "invalid") == 0 && err->value[0] == '\0') {
+		snprintf(buf, len, "%s", err->message);
 		return true;
 	}
 	if (strcmp(err->reason, "invalid") == 0) {

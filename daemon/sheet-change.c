@@ -60,11 +60,22 @@ void
 change_refuse(struct change *ch, Callsheet__ErrorCode code,
               const struct field_error *fe)
 {
-	if (fe->reason != NULL) /* from validate.c: clients translate it */
-		req_fail(ch->req, code, fe);
-	else
-		req_error(ch->req, code, fe->field, "sheet %s: %s", ch->id,
-		          fe->message);
+	struct field_error named = *fe;
+
+	/* every refusal says why, and of which value: the sheet's id unless
+	 * the field at fault is another */
+	if (named.reason == NULL)
+		named.reason =
+		        code == CALLSHEET__ERROR_CODE__NOT_FOUND  ? "not_found"
+		        : code == CALLSHEET__ERROR_CODE__CONFLICT ? "exists"
+		                                                  : "invalid";
+	if (named.value[0] == '\0' && named.field != NULL &&
+	    strcmp(named.field, "id") == 0)
+		snprintf(named.value, sizeof named.value, "%s", ch->id);
+	if (fe->reason == NULL) /* the message names the sheet */
+		snprintf(named.message, sizeof named.message,
+		         "sheet %s: %.400s", ch->id, fe->message);
+	req_fail(ch->req, code, &named);
 	change_free(ch);
 }
 

@@ -28,4 +28,4 @@ CALLSHEET_USER=j1 CALLSHEET_PASSWORD=secret-pass t_wait_ready
 PYTHONDONTWRITEBYTECODE=1 "$py" "$(dirname "${BASH_SOURCE[0]}")/conformance.py" \
 	--server "$CALLSHEET_SERVER" \
 	--proto "$CALLSHEET_TEST_SOURCE/proto/callsheet.proto" \
-	--password secret-pass
+	--password secret-pass ${CS_CONFORMANCE_DUMP:+--dump "$CS_CONFORMANCE_DUMP"}
