@@ -166,6 +166,10 @@ void req_error_retry(struct req *r, Callsheet__ErrorCode code,
 void req_refuse(struct req *r, Callsheet__ErrorCode code, const char *reason,
                 const char *value, const char *fmt, ...)
         __attribute__((format(printf, 5, 6)));
+/* An error about one field: its reason and the value at fault. */
+void req_error_why(struct req *r, Callsheet__ErrorCode code,
+                   const char *field, const char *reason, const char *value,
+                   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 void req_free(struct req *r);
 int req_submit(struct req *r, struct db_op *op);
 

@@ -362,29 +362,49 @@ req_error(struct req *r, Callsheet__ErrorCode code, const char *field,
 	va_end(ap);
 }
 
+static void
+req_verror_why(struct req *r, Callsheet__ErrorCode code, const char *field,
+               const char *reason, const char *value, const char *fmt,
+               va_list ap)
+{
+	Callsheet__Error err = CALLSHEET__ERROR__INIT;
+	char *text = xvasprintf(fmt, ap);
+
+	err.code = code;
+	err.has_code = true;
+	err.message = text;
+	err.field = (char *)field;
+	err.reason = (char *)reason;
+	err.value = (char *)value;
+	error_reply(r, &err, 0);
+	free(text);
+}
+
 void
 req_refuse(struct req *r, Callsheet__ErrorCode code, const char *reason,
            const char *value, const char *fmt, ...)
 {
-	Callsheet__Error err = CALLSHEET__ERROR__INIT;
 	const ProtobufCFieldDescriptor *body =
 	        protobuf_c_message_descriptor_get_field(
 	                &callsheet__request__descriptor, r->msg->body_case);
 	va_list ap;
-	char *text;
+
+	/* the request kind refused, as the proto names it */
+	va_start(ap, fmt);
+	req_verror_why(r, code, body != NULL ? body->name : NULL, reason, value,
+	               fmt, ap);
+	va_end(ap);
+}
+
+void
+req_error_why(struct req *r, Callsheet__ErrorCode code, const char *field,
+              const char *reason, const char *value, const char *fmt, ...)
+{
+	va_list ap;
 
 	va_start(ap, fmt);
-	text = xvasprintf(fmt, ap);
+	req_verror_why(r, code, field, reason, value, fmt, ap);
 	va_end(ap);
-	err.code = code;
-	err.has_code = true;
-	err.message = text;
-	err.reason = (char *)reason;
-	err.value = (char *)value;
-	/* the request kind refused, as the proto names it */
-	err.field = body != NULL ? (char *)body->name : NULL;
-	error_reply(r, &err, 0);
-	free(text);
 }
 
 /* An error that says when to come back (throttling). */

@@ -104,9 +104,9 @@ req_amend_sheet(struct req *r)
 	struct field_error fe;
 
 	if (!amends_something(a)) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, NULL,
-		          "nothing to amend: give at least one field to change "
-		          "or to clear");
+		req_refuse(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "missing", "",
+		           "nothing to amend: give at least one field to "
+		           "change or to clear");
 		return;
 	}
 	if (reason_check(a->reason, false, &fe) != 0) {

@@ -124,9 +124,13 @@ req_log_sheets(struct req *r)
 	struct many *m;
 
 	if (ls->n_sheets > LOG_SHEETS_MAX) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "sheets",
-		          "sheets: %zu in one request; at most %d",
-		          ls->n_sheets, LOG_SHEETS_MAX);
+		char n[24];
+
+		snprintf(n, sizeof n, "%zu", ls->n_sheets);
+		req_error_why(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "sheets",
+		              "too_many", n,
+		              "sheets: %s in one request; at most %d", n,
+		              LOG_SHEETS_MAX);
 		return;
 	}
 	m = xcalloc(1, sizeof *m);

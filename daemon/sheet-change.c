@@ -383,15 +383,22 @@ change_start(struct req *r, const struct change_kind *kind,
 	struct change *ch;
 
 	if (id->len != CS_UUID_LEN) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "id",
-		          "id: %zu bytes; a sheet id is a UUID of 16", id->len);
+		char n[24];
+
+		snprintf(n, sizeof n, "%zu bytes", id->len);
+		req_error_why(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "id",
+		              "bad_length", n,
+		              "id: %s; a sheet id is a UUID of 16", n);
 		return;
 	}
 	if (change_id != NULL && change_id->len != 0 &&
 	    change_id->len != CS_UUID_LEN) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "change_id",
-		          "change_id: %zu bytes; a change id is a UUID of 16",
-		          change_id->len);
+		char n[24];
+
+		snprintf(n, sizeof n, "%zu bytes", change_id->len);
+		req_error_why(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+		              "change_id", "bad_length", n,
+		              "change_id: %s; a change id is a UUID of 16", n);
 		return;
 	}
 	ch = xcalloc(1, sizeof *ch);

@@ -575,6 +575,28 @@ def test_other_kinds(admin, j1, j2, rep, s):
     expect_error(j1.call("amend_sheet", pb.AmendSheet(
         id=sid, clear=["duration_s"])), "BAD_REQUEST", "clear", "invalid",
         "duration_s", "clear what cannot be")
+    expect_error(j1.call("amend_sheet", pb.AmendSheet(id=sid)),
+                 "BAD_REQUEST", "amend_sheet", "missing", "",
+                 "an amendment of nothing")
+    expect_error(j1.call("amend_sheet", pb.AmendSheet(id=b"abc",
+                                                      duration_s=1)),
+                 "BAD_REQUEST", "id", "bad_length", "3 bytes",
+                 "a short sheet id")
+    expect_error(j1.call("get_audit", pb.GetAudit(**{"from": "2025-02-30"})),
+                 "BAD_REQUEST", "from", "bad_date", "2025-02-30",
+                 "an audit from an impossible day")
+    expect_error(admin.call("close_period", pb.ClosePeriod(
+        **{"from": "2024-01-15", "to": "2024-02-01"})), "BAD_REQUEST",
+        "from", "bad_date", "2024-01-15", "close from mid-month")
+    expect_error(admin.call("min_cell", pb.MinCell(role="reporter",
+                                                   min_cell=10 ** 6)),
+                 "BAD_REQUEST", "min_cell", "out_of_range", "1000000",
+                 "a huge min_cell")
+    many = pb.LogSheets()
+    for _ in range(1001):
+        many.sheets.add(id=b"0" * 16, call_start=1, duration_s=1)
+    expect_error(j1.call("log_sheets", many), "BAD_REQUEST", "sheets",
+                 "too_many", "1001", "1,001 sheets")
     sc = ok(j1.call("void_sheet", pb.VoidSheet(id=sid, reason="test")),
             "sheet_changed", "void")
     al = ok(j1.call("get_audit", pb.GetAudit(sheet_id=sid)), "audit_list",
