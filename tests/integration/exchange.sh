@@ -190,7 +190,11 @@ grep -q "cannot read .*missing.csv" "$T_TMP/err" || t_fail "missing: $(cat "$T_T
 # ---------------------------------------------------------------- watch
 
 # not through cs(): the signal must reach callsheet, not a subshell
-"$CALLSHEET_TEST_CLI" -s "$A" -u rep watch >"$T_TMP/watch" 2>"$T_TMP/watch.err" &
+if cs -s "$A" -u rep watch >/dev/null 2>"$T_TMP/err"; then
+	t_fail "a reporter watched the live counters"
+fi
+grep -q "may not send a watch request" "$T_TMP/err" || t_fail "reporter watch: $(cat "$T_TMP/err")"
+"$CALLSHEET_TEST_CLI" -s "$A" -u admin watch >"$T_TMP/watch" 2>"$T_TMP/watch.err" &
 watch_pid=$!
 watching() { [ -s "$T_TMP/watch" ]; }
 t_wait_for 10 watching
