@@ -268,6 +268,12 @@ struct sheet_row {
 	        origin; /* taxonomy ids; 0 = does not apply */
 	int64_t topics;
 };
+/* anonymize.c: what a stored sheet keeps (pure) */
+#define STORED_START_S    900 /* the call's start, to the quarter-hour */
+#define STORED_DURATION_S 300 /* its duration, to 5 minutes */
+int64_t coarse_call_start(int64_t t);
+uint32_t coarse_duration(uint32_t d);
+void sheet_coarsen(struct sheet_row *row);
 /* What became of a sheet given to the batcher: told once, by this. */
 enum sheet_outcome { SHEET_STORED, SHEET_DUPLICATE, SHEET_REFUSED };
 typedef void batch_settled_fn(void *arg, size_t index, const uint8_t *id,

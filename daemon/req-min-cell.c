@@ -56,12 +56,14 @@ min_cell_result(struct db_op *op, const PGresult *res)
 		rule->role = xstrdup(PQgetvalue(res, (int)i, 0));
 		rule->min_cell =
 		        (uint32_t)strtoul(PQgetvalue(res, (int)i, 1), NULL, 10);
+		l->rules[i] = rule;
+		if (PQnfields(res) < 5)
+			continue;
 		rule->method = xstrdup(PQgetvalue(res, (int)i, 2));
 		rule->has_max_noise = rule->has_noise_variance = true;
 		rule->max_noise =
 		        (uint32_t)strtoul(PQgetvalue(res, (int)i, 3), NULL, 10);
 		rule->noise_variance = strtod(PQgetvalue(res, (int)i, 4), NULL);
-		l->rules[i] = rule;
 	}
 }
 

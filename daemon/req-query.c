@@ -50,6 +50,15 @@ query_send(PGconn *pg, struct db_op *op)
 	               : -1;
 }
 
+/* A number of the answer; 0 where the column is absent. */
+static uint64_t
+u64_at(const PGresult *res, int row, int col)
+{
+	return col < PQnfields(res)
+	               ? strtoull(PQgetvalue(res, row, col), NULL, 10)
+	               : 0;
+}
+
 static char *
 key_text(struct query *q, size_t col, const char *value, bool null)
 {
@@ -95,10 +104,8 @@ rows_result(struct query *q, const PGresult *res)
 			row->keys[k] =
 			        key_text(q, k, PQgetvalue(res, (int)i, (int)k),
 			                 PQgetisnull(res, (int)i, (int)k));
-		row->count =
-		        strtoull(PQgetvalue(res, (int)i, (int)ng), NULL, 10);
-		q->row_keys[i] = strtoull(PQgetvalue(res, (int)i, (int)ng + 1),
-		                          NULL, 10);
+		row->count = u64_at(res, (int)i, (int)ng);
+		q->row_keys[i] = u64_at(res, (int)i, (int)ng + 1);
 		r->rows[i] = row;
 	}
 	if (q->remapped)
@@ -118,8 +125,8 @@ duration_result(struct query *q, const PGresult *res)
 	for (size_t i = 0; i < n; i++) {
 		seconds[i] =
 		        (uint32_t)strtoul(PQgetvalue(res, (int)i, 0), NULL, 10);
-		counts[i] = strtoull(PQgetvalue(res, (int)i, 1), NULL, 10);
-		keys[i] = strtoull(PQgetvalue(res, (int)i, 2), NULL, 10);
+		counts[i] = u64_at(res, (int)i, 1);
+		keys[i] = u64_at(res, (int)i, 2);
 	}
 	/* the policy is read after the durations: both wait for it */
 	q->dur_seconds = seconds;
@@ -138,8 +145,8 @@ query_result(struct db_op *op, const PGresult *res)
 	if (i == 0)
 		rows_result(q, res);
 	else if (i == 1 && PQntuples(res) == 1) {
-		q->result.total = strtoull(PQgetvalue(res, 0, 0), NULL, 10);
-		q->total_key = strtoull(PQgetvalue(res, 0, 1), NULL, 10);
+		q->result.total = u64_at(res, 0, 0);
+		q->total_key = u64_at(res, 0, 1);
 	} else if (i == 2 && q->sql.duration_sql != NULL)
 		duration_result(q, res);
 	else /* the role's disclosure policy */

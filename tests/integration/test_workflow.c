@@ -712,7 +712,9 @@ test_concurrent(void)
 	for (size_t i = 0; i < N; i++) {
 		amend_init(&a[i], id);
 		a[i].has_duration_s = true;
-		a[i].duration_s = 100 + (uint32_t)i;
+		/* 5 minutes apart: stored to 5 minutes, nearer ones would
+		 * be the same amend */
+		a[i].duration_s = 600 + 300 * (uint32_t)i;
 		callsheet__request__init(&req[i]);
 		req[i].body_case = CALLSHEET__REQUEST__BODY_AMEND_SHEET;
 		req[i].amend_sheet = &a[i];
