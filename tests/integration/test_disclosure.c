@@ -1,4 +1,7 @@
-/* test_disclosure.c: disclosure control at the protocol: a reporter's
+/* test_disclosure.c: disclosure control at the protocol: what a stored
+ * sheet keeps of the call (start to the quarter-hour, duration to 5
+ * minutes, in the database, its audit trail and exports; a resend still
+ * recognised); a reporter's
  * query comes back perturbed by the cell-key method (small counts left
  * out, the same answer twice, the months in progress not counted, the
  * shapes that would difference the noise away refused); a jurist under
@@ -13,6 +16,7 @@
 #include "harness.h"
 
 static struct th_daemon d;
+static char *conninfo;
 static struct cs_client *reporter; /* its queries: March 2025 */
 
 /* 2025-03-10 12:00 UTC: a month that is over */
@@ -308,10 +312,119 @@ test_min_cell(struct cs_client *admin, struct cs_client *rep,
 	callsheet__query_result__free_unpacked(r, NULL);
 }
 
+/* ------------------------------------------------- the stored sheet */
+
+static long long
+sql(const char *query, const char *param)
+{
+	return th_sql_count_at(conninfo, query, param);
+}
+
+static void
+test_stored_sheet(struct cs_client *jurist, struct cs_client *admin)
+{
+	/* 2025-02-10 10:07:33 UTC (11:07:33 in Paris) */
+	const int64_t at = 1739182053;
+	const uint32_t durations[] = {0, 1, 149, 150, 421, 449, 450, 86400};
+	Callsheet__Sheet s[nitems(durations)], *ps[nitems(durations)];
+	uint8_t id[nitems(durations)][CS_UUID_LEN];
+	Callsheet__AmendSheet a = CALLSHEET__AMEND_SHEET__INIT;
+	Callsheet__Export x = CALLSHEET__EXPORT__INIT;
+	Callsheet__ExportPage *page;
+	Callsheet__SheetsLogged *sl;
+	Callsheet__SheetChanged *sc;
+	struct cs_error err;
+	char text[CS_UUID_STRLEN], num[32];
+	bool dup = true;
+
+	for (size_t i = 0; i < nitems(durations); i++) {
+		th_sheet_init(&s[i], id[i]);
+		s[i].call_start = at + (int64_t)i * 601;
+		s[i].duration_s = durations[i];
+		s[i].department = "13";
+		ps[i] = &s[i];
+	}
+	CHECK(cs_log_sheet(jurist, &s[4], &dup, &err) == 0 && !dup,
+	      "logged: %s", err.message);
+	CHECK(cs_log_sheet(jurist, &s[4], &dup, &err) == 0 && dup,
+	      "the same sheet resent, exact to the second: a duplicate");
+	CHECK(cs_log_sheets(jurist, ps, nitems(durations), &sl, &err) == 0 &&
+	              sl->n_refused == 0 && sl->n_duplicates == 1,
+	      "the others, as an import sends them: %s", err.message);
+	if (sl != NULL)
+		callsheet__sheets_logged__free_unpacked(sl, NULL);
+	uuid_format(id[4], text);
+	CHECK(sql("SELECT extract(epoch FROM call_start)::bigint FROM sheet"
+	          " WHERE id = $1::uuid",
+	          text) == s[4].call_start - s[4].call_start % 900,
+	      "the start: its quarter-hour");
+	CHECK(sql("SELECT extract(hour FROM call_start AT TIME ZONE"
+	          " 'Europe/Paris')::int FROM sheet WHERE id = $1::uuid",
+	          text) == 11,
+	      "the local hour is the call's");
+	for (size_t i = 0; i < nitems(durations); i++) {
+		uuid_format(id[i], text);
+		snprintf(num, sizeof num, "%u", durations[i]);
+		CHECK(sql("SELECT duration_s FROM sheet WHERE id = $1::uuid",
+		          text) == sql("SELECT coarse_duration($1::int)", num),
+		      "%u s stored as the migration would store it",
+		      durations[i]);
+	}
+	CHECK(sql("SELECT duration_s FROM sheet WHERE id = $1::uuid", text) ==
+	              86400,
+	      "24 hours stay 24 hours");
+
+	/* an amend: stored, and audited, to the same rules */
+	a.id.data = id[4];
+	a.id.len = CS_UUID_LEN;
+	a.has_call_start = a.has_duration_s = true;
+	a.call_start = at + 3333;
+	a.duration_s = 1000;
+	CHECK(cs_amend_sheet(jurist, &a, &sc, &err) == 0, "amended: %s",
+	      err.message);
+	if (sc != NULL)
+		protobuf_c_message_free_unpacked(&sc->base, NULL);
+	CHECK(sql("SELECT count(*) FROM sheet WHERE extract(epoch FROM"
+	          " call_start)::bigint % 900 <> 0 OR duration_s % 300 <> 0",
+	          NULL) == 0,
+	      "no stored start finer than the quarter-hour, no duration "
+	      "finer than 5 minutes");
+	CHECK(sql("SELECT count(*) FROM audit, LATERAL (VALUES (old), (new))"
+	          " v(j) WHERE extract(epoch FROM call_before)::bigint % 900"
+	          " <> 0 OR extract(epoch FROM call_after)::bigint % 900 <> 0"
+	          " OR (j ? 'call_start' AND extract(epoch FROM"
+	          " (j ->> 'call_start')::timestamptz)::bigint % 900 <> 0)"
+	          " OR (j ? 'duration_s' AND (j ->> 'duration_s')::int % 300"
+	          " <> 0)",
+	          NULL) == 0 &&
+	              sql("SELECT count(*) FROM audit", NULL) == 1,
+	      "nor in the audit trail");
+
+	/* exports carry the stored values */
+	x.from = "2025-02-01";
+	x.to = "2025-03-01";
+	CHECK(cs_export_page(admin, &x, &page, &err) == 0 &&
+	              page->n_sheets >= nitems(durations),
+	      "exported: %s", err.message);
+	for (size_t i = 0; page != NULL && i < page->n_sheets; i++) {
+		const Callsheet__ExportedSheet *e = page->sheets[i];
+		const char *mm = strchr(e->call_start, 'T');
+
+		CHECK(e->sheet->call_start % 900 == 0 &&
+		              e->sheet->duration_s % 300 == 0 && mm != NULL &&
+		              strncmp(mm + 6, ":00", 3) == 0 &&
+		              strchr("0134", mm[4]) != NULL,
+		      "exported %s, %u s: no finer", e->call_start,
+		      e->sheet->duration_s);
+	}
+	if (page != NULL)
+		callsheet__export_page__free_unpacked(page, NULL);
+}
+
 int
 main(void)
 {
-	char *conninfo = th_createdb("t_disclosure");
+	conninfo = th_createdb("t_disclosure");
 	struct cs_client *admin, *rep, *jurist;
 
 	th_migrate(conninfo);
@@ -327,6 +440,7 @@ main(void)
 	log_many(jurist, "94", 5, 600);
 	test_reporter(rep, jurist);
 	test_min_cell(admin, rep, jurist);
+	test_stored_sheet(jurist, admin);
 	cs_close(jurist);
 	cs_close(rep);
 	cs_close(admin);
