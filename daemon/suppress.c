@@ -25,7 +25,10 @@
  *    a list sorted by count would bound them.
  * This protects each result on its own; it does not audit what several
  * queries reveal together (a filter that equals a hidden cell of another
- * table, differences between periods).
+ * table, differences between periods). So it is the method of roles that
+ * see exact figures anyway (a jurist given a minimum cell size); the
+ * reporter's answers go through the cell-key method (perturb.c), which
+ * holds against such combinations (docs/SECURITY.md).
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,6 @@
--- 0018_coarse_sheet.sql: the stored sheet keeps the call's start to the
--- quarter-hour and its duration to 5 minutes (docs/SECURITY.md: joined on
+-- 0018_coarse_sheet.sql: the stored sheet keeps the call's start (and the
+-- time it was logged, minutes after the call's end) to the quarter-hour
+-- and its duration to 5 minutes (docs/SECURITY.md: joined on
 -- the exact second with a telephone log, a sheet would name its caller).
 -- callsheetd stores new sheets so (daemon/anonymize.c); this brings the
 -- sheets stored before, their audit trail and the published figures to
@@ -38,10 +39,15 @@ $$;
 -- the rollup is rebuilt below instead.
 ALTER TABLE sheet DISABLE TRIGGER sheet_unfold;
 UPDATE sheet SET call_start = coarse_call_start(call_start),
-	duration_s = coarse_duration(duration_s)
+	duration_s = coarse_duration(duration_s),
+	logged_at = coarse_call_start(logged_at)
 WHERE call_start <> coarse_call_start(call_start)
-   OR duration_s <> coarse_duration(duration_s);
+   OR duration_s <> coarse_duration(duration_s)
+   OR logged_at <> coarse_call_start(logged_at);
 ALTER TABLE sheet ENABLE TRIGGER sheet_unfold;
+-- the amend window (days from logging) moves by less than 15 minutes
+ALTER TABLE sheet ALTER COLUMN logged_at
+	SET DEFAULT coarse_call_start(now());
 
 UPDATE audit SET old = coarse_audit_fields(old),
 	new = coarse_audit_fields(new),
