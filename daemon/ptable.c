@@ -48,6 +48,9 @@ gibbs(const int *v, size_t n, double a, double b, double *p, double *logz)
 {
 	double top = -INFINITY, z = 0;
 
+	*logz = 0;
+	if (n == 0) /* never: 0 is always a noise allowed */
+		return;
 	for (size_t j = 0; j < n; j++) {
 		double e = a * v[j] + b * v[j] * v[j];
 
