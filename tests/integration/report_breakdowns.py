@@ -310,6 +310,16 @@ def check_reporter(cons, user="rep", k=3, noise=4):
         T.eq(report_json(user, "--by", by), r, "%s: the same twice" % by)
     text = report(user, "--by", "department").stdout
     T.check("perturbed for confidentiality" in text, "the table says so")
+    # --compare: both years perturbed, each within the noise
+    now = rd.count_by(cons, lambda s: [s.caller])
+    r = report_json(user, "--by", "caller", "--compare")
+    T.check(r["disclosure"].get("perturbed") is True, "--compare: perturbed")
+    for row in r["rows"]:
+        c = row["keys"]["caller"]
+        T.check(abs(row["count"] - now.get(c, 0)) <= max(noise, k),
+                "--compare %s: %s for %d", c, row["count"], now.get(c, 0))
+    T.eq(report_json(user, "--by", "caller", "--compare"), r,
+         "--compare: the same twice")
     p = report(user, "--by", "jurist", check=False)
     T.check(p.returncode != 0 and "per-jurist" in p.stderr,
             "no per-jurist figures: %s", p.stderr.strip())
