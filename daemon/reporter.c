@@ -32,8 +32,8 @@ month_index(const char *date, int *day)
 static int
 period_check(const Callsheet__Query *q, struct field_error *fe)
 {
-	int dfrom, dto, from = month_index(q->from, &dfrom),
-	                to = month_index(q->to, &dto), months = to - from;
+	int dfrom = 0, dto = 0, from = month_index(q->from, &dfrom),
+	    to = month_index(q->to, &dto), months = to - from;
 
 	if (from >= 0 && to >= 0 && dfrom == 1 && dto == 1 &&
 	    (months == 1 || (months == 3 && from % 3 == 0) ||
