@@ -21,7 +21,8 @@ static const char rule_text[] =
         "(at most max_noise either way, mean 0), always the same for the "
         "same sheets; counts under min_cell are shown as 0 and their rows "
         "left out, like empty ones; rows need not add up to their totals; "
-        "durations are counted in 5-minute bands, each band perturbed";
+        "durations are counted in 5-minute bands, each band perturbed; "
+        "the month in progress is not counted yet";
 
 void
 disclosure_default(struct disclosure *d, Callsheet__Role role)
