@@ -130,8 +130,20 @@ struct ann_duration {
 	uint64_t median_s; /* (low + high) / 2, rounded half up */
 };
 
+/* What the report says about itself, set by its caller after
+ * annual_compute(): who issues it, when, and what was restated. */
+struct ann_meta {
+	const char *service;              /* the service's name, or NULL */
+	const char *address;              /* its address, or NULL */
+	int issued_y, issued_m, issued_d; /* 0: not stated */
+	/* the restatements of the year's closed periods (borrowed); NULL:
+	 * not asked */
+	const Callsheet__Restatements *restated;
+};
+
 struct annual {
 	int year;
+	struct ann_meta meta;
 	uint64_t consultations;
 	bool consultations_hidden;
 	/* the change from the year before */
@@ -198,9 +210,20 @@ void words_duration_line(struct strbuf *sb, const struct annual *a);
 void words_service_line(struct strbuf *sb, const struct annual *a);
 /* "s: hidden by disclosure control ..." when something was */
 void words_disclosure(struct strbuf *sb, const struct annual *a);
-const char *words_weekday(int d); /* 0 Monday */
-const char *words_month(int m);   /* 1 January */
-const char *words_hidden(void);   /* the mark of a hidden count */
+const char *words_weekday(int d);      /* 0 Monday */
+const char *words_weekday_long(int d); /* "Monday", "lundi" */
+/* "1 January to 31 December 2024" */
+void words_period(struct strbuf *sb, const struct annual *a);
+/* "Issued on 4 December 2026" (nothing when the date is not stated) */
+void words_issued(struct strbuf *sb, const struct annual *a);
+/* "Monday to Friday, 9:00-13:00 and 14:00-16:00" */
+void words_hours(struct strbuf *sb, const struct service_hours *h);
+/* "Restated figures": the restatements' heading; whether there are
+ * restatements to show */
+bool words_restated_shown(const struct annual *a);
+const char *words_month(int m); /* 1 January */
+const char *words_month_short(int m); /* 1: Jan, janv. */
+const char *words_hidden(void); /* the mark of a hidden count */
 /* An item's label with its code where it helps (départements: "75
  * Paris"; no value: "(none)") */
 void words_item(struct strbuf *sb, const struct ann_breakdown *b,
@@ -223,5 +246,8 @@ void annual_text(struct strbuf *sb, const struct annual *a);
 void annual_md(struct strbuf *sb, const struct annual *a);
 void annual_json(struct strbuf *sb, const struct annual *a);
 void annual_html(struct strbuf *sb, const struct annual *a);
+/* annual-pdf.c: an A4 PDF document; -1 with why in err when cairo fails */
+int annual_pdf(struct strbuf *sb, const struct annual *a, char *err,
+               size_t errlen);
 
 #endif

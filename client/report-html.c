@@ -2,22 +2,27 @@
  * inline SVG charts (bars for breakdowns, a line for the months, a heat
  * map for weekday x hour); no external resource, printable. The output is
  * well-formed XML as well, so that tools (and the tests) can check it. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "annual-map.h"
+#include "annual-measure.h"
 #include "annual.h"
+#include "change-format.h"
 
 #define BAR_W       640
-#define BAR_LABEL_W 230
-#define BAR_AREA_W  300
+#define BAR_LABEL_W 250
 #define BAR_ROW_H   20
+#define BAR_FONT    12 /* px, as svg_open() sets it */
 #define BAR_MAX     20 /* items drawn; the table has them all */
 #define LINE_W      640
 #define LINE_H      240
 #define HEAT_CELL   22
 
 static const char style[] =
-        "body{font-family:sans-serif;color:#111;max-width:60em;margin:2em "
+        "body{font-family:'DejaVu "
+        "Sans',sans-serif;color:#111;max-width:60em;margin:2em "
         "auto;padding:0 1em;line-height:1.4}"
         "h1{font-size:1.6em}h2{font-size:1.2em;margin-top:2em;"
         "border-bottom:1px solid #999}"
@@ -26,6 +31,13 @@ static const char style[] =
         "td.n{text-align:right;font-variant-numeric:tabular-nums}"
         "p.base{color:#444;font-style:italic}"
         "p.focus{font-weight:bold;font-size:1.1em}"
+        "header.title{border-bottom:3px solid #08519c;margin-bottom:1em}"
+        "header.title h1{color:#08519c;margin:0}"
+        "header.title p.report{font-size:1.4em;font-weight:bold;"
+        "margin:.8em 0 .2em}"
+        "header.title p.address{color:#555;margin:.2em 0}"
+        "p.meta{margin:.2em 0 .8em}"
+        "pre.restated{white-space:pre-wrap;font-family:inherit}"
         "svg{display:block;margin:.5em 0;max-width:100%;height:auto}"
         "section{break-inside:avoid;page-break-inside:avoid}"
         "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
@@ -82,8 +94,8 @@ svg_open(struct strbuf *sb, int w, int h, const char *title)
 	esc(sb, title);
 	sb_add(sb, "\"><title>");
 	esc(sb, title);
-	sb_add(sb, "</title><g font-family=\"sans-serif\" font-size=\"12\" "
-	           "fill=\"#111\">\n");
+	sb_add(sb, "</title><g font-family=\"" ANN_FONT ", sans-serif\" "
+	           "font-size=\"12\" fill=\"#111\">\n");
 }
 
 static void
@@ -109,41 +121,74 @@ svg_text(struct strbuf *sb, double x, double y, const char *anchor,
 	sb_add(sb, "</text>\n");
 }
 
-/* Horizontal bars, one per item (the first BAR_MAX). */
+/* Horizontal bars, one per item (the first BAR_MAX): the label wrapped
+ * in its column (two lines at most, then shortened with "…"), measured in
+ * the font the chart names; the bars scaled so that the longest leaves
+ * room for its count and share. */
 static void
 bars(struct strbuf *sb, const struct ann_breakdown *b)
 {
 	size_t n = b->n < BAR_MAX ? b->n : BAR_MAX;
 	uint64_t max = 0;
+	double value_w = 0, area, y = 4;
+	struct strbuf lines[2] = {{0}}, body = {0};
 
-	for (size_t i = 0; i < n; i++)
-		if (!b->items[i].hidden && b->items[i].n > max)
-			max = b->items[i].n;
-	svg_open(sb, BAR_W, (int)n * BAR_ROW_H + 8, words_title(b->dim));
 	for (size_t i = 0; i < n; i++) {
 		struct words_row w;
-		double y = (double)i * BAR_ROW_H + 4;
-		double len = max > 0 ? (double)b->items[i].n * BAR_AREA_W /
-		                               (double)max
-		                     : 0;
+		struct strbuf v = {0};
+
+		if (!b->items[i].hidden && b->items[i].n > max)
+			max = b->items[i].n;
+		words_row(&w, b, &b->items[i]);
+		sb_addf(&v, "%s (%s)", w.count.buf, w.share.buf);
+		value_w = fmax(value_w, measure_width(v.buf, BAR_FONT, false));
+		sb_free(&v);
+		words_row_free(&w);
+	}
+	area = BAR_W - BAR_LABEL_W - value_w - 12;
+	for (size_t i = 0; i < n; i++) {
+		struct words_row w;
+		double len =
+		        max > 0 && !b->items[i].hidden
+		                ? (double)b->items[i].n * area / (double)max
+		                : 0;
 		struct strbuf value = {0};
+		size_t nl;
+		double h;
 
 		words_row(&w, b, &b->items[i]);
-		svg_text(sb, BAR_LABEL_W - 6, y + 13, "end", "", w.item.buf);
+		nl = measure_wrap(w.item.buf, BAR_FONT, false, BAR_LABEL_W - 8,
+		                  2, lines);
+		h = nl > 1 ? BAR_ROW_H + 14 : BAR_ROW_H;
+		sb_addf(&body, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">",
+		        BAR_LABEL_W - 6, px(y + 13));
+		for (size_t k = 0; k < nl; k++) {
+			sb_addf(&body, "<tspan x=\"%d\"%s>", BAR_LABEL_W - 6,
+			        k > 0 ? " dy=\"14\"" : "");
+			esc(&body, lines[k].buf);
+			sb_add(&body, "</tspan>");
+		}
+		sb_add(&body, "</text>\n");
 		if (!b->items[i].hidden)
-			sb_addf(sb,
+			sb_addf(&body,
 			        "<rect x=\"%d\" y=\"%d\" width=\"%d\" "
 			        "height=\"14\" fill=\"#2b6cb0\"/>\n",
 			        BAR_LABEL_W, px(y + 2), px(len));
 		sb_add(&value, w.count.buf);
 		if (w.share.len > 0)
 			sb_addf(&value, " (%s)", w.share.buf);
-		svg_text(sb, BAR_LABEL_W + len + 6, y + 13, "start", "",
+		svg_text(&body, BAR_LABEL_W + len + 6, y + 13, "start", "",
 		         value.buf);
 		sb_free(&value);
 		words_row_free(&w);
+		y += h;
 	}
+	svg_open(sb, BAR_W, px(y + 4), words_title(b->dim));
+	sb_addn(sb, body.buf, body.len);
 	svg_close(sb);
+	sb_free(&body);
+	sb_free(&lines[0]);
+	sb_free(&lines[1]);
 }
 
 static void
@@ -364,31 +409,98 @@ heatmap(struct strbuf *sb, const struct annual *a)
 	sb_add(sb, "</section>\n");
 }
 
+/* The service's name and address, the report's title, its period,
+ * date of issue and the service hours. */
+static void
+title_block(struct strbuf *sb, const struct annual *a)
+{
+	struct strbuf t = {0};
+
+	sb_add(sb, "<header class=\"title\">\n");
+	if (a->meta.service != NULL) {
+		sb_add(sb, "<h1>");
+		esc(sb, a->meta.service);
+		sb_add(sb, "</h1>\n");
+	}
+	if (a->meta.address != NULL) {
+		sb_add(sb, "<p class=\"address\">");
+		esc(sb, a->meta.address);
+		sb_add(sb, "</p>\n");
+	}
+	sb_addf(sb, "<p class=\"report\">%s %d</p>\n<p class=\"meta\">",
+	        words_title("report"), a->year);
+	sb_add(&t, words_french() ? "Période : " : "Period: ");
+	words_period(&t, a);
+	esc(sb, t.buf);
+	sb_reset(&t);
+	words_issued(&t, a);
+	if (t.len > 0) {
+		sb_add(sb, "<br/>");
+		esc(sb, t.buf);
+	}
+	sb_reset(&t);
+	sb_add(&t, words_french() ? "Permanence téléphonique : "
+	                          : "Telephone service: ");
+	words_hours(&t, &a->hours);
+	sb_add(sb, "<br/>");
+	esc(sb, t.buf);
+	sb_add(sb, "</p>\n</header>\n");
+	sb_free(&t);
+}
+
+static void
+restated(struct strbuf *sb, const struct annual *a)
+{
+	struct strbuf t = {0};
+
+	if (!words_restated_shown(a))
+		return;
+	sb_add(sb, "<section><h2>");
+	esc(sb, words_title("restated"));
+	sb_add(sb, "</h2>\n<p class=\"base\">");
+	esc(sb, words_title("restated_lead"));
+	sb_add(sb, "</p>\n<pre class=\"restated\">");
+	restate_table(&t, a->meta.restated);
+	esc(sb, t.buf);
+	sb_add(sb, "</pre></section>\n");
+	sb_free(&t);
+}
+
+/* In the order of the PDF (annual-pdf.c): what the funder reads first. */
 void
 annual_html(struct strbuf *sb, const struct annual *a)
 {
 	const struct ann_breakdown *splits[] = {&a->caller,     &a->pro_kind,
 	                                        &a->pro_sector, &a->household,
 	                                        &a->origin,     &a->topic};
-	char title[128];
+	char title[256];
 
-	snprintf(title, sizeof title, "%s %d", words_title("report"), a->year);
+	if (a->meta.service != NULL)
+		snprintf(title, sizeof title, "%s %d — %s",
+		         words_title("report"), a->year, a->meta.service);
+	else
+		snprintf(title, sizeof title, "%s %d", words_title("report"),
+		         a->year);
 	sb_addf(sb,
 	        "<!DOCTYPE html>\n<html lang=\"%s\" "
 	        "xmlns=\"http://www.w3.org/1999/xhtml\"><head>"
 	        "<meta charset=\"utf-8\"/><title>",
 	        words_lang());
 	esc(sb, title);
-	sb_addf(sb, "</title><style>%s</style></head>\n<body>\n<h1>", style);
-	esc(sb, title);
-	sb_add(sb, "</h1>\n");
+	sb_addf(sb, "</title><style>%s</style></head>\n<body>\n", style);
+	title_block(sb, a);
 	para(sb, "lead", words_consultations, a);
-	breakdown(sb, a, &a->other);
-	breakdown(sb, a, &a->departments);
 	if (a->focus.given)
 		para(sb, "focus", words_focus, a);
+	sb_add(sb, "<section><h2>");
+	esc(sb, words_french() ? "D'où viennent les appels"
+	                       : "Where the calls come from");
+	sb_add(sb, "</h2>\n");
+	map_svg(sb, a, 720);
+	sb_add(sb, "</section>\n");
 	for (size_t i = 0; i < nitems(splits); i++)
 		breakdown(sb, a, splits[i]);
+	breakdown(sb, a, &a->departments);
 	months(sb, a);
 	heatmap(sb, a);
 	sb_add(sb, "<section><h2>");
@@ -396,7 +508,8 @@ annual_html(struct strbuf *sb, const struct annual *a)
 	sb_add(sb, "</h2>\n");
 	para(sb, "duration", words_duration_line, a);
 	sb_add(sb, "</section>\n");
-	breakdown(sb, a, &a->jurists);
+	breakdown(sb, a, &a->other);
+	restated(sb, a);
 	sb_add(sb, "<footer><p>");
 	esc(sb, words_title("generated"));
 	sb_add(sb, "</p>\n");

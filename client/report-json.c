@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "annual.h"
+#include "change-format.h"
 #include "report-format.h"
 
 static void
@@ -246,5 +247,7 @@ annual_json(struct strbuf *sb, const struct annual *a)
 	j_duration(sb, a);
 	j_breakdown(sb, "jurists", a, &a->jurists);
 	sb_add(sb, "\n}\n");
+	if (a->meta.restated != NULL)
+		restate_json(sb, a->meta.restated);
 	sb_free(&text);
 }

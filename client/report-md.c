@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "annual.h"
+#include "change-format.h"
 
 /* Table cells must not break the pipe syntax. */
 static void
@@ -114,6 +115,12 @@ annual_md(struct strbuf *sb, const struct annual *a)
 	words_duration_line(sb, a);
 	sb_add(sb, "\n");
 	md_breakdown(sb, a, &a->jurists);
+	if (words_restated_shown(a)) {
+		sb_addf(sb, "\n## %s\n\n%s\n\n```\n", words_title("restated"),
+		        words_title("restated_lead"));
+		restate_table(sb, a->meta.restated);
+		sb_add(sb, "```\n");
+	}
 	sb_addf(sb, "\n---\n\n%s\n", words_title("generated"));
 	if (a->min_cell > 1) {
 		sb_add(sb, "\n");

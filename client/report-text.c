@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "annual.h"
+#include "change-format.h"
 #include "report-format.h"
 
 #define MAXCOLS 10
@@ -198,6 +199,10 @@ annual_text(struct strbuf *sb, const struct annual *a)
 	words_duration_line(sb, a);
 	sb_add(sb, "\n");
 	breakdown(sb, a, &a->jurists);
+	if (words_restated_shown(a)) {
+		heading(sb, words_title("restated"));
+		restate_table(sb, a->meta.restated);
+	}
 	sb_add(sb, "\n");
 	sb_add(sb, words_title("generated"));
 	sb_add(sb, "\n");

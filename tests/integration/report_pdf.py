@@ -1,0 +1,248 @@
+"""report_pdf.py: the annual report as the funder's document, over the
+generated year of reportdata.py: the PDF is A4, its pages numbered "page i
+of N" with N its real page count, pdftotext finds the headline figures in
+English and French, pdftoppm renders every page (none blank); the map (SVG
+in the HTML report) has every département, each with the class of its
+count; restatements after closing the year and amending a sheet show
+published and restated figures with the reason in every format. Run by
+report_pdf.sh. CALLSHEET_TEST_KEEP=DIR keeps the PDFs and the pages' PNGs
+there, to look at them."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+import reportdata as rd
+from reportdata import YEAR
+
+NBSP = "\u00a0"
+SVG = "{http://www.w3.org/2000/svg}"
+T = rd.Checks("report_pdf")
+SERVICE = "Association Droits et Séjour"
+ADDRESS = "12 rue de l'Exemple, 75011 Paris"
+
+# the map's classes: upper bounds in hundredths of a percent (map_bounds)
+BOUNDS = [100, 200, 500, 1000]
+
+
+def map_class(n, total):
+    if n == 0:
+        return 0
+    for i, b in enumerate(BOUNDS):
+        if n * 10000 < b * total:
+            return i + 1
+    return 5
+
+
+def flat(s):
+    """Text with every kind of space as one space."""
+    return re.sub(r"[\s\u00a0\u202f]+", " ", s)
+
+
+def pdf(path, lang, *extra):
+    p = rd.cli(["report", "annual", "--year", str(YEAR), "--focus", "75",
+                "--format", "pdf", "--service", SERVICE, "--address",
+                ADDRESS, "-o", path] + list(extra), "admin", lang=lang)
+    T.eq(p.stdout, "", "-o: nothing on the standard output")
+    return path
+
+
+def poppler(*args):
+    p = subprocess.run(list(args), capture_output=True, check=False)
+    if p.returncode != 0:
+        raise RuntimeError("%s: exit %d: %s" % (args[0], p.returncode,
+                                                p.stderr.decode()))
+    return p.stdout.decode("utf-8", "replace")
+
+
+def page_texts(path, npages):
+    return [flat(poppler("pdftotext", "-layout", "-f", str(i), "-l", str(i),
+                         path, "-")) for i in range(1, npages + 1)]
+
+
+def check_pdf(sheets, path, fr, keep):
+    info = poppler("pdfinfo", path)
+    size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
+    T.check(size and abs(float(size.group(1)) - 595.28) < 0.5 and
+            abs(float(size.group(2)) - 841.89) < 0.5,
+            "A4: %s", size and size.group(0))
+    npages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    T.check(3 <= npages <= 12, "a document of a few pages: %d", npages)
+    texts = page_texts(path, npages)
+    of = "sur" if fr else "of"
+    for i, t in enumerate(texts, 1):
+        T.check("page %d %s %d" % (i, of, npages) in t,
+                "page %d says 'page %d %s %d'", i, i, of, npages)
+
+    cons = rd.consultations(sheets)
+    prev = rd.consultations(sheets, YEAR - 1)
+    depts = rd.count_by(cons, lambda s: [s.dept])
+    ranks = rd.competition_ranks(depts)
+
+    def num(n):
+        s = "{:,}".format(n)
+        return s.replace(",", " ") if fr else s
+
+    def pct(d):
+        s = str(d)
+        return (s.replace(".", ",") if fr else s) + " %"
+
+    first = texts[0]
+    T.check(SERVICE in first and ADDRESS in first, "the title block names "
+            "the service and its address")
+    T.check(("Rapport d'activité %d" if fr else "Annual activity report %d")
+            % YEAR in first, "the title")
+    T.check(("du 1er janvier %d au 31 décembre %d" if fr else
+             "1 January %d to 31 December %d") % (YEAR, YEAR) in first,
+            "the period")
+    T.check(("Édité le " if fr else "Issued on ") in first, "issued on")
+    T.check(("du lundi au vendredi, de 9 h à 13 h et de 14 h à 16 h" if fr
+             else "Monday to Friday, 9:00–13:00 and 14:00–16:00") in first,
+            "the service hours")
+    T.check(num(len(cons)) in first, "consultations %s on page 1",
+            num(len(cons)))
+    T.check(num(len(prev)) in first, "the year before on page 1")
+    T.check(pct(rd.signed_pct(len(cons), len(prev))).lstrip("+") in first,
+            "the change on page 1")
+    T.check(pct(rd.pct(depts["75"], len(cons), 2)) in first,
+            "Paris's share on page 1")
+    T.check(("au %de rang" if fr else "ranked %d") % ranks["75"] in first,
+            "Paris's rank on page 1")
+    T.check("Seine-Saint-Denis (93)" in first and "Val-de-Marne (94)" in
+            first, "the two ahead of Paris on page 1")
+    whole = " ".join(texts)
+    # the funder's order: Paris's callers before the département table,
+    # the months, the hours, durations, other calls
+    order = (["Appelants", "Appels par département", "Appels par mois",
+              "Appels par jour et par heure", "Durée des appels",
+              "Autres appels"] if fr else
+             ["Callers", "Calls by département", "Calls by month",
+              "Calls by weekday and hour", "Call duration", "Other calls"])
+    at = [whole.find(h) for h in order]
+    T.check(all(a >= 0 for a in at) and at == sorted(at),
+            "sections in the funder's order: %s", at)
+    T.check("CC BY 4.0" in whole, "the map's attribution")
+    T.check("…" not in whole.replace("… et", "").replace("… and", ""),
+            "no label cut short on this data")
+
+    # every page renders, and none is blank
+    with tempfile.TemporaryDirectory() as tmp:
+        prefix = os.path.join(tmp, "page")
+        poppler("pdftoppm", "-r", "40", "-gray", path, prefix)
+        pgms = sorted(f for f in os.listdir(tmp) if f.endswith(".pgm"))
+        T.eq(len(pgms), npages, "pdftoppm renders every page")
+        for f in pgms:
+            data = open(os.path.join(tmp, f), "rb").read()
+            body = data[data.index(b"255\n") + 4:]
+            dark = sum(1 for b in body[::7] if b < 128)
+            T.check(dark > 50, "%s is not blank (%d dark samples)", f, dark)
+        if keep:
+            poppler("pdftoppm", "-r", "80", "-png", path,
+                    os.path.join(keep, os.path.basename(path)[:-4]))
+    return npages
+
+
+def check_map(sheets):
+    """Every département of the map, each with the class of its count."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "r.html")
+        rd.cli(["report", "annual", "--year", str(YEAR), "--focus", "75",
+                "--format", "html", "-o", out], "admin")
+        html = open(out, encoding="utf-8").read()
+    root = ET.fromstring(html.replace("<!DOCTYPE html>", "", 1))
+    maps = [s for s in root.iter(SVG + "svg") if s.get("class") == "map"]
+    T.eq(len(maps), 1, "one map in the HTML report")
+    if not maps:
+        return
+    cons = rd.consultations(sheets)
+    depts = rd.count_by(cons, lambda s: [s.dept])
+    seen = {}
+    for p in maps[0].iter(SVG + "path"):
+        code = p.get("data-code")
+        if code is not None:
+            seen.setdefault(code, set()).add(int(p.get("data-class")))
+    want = ["%02d" % i for i in range(1, 96) if i != 20] + \
+        ["2A", "2B", "971", "972", "973", "974", "976"]
+    T.eq(sorted(seen), sorted(want), "every département on the map")
+    wrong = {c: (seen.get(c), map_class(depts.get(c, 0), len(cons)))
+             for c in want
+             if seen.get(c) != {map_class(depts.get(c, 0), len(cons))}}
+    T.eq(wrong, {}, "départements whose class is not their count's")
+    # the data reaches every class but one
+    T.check(len({min(v) for v in seen.values()}) >= 4, "classes used: %s",
+            sorted({min(v) for v in seen.values()}))
+
+
+def check_hidden_map():
+    """A reporter (minimum cell size 3): 13 (1 call) is hidden, hatched."""
+    p = rd.cli(["report", "annual", "--year", str(YEAR), "--format",
+                "html"], "rep")
+    root = ET.fromstring(p.stdout.replace("<!DOCTYPE html>", "", 1))
+    classes = {p.get("data-code"): p.get("data-class")
+               for p in root.iter(SVG + "path") if p.get("data-code")}
+    T.eq(classes.get("13"), "6", "a hidden count is hidden on the map")
+    T.check("url(#map-hatch)" in p.stdout, "hidden départements hatched")
+
+
+def check_restated(sheets, tmp):
+    """Close the year, amend a sheet of it: every format shows the
+    published and the restated figure, with the reason."""
+    rd.cli(["admin", "close-period", "--year", str(YEAR)], "admin")
+    victim = next(s for s in rd.consultations(sheets) if s.dept == "75")
+    reason = "caller from Val-de-Marne after all"
+    rd.cli(["void", str(victim.id), "--reason", reason], "admin")
+    n = len(rd.consultations(sheets))
+    for fmt in ("text", "md", "html", "json"):
+        out = rd.cli(["report", "annual", "--year", str(YEAR), "--format",
+                      fmt], "admin").stdout
+        if fmt == "json":
+            j = json.loads(out)
+            periods = j.get("restatements") or []
+            T.check(any(p.get("published_total") == n and
+                        p.get("restated_total") == n - 1 for p in periods),
+                    "json: published %d, restated %d: %s", n, n - 1,
+                    periods)
+            T.check(reason in out, "json: the reason")
+            continue
+        T.check(re.search(r"published %d, restated %d" % (n, n - 1), out),
+                "%s: published %d, restated %d", fmt, n, n - 1)
+        T.check(reason in out, "%s: the reason", fmt)
+    path = pdf(os.path.join(tmp, "restated.pdf"), "C.UTF-8")
+    info = poppler("pdfinfo", path)
+    npages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    whole = " ".join(page_texts(path, npages))
+    T.check("published %d, restated %d" % (n, n - 1) in whole,
+            "pdf: published and restated")
+    T.check(reason in whole, "pdf: the reason")
+
+
+def main():
+    for tool in ("pdfinfo", "pdftotext", "pdftoppm"):
+        if shutil.which(tool) is None:
+            print("SKIP: no %s (Debian package poppler-utils)" % tool)
+            return 77
+    sheets = rd.setup()
+    keep = os.environ.get("CALLSHEET_TEST_KEEP")
+    with tempfile.TemporaryDirectory() as tmp:
+        for lang, fr in (("C.UTF-8", False), ("fr_FR.UTF-8", True)):
+            path = pdf(os.path.join(keep or tmp, "rapport-%d-%s.pdf" % (
+                YEAR, "fr" if fr else "en")), lang)
+            check_pdf(sheets, path, fr, keep)
+        p = rd.cli(["report", "annual", "--year", str(YEAR), "--format",
+                    "pdf", "-o", os.path.join(tmp, "none", "r.pdf")],
+                   "admin", check=False)
+        T.check(p.returncode != 0 and "none" in p.stderr,
+                "an unwritable -o says so: %s", p.stderr.strip())
+        check_map(sheets)
+        check_hidden_map()
+        check_restated(sheets, tmp)
+    return T.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
