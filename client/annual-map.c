@@ -53,10 +53,8 @@ map_class_words(struct strbuf *sb, int cls)
 	if (cls == MAP_NONE)
 		sb_add(sb, fr ? "aucun appel" : "no calls");
 	else if (cls == MAP_HIDDEN)
-		sb_addf(sb,
-		        fr ? "secret statistique (%s)"
-		           : "hidden by disclosure control (%s)",
-		        words_hidden());
+		/* the report's notes say why */
+		sb_addf(sb, fr ? "masqué (%s)" : "hidden (%s)", words_hidden());
 	else if (cls == 1) {
 		sb_add(sb, fr ? "moins de " : "under ");
 		bound_words(sb, map_bounds[0]);

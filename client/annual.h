@@ -221,9 +221,9 @@ void words_hours(struct strbuf *sb, const struct service_hours *h);
 /* "Restated figures": the restatements' heading; whether there are
  * restatements to show */
 bool words_restated_shown(const struct annual *a);
-const char *words_month(int m); /* 1 January */
+const char *words_month(int m);       /* 1 January */
 const char *words_month_short(int m); /* 1: Jan, janv. */
-const char *words_hidden(void); /* the mark of a hidden count */
+const char *words_hidden(void);       /* the mark of a hidden count */
 /* An item's label with its code where it helps (départements: "75
  * Paris"; no value: "(none)") */
 void words_item(struct strbuf *sb, const struct ann_breakdown *b,

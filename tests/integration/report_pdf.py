@@ -147,10 +147,10 @@ def check_pdf(sheets, path, fr, keep):
     return npages
 
 
-def check_map(sheets):
+def check_map(sheets, keep):
     """Every département of the map, each with the class of its count."""
     with tempfile.TemporaryDirectory() as tmp:
-        out = os.path.join(tmp, "r.html")
+        out = os.path.join(keep or tmp, "rapport-%d-en.html" % YEAR)
         rd.cli(["report", "annual", "--year", str(YEAR), "--focus", "75",
                 "--format", "html", "-o", out], "admin")
         html = open(out, encoding="utf-8").read()
@@ -238,7 +238,7 @@ def main():
                    "admin", check=False)
         T.check(p.returncode != 0 and "none" in p.stderr,
                 "an unwritable -o says so: %s", p.stderr.strip())
-        check_map(sheets)
+        check_map(sheets, keep)
         check_hidden_map()
         check_restated(sheets, tmp)
     return T.finish()
