@@ -294,17 +294,22 @@ breakdown(struct pdf *p, const struct ann_breakdown *b, size_t max)
 		bars(p, b, max);
 }
 
-/* A table of a breakdown, in two side-by-side columns when long; the
- * header is repeated at the top of a new page. */
+/* A table of a breakdown, in two side-by-side columns when long (one,
+ * wider, when it has rates per inhabitant); the header is repeated at the
+ * top of a new page. */
 static void
 table(struct pdf *p, const struct ann_breakdown *b)
 {
 	bool ranked = strcmp(b->dim, "department") == 0;
+	bool rated = ranked && p->a->facts.populations;
+	int ncols = rated ? 1 : 2;
 	const double row_h = 12.5, gap = 16;
-	double col_w = (CONTENT - gap) / 2;
+	double col_w = (CONTENT - gap * (ncols - 1)) / ncols;
 	double rank_w = ranked ? 28 : 0, count_w = 46, share_w = 54;
-	double item_w = col_w - rank_w - count_w - share_w - 8;
+	double rate_w = rated ? 70 : 0;
+	double item_w = col_w - rank_w - count_w - share_w - rate_w - 8;
 	size_t per_col, i = 0;
+	struct strbuf t = {0};
 
 	while (i < b->n) {
 		double avail = PAGE_H - MARGIN_B - p->y - row_h;
@@ -314,26 +319,33 @@ table(struct pdf *p, const struct ann_breakdown *b)
 			continue;
 		}
 		per_col = (size_t)(avail / row_h);
-		if ((b->n - i + 1) / 2 < per_col)
-			per_col = (b->n - i + 1) / 2;
+		if ((b->n - i + ncols - 1) / ncols < per_col)
+			per_col = (b->n - i + ncols - 1) / ncols;
 		if (per_col == 0)
 			per_col = 1;
-		for (int c = 0; c < 2 && i < b->n; c++) {
+		for (int c = 0; c < ncols && i < b->n; c++) {
 			double x = MARGIN_X + c * (col_w + gap), y = p->y;
+			double count_x = x + rank_w + item_w + count_w + 4;
+			double share_x = count_x + share_w;
 
-			draw_text(p, x + rank_w + item_w + count_w + 4, y,
-			          words_title("calls"), 8, true, SOFT, 0, 0, 1);
-			draw_text(p, x + col_w, y, words_title("share"), 8,
-			          true, SOFT, 0, 0, 1);
+			draw_text(p, count_x, y, words_title("calls"), 8, true,
+			          SOFT, 0, 0, 1);
+			draw_text(p, share_x, y, words_title("share"), 8, true,
+			          SOFT, 0, 0, 1);
+			if (rated)
+				draw_text(p, share_x + rate_w, y,
+				          words_title("per_100k"), 8, true,
+				          SOFT, 0, 0, 1);
 			if (ranked)
 				draw_text(p, x + rank_w - 6, y,
 				          words_title("rank"), 8, true, SOFT, 0,
 				          0, 1);
 			y += row_h;
 			for (size_t r = 0; r < per_col && i < b->n; r++, i++) {
+				const struct ann_item *it = &b->items[i];
 				struct words_row w;
 
-				words_row(&w, b, &b->items[i]);
+				words_row(&w, b, it);
 				if (r % 2 == 0) {
 					set_rgb(p->cr, STRIPE);
 					cairo_rectangle(p->cr, x, y - 1, col_w,
@@ -346,17 +358,23 @@ table(struct pdf *p, const struct ann_breakdown *b)
 					          0, 1);
 				draw_text(p, x + rank_w, y, w.item.buf, 8,
 				          false, INK, item_w, 1, -1);
-				draw_text(p, x + rank_w + item_w + count_w + 4,
-				          y, w.count.buf, 8, false, INK, 0, 0,
-				          1);
-				draw_text(p, x + col_w - 2, y, w.share.buf, 8,
-				          false, INK, 0, 0, 1);
+				draw_text(p, count_x, y, w.count.buf, 8, false,
+				          INK, 0, 0, 1);
+				draw_text(p, share_x, y, w.share.buf, 8, false,
+				          INK, 0, 0, 1);
+				if (rated && it->has_rate) {
+					sb_reset(&t);
+					words_rate_number(&t, it->rate);
+					draw_text(p, share_x + rate_w, y, t.buf,
+					          8, false, INK, 0, 0, 1);
+				}
 				y += row_h;
 				words_row_free(&w);
 			}
 		}
 		p->y += (double)(per_col + 1) * row_h + 6;
 	}
+	sb_free(&t);
 }
 
 /* The months as vertical bars, their counts above. */
@@ -772,6 +790,32 @@ headline(struct pdf *p)
 		words_focus(&t, a);
 		para(p, t.buf, 10, true, INK);
 	}
+	sb_reset(&t);
+	words_rate(&t, a);
+	if (t.len > 0)
+		para(p, t.buf, 10, false, INK);
+	sb_free(&t);
+}
+
+/* The cost per consultation and each funder's share, when the year's
+ * budget was set. */
+static void
+budget(struct pdf *p)
+{
+	const struct annual *a = p->a;
+	struct strbuf t = {0};
+
+	if (!a->facts.budget)
+		return;
+	heading(p, words_title("budget"), 40);
+	words_budget(&t, a);
+	para(p, t.buf, 9.5, false, INK);
+	for (size_t i = 0; i < a->facts.nfunders; i++) {
+		sb_reset(&t);
+		sb_add(&t, "• ");
+		words_funder(&t, a, &a->facts.funders[i]);
+		para(p, t.buf, 9.5, false, INK);
+	}
 	sb_free(&t);
 }
 
@@ -820,6 +864,7 @@ document(struct pdf *p)
 	map(p);
 	for (size_t i = 0; i < nitems(splits); i++)
 		breakdown(p, splits[i], 15);
+	budget(p);
 	heading(p, words_title("department"), 60);
 	base_line(p, &a->departments);
 	if (a->departments.shown)

@@ -296,6 +296,15 @@ annual_meta(const struct annual_args *args, struct annual *a,
 	a->meta.restated = annual_restated(restated);
 }
 
+/* An error other than a server too old to know the request. */
+static bool
+refused(const Callsheet__Response *r)
+{
+	return r->body_case == CALLSHEET__RESPONSE__BODY_ERROR &&
+	       !(r->error->code == CALLSHEET__ERROR_CODE__BAD_REQUEST &&
+	         strncmp(r->error->message, "unknown request type", 20) == 0);
+}
+
 /* The answers, checked: the first error wins. 0, or the exit status. */
 static int
 annual_check(const struct annual_args *a, Callsheet__Response **resps)
@@ -321,18 +330,21 @@ annual_check(const struct annual_args *a, Callsheet__Response **resps)
 		return cli_exit_status(&err);
 	}
 	/* a figure without its restatement would mislead; a server older
-	 * than the request has no closed period */
-	if (resps[AQ_N + 1]->body_case == CALLSHEET__RESPONSE__BODY_ERROR &&
-	    !(resps[AQ_N + 1]->error->code ==
-	              CALLSHEET__ERROR_CODE__BAD_REQUEST &&
-	      strncmp(resps[AQ_N + 1]->error->message, "unknown request type",
-	              20) == 0)) {
+	 * than the request has no closed period, nor populations */
+	if (refused(resps[AQ_N + 1])) {
 		struct cs_error err;
 
 		cs_error_from_response(&err, resps[AQ_N + 1]->error);
 		cli_error(_("cannot fetch the restatements of closed "
 		            "periods: %s"),
 		          cli_error_text(&err));
+		return cli_exit_status(&err);
+	}
+	if (refused(resps[AQ_N + 2])) {
+		struct cs_error err;
+
+		cs_error_from_response(&err, resps[AQ_N + 2]->error);
+		cli_error("%s", cli_error_text(&err));
 		return cli_exit_status(&err);
 	}
 	if (!tax) {
@@ -354,9 +366,10 @@ static int
 annual_run(struct cli *cli, const struct annual_args *a)
 {
 	struct ann_queries aq;
-	/* the queries, the taxonomy, the restatements */
-	Callsheet__Request reqs[AQ_N + 2], *rp[AQ_N + 2];
-	Callsheet__Response *resps[AQ_N + 2];
+	/* the queries, the taxonomy, the restatements, the year's figures */
+	Callsheet__Request reqs[AQ_N + 3], *rp[AQ_N + 3];
+	Callsheet__Response *resps[AQ_N + 3];
+	Callsheet__GetYearFacts gy = CALLSHEET__GET_YEAR_FACTS__INIT;
 	Callsheet__GetTaxonomy gt = CALLSHEET__GET_TAXONOMY__INIT;
 	Callsheet__GetRestatements gr = CALLSHEET__GET_RESTATEMENTS__INIT;
 	const Callsheet__QueryResult *results[AQ_N];
@@ -365,7 +378,7 @@ annual_run(struct cli *cli, const struct annual_args *a)
 	int rv;
 
 	annual_queries(&aq, a->year, a->focus);
-	for (size_t i = 0; i < AQ_N + 2; i++) {
+	for (size_t i = 0; i < AQ_N + 3; i++) {
 		callsheet__request__init(&reqs[i]);
 		rp[i] = &reqs[i];
 		if (i < AQ_N) {
@@ -379,8 +392,12 @@ annual_run(struct cli *cli, const struct annual_args *a)
 	gr.query = &aq.q[AQ_TOTAL];
 	reqs[AQ_N + 1].body_case = CALLSHEET__REQUEST__BODY_GET_RESTATEMENTS;
 	reqs[AQ_N + 1].get_restatements = &gr;
+	gy.has_year = 1;
+	gy.year = a->year;
+	reqs[AQ_N + 2].body_case = CALLSHEET__REQUEST__BODY_GET_YEAR_FACTS;
+	reqs[AQ_N + 2].get_year_facts = &gy;
 	if (cli_connect(cli, &c, &err) != 0 ||
-	    cs_call_many(c, rp, AQ_N + 2, resps, &err) != 0) {
+	    cs_call_many(c, rp, AQ_N + 3, resps, &err) != 0) {
 		cli_error("%s", cli_error_text(&err));
 		cs_close(c);
 		return cli_exit_status(&err);
@@ -395,13 +412,19 @@ annual_run(struct cli *cli, const struct annual_args *a)
 			results[i] = resps[i]->query_result;
 		annual_compute(&ann, a->year, a->focus, results, l, &a->hours);
 		annual_meta(a, &ann, resps[AQ_N + 1]);
+		annual_facts(
+		        &ann,
+		        resps[AQ_N + 2]->body_case ==
+		                        CALLSHEET__RESPONSE__BODY_YEAR_FACTS
+		                ? resps[AQ_N + 2]->year_facts
+		                : NULL);
 		if ((rv = annual_render(a, &ann, &out)) == 0)
 			rv = annual_write(a, &out);
 		sb_free(&out);
 		annual_free(&ann);
 		labels_free(l);
 	}
-	for (size_t i = 0; i < AQ_N + 2; i++)
+	for (size_t i = 0; i < AQ_N + 3; i++)
 		callsheet__response__free_unpacked(resps[i], NULL);
 	return rv;
 }

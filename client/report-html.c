@@ -449,6 +449,29 @@ title_block(struct strbuf *sb, const struct annual *a)
 }
 
 static void
+budget(struct strbuf *sb, const struct annual *a)
+{
+	struct strbuf t = {0};
+
+	if (!a->facts.budget)
+		return;
+	sb_add(sb, "<section><h2>");
+	esc(sb, words_title("budget"));
+	sb_add(sb, "</h2>\n");
+	para(sb, "budget", words_budget, a);
+	sb_add(sb, "<ul>\n");
+	for (size_t i = 0; i < a->facts.nfunders; i++) {
+		sb_reset(&t);
+		words_funder(&t, a, &a->facts.funders[i]);
+		sb_add(sb, "<li>");
+		esc(sb, t.buf);
+		sb_add(sb, "</li>\n");
+	}
+	sb_add(sb, "</ul></section>\n");
+	sb_free(&t);
+}
+
+static void
 restated(struct strbuf *sb, const struct annual *a)
 {
 	struct strbuf t = {0};
@@ -492,6 +515,8 @@ annual_html(struct strbuf *sb, const struct annual *a)
 	para(sb, "lead", words_consultations, a);
 	if (a->focus.given)
 		para(sb, "focus", words_focus, a);
+	if (a->facts.populations && a->focus.given)
+		para(sb, "rate", words_rate, a);
 	sb_add(sb, "<section><h2>");
 	esc(sb, words_french() ? "D'où viennent les appels"
 	                       : "Where the calls come from");
@@ -500,6 +525,7 @@ annual_html(struct strbuf *sb, const struct annual *a)
 	sb_add(sb, "</section>\n");
 	for (size_t i = 0; i < nitems(splits); i++)
 		breakdown(sb, a, splits[i]);
+	budget(sb, a);
 	breakdown(sb, a, &a->departments);
 	months(sb, a);
 	heatmap(sb, a);

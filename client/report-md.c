@@ -106,6 +106,11 @@ annual_md(struct strbuf *sb, const struct annual *a)
 		sb_add(sb, "\n**");
 		words_focus(sb, a);
 		sb_add(sb, "**\n");
+		if (a->facts.populations) {
+			sb_add(sb, "\n");
+			words_rate(sb, a);
+			sb_add(sb, "\n");
+		}
 	}
 	for (size_t i = 0; i < nitems(splits); i++)
 		md_breakdown(sb, a, splits[i]);
@@ -115,6 +120,16 @@ annual_md(struct strbuf *sb, const struct annual *a)
 	words_duration_line(sb, a);
 	sb_add(sb, "\n");
 	md_breakdown(sb, a, &a->jurists);
+	if (a->facts.budget) {
+		sb_addf(sb, "\n## %s\n\n", words_title("budget"));
+		words_budget(sb, a);
+		sb_add(sb, "\n\n");
+		for (size_t i = 0; i < a->facts.nfunders; i++) {
+			sb_add(sb, "- ");
+			words_funder(sb, a, &a->facts.funders[i]);
+			sb_add(sb, "\n");
+		}
+	}
 	if (words_restated_shown(a)) {
 		sb_addf(sb, "\n## %s\n\n%s\n\n```\n", words_title("restated"),
 		        words_title("restated_lead"));

@@ -189,6 +189,10 @@ annual_text(struct strbuf *sb, const struct annual *a)
 		sb_add(sb, "\n");
 		words_focus(sb, a);
 		sb_add(sb, "\n");
+		if (a->facts.populations) {
+			words_rate(sb, a);
+			sb_add(sb, "\n");
+		}
 	}
 	for (size_t i = 0; i < nitems(splits); i++)
 		breakdown(sb, a, splits[i]);
@@ -199,6 +203,16 @@ annual_text(struct strbuf *sb, const struct annual *a)
 	words_duration_line(sb, a);
 	sb_add(sb, "\n");
 	breakdown(sb, a, &a->jurists);
+	if (a->facts.budget) {
+		heading(sb, words_title("budget"));
+		words_budget(sb, a);
+		sb_add(sb, "\n");
+		for (size_t i = 0; i < a->facts.nfunders; i++) {
+			sb_add(sb, "  ");
+			words_funder(sb, a, &a->facts.funders[i]);
+			sb_add(sb, "\n");
+		}
+	}
 	if (words_restated_shown(a)) {
 		heading(sb, words_title("restated"));
 		restate_table(sb, a->meta.restated);

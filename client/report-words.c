@@ -196,6 +196,8 @@ words_title(const char *dim)
 	        {"none_calls", N_("No calls."), "Aucun appel."},
 	        {"service_legend", N_("service hours"), "heures de permanence"},
 	        {"restated", "Restated figures", "Chiffres rectifiés"},
+	        {"budget", "Cost of the action", "Coût de l'action"},
+	        {"per_100k", "Per 100,000", "Pour 100" NBSP "000"},
 	        {"restated_lead",
 	         "Sheets of periods already closed (figures published) "
 	         "were corrected since: the published and the restated "
@@ -621,4 +623,94 @@ bool
 words_restated_shown(const struct annual *a)
 {
 	return a->meta.restated != NULL && restate_shown(a->meta.restated);
+}
+
+void
+words_rate_number(struct strbuf *sb, uint64_t scaled)
+{
+	decimal(sb, scaled, ANN_RATE_DECIMALS);
+}
+
+void
+words_rate(struct strbuf *sb, const struct annual *a)
+{
+	const struct ann_focus *f = &a->focus;
+	const struct ann_item *it = NULL;
+
+	if (!a->facts.populations || !f->given)
+		return;
+	for (size_t i = 0; i < a->departments.n; i++)
+		if (strcmp(a->departments.items[i].code, f->code) == 0)
+			it = &a->departments.items[i];
+	dept_name(sb, f->code, f->label);
+	sb_add(sb, T(": ", " : "));
+	if (it == NULL || !it->has_rate) {
+		sb_add(sb, T("no rate per inhabitant (no call, hidden, or no "
+		             "population for it).",
+		             "pas de taux par habitant (aucun appel, effectif "
+		             "masqué, ou pas de population)."));
+		return;
+	}
+	words_rate_number(sb, it->rate);
+	sb_add(sb, T(" calls per 100,000 inhabitants",
+	             " appels pour 100" NBSP "000 habitants"));
+	if (words_french())
+		sb_addf(sb,
+		        it->rate_rank == 1 ? ", au 1er rang" : ", au %ue rang",
+		        it->rate_rank);
+	else
+		sb_addf(sb, ", ranked %u", it->rate_rank);
+	sb_addf(sb, T(" of %u départements", " sur %u départements"),
+	        a->facts.nrated);
+	if (a->facts.source != NULL)
+		sb_addf(sb, T(" (populations: %s)", " (populations : %s)"),
+		        a->facts.source);
+	sb_add(sb, ".");
+}
+
+void
+words_euros(struct strbuf *sb, uint64_t cents)
+{
+	decimal(sb, cents, 2);
+	sb_add(sb, NBSP "€");
+}
+
+void
+words_budget(struct strbuf *sb, const struct annual *a)
+{
+	const struct ann_facts *f = &a->facts;
+
+	if (!f->budget)
+		return;
+	sb_add(sb,
+	       T("Total cost of the action: ", "Coût total de l'action : "));
+	words_euros(sb, f->budget_cents);
+	if (f->has_per) {
+		sb_add(sb, T("; cost per consultation: ",
+		             " ; coût par consultation : "));
+		words_euros(sb, f->per_cents);
+		sb_add(sb, T(" (of ", " (sur "));
+		words_count(sb, a->consultations);
+		sb_add(sb, T(" consultations, rounded to the cent)",
+		             " consultations, arrondi au centime)"));
+	}
+	sb_add(sb, ".");
+}
+
+void
+words_funder(struct strbuf *sb, const struct annual *a,
+             const struct ann_funder *fu)
+{
+	(void)a;
+	sb_addf(sb, "%s%s", fu->name, T(": ", " : "));
+	words_euros(sb, fu->cents);
+	sb_add(sb, " (");
+	words_pct(sb, fu->pct, 2);
+	sb_add(sb, T(" of the cost", " du coût"));
+	if (fu->has_per) {
+		sb_add(sb, T(", ", ", soit "));
+		words_euros(sb, fu->per_cents);
+		sb_add(sb, T(" per consultation", " par consultation"));
+	}
+	sb_add(sb, ").");
 }

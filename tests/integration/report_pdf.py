@@ -3,7 +3,9 @@ generated year of reportdata.py: the PDF is A4, its pages numbered "page i
 of N" with N its real page count, pdftotext finds the headline figures in
 English and French, pdftoppm renders every page (none blank); the map (SVG
 in the HTML report) has every département, each with the class of its
-count; restatements after closing the year and amending a sheet show
+count; populations imported from INSEE's file (a malformed one refused,
+naming its line and column) give rates per 100,000 inhabitants and their
+ranks, a budget the cost per consultation, exactly; restatements after closing the year and amending a sheet show
 published and restated figures with the reason in every format. Run by
 report_pdf.sh. CALLSHEET_TEST_KEEP=DIR keeps the PDFs and the pages' PNGs
 there, to look at them."""
@@ -16,6 +18,8 @@ import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
+from decimal import Decimal
+from fractions import Fraction
 
 import reportdata as rd
 from reportdata import YEAR
@@ -189,6 +193,125 @@ def check_hidden_map():
     T.check("url(#map-hatch)" in p.stdout, "hidden départements hatched")
 
 
+# INSEE's file of the départements' populations, as published
+# (donnees_departements.csv): figures of this test's own making.
+POPULATIONS = {"75": 2133111, "93": 1655422, "94": 1407972, "92": 1624357,
+               "95": 1249674, "91": 1306118, "77": 1421197, "78": 1448207,
+               "13": 2043110, "01": 657856, "06": 1094283, "971": 384315}
+INSEE_HEADER = "REG;Région;CODDEP;Département;NBARR;NBCAN;NBCOM;PMUN;PCAP;PTOT"
+
+
+def insee_file(path, rows=None):
+    rows = rows if rows is not None else [
+        "11;Île-de-France;%s;Dép %s;3;20;100;%s;15000;%d" %
+        (c, c, "{:,}".format(n).replace(",", " "), n + 15000)
+        for c, n in POPULATIONS.items()]
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\ufeff" + INSEE_HEADER + "\n" + "\n".join(rows) + "\n")
+    return path
+
+
+def check_facts(sheets, tmp):
+    """Populations and budget: absent, nothing about them; set, the rates
+    and their ranks, the cost per consultation, exact."""
+    r = json.loads(rd.cli(["report", "annual", "--year", str(YEAR),
+                           "--focus", "75", "--format", "json"],
+                          "admin").stdout)
+    T.eq((r["populations"], r["budget"]), (None, None),
+         "without populations nor budget: nothing")
+    text = rd.cli(["report", "annual", "--year", str(YEAR), "--focus",
+                   "75"], "admin").stdout
+    T.check("100,000" not in text and "€" not in text,
+            "without them the text says nothing of rates or cost")
+
+    # a malformed file: refused, naming the line and the column
+    bad = insee_file(os.path.join(tmp, "bad.csv"), [
+        "11;IDF;75;Paris;1;1;1;2 133 111;0;0",
+        "11;IDF;93;SSD;1;1;1;1655422;0;0",
+        "11;IDF;94;VdM;1;1;1;12a;0;0"])
+    p = rd.cli(["admin", "population", "import", bad, "--year", str(YEAR)],
+               "admin", check=False)
+    T.check(p.returncode == 1 and "bad.csv:4: column PMUN: '12a'" in
+            p.stderr, "a bad population: %s", p.stderr.strip())
+    bad = insee_file(os.path.join(tmp, "bad2.csv"), [
+        "11;IDF;75;Paris;1;1;1;2133111;0;0",
+        "11;IDF;2C;Corse;1;1;1;1000;0;0"])
+    p = rd.cli(["admin", "population", "import", bad, "--year", str(YEAR)],
+               "admin", check=False)
+    T.check(p.returncode == 1 and "bad2.csv:3: column CODDEP: '2C'" in
+            p.stderr, "a bad département: %s", p.stderr.strip())
+    with open(os.path.join(tmp, "bad3.csv"), "w", encoding="utf-8") as f:
+        f.write("CODDEP;Département;P21_POP\n75;Paris;2133111\n")
+    p = rd.cli(["admin", "population", "import",
+                os.path.join(tmp, "bad3.csv"), "--year", str(YEAR)],
+               "admin", check=False)
+    T.check(p.returncode == 1 and "bad3.csv:1: no column PMUN" in p.stderr,
+            "no population column: %s", p.stderr.strip())
+    p = rd.cli(["admin", "population", "import",
+                insee_file(os.path.join(tmp, "p.csv")), "--year",
+                str(YEAR)], "rep", check=False)
+    T.check(p.returncode != 0, "a reporter cannot set populations")
+
+    good = insee_file(os.path.join(tmp, "populations.csv"))
+    p = rd.cli(["admin", "population", "import", good, "--year", str(YEAR),
+                "--source", "INSEE, populations légales (test)"], "admin")
+    T.check("populations of %d départements" % len(POPULATIONS) in
+            p.stdout, "import says what it stored: %s", p.stdout.strip())
+    p = rd.cli(["admin", "budget", "--year", str(YEAR), "--total",
+                "190 700", "--funder", "Ville de Paris=34000"], "admin")
+    T.check("190,700.00" in p.stdout and "Ville de Paris: 34,000.00" in
+            p.stdout, "budget stored: %s", p.stdout.strip())
+    p = rd.cli(["admin", "budget", "--year", str(YEAR), "--total", "100",
+                "--funder", "Ville de Paris=340"], "admin", check=False)
+    T.check(p.returncode != 0 and "more than the budget" in p.stderr,
+            "shares over the budget refused: %s", p.stderr.strip())
+
+    cons = rd.consultations(sheets)
+    depts = rd.count_by(cons, lambda s: [s.dept])
+    rates = {c: Fraction(depts[c], POPULATIONS[c])
+             for c in depts if c in POPULATIONS}
+    r = json.loads(rd.cli(["report", "annual", "--year", str(YEAR),
+                           "--focus", "75", "--format", "json"],
+                          "admin").stdout, parse_float=Decimal)
+    items = {i["code"]: i for i in r["departments"]["items"]}
+    for c, q in rates.items():
+        want = rd.half_up(Decimal(q.numerator) * 100000 /
+                          Decimal(q.denominator), 1)
+        rank = 1 + sum(1 for o in rates.values() if o > q)
+        T.eq((items[c].get("per_100k"), items[c].get("per_100k_rank")),
+             (want, rank), "rate of " + c)
+    T.check(all("per_100k" not in i for c, i in items.items()
+                if c not in POPULATIONS), "no rate without a population")
+    T.eq(r["populations"]["departments"], len(rates), "départements rated")
+    b = r["budget"]
+    T.eq(b["total_cents"], 19070000, "budget in cents")
+    # 19,070,000 / 4,000 = 4,767.5 cents: half up
+    T.eq(b["per_consultation_cents"],
+         int(rd.half_up(Decimal(19070000) / len(cons), 0)),
+         "cost per consultation, half up")
+    T.eq(b["funders"], [{"name": "Ville de Paris", "cents": 3400000,
+                         "percent": rd.pct(34000, 190700, 2),
+                         "per_consultation_cents": int(rd.half_up(
+                             Decimal(3400000) / len(cons), 0))}],
+         "the city's share")
+
+    path = pdf(os.path.join(tmp, "facts-fr.pdf"), "fr_FR.UTF-8")
+    npages = int(re.search(r"Pages:\s+(\d+)",
+                           poppler("pdfinfo", path)).group(1))
+    whole = " ".join(page_texts(path, npages))
+    q = rates["75"]
+    rate75 = str(rd.half_up(Decimal(q.numerator) * 100000 /
+                            Decimal(q.denominator), 1)).replace(".", ",")
+    T.check("%s appels pour 100 000 habitants" % rate75 in whole,
+            "pdf: Paris's rate per 100,000 (%s)", rate75)
+    T.check("Coût total de l'action : 190 700,00 €" in whole,
+            "pdf: the budget")
+    T.check("coût par consultation : 47,68 €" in whole,
+            "pdf: the cost per consultation")
+    T.check("Ville de Paris : 34 000,00 € (17,83 % du coût" in whole,
+            "pdf: the city's share")
+
+
 def check_restated(sheets, tmp):
     """Close the year, amend a sheet of it: every format shows the
     published and the restated figure, with the reason."""
@@ -240,6 +363,7 @@ def main():
                 "an unwritable -o says so: %s", p.stderr.strip())
         check_map(sheets, keep)
         check_hidden_map()
+        check_facts(sheets, tmp)
         check_restated(sheets, tmp)
     return T.finish()
 
