@@ -48,10 +48,10 @@ def flat(s):
     return re.sub(r"[\s\u00a0\u202f]+", " ", s)
 
 
-def pdf(path, lang, *extra):
+def pdf(path, lang, *extra, user="admin"):
     p = rd.cli(["report", "annual", "--year", str(YEAR), "--focus", "75",
                 "--format", "pdf", "--service", SERVICE, "--address",
-                ADDRESS, "-o", path] + list(extra), "admin", lang=lang)
+                ADDRESS, "-o", path] + list(extra), user, lang=lang)
     T.eq(p.stdout, "", "-o: nothing on the standard output")
     return path
 
@@ -182,8 +182,12 @@ def check_map(sheets, keep):
             sorted({min(v) for v in seen.values()}))
 
 
-def check_hidden_map():
+def check_hidden_map(keep):
     """A reporter (minimum cell size 3): 13 (1 call) is hidden, hatched."""
+    if keep:
+        path = pdf(os.path.join(keep, "rapport-%d-rep.pdf" % YEAR),
+                   "fr_FR.UTF-8", user="rep")
+        poppler("pdftoppm", "-r", "80", "-png", path, path[:-4])
     p = rd.cli(["report", "annual", "--year", str(YEAR), "--format",
                 "html"], "rep")
     root = ET.fromstring(p.stdout.replace("<!DOCTYPE html>", "", 1))
@@ -211,7 +215,7 @@ def insee_file(path, rows=None):
     return path
 
 
-def check_facts(sheets, tmp):
+def check_facts(sheets, tmp, keep):
     """Populations and budget: absent, nothing about them; set, the rates
     and their ranks, the cost per consultation, exact."""
     r = json.loads(rd.cli(["report", "annual", "--year", str(YEAR),
@@ -295,7 +299,10 @@ def check_facts(sheets, tmp):
                              Decimal(3400000) / len(cons), 0))}],
          "the city's share")
 
-    path = pdf(os.path.join(tmp, "facts-fr.pdf"), "fr_FR.UTF-8")
+    path = pdf(os.path.join(keep or tmp, "rapport-%d-fr-budget.pdf" % YEAR),
+               "fr_FR.UTF-8")
+    if keep:
+        poppler("pdftoppm", "-r", "80", "-png", path, path[:-4])
     npages = int(re.search(r"Pages:\s+(\d+)",
                            poppler("pdfinfo", path)).group(1))
     whole = " ".join(page_texts(path, npages))
@@ -362,8 +369,8 @@ def main():
         T.check(p.returncode != 0 and "none" in p.stderr,
                 "an unwritable -o says so: %s", p.stderr.strip())
         check_map(sheets, keep)
-        check_hidden_map()
-        check_facts(sheets, tmp)
+        check_hidden_map(keep)
+        check_facts(sheets, tmp, keep)
         check_restated(sheets, tmp)
     return T.finish()
 
