@@ -15,7 +15,6 @@
 #include "annual-map.h"
 #include "annual-measure.h"
 #include "annual.h"
-#include "change-format.h"
 
 #define PAGE_W   595.276 /* A4 in points */
 #define PAGE_H   841.890
@@ -828,7 +827,7 @@ restatements(struct pdf *p)
 		return;
 	heading(p, words_title("restated"), 40);
 	para(p, words_title("restated_lead"), 9, false, SOFT);
-	restate_table(&t, p->a->meta.restated);
+	words_restatements(&t, p->a);
 	para(p, t.buf, 9, false, INK);
 	sb_free(&t);
 }

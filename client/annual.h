@@ -265,6 +265,9 @@ void words_hours(struct strbuf *sb, const struct service_hours *h);
 /* "Restated figures": the restatements' heading; whether there are
  * restatements to show */
 bool words_restated_shown(const struct annual *a);
+/* A line per restated period: "2024: published 6,461, restated 6,462
+ * (+1). Reasons: why; voided: why." */
+void words_restatements(struct strbuf *sb, const struct annual *a);
 const char *words_month(int m);       /* 1 January */
 const char *words_month_short(int m); /* 1: Jan, janv. */
 const char *words_hidden(void);       /* the mark of a hidden count */

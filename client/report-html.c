@@ -4,12 +4,12 @@
  * well-formed XML as well, so that tools (and the tests) can check it. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "annual-map.h"
 #include "annual-measure.h"
 #include "annual.h"
-#include "change-format.h"
 
 #define BAR_W       640
 #define BAR_LABEL_W 250
@@ -37,7 +37,7 @@ static const char style[] =
         "margin:.8em 0 .2em}"
         "header.title p.address{color:#555;margin:.2em 0}"
         "p.meta{margin:.2em 0 .8em}"
-        "pre.restated{white-space:pre-wrap;font-family:inherit}"
+
         "svg{display:block;margin:.5em 0;max-width:100%;height:auto}"
         "section{break-inside:avoid;page-break-inside:avoid}"
         "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
@@ -482,10 +482,19 @@ restated(struct strbuf *sb, const struct annual *a)
 	esc(sb, words_title("restated"));
 	sb_add(sb, "</h2>\n<p class=\"base\">");
 	esc(sb, words_title("restated_lead"));
-	sb_add(sb, "</p>\n<pre class=\"restated\">");
-	restate_table(&t, a->meta.restated);
-	esc(sb, t.buf);
-	sb_add(sb, "</pre></section>\n");
+	sb_add(sb, "</p>\n<ul class=\"restated\">");
+	words_restatements(&t, a);
+	for (const char *l = t.buf, *nl; l != NULL && *l != '\0'; l = nl + 1) {
+		char *line;
+
+		nl = strchr(l, '\n');
+		line = xstrndup(l, (size_t)(nl - l));
+		sb_add(sb, "<li>");
+		esc(sb, line);
+		sb_add(sb, "</li>\n");
+		free(line);
+	}
+	sb_add(sb, "</ul></section>\n");
 	sb_free(&t);
 }
 

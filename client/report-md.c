@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "annual.h"
-#include "change-format.h"
 
 /* Table cells must not break the pipe syntax. */
 static void
@@ -131,10 +130,19 @@ annual_md(struct strbuf *sb, const struct annual *a)
 		}
 	}
 	if (words_restated_shown(a)) {
-		sb_addf(sb, "\n## %s\n\n%s\n\n```\n", words_title("restated"),
+		struct strbuf t = {0};
+
+		sb_addf(sb, "\n## %s\n\n%s\n\n", words_title("restated"),
 		        words_title("restated_lead"));
-		restate_table(sb, a->meta.restated);
-		sb_add(sb, "```\n");
+		words_restatements(&t, a);
+		/* a list item per period */
+		for (const char *l = t.buf, *nl; l != NULL && *l != '\0';
+		     l = nl + 1) {
+			nl = strchr(l, '\n');
+			sb_add(sb, "- ");
+			sb_addn(sb, l, (size_t)(nl - l + 1));
+		}
+		sb_free(&t);
 	}
 	sb_addf(sb, "\n---\n\n%s\n", words_title("generated"));
 	if (a->min_cell > 1) {

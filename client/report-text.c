@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "annual.h"
-#include "change-format.h"
 #include "report-format.h"
 
 #define MAXCOLS 10
@@ -215,7 +214,7 @@ annual_text(struct strbuf *sb, const struct annual *a)
 	}
 	if (words_restated_shown(a)) {
 		heading(sb, words_title("restated"));
-		restate_table(sb, a->meta.restated);
+		words_restatements(sb, a);
 	}
 	sb_add(sb, "\n");
 	sb_add(sb, words_title("generated"));

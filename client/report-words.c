@@ -619,6 +619,46 @@ words_hours(struct strbuf *sb, const struct service_hours *hs)
 		sb_add(sb, T("none", "aucune"));
 }
 
+void
+words_restatements(struct strbuf *sb, const struct annual *a)
+{
+	const Callsheet__Restatements *rs = a->meta.restated;
+
+	for (size_t i = 0; rs != NULL && i < rs->n_periods; i++) {
+		const Callsheet__PeriodRestatements *p = rs->periods[i];
+		const Callsheet__ClosedPeriod *cp =
+		        p->compared ? p->compared : p->period;
+		char label[64];
+
+		if (p->n_changes == 0 &&
+		    p->published_total == p->restated_total)
+			continue;
+		closed_period_label(cp->from, cp->to, label, sizeof label);
+		sb_addf(sb, "%s%s", label, T(": ", " : "));
+		if (p->has_published_total) {
+			sb_add(sb, T("published ", "publié "));
+			words_count(sb, p->published_total);
+			sb_add(sb, T(", restated ", ", rectifié "));
+			words_count(sb, p->restated_total);
+			sb_add(sb, " (");
+			signed_count(sb, (int64_t)p->restated_total -
+			                         (int64_t)p->published_total);
+			sb_add(sb, ")");
+		} else
+			sb_add(sb, p->withheld
+			                   ? T("restated (figures withheld: "
+			                       "minimum cell size)",
+			                       "rectifié (chiffres masqués : "
+			                       "secret statistique)")
+			                   : T("restated", "rectifié"));
+		if (p->n_changes > 0) {
+			sb_add(sb, T(". Reasons: ", ". Motifs : "));
+			restate_reasons(sb, p);
+		}
+		sb_add(sb, ".\n");
+	}
+}
+
 bool
 words_restated_shown(const struct annual *a)
 {

@@ -25,6 +25,7 @@ import reportdata as rd
 from reportdata import YEAR
 
 NBSP = "\u00a0"
+VOIDED_FR = "annulée : "  # po/fr.po: "voided: "
 SVG = "{http://www.w3.org/2000/svg}"
 T = rd.Checks("report_pdf")
 SERVICE = "Association Droits et Séjour"
@@ -339,16 +340,22 @@ def check_restated(sheets, tmp):
                     periods)
             T.check(reason in out, "json: the reason")
             continue
-        T.check(re.search(r"published %d, restated %d" % (n, n - 1), out),
-                "%s: published %d, restated %d", fmt, n, n - 1)
-        T.check(reason in out, "%s: the reason", fmt)
+        want = "%d: published %s, restated %s (-1). Reasons: voided: %s" % (
+            YEAR, "{:,}".format(n), "{:,}".format(n - 1), reason)
+        T.check(want in out, "%s: '%s'", fmt, want)
+    out = rd.cli(["report", "annual", "--year", str(YEAR)], "admin",
+                 lang="fr_FR.UTF-8").stdout
+    want = "%d : publié %s, rectifié %s (-1). Motifs : %s%s" % (
+        YEAR, "{:,}".format(n).replace(",", NBSP),
+        "{:,}".format(n - 1).replace(",", NBSP), VOIDED_FR, reason)
+    T.check(want in out, "French: '%s'", want)
     path = pdf(os.path.join(tmp, "restated.pdf"), "C.UTF-8")
     info = poppler("pdfinfo", path)
     npages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
     whole = " ".join(page_texts(path, npages))
-    T.check("published %d, restated %d" % (n, n - 1) in whole,
-            "pdf: published and restated")
-    T.check(reason in whole, "pdf: the reason")
+    T.check("published %s, restated %s (-1). Reasons: voided: %s" % (
+        "{:,}".format(n), "{:,}".format(n - 1), reason) in whole,
+        "pdf: published and restated, with the reason")
 
 
 def main():
