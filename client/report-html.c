@@ -191,16 +191,22 @@ bars(struct strbuf *sb, const struct ann_breakdown *b)
 	sb_free(&lines[1]);
 }
 
+/* rated: the départements' calls per 100,000 inhabitants, when the
+ * year's populations are known */
 static void
-table(struct strbuf *sb, const struct ann_breakdown *b)
+table(struct strbuf *sb, const struct ann_breakdown *b, bool rated)
 {
 	bool ranked = strcmp(b->dim, "department") == 0;
+	struct strbuf rate = {0};
 
 	sb_add(sb, "<table><thead><tr>");
 	if (ranked)
 		sb_addf(sb, "<th>%s</th>", words_title("rank"));
-	sb_addf(sb, "<th></th><th>%s</th><th>%s</th></tr></thead><tbody>\n",
-	        words_title("calls"), words_title("share"));
+	sb_addf(sb, "<th></th><th>%s</th><th>%s</th>", words_title("calls"),
+	        words_title("share"));
+	if (rated)
+		sb_addf(sb, "<th>%s</th>", words_title("per_100k"));
+	sb_add(sb, "</tr></thead><tbody>\n");
 	for (size_t i = 0; i < b->n; i++) {
 		struct words_row w;
 
@@ -214,10 +220,19 @@ table(struct strbuf *sb, const struct ann_breakdown *b)
 		esc(sb, w.count.buf);
 		sb_add(sb, "</td><td class=\"n\">");
 		esc(sb, w.share.buf);
-		sb_add(sb, "</td></tr>\n");
+		sb_add(sb, "</td>");
+		if (rated) {
+			sb_reset(&rate);
+			if (b->items[i].has_rate)
+				words_rate_number(&rate, b->items[i].rate);
+			sb_addf(sb, "<td class=\"n\">%s</td>",
+			        rate.buf != NULL ? rate.buf : "");
+		}
+		sb_add(sb, "</tr>\n");
 		words_row_free(&w);
 	}
 	sb_add(sb, "</tbody></table>\n");
+	sb_free(&rate);
 }
 
 static void
@@ -249,7 +264,9 @@ breakdown(struct strbuf *sb, const struct annual *a,
 		sb_addf(sb, "<p>%s</p>\n", words_title("none_calls"));
 	else {
 		bars(sb, b);
-		table(sb, b);
+		table(sb, b,
+		      strcmp(b->dim, "department") == 0 &&
+		              a->facts.populations);
 	}
 	sb_add(sb, "</section>\n");
 }
@@ -331,7 +348,7 @@ months(struct strbuf *sb, const struct annual *a)
 			        px(x), px(y));
 	}
 	svg_close(sb);
-	table(sb, b);
+	table(sb, b, false);
 	sb_add(sb, "</section>\n");
 }
 

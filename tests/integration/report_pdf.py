@@ -300,6 +300,15 @@ def check_facts(sheets, tmp, keep):
                              Decimal(3400000) / len(cons), 0))}],
          "the city's share")
 
+    html = rd.cli(["report", "annual", "--year", str(YEAR), "--focus", "75",
+                   "--format", "html"], "admin").stdout
+    q = rates["75"]
+    rate75 = rd.half_up(Decimal(q.numerator) * 100000 /
+                        Decimal(q.denominator), 1)
+    T.check("<td class=\"n\">%s</td>" % rate75 in html and
+            "calls per 100,000 inhabitants" in html,
+            "html: the rates and the sentence")
+    T.check("Ville de Paris: 34,000.00" in html, "html: the budget")
     path = pdf(os.path.join(keep or tmp, "rapport-%d-fr-budget.pdf" % YEAR),
                "fr_FR.UTF-8")
     if keep:
