@@ -444,8 +444,13 @@ title_block(struct strbuf *sb, const struct annual *a)
 		esc(sb, a->meta.address);
 		sb_add(sb, "</p>\n");
 	}
-	sb_addf(sb, "<p class=\"report\">%s %d</p>\n<p class=\"meta\">",
-	        words_title("report"), a->year);
+	/* the report's title is the page's heading when no service is named */
+	if (a->meta.service != NULL)
+		sb_addf(sb, "<p class=\"report\">%s %d</p>\n",
+		        words_title("report"), a->year);
+	else
+		sb_addf(sb, "<h1>%s %d</h1>\n", words_title("report"), a->year);
+	sb_add(sb, "<p class=\"meta\">");
 	sb_add(&t, words_french() ? "Période : " : "Period: ");
 	words_period(&t, a);
 	esc(sb, t.buf);

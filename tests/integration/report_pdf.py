@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 from fractions import Fraction
@@ -50,9 +51,14 @@ def flat(s):
 
 
 def pdf(path, lang, *extra, user="admin"):
+    start = time.monotonic()
     p = rd.cli(["report", "annual", "--year", str(YEAR), "--focus", "75",
                 "--format", "pdf", "--service", SERVICE, "--address",
                 ADDRESS, "-o", path] + list(extra), user, lang=lang)
+    print("%s: drawn in %.2f s (ASan build, the daemon's queries "
+          "included), %d bytes" % (os.path.basename(path),
+                                   time.monotonic() - start,
+                                   os.path.getsize(path)))
     T.eq(p.stdout, "", "-o: nothing on the standard output")
     return path
 
