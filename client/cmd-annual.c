@@ -296,13 +296,18 @@ annual_meta(const struct annual_args *args, struct annual *a,
 	a->meta.restated = annual_restated(restated);
 }
 
-/* An error other than a server too old to know the request. */
+/* An error other than a server too old to know the request, or one that
+ * keeps it from this role (then the report has none of it to show). */
 static bool
 refused(const Callsheet__Response *r)
 {
+	const Callsheet__Error *e = r->error;
+
 	return r->body_case == CALLSHEET__RESPONSE__BODY_ERROR &&
-	       !(r->error->code == CALLSHEET__ERROR_CODE__BAD_REQUEST &&
-	         strncmp(r->error->message, "unknown request type", 20) == 0);
+	       e->code != CALLSHEET__ERROR_CODE__FORBIDDEN &&
+	       !(e->code == CALLSHEET__ERROR_CODE__BAD_REQUEST &&
+	         ((e->field != NULL && strcmp(e->field, "body") == 0) ||
+	          strncmp(e->message, "unknown request type", 20) == 0));
 }
 
 /* The answers, checked: the first error wins. 0, or the exit status. */
