@@ -31,7 +31,7 @@ map_colour(int cls)
 {
 	static const uint32_t colours[MAP_NKINDS] = {
 	        0xffffff,                                         /* none */
-	        0xeff3ff, 0xbdd7e7, 0x6baed6, 0x3182bd, 0x08519c, /* 1-5 */
+	        0xc6dbef, 0x9ecae1, 0x6baed6, 0x3182bd, 0x08519c, /* 1-5 */
 	        0xd4d4d4,                                         /* hidden */
 	};
 

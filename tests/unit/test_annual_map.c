@@ -47,7 +47,7 @@ static void
 test_colours(void)
 {
 	static const uint32_t golden[MAP_NKINDS] = {
-	        0xffffff, 0xeff3ff, 0xbdd7e7, 0x6baed6,
+	        0xffffff, 0xc6dbef, 0x9ecae1, 0x6baed6,
 	        0x3182bd, 0x08519c, 0xd4d4d4,
 	};
 
