@@ -222,6 +222,25 @@ def insee_file(path, rows=None):
     return path
 
 
+def check_edges(tmp):
+    """An empty year, and a reporter whose focus is hidden: still a valid
+    document that says so."""
+    for year, focus, user, want in (
+            (2010, "75", "admin", "no calls in 2010"),
+            (YEAR, "13", "rep", "its count is hidden by disclosure "
+                                "control")):
+        path = os.path.join(tmp, "edge-%d-%s.pdf" % (year, user))
+        rd.cli(["report", "annual", "--year", str(year), "--focus", focus,
+                "--format", "pdf", "-o", path], user)
+        info = poppler("pdfinfo", path)
+        npages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+        whole = " ".join(page_texts(path, npages))
+        T.check(npages >= 2 and want in whole and
+                "page %d of %d" % (npages, npages) in whole,
+                "%d, focus %s as %s: %d pages, '%s'", year, focus, user,
+                npages, want)
+
+
 def check_facts(sheets, tmp, keep):
     """Populations and budget: absent, nothing about them; set, the rates
     and their ranks, the cost per consultation, exact."""
@@ -392,6 +411,7 @@ def main():
                 "an unwritable -o says so: %s", p.stderr.strip())
         check_map(sheets, keep)
         check_hidden_map(keep)
+        check_edges(tmp)
         check_facts(sheets, tmp, keep)
         check_restated(sheets, tmp)
     return T.finish()
