@@ -23,7 +23,7 @@ month_index(const char *date, int *day)
 {
 	int y, m, d;
 
-	if (sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3)
+	if (date == NULL || sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3)
 		return -1;
 	*day = d;
 	return y * 12 + (m - 1);
@@ -45,7 +45,7 @@ period_check(const Callsheet__Query *q, struct field_error *fe)
 	        "(e.g. from 2026-04-01 to 2026-07-01); '%.10s' to '%.10s' is "
 	        "not one (other periods would let a figure be computed as the "
 	        "difference of two)",
-	        q->from, q->to);
+	        q->from ? q->from : "", q->to ? q->to : "");
 }
 
 int
