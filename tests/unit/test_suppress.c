@@ -531,6 +531,60 @@ test_perturb_result(void)
 	suppress_result_free(&r);
 }
 
+/* A perturbed cross table: its margins are cells of their own, each with
+ * the sum of its cells' keys; a margin of 0 is listed only beside shown
+ * cells (listed alone, it would say its line holds something). */
+static void
+test_perturb_cross(void)
+{
+	struct disclosure d;
+	Callsheet__QueryResult r = CALLSHEET__QUERY_RESULT__INIT;
+	/* 75 x a: 50, 75 x b: 40, 13 x a: 1, 13 x b: 1, 93 x b: 2 */
+	char *keys[5][2] = {{"75", "a"},
+	                    {"75", "b"},
+	                    {"13", "a"},
+	                    {"13", "b"},
+	                    {"93", "b"}};
+	uint64_t counts[5] = {50, 40, 1, 1, 2};
+	uint64_t rk[5] = {1, 2, 3, 4, 5};
+	Callsheet__Row rows[5], *rp[5];
+	char *names[2] = {"department", "caller"};
+	size_t shown;
+	bool r13 = false, r93 = false, r75 = false;
+
+	disclosure_default(&d, CALLSHEET__ROLE__REPORTER);
+	for (size_t i = 0; i < 5; i++) {
+		callsheet__row__init(&rows[i]);
+		rows[i].keys = keys[i];
+		rows[i].n_keys = 2;
+		rows[i].count = counts[i];
+		rp[i] = &rows[i];
+	}
+	r.group_by = names;
+	r.n_group_by = 2;
+	r.rows = rp;
+	r.n_rows = 5;
+	r.total = 94;
+	shown = perturb_result(&r, rk, 15, &d);
+	CHECK(shown == 2, "the small cells are left out (%zu shown)", shown);
+	for (size_t i = 0; i < r.n_row_totals; i++) {
+		const Callsheet__Row *t = r.row_totals[i];
+
+		if (strcmp(t->keys[0], "75") == 0)
+			r75 = t->count + 4 >= 90 && t->count <= 94;
+		r13 |= strcmp(t->keys[0], "13") == 0;
+		r93 |= strcmp(t->keys[0], "93") == 0;
+	}
+	CHECK(r75, "75's row total: 90 +- 4");
+	CHECK(!r93, "93's row total (2) reads 0 and is not listed");
+	CHECK(!r13, "13's row total (2) reads 0 and is not listed");
+	CHECK(r.table_total != NULL && r.table_total->count + 4 >= 94 &&
+	              r.table_total->count <= 98,
+	      "the grand total: 94 +- 4");
+	CHECK(r.n_column_totals == 2, "both columns: a (51) and b (43)");
+	suppress_result_free(&r);
+}
+
 int
 main(void)
 {
@@ -543,5 +597,6 @@ main(void)
 	test_result_2d();
 	test_ptable();
 	test_perturb_result();
+	test_perturb_cross();
 	return unit_finish();
 }
