@@ -96,6 +96,12 @@ static const struct {
             "administrator"),
          F},
         {"given_and_cleared", N_("%s: '%s' is both given and cleared"), FV},
+        {"disclosure",
+         N_("%s: '%s' is not shown to the reporter role: it would let a "
+            "hidden figure be computed (periods: a calendar month, quarter "
+            "or year; one value per filtered dimension; no per-jurist "
+            "figures)"),
+         FV},
         {"last_admin",
          N_("%s: '%s' is the last enabled admin account: nobody could "
             "administer accounts without it"),
@@ -107,7 +113,10 @@ static bool
 special(const struct cs_error *err, char *buf, size_t len)
 {
 	const char *f = err->field, *v = err->value;
-	bool dept = strcmp(f, "department") == 0;
+	/* a sheet's field, or a query's filter on it (value dimension=code) */
+	bool dept = strcmp(f, "department") == 0 ||
+	            (strcmp(f, "filters") == 0 &&
+	             strncmp(v, "department=", 11) == 0);
 
 	if (strcmp(err->reason, "retired") == 0) {
 		if (err->allowed[0] != '\0')

@@ -124,11 +124,13 @@ resolve_value(int qd, const char *v, const struct taxonomy *t,
 	const struct qdim *d = &qdims[qd];
 	const struct tax_entry *e = NULL;
 	char *val;
+	char given[128]; /* the filter as given: dimension=value */
 
+	snprintf(given, sizeof given, "%s=%.64s", d->name, v);
 	if (f->nvalues == QUERY_MAX_VALUES) {
 		field_error_set(fe, "filters", "%s: more than %d values",
 		                d->name, QUERY_MAX_VALUES);
-		return field_error_range(fe, "too_many", v, NULL,
+		return field_error_range(fe, "too_many", given, NULL,
 		                         QUERY_MAX_VALUES_TEXT);
 	}
 	switch (d->kind) {
@@ -143,7 +145,7 @@ resolve_value(int qd, const char *v, const struct taxonomy *t,
 			                "allowed: %s",
 			                d->name, v, allowed);
 			free(allowed);
-			field_error_why(fe, "unknown_code", v);
+			field_error_why(fe, "unknown_code", given);
 			fe->allowed_dim = (int)d->tdim;
 			return -1;
 		}
@@ -156,7 +158,7 @@ resolve_value(int qd, const char *v, const struct taxonomy *t,
 			field_error_set(fe, "filters",
 			                "jurist: '' matches nothing; give an "
 			                "account name");
-			return field_error_why(fe, "invalid", v);
+			return field_error_why(fe, "invalid", given);
 		}
 		val = xstrdup(v);
 		break;
@@ -167,7 +169,7 @@ resolve_value(int qd, const char *v, const struct taxonomy *t,
 			                "%s: '%.64s' is not allowed; "
 			                "expected %s",
 			                d->name, v, d->pattern);
-			return field_error_range(fe, "invalid", v, NULL,
+			return field_error_range(fe, "invalid", given, NULL,
 			                         d->pattern);
 		}
 		break;
@@ -210,7 +212,10 @@ resolve_filters(const Callsheet__Query *q, const struct taxonomy *t,
 	for (size_t i = 0; i < q->n_call_types; i++)
 		if (resolve_value(QD_CALL_TYPE, q->call_types[i], t,
 		                  &p->filter[QD_CALL_TYPE], fe) != 0) {
+			/* a call type alone, as given there */
 			fe->field = "call_types";
+			snprintf(fe->value, sizeof fe->value, "%.64s",
+			         q->call_types[i]);
 			return -1;
 		}
 	return 0;
