@@ -47,6 +47,7 @@ struct cfg {
 	char *pg;
 	char *server_name;
 	char *port_file;
+	char *listen_unix; /* a unix-domain socket's path; "": none */
 	enum log_level log_level;
 	unsigned max_frame;
 	unsigned max_in_flight;

@@ -404,8 +404,11 @@ conn_accept(int fd, const struct sockaddr *sa, int salen)
 {
 	struct bufferevent *bev;
 	int one = 1;
+	/* a unix-domain socket is this machine's: plaintext, no TCP */
+	bool local = sa->sa_family == AF_UNIX;
 
-	if (nconns + tls_pending() >= cfg->max_connections && tls_enabled()) {
+	if (nconns + tls_pending() >= cfg->max_connections && tls_enabled() &&
+	    !local) {
 		/* a TLS client could not read a plaintext answer, and a
 		 * handshake for each refusal is what a flood would want */
 		log_warn("refusing a connection: %u connections already",
@@ -419,9 +422,11 @@ conn_accept(int fd, const struct sockaddr *sa, int salen)
 		            5);
 		return;
 	}
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	keepalive(fd);
-	if (tls_enabled()) {
+	if (!local) {
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+		keepalive(fd);
+	}
+	if (tls_enabled() && !local) {
 		tls_accept(fd, sa, salen);
 		return;
 	}
