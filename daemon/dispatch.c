@@ -147,7 +147,7 @@ static bool
 id_usable(struct req *r, const Callsheet__Request *msg)
 {
 	struct field_error fe;
-	char value[16];
+	char value[32];
 
 	if (!msg->has_id || msg->id == 0) {
 		field_error_set(&fe, "id",

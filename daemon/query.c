@@ -185,7 +185,7 @@ resolve_filters(const Callsheet__Query *q, const struct taxonomy *t,
 {
 	/* room for the period, the zone and the default call type */
 	if (q->n_filters + q->n_call_types > QUERY_MAX_PARAMS - 4) {
-		char n[24], most[24];
+		char n[32], most[32];
 
 		snprintf(n, sizeof n, "%zu", q->n_filters + q->n_call_types);
 		snprintf(most, sizeof most, "%d", QUERY_MAX_PARAMS - 4);
@@ -226,7 +226,7 @@ resolve_group_by(const Callsheet__Query *q, struct qplan *p,
                  struct field_error *fe)
 {
 	if (q->n_group_by > 2) {
-		char n[24];
+		char n[32];
 
 		snprintf(n, sizeof n, "%zu", q->n_group_by);
 		field_error_set(fe, "group_by", "%s dimensions; at most 2", n);

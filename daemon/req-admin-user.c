@@ -293,7 +293,7 @@ req_user_add(struct req *r)
 	if (m->role < CALLSHEET__ROLE__JURIST ||
 	    m->role > CALLSHEET__ROLE__ADMIN) {
 		struct field_error fe;
-		char v[16];
+		char v[32];
 
 		snprintf(v, sizeof v, "%d", (int)m->role);
 		field_error_set(&fe, "role",

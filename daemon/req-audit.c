@@ -182,7 +182,7 @@ audit_params(struct req *r, struct audit *a)
 
 	if (g->has_sheet_id) {
 		if (g->sheet_id.len != CS_UUID_LEN) {
-			char n[24];
+			char n[32];
 
 			snprintf(n, sizeof n, "%zu bytes", g->sheet_id.len);
 			req_error_why(

@@ -192,7 +192,7 @@ min_cell_check(struct req *r)
 		return -1;
 	}
 	if (mc->min_cell > MIN_CELL_MAX) {
-		char v[16];
+		char v[32];
 
 		snprintf(v, sizeof v, "%u", mc->min_cell);
 		req_error_why(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "min_cell",

@@ -124,7 +124,7 @@ req_log_sheets(struct req *r)
 	struct many *m;
 
 	if (ls->n_sheets > LOG_SHEETS_MAX) {
-		char n[24];
+		char n[32];
 
 		snprintf(n, sizeof n, "%zu", ls->n_sheets);
 		req_error_why(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "sheets",

@@ -383,7 +383,7 @@ change_start(struct req *r, const struct change_kind *kind,
 	struct change *ch;
 
 	if (id->len != CS_UUID_LEN) {
-		char n[24];
+		char n[32];
 
 		snprintf(n, sizeof n, "%zu bytes", id->len);
 		req_error_why(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "id",
@@ -393,7 +393,7 @@ change_start(struct req *r, const struct change_kind *kind,
 	}
 	if (change_id != NULL && change_id->len != 0 &&
 	    change_id->len != CS_UUID_LEN) {
-		char n[24];
+		char n[32];
 
 		snprintf(n, sizeof n, "%zu bytes", change_id->len);
 		req_error_why(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,

@@ -235,7 +235,7 @@ validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t, time_t now,
 	if (presence_check(&s->base, false, fe) != 0)
 		return -1;
 	if (s->id.len != CS_UUID_LEN) {
-		char n[24];
+		char n[32];
 
 		snprintf(n, sizeof n, "%zu bytes", s->id.len);
 		field_error_set(fe, "id", "%zu bytes; a UUID has 16",
@@ -245,7 +245,7 @@ validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t, time_t now,
 	memcpy(row->id, s->id.data, CS_UUID_LEN);
 	if (s->call_start < EARLIEST_CALL ||
 	    s->call_start > (int64_t)now + FUTURE_SLACK) {
-		char v[24], lo[32], hi[32];
+		char v[32], lo[32], hi[32];
 
 		snprintf(v, sizeof v, "%lld", (long long)s->call_start);
 		utc_text(EARLIEST_CALL, lo, sizeof lo);
@@ -259,7 +259,7 @@ validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t, time_t now,
 	}
 	row->call_start = s->call_start;
 	if (s->duration_s > MAX_DURATION) {
-		char v[16];
+		char v[32];
 
 		snprintf(v, sizeof v, "%u", s->duration_s);
 		field_error_set(fe, "duration_s",

@@ -546,7 +546,7 @@ test_impossible_dates(struct cs_client *c)
 		Callsheet__Restatements *rs = NULL;
 		const char *field = i == 0 ? "from" : "to";
 		const char *bad = days[i][i == 0 ? 0 : 1];
-		struct cs_error err;
+		struct cs_error err = {0};
 
 		q.from = (char *)days[i][0];
 		q.to = (char *)days[i][1];
