@@ -38,6 +38,7 @@ struct sniff {
 	struct sockaddr_storage ss;
 	struct event *ev;
 	time_t accepted_at;
+	bool connected; /* handed to conn_start */
 };
 static TAILQ_HEAD(, sniff) sniffs = TAILQ_HEAD_INITIALIZER(sniffs);
 static unsigned nsniffs;
@@ -194,9 +195,18 @@ tls_reload(void)
 	return 0;
 }
 
+/* close_fd false: the socket is a connection's now, or conn_refuse
+ * closed it; either way, its source is counted by conn.c from now on
+ * only if it became a connection. */
 static void
 sniff_end(struct sniff *s, bool close_fd)
 {
+	char key[48];
+
+	if (!s->connected) {
+		throttle_addr_key((struct sockaddr *)&s->ss, key, sizeof key);
+		source_leave(key);
+	}
 	TAILQ_REMOVE(&sniffs, s, entry);
 	nsniffs--;
 	event_free(s->ev);
@@ -242,6 +252,7 @@ sniff_start_tls(struct sniff *s)
 	/* a peer that just closes the TCP connection is not an attack */
 	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
 	conn_start((struct sockaddr *)&s->ss, bev, s->accepted_at);
+	s->connected = true;
 	sniff_end(s, false);
 }
 

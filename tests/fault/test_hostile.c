@@ -636,15 +636,12 @@ int
 main(void)
 {
 	char limit[16];
-	const char *extra[] = {"--login-timeout",
-	                       LOGIN_TIMEOUT,
-	                       "--idle-timeout",
-	                       IDLE_TIMEOUT,
-	                       "--max-connections",
-	                       limit,
-	                       "--log-level",
-	                       "warn",
-	                       NULL};
+	const char *extra[] = {"--login-timeout", LOGIN_TIMEOUT,
+	                       "--idle-timeout", IDLE_TIMEOUT,
+	                       "--max-connections", limit,
+	                       /* one source here: this is the global limit */
+	                       "--max-connections-per-source", limit,
+	                       "--log-level", "warn", NULL};
 	const char *asan = getenv("ASAN_OPTIONS");
 	char *opts;
 

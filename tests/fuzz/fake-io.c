@@ -33,6 +33,8 @@ struct pending {
 	void (*work)(void *);
 	void (*done)(void *);
 	void *arg;
+	const void *owner; /* a worker job's, as worker_run_for got it */
+	bool skip;         /* its owner died first: not worked */
 };
 STAILQ_HEAD(pending_list, pending);
 
@@ -332,7 +334,8 @@ kick_cb(evutil_socket_t fd, short what, void *arg)
 	if (p->op != NULL)
 		answer(p);
 	else {
-		p->work(p->arg);
+		if (!p->skip)
+			p->work(p->arg);
 		p->done(p->arg);
 	}
 	pending_free(p);
@@ -432,12 +435,57 @@ worker_shutdown(void)
 }
 
 void
-worker_run(void (*work)(void *), void (*done)(void *), void *arg)
+worker_run_for(const char *lane, const void *owner, void (*work)(void *),
+               void (*done)(void *), void *arg)
 {
 	struct pending *p = xcalloc(1, sizeof *p);
 
+	(void)lane;
 	p->work = work;
 	p->done = done;
 	p->arg = arg;
+	p->owner = owner;
 	enqueue(p);
+}
+
+/* As worker.c: the owner's jobs not started are done unworked. */
+void
+worker_cancel(const void *owner)
+{
+	struct pending *p;
+
+	STAILQ_FOREACH(p, &queue, entry)
+	if (p->op == NULL && owner != NULL && p->owner == owner)
+		p->skip = true;
+}
+
+/* As db.c: the owner's reads still queued fail at once. */
+void
+db_cancel_owner(const void *owner)
+{
+	struct pending *p, *next;
+
+	for (p = STAILQ_FIRST(&queue); p != NULL; p = next) {
+		next = STAILQ_NEXT(p, entry);
+		if (p->op == NULL || owner == NULL || p->op->owner != owner ||
+		    !p->op->read)
+			continue;
+		STAILQ_REMOVE(&queue, p, pending, entry);
+		nqueue--;
+		p->op->done(p->op, DB_UNAVAILABLE, "its client is gone");
+		pending_free(p);
+		next = STAILQ_FIRST(&queue);
+	}
+}
+
+unsigned
+worker_queued(void)
+{
+	return 0;
+}
+
+void
+worker_run(void (*work)(void *), void (*done)(void *), void *arg)
+{
+	worker_run_for(NULL, NULL, work, done, arg);
 }

@@ -332,12 +332,15 @@ test_throttling(void)
 	CHECK(waited > 0.5 && waited < 5, "it ends after about 2 s (%.1f s)",
 	      waited);
 	CHECK(login_ok(&d, "jurist1", "j1-pass"),
-	      "a success clears the account");
+	      "the right password is accepted once the delay is over");
+	CHECK(fails_wrong(&d, "jurist1", "guess-four-xyzzy") &&
+	              throttled(&d, "jurist1", "j1-pass") > 0,
+	      "a success reopens no burst: the next failure is delayed at "
+	      "once");
 
-	/* three failures from this address so far; two more on names
-	 * nobody has are the fifth: the address waits */
-	CHECK(fails_wrong(&d, "Tr0ub4dor&3", "x") &&
-	              fails_wrong(&d, "no-such-user", "y"),
+	/* four failures from this address so far; one more on a name
+	 * nobody has is the fifth: the address waits */
+	CHECK(fails_wrong(&d, "Tr0ub4dor&3", "x"),
 	      "unknown accounts fail like wrong passwords");
 	CHECK(throttled(&d, "someone-else", "z") == 1,
 	      "past 5 failures, the source address waits, whatever account");
@@ -349,9 +352,10 @@ static void
 test_no_secret_logged(void)
 {
 	static const char *const secrets[] = {
-	        "marie-first-pw",  "marie-second-pw", "admin2-password",
-	        "guess-one-xyzzy", "guess-two-xyzzy", "guess-three-xyzzy",
-	        "j1-pass",         "Tr0ub4dor&3",     "admin-pass-1",
+	        "marie-first-pw",   "marie-second-pw", "admin2-password",
+	        "guess-one-xyzzy",  "guess-two-xyzzy", "guess-three-xyzzy",
+	        "guess-four-xyzzy", "j1-pass",         "Tr0ub4dor&3",
+	        "admin-pass-1",
 	};
 
 	CHECK(logs_contain("failed login"), "failed logins are logged");
