@@ -119,6 +119,7 @@ struct conn {
 	struct session session;
 	unsigned in_flight; /* requests not yet answered */
 	unsigned reads;     /* of which reads (queries, exports ...) */
+	size_t held;        /* bytes of those requests, decoded */
 	unsigned refs;      /* requests still pointing at this conn */
 	time_t connected_at;
 	time_t last_active;
@@ -159,9 +160,10 @@ struct req {
 	struct conn *conn;
 	uint32_t id;
 	Callsheet__Request *msg;
-	bool reads; /* dispatch.c's table says it only reads */
+	bool reads;  /* dispatch.c's table says it only reads */
+	size_t size; /* its frame's bytes, held until answered */
 };
-void dispatch(struct conn *c, Callsheet__Request *msg);
+void dispatch(struct conn *c, Callsheet__Request *msg, size_t size);
 void req_reply(struct req *r, Callsheet__Response *resp);
 void req_error(struct req *r, Callsheet__ErrorCode code, const char *field,
                const char *fmt, ...) __attribute__((format(printf, 4, 5)));

@@ -121,13 +121,20 @@ conn_close(struct conn *c, const char *why)
 	conn_release(c);
 }
 
+/*
+ * Whether to stop reading requests. A connection holds at most: one frame
+ * being received (max_frame), the requests it is owed answers for and the
+ * answers queued (together up to max_output, then reading stops), and the
+ * answers of its reads being built (max_reads_in_flight of them): what a
+ * client that never reads can make the daemon keep (docs/SECURITY.md).
+ */
 static bool
 conn_must_pause(const struct conn *c)
 {
 	return draining || c->state == CONN_AUTHING ||
 	       c->state >= CONN_CLOSING || c->in_flight >= cfg->max_in_flight ||
 	       c->reads >= cfg->max_reads_in_flight ||
-	       evbuffer_get_length(bufferevent_get_output(c->bev)) >=
+	       c->held + evbuffer_get_length(bufferevent_get_output(c->bev)) >=
 	               cfg->max_output;
 }
 
@@ -237,7 +244,7 @@ conn_frame(struct conn *c, struct evbuffer *in, uint32_t len)
 		          len);
 		return;
 	}
-	dispatch(c, msg);
+	dispatch(c, msg, len);
 }
 
 /* A frame begun and not finished starts the frame deadline: a client

@@ -123,8 +123,10 @@ allowed(struct req *r, const struct handler *h)
 	return true;
 }
 
+/* A request of `size` bytes on the wire: it counts against the
+ * connection's output bound until answered (conn.c). */
 void
-dispatch(struct conn *c, Callsheet__Request *msg)
+dispatch(struct conn *c, Callsheet__Request *msg, size_t size)
 {
 	struct req *r = xcalloc(1, sizeof *r);
 	const struct handler *h;
@@ -132,6 +134,8 @@ dispatch(struct conn *c, Callsheet__Request *msg)
 	r->conn = c;
 	r->id = msg->id;
 	r->msg = msg;
+	r->size = size;
+	c->held += size;
 	c->in_flight++;
 	c->refs++;
 	h = handler_find(msg->body_case);
@@ -160,6 +164,7 @@ req_free(struct req *r)
 
 	if (r->reads)
 		c->reads--;
+	c->held -= r->size;
 	callsheet__request__free_unpacked(r->msg, NULL);
 	free(r);
 	conn_request_done(c);
