@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -28,7 +29,7 @@
 #include "raw.h"
 
 #define LOGIN_TIMEOUT 5   /* s: the daemon's, short for the late logins */
-#define FRAME_TIMEOUT 3   /* s: slowloris is cut after this */
+#define FRAME_TIMEOUT 2   /* s: slowloris is cut after this */
 #define PER_SOURCE    256 /* max_connections_per_source, the default */
 #define MAX_OUTPUT    (1u << 20)
 #define MAX_FRAME     65536
@@ -468,17 +469,26 @@ test_mass(void)
 		}
 		open_++;
 	}
-	usleep(500000);
-	for (unsigned i = 0; i < k.mass; i++) {
-		char msg[256];
+	/* the refusals come at once; the others wait for a hello until
+	 * login_timeout: what has said nothing after 2 s is served */
+	for (double end = th_now() + 2; th_now() < end;) {
+		struct pollfd *p = xcalloc(k.mass, sizeof *p);
 
-		if (fds[i] >= 0 &&
-		    raw_read_error(fds[i], 0.001, msg, sizeof msg) ==
-		            CALLSHEET__ERROR_CODE__OVERLOADED) {
-			refused++;
-			close(fds[i]);
-			fds[i] = -1;
+		for (unsigned i = 0; i < k.mass; i++) {
+			p[i].fd = fds[i];
+			p[i].events = POLLIN;
 		}
+		if (poll(p, k.mass, 100) > 0)
+			for (unsigned i = 0; i < k.mass; i++) {
+				if (fds[i] < 0 || !(p[i].revents & POLLIN))
+					continue;
+				if (raw_read_error(fds[i], 1, NULL, 0) ==
+				    CALLSHEET__ERROR_CODE__OVERLOADED)
+					refused++;
+				close(fds[i]);
+				fds[i] = -1;
+			}
+		free(p);
 	}
 	probe(&m,
 	      k.attack_s < LOGIN_TIMEOUT - 1 ? k.attack_s : LOGIN_TIMEOUT - 1);

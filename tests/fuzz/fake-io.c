@@ -1,7 +1,8 @@
 /* fake-io.c: the daemon's two outside doors replaced for fuzzing: db.c
  * (canned PostgreSQL results, good or bad as the input decides) and
  * worker.c (the work runs on the loop thread), both answering later from
- * the event loop, as the real ones do, and deterministically. */
+ * the event loop, as the real ones do, and deterministically: in order,
+ * or (manual mode) in the order the fuzz input plays them. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +46,7 @@ static struct event *kick;
 static uint64_t rng = 1;
 static bool always_ok = true;
 static unsigned retries; /* 'r' answers given to the current input */
+static bool manual;      /* completions only by fake_io_complete() */
 
 void
 fake_io_seed(uint64_t seed)
@@ -319,17 +321,11 @@ answer(struct pending *p)
 	op->done(op, st, err);
 }
 
+/* One operation or job, taken out of the queue, completes. */
 static void
-kick_cb(evutil_socket_t fd, short what, void *arg)
+complete(struct pending *p)
 {
-	struct pending *p;
-
-	(void)fd;
-	(void)what;
-	(void)arg;
-	if ((p = STAILQ_FIRST(&queue)) == NULL)
-		return;
-	STAILQ_REMOVE_HEAD(&queue, entry);
+	STAILQ_REMOVE(&queue, p, pending, entry);
 	nqueue--;
 	if (p->op != NULL)
 		answer(p);
@@ -339,6 +335,19 @@ kick_cb(evutil_socket_t fd, short what, void *arg)
 		p->done(p->arg);
 	}
 	pending_free(p);
+}
+
+static void
+kick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct pending *p;
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (manual || (p = STAILQ_FIRST(&queue)) == NULL)
+		return;
+	complete(p);
 	if (!STAILQ_EMPTY(&queue))
 		event_active(kick, 0, 0);
 }
@@ -348,7 +357,33 @@ enqueue(struct pending *p)
 {
 	STAILQ_INSERT_TAIL(&queue, p, entry);
 	nqueue++;
-	event_active(kick, 0, 0);
+	if (!manual)
+		event_active(kick, 0, 0);
+}
+
+void
+fake_io_manual(bool on)
+{
+	manual = on;
+	if (!on && !STAILQ_EMPTY(&queue))
+		event_active(kick, 0, 0);
+}
+
+/* The k-th pending (modulo their number) completes now: operations and
+ * jobs finish in whatever order the caller plays. */
+bool
+fake_io_complete(unsigned k)
+{
+	struct pending *p;
+
+	if (nqueue == 0)
+		return false;
+	k %= nqueue;
+	STAILQ_FOREACH(p, &queue, entry)
+	if (k-- == 0)
+		break;
+	complete(p);
+	return true;
 }
 
 /* ------------------------------------------------ the db.c interface */

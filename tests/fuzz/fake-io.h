@@ -12,5 +12,9 @@ void fake_io_seed(uint64_t seed);
 void fake_io_always_ok(bool on);
 /* Operations and jobs not answered yet. */
 unsigned fake_io_pending(void);
+/* Manual mode: nothing completes by itself, only by fake_io_complete(k),
+ * the k-th pending (modulo their number); false if none is pending. */
+void fake_io_manual(bool on);
+bool fake_io_complete(unsigned k);
 
 #endif
