@@ -182,6 +182,8 @@ int req_submit(struct req *r, struct db_op *op);
 /* req-*.c: one handler per request kind */
 void req_hello(struct req *r);
 void req_login(struct req *r);
+void login_shutdown(void);
+unsigned login_pending(void);
 void req_log_sheet(struct req *r);
 void req_log_sheets(struct req *r);
 void req_query(struct req *r);

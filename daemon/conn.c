@@ -106,10 +106,6 @@ conn_close(struct conn *c, const char *why)
 	log_info("conn %llu (%s): closed: %s", (unsigned long long)c->serial,
 	         c->peer, why);
 	watch_forget(c);
-	/* its password check, if not started, is not worth a thread, and
-	 * its queries are not worth the database's time */
-	worker_cancel(c);
-	db_cancel_owner(c);
 	tls_bev_goodbye(c->bev);
 	bufferevent_free(c->bev);
 	c->bev = NULL;
@@ -117,6 +113,11 @@ conn_close(struct conn *c, const char *why)
 	TAILQ_REMOVE(&conns, c, entry);
 	nconns--;
 	source_leave(c->addr_key);
+	/* dead first: the answers these give go nowhere and read nothing
+	 * more. Its password check, if not started, is not worth a thread,
+	 * and its queries are not worth the database's time. */
+	worker_cancel(c);
+	db_cancel_owner(c);
 	/* the list's own reference */
 	conn_release(c);
 }

@@ -37,11 +37,26 @@ struct login {
 	int account_id;
 	Callsheet__Role role;
 	char *hash;
+	int64_t took_ms;          /* the check, timed on its thread */
+	struct event *timer;      /* an unknown name's pretended check */
+	TAILQ_ENTRY(login) entry; /* in `pretending` meanwhile */
 };
+
+/*
+ * An unknown name is answered after as long as a password check takes,
+ * learned from the real ones, without taking a hashing thread: a flood
+ * of made-up names costs timers, not threads, and a known name answered
+ * wrong looks the same from outside. Until a check has been timed, an
+ * unknown name gets a real one against a dummy hash (which times it).
+ */
+static TAILQ_HEAD(, login) pretending = TAILQ_HEAD_INITIALIZER(pretending);
+static int64_t check_ms = -1; /* average check, -1: not timed yet */
 
 static void
 login_free(struct login *l)
 {
+	if (l->timer != NULL)
+		event_free(l->timer);
 	free(l->hash);
 	free(l);
 }
@@ -111,11 +126,14 @@ login_verify(void *arg)
 	struct login *l = arg;
 	const char *password = l->req->msg->login->password;
 
+	int64_t t0 = now_ms();
+
 	l->checked = true;
 	if (l->found)
 		l->ok = auth_verify_password(password, l->hash);
 	else
 		auth_dummy_verify(password);
+	l->took_ms = now_ms() - t0;
 }
 
 static void
@@ -130,6 +148,9 @@ login_verified(void *arg)
 
 	OPENSSL_cleanse(r->msg->login->password,
 	                strlen(r->msg->login->password));
+	if (l->checked && l->timer == NULL)
+		check_ms = check_ms < 0 ? l->took_ms
+		                        : (check_ms * 7 + l->took_ms) / 8;
 	if (!l->checked) {
 		/* the connection died before a thread took the check */
 		login_count(l, THROTTLE_ABORT);
@@ -204,6 +225,8 @@ login_result(struct db_op *op, const PGresult *res)
 	l->disabled = PQgetvalue(res, 0, 3)[0] == 't';
 }
 
+static void login_pretended(evutil_socket_t fd, short what, void *arg);
+
 static void
 login_done(struct db_op *op, enum db_status st, const char *err)
 {
@@ -221,10 +244,54 @@ login_done(struct db_op *op, enum db_status st, const char *err)
 		           "shortly");
 		return;
 	}
+	if (!l->found && check_ms >= 0) {
+		struct timeval tv = {check_ms / 1000,
+		                     (suseconds_t)(check_ms % 1000) * 1000};
+
+		l->timer = evtimer_new(base, login_pretended, l);
+		TAILQ_INSERT_TAIL(&pretending, l, entry);
+		evtimer_add(l->timer, &tv);
+		return;
+	}
 	/* one lane per source: a flood from a few addresses waits its turn
 	 * behind everybody else's logins, not in front of them */
 	worker_run_for(l->req->conn->addr_key, l->req->conn, login_verify,
 	               login_verified, l);
+}
+
+/* The time of a check has passed for an unknown name: it failed. */
+static void
+login_pretended(evutil_socket_t fd, short what, void *arg)
+{
+	struct login *l = arg;
+
+	(void)fd;
+	(void)what;
+	TAILQ_REMOVE(&pretending, l, entry);
+	l->checked = true;
+	l->ok = false;
+	login_verified(l);
+}
+
+/* Unknown names still being pretended about: answered now (at exit). */
+void
+login_shutdown(void)
+{
+	struct login *l;
+
+	while ((l = TAILQ_FIRST(&pretending)) != NULL)
+		login_pretended(-1, 0, l);
+}
+
+unsigned
+login_pending(void)
+{
+	struct login *l;
+	unsigned n = 0;
+
+	TAILQ_FOREACH(l, &pretending, entry)
+	n++;
+	return n;
 }
 
 static void

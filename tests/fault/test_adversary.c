@@ -295,8 +295,11 @@ slow_main(void *arg)
 		usleep(500000);
 	}
 	for (unsigned i = 0; i < n; i++)
-		if (fds[i] >= 0)
+		if (fds[i] >= 0) {
+			if (raw_wait_closed(fds[i], 0.01))
+				a->done++; /* cut by the daemon */
 			close(fds[i]);
+		}
 	free(fds);
 	return NULL;
 }
@@ -321,7 +324,9 @@ attack(const char *name, void *(*fn)(void *), unsigned nthreads,
 		pthread_join(a[i].t, NULL);
 		total += a[i].done;
 	}
-	printf("  %s: %u attempts by %u attackers\n", name, total, nthreads);
+	printf("  %s: %u attempts (slowloris: connections cut) by %u "
+	       "attackers\n",
+	       name, total, nthreads);
 	free(a);
 }
 

@@ -94,7 +94,7 @@ static unsigned
 owed(void)
 {
 	struct conn *c;
-	unsigned n = fake_io_pending() + batch_pending();
+	unsigned n = fake_io_pending() + batch_pending() + login_pending();
 
 	TAILQ_FOREACH(c, &conns, entry)
 	n += c->in_flight;
@@ -192,6 +192,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int i = 0; i < 100 && !TAILQ_EMPTY(&conns); i++)
 		event_base_loop(base, EVLOOP_NONBLOCK);
 	conn_close_all();
+	login_shutdown();
 	settle(-1, &r);
 	if (batch_pending() != 0 || fake_io_pending() != 0)
 		abort();
