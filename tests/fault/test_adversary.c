@@ -304,9 +304,11 @@ slow_main(void *arg)
 	return NULL;
 }
 
+/* Runs fn on nthreads attacker threads while probing; what: what their
+ * count says. */
 static void
-attack(const char *name, void *(*fn)(void *), unsigned nthreads,
-       struct measure *m)
+attack(const char *name, const char *what, void *(*fn)(void *),
+       unsigned nthreads, struct measure *m)
 {
 	struct attacker *a = xcalloc(nthreads, sizeof *a);
 	unsigned total = 0;
@@ -324,9 +326,7 @@ attack(const char *name, void *(*fn)(void *), unsigned nthreads,
 		pthread_join(a[i].t, NULL);
 		total += a[i].done;
 	}
-	printf("  %s: %u attempts (slowloris: connections cut) by %u "
-	       "attackers\n",
-	       name, total, nthreads);
+	printf("  %s: %u %s by %u attackers\n", name, total, what, nthreads);
 	free(a);
 }
 
@@ -606,11 +606,12 @@ main(void)
 	printf("  daemon VmRSS %ld kB with two jurists logging\n", rss_base);
 
 	if (wanted("late")) {
-		attack("late logins at the deadline", late_main, 1, &m);
+		attack("late logins at the deadline", "late logins", late_main,
+		       1, &m);
 		report(&m);
 	}
 	if (wanted("flood")) {
-		attack("login flood, many sources", flood_main,
+		attack("login flood, many sources", "logins", flood_main,
 		       k.flood_addrs * k.flood_per, &m);
 		report(&m);
 	}
@@ -621,7 +622,7 @@ main(void)
 	if (wanted("unread"))
 		test_unread();
 	if (wanted("slow")) {
-		attack("slowloris", slow_main, 1, &m);
+		attack("slowloris", "connections cut", slow_main, 1, &m);
 		report(&m);
 	}
 
