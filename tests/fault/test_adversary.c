@@ -568,9 +568,7 @@ main(void)
 	const char *extra[] = {
 	        "--login-timeout", to,  "--frame-timeout", fo, "--log-level",
 	        "error",           NULL};
-	const char *asan = getenv("ASAN_OPTIONS");
 	const char *full = getenv("CALLSHEET_ADVERSARY_FULL");
-	char *opts;
 	struct measure m;
 	long long before;
 
@@ -582,11 +580,7 @@ main(void)
 	raise_fd_limit();
 	snprintf(to, sizeof to, "%d", LOGIN_TIMEOUT);
 	snprintf(fo, sizeof fo, "%d", FRAME_TIMEOUT);
-	/* resident memory says what the daemon holds: no ASan quarantine */
-	opts = xasprintf("%s%squarantine_size_mb=0", asan ? asan : "",
-	                 asan ? ":" : "");
-	setenv("ASAN_OPTIONS", opts, 1);
-	free(opts);
+	th_asan_no_quarantine();
 
 	conninfo = th_createdb("t_fault_adversary");
 	th_migrate(conninfo);

@@ -642,19 +642,11 @@ main(void)
 	                       /* one source here: this is the global limit */
 	                       "--max-connections-per-source", limit,
 	                       "--log-level", "warn", NULL};
-	const char *asan = getenv("ASAN_OPTIONS");
-	char *opts;
 
 	signal(SIGPIPE, SIG_IGN);
 	raise_fd_limit();
 	snprintf(limit, sizeof limit, "%u", max_connections);
-	/* AddressSanitizer keeps freed memory aside (256 MB by default):
-	 * none here, so that resident memory says what the daemon holds
-	 * (every other test keeps the quarantine, and its checks) */
-	opts = xasprintf("%s%squarantine_size_mb=0", asan ? asan : "",
-	                 asan ? ":" : "");
-	setenv("ASAN_OPTIONS", opts, 1);
-	free(opts);
+	th_asan_no_quarantine();
 
 	conninfo = th_createdb("t_fault_hostile");
 	th_migrate(conninfo);

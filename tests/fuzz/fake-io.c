@@ -3,6 +3,7 @@
  * worker.c (the work runs on the loop thread), both answering later from
  * the event loop, as the real ones do, and deterministically: in order,
  * or (manual mode) in the order the fuzz input plays them. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -523,4 +524,34 @@ void
 worker_run(void (*work)(void *), void (*done)(void *), void *arg)
 {
 	worker_run_for(NULL, NULL, work, done, arg);
+}
+
+/* ------------------------------------------ what main.c owns, and setup */
+
+struct event_base *base;
+volatile bool draining;
+
+void
+daemon_maybe_exit(void)
+{
+}
+
+/* The daemon as a fuzz target runs it: quiet, default settings (the
+ * caller may change them next), the loop, the fakes, the taxonomy. */
+void
+fake_io_daemon_init(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	/* quiet: a log line per request would be most of the time spent */
+	log_init((enum log_level)(LOG_ERROR + 1));
+	cfg = cfg_default();
+	cfg_finish(cfg);
+	if ((base = event_base_new()) == NULL)
+		abort();
+	worker_init(0);
+	db_init();
+	fake_io_always_ok(true);
+	tax_refresh();
+	while (taxonomy == NULL)
+		event_base_loop(base, EVLOOP_ONCE);
 }

@@ -5,6 +5,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* The daemon set up as the fuzz targets run it (fake-io.c also defines
+ * what main.c owns: base, draining, daemon_maybe_exit). */
+void fake_io_daemon_init(void);
 /* From now on, results (good, failed, odd) follow a sequence drawn from
  * seed. */
 void fake_io_seed(uint64_t seed);

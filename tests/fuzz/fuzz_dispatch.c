@@ -27,15 +27,6 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* What main.c owns in the daemon. */
-struct event_base *base;
-volatile bool draining;
-
-void
-daemon_maybe_exit(void)
-{
-}
-
 /* The daemon's answers, split into frames as they come. */
 struct reader {
 	uint8_t buf[1 << 16];
@@ -119,21 +110,9 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	signal(SIGPIPE, SIG_IGN);
-	/* quiet: a log line per request would be most of the time spent */
-	log_init((enum log_level)(LOG_ERROR + 1));
-	cfg = cfg_default();
-	cfg_finish(cfg);
+	fake_io_daemon_init();
 	cfg->max_in_flight = 8; /* reach backpressure with short inputs */
 	cfg->batch_max = 4;
-	if ((base = event_base_new()) == NULL)
-		abort();
-	worker_init(0);
-	db_init();
-	fake_io_always_ok(true);
-	tax_refresh();
-	while (taxonomy == NULL)
-		event_base_loop(base, EVLOOP_ONCE);
 	return 0;
 }
 

@@ -29,15 +29,6 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* What main.c owns in the daemon. */
-struct event_base *base;
-volatile bool draining;
-
-void
-daemon_maybe_exit(void)
-{
-}
-
 #define MAX_CONNS 4
 
 enum event_kind {
@@ -192,23 +183,12 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	signal(SIGPIPE, SIG_IGN);
-	log_init((enum log_level)(LOG_ERROR + 1));
-	cfg = cfg_default();
-	cfg_finish(cfg);
+	fake_io_daemon_init();
 	cfg->max_in_flight = 4;
 	cfg->batch_max = 4;
 	cfg->login_timeout = 1;
 	cfg->frame_timeout = 1;
 	cfg->idle_timeout = 2;
-	if ((base = event_base_new()) == NULL)
-		abort();
-	worker_init(0);
-	db_init();
-	fake_io_always_ok(true);
-	tax_refresh();
-	while (taxonomy == NULL)
-		event_base_loop(base, EVLOOP_ONCE);
 	make_frames();
 	return 0;
 }

@@ -587,6 +587,17 @@ th_log_one(struct cs_client *c)
 
 /* ---------------------------------------------------- processes, clusters */
 
+void
+th_asan_no_quarantine(void)
+{
+	const char *asan = getenv("ASAN_OPTIONS");
+	char *opts = xasprintf("%s%squarantine_size_mb=0", asan ? asan : "",
+	                       asan ? ":" : "");
+
+	setenv("ASAN_OPTIONS", opts, 1);
+	free(opts);
+}
+
 long
 th_rss_kb(pid_t pid)
 {
