@@ -94,7 +94,7 @@ void listener_close_all(void);
 void listener_pause(void);
 int listener_check_addr(const char *spec);
 
-/* conn.c */
+/* conn.c; the transitions allowed are conn.c's next_states[] */
 enum conn_state {
 	CONN_HELLO,   /* waiting for the hello */
 	CONN_LOGIN,   /* hello done, waiting for a login */

@@ -69,13 +69,36 @@ conn_check_at(const struct conn *c, const char *where)
 }
 #endif
 
+/* The life of a connection: from each state, the states it may go to. */
+#define TO(s) (1u << CONN_##s)
+static const unsigned next_states[] = {
+        [CONN_HELLO] = TO(LOGIN) | TO(CLOSING) | TO(DEAD),
+        [CONN_LOGIN] = TO(AUTHING) | TO(CLOSING) | TO(DEAD),
+        [CONN_AUTHING] = TO(READY) | TO(LOGIN) | TO(CLOSING) | TO(DEAD),
+        [CONN_READY] = TO(CLOSING) | TO(DEAD),
+        [CONN_CLOSING] = TO(DEAD),
+        [CONN_DEAD] = 0,
+};
+#undef TO
+
+/* The one setter: a transition the table does not have is a bug (fatal
+ * in debug builds, logged and refused otherwise). */
 void
 conn_set_state(struct conn *c, enum conn_state state)
 {
 	conn_check(c);
-	if (c->state == CONN_DEAD && state != CONN_DEAD)
-		fatalx("conn %llu: a dead connection cannot become %s",
-		       (unsigned long long)c->serial, conn_state_name(state));
+	if ((next_states[c->state] & (1u << state)) == 0) {
+#ifndef NDEBUG
+		fatalx("conn %llu: %s -> %s is not a transition",
+		       (unsigned long long)c->serial, conn_state_name(c->state),
+		       conn_state_name(state));
+#else
+		log_error("conn %llu: %s -> %s is not a transition; ignored",
+		          (unsigned long long)c->serial,
+		          conn_state_name(c->state), conn_state_name(state));
+		return;
+#endif
+	}
 	log_debug("conn %llu: %s -> %s", (unsigned long long)c->serial,
 	          conn_state_name(c->state), conn_state_name(state));
 	c->state = state;

@@ -555,3 +555,13 @@ fake_io_daemon_init(void)
 	while (taxonomy == NULL)
 		event_base_loop(base, EVLOOP_ONCE);
 }
+
+/* A new connection taken through hello and login, as if it had sent
+ * them (its session set by the caller). */
+void
+fake_io_logged_in(struct conn *c)
+{
+	conn_set_state(c, CONN_LOGIN);
+	conn_set_state(c, CONN_AUTHING);
+	conn_set_state(c, CONN_READY);
+}

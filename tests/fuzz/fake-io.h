@@ -8,6 +8,8 @@
 /* The daemon set up as the fuzz targets run it (fake-io.c also defines
  * what main.c owns: base, draining, daemon_maybe_exit). */
 void fake_io_daemon_init(void);
+struct conn;
+void fake_io_logged_in(struct conn *c);
 /* From now on, results (good, failed, odd) follow a sequence drawn from
  * seed. */
 void fake_io_seed(uint64_t seed);

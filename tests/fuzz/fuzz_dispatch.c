@@ -146,7 +146,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 3:
 		c->session.account_id = 7;
 		c->session.role = roles[(data[0] >> 2) & 3];
-		conn_set_state(c, CONN_READY);
+		fake_io_logged_in(c);
 		break;
 	}
 	while (off < size) {
