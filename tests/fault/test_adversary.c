@@ -19,6 +19,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,7 +96,7 @@ static struct load *jurists;
 static struct cs_client *probe_conn;
 static unsigned probe_acks; /* sheets the probe had acknowledged */
 static long rss_base;
-static volatile bool stop_attack;
+static atomic_bool stop_attack;
 
 /* ------------------------------------------------------------- probing */
 
