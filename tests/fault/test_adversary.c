@@ -534,6 +534,12 @@ seed_sheets(void)
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
 		th_die("seeding sheets: %s", PQerrorMessage(pg));
 	PQclear(res);
+	/* folded now, as the daemon would have done as they came: not a
+	 * backlog of hundreds of thousands for its first fold to lock */
+	res = PQexec(pg, "SELECT rollup_fold()");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		th_die("folding the seeded sheets: %s", PQerrorMessage(pg));
+	PQclear(res);
 	PQfinish(pg);
 	free(sql);
 }
