@@ -46,6 +46,8 @@ struct scratch {
 	Callsheet__LogSheets log_sheets;
 	Callsheet__Sheet *sheets[1];
 	Callsheet__Export export_;
+	Callsheet__SetYearFacts set_facts;
+	Callsheet__GetYearFacts get_facts;
 };
 
 struct row {
@@ -270,6 +272,23 @@ b_export(Callsheet__Request *req, struct scratch *s)
 	req->export = &s->export_;
 }
 
+/* No year: served means "bad request", not forbidden; nothing stored. */
+static void
+b_set_facts(Callsheet__Request *req, struct scratch *s)
+{
+	callsheet__set_year_facts__init(&s->set_facts);
+	req->set_year_facts = &s->set_facts;
+}
+
+static void
+b_get_facts(Callsheet__Request *req, struct scratch *s)
+{
+	callsheet__get_year_facts__init(&s->get_facts);
+	s->get_facts.has_year = 1;
+	s->get_facts.year = 2024;
+	req->get_year_facts = &s->get_facts;
+}
+
 static const struct row matrix[] = {
         {CALLSHEET__REQUEST__BODY_HELLO, b_hello, ALL, true, "handshake"},
         {CALLSHEET__REQUEST__BODY_LOGIN, b_login, ALL, true, "handshake"},
@@ -315,6 +334,10 @@ static const struct row matrix[] = {
          "logging, several sheets at a time (import)"},
         {CALLSHEET__REQUEST__BODY_EXPORT, b_export, J | A, false,
          "sheet by sheet would bypass the reporter's minimum cell size"},
+        {CALLSHEET__REQUEST__BODY_SET_YEAR_FACTS, b_set_facts, A, false,
+         "a year's populations and budget are the admin's to set"},
+        {CALLSHEET__REQUEST__BODY_GET_YEAR_FACTS, b_get_facts, ALL, false,
+         "everyone who reports reads them (not personal data)"},
 };
 
 static const struct row *
