@@ -673,6 +673,15 @@ def test_other_kinds(admin, j1, j2, rep, s):
     expect_error(admin.call("user_add", pb.UserAdd(name="conf2",
                                                    password="long-enough")),
                  "BAD_REQUEST", "role", "missing", "", "user_add no role")
+    # once a crash: a refusal whose reason was never set
+    expect_error(admin.call("user_add", pb.UserAdd(
+        name="Marie Curie", role=pb.Role.Value("JURIST"),
+        password="long-enough-1")), "BAD_REQUEST", "name", "invalid",
+        "Marie Curie", "a bad account name")
+    expect_error(admin.call("user_add", pb.UserAdd(
+        name="conf3", role=pb.Role.Value("JURIST"), password="short")),
+        "BAD_REQUEST", "password", "invalid", "", "a short password: "
+        "never echoed")
     ok(admin.call("user_passwd", pb.UserPasswd(
         name="conf1", password="long-enough-2")), "account", "user_passwd")
     ok(admin.call("user_disable", pb.UserDisable(name="conf1")), "account",
