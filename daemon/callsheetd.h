@@ -302,6 +302,7 @@ struct tax_entry {
 	int topic_bit; /* -1 unless a topic */
 	bool retired;
 	int16_t successor_id;
+	int64_t retired_at; /* Unix seconds; 0 unless retired */
 };
 struct taxonomy {
 	uint64_t version;

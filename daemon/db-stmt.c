@@ -320,7 +320,8 @@ const struct db_stmt db_stmts[] = {
          "SELECT t.id, t.dimension, t.code, t.label_en, t.label_fr,"
          " coalesce(t.topic_bit, -1), t.retired_at IS NOT NULL,"
          " coalesce(t.successor_id, 0), v.version,"
-         " (SELECT value FROM setting WHERE name = 'timezone')"
+         " (SELECT value FROM setting WHERE name = 'timezone'),"
+         " coalesce(floor(extract(epoch FROM t.retired_at))::bigint, 0)"
          " FROM taxonomy t CROSS JOIN taxonomy_version v"
          " ORDER BY t.dimension, t.sort_order, t.code",
          0},
