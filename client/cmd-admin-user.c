@@ -24,9 +24,11 @@ const struct cmd_entry cmd_admin_user_entry = {
                    "  add NAME --role R   create an account; R is jurist, "
                    "reporter or admin\n"
                    "  passwd NAME         set a new password (its other "
-                   "sessions end)\n"
-                   "  disable NAME        refuse its logins and end its "
-                   "sessions\n"
+                   "sessions end, its\n"
+                   "                      session tokens are revoked)\n"
+                   "  disable NAME        refuse its logins, end its "
+                   "sessions and revoke its\n"
+                   "                      session tokens\n"
                    "  enable NAME         undo disable\n"
                    "  list                every account, its role and state\n"
                    "\n"
@@ -71,8 +73,9 @@ wipe(char *s)
 	}
 }
 
-/* One line of standard input, without its newline. */
-static char *
+/* One line of standard input, without its newline; NULL (and said why)
+ * if there is none. */
+char *
 password_from_stdin(void)
 {
 	char *line = NULL;
@@ -81,9 +84,9 @@ password_from_stdin(void)
 
 	if (n <= 0 || (size_t)n > PASSWORD_LINE_MAX + 1) {
 		wipe(line);
-		cli_error("%s", _("--password-stdin: expected the new "
-		                  "password on the first line of standard "
-		                  "input (at most 1024 characters)"));
+		cli_error("%s", _("--password-stdin: expected one more line "
+		                  "of standard input holding a password (at "
+		                  "most 1024 characters)"));
 		return NULL;
 	}
 	line[strcspn(line, "\r\n")] = '\0';
@@ -91,7 +94,7 @@ password_from_stdin(void)
 }
 
 /* Asked twice without echo; NULL (and said why) if that fails. */
-static char *
+char *
 password_from_prompt(const char *name)
 {
 	char *prompt, *first, *again;
@@ -229,7 +232,7 @@ print_done(const struct user_args *a, const Callsheet__Account *acct)
 		break;
 	case USER_PASSWD:
 		printf(_("password of '%s' changed; its other sessions "
-		         "were closed\n"),
+		         "were closed and its session tokens revoked\n"),
 		       acct->name);
 		break;
 	case USER_DISABLE:

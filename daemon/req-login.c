@@ -1,5 +1,6 @@
 /* req-login.c: login: the account from PostgreSQL, the password checked
- * on a worker thread, the session's role set on success; failures counted
+ * on a worker thread (or a session token, req-session.c, checked by the
+ * lookup itself), the session's role set on success; failures counted
  * per account and per source address, and throttled. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,7 +116,18 @@ login_verified(void *arg)
 
 	OPENSSL_cleanse(r->msg->login->password,
 	                strlen(r->msg->login->password));
+	if (r->msg->login->token != NULL)
+		OPENSSL_cleanse(r->msg->login->token,
+		                strlen(r->msg->login->token));
 	login_count(l, l->ok && !l->disabled ? THROTTLE_OK : THROTTLE_FAIL);
+	if (!l->ok && r->msg->login->token != NULL) {
+		log_warn("conn %llu (%s): login with an ended session token",
+		         (unsigned long long)c->serial, c->peer);
+		login_fail(l, CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
+		           "this session has ended (expired, logged out, or "
+		           "the password changed); log in again");
+		return;
+	}
 	if (!l->ok) {
 		/* an unknown name may be a password typed in the wrong
 		 * field: it stays out of the log */
@@ -162,6 +174,9 @@ login_send(PGconn *pg, struct db_op *op)
 	struct login *l = op->arg;
 	const char *params[1] = {l->req->msg->login->user};
 
+	if (l->req->msg->login->token != NULL)
+		return session_login_send(pg, params[0],
+		                          l->req->msg->login->token);
 	return PQsendQueryPrepared(pg, STMT_ACCOUNT_BY_NAME, 1, params, NULL,
 	                           NULL, 0) == 1
 	               ? 0
@@ -197,6 +212,12 @@ login_done(struct db_op *op, enum db_status st, const char *err)
 		                   : CALLSHEET__ERROR_CODE__INTERNAL,
 		           "the account database cannot be reached; retry "
 		           "shortly");
+		return;
+	}
+	if (l->req->msg->login->token != NULL) {
+		/* the lookup matched the token: nothing to hash */
+		l->ok = l->found;
+		login_verified(l);
 		return;
 	}
 	worker_run(login_verify, login_verified, l);

@@ -19,7 +19,7 @@ out=$(cs admin user list | awk 'NR > 1 { print $1, $2, $3 }' | paste -sd ' ')
 t_eq "$out" "boss admin active jurist1 jurist active lea reporter active" "list"
 
 out=$(printf 'lea-password-2\n' | cs admin user passwd lea --password-stdin)
-t_eq "$out" "password of 'lea' changed; its other sessions were closed" "passwd"
+t_eq "$out" "password of 'lea' changed; its other sessions were closed and its session tokens revoked" "passwd"
 CALLSHEET_USER=lea CALLSHEET_PASSWORD=lea-password-1 "$CALLSHEET_TEST_CLI" report --year 2026 >/dev/null 2>&1 &&
 	t_fail "the old password still works"
 
