@@ -434,9 +434,6 @@ req_password_change(struct req *r)
 	a->op.result = own_result;
 	a->op.done = own_done;
 	a->op.arg = a;
-	if (db_submit(&a->op) != 0) {
-		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-		          "the database is unreachable; retry shortly");
+	if (req_submit(r, &a->op) != 0)
 		admin_free(a);
-	}
 }

@@ -133,11 +133,8 @@ session_submit(struct session_op *s)
 	s->op.result = session_result;
 	s->op.done = session_done;
 	s->op.arg = s;
-	if (db_submit(&s->op) != 0) {
-		req_error(s->req, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-		          "the database is unreachable; retry shortly");
+	if (req_submit(s->req, &s->op) != 0)
 		session_op_free(s);
-	}
 }
 
 static struct session_op *
