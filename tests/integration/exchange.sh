@@ -205,13 +205,16 @@ cmp -s "$T_TMP/a.csv" "$T_TMP/a2.csv" || t_fail "the export changed: $(diff "$T_
 old_id=$(awk -F, 'NR > 1 && $6 == "individual" && $11 !~ /other/ { print $1; exit }' "$T_TMP/a.csv")
 cs -s "$A" -u admin amend "$old_id" --topic other --reason "typo" >"$T_TMP/out" 2>&1 ||
 	t_fail "amend a 2025 sheet to a code retired since: $(cat "$T_TMP/out")"
-if cs -s "$A" -u j1 log --caller individual --dept 75 --topic other >"$T_TMP/out" 2>&1; then
+if cs -s "$A" -u j1 log --caller individual --dept 75 --topic other \
+	--start "$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)" >"$T_TMP/out" 2>&1; then
 	t_fail "a new call with a retired code was logged"
 fi
 grep -q "'other' is retired" "$T_TMP/out" || t_fail "refused new call: $(cat "$T_TMP/out")"
 {
 	head -n 1 "$T_TMP/a.csv"
-	echo ",$(date -u +%Y-%m-%dT%H:%M:%SZ),60,,75,individual,,,man,asia,residence;other"
+	# an hour ahead (a day is allowed): after the retirement even once the
+	# stored time is coarsened
+	echo ",$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ),60,,75,individual,,,man,asia,residence;other"
 } >"$T_TMP/late.csv"
 if cs -s "$A" -u j1 import "$T_TMP/late.csv" >/dev/null 2>"$T_TMP/err"; then
 	t_fail "a call after the retirement imported with the retired code"
