@@ -127,10 +127,9 @@ session_connect(struct cli *cli, struct cs_client **c, struct cs_error *err)
 	if (cs_connect(&cli->opts, c, err) == 0)
 		rv = 0;
 	else if (err->code == CALLSHEET__ERROR_CODE__UNAUTHENTICATED) {
-		fprintf(stderr,
-		        _("callsheet: the session of %s on %s has ended; "
-		          "password needed\n"),
-		        cli->opts.user, cli->opts.server);
+		cli_error(_("the session of %s on %s has ended; password "
+		            "needed"),
+		          cli->opts.user, cli->opts.server);
 		file_remove(path);
 		cli->session_ended = true;
 	} else
