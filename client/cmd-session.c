@@ -236,7 +236,7 @@ logout_exec(struct cli *cli, int argc, char **argv)
 	path = session_path(cli);
 	cli->token = cs_session_load(path, (int64_t)time(NULL), &expires);
 	if (cli->token == NULL) {
-		rv = file_remove(path); /* an expired one */
+		file_remove(path); /* an expired one */
 		printf(_("no session of %s on %s\n"), cli->opts.user,
 		       cli->opts.server);
 		free(path);
