@@ -196,6 +196,8 @@ void req_get_restatements(struct req *r);
 void req_watch(struct req *r);
 void req_check_sheets(struct req *r);
 void req_export(struct req *r);
+void req_set_year_facts(struct req *r); /* req-year-facts.c */
+void req_get_year_facts(struct req *r);
 
 /* db.c: a pool of nonblocking libpq connections in pipeline mode */
 enum db_status {
@@ -256,6 +258,10 @@ extern const size_t db_nstmts;
 #define STMT_AUDIT_LIST      "audit_list"
 #define STMT_CLOSE_PERIOD    "close_period"
 #define STMT_RESTATE_PERIODS "restate_periods"
+#define STMT_SET_POPULATION  "set_population"
+#define STMT_SET_BUDGET      "set_budget"
+#define STMT_YEAR_POPULATION "year_population"
+#define STMT_YEAR_BUDGET     "year_budget"
 #define STMT_RESTATE_CHANGES "restate_changes"
 #define STMT_SET_TIMEZONE    "set_timezone"
 #define STMT_SESSION_LOGIN   "session_login"

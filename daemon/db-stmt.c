@@ -394,5 +394,34 @@ const struct db_stmt db_stmts[] = {
          " WHERE token_sha256 = decode($1, 'hex') AND account_id = $2::int"
          "  AND revoked_at IS NULL",
          2},
+        /* funder: a year's populations and budget, replaced whole */
+        {STMT_SET_POPULATION,
+         "INSERT INTO year_population (year, source, departments,"
+         " populations, updated_by)"
+         " VALUES ($1::int, $2, $3::text[], $4::bigint[], $5)"
+         " ON CONFLICT (year) DO UPDATE SET source = EXCLUDED.source,"
+         " departments = EXCLUDED.departments,"
+         " populations = EXCLUDED.populations, updated_at = now(),"
+         " updated_by = EXCLUDED.updated_by",
+         5},
+        {STMT_SET_BUDGET,
+         "INSERT INTO year_budget (year, total_cents, funders, cents,"
+         " updated_by)"
+         " VALUES ($1::int, $2::bigint, $3::text[], $4::bigint[], $5)"
+         " ON CONFLICT (year) DO UPDATE SET"
+         " total_cents = EXCLUDED.total_cents, funders = EXCLUDED.funders,"
+         " cents = EXCLUDED.cents, updated_at = now(),"
+         " updated_by = EXCLUDED.updated_by",
+         5},
+        {STMT_YEAR_POPULATION,
+         "SELECT y.source, u.d, u.p FROM year_population y,"
+         " unnest(y.departments, y.populations) AS u(d, p)"
+         " WHERE y.year = $1::int ORDER BY u.d",
+         1},
+        {STMT_YEAR_BUDGET,
+         "SELECT b.total_cents, u.f, u.c FROM year_budget b"
+         " LEFT JOIN LATERAL unnest(b.funders, b.cents) WITH ORDINALITY"
+         " AS u(f, c, i) ON true WHERE b.year = $1::int ORDER BY u.i",
+         1},
 };
 const size_t db_nstmts = nitems(db_stmts);

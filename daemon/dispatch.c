@@ -70,6 +70,11 @@ static const struct handler handlers[] = {
          * cell size: aggregates only for that role */
         {CALLSHEET__REQUEST__BODY_EXPORT, "sheet export", req_export,
          ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY},
+        /* funder: populations and budget (not personal data) */
+        {CALLSHEET__REQUEST__BODY_SET_YEAR_FACTS, "year figures",
+         req_set_year_facts, ROLE(ADMIN)},
+        {CALLSHEET__REQUEST__BODY_GET_YEAR_FACTS, "year figures",
+         req_get_year_facts, ANYONE},
 };
 
 static const struct handler *

@@ -49,6 +49,8 @@ struct scratch {
 	Callsheet__SessionStart session_start;
 	Callsheet__SessionEnd session_end;
 	Callsheet__PasswordChange password_change;
+	Callsheet__SetYearFacts set_facts;
+	Callsheet__GetYearFacts get_facts;
 };
 
 struct row {
@@ -299,6 +301,23 @@ b_password_change(Callsheet__Request *req, struct scratch *s)
 	req->password_change = &s->password_change;
 }
 
+/* No year: served means "bad request", not forbidden; nothing stored. */
+static void
+b_set_facts(Callsheet__Request *req, struct scratch *s)
+{
+	callsheet__set_year_facts__init(&s->set_facts);
+	req->set_year_facts = &s->set_facts;
+}
+
+static void
+b_get_facts(Callsheet__Request *req, struct scratch *s)
+{
+	callsheet__get_year_facts__init(&s->get_facts);
+	s->get_facts.has_year = 1;
+	s->get_facts.year = 2024;
+	req->get_year_facts = &s->get_facts;
+}
+
 static const struct row matrix[] = {
         {CALLSHEET__REQUEST__BODY_HELLO, b_hello, ALL, true, "handshake"},
         {CALLSHEET__REQUEST__BODY_LOGIN, b_login, ALL, true, "handshake"},
@@ -350,6 +369,10 @@ static const struct row matrix[] = {
          "everyone logs out"},
         {CALLSHEET__REQUEST__BODY_PASSWORD_CHANGE, b_password_change, ALL,
          false, "everyone changes their own password"},
+        {CALLSHEET__REQUEST__BODY_SET_YEAR_FACTS, b_set_facts, A, false,
+         "a year's populations and budget are the admin's to set"},
+        {CALLSHEET__REQUEST__BODY_GET_YEAR_FACTS, b_get_facts, ALL, false,
+         "everyone who reports reads them (not personal data)"},
 };
 
 static const struct row *

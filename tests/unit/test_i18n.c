@@ -103,6 +103,14 @@ test_server_texts(bool french)
 	CHECK(strstr(cli_error_text(&err), "2027-01-01 10:00 +0000") != NULL &&
 	              strstr(cli_error_text(&err), "1798797600") == NULL,
 	      "a call time as a date: %s", cli_error_text(&err));
+	server_error(&err, "budget_cents",
+	             "budget_cents: give 1 to 100000000000 cents");
+	CHECK(strcmp(cli_error_text(&err),
+	             french ? "budget_cents : donnez de 1 à 100000000000 "
+	                      "centimes"
+	                    : "budget_cents: give 1 to 100000000000 cents") ==
+	              0,
+	      "a format written with PRIu64: %s", cli_error_text(&err));
 	server_error(&err, "", "words no daemon ever wrote");
 	CHECK(strcmp(cli_error_text(&err), "words no daemon ever wrote") == 0,
 	      "an unknown message as it is");
