@@ -203,22 +203,38 @@ date_of(int64_t t, char *out, size_t len)
 		strftime(out, len, "%Y-%m-%d", &tm);
 }
 
+/* s, then spaces up to width columns and one more (translations have
+ * letters of several bytes: printf's widths count bytes). */
+static void
+cell(const char *s, size_t width)
+{
+	size_t w = utf8_width(s);
+
+	fputs(s, stdout);
+	for (; w <= width; w++)
+		putchar(' ');
+}
+
 static void
 print_list(const Callsheet__Accounts *list)
 {
 	char created[16], changed[16];
 
-	printf("%-24s %-9s %-10s %-10s %s\n", _("name"), _("role"), _("state"),
-	       _("created"), _("password set"));
+	cell(_("name"), 24);
+	cell(_("role"), 9);
+	cell(_("state"), 10);
+	cell(_("created"), 10);
+	printf("%s\n", _("password set"));
 	for (size_t i = 0; i < list->n_accounts; i++) {
 		const Callsheet__Account *a = list->accounts[i];
 
 		date_of(a->created_at, created, sizeof created);
 		date_of(a->password_changed_at, changed, sizeof changed);
-		printf("%-24s %-9s %-10s %-10s %s\n", a->name,
-		       role_name(a->role),
-		       a->disabled ? _("disabled") : _("active"), created,
-		       changed);
+		cell(a->name, 24);
+		cell(role_name(a->role), 9);
+		cell(a->disabled ? _("disabled") : _("active"), 10);
+		cell(created, 10);
+		printf("%s\n", changed);
 	}
 }
 

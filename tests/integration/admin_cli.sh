@@ -67,4 +67,9 @@ out=$(LANG=fr_FR.UTF-8 cs admin user enable lea)
 t_eq "$out" "compte « lea » réactivé" "French"
 out=$(LANG=fr_FR.UTF-8 cs admin user list | head -n 1 | awk '{ print $1, $2, $3 }')
 t_eq "$out" "nom rôle état" "French headers"
+# columns line up although "rôle" and "état" take more bytes than letters
+LANG=fr_FR.UTF-8 cs admin user list >"$T_TMP/list"
+head=$(head -n 1 "$T_TMP/list") row=$(grep '^lea ' "$T_TMP/list")
+head=${head%%créé*} row=${row%%20[0-9][0-9]-*}
+t_eq "${#head}" "${#row}" "the French columns line up"
 t_note "ok"
