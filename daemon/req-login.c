@@ -98,7 +98,9 @@ login_verify(void *arg)
 	struct login *l = arg;
 	const char *password = l->req->msg->login->password;
 
-	if (l->found)
+	if (l->req->msg->login->token != NULL)
+		l->ok = l->found; /* the lookup matched the token */
+	else if (l->found)
 		l->ok = auth_verify_password(password, l->hash);
 	else
 		auth_dummy_verify(password);
@@ -215,8 +217,8 @@ login_done(struct db_op *op, enum db_status st, const char *err)
 		return;
 	}
 	if (l->req->msg->login->token != NULL) {
-		/* the lookup matched the token: nothing to hash */
-		l->ok = l->found;
+		/* nothing to hash: no thread */
+		login_verify(l);
 		login_verified(l);
 		return;
 	}
