@@ -620,6 +620,10 @@ annual_compute(struct annual *a, int year, const char *focus_code,
 		if (r[i]->min_cell > a->min_cell)
 			a->min_cell = r[i]->min_cell;
 		a->suppressed += r[i]->suppressed_cells;
+		if (r[i]->perturbed) {
+			a->perturbed = true;
+			a->max_noise = r[i]->max_noise;
+		}
 	}
 	return 0;
 }

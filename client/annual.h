@@ -194,6 +194,8 @@ struct annual {
 	struct ann_breakdown jurists;
 	uint32_t min_cell;
 	unsigned suppressed; /* hidden counts, every query together */
+	bool perturbed;      /* cell-key method: figures within +-max_noise */
+	uint32_t max_noise;
 };
 
 /* The results, indexed by enum ann_query; returns 0. */

@@ -314,7 +314,11 @@ restate_table(struct strbuf *sb, const Callsheet__Restatements *rs)
 			          "\n"),
 			        p->rows[r]->published, p->rows[r]->restated);
 		}
-		if (p->withheld && p->has_published_total)
+		if (p->has_perturbed && p->perturbed)
+			sb_add(sb,
+			       _("  (totals perturbed for confidentiality; "
+			         "the rows and the changes are withheld)\n"));
+		else if (p->withheld && p->has_published_total)
 			sb_add(sb, _("  (some figures withheld: minimum cell "
 			             "size)\n"));
 	}

@@ -312,7 +312,8 @@ refused(const Callsheet__Response *r)
 
 /* The answers, checked: the first error wins. 0, or the exit status. */
 static int
-annual_check(const struct annual_args *a, Callsheet__Response **resps)
+annual_check(const struct annual_args *a, Callsheet__Response **resps,
+             bool no_jurists)
 {
 	bool tax = resps[AQ_N]->body_case == CALLSHEET__RESPONSE__BODY_TAXONOMY;
 
@@ -358,7 +359,8 @@ annual_check(const struct annual_args *a, Callsheet__Response **resps)
 	}
 	for (size_t i = 0; i < AQ_N; i++)
 		if (resps[i]->body_case !=
-		    CALLSHEET__RESPONSE__BODY_QUERY_RESULT) {
+		            CALLSHEET__RESPONSE__BODY_QUERY_RESULT &&
+		    !(no_jurists && i == AQ_JURISTS)) {
 			cli_error(_("the server answered query %zu with "
 			            "something else"),
 			          i);
@@ -380,6 +382,7 @@ annual_run(struct cli *cli, const struct annual_args *a)
 	const Callsheet__QueryResult *results[AQ_N];
 	struct cs_client *c;
 	struct cs_error err;
+	bool no_jurists;
 	int rv;
 
 	annual_queries(&aq, a->year, a->focus);
@@ -401,20 +404,30 @@ annual_run(struct cli *cli, const struct annual_args *a)
 	gy.year = a->year;
 	reqs[AQ_N + 2].body_case = CALLSHEET__REQUEST__BODY_GET_YEAR_FACTS;
 	reqs[AQ_N + 2].get_year_facts = &gy;
-	if (cli_connect(cli, &c, &err) != 0 ||
-	    cs_call_many(c, rp, AQ_N + 3, resps, &err) != 0) {
+	rv = cli_connect(cli, &c, &err);
+	no_jurists = rv == 0 && cs_role(c) == CALLSHEET__ROLE__REPORTER;
+	if (no_jurists) {
+		/* per-jurist figures are not the reporter's: the daemon
+		 * refuses them; ask for the codes twice instead */
+		reqs[AQ_JURISTS].body_case =
+		        CALLSHEET__REQUEST__BODY_GET_TAXONOMY;
+		reqs[AQ_JURISTS].get_taxonomy = &gt;
+	}
+	if (rv != 0 || cs_call_many(c, rp, AQ_N + 3, resps, &err) != 0) {
 		cli_error("%s", cli_error_text(&err));
 		cs_close(c);
 		return cli_exit_status(&err);
 	}
 	cs_close(c);
-	if ((rv = annual_check(a, resps)) == 0) {
+	if ((rv = annual_check(a, resps, no_jurists)) == 0) {
 		struct labels *l = labels_new(resps[AQ_N]->taxonomy);
 		struct annual ann;
 		struct strbuf out = {0};
 
 		for (size_t i = 0; i < AQ_N; i++)
-			results[i] = resps[i]->query_result;
+			results[i] = no_jurists && i == AQ_JURISTS
+			                     ? NULL
+			                     : resps[i]->query_result;
 		annual_compute(&ann, a->year, a->focus, results, l, &a->hours);
 		annual_meta(a, &ann, resps[AQ_N + 1]);
 		annual_facts(

@@ -274,8 +274,12 @@ annual_json(struct strbuf *sb, const struct annual *a)
 	words_consultations(&text, a);
 	sb_addf(sb, "{\"report\":\"annual\",\"year\":%d,\"lang\":\"%s\"",
 	        a->year, words_lang());
-	sb_addf(sb, ",\n\"disclosure\":{\"min_cell\":%u,\"suppressed\":%u}",
+	sb_addf(sb, ",\n\"disclosure\":{\"min_cell\":%u,\"suppressed\":%u",
 	        a->min_cell, a->suppressed);
+	if (a->perturbed)
+		sb_addf(sb, ",\"perturbed\":true,\"max_noise\":%u",
+		        a->max_noise);
+	sb_add(sb, "}");
 	sb_add(sb, ",\n\"consultations\":{");
 	j_count(sb, "count", a->consultations, a->consultations_hidden);
 	sb_addf(sb, ",\"previous_year\":%d,", a->year - 1);

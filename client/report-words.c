@@ -465,6 +465,21 @@ words_disclosure(struct strbuf *sb, const struct annual *a)
 {
 	if (a->min_cell <= 1)
 		return;
+	if (a->perturbed) {
+		sb_addf(sb,
+		        T("Figures perturbed for confidentiality: each is off "
+		          "by at most %u either way, always the same for the "
+		          "same calls; counts under %u are shown as 0; parts "
+		          "need not add up to their totals.",
+		          "Chiffres perturbés pour le secret statistique : "
+		          "chacun s'écarte d'au plus %u de la valeur exacte, "
+		          "toujours de la même façon pour les mêmes appels ; "
+		          "les effectifs inférieurs à %u valent 0 ; les "
+		          "parties "
+		          "ne font pas forcément leur total."),
+		        a->max_noise, a->min_cell);
+		return;
+	}
 	sb_addf(sb,
 	        T("%s: hidden by disclosure control (counts under %u, and the "
 	          "counts that would let one recompute them): %u in this "

@@ -341,13 +341,21 @@ const struct db_stmt db_stmts[] = {
          0},
         /* reporting: disclosure control */
         {STMT_MIN_CELL,
-         "SELECT min_cell FROM disclosure_min_cell WHERE role = $1", 1},
+         "SELECT min_cell, method, max_noise, noise_variance"
+         " FROM disclosure_min_cell WHERE role = $1",
+         1},
         {STMT_MIN_CELLS,
-         "SELECT role, min_cell FROM disclosure_min_cell ORDER BY role", 0},
+         "SELECT role, min_cell, method, max_noise, noise_variance"
+         " FROM disclosure_min_cell ORDER BY role",
+         0},
+        /* method, max_noise, noise_variance: NULL keeps them */
         {STMT_SET_MIN_CELL,
-         "UPDATE disclosure_min_cell SET min_cell = $2, updated_at = now()"
-         " WHERE role = $1",
-         2},
+         "UPDATE disclosure_min_cell SET min_cell = $2,"
+         " method = coalesce($3, method),"
+         " max_noise = coalesce($4::int, max_noise),"
+         " noise_variance = coalesce($5::real, noise_variance),"
+         " updated_at = now() WHERE role = $1",
+         5},
         {STMT_SHEET_LOAD, sheet_load_sql, 4},
         {STMT_SHEET_AMEND, sheet_amend_sql, 21},
         {STMT_SHEET_VOID, sheet_void_sql, 8},

@@ -62,8 +62,10 @@ static const struct handler handlers[] = {
          req_taxonomy_retire, ROLE(ADMIN) | NEEDS_TAXONOMY},
         {CALLSHEET__REQUEST__BODY_TAXONOMY_MAP, "taxonomy map",
          req_taxonomy_map, ROLE(ADMIN) | NEEDS_TAXONOMY},
+        /* live, each sheet shows as it is logged: not for reporters,
+         * whose figures change a month at a time (docs/SECURITY.md) */
         {CALLSHEET__REQUEST__BODY_WATCH, "watch", req_watch,
-         ANYONE | NEEDS_TAXONOMY},
+         ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY},
         {CALLSHEET__REQUEST__BODY_CHECK_SHEETS, "check sheets",
          req_check_sheets, ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY},
         /* sheet by sheet, an export would bypass the reporter's minimum

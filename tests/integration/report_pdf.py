@@ -190,7 +190,9 @@ def check_map(sheets, keep):
 
 
 def check_hidden_map(keep):
-    """A reporter (minimum cell size 3): 13 (1 call) is hidden, hatched."""
+    """A reporter (the cell-key method, minimum cell size 3): 13 (1 call)
+    reads 0, coloured as an empty département (a hatch would tell it from
+    one), and the report says its figures are perturbed."""
     if keep:
         path = pdf(os.path.join(keep, "rapport-%d-rep.pdf" % YEAR),
                    "fr_FR.UTF-8", user="rep")
@@ -200,8 +202,9 @@ def check_hidden_map(keep):
     root = ET.fromstring(p.stdout.replace("<!DOCTYPE html>", "", 1))
     classes = {p.get("data-code"): p.get("data-class")
                for p in root.iter(SVG + "path") if p.get("data-code")}
-    T.eq(classes.get("13"), "6", "a hidden count is hidden on the map")
-    T.check("url(#map-hatch)" in p.stdout, "hidden départements hatched")
+    T.eq(classes.get("13"), "0", "a count under 3 reads 0 on the map")
+    T.check("Figures perturbed for confidentiality" in p.stdout,
+            "the report says its figures are perturbed")
 
 
 # INSEE's file of the départements' populations, as published
@@ -223,12 +226,11 @@ def insee_file(path, rows=None):
 
 
 def check_edges(tmp):
-    """An empty year, and a reporter whose focus is hidden: still a valid
+    """An empty year, and a reporter whose focus reads 0: still a valid
     document that says so."""
     for year, focus, user, want in (
             (2010, "75", "admin", "no calls in 2010"),
-            (YEAR, "13", "rep", "its count is hidden by disclosure "
-                                "control")):
+            (YEAR, "13", "rep", "Figures perturbed for confidentiality")):
         path = os.path.join(tmp, "edge-%d-%s.pdf" % (year, user))
         rd.cli(["report", "annual", "--year", str(year), "--focus", focus,
                 "--format", "pdf", "-o", path], user)

@@ -92,8 +92,9 @@ static void
 b_query(Callsheet__Request *req, struct scratch *s)
 {
 	callsheet__query__init(&s->query);
-	s->query.from = "2020-01-01";
-	s->query.to = "2030-01-01";
+	/* a calendar year: a shape every role may ask (reporter.c) */
+	s->query.from = "2025-01-01";
+	s->query.to = "2026-01-01";
 	req->query = &s->query;
 }
 
@@ -355,8 +356,8 @@ static const struct row matrix[] = {
          "closing a period is the admin's"},
         {CALLSHEET__REQUEST__BODY_GET_RESTATEMENTS, b_restatements, ALL, false,
          "everyone who queries sees the restatements"},
-        {CALLSHEET__REQUEST__BODY_WATCH, b_watch, ALL, false,
-         "everyone watches the counters"},
+        {CALLSHEET__REQUEST__BODY_WATCH, b_watch, J | A, false,
+         "live counters show each sheet as it comes: not the reporter's"},
         {CALLSHEET__REQUEST__BODY_CHECK_SHEETS, b_check_sheets, J | A, false,
          "an import is logging sheets"},
         {CALLSHEET__REQUEST__BODY_LOG_SHEETS, b_log_sheets, J | A, false,
