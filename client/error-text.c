@@ -154,9 +154,11 @@ fmt_match(const char *f, const char *t, struct span *a, size_t n, size_t *out)
 				return false;
 		}
 	}
-	if (conv == 'd' || conv == 'i' || conv == 'u') {
+	if (strchr("diuefg", conv) != NULL) {
 		len = *t == '-' && conv != 'u';
-		len += strspn(t + len, "0123456789");
+		len += strspn(t + len, strchr("efg", conv) != NULL
+		                               ? "0123456789.e+-inf"
+		                               : "0123456789");
 		if (len == 0 || !isdigit((unsigned char)t[len - 1]))
 			return false;
 		a[n] = (struct span){t, len};

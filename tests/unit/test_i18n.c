@@ -111,6 +111,13 @@ test_server_texts(bool french)
 	                    : "budget_cents: give 1 to 100000000000 cents") ==
 	              0,
 	      "a format written with PRIu64: %s", cli_error_text(&err));
+	server_error(&err, "noise_variance",
+	             "noise_variance: 2.5 is not allowed; with max_noise 4, "
+	             "allowed: more than 0 and less than 1.75");
+	CHECK(strstr(cli_error_text(&err),
+	             french ? "2.5 n'est pas permis ; avec max_noise 4"
+	                    : "2.5 is not allowed") != NULL,
+	      "a %%g format: %s", cli_error_text(&err));
 	server_error(&err, "", "words no daemon ever wrote");
 	CHECK(strcmp(cli_error_text(&err), "words no daemon ever wrote") == 0,
 	      "an unknown message as it is");
