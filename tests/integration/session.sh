@@ -13,6 +13,7 @@ A=$CALLSHEET_SERVER
 t_start_daemon "$db"
 B=$CALLSHEET_SERVER
 t_create_user "$db" jur jurist first-pw
+t_create_user "$db" jur2 jurist jur2-pass
 t_create_user "$db" boss admin admin-pw
 export CALLSHEET_USER=jur CALLSHEET_SERVER=$A
 unset CALLSHEET_PASSWORD
@@ -82,23 +83,29 @@ after=$(cut -d' ' -f1 "$(find "$sessions" -type f -name "*$(echo "$A" | tr : _)*
 log_one >/dev/null 2>&1 || t_fail "log after passwd, with the renewed session"
 
 # ------------------------------------------------------------ expiry
+# Login throttling counts a refused token as a failed login, and failures
+# stay counted for a while whatever succeeds in between: what follows
+# runs as another jurist, whose count starts afresh.
+export CALLSHEET_USER=jur2
+CALLSHEET_PASSWORD=jur2-pass cs login >/dev/null 2>&1 || t_fail "login as jur2"
 t_sql "$db" "UPDATE session_token SET expires_at = now() - interval '1 second' WHERE revoked_at IS NULL" >/dev/null
 asks_password || t_fail "an expired session asks for the password: $(cat "$T_TMP/out")"
 # with the password at hand, the session is renewed on the way
-CALLSHEET_PASSWORD=third-pw-3 cs login >/dev/null 2>&1 || t_fail "login after expiry"
+CALLSHEET_PASSWORD=jur2-pass cs login >/dev/null 2>&1 || t_fail "login after expiry"
 t_sql "$db" "UPDATE session_token SET expires_at = now() - interval '1 second' WHERE revoked_at IS NULL" >/dev/null
-CALLSHEET_PASSWORD=third-pw-3 log_one >"$T_TMP/out" 2>&1 || t_fail "log with the password after expiry: $(cat "$T_TMP/out")"
+CALLSHEET_PASSWORD=jur2-pass log_one >"$T_TMP/out" 2>&1 || t_fail "log with the password after expiry: $(cat "$T_TMP/out")"
 log_one >/dev/null 2>&1 || t_fail "the password renewed the ended session"
 # an expiry the workstation knows: no attempt at all
-f=$(find "$sessions" -type f -name "*$(echo "$A" | tr : _)*")
+f=$(find "$sessions" -type f -name "*$(echo "$A" | tr : _)-jur2")
 printf '%s %s\n' "$(cut -d' ' -f1 "$f")" $(($(date +%s) - 1)) >"$f"
 asks_password || t_fail "a session expired by its file: $(cat "$T_TMP/out")"
 
 # ------------------------------------------------------------ disable
-CALLSHEET_PASSWORD=third-pw-3 cs login >/dev/null 2>&1 || t_fail "login before disable"
-CALLSHEET_PASSWORD=admin-pw cs -s "$B" -u boss admin user disable jur >/dev/null || t_fail "disable"
-t_eq "$(t_sql "$db" "SELECT count(*) FROM session_token WHERE revoked_at IS NULL")" 0 "disable revokes every token"
-CALLSHEET_PASSWORD=admin-pw cs -s "$B" -u boss admin user enable jur >/dev/null || t_fail "enable"
+CALLSHEET_PASSWORD=jur2-pass cs login >/dev/null 2>&1 || t_fail "login before disable"
+CALLSHEET_PASSWORD=admin-pw cs -s "$B" -u boss admin user disable jur2 >/dev/null || t_fail "disable"
+t_eq "$(t_sql "$db" "SELECT count(*) FROM session_token t JOIN account a ON a.id = t.account_id WHERE t.revoked_at IS NULL AND a.name = 'jur2'")" 0 \
+	"disable revokes every token of the account"
+CALLSHEET_PASSWORD=admin-pw cs -s "$B" -u boss admin user enable jur2 >/dev/null || t_fail "enable"
 asks_password || t_fail "a session does not outlive a disable: $(cat "$T_TMP/out")"
 
 # throttled and counted like a password: wrong tokens lock the account out
