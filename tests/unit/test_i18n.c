@@ -99,7 +99,9 @@ test_server_texts(bool french)
 	      cli_error_text(&err));
 	server_error(&err, "call_start",
 	             "call_start: 1798797600 is not a plausible call time; "
-	             "allowed: from 2000-01-01 to now");
+	             "allowed: from 2000-01-01T00:00:00Z to "
+	             "2026-12-05T10:00:00Z (24 hours from now), in seconds "
+	             "since 1970-01-01T00:00:00Z");
 	CHECK(strstr(cli_error_text(&err), "2027-01-01 10:00 +0000") != NULL &&
 	              strstr(cli_error_text(&err), "1798797600") == NULL,
 	      "a call time as a date: %s", cli_error_text(&err));
