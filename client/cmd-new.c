@@ -43,11 +43,13 @@ const struct cmd_entry cmd_new_entry = {
                    "One question at a time: on a terminal each answer is "
                    "one key (the\ndépartement is typed, then Enter; topics "
                    "are chosen one key each, then\nEnter); from a pipe, "
-                   "one line per answer. - goes back a question. A call\n"
-                   "that is not a consultation takes one key. The draft "
-                   "is saved after every\nanswer in the state folder "
-                   "(CALLSHEET_STATE_DIR); the sheet goes through\nthe "
-                   "spool like 'callsheet log' and its id is printed.\n"),
+                   "one line per answer. Backspace erases what is typed;\n"
+                   "- goes back a question. A call that is not a "
+                   "consultation takes one key, then\nEnter (- undoes "
+                   "the key). The draft is saved after every answer in the\n"
+                   "state folder (CALLSHEET_STATE_DIR); the sheet goes "
+                   "through the spool like\n'callsheet log' and its id "
+                   "is printed.\n"),
         .exec = cmd_new_exec,
 };
 

@@ -239,6 +239,83 @@ test_wrong_key_and_interrupt(void)
 	sb_free(&t.out);
 }
 
+/* The typo of issue 15: 1 9 4, three Backspaces, 9 3. Backspace erases
+ * the typed code and never leaves the question: the third one used to go
+ * back to "Who is calling?", where 3 logged a silent call and exited while
+ * the caller was still on the line. */
+static void
+test_backspace(void)
+{
+	static const char *const script[] = {
+	        "1",        "Département:",
+	        "94",       "94",
+	        "\x7f\x7f", "Département:",
+	        "\x7f",     "Nothing to erase",
+	        "93\r",     "93 Seine-Saint-Denis",
+	        "1",        "Region of origin",
+	        "1",        "Topics:",
+	        "1\r",      "Log this sheet?",
+	        "\r",       "Call of",
+	        NULL,
+	};
+	struct term t;
+	char uuid[CS_UUID_STRLEN];
+
+	term_start(&t, NULL);
+	CHECK(term_wait(&t, "Caller:", 60), "the first question");
+	CHECK(term_script(&t, script), "a département typo fixed");
+	CHECK(term_end(&t) == 0, "exit status 0");
+	last_uuid(&t, uuid);
+	CHECK(th_sql_count_at(conninfo,
+	                      "SELECT count(*) FROM sheet WHERE id = $1::uuid "
+	                      "AND department = (SELECT id FROM taxonomy "
+	                      "WHERE dimension = 'department' AND code = "
+	                      "'93')",
+	                      uuid) == 1,
+	      "the consultation %s is stored in 93", uuid);
+	CHECK(th_sql_count_at(conninfo,
+	                      "SELECT count(*) FROM sheet WHERE call_type <> "
+	                      "(SELECT id FROM taxonomy WHERE dimension = "
+	                      "'call_type' AND code = 'consultation') AND "
+	                      "$1::text IS NOT NULL",
+	                      uuid) == 0,
+	      "and no other call was logged");
+	sb_free(&t.out);
+}
+
+/* A non-consultation is one key and Enter; - undoes the key. */
+static void
+test_not_consultation_undone(void)
+{
+	static const char *const script[] = {
+	        "3",  "Enter logs this call", "-",  "Who is calling?",
+	        "4",  "Enter logs this call", "\r", "Call of",
+	        NULL,
+	};
+	struct term t;
+	char uuid[CS_UUID_STRLEN];
+
+	term_start(&t, NULL);
+	CHECK(term_wait(&t, "Caller:", 60), "the first question");
+	CHECK(term_script(&t, script),
+	      "a silent call undone, a hang-up logged");
+	CHECK(term_end(&t) == 0, "exit status 0");
+	last_uuid(&t, uuid);
+	CHECK(th_sql_count_at(conninfo,
+	                      "SELECT count(*) FROM sheet s JOIN taxonomy t ON "
+	                      "t.id = s.call_type WHERE s.id = $1::uuid AND "
+	                      "t.code = 'hang_up'",
+	                      uuid) == 1,
+	      "the hang-up %s is stored", uuid);
+	CHECK(th_sql_count_at(conninfo,
+	                      "SELECT count(*) FROM sheet s JOIN taxonomy t ON "
+	                      "t.id = s.call_type WHERE t.code = 'silent' AND "
+	                      "$1::text IS NOT NULL",
+	                      uuid) == 0,
+	      "the silent call undone was not logged");
+	sb_free(&t.out);
+}
+
 int
 main(void)
 {
@@ -263,6 +340,8 @@ main(void)
 
 	test_typical();
 	test_wrong_key_and_interrupt();
+	test_backspace();
+	test_not_consultation_undone();
 
 	CHECK(th_daemon_stop(&d) == 0, "the daemon exits cleanly");
 	free(spool);

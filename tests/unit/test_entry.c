@@ -214,8 +214,16 @@ test_not_a_consultation(void)
 
 		start(&r, false);
 		type(&r, key);
-		CHECK(r.keys == 1 && r.last == ENTRY_DONE,
-		      "%s: one key and the sheet is done", want[i]);
+		CHECK(r.last == ENTRY_ANSWERED && r.e.step == STEP_CONFIRM,
+		      "%s: one key, then a confirmation (a stray key never "
+		      "logs a call)",
+		      want[i]);
+		type(&r, "-");
+		CHECK(r.e.step == STEP_KIND, "%s: - undoes it", want[i]);
+		type(&r, key);
+		type(&r, "\n");
+		CHECK(r.keys == 4 && r.last == ENTRY_DONE,
+		      "%s: the key and Enter log it", want[i]);
 		entry_to_sheet(&r.e, &s);
 		CHECK(eq(s.call_type, want[i]) && s.caller == NULL &&
 		              s.department == NULL && s.n_topics == 0,
@@ -305,6 +313,42 @@ test_back_and_change(void)
 	finish(&r);
 }
 
+/* 1 9 4 Backspace x3 9 3: a département typo fixed; the third Backspace
+ * must not leave the question, where 3 would log a silent call. */
+static void
+test_backspace_stays(void)
+{
+	struct run r;
+
+	start(&r, false);
+	type(&r, "19\x7f\x7f\x7f");
+	CHECK(r.e.step == STEP_DEPARTMENT && r.last == ENTRY_WRONG &&
+	              strstr(r.e.hint, "Nothing to erase") != NULL,
+	      "Backspace with nothing typed stays on the question: '%s'",
+	      r.e.hint);
+	type(&r, "93\n");
+	CHECK(eq(r.a.department, "93") && eq(r.a.call_type, "consultation") &&
+	              r.e.step == STEP_HOUSEHOLD,
+	      "the typo fixed, still a consultation");
+	type(&r, "\x7f");
+	CHECK(r.e.step == STEP_HOUSEHOLD && r.last == ENTRY_WRONG,
+	      "Backspace on a one-key question stays too");
+	type(&r, "11");
+	CHECK(r.e.step == STEP_TOPICS, "at the topics");
+	type(&r, "13\x7f");
+	CHECK(r.a.ntopics == 1 && has_topic(&r.a, "entry"),
+	      "Backspace unchooses the topic chosen last");
+	type(&r, "\x7f\x7f");
+	CHECK(r.a.ntopics == 0 && r.e.step == STEP_TOPICS,
+	      "and never leaves the question");
+	type(&r, "1\n\x7f");
+	CHECK(r.e.step == STEP_CONFIRM && r.last == ENTRY_WRONG,
+	      "Backspace at the summary does nothing");
+	type(&r, "-");
+	CHECK(r.e.step == STEP_TOPICS, "- goes back");
+	finish(&r);
+}
+
 static void
 test_lines(void)
 {
@@ -376,6 +420,7 @@ main(void)
 	test_professional();
 	test_not_a_consultation();
 	test_wrong_keys();
+	test_backspace_stays();
 	test_back_and_change();
 	test_lines();
 	test_french();
