@@ -23,6 +23,7 @@ static const struct cmd_entry *const commands[] = {
         &cmd_log_entry,   &cmd_report_entry, &cmd_new_entry,
         &cmd_amend_entry, &cmd_void_entry,   &cmd_admin_entry,
         &cmd_watch_entry, &cmd_import_entry, &cmd_export_entry,
+        &cmd_spool_entry,
 };
 
 static void

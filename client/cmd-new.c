@@ -335,20 +335,14 @@ run_lines(struct session *s)
 
 /* -------------------------------------------------------------- session */
 
-static void
-draft_spooled(void *arg)
-{
-	struct session *s = arg;
-
-	/* the spool has the sheet now: the draft has done its work */
-	file_remove(s->draft_path);
-}
-
+/* The draft stays until the sheet is delivered or waits in the spool: a
+ * refused sheet (wrong password, say) is entered again with --resume. */
 static int
 deliver(struct session *s)
 {
 	Callsheet__Sheet sheet = CALLSHEET__SHEET__INIT;
 	char clock[32];
+	int rv;
 
 	entry_to_sheet(&s->e, &sheet);
 	sheet.id.data = s->d.id;
@@ -356,8 +350,16 @@ deliver(struct session *s)
 	sheet.call_start = s->d.start;
 	sheet.duration_s = (uint32_t)elapsed(s);
 	clock_text(s, clock);
-	fprintf(s->out, _("Call of %s: logging the sheet.\n"), clock);
-	return log_deliver(s->cli, &sheet, draft_spooled, s);
+	/* TRANSLATORS: the call's duration, as on the timer */
+	fprintf(s->out, _("call %s: logging the sheet\n"), clock);
+	rv = log_deliver(s->cli, &sheet);
+	if (rv == 0 || rv == EXIT_TEMPFAIL)
+		file_remove(s->draft_path);
+	else
+		fprintf(stderr, "%s\n",
+		        _("callsheet: the answers are kept: 'callsheet new "
+		          "--resume' sends the sheet again"));
+	return rv;
 }
 
 static void

@@ -132,6 +132,18 @@ id=$(printf '1\n75\n1\n0\na\n\n' | "$cli" new 2>"$T_TMP/err13") ||
 grep -q 'a Housing' "$T_TMP/err13" || t_fail "the new topic is not offered"
 t_eq "$(sheet "$id")" "consultation|75|individual|||man||housing" "new topic stored"
 
+# --- refused (a reporter may not log): nothing spooled, the answers kept
+t_create_user "$db" rep reporter secret
+rc=0
+printf '3\n\n' | CALLSHEET_USER=rep "$cli" new >/dev/null 2>"$T_TMP/err15" || rc=$?
+t_eq "$rc" 1 "a refused sheet exits 1"
+grep -q 'not logged' "$T_TMP/err15" || t_fail "refused: not said: $(cat "$T_TMP/err15")"
+grep -q -- '--resume' "$T_TMP/err15" || t_fail "refused: no pointer to --resume"
+[ -e "$draft" ] || t_fail "refused: the draft is gone"
+[ "$(find "$CALLSHEET_SPOOL_DIR" -name '*.sheet' | wc -l)" -eq 0 ] ||
+	t_fail "refused: the sheet stayed in the spool"
+CALLSHEET_USER=rep "$cli" new --discard 2>/dev/null || t_fail "--discard after a refusal"
+
 # --- server down: the saved code tables, the sheet waits in the spool
 t_stop_daemon "$T_DAEMON_PID"
 rc=0

@@ -154,7 +154,7 @@ test_typical(void)
 	        "1",  "Département:",    "75", "75",
 	        "\r", "75 Paris",        "2",  "Region of origin",
 	        "2",  "Topics:",         "2",  "Topics: Residence permits",
-	        "\r", "Log this sheet?", "\r", "Call of",
+	        "\r", "Log this sheet?", "\r", "logging the sheet",
 	        NULL,
 	};
 	struct term t;
@@ -196,7 +196,7 @@ test_wrong_key_and_interrupt(void)
 	        "1",    "Sector of the public body",
 	        "1",    "Topics:",
 	        "3\r",  "Log this sheet?",
-	        "\r",   "Call of",
+	        "\r",   "logging the sheet",
 	        NULL,
 	};
 	struct term t;
@@ -255,7 +255,7 @@ test_backspace(void)
 	        "1",        "Region of origin",
 	        "1",        "Topics:",
 	        "1\r",      "Log this sheet?",
-	        "\r",       "Call of",
+	        "\r",       "logging the sheet",
 	        NULL,
 	};
 	struct term t;
@@ -289,7 +289,7 @@ test_not_consultation_undone(void)
 {
 	static const char *const script[] = {
 	        "3",  "Enter logs this call", "-",  "Who is calling?",
-	        "4",  "Enter logs this call", "\r", "Call of",
+	        "4",  "Enter logs this call", "\r", "logging the sheet",
 	        NULL,
 	};
 	struct term t;
