@@ -292,8 +292,16 @@ client_main(void *arg)
 {
 	struct client *c = arg;
 
-	while (!stopping(c->load))
+	while (!stopping(c->load)) {
+		/* connected, with sheets waiting: those first, and no new one
+		 * while the server says to retry (cs_deliver would flush them
+		 * too, with a new sheet each time) */
+		if (c->conn != NULL && !flush(c)) {
+			pause_ms(RETRY_MS);
+			continue;
+		}
 		log_one(c); /* the jurist goes on logging: the spool keeps it */
+	}
 	disconnect(c);
 	return NULL;
 }
