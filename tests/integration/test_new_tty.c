@@ -316,6 +316,106 @@ test_not_consultation_undone(void)
 	sb_free(&t.out);
 }
 
+/* A crash (kill -9) in the middle of a call; the next `callsheet new`
+ * offers the unfinished sheet: r resumes it with one key (same id), and
+ * after another crash d drops it and a new call begins. */
+static void
+test_crash_one_key(void)
+{
+	static const char *const before[] = {
+	        "1", "Département:", "75\r", "Household", NULL,
+	};
+	static const char *const rest[] = {
+	        "r",  "Household",         "2",   "Region of origin",
+	        "0",  "Topics:",           "1\r", "Log this sheet?",
+	        "\r", "logging the sheet", NULL,
+	};
+	struct term t;
+	char uuid[CS_UUID_STRLEN], draft_id[CS_UUID_STRLEN] = "";
+	char *path = xasprintf("%s/new.draft", state_dir), *draft;
+	FILE *f;
+
+	term_start(&t, NULL);
+	CHECK(term_wait(&t, "Caller:", 60), "the first question");
+	CHECK(term_script(&t, before), "two answers");
+	kill(t.pid, SIGKILL);
+	term_end(&t);
+	sb_free(&t.out);
+	if ((f = fopen(path, "r")) != NULL) {
+		draft = xcalloc(1, 4096);
+		if (fread(draft, 1, 4095, f) > 0 && strstr(draft, "\nid "))
+			sscanf(strstr(draft, "\nid "), "\nid %36s", draft_id);
+		free(draft);
+		fclose(f);
+	}
+	CHECK(draft_id[0] != '\0', "the crash left a draft");
+
+	term_start(&t, NULL);
+	CHECK(term_wait(&t, "r resumes it", 60),
+	      "the next call offers the draft");
+	CHECK(term_script(&t, rest), "r resumes it at the household");
+	CHECK(term_end(&t) == 0, "exit status 0");
+	CHECK(strcmp(last_uuid(&t, uuid), draft_id) == 0,
+	      "the resumed sheet keeps its id (%s, %s)", uuid, draft_id);
+	CHECK(th_sql_count_at(conninfo,
+	                      "SELECT count(*) FROM sheet WHERE id = $1::uuid",
+	                      uuid) == 1,
+	      "and is stored");
+	sb_free(&t.out);
+
+	term_start(&t, NULL);
+	CHECK(term_script(&t, before), "another call, two answers");
+	kill(t.pid, SIGKILL);
+	term_end(&t);
+	sb_free(&t.out);
+	term_start(&t, NULL);
+	CHECK(term_wait(&t, "r resumes it", 60), "offered again");
+	term_key(&t, 'd');
+	CHECK(term_wait(&t, "was dropped", 10) && term_wait(&t, "Caller:", 10),
+	      "d drops it and a new call begins");
+	term_key(&t, '\003');
+	term_end(&t);
+	CHECK(access(path, F_OK) == 0, "the new call's draft is there");
+	sb_free(&t.out);
+	th_sh("rm -f -- '%s'", path);
+	free(path);
+}
+
+/* --loop: the next call after each sheet, its timer at its first key;
+ * Ctrl-C before a call begins ends it all, exit 0, no draft left. */
+static void
+test_loop(void)
+{
+	static const char *const script[] = {
+	        "3",  "Enter logs this call",
+	        "\r", "Press a key when the call begins",
+	        " ",  "Caller:",
+	        "4",  "Enter logs this call",
+	        "\r", "Press a key when the call begins",
+	        NULL,
+	};
+	struct term t;
+	char *path = xasprintf("%s/new.draft", state_dir);
+	long long before = th_sql_count_at(conninfo,
+	                                   "SELECT count(*) FROM sheet WHERE "
+	                                   "$1::text IS NOT NULL",
+	                                   "x");
+
+	term_start(&t, "--loop");
+	CHECK(term_wait(&t, "Caller:", 60), "the first question");
+	CHECK(term_script(&t, script), "two calls in one session");
+	term_key(&t, '\003');
+	CHECK(term_end(&t) == 0, "Ctrl-C between calls ends it: exit 0");
+	CHECK(th_sql_count_at(conninfo,
+	                      "SELECT count(*) FROM sheet WHERE "
+	                      "$1::text IS NOT NULL",
+	                      "x") == before + 2,
+	      "two sheets logged");
+	CHECK(access(path, F_OK) != 0, "no draft left");
+	free(path);
+	sb_free(&t.out);
+}
+
 int
 main(void)
 {
@@ -342,6 +442,8 @@ main(void)
 	test_wrong_key_and_interrupt();
 	test_backspace();
 	test_not_consultation_undone();
+	test_crash_one_key();
+	test_loop();
 
 	CHECK(th_daemon_stop(&d) == 0, "the daemon exits cleanly");
 	free(spool);
