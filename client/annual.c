@@ -620,6 +620,10 @@ annual_compute(struct annual *a, int year, const char *focus_code,
 		if (r[i]->min_cell > a->min_cell)
 			a->min_cell = r[i]->min_cell;
 		a->suppressed += r[i]->suppressed_cells;
+		if (r[i]->perturbed) {
+			a->perturbed = true;
+			a->max_noise = r[i]->max_noise;
+		}
 	}
 	return 0;
 }
@@ -636,5 +640,89 @@ annual_free(struct annual *a)
 		breakdown_free(all[i]);
 	free(a->focus.ahead);
 	free(a->focus.tied);
+	free(a->facts.funders);
 	memset(a, 0, sizeof *a);
+}
+
+/* ------------------------------------------- populations and budget */
+
+uint64_t
+ann_div_half_up(uint64_t n, uint64_t d)
+{
+	return d == 0 ? 0 : n / d + (n % d >= d - n % d ? 1 : 0);
+}
+
+static uint64_t
+population_of(const Callsheet__YearFacts *y, const char *code)
+{
+	for (size_t i = 0; i < y->n_populations; i++)
+		if (strcmp(y->populations[i]->department, code) == 0)
+			return y->populations[i]->population;
+	return 0;
+}
+
+/* Rates per 100,000 inhabitants, ranked exactly: a has more calls per
+ * inhabitant than b when na * pb > nb * pa. */
+static void
+rates(struct annual *a, const Callsheet__YearFacts *y)
+{
+	struct ann_breakdown *b = &a->departments;
+	uint64_t *pop = xcalloc(b->n + 1, sizeof *pop);
+
+	for (size_t i = 0; i < b->n; i++) {
+		struct ann_item *it = &b->items[i];
+
+		pop[i] = it->hidden ? 0 : population_of(y, it->code);
+		if (pop[i] == 0)
+			continue;
+		it->has_rate = true;
+		it->rate = ann_div_half_up(it->n * ANN_RATE_PER * 10, pop[i]);
+		a->facts.nrated++;
+	}
+	for (size_t i = 0; i < b->n; i++) {
+		if (!b->items[i].has_rate)
+			continue;
+		b->items[i].rate_rank = 1;
+		for (size_t k = 0; k < b->n; k++)
+			if (b->items[k].has_rate &&
+			    b->items[k].n * pop[i] > b->items[i].n * pop[k])
+				b->items[i].rate_rank++;
+	}
+	free(pop);
+}
+
+static void
+budget(struct annual *a, const Callsheet__YearFacts *y)
+{
+	struct ann_facts *f = &a->facts;
+	bool per = !a->consultations_hidden && a->consultations > 0;
+
+	f->budget = true;
+	f->budget_cents = y->budget_cents;
+	f->has_per = per;
+	f->per_cents = ann_div_half_up(y->budget_cents, a->consultations);
+	f->funders = xcalloc(y->n_funders + 1, sizeof *f->funders);
+	for (size_t i = 0; i < y->n_funders; i++) {
+		struct ann_funder *fu = &f->funders[f->nfunders++];
+
+		fu->name = y->funders[i]->funder;
+		fu->cents = y->funders[i]->cents;
+		fu->pct = ann_pct(fu->cents, y->budget_cents, 2);
+		fu->has_per = per;
+		fu->per_cents = ann_div_half_up(fu->cents, a->consultations);
+	}
+}
+
+void
+annual_facts(struct annual *a, const Callsheet__YearFacts *y)
+{
+	if (y == NULL)
+		return;
+	if (y->n_populations > 0 && a->departments.shown) {
+		a->facts.populations = true;
+		a->facts.source = y->population_source;
+		rates(a, y);
+	}
+	if (y->has_budget_cents && y->budget_cents > 0)
+		budget(a, y);
 }

@@ -78,6 +78,10 @@ struct ann_item {
 	bool has_pct;  /* not hidden, base known and non-zero */
 	uint64_t pct;  /* n / base in percent, x 10^decimals, half up */
 	unsigned rank; /* départements: competition rank (1, 2, 2, 4); 0 none */
+	/* départements, when the year's populations are known */
+	bool has_rate;
+	uint64_t rate;      /* calls per 100,000 inhabitants, x 10, half up */
+	unsigned rate_rank; /* competition rank by rate (exact), 0 none */
 };
 
 struct ann_breakdown {
@@ -130,8 +134,44 @@ struct ann_duration {
 	uint64_t median_s; /* (low + high) / 2, rounded half up */
 };
 
+/* What the report says about itself, set by its caller after
+ * annual_compute(): who issues it, when, and what was restated. */
+struct ann_meta {
+	const char *service;              /* the service's name, or NULL */
+	const char *address;              /* its address, or NULL */
+	int issued_y, issued_m, issued_d; /* 0: not stated */
+	/* the restatements of the year's closed periods (borrowed); NULL:
+	 * not asked */
+	const Callsheet__Restatements *restated;
+};
+
+/* Populations (rates per inhabitant) and budget (cost per consultation)
+ * of the year, from YearFacts: annual_facts(). */
+#define ANN_RATE_PER      100000 /* inhabitants */
+#define ANN_RATE_DECIMALS 1
+struct ann_funder {
+	const char *name;
+	uint64_t cents;
+	uint64_t pct;       /* of the budget, x 100 (two decimals), half up */
+	bool has_per;       /* the consultations are known and not zero */
+	uint64_t per_cents; /* its share per consultation, half up */
+};
+struct ann_facts {
+	bool populations; /* known: items have rates */
+	const char *source;
+	unsigned nrated; /* départements with a rate */
+	bool budget;
+	uint64_t budget_cents;
+	bool has_per;
+	uint64_t per_cents; /* the budget per consultation, half up */
+	struct ann_funder *funders;
+	size_t nfunders;
+};
+
 struct annual {
 	int year;
+	struct ann_meta meta;
+	struct ann_facts facts;
 	uint64_t consultations;
 	bool consultations_hidden;
 	/* the change from the year before */
@@ -154,6 +194,8 @@ struct annual {
 	struct ann_breakdown jurists;
 	uint32_t min_cell;
 	unsigned suppressed; /* hidden counts, every query together */
+	bool perturbed;      /* cell-key method: figures within +-max_noise */
+	uint32_t max_noise;
 };
 
 /* The results, indexed by enum ann_query; returns 0. */
@@ -162,6 +204,10 @@ int annual_compute(struct annual *a, int year, const char *focus,
                    const struct labels *labels,
                    const struct service_hours *hours);
 void annual_free(struct annual *a);
+/* Adds the year's populations and budget (borrowed: y outlives a). */
+void annual_facts(struct annual *a, const Callsheet__YearFacts *y);
+/* n / d rounded half up, exact */
+uint64_t ann_div_half_up(uint64_t n, uint64_t d);
 
 /* Pure arithmetic, exposed for the tests. */
 uint64_t ann_pct(uint64_t n, uint64_t base, unsigned decimals);
@@ -198,9 +244,35 @@ void words_duration_line(struct strbuf *sb, const struct annual *a);
 void words_service_line(struct strbuf *sb, const struct annual *a);
 /* "s: hidden by disclosure control ..." when something was */
 void words_disclosure(struct strbuf *sb, const struct annual *a);
-const char *words_weekday(int d); /* 0 Monday */
-const char *words_month(int m);   /* 1 January */
-const char *words_hidden(void);   /* the mark of a hidden count */
+/* "Paris (75): 18.8 calls per 100,000 inhabitants, ranked 4 of 20
+ * départements (populations: INSEE ...)." Nothing without populations. */
+void words_rate(struct strbuf *sb, const struct annual *a);
+/* a rate of ann_item: 18.8 or 18,8 */
+void words_rate_number(struct strbuf *sb, uint64_t scaled);
+/* "Budget of the action: 190,700.00 €; cost per consultation: 29.52 €
+ * (of 6,461 consultations)." and a line per funder; nothing without. */
+void words_budget(struct strbuf *sb, const struct annual *a);
+/* 190,700.00 € or 190 700,00 € */
+void words_euros(struct strbuf *sb, uint64_t cents);
+void words_funder(struct strbuf *sb, const struct annual *a,
+                  const struct ann_funder *f);
+const char *words_weekday(int d);      /* 0 Monday */
+const char *words_weekday_long(int d); /* "Monday", "lundi" */
+/* "1 January to 31 December 2024" */
+void words_period(struct strbuf *sb, const struct annual *a);
+/* "Issued on 4 December 2026" (nothing when the date is not stated) */
+void words_issued(struct strbuf *sb, const struct annual *a);
+/* "Monday to Friday, 9:00-13:00 and 14:00-16:00" */
+void words_hours(struct strbuf *sb, const struct service_hours *h);
+/* "Restated figures": the restatements' heading; whether there are
+ * restatements to show */
+bool words_restated_shown(const struct annual *a);
+/* A line per restated period: "2024: published 6,461, restated 6,462
+ * (+1). Reasons: why; voided: why." */
+void words_restatements(struct strbuf *sb, const struct annual *a);
+const char *words_month(int m);       /* 1 January */
+const char *words_month_short(int m); /* 1: Jan, janv. */
+const char *words_hidden(void);       /* the mark of a hidden count */
 /* An item's label with its code where it helps (départements: "75
  * Paris"; no value: "(none)") */
 void words_item(struct strbuf *sb, const struct ann_breakdown *b,
@@ -223,5 +295,8 @@ void annual_text(struct strbuf *sb, const struct annual *a);
 void annual_md(struct strbuf *sb, const struct annual *a);
 void annual_json(struct strbuf *sb, const struct annual *a);
 void annual_html(struct strbuf *sb, const struct annual *a);
+/* annual-pdf.c: an A4 PDF document; -1 with why in err when cairo fails */
+int annual_pdf(struct strbuf *sb, const struct annual *a, char *err,
+               size_t errlen);
 
 #endif

@@ -127,6 +127,8 @@ extern const struct cmd_entry cmd_annual_entry;
 extern const struct cmd_entry cmd_admin_entry;
 extern const struct cmd_entry cmd_admin_user_entry;
 extern const struct cmd_entry cmd_admin_min_cell_entry;
+extern const struct cmd_entry cmd_admin_population_entry;
+extern const struct cmd_entry cmd_admin_budget_entry;
 extern const struct cmd_entry cmd_admin_audit_entry;
 extern const struct cmd_entry cmd_admin_close_period_entry;
 

@@ -233,8 +233,8 @@ seen_reason(const Callsheet__PeriodRestatements *p, size_t upto)
 }
 
 /* "why; voided: why; 2 sheets logged after closing; and 3 more". */
-static void
-reasons(struct strbuf *sb, const Callsheet__PeriodRestatements *p)
+void
+restate_reasons(struct strbuf *sb, const Callsheet__PeriodRestatements *p)
 {
 	size_t shown = 0, more = 0, late = 0;
 	const char *sep = _("; ");
@@ -304,7 +304,7 @@ restate_table(struct strbuf *sb, const Callsheet__Restatements *rs)
 			        label);
 		if (p->n_changes > 0)
 			sb_add(sb, _(": "));
-		reasons(sb, p);
+		restate_reasons(sb, p);
 		sb_add(sb, "\n");
 		for (size_t r = 0; r < p->n_rows; r++) {
 			sb_add(sb, "  ");
@@ -314,7 +314,11 @@ restate_table(struct strbuf *sb, const Callsheet__Restatements *rs)
 			          "\n"),
 			        p->rows[r]->published, p->rows[r]->restated);
 		}
-		if (p->withheld && p->has_published_total)
+		if (p->has_perturbed && p->perturbed)
+			sb_add(sb,
+			       _("  (totals perturbed for confidentiality; "
+			         "the rows and the changes are withheld)\n"));
+		else if (p->withheld && p->has_published_total)
 			sb_add(sb, _("  (some figures withheld: minimum cell "
 			             "size)\n"));
 	}

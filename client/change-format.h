@@ -17,6 +17,9 @@ void audit_json(struct strbuf *sb, const Callsheet__AuditList *l);
 /* Whether a table or CSV has something to say about the restatements:
  * a figure that changed, or a change listed. */
 bool restate_shown(const Callsheet__Restatements *rs);
+/* The reasons of a period's changes: "why; voided: why; 2 sheets logged
+ * after closing; and 3 more". */
+void restate_reasons(struct strbuf *sb, const Callsheet__PeriodRestatements *p);
 /* Lines after a report's table: "2020 published 682, restated 684: why". */
 void restate_table(struct strbuf *sb, const Callsheet__Restatements *rs);
 /* report_csv() with a "published" column: each figure as it was published

@@ -1,5 +1,5 @@
-/* cmd-admin-min-cell.c: "callsheet admin min-cell": show, or set, the
- * minimum cell size of each role (disclosure control). */
+/* cmd-admin-min-cell.c: "callsheet admin min-cell": show, or set, each
+ * role's disclosure policy: minimum cell size, method and noise. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,8 +15,9 @@ static int cmd_min_cell_exec(struct cli *, int, char **);
 
 const struct cmd_entry cmd_admin_min_cell_entry = {
         .name = "admin min-cell",
-        .args = "[--role ROLE N]",
-        .summary = N_("show or set the minimum cell size of each role"),
+        .args = "[--role ROLE N [--method M] [--max-noise D] "
+                "[--variance V]]",
+        .summary = N_("show or set the disclosure policy of each role"),
         .help = N_("Options:\n"
                    "  --role ROLE N   set ROLE's (jurist, reporter or admin) "
                    "minimum cell size to N:\n"
@@ -24,12 +25,23 @@ const struct cmd_entry cmd_admin_min_cell_entry = {
                    "N - 1, and the counts\n"
                    "                  that would let one recompute them; 0 or "
                    "1: hide nothing\n"
+                   "  --method M      suppress (exact counts, small ones "
+                   "hidden) or perturb\n"
+                   "                  (the cell-key method: every count off "
+                   "by a small noise,\n"
+                   "                  the same for the same calls; counts "
+                   "under N read 0)\n"
+                   "  --max-noise D   perturb: the largest noise, 1 to 20 "
+                   "(at least N)\n"
+                   "  --variance V    perturb: the noise's variance, under "
+                   "D (D + 1) / 3\n"
                    "  -h, --help      this help\n"
                    "\n"
                    "Without options, prints every role's. Defaults: 0 for "
                    "admin and jurist, 3\nfor reporter (the French "
                    "official-statistics rule; health networks use 5\nor "
-                   "11).\n"),
+                   "11); suppress for admin and jurist, perturb for reporter, "
+                   "with D = 4\nand V = 4.\n"),
         .exec = cmd_min_cell_exec,
 };
 
@@ -39,6 +51,9 @@ min_cell_parse(int argc, char **argv, Callsheet__MinCell *mc)
 {
 	static const struct option longopts[] = {
 	        {"role", required_argument, NULL, 'r'},
+	        {"method", required_argument, NULL, 'm'},
+	        {"max-noise", required_argument, NULL, 'd'},
+	        {"variance", required_argument, NULL, 'v'},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
@@ -58,12 +73,51 @@ min_cell_parse(int argc, char **argv, Callsheet__MinCell *mc)
 				        optarg);
 			mc->role = optarg;
 			break;
+		case 'm':
+			if (strcmp(optarg, "suppress") != 0 &&
+			    strcmp(optarg, "perturb") != 0)
+				return cli_usage_error(
+				        e,
+				        _("invalid --method '%s': give "
+				          "suppress or perturb"),
+				        optarg);
+			mc->method = optarg;
+			break;
+		case 'd':
+			if (parse_uint(optarg, 20, &n) != 0 || n == 0)
+				return cli_usage_error(
+				        e,
+				        _("invalid --max-noise '%s': give a "
+				          "whole number from 1 to 20"),
+				        optarg);
+			mc->has_max_noise = true;
+			mc->max_noise = (uint32_t)n;
+			break;
+		case 'v': {
+			char *end;
+
+			mc->noise_variance = strtod(optarg, &end);
+			if (end == optarg || *end != '\0' ||
+			    !(mc->noise_variance > 0))
+				return cli_usage_error(
+				        e,
+				        _("invalid --variance '%s': give a "
+				          "number above 0"),
+				        optarg);
+			mc->has_noise_variance = true;
+			break;
+		}
 		case 'h':
 			return cli_help(e);
 		default:
 			return cli_bad_option(e, ch, argv);
 		}
 	}
+	if (mc->role == NULL &&
+	    (mc->method != NULL || mc->has_max_noise || mc->has_noise_variance))
+		return cli_usage_error(e, "%s",
+		                       _("--method, --max-noise and --variance "
+		                         "go with --role ROLE N"));
 	if (mc->role == NULL) {
 		if (optind < argc)
 			return cli_usage_error(e, _("unexpected argument '%s'"),
@@ -113,10 +167,14 @@ cmd_min_cell_exec(struct cli *cli, int argc, char **argv)
 		cli_error("%s", _("the server answered with something else"));
 		return 1;
 	}
-	printf("role      min_cell\n");
-	for (size_t i = 0; i < resp->min_cells->n_rules; i++)
-		printf("%-8s  %8u\n", resp->min_cells->rules[i]->role,
-		       resp->min_cells->rules[i]->min_cell);
+	printf("role      min_cell  method    max_noise  noise_variance\n");
+	for (size_t i = 0; i < resp->min_cells->n_rules; i++) {
+		const Callsheet__MinCellRule *r = resp->min_cells->rules[i];
+
+		printf("%-8s  %8u  %-8s  %9u  %14g\n", r->role, r->min_cell,
+		       r->method != NULL ? r->method : "suppress", r->max_noise,
+		       r->noise_variance);
+	}
 	callsheet__response__free_unpacked(resp, NULL);
 	return 0;
 }

@@ -12,7 +12,8 @@
 static const struct cmd_entry *const subcommands[] = {
         &cmd_admin_user_entry,     &cmd_admin_min_cell_entry,
         &cmd_admin_audit_entry,    &cmd_admin_close_period_entry,
-        &cmd_admin_taxonomy_entry,
+        &cmd_admin_taxonomy_entry, &cmd_admin_population_entry,
+        &cmd_admin_budget_entry,
 };
 
 static int cmd_admin_exec(struct cli *, int, char **);

@@ -17,9 +17,10 @@ static int cmd_annual_exec(struct cli *, int, char **);
 
 const struct cmd_entry cmd_annual_entry = {
         .name = "report annual",
-        .args = "--year Y [--focus DEPT] [--format text|md|html|json] "
+        .args = "--year Y [--focus DEPT] [--format text|md|html|json|pdf] "
                 "[-o FILE]",
-        .summary = N_("the yearly activity report, with charts in HTML"),
+        .summary = N_("the yearly activity report, with charts in HTML "
+                      "and PDF"),
         /* the default service hours are ANN_SERVICE_DEFAULT's, written
          * out so that the text can be translated as a whole */
         .help = N_("Options:\n"
@@ -30,7 +31,9 @@ const struct cmd_entry cmd_annual_entry = {
                    "                       with its callers and topics "
                    "(default: all calls)\n"
                    "  --format F           text (default), md, html (one "
-                   "file with charts) or json\n"
+                   "file with charts),\n"
+                   "                       json, or pdf (an A4 document "
+                   "with a map; needs -o)\n"
                    "  -o, --output FILE    write to FILE instead of the "
                    "standard output\n"
                    "  --service-hours S    the service hours the weekday x "
@@ -39,6 +42,11 @@ const struct cmd_entry cmd_annual_entry = {
                    "(CALLSHEET_SERVICE_HOURS, default\n"
                    "                       \"mon-fri 9-13,14-16\": days, "
                    "a space, hour ranges)\n"
+                   "  --service NAME       the service's name on the "
+                   "report's title\n"
+                   "                       (CALLSHEET_SERVICE_NAME)\n"
+                   "  --address TEXT       its address, under the name "
+                   "(CALLSHEET_SERVICE_ADDRESS)\n"
                    "  -h, --help           this help\n"
                    "\n"
                    "Consultations are counted; other calls (silent, "
@@ -52,7 +60,7 @@ const struct cmd_entry cmd_annual_entry = {
         .exec = cmd_annual_exec,
 };
 
-enum aformat { AF_TEXT, AF_MD, AF_HTML, AF_JSON };
+enum aformat { AF_TEXT, AF_MD, AF_HTML, AF_JSON, AF_PDF };
 
 struct annual_args {
 	int year;
@@ -60,16 +68,15 @@ struct annual_args {
 	const char *output;
 	enum aformat format;
 	struct service_hours hours;
+	const char *service, *address;
 };
 
 static int
 annual_format(struct annual_args *a, const char *arg)
 {
 	static const char *names[] = {
-	        [AF_TEXT] = "text",
-	        [AF_MD] = "md",
-	        [AF_HTML] = "html",
-	        [AF_JSON] = "json",
+	        [AF_TEXT] = "text", [AF_MD] = "md",   [AF_HTML] = "html",
+	        [AF_JSON] = "json", [AF_PDF] = "pdf",
 	};
 
 	for (size_t i = 0; i < nitems(names); i++)
@@ -79,8 +86,8 @@ annual_format(struct annual_args *a, const char *arg)
 		}
 	return cli_usage_error(
 	        &cmd_annual_entry,
-	        _("invalid --format '%s': give text, md, html or "
-	          "json"),
+	        _("invalid --format '%s': give text, md, html, json "
+	          "or pdf"),
 	        arg);
 }
 
@@ -98,13 +105,22 @@ annual_hours(struct annual_args *a, const char *spec)
 static int
 annual_parse(struct annual_args *a, int argc, char **argv)
 {
-	enum { OPT_YEAR = 256, OPT_FOCUS, OPT_FORMAT, OPT_HOURS };
+	enum {
+		OPT_YEAR = 256,
+		OPT_FOCUS,
+		OPT_FORMAT,
+		OPT_HOURS,
+		OPT_SERVICE,
+		OPT_ADDRESS
+	};
 	static const struct option longopts[] = {
 	        {"year", required_argument, NULL, OPT_YEAR},
 	        {"focus", required_argument, NULL, OPT_FOCUS},
 	        {"format", required_argument, NULL, OPT_FORMAT},
 	        {"output", required_argument, NULL, 'o'},
 	        {"service-hours", required_argument, NULL, OPT_HOURS},
+	        {"service", required_argument, NULL, OPT_SERVICE},
+	        {"address", required_argument, NULL, OPT_ADDRESS},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
@@ -115,6 +131,8 @@ annual_parse(struct annual_args *a, int argc, char **argv)
 
 	localtime_r(&now, &tm);
 	a->year = tm.tm_year + 1900;
+	a->service = getenv("CALLSHEET_SERVICE_NAME");
+	a->address = getenv("CALLSHEET_SERVICE_ADDRESS");
 	if (hours == NULL || *hours == '\0')
 		hours = ANN_SERVICE_DEFAULT;
 	opterr = 0;
@@ -141,6 +159,12 @@ annual_parse(struct annual_args *a, int argc, char **argv)
 		case OPT_HOURS:
 			hours = optarg;
 			break;
+		case OPT_SERVICE:
+			a->service = optarg;
+			break;
+		case OPT_ADDRESS:
+			a->address = optarg;
+			break;
 		case 'h':
 			return cli_help(&cmd_annual_entry);
 		default:
@@ -155,6 +179,17 @@ annual_parse(struct annual_args *a, int argc, char **argv)
 		                       argv[optind]);
 	if (annual_hours(a, hours) != 0)
 		return EXIT_USAGE;
+	if (a->format == AF_PDF &&
+	    (a->output == NULL || strcmp(a->output, "-") == 0) &&
+	    isatty(STDOUT_FILENO))
+		return cli_usage_error(&cmd_annual_entry, "%s",
+		                       _("--format pdf writes a binary file: "
+		                         "give -o FILE (or redirect the "
+		                         "output)"));
+	if (a->service != NULL && *a->service == '\0')
+		a->service = NULL;
+	if (a->address != NULL && *a->address == '\0')
+		a->address = NULL;
 	return -1;
 }
 
@@ -206,10 +241,12 @@ annual_write(const struct annual_args *a, const struct strbuf *out)
 	return rv;
 }
 
-static void
+static int
 annual_render(const struct annual_args *args, const struct annual *a,
               struct strbuf *out)
 {
+	char why[256];
+
 	switch (args->format) {
 	case AF_TEXT:
 		annual_text(out, a);
@@ -223,12 +260,60 @@ annual_render(const struct annual_args *args, const struct annual *a,
 	case AF_JSON:
 		annual_json(out, a);
 		break;
+	case AF_PDF:
+		if (annual_pdf(out, a, why, sizeof why) != 0) {
+			cli_error(_("cannot draw the PDF report: %s"), why);
+			return 1;
+		}
+		break;
 	}
+	return 0;
+}
+
+/* The restatements of the year's consultations, or NULL when the server
+ * has none to give (a server older than the request). */
+static const Callsheet__Restatements *
+annual_restated(const Callsheet__Response *r)
+{
+	return r->body_case == CALLSHEET__RESPONSE__BODY_RESTATEMENTS
+	               ? r->restatements
+	               : NULL;
+}
+
+static void
+annual_meta(const struct annual_args *args, struct annual *a,
+            const Callsheet__Response *restated)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	a->meta.service = args->service;
+	a->meta.address = args->address;
+	a->meta.issued_y = tm.tm_year + 1900;
+	a->meta.issued_m = tm.tm_mon + 1;
+	a->meta.issued_d = tm.tm_mday;
+	a->meta.restated = annual_restated(restated);
+}
+
+/* An error other than a server too old to know the request, or one that
+ * keeps it from this role (then the report has none of it to show). */
+static bool
+refused(const Callsheet__Response *r)
+{
+	const Callsheet__Error *e = r->error;
+
+	return r->body_case == CALLSHEET__RESPONSE__BODY_ERROR &&
+	       e->code != CALLSHEET__ERROR_CODE__FORBIDDEN &&
+	       !(e->code == CALLSHEET__ERROR_CODE__BAD_REQUEST &&
+	         ((e->field != NULL && strcmp(e->field, "body") == 0) ||
+	          strncmp(e->message, "unknown request type", 20) == 0));
 }
 
 /* The answers, checked: the first error wins. 0, or the exit status. */
 static int
-annual_check(const struct annual_args *a, Callsheet__Response **resps)
+annual_check(const struct annual_args *a, Callsheet__Response **resps,
+             bool no_jurists)
 {
 	bool tax = resps[AQ_N]->body_case == CALLSHEET__RESPONSE__BODY_TAXONOMY;
 
@@ -250,13 +335,32 @@ annual_check(const struct annual_args *a, Callsheet__Response **resps)
 		cli_error("%s", cli_error_text(&err));
 		return cli_exit_status(&err);
 	}
+	/* a figure without its restatement would mislead; a server older
+	 * than the request has no closed period, nor populations */
+	if (refused(resps[AQ_N + 1])) {
+		struct cs_error err;
+
+		cs_error_from_response(&err, resps[AQ_N + 1]->error);
+		cli_error(_("cannot fetch the restatements of closed "
+		            "periods: %s"),
+		          cli_error_text(&err));
+		return cli_exit_status(&err);
+	}
+	if (refused(resps[AQ_N + 2])) {
+		struct cs_error err;
+
+		cs_error_from_response(&err, resps[AQ_N + 2]->error);
+		cli_error("%s", cli_error_text(&err));
+		return cli_exit_status(&err);
+	}
 	if (!tax) {
 		cli_error("%s", _("the server sent no taxonomy"));
 		return 1;
 	}
 	for (size_t i = 0; i < AQ_N; i++)
 		if (resps[i]->body_case !=
-		    CALLSHEET__RESPONSE__BODY_QUERY_RESULT) {
+		            CALLSHEET__RESPONSE__BODY_QUERY_RESULT &&
+		    !(no_jurists && i == AQ_JURISTS)) {
 			cli_error(_("the server answered query %zu with "
 			            "something else"),
 			          i);
@@ -269,16 +373,20 @@ static int
 annual_run(struct cli *cli, const struct annual_args *a)
 {
 	struct ann_queries aq;
-	Callsheet__Request reqs[AQ_N + 1], *rp[AQ_N + 1];
-	Callsheet__Response *resps[AQ_N + 1];
+	/* the queries, the taxonomy, the restatements, the year's figures */
+	Callsheet__Request reqs[AQ_N + 3], *rp[AQ_N + 3];
+	Callsheet__Response *resps[AQ_N + 3];
+	Callsheet__GetYearFacts gy = CALLSHEET__GET_YEAR_FACTS__INIT;
 	Callsheet__GetTaxonomy gt = CALLSHEET__GET_TAXONOMY__INIT;
+	Callsheet__GetRestatements gr = CALLSHEET__GET_RESTATEMENTS__INIT;
 	const Callsheet__QueryResult *results[AQ_N];
 	struct cs_client *c;
 	struct cs_error err;
+	bool no_jurists;
 	int rv;
 
 	annual_queries(&aq, a->year, a->focus);
-	for (size_t i = 0; i <= AQ_N; i++) {
+	for (size_t i = 0; i < AQ_N + 3; i++) {
 		callsheet__request__init(&reqs[i]);
 		rp[i] = &reqs[i];
 		if (i < AQ_N) {
@@ -289,28 +397,52 @@ annual_run(struct cli *cli, const struct annual_args *a)
 	gt.lang = (char *)words_lang();
 	reqs[AQ_N].body_case = CALLSHEET__REQUEST__BODY_GET_TAXONOMY;
 	reqs[AQ_N].get_taxonomy = &gt;
-	if (cli_connect(cli, &c, &err) != 0 ||
-	    cs_call_many(c, rp, AQ_N + 1, resps, &err) != 0) {
+	gr.query = &aq.q[AQ_TOTAL];
+	reqs[AQ_N + 1].body_case = CALLSHEET__REQUEST__BODY_GET_RESTATEMENTS;
+	reqs[AQ_N + 1].get_restatements = &gr;
+	gy.has_year = 1;
+	gy.year = a->year;
+	reqs[AQ_N + 2].body_case = CALLSHEET__REQUEST__BODY_GET_YEAR_FACTS;
+	reqs[AQ_N + 2].get_year_facts = &gy;
+	rv = cli_connect(cli, &c, &err);
+	no_jurists = rv == 0 && cs_role(c) == CALLSHEET__ROLE__REPORTER;
+	if (no_jurists) {
+		/* per-jurist figures are not the reporter's: the daemon
+		 * refuses them; ask for the codes twice instead */
+		reqs[AQ_JURISTS].body_case =
+		        CALLSHEET__REQUEST__BODY_GET_TAXONOMY;
+		reqs[AQ_JURISTS].get_taxonomy = &gt;
+	}
+	if (rv != 0 || cs_call_many(c, rp, AQ_N + 3, resps, &err) != 0) {
 		cli_error("%s", cli_error_text(&err));
 		cs_close(c);
 		return cli_exit_status(&err);
 	}
 	cs_close(c);
-	if ((rv = annual_check(a, resps)) == 0) {
+	if ((rv = annual_check(a, resps, no_jurists)) == 0) {
 		struct labels *l = labels_new(resps[AQ_N]->taxonomy);
 		struct annual ann;
 		struct strbuf out = {0};
 
 		for (size_t i = 0; i < AQ_N; i++)
-			results[i] = resps[i]->query_result;
+			results[i] = no_jurists && i == AQ_JURISTS
+			                     ? NULL
+			                     : resps[i]->query_result;
 		annual_compute(&ann, a->year, a->focus, results, l, &a->hours);
-		annual_render(a, &ann, &out);
-		rv = annual_write(a, &out);
+		annual_meta(a, &ann, resps[AQ_N + 1]);
+		annual_facts(
+		        &ann,
+		        resps[AQ_N + 2]->body_case ==
+		                        CALLSHEET__RESPONSE__BODY_YEAR_FACTS
+		                ? resps[AQ_N + 2]->year_facts
+		                : NULL);
+		if ((rv = annual_render(a, &ann, &out)) == 0)
+			rv = annual_write(a, &out);
 		sb_free(&out);
 		annual_free(&ann);
 		labels_free(l);
 	}
-	for (size_t i = 0; i <= AQ_N; i++)
+	for (size_t i = 0; i < AQ_N + 3; i++)
 		callsheet__response__free_unpacked(resps[i], NULL);
 	return rv;
 }

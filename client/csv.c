@@ -14,6 +14,7 @@ csv_reader_init(struct csv_reader *r, FILE *f)
 	memset(r, 0, sizeof *r);
 	r->f = f;
 	r->line = 1;
+	r->sep = ',';
 }
 
 void
@@ -176,7 +177,7 @@ csv_read(struct csv_reader *r, struct csv_row *row, struct csv_error *err)
 			if (quoted(r, row, err, &ch) != 0)
 				return -1;
 		}
-		while (ch != ',' && ch != EOF && ch != '\n' && ch != '\r') {
+		while (ch != r->sep && ch != EOF && ch != '\n' && ch != '\r') {
 			if (was_quoted)
 				return csv_fail(
 				        r, row, err, r->line,
@@ -193,7 +194,7 @@ csv_read(struct csv_reader *r, struct csv_row *row, struct csv_error *err)
 			ch = getc(r->f);
 		}
 		/* a blank line is no record */
-		if (ch != ',' && row->n == 0 && !was_quoted &&
+		if (ch != r->sep && row->n == 0 && !was_quoted &&
 		    r->field.len == 0) {
 			if (ch == EOF)
 				return 0;
@@ -201,7 +202,7 @@ csv_read(struct csv_reader *r, struct csv_row *row, struct csv_error *err)
 			continue;
 		}
 		end_field(r, row);
-		if (ch == ',')
+		if (ch == r->sep)
 			continue;
 		if (ch != EOF)
 			line_end(r, ch);

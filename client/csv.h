@@ -15,6 +15,7 @@ struct csv_reader {
 	FILE *f;
 	unsigned line; /* the physical line being read, from 1 */
 	bool started;  /* past a UTF-8 byte order mark, if any */
+	char sep;      /* ',' (csv_reader_init); ';' for INSEE's files */
 	struct strbuf field;
 };
 

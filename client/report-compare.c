@@ -248,11 +248,16 @@ report_compare_json(struct strbuf *sb, const char *const period[4],
 		sb_add(sb, "}");
 	}
 	sb_add(sb, "]");
-	if (now->min_cell > 1)
+	if (now->min_cell > 1) {
 		sb_addf(sb,
-		        ",\"disclosure\":{\"min_cell\":%u,\"suppressed\":%u}",
+		        ",\"disclosure\":{\"min_cell\":%u,\"suppressed\":%u",
 		        now->min_cell,
 		        now->suppressed_cells + before->suppressed_cells);
+		if (now->has_perturbed && now->perturbed)
+			sb_addf(sb, ",\"perturbed\":true,\"max_noise\":%u",
+			        now->max_noise);
+		sb_add(sb, "}");
+	}
 	sb_add(sb, "}\n");
 	free(v);
 }

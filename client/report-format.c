@@ -45,6 +45,17 @@ pct_text(uint64_t n, bool hidden, const Callsheet__QueryResult *r,
 void
 report_disclosure_note(struct strbuf *sb, const Callsheet__QueryResult *r)
 {
+	if (r->has_perturbed && r->perturbed) {
+		sb_addf(sb,
+		        _("perturbed for confidentiality: each figure is off "
+		          "by "
+		          "at most %u either way, always the same for the same "
+		          "calls; counts under %u are shown as 0 or left out; "
+		          "rows need not add up to the total; the month in "
+		          "progress is not counted yet\n"),
+		        r->max_noise, r->min_cell);
+		return;
+	}
 	if (r->suppressed_cells == 0)
 		return;
 	sb_addf(sb,
@@ -463,9 +474,12 @@ report_json(struct strbuf *sb, const char *from, const char *to,
 		report_cross_json_totals(sb, r);
 	if (r->min_cell > 1) {
 		sb_addf(sb,
-		        ",\"disclosure\":{\"min_cell\":%u,\"suppressed\":%u,"
-		        "\"rule\":",
+		        ",\"disclosure\":{\"min_cell\":%u,\"suppressed\":%u,",
 		        r->min_cell, r->suppressed_cells);
+		if (r->has_perturbed && r->perturbed)
+			sb_addf(sb, "\"perturbed\":true,\"max_noise\":%u,",
+			        r->max_noise);
+		sb_add(sb, "\"rule\":");
 		json_string(sb, r->suppression_rule ? r->suppression_rule : "");
 		sb_add(sb, "}");
 	}

@@ -2,22 +2,27 @@
  * inline SVG charts (bars for breakdowns, a line for the months, a heat
  * map for weekday x hour); no external resource, printable. The output is
  * well-formed XML as well, so that tools (and the tests) can check it. */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "annual-map.h"
+#include "annual-measure.h"
 #include "annual.h"
 
 #define BAR_W       640
-#define BAR_LABEL_W 230
-#define BAR_AREA_W  300
+#define BAR_LABEL_W 250
 #define BAR_ROW_H   20
+#define BAR_FONT    12 /* px, as svg_open() sets it */
 #define BAR_MAX     20 /* items drawn; the table has them all */
 #define LINE_W      640
 #define LINE_H      240
 #define HEAT_CELL   22
 
 static const char style[] =
-        "body{font-family:sans-serif;color:#111;max-width:60em;margin:2em "
+        "body{font-family:'DejaVu "
+        "Sans',sans-serif;color:#111;max-width:60em;margin:2em "
         "auto;padding:0 1em;line-height:1.4}"
         "h1{font-size:1.6em}h2{font-size:1.2em;margin-top:2em;"
         "border-bottom:1px solid #999}"
@@ -26,6 +31,13 @@ static const char style[] =
         "td.n{text-align:right;font-variant-numeric:tabular-nums}"
         "p.base{color:#444;font-style:italic}"
         "p.focus{font-weight:bold;font-size:1.1em}"
+        "header.title{border-bottom:3px solid #08519c;margin-bottom:1em}"
+        "header.title h1{color:#08519c;margin:0}"
+        "header.title p.report{font-size:1.4em;font-weight:bold;"
+        "margin:.8em 0 .2em}"
+        "header.title p.address{color:#555;margin:.2em 0}"
+        "p.meta{margin:.2em 0 .8em}"
+
         "svg{display:block;margin:.5em 0;max-width:100%;height:auto}"
         "section{break-inside:avoid;page-break-inside:avoid}"
         "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
@@ -82,8 +94,8 @@ svg_open(struct strbuf *sb, int w, int h, const char *title)
 	esc(sb, title);
 	sb_add(sb, "\"><title>");
 	esc(sb, title);
-	sb_add(sb, "</title><g font-family=\"sans-serif\" font-size=\"12\" "
-	           "fill=\"#111\">\n");
+	sb_add(sb, "</title><g font-family=\"" ANN_FONT ", sans-serif\" "
+	           "font-size=\"12\" fill=\"#111\">\n");
 }
 
 static void
@@ -109,53 +121,92 @@ svg_text(struct strbuf *sb, double x, double y, const char *anchor,
 	sb_add(sb, "</text>\n");
 }
 
-/* Horizontal bars, one per item (the first BAR_MAX). */
+/* Horizontal bars, one per item (the first BAR_MAX): the label wrapped
+ * in its column (two lines at most, then shortened with "…"), measured in
+ * the font the chart names; the bars scaled so that the longest leaves
+ * room for its count and share. */
 static void
 bars(struct strbuf *sb, const struct ann_breakdown *b)
 {
 	size_t n = b->n < BAR_MAX ? b->n : BAR_MAX;
 	uint64_t max = 0;
+	double value_w = 0, area, y = 4;
+	struct strbuf lines[2] = {{0}}, body = {0};
 
-	for (size_t i = 0; i < n; i++)
-		if (!b->items[i].hidden && b->items[i].n > max)
-			max = b->items[i].n;
-	svg_open(sb, BAR_W, (int)n * BAR_ROW_H + 8, words_title(b->dim));
 	for (size_t i = 0; i < n; i++) {
 		struct words_row w;
-		double y = (double)i * BAR_ROW_H + 4;
-		double len = max > 0 ? (double)b->items[i].n * BAR_AREA_W /
-		                               (double)max
-		                     : 0;
+		struct strbuf v = {0};
+
+		if (!b->items[i].hidden && b->items[i].n > max)
+			max = b->items[i].n;
+		words_row(&w, b, &b->items[i]);
+		sb_addf(&v, "%s (%s)", w.count.buf, w.share.buf);
+		value_w = fmax(value_w, measure_width(v.buf, BAR_FONT, false));
+		sb_free(&v);
+		words_row_free(&w);
+	}
+	area = BAR_W - BAR_LABEL_W - value_w - 12;
+	for (size_t i = 0; i < n; i++) {
+		struct words_row w;
+		double len =
+		        max > 0 && !b->items[i].hidden
+		                ? (double)b->items[i].n * area / (double)max
+		                : 0;
 		struct strbuf value = {0};
+		size_t nl;
+		double h;
 
 		words_row(&w, b, &b->items[i]);
-		svg_text(sb, BAR_LABEL_W - 6, y + 13, "end", "", w.item.buf);
+		nl = measure_wrap(w.item.buf, BAR_FONT, false, BAR_LABEL_W - 8,
+		                  2, lines);
+		h = nl > 1 ? BAR_ROW_H + 14 : BAR_ROW_H;
+		sb_addf(&body, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">",
+		        BAR_LABEL_W - 6, px(y + 13));
+		for (size_t k = 0; k < nl; k++) {
+			sb_addf(&body, "<tspan x=\"%d\"%s>", BAR_LABEL_W - 6,
+			        k > 0 ? " dy=\"14\"" : "");
+			esc(&body, lines[k].buf);
+			sb_add(&body, "</tspan>");
+		}
+		sb_add(&body, "</text>\n");
 		if (!b->items[i].hidden)
-			sb_addf(sb,
+			sb_addf(&body,
 			        "<rect x=\"%d\" y=\"%d\" width=\"%d\" "
 			        "height=\"14\" fill=\"#2b6cb0\"/>\n",
 			        BAR_LABEL_W, px(y + 2), px(len));
 		sb_add(&value, w.count.buf);
 		if (w.share.len > 0)
 			sb_addf(&value, " (%s)", w.share.buf);
-		svg_text(sb, BAR_LABEL_W + len + 6, y + 13, "start", "",
+		svg_text(&body, BAR_LABEL_W + len + 6, y + 13, "start", "",
 		         value.buf);
 		sb_free(&value);
 		words_row_free(&w);
+		y += h;
 	}
+	svg_open(sb, BAR_W, px(y + 4), words_title(b->dim));
+	sb_addn(sb, body.buf, body.len);
 	svg_close(sb);
+	sb_free(&body);
+	sb_free(&lines[0]);
+	sb_free(&lines[1]);
 }
 
+/* rated: the départements' calls per 100,000 inhabitants, when the
+ * year's populations are known */
 static void
-table(struct strbuf *sb, const struct ann_breakdown *b)
+table(struct strbuf *sb, const struct ann_breakdown *b, bool rated)
 {
 	bool ranked = strcmp(b->dim, "department") == 0;
+	struct strbuf rate = {0};
 
 	sb_add(sb, "<table><thead><tr>");
 	if (ranked)
 		sb_addf(sb, "<th>%s</th>", words_title("rank"));
-	sb_addf(sb, "<th></th><th>%s</th><th>%s</th></tr></thead><tbody>\n",
-	        words_title("calls"), words_title("share"));
+	sb_addf(sb, "<th></th><th>%s</th><th>%s</th>", words_title("calls"),
+	        words_title("share"));
+	if (rated)
+		sb_addf(sb, "<th>%s</th>", words_title("per_100k"));
+	sb_add(sb, "</tr></thead><tbody>\n");
 	for (size_t i = 0; i < b->n; i++) {
 		struct words_row w;
 
@@ -169,10 +220,19 @@ table(struct strbuf *sb, const struct ann_breakdown *b)
 		esc(sb, w.count.buf);
 		sb_add(sb, "</td><td class=\"n\">");
 		esc(sb, w.share.buf);
-		sb_add(sb, "</td></tr>\n");
+		sb_add(sb, "</td>");
+		if (rated) {
+			sb_reset(&rate);
+			if (b->items[i].has_rate)
+				words_rate_number(&rate, b->items[i].rate);
+			sb_addf(sb, "<td class=\"n\">%s</td>",
+			        rate.buf != NULL ? rate.buf : "");
+		}
+		sb_add(sb, "</tr>\n");
 		words_row_free(&w);
 	}
 	sb_add(sb, "</tbody></table>\n");
+	sb_free(&rate);
 }
 
 static void
@@ -204,7 +264,9 @@ breakdown(struct strbuf *sb, const struct annual *a,
 		sb_addf(sb, "<p>%s</p>\n", words_title("none_calls"));
 	else {
 		bars(sb, b);
-		table(sb, b);
+		table(sb, b,
+		      strcmp(b->dim, "department") == 0 &&
+		              a->facts.populations);
 	}
 	sb_add(sb, "</section>\n");
 }
@@ -286,7 +348,7 @@ months(struct strbuf *sb, const struct annual *a)
 			        px(x), px(y));
 	}
 	svg_close(sb);
-	table(sb, b);
+	table(sb, b, false);
 	sb_add(sb, "</section>\n");
 }
 
@@ -364,31 +426,138 @@ heatmap(struct strbuf *sb, const struct annual *a)
 	sb_add(sb, "</section>\n");
 }
 
+/* The service's name and address, the report's title, its period,
+ * date of issue and the service hours. */
+static void
+title_block(struct strbuf *sb, const struct annual *a)
+{
+	struct strbuf t = {0};
+
+	sb_add(sb, "<header class=\"title\">\n");
+	if (a->meta.service != NULL) {
+		sb_add(sb, "<h1>");
+		esc(sb, a->meta.service);
+		sb_add(sb, "</h1>\n");
+	}
+	if (a->meta.address != NULL) {
+		sb_add(sb, "<p class=\"address\">");
+		esc(sb, a->meta.address);
+		sb_add(sb, "</p>\n");
+	}
+	/* the report's title is the page's heading when no service is named */
+	if (a->meta.service != NULL)
+		sb_addf(sb, "<p class=\"report\">%s %d</p>\n",
+		        words_title("report"), a->year);
+	else
+		sb_addf(sb, "<h1>%s %d</h1>\n", words_title("report"), a->year);
+	sb_add(sb, "<p class=\"meta\">");
+	sb_add(&t, words_french() ? "Période : " : "Period: ");
+	words_period(&t, a);
+	esc(sb, t.buf);
+	sb_reset(&t);
+	words_issued(&t, a);
+	if (t.len > 0) {
+		sb_add(sb, "<br/>");
+		esc(sb, t.buf);
+	}
+	sb_reset(&t);
+	sb_add(&t, words_french() ? "Permanence téléphonique : "
+	                          : "Telephone service: ");
+	words_hours(&t, &a->hours);
+	sb_add(sb, "<br/>");
+	esc(sb, t.buf);
+	sb_add(sb, "</p>\n</header>\n");
+	sb_free(&t);
+}
+
+static void
+budget(struct strbuf *sb, const struct annual *a)
+{
+	struct strbuf t = {0};
+
+	if (!a->facts.budget)
+		return;
+	sb_add(sb, "<section><h2>");
+	esc(sb, words_title("budget"));
+	sb_add(sb, "</h2>\n");
+	para(sb, "budget", words_budget, a);
+	sb_add(sb, "<ul>\n");
+	for (size_t i = 0; i < a->facts.nfunders; i++) {
+		sb_reset(&t);
+		words_funder(&t, a, &a->facts.funders[i]);
+		sb_add(sb, "<li>");
+		esc(sb, t.buf);
+		sb_add(sb, "</li>\n");
+	}
+	sb_add(sb, "</ul></section>\n");
+	sb_free(&t);
+}
+
+static void
+restated(struct strbuf *sb, const struct annual *a)
+{
+	struct strbuf t = {0};
+
+	if (!words_restated_shown(a))
+		return;
+	sb_add(sb, "<section><h2>");
+	esc(sb, words_title("restated"));
+	sb_add(sb, "</h2>\n<p class=\"base\">");
+	esc(sb, words_title("restated_lead"));
+	sb_add(sb, "</p>\n<ul class=\"restated\">");
+	words_restatements(&t, a);
+	for (const char *l = t.buf, *nl; l != NULL && *l != '\0'; l = nl + 1) {
+		char *line;
+
+		nl = strchr(l, '\n');
+		line = xstrndup(l, (size_t)(nl - l));
+		sb_add(sb, "<li>");
+		esc(sb, line);
+		sb_add(sb, "</li>\n");
+		free(line);
+	}
+	sb_add(sb, "</ul></section>\n");
+	sb_free(&t);
+}
+
+/* In the order of the PDF (annual-pdf.c): what the funder reads first. */
 void
 annual_html(struct strbuf *sb, const struct annual *a)
 {
 	const struct ann_breakdown *splits[] = {&a->caller,     &a->pro_kind,
 	                                        &a->pro_sector, &a->household,
 	                                        &a->origin,     &a->topic};
-	char title[128];
+	char title[256];
 
-	snprintf(title, sizeof title, "%s %d", words_title("report"), a->year);
+	if (a->meta.service != NULL)
+		snprintf(title, sizeof title, "%s %d — %s",
+		         words_title("report"), a->year, a->meta.service);
+	else
+		snprintf(title, sizeof title, "%s %d", words_title("report"),
+		         a->year);
 	sb_addf(sb,
 	        "<!DOCTYPE html>\n<html lang=\"%s\" "
 	        "xmlns=\"http://www.w3.org/1999/xhtml\"><head>"
 	        "<meta charset=\"utf-8\"/><title>",
 	        words_lang());
 	esc(sb, title);
-	sb_addf(sb, "</title><style>%s</style></head>\n<body>\n<h1>", style);
-	esc(sb, title);
-	sb_add(sb, "</h1>\n");
+	sb_addf(sb, "</title><style>%s</style></head>\n<body>\n", style);
+	title_block(sb, a);
 	para(sb, "lead", words_consultations, a);
-	breakdown(sb, a, &a->other);
-	breakdown(sb, a, &a->departments);
 	if (a->focus.given)
 		para(sb, "focus", words_focus, a);
+	if (a->facts.populations && a->focus.given)
+		para(sb, "rate", words_rate, a);
+	sb_add(sb, "<section><h2>");
+	esc(sb, words_french() ? "D'où viennent les appels"
+	                       : "Where the calls come from");
+	sb_add(sb, "</h2>\n");
+	map_svg(sb, a, 720);
+	sb_add(sb, "</section>\n");
 	for (size_t i = 0; i < nitems(splits); i++)
 		breakdown(sb, a, splits[i]);
+	budget(sb, a);
+	breakdown(sb, a, &a->departments);
 	months(sb, a);
 	heatmap(sb, a);
 	sb_add(sb, "<section><h2>");
@@ -396,7 +565,8 @@ annual_html(struct strbuf *sb, const struct annual *a)
 	sb_add(sb, "</h2>\n");
 	para(sb, "duration", words_duration_line, a);
 	sb_add(sb, "</section>\n");
-	breakdown(sb, a, &a->jurists);
+	breakdown(sb, a, &a->other);
+	restated(sb, a);
 	sb_add(sb, "<footer><p>");
 	esc(sb, words_title("generated"));
 	sb_add(sb, "</p>\n");

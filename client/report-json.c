@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "annual.h"
+#include "change-format.h"
 #include "report-format.h"
 
 static void
@@ -65,6 +66,10 @@ j_item(struct strbuf *sb, const struct ann_breakdown *b,
 	j_pct(sb, "percent", it->has_pct, (int64_t)it->pct, b->decimals);
 	if (it->rank > 0)
 		sb_addf(sb, ",\"rank\":%u", it->rank);
+	if (it->has_rate)
+		sb_addf(sb, ",\"per_100k\":%llu.%llu,\"per_100k_rank\":%u",
+		        (unsigned long long)(it->rate / 10),
+		        (unsigned long long)(it->rate % 10), it->rate_rank);
 	sb_add(sb, "}");
 	sb_free(&label);
 }
@@ -188,6 +193,59 @@ j_grid(struct strbuf *sb, const struct annual *a)
 	sb_free(&text);
 }
 
+/* "population_source" and "budget": null when not set; amounts in
+ * cents, shares with two decimals */
+static void
+j_facts(struct strbuf *sb, const struct annual *a)
+{
+	const struct ann_facts *f = &a->facts;
+	struct strbuf t = {0};
+
+	sb_add(sb, ",\n\"populations\":");
+	if (!f->populations)
+		sb_add(sb, "null");
+	else {
+		sb_addf(sb, "{\"departments\":%u,", f->nrated);
+		j_str(sb, "source", f->source);
+		sb_add(sb, ",");
+		words_rate(&t, a);
+		j_str(sb, "text", t.len > 0 ? t.buf : NULL);
+		sb_add(sb, "}");
+	}
+	sb_add(sb, ",\n\"budget\":");
+	if (!f->budget) {
+		sb_add(sb, "null");
+		sb_free(&t);
+		return;
+	}
+	sb_addf(sb, "{\"total_cents\":%llu,\"per_consultation_cents\":",
+	        (unsigned long long)f->budget_cents);
+	if (f->has_per)
+		sb_addf(sb, "%llu", (unsigned long long)f->per_cents);
+	else
+		sb_add(sb, "null");
+	sb_add(sb, ",\"funders\":[");
+	for (size_t i = 0; i < f->nfunders; i++) {
+		const struct ann_funder *fu = &f->funders[i];
+
+		sb_add(sb, i > 0 ? ",{" : "{");
+		j_str(sb, "name", fu->name);
+		sb_addf(sb, ",\"cents\":%llu,", (unsigned long long)fu->cents);
+		j_pct(sb, "percent", true, (int64_t)fu->pct, 2);
+		sb_add(sb, ",\"per_consultation_cents\":");
+		if (fu->has_per)
+			sb_addf(sb, "%llu}", (unsigned long long)fu->per_cents);
+		else
+			sb_add(sb, "null}");
+	}
+	sb_reset(&t);
+	words_budget(&t, a);
+	sb_add(sb, "],");
+	j_str(sb, "text", t.buf);
+	sb_add(sb, "}");
+	sb_free(&t);
+}
+
 static void
 j_duration(struct strbuf *sb, const struct annual *a)
 {
@@ -216,8 +274,12 @@ annual_json(struct strbuf *sb, const struct annual *a)
 	words_consultations(&text, a);
 	sb_addf(sb, "{\"report\":\"annual\",\"year\":%d,\"lang\":\"%s\"",
 	        a->year, words_lang());
-	sb_addf(sb, ",\n\"disclosure\":{\"min_cell\":%u,\"suppressed\":%u}",
+	sb_addf(sb, ",\n\"disclosure\":{\"min_cell\":%u,\"suppressed\":%u",
 	        a->min_cell, a->suppressed);
+	if (a->perturbed)
+		sb_addf(sb, ",\"perturbed\":true,\"max_noise\":%u",
+		        a->max_noise);
+	sb_add(sb, "}");
 	sb_add(sb, ",\n\"consultations\":{");
 	j_count(sb, "count", a->consultations, a->consultations_hidden);
 	sb_addf(sb, ",\"previous_year\":%d,", a->year - 1);
@@ -245,6 +307,9 @@ annual_json(struct strbuf *sb, const struct annual *a)
 	j_grid(sb, a);
 	j_duration(sb, a);
 	j_breakdown(sb, "jurists", a, &a->jurists);
+	j_facts(sb, a);
 	sb_add(sb, "\n}\n");
+	if (a->meta.restated != NULL)
+		restate_json(sb, a->meta.restated);
 	sb_free(&text);
 }

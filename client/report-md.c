@@ -105,6 +105,11 @@ annual_md(struct strbuf *sb, const struct annual *a)
 		sb_add(sb, "\n**");
 		words_focus(sb, a);
 		sb_add(sb, "**\n");
+		if (a->facts.populations) {
+			sb_add(sb, "\n");
+			words_rate(sb, a);
+			sb_add(sb, "\n");
+		}
 	}
 	for (size_t i = 0; i < nitems(splits); i++)
 		md_breakdown(sb, a, splits[i]);
@@ -114,6 +119,31 @@ annual_md(struct strbuf *sb, const struct annual *a)
 	words_duration_line(sb, a);
 	sb_add(sb, "\n");
 	md_breakdown(sb, a, &a->jurists);
+	if (a->facts.budget) {
+		sb_addf(sb, "\n## %s\n\n", words_title("budget"));
+		words_budget(sb, a);
+		sb_add(sb, "\n\n");
+		for (size_t i = 0; i < a->facts.nfunders; i++) {
+			sb_add(sb, "- ");
+			words_funder(sb, a, &a->facts.funders[i]);
+			sb_add(sb, "\n");
+		}
+	}
+	if (words_restated_shown(a)) {
+		struct strbuf t = {0};
+
+		sb_addf(sb, "\n## %s\n\n%s\n\n", words_title("restated"),
+		        words_title("restated_lead"));
+		words_restatements(&t, a);
+		/* a list item per period */
+		for (const char *l = t.buf, *nl; l != NULL && *l != '\0';
+		     l = nl + 1) {
+			nl = strchr(l, '\n');
+			sb_add(sb, "- ");
+			sb_addn(sb, l, (size_t)(nl - l + 1));
+		}
+		sb_free(&t);
+	}
 	sb_addf(sb, "\n---\n\n%s\n", words_title("generated"));
 	if (a->min_cell > 1) {
 		sb_add(sb, "\n");

@@ -188,6 +188,10 @@ annual_text(struct strbuf *sb, const struct annual *a)
 		sb_add(sb, "\n");
 		words_focus(sb, a);
 		sb_add(sb, "\n");
+		if (a->facts.populations) {
+			words_rate(sb, a);
+			sb_add(sb, "\n");
+		}
 	}
 	for (size_t i = 0; i < nitems(splits); i++)
 		breakdown(sb, a, splits[i]);
@@ -198,6 +202,20 @@ annual_text(struct strbuf *sb, const struct annual *a)
 	words_duration_line(sb, a);
 	sb_add(sb, "\n");
 	breakdown(sb, a, &a->jurists);
+	if (a->facts.budget) {
+		heading(sb, words_title("budget"));
+		words_budget(sb, a);
+		sb_add(sb, "\n");
+		for (size_t i = 0; i < a->facts.nfunders; i++) {
+			sb_add(sb, "  ");
+			words_funder(sb, a, &a->facts.funders[i]);
+			sb_add(sb, "\n");
+		}
+	}
+	if (words_restated_shown(a)) {
+		heading(sb, words_title("restated"));
+		words_restatements(sb, a);
+	}
 	sb_add(sb, "\n");
 	sb_add(sb, words_title("generated"));
 	sb_add(sb, "\n");

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "annual.h"
+#include "change-format.h"
 #include "i18n.h"
 
 /* The French text until the gettext catalogs carry it; the English one
@@ -144,6 +145,18 @@ words_month(int m)
 }
 
 const char *
+words_month_short(int m)
+{
+	static const char *en[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	static const char *fr[12] = {"janv.", "févr.", "mars",  "avr.",
+	                             "mai",   "juin",  "juil.", "août",
+	                             "sept.", "oct.",  "nov.",  "déc."};
+
+	return m >= 1 && m <= 12 ? T(en[m - 1], fr[m - 1]) : "?";
+}
+
+const char *
 words_title(const char *dim)
 {
 	static const struct {
@@ -182,6 +195,16 @@ words_title(const char *dim)
 	         "rapport (secret statistique)."},
 	        {"none_calls", N_("No calls."), "Aucun appel."},
 	        {"service_legend", N_("service hours"), "heures de permanence"},
+	        {"restated", "Restated figures", "Chiffres rectifiés"},
+	        {"budget", "Cost of the action", "Coût de l'action"},
+	        {"per_100k", "Per 100,000", "Pour 100" NBSP "000"},
+	        {"restated_lead",
+	         "Sheets of periods already closed (figures published) "
+	         "were corrected since: the published and the restated "
+	         "figures, with the reasons.",
+	         "Des fiches de périodes déjà closes (chiffres publiés) ont "
+	         "été corrigées depuis : chiffres publiés et chiffres "
+	         "rectifiés, avec les motifs."},
 	        {"generated",
 	         N_("Figures computed from exact counts; "
 	            "percentages rounded half up."),
@@ -408,8 +431,9 @@ words_service_line(struct strbuf *sb, const struct annual *a)
 {
 	const struct ann_grid *g = &a->grid;
 
-	sb_addf(sb, T("Service hours (%s): ", "Heures de permanence (%s) : "),
-	        a->hours.spec);
+	sb_add(sb, T("Service hours (", "Heures de permanence ("));
+	words_hours(sb, &a->hours);
+	sb_add(sb, T("): ", ") : "));
 	if (!g->split_known) {
 		sb_add(sb, T("not shown, hidden counts on both sides.",
 		             "non affiché, effectifs masqués des deux "
@@ -441,6 +465,21 @@ words_disclosure(struct strbuf *sb, const struct annual *a)
 {
 	if (a->min_cell <= 1)
 		return;
+	if (a->perturbed) {
+		sb_addf(sb,
+		        T("Figures perturbed for confidentiality: each is off "
+		          "by at most %u either way, always the same for the "
+		          "same calls; counts under %u are shown as 0; parts "
+		          "need not add up to their totals.",
+		          "Chiffres perturbés pour le secret statistique : "
+		          "chacun s'écarte d'au plus %u de la valeur exacte, "
+		          "toujours de la même façon pour les mêmes appels ; "
+		          "les effectifs inférieurs à %u valent 0 ; les "
+		          "parties "
+		          "ne font pas forcément leur total."),
+		        a->max_noise, a->min_cell);
+		return;
+	}
 	sb_addf(sb,
 	        T("%s: hidden by disclosure control (counts under %u, and the "
 	          "counts that would let one recompute them): %u in this "
@@ -489,4 +528,244 @@ words_grid_hours(const struct annual *a, int *first, int *last)
 				if (h > *last)
 					*last = h;
 			}
+}
+
+const char *
+words_weekday_long(int d)
+{
+	static const char *en[7] = {"Monday",   "Tuesday", "Wednesday",
+	                            "Thursday", "Friday",  "Saturday",
+	                            "Sunday"};
+	static const char *fr[7] = {"lundi",    "mardi",  "mercredi", "jeudi",
+	                            "vendredi", "samedi", "dimanche"};
+
+	return d >= 0 && d < 7 ? T(en[d], fr[d]) : "?";
+}
+
+/* "4 December 2026", "1er décembre 2026" */
+static void
+date_words(struct strbuf *sb, int y, int m, int d)
+{
+	if (words_french() && d == 1)
+		sb_add(sb, "1er");
+	else
+		sb_addf(sb, "%d", d);
+	sb_addf(sb, NBSP "%s" NBSP "%d", words_month(m), y);
+}
+
+void
+words_period(struct strbuf *sb, const struct annual *a)
+{
+	if (words_french()) {
+		sb_add(sb, "du ");
+		date_words(sb, a->year, 1, 1);
+		sb_add(sb, " au ");
+		date_words(sb, a->year, 12, 31);
+	} else {
+		date_words(sb, a->year, 1, 1);
+		sb_add(sb, " to ");
+		date_words(sb, a->year, 12, 31);
+	}
+}
+
+void
+words_issued(struct strbuf *sb, const struct annual *a)
+{
+	if (a->meta.issued_y == 0)
+		return;
+	sb_add(sb, T("Issued on ", "Édité le "));
+	date_words(sb, a->meta.issued_y, a->meta.issued_m, a->meta.issued_d);
+}
+
+/* "9:00-13:00 and 14:00-16:00" for one day's hours */
+static void
+day_hours(struct strbuf *sb, const bool on[24])
+{
+	int runs = 0;
+
+	for (int h = 0; h < 24;) {
+		int end;
+
+		if (!on[h]) {
+			h++;
+			continue;
+		}
+		for (end = h; end < 24 && on[end]; end++)
+			;
+		if (runs++ > 0)
+			sb_add(sb, T(" and ", " et "));
+		if (words_french())
+			sb_addf(sb, "de %d" NBSP "h à %d" NBSP "h", h, end);
+		else
+			sb_addf(sb, "%d:00–%d:00", h, end);
+		h = end;
+	}
+}
+
+void
+words_hours(struct strbuf *sb, const struct service_hours *hs)
+{
+	int groups = 0;
+
+	for (int d = 0; d < 7;) {
+		int e = d;
+		bool any = false;
+
+		for (int h = 0; h < 24; h++)
+			any = any || hs->on[d][h];
+		if (!any) {
+			d++;
+			continue;
+		}
+		while (e + 1 < 7 &&
+		       memcmp(hs->on[e + 1], hs->on[d], sizeof hs->on[d]) == 0)
+			e++;
+		if (groups++ > 0)
+			sb_add(sb, "; ");
+		if (e > d)
+			sb_addf(sb, T("%s to %s, ", "du %s au %s, "),
+			        words_weekday_long(d), words_weekday_long(e));
+		else
+			sb_addf(sb, "%s, ", words_weekday_long(d));
+		day_hours(sb, hs->on[d]);
+		d = e + 1;
+	}
+	if (groups == 0)
+		sb_add(sb, T("none", "aucune"));
+}
+
+void
+words_restatements(struct strbuf *sb, const struct annual *a)
+{
+	const Callsheet__Restatements *rs = a->meta.restated;
+
+	for (size_t i = 0; rs != NULL && i < rs->n_periods; i++) {
+		const Callsheet__PeriodRestatements *p = rs->periods[i];
+		const Callsheet__ClosedPeriod *cp =
+		        p->compared ? p->compared : p->period;
+		char label[64];
+
+		if (p->n_changes == 0 &&
+		    p->published_total == p->restated_total)
+			continue;
+		closed_period_label(cp->from, cp->to, label, sizeof label);
+		sb_addf(sb, "%s%s", label, T(": ", " : "));
+		if (p->has_published_total) {
+			sb_add(sb, T("published ", "publié "));
+			words_count(sb, p->published_total);
+			sb_add(sb, T(", restated ", ", rectifié "));
+			words_count(sb, p->restated_total);
+			sb_add(sb, " (");
+			signed_count(sb, (int64_t)p->restated_total -
+			                         (int64_t)p->published_total);
+			sb_add(sb, ")");
+		} else
+			sb_add(sb, p->withheld
+			                   ? T("restated (figures withheld: "
+			                       "minimum cell size)",
+			                       "rectifié (chiffres masqués : "
+			                       "secret statistique)")
+			                   : T("restated", "rectifié"));
+		if (p->n_changes > 0) {
+			sb_add(sb, T(". Reasons: ", ". Motifs : "));
+			restate_reasons(sb, p);
+		}
+		sb_add(sb, ".\n");
+	}
+}
+
+bool
+words_restated_shown(const struct annual *a)
+{
+	return a->meta.restated != NULL && restate_shown(a->meta.restated);
+}
+
+void
+words_rate_number(struct strbuf *sb, uint64_t scaled)
+{
+	decimal(sb, scaled, ANN_RATE_DECIMALS);
+}
+
+void
+words_rate(struct strbuf *sb, const struct annual *a)
+{
+	const struct ann_focus *f = &a->focus;
+	const struct ann_item *it = NULL;
+
+	if (!a->facts.populations || !f->given)
+		return;
+	for (size_t i = 0; i < a->departments.n; i++)
+		if (strcmp(a->departments.items[i].code, f->code) == 0)
+			it = &a->departments.items[i];
+	dept_name(sb, f->code, f->label);
+	sb_add(sb, T(": ", " : "));
+	if (it == NULL || !it->has_rate) {
+		sb_add(sb, T("no rate per inhabitant (no call, hidden, or no "
+		             "population for it).",
+		             "pas de taux par habitant (aucun appel, effectif "
+		             "masqué, ou pas de population)."));
+		return;
+	}
+	words_rate_number(sb, it->rate);
+	sb_add(sb, T(" calls per 100,000 inhabitants",
+	             " appels pour 100" NBSP "000 habitants"));
+	if (words_french())
+		sb_addf(sb,
+		        it->rate_rank == 1 ? ", au 1er rang" : ", au %ue rang",
+		        it->rate_rank);
+	else
+		sb_addf(sb, ", ranked %u", it->rate_rank);
+	sb_addf(sb, T(" of %u départements", " sur %u départements"),
+	        a->facts.nrated);
+	if (a->facts.source != NULL)
+		sb_addf(sb, T(" (populations: %s)", " (populations : %s)"),
+		        a->facts.source);
+	sb_add(sb, ".");
+}
+
+void
+words_euros(struct strbuf *sb, uint64_t cents)
+{
+	decimal(sb, cents, 2);
+	sb_add(sb, NBSP "€");
+}
+
+void
+words_budget(struct strbuf *sb, const struct annual *a)
+{
+	const struct ann_facts *f = &a->facts;
+
+	if (!f->budget)
+		return;
+	sb_add(sb,
+	       T("Total cost of the action: ", "Coût total de l'action : "));
+	words_euros(sb, f->budget_cents);
+	if (f->has_per) {
+		sb_add(sb, T("; cost per consultation: ",
+		             " ; coût par consultation : "));
+		words_euros(sb, f->per_cents);
+		sb_add(sb, T(" (of ", " (sur "));
+		words_count(sb, a->consultations);
+		sb_add(sb, T(" consultations, rounded to the cent)",
+		             " consultations, arrondi au centime)"));
+	}
+	sb_add(sb, ".");
+}
+
+void
+words_funder(struct strbuf *sb, const struct annual *a,
+             const struct ann_funder *fu)
+{
+	(void)a;
+	sb_addf(sb, "%s%s", fu->name, T(": ", " : "));
+	words_euros(sb, fu->cents);
+	sb_add(sb, " (");
+	words_pct(sb, fu->pct, 2);
+	sb_add(sb, T(" of the cost", " du coût"));
+	if (fu->has_per) {
+		sb_add(sb, T(", ", ", soit "));
+		words_euros(sb, fu->per_cents);
+		sb_add(sb, T(" per consultation", " par consultation"));
+	}
+	sb_add(sb, ").");
 }

@@ -188,6 +188,8 @@ void req_get_restatements(struct req *r);
 void req_watch(struct req *r);
 void req_check_sheets(struct req *r);
 void req_export(struct req *r);
+void req_set_year_facts(struct req *r); /* req-year-facts.c */
+void req_get_year_facts(struct req *r);
 
 /* db.c: a pool of nonblocking libpq connections in pipeline mode */
 enum db_status {
@@ -248,6 +250,10 @@ extern const size_t db_nstmts;
 #define STMT_AUDIT_LIST      "audit_list"
 #define STMT_CLOSE_PERIOD    "close_period"
 #define STMT_RESTATE_PERIODS "restate_periods"
+#define STMT_SET_POPULATION  "set_population"
+#define STMT_SET_BUDGET      "set_budget"
+#define STMT_YEAR_POPULATION "year_population"
+#define STMT_YEAR_BUDGET     "year_budget"
 #define STMT_RESTATE_CHANGES "restate_changes"
 #define STMT_SET_TIMEZONE    "set_timezone"
 /* Queue "the service's time zone for the rest of this operation", so that
@@ -268,6 +274,12 @@ struct sheet_row {
 	        origin; /* taxonomy ids; 0 = does not apply */
 	int64_t topics;
 };
+/* anonymize.c: what a stored sheet keeps (pure) */
+#define STORED_START_S    900 /* the call's start, to the quarter-hour */
+#define STORED_DURATION_S 300 /* its duration, to 5 minutes */
+int64_t coarse_call_start(int64_t t);
+uint32_t coarse_duration(uint32_t d);
+void sheet_coarsen(struct sheet_row *row);
 /* What became of a sheet given to the batcher: told once, by this. */
 enum sheet_outcome { SHEET_STORED, SHEET_DUPLICATE, SHEET_REFUSED };
 typedef void batch_settled_fn(void *arg, size_t index, const uint8_t *id,
@@ -533,6 +545,7 @@ struct qplan {
 	int group[2];
 	size_t ngroup;
 	bool durations; /* Query.duration_stats: a histogram too */
+	bool released;  /* only months that are over (reporter.c) */
 };
 int qplan_build(const Callsheet__Query *q, const struct taxonomy *t,
                 struct qplan *p, struct field_error *fe);
@@ -561,7 +574,7 @@ void query_sql_build(const struct qplan *p, bool use_rollup,
 void query_sql_free(struct query_sql *qs);
 
 /* query-merge.c: rows made equal by reporting under successors */
-size_t query_merge_rows(Callsheet__Row **rows, size_t n,
+size_t query_merge_rows(Callsheet__Row **rows, uint64_t *keys, size_t n,
                         void (*free_row)(Callsheet__Row *));
 
 /* taxonomy-edit.c: an administrator's change checked against the taxonomy;
@@ -587,6 +600,57 @@ unsigned suppress_grid(const uint64_t *n, bool *hide, size_t rows, size_t cols,
                        uint64_t k);
 unsigned suppress_result(Callsheet__QueryResult *r, uint32_t k);
 void suppress_result_free(Callsheet__QueryResult *r);
+int row_order(const void *a, const void *b); /* by keys, on Row pointers */
+/* a two-dimension result's cells and margins, and their cell keys */
+struct xgrid {
+	size_t nr, nc, w; /* rows, columns (without margins); w = nc + 1 */
+	char **rk, **ck;  /* the distinct keys, sorted (the rows' strings) */
+	uint64_t *n;      /* (nr + 1) * w counts, the margins last */
+	uint64_t *key;    /* the same for the sums of cell keys, or NULL */
+	size_t *cell;     /* each row's index in the grid */
+};
+void xgrid_build(const Callsheet__QueryResult *r, const uint64_t *row_keys,
+                 struct xgrid *g);
+void xgrid_margins(Callsheet__QueryResult *r, const struct xgrid *g,
+                   const bool *hide, const bool *omit);
+void xgrid_free(struct xgrid *g);
+
+/* reporter.c: the query shapes a reporter may send (pure); 0 or -1 with
+ * fe filled */
+int reporter_query_check(const Callsheet__Query *q, struct field_error *fe);
+
+/* ptable.c: the cell-key method's perturbation table (pure) */
+#define PTABLE_MAX_NOISE 20
+struct ptable {
+	uint32_t min_cell, max_noise;
+	double variance;
+	size_t rows;  /* counts 0 .. rows - 1; larger ones use the last */
+	double *cdf;  /* rows x (2 max_noise + 1), noise -D .. D */
+};
+int ptable_build(struct ptable *pt, uint32_t min_cell, uint32_t max_noise,
+                 double variance);
+void ptable_free(struct ptable *pt);
+double ptable_prob(const struct ptable *pt, uint64_t i, int v);
+uint64_t ptable_apply(const struct ptable *pt, uint64_t i, uint32_t key);
+
+/* perturb.c: a role's disclosure policy applied to a result (pure) */
+enum disclosure_method { DISCLOSE_SUPPRESS, DISCLOSE_PERTURB };
+struct disclosure {
+	enum disclosure_method method;
+	uint32_t min_cell, max_noise;
+	double variance;
+};
+#define NOISE_DEFAULT_MAX      4
+#define NOISE_DEFAULT_VARIANCE 4.0
+#define CELL_KEY_MOD           4294967296ULL /* keys are sums mod 2^32 */
+void disclosure_default(struct disclosure *d, Callsheet__Role role);
+void disclosure_parse(struct disclosure *d, const PGresult *res);
+size_t perturb_result(Callsheet__QueryResult *r, const uint64_t *row_keys,
+                      uint64_t total_key, const struct disclosure *d);
+void perturb_durations(const uint32_t *seconds, const uint64_t *counts,
+                       const uint64_t *keys, size_t n,
+                       const struct disclosure *d,
+                       Callsheet__DurationStats *out);
 /* restate.c: published and restated figures of closed periods */
 struct restate_count {
 	char *keys[2]; /* as in Row: codes, "" for none */

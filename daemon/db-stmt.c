@@ -340,13 +340,21 @@ const struct db_stmt db_stmts[] = {
          0},
         /* reporting: disclosure control */
         {STMT_MIN_CELL,
-         "SELECT min_cell FROM disclosure_min_cell WHERE role = $1", 1},
+         "SELECT min_cell, method, max_noise, noise_variance"
+         " FROM disclosure_min_cell WHERE role = $1",
+         1},
         {STMT_MIN_CELLS,
-         "SELECT role, min_cell FROM disclosure_min_cell ORDER BY role", 0},
+         "SELECT role, min_cell, method, max_noise, noise_variance"
+         " FROM disclosure_min_cell ORDER BY role",
+         0},
+        /* method, max_noise, noise_variance: NULL keeps them */
         {STMT_SET_MIN_CELL,
-         "UPDATE disclosure_min_cell SET min_cell = $2, updated_at = now()"
-         " WHERE role = $1",
-         2},
+         "UPDATE disclosure_min_cell SET min_cell = $2,"
+         " method = coalesce($3, method),"
+         " max_noise = coalesce($4::int, max_noise),"
+         " noise_variance = coalesce($5::real, noise_variance),"
+         " updated_at = now() WHERE role = $1",
+         5},
         {STMT_SHEET_LOAD, sheet_load_sql, 4},
         {STMT_SHEET_AMEND, sheet_amend_sql, 21},
         {STMT_SHEET_VOID, sheet_void_sql, 8},
@@ -375,5 +383,34 @@ const struct db_stmt db_stmts[] = {
          "SELECT " SHEET_COLUMNS " FROM sheet s WHERE s.id = ANY($1::uuid[])",
          1},
         {STMT_EXPORT_PAGE, export_page_sql, 5},
+        /* funder: a year's populations and budget, replaced whole */
+        {STMT_SET_POPULATION,
+         "INSERT INTO year_population (year, source, departments,"
+         " populations, updated_by)"
+         " VALUES ($1::int, $2, $3::text[], $4::bigint[], $5)"
+         " ON CONFLICT (year) DO UPDATE SET source = EXCLUDED.source,"
+         " departments = EXCLUDED.departments,"
+         " populations = EXCLUDED.populations, updated_at = now(),"
+         " updated_by = EXCLUDED.updated_by",
+         5},
+        {STMT_SET_BUDGET,
+         "INSERT INTO year_budget (year, total_cents, funders, cents,"
+         " updated_by)"
+         " VALUES ($1::int, $2::bigint, $3::text[], $4::bigint[], $5)"
+         " ON CONFLICT (year) DO UPDATE SET"
+         " total_cents = EXCLUDED.total_cents, funders = EXCLUDED.funders,"
+         " cents = EXCLUDED.cents, updated_at = now(),"
+         " updated_by = EXCLUDED.updated_by",
+         5},
+        {STMT_YEAR_POPULATION,
+         "SELECT y.source, u.d, u.p FROM year_population y,"
+         " unnest(y.departments, y.populations) AS u(d, p)"
+         " WHERE y.year = $1::int ORDER BY u.d",
+         1},
+        {STMT_YEAR_BUDGET,
+         "SELECT b.total_cents, u.f, u.c FROM year_budget b"
+         " LEFT JOIN LATERAL unnest(b.funders, b.cents) WITH ORDINALITY"
+         " AS u(f, c, i) ON true WHERE b.year = $1::int ORDER BY u.i",
+         1},
 };
 const size_t db_nstmts = nitems(db_stmts);

@@ -56,14 +56,21 @@ static const struct handler handlers[] = {
          req_taxonomy_retire, ROLE(ADMIN) | NEEDS_TAXONOMY},
         {CALLSHEET__REQUEST__BODY_TAXONOMY_MAP, "taxonomy map",
          req_taxonomy_map, ROLE(ADMIN) | NEEDS_TAXONOMY},
+        /* live, each sheet shows as it is logged: not for reporters,
+         * whose figures change a month at a time (docs/SECURITY.md) */
         {CALLSHEET__REQUEST__BODY_WATCH, "watch", req_watch,
-         ANYONE | NEEDS_TAXONOMY},
+         ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY},
         {CALLSHEET__REQUEST__BODY_CHECK_SHEETS, "check sheets",
          req_check_sheets, ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY},
         /* sheet by sheet, an export would bypass the reporter's minimum
          * cell size: aggregates only for that role */
         {CALLSHEET__REQUEST__BODY_EXPORT, "sheet export", req_export,
          ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY},
+        /* funder: populations and budget (not personal data) */
+        {CALLSHEET__REQUEST__BODY_SET_YEAR_FACTS, "year figures",
+         req_set_year_facts, ROLE(ADMIN)},
+        {CALLSHEET__REQUEST__BODY_GET_YEAR_FACTS, "year figures",
+         req_get_year_facts, ANYONE},
 };
 
 static const struct handler *

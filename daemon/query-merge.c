@@ -17,12 +17,13 @@ same_keys(const Callsheet__Row *a, const Callsheet__Row *b)
 
 /*
  * Each row whose keys repeat an earlier row's is added to that row and
- * given to free_row. The rows stay ordered by count, largest first; rows
- * of equal count keep their order (the query's). Returns the new number
- * of rows.
+ * given to free_row; its cell key, when keys is given (parallel to rows),
+ * is added to that row's too. The rows stay ordered by count, largest first;
+ * rows of equal count keep their order (the query's). Returns the new number of
+ * rows.
  */
 size_t
-query_merge_rows(Callsheet__Row **rows, size_t n,
+query_merge_rows(Callsheet__Row **rows, uint64_t *keys, size_t n,
                  void (*free_row)(Callsheet__Row *))
 {
 	size_t kept = 0;
@@ -35,18 +36,29 @@ query_merge_rows(Callsheet__Row **rows, size_t n,
 				break;
 		if (j < kept) {
 			rows[j]->count += rows[i]->count;
+			if (keys != NULL)
+				keys[j] += keys[i];
 			free_row(rows[i]);
-		} else
+		} else {
+			if (keys != NULL)
+				keys[kept] = keys[i];
 			rows[kept++] = rows[i];
+		}
 	}
 	/* insertion sort: stable, and the rows are nearly in order */
 	for (size_t i = 1; i < kept; i++) {
 		Callsheet__Row *r = rows[i];
+		uint64_t k = keys != NULL ? keys[i] : 0;
 		size_t j = i;
 
-		for (; j > 0 && rows[j - 1]->count < r->count; j--)
+		for (; j > 0 && rows[j - 1]->count < r->count; j--) {
 			rows[j] = rows[j - 1];
+			if (keys != NULL)
+				keys[j] = keys[j - 1];
+		}
 		rows[j] = r;
+		if (keys != NULL)
+			keys[j] = k;
 	}
 	return kept;
 }

@@ -7,6 +7,11 @@
 
 #include "callsheetd.h"
 
+/* Beside each count, its cell key: the sum of the sheets' record keys
+ * modulo 2^32 (schema/0017), for the cell-key method (perturb.c). */
+#define SHEET_CELL_KEY  "mod(coalesce(sum(s.record_key), 0), 4294967296)"
+#define ROLLUP_CELL_KEY "mod(coalesce(sum(r.k), 0), 4294967296)"
+
 static int
 add_param(struct query_sql *qs, char *value)
 {
@@ -63,6 +68,14 @@ group_order(const struct qplan *p, struct strbuf *sql)
 		sb_add(sql, " GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2");
 }
 
+/* The end of the period: for a plan of released months only, never past
+ * the start of the month in progress (schema/0017). */
+static const char *
+to_date(const struct qplan *p)
+{
+	return p->released ? "least($2::date, released_until())" : "$2::date";
+}
+
 /* ------------------------------------------------------- the sheets */
 
 static void
@@ -70,7 +83,9 @@ sheet_where(const struct qplan *p, struct query_sql *qs, struct strbuf *w)
 {
 	sb_add(w, " WHERE s.voided_at IS NULL"
 	          " AND s.call_start >= ($1::date::timestamp AT TIME ZONE $3)"
-	          " AND s.call_start < ($2::date::timestamp AT TIME ZONE $3)");
+	          " AND s.call_start < (");
+	sb_add(w, to_date(p));
+	sb_add(w, "::timestamp AT TIME ZONE $3)");
 	for (int qd = 0; qd < QD_N; qd++) {
 		const struct qfilter *f = &p->filter[qd];
 
@@ -98,12 +113,12 @@ from_sheets(const struct qplan *p, struct query_sql *qs)
 	add_param(qs, xstrdup(p->tz));
 	sheet_where(p, qs, &where);
 
-	sb_add(&sql, "SELECT count(*) FROM sheet s");
+	sb_add(&sql, "SELECT count(*), " SHEET_CELL_KEY " FROM sheet s");
 	sb_add(&sql, where.buf);
 	qs->total_sql = sb_steal(&sql);
 
 	select_keys(p, qs, &sql, false);
-	sb_add(&sql, "count(*) FROM sheet s");
+	sb_add(&sql, "count(*), " SHEET_CELL_KEY " FROM sheet s");
 	if (qplan_mentions_group(p, QD_TOPIC))
 		sb_add(&sql, " JOIN taxonomy tp ON tp.topic_bit IS NOT NULL"
 		             " AND (s.topics >> tp.topic_bit) & 1 = 1");
@@ -113,7 +128,8 @@ from_sheets(const struct qplan *p, struct query_sql *qs)
 	group_order(p, &sql);
 	qs->rows_sql = sb_steal(&sql);
 	if (p->durations) {
-		sb_add(&sql, "SELECT s.duration_s, count(*) FROM sheet s");
+		sb_add(&sql, "SELECT s.duration_s, count(*), " SHEET_CELL_KEY
+		             " FROM sheet s");
 		sb_add(&sql, where.buf);
 		sb_add(&sql, " GROUP BY 1 ORDER BY 1");
 		qs->duration_sql = sb_steal(&sql);
@@ -189,12 +205,13 @@ rollup_filters(const struct qplan *p, struct query_sql *qs, struct strbuf *w)
 
 /* The rows of one rollup dimension in the period, then the filters. */
 static void
-rollup_where(int dim, const struct strbuf *filters, struct strbuf *sql)
+rollup_where(const struct qplan *p, int dim, const struct strbuf *filters,
+             struct strbuf *sql)
 {
 	sb_addf(sql,
-	        " WHERE r.month >= $1::date AND r.month < $2::date"
+	        " WHERE r.month >= $1::date AND r.month < %s"
 	        " AND r.dim = %d AND r.department %s",
-	        dim, RD_GLOBAL_ONLY(dim) ? "= -1" : ">= 0");
+	        to_date(p), dim, RD_GLOBAL_ONLY(dim) ? "= -1" : ">= 0");
 	sb_add(sql, filters->buf ? filters->buf : "");
 }
 
@@ -214,20 +231,23 @@ from_rollup(const struct qplan *p, int extra, struct query_sql *qs)
 	add_param(qs, xstrdup(p->from));
 	add_param(qs, xstrdup(p->to));
 	rollup_filters(p, qs, &filters);
-	sb_addf(&sql, "SELECT coalesce(sum(r.n), 0) FROM %s r", table);
-	rollup_where(total_dim, &filters, &sql);
+	sb_addf(&sql,
+	        "SELECT coalesce(sum(r.n), 0), " ROLLUP_CELL_KEY " FROM %s r",
+	        table);
+	rollup_where(p, total_dim, &filters, &sql);
 	qs->total_sql = sb_steal(&sql);
 
 	select_keys(p, qs, &sql, true);
-	sb_addf(&sql, "sum(r.n) FROM %s r", table);
+	sb_addf(&sql, "sum(r.n), " ROLLUP_CELL_KEY " FROM %s r", table);
 	if (qplan_mentions_group(p, QD_JURIST))
 		sb_add(&sql, " JOIN account a ON a.id = r.code");
-	rollup_where(rows_dim, &filters, &sql);
+	rollup_where(p, rows_dim, &filters, &sql);
 	group_order(p, &sql);
 	qs->rows_sql = sb_steal(&sql);
 	if (p->durations) {
-		sb_add(&sql, "SELECT r.code, sum(r.n) FROM rollup_live r");
-		rollup_where(RD_DURATION, &filters, &sql);
+		sb_add(&sql, "SELECT r.code, sum(r.n), " ROLLUP_CELL_KEY
+		             " FROM rollup_live r");
+		rollup_where(p, RD_DURATION, &filters, &sql);
 		sb_add(&sql, " GROUP BY 1 ORDER BY 1");
 		qs->duration_sql = sb_steal(&sql);
 	}

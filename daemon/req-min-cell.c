@@ -1,5 +1,6 @@
-/* req-min-cell.c: disclosure control settings (admin): set a role's
- * minimum cell size, and list every role's, in one pipeline sync. */
+/* req-min-cell.c: disclosure policy settings (admin): set a role's
+ * minimum cell size, method (suppress or perturb) and noise, and list
+ * every role's, in one pipeline sync. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,7 @@
 struct min_cell {
 	struct db_op op;
 	struct req *req;
-	char value[16];
+	char value[16], max_noise[16], variance[32];
 	bool set;
 	int nresults;
 	bool updated; /* the UPDATE found the role's row */
@@ -22,9 +23,12 @@ static int
 min_cell_send(PGconn *pg, struct db_op *op)
 {
 	struct min_cell *m = op->arg;
-	const char *params[2] = {m->req->msg->min_cell->role, m->value};
+	const Callsheet__MinCell *mc = m->req->msg->min_cell;
+	const char *params[5] = {mc->role, m->value, mc->method,
+	                         mc->has_max_noise ? m->max_noise : NULL,
+	                         mc->has_noise_variance ? m->variance : NULL};
 
-	if (m->set && PQsendQueryPrepared(pg, STMT_SET_MIN_CELL, 2, params,
+	if (m->set && PQsendQueryPrepared(pg, STMT_SET_MIN_CELL, 5, params,
 	                                  NULL, NULL, 0) != 1)
 		return -1;
 	return PQsendQueryPrepared(pg, STMT_MIN_CELLS, 0, NULL, NULL, NULL,
@@ -53,6 +57,13 @@ min_cell_result(struct db_op *op, const PGresult *res)
 		rule->min_cell =
 		        (uint32_t)strtoul(PQgetvalue(res, (int)i, 1), NULL, 10);
 		l->rules[i] = rule;
+		if (PQnfields(res) < 5)
+			continue;
+		rule->method = xstrdup(PQgetvalue(res, (int)i, 2));
+		rule->has_max_noise = rule->has_noise_variance = true;
+		rule->max_noise =
+		        (uint32_t)strtoul(PQgetvalue(res, (int)i, 3), NULL, 10);
+		rule->noise_variance = strtod(PQgetvalue(res, (int)i, 4), NULL);
 	}
 }
 
@@ -61,6 +72,7 @@ min_cell_free(struct min_cell *m)
 {
 	for (size_t i = 0; i < m->list.n_rules; i++) {
 		free(m->list.rules[i]->role);
+		free(m->list.rules[i]->method);
 		free(m->list.rules[i]);
 	}
 	free(m->list.rules);
@@ -76,6 +88,14 @@ min_cell_done(struct db_op *op, enum db_status st, const char *err)
 	if (st == DB_UNAVAILABLE)
 		req_error(m->req, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
 		          "the database is unreachable; retry shortly");
+	else if (st == DB_ERROR && err != NULL &&
+	         strstr(err, "perturb_min_cell") != NULL)
+		req_error(m->req, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+		          "min_cell",
+		          "min_cell: %s is too large for the perturb method "
+		          "(the role's); allowed: 0 to %d, or give the "
+		          "suppress method",
+		          m->value, PTABLE_MAX_NOISE);
 	else if (st == DB_ERROR) {
 		log_error("min-cell failed: %s", err ? err : "?");
 		req_error(m->req, CALLSHEET__ERROR_CODE__INTERNAL, NULL,
@@ -97,6 +117,46 @@ min_cell_done(struct db_op *op, enum db_status st, const char *err)
 		req_reply(m->req, &resp);
 	}
 	min_cell_free(m);
+}
+
+/* The method and the noise, when given. 0, or -1 answered. */
+static int
+noise_check(struct req *r, const Callsheet__MinCell *mc)
+{
+	uint32_t d = mc->has_max_noise ? mc->max_noise : NOISE_DEFAULT_MAX;
+	bool perturb = mc->method != NULL && strcmp(mc->method, "perturb") == 0;
+	const char *field = NULL;
+
+	if (mc->method != NULL && !perturb &&
+	    strcmp(mc->method, "suppress") != 0) {
+		field = "method";
+		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, field,
+		          "method: '%.32s' is not a method; allowed: "
+		          "suppress, perturb",
+		          mc->method);
+	} else if (perturb && mc->min_cell > PTABLE_MAX_NOISE) {
+		field = "min_cell";
+		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, field,
+		          "min_cell: %u is too large for the perturb method; "
+		          "allowed: 0 to %d",
+		          mc->min_cell, PTABLE_MAX_NOISE);
+	} else if (mc->has_max_noise && (d < 1 || d > PTABLE_MAX_NOISE)) {
+		field = "max_noise";
+		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, field,
+		          "max_noise: %u is not allowed; allowed: 1 to %d", d,
+		          PTABLE_MAX_NOISE);
+	} else if (mc->has_noise_variance &&
+	           !(mc->noise_variance > 0 &&
+	             mc->noise_variance < d * (d + 1) / 3.0)) {
+		/* beyond the uniform distribution's over -D .. D, no noise
+		 * bounded by D reaches it */
+		field = "noise_variance";
+		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, field,
+		          "noise_variance: %g is not allowed; with max_noise "
+		          "%u, allowed: more than 0 and less than %g",
+		          mc->noise_variance, d, d * (d + 1) / 3.0);
+	}
+	return field != NULL ? -1 : 0;
 }
 
 /* The request's fields: both or neither. 0, or -1 answered. */
@@ -133,7 +193,7 @@ min_cell_check(struct req *r)
 		          mc->min_cell, MIN_CELL_MAX);
 		return -1;
 	}
-	return 0;
+	return noise_check(r, mc);
 }
 
 void
@@ -148,6 +208,10 @@ req_min_cell(struct req *r)
 	m->req = r;
 	m->set = r->msg->min_cell->role != NULL;
 	snprintf(m->value, sizeof m->value, "%u", r->msg->min_cell->min_cell);
+	snprintf(m->max_noise, sizeof m->max_noise, "%u",
+	         r->msg->min_cell->max_noise);
+	snprintf(m->variance, sizeof m->variance, "%.17g",
+	         r->msg->min_cell->noise_variance);
 	m->op.send = min_cell_send;
 	m->op.result = min_cell_result;
 	m->op.done = min_cell_done;

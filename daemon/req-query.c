@@ -1,7 +1,9 @@
 /* req-query.c: the general aggregate: rows of (keys, count) and the total,
  * two statements in one pipeline sync, so one snapshot-consistent pair;
- * with them, the call durations if asked, and the session role's minimum
- * cell size, applied (suppress.c) before the answer leaves. */
+ * with them, the call durations if asked, and the session role's
+ * disclosure policy, applied (suppress.c, or the cell-key method of
+ * perturb.c) before the answer leaves. The cell keys read beside the
+ * counts stay here. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +17,15 @@ struct query {
 	bool remapped; /* a retired code was reported under its successor */
 	Callsheet__QueryResult result;
 	Callsheet__DurationStats duration;
-	uint32_t min_cell;
+	struct disclosure policy;
+	uint64_t *row_keys; /* each row's cell key: never sent */
+	uint64_t total_key;
+	size_t nrows; /* rows allocated, shown or not */
+	/* the durations histogram: seconds, counts, cell keys */
+	bool has_durations;
+	uint32_t *dur_seconds;
+	uint64_t *dur_counts, *dur_keys;
+	size_t ndur;
 };
 
 static int
@@ -38,6 +48,15 @@ query_send(PGconn *pg, struct db_op *op)
 	                       1
 	               ? 0
 	               : -1;
+}
+
+/* A number of the answer; 0 where the column is absent. */
+static uint64_t
+u64_at(const PGresult *res, int row, int col)
+{
+	return col < PQnfields(res)
+	               ? strtoull(PQgetvalue(res, row, col), NULL, 10)
+	               : 0;
 }
 
 static char *
@@ -73,7 +92,8 @@ rows_result(struct query *q, const PGresult *res)
 	size_t ng = q->sql.ngroup;
 
 	r->n_rows = (size_t)PQntuples(res);
-	r->rows = xcalloc(r->n_rows, sizeof *r->rows);
+	r->rows = xcalloc(r->n_rows + 1, sizeof *r->rows);
+	q->row_keys = xcalloc(r->n_rows + 1, sizeof *q->row_keys);
 	for (size_t i = 0; i < r->n_rows; i++) {
 		Callsheet__Row *row = xmalloc(sizeof *row);
 
@@ -84,12 +104,14 @@ rows_result(struct query *q, const PGresult *res)
 			row->keys[k] =
 			        key_text(q, k, PQgetvalue(res, (int)i, (int)k),
 			                 PQgetisnull(res, (int)i, (int)k));
-		row->count =
-		        strtoull(PQgetvalue(res, (int)i, (int)ng), NULL, 10);
+		row->count = u64_at(res, (int)i, (int)ng);
+		q->row_keys[i] = u64_at(res, (int)i, (int)ng + 1);
 		r->rows[i] = row;
 	}
 	if (q->remapped)
-		r->n_rows = query_merge_rows(r->rows, r->n_rows, row_free);
+		r->n_rows = query_merge_rows(r->rows, q->row_keys, r->n_rows,
+		                             row_free);
+	q->nrows = r->n_rows;
 }
 
 static void
@@ -98,16 +120,20 @@ duration_result(struct query *q, const PGresult *res)
 	size_t n = (size_t)PQntuples(res);
 	uint32_t *seconds = xcalloc(n + 1, sizeof *seconds);
 	uint64_t *counts = xcalloc(n + 1, sizeof *counts);
+	uint64_t *keys = xcalloc(n + 1, sizeof *keys);
 
 	for (size_t i = 0; i < n; i++) {
 		seconds[i] =
 		        (uint32_t)strtoul(PQgetvalue(res, (int)i, 0), NULL, 10);
-		counts[i] = strtoull(PQgetvalue(res, (int)i, 1), NULL, 10);
+		counts[i] = u64_at(res, (int)i, 1);
+		keys[i] = u64_at(res, (int)i, 2);
 	}
-	query_duration_stats(seconds, counts, n, &q->duration);
-	q->result.duration = &q->duration;
-	free(seconds);
-	free(counts);
+	/* the policy is read after the durations: both wait for it */
+	q->dur_seconds = seconds;
+	q->dur_counts = counts;
+	q->dur_keys = keys;
+	q->ndur = n;
+	q->has_durations = true;
 }
 
 static void
@@ -118,13 +144,13 @@ query_result(struct db_op *op, const PGresult *res)
 
 	if (i == 0)
 		rows_result(q, res);
-	else if (i == 1 && PQntuples(res) == 1)
-		q->result.total = strtoull(PQgetvalue(res, 0, 0), NULL, 10);
-	else if (i == 2 && q->sql.duration_sql != NULL)
+	else if (i == 1 && PQntuples(res) == 1) {
+		q->result.total = u64_at(res, 0, 0);
+		q->total_key = u64_at(res, 0, 1);
+	} else if (i == 2 && q->sql.duration_sql != NULL)
 		duration_result(q, res);
-	else if (PQntuples(res) == 1) /* the minimum cell size */
-		q->min_cell =
-		        (uint32_t)strtoul(PQgetvalue(res, 0, 0), NULL, 10);
+	else /* the role's disclosure policy */
+		disclosure_parse(&q->policy, res);
 }
 
 static void
@@ -132,9 +158,13 @@ query_free(struct query *q)
 {
 	Callsheet__QueryResult *r = &q->result;
 
-	for (size_t i = 0; i < r->n_rows; i++)
+	for (size_t i = 0; i < q->nrows; i++)
 		row_free(r->rows[i]);
 	free(r->rows);
+	free(q->row_keys);
+	free(q->dur_seconds);
+	free(q->dur_counts);
+	free(q->dur_keys);
 	suppress_result_free(r);
 	query_sql_free(&q->sql);
 	free(q);
@@ -146,8 +176,24 @@ static void
 query_suppress(void *arg)
 {
 	struct query *q = arg;
+	Callsheet__QueryResult *r = &q->result;
+	bool perturb = q->policy.method == DISCLOSE_PERTURB;
 
-	suppress_result(&q->result, q->min_cell);
+	if (q->has_durations) {
+		if (perturb)
+			perturb_durations(q->dur_seconds, q->dur_counts,
+			                  q->dur_keys, q->ndur, &q->policy,
+			                  &q->duration);
+		else
+			query_duration_stats(q->dur_seconds, q->dur_counts,
+			                     q->ndur, &q->duration);
+		r->duration = &q->duration;
+	}
+	if (perturb)
+		r->n_rows = perturb_result(r, q->row_keys, q->total_key,
+		                           &q->policy);
+	else
+		suppress_result(r, q->policy.min_cell);
 }
 
 static void
@@ -170,7 +216,7 @@ query_done(struct db_op *op, enum db_status st, const char *err)
 	if (st == DB_OK) {
 		q->result.n_group_by = q->sql.ngroup;
 		q->result.group_by = (char **)q->sql.group_name;
-		if (q->sql.ngroup == 2 && q->min_cell > 1)
+		if (q->sql.ngroup == 2 && q->policy.min_cell > 1)
 			worker_run(query_suppress, query_answer, q);
 		else {
 			query_suppress(q);
@@ -201,13 +247,21 @@ req_query(struct req *r)
 		          fe.message);
 		return;
 	}
+	if (r->conn->session.role == CALLSHEET__ROLE__REPORTER) {
+		if (reporter_query_check(r->msg->query, &fe) != 0) {
+			qplan_free(&plan);
+			req_error(r, CALLSHEET__ERROR_CODE__FORBIDDEN, fe.field,
+			          "%s", fe.message);
+			return;
+		}
+		plan.released = true;
+	}
 	q = xcalloc(1, sizeof *q);
 	callsheet__query_result__init(&q->result);
 	query_sql_build(&plan, cfg->use_rollup, &q->sql);
 	qplan_free(&plan);
 	q->req = r;
-	if (r->conn->session.role == CALLSHEET__ROLE__REPORTER)
-		q->min_cell = MIN_CELL_DEFAULT_REPORTER;
+	disclosure_default(&q->policy, r->conn->session.role);
 	q->op.send = query_send;
 	q->op.result = query_result;
 	q->op.done = query_done;

@@ -1,7 +1,10 @@
 /* req-restate.c: the restatements a report shows: the closed periods the
- * query's period overlaps with the changes that restated them (one sync),
- * then, for the whole months of each, the query's figures as published
- * and as they are now (a second sync). */
+ * query's period overlaps with the changes that restated them and the
+ * session role's disclosure policy (one sync), then, for the whole months
+ * of each, the query's figures as published and as they are now (a
+ * second sync). Under the cell-key method (reporters) only the two totals
+ * are given, perturbed, without the changes: which rows changed, or a
+ * change's reason, sheet and author, would describe single sheets. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,7 +15,7 @@ struct compared {
 	Callsheet__PeriodRestatements *period;
 	char from[11], to[11];
 	struct query_sql sql[2];
-	uint64_t total[2];
+	uint64_t total[2], total_key[2];
 	struct restate_count *rows[2];
 	size_t nrows[2];
 };
@@ -23,7 +26,7 @@ struct restate {
 	struct qplan plan;
 	char *tz;     /* the plan's, kept: the taxonomy may be reloaded */
 	bool figures; /* the second step */
-	uint32_t min_cell;
+	struct disclosure policy;
 	size_t nresults;
 	Callsheet__Restatements out;
 	char *group_by[2];
@@ -194,9 +197,12 @@ figures_result(struct restate *rs, const PGresult *res)
 		return;
 	c = &rs->cmp[i / per];
 	if (i % per < 2) {
-		if (PQntuples(res) == 1)
+		if (PQntuples(res) == 1 && PQnfields(res) >= 2) {
 			c->total[which] =
 			        strtoull(PQgetvalue(res, 0, 0), NULL, 10);
+			c->total_key[which] =
+			        strtoull(PQgetvalue(res, 0, 1), NULL, 10);
+		}
 		return;
 	}
 	c->nrows[which] = (size_t)PQntuples(res);
@@ -212,20 +218,55 @@ figures_result(struct restate *rs, const PGresult *res)
 	}
 }
 
+/* The cell-key method: the totals perturbed like the query's, each with
+ * its own key (the published one frozen with the figures); no rows. */
+static void
+figures_perturbed(struct restate *rs)
+{
+	struct ptable pt;
+	const struct disclosure *d = &rs->policy;
+
+	if (ptable_build(&pt, d->min_cell, d->max_noise, d->variance) != 0)
+		ptable_build(&pt, MIN_CELL_DEFAULT_REPORTER, NOISE_DEFAULT_MAX,
+		             NOISE_DEFAULT_VARIANCE);
+	for (size_t i = 0; i < rs->ncmp; i++) {
+		struct compared *c = &rs->cmp[i];
+		Callsheet__PeriodRestatements *p = c->period;
+
+		p->compared = closed_new(c->from, c->to);
+		p->has_published_total = p->has_restated_total = true;
+		p->restated_total = ptable_apply(
+		        &pt, c->total[0],
+		        (uint32_t)(c->total_key[0] % CELL_KEY_MOD));
+		p->published_total = ptable_apply(
+		        &pt, c->total[1],
+		        (uint32_t)(c->total_key[1] % CELL_KEY_MOD));
+		p->has_withheld = p->withheld = true;
+		p->has_perturbed = p->perturbed = true;
+	}
+	ptable_free(&pt);
+}
+
 /* Under a minimum cell size, what the role may not see in the query's
  * table may not show here either, now or as published. */
 static void
 figures_done(struct restate *rs)
 {
+	uint32_t k = rs->policy.min_cell;
+
+	if (rs->policy.method == DISCLOSE_PERTURB) {
+		figures_perturbed(rs);
+		return;
+	}
 	for (size_t i = 0; i < rs->ncmp; i++) {
 		struct compared *c = &rs->cmp[i];
 		Callsheet__PeriodRestatements *p = c->period;
 		bool total_hidden = false, withheld = false;
 
-		for (size_t w = 0; w < 2 && rs->min_cell > 1; w++)
+		for (size_t w = 0; w < 2 && k > 1; w++)
 			total_hidden |= restate_suppress(
 			        c->rows[w], c->nrows[w], c->total[w],
-			        rs->plan.ngroup, rs->min_cell);
+			        rs->plan.ngroup, k);
 		p->compared = closed_new(c->from, c->to);
 		p->has_published_total = p->has_restated_total = !total_hidden;
 		p->restated_total = total_hidden ? 0 : c->total[0];
@@ -268,11 +309,11 @@ restate_result(struct db_op *op, const PGresult *res)
 		figures_result(rs, res);
 	else if (rs->nresults == 1)
 		periods_result(rs, res);
-	else if (rs->nresults == 2)
-		changes_result(rs, res);
-	else if (PQntuples(res) == 1) /* the minimum cell size */
-		rs->min_cell =
-		        (uint32_t)strtoul(PQgetvalue(res, 0, 0), NULL, 10);
+	else if (rs->nresults == 2) {
+		if (rs->policy.method != DISCLOSE_PERTURB)
+			changes_result(rs, res);
+	} else /* the role's disclosure policy */
+		disclosure_parse(&rs->policy, res);
 }
 
 static void
@@ -338,13 +379,17 @@ restate_send(PGconn *pg, struct db_op *op)
 {
 	struct restate *rs = op->arg;
 	const char *bounds[2] = {rs->plan.from, rs->plan.to};
+	const char *role[1] = {role_name(rs->req->conn->session.role)};
 
 	if (!rs->figures)
 		return PQsendQueryPrepared(pg, STMT_RESTATE_PERIODS, 2, bounds,
 		                           NULL, NULL, 0) == 1 &&
 		                       PQsendQueryPrepared(
 		                               pg, STMT_RESTATE_CHANGES, 2,
-		                               bounds, NULL, NULL, 0) == 1
+		                               bounds, NULL, NULL, 0) == 1 &&
+		                       PQsendQueryPrepared(pg, STMT_MIN_CELL, 1,
+		                                           role, NULL, NULL,
+		                                           0) == 1
 		               ? 0
 		               : -1;
 	for (size_t i = 0; i < rs->ncmp; i++) {
@@ -376,8 +421,16 @@ req_get_restatements(struct req *r)
 		free(rs);
 		return;
 	}
-	if (r->conn->session.role == CALLSHEET__ROLE__REPORTER)
-		rs->min_cell = MIN_CELL_DEFAULT_REPORTER;
+	/* the same shapes as the reporter's queries */
+	if (r->conn->session.role == CALLSHEET__ROLE__REPORTER &&
+	    reporter_query_check(r->msg->get_restatements->query, &fe) != 0) {
+		req_error(r, CALLSHEET__ERROR_CODE__FORBIDDEN, fe.field, "%s",
+		          fe.message);
+		qplan_free(&rs->plan);
+		free(rs);
+		return;
+	}
+	disclosure_default(&rs->policy, r->conn->session.role);
 	rs->tz = xstrdup(rs->plan.tz);
 	rs->plan.tz = rs->tz;
 	rs->req = r;

@@ -25,7 +25,10 @@
  *    a list sorted by count would bound them.
  * This protects each result on its own; it does not audit what several
  * queries reveal together (a filter that equals a hidden cell of another
- * table, differences between periods).
+ * table, differences between periods). So it is the method of roles that
+ * see exact figures anyway (a jurist given a minimum cell size); the
+ * reporter's answers go through the cell-key method (perturb.c), which
+ * holds against such combinations (docs/SECURITY.md).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -408,58 +411,103 @@ key_index(char **keys, size_t n, const char *key)
 	return p != NULL ? (size_t)(p - keys) : 0;
 }
 
+/* The grid of a two-dimension result: its cells and margins, with the sums
+ * of their cell keys when row_keys is given (perturb.c). */
+void
+xgrid_build(const Callsheet__QueryResult *r, const uint64_t *row_keys,
+            struct xgrid *g)
+{
+	size_t len;
+
+	memset(g, 0, sizeof *g);
+	g->rk = distinct_keys(r, 0, &g->nr);
+	g->ck = distinct_keys(r, 1, &g->nc);
+	g->w = g->nc + 1;
+	len = (g->nr + 1) * g->w;
+	g->n = xcalloc(len, sizeof *g->n);
+	g->key = row_keys != NULL ? xcalloc(len, sizeof *g->key) : NULL;
+	g->cell = xcalloc(r->n_rows + 1, sizeof *g->cell);
+	for (size_t i = 0; i < r->n_rows; i++) {
+		const Callsheet__Row *row = r->rows[i];
+		size_t a = key_index(g->rk, g->nr, row->keys[0]);
+		size_t b = key_index(g->ck, g->nc, row->keys[1]);
+		size_t at[4] = {a * g->w + b, a * g->w + g->nc,
+		                g->nr * g->w + b, g->nr * g->w + g->nc};
+
+		g->cell[i] = at[0];
+		for (size_t e = 0; e < 4; e++) {
+			g->n[at[e]] += row->count;
+			if (g->key != NULL)
+				g->key[at[e]] += row_keys[i];
+		}
+	}
+}
+
+/* The margins into the result, from g->n as it now is (hidden or
+ * perturbed); omit[e], when given, leaves margin e out of the lists. */
+void
+xgrid_margins(Callsheet__QueryResult *r, const struct xgrid *g,
+              const bool *hide, const bool *omit)
+{
+	size_t nr = g->nr, nc = g->nc, w = g->w;
+
+	r->row_totals = xcalloc(nr + 1, sizeof *r->row_totals);
+	r->n_row_totals = 0;
+	for (size_t a = 0; a < nr; a++) {
+		if (omit != NULL && omit[a * w + nc])
+			continue;
+		r->row_totals[r->n_row_totals] =
+		        row_new(1, g->rk[a], g->n[a * w + nc]);
+		row_hide(r->row_totals[r->n_row_totals++], hide[a * w + nc]);
+	}
+	r->column_totals = xcalloc(nc + 1, sizeof *r->column_totals);
+	r->n_column_totals = 0;
+	for (size_t b = 0; b < nc; b++) {
+		if (omit != NULL && omit[nr * w + b])
+			continue;
+		r->column_totals[r->n_column_totals] =
+		        row_new(1, g->ck[b], g->n[nr * w + b]);
+		row_hide(r->column_totals[r->n_column_totals++],
+		         hide[nr * w + b]);
+	}
+	r->table_total = row_new(0, NULL, g->n[nr * w + nc]);
+	row_hide(r->table_total, hide[nr * w + nc]);
+}
+
+void
+xgrid_free(struct xgrid *g)
+{
+	free(g->rk);
+	free(g->ck);
+	free(g->n);
+	free(g->key);
+	free(g->cell);
+	memset(g, 0, sizeof *g);
+}
+
 /* Two dimensions: margins and the grid; returns the hidden count. */
 static unsigned
 suppress_cross(Callsheet__QueryResult *r, uint64_t k)
 {
-	size_t nr, nc, w;
-	char **rk = distinct_keys(r, 0, &nr), **ck = distinct_keys(r, 1, &nc);
-	uint64_t *n;
+	struct xgrid g;
 	bool *hide;
-	size_t *cell = xcalloc(r->n_rows + 1, sizeof *cell);
 	unsigned hidden;
+	size_t corner;
 
-	w = nc + 1;
-	n = xcalloc((nr + 1) * w, sizeof *n);
-	hide = xcalloc((nr + 1) * w, sizeof *hide);
-	for (size_t i = 0; i < r->n_rows; i++) {
-		const Callsheet__Row *row = r->rows[i];
-		size_t a = key_index(rk, nr, row->keys[0]);
-		size_t b = key_index(ck, nc, row->keys[1]);
-
-		cell[i] = a * w + b;
-		n[a * w + b] += row->count;
-		n[a * w + nc] += row->count;
-		n[nr * w + b] += row->count;
-		n[nr * w + nc] += row->count;
-	}
-	hidden = suppress_grid(n, hide, nr, nc, k);
+	xgrid_build(r, NULL, &g);
+	hide = xcalloc((g.nr + 1) * g.w, sizeof *hide);
+	hidden = suppress_grid(g.n, hide, g.nr, g.nc, k);
 	for (size_t i = 0; i < r->n_rows; i++)
-		row_hide(r->rows[i], hide[cell[i]]);
-	r->n_row_totals = nr;
-	r->row_totals = xcalloc(nr + 1, sizeof *r->row_totals);
-	for (size_t a = 0; a < nr; a++) {
-		r->row_totals[a] = row_new(1, rk[a], n[a * w + nc]);
-		row_hide(r->row_totals[a], hide[a * w + nc]);
-	}
-	r->n_column_totals = nc;
-	r->column_totals = xcalloc(nc + 1, sizeof *r->column_totals);
-	for (size_t b = 0; b < nc; b++) {
-		r->column_totals[b] = row_new(1, ck[b], n[nr * w + b]);
-		row_hide(r->column_totals[b], hide[nr * w + b]);
-	}
-	r->table_total = row_new(0, NULL, n[nr * w + nc]);
-	row_hide(r->table_total, hide[nr * w + nc]);
+		row_hide(r->rows[i], hide[g.cell[i]]);
+	xgrid_margins(r, &g, hide, NULL);
+	corner = g.nr * g.w + g.nc;
 	/* the grand total is the sheets' total too, unless topic counts a
 	 * sheet more than once */
-	if (hide[nr * w + nc] && !r->total_suppressed) {
+	if (hide[corner] && !r->total_suppressed) {
 		r->total_suppressed = true;
 		hidden++;
 	}
-	free(rk);
-	free(ck);
-	free(cell);
-	free(n);
+	xgrid_free(&g);
 	free(hide);
 	return hidden;
 }
@@ -484,7 +532,8 @@ suppress_rows(Callsheet__QueryResult *r, uint64_t k)
 	return hidden;
 }
 
-static int
+/* By keys (all of them), for qsort on row pointers. */
+int
 row_order(const void *a, const void *b)
 {
 	const Callsheet__Row *x = *(Callsheet__Row *const *)a;

@@ -240,5 +240,9 @@ validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t, time_t now,
 			return fe_reason(fe, "missing", NULL, DIM_TOPIC, NULL);
 		}
 	}
-	return check_caller_fields(row, t, fe);
+	if (check_caller_fields(row, t, fe) != 0)
+		return -1;
+	/* stored, compared with the stored sheet, and audited like this */
+	sheet_coarsen(row);
+	return 0;
 }

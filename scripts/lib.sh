@@ -23,12 +23,17 @@ CS_PACKAGES=(build-essential cmake pkg-config libevent-dev libprotobuf-c-dev
 # gettext: msgfmt builds the French catalog (po/fr.po) into the program's
 # messages; xgettext and msgcmp check that it is complete.
 CS_PACKAGES+=(gettext)
+# cairo and Pango: the annual report as PDF (report annual --format pdf),
+# with the fonts it names (DejaVu Sans).
+CS_PACKAGES+=(libcairo2-dev libpango1.0-dev fonts-dejavu-core)
 # What the test suite needs on top (clang: the libFuzzer targets; iproute2:
 # `ip netns` for the network-boundary test; python3 and chromium: the
 # report tests, which render the HTML report; haproxy: the scale-out test;
 # cppcheck: static analysis of daemon/ and client/; tzdata: calendar
 # periods of Europe/Paris computed by the watch test itself).
 CS_TEST_PACKAGES=(clang iproute2 python3 chromium haproxy cppcheck tzdata)
+# poppler-utils: pdfinfo, pdftotext, pdftoppm check the PDF report.
+CS_TEST_PACKAGES+=(poppler-utils)
 
 cs_prog=$(basename "$0")
 

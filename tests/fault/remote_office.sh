@@ -156,6 +156,11 @@ stored=$(psql -X -tA -d "$db" -c "SELECT count(*) FROM sheet WHERE id IN (${list
 t_eq "$stored" 12 "the batch's sheets in PostgreSQL"
 t_eq "$(psql -X -tA -d "$db" -c 'SELECT count(*) FROM sheet')" "$sent" "sheets in PostgreSQL"
 year=$(TZ=Europe/Paris date +%Y)
-total=$(remote reporter1 rep-pass report --year "$year" --format csv | sed -n 2p | cut -d, -f1)
-t_eq "$total" "$sent" "the remote reporter's count over TLS"
+total=$(remote jurist1 j1-pass report --year "$year" --format csv | sed -n 2p | cut -d, -f1)
+t_eq "$total" "$sent" "the remote office's count over TLS"
+# a reporter's figures are perturbed, and leave out the month in progress
+remote reporter1 rep-pass report --year "$year" >"$T_TMP/rep.out" ||
+	t_fail "the remote reporter's report over TLS"
+grep -q "perturbed for confidentiality" "$T_TMP/rep.out" ||
+	t_fail "the remote reporter's report: $(cat "$T_TMP/rep.out")"
 t_note "ok: $sent sheets sent across namespaces over TLS, 4 spooled during the cut, each stored once"

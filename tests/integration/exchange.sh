@@ -94,7 +94,8 @@ t_eq "$(wc -l <"$T_TMP/a.csv")" "$((rows + 1))" "exported lines"
 t_eq "$(head -n 1 "$T_TMP/a.csv")" \
 	"id,call_start,duration_s,call_type,department,caller,pro_kind,pro_sector,household,origin,topics" \
 	"the header"
-grep -q '^00000000-0000-4000-8000-000000000331,2025-03-31T23:30:00+02:00,60,consultation,75,individual,,,man,asia,work$' "$T_TMP/a.csv" ||
+# (60 s stored as 5 minutes: docs/SECURITY.md)
+grep -q '^00000000-0000-4000-8000-000000000331,2025-03-31T23:30:00+02:00,300,consultation,75,individual,,,man,asia,work$' "$T_TMP/a.csv" ||
 	t_fail "call_start in the service's zone with its offset"
 grep -q '^00000000-0000-4000-8000-000000000401,2025-04-01T00:30:00+02:00,' "$T_TMP/a.csv" ||
 	t_fail "22:30Z is 00:30 the next day in Paris"
@@ -175,7 +176,9 @@ t_eq "$(added "$T_TMP/out")" "0 2" "--skip-bad again adds nothing"
 {
 	head -n 1 "$T_TMP/a.csv"
 	echo ",2025-06-01T10:00:00+02:00,60,,75,individual,,,man,asia,work"
-	sed -n 2p "$T_TMP/a.csv" | awk -F, -v OFS=, '{ $3 = $3 + 1; print }'
+	# another duration once stored (to 5 minutes; a second more would
+	# be the same sheet, resent)
+	sed -n 2p "$T_TMP/a.csv" | awk -F, -v OFS=, '{ $3 = $3 + 600; print }'
 } >"$T_TMP/conflict.csv"
 if cs -s "$B" -u j1 import "$T_TMP/conflict.csv" >/dev/null 2>"$T_TMP/err"; then
 	t_fail "a conflicting file was imported"
@@ -190,7 +193,11 @@ grep -q "cannot read .*missing.csv" "$T_TMP/err" || t_fail "missing: $(cat "$T_T
 # ---------------------------------------------------------------- watch
 
 # not through cs(): the signal must reach callsheet, not a subshell
-"$CALLSHEET_TEST_CLI" -s "$A" -u rep watch >"$T_TMP/watch" 2>"$T_TMP/watch.err" &
+if cs -s "$A" -u rep watch >/dev/null 2>"$T_TMP/err"; then
+	t_fail "a reporter watched the live counters"
+fi
+grep -q "may not send a watch request" "$T_TMP/err" || t_fail "reporter watch: $(cat "$T_TMP/err")"
+"$CALLSHEET_TEST_CLI" -s "$A" -u admin watch >"$T_TMP/watch" 2>"$T_TMP/watch.err" &
 watch_pid=$!
 watching() { [ -s "$T_TMP/watch" ]; }
 t_wait_for 10 watching

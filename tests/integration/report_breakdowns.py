@@ -237,7 +237,10 @@ def true_table(pub, truth):
             for c in pub}
 
 
-def check_reporter(cons, user="rep", k=3):
+def check_suppression(cons, user, k):
+    """The suppress method (a jurist under a minimum cell size): exact
+    figures, the small ones hidden with partners nobody can recompute
+    them from."""
     naive_leaks = 0
     for by in ("department,caller", "department,household",
                "origin,household", "weekday,hour"):
@@ -278,12 +281,64 @@ def check_reporter(cons, user="rep", k=3):
             "the table says so")
 
 
+def check_reporter(cons, user="rep", k=3, noise=4):
+    """The cell-key method: every figure within the noise of the truth,
+    none under k but 0, rows of 0 left out, the same answer twice."""
+    for by in ("department,caller", "department,household",
+               "origin,household", "weekday,hour"):
+        r = report_json(user, "--by", by)
+        dis = r["disclosure"]
+        T.eq((dis["min_cell"], dis.get("perturbed"), dis.get("max_noise")),
+             (k, True, max(noise, k)), "%s: perturbed, k, D" % by)
+        f1, f2 = (attribute(d) for d in by.split(","))
+        if by == "weekday,hour":
+            f1 = lambda s: [str(s.local().isoweekday())]  # noqa: E731
+            f2 = lambda s: [str(s.local().hour)]  # noqa: E731
+        truth = truth_cross(cons, f1, f2)
+        for c, n in list(truth.items()):
+            truth[(c[0], "*")] = truth.get((c[0], "*"), 0) + n
+            truth[("*", c[1])] = truth.get(("*", c[1]), 0) + n
+            truth[("*", "*")] = truth.get(("*", "*"), 0) + n
+        pub = published(r)
+        far = [c for c, v in pub.items()
+               if v is None or abs(v - truth.get(c, 0)) > max(noise, k)]
+        T.eq(far, [], "%s: every figure within the noise" % by)
+        small = [c for c, v in pub.items() if 0 < v < k]
+        T.eq(small, [], "%s: nothing from 1 to %d shows" % (by, k - 1))
+        T.check(all(x["count"] > 0 for x in r["rows"]),
+                "%s: rows of 0 are left out", by)
+        T.eq(report_json(user, "--by", by), r, "%s: the same twice" % by)
+    text = report(user, "--by", "department").stdout
+    T.check("perturbed for confidentiality" in text, "the table says so")
+    # --compare: both years perturbed, each within the noise
+    now = rd.count_by(cons, lambda s: [s.caller])
+    r = report_json(user, "--by", "caller", "--compare")
+    T.check(r["disclosure"].get("perturbed") is True, "--compare: perturbed")
+    for row in r["rows"]:
+        c = row["keys"]["caller"]
+        T.check(abs(row["count"] - now.get(c, 0)) <= max(noise, k),
+                "--compare %s: %s for %d", c, row["count"], now.get(c, 0))
+    T.eq(report_json(user, "--by", "caller", "--compare"), r,
+         "--compare: the same twice")
+    p = report(user, "--by", "jurist", check=False)
+    T.check(p.returncode != 0 and "per-jurist" in p.stderr,
+            "no per-jurist figures: %s", p.stderr.strip())
+
+
 def check_min_cell(cons):
     p = rd.cli(["admin", "min-cell"], "admin")
-    T.eq(p.stdout.split(), ["role", "min_cell", "admin", "0", "jurist", "0",
-                            "reporter", "3"], "the defaults")
+    T.eq(p.stdout.split(), ["role", "min_cell", "method", "max_noise",
+                            "noise_variance",
+                            "admin", "0", "suppress", "4", "4",
+                            "jurist", "0", "suppress", "4", "4",
+                            "reporter", "3", "perturb", "4", "4"],
+         "the defaults")
     rd.cli(["admin", "min-cell", "--role", "reporter", "5"], "admin")
     check_reporter(cons, "rep", 5)
+    rd.cli(["admin", "min-cell", "--role", "jurist", "3"], "admin")
+    check_suppression(cons, "j1", 3)
+    rd.cli(["admin", "min-cell", "--role", "jurist", "5"], "admin")
+    check_suppression(cons, "j1", 5)
     rd.cli(["admin", "min-cell", "--role", "jurist", "3"], "admin")
     r = report_json("j1", "--by", "department")
     T.check(any(x.get("suppressed") for x in r["rows"]),

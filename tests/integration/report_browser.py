@@ -1,11 +1,13 @@
 """report_browser.py: the HTML annual report rendered by headless
 Chromium: the page is not blank, its charts are drawn (the bars' blue, the
-heat map's service-hours frames), every SVG is well-formed XML, and it
+heat map's service-hours frames), every SVG is well-formed XML, no chart text leaves its chart (measured
+in the page by Chromium), and it
 prints to a PDF of several pages. The PNG is decoded here (zlib and the
 PNG filters), with a blank page as the control. Exits 77 (skipped), with
 the reason, when Chromium is missing or cannot run. Run by
 report_browser.sh."""
 
+import json
 import os
 import re
 import shutil
@@ -176,6 +178,42 @@ def check_svg(html):
             "the weekday x hour heat map")
 
 
+# Measures every SVG text as Chromium lays it out: the ones that leave
+# their chart (a label cut at the chart's edge) go into <pre id=overflow>.
+MEASURE = """<script>
+var bad = [];
+document.querySelectorAll("svg").forEach(function (s) {
+  var vb = s.viewBox.baseVal;
+  s.querySelectorAll("text").forEach(function (t) {
+    var b = t.getBBox();
+    if (b.x < -0.5 || b.x + b.width > vb.width + 0.5 || b.y < -0.5 ||
+        b.y + b.height > vb.height + 0.5)
+      bad.push(t.textContent.slice(0, 60) + " [" + Math.round(b.x) + ".." +
+               Math.round(b.x + b.width) + " of " + vb.width + "]");
+  });
+});
+var p = document.createElement("pre");
+p.id = "overflow";
+p.textContent = JSON.stringify(bad);
+document.body.appendChild(p);
+</script>"""
+
+
+def check_labels(browser, tmp, html):
+    """No chart text leaves its chart, as Chromium draws it."""
+    page = os.path.join(tmp, "measured.html")
+    with open(page, "w", encoding="utf-8") as f:
+        f.write(html.replace("</body>", MEASURE + "</body>"))
+    p = run_chromium(browser, tmp, "file://" + page, "--dump-dom")
+    m = re.search(r'<pre id="overflow">(.*?)</pre>', p.stdout, re.S)
+    T.check(m is not None, "the measuring script ran: %s", p.stderr[-300:])
+    if m:
+        bad = json.loads(m.group(1).replace("&quot;", '"')
+                         .replace("&amp;", "&").replace("&lt;", "<")
+                         .replace("&gt;", ">"))
+        T.eq(bad, [], "chart texts that leave their chart")
+
+
 def main():
     browser = chromium()
     rd.setup()
@@ -188,6 +226,7 @@ def main():
             f.write("<!DOCTYPE html><html><body></body></html>\n")
         html = open(page, encoding="utf-8").read()
         check_svg(html)
+        check_labels(browser, tmp, html)
 
         # the control: a blank page is all white to this checker
         png = os.path.join(tmp, "blank.png")

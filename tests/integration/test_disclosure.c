@@ -1,14 +1,26 @@
-/* test_disclosure.c: disclosure control at the protocol: a reporter's
- * query comes back with small counts hidden (count 0, suppressed, last,
- * in key order), their partners, the rule, the durations withheld on a
- * small total; the MinCell request: admin only, every bad field named. */
+/* test_disclosure.c: disclosure control at the protocol: what a stored
+ * sheet keeps of the call (start to the quarter-hour, duration to 5
+ * minutes, in the database, its audit trail and exports; a resend still
+ * recognised); a reporter's
+ * query comes back perturbed by the cell-key method (small counts left
+ * out, the same answer twice, the months in progress not counted, the
+ * shapes that would difference the noise away refused); a jurist under
+ * a minimum cell size of the suppress method gets small counts hidden;
+ * the MinCell request: admin only, every bad field named. (The attacks
+ * themselves are test_attack.c.) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "harness.h"
 
 static struct th_daemon d;
+static char *conninfo;
+static struct cs_client *reporter; /* its queries: March 2025 */
+
+/* 2025-03-10 12:00 UTC: a month that is over */
+#define MARCH_2025 1741608000
 
 static void
 log_many(struct cs_client *c, const char *dept, int n, uint32_t duration)
@@ -20,6 +32,7 @@ log_many(struct cs_client *c, const char *dept, int n, uint32_t duration)
 		bool dup;
 
 		th_sheet_init(&s, id);
+		s.call_start = MARCH_2025 + i * 60;
 		s.department = (char *)dept;
 		s.duration_s = duration;
 		if (cs_log_sheet(c, &s, &dup, &err) != 0)
@@ -27,17 +40,17 @@ log_many(struct cs_client *c, const char *dept, int n, uint32_t duration)
 	}
 }
 
-static Callsheet__QueryResult *
-query(struct cs_client *c, const char *by, const char *dept, bool durations)
+static Callsheet__ErrorCode
+query_in(struct cs_client *c, const char *from, const char *to, const char *by,
+         const char *dept, bool durations, Callsheet__QueryResult **out,
+         struct cs_error *err)
 {
 	Callsheet__Query q = CALLSHEET__QUERY__INIT;
 	Callsheet__Filter f = CALLSHEET__FILTER__INIT, *fp = &f;
 	char *group[1] = {(char *)by};
-	Callsheet__QueryResult *r;
-	struct cs_error err;
 
-	q.from = "2000-01-01";
-	q.to = "2100-01-01";
+	q.from = (char *)from;
+	q.to = (char *)to;
 	if (by != NULL) {
 		q.group_by = group;
 		q.n_group_by = 1;
@@ -50,45 +63,154 @@ query(struct cs_client *c, const char *by, const char *dept, bool durations)
 	}
 	q.has_duration_stats = durations;
 	q.duration_stats = durations;
-	if (cs_query(c, &q, &r, &err) != 0)
+	*out = NULL;
+	return cs_query(c, &q, out, err) != 0
+	               ? err->code
+	               : CALLSHEET__ERROR_CODE__ERROR_NONE;
+}
+
+/* March 2025 for a reporter (a calendar month), all time for the others */
+static Callsheet__QueryResult *
+query(struct cs_client *c, const char *by, const char *dept, bool durations)
+{
+	bool rep = c == reporter;
+	Callsheet__QueryResult *r;
+	struct cs_error err;
+
+	if (query_in(c, rep ? "2025-03-01" : "2000-01-01",
+	             rep ? "2025-04-01" : "2100-01-01", by, dept, durations, &r,
+	             &err) != 0)
 		th_die("query: %s", err.message);
 	return r;
 }
 
-static void
-test_reporter(struct cs_client *rep)
+static bool
+within(uint64_t got, uint64_t truth, uint64_t noise)
 {
-	Callsheet__QueryResult *r = query(rep, "department", NULL, true);
+	return got + noise >= truth && got <= truth + noise;
+}
 
-	/* 75: 10, 93: 2 (under 3), 94: 5 (its partner, the next smallest) */
-	CHECK(r->min_cell == 3, "the reporter's k is 3 (got %u)", r->min_cell);
-	CHECK(r->n_rows == 3, "three départements (got %zu)", r->n_rows);
-	if (r->n_rows == 3) {
-		CHECK(strcmp(r->rows[0]->keys[0], "75") == 0 &&
-		              r->rows[0]->count == 10 &&
-		              !r->rows[0]->suppressed,
-		      "75 shown");
-		CHECK(strcmp(r->rows[1]->keys[0], "93") == 0 &&
-		              r->rows[1]->suppressed && r->rows[1]->count == 0,
-		      "93 hidden, count 0");
-		CHECK(strcmp(r->rows[2]->keys[0], "94") == 0 &&
-		              r->rows[2]->suppressed && r->rows[2]->count == 0,
-		      "94 hidden with it, after it by key");
-	}
-	CHECK(r->suppressed_cells == 2 && r->suppression_rule != NULL &&
-	              strstr(r->suppression_rule, "secondary") != NULL,
-	      "the result says what was hidden and how");
-	CHECK(r->total == 17 && !r->total_suppressed, "the total stays");
-	CHECK(r->duration != NULL && r->duration->count == 17 &&
-	              r->duration->sum_s == 10 * 300 + 2 * 60 + 5 * 600,
-	      "durations of 17 sheets are shown");
+static const Callsheet__Row *
+row_of(const Callsheet__QueryResult *r, const char *key)
+{
+	for (size_t i = 0; i < r->n_rows; i++)
+		if (strcmp(r->rows[i]->keys[0], key) == 0)
+			return r->rows[i];
+	return NULL;
+}
+
+static void
+test_reporter(struct cs_client *rep, struct cs_client *jurist)
+{
+	Callsheet__QueryResult *r = query(rep, "department", NULL, true),
+	                       *again;
+	const Callsheet__Row *row;
+	struct cs_error err;
+
+	/* 75: 10, 93: 2 (under 3: left out), 94: 5 */
+	CHECK(r->min_cell == 3 && r->perturbed && r->max_noise == 4,
+	      "perturbed, k = 3, D = 4 (got %u, %d, %u)", r->min_cell,
+	      r->perturbed, r->max_noise);
+	CHECK(row_of(r, "93") == NULL, "93 (2 sheets) is left out");
+	row = row_of(r, "75");
+	CHECK(row != NULL && within(row->count, 10, 4),
+	      "75: 10 +- 4 (got %llu)",
+	      row ? (unsigned long long)row->count : 0ULL);
+	row = row_of(r, "94");
+	CHECK(row != NULL && within(row->count, 5, 4),
+	      "94: 5 +- 4, never 0 (got %llu)",
+	      row ? (unsigned long long)row->count : 0ULL);
+	for (size_t i = 0; i < r->n_rows; i++)
+		CHECK(!r->rows[i]->suppressed && r->rows[i]->count >= 3,
+		      "no row shows a count under 3");
+	CHECK(r->suppressed_cells == 0 && r->suppression_rule != NULL &&
+	              strstr(r->suppression_rule, "cell-key") != NULL,
+	      "the result says how, not how many were small");
+	CHECK(within(r->total, 17, 4) && !r->total_suppressed,
+	      "the total: 17 +- 4 (got %llu)", (unsigned long long)r->total);
+	CHECK(r->duration != NULL && within(r->duration->count, 17, 12) &&
+	              r->duration->sum_s % 300 == 0,
+	      "durations counted in 5-minute bands");
+	again = query(rep, "department", NULL, true);
+	CHECK(again->n_rows == r->n_rows && again->total == r->total,
+	      "the same query twice: the same answer");
+	for (size_t i = 0; i < r->n_rows && i < again->n_rows; i++)
+		CHECK(strcmp(again->rows[i]->keys[0], r->rows[i]->keys[0]) ==
+		                      0 &&
+		              again->rows[i]->count == r->rows[i]->count,
+		      "row %zu the same", i);
+	callsheet__query_result__free_unpacked(again, NULL);
 	callsheet__query_result__free_unpacked(r, NULL);
 
 	r = query(rep, NULL, "93", true);
-	CHECK(r->total_suppressed && r->total == 0 && r->duration == NULL &&
-	              r->duration_suppressed,
-	      "a total of 2: hidden, and its durations");
+	CHECK(r->total == 0 && !r->total_suppressed,
+	      "a total of 2 reads 0, like an empty one");
 	callsheet__query_result__free_unpacked(r, NULL);
+	r = query(rep, NULL, "12", false);
+	CHECK(r->total == 0, "zero stays zero");
+	callsheet__query_result__free_unpacked(r, NULL);
+
+	/* the shapes that would difference the noise away */
+	CHECK(query_in(rep, "2025-03-01", "2025-03-20", NULL, NULL, false, &r,
+	               &err) == CALLSHEET__ERROR_CODE__FORBIDDEN &&
+	              strcmp(err.field, "to") == 0 &&
+	              strstr(err.message, "calendar month, quarter or year"),
+	      "a period of days: %s", err.message);
+	CHECK(query_in(rep, "2025-02-01", "2025-04-01", NULL, NULL, false, &r,
+	               &err) == CALLSHEET__ERROR_CODE__FORBIDDEN,
+	      "two months: %s", err.message);
+	CHECK(query_in(rep, "2025-02-01", "2025-05-01", NULL, NULL, false, &r,
+	               &err) == CALLSHEET__ERROR_CODE__FORBIDDEN,
+	      "three months that are not a quarter: %s", err.message);
+	CHECK(query_in(rep, "2025-01-01", "2026-01-01", "jurist", NULL, false,
+	               &r, &err) == CALLSHEET__ERROR_CODE__FORBIDDEN &&
+	              strstr(err.message, "per-jurist") != NULL,
+	      "per jurist: %s", err.message);
+	CHECK(query_in(rep, "2025-01-01", "2026-01-01", "month", NULL, false,
+	               &r, &err) == 0 &&
+	              r->n_rows == 1 && within(r->rows[0]->count, 17, 4),
+	      "a calendar year, by month: %s", err.message);
+	if (r != NULL)
+		callsheet__query_result__free_unpacked(r, NULL);
+	CHECK(query_in(rep, "2025-01-01", "2025-04-01", NULL, NULL, false, &r,
+	               &err) == 0,
+	      "a calendar quarter: %s", err.message);
+	if (r != NULL)
+		callsheet__query_result__free_unpacked(r, NULL);
+
+	/* the month in progress counts nothing yet, for a reporter only */
+	for (int i = 0; i < 6; i++)
+		if (!th_log_one(jurist))
+			th_die("log");
+	{
+		time_t now = time(NULL);
+		struct tm tm;
+		char from[32], to[32];
+
+		gmtime_r(&now, &tm);
+		/* the service zone is Europe/Paris: away from the month's
+		 * edges, UTC's month is the same */
+		if (tm.tm_mday >= 2 && tm.tm_mday <= 27) {
+			snprintf(from, sizeof from, "%04d-%02d-01",
+			         tm.tm_year + 1900, tm.tm_mon + 1);
+			snprintf(to, sizeof to, "%04d-%02d-01",
+			         tm.tm_year + 1900 + (tm.tm_mon == 11),
+			         tm.tm_mon == 11 ? 1 : tm.tm_mon + 2);
+			CHECK(query_in(rep, from, to, NULL, NULL, false, &r,
+			               &err) == 0 &&
+			              r->total == 0,
+			      "this month: nothing for the reporter (%s)",
+			      err.message);
+			if (r != NULL)
+				callsheet__query_result__free_unpacked(r, NULL);
+			CHECK(query_in(jurist, from, to, NULL, NULL, false, &r,
+			               &err) == 0 &&
+			              r->total == 6,
+			      "this month: 6 for the jurist (%s)", err.message);
+			if (r != NULL)
+				callsheet__query_result__free_unpacked(r, NULL);
+		}
+	}
 }
 
 static Callsheet__ErrorCode
@@ -190,10 +312,120 @@ test_min_cell(struct cs_client *admin, struct cs_client *rep,
 	callsheet__query_result__free_unpacked(r, NULL);
 }
 
+/* ------------------------------------------------- the stored sheet */
+
+static long long
+sql(const char *query, const char *param)
+{
+	return th_sql_count_at(conninfo, query, param);
+}
+
+static void
+test_stored_sheet(struct cs_client *jurist, struct cs_client *admin)
+{
+	/* 2025-02-10 10:07:33 UTC (11:07:33 in Paris) */
+	const int64_t at = 1739182053;
+	const uint32_t durations[] = {0, 1, 149, 150, 421, 449, 450, 86400};
+	Callsheet__Sheet s[nitems(durations)], *ps[nitems(durations)];
+	uint8_t id[nitems(durations)][CS_UUID_LEN];
+	Callsheet__AmendSheet a = CALLSHEET__AMEND_SHEET__INIT;
+	Callsheet__Export x = CALLSHEET__EXPORT__INIT;
+	Callsheet__ExportPage *page;
+	Callsheet__SheetsLogged *sl;
+	Callsheet__SheetChanged *sc;
+	struct cs_error err;
+	char text[CS_UUID_STRLEN], num[32];
+	bool dup = true;
+
+	for (size_t i = 0; i < nitems(durations); i++) {
+		th_sheet_init(&s[i], id[i]);
+		s[i].call_start = at + (int64_t)i * 601;
+		s[i].duration_s = durations[i];
+		s[i].department = "13";
+		ps[i] = &s[i];
+	}
+	CHECK(cs_log_sheet(jurist, &s[4], &dup, &err) == 0 && !dup,
+	      "logged: %s", err.message);
+	CHECK(cs_log_sheet(jurist, &s[4], &dup, &err) == 0 && dup,
+	      "the same sheet resent, exact to the second: a duplicate");
+	CHECK(cs_log_sheets(jurist, ps, nitems(durations), &sl, &err) == 0 &&
+	              sl->n_refused == 0 && sl->n_duplicates == 1,
+	      "the others, as an import sends them: %s", err.message);
+	if (sl != NULL)
+		callsheet__sheets_logged__free_unpacked(sl, NULL);
+	uuid_format(id[4], text);
+	CHECK(sql("SELECT extract(epoch FROM call_start)::bigint FROM sheet"
+	          " WHERE id = $1::uuid",
+	          text) == s[4].call_start - s[4].call_start % 900,
+	      "the start: its quarter-hour");
+	CHECK(sql("SELECT extract(hour FROM call_start AT TIME ZONE"
+	          " 'Europe/Paris')::int FROM sheet WHERE id = $1::uuid",
+	          text) == 11,
+	      "the local hour is the call's");
+	for (size_t i = 0; i < nitems(durations); i++) {
+		uuid_format(id[i], text);
+		snprintf(num, sizeof num, "%u", durations[i]);
+		CHECK(sql("SELECT duration_s FROM sheet WHERE id = $1::uuid",
+		          text) == sql("SELECT coarse_duration($1::int)", num),
+		      "%u s stored as the migration would store it",
+		      durations[i]);
+	}
+	CHECK(sql("SELECT duration_s FROM sheet WHERE id = $1::uuid", text) ==
+	              86400,
+	      "24 hours stay 24 hours");
+
+	/* an amend: stored, and audited, to the same rules */
+	a.id.data = id[4];
+	a.id.len = CS_UUID_LEN;
+	a.has_call_start = a.has_duration_s = true;
+	a.call_start = at + 3333;
+	a.duration_s = 1000;
+	CHECK(cs_amend_sheet(jurist, &a, &sc, &err) == 0, "amended: %s",
+	      err.message);
+	if (sc != NULL)
+		protobuf_c_message_free_unpacked(&sc->base, NULL);
+	CHECK(sql("SELECT count(*) FROM sheet WHERE extract(epoch FROM"
+	          " call_start)::bigint % 900 <> 0 OR duration_s % 300 <> 0"
+	          " OR extract(epoch FROM logged_at)::bigint % 900 <> 0",
+	          NULL) == 0,
+	      "no stored start finer than the quarter-hour, no duration "
+	      "finer than 5 minutes");
+	CHECK(sql("SELECT count(*) FROM audit, LATERAL (VALUES (old), (new))"
+	          " v(j) WHERE extract(epoch FROM call_before)::bigint % 900"
+	          " <> 0 OR extract(epoch FROM call_after)::bigint % 900 <> 0"
+	          " OR (j ? 'call_start' AND extract(epoch FROM"
+	          " (j ->> 'call_start')::timestamptz)::bigint % 900 <> 0)"
+	          " OR (j ? 'duration_s' AND (j ->> 'duration_s')::int % 300"
+	          " <> 0)",
+	          NULL) == 0 &&
+	              sql("SELECT count(*) FROM audit", NULL) == 1,
+	      "nor in the audit trail");
+
+	/* exports carry the stored values */
+	x.from = "2025-02-01";
+	x.to = "2025-03-01";
+	CHECK(cs_export_page(admin, &x, &page, &err) == 0 &&
+	              page->n_sheets >= nitems(durations),
+	      "exported: %s", err.message);
+	for (size_t i = 0; page != NULL && i < page->n_sheets; i++) {
+		const Callsheet__ExportedSheet *e = page->sheets[i];
+		const char *mm = strchr(e->call_start, 'T');
+
+		CHECK(e->sheet->call_start % 900 == 0 &&
+		              e->sheet->duration_s % 300 == 0 && mm != NULL &&
+		              strncmp(mm + 6, ":00", 3) == 0 &&
+		              strchr("0134", mm[4]) != NULL,
+		      "exported %s, %u s: no finer", e->call_start,
+		      e->sheet->duration_s);
+	}
+	if (page != NULL)
+		callsheet__export_page__free_unpacked(page, NULL);
+}
+
 int
 main(void)
 {
-	char *conninfo = th_createdb("t_disclosure");
+	conninfo = th_createdb("t_disclosure");
 	struct cs_client *admin, *rep, *jurist;
 
 	th_migrate(conninfo);
@@ -202,13 +434,14 @@ main(void)
 	th_create_user(conninfo, "j1", "jurist", "secret");
 	th_daemon_start(&d, conninfo, NULL);
 	jurist = th_connect(&d, "j1", "secret");
-	rep = th_connect(&d, "rep", "secret");
+	rep = reporter = th_connect(&d, "rep", "secret");
 	admin = th_connect(&d, "admin", "secret");
 	log_many(jurist, "75", 10, 300);
 	log_many(jurist, "93", 2, 60);
 	log_many(jurist, "94", 5, 600);
-	test_reporter(rep);
+	test_reporter(rep, jurist);
 	test_min_cell(admin, rep, jurist);
+	test_stored_sheet(jurist, admin);
 	cs_close(jurist);
 	cs_close(rep);
 	cs_close(admin);

@@ -253,11 +253,11 @@ test_log_sheets(struct cs_client *c)
 		th_sheet_init(&s[i], id[i]);
 		sp[i] = &s[i];
 	}
-	s[1].department = "9Z";                  /* invalid */
-	s[2] = prior;                            /* a resend */
-	s[3] = prior;                            /* its id, another call */
-	s[3].duration_s = prior.duration_s + 60; /* (id[3] unused) */
-	s[5] = s[4];                             /* twice in the request */
+	s[1].department = "9Z";                   /* invalid */
+	s[2] = prior;                             /* a resend */
+	s[3] = prior;                             /* its id, another call */
+	s[3].duration_s = prior.duration_s + 600; /* (id[3] unused) */
+	s[5] = s[4];                              /* twice in the request */
 
 	for (int round = 0; round < 2; round++) {
 		sl = log_sheets(c, sp, 6, &err);
@@ -301,8 +301,8 @@ test_log_sheets(struct cs_client *c)
 	CHECK(th_sql_count_at(
 	              conninfo,
 	              "SELECT duration_s FROM sheet WHERE id = $1::uuid",
-	              prior_text) == prior.duration_s,
-	      "the conflict changed nothing");
+	              prior_text) == 300,
+	      "the conflict changed nothing (420 s stored as 5 minutes)");
 
 	sl = log_sheets(c, sp, 0, &err);
 	CHECK(sl != NULL && sl->n_duplicates == 0 && sl->n_refused == 0,

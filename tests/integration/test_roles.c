@@ -46,6 +46,8 @@ struct scratch {
 	Callsheet__LogSheets log_sheets;
 	Callsheet__Sheet *sheets[1];
 	Callsheet__Export export_;
+	Callsheet__SetYearFacts set_facts;
+	Callsheet__GetYearFacts get_facts;
 };
 
 struct row {
@@ -87,8 +89,9 @@ static void
 b_query(Callsheet__Request *req, struct scratch *s)
 {
 	callsheet__query__init(&s->query);
-	s->query.from = "2020-01-01";
-	s->query.to = "2030-01-01";
+	/* a calendar year: a shape every role may ask (reporter.c) */
+	s->query.from = "2025-01-01";
+	s->query.to = "2026-01-01";
 	req->query = &s->query;
 }
 
@@ -270,6 +273,23 @@ b_export(Callsheet__Request *req, struct scratch *s)
 	req->export = &s->export_;
 }
 
+/* No year: served means "bad request", not forbidden; nothing stored. */
+static void
+b_set_facts(Callsheet__Request *req, struct scratch *s)
+{
+	callsheet__set_year_facts__init(&s->set_facts);
+	req->set_year_facts = &s->set_facts;
+}
+
+static void
+b_get_facts(Callsheet__Request *req, struct scratch *s)
+{
+	callsheet__get_year_facts__init(&s->get_facts);
+	s->get_facts.has_year = 1;
+	s->get_facts.year = 2024;
+	req->get_year_facts = &s->get_facts;
+}
+
 static const struct row matrix[] = {
         {CALLSHEET__REQUEST__BODY_HELLO, b_hello, ALL, true, "handshake"},
         {CALLSHEET__REQUEST__BODY_LOGIN, b_login, ALL, true, "handshake"},
@@ -307,14 +327,18 @@ static const struct row matrix[] = {
          "closing a period is the admin's"},
         {CALLSHEET__REQUEST__BODY_GET_RESTATEMENTS, b_restatements, ALL, false,
          "everyone who queries sees the restatements"},
-        {CALLSHEET__REQUEST__BODY_WATCH, b_watch, ALL, false,
-         "everyone watches the counters"},
+        {CALLSHEET__REQUEST__BODY_WATCH, b_watch, J | A, false,
+         "live counters show each sheet as it comes: not the reporter's"},
         {CALLSHEET__REQUEST__BODY_CHECK_SHEETS, b_check_sheets, J | A, false,
          "an import is logging sheets"},
         {CALLSHEET__REQUEST__BODY_LOG_SHEETS, b_log_sheets, J | A, false,
          "logging, several sheets at a time (import)"},
         {CALLSHEET__REQUEST__BODY_EXPORT, b_export, J | A, false,
          "sheet by sheet would bypass the reporter's minimum cell size"},
+        {CALLSHEET__REQUEST__BODY_SET_YEAR_FACTS, b_set_facts, A, false,
+         "a year's populations and budget are the admin's to set"},
+        {CALLSHEET__REQUEST__BODY_GET_YEAR_FACTS, b_get_facts, ALL, false,
+         "everyone who reports reads them (not personal data)"},
 };
 
 static const struct row *

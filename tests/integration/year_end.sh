@@ -4,7 +4,8 @@
 # (their sheets wait in the spool); the admin closes 2025 meanwhile; the
 # late sheets arrive after the close, and the admin amends one sheet with
 # a reason. The report of 2025 then shows the published figure next to the
-# restated one, with the reasons; CSV and JSON say it too.
+# restated one, with the reasons; CSV, JSON and the annual report (text,
+# md, html, json) say it too.
 . "$CALLSHEET_TEST_LIB/testlib.sh"
 
 db=$(t_fresh_db)
@@ -79,15 +80,12 @@ assert rs, "no restatements"
 assert any("Paris" in json.dumps(x) for x in rs), rs
 PY
 
-# --- the annual report. ENABLE AFTER MERGING main once the funder's
-# restatements in `report annual` (issue 15 item 5) have landed: set
-# CALLSHEET_TEST_ANNUAL_RESTATED=1 to run it now.
-if [ "${CALLSHEET_TEST_ANNUAL_RESTATED:-0}" = 1 ]; then
-	for f in text md html json; do
-		out=$(as_boss report annual --year 2025 --format "$f" 2>&1) ||
-			t_fail "report annual --format $f: $out"
-		[[ $out == *9* && $out == *11* ]] ||
-			t_fail "report annual --format $f: published 9 and restated 11: $out"
-	done
-fi
+# --- the annual report (all formats) shows them too (issue 15 item 5)
+for f in text md html json; do
+	out=$(as_boss report annual --year 2025 --format "$f" 2>&1) ||
+		t_fail "report annual --format $f: $out"
+	grep -qi 'published' <<<"$out" && grep -qi 'restat' <<<"$out" &&
+		[[ $out == *9* && $out == *11* && $out == *"caller was from Paris"* ]] ||
+		t_fail "report annual --format $f: published 9, restated 11 and the reason: $out"
+done
 echo "1 passed, 0 failed"

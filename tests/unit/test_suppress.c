@@ -410,6 +410,181 @@ test_result_2d(void)
 	free_rows(&r);
 }
 
+/* ------------------------------------------- the cell-key method */
+
+/* The perturbation table: each row a distribution; zero stays zero;
+ * counts under k go to 0; no published value under k but 0; noise
+ * bounded by D, of mean 0 from k on, of variance V where it is free. */
+static void
+test_ptable(void)
+{
+	struct ptable pt;
+	const uint32_t k = 3, D = 4;
+	const double V = 4;
+
+	CHECK(ptable_build(&pt, k, D, V) == 0, "the reporter's table builds");
+	for (uint64_t i = 0; i < 40; i++) {
+		double sum = 0, mean = 0, var = 0;
+
+		for (int v = -(int)D - 2; v <= (int)D + 2; v++) {
+			double p = ptable_prob(&pt, i, v);
+			int64_t to = (int64_t)i + v;
+
+			CHECK(p >= 0, "p >= 0 (%llu, %d)",
+			      (unsigned long long)i, v);
+			if (p > 1e-12) {
+				CHECK(v >= -(int)D && v <= (int)D,
+				      "bounded by D (%llu, %d)",
+				      (unsigned long long)i, v);
+				CHECK(to == 0 || to >= (int64_t)k,
+				      "never 1 .. k - 1 (%llu + %d)",
+				      (unsigned long long)i, v);
+			}
+			sum += p;
+			mean += p * v;
+			var += p * v * v;
+		}
+		CHECK(fabs(sum - 1) < 1e-9, "row %llu sums to 1",
+		      (unsigned long long)i);
+		if (i == 0)
+			CHECK(ptable_prob(&pt, 0, 0) == 1, "zero stays zero");
+		else if (i < k)
+			CHECK(ptable_prob(&pt, i, -(int)i) == 1,
+			      "%llu goes to 0", (unsigned long long)i);
+		else
+			CHECK(fabs(mean) < 1e-6, "row %llu: mean 0 (%g)",
+			      (unsigned long long)i, mean);
+		if (i >= k + D)
+			CHECK(fabs(var - V) < 1e-6, "row %llu: variance %g",
+			      (unsigned long long)i, var);
+	}
+	/* the key picks the noise: deterministic, and all of it in reach */
+	for (uint64_t i = 0; i < 40; i++) {
+		uint64_t seen_lo = UINT64_MAX, seen_hi = 0;
+
+		for (uint64_t key = 0; key < 4294967296ULL; key += 1048573) {
+			uint64_t out = ptable_apply(&pt, i, (uint32_t)key);
+
+			CHECK(out == ptable_apply(&pt, i, (uint32_t)key),
+			      "same key, same answer");
+			seen_lo = out < seen_lo ? out : seen_lo;
+			seen_hi = out > seen_hi ? out : seen_hi;
+			if (out != 0 && out < k)
+				CHECK(false, "%llu published as %llu",
+				      (unsigned long long)i,
+				      (unsigned long long)out);
+		}
+		if (i >= 10)
+			CHECK(seen_lo == i - D && seen_hi == i + D,
+			      "%llu ranges over +-D (%llu .. %llu)",
+			      (unsigned long long)i,
+			      (unsigned long long)seen_lo,
+			      (unsigned long long)seen_hi);
+	}
+	ptable_free(&pt);
+	CHECK(ptable_build(&pt, 3, 0, V) != 0 &&
+	              ptable_build(&pt, 3, D, 0) != 0,
+	      "no noise, or no variance: refused");
+}
+
+/* A perturbed one-dimension result: the same keys give the same figures,
+ * rows perturbed to 0 are left out, the shown ones ordered by their
+ * perturbed count; a cross table's margins get keys of their own. */
+static void
+test_perturb_result(void)
+{
+	struct disclosure d;
+	Callsheet__QueryResult r = CALLSHEET__QUERY_RESULT__INIT;
+	Callsheet__Row rows[4], *rp[4];
+	char *keys[4][2] = {{"75", "a"}, {"93", "a"}, {"94", "b"}, {"13", "b"}};
+	uint64_t counts[4] = {100, 2, 40, 1};
+	uint64_t rk[4] = {123456789, 987654321, 4000000000ULL, 77};
+	char *names[2] = {"department", "caller"};
+	size_t shown;
+
+	disclosure_default(&d, CALLSHEET__ROLE__REPORTER);
+	for (size_t i = 0; i < 4; i++) {
+		callsheet__row__init(&rows[i]);
+		rows[i].keys = keys[i];
+		rows[i].n_keys = 1;
+		rows[i].count = counts[i];
+		rp[i] = &rows[i];
+	}
+	r.group_by = names;
+	r.n_group_by = 1;
+	r.rows = rp;
+	r.n_rows = 4;
+	r.total = 143;
+	shown = perturb_result(&r, rk, 5555, &d);
+	CHECK(shown == 2 && r.perturbed && r.max_noise == 4,
+	      "the 2 and the 1 are left out (%zu shown)", shown);
+	for (size_t i = 0; i < shown; i++)
+		CHECK(r.rows[i]->count + 4 >= (strcmp(r.rows[i]->keys[0], "75")
+		                                       ? 40
+		                                       : 100) &&
+		              r.rows[i]->count <=
+		                      (strcmp(r.rows[i]->keys[0], "75") ? 44
+		                                                        : 104),
+		      "within +-4");
+	CHECK(r.total >= 139 && r.total <= 147, "the total within +-4");
+	CHECK(r.suppressed_cells == 0, "how many were small is not said");
+	suppress_result_free(&r);
+}
+
+/* A perturbed cross table: its margins are cells of their own, each with
+ * the sum of its cells' keys; a margin of 0 is listed only beside shown
+ * cells (listed alone, it would say its line holds something). */
+static void
+test_perturb_cross(void)
+{
+	struct disclosure d;
+	Callsheet__QueryResult r = CALLSHEET__QUERY_RESULT__INIT;
+	/* 75 x a: 50, 75 x b: 40, 13 x a: 1, 13 x b: 1, 93 x b: 2 */
+	char *keys[5][2] = {{"75", "a"},
+	                    {"75", "b"},
+	                    {"13", "a"},
+	                    {"13", "b"},
+	                    {"93", "b"}};
+	uint64_t counts[5] = {50, 40, 1, 1, 2};
+	uint64_t rk[5] = {1, 2, 3, 4, 5};
+	Callsheet__Row rows[5], *rp[5];
+	char *names[2] = {"department", "caller"};
+	size_t shown;
+	bool r13 = false, r93 = false, r75 = false;
+
+	disclosure_default(&d, CALLSHEET__ROLE__REPORTER);
+	for (size_t i = 0; i < 5; i++) {
+		callsheet__row__init(&rows[i]);
+		rows[i].keys = keys[i];
+		rows[i].n_keys = 2;
+		rows[i].count = counts[i];
+		rp[i] = &rows[i];
+	}
+	r.group_by = names;
+	r.n_group_by = 2;
+	r.rows = rp;
+	r.n_rows = 5;
+	r.total = 94;
+	shown = perturb_result(&r, rk, 15, &d);
+	CHECK(shown == 2, "the small cells are left out (%zu shown)", shown);
+	for (size_t i = 0; i < r.n_row_totals; i++) {
+		const Callsheet__Row *t = r.row_totals[i];
+
+		if (strcmp(t->keys[0], "75") == 0)
+			r75 = t->count + 4 >= 90 && t->count <= 94;
+		r13 |= strcmp(t->keys[0], "13") == 0;
+		r93 |= strcmp(t->keys[0], "93") == 0;
+	}
+	CHECK(r75, "75's row total: 90 +- 4");
+	CHECK(!r93, "93's row total (2) reads 0 and is not listed");
+	CHECK(!r13, "13's row total (2) reads 0 and is not listed");
+	CHECK(r.table_total != NULL && r.table_total->count + 4 >= 94 &&
+	              r.table_total->count <= 98,
+	      "the grand total: 94 +- 4");
+	CHECK(r.n_column_totals == 2, "both columns: a (51) and b (43)");
+	suppress_result_free(&r);
+}
+
 int
 main(void)
 {
@@ -420,5 +595,8 @@ main(void)
 	test_grid_random();
 	test_result_1d();
 	test_result_2d();
+	test_ptable();
+	test_perturb_result();
+	test_perturb_cross();
 	return unit_finish();
 }

@@ -106,7 +106,7 @@ test_merge(void)
 	        row("residence", "75", 15), row("labour", "75", 12),
 	        row("entry", "93", 20),
 	};
-	size_t n = query_merge_rows(rows, nitems(rows), row_free);
+	size_t n = query_merge_rows(rows, NULL, nitems(rows), row_free);
 
 	CHECK(n == 5 && freed == 2, "two rows merged into others (n %zu)", n);
 	CHECK(strcmp(rows[0]->keys[0], "residence") == 0 &&

@@ -1,0 +1,83 @@
+/* reporter.c: the queries a reporter may send: shapes under which the noise
+ * of the cell-key method cannot be differenced or averaged away (see
+ * docs/SECURITY.md); pure, no I/O.
+ *
+ *  - no per-jurist figures (dimension jurist, as a breakdown or a filter);
+ *  - one value per filtered dimension: with two (an OR), a hidden cell is
+ *    the difference of two totals, and there are as many such pairs as
+ *    values to pair it with, each with fresh noise to average;
+ *  - a period is one calendar month, quarter or year: with any range of
+ *    days (or months), one month is the difference of two ranges in as
+ *    many ways as there are days (or months) to end them on.
+ * The months not over yet count nothing (query-sql.c reads up to
+ * released_until()).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "callsheetd.h"
+
+static int
+month_index(const char *date, int *day)
+{
+	int y, m, d;
+
+	if (date == NULL || sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3)
+		return -1;
+	*day = d;
+	return y * 12 + (m - 1);
+}
+
+static int
+period_check(const Callsheet__Query *q, struct field_error *fe)
+{
+	int dfrom = 0, dto = 0, from = month_index(q->from, &dfrom),
+	    to = month_index(q->to, &dto), months = to - from;
+
+	if (from >= 0 && to >= 0 && dfrom == 1 && dto == 1 &&
+	    (months == 1 || (months == 3 && from % 3 == 0) ||
+	     (months == 12 && from % 12 == 0)))
+		return 0;
+	return field_error_set(
+	        fe, dfrom != 1 || from < 0 ? "from" : "to",
+	        "a reporter's period is one calendar month, quarter or year "
+	        "(e.g. from 2026-04-01 to 2026-07-01); '%.10s' to '%.10s' is "
+	        "not one (other periods would let a figure be computed as the "
+	        "difference of two)",
+	        q->from ? q->from : "", q->to ? q->to : "");
+}
+
+int
+reporter_query_check(const Callsheet__Query *q, struct field_error *fe)
+{
+	for (size_t i = 0; i < q->n_group_by; i++)
+		if (q->group_by[i] != NULL &&
+		    strcmp(q->group_by[i], "jurist") == 0)
+			return field_error_set(
+			        fe, "group_by",
+			        "'jurist': per-jurist figures are "
+			        "not shown to the reporter role");
+	for (size_t i = 0; i < q->n_filters; i++) {
+		const char *dim = q->filters[i]->dimension;
+
+		if (dim == NULL)
+			continue;
+		if (strcmp(dim, "jurist") == 0)
+			return field_error_set(
+			        fe, "filter",
+			        "'jurist': per-jurist figures are "
+			        "not shown to the reporter role");
+		for (size_t j = 0; j < i; j++)
+			if (q->filters[j]->dimension != NULL &&
+			    strcmp(q->filters[j]->dimension, dim) == 0)
+				return field_error_set(
+				        fe, "filter",
+				        "'%.64s' is filtered twice; a reporter "
+				        "gives one value per dimension (two "
+				        "would let a figure be computed as the "
+				        "difference of two totals)",
+				        dim);
+	}
+	return period_check(q, fe);
+}

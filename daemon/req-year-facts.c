@@ -1,0 +1,405 @@
+/* req-year-facts.c: what the annual report states beside the counts, per
+ * year: the départements' populations and the action's budget with its
+ * funders' shares. SetYearFacts (admin) replaces them, GetYearFacts
+ * (anyone: the annual report asks) reads them; both answer YearFacts. */
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "callsheetd.h"
+
+#define YEAR_MIN         1900
+#define YEAR_MAX         2999 /* as the tables' CHECK says */
+#define POPULATIONS_MAX  200
+#define POPULATION_MAX   UINT64_C(100000000)
+#define FUNDERS_MAX      20
+#define FUNDER_NAME_MAX  100
+#define SOURCE_MAX       200
+#define BUDGET_CENTS_MAX UINT64_C(100000000000000) /* a trillion euros */
+
+struct facts {
+	struct db_op op;
+	struct req *req;
+	bool set_pop, set_budget;
+	int nresults;
+	char year[8], total[24], *user;
+	struct strbuf depts, pops, funders, cents;
+	Callsheet__YearFacts out;
+};
+
+/* ---------------------------------------------------------- checking */
+
+/* An INSEE code of a département the map knows: 01-95 (not 20), 2A, 2B,
+ * 971-976. */
+static bool
+department_code(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 2 && s[0] == '2' && (s[1] == 'A' || s[1] == 'B'))
+		return true;
+	if (n == 2 && isdigit((unsigned char)s[0]) &&
+	    isdigit((unsigned char)s[1]))
+		return strcmp(s, "00") != 0 && strcmp(s, "20") != 0 &&
+		       strcmp(s, "96") < 0;
+	return n == 3 && strncmp(s, "97", 2) == 0 && s[2] >= '1' && s[2] <= '6';
+}
+
+/* Printable text of 1 to max bytes, no quote or backslash trouble: any
+ * character but control characters. */
+static bool
+plain_text(const char *s, size_t max)
+{
+	size_t n = s != NULL ? strlen(s) : 0;
+
+	if (n == 0 || n > max)
+		return false;
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+static int
+check_populations(struct req *r, const Callsheet__SetYearFacts *f)
+{
+	if (f->n_populations > POPULATIONS_MAX) {
+		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "populations",
+		          "populations: %zu départements; at most %d",
+		          f->n_populations, POPULATIONS_MAX);
+		return -1;
+	}
+	for (size_t i = 0; i < f->n_populations; i++) {
+		const Callsheet__DepartmentPopulation *p = f->populations[i];
+
+		if (p->department == NULL || !department_code(p->department)) {
+			req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+			          "department",
+			          "department: '%.16s' is not a département; "
+			          "allowed: 01 ... 95, 2A, 2B, 971 ... 976",
+			          p->department ? p->department : "");
+			return -1;
+		}
+		if (!p->has_population || p->population == 0 ||
+		    p->population > POPULATION_MAX) {
+			req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+			          "population",
+			          "population of %s: give 1 to %" PRIu64,
+			          p->department, POPULATION_MAX);
+			return -1;
+		}
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(f->populations[k]->department,
+			           p->department) == 0) {
+				req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+				          "department",
+				          "department: %s is given twice",
+				          p->department);
+				return -1;
+			}
+	}
+	if (f->population_source != NULL &&
+	    !plain_text(f->population_source, SOURCE_MAX)) {
+		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+		          "population_source",
+		          "population_source: give 1 to %d characters, no "
+		          "control character",
+		          SOURCE_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+check_budget(struct req *r, const Callsheet__SetYearFacts *f)
+{
+	uint64_t sum = 0;
+
+	if (f->budget_cents == 0 || f->budget_cents > BUDGET_CENTS_MAX) {
+		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "budget_cents",
+		          "budget_cents: give 1 to %" PRIu64 " cents",
+		          BUDGET_CENTS_MAX);
+		return -1;
+	}
+	if (f->n_funders > FUNDERS_MAX) {
+		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "funders",
+		          "funders: %zu given; at most %d", f->n_funders,
+		          FUNDERS_MAX);
+		return -1;
+	}
+	for (size_t i = 0; i < f->n_funders; i++) {
+		const Callsheet__FunderShare *s = f->funders[i];
+
+		if (!plain_text(s->funder, FUNDER_NAME_MAX)) {
+			req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+			          "funder",
+			          "funder: give a name of 1 to %d characters, "
+			          "no control character",
+			          FUNDER_NAME_MAX);
+			return -1;
+		}
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(f->funders[k]->funder, s->funder) == 0) {
+				req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+				          "funder",
+				          "funder: '%.100s' is given "
+				          "twice",
+				          s->funder);
+				return -1;
+			}
+		sum += s->cents;
+		if (s->cents > f->budget_cents || sum > f->budget_cents) {
+			req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+			          "cents",
+			          "funders: their shares add up to more than "
+			          "the budget (%" PRIu64 " cents)",
+			          f->budget_cents);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+check_year(struct req *r, bool has, int32_t year)
+{
+	if (has && year >= YEAR_MIN && year <= YEAR_MAX)
+		return 0;
+	req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "year",
+	          "year: give a calendar year, %d to %d", YEAR_MIN, YEAR_MAX);
+	return -1;
+}
+
+/* ---------------------------------------------------------- the op */
+
+/* A PostgreSQL array literal element: quoted, \ and " escaped. */
+static void
+array_add(struct strbuf *sb, const char *s)
+{
+	sb_add(sb, sb->len == 0 ? "{\"" : ",\"");
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			sb_add(sb, "\\");
+		sb_addn(sb, s, 1);
+	}
+	sb_add(sb, "\"");
+}
+
+static const char *
+array_end(struct strbuf *sb)
+{
+	if (sb->len == 0)
+		sb_add(sb, "{");
+	sb_add(sb, "}");
+	return sb->buf;
+}
+
+static int
+facts_send(PGconn *pg, struct db_op *op)
+{
+	struct facts *f = op->arg;
+	const char *year[1] = {f->year};
+
+	if (f->set_pop) {
+		const Callsheet__SetYearFacts *s = f->req->msg->set_year_facts;
+		const char *p[5] = {f->year,
+		                    s->population_source ? s->population_source
+		                                         : "",
+		                    f->depts.buf, f->pops.buf, f->user};
+
+		if (PQsendQueryPrepared(pg, STMT_SET_POPULATION, 5, p, NULL,
+		                        NULL, 0) != 1)
+			return -1;
+	}
+	if (f->set_budget) {
+		const char *p[5] = {f->year, f->total, f->funders.buf,
+		                    f->cents.buf, f->user};
+
+		if (PQsendQueryPrepared(pg, STMT_SET_BUDGET, 5, p, NULL, NULL,
+		                        0) != 1)
+			return -1;
+	}
+	if (PQsendQueryPrepared(pg, STMT_YEAR_POPULATION, 1, year, NULL, NULL,
+	                        0) != 1)
+		return -1;
+	return PQsendQueryPrepared(pg, STMT_YEAR_BUDGET, 1, year, NULL, NULL,
+	                           0) == 1
+	               ? 0
+	               : -1;
+}
+
+static void
+read_population(Callsheet__YearFacts *o, const PGresult *res)
+{
+	int n = PQntuples(res);
+
+	o->populations = xcalloc((size_t)n + 1, sizeof *o->populations);
+	for (int i = 0; i < n; i++) {
+		Callsheet__DepartmentPopulation *p = xmalloc(sizeof *p);
+
+		callsheet__department_population__init(p);
+		if (i == 0 && *PQgetvalue(res, 0, 0) != '\0')
+			o->population_source = xstrdup(PQgetvalue(res, 0, 0));
+		p->department = xstrdup(PQgetvalue(res, i, 1));
+		p->has_population = 1;
+		p->population = strtoull(PQgetvalue(res, i, 2), NULL, 10);
+		o->populations[o->n_populations++] = p;
+	}
+}
+
+static void
+read_budget(Callsheet__YearFacts *o, const PGresult *res)
+{
+	int n = PQntuples(res);
+
+	o->funders = xcalloc((size_t)n + 1, sizeof *o->funders);
+	for (int i = 0; i < n; i++) {
+		Callsheet__FunderShare *s;
+
+		o->has_budget_cents = 1;
+		o->budget_cents = strtoull(PQgetvalue(res, i, 0), NULL, 10);
+		if (PQgetisnull(res, i, 1))
+			continue; /* a budget without funders */
+		s = xmalloc(sizeof *s);
+		callsheet__funder_share__init(s);
+		s->funder = xstrdup(PQgetvalue(res, i, 1));
+		s->has_cents = 1;
+		s->cents = strtoull(PQgetvalue(res, i, 2), NULL, 10);
+		o->funders[o->n_funders++] = s;
+	}
+}
+
+static void
+facts_result(struct db_op *op, const PGresult *res)
+{
+	struct facts *f = op->arg;
+	int i = f->nresults++ - (f->set_pop ? 1 : 0) - (f->set_budget ? 1 : 0);
+
+	if (i == 0)
+		read_population(&f->out, res);
+	else if (i == 1)
+		read_budget(&f->out, res);
+}
+
+static void
+facts_free(struct facts *f)
+{
+	Callsheet__YearFacts *o = &f->out;
+
+	for (size_t i = 0; i < o->n_populations; i++) {
+		free(o->populations[i]->department);
+		free(o->populations[i]);
+	}
+	free(o->populations);
+	for (size_t i = 0; i < o->n_funders; i++) {
+		free(o->funders[i]->funder);
+		free(o->funders[i]);
+	}
+	free(o->funders);
+	free(o->population_source);
+	free(f->user);
+	sb_free(&f->depts);
+	sb_free(&f->pops);
+	sb_free(&f->funders);
+	sb_free(&f->cents);
+	free(f);
+}
+
+static void
+facts_done(struct db_op *op, enum db_status st, const char *err)
+{
+	struct facts *f = op->arg;
+	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
+
+	if (st != DB_OK)
+		req_db_failed(f->req, st, err, "year figures");
+	else {
+		if (f->set_pop || f->set_budget)
+			log_info("conn %llu: %s set the %s%s%s of %s",
+			         (unsigned long long)f->req->conn->serial,
+			         f->user, f->set_pop ? "populations" : "",
+			         f->set_pop && f->set_budget ? " and " : "",
+			         f->set_budget ? "budget" : "", f->year);
+		resp.body_case = CALLSHEET__RESPONSE__BODY_YEAR_FACTS;
+		resp.year_facts = &f->out;
+		req_reply(f->req, &resp);
+	}
+	facts_free(f);
+}
+
+static void
+facts_start(struct req *r, struct facts *f, int32_t year)
+{
+	callsheet__year_facts__init(&f->out);
+	f->out.has_year = 1;
+	f->out.year = year;
+	f->req = r;
+	snprintf(f->year, sizeof f->year, "%d", (int)year);
+	f->op.send = facts_send;
+	f->op.result = facts_result;
+	f->op.done = facts_done;
+	f->op.arg = f;
+	if (req_submit(r, &f->op) != 0)
+		facts_free(f);
+}
+
+void
+req_set_year_facts(struct req *r)
+{
+	const Callsheet__SetYearFacts *s = r->msg->set_year_facts;
+	struct facts *f;
+
+	if (check_year(r, s->has_year, s->year) != 0)
+		return;
+	if (s->n_populations == 0 && !s->has_budget_cents) {
+		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "populations",
+		          "populations, budget_cents: give one or both");
+		return;
+	}
+	if (s->n_funders > 0 && !s->has_budget_cents) {
+		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "budget_cents",
+		          "budget_cents: missing; funders' shares are of a "
+		          "budget");
+		return;
+	}
+	if (check_populations(r, s) != 0 ||
+	    (s->has_budget_cents && check_budget(r, s) != 0))
+		return;
+	f = xcalloc(1, sizeof *f);
+	f->user = xstrdup(r->conn->session.user);
+	f->set_pop = s->n_populations > 0;
+	f->set_budget = s->has_budget_cents;
+	for (size_t i = 0; i < s->n_populations; i++) {
+		char n[24];
+
+		array_add(&f->depts, s->populations[i]->department);
+		snprintf(n, sizeof n, "%" PRIu64,
+		         s->populations[i]->population);
+		array_add(&f->pops, n);
+	}
+	array_end(&f->depts);
+	array_end(&f->pops);
+	snprintf(f->total, sizeof f->total, "%" PRIu64, s->budget_cents);
+	for (size_t i = 0; i < s->n_funders; i++) {
+		char n[24];
+
+		array_add(&f->funders, s->funders[i]->funder);
+		snprintf(n, sizeof n, "%" PRIu64, s->funders[i]->cents);
+		array_add(&f->cents, n);
+	}
+	array_end(&f->funders);
+	array_end(&f->cents);
+	facts_start(r, f, s->year);
+}
+
+void
+req_get_year_facts(struct req *r)
+{
+	const Callsheet__GetYearFacts *g = r->msg->get_year_facts;
+
+	if (check_year(r, g->has_year, g->year) != 0)
+		return;
+	facts_start(r, xcalloc(1, sizeof(struct facts)), g->year);
+}

@@ -1,0 +1,423 @@
+"""report_pdf.py: the annual report as the funder's document, over the
+generated year of reportdata.py: the PDF is A4, its pages numbered "page i
+of N" with N its real page count, pdftotext finds the headline figures in
+English and French, pdftoppm renders every page (none blank); the map (SVG
+in the HTML report) has every département, each with the class of its
+count; populations imported from INSEE's file (a malformed one refused,
+naming its line and column) give rates per 100,000 inhabitants and their
+ranks, a budget the cost per consultation, exactly; restatements after closing the year and amending a sheet show
+published and restated figures with the reason in every format. Run by
+report_pdf.sh. CALLSHEET_TEST_KEEP=DIR keeps the PDFs and the pages' PNGs
+there, to look at them."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from decimal import Decimal
+from fractions import Fraction
+
+import reportdata as rd
+from reportdata import YEAR
+
+NBSP = "\u00a0"
+VOIDED_FR = "annulée : "  # po/fr.po: "voided: "
+SVG = "{http://www.w3.org/2000/svg}"
+T = rd.Checks("report_pdf")
+SERVICE = "Association Droits et Séjour"
+ADDRESS = "12 rue de l'Exemple, 75011 Paris"
+
+# the map's classes: upper bounds in hundredths of a percent (map_bounds)
+BOUNDS = [100, 200, 500, 1000]
+
+
+def map_class(n, total):
+    if n == 0:
+        return 0
+    for i, b in enumerate(BOUNDS):
+        if n * 10000 < b * total:
+            return i + 1
+    return 5
+
+
+def flat(s):
+    """Text with every kind of space as one space."""
+    return re.sub(r"[\s\u00a0\u202f]+", " ", s)
+
+
+def pdf(path, lang, *extra, user="admin"):
+    start = time.monotonic()
+    p = rd.cli(["report", "annual", "--year", str(YEAR), "--focus", "75",
+                "--format", "pdf", "--service", SERVICE, "--address",
+                ADDRESS, "-o", path] + list(extra), user, lang=lang)
+    print("%s: drawn in %.2f s (ASan build, the daemon's queries "
+          "included), %d bytes" % (os.path.basename(path),
+                                   time.monotonic() - start,
+                                   os.path.getsize(path)))
+    T.eq(p.stdout, "", "-o: nothing on the standard output")
+    return path
+
+
+def poppler(*args):
+    p = subprocess.run(list(args), capture_output=True, check=False)
+    if p.returncode != 0:
+        raise RuntimeError("%s: exit %d: %s" % (args[0], p.returncode,
+                                                p.stderr.decode()))
+    return p.stdout.decode("utf-8", "replace")
+
+
+def page_texts(path, npages):
+    return [flat(poppler("pdftotext", "-layout", "-f", str(i), "-l", str(i),
+                         path, "-")) for i in range(1, npages + 1)]
+
+
+def check_pdf(sheets, path, fr, keep):
+    info = poppler("pdfinfo", path)
+    size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
+    T.check(size and abs(float(size.group(1)) - 595.28) < 0.5 and
+            abs(float(size.group(2)) - 841.89) < 0.5,
+            "A4: %s", size and size.group(0))
+    npages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    T.check(3 <= npages <= 12, "a document of a few pages: %d", npages)
+    texts = page_texts(path, npages)
+    of = "sur" if fr else "of"
+    for i, t in enumerate(texts, 1):
+        T.check("page %d %s %d" % (i, of, npages) in t,
+                "page %d says 'page %d %s %d'", i, i, of, npages)
+
+    cons = rd.consultations(sheets)
+    prev = rd.consultations(sheets, YEAR - 1)
+    depts = rd.count_by(cons, lambda s: [s.dept])
+    ranks = rd.competition_ranks(depts)
+
+    def num(n):
+        s = "{:,}".format(n)
+        return s.replace(",", " ") if fr else s
+
+    def pct(d):
+        s = str(d)
+        return (s.replace(".", ",") if fr else s) + " %"
+
+    first = texts[0]
+    T.check(SERVICE in first and ADDRESS in first, "the title block names "
+            "the service and its address")
+    T.check(("Rapport d'activité %d" if fr else "Annual activity report %d")
+            % YEAR in first, "the title")
+    T.check(("du 1er janvier %d au 31 décembre %d" if fr else
+             "1 January %d to 31 December %d") % (YEAR, YEAR) in first,
+            "the period")
+    T.check(("Édité le " if fr else "Issued on ") in first, "issued on")
+    T.check(("du lundi au vendredi, de 9 h à 13 h et de 14 h à 16 h" if fr
+             else "Monday to Friday, 9:00–13:00 and 14:00–16:00") in first,
+            "the service hours")
+    T.check(num(len(cons)) in first, "consultations %s on page 1",
+            num(len(cons)))
+    T.check(num(len(prev)) in first, "the year before on page 1")
+    T.check(pct(rd.signed_pct(len(cons), len(prev))).lstrip("+") in first,
+            "the change on page 1")
+    T.check(pct(rd.pct(depts["75"], len(cons), 2)) in first,
+            "Paris's share on page 1")
+    T.check(("au %de rang" if fr else "ranked %d") % ranks["75"] in first,
+            "Paris's rank on page 1")
+    T.check("Seine-Saint-Denis (93)" in first and "Val-de-Marne (94)" in
+            first, "the two ahead of Paris on page 1")
+    whole = " ".join(texts)
+    # the funder's order: Paris's callers before the département table,
+    # the months, the hours, durations, other calls
+    order = (["Appelants", "Appels par département", "Appels par mois",
+              "Appels par jour et par heure", "Durée des appels",
+              "Autres appels"] if fr else
+             ["Callers", "Calls by département", "Calls by month",
+              "Calls by weekday and hour", "Call duration", "Other calls"])
+    at = [whole.find(h) for h in order]
+    T.check(all(a >= 0 for a in at) and at == sorted(at),
+            "sections in the funder's order: %s", at)
+    T.check("CC BY 4.0" in whole, "the map's attribution")
+    T.check("…" not in whole.replace("… et", "").replace("… and", ""),
+            "no label cut short on this data")
+
+    # every page renders, and none is blank
+    with tempfile.TemporaryDirectory() as tmp:
+        prefix = os.path.join(tmp, "page")
+        poppler("pdftoppm", "-r", "40", "-gray", path, prefix)
+        pgms = sorted(f for f in os.listdir(tmp) if f.endswith(".pgm"))
+        T.eq(len(pgms), npages, "pdftoppm renders every page")
+        for f in pgms:
+            data = open(os.path.join(tmp, f), "rb").read()
+            body = data[data.index(b"255\n") + 4:]
+            dark = sum(1 for b in body[::7] if b < 128)
+            T.check(dark > 50, "%s is not blank (%d dark samples)", f, dark)
+        if keep:
+            poppler("pdftoppm", "-r", "80", "-png", path,
+                    os.path.join(keep, os.path.basename(path)[:-4]))
+    return npages
+
+
+def check_map(sheets, keep):
+    """Every département of the map, each with the class of its count."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(keep or tmp, "rapport-%d-en.html" % YEAR)
+        rd.cli(["report", "annual", "--year", str(YEAR), "--focus", "75",
+                "--format", "html", "-o", out], "admin")
+        html = open(out, encoding="utf-8").read()
+    root = ET.fromstring(html.replace("<!DOCTYPE html>", "", 1))
+    maps = [s for s in root.iter(SVG + "svg") if s.get("class") == "map"]
+    T.eq(len(maps), 1, "one map in the HTML report")
+    if not maps:
+        return
+    cons = rd.consultations(sheets)
+    depts = rd.count_by(cons, lambda s: [s.dept])
+    seen = {}
+    for p in maps[0].iter(SVG + "path"):
+        code = p.get("data-code")
+        if code is not None:
+            seen.setdefault(code, set()).add(int(p.get("data-class")))
+    want = ["%02d" % i for i in range(1, 96) if i != 20] + \
+        ["2A", "2B", "971", "972", "973", "974", "976"]
+    T.eq(sorted(seen), sorted(want), "every département on the map")
+    wrong = {c: (seen.get(c), map_class(depts.get(c, 0), len(cons)))
+             for c in want
+             if seen.get(c) != {map_class(depts.get(c, 0), len(cons))}}
+    T.eq(wrong, {}, "départements whose class is not their count's")
+    # the data reaches every class but one
+    T.check(len({min(v) for v in seen.values()}) >= 4, "classes used: %s",
+            sorted({min(v) for v in seen.values()}))
+
+
+def check_hidden_map(keep):
+    """A reporter (the cell-key method, minimum cell size 3): 13 (1 call)
+    reads 0, coloured as an empty département (a hatch would tell it from
+    one), and the report says its figures are perturbed."""
+    if keep:
+        path = pdf(os.path.join(keep, "rapport-%d-rep.pdf" % YEAR),
+                   "fr_FR.UTF-8", user="rep")
+        poppler("pdftoppm", "-r", "80", "-png", path, path[:-4])
+    p = rd.cli(["report", "annual", "--year", str(YEAR), "--format",
+                "html"], "rep")
+    root = ET.fromstring(p.stdout.replace("<!DOCTYPE html>", "", 1))
+    classes = {p.get("data-code"): p.get("data-class")
+               for p in root.iter(SVG + "path") if p.get("data-code")}
+    T.eq(classes.get("13"), "0", "a count under 3 reads 0 on the map")
+    T.check("Figures perturbed for confidentiality" in p.stdout,
+            "the report says its figures are perturbed")
+
+
+# INSEE's file of the départements' populations, as published
+# (donnees_departements.csv): figures of this test's own making.
+POPULATIONS = {"75": 2133111, "93": 1655422, "94": 1407972, "92": 1624357,
+               "95": 1249674, "91": 1306118, "77": 1421197, "78": 1448207,
+               "13": 2043110, "01": 657856, "06": 1094283, "971": 384315}
+INSEE_HEADER = "REG;Région;CODDEP;Département;NBARR;NBCAN;NBCOM;PMUN;PCAP;PTOT"
+
+
+def insee_file(path, rows=None):
+    rows = rows if rows is not None else [
+        "11;Île-de-France;%s;Dép %s;3;20;100;%s;15000;%d" %
+        (c, c, "{:,}".format(n).replace(",", " "), n + 15000)
+        for c, n in POPULATIONS.items()]
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\ufeff" + INSEE_HEADER + "\n" + "\n".join(rows) + "\n")
+    return path
+
+
+def check_edges(tmp):
+    """An empty year, and a reporter whose focus reads 0: still a valid
+    document that says so."""
+    for year, focus, user, want in (
+            (2010, "75", "admin", "no calls in 2010"),
+            (YEAR, "13", "rep", "Figures perturbed for confidentiality")):
+        path = os.path.join(tmp, "edge-%d-%s.pdf" % (year, user))
+        rd.cli(["report", "annual", "--year", str(year), "--focus", focus,
+                "--format", "pdf", "-o", path], user)
+        info = poppler("pdfinfo", path)
+        npages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+        whole = " ".join(page_texts(path, npages))
+        T.check(npages >= 2 and want in whole and
+                "page %d of %d" % (npages, npages) in whole,
+                "%d, focus %s as %s: %d pages, '%s'", year, focus, user,
+                npages, want)
+
+
+def check_facts(sheets, tmp, keep):
+    """Populations and budget: absent, nothing about them; set, the rates
+    and their ranks, the cost per consultation, exact."""
+    r = json.loads(rd.cli(["report", "annual", "--year", str(YEAR),
+                           "--focus", "75", "--format", "json"],
+                          "admin").stdout)
+    T.eq((r["populations"], r["budget"]), (None, None),
+         "without populations nor budget: nothing")
+    text = rd.cli(["report", "annual", "--year", str(YEAR), "--focus",
+                   "75"], "admin").stdout
+    T.check("100,000" not in text and "€" not in text,
+            "without them the text says nothing of rates or cost")
+
+    # a malformed file: refused, naming the line and the column
+    bad = insee_file(os.path.join(tmp, "bad.csv"), [
+        "11;IDF;75;Paris;1;1;1;2 133 111;0;0",
+        "11;IDF;93;SSD;1;1;1;1655422;0;0",
+        "11;IDF;94;VdM;1;1;1;12a;0;0"])
+    p = rd.cli(["admin", "population", "import", bad, "--year", str(YEAR)],
+               "admin", check=False)
+    T.check(p.returncode == 1 and "bad.csv:4: column PMUN: '12a'" in
+            p.stderr, "a bad population: %s", p.stderr.strip())
+    bad = insee_file(os.path.join(tmp, "bad2.csv"), [
+        "11;IDF;75;Paris;1;1;1;2133111;0;0",
+        "11;IDF;2C;Corse;1;1;1;1000;0;0"])
+    p = rd.cli(["admin", "population", "import", bad, "--year", str(YEAR)],
+               "admin", check=False)
+    T.check(p.returncode == 1 and "bad2.csv:3: column CODDEP: '2C'" in
+            p.stderr, "a bad département: %s", p.stderr.strip())
+    with open(os.path.join(tmp, "bad3.csv"), "w", encoding="utf-8") as f:
+        f.write("CODDEP;Département;P21_POP\n75;Paris;2133111\n")
+    p = rd.cli(["admin", "population", "import",
+                os.path.join(tmp, "bad3.csv"), "--year", str(YEAR)],
+               "admin", check=False)
+    T.check(p.returncode == 1 and "bad3.csv:1: no column PMUN" in p.stderr,
+            "no population column: %s", p.stderr.strip())
+    p = rd.cli(["admin", "population", "import",
+                insee_file(os.path.join(tmp, "p.csv")), "--year",
+                str(YEAR)], "rep", check=False)
+    T.check(p.returncode != 0, "a reporter cannot set populations")
+
+    good = insee_file(os.path.join(tmp, "populations.csv"))
+    p = rd.cli(["admin", "population", "import", good, "--year", str(YEAR),
+                "--source", "INSEE, populations légales (test)"], "admin")
+    T.check("populations of %d départements" % len(POPULATIONS) in
+            p.stdout, "import says what it stored: %s", p.stdout.strip())
+    p = rd.cli(["admin", "budget", "--year", str(YEAR), "--total",
+                "190 700", "--funder", "Ville de Paris=34000"], "admin")
+    T.check("190,700.00" in p.stdout and "Ville de Paris: 34,000.00" in
+            p.stdout, "budget stored: %s", p.stdout.strip())
+    p = rd.cli(["admin", "budget", "--year", str(YEAR), "--total", "100",
+                "--funder", "Ville de Paris=340"], "admin", check=False)
+    T.check(p.returncode != 0 and "more than the budget" in p.stderr,
+            "shares over the budget refused: %s", p.stderr.strip())
+
+    cons = rd.consultations(sheets)
+    depts = rd.count_by(cons, lambda s: [s.dept])
+    rates = {c: Fraction(depts[c], POPULATIONS[c])
+             for c in depts if c in POPULATIONS}
+    r = json.loads(rd.cli(["report", "annual", "--year", str(YEAR),
+                           "--focus", "75", "--format", "json"],
+                          "admin").stdout, parse_float=Decimal)
+    items = {i["code"]: i for i in r["departments"]["items"]}
+    for c, q in rates.items():
+        want = rd.half_up(Decimal(q.numerator) * 100000 /
+                          Decimal(q.denominator), 1)
+        rank = 1 + sum(1 for o in rates.values() if o > q)
+        T.eq((items[c].get("per_100k"), items[c].get("per_100k_rank")),
+             (want, rank), "rate of " + c)
+    T.check(all("per_100k" not in i for c, i in items.items()
+                if c not in POPULATIONS), "no rate without a population")
+    T.eq(r["populations"]["departments"], len(rates), "départements rated")
+    b = r["budget"]
+    T.eq(b["total_cents"], 19070000, "budget in cents")
+    # 19,070,000 / 4,000 = 4,767.5 cents: half up
+    T.eq(b["per_consultation_cents"],
+         int(rd.half_up(Decimal(19070000) / len(cons), 0)),
+         "cost per consultation, half up")
+    T.eq(b["funders"], [{"name": "Ville de Paris", "cents": 3400000,
+                         "percent": rd.pct(34000, 190700, 2),
+                         "per_consultation_cents": int(rd.half_up(
+                             Decimal(3400000) / len(cons), 0))}],
+         "the city's share")
+
+    html = rd.cli(["report", "annual", "--year", str(YEAR), "--focus", "75",
+                   "--format", "html"], "admin").stdout
+    q = rates["75"]
+    rate75 = rd.half_up(Decimal(q.numerator) * 100000 /
+                        Decimal(q.denominator), 1)
+    T.check("<td class=\"n\">%s</td>" % rate75 in html and
+            "calls per 100,000 inhabitants" in html,
+            "html: the rates and the sentence")
+    T.check("Ville de Paris: 34,000.00" in html, "html: the budget")
+    path = pdf(os.path.join(keep or tmp, "rapport-%d-fr-budget.pdf" % YEAR),
+               "fr_FR.UTF-8")
+    if keep:
+        poppler("pdftoppm", "-r", "80", "-png", path, path[:-4])
+    npages = int(re.search(r"Pages:\s+(\d+)",
+                           poppler("pdfinfo", path)).group(1))
+    whole = " ".join(page_texts(path, npages))
+    q = rates["75"]
+    rate75 = str(rd.half_up(Decimal(q.numerator) * 100000 /
+                            Decimal(q.denominator), 1)).replace(".", ",")
+    T.check("%s appels pour 100 000 habitants" % rate75 in whole,
+            "pdf: Paris's rate per 100,000 (%s)", rate75)
+    T.check("Coût total de l'action : 190 700,00 €" in whole,
+            "pdf: the budget")
+    T.check("coût par consultation : 47,68 €" in whole,
+            "pdf: the cost per consultation")
+    T.check("Ville de Paris : 34 000,00 € (17,83 % du coût" in whole,
+            "pdf: the city's share")
+
+
+def check_restated(sheets, tmp):
+    """Close the year, amend a sheet of it: every format shows the
+    published and the restated figure, with the reason."""
+    rd.cli(["admin", "close-period", "--year", str(YEAR)], "admin")
+    victim = next(s for s in rd.consultations(sheets) if s.dept == "75")
+    reason = "caller from Val-de-Marne after all"
+    rd.cli(["void", str(victim.id), "--reason", reason], "admin")
+    n = len(rd.consultations(sheets))
+    for fmt in ("text", "md", "html", "json"):
+        out = rd.cli(["report", "annual", "--year", str(YEAR), "--format",
+                      fmt], "admin").stdout
+        if fmt == "json":
+            j = json.loads(out)
+            periods = j.get("restatements") or []
+            T.check(any(p.get("published_total") == n and
+                        p.get("restated_total") == n - 1 for p in periods),
+                    "json: published %d, restated %d: %s", n, n - 1,
+                    periods)
+            T.check(reason in out, "json: the reason")
+            continue
+        want = "%d: published %s, restated %s (-1). Reasons: voided: %s" % (
+            YEAR, "{:,}".format(n), "{:,}".format(n - 1), reason)
+        T.check(want in out, "%s: '%s'", fmt, want)
+    out = rd.cli(["report", "annual", "--year", str(YEAR)], "admin",
+                 lang="fr_FR.UTF-8").stdout
+    want = "%d : publié %s, rectifié %s (-1). Motifs : %s%s" % (
+        YEAR, "{:,}".format(n).replace(",", NBSP),
+        "{:,}".format(n - 1).replace(",", NBSP), VOIDED_FR, reason)
+    T.check(want in out, "French: '%s'", want)
+    path = pdf(os.path.join(tmp, "restated.pdf"), "C.UTF-8")
+    info = poppler("pdfinfo", path)
+    npages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    whole = " ".join(page_texts(path, npages))
+    T.check("published %s, restated %s (-1). Reasons: voided: %s" % (
+        "{:,}".format(n), "{:,}".format(n - 1), reason) in whole,
+        "pdf: published and restated, with the reason")
+
+
+def main():
+    for tool in ("pdfinfo", "pdftotext", "pdftoppm"):
+        if shutil.which(tool) is None:
+            print("SKIP: no %s (Debian package poppler-utils)" % tool)
+            return 77
+    sheets = rd.setup()
+    keep = os.environ.get("CALLSHEET_TEST_KEEP")
+    with tempfile.TemporaryDirectory() as tmp:
+        for lang, fr in (("C.UTF-8", False), ("fr_FR.UTF-8", True)):
+            path = pdf(os.path.join(keep or tmp, "rapport-%d-%s.pdf" % (
+                YEAR, "fr" if fr else "en")), lang)
+            check_pdf(sheets, path, fr, keep)
+        p = rd.cli(["report", "annual", "--year", str(YEAR), "--format",
+                    "pdf", "-o", os.path.join(tmp, "none", "r.pdf")],
+                   "admin", check=False)
+        T.check(p.returncode != 0 and "none" in p.stderr,
+                "an unwritable -o says so: %s", p.stderr.strip())
+        check_map(sheets, keep)
+        check_hidden_map(keep)
+        check_edges(tmp)
+        check_facts(sheets, tmp, keep)
+        check_restated(sheets, tmp)
+    return T.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
