@@ -67,6 +67,7 @@ struct sheet_opts {
 	Callsheet__Sheet sheet; /* codes point into argv */
 	char *start;            /* parsed by sheet_opts_times */
 	char *duration;
+	char dept[16]; /* --dept as the taxonomy spells it */
 };
 size_t sheet_opts_longopts(struct option *o);
 bool sheet_opts_owns(int ch);

@@ -11,6 +11,7 @@
 #include "entry.h"
 #include "i18n.h"
 #include "libcallsheet.h"
+#include "parse.h"
 
 /* One key per choice, in this order. */
 static const char choice_keys[] = "123456789abcdefghijklmnopqrstuvwxyz";
@@ -455,9 +456,8 @@ department_answer(struct entry *e, const char *text)
 		return keep(e);
 	if (strcmp(text, "?") == 0 || strcasecmp(text, "unknown") == 0)
 		text = "unknown";
-	else if (n < sizeof code) {
-		for (size_t i = 0; i <= n; i++)
-			code[i] = (char)toupper((unsigned char)text[i]);
+	else if (n < sizeof code - 1) {
+		department_normalize(text, code, sizeof code);
 		text = code;
 	}
 	if ((x = department_find(e, text)) != NULL)

@@ -32,6 +32,15 @@ log --dept 75 >/dev/null 2>"$T_TMP/err2" || t_fail "retry: $(cat "$T_TMP/err2")"
 log --dept 75 >/dev/null 2>"$T_TMP/err2b" || t_fail "next: $(cat "$T_TMP/err2b")"
 t_eq "$(stored)" 2 "the retry stored its sheet once, the wrong password none"
 
+# --- a département as people type it: 2a is 2A, 7 is 07
+log --dept 2a >/dev/null 2>"$T_TMP/err2c" || t_fail "--dept 2a: $(cat "$T_TMP/err2c")"
+log --dept 7 >/dev/null 2>"$T_TMP/err2c" || t_fail "--dept 7: $(cat "$T_TMP/err2c")"
+t_eq "$(t_sql "$db" "SELECT string_agg(t.code, ',' ORDER BY t.code) FROM sheet s
+	JOIN taxonomy t ON t.id = s.department WHERE t.code IN ('2A', '07')")" "07,2A" \
+	"--dept 2a and 7 stored as 2A and 07"
+t_sql "$db" "DELETE FROM sheet WHERE department IN (SELECT id FROM taxonomy
+	WHERE dimension = 'department' AND code IN ('2A', '07'))" >/dev/null
+
 # --- no password and no terminal to ask one: the same
 rc=0
 env -u CALLSHEET_PASSWORD setsid "$cli" log --caller individual --dept 75 \

@@ -23,6 +23,7 @@ static const struct tx codes[] = {
         {"caller", "individual", "Individual", "Particulier", false},
         {"caller", "professional", "Professional", "Professionnel", false},
         {"department", "75", "Paris", "Paris", false},
+        {"department", "07", "Ardèche", "Ardèche", false},
         {"department", "2A", "Corse-du-Sud", "Corse-du-Sud", false},
         {"department", "93", "Seine-Saint-Denis", "Seine-Saint-Denis", false},
         {"department", "971", "Guadeloupe", "Guadeloupe", false},
@@ -260,6 +261,9 @@ test_wrong_keys(void)
 	CHECK(r.e.ntyped == 0, "backspace erases");
 	type(&r, "2a\n");
 	CHECK(eq(r.a.department, "2A"), "2a is 2A");
+	type(&r, "-");
+	type(&r, "7\n");
+	CHECK(eq(r.a.department, "07"), "7 is 07: %s", r.a.department);
 	type(&r, "5");
 	CHECK(r.last == ENTRY_WRONG && r.e.step == STEP_HOUSEHOLD &&
 	              strstr(r.e.hint, "0 if not stated"),
@@ -353,7 +357,7 @@ static void
 test_lines(void)
 {
 	static const char *const session[] = {
-	        "x", "individual", "",         "7",   "? ", "woman",
+	        "x", "individual", "",         "8",   "? ", "woman",
 	        "0", "1 9",        "2, entry", "oui", NULL,
 	};
 	struct run r;
