@@ -52,6 +52,20 @@ grep -qx 'family,0,0.0,1,50.0,-1,-100.0' "$T_TMP/csv.out" ||
 grep -q 'residence.*+100.0' "$T_TMP/table.out" || t_fail "table: $(cat "$T_TMP/table.out")"
 compare admin --month 2025-03 --by topic
 
+# The year not over: year to date against the same days a year before.
+y=$(date +%Y) tomorrow=$(date -d tomorrow +%F)
+if [ "${tomorrow%%-*}" = "$y" ] && [ "${tomorrow#*-}" != 02-29 ]; then
+	json=$(CALLSHEET_USER=admin "$cli" report --year "$y" --compare --format json 2>"$T_TMP/ytd")
+	grep -q 'year to date' "$T_TMP/ytd" || t_fail "says year to date: $(cat "$T_TMP/ytd")"
+	python3 - "$json" "$y" "$tomorrow" <<'PY' || t_fail "year to date: $json"
+import json, sys
+r, y, tomorrow = json.loads(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+assert r["period"] == {"from": "%d-01-01" % y, "to": tomorrow}, r["period"]
+assert r["previous_period"] == {"from": "%d-01-01" % (y - 1),
+                                "to": "%d%s" % (y - 1, tomorrow[4:])}, r
+PY
+fi
+
 # A reporter, under disclosure control: counts hidden or perturbed, some
 # with no change percentage.
 CALLSHEET_USER=admin "$cli" admin min-cell --role reporter 2 >/dev/null
