@@ -89,6 +89,13 @@ log --dept 75 >/dev/null 2>"$T_TMP/err8" || t_fail "again: $(cat "$T_TMP/err8")"
 grep -q 'earlier' "$T_TMP/err8" && t_fail "nothing waits any more: $(cat "$T_TMP/err8")"
 t_eq "$(stored)" 6 "nothing sent twice"
 
+# --- global options after the command
+out=$(env -u CALLSHEET_SERVER -u CALLSHEET_USER "$cli" report --year 2025 \
+	--format csv -s "$CALLSHEET_SERVER" -u jur 2>&1) ||
+	t_fail "report ... -s HOST:PORT -u USER: $out"
+out=$(env -u CALLSHEET_SERVER "$cli" spool --server="$CALLSHEET_SERVER" 2>&1) ||
+	t_fail "spool --server=HOST:PORT: $out"
+
 # --- callsheet spool send
 t_stop_daemon "$T_DAEMON_PID"
 log --dept 75 >/dev/null 2>/dev/null || true
