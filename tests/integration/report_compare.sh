@@ -75,4 +75,10 @@ compare rep --year 2025 --by topic
 grep -Eq 'hidden|perturbed' "$T_TMP/table.out" ||
 	t_fail "disclosure control is said: $(cat "$T_TMP/table.out")"
 compare rep --year 2025
+# Weekdays (and months, hours) in calendar order, not by count: Friday
+# has two calls, Tuesday to Thursday one each.
+log 2025-03-07 entry
+log 2025-03-07 entry
+t_eq "$(CALLSHEET_USER=admin "$cli" report --year 2025 --by weekday --format csv |
+	cut -d, -f1 | tr '\n' ' ')" "weekday 2 3 4 5 " "weekdays in calendar order"
 echo "1 passed, 0 failed"
