@@ -51,6 +51,7 @@ struct cfg {
 	unsigned max_frame;
 	unsigned max_in_flight;
 	unsigned max_connections;
+	unsigned max_connections_per_source;
 	unsigned max_output;
 	unsigned batch_max;
 	unsigned pg_pool;
@@ -68,6 +69,11 @@ struct cfg {
 	unsigned frame_timeout;
 	unsigned login_attempts;
 	unsigned login_attempts_per_address;
+	unsigned login_checks_per_account;
+	unsigned login_checks_per_address;
+	unsigned max_password_checks;
+	unsigned max_reads_in_flight;
+	unsigned query_timeout;
 	unsigned login_delay_max;
 	unsigned amend_window_days;
 };
@@ -88,7 +94,7 @@ void listener_close_all(void);
 void listener_pause(void);
 int listener_check_addr(const char *spec);
 
-/* conn.c */
+/* conn.c; the transitions allowed are conn.c's next_states[] */
 enum conn_state {
 	CONN_HELLO,   /* waiting for the hello */
 	CONN_LOGIN,   /* hello done, waiting for a login */
@@ -103,6 +109,7 @@ struct session {
 	char user[64];
 };
 struct conn {
+	uint32_t magic; /* conn.c's check that it is still allocated */
 	TAILQ_ENTRY(conn) entry;
 	struct bufferevent *bev;
 	enum conn_state state;
@@ -111,6 +118,8 @@ struct conn {
 	char addr_key[48]; /* the source, as login throttling counts it */
 	struct session session;
 	unsigned in_flight; /* requests not yet answered */
+	unsigned reads;     /* of which reads (queries, exports ...) */
+	size_t held;        /* bytes of those requests, decoded */
 	unsigned refs;      /* requests still pointing at this conn */
 	time_t connected_at;
 	time_t last_active;
@@ -130,6 +139,12 @@ void conn_refuse(int fd, const struct sockaddr *sa, Callsheet__ErrorCode code,
 void conn_end_sessions(int account_id, const struct conn *except,
                        const char *why);
 void conn_set_state(struct conn *c, enum conn_state state);
+#ifndef NDEBUG
+void conn_check_at(const struct conn *c, const char *where);
+#define conn_check(c) conn_check_at((c), __func__)
+#else
+#define conn_check(c) ((void)0)
+#endif
 void conn_send(struct conn *c, const Callsheet__ServerMessage *msg);
 void conn_finish(struct conn *c);
 void conn_fail(struct conn *c, Callsheet__ErrorCode code, const char *fmt, ...)
@@ -145,8 +160,10 @@ struct req {
 	struct conn *conn;
 	uint32_t id;
 	Callsheet__Request *msg;
+	bool reads;  /* dispatch.c's table says it only reads */
+	size_t size; /* its frame's bytes, held until answered */
 };
-void dispatch(struct conn *c, Callsheet__Request *msg);
+void dispatch(struct conn *c, Callsheet__Request *msg, size_t size);
 void req_reply(struct req *r, Callsheet__Response *resp);
 void req_error(struct req *r, Callsheet__ErrorCode code, const char *field,
                const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -165,6 +182,8 @@ int req_submit(struct req *r, struct db_op *op);
 /* req-*.c: one handler per request kind */
 void req_hello(struct req *r);
 void req_login(struct req *r);
+void login_shutdown(void);
+unsigned login_pending(void);
 void req_log_sheet(struct req *r);
 void req_log_sheets(struct req *r);
 void req_query(struct req *r);
@@ -206,8 +225,13 @@ struct db_op {
 	/* once, after the sync (committed) or on failure */
 	void (*done)(struct db_op *op, enum db_status st, const char *err);
 	void *arg;
+	/* set by req_submit: whose it is (cancelled when its connection
+	 * dies), and whether it reads only (never ahead of writes) */
+	const void *owner;
+	bool read;
 	bool failed;
 	bool transient; /* the error says: retry later */
+	unsigned skip;  /* results of db.c's own statements still to come */
 	char *error;
 };
 void db_init(void);
@@ -215,6 +239,7 @@ void db_shutdown(void);
 bool db_available(void);
 bool db_listening(void);
 int db_submit(struct db_op *op);
+void db_cancel_owner(const void *owner);
 unsigned db_in_flight(void);
 const char *db_sqlstate(const PGresult *res);
 /* dispatch.c: a failed operation answered (unavailable, or internal) */
@@ -690,20 +715,32 @@ void tls_bev_goodbye(struct bufferevent *bev);
 bool tls_bev_handshaking(struct bufferevent *bev);
 void tls_bev_describe(struct bufferevent *bev, char *buf, size_t len);
 
-/* throttle.c: failed-login counting with growing delays (pure: the time,
- * in milliseconds of a monotonic clock, is an argument) */
+/* throttle.c: login attempts counted per key with growing delays (pure:
+ * the time, in milliseconds of a monotonic clock, is an argument) */
 enum throttle_outcome { THROTTLE_OK, THROTTLE_FAIL, THROTTLE_ABORT };
 struct throttle;
+struct throttle_limits {
+	unsigned free;      /* failures in a row before delays start */
+	unsigned at_once;   /* attempts checked at the same time at most */
+	unsigned delay_max; /* longest delay, seconds; also the memory */
+};
 struct throttle *throttle_new(size_t capacity);
 void throttle_free(struct throttle *t);
-unsigned throttle_wait(struct throttle *t, const char *key, unsigned free,
-                       int64_t now_ms);
-void throttle_begin(struct throttle *t, const char *key, int64_t now_ms);
+unsigned throttle_wait(struct throttle *t, const char *key,
+                       const struct throttle_limits *l, int64_t now_ms);
+unsigned throttle_begin(struct throttle *t, const char *key,
+                        const struct throttle_limits *l, int64_t now_ms);
 unsigned throttle_end(struct throttle *t, const char *key,
-                      enum throttle_outcome outcome, unsigned free,
-                      unsigned delay_max, int64_t now_ms);
+                      enum throttle_outcome outcome,
+                      const struct throttle_limits *l, int64_t now_ms);
 unsigned throttle_failures(struct throttle *t, const char *key);
+unsigned throttle_checking(struct throttle *t, const char *key);
 void throttle_addr_key(const struct sockaddr *sa, char *out, size_t len);
+
+/* source.c: connections per source address (max_connections_per_source) */
+bool source_admit(const char *key);
+void source_leave(const char *key);
+unsigned source_connections(const char *key);
 
 /* account.c: what account administration checks before the database */
 #define ACCOUNT_PASSWORD_MIN 8
@@ -716,6 +753,10 @@ int account_check_name(const char *name, struct field_error *fe);
 void worker_init(unsigned nthreads);
 void worker_shutdown(void);
 void worker_run(void (*work)(void *), void (*done)(void *), void *arg);
+void worker_run_for(const char *lane, const void *owner, void (*work)(void *),
+                    void (*done)(void *), void *arg);
+void worker_cancel(const void *owner);
+unsigned worker_queued(void);
 
 /* migrate.c: schema migrations, synchronous, before the loop starts */
 int migrate_apply(const char *conninfo);

@@ -41,6 +41,15 @@ static const struct setting settings[] = {
          "requests one connection may have unanswered"},
         {"max_connections", SET_UINT, OFF(max_connections), "10000", 1, 1000000,
          "connections served at once"},
+        {"max_reads_in_flight", SET_UINT, OFF(max_reads_in_flight), "2", 1,
+         4096,
+         "queries and exports one connection may have unanswered; more "
+         "wait unread"},
+        {"query_timeout", SET_UINT, OFF(query_timeout), "30", 1, 86400,
+         "seconds a query may run in PostgreSQL before it is stopped"},
+        {"max_connections_per_source", SET_UINT,
+         OFF(max_connections_per_source), "256", 1, 1000000,
+         "connections from one address (IPv6: one /64) at once"},
         {"max_output", SET_UINT, OFF(max_output), "1048576", 4096, 1 << 30,
          "bytes queued to a client before its requests stop being read"},
         {"batch_max", SET_UINT, OFF(batch_max), "500", 1, 10000,
@@ -80,6 +89,17 @@ static const struct setting settings[] = {
         {"login_attempts_per_address", SET_UINT,
          OFF(login_attempts_per_address), "20", 1, 100000,
          "failed logins per source address before delays start"},
+        {"login_checks_per_account", SET_UINT, OFF(login_checks_per_account),
+         "2", 1, 1000,
+         "password checks of one account at the same time at most"},
+        {"login_checks_per_address", SET_UINT, OFF(login_checks_per_address),
+         "4", 1, 1000,
+         "password checks from one source address at the same time at "
+         "most"},
+        {"max_password_checks", SET_UINT, OFF(max_password_checks), "256", 1,
+         100000,
+         "password checks waiting for a hashing thread at most; more "
+         "logins are answered 'overloaded'"},
         {"login_delay_max", SET_UINT, OFF(login_delay_max), "900", 1, 86400,
          "longest delay after repeated failed logins, in seconds"},
 };

@@ -1,6 +1,28 @@
 /* conn.c: one client connection: its state, framing of its byte stream,
  * backpressure, timeouts, and a deferred free once nothing refers to it.
- * TLS is tls.c's: a connection only sees a bufferevent. */
+ * TLS is tls.c's: a connection only sees a bufferevent.
+ *
+ * Ownership (the one rule for every asynchronous completion, see also
+ * docs/ARCHITECTURE.md):
+ *  - A connection is referenced by the list of live connections and by
+ *    each of its requests not yet answered (dispatch() takes the
+ *    reference, conn_request_done() drops it); it is freed when its
+ *    socket is gone (CONN_DEAD) and the last reference goes.
+ *  - A pending operation (database, hashing, taxonomy reload, batch)
+ *    points at its request, never at the connection directly, and so
+ *    holds the connection through it.
+ *  - Answering (req_reply, req_error, req_fail) releases the request and
+ *    its reference: nothing may touch the request or the connection after
+ *    the answer. conn_request_done() resumes reading by itself.
+ *  - A connection that dies while work is pending becomes CONN_DEAD: its
+ *    password check not started is skipped (worker_cancel), its queued
+ *    reads fail at once and its running read is cancelled on the server
+ *    (db_cancel_owner); whatever still completes answers into a dead
+ *    connection, which only frees. A dead connection never comes back to
+ *    another state.
+ * Debug builds check it: a freed or dead connection used where only a
+ * live one may be is a fatal error naming the caller (conn_check).
+ */
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
@@ -18,6 +40,9 @@
 
 /* A connection told to go away gets this long to read why. */
 #define CLOSING_GRACE 5
+/* struct conn's magic while allocated, and once freed */
+#define CONN_MAGIC 0x636f6e6eu
+#define CONN_FREED 0xdeadc0deu
 
 struct conn_list conns = TAILQ_HEAD_INITIALIZER(conns);
 unsigned nconns;
@@ -33,9 +58,47 @@ conn_state_name(enum conn_state s)
 	return names[s];
 }
 
+#ifndef NDEBUG
+/* Debug builds: a connection used after it was freed (or a dead one
+ * brought back) is a bug in the ownership rule above: stop at once. */
+void
+conn_check_at(const struct conn *c, const char *where)
+{
+	if (c == NULL || c->magic != CONN_MAGIC)
+		fatalx("%s: use of a freed connection", where);
+}
+#endif
+
+/* The life of a connection: from each state, the states it may go to. */
+#define TO(s) (1u << CONN_##s)
+static const unsigned next_states[] = {
+        [CONN_HELLO] = TO(LOGIN) | TO(CLOSING) | TO(DEAD),
+        [CONN_LOGIN] = TO(AUTHING) | TO(CLOSING) | TO(DEAD),
+        [CONN_AUTHING] = TO(READY) | TO(LOGIN) | TO(CLOSING) | TO(DEAD),
+        [CONN_READY] = TO(CLOSING) | TO(DEAD),
+        [CONN_CLOSING] = TO(DEAD),
+        [CONN_DEAD] = 0,
+};
+#undef TO
+
+/* The one setter: a transition the table does not have is a bug (fatal
+ * in debug builds, logged and refused otherwise). */
 void
 conn_set_state(struct conn *c, enum conn_state state)
 {
+	conn_check(c);
+	if ((next_states[c->state] & (1u << state)) == 0) {
+#ifndef NDEBUG
+		fatalx("conn %llu: %s -> %s is not a transition",
+		       (unsigned long long)c->serial, conn_state_name(c->state),
+		       conn_state_name(state));
+#else
+		log_error("conn %llu: %s -> %s is not a transition; ignored",
+		          (unsigned long long)c->serial,
+		          conn_state_name(c->state), conn_state_name(state));
+		return;
+#endif
+	}
 	log_debug("conn %llu: %s -> %s", (unsigned long long)c->serial,
 	          conn_state_name(c->state), conn_state_name(state));
 	c->state = state;
@@ -52,6 +115,7 @@ conn_release(struct conn *c)
 {
 	if (--c->refs == 0 && c->state == CONN_DEAD) {
 		log_debug("conn %llu: freed", (unsigned long long)c->serial);
+		c->magic = CONN_FREED;
 		free(c);
 		daemon_maybe_exit();
 	}
@@ -71,16 +135,30 @@ conn_close(struct conn *c, const char *why)
 	conn_set_state(c, CONN_DEAD);
 	TAILQ_REMOVE(&conns, c, entry);
 	nconns--;
+	source_leave(c->addr_key);
+	/* dead first: the answers these give go nowhere and read nothing
+	 * more. Its password check, if not started, is not worth a thread,
+	 * and its queries are not worth the database's time. */
+	worker_cancel(c);
+	db_cancel_owner(c);
 	/* the list's own reference */
 	conn_release(c);
 }
 
+/*
+ * Whether to stop reading requests. A connection holds at most: one frame
+ * being received (max_frame), the requests it is owed answers for and the
+ * answers queued (together up to max_output, then reading stops), and the
+ * answers of its reads being built (max_reads_in_flight of them): what a
+ * client that never reads can make the daemon keep (docs/SECURITY.md).
+ */
 static bool
 conn_must_pause(const struct conn *c)
 {
 	return draining || c->state == CONN_AUTHING ||
 	       c->state >= CONN_CLOSING || c->in_flight >= cfg->max_in_flight ||
-	       evbuffer_get_length(bufferevent_get_output(c->bev)) >=
+	       c->reads >= cfg->max_reads_in_flight ||
+	       c->held + evbuffer_get_length(bufferevent_get_output(c->bev)) >=
 	               cfg->max_output;
 }
 
@@ -108,6 +186,7 @@ conn_send(struct conn *c, const Callsheet__ServerMessage *msg)
 	size_t len;
 	uint8_t *frame;
 
+	conn_check(c);
 	if (c->state == CONN_DEAD)
 		return;
 	frame = frame_pack(&msg->base, &len);
@@ -189,7 +268,7 @@ conn_frame(struct conn *c, struct evbuffer *in, uint32_t len)
 		          len);
 		return;
 	}
-	dispatch(c, msg);
+	dispatch(c, msg, len);
 }
 
 /* A frame begun and not finished starts the frame deadline: a client
@@ -304,6 +383,7 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 void
 conn_request_done(struct conn *c)
 {
+	conn_check(c);
 	c->in_flight--;
 	if (c->state != CONN_DEAD && c->read_paused)
 		conn_process(c);
@@ -327,6 +407,7 @@ conn_unsent(void)
 void
 conn_resume(struct conn *c)
 {
+	conn_check(c);
 	if (c->state != CONN_DEAD)
 		conn_process(c);
 }
@@ -401,6 +482,7 @@ void
 conn_accept(int fd, const struct sockaddr *sa, int salen)
 {
 	struct bufferevent *bev;
+	char key[sizeof((struct conn *)0)->addr_key];
 	int one = 1;
 
 	if (nconns + tls_pending() >= cfg->max_connections && tls_enabled()) {
@@ -417,6 +499,21 @@ conn_accept(int fd, const struct sockaddr *sa, int salen)
 		            5);
 		return;
 	}
+	throttle_addr_key(sa, key, sizeof key);
+	if (!source_admit(key)) {
+		if (tls_enabled()) {
+			log_warn(
+			        "refusing a connection from %s: %u connections "
+			        "from there already",
+			        key, source_connections(key));
+			close(fd);
+		} else
+			conn_refuse(fd, sa, CALLSHEET__ERROR_CODE__OVERLOADED,
+			            "too many connections from your address; "
+			            "retry later",
+			            5);
+		return;
+	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	keepalive(fd);
 	if (tls_enabled()) {
@@ -426,19 +523,22 @@ conn_accept(int fd, const struct sockaddr *sa, int salen)
 	bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (bev == NULL) {
 		log_warn("cannot set up a new connection's socket");
+		source_leave(key);
 		close(fd);
 		return;
 	}
 	conn_start(sa, bev, time(NULL));
 }
 
-/* A connection begins: bev (plain or TLS) is its from now on. */
+/* A connection begins: bev (plain or TLS) is its from now on; its source
+ * was admitted (source_admit) when it was accepted. */
 void
 conn_start(const struct sockaddr *sa, struct bufferevent *bev,
            time_t accepted_at)
 {
 	struct conn *c = xcalloc(1, sizeof *c);
 
+	c->magic = CONN_MAGIC;
 	c->serial = next_serial++;
 	format_peer(sa, c->peer, sizeof c->peer);
 	throttle_addr_key(sa, c->addr_key, sizeof c->addr_key);

@@ -1,5 +1,9 @@
 /* db.c: the pool of nonblocking libpq connections, each in pipeline mode
- * with a FIFO of operations in flight; reconnects with backoff. */
+ * with a FIFO of operations in flight; reconnects with backoff. Writes
+ * (sheets, logins, changes) never queue behind reads (queries, exports):
+ * the first connection never takes a read, a read runs alone on an idle
+ * connection under statement_timeout, and the reads of a client that is
+ * gone are dropped if queued, cancelled if running. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,14 +38,18 @@ struct pgconn {
 	unsigned ninflight;
 	unsigned backoff_ms;
 	struct db_op setup;
-	bool read_only; /* the server refused a write: not the primary */
-	bool standby;   /* connected to a hot standby (reporting) */
+	unsigned nreads; /* reads in flight: 0 or 1, then alone */
+	bool cancelling; /* a cancel of its read is on its way: send none */
+	bool read_only;  /* the server refused a write: not the primary */
+	bool standby;    /* connected to a hot standby (reporting) */
 };
 
 static struct pgconn *pool;
 static unsigned npool;
-static struct op_list waiting = TAILQ_HEAD_INITIALIZER(waiting);
-static unsigned nwaiting;
+/* operations waiting for a connection: writes are taken first */
+static struct op_list waiting_w = TAILQ_HEAD_INITIALIZER(waiting_w);
+static struct op_list waiting_r = TAILQ_HEAD_INITIALIZER(waiting_r);
+static unsigned nwaiting_w, nwaiting_r;
 static bool shutting_down;
 
 static void pg_connect(struct pgconn *p);
@@ -133,9 +141,11 @@ db_sqlstate(const PGresult *res)
 static bool
 sqlstate_transient(const char *s)
 {
+	/* 57014: cancelled, or statement_timeout: retry when quieter */
 	return strncmp(s, "08", 2) == 0 || strncmp(s, "57P", 3) == 0 ||
-	       strncmp(s, "53", 2) == 0 || strcmp(s, "25006") == 0 ||
-	       strcmp(s, "40001") == 0 || strcmp(s, "40P01") == 0;
+	       strcmp(s, "57014") == 0 || strncmp(s, "53", 2) == 0 ||
+	       strcmp(s, "25006") == 0 || strcmp(s, "40001") == 0 ||
+	       strcmp(s, "40P01") == 0;
 }
 
 static void
@@ -185,6 +195,23 @@ pg_watchdog(struct pgconn *p, bool heard)
 		evtimer_add(p->timer, &tv);
 }
 
+/* A read's first statement: its time limit, for its own transaction. */
+static int
+send_read_limit(PGconn *pg)
+{
+	char ms[24];
+	const char *params[1] = {ms};
+
+	snprintf(ms, sizeof ms, "%llu",
+	         (unsigned long long)cfg->query_timeout * 1000);
+	return PQsendQueryParams(pg,
+	                         "SELECT set_config('statement_timeout', $1, "
+	                         "true)",
+	                         1, NULL, params, NULL, NULL, 0) == 1
+	               ? 0
+	               : -1;
+}
+
 /* Every operation, ours or the pool's setup, ends with exactly one sync. */
 static int
 pg_send(struct pgconn *p, struct db_op *op)
@@ -193,7 +220,13 @@ pg_send(struct pgconn *p, struct db_op *op)
 	/* in the FIFO first, so that a failure below fails it too */
 	TAILQ_INSERT_TAIL(&p->inflight, op, entry);
 	p->ninflight++;
-	if (op->send(p->pg, op) != 0 || PQpipelineSync(p->pg) != 1) {
+	op->skip = 0;
+	if (op->read) {
+		p->nreads++;
+		op->skip = 1; /* the time limit's own result */
+	}
+	if ((op->read && send_read_limit(p->pg) != 0) ||
+	    op->send(p->pg, op) != 0 || PQpipelineSync(p->pg) != 1) {
 		pg_lost(p, PQerrorMessage(p->pg));
 		return -1;
 	}
@@ -212,6 +245,12 @@ pg_result(struct pgconn *p, PGresult *res)
 	case PGRES_PIPELINE_SYNC:
 		TAILQ_REMOVE(&p->inflight, op, entry);
 		p->ninflight--;
+		if (op->read)
+			p->nreads--;
+		if (op->failed && strstr(op->error, "statement timeout"))
+			log_warn("pg%u: a query ran longer than query_timeout "
+			         "(%u s) and was stopped",
+			         p->index, cfg->query_timeout);
 		st = !op->failed     ? DB_OK
 		     : op->transient ? DB_UNAVAILABLE
 		                     : DB_ERROR;
@@ -239,7 +278,9 @@ pg_result(struct pgconn *p, PGresult *res)
 	case PGRES_PIPELINE_ABORTED:
 		break; /* the first error has been recorded */
 	default:
-		if (!op->failed && op->result != NULL)
+		if (op->skip > 0)
+			op->skip--;
+		else if (!op->failed && op->result != NULL)
 			op->result(op, res);
 		break;
 	}
@@ -499,10 +540,16 @@ pg_lost(struct pgconn *p, const char *why)
 	if (p->pg != NULL)
 		PQfinish(p->pg);
 	p->pg = NULL;
+	p->nreads = 0;
+	p->cancelling = false;
 	fail_list(&p->inflight, &p->ninflight,
 	          "the database connection was lost");
-	if (!db_available())
-		fail_list(&waiting, &nwaiting, "the database is unreachable");
+	if (!db_available()) {
+		fail_list(&waiting_w, &nwaiting_w,
+		          "the database is unreachable");
+		fail_list(&waiting_r, &nwaiting_r,
+		          "the database is unreachable");
+	}
 	free(reason);
 	if (shutting_down)
 		return;
@@ -519,15 +566,23 @@ pg_lost(struct pgconn *p, const char *why)
 	evtimer_add(p->timer, &tv);
 }
 
+/*
+ * Where an operation goes now, or NULL: it waits. A write goes to the
+ * least loaded connection that runs no read; a read to an idle one, never
+ * the first (kept for writes while the pool has more than one), so that a
+ * cancel of a departed client's read can only hit that read.
+ */
 static struct pgconn *
-pg_least_loaded(void)
+pg_pick(bool read)
 {
 	struct pgconn *best = NULL;
 
-	for (unsigned i = 0; i < npool; i++) {
+	for (unsigned i = read && npool > 1 ? 1 : 0; i < npool; i++) {
 		struct pgconn *p = &pool[i];
 
-		if (p->state != PG_READY || p->ninflight >= PIPELINE_DEPTH)
+		if (p->state != PG_READY || p->nreads > 0 || p->cancelling ||
+		    p->ninflight >= PIPELINE_DEPTH ||
+		    (read && p->ninflight > 0))
 			continue;
 		if (best == NULL || p->ninflight < best->ninflight)
 			best = p;
@@ -541,10 +596,16 @@ pg_kick(void)
 	struct db_op *op;
 	struct pgconn *p;
 
-	while ((op = TAILQ_FIRST(&waiting)) != NULL &&
-	       (p = pg_least_loaded()) != NULL) {
-		TAILQ_REMOVE(&waiting, op, entry);
-		nwaiting--;
+	while ((op = TAILQ_FIRST(&waiting_w)) != NULL &&
+	       (p = pg_pick(false)) != NULL) {
+		TAILQ_REMOVE(&waiting_w, op, entry);
+		nwaiting_w--;
+		pg_send(p, op);
+	}
+	while ((op = TAILQ_FIRST(&waiting_r)) != NULL &&
+	       (p = pg_pick(true)) != NULL) {
+		TAILQ_REMOVE(&waiting_r, op, entry);
+		nwaiting_r--;
 		pg_send(p, op);
 	}
 }
@@ -571,7 +632,7 @@ db_listening(void)
 unsigned
 db_in_flight(void)
 {
-	unsigned n = nwaiting;
+	unsigned n = nwaiting_w + nwaiting_r;
 
 	for (unsigned i = 0; i < npool; i++)
 		n += pool[i].ninflight;
@@ -591,13 +652,111 @@ db_submit(struct db_op *op)
 
 	if (shutting_down || !db_available())
 		return -1;
-	if (TAILQ_EMPTY(&waiting) && (p = pg_least_loaded()) != NULL) {
+	if (TAILQ_EMPTY(op->read ? &waiting_r : &waiting_w) &&
+	    (p = pg_pick(op->read)) != NULL) {
 		pg_send(p, op);
 		return 0;
 	}
-	TAILQ_INSERT_TAIL(&waiting, op, entry);
-	nwaiting++;
+	if (op->read) {
+		TAILQ_INSERT_TAIL(&waiting_r, op, entry);
+		nwaiting_r++;
+	} else {
+		TAILQ_INSERT_TAIL(&waiting_w, op, entry);
+		nwaiting_w++;
+	}
 	return 0;
+}
+
+/* Asks the server to stop a connection's read (pg_cancel_backend, from
+ * another connection: nothing blocks); nothing else goes to it meanwhile. */
+struct cancel {
+	struct db_op op;
+	struct pgconn *target;
+	char pid[16];
+};
+
+static int
+cancel_send(PGconn *pg, struct db_op *op)
+{
+	struct cancel *k = op->arg;
+	const char *params[1] = {k->pid};
+
+	return PQsendQueryParams(pg, "SELECT pg_cancel_backend($1::int)", 1,
+	                         NULL, params, NULL, NULL, 0) == 1
+	               ? 0
+	               : -1;
+}
+
+static void
+cancel_done(struct db_op *op, enum db_status st, const char *err)
+{
+	struct cancel *k = op->arg;
+
+	if (st != DB_OK)
+		log_debug("cancelling a query failed: %s", err ? err : "?");
+	k->target->cancelling = false;
+	free(k);
+	if (!shutting_down)
+		pg_kick();
+}
+
+static void
+pg_cancel_read(struct pgconn *p)
+{
+	struct cancel *k = xcalloc(1, sizeof *k);
+
+	k->target = p;
+	snprintf(k->pid, sizeof k->pid, "%d", PQbackendPID(p->pg));
+	k->op.send = cancel_send;
+	k->op.done = cancel_done;
+	k->op.arg = k;
+	p->cancelling = true;
+	if (db_submit(&k->op) != 0) {
+		p->cancelling = false;
+		free(k);
+	}
+}
+
+/*
+ * The client that owns these operations is gone: its reads still queued
+ * fail at once (their answers go nowhere), and a read running is
+ * cancelled on the server. Writes run to their end: they may already be
+ * committed, and a resend must find them.
+ */
+void
+db_cancel_owner(const void *owner)
+{
+	struct db_op *op, *next;
+	unsigned dropped = 0;
+
+	if (owner == NULL)
+		return;
+	for (op = TAILQ_FIRST(&waiting_r); op != NULL; op = next) {
+		next = TAILQ_NEXT(op, entry);
+		if (op->owner != owner)
+			continue;
+		TAILQ_REMOVE(&waiting_r, op, entry);
+		nwaiting_r--;
+		op_reset(op);
+		op_finish(op, DB_UNAVAILABLE, "its client is gone");
+		dropped++;
+		next = TAILQ_FIRST(&waiting_r); /* done may have changed it */
+	}
+	for (unsigned i = 0; i < npool; i++) {
+		struct pgconn *p = &pool[i];
+
+		op = TAILQ_FIRST(&p->inflight);
+		if (p->state == PG_READY && p->nreads > 0 && !p->cancelling &&
+		    op != NULL && op->owner == owner) {
+			log_debug("pg%u: cancelling the query of a client "
+			          "that is gone",
+			          p->index);
+			pg_cancel_read(p);
+		}
+	}
+	if (dropped > 0)
+		log_debug("dropped %u queued queries of a client that is gone",
+		          dropped);
 }
 
 void
@@ -631,7 +790,8 @@ db_shutdown(void)
 		          "the daemon is stopping");
 		event_free(p->timer);
 	}
-	fail_list(&waiting, &nwaiting, "the daemon is stopping");
+	fail_list(&waiting_w, &nwaiting_w, "the daemon is stopping");
+	fail_list(&waiting_r, &nwaiting_r, "the daemon is stopping");
 	free(pool);
 	pool = NULL;
 	npool = 0;

@@ -9,12 +9,15 @@
 #define ANYONE  (ROLE(JURIST) | ROLE(REPORTER) | ROLE(ADMIN))
 /* not a role: the request needs the code tables loaded */
 #define NEEDS_TAXONOMY (1u << 31)
+/* not a role: the request only reads (db.c never queues a write behind
+ * it, and a connection has at most max_reads_in_flight of them) */
+#define READS (1u << 30)
 
 struct handler {
 	Callsheet__Request__BodyCase body;
 	const char *name;
 	void (*fn)(struct req *);
-	unsigned roles; /* 0: before login; may include NEEDS_TAXONOMY */
+	unsigned roles; /* 0: before login; may include NEEDS_TAXONOMY, READS */
 };
 
 static const struct handler handlers[] = {
@@ -25,7 +28,7 @@ static const struct handler handlers[] = {
         {CALLSHEET__REQUEST__BODY_LOG_SHEETS, "log sheets", req_log_sheets,
          ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY},
         {CALLSHEET__REQUEST__BODY_QUERY, "query", req_query,
-         ANYONE | NEEDS_TAXONOMY},
+         ANYONE | NEEDS_TAXONOMY | READS},
         {CALLSHEET__REQUEST__BODY_GET_TAXONOMY, "taxonomy", req_get_taxonomy,
          ANYONE | NEEDS_TAXONOMY},
         {CALLSHEET__REQUEST__BODY_USER_ADD, "user add", req_user_add,
@@ -43,11 +46,11 @@ static const struct handler handlers[] = {
         {CALLSHEET__REQUEST__BODY_VOID_SHEET, "void", req_void_sheet,
          ROLE(JURIST) | ROLE(ADMIN)},
         {CALLSHEET__REQUEST__BODY_GET_AUDIT, "sheet history", req_get_audit,
-         ROLE(JURIST) | ROLE(ADMIN)},
+         ROLE(JURIST) | ROLE(ADMIN) | READS},
         {CALLSHEET__REQUEST__BODY_CLOSE_PERIOD, "close period",
          req_close_period, ROLE(ADMIN)},
         {CALLSHEET__REQUEST__BODY_GET_RESTATEMENTS, "restatements",
-         req_get_restatements, ANYONE | NEEDS_TAXONOMY},
+         req_get_restatements, ANYONE | NEEDS_TAXONOMY | READS},
         {CALLSHEET__REQUEST__BODY_TAXONOMY_ADD, "taxonomy add",
          req_taxonomy_add, ROLE(ADMIN) | NEEDS_TAXONOMY},
         {CALLSHEET__REQUEST__BODY_TAXONOMY_RENAME, "taxonomy rename",
@@ -59,13 +62,13 @@ static const struct handler handlers[] = {
         /* live, each sheet shows as it is logged: not for reporters,
          * whose figures change a month at a time (docs/SECURITY.md) */
         {CALLSHEET__REQUEST__BODY_WATCH, "watch", req_watch,
-         ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY},
+         ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY | READS},
         {CALLSHEET__REQUEST__BODY_CHECK_SHEETS, "check sheets",
-         req_check_sheets, ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY},
+         req_check_sheets, ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY | READS},
         /* sheet by sheet, an export would bypass the reporter's minimum
          * cell size: aggregates only for that role */
         {CALLSHEET__REQUEST__BODY_EXPORT, "sheet export", req_export,
-         ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY},
+         ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY | READS},
         /* funder: populations and budget (not personal data) */
         {CALLSHEET__REQUEST__BODY_SET_YEAR_FACTS, "year figures",
          req_set_year_facts, ROLE(ADMIN)},
@@ -127,8 +130,10 @@ allowed(struct req *r, const struct handler *h)
 	return true;
 }
 
+/* A request of `size` bytes on the wire: it counts against the
+ * connection's output bound until answered (conn.c). */
 void
-dispatch(struct conn *c, Callsheet__Request *msg)
+dispatch(struct conn *c, Callsheet__Request *msg, size_t size)
 {
 	struct req *r = xcalloc(1, sizeof *r);
 	const struct handler *h;
@@ -136,9 +141,16 @@ dispatch(struct conn *c, Callsheet__Request *msg)
 	r->conn = c;
 	r->id = msg->id;
 	r->msg = msg;
+	r->size = size;
+	c->held += size;
 	c->in_flight++;
 	c->refs++;
-	if ((h = handler_find(msg->body_case)) == NULL) {
+	h = handler_find(msg->body_case);
+	if (h != NULL && (h->roles & READS)) {
+		r->reads = true;
+		c->reads++;
+	}
+	if (h == NULL) {
 		/* a newer client's request arrives with a body we cannot
 		 * see (protobuf keeps it as an unknown field): body not set */
 		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "body",
@@ -157,6 +169,9 @@ req_free(struct req *r)
 {
 	struct conn *c = r->conn;
 
+	if (r->reads)
+		c->reads--;
+	c->held -= r->size;
 	callsheet__request__free_unpacked(r->msg, NULL);
 	free(r);
 	conn_request_done(c);
@@ -175,10 +190,14 @@ req_reply(struct req *r, Callsheet__Response *resp)
 	req_free(r);
 }
 
-/* db_submit() for a request: -1 once it has been told to retry. */
+/* db_submit() for a request, whose the operation is (db.c drops or
+ * cancels it when its connection dies) and whether it only reads: -1
+ * once it has been told to retry. */
 int
 req_submit(struct req *r, struct db_op *op)
 {
+	op->owner = r->conn;
+	op->read = r->reads;
 	if (db_submit(op) == 0)
 		return 0;
 	req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,

@@ -351,6 +351,7 @@ serve(void)
 	event_base_dispatch(base);
 
 	conn_close_all();
+	login_shutdown();
 	listener_close_all();
 	fold_shutdown();
 	tls_shutdown();

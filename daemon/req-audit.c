@@ -233,9 +233,6 @@ req_get_audit(struct req *r)
 	a->op.result = audit_result;
 	a->op.done = audit_done;
 	a->op.arg = a;
-	if (db_submit(&a->op) != 0) {
-		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-		          "the database is unreachable; retry shortly");
+	if (req_submit(r, &a->op) != 0)
 		audit_free(a);
-	}
 }

@@ -1,6 +1,7 @@
 /* req-login.c: login: the account from PostgreSQL, the password checked
- * on a worker thread, the session's role set on success; failures counted
- * per account and per source address, and throttled. */
+ * on a worker thread, the session's role set on success; attempts counted
+ * per account and per source address from when they start, and
+ * throttled. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,35 +32,63 @@ struct login {
 	char user[72]; /* the throttling key */
 	bool found;
 	bool disabled;
+	bool checked; /* the worker ran: not skipped for a dead connection */
 	bool ok;
 	int account_id;
 	Callsheet__Role role;
 	char *hash;
+	int64_t took_ms;          /* the check, timed on its thread */
+	struct event *timer;      /* an unknown name's pretended check */
+	TAILQ_ENTRY(login) entry; /* in `pretending` meanwhile */
 };
+
+/*
+ * An unknown name is answered after as long as a password check takes,
+ * learned from the real ones, without taking a hashing thread: a flood
+ * of made-up names costs timers, not threads, and a known name answered
+ * wrong looks the same from outside. Until a check has been timed, an
+ * unknown name gets a real one against a dummy hash (which times it).
+ */
+static TAILQ_HEAD(, login) pretending = TAILQ_HEAD_INITIALIZER(pretending);
+static int64_t check_ms = -1; /* average check, -1: not timed yet */
 
 static void
 login_free(struct login *l)
 {
+	if (l->timer != NULL)
+		event_free(l->timer);
 	free(l->hash);
 	free(l);
 }
 
-/* The attempt counts (or not) against its account and its source. */
+static void
+limits(struct throttle_limits *account, struct throttle_limits *address)
+{
+	account->free = cfg->login_attempts;
+	account->at_once = cfg->login_checks_per_account;
+	account->delay_max = cfg->login_delay_max;
+	address->free = cfg->login_attempts_per_address;
+	address->at_once = cfg->login_checks_per_address;
+	address->delay_max = cfg->login_delay_max;
+}
+
+/* The attempt, counted since it started, ends: a failure against its
+ * account and its source, a success or an abort for nothing. */
 static void
 login_count(struct login *l, enum throttle_outcome outcome)
 {
 	struct conn *c = l->req->conn;
+	struct throttle_limits acc, adr;
 	int64_t now = now_ms();
 	unsigned d1, d2;
 
-	d1 = throttle_end(by_account, l->user, outcome, cfg->login_attempts,
-	                  cfg->login_delay_max, now);
+	limits(&acc, &adr);
+	d1 = throttle_end(by_account, l->user, outcome, &acc, now);
 	/* a success does not clear the source: one good password must not
 	 * buy a fresh allowance to guess others */
 	d2 = throttle_end(by_address, c->addr_key,
 	                  outcome == THROTTLE_OK ? THROTTLE_ABORT : outcome,
-	                  cfg->login_attempts_per_address, cfg->login_delay_max,
-	                  now);
+	                  &adr, now);
 	if (d1 > 0)
 		log_warn(
 		        "conn %llu (%s): %u failed logins in a row for %s%s%s; "
@@ -97,10 +126,14 @@ login_verify(void *arg)
 	struct login *l = arg;
 	const char *password = l->req->msg->login->password;
 
+	int64_t t0 = now_ms();
+
+	l->checked = true;
 	if (l->found)
 		l->ok = auth_verify_password(password, l->hash);
 	else
 		auth_dummy_verify(password);
+	l->took_ms = now_ms() - t0;
 }
 
 static void
@@ -115,6 +148,16 @@ login_verified(void *arg)
 
 	OPENSSL_cleanse(r->msg->login->password,
 	                strlen(r->msg->login->password));
+	if (l->checked && l->timer == NULL)
+		check_ms = check_ms < 0 ? l->took_ms
+		                        : (check_ms * 7 + l->took_ms) / 8;
+	if (!l->checked) {
+		/* the connection died before a thread took the check */
+		login_count(l, THROTTLE_ABORT);
+		login_fail(l, CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
+		           "the connection ended during the login");
+		return;
+	}
 	login_count(l, l->ok && !l->disabled ? THROTTLE_OK : THROTTLE_FAIL);
 	if (!l->ok) {
 		/* an unknown name may be a password typed in the wrong
@@ -182,6 +225,8 @@ login_result(struct db_op *op, const PGresult *res)
 	l->disabled = PQgetvalue(res, 0, 3)[0] == 't';
 }
 
+static void login_pretended(evutil_socket_t fd, short what, void *arg);
+
 static void
 login_done(struct db_op *op, enum db_status st, const char *err)
 {
@@ -199,15 +244,77 @@ login_done(struct db_op *op, enum db_status st, const char *err)
 		           "shortly");
 		return;
 	}
-	worker_run(login_verify, login_verified, l);
+	if (!l->found && check_ms >= 0) {
+		struct timeval tv = {check_ms / 1000,
+		                     (suseconds_t)(check_ms % 1000) * 1000};
+
+		l->timer = evtimer_new(base, login_pretended, l);
+		TAILQ_INSERT_TAIL(&pretending, l, entry);
+		evtimer_add(l->timer, &tv);
+		return;
+	}
+	/* one lane per source: a flood from a few addresses waits its turn
+	 * behind everybody else's logins, not in front of them */
+	worker_run_for(l->req->conn->addr_key, l->req->conn, login_verify,
+	               login_verified, l);
 }
 
-/* Too many recent failures for this account or from this source:
- * answered at once, before any lookup or hashing. */
-static bool
-login_throttled(struct req *r, const char *user)
+/* The time of a check has passed for an unknown name: it failed. */
+static void
+login_pretended(evutil_socket_t fd, short what, void *arg)
+{
+	struct login *l = arg;
+
+	(void)fd;
+	(void)what;
+	TAILQ_REMOVE(&pretending, l, entry);
+	l->checked = true;
+	l->ok = false;
+	login_verified(l);
+}
+
+/* Unknown names still being pretended about: answered now (at exit). */
+void
+login_shutdown(void)
+{
+	struct login *l;
+
+	while ((l = TAILQ_FIRST(&pretending)) != NULL)
+		login_pretended(-1, 0, l);
+}
+
+unsigned
+login_pending(void)
+{
+	struct login *l;
+	unsigned n = 0;
+
+	TAILQ_FOREACH(l, &pretending, entry)
+	n++;
+	return n;
+}
+
+static void
+login_refuse(struct req *r, unsigned wait, const char *why)
 {
 	struct conn *c = r->conn;
+
+	log_info("conn %llu (%s): login refused for %u s: %s",
+	         (unsigned long long)c->serial, c->peer, wait, why);
+	req_error_retry(r, CALLSHEET__ERROR_CODE__TOO_MANY_ATTEMPTS, wait,
+	                "too many attempts, retry in %u s", wait);
+}
+
+/*
+ * Too many attempts for this account or from this source, recent
+ * failures or checks running: answered at once, before any lookup or
+ * hashing. Otherwise the attempt is counted from now, against both.
+ */
+static bool
+login_admit(struct req *r, const char *user)
+{
+	struct conn *c = r->conn;
+	struct throttle_limits acc, adr;
 	int64_t now = now_ms();
 	unsigned wait, w2;
 
@@ -215,19 +322,29 @@ login_throttled(struct req *r, const char *user)
 		by_account = throttle_new(THROTTLE_CAPACITY);
 		by_address = throttle_new(THROTTLE_CAPACITY);
 	}
-	wait = throttle_wait(by_account, user, cfg->login_attempts, now);
-	w2 = throttle_wait(by_address, c->addr_key,
-	                   cfg->login_attempts_per_address, now);
-	if (w2 > wait)
-		wait = w2;
-	if (wait == 0)
+	limits(&acc, &adr);
+	wait = throttle_wait(by_account, user, &acc, now);
+	w2 = throttle_wait(by_address, c->addr_key, &adr, now);
+	if (w2 > 0 || wait > 0) {
+		login_refuse(r, w2 > wait ? w2 : wait,
+		             w2 > wait ? "too many attempts from this address"
+		                       : "too many attempts for this account");
 		return false;
-	log_info("conn %llu (%s): login refused for %u s: too many failed "
-	         "attempts (%s)",
-	         (unsigned long long)c->serial, c->peer, wait,
-	         w2 == wait ? "from this address" : "for this account");
-	req_error_retry(r, CALLSHEET__ERROR_CODE__TOO_MANY_ATTEMPTS, wait,
-	                "too many attempts, retry in %u s", wait);
+	}
+	if ((w2 = throttle_begin(by_address, c->addr_key, &adr, now)) > 0) {
+		login_refuse(r, w2,
+		             "every source in the throttle table is being "
+		             "held back");
+		return false;
+	}
+	if ((wait = throttle_begin(by_account, user, &acc, now)) > 0) {
+		throttle_end(by_address, c->addr_key, THROTTLE_ABORT, &adr,
+		             now);
+		login_refuse(r, wait,
+		             "every account name in the throttle table is "
+		             "being held back");
+		return false;
+	}
 	return true;
 }
 
@@ -237,12 +354,20 @@ req_login(struct req *r)
 	struct login *l;
 	const char *user = r->msg->login->user;
 
-	if (login_throttled(r, user))
+	if (worker_queued() >= cfg->max_password_checks) {
+		log_warn("conn %llu (%s): login refused: %u password checks "
+		         "waiting already",
+		         (unsigned long long)r->conn->serial, r->conn->peer,
+		         worker_queued());
+		req_error(r, CALLSHEET__ERROR_CODE__OVERLOADED, NULL,
+		          "the server is checking too many passwords; retry "
+		          "shortly");
+		return;
+	}
+	if (!login_admit(r, user))
 		return;
 	l = xcalloc(1, sizeof *l);
 	snprintf(l->user, sizeof l->user, "%s", user);
-	throttle_begin(by_account, l->user, now_ms());
-	throttle_begin(by_address, r->conn->addr_key, now_ms());
 	l->req = r;
 	l->op.send = login_send;
 	l->op.result = login_result;

@@ -266,9 +266,6 @@ req_query(struct req *r)
 	q->op.result = query_result;
 	q->op.done = query_done;
 	q->op.arg = q;
-	if (db_submit(&q->op) != 0) {
-		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-		          "the database is unreachable; retry shortly");
+	if (req_submit(r, &q->op) != 0)
 		query_free(q);
-	}
 }

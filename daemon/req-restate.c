@@ -438,9 +438,6 @@ req_get_restatements(struct req *r)
 	rs->op.result = restate_result;
 	rs->op.done = restate_done;
 	rs->op.arg = rs;
-	if (db_submit(&rs->op) != 0) {
-		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-		          "the database is unreachable; retry shortly");
+	if (req_submit(r, &rs->op) != 0)
 		restate_free(rs);
-	}
 }

@@ -1,6 +1,7 @@
-/* throttle.c: counting failed logins per key (an account name, a source
- * address) and the growing delay they earn. Pure: the caller passes the
- * time (milliseconds of a monotonic clock), so that tests need no clock. */
+/* throttle.c: counting login attempts per key (an account name, a source
+ * address) and the growing delay their failures earn. Pure: the caller
+ * passes the time (milliseconds of a monotonic clock), so that tests need
+ * no clock. */
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
@@ -11,14 +12,15 @@
 
 #include "callsheetd.h"
 
-#define KEY_MAX     72
-#define MAX_PENDING 64
+#define KEY_MAX 72
 
 /*
- * A key's record. `pending` counts attempts being checked right now, so
- * that a burst of parallel logins cannot all slip in before the first
- * failure is counted. A record quiet for delay_max seconds (stale()) is
- * forgotten.
+ * A key's record. An attempt counts from the moment it starts (`pending`
+ * while it is being checked, then a failure or nothing), so that a burst
+ * of parallel logins cannot slip in before the first failure is counted.
+ * A success clears nothing: it only stops counting itself, so that one
+ * good password does not reopen a burst of guesses. A record quiet for
+ * delay_max seconds (stale()) is forgotten.
  */
 struct throttle_entry {
 	char key[KEY_MAX];
@@ -62,15 +64,43 @@ find(struct throttle *t, const char *key)
 	return NULL;
 }
 
+static int64_t
+quiet_since(const struct throttle_entry *e)
+{
+	return e->last > e->until ? e->last : e->until;
+}
+
+/* Quiet for delay_max seconds since its last failure and since its last
+ * delay ended: the record's failures no longer count. */
+static bool
+stale(const struct throttle_entry *e, unsigned delay_max, int64_t now)
+{
+	return now - quiet_since(e) >= (int64_t)delay_max * 1000;
+}
+
+/* A record the table may drop for a new key: nothing being checked, and
+ * either stale or still within its free attempts. A record that has used
+ * them up (locked now, or locked again at its next failure) stays until
+ * it is stale: a flood of new keys cannot make the table forget it. */
+static bool
+evictable(const struct throttle_entry *e, const struct throttle_limits *l,
+          int64_t now)
+{
+	return e->pending == 0 &&
+	       (e->failures < l->free || stale(e, l->delay_max, now));
+}
+
 /*
- * A record for key, made if needed. When the table is full the record
- * whose last failure is oldest goes, one being checked never: a flood of
- * new keys costs the attacker his own oldest records first.
+ * A record for key, made if needed, evicting the evictable record quiet
+ * for longest. NULL when the table holds only records it must keep; then
+ * *wait is the seconds until one of them may go.
  */
 static struct throttle_entry *
-find_or_add(struct throttle *t, const char *key)
+find_or_add(struct throttle *t, const char *key,
+            const struct throttle_limits *l, int64_t now, unsigned *wait)
 {
 	struct throttle_entry *e = find(t, key), *victim = NULL;
+	int64_t soonest = -1;
 
 	if (e != NULL)
 		return e;
@@ -80,76 +110,77 @@ find_or_add(struct throttle *t, const char *key)
 			victim = e;
 			break;
 		}
-		if (e->pending == 0 &&
-		    (victim == NULL || e->last < victim->last))
-			victim = e;
+		if (evictable(e, l, now)) {
+			if (victim == NULL ||
+			    quiet_since(e) < quiet_since(victim))
+				victim = e;
+		} else if (e->pending == 0) {
+			int64_t free_at =
+			        quiet_since(e) + (int64_t)l->delay_max * 1000;
+
+			if (soonest < 0 || free_at < soonest)
+				soonest = free_at;
+		}
 	}
-	if (victim == NULL)
+	if (victim == NULL) {
+		*wait = soonest > now ? (unsigned)((soonest - now + 999) / 1000)
+		                      : 1;
 		return NULL;
+	}
 	memset(victim, 0, sizeof *victim);
 	victim->used = true;
 	snprintf(victim->key, sizeof victim->key, "%s", key);
 	return victim;
 }
 
-/* Quiet for delay_max seconds since its last failure and since its last
- * delay ended: the record's failures no longer count. */
-static bool
-stale(const struct throttle_entry *e, unsigned delay_max, int64_t now)
-{
-	int64_t quiet_since = e->last > e->until ? e->last : e->until;
-
-	return now - quiet_since >= (int64_t)delay_max * 1000;
-}
-
-static void
-forget_if_stale(struct throttle_entry *e, unsigned delay_max, int64_t now)
-{
-	if (e->used && e->pending == 0 && stale(e, delay_max, now))
-		e->used = false;
-}
-
-/* Seconds (rounded up) before key may try again: 0 now. Until a key has
- * failed, its logins are checked in parallel (a room of workstations
- * reconnecting after a restart), up to MAX_PENDING at once; once it has,
- * its free attempts left may run at once, then one at a time, each after
- * its delay. */
+/*
+ * Seconds (rounded up) before key may try again: 0 now. Attempts count
+ * as they start: while the attempts running and failed stay within the
+ * free ones, up to l->at_once run at the same time; past them, one at a
+ * time, each after the delay its predecessor's failure set.
+ */
 unsigned
-throttle_wait(struct throttle *t, const char *key, unsigned free_attempts,
-              int64_t now)
+throttle_wait(struct throttle *t, const char *key,
+              const struct throttle_limits *l, int64_t now)
 {
 	struct throttle_entry *e = find(t, key);
+	unsigned failures;
 
 	if (e == NULL)
 		return 0;
 	if (now < e->until)
 		return (unsigned)((e->until - now + 999) / 1000);
-	if (e->pending >= MAX_PENDING ||
-	    (e->failures > 0 && e->pending > 0 &&
-	     e->failures + e->pending >= free_attempts))
+	failures = stale(e, l->delay_max, now) ? 0 : e->failures;
+	if (e->pending >= l->at_once ||
+	    (e->pending > 0 && failures + e->pending >= l->free))
 		return 1;
 	return 0;
 }
 
-void
-throttle_begin(struct throttle *t, const char *key, int64_t now)
+/* An attempt starts: 0, or the seconds to wait because the table is full
+ * of records it must keep (the attempt is then refused, not counted). */
+unsigned
+throttle_begin(struct throttle *t, const char *key,
+               const struct throttle_limits *l, int64_t now)
 {
-	struct throttle_entry *e = find_or_add(t, key);
+	unsigned wait = 0;
+	struct throttle_entry *e = find_or_add(t, key, l, now, &wait);
 
-	(void)now;
-	if (e != NULL)
-		e->pending++;
+	if (e == NULL)
+		return wait;
+	e->pending++;
+	return 0;
 }
 
 /*
- * The attempt's outcome: a success clears the key; the free_attempts-th
- * failure in a row and each one after it set a delay of 1, 2, 4 ...
- * seconds, up to delay_max, before the next attempt; an abort
- * (the database was down) counts for nothing. Returns the delay set.
+ * The attempt's outcome. A success and an abort (the database was down)
+ * add nothing; the free-th failure in a row and each one after it set a
+ * delay of 1, 2, 4 ... seconds, up to delay_max, before the next attempt.
+ * Returns the delay set.
  */
 unsigned
 throttle_end(struct throttle *t, const char *key, enum throttle_outcome outcome,
-             unsigned free_attempts, unsigned delay_max, int64_t now)
+             const struct throttle_limits *l, int64_t now)
 {
 	struct throttle_entry *e = find(t, key);
 	unsigned excess, delay = 0;
@@ -158,29 +189,22 @@ throttle_end(struct throttle *t, const char *key, enum throttle_outcome outcome,
 		return 0;
 	if (e->pending > 0)
 		e->pending--;
-	switch (outcome) {
-	case THROTTLE_OK:
-		if (e->pending == 0)
+	if (outcome != THROTTLE_FAIL) {
+		if (e->pending == 0 &&
+		    (e->failures == 0 || stale(e, l->delay_max, now)))
 			e->used = false;
-		else
-			e->failures = 0, e->until = 0;
 		return 0;
-	case THROTTLE_ABORT:
-		forget_if_stale(e, delay_max, now);
-		return 0;
-	case THROTTLE_FAIL:
-		break;
 	}
 	/* failures long ago do not count against a new one */
-	if (stale(e, delay_max, now))
+	if (stale(e, l->delay_max, now))
 		e->failures = 0;
 	e->failures++;
 	e->last = now;
-	if (e->failures >= free_attempts) {
-		excess = e->failures - free_attempts + 1;
-		delay = excess > 30 ? delay_max : 1u << (excess - 1);
-		if (delay > delay_max)
-			delay = delay_max;
+	if (e->failures >= l->free) {
+		excess = e->failures - l->free + 1;
+		delay = excess > 30 ? l->delay_max : 1u << (excess - 1);
+		if (delay > l->delay_max)
+			delay = l->delay_max;
 		e->until = now + (int64_t)delay * 1000;
 	}
 	return delay;
@@ -192,6 +216,14 @@ throttle_failures(struct throttle *t, const char *key)
 	struct throttle_entry *e = find(t, key);
 
 	return e != NULL ? e->failures : 0;
+}
+
+unsigned
+throttle_checking(struct throttle *t, const char *key)
+{
+	struct throttle_entry *e = find(t, key);
+
+	return e != NULL ? e->pending : 0;
 }
 
 /* The address a source is counted under: an IPv4 address, or an IPv6

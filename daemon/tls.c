@@ -38,6 +38,7 @@ struct sniff {
 	struct sockaddr_storage ss;
 	struct event *ev;
 	time_t accepted_at;
+	bool connected; /* handed to conn_start */
 };
 static TAILQ_HEAD(, sniff) sniffs = TAILQ_HEAD_INITIALIZER(sniffs);
 static unsigned nsniffs;
@@ -67,28 +68,54 @@ check_key_mode(const char *path)
 		         path, (unsigned)(st.st_mode & 0777));
 }
 
-/* Says whose certificate this is and warns before it expires. */
 static void
-describe_cert(SSL_CTX *c, const char *path)
+format_time(const ASN1_TIME *t, char *out, size_t len)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	int n = 0;
+
+	if (b != NULL && ASN1_TIME_print(b, t) == 1)
+		n = BIO_read(b, out, (int)len - 1);
+	out[n > 0 ? n : 0] = '\0';
+	BIO_free(b);
+}
+
+/* Says whose certificate this is and warns before it expires; -1 with
+ * *err when it has expired or is not valid yet: every client would
+ * refuse it, so it is never put in service. */
+static int
+check_cert(SSL_CTX *c, const char *path, char **err)
 {
 	X509 *x = SSL_CTX_get0_certificate(c);
-	char subject[256] = "?";
+	char subject[256] = "?", when[64];
 	int days = 0, secs = 0;
 
 	if (x == NULL)
-		return;
+		return 0;
 	X509_NAME_oneline(X509_get_subject_name(x), subject, sizeof subject);
+	if (X509_cmp_current_time(X509_get0_notBefore(x)) > 0) {
+		format_time(X509_get0_notBefore(x), when, sizeof when);
+		*err = xasprintf("tls_cert %s (%s) is not valid before %s: "
+		                 "clients would refuse it; check the "
+		                 "certificate or this machine's clock",
+		                 path, subject, when);
+		return -1;
+	}
+	if (X509_cmp_current_time(X509_get0_notAfter(x)) <= 0) {
+		format_time(X509_get0_notAfter(x), when, sizeof when);
+		*err = xasprintf("tls_cert %s (%s) expired on %s: clients "
+		                 "would refuse it; renew it",
+		                 path, subject, when);
+		return -1;
+	}
 	ASN1_TIME_diff(&days, &secs, NULL, X509_get0_notAfter(x));
-	if (days < 0 || (days == 0 && secs <= 0))
-		log_error("tls_cert %s (%s) has EXPIRED: clients will refuse "
-		          "it",
-		          path, subject);
-	else if (days < EXPIRY_WARN_DAYS)
+	if (days < EXPIRY_WARN_DAYS)
 		log_warn("tls_cert %s (%s) expires in %d days", path, subject,
 		         days);
 	else
 		log_info("TLS certificate %s: %s, valid for %d more days", path,
 		         subject, days);
+	return 0;
 }
 
 static SSL_CTX *
@@ -131,8 +158,9 @@ ctx_build(const char *cert, const char *key, char **err)
 		                 cert);
 		goto fail;
 	}
+	if (check_cert(c, cert, err) != 0)
+		goto fail;
 	check_key_mode(key);
-	describe_cert(c, cert);
 	return c;
 fail:
 	SSL_CTX_free(c);
@@ -194,9 +222,18 @@ tls_reload(void)
 	return 0;
 }
 
+/* close_fd false: the socket is a connection's now, or conn_refuse
+ * closed it; either way, its source is counted by conn.c from now on
+ * only if it became a connection. */
 static void
 sniff_end(struct sniff *s, bool close_fd)
 {
+	char key[48];
+
+	if (!s->connected) {
+		throttle_addr_key((struct sockaddr *)&s->ss, key, sizeof key);
+		source_leave(key);
+	}
 	TAILQ_REMOVE(&sniffs, s, entry);
 	nsniffs--;
 	event_free(s->ev);
@@ -242,6 +279,7 @@ sniff_start_tls(struct sniff *s)
 	/* a peer that just closes the TCP connection is not an attack */
 	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
 	conn_start((struct sockaddr *)&s->ss, bev, s->accepted_at);
+	s->connected = true;
 	sniff_end(s, false);
 }
 

@@ -454,8 +454,14 @@ req_watch(struct req *r)
 	else
 		watcher_add(c);
 	k = count_new(r);
-	if (req_submit(r, &k->op) != 0) {
+	/* not req_submit's answer: the watcher goes before the answer, after
+	 * which the connection may be gone */
+	k->op.owner = c;
+	k->op.read = r->reads;
+	if (db_submit(&k->op) != 0) {
 		watch_forget(c);
 		count_free(k);
+		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
+		          "the database is unreachable; retry shortly");
 	}
 }

@@ -21,34 +21,6 @@
 
 static struct th_daemon d;
 
-static bool
-send_hello(int fd)
-{
-	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
-	Callsheet__Hello hello = CALLSHEET__HELLO__INIT;
-
-	req.id = 1;
-	hello.protocol_version = CS_PROTOCOL_VERSION;
-	hello.client_name = "test_late_login";
-	req.body_case = CALLSHEET__REQUEST__BODY_HELLO;
-	req.hello = &hello;
-	return raw_send(fd, &req);
-}
-
-static bool
-send_login(int fd, const char *user, const char *password)
-{
-	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
-	Callsheet__Login login = CALLSHEET__LOGIN__INIT;
-
-	req.id = 2;
-	login.user = (char *)user;
-	login.password = (char *)password;
-	req.body_case = CALLSHEET__REQUEST__BODY_LOGIN;
-	req.login = &login;
-	return raw_send(fd, &req);
-}
-
 /*
  * One round: PER_ROUND connections say hello at once, then send a login
  * each just before the deadline, so that most of the password checks are
@@ -62,13 +34,13 @@ late_round(unsigned round)
 
 	for (unsigned i = 0; i < PER_ROUND; i++) {
 		fds[i] = raw_connect(d.port);
-		if (fds[i] < 0 || !send_hello(fds[i]))
+		if (fds[i] < 0 || !raw_hello(fds[i], 1))
 			th_die("round %u: connection %u refused", round, i);
 	}
 	usleep(800 * 1000);
 	for (unsigned i = 0; i < PER_ROUND; i++)
 		/* known and unknown accounts: both are hashed */
-		send_login(fds[i], i % 2 ? "jurist1" : "nobody", "wrong");
+		raw_login(fds[i], 2, i % 2 ? "jurist1" : "nobody", "wrong");
 	for (unsigned i = 0; i < PER_ROUND; i += 2) {
 		close(fds[i]);
 		fds[i] = -1;

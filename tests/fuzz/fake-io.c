@@ -1,7 +1,9 @@
 /* fake-io.c: the daemon's two outside doors replaced for fuzzing: db.c
  * (canned PostgreSQL results, good or bad as the input decides) and
  * worker.c (the work runs on the loop thread), both answering later from
- * the event loop, as the real ones do, and deterministically. */
+ * the event loop, as the real ones do, and deterministically: in order,
+ * or (manual mode) in the order the fuzz input plays them. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +35,8 @@ struct pending {
 	void (*work)(void *);
 	void (*done)(void *);
 	void *arg;
+	const void *owner; /* a worker job's, as worker_run_for got it */
+	bool skip;         /* its owner died first: not worked */
 };
 STAILQ_HEAD(pending_list, pending);
 
@@ -43,6 +47,7 @@ static struct event *kick;
 static uint64_t rng = 1;
 static bool always_ok = true;
 static unsigned retries; /* 'r' answers given to the current input */
+static bool manual;      /* completions only by fake_io_complete() */
 
 void
 fake_io_seed(uint64_t seed)
@@ -317,6 +322,22 @@ answer(struct pending *p)
 	op->done(op, st, err);
 }
 
+/* One operation or job, taken out of the queue, completes. */
+static void
+complete(struct pending *p)
+{
+	STAILQ_REMOVE(&queue, p, pending, entry);
+	nqueue--;
+	if (p->op != NULL)
+		answer(p);
+	else {
+		if (!p->skip)
+			p->work(p->arg);
+		p->done(p->arg);
+	}
+	pending_free(p);
+}
+
 static void
 kick_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -325,17 +346,9 @@ kick_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	(void)arg;
-	if ((p = STAILQ_FIRST(&queue)) == NULL)
+	if (manual || (p = STAILQ_FIRST(&queue)) == NULL)
 		return;
-	STAILQ_REMOVE_HEAD(&queue, entry);
-	nqueue--;
-	if (p->op != NULL)
-		answer(p);
-	else {
-		p->work(p->arg);
-		p->done(p->arg);
-	}
-	pending_free(p);
+	complete(p);
 	if (!STAILQ_EMPTY(&queue))
 		event_active(kick, 0, 0);
 }
@@ -345,7 +358,33 @@ enqueue(struct pending *p)
 {
 	STAILQ_INSERT_TAIL(&queue, p, entry);
 	nqueue++;
-	event_active(kick, 0, 0);
+	if (!manual)
+		event_active(kick, 0, 0);
+}
+
+void
+fake_io_manual(bool on)
+{
+	manual = on;
+	if (!on && !STAILQ_EMPTY(&queue))
+		event_active(kick, 0, 0);
+}
+
+/* The k-th pending (modulo their number) completes now: operations and
+ * jobs finish in whatever order the caller plays. */
+bool
+fake_io_complete(unsigned k)
+{
+	struct pending *p;
+
+	if (nqueue == 0)
+		return false;
+	k %= nqueue;
+	STAILQ_FOREACH(p, &queue, entry)
+	if (k-- == 0)
+		break;
+	complete(p);
+	return true;
 }
 
 /* ------------------------------------------------ the db.c interface */
@@ -432,12 +471,97 @@ worker_shutdown(void)
 }
 
 void
-worker_run(void (*work)(void *), void (*done)(void *), void *arg)
+worker_run_for(const char *lane, const void *owner, void (*work)(void *),
+               void (*done)(void *), void *arg)
 {
 	struct pending *p = xcalloc(1, sizeof *p);
 
+	(void)lane;
 	p->work = work;
 	p->done = done;
 	p->arg = arg;
+	p->owner = owner;
 	enqueue(p);
+}
+
+/* As worker.c: the owner's jobs not started are done unworked. */
+void
+worker_cancel(const void *owner)
+{
+	struct pending *p;
+
+	STAILQ_FOREACH(p, &queue, entry)
+	if (p->op == NULL && owner != NULL && p->owner == owner)
+		p->skip = true;
+}
+
+/* As db.c: the owner's reads still queued fail at once. */
+void
+db_cancel_owner(const void *owner)
+{
+	struct pending *p, *next;
+
+	for (p = STAILQ_FIRST(&queue); p != NULL; p = next) {
+		next = STAILQ_NEXT(p, entry);
+		if (p->op == NULL || owner == NULL || p->op->owner != owner ||
+		    !p->op->read)
+			continue;
+		STAILQ_REMOVE(&queue, p, pending, entry);
+		nqueue--;
+		p->op->done(p->op, DB_UNAVAILABLE, "its client is gone");
+		pending_free(p);
+		next = STAILQ_FIRST(&queue);
+	}
+}
+
+unsigned
+worker_queued(void)
+{
+	return 0;
+}
+
+void
+worker_run(void (*work)(void *), void (*done)(void *), void *arg)
+{
+	worker_run_for(NULL, NULL, work, done, arg);
+}
+
+/* ------------------------------------------ what main.c owns, and setup */
+
+struct event_base *base;
+volatile bool draining;
+
+void
+daemon_maybe_exit(void)
+{
+}
+
+/* The daemon as a fuzz target runs it: quiet, default settings (the
+ * caller may change them next), the loop, the fakes, the taxonomy. */
+void
+fake_io_daemon_init(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	/* quiet: a log line per request would be most of the time spent */
+	log_init((enum log_level)(LOG_ERROR + 1));
+	cfg = cfg_default();
+	cfg_finish(cfg);
+	if ((base = event_base_new()) == NULL)
+		abort();
+	worker_init(0);
+	db_init();
+	fake_io_always_ok(true);
+	tax_refresh();
+	while (taxonomy == NULL)
+		event_base_loop(base, EVLOOP_ONCE);
+}
+
+/* A new connection taken through hello and login, as if it had sent
+ * them (its session set by the caller). */
+void
+fake_io_logged_in(struct conn *c)
+{
+	conn_set_state(c, CONN_LOGIN);
+	conn_set_state(c, CONN_AUTHING);
+	conn_set_state(c, CONN_READY);
 }

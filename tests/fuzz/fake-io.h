@@ -5,6 +5,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* The daemon set up as the fuzz targets run it (fake-io.c also defines
+ * what main.c owns: base, draining, daemon_maybe_exit). */
+void fake_io_daemon_init(void);
+struct conn;
+void fake_io_logged_in(struct conn *c);
 /* From now on, results (good, failed, odd) follow a sequence drawn from
  * seed. */
 void fake_io_seed(uint64_t seed);
@@ -12,5 +17,9 @@ void fake_io_seed(uint64_t seed);
 void fake_io_always_ok(bool on);
 /* Operations and jobs not answered yet. */
 unsigned fake_io_pending(void);
+/* Manual mode: nothing completes by itself, only by fake_io_complete(k),
+ * the k-th pending (modulo their number); false if none is pending. */
+void fake_io_manual(bool on);
+bool fake_io_complete(unsigned k);
 
 #endif

@@ -27,15 +27,6 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* What main.c owns in the daemon. */
-struct event_base *base;
-volatile bool draining;
-
-void
-daemon_maybe_exit(void)
-{
-}
-
 /* The daemon's answers, split into frames as they come. */
 struct reader {
 	uint8_t buf[1 << 16];
@@ -94,7 +85,7 @@ static unsigned
 owed(void)
 {
 	struct conn *c;
-	unsigned n = fake_io_pending() + batch_pending();
+	unsigned n = fake_io_pending() + batch_pending() + login_pending();
 
 	TAILQ_FOREACH(c, &conns, entry)
 	n += c->in_flight;
@@ -119,21 +110,9 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	signal(SIGPIPE, SIG_IGN);
-	/* quiet: a log line per request would be most of the time spent */
-	log_init((enum log_level)(LOG_ERROR + 1));
-	cfg = cfg_default();
-	cfg_finish(cfg);
+	fake_io_daemon_init();
 	cfg->max_in_flight = 8; /* reach backpressure with short inputs */
 	cfg->batch_max = 4;
-	if ((base = event_base_new()) == NULL)
-		abort();
-	worker_init(0);
-	db_init();
-	fake_io_always_ok(true);
-	tax_refresh();
-	while (taxonomy == NULL)
-		event_base_loop(base, EVLOOP_ONCE);
 	return 0;
 }
 
@@ -167,7 +146,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 3:
 		c->session.account_id = 7;
 		c->session.role = roles[(data[0] >> 2) & 3];
-		conn_set_state(c, CONN_READY);
+		fake_io_logged_in(c);
 		break;
 	}
 	while (off < size) {
@@ -192,6 +171,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int i = 0; i < 100 && !TAILQ_EMPTY(&conns); i++)
 		event_base_loop(base, EVLOOP_NONBLOCK);
 	conn_close_all();
+	login_shutdown();
 	settle(-1, &r);
 	if (batch_pending() != 0 || fake_io_pending() != 0)
 		abort();

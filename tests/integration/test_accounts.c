@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "raw.h"
 
 static char *conninfo;
 static char logdir[64];
@@ -332,12 +333,15 @@ test_throttling(void)
 	CHECK(waited > 0.5 && waited < 5, "it ends after about 2 s (%.1f s)",
 	      waited);
 	CHECK(login_ok(&d, "jurist1", "j1-pass"),
-	      "a success clears the account");
+	      "the right password is accepted once the delay is over");
+	CHECK(fails_wrong(&d, "jurist1", "guess-four-xyzzy") &&
+	              throttled(&d, "jurist1", "j1-pass") > 0,
+	      "a success reopens no burst: the next failure is delayed at "
+	      "once");
 
-	/* three failures from this address so far; two more on names
-	 * nobody has are the fifth: the address waits */
-	CHECK(fails_wrong(&d, "Tr0ub4dor&3", "x") &&
-	              fails_wrong(&d, "no-such-user", "y"),
+	/* four failures from this address so far; one more on a name
+	 * nobody has is the fifth: the address waits */
+	CHECK(fails_wrong(&d, "Tr0ub4dor&3", "x"),
 	      "unknown accounts fail like wrong passwords");
 	CHECK(throttled(&d, "someone-else", "z") == 1,
 	      "past 5 failures, the source address waits, whatever account");
@@ -345,13 +349,50 @@ test_throttling(void)
 	CHECK(th_daemon_stop(&d) == 0, "SIGTERM: the daemon exits 0");
 }
 
+/* Guesses sent in parallel, from 16 addresses: attempts count from their
+ * start, so no more than the free ones (5) are checked before the first
+ * failure (issue 11, 2a: 64 ran in parallel, and from one address too). */
+static void
+test_parallel_guesses(void)
+{
+	enum { N = 16 };
+	struct th_daemon d;
+	int fds[N], checked = 0, held = 0;
+	char src[32];
+
+	start_logged(&d, "parallel", NULL);
+	cs_close(th_connect(&d, "admin1", "admin-pass-1")); /* database up */
+	for (int i = 0; i < N; i++) {
+		snprintf(src, sizeof src, "127.0.5.%d", i + 1);
+		fds[i] = raw_connect_from(src, d.port);
+		if (fds[i] < 0 || !raw_hello(fds[i], 1) ||
+		    raw_read_error(fds[i], 10, NULL, 0) != 0)
+			th_die("connection %d from %s refused", i, src);
+	}
+	for (int i = 0; i < N; i++)
+		raw_login(fds[i], 2, "jurist1", "parallel-guess-xyzzy");
+	for (int i = 0; i < N; i++) {
+		int code = raw_read_error(fds[i], 30, NULL, 0);
+
+		checked += code == CALLSHEET__ERROR_CODE__UNAUTHENTICATED;
+		held += code == CALLSHEET__ERROR_CODE__TOO_MANY_ATTEMPTS;
+		close(fds[i]);
+	}
+	CHECK(checked >= 1 && checked <= 5 && checked + held == N,
+	      "16 parallel guesses at one account: %d checked (at most the "
+	      "5 free attempts), %d told to wait",
+	      checked, held);
+	CHECK(th_daemon_stop(&d) == 0, "SIGTERM: the daemon exits 0");
+}
+
 static void
 test_no_secret_logged(void)
 {
 	static const char *const secrets[] = {
-	        "marie-first-pw",  "marie-second-pw", "admin2-password",
-	        "guess-one-xyzzy", "guess-two-xyzzy", "guess-three-xyzzy",
-	        "j1-pass",         "Tr0ub4dor&3",     "admin-pass-1",
+	        "marie-first-pw",   "marie-second-pw",      "admin2-password",
+	        "guess-one-xyzzy",  "guess-two-xyzzy",      "guess-three-xyzzy",
+	        "guess-four-xyzzy", "parallel-guess-xyzzy", "j1-pass",
+	        "Tr0ub4dor&3",      "admin-pass-1",
 	};
 
 	CHECK(logs_contain("failed login"), "failed logins are logged");
@@ -388,6 +429,7 @@ main(void)
 	CHECK(th_daemon_stop(&d) == 0, "SIGTERM: the daemon exits 0");
 
 	test_throttling();
+	test_parallel_guesses();
 	test_no_secret_logged();
 	if (th_finish() == 0) {
 		char *cmd = xasprintf("rm -rf '%s'", logdir);

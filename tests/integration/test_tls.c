@@ -55,6 +55,11 @@ make_certs(void)
 	/* an address only: "localhost" is not a name it carries */
 	sh("bash %s/mkcert.sh server %s ca1 srv1 IP:127.0.0.1", lib, dir);
 	sh("bash %s/mkcert.sh server %s ca2 srv2 IP:127.0.0.1", lib, dir);
+	sh("bash %s/mkcert.sh dated %s old 20200101000000Z 20200102000000Z",
+	   lib, dir);
+	sh("bash %s/mkcert.sh dated %s early 20990101000000Z "
+	   "20990102000000Z",
+	   lib, dir);
 }
 
 static void
@@ -316,6 +321,25 @@ test_reload(struct cs_client *open_conn, const char *ca1, const char *ca2)
 	c = must_connect(ca2);
 	CHECK(th_log_one(c), "and the running one stays in service");
 	cs_close(c);
+
+	/* issue 11, 5: an expired certificate was swapped in on SIGHUP,
+	 * after which every client refused the server */
+	free(cert2);
+	free(key2);
+	cert2 = path("old.pem");
+	key2 = path("old.key");
+	write_conf(cert2, key2);
+	kill(d.pid, SIGHUP);
+	deadline = th_now() + 10;
+	while (!log_has("expired on") && th_now() < deadline)
+		usleep(20000);
+	CHECK(log_has("keeping the running TLS certificate: tls_cert") &&
+	              log_has("expired on Jan  2 00:00:00 2020 GMT: clients "
+	                      "would refuse it; renew it"),
+	      "an expired certificate is refused at reload, saying so");
+	c = must_connect(ca2);
+	CHECK(th_log_one(c), "and the running one stays in service");
+	cs_close(c);
 	free(cert2);
 	free(key2);
 }
@@ -354,6 +378,15 @@ test_bad_settings(void)
 	         "tls_cert: cannot load none.pem", "a missing certificate"},
 	        {"--tls-cert srv1.pem --tls-key srv1.key --check-config", true,
 	         "configuration ok", "a matching pair"},
+	        {"--tls-cert old.pem --tls-key old.key --check-config", false,
+	         "tls_cert old.pem (/CN=old) expired on Jan  2 00:00:00 2020 "
+	         "GMT: clients would refuse it; renew it",
+	         "an expired certificate"},
+	        {"--tls-cert early.pem --tls-key early.key --check-config",
+	         false,
+	         "tls_cert early.pem (/CN=early) is not valid before Jan  1 "
+	         "00:00:00 2099 GMT",
+	         "a certificate not valid yet"},
 	        {"--pg host=/nonexistent --listen 0.0.0.0:0", false,
 	         "refusing to serve plaintext beyond this machine",
 	         "plaintext beyond loopback"},

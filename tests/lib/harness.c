@@ -501,9 +501,14 @@ th_connect(const struct th_daemon *d, const char *user, const char *password)
 	double deadline = th_now() + 20;
 
 	/* a daemon just started may not have reached PostgreSQL yet: it
-	 * says "unavailable", and a client retries, as a real one does */
+	 * says "unavailable", and a client retries, as a real one does; so
+	 * too when other logins of the account or the address are being
+	 * checked at the moment ("too many attempts, retry in 1 s") */
 	while (cs_connect(&o, &c, &err) != 0 &&
-	       err.code == CALLSHEET__ERROR_CODE__UNAVAILABLE &&
+	       (err.code == CALLSHEET__ERROR_CODE__UNAVAILABLE ||
+	        err.code == CALLSHEET__ERROR_CODE__OVERLOADED ||
+	        (err.code == CALLSHEET__ERROR_CODE__TOO_MANY_ATTEMPTS &&
+	         err.retry_after_s <= 1)) &&
 	       th_now() < deadline)
 		usleep(50000);
 	if (c == NULL)
@@ -581,6 +586,17 @@ th_log_one(struct cs_client *c)
 }
 
 /* ---------------------------------------------------- processes, clusters */
+
+void
+th_asan_no_quarantine(void)
+{
+	const char *asan = getenv("ASAN_OPTIONS");
+	char *opts = xasprintf("%s%squarantine_size_mb=0", asan ? asan : "",
+	                       asan ? ":" : "");
+
+	setenv("ASAN_OPTIONS", opts, 1);
+	free(opts);
+}
 
 long
 th_rss_kb(pid_t pid)

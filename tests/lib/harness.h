@@ -79,6 +79,10 @@ double th_now(void); /* monotonic seconds */
 /* A small deterministic generator: the next value below n. */
 unsigned th_pick(unsigned *seed, unsigned n);
 
+/* AddressSanitizer keeps freed memory aside (256 MB by default): none in
+ * the daemons started from now on, so that their resident memory says
+ * what they hold (other tests keep the quarantine, and its checks). */
+void th_asan_no_quarantine(void);
 /* A process seen through /proc: resident memory and open descriptors. */
 long th_rss_kb(pid_t pid);
 int th_fd_count(pid_t pid);

@@ -163,7 +163,8 @@ failed(struct client *c, const struct cs_error *err)
 	    err->retry_after_s > 0)
 		count(l, &l->st.unavailable, 1);
 	else if (err->code == CALLSHEET__ERROR_CODE__UNAVAILABLE ||
-	         err->code == CALLSHEET__ERROR_CODE__OVERLOADED) {
+	         err->code == CALLSHEET__ERROR_CODE__OVERLOADED ||
+	         err->code == CALLSHEET__ERROR_CODE__TOO_MANY_ATTEMPTS) {
 		count(l, &l->st.lost, 1);
 		disconnect(c);
 	} else {

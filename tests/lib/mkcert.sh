@@ -7,6 +7,11 @@
 #                                          server certificate signed by
 #                                          DIR/CA.{pem,key}; SAN as openssl
 #                                          says it ("IP:127.0.0.1,DNS:x")
+#   mkcert.sh dated DIR NAME FROM UNTIL    DIR/NAME.pem, DIR/NAME.key: a
+#                                          self-signed certificate valid
+#                                          from FROM until UNTIL
+#                                          (YYYYMMDDHHMMSSZ): an expired
+#                                          or a not-yet-valid one
 set -euo pipefail
 
 newkey() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; chmod 600 "$1"; }
@@ -31,8 +36,23 @@ server)
 		-days 2 -extfile "$dir/$name.ext" 2>/dev/null
 	rm -f "$dir/$name.csr" "$dir/$name.ext"
 	;;
+dated)
+	# openssl req -x509 only counts days from now: openssl ca sets dates
+	dir=$2 name=$3 from=$4 until=$5
+	ca=$(mktemp -d)
+	newkey "$dir/$name.key"
+	touch "$ca/index.txt"
+	echo 01 >"$ca/serial"
+	printf '[ca]\ndefault_ca = d\n[d]\ndatabase = %s/index.txt\nserial = %s/serial\nnew_certs_dir = %s\ndefault_md = sha256\npolicy = p\n[p]\ncommonName = supplied\n' \
+		"$ca" "$ca" "$ca" >"$ca/ca.cnf"
+	openssl req -new -key "$dir/$name.key" -out "$ca/req.csr" -subj "/CN=$name"
+	openssl ca -batch -config "$ca/ca.cnf" -selfsign -keyfile "$dir/$name.key" \
+		-in "$ca/req.csr" -startdate "$from" -enddate "$until" \
+		-out "$dir/$name.pem" 2>/dev/null
+	rm -rf -- "$ca"
+	;;
 *)
-	echo "usage: mkcert.sh ca DIR NAME | server DIR CA NAME SAN" >&2
+	echo "usage: mkcert.sh ca DIR NAME | server DIR CA NAME SAN | dated DIR NAME FROM UNTIL" >&2
 	exit 2
 	;;
 esac

@@ -10,6 +10,12 @@
 
 /* A blocking TCP connection to 127.0.0.1:port; -1 if refused (errno). */
 int raw_connect(unsigned port);
+/* The same from a given loopback source address ("127.0.3.1"; NULL: any):
+ * attackers that are not the jurists' 127.0.0.1. */
+int raw_connect_from(const char *source, unsigned port);
+/* A hello, a login, sent (not read back). */
+bool raw_hello(int fd, uint32_t id);
+bool raw_login(int fd, uint32_t id, const char *user, const char *password);
 /* All bytes, or false (the peer closed, EPIPE). */
 bool raw_write(int fd, const void *buf, size_t len);
 /* Frames and sends a request (id given by the caller). */

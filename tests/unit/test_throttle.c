@@ -1,8 +1,9 @@
-/* test_throttle.c: failed-login throttling as a clock-free module: free
- * attempts, delays 1, 2, 4 ... capped, reset on success, parallel attempts
- * (free before a failure, held back after one), forgetting, a full table; the
- * source-address keys; and the account name and password rules of account
- * administration. */
+/* test_throttle.c: login throttling as a clock-free module: free attempts,
+ * delays 1, 2, 4 ... capped, attempts counted when they start (a parallel
+ * burst cannot pass the free ones), a cap on checks at once, a success
+ * that reopens nothing, forgetting, a full table that never forgets a
+ * locked record; the source-address keys; and the account name and
+ * password rules of account administration. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <string.h>
@@ -18,13 +19,16 @@
 #define OK    THROTTLE_OK
 #define ABORT THROTTLE_ABORT
 
+static const struct throttle_limits lim = {
+        .free = FREE, .at_once = 1000, .delay_max = MAXD};
+
 /* One attempt at time now: begin, then end with outcome; the delay set. */
 static unsigned
 attempt(struct throttle *t, const char *key, enum throttle_outcome o,
         int64_t now)
 {
-	throttle_begin(t, key, now);
-	return throttle_end(t, key, o, FREE, MAXD, now);
+	throttle_begin(t, key, &lim, now);
+	return throttle_end(t, key, o, &lim, now);
 }
 
 static void
@@ -38,80 +42,85 @@ test_growing_delays(void)
 	for (size_t i = 0; i < nitems(want); i++) {
 		unsigned d;
 
-		CHECK(throttle_wait(t, "ana", FREE, now) == 0,
+		CHECK(throttle_wait(t, "ana", &lim, now) == 0,
 		      "attempt %zu allowed once the delay is over", i + 1);
 		d = attempt(t, "ana", FAIL, now);
 		CHECK(d == want[i], "failure %zu: delay %u, want %u", i + 1, d,
 		      want[i]);
 		if (d > 0) {
-			CHECK(throttle_wait(t, "ana", FREE, now) == d,
+			CHECK(throttle_wait(t, "ana", &lim, now) == d,
 			      "right after failure %zu: wait %u", i + 1, d);
-			CHECK(throttle_wait(t, "ana", FREE,
+			CHECK(throttle_wait(t, "ana", &lim,
 			                    now + d * SEC - 1) == 1,
 			      "a millisecond before the end: wait 1 (rounded "
 			      "up)");
-			CHECK(throttle_wait(t, "ana", FREE, now + d * SEC) == 0,
+			CHECK(throttle_wait(t, "ana", &lim, now + d * SEC) == 0,
 			      "at the end: no wait");
 		}
 		now += d * SEC;
 	}
 	CHECK(throttle_failures(t, "ana") == nitems(want), "failures counted");
-	CHECK(throttle_wait(t, "bob", FREE, now) == 0,
+	CHECK(throttle_wait(t, "bob", &lim, now) == 0,
 	      "another key is not affected");
 	throttle_free(t);
 }
 
+/* A success must not reopen a burst: the failures before it still count
+ * (issue 11, 2c: a success reset the count, allowing 64 more guesses). */
 static void
-test_success_resets(void)
+test_success_reopens_nothing(void)
 {
 	struct throttle *t = throttle_new(16);
 
 	attempt(t, "ana", FAIL, T0);
 	attempt(t, "ana", FAIL, T0);
 	CHECK(attempt(t, "ana", OK, T0) == 0, "a success sets no delay");
-	CHECK(throttle_failures(t, "ana") == 0, "a success clears failures");
-	CHECK(attempt(t, "ana", FAIL, T0) == 0 &&
-	              attempt(t, "ana", FAIL, T0) == 0,
-	      "after a success the free attempts are back");
-	CHECK(attempt(t, "ana", ABORT, T0) == 0 &&
-	              throttle_failures(t, "ana") == 2,
+	CHECK(throttle_failures(t, "ana") == 2,
+	      "a success does not clear the failures before it");
+	CHECK(attempt(t, "ana", FAIL, T0) == 1,
+	      "the next failure is the free-th: delay 1 s");
+	CHECK(attempt(t, "ana", ABORT, T0 + SEC) == 0 &&
+	              throttle_failures(t, "ana") == 3,
 	      "an aborted attempt (database down) counts for nothing");
+	CHECK(attempt(t, "ana", OK, T0 + (MAXD + 1) * SEC) == 0 &&
+	              throttle_failures(t, "ana") == 0,
+	      "once quiet for the longest delay, the record is forgotten");
 	throttle_free(t);
 }
 
-/* Before any failure, logins run in parallel (workstations reconnecting
- * after a restart), up to a cap; after one, only the free attempts left. */
+/* Attempts count when they start (issue 11, 2a: 64 checks of one account
+ * ran before the first failure was counted). */
 static void
-test_parallel_attempts(void)
+test_counted_at_start(void)
 {
 	struct throttle *t = throttle_new(16);
+	struct throttle_limits two = lim;
 	int n = 0;
 
-	while (throttle_wait(t, "ana", FREE, T0) == 0 && n < 1000) {
-		throttle_begin(t, "ana", T0);
+	while (throttle_wait(t, "ana", &lim, T0) == 0 && n < 1000) {
+		CHECK(throttle_begin(t, "ana", &lim, T0) == 0, "begun");
 		n++;
 	}
-	CHECK(n > FREE && n < 1000,
-	      "logins with no failure yet run in parallel, up to a cap (%d)",
-	      n);
+	CHECK(n == FREE,
+	      "with no failure yet, %d attempts run at once, no more than "
+	      "the free ones (%d)",
+	      n, FREE);
+	CHECK(throttle_checking(t, "ana") == (unsigned)n, "checking %d", n);
 	for (int i = 0; i < n; i++)
-		throttle_end(t, "ana", OK, FREE, MAXD, T0);
-	CHECK(throttle_wait(t, "ana", FREE, T0) == 0, "all done: no wait");
+		throttle_end(t, "ana", FAIL, &lim, T0);
+	CHECK(throttle_wait(t, "ana", &lim, T0) == 1,
+	      "all three failed: the delay applies");
 
-	throttle_begin(t, "ana", T0);
-	throttle_end(t, "ana", FAIL, FREE, MAXD, T0);
-	for (int i = 1; i < FREE; i++) {
-		CHECK(throttle_wait(t, "ana", FREE, T0) == 0,
-		      "after a failure, attempt %d within the free ones",
-		      i + 1);
-		throttle_begin(t, "ana", T0);
-	}
-	CHECK(throttle_wait(t, "ana", FREE, T0) > 0,
-	      "a burst past the free attempts left waits for them to end");
-	for (int i = 1; i < FREE; i++)
-		throttle_end(t, "ana", FAIL, FREE, MAXD, T0);
-	CHECK(throttle_wait(t, "ana", FREE, T0) == 1,
-	      "then the delay applies: 1 s");
+	two.at_once = 2;
+	two.free = 100;
+	CHECK(throttle_begin(t, "bob", &two, T0) == 0 &&
+	              throttle_begin(t, "bob", &two, T0) == 0,
+	      "two checks at once");
+	CHECK(throttle_wait(t, "bob", &two, T0) == 1,
+	      "a third waits for one of them (at_once 2)");
+	throttle_end(t, "bob", OK, &two, T0);
+	CHECK(throttle_wait(t, "bob", &two, T0) == 0,
+	      "one done: the next may start");
 	throttle_free(t);
 }
 
@@ -128,24 +137,43 @@ test_forgetting(void)
 	throttle_free(t);
 }
 
+/* A flood of new keys cannot evict a locked record (issue 11, 2b: 4,500
+ * unknown names reset a 900 s lockout). */
 static void
 test_full_table(void)
 {
 	struct throttle *t = throttle_new(4);
 	char key[16];
+	unsigned w;
 
 	for (int i = 0; i < FREE; i++)
-		attempt(t, "victim", FAIL, T0 + 100 * SEC);
-	for (int i = 0; i < 3; i++) {
+		attempt(t, "victim", FAIL, T0);
+	CHECK(throttle_wait(t, "victim", &lim, T0) == 1, "victim locked");
+	for (int i = 0; i < 100; i++) {
 		snprintf(key, sizeof key, "k%d", i);
-		attempt(t, key, FAIL, T0 + i * SEC);
+		attempt(t, key, FAIL, T0 + i);
 	}
-	snprintf(key, sizeof key, "k%d", 9);
-	attempt(t, key, FAIL, T0 + 101 * SEC);
+	CHECK(throttle_failures(t, "victim") == FREE &&
+	              throttle_wait(t, "victim", &lim, T0 + 100) == 1,
+	      "100 new keys through a table of 4: the locked record stays");
+	CHECK(throttle_failures(t, "k99") == 1 &&
+	              throttle_failures(t, "k0") == 0,
+	      "the records within their free attempts went, oldest first");
+
+	/* the table fills with locked records: new keys are refused */
+	for (int k = 0; k < 3; k++) {
+		snprintf(key, sizeof key, "lock%d", k);
+		for (int i = 0; i < FREE; i++)
+			attempt(t, key, FAIL, T0 + 200);
+	}
+	w = throttle_begin(t, "newcomer", &lim, T0 + 300);
+	CHECK(w > 0 && w <= MAXD + 1,
+	      "a table full of locked records refuses a new key for %u s", w);
 	CHECK(throttle_failures(t, "victim") == FREE,
-	      "a full table drops the oldest record, not the newest");
-	CHECK(throttle_failures(t, "k0") == 0, "the oldest one went");
-	throttle_begin(t, "busy", T0);
+	      "and still holds the victim");
+	CHECK(throttle_begin(t, "newcomer", &lim, T0 + (MAXD + 2) * SEC) == 0,
+	      "once the oldest is stale, a new key gets its record");
+	throttle_end(t, "newcomer", OK, &lim, T0 + (MAXD + 2) * SEC);
 	throttle_free(t);
 }
 
@@ -213,8 +241,8 @@ int
 main(void)
 {
 	test_growing_delays();
-	test_success_resets();
-	test_parallel_attempts();
+	test_success_reopens_nothing();
+	test_counted_at_start();
 	test_forgetting();
 	test_full_table();
 	test_addr_keys();
