@@ -210,10 +210,11 @@ void cs_spool_sheets_free(Callsheet__Sheet **v, size_t n);
  * deliver.c: the refusal rule, one for every sender. The spool keeps only
  * what the server may still take:
  * - RETRY: the server could not be reached, or answered unavailable,
- *   overloaded or internal (its own fault): the sheet stays in the spool
- *   and goes on the next run;
+ *   overloaded, internal (its own fault) or too many attempts (logins
+ *   throttled, a storm of reconnections included): the sheet stays in the
+ *   spool and goes on the next run;
  * - SESSION: the server refused the session, not the sheet (wrong or no
- *   password, throttled login, a role that may not log sheets): the sheet
+ *   password, a role that may not log sheets): the sheet
  *   of this run is taken back out of the spool (it is never resent under
  *   an account that cannot log it) and the sender says it was not logged;
  *   sheets waiting from earlier runs stay for the right account;
