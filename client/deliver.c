@@ -64,10 +64,9 @@ cs_deliver(struct cs_spool *sp, const Callsheet__Sheet *sheet,
 	if (d->spooled != NULL)
 		d->spooled(d->arg);
 	if (d->connect(d->arg, &c, &d->err) != 0) {
-		/* no answer about the sheet: a refused login is a refused
-		 * session, anything else means try again later */
-		if (cs_verdict(d->err.code) != CS_VERDICT_SESSION)
-			d->err.code = CALLSHEET__ERROR_CODE__UNAVAILABLE;
+		/* no answer about the sheet: unreachable (retry), or a
+		 * connection refused as such (plaintext to a TLS-only server,
+		 * a wrong password): not logged, settled below */
 	} else if ((n = cs_spool_flush(sp, c, &d->rejected, &d->err)) < 0) {
 		if (cs_verdict(d->err.code) == CS_VERDICT_SHEET)
 			d->err.code = CALLSHEET__ERROR_CODE__UNAVAILABLE;
