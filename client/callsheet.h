@@ -70,6 +70,7 @@ struct sheet_opts {
 	Callsheet__Sheet sheet; /* codes point into argv */
 	char *start;            /* parsed by sheet_opts_times */
 	char *duration;
+	char dept[16]; /* --dept as the taxonomy spells it */
 };
 size_t sheet_opts_longopts(struct option *o);
 bool sheet_opts_owns(int ch);
@@ -98,8 +99,17 @@ void session_renew(struct cli *cli, struct cs_client *c);
 
 /* cmd-log.c */
 extern const struct cmd_entry cmd_log_entry;
-int log_deliver(struct cli *cli, const Callsheet__Sheet *sheet,
-                void (*spooled)(void *), void *arg);
+/* 0 delivered, EXIT_TEMPFAIL waiting in the spool, 1 not logged */
+int log_deliver(struct cli *cli, const Callsheet__Sheet *sheet);
+
+/* cmd-spool.c: the spool of cli's server and user; what waits, said on
+ * stderr; the waiting sheets sent (-1 with err set if that stopped). */
+extern const struct cmd_entry cmd_spool_entry;
+struct cs_spool *cli_spool_open(const struct cli *cli, struct cs_error *err);
+void spool_said(const struct cs_spool *sp, size_t flushed, size_t rejected,
+                size_t waiting);
+int spool_send_waiting(struct cs_spool *sp, struct cs_client *c,
+                       struct cs_error *err);
 
 /* cmd-new.c */
 extern const struct cmd_entry cmd_new_entry;

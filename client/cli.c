@@ -24,6 +24,7 @@ static const struct cmd_entry *const commands[] = {
         &cmd_amend_entry, &cmd_void_entry,   &cmd_admin_entry,
         &cmd_watch_entry, &cmd_import_entry, &cmd_export_entry,
         &cmd_login_entry, &cmd_logout_entry, &cmd_passwd_entry,
+        &cmd_spool_entry,
 };
 
 static void
@@ -264,23 +265,95 @@ set_tls(struct cli *cli, const char *arg)
 	return 0;
 }
 
+enum { OPT_CA = 256, OPT_TIMEOUT, OPT_VERSION, OPT_TLS };
+static const struct option global_longopts[] = {
+        {"server", required_argument, NULL, 's'},
+        {"user", required_argument, NULL, 'u'},
+        {"ca", required_argument, NULL, OPT_CA},
+        {"tls", required_argument, NULL, OPT_TLS},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {NULL, 0, NULL, 0},
+};
+
+/* One global option with a value. -1 to go on, else the exit status. */
+static int
+global_option(struct cli *cli, int ch, char *arg)
+{
+	switch (ch) {
+	case 's':
+		return set_server(cli, "--server", arg) != 0 ? EXIT_USAGE : -1;
+	case 'u':
+		cli->opts.user = *arg != '\0' ? arg : NULL;
+		return -1;
+	case OPT_CA:
+		cli->opts.ca_file = *arg != '\0' ? arg : NULL;
+		return -1;
+	case OPT_TLS:
+		return set_tls(cli, arg) != 0 ? EXIT_USAGE : -1;
+	case OPT_TIMEOUT:
+		return set_timeout(cli, arg) != 0 ? EXIT_USAGE : -1;
+	}
+	return -1;
+}
+
+/*
+ * Global options given after the command ("report annual ... -s host:port"):
+ * taken out of its arguments, which use none of their names, up to "--".
+ * -1 to go on, else the exit status.
+ */
+static int
+global_after(struct cli *cli, int *argc, char **argv)
+{
+	int out = 1, rv = -1;
+
+	for (int i = 1; i < *argc; i++) {
+		const char *a = argv[i], *eq;
+		int ch = 0;
+
+		if (strcmp(a, "--") == 0) {
+			while (i < *argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if (strcmp(a, "-s") == 0 || strcmp(a, "-u") == 0)
+			ch = a[1];
+		else if (strncmp(a, "--", 2) == 0)
+			for (const struct option *o = global_longopts;
+			     o->name != NULL; o++) {
+				size_t n = strlen(o->name);
+
+				if (o->has_arg == required_argument &&
+				    strncmp(a + 2, o->name, n) == 0 &&
+				    (a[2 + n] == '\0' || a[2 + n] == '='))
+					ch = o->val;
+			}
+		if (ch == 0) {
+			argv[out++] = argv[i];
+			continue;
+		}
+		eq = strchr(a, '=');
+		if (eq == NULL && i + 1 >= *argc)
+			return cli_usage_error(
+			        NULL, _("option '%s' needs a value"), a);
+		rv = global_option(cli, ch,
+		                   eq != NULL ? (char *)eq + 1 : argv[++i]);
+		if (rv >= 0)
+			return rv;
+	}
+	*argc = out;
+	argv[out] = NULL;
+	return -1;
+}
+
 /* The options before the command. -1 to go on, else the exit status. */
 static int
 parse_global(struct cli *cli, int argc, char **argv)
 {
-	enum { OPT_CA = 256, OPT_TIMEOUT, OPT_VERSION, OPT_TLS };
-	static const struct option longopts[] = {
-	        {"server", required_argument, NULL, 's'},
-	        {"user", required_argument, NULL, 'u'},
-	        {"ca", required_argument, NULL, OPT_CA},
-	        {"tls", required_argument, NULL, OPT_TLS},
-	        {"timeout", required_argument, NULL, OPT_TIMEOUT},
-	        {"help", no_argument, NULL, 'h'},
-	        {"version", no_argument, NULL, OPT_VERSION},
-	        {NULL, 0, NULL, 0},
-	};
+	const struct option *longopts = global_longopts;
 	const char *server = getenv("CALLSHEET_SERVER");
-	int ch;
+	int ch, rv;
 
 	if (server == NULL || *server == '\0')
 		server = DEFAULT_SERVER;
@@ -294,22 +367,12 @@ parse_global(struct cli *cli, int argc, char **argv)
 	       -1) {
 		switch (ch) {
 		case 's':
-			if (set_server(cli, "--server", optarg) != 0)
-				return EXIT_USAGE;
-			break;
 		case 'u':
-			cli->opts.user = optarg;
-			break;
 		case OPT_CA:
-			cli->opts.ca_file = optarg;
-			break;
 		case OPT_TLS:
-			if (set_tls(cli, optarg) != 0)
-				return EXIT_USAGE;
-			break;
 		case OPT_TIMEOUT:
-			if (set_timeout(cli, optarg) != 0)
-				return EXIT_USAGE;
+			if ((rv = global_option(cli, ch, optarg)) >= 0)
+				return rv;
 			break;
 		case 'h':
 			return usage();
@@ -364,6 +427,8 @@ main(int argc, char **argv)
 		                       argv[optind]);
 	argc -= optind;
 	argv += optind;
+	if ((rv = global_after(&cli, &argc, argv)) >= 0)
+		return finish_output(rv);
 	optind = 0; /* glibc: start afresh on the command's own options */
 	rv = cmd->exec(&cli, argc, argv);
 	if (cli.password != NULL) {

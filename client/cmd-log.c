@@ -24,7 +24,10 @@ const struct cmd_entry cmd_log_entry = {
                    "--call-type consultation. The sheet is written to "
                    "the\nspool before it is sent: if the server cannot be "
                    "reached it stays there\n(exit status 75) and is sent "
-                   "by the next run.\n"),
+                   "by the next run. If the server refuses it\n(wrong "
+                   "password, a role that may not log, an invalid sheet) "
+                   "nothing is kept\nand the exit status is 1. Sheets "
+                   "waiting in the spool go first.\n"),
         .help_arg = SHEET_OPTS_HELP,
         .exec = cmd_log_exec,
 };
@@ -91,98 +94,67 @@ log_parse(struct log_args *a, int argc, char **argv)
 	return -1;
 }
 
-/* The sheet is safe in the spool; say why it was not delivered now. */
-static int
-kept(const char *uuid, const struct cs_error *err)
-{
-	int rv = cli_exit_status(err);
+struct log_conn {
+	struct cli *cli;
+	struct cs_client *c;
+};
 
-	if (rv == EXIT_TEMPFAIL)
-		cli_error(_("server unavailable (%s); sheet %s kept in the "
-		            "spool and will be sent on the next run"),
-		          cli_error_text(err), uuid);
-	else
-		cli_error(_("%s; sheet %s kept in the spool"),
-		          cli_error_text(err), uuid);
-	return rv;
+static int
+log_connect(void *arg, struct cs_client **c, struct cs_error *err)
+{
+	struct log_conn *lc = arg;
+
+	if (cli_connect(lc->cli, &lc->c, err) != 0)
+		return -1;
+	*c = lc->c;
+	return 0;
 }
 
+/* What became of the sheet, said once; the exit status. */
 static int
-flush_earlier(struct cs_spool *sp, struct cs_client *c, struct cs_error *err)
+log_said(const struct cs_delivery *d, const char *uuid)
 {
-	size_t rejected;
-	int n = cs_spool_flush(sp, c, &rejected, err);
-
-	if (n > 0)
-		fprintf(stderr,
-		        P_("callsheet: delivered %d earlier sheet from the "
-		           "spool\n",
-		           "callsheet: delivered %d earlier sheets from the "
-		           "spool\n",
-		           (unsigned long)n),
-		        n);
-	if (rejected > 0)
-		fprintf(stderr,
-		        P_("callsheet: the server refused %zu spooled sheet; "
-		           "moved to %s/rejected (see the .reason files)\n",
-		           "callsheet: the server refused %zu spooled sheets; "
-		           "moved to %s/rejected (see the .reason files)\n",
-		           (unsigned long)rejected),
-		        rejected, cs_spool_path(sp));
-	return n < 0 ? -1 : 0;
-}
-
-static int
-send_sheet(struct cs_spool *sp, struct cs_client *c,
-           const Callsheet__Sheet *sheet, const char *uuid)
-{
-	struct cs_error err;
-
-	if (cs_log_sheet(c, sheet, NULL, &err) == 0) {
-		cs_spool_remove(sp, sheet->id.data);
+	switch (d->outcome) {
+	case CS_DELIVERED:
 		printf("%s\n", uuid);
 		return 0;
+	case CS_SPOOLED:
+		cli_error(_("server unavailable (%s); sheet %s kept in the "
+		            "spool and will be sent on the next run"),
+		          cli_error_text(&d->err), uuid);
+		return EXIT_TEMPFAIL;
+	case CS_REFUSED:
+		cli_error(_("%s; sheet %s not logged (nothing was kept: run "
+		            "the command again once this is fixed)"),
+		          cli_error_text(&d->err), uuid);
+		return 1;
+	case CS_NOT_SPOOLED:
+		break;
 	}
-	if (err.code != CALLSHEET__ERROR_CODE__BAD_REQUEST)
-		return kept(uuid, &err);
-	/* Refused as invalid it can never succeed: do not resend it. */
-	cs_spool_remove(sp, sheet->id.data);
-	cli_error(_("sheet refused: %s"), cli_error_text(&err));
+	cli_error(_("%s; sheet not logged"), d->err.message);
 	return 1;
 }
 
-/* Spooled first (then spooled(arg) runs, if given), then sent; prints the
- * sheet's id once the server has it. */
+/* Through the spool to the server (cs_deliver); prints the sheet's id
+ * once the server has it, and what waits. */
 int
-log_deliver(struct cli *cli, const Callsheet__Sheet *sheet,
-            void (*spooled)(void *), void *arg)
+log_deliver(struct cli *cli, const Callsheet__Sheet *sheet)
 {
-	char uuid[CS_UUID_STRLEN], *root = cli_spool_root();
-	struct cs_client *c = NULL;
+	char uuid[CS_UUID_STRLEN];
+	struct log_conn lc = {.cli = cli};
+	struct cs_delivery d = {.connect = log_connect, .arg = &lc};
 	struct cs_spool *sp;
-	struct cs_error err;
 	int rv;
 
 	uuid_format(sheet->id.data, uuid);
-	if (cli_check_user(cli, &err) != 0) {
-		free(root);
-		cli_error("%s", cli_error_text(&err));
+	if ((sp = cli_spool_open(cli, &d.err)) == NULL) {
+		cli_error(_("%s; sheet not logged"), d.err.message);
 		return 1;
 	}
-	sp = cs_spool_open(root, cli->opts.server, cli->opts.user, &err);
-	free(root);
-	if (sp == NULL || cs_spool_put(sp, sheet, &err) != 0) {
-		cli_error(_("%s; sheet not logged"), err.message);
-		cs_spool_close(sp);
-		return 1;
-	}
-	if (spooled != NULL)
-		spooled(arg);
-	if (cli_connect(cli, &c, &err) != 0 || flush_earlier(sp, c, &err) != 0)
-		rv = kept(uuid, &err);
-	else
-		rv = send_sheet(sp, c, sheet, uuid);
-	cs_close(c);
+	cs_deliver(sp, sheet, &d);
+	rv = log_said(&d, uuid);
+	spool_said(sp, d.flushed, d.rejected, d.waiting);
+	cs_close(lc.c);
 	cs_spool_close(sp);
 	return rv;
 }
@@ -194,7 +166,7 @@ cmd_log_exec(struct cli *cli, int argc, char **argv)
 	int rv;
 
 	if ((rv = log_parse(&a, argc, argv)) < 0)
-		rv = log_deliver(cli, &a.so.sheet, NULL, NULL);
+		rv = log_deliver(cli, &a.so.sheet);
 	sheet_opts_free(&a.so);
 	return rv;
 }

@@ -2,6 +2,7 @@
  * with a running call timer, one question at a time (one key each on a
  * terminal, one line each from a pipe), and the draft on disk after every
  * answer. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
@@ -25,7 +26,7 @@ static int cmd_new_exec(struct cli *, int, char **);
 
 const struct cmd_entry cmd_new_entry = {
         .name = "new",
-        .args = "[--resume | --discard] [--timer start|key]",
+        .args = "[--resume | --discard] [--timer start|key] [--loop]",
         .summary = N_("guided entry of a sheet during the call, with a call "
                       "timer"),
         .help = N_("Options:\n"
@@ -38,16 +39,24 @@ const struct cmd_entry cmd_new_entry = {
                    "command starts (default),\n"
                    "                     or at the first key "
                    "(CALLSHEET_TIMER)\n"
+                   "  --loop             after each sheet, the next call "
+                   "(its timer at its first\n"
+                   "                     key); Ctrl-C before it begins "
+                   "stops\n"
                    "  -h, --help         this help\n"
                    "\n"
                    "One question at a time: on a terminal each answer is "
                    "one key (the\ndépartement is typed, then Enter; topics "
                    "are chosen one key each, then\nEnter); from a pipe, "
-                   "one line per answer. - goes back a question. A call\n"
-                   "that is not a consultation takes one key. The draft "
-                   "is saved after every\nanswer in the state folder "
-                   "(CALLSHEET_STATE_DIR); the sheet goes through\nthe "
-                   "spool like 'callsheet log' and its id is printed.\n"),
+                   "one line per answer. Backspace erases what is typed;\n"
+                   "- goes back a question. A call that is not a "
+                   "consultation takes one key, then\nEnter (- undoes "
+                   "the key). The draft is saved after every answer in "
+                   "the\nstate folder (CALLSHEET_STATE_DIR); the sheet goes "
+                   "through the spool like\n'callsheet log' and its id "
+                   "is printed. On a terminal, a sheet left\nunfinished "
+                   "(a crash) is resumed (r) or dropped (d) with one key "
+                   "when the next\none starts.\n"),
         .exec = cmd_new_exec,
 };
 
@@ -59,6 +68,7 @@ struct session {
 	struct entry e;
 	bool tty;    /* keys from a terminal in raw mode */
 	bool fresh;  /* not a resumed draft */
+	bool loop;   /* --loop: the next call after each sheet */
 	bool on_key; /* the timer starts at the first key */
 	FILE *out;   /* questions and prompts: stderr (stdout: the id) */
 	struct termios saved;
@@ -333,20 +343,14 @@ run_lines(struct session *s)
 
 /* -------------------------------------------------------------- session */
 
-static void
-draft_spooled(void *arg)
-{
-	struct session *s = arg;
-
-	/* the spool has the sheet now: the draft has done its work */
-	file_remove(s->draft_path);
-}
-
+/* The draft stays until the sheet is delivered or waits in the spool: a
+ * refused sheet (wrong password, say) is entered again with --resume. */
 static int
 deliver(struct session *s)
 {
 	Callsheet__Sheet sheet = CALLSHEET__SHEET__INIT;
 	char clock[32];
+	int rv;
 
 	entry_to_sheet(&s->e, &sheet);
 	sheet.id.data = s->d.id;
@@ -355,8 +359,16 @@ deliver(struct session *s)
 	sheet.duration_s = (uint32_t)elapsed(s);
 	sheet.has_id = sheet.has_call_start = sheet.has_duration_s = true;
 	clock_text(s, clock);
-	fprintf(s->out, _("Call of %s: logging the sheet.\n"), clock);
-	return log_deliver(s->cli, &sheet, draft_spooled, s);
+	/* TRANSLATORS: the call's duration, as on the timer */
+	fprintf(s->out, _("call %s: logging the sheet\n"), clock);
+	rv = log_deliver(s->cli, &sheet);
+	if (rv == 0 || rv == EXIT_TEMPFAIL)
+		file_remove(s->draft_path);
+	else
+		fprintf(stderr, "%s\n",
+		        _("callsheet: the answers are kept: 'callsheet new "
+		          "--resume' sends the sheet again"));
+	return rv;
 }
 
 static void
@@ -370,10 +382,31 @@ time_text(int64_t t, char buf[32])
 		snprintf(buf, 32, "?");
 }
 
+/* A new call while a sheet is unfinished: on a terminal one key says
+ * what becomes of it. 'r': resume it; 'd': drop it; 0: leave it. */
+static int
+ask_draft(struct session *s, const char *when)
+{
+	char key = 0;
+
+	fprintf(stderr,
+	        _("The sheet started at %s is not finished: r resumes it, "
+	          "d drops it, any other key leaves it for later. "),
+	        when);
+	if (raw_on(s) == 0) {
+		if (read(STDIN_FILENO, &key, 1) != 1)
+			key = 0;
+		raw_off(s);
+	}
+	fputc('\n', stderr);
+	key = (char)tolower((unsigned char)key);
+	return key == 'r' || key == 'd' ? key : 0;
+}
+
 /* The draft there is, as --resume, --discard or a new sheet want it.
  * -1 to go on, else the exit status. */
 static int
-open_draft(struct session *s, bool resume, bool discard)
+open_draft(struct session *s, bool *resume, bool discard)
 {
 	struct cs_error err;
 	char when[32];
@@ -399,12 +432,33 @@ open_draft(struct session *s, bool resume, bool discard)
 			        when);
 		return 0;
 	}
-	if (resume && r == 0) {
+	if (!*resume && r == 1 && s->tty) {
+		switch (ask_draft(s, when)) {
+		case 'r':
+			*resume = true;
+			return -1;
+		case 'd':
+			if (file_remove(s->draft_path) != 0) {
+				cli_error(_("cannot remove %s: %s"),
+				          s->draft_path, strerror(errno));
+				return 1;
+			}
+			fprintf(stderr,
+			        _("The sheet started at %s was dropped.\n"),
+			        when);
+			draft_free(&s->d);
+			memset(&s->d, 0, sizeof s->d);
+			return -1;
+		default:
+			break;
+		}
+	}
+	if (*resume && r == 0) {
 		cli_error("%s", _("there is no unfinished sheet to resume; "
 		                  "start one with 'callsheet new'"));
 		return 1;
 	}
-	if (!resume && r == 1) {
+	if (!*resume && r == 1) {
 		cli_error(_("the sheet started at %s is not finished: continue "
 		            "it with 'callsheet new --resume' or drop it with "
 		            "'callsheet new --discard'"),
@@ -451,11 +505,12 @@ load_taxonomy(struct session *s, const char *state_dir)
 static int
 new_parse(struct session *s, int argc, char **argv, bool *resume, bool *discard)
 {
-	enum { OPT_RESUME = 256, OPT_DISCARD, OPT_TIMER };
+	enum { OPT_RESUME = 256, OPT_DISCARD, OPT_TIMER, OPT_LOOP };
 	static const struct option longopts[] = {
 	        {"resume", no_argument, NULL, OPT_RESUME},
 	        {"discard", no_argument, NULL, OPT_DISCARD},
 	        {"timer", required_argument, NULL, OPT_TIMER},
+	        {"loop", no_argument, NULL, OPT_LOOP},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
@@ -473,6 +528,9 @@ new_parse(struct session *s, int argc, char **argv, bool *resume, bool *discard)
 			break;
 		case OPT_TIMER:
 			timer = optarg;
+			break;
+		case OPT_LOOP:
+			s->loop = true;
 			break;
 		case 'h':
 			return cli_help(&cmd_new_entry);
@@ -514,7 +572,7 @@ new_run(struct session *s, const char *state_dir)
 		cli_error("%s", cli_error_text(&err));
 		return 1;
 	}
-	if ((rv = load_taxonomy(s, state_dir)) != 0)
+	if (s->tax == NULL && (rv = load_taxonomy(s, state_dir)) != 0)
 		return rv;
 	if (s->fresh) {
 		uuid_generate(s->d.id);
@@ -532,6 +590,11 @@ new_run(struct session *s, const char *state_dir)
 		rv = s->tty ? run_tty(s) : run_lines(s);
 	if (rv == 1)
 		return deliver(s);
+	if (s->d.start == 0) {
+		/* no call began: nothing to keep (how --loop ends) */
+		file_remove(s->draft_path);
+		return s->loop ? 0 : caught != 0 ? 128 + caught : 1;
+	}
 	fprintf(stderr,
 	        _("callsheet: the sheet is not finished; its answers are "
 	          "saved: 'callsheet new --resume' continues it\n"));
@@ -557,9 +620,21 @@ cmd_new_exec(struct cli *cli, int argc, char **argv)
 	if (file_mkdirs(dir, &err) != 0) {
 		cli_error("%s", err.message);
 		rv = 1;
-	} else if ((rv = open_draft(&s, resume, discard)) < 0) {
+	} else if ((rv = open_draft(&s, &resume, discard)) < 0) {
 		s.fresh = !resume;
 		rv = new_run(&s, dir);
+		while (s.loop && caught == 0 &&
+		       (rv == 0 || rv == EXIT_TEMPFAIL)) {
+			/* --loop: the next call, its timer at its first key */
+			entry_free(&s.e);
+			draft_free(&s.d);
+			memset(&s.d, 0, sizeof s.d);
+			s.fresh = true;
+			s.on_key = true;
+			fprintf(stderr, "\n%s\n",
+			        _("Next call (Ctrl-C to stop)."));
+			rv = new_run(&s, dir);
+		}
 	}
 	entry_free(&s.e);
 	draft_free(&s.d);

@@ -38,15 +38,19 @@ const struct cmd_entry cmd_report_entry = {
                    "and column totals\n"
                    "  --compare              add the same period a year "
                    "before, and the change\n"
-                   "                         (with at most one --by)\n"
+                   "                         (with at most one --by; in a "
+                   "period not over, the\n"
+                   "                         year to date against the same "
+                   "days)\n"
                    "  --format F             table (default), csv or json\n"
                    "  -h, --help             this help\n"
                    "\n"
                    "Dimensions: department, caller, pro_kind, pro_sector, "
                    "household, origin,\ntopic, call_type, jurist, month, "
                    "weekday, hour. Days are calendar days in the\nservice's "
-                   "time zone. Rows come by count, largest first; a sheet "
-                   "counts once\nfor each of its topics. In JSON, period.to "
+                   "time zone. Rows come by count, largest first (months, "
+                   "weekdays and\nhours in calendar order); a sheet counts "
+                   "once for each of its topics.\nIn JSON, period.to "
                    "is the first day after the period.\nWith two dimensions, "
                    "CSV adds total rows where a key is (total). Counts\n"
                    "hidden by disclosure control show as s (table), an empty "
@@ -265,6 +269,29 @@ report_parse(struct report_args *a, int argc, char **argv)
 	return report_period(a) != 0 ? EXIT_USAGE : -1;
 }
 
+/* Months, weekdays and hours read in calendar order, not by count. */
+static int
+row_time_cmp(const void *x, const void *y)
+{
+	const char *a = row_key(*(Callsheet__Row *const *)x, 0);
+	const char *b = row_key(*(Callsheet__Row *const *)y, 0);
+	size_t la = strlen(a), lb = strlen(b);
+
+	/* "YYYY-MM", or a number: the shorter number first */
+	return la != lb ? (la < lb ? -1 : 1) : strcmp(a, b);
+}
+
+static void
+calendar_order(Callsheet__QueryResult *r)
+{
+	if (r->n_group_by != 1 || r->n_rows < 2 ||
+	    (strcmp(r->group_by[0], "month") != 0 &&
+	     strcmp(r->group_by[0], "weekday") != 0 &&
+	     strcmp(r->group_by[0], "hour") != 0))
+		return;
+	qsort(r->rows, r->n_rows, sizeof *r->rows, row_time_cmp);
+}
+
 /* rs: the restatements of the closed periods the report overlaps. */
 static void
 report_print(const struct report_args *a, const char *from, const char *to,
@@ -314,6 +341,27 @@ compare_print(const struct report_args *a, const char *const period[4],
 	sb_free(&sb);
 }
 
+/* A period that has begun and is not over ends tonight: true if so. The
+ * day is this machine's, which is the service's on its workstations. */
+static bool
+year_to_date(struct period *p)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	struct date today;
+
+	if (localtime_r(&t, &tm) == NULL)
+		return false;
+	today = (struct date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+	if (date_cmp(&p->from, &today) > 0 || date_cmp(&today, &p->to) >= 0)
+		return false;
+	date_next_day(&today);
+	if (date_cmp(&today, &p->to) >= 0)
+		return false; /* its last day: the whole period */
+	p->to = today;
+	return true;
+}
+
 /* Both periods in one pipeline. */
 static int
 compare_run(struct cs_client *c, const struct report_args *a,
@@ -326,9 +374,23 @@ compare_run(struct cs_client *c, const struct report_args *a,
 	char from[DATE_STRLEN], to[DATE_STRLEN];
 	const char *period[4] = {q->from, q->to, from, to};
 	struct cs_error err;
+	struct period now = a->period;
+	char now_to[DATE_STRLEN];
 	int rv = 0;
 
-	period_previous_year(&a->period, &p);
+	if (year_to_date(&now)) {
+		/* a period not over: the same part of the year before */
+		date_format(&now.to, now_to);
+		q->to = now_to;
+		period[1] = now_to;
+		fprintf(stderr,
+		        _("callsheet: the period is not over: from %s up to "
+		          "today "
+		          "(year to date), compared with the same days a year "
+		          "before\n"),
+		        q->from);
+	}
+	period_previous_year(&now, &p);
 	date_format(&p.from, from);
 	date_format(&p.to, to);
 	prev.from = from;
@@ -392,6 +454,7 @@ report_run(struct cli *cli, const struct report_args *a)
 		rv = cli_exit_status(&err);
 		callsheet__query_result__free_unpacked(r, NULL);
 	} else {
+		calendar_order(r);
 		report_print(a, from, to, r, rs);
 		callsheet__query_result__free_unpacked(r, NULL);
 		protobuf_c_message_free_unpacked(&rs->base, NULL);

@@ -11,6 +11,7 @@
 #include "entry.h"
 #include "i18n.h"
 #include "libcallsheet.h"
+#include "parse.h"
 
 /* One key per choice, in this order. */
 static const char choice_keys[] = "123456789abcdefghijklmnopqrstuvwxyz";
@@ -121,7 +122,8 @@ next_step(const struct entry_answers *a)
 	if (!answered(a, STEP_KIND))
 		return STEP_KIND;
 	if (!consultation(a))
-		return STEP_DONE; /* one key: nothing else to ask */
+		return STEP_CONFIRM; /* one key, then Enter: never a stray key
+		                      */
 	for (enum entry_step s = STEP_DEPARTMENT; s < STEP_CONFIRM; s++)
 		if (applies(a, s) && !answered(a, s))
 			return s;
@@ -292,6 +294,26 @@ key_name(int key, char buf[16])
 	return buf;
 }
 
+static bool
+is_backspace(int key)
+{
+	return key == ENTRY_KEY_BACKSPACE || key == '\b';
+}
+
+/* Backspace erases what is typed and nothing else: it never leaves the
+ * question (that is -, said on every question). */
+static enum entry_event
+nothing_to_erase(struct entry *e)
+{
+	if (e->step == STEP_KIND)
+		return wrong(e, "%s",
+		             _("Nothing to erase: Backspace only erases what "
+		               "is typed."));
+	return wrong(e, "%s",
+	             _("Nothing to erase: Backspace only erases what is "
+	               "typed; - goes back to the previous question."));
+}
+
 /* An answer was given: move on to the next question that applies. */
 static enum entry_event
 moved_on(struct entry *e)
@@ -445,9 +467,8 @@ department_answer(struct entry *e, const char *text)
 		return keep(e);
 	if (strcmp(text, "?") == 0 || strcasecmp(text, "unknown") == 0)
 		text = "unknown";
-	else if (n < sizeof code) {
-		for (size_t i = 0; i <= n; i++)
-			code[i] = (char)toupper((unsigned char)text[i]);
+	else if (n < sizeof code - 1) {
+		department_normalize(text, code, sizeof code);
 		text = code;
 	}
 	if ((x = department_find(e, text)) != NULL)
@@ -464,9 +485,9 @@ department_key(struct entry *e, int key)
 		return department_answer(e, e->typed);
 	if (key == ENTRY_KEY_UNKNOWN && e->ntyped == 0)
 		return department_answer(e, "unknown");
-	if (key == ENTRY_KEY_BACKSPACE || key == '\b') {
+	if (is_backspace(key)) {
 		if (e->ntyped == 0)
-			return go_back(e);
+			return nothing_to_erase(e);
 		e->typed[--e->ntyped] = '\0';
 		return ENTRY_TYPED;
 	}
@@ -502,8 +523,10 @@ topic_toggle(struct entry_answers *a, const char *code)
 	size_t i = topic_index(a, code);
 
 	if (i != (size_t)-1) {
+		/* in the order chosen: Backspace unchooses the last one */
 		free(a->topics[i]);
-		a->topics[i] = a->topics[--a->ntopics];
+		memmove(&a->topics[i], &a->topics[i + 1],
+		        (--a->ntopics - i) * sizeof *a->topics);
 		return;
 	}
 	a->topics = xreallocarray(a->topics, a->ntopics + 1, sizeof *a->topics);
@@ -555,8 +578,16 @@ topics_key(struct entry *e, int key)
 
 	if (key == ENTRY_KEY_ENTER)
 		return topics_finish(e);
-	if (key == ENTRY_KEY_BACK || key == ENTRY_KEY_BACKSPACE)
+	if (key == ENTRY_KEY_BACK)
 		return go_back(e);
+	if (is_backspace(key)) {
+		/* unchoose the topic chosen last */
+		if (e->a->ntopics == 0)
+			return nothing_to_erase(e);
+		free(e->a->topics[--e->a->ntopics]);
+		e->hint[0] = '\0';
+		return ENTRY_CHANGED;
+	}
 	if ((c = choice_by_key(e, key)) == NULL)
 		return wrong(e,
 		             _("%s is not a topic: press 1 to %c to choose "
@@ -654,8 +685,10 @@ confirm_key(struct entry *e, int key)
 {
 	if (key == ENTRY_KEY_ENTER || key == 'y' || key == 'o')
 		return confirm(e);
-	if (key == ENTRY_KEY_BACK || key == ENTRY_KEY_BACKSPACE)
+	if (key == ENTRY_KEY_BACK)
 		return go_back(e);
+	if (is_backspace(key))
+		return nothing_to_erase(e);
 	return edit(e, key >= '1' && key <= '9' ? (size_t)(key - '0') : 0);
 }
 
@@ -676,8 +709,10 @@ entry_key(struct entry *e, int key)
 	case STEP_DONE:
 		return ENTRY_DONE;
 	default:
-		if (key == ENTRY_KEY_BACK || key == ENTRY_KEY_BACKSPACE)
+		if (key == ENTRY_KEY_BACK)
 			return go_back(e);
+		if (is_backspace(key))
+			return nothing_to_erase(e);
 		return single_key(e, key);
 	}
 }
@@ -768,7 +803,10 @@ entry_question(const struct entry *e, struct strbuf *sb)
 		return;
 	if (e->step == STEP_CONFIRM)
 		entry_summary(e, sb);
-	sb_addf(sb, "%s\n", _(steps[e->step].title));
+	if (e->step == STEP_CONFIRM && !consultation(e->a))
+		sb_addf(sb, "%s\n", _("Enter logs this call; 1 changes it"));
+	else
+		sb_addf(sb, "%s\n", _(steps[e->step].title));
 	if (e->step == STEP_KIND) {
 		while (callers < e->nchoices &&
 		       strcmp(e->choices[callers].dimension, "caller") == 0)

@@ -202,11 +202,70 @@ int cs_spool_put(struct cs_spool *sp, const Callsheet__Sheet *sheet,
 int cs_spool_remove(struct cs_spool *sp, const uint8_t id[CS_UUID_LEN]);
 size_t cs_spool_count(struct cs_spool *sp);
 /* Resend every spooled sheet, pipelined; removes each one acknowledged
- * (stored or duplicate). Sheets refused as invalid or conflicting are
- * moved aside to a "rejected" folder and reported. Returns the number
- * delivered, or -1 with err set if the server could not be reached. */
+ * (stored or duplicate). Sheets the server refuses for themselves
+ * (CS_VERDICT_SHEET) are moved aside to a "rejected" folder, each with a
+ * .reason file, and counted. Returns the number delivered, or -1 with err
+ * set if the server could not be reached, asked to retry, or refused the
+ * session (the sheets stay). */
 int cs_spool_flush(struct cs_spool *sp, struct cs_client *c, size_t *rejected,
                    struct cs_error *err);
+/* The sheets waiting, read without taking them (*out freed with
+ * cs_spool_sheets_free); -1 with err set if the folder cannot be read. */
+int cs_spool_sheets(struct cs_spool *sp, Callsheet__Sheet ***out, size_t *n,
+                    struct cs_error *err);
+void cs_spool_sheets_free(Callsheet__Sheet **v, size_t n);
+
+/*
+ * deliver.c: the refusal rule, one for every sender. The spool keeps only
+ * what the server may still take:
+ * - RETRY: the server could not be reached, or answered unavailable,
+ *   overloaded, internal (its own fault) or too many attempts (logins
+ *   throttled, a storm of reconnections included): the sheet stays in the
+ *   spool and goes on the next run;
+ * - SESSION: the server refused the session, not the sheet (wrong or no
+ *   password, a role that may not log sheets): the sheet
+ *   of this run is taken back out of the spool (it is never resent under
+ *   an account that cannot log it) and the sender says it was not logged;
+ *   sheets waiting from earlier runs stay for the right account;
+ * - SHEET: the server refused the sheet itself (invalid, conflicting id,
+ *   anything else): never resent. The sheet of this run is dropped (its
+ *   sender says so at once); a sheet that was waiting (its sender was told
+ *   it would be sent) moves to rejected/ with the reason.
+ */
+enum cs_verdict {
+	CS_VERDICT_TAKEN, /* stored, or already stored (ERROR_NONE) */
+	CS_VERDICT_RETRY,
+	CS_VERDICT_SESSION,
+	CS_VERDICT_SHEET,
+};
+enum cs_verdict cs_verdict(Callsheet__ErrorCode code);
+
+enum cs_outcome {
+	CS_DELIVERED,   /* the server has it (duplicate: it had it before) */
+	CS_SPOOLED,     /* waiting in the spool: RETRY */
+	CS_REFUSED,     /* SESSION or SHEET: not kept; err says why */
+	CS_NOT_SPOOLED, /* the spool could not take it: nothing sent */
+};
+
+struct cs_delivery {
+	/* Called once the sheet is in the spool: a connection to send it
+	 * on, which stays the caller's (0, or -1 with err set). */
+	int (*connect)(void *arg, struct cs_client **c, struct cs_error *err);
+	void (*spooled)(void *arg); /* optional: the sheet is in the spool */
+	void *arg;
+	/* what happened */
+	enum cs_outcome outcome;
+	bool duplicate;
+	size_t flushed;  /* earlier sheets delivered first */
+	size_t rejected; /* earlier sheets moved to rejected/ */
+	size_t waiting;  /* sheets in the spool after (this one included) */
+	struct cs_error err;
+};
+/* Put the sheet in the spool, connect, deliver the sheets waiting there,
+ * send this one and settle its answer by the rule above. Returns 0 once
+ * delivered, -1 otherwise (d->outcome says how). */
+int cs_deliver(struct cs_spool *sp, const Callsheet__Sheet *sheet,
+               struct cs_delivery *d);
 
 /*
  * session.c: session tokens (callsheet login). A token, asked for once

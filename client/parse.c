@@ -426,3 +426,17 @@ period_options(const char *year, const char *month, const char *from,
 		                to, from);
 	return 1;
 }
+
+void
+department_normalize(const char *in, char *out, size_t len)
+{
+	size_t i = 0;
+
+	if (len == 0)
+		return;
+	if (in[0] >= '1' && in[0] <= '9' && in[1] == '\0' && len > 2)
+		out[i++] = '0';
+	for (; *in != '\0' && i + 1 < len; in++)
+		out[i++] = (char)toupper((unsigned char)*in);
+	out[i] = '\0';
+}

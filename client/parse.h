@@ -38,4 +38,8 @@ void period_previous_year(const struct period *p, struct period *out);
 int period_options(const char *year, const char *month, const char *from,
                    const char *to, struct period *p, char *why, size_t len);
 
+/* A département as people type it, as the taxonomy spells it: letters
+ * upper case ("2a": "2A"), one digit made two ("7": "07"); into out. */
+void department_normalize(const char *in, char *out, size_t len);
+
 #endif

@@ -102,8 +102,10 @@ cmp_cells(const struct cmp_line *l, const Callsheet__QueryResult *now,
 	char count[24], pct[PCT_STRLEN];
 	const Callsheet__QueryResult *r[2] = {now, before};
 
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < 6; i++) {
 		sb_reset(&c[i]);
+		sb_addn(&c[i], "", 0); /* an unknown cell is "", never NULL */
+	}
 	for (int p = 0; p < 2; p++) {
 		count_text(l->n[p], l->hidden[p], count);
 		sb_add(&c[2 * p], count);

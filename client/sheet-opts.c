@@ -111,6 +111,13 @@ sheet_opts_set(const struct cmd_entry *cmd, struct sheet_opts *so, int ch,
 	case OPT_DURATION:
 		return set_once(cmd, &so->duration, "duration", arg);
 	default:
+		if (code_slot(&so->sheet, (size_t)(ch - OPT_CODE)) ==
+		            &so->sheet.department &&
+		    so->sheet.department == NULL && strlen(arg) < 8) {
+			/* "2a" is 2A, "7" is 07 */
+			department_normalize(arg, so->dept, sizeof so->dept);
+			arg = so->dept;
+		}
 		return set_once(cmd,
 		                code_slot(&so->sheet, (size_t)(ch - OPT_CODE)),
 		                codes[ch - OPT_CODE].option, arg);

@@ -36,6 +36,8 @@ struct sheet_id {
 	uint8_t b[CS_UUID_LEN];
 };
 
+static Callsheet__Sheet *read_sheet(int fd);
+
 static int
 spool_error(struct cs_error *err, const char *what, const char *path)
 {
@@ -258,6 +260,42 @@ cs_spool_count(struct cs_spool *sp)
 	return n;
 }
 
+int
+cs_spool_sheets(struct cs_spool *sp, Callsheet__Sheet ***out, size_t *n,
+                struct cs_error *err)
+{
+	struct sheet_id *ids;
+	size_t nids;
+
+	*out = NULL;
+	*n = 0;
+	if (spool_list(sp, &ids, &nids, err) != 0)
+		return -1;
+	*out = xcalloc(nids + 1, sizeof **out);
+	for (size_t i = 0; i < nids; i++) {
+		char name[SHEET_NAMELEN + 1];
+		int fd;
+
+		sheet_name(ids[i].b, name);
+		fd = openat(sp->dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd == -1)
+			continue; /* delivered meanwhile */
+		if (((*out)[*n] = read_sheet(fd)) != NULL)
+			(*n)++;
+		close(fd);
+	}
+	free(ids);
+	return 0;
+}
+
+void
+cs_spool_sheets_free(Callsheet__Sheet **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		callsheet__sheet__free_unpacked(v[i], NULL);
+	free(v);
+}
+
 /* Move a sheet the server will never take aside, with the reason next to
  * it for whoever looks. */
 static void
@@ -413,23 +451,20 @@ flush_send(struct flush *f, const uint8_t id[CS_UUID_LEN], struct cs_error *err)
 	return 0;
 }
 
-/* Stored or duplicate: delivered. Invalid or conflicting: it will never
- * be taken, move it aside. Anything else: stop, and retry later. */
+/* Stored or duplicate: delivered. Refused for itself: it will never be
+ * taken, move it aside. Anything else: stop, and retry later (the rule:
+ * cs_verdict in deliver.c). */
 static int
 flush_settle(struct flush *f, struct flight *fl,
              const Callsheet__Response *resp, struct cs_error *err)
 {
-	Callsheet__ErrorCode code;
-
 	switch (resp->body_case) {
 	case CALLSHEET__RESPONSE__BODY_SHEET_ACK:
 		cs_spool_remove(f->sp, fl->id);
 		f->delivered++;
 		return 0;
 	case CALLSHEET__RESPONSE__BODY_ERROR:
-		code = resp->error->code;
-		if (code == CALLSHEET__ERROR_CODE__BAD_REQUEST ||
-		    code == CALLSHEET__ERROR_CODE__CONFLICT) {
+		if (cs_verdict(resp->error->code) == CS_VERDICT_SHEET) {
 			spool_reject(f->sp, fl->id, resp->error->message);
 			f->rejected++;
 			return 0;

@@ -29,7 +29,7 @@ robot=(log --caller robot --topic entry --dept 75)
 # the server refuses the sheet; the client says why in the user's language
 expect_err "caller: 'robot' is not a known code; allowed: individual, professional" \
 	LANG=C.UTF-8 -- "${robot[@]}"
-expect_err "fiche refusée : caller : « robot » n'est pas un code connu ; permis : individual, professional" \
+expect_err "caller : « robot » n'est pas un code connu ; permis : individual, professional ; fiche" \
 	LANG=fr_FR.UTF-8 -- "${robot[@]}"
 expect_err "n'est pas un code connu" LANG=fr -- "${robot[@]}"
 expect_err "is not a known code" LC_ALL=en_US.UTF-8 LANG=fr_FR.UTF-8 -- "${robot[@]}"

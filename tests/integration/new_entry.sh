@@ -1,6 +1,6 @@
 # tests/integration/new_entry.sh: "callsheet new" driven through a pipe, one
 # line per answer, against a real daemon: a consultation, a professional,
-# the one-key path for other calls, wrong answers, a draft that survives
+# other calls (one key, then Enter), wrong answers, a draft that survives
 # kill -9 and is resumed, the timer started by a key, the labels in French,
 # a topic added by an admin showing up without any client update, and a
 # sheet entered while the server is down.
@@ -55,8 +55,8 @@ t_eq "$(sheet "$id")" \
 	"professional stored"
 grep -q 'Household' "$T_TMP/err2" && t_fail "a professional was asked the household"
 
-# --- not a consultation: one line, no summary
-id=$(printf '4\n' | "$cli" new 2>"$T_TMP/err3") ||
+# --- not a consultation: one line, then Enter to log it (- undoes it)
+id=$(printf '3\n-\n4\n\n' | "$cli" new 2>"$T_TMP/err3") ||
 	{ cat "$T_TMP/err3" >&2; t_fail "hang-up: exit status $?"; }
 t_eq "$(sheet "$id")" "hang_up|||||||" "a hang-up is only its call type"
 
@@ -108,7 +108,7 @@ grep -q '^department 13$' "$draft" || t_fail "the unfinished answers are not in 
 
 # --- the timer may wait for a key (the first line)
 start_before=$(date +%s)
-id=$(printf '\n3\n' | CALLSHEET_TIMER=key "$cli" new 2>"$T_TMP/err11") ||
+id=$(printf '\n3\n\n' | CALLSHEET_TIMER=key "$cli" new 2>"$T_TMP/err11") ||
 	{ cat "$T_TMP/err11" >&2; t_fail "timer on key: exit status $?"; }
 grep -q 'Press Enter when the call begins' "$T_TMP/err11" || t_fail "no start prompt"
 [ "$(field "$id" "extract(epoch FROM call_start)::bigint >= $((start_before - start_before % 900))")" = t ] ||
@@ -133,10 +133,22 @@ id=$(printf '1\n75\n1\n0\na\n\n' | "$cli" new 2>"$T_TMP/err13") ||
 grep -q 'a Housing' "$T_TMP/err13" || t_fail "the new topic is not offered"
 t_eq "$(sheet "$id")" "consultation|75|individual|||man||housing" "new topic stored"
 
+# --- refused (a reporter may not log): nothing spooled, the answers kept
+t_create_user "$db" rep reporter secret
+rc=0
+printf '3\n\n' | CALLSHEET_USER=rep "$cli" new >/dev/null 2>"$T_TMP/err15" || rc=$?
+t_eq "$rc" 1 "a refused sheet exits 1"
+grep -q 'not logged' "$T_TMP/err15" || t_fail "refused: not said: $(cat "$T_TMP/err15")"
+grep -q -- '--resume' "$T_TMP/err15" || t_fail "refused: no pointer to --resume"
+[ -e "$draft" ] || t_fail "refused: the draft is gone"
+[ "$(find "$CALLSHEET_SPOOL_DIR" -name '*.sheet' | wc -l)" -eq 0 ] ||
+	t_fail "refused: the sheet stayed in the spool"
+CALLSHEET_USER=rep "$cli" new --discard 2>/dev/null || t_fail "--discard after a refusal"
+
 # --- server down: the saved code tables, the sheet waits in the spool
 t_stop_daemon "$T_DAEMON_PID"
 rc=0
-id=$(printf '5\n' | "$cli" new 2>"$T_TMP/err14") || rc=$?
+id=$(printf '5\n\n' | "$cli" new 2>"$T_TMP/err14") || rc=$?
 t_eq "$rc" 75 "offline entry exits with EX_TEMPFAIL"
 grep -q 'working from the saved code tables' "$T_TMP/err14" || t_fail "offline: not said"
 [ "$(find "$CALLSHEET_SPOOL_DIR" -name '*.sheet' | wc -l)" -eq 1 ] ||

@@ -154,7 +154,7 @@ test_typical(void)
 	        "1",  "Département:",    "75", "75",
 	        "\r", "75 Paris",        "2",  "Region of origin",
 	        "2",  "Topics:",         "2",  "Topics: Residence permits",
-	        "\r", "Log this sheet?", "\r", "Call of",
+	        "\r", "Log this sheet?", "\r", "logging the sheet",
 	        NULL,
 	};
 	struct term t;
@@ -196,7 +196,7 @@ test_wrong_key_and_interrupt(void)
 	        "1",    "Sector of the public body",
 	        "1",    "Topics:",
 	        "3\r",  "Log this sheet?",
-	        "\r",   "Call of",
+	        "\r",   "logging the sheet",
 	        NULL,
 	};
 	struct term t;
@@ -239,6 +239,183 @@ test_wrong_key_and_interrupt(void)
 	sb_free(&t.out);
 }
 
+/* The typo of issue 15: 1 9 4, three Backspaces, 9 3. Backspace erases
+ * the typed code and never leaves the question: the third one used to go
+ * back to "Who is calling?", where 3 logged a silent call and exited while
+ * the caller was still on the line. */
+static void
+test_backspace(void)
+{
+	static const char *const script[] = {
+	        "1",        "Département:",
+	        "94",       "94",
+	        "\x7f\x7f", "Département:",
+	        "\x7f",     "Nothing to erase",
+	        "93\r",     "93 Seine-Saint-Denis",
+	        "1",        "Region of origin",
+	        "1",        "Topics:",
+	        "1\r",      "Log this sheet?",
+	        "\r",       "logging the sheet",
+	        NULL,
+	};
+	struct term t;
+	char uuid[CS_UUID_STRLEN];
+
+	term_start(&t, NULL);
+	CHECK(term_wait(&t, "Caller:", 60), "the first question");
+	CHECK(term_script(&t, script), "a département typo fixed");
+	CHECK(term_end(&t) == 0, "exit status 0");
+	last_uuid(&t, uuid);
+	CHECK(th_sql_count_at(conninfo,
+	                      "SELECT count(*) FROM sheet WHERE id = $1::uuid "
+	                      "AND department = (SELECT id FROM taxonomy "
+	                      "WHERE dimension = 'department' AND code = "
+	                      "'93')",
+	                      uuid) == 1,
+	      "the consultation %s is stored in 93", uuid);
+	CHECK(th_sql_count_at(conninfo,
+	                      "SELECT count(*) FROM sheet WHERE call_type <> "
+	                      "(SELECT id FROM taxonomy WHERE dimension = "
+	                      "'call_type' AND code = 'consultation') AND "
+	                      "$1::text IS NOT NULL",
+	                      uuid) == 0,
+	      "and no other call was logged");
+	sb_free(&t.out);
+}
+
+/* A non-consultation is one key and Enter; - undoes the key. */
+static void
+test_not_consultation_undone(void)
+{
+	static const char *const script[] = {
+	        "3",  "Enter logs this call", "-",  "Who is calling?",
+	        "4",  "Enter logs this call", "\r", "logging the sheet",
+	        NULL,
+	};
+	struct term t;
+	char uuid[CS_UUID_STRLEN];
+
+	term_start(&t, NULL);
+	CHECK(term_wait(&t, "Caller:", 60), "the first question");
+	CHECK(term_script(&t, script),
+	      "a silent call undone, a hang-up logged");
+	CHECK(term_end(&t) == 0, "exit status 0");
+	last_uuid(&t, uuid);
+	CHECK(th_sql_count_at(conninfo,
+	                      "SELECT count(*) FROM sheet s JOIN taxonomy t ON "
+	                      "t.id = s.call_type WHERE s.id = $1::uuid AND "
+	                      "t.code = 'hang_up'",
+	                      uuid) == 1,
+	      "the hang-up %s is stored", uuid);
+	CHECK(th_sql_count_at(conninfo,
+	                      "SELECT count(*) FROM sheet s JOIN taxonomy t ON "
+	                      "t.id = s.call_type WHERE t.code = 'silent' AND "
+	                      "$1::text IS NOT NULL",
+	                      uuid) == 0,
+	      "the silent call undone was not logged");
+	sb_free(&t.out);
+}
+
+/* A crash (kill -9) in the middle of a call; the next `callsheet new`
+ * offers the unfinished sheet: r resumes it with one key (same id), and
+ * after another crash d drops it and a new call begins. */
+static void
+test_crash_one_key(void)
+{
+	static const char *const before[] = {
+	        "1", "Département:", "75\r", "Household", NULL,
+	};
+	static const char *const rest[] = {
+	        "r",  "Household",         "2",   "Region of origin",
+	        "0",  "Topics:",           "1\r", "Log this sheet?",
+	        "\r", "logging the sheet", NULL,
+	};
+	struct term t;
+	char uuid[CS_UUID_STRLEN], draft_id[CS_UUID_STRLEN] = "";
+	char *path = xasprintf("%s/new.draft", state_dir), *draft;
+	FILE *f;
+
+	term_start(&t, NULL);
+	CHECK(term_wait(&t, "Caller:", 60), "the first question");
+	CHECK(term_script(&t, before), "two answers");
+	kill(t.pid, SIGKILL);
+	term_end(&t);
+	sb_free(&t.out);
+	if ((f = fopen(path, "r")) != NULL) {
+		draft = xcalloc(1, 4096);
+		if (fread(draft, 1, 4095, f) > 0 && strstr(draft, "\nid "))
+			sscanf(strstr(draft, "\nid "), "\nid %36s", draft_id);
+		free(draft);
+		fclose(f);
+	}
+	CHECK(draft_id[0] != '\0', "the crash left a draft");
+
+	term_start(&t, NULL);
+	CHECK(term_wait(&t, "r resumes it", 60),
+	      "the next call offers the draft");
+	CHECK(term_script(&t, rest), "r resumes it at the household");
+	CHECK(term_end(&t) == 0, "exit status 0");
+	CHECK(strcmp(last_uuid(&t, uuid), draft_id) == 0,
+	      "the resumed sheet keeps its id (%s, %s)", uuid, draft_id);
+	CHECK(th_sql_count_at(conninfo,
+	                      "SELECT count(*) FROM sheet WHERE id = $1::uuid",
+	                      uuid) == 1,
+	      "and is stored");
+	sb_free(&t.out);
+
+	term_start(&t, NULL);
+	CHECK(term_script(&t, before), "another call, two answers");
+	kill(t.pid, SIGKILL);
+	term_end(&t);
+	sb_free(&t.out);
+	term_start(&t, NULL);
+	CHECK(term_wait(&t, "r resumes it", 60), "offered again");
+	term_key(&t, 'd');
+	CHECK(term_wait(&t, "was dropped", 10) && term_wait(&t, "Caller:", 10),
+	      "d drops it and a new call begins");
+	term_key(&t, '\003');
+	term_end(&t);
+	CHECK(access(path, F_OK) == 0, "the new call's draft is there");
+	sb_free(&t.out);
+	th_sh("rm -f -- '%s'", path);
+	free(path);
+}
+
+/* --loop: the next call after each sheet, its timer at its first key;
+ * Ctrl-C before a call begins ends it all, exit 0, no draft left. */
+static void
+test_loop(void)
+{
+	static const char *const script[] = {
+	        "3",  "Enter logs this call",
+	        "\r", "Press a key when the call begins",
+	        " ",  "Caller:",
+	        "4",  "Enter logs this call",
+	        "\r", "Press a key when the call begins",
+	        NULL,
+	};
+	struct term t;
+	char *path = xasprintf("%s/new.draft", state_dir);
+	long long before = th_sql_count_at(conninfo,
+	                                   "SELECT count(*) FROM sheet WHERE "
+	                                   "$1::text IS NOT NULL",
+	                                   "x");
+
+	term_start(&t, "--loop");
+	CHECK(term_wait(&t, "Caller:", 60), "the first question");
+	CHECK(term_script(&t, script), "two calls in one session");
+	term_key(&t, '\003');
+	CHECK(term_end(&t) == 0, "Ctrl-C between calls ends it: exit 0");
+	CHECK(th_sql_count_at(conninfo,
+	                      "SELECT count(*) FROM sheet WHERE "
+	                      "$1::text IS NOT NULL",
+	                      "x") == before + 2,
+	      "two sheets logged");
+	CHECK(access(path, F_OK) != 0, "no draft left");
+	free(path);
+	sb_free(&t.out);
+}
+
 int
 main(void)
 {
@@ -263,6 +440,10 @@ main(void)
 
 	test_typical();
 	test_wrong_key_and_interrupt();
+	test_backspace();
+	test_not_consultation_undone();
+	test_crash_one_key();
+	test_loop();
 
 	CHECK(th_daemon_stop(&d) == 0, "the daemon exits cleanly");
 	free(spool);

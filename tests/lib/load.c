@@ -232,31 +232,60 @@ make_sheet(struct client *c, Callsheet__Sheet *s, uint8_t id[CS_UUID_LEN])
 	s->duration_s = 60 + (c->seed >> 8) % 1200;
 }
 
-/* One new sheet: into the spool, then to the daemon if connected. */
+/* cs_deliver's connection: the client's own, made if it has none. */
+static int
+deliver_connect(void *arg, struct cs_client **conn, struct cs_error *err)
+{
+	struct client *c = arg;
+	struct load *l = c->load;
+	struct cs_options o = {
+	        .user = l->user, .password = l->password, .timeout_ms = 5000};
+	char server[64];
+
+	if (c->conn == NULL) {
+		pthread_mutex_lock(&l->lock);
+		snprintf(server, sizeof server, "%s", l->server);
+		pthread_mutex_unlock(&l->lock);
+		o.server = server;
+		if (cs_connect(&o, &c->conn, err) != 0) {
+			c->conn = NULL;
+			return -1;
+		}
+	}
+	*conn = c->conn;
+	return 0;
+}
+
+/* One new sheet, as the command delivers it (cs_deliver): into the spool,
+ * the waiting ones first, then this one. */
 static void
 log_one(struct client *c)
 {
 	Callsheet__Sheet s;
 	struct sent_sheet *rec = remember(c);
-	struct cs_error err;
-	bool dup = false;
+	struct cs_delivery d = {.connect = deliver_connect, .arg = c};
+	bool earlier = c->unsettled < c->nsheets - 1;
 
 	make_sheet(c, &s, rec->id);
-	if (cs_spool_put(c->spool, &s, &err) != 0)
-		th_die("spool put: %s", err.message);
+	if (earlier)
+		reopen_spool(c); /* a flush may take them, as a new run would */
 	count(c->load, &c->load->st.sent, 1);
-	if (c->conn == NULL)
-		return;
-	if (cs_log_sheet(c->conn, &s, &dup, &err) == 0) {
+	if (cs_deliver(c->spool, &s, &d) == 0) {
 		count(c->load, &c->load->st.first_try, 1);
-		acked(c, rec, dup);
-		cs_spool_remove(c->spool, rec->id);
-		if (c->unsettled == c->nsheets - 1)
-			c->unsettled = c->nsheets;
-		return;
+		acked(c, rec, d.duplicate);
 	}
-	failed(c, &err);
-	pause_ms(RETRY_MS);
+	if (d.outcome == CS_NOT_SPOOLED)
+		th_die("spool put: %s", d.err.message);
+	settle_spooled(c);
+	if (d.rejected > 0) {
+		fprintf(stderr, "load: client %u: %zu sheets rejected\n",
+		        c->index, d.rejected);
+		count(c->load, &c->load->st.unexpected, d.rejected);
+	}
+	if (d.outcome != CS_DELIVERED) {
+		failed(c, &d.err);
+		pause_ms(RETRY_MS);
+	}
 }
 
 static void *
@@ -265,17 +294,14 @@ client_main(void *arg)
 	struct client *c = arg;
 
 	while (!stopping(c->load)) {
-		if (c->conn == NULL && !connect_client(c)) {
-			/* the jurist goes on logging: the spool keeps it */
-			log_one(c);
+		/* connected, with sheets waiting: those first, and no new one
+		 * while the server says to retry (cs_deliver would flush them
+		 * too, with a new sheet each time) */
+		if (c->conn != NULL && !flush(c)) {
 			pause_ms(RETRY_MS);
 			continue;
 		}
-		if (!flush(c)) {
-			pause_ms(RETRY_MS);
-			continue;
-		}
-		log_one(c);
+		log_one(c); /* the jurist goes on logging: the spool keeps it */
 	}
 	disconnect(c);
 	return NULL;

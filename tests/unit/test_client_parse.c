@@ -166,6 +166,23 @@ test_uint(void)
 	CHECK_TRUE(parse_uint("18446744073709551616", UINT64_MAX, &v) == -1);
 }
 
+static void
+test_department(void)
+{
+	static const char *const cases[][2] = {
+	        {"2a", "2A"},           {"2B", "2B"},   {"7", "07"},
+	        {"75", "75"},           {"971", "971"}, {"0", "0"},
+	        {"unknown", "UNKNOWN"},
+	};
+	char out[16];
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		department_normalize(cases[i][0], out, sizeof out);
+		CHECK(strcmp(out, cases[i][1]) == 0, "%s is %s, got %s",
+		      cases[i][0], cases[i][1], out);
+	}
+}
+
 int
 main(void)
 {
@@ -174,5 +191,6 @@ main(void)
 	test_periods();
 	test_list();
 	test_uint();
+	test_department();
 	return unit_finish();
 }

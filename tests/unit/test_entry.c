@@ -23,6 +23,7 @@ static const struct tx codes[] = {
         {"caller", "individual", "Individual", "Particulier", false},
         {"caller", "professional", "Professional", "Professionnel", false},
         {"department", "75", "Paris", "Paris", false},
+        {"department", "07", "Ardèche", "Ardèche", false},
         {"department", "2A", "Corse-du-Sud", "Corse-du-Sud", false},
         {"department", "93", "Seine-Saint-Denis", "Seine-Saint-Denis", false},
         {"department", "971", "Guadeloupe", "Guadeloupe", false},
@@ -214,8 +215,16 @@ test_not_a_consultation(void)
 
 		start(&r, false);
 		type(&r, key);
-		CHECK(r.keys == 1 && r.last == ENTRY_DONE,
-		      "%s: one key and the sheet is done", want[i]);
+		CHECK(r.last == ENTRY_ANSWERED && r.e.step == STEP_CONFIRM,
+		      "%s: one key, then a confirmation (a stray key never "
+		      "logs a call)",
+		      want[i]);
+		type(&r, "-");
+		CHECK(r.e.step == STEP_KIND, "%s: - undoes it", want[i]);
+		type(&r, key);
+		type(&r, "\n");
+		CHECK(r.keys == 4 && r.last == ENTRY_DONE,
+		      "%s: the key and Enter log it", want[i]);
 		entry_to_sheet(&r.e, &s);
 		CHECK(eq(s.call_type, want[i]) && s.caller == NULL &&
 		              s.department == NULL && s.n_topics == 0,
@@ -252,6 +261,9 @@ test_wrong_keys(void)
 	CHECK(r.e.ntyped == 0, "backspace erases");
 	type(&r, "2a\n");
 	CHECK(eq(r.a.department, "2A"), "2a is 2A");
+	type(&r, "-");
+	type(&r, "7\n");
+	CHECK(eq(r.a.department, "07"), "7 is 07: %s", r.a.department);
 	type(&r, "5");
 	CHECK(r.last == ENTRY_WRONG && r.e.step == STEP_HOUSEHOLD &&
 	              strstr(r.e.hint, "0 if not stated"),
@@ -305,11 +317,47 @@ test_back_and_change(void)
 	finish(&r);
 }
 
+/* 1 9 4 Backspace x3 9 3: a département typo fixed; the third Backspace
+ * must not leave the question, where 3 would log a silent call. */
+static void
+test_backspace_stays(void)
+{
+	struct run r;
+
+	start(&r, false);
+	type(&r, "19\x7f\x7f\x7f");
+	CHECK(r.e.step == STEP_DEPARTMENT && r.last == ENTRY_WRONG &&
+	              strstr(r.e.hint, "Nothing to erase") != NULL,
+	      "Backspace with nothing typed stays on the question: '%s'",
+	      r.e.hint);
+	type(&r, "93\n");
+	CHECK(eq(r.a.department, "93") && eq(r.a.call_type, "consultation") &&
+	              r.e.step == STEP_HOUSEHOLD,
+	      "the typo fixed, still a consultation");
+	type(&r, "\x7f");
+	CHECK(r.e.step == STEP_HOUSEHOLD && r.last == ENTRY_WRONG,
+	      "Backspace on a one-key question stays too");
+	type(&r, "11");
+	CHECK(r.e.step == STEP_TOPICS, "at the topics");
+	type(&r, "13\x7f");
+	CHECK(r.a.ntopics == 1 && has_topic(&r.a, "entry"),
+	      "Backspace unchooses the topic chosen last");
+	type(&r, "\x7f\x7f");
+	CHECK(r.a.ntopics == 0 && r.e.step == STEP_TOPICS,
+	      "and never leaves the question");
+	type(&r, "1\n\x7f");
+	CHECK(r.e.step == STEP_CONFIRM && r.last == ENTRY_WRONG,
+	      "Backspace at the summary does nothing");
+	type(&r, "-");
+	CHECK(r.e.step == STEP_TOPICS, "- goes back");
+	finish(&r);
+}
+
 static void
 test_lines(void)
 {
 	static const char *const session[] = {
-	        "x", "individual", "",         "7",   "? ", "woman",
+	        "x", "individual", "",         "8",   "? ", "woman",
 	        "0", "1 9",        "2, entry", "oui", NULL,
 	};
 	struct run r;
@@ -433,6 +481,7 @@ main(void)
 	test_professional();
 	test_not_a_consultation();
 	test_wrong_keys();
+	test_backspace_stays();
 	test_back_and_change();
 	test_lines();
 	test_french();
