@@ -75,6 +75,7 @@ struct cfg {
 	unsigned max_reads_in_flight;
 	unsigned query_timeout;
 	unsigned login_delay_max;
+	unsigned login_throttle_entries;
 	unsigned amend_window_days;
 };
 extern struct cfg *cfg;
@@ -728,8 +729,10 @@ struct throttle *throttle_new(size_t capacity);
 void throttle_free(struct throttle *t);
 unsigned throttle_wait(struct throttle *t, const char *key,
                        const struct throttle_limits *l, int64_t now_ms);
-unsigned throttle_begin(struct throttle *t, const char *key,
-                        const struct throttle_limits *l, int64_t now_ms);
+void throttle_begin(struct throttle *t, const char *key,
+                    const struct throttle_limits *l, int64_t now_ms);
+void throttle_known(struct throttle *t, const char *key);
+size_t throttle_size(const struct throttle *t);
 unsigned throttle_end(struct throttle *t, const char *key,
                       enum throttle_outcome outcome,
                       const struct throttle_limits *l, int64_t now_ms);

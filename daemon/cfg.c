@@ -102,6 +102,11 @@ static const struct setting settings[] = {
          "logins are answered 'overloaded'"},
         {"login_delay_max", SET_UINT, OFF(login_delay_max), "900", 1, 86400,
          "longest delay after repeated failed logins, in seconds"},
+        {"login_throttle_entries", SET_UINT, OFF(login_throttle_entries),
+         "4096", 4, 1000000,
+         "account names and source addresses whose failed logins are "
+         "remembered at first (each table grows if every entry must be "
+         "kept)"},
 };
 #undef OFF
 

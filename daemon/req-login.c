@@ -11,10 +11,6 @@
 
 #include "callsheetd.h"
 
-/* Sources and account names whose records a flood may not push out
- * before they have expired: generous, a record is about 100 bytes. */
-#define THROTTLE_CAPACITY 4096
-
 static struct throttle *by_account, *by_address;
 
 static int64_t
@@ -219,6 +215,8 @@ login_result(struct db_op *op, const PGresult *res)
 	if (PQntuples(res) != 1)
 		return;
 	l->found = true;
+	/* a real account: its lockout is never pushed out of the table */
+	throttle_known(by_account, l->user);
 	l->account_id = atoi(PQgetvalue(res, 0, 0));
 	l->role = role_parse(PQgetvalue(res, 0, 1));
 	l->hash = xstrdup(PQgetvalue(res, 0, 2));
@@ -319,8 +317,8 @@ login_admit(struct req *r, const char *user)
 	unsigned wait, w2;
 
 	if (by_account == NULL) {
-		by_account = throttle_new(THROTTLE_CAPACITY);
-		by_address = throttle_new(THROTTLE_CAPACITY);
+		by_account = throttle_new(cfg->login_throttle_entries);
+		by_address = throttle_new(cfg->login_throttle_entries);
 	}
 	limits(&acc, &adr);
 	wait = throttle_wait(by_account, user, &acc, now);
@@ -331,20 +329,8 @@ login_admit(struct req *r, const char *user)
 		                       : "too many attempts for this account");
 		return false;
 	}
-	if ((w2 = throttle_begin(by_address, c->addr_key, &adr, now)) > 0) {
-		login_refuse(r, w2,
-		             "every source in the throttle table is being "
-		             "held back");
-		return false;
-	}
-	if ((wait = throttle_begin(by_account, user, &acc, now)) > 0) {
-		throttle_end(by_address, c->addr_key, THROTTLE_ABORT, &adr,
-		             now);
-		login_refuse(r, wait,
-		             "every account name in the throttle table is "
-		             "being held back");
-		return false;
-	}
+	throttle_begin(by_address, c->addr_key, &adr, now);
+	throttle_begin(by_account, user, &acc, now);
 	return true;
 }
 
