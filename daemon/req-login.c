@@ -13,6 +13,11 @@
 
 static struct throttle *by_account, *by_address;
 
+/* what a login flood repeats, logged a few times a second each */
+static struct log_limit refused_log = {.what = "refused logins"};
+static struct log_limit failed_log = {.what = "failed logins"};
+static struct log_limit delay_log = {.what = "login delays"};
+
 static int64_t
 now_ms(void)
 {
@@ -86,7 +91,8 @@ login_count(struct login *l, enum throttle_outcome outcome)
 	                  outcome == THROTTLE_OK ? THROTTLE_ABORT : outcome,
 	                  &adr, now);
 	if (d1 > 0)
-		log_warn(
+		log_limited(
+		        &delay_log, LOG_WARN,
 		        "conn %llu (%s): %u failed logins in a row for %s%s%s; "
 		        "its next login waits %u s",
 		        (unsigned long long)c->serial, c->peer,
@@ -94,11 +100,13 @@ login_count(struct login *l, enum throttle_outcome outcome)
 		        l->found ? "account '" : "an unknown account",
 		        l->found ? l->user : "", l->found ? "'" : "", d1);
 	if (d2 > 0)
-		log_warn("conn %llu (%s): %u failed logins from %s; its next "
-		         "login waits %u s",
-		         (unsigned long long)c->serial, c->peer,
-		         throttle_failures(by_address, c->addr_key),
-		         c->addr_key, d2);
+		log_limited(
+		        &delay_log, LOG_WARN,
+		        "conn %llu (%s): %u failed logins from %s; its next "
+		        "login waits %u s",
+		        (unsigned long long)c->serial, c->peer,
+		        throttle_failures(by_address, c->addr_key), c->addr_key,
+		        d2);
 }
 
 /* Back to waiting for a login. Answering releases the request's hold on
@@ -158,10 +166,11 @@ login_verified(void *arg)
 	if (!l->ok) {
 		/* an unknown name may be a password typed in the wrong
 		 * field: it stays out of the log */
-		log_warn("conn %llu (%s): failed login as %s%s%s",
-		         (unsigned long long)c->serial, c->peer,
-		         l->found ? "'" : "an unknown account",
-		         l->found ? user : "", l->found ? "'" : "");
+		log_limited(&failed_log, LOG_WARN,
+		            "conn %llu (%s): failed login as %s%s%s",
+		            (unsigned long long)c->serial, c->peer,
+		            l->found ? "'" : "an unknown account",
+		            l->found ? user : "", l->found ? "'" : "");
 		login_fail(l, CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
 		           "wrong user name or password");
 		return;
@@ -297,8 +306,9 @@ login_refuse(struct req *r, unsigned wait, const char *why)
 {
 	struct conn *c = r->conn;
 
-	log_info("conn %llu (%s): login refused for %u s: %s",
-	         (unsigned long long)c->serial, c->peer, wait, why);
+	log_limited(&refused_log, LOG_INFO,
+	            "conn %llu (%s): login refused for %u s: %s",
+	            (unsigned long long)c->serial, c->peer, wait, why);
 	req_error_retry(r, CALLSHEET__ERROR_CODE__TOO_MANY_ATTEMPTS, wait,
 	                "too many attempts, retry in %u s", wait);
 }
@@ -341,10 +351,11 @@ req_login(struct req *r)
 	const char *user = r->msg->login->user;
 
 	if (worker_queued() >= cfg->max_password_checks) {
-		log_warn("conn %llu (%s): login refused: %u password checks "
-		         "waiting already",
-		         (unsigned long long)r->conn->serial, r->conn->peer,
-		         worker_queued());
+		log_limited(&refused_log, LOG_WARN,
+		            "conn %llu (%s): login refused: %u password checks "
+		            "waiting already",
+		            (unsigned long long)r->conn->serial, r->conn->peer,
+		            worker_queued());
 		req_error(r, CALLSHEET__ERROR_CODE__OVERLOADED, NULL,
 		          "the server is checking too many passwords; retry "
 		          "shortly");
