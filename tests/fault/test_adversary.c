@@ -2,7 +2,8 @@
  * run WHILE two jurists log sheets: late logins at the login deadline, a
  * login flood from many source addresses, heavy queries pipelined and
  * hung up on, thousands of connections from one source, clients that
- * never read their answers, slowloris. During each: the daemon stays up,
+ * never read their answers, slowloris, big frames before a login, the
+ * login throttle's table filled with locked made-up names. During each: the daemon stays up,
  * a jurist's LogSheet is answered within 2 s and a fresh jurist login
  * within 5 s; the daemon's memory stays within its documented bound; and
  * at the end every acknowledged sheet is stored exactly once.
@@ -762,6 +763,8 @@ main(void)
 		       k.flood_addrs * k.flood_per, &m);
 		report(&m);
 		lines = log_lines() - lines;
+		printf("  the daemon's log: %ld lines during the flood\n",
+		       lines);
 		/* issue 11: one line per refused login, 230,000 a minute;
 		 * now LOG_BURST a second of each kind (refused, failed,
 		 * delays) and a count, and a line per connection closed */
