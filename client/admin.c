@@ -31,6 +31,7 @@ cs_user_add(struct cs_client *c, const char *name, Callsheet__Role role,
 
 	m.name = (char *)name; /* packing does not write */
 	m.role = role;
+	m.has_role = true;
 	m.password = (char *)password;
 	req.body_case = CALLSHEET__REQUEST__BODY_USER_ADD;
 	req.user_add = &m;

@@ -11,7 +11,7 @@
 static const struct {
 	const char *reason;
 	const char *text; /* printf: the field, then what args says */
-	enum { F, FV, FVA, FA } args;
+	enum { N, F, V, FV, VF, FVA, FA } args;
 } texts[] = {
         {"unknown_code", N_("%s: '%s' is not a known code; allowed: %s"), FVA},
         {"missing", N_("%s: missing; allowed: %s"), FA},
@@ -55,6 +55,57 @@ static const struct {
          N_("%s: '%s' cannot be the successor; give a code of the same "
             "dimension that is not retired"),
          FV},
+        /* protocol: the rest of ErrorReason (proto/callsheet.proto) */
+        {"repeated", N_("%s: '%s' is given more than once"), FV},
+        {"bad_length", N_("%s: %s; allowed: %s"), FVA},
+        {"too_many", N_("%s: %s given; at most %s"), FVA},
+        {"bad_date",
+         N_("%s: '%s' is not a calendar date (YYYY-MM-DD, a day that "
+            "exists)"),
+         FV},
+        {"bad_period", N_("%s: '%s' is not after the first day of the period"),
+         FV},
+        {"reserved_id",
+         N_("%s: 0 is reserved; give every request an id from 1"), F},
+        {"id_in_use",
+         N_("%s: %s is the id of a request not answered yet; give each "
+            "request its own id"),
+         FV},
+        {"unknown_body",
+         N_("%s: the server does not know this kind of request (field %s): "
+            "it is older than this client"),
+         FV},
+        {"hello_first", N_("the connection must start with a hello"), N},
+        {"already_hello", N_("this connection has already said hello"), N},
+        {"login_first", N_("log in first"), N},
+        {"already_logged_in",
+         N_("this connection is already logged in; open another one to "
+            "log in as someone else"),
+         N},
+        {"role", N_("the %s role may not send %s requests"), VF},
+        {"other_jurist",
+         N_("%s: this sheet was logged by another jurist; only they or an "
+            "administrator may change it"),
+         F},
+        {"closed_period",
+         N_("%s: the call lies in the closed period %s; only an "
+            "administrator may restate it, with a reason"),
+         FV},
+        {"past_window",
+         N_("%s: this sheet was logged too long ago to be changed; ask an "
+            "administrator"),
+         F},
+        {"given_and_cleared", N_("%s: '%s' is both given and cleared"), FV},
+        {"disclosure",
+         N_("%s: '%s' is not shown to the reporter role: it would let a "
+            "hidden figure be computed (periods: a calendar month, quarter "
+            "or year; one value per filtered dimension; no per-jurist "
+            "figures)"),
+         FV},
+        {"last_admin",
+         N_("%s: '%s' is the last enabled admin account: nobody could "
+            "administer accounts without it"),
+         FV},
 };
 
 /* The reasons whose wording depends on more than the reason. */
@@ -62,7 +113,10 @@ static bool
 special(const struct cs_error *err, char *buf, size_t len)
 {
 	const char *f = err->field, *v = err->value;
-	bool dept = strcmp(f, "department") == 0;
+	/* a sheet's field, or a query's filter on it (value dimension=code) */
+	bool dept = strcmp(f, "department") == 0 ||
+	            (strcmp(f, "filters") == 0 &&
+	             strncmp(v, "department=", 11) == 0);
 
 	if (strcmp(err->reason, "retired") == 0) {
 		if (err->allowed[0] != '\0')
@@ -87,11 +141,47 @@ special(const struct cs_error *err, char *buf, size_t len)
 		return true;
 	}
 	if (strcmp(err->reason, "missing") == 0 && err->allowed[0] == '\0') {
-		snprintf(
-		        buf, len, "%s",
-		        dept ? _("department: missing; say where the call came "
-		                 "from (unknown if the caller did not say)")
-		             : _("a required value is missing"));
+		if (strcmp(f, "reason") == 0 && v[0] != '\0')
+			snprintf(buf, len,
+			         _("reason: required: a change in the closed "
+			           "period %s restates published figures and "
+			           "must say why"),
+			         v);
+		else if (dept)
+			snprintf(buf, len, "%s",
+			         _("department: missing; say where the call "
+			           "came from (unknown if the caller did not "
+			           "say)"));
+		else
+			snprintf(buf, len, _("%s: missing"), f);
+		return true;
+	}
+	/* the bounds: "lowest, highest" */
+	if (strcmp(err->reason, "out_of_range") == 0) {
+		const char *comma = strstr(err->allowed, ", ");
+
+		if (comma != NULL)
+			snprintf(buf, len,
+			         _("%s: %s is out of range; allowed: from %.*s "
+			           "to %s"),
+			         f, v, (int)(comma - err->allowed),
+			         err->allowed, comma + 2);
+		else
+			snprintf(buf, len, _("%s: %s is out of range"), f, v);
+		return true;
+	}
+	/* the server's own words when it says no more than "invalid" */
+	if (strcmp(err->reason, "invalid") == 0 && err->value[0] == '\0') {
+		snprintf(buf, len, "%s", err->message);
+		return true;
+	}
+	if (strcmp(err->reason, "invalid") == 0) {
+		if (err->allowed[0] != '\0')
+			snprintf(buf, len,
+			         _("%s: '%s' is not allowed; allowed: %s"), f,
+			         v, err->allowed);
+		else
+			snprintf(buf, len, _("%s: '%s' is not allowed"), f, v);
 		return true;
 	}
 	return false;
@@ -114,6 +204,16 @@ cli_error_text(const struct cs_error *err)
 		if (strcmp(err->reason, texts[i].reason) != 0)
 			continue;
 		switch (texts[i].args) {
+		case N:
+			snprintf(buf, len, "%s", _(texts[i].text));
+			break;
+		case V:
+			snprintf(buf, len, _(texts[i].text), err->value);
+			break;
+		case VF:
+			snprintf(buf, len, _(texts[i].text), err->value,
+			         err->field);
+			break;
 		case F:
 			snprintf(buf, len, _(texts[i].text), err->field);
 			break;

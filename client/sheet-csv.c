@@ -1,4 +1,4 @@
-/* sheet-csv.c: the sheet CSV of DESIGN.md: header, records checked and
+/* sheet-csv.c: the sheet CSV of docs/DESIGN.md: header, records checked and
  * turned into sheets, sheets written as records, ids derived for rows
  * that carry none; pure. */
 #include <stdarg.h>
@@ -384,6 +384,7 @@ sheet_from_row(struct csv_row *row, const struct sheet_header *h,
 	in->derived_id = *v[COL_ID] == '\0';
 	s->id.data = in->id;
 	s->id.len = CS_UUID_LEN;
+	s->has_id = s->has_call_start = s->has_duration_s = true;
 	return 0;
 }
 

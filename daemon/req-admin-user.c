@@ -77,6 +77,7 @@ admin_result(struct db_op *op, const PGresult *res)
 		acct->name = xstrdup(PQgetvalue(res, i, 1));
 		acct->role = role_parse(PQgetvalue(res, i, 2));
 		acct->disabled = PQgetvalue(res, i, 3)[0] == 't';
+		acct->has_role = acct->has_disabled = true;
 		acct->has_created_at = acct->has_password_changed_at = true;
 		acct->created_at = strtoll(PQgetvalue(res, i, 4), NULL, 10);
 		acct->password_changed_at =
@@ -118,27 +119,34 @@ admin_answer(struct admin_op *a, const char *name)
 	struct req *r = a->req;
 	struct conn *c = r->conn;
 	unsigned long long serial = (unsigned long long)c->serial;
+	struct field_error fe;
 
 	if (a->kind == ADMIN_LIST) {
 		reply_list(a);
 		return;
 	}
 	if (a->naccounts == 0 && a->kind == ADMIN_ADD) {
-		req_error(r, CALLSHEET__ERROR_CODE__CONFLICT, "name",
-		          "an account named '%s' exists already", name);
+		field_error_set(&fe, "name",
+		                "an account named '%s' exists already", name);
+		field_error_why(&fe, "exists", name);
+		req_fail(r, CALLSHEET__ERROR_CODE__CONFLICT, &fe);
 		return;
 	}
 	if (a->naccounts == 0) {
-		req_error(r, CALLSHEET__ERROR_CODE__NOT_FOUND, "name",
-		          "there is no account named '%s'", name);
+		field_error_set(&fe, "name", "there is no account named '%s'",
+		                name);
+		field_error_why(&fe, "not_found", name);
+		req_fail(r, CALLSHEET__ERROR_CODE__NOT_FOUND, &fe);
 		return;
 	}
 	if (strcmp(a->outcome, "last_admin") == 0) {
-		req_error(
-		        r, CALLSHEET__ERROR_CODE__CONFLICT, "name",
-		        "'%s' is the last enabled admin account: disabling it "
-		        "would leave nobody able to administer accounts",
-		        name);
+		field_error_set(&fe, "name",
+		                "'%s' is the last enabled admin account: "
+		                "disabling it would leave nobody able to "
+		                "administer accounts",
+		                name);
+		field_error_why(&fe, "last_admin", name);
+		req_fail(r, CALLSHEET__ERROR_CODE__CONFLICT, &fe);
 		return;
 	}
 	switch (a->kind) {
@@ -268,8 +276,7 @@ admin_check(struct req *r, const char *name, const char *password)
 
 	if (account_check_name(name, &fe) != 0 ||
 	    (password != NULL && account_check_password(password, &fe) != 0)) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, fe.field, "%s",
-		          fe.message);
+		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 		return -1;
 	}
 	return 0;
@@ -285,9 +292,17 @@ req_user_add(struct req *r)
 		return;
 	if (m->role < CALLSHEET__ROLE__JURIST ||
 	    m->role > CALLSHEET__ROLE__ADMIN) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "role",
-		          "role %d is not one of jurist, reporter or admin",
-		          (int)m->role);
+		struct field_error fe;
+		char v[32];
+
+		snprintf(v, sizeof v, "%d", (int)m->role);
+		field_error_set(&fe, "role",
+		                "role %s is not one of jurist, reporter or "
+		                "admin",
+		                v);
+		field_error_range(&fe, "invalid", v, NULL,
+		                  "jurist, reporter, admin");
+		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 		return;
 	}
 	a = admin_new(r, ADMIN_ADD, STMT_USER_ADD, m->name);

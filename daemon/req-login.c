@@ -197,6 +197,7 @@ login_verified(void *arg)
 	         (unsigned long long)c->serial, c->peer, user,
 	         role_name(l->role));
 	ok.role = l->role;
+	ok.has_role = true;
 	ok.user = (char *)user;
 	resp.body_case = CALLSHEET__RESPONSE__BODY_LOGIN;
 	resp.login = &ok;

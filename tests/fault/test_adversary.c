@@ -3,9 +3,9 @@
  * login flood from many source addresses, heavy queries pipelined and
  * hung up on, thousands of connections from one source, clients that
  * never read their answers, slowloris, big frames before a login, the
- * login throttle's table filled with locked made-up names. During each: the daemon stays up,
- * a jurist's LogSheet is answered within 2 s and a fresh jurist login
- * within 5 s; the daemon's memory stays within its documented bound; and
+ * login throttle's table filled with locked made-up names. During each:
+ * the daemon stays up, a jurist's LogSheet is answered within 2 s and a
+ * fresh jurist login within 5 s; the daemon's memory stays within its documented bound; and
  * at the end every acknowledged sheet is stored exactly once.
  *
  * Attackers come from 127.0.X.Y (the jurists from 127.0.0.1), so that
@@ -483,6 +483,7 @@ heavy_query(Callsheet__Request *req, Callsheet__Query *q, uint32_t id)
 	q->has_duration_stats = true;
 	q->duration_stats = true;
 	req->id = id;
+	req->has_id = true;
 	req->body_case = CALLSHEET__REQUEST__BODY_QUERY;
 	req->query = q;
 }
@@ -495,6 +496,7 @@ export_page(Callsheet__Request *req, Callsheet__Export *e, uint32_t id)
 	e->has_limit = true;
 	e->limit = 5000;
 	req->id = id;
+	req->has_id = true;
 	req->body_case = CALLSHEET__REQUEST__BODY_EXPORT;
 	req->export = e;
 }

@@ -60,7 +60,7 @@ case $err in *"--password-stdin"*) ;; *) t_fail "no terminal: got [$err] ($rc)" 
 rc=0
 err=$(CALLSHEET_USER=jurist1 CALLSHEET_PASSWORD=j1-pass "$CALLSHEET_TEST_CLI" admin user list 2>&1) || rc=$?
 t_eq "$rc" 1 "a jurist: exit status"
-t_eq "$err" "callsheet: the jurist role may not send a user list request" "a jurist is refused"
+t_eq "$err" "callsheet: the jurist role may not send user_list requests" "a jurist is refused"
 
 # French when the locale says so.
 out=$(LANG=fr_FR.UTF-8 cs admin user enable lea)

@@ -1,6 +1,6 @@
 /* test_roles.c: the role matrix: every request kind, sent by a session of
  * every role (and by a connection not logged in), is either served or
- * refused FORBIDDEN (UNAUTHENTICATED before login), as DESIGN.md says:
+ * refused FORBIDDEN (UNAUTHENTICATED before login), as docs/DESIGN.md says:
  * jurist logs and queries, reporter queries only, admin does everything.
  *
  * A new request kind: add one row to `matrix` (a builder and who may send
@@ -63,6 +63,7 @@ b_hello(Callsheet__Request *req, struct scratch *s)
 {
 	callsheet__hello__init(&s->hello);
 	s->hello.protocol_version = CS_PROTOCOL_VERSION;
+	s->hello.has_protocol_version = true;
 	req->hello = &s->hello;
 }
 
@@ -110,6 +111,7 @@ b_user_add(Callsheet__Request *req, struct scratch *s)
 	snprintf(s->name, sizeof s->name, "made-by-%s", s->role);
 	s->user_add.name = s->name;
 	s->user_add.role = CALLSHEET__ROLE__REPORTER;
+	s->user_add.has_role = true;
 	s->user_add.password = "a-long-password";
 	req->user_add = &s->user_add;
 }
@@ -195,6 +197,7 @@ b_amend(Callsheet__Request *req, struct scratch *s)
 	uuid_generate(s->id);
 	s->amend.id.data = s->id;
 	s->amend.id.len = CS_UUID_LEN;
+	s->amend.has_id = true;
 	s->amend.department = "93";
 	req->amend_sheet = &s->amend;
 }
@@ -206,6 +209,7 @@ b_void(Callsheet__Request *req, struct scratch *s)
 	uuid_generate(s->id);
 	s->void_sheet.id.data = s->id;
 	s->void_sheet.id.len = CS_UUID_LEN;
+	s->void_sheet.has_id = true;
 	s->void_sheet.reason = "a test";
 	req->void_sheet = &s->void_sheet;
 }

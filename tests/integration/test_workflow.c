@@ -52,6 +52,7 @@ amend_init(Callsheet__AmendSheet *a, const uint8_t id[CS_UUID_LEN])
 	callsheet__amend_sheet__init(a);
 	a->id.data = (uint8_t *)id;
 	a->id.len = CS_UUID_LEN;
+	a->has_id = true;
 }
 
 /* The error code (ERROR_NONE on success); *out is freed here unless
@@ -82,6 +83,7 @@ void_sheet(struct cs_client *c, const uint8_t id[CS_UUID_LEN],
 
 	v.id.data = (uint8_t *)id;
 	v.id.len = CS_UUID_LEN;
+	v.has_id = true;
 	v.reason = (char *)reason;
 	memset(err, 0, sizeof *err);
 	if (cs_void_sheet(c, &v, &sc, err) != 0)
@@ -255,7 +257,7 @@ test_amend_rules(void)
 	a.clear = clear;
 	a.n_clear = 1;
 	CHECK(amend(j1, &a, NULL, &err) == CALLSHEET__ERROR_CODE__BAD_REQUEST &&
-	              strcmp(err.field, "topic") == 0,
+	              strcmp(err.field, "topics") == 0,
 	      "validated like a new sheet: a consultation has topics (%s)",
 	      err.message);
 	clear[0] = "name";
