@@ -33,6 +33,16 @@ int log_level_parse(const char *name, enum log_level *out);
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Messages of one kind that a flood repeats: at most LOG_BURST a second
+ * are written, the rest counted (`what` names them in the count's line). */
+#define LOG_BURST 10
+struct log_limit {
+	const char *what;
+	time_t second;
+	unsigned written, suppressed;
+};
+void log_limited(struct log_limit *lim, enum log_level level, const char *fmt,
+                 ...) __attribute__((format(printf, 3, 4)));
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void fatal(const char *fmt, ...)
         __attribute__((format(printf, 1, 2), noreturn));
@@ -76,6 +86,7 @@ struct cfg {
 	unsigned max_reads_in_flight;
 	unsigned query_timeout;
 	unsigned login_delay_max;
+	unsigned login_throttle_entries;
 	unsigned amend_window_days;
 	unsigned session_lifetime;
 };
@@ -97,6 +108,8 @@ void listener_pause(void);
 int listener_check_addr(const char *spec);
 
 /* conn.c; the transitions allowed are conn.c's next_states[] */
+/* The largest frame before a login: a hello and a login are far smaller */
+#define CS_PRELOGIN_FRAME 4096
 enum conn_state {
 	CONN_HELLO,   /* waiting for the hello */
 	CONN_LOGIN,   /* hello done, waiting for a login */
@@ -766,8 +779,10 @@ struct throttle *throttle_new(size_t capacity);
 void throttle_free(struct throttle *t);
 unsigned throttle_wait(struct throttle *t, const char *key,
                        const struct throttle_limits *l, int64_t now_ms);
-unsigned throttle_begin(struct throttle *t, const char *key,
-                        const struct throttle_limits *l, int64_t now_ms);
+void throttle_begin(struct throttle *t, const char *key,
+                    const struct throttle_limits *l, int64_t now_ms);
+void throttle_known(struct throttle *t, const char *key);
+size_t throttle_size(const struct throttle *t);
 unsigned throttle_end(struct throttle *t, const char *key,
                       enum throttle_outcome outcome,
                       const struct throttle_limits *l, int64_t now_ms);

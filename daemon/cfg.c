@@ -107,6 +107,11 @@ static const struct setting settings[] = {
          "longest delay after repeated failed logins, in seconds"},
         {"session_lifetime", SET_UINT, OFF(session_lifetime), "43200", 60,
          31 * 86400, "seconds a session token (callsheet login) stays valid"},
+        {"login_throttle_entries", SET_UINT, OFF(login_throttle_entries),
+         "4096", 4, 1000000,
+         "account names and source addresses whose failed logins are "
+         "remembered at first (each table grows if every entry must be "
+         "kept)"},
 };
 #undef OFF
 

@@ -147,10 +147,11 @@ conn_close(struct conn *c, const char *why)
 
 /*
  * Whether to stop reading requests. A connection holds at most: one frame
- * being received (max_frame), the requests it is owed answers for and the
- * answers queued (together up to max_output, then reading stops), and the
- * answers of its reads being built (max_reads_in_flight of them): what a
- * client that never reads can make the daemon keep (docs/SECURITY.md).
+ * being received (max_frame; CS_PRELOGIN_FRAME before a login), the requests it
+ * is owed answers for and the answers queued (together up to max_output, then
+ * reading stops), and the answers of its reads being built (max_reads_in_flight
+ * of them): what a client that never reads can make the daemon keep
+ * (docs/SECURITY.md).
  */
 static bool
 conn_must_pause(const struct conn *c)
@@ -301,6 +302,13 @@ conn_process(struct conn *c)
 		uint32_t len = 0;
 		const uint8_t *p;
 		enum frame_status st;
+		/* a hello and a login are small: until someone is logged in,
+		 * a connection holds a few kB, not max_frame */
+		uint32_t limit =
+		        c->state < CONN_READY &&
+		                        cfg->max_frame > CS_PRELOGIN_FRAME
+		                ? CS_PRELOGIN_FRAME
+		                : cfg->max_frame;
 
 		in = bufferevent_get_input(c->bev);
 		avail = evbuffer_get_length(in);
@@ -309,11 +317,13 @@ conn_process(struct conn *c)
 			break;
 		}
 		p = evbuffer_pullup(in, CS_FRAME_HEADER);
-		st = frame_peek(p, avail, cfg->max_frame, &len);
+		st = frame_peek(p, avail, limit, &len);
 		if (st == FRAME_TOO_LARGE) {
-			conn_fail(c, CALLSHEET__ERROR_CODE__BAD_REQUEST,
-			          "a frame of %u bytes exceeds the limit of %u",
-			          len, cfg->max_frame);
+			conn_fail(
+			        c, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+			        "a frame of %u bytes exceeds the limit of %u%s",
+			        len, limit,
+			        c->state < CONN_READY ? " before a login" : "");
 			break;
 		}
 		if (st == FRAME_EMPTY) {

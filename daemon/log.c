@@ -47,6 +47,39 @@ LOG_FUNC(log_info, LOG_INFO)
 LOG_FUNC(log_warn, LOG_WARN)
 LOG_FUNC(log_error, LOG_ERROR)
 
+/*
+ * A message of a kind a flood repeats (a refused or a failed login): the
+ * first LOG_BURST of each second of that kind are written, the rest
+ * counted, and the count written as one line with the next message of
+ * that kind in a later second. The event loop's thread only.
+ */
+void
+log_limited(struct log_limit *lim, enum log_level level, const char *fmt, ...)
+{
+	struct timespec ts;
+	va_list ap;
+
+	if (level < log_threshold)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (ts.tv_sec != lim->second) {
+		if (lim->suppressed > 0)
+			log_warn("%u more %s were not logged (more than %d a "
+			         "second)",
+			         lim->suppressed, lim->what, LOG_BURST);
+		lim->second = ts.tv_sec;
+		lim->written = lim->suppressed = 0;
+	}
+	if (lim->written >= LOG_BURST) {
+		lim->suppressed++;
+		return;
+	}
+	lim->written++;
+	va_start(ap, fmt);
+	log_vwrite(level, fmt, ap);
+	va_end(ap);
+}
+
 void
 fatal(const char *fmt, ...)
 {

@@ -12,11 +12,12 @@
 
 #include "callsheetd.h"
 
-/* Sources and account names whose records a flood may not push out
- * before they have expired: generous, a record is about 100 bytes. */
-#define THROTTLE_CAPACITY 4096
-
 static struct throttle *by_account, *by_address;
+
+/* what a login flood repeats, logged a few times a second each */
+static struct log_limit refused_log = {.what = "refused logins"};
+static struct log_limit failed_log = {.what = "failed logins"};
+static struct log_limit delay_log = {.what = "login delays"};
 
 static int64_t
 now_ms(void)
@@ -91,7 +92,8 @@ login_count(struct login *l, enum throttle_outcome outcome)
 	                  outcome == THROTTLE_OK ? THROTTLE_ABORT : outcome,
 	                  &adr, now);
 	if (d1 > 0)
-		log_warn(
+		log_limited(
+		        &delay_log, LOG_WARN,
 		        "conn %llu (%s): %u failed logins in a row for %s%s%s; "
 		        "its next login waits %u s",
 		        (unsigned long long)c->serial, c->peer,
@@ -99,11 +101,13 @@ login_count(struct login *l, enum throttle_outcome outcome)
 		        l->found ? "account '" : "an unknown account",
 		        l->found ? l->user : "", l->found ? "'" : "", d1);
 	if (d2 > 0)
-		log_warn("conn %llu (%s): %u failed logins from %s; its next "
-		         "login waits %u s",
-		         (unsigned long long)c->serial, c->peer,
-		         throttle_failures(by_address, c->addr_key),
-		         c->addr_key, d2);
+		log_limited(
+		        &delay_log, LOG_WARN,
+		        "conn %llu (%s): %u failed logins from %s; its next "
+		        "login waits %u s",
+		        (unsigned long long)c->serial, c->peer,
+		        throttle_failures(by_address, c->addr_key), c->addr_key,
+		        d2);
 }
 
 /* Back to waiting for a login. Answering releases the request's hold on
@@ -177,10 +181,11 @@ login_verified(void *arg)
 	if (!l->ok) {
 		/* an unknown name may be a password typed in the wrong
 		 * field: it stays out of the log */
-		log_warn("conn %llu (%s): failed login as %s%s%s",
-		         (unsigned long long)c->serial, c->peer,
-		         l->found ? "'" : "an unknown account",
-		         l->found ? user : "", l->found ? "'" : "");
+		log_limited(&failed_log, LOG_WARN,
+		            "conn %llu (%s): failed login as %s%s%s",
+		            (unsigned long long)c->serial, c->peer,
+		            l->found ? "'" : "an unknown account",
+		            l->found ? user : "", l->found ? "'" : "");
 		login_fail(l, CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
 		           "wrong user name or password");
 		return;
@@ -238,6 +243,8 @@ login_result(struct db_op *op, const PGresult *res)
 	if (PQntuples(res) != 1)
 		return;
 	l->found = true;
+	/* a real account: its lockout is never pushed out of the table */
+	throttle_known(by_account, l->user);
 	l->account_id = atoi(PQgetvalue(res, 0, 0));
 	l->role = role_parse(PQgetvalue(res, 0, 1));
 	l->hash = xstrdup(PQgetvalue(res, 0, 2));
@@ -324,8 +331,9 @@ login_refuse(struct req *r, unsigned wait, const char *why)
 {
 	struct conn *c = r->conn;
 
-	log_info("conn %llu (%s): login refused for %u s: %s",
-	         (unsigned long long)c->serial, c->peer, wait, why);
+	log_limited(&refused_log, LOG_INFO,
+	            "conn %llu (%s): login refused for %u s: %s",
+	            (unsigned long long)c->serial, c->peer, wait, why);
 	req_error_retry(r, CALLSHEET__ERROR_CODE__TOO_MANY_ATTEMPTS, wait,
 	                "too many attempts, retry in %u s", wait);
 }
@@ -344,8 +352,8 @@ login_admit(struct req *r, const char *user)
 	unsigned wait, w2;
 
 	if (by_account == NULL) {
-		by_account = throttle_new(THROTTLE_CAPACITY);
-		by_address = throttle_new(THROTTLE_CAPACITY);
+		by_account = throttle_new(cfg->login_throttle_entries);
+		by_address = throttle_new(cfg->login_throttle_entries);
 	}
 	limits(&acc, &adr);
 	wait = throttle_wait(by_account, user, &acc, now);
@@ -356,20 +364,8 @@ login_admit(struct req *r, const char *user)
 		                       : "too many attempts for this account");
 		return false;
 	}
-	if ((w2 = throttle_begin(by_address, c->addr_key, &adr, now)) > 0) {
-		login_refuse(r, w2,
-		             "every source in the throttle table is being "
-		             "held back");
-		return false;
-	}
-	if ((wait = throttle_begin(by_account, user, &acc, now)) > 0) {
-		throttle_end(by_address, c->addr_key, THROTTLE_ABORT, &adr,
-		             now);
-		login_refuse(r, wait,
-		             "every account name in the throttle table is "
-		             "being held back");
-		return false;
-	}
+	throttle_begin(by_address, c->addr_key, &adr, now);
+	throttle_begin(by_account, user, &acc, now);
 	return true;
 }
 
@@ -382,10 +378,11 @@ req_login(struct req *r)
 	/* a token takes no hashing thread: not refused for their queue */
 	if (r->msg->login->token == NULL &&
 	    worker_queued() >= cfg->max_password_checks) {
-		log_warn("conn %llu (%s): login refused: %u password checks "
-		         "waiting already",
-		         (unsigned long long)r->conn->serial, r->conn->peer,
-		         worker_queued());
+		log_limited(&refused_log, LOG_WARN,
+		            "conn %llu (%s): login refused: %u password checks "
+		            "waiting already",
+		            (unsigned long long)r->conn->serial, r->conn->peer,
+		            worker_queued());
 		req_error(r, CALLSHEET__ERROR_CODE__OVERLOADED, NULL,
 		          "the server is checking too many passwords; retry "
 		          "shortly");

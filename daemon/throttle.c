@@ -20,7 +20,10 @@
  * of parallel logins cannot slip in before the first failure is counted.
  * A success clears nothing: it only stops counting itself, so that one
  * good password does not reopen a burst of guesses. A record quiet for
- * delay_max seconds (stale()) is forgotten.
+ * delay_max seconds (stale()) is forgotten. A record `known` is a real
+ * account's (the lookup found it): its lockout is never forgotten before
+ * it is stale; an unknown name has no password to guess, so its record
+ * costs nothing to forget.
  */
 struct throttle_entry {
 	char key[KEY_MAX];
@@ -29,6 +32,7 @@ struct throttle_entry {
 	int64_t last;  /* last failure */
 	int64_t until; /* no attempt before this */
 	bool used;
+	bool known; /* a real account's: kept while it holds a lockout */
 };
 
 struct throttle {
@@ -78,54 +82,58 @@ stale(const struct throttle_entry *e, unsigned delay_max, int64_t now)
 	return now - quiet_since(e) >= (int64_t)delay_max * 1000;
 }
 
-/* A record the table may drop for a new key: nothing being checked, and
- * either stale or still within its free attempts. A record that has used
- * them up (locked now, or locked again at its next failure) stays until
- * it is stale: a flood of new keys cannot make the table forget it. */
-static bool
+/*
+ * How readily the table drops a record for a new key: 0 never (being
+ * checked, or a real account's lockout: their number is bounded by the
+ * connections and the accounts), 1 when it holds a lockout of an unknown
+ * name or a source (nothing to protect: forgotten only when nothing
+ * better is), 2 when stale or within its free attempts.
+ */
+static int
 evictable(const struct throttle_entry *e, const struct throttle_limits *l,
           int64_t now)
 {
-	return e->pending == 0 &&
-	       (e->failures < l->free || stale(e, l->delay_max, now));
+	if (e->pending > 0)
+		return 0;
+	if (e->failures < l->free || stale(e, l->delay_max, now))
+		return 2;
+	return e->known ? 0 : 1;
 }
 
 /*
- * A record for key, made if needed, evicting the evictable record quiet
- * for longest. NULL when the table holds only records it must keep; then
- * *wait is the seconds until one of them may go.
+ * A record for key, made if needed: in a free slot, else in place of the
+ * most evictable record quiet for longest, else in a table grown twice
+ * as large (every record is one it must keep). Never refused.
  */
 static struct throttle_entry *
 find_or_add(struct throttle *t, const char *key,
-            const struct throttle_limits *l, int64_t now, unsigned *wait)
+            const struct throttle_limits *l, int64_t now)
 {
 	struct throttle_entry *e = find(t, key), *victim = NULL;
-	int64_t soonest = -1;
+	int rank = 0;
 
 	if (e != NULL)
 		return e;
 	for (size_t i = 0; i < t->cap; i++) {
+		int r;
+
 		e = &t->e[i];
 		if (!e->used) {
 			victim = e;
 			break;
 		}
-		if (evictable(e, l, now)) {
-			if (victim == NULL ||
-			    quiet_since(e) < quiet_since(victim))
-				victim = e;
-		} else if (e->pending == 0) {
-			int64_t free_at =
-			        quiet_since(e) + (int64_t)l->delay_max * 1000;
-
-			if (soonest < 0 || free_at < soonest)
-				soonest = free_at;
+		r = evictable(e, l, now);
+		if (r > rank || (r > 0 && r == rank &&
+		                 quiet_since(e) < quiet_since(victim))) {
+			victim = e;
+			rank = r;
 		}
 	}
 	if (victim == NULL) {
-		*wait = soonest > now ? (unsigned)((soonest - now + 999) / 1000)
-		                      : 1;
-		return NULL;
+		t->e = xreallocarray(t->e, t->cap * 2, sizeof *t->e);
+		memset(&t->e[t->cap], 0, t->cap * sizeof *t->e);
+		victim = &t->e[t->cap];
+		t->cap *= 2;
 	}
 	memset(victim, 0, sizeof *victim);
 	victim->used = true;
@@ -157,19 +165,22 @@ throttle_wait(struct throttle *t, const char *key,
 	return 0;
 }
 
-/* An attempt starts: 0, or the seconds to wait because the table is full
- * of records it must keep (the attempt is then refused, not counted). */
-unsigned
+/* An attempt starts: counted from now. */
+void
 throttle_begin(struct throttle *t, const char *key,
                const struct throttle_limits *l, int64_t now)
 {
-	unsigned wait = 0;
-	struct throttle_entry *e = find_or_add(t, key, l, now, &wait);
+	find_or_add(t, key, l, now)->pending++;
+}
 
-	if (e == NULL)
-		return wait;
-	e->pending++;
-	return 0;
+/* The key is a real account's (during an attempt): its lockouts are kept. */
+void
+throttle_known(struct throttle *t, const char *key)
+{
+	struct throttle_entry *e = find(t, key);
+
+	if (e != NULL)
+		e->known = true;
 }
 
 /*
@@ -216,6 +227,12 @@ throttle_failures(struct throttle *t, const char *key)
 	struct throttle_entry *e = find(t, key);
 
 	return e != NULL ? e->failures : 0;
+}
+
+size_t
+throttle_size(const struct throttle *t)
+{
+	return t->cap;
 }
 
 unsigned

@@ -2,16 +2,17 @@
  * run WHILE two jurists log sheets: late logins at the login deadline, a
  * login flood from many source addresses, heavy queries pipelined and
  * hung up on, thousands of connections from one source, clients that
- * never read their answers, slowloris. During each: the daemon stays up,
- * a jurist's LogSheet is answered within 2 s and a fresh jurist login
- * within 5 s; the daemon's memory stays within its documented bound; and
+ * never read their answers, slowloris, big frames before a login, the
+ * login throttle's table filled with locked made-up names. During each:
+ * the daemon stays up, a jurist's LogSheet is answered within 2 s and a
+ * fresh jurist login within 5 s; the daemon's memory stays within its documented bound; and
  * at the end every acknowledged sheet is stored exactly once.
  *
  * Attackers come from 127.0.X.Y (the jurists from 127.0.0.1), so that
  * per-source limits are what they meet. The short form runs in ctest;
  * CALLSHEET_ADVERSARY_FULL=1 runs the long one (docs/SECURITY.md), and
- * CALLSHEET_ADVERSARY_ONLY=late|flood|pileup|mass|unread|slow only that
- * attack. */
+ * CALLSHEET_ADVERSARY_ONLY=late|flood|pileup|mass|unread|slow|fill|big
+ * only that attack. */
 #include <sys/resource.h>
 #include <sys/socket.h>
 
@@ -38,6 +39,12 @@
 #define LOG_LIMIT     2.0  /* s: a jurist's LogSheet, answered */
 #define LOGIN_LIMIT   5.0  /* s: a fresh jurist login, done */
 #define PAGE_BOUND_KB 1024 /* an export page of 5,000 sheets, built */
+#define BIG_CONNS     400  /* unauthenticated connections with a big frame */
+#define PRELOGIN_KB   8    /* what one may hold (docs/SECURITY.md) */
+#define LOG_BURST     10   /* login messages a second, then a count */
+#define THROTTLE_ROWS 64   /* login_throttle_entries: small, to fill */
+#define FILL_NAMES    80   /* made-up names locked, more than the rows */
+#define FILL_FAILS    5    /* failures each: login_attempts, the default */
 
 struct knobs {
 	double attack_s;      /* how long each attack lasts */
@@ -194,6 +201,19 @@ report(const struct measure *m)
 		th_die("the daemon died during %s", m->attack);
 }
 
+/* Lines the daemon has logged so far. */
+static long
+log_lines(void)
+{
+	char *log = th_daemon_log(&d);
+	long n = 0;
+
+	for (const char *p = log; (p = strchr(p, '\n')) != NULL; p++)
+		n++;
+	free(log);
+	return n;
+}
+
 /* ------------------------------------------------------------ attackers */
 
 struct attacker {
@@ -245,8 +265,9 @@ late_main(void *arg)
 	return NULL;
 }
 
-/* A login flood: unknown names, as fast as answers come, from one source
- * address per attacker group. */
+/* A login flood: unknown names, as fast as answers come, one login after
+ * another on each connection, from one source address per attacker
+ * group. */
 static void *
 flood_main(void *arg)
 {
@@ -261,12 +282,41 @@ flood_main(void *arg)
 			usleep(10000);
 			continue;
 		}
-		snprintf(user, sizeof user, "nobody%u", a->done);
-		if (raw_hello(fd, 1) && raw_read_error(fd, 5, NULL, 0) == 0 &&
-		    raw_login(fd, 2, user, "guess"))
-			raw_read_error(fd, 10, NULL, 0);
+		if (raw_hello(fd, 1) && raw_read_error(fd, 5, NULL, 0) == 0)
+			for (uint32_t id = 2; !stop_attack; id++) {
+				snprintf(user, sizeof user, "nobody%u",
+				         a->done);
+				if (!raw_login(fd, id, user, "guess") ||
+				    raw_read_error(fd, 10, NULL, 0) < 0)
+					break;
+				a->done++;
+			}
 		close(fd);
-		a->done++;
+	}
+	return NULL;
+}
+
+/* The throttle table filled: one made-up name per attacker (and source
+ * address) failed FILL_FAILS times, so locked for login_delay_max. */
+static void *
+fill_main(void *arg)
+{
+	struct attacker *a = arg;
+	char src[32], user[32];
+
+	source(src, sizeof src, 5, a->index);
+	snprintf(user, sizeof user, "madeup%u", a->index);
+	for (unsigned i = 0; i < FILL_FAILS; i++) {
+		int fd = raw_connect_from(src, d.port);
+
+		if (fd < 0)
+			break;
+		if (raw_hello(fd, 1) && raw_read_error(fd, 5, NULL, 0) == 0 &&
+		    raw_login(fd, 2, user, "guess") &&
+		    raw_read_error(fd, 10, NULL, 0) ==
+		            CALLSHEET__ERROR_CODE__UNAUTHENTICATED)
+			a->done++;
+		close(fd);
 	}
 	return NULL;
 }
@@ -329,6 +379,91 @@ attack(const char *name, const char *what, void *(*fn)(void *),
 	}
 	printf("  %s: %u %s by %u attackers\n", name, total, what, nthreads);
 	free(a);
+}
+
+/* Issue 11, the outside attacker's first finding: the login throttle's
+ * table filled with locked made-up names, then a flood of fresh ones;
+ * a table full of records it must keep refused every new name, the real
+ * jurist's included ("retry in ~500 s"). */
+static void
+test_fill(void)
+{
+	struct attacker *a = xcalloc(FILL_NAMES, sizeof *a);
+	unsigned locked = 0;
+	struct measure m;
+
+	for (unsigned i = 0; i < FILL_NAMES; i++) {
+		a[i].index = i;
+		pthread_create(&a[i].t, NULL, fill_main, &a[i]);
+	}
+	for (unsigned i = 0; i < FILL_NAMES; i++) {
+		pthread_join(a[i].t, NULL);
+		locked += a[i].done == FILL_FAILS;
+	}
+	free(a);
+	printf("  throttle table of %d: %u made-up names locked\n",
+	       THROTTLE_ROWS, locked);
+	CHECK(locked >= THROTTLE_ROWS,
+	      "the attack fills the table: %u made-up names failed %d times",
+	      locked, FILL_FAILS);
+	attack("throttle table filled, new names", "logins", flood_main,
+	       k.flood_addrs * k.flood_per, &m);
+	report(&m);
+}
+
+/* Issue 11, the outside attacker's second finding: unauthenticated
+ * connections each a hello, then a max_frame header and most of its body
+ * (2,000 of them took 165 MB). Before a login, only small frames. */
+static void
+test_big_prelogin(void)
+{
+	struct measure m = {.attack = "big frames before a login"};
+	static uint8_t body[MAX_FRAME - 536];
+	static const uint8_t header[] = {0, 1, 0, 0}; /* MAX_FRAME */
+	int *fds = xcalloc(BIG_CONNS, sizeof *fds);
+	long base = th_rss_kb(d.pid), after;
+	unsigned refused = 0;
+	char src[32], msg[160] = "", one[160];
+
+	for (unsigned i = 0; i < BIG_CONNS; i++) {
+		source(src, sizeof src, 6, i % 10);
+		fds[i] = raw_connect_from(src, d.port);
+		if (fds[i] < 0)
+			continue;
+		/* the daemon may close at the header: the body then fails */
+		if (raw_hello(fds[i], 1) &&
+		    raw_read_error(fds[i], 5, NULL, 0) == 0 &&
+		    raw_write(fds[i], header, sizeof header))
+			(void)raw_write(fds[i], body, sizeof body);
+	}
+	after = th_rss_kb(d.pid);
+	probe(&m, 1);
+	if (after > m.rss_max)
+		m.rss_max = after;
+	for (unsigned i = 0; i < BIG_CONNS; i++) {
+		if (fds[i] < 0)
+			continue;
+		if (raw_read_error(fds[i], 0.2, one, sizeof one) ==
+		    CALLSHEET__ERROR_CODE__BAD_REQUEST) {
+			refused++;
+			snprintf(msg, sizeof msg, "%s", one);
+		}
+		close(fds[i]);
+	}
+	free(fds);
+	printf("  %d connections sent a %d-byte frame before a login: %u "
+	       "refused (\"%s\"); VmRSS +%ld kB\n",
+	       BIG_CONNS, MAX_FRAME, refused, msg, m.rss_max - base);
+	CHECK(m.rss_max - base <= BIG_CONNS * PRELOGIN_KB,
+	      "%d unauthenticated connections hold at most %d kB each (+%ld "
+	      "kB)",
+	      BIG_CONNS, PRELOGIN_KB, m.rss_max - base);
+	/* the answers the close's reset did not discard */
+	CHECK(refused > 0 &&
+	              strstr(msg, "limit of 4096 before a login") != NULL,
+	      "refused BAD_REQUEST naming the limit (%u read)", refused);
+	m.rss_max = 0; /* report()'s line: measured above */
+	report(&m);
 }
 
 /* ---------------------------------------------------- pile-up, unread */
@@ -574,9 +709,16 @@ int
 main(void)
 {
 	char to[16], fo[16];
-	const char *extra[] = {
-	        "--login-timeout", to,  "--frame-timeout", fo, "--log-level",
-	        "error",           NULL};
+	char rows[16];
+	const char *extra[] = {"--login-timeout",
+	                       to,
+	                       "--frame-timeout",
+	                       fo,
+	                       "--login-throttle-entries",
+	                       rows,
+	                       "--log-level",
+	                       "info",
+	                       NULL};
 	const char *full = getenv("CALLSHEET_ADVERSARY_FULL");
 	struct measure m;
 	long long before;
@@ -589,6 +731,7 @@ main(void)
 	raise_fd_limit();
 	snprintf(to, sizeof to, "%d", LOGIN_TIMEOUT);
 	snprintf(fo, sizeof fo, "%d", FRAME_TIMEOUT);
+	snprintf(rows, sizeof rows, "%d", THROTTLE_ROWS);
 	th_asan_no_quarantine();
 
 	conninfo = th_createdb("t_fault_adversary");
@@ -598,7 +741,7 @@ main(void)
 	th_create_user(conninfo, "reporter1", "reporter", "pass");
 	seed_sheets();
 	th_on_die(stop_on_die);
-	th_daemon_start(&d, conninfo, extra);
+	th_daemon_start_at(&d, conninfo, 0, true, extra);
 	th_wait_ready(&d, "jurist1", "pass");
 
 	before = th_sql_count_at(conninfo, "SELECT count(*) FROM sheet", NULL);
@@ -608,15 +751,30 @@ main(void)
 	rss_base = th_rss_kb(d.pid);
 	printf("  daemon VmRSS %ld kB with two jurists logging\n", rss_base);
 
+	if (wanted("big")) /* first: before other attacks grow the heap */
+		test_big_prelogin();
 	if (wanted("late")) {
 		attack("late logins at the deadline", "late logins", late_main,
 		       1, &m);
 		report(&m);
 	}
 	if (wanted("flood")) {
+		long lines = log_lines();
+
 		attack("login flood, many sources", "logins", flood_main,
 		       k.flood_addrs * k.flood_per, &m);
 		report(&m);
+		lines = log_lines() - lines;
+		printf("  the daemon's log: %ld lines during the flood\n",
+		       lines);
+		/* issue 11: one line per refused login, 230,000 a minute;
+		 * now LOG_BURST a second of each kind (refused, failed,
+		 * delays) and a count, and a line per connection closed */
+		CHECK(lines <= (long)(k.attack_s + 3) * 3 * (LOG_BURST + 1) +
+		                       2 * k.flood_addrs * k.flood_per + 40,
+		      "the login flood's messages are limited to %d a second "
+		      "of each kind and a count (%ld lines in %.0f s)",
+		      LOG_BURST, lines, k.attack_s);
 	}
 	if (wanted("pileup"))
 		test_pileup();
@@ -628,6 +786,8 @@ main(void)
 		attack("slowloris", "connections cut", slow_main, 1, &m);
 		report(&m);
 	}
+	if (wanted("fill"))
+		test_fill();
 
 	cs_close(probe_conn);
 	load_finish(jurists, conninfo, before + probe_acks);

@@ -105,7 +105,7 @@ test_bad_frames(void)
 	static const uint8_t wire[] = {0, 0, 0, 3, 0x0a, 0x01, 0x00};
 	const struct bad_frame cases[] = {
 	        {"a frame over the limit (65,537 bytes)", over, sizeof over,
-	         "exceeds the limit of 65536"},
+	         "exceeds the limit of 4096 before a login"},
 	        {"a frame of 2 GiB", huge, sizeof huge, "exceeds the limit"},
 	        {"an empty frame", empty, sizeof empty, "empty frame"},
 	        {"invalid protobuf", garbage, sizeof garbage,
