@@ -319,11 +319,18 @@ conn_process(struct conn *c)
 		p = evbuffer_pullup(in, CS_FRAME_HEADER);
 		st = frame_peek(p, avail, limit, &len);
 		if (st == FRAME_TOO_LARGE) {
-			conn_fail(
-			        c, CALLSHEET__ERROR_CODE__BAD_REQUEST,
-			        "a frame of %u bytes exceeds the limit of %u%s",
-			        len, limit,
-			        c->state < CONN_READY ? " before a login" : "");
+			if (c->state < CONN_READY)
+				conn_fail(
+				        c, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+				        "a frame of %u bytes exceeds the limit "
+				        "of %u before a login",
+				        len, limit);
+			else
+				conn_fail(
+				        c, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+				        "a frame of %u bytes exceeds the limit "
+				        "of %u",
+				        len, limit);
 			break;
 		}
 		if (st == FRAME_EMPTY) {
