@@ -643,6 +643,7 @@ void xgrid_free(struct xgrid *g);
 /* reporter.c: the query shapes a reporter may send (pure); 0 or -1 with
  * fe filled */
 int reporter_query_check(const Callsheet__Query *q, struct field_error *fe);
+int reporter_restate_check(const Callsheet__Query *q, struct field_error *fe);
 
 /* ptable.c: the cell-key method's perturbation table (pure) */
 #define PTABLE_MAX_NOISE 20

@@ -17,7 +17,8 @@
 
 static struct th_daemon d;
 static char *conninfo;
-static struct cs_client *reporter; /* its queries: March 2025 */
+static struct cs_client *reporter;     /* its queries: March 2025 */
+static uint8_t september[CS_UUID_LEN]; /* one sheet of 2025-09, voided */
 
 /* 2025-03-10 12:00 UTC: a month that is over */
 #define MARCH_2025 1741608000
@@ -323,8 +324,8 @@ sql(const char *query, const char *param)
 static void
 test_stored_sheet(struct cs_client *jurist, struct cs_client *admin)
 {
-	/* 2025-02-10 10:07:33 UTC (11:07:33 in Paris) */
-	const int64_t at = 1739182053;
+	/* 2024-02-10 10:07:33 UTC (11:07:33 in Paris): a year left open */
+	const int64_t at = 1707559653;
 	const uint32_t durations[] = {0, 1, 149, 150, 421, 449, 450, 86400};
 	Callsheet__Sheet s[nitems(durations)], *ps[nitems(durations)];
 	uint8_t id[nitems(durations)][CS_UUID_LEN];
@@ -402,8 +403,8 @@ test_stored_sheet(struct cs_client *jurist, struct cs_client *admin)
 	      "nor in the audit trail");
 
 	/* exports carry the stored values */
-	x.from = "2025-02-01";
-	x.to = "2025-03-01";
+	x.from = "2024-02-01";
+	x.to = "2024-03-01";
 	CHECK(cs_export_page(admin, &x, &page, &err) == 0 &&
 	              page->n_sheets >= nitems(durations),
 	      "exported: %s", err.message);
@@ -420,6 +421,97 @@ test_stored_sheet(struct cs_client *jurist, struct cs_client *admin)
 	}
 	if (page != NULL)
 		callsheet__export_page__free_unpacked(page, NULL);
+}
+
+static Callsheet__ErrorCode
+restate_in(struct cs_client *c, const char *from, const char *to,
+           const char *by, const char *dim, const char *value,
+           Callsheet__Restatements **out, struct cs_error *err)
+{
+	Callsheet__Query q = CALLSHEET__QUERY__INIT;
+	Callsheet__Filter f = CALLSHEET__FILTER__INIT, *fp = &f;
+	char *group[1] = {(char *)by};
+
+	q.from = (char *)from;
+	q.to = (char *)to;
+	if (by != NULL) {
+		q.group_by = group;
+		q.n_group_by = 1;
+	}
+	if (dim != NULL) {
+		f.dimension = (char *)dim;
+		f.value = (char *)value;
+		q.filters = &fp;
+		q.n_filters = 1;
+	}
+	*out = NULL;
+	return cs_restatements(c, &q, out, err) != 0
+	               ? err->code
+	               : CALLSHEET__ERROR_CODE__ERROR_NONE;
+}
+
+/* 2025 closed, then one sheet of September (département 75) voided: a
+ * reporter asking one month or one filter value at a time would see
+ * published != restated only where the sheet was, i.e. the sheet itself.
+ * A reporter gets the whole period's two totals, nothing finer. */
+static void
+test_restatements(struct cs_client *admin, struct cs_client *rep)
+{
+	Callsheet__VoidSheet v = CALLSHEET__VOID_SHEET__INIT;
+	Callsheet__SheetChanged *sc;
+	Callsheet__Restatements *rs;
+	struct cs_error err;
+
+	v.id.data = september;
+	v.id.len = CS_UUID_LEN;
+	v.reason = "logged twice";
+	if (cs_void_sheet(admin, &v, &sc, &err) != 0)
+		th_die("void: %s", err.message);
+	protobuf_c_message_free_unpacked(&sc->base, NULL);
+
+	CHECK(restate_in(rep, "2025-01-01", "2026-01-01", NULL, "department",
+	                 "75", &rs, &err) == CALLSHEET__ERROR_CODE__FORBIDDEN &&
+	              strcmp(err.field, "filter") == 0 &&
+	              strstr(err.message, "department=75") != NULL,
+	      "restatements with a filter: refused (%s)", err.message);
+	CHECK(restate_in(rep, "2025-01-01", "2026-01-01", NULL, "topic",
+	                 "family", &rs,
+	                 &err) == CALLSHEET__ERROR_CODE__FORBIDDEN,
+	      "restatements with a topic: refused (%s)", err.message);
+	CHECK(restate_in(rep, "2025-01-01", "2026-01-01", "department", NULL,
+	                 NULL, &rs, &err) == CALLSHEET__ERROR_CODE__FORBIDDEN &&
+	              strcmp(err.field, "group_by") == 0,
+	      "restatements by department: refused (%s)", err.message);
+	CHECK(restate_in(rep, "2025-09-01", "2025-10-01", NULL, NULL, NULL, &rs,
+	                 &err) == CALLSHEET__ERROR_CODE__FORBIDDEN &&
+	              strcmp(err.field, "from") == 0 &&
+	              strstr(err.message, "2025-01-01 to 2026-01-01") != NULL,
+	      "restatements for one month of a closed year: refused (%s)",
+	      err.message);
+	CHECK(restate_in(rep, "2025-01-01", "2025-04-01", NULL, NULL, NULL, &rs,
+	                 &err) == CALLSHEET__ERROR_CODE__FORBIDDEN,
+	      "restatements for a quarter of a closed year: refused (%s)",
+	      err.message);
+	CHECK(restate_in(rep, "2025-01-01", "2026-01-01", NULL, NULL, NULL, &rs,
+	                 &err) == 0 &&
+	              rs->n_periods == 1 && rs->periods[0]->compared &&
+	              rs->periods[0]->n_rows == 0 &&
+	              rs->periods[0]->n_changes == 0 &&
+	              rs->periods[0]->has_published_total &&
+	              rs->periods[0]->has_restated_total &&
+	              within(rs->periods[0]->published_total, 18, 4) &&
+	              within(rs->periods[0]->restated_total, 17, 4),
+	      "the whole year: its two totals only (%s)", err.message);
+	if (rs != NULL)
+		protobuf_c_message_free_unpacked(&rs->base, NULL);
+	/* an administrator still sees which rows changed */
+	CHECK(restate_in(admin, "2025-09-01", "2025-10-01", "department", NULL,
+	                 NULL, &rs, &err) == 0 &&
+	              rs->n_periods == 1 && rs->periods[0]->n_rows == 1 &&
+	              strcmp(rs->periods[0]->rows[0]->keys[0], "75") == 0,
+	      "an admin: the changed row (%s)", err.message);
+	if (rs != NULL)
+		protobuf_c_message_free_unpacked(&rs->base, NULL);
 }
 
 int
@@ -439,9 +531,28 @@ main(void)
 	log_many(jurist, "75", 10, 300);
 	log_many(jurist, "93", 2, 60);
 	log_many(jurist, "94", 5, 600);
+	{
+		Callsheet__Sheet s;
+		Callsheet__ClosePeriod cp = CALLSHEET__CLOSE_PERIOD__INIT;
+		Callsheet__PeriodClosed *pc;
+		struct cs_error err;
+		bool dup;
+
+		th_sheet_init(&s, september);
+		s.call_start = MARCH_2025 + 184 * 86400; /* 2025-09-10 */
+		s.department = "75";
+		if (cs_log_sheet(jurist, &s, &dup, &err) != 0)
+			th_die("log: %s", err.message);
+		cp.from = "2025-01-01";
+		cp.to = "2026-01-01";
+		if (cs_close_period(admin, &cp, &pc, &err) != 0)
+			th_die("close 2025: %s", err.message);
+		protobuf_c_message_free_unpacked(&pc->base, NULL);
+	}
 	test_reporter(rep, jurist);
 	test_min_cell(admin, rep, jurist);
 	test_stored_sheet(jurist, admin);
+	test_restatements(admin, rep);
 	cs_close(jurist);
 	cs_close(rep);
 	cs_close(admin);
