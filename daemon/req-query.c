@@ -1,5 +1,7 @@
 /* req-query.c: the general aggregate: rows of (keys, count) and the total,
  * two statements in one pipeline sync, so one snapshot-consistent pair;
+ * a reporter's read from the published rollup of closed periods only (a
+ * period with a month not closed is refused);
  * with them, the call durations if asked, and the session role's
  * disclosure policy, applied (suppress.c, or the cell-key method of
  * perturb.c) before the answer leaves. The cell keys read beside the
@@ -26,7 +28,15 @@ struct query {
 	uint32_t *dur_seconds;
 	uint64_t *dur_counts, *dur_keys;
 	size_t ndur;
+	bool reporter;    /* reads published figures of closed periods */
+	char *open_month; /* the first month of the period not closed */
 };
+
+/* A reporter's period: its first month that no closed period holds. */
+#define OPEN_MONTH_SQL                                                         \
+	"SELECT to_char(m, 'YYYY-MM') FROM generate_series($1::date,"          \
+	" $2::date - 1, interval '1 month') m WHERE NOT EXISTS (SELECT 1"      \
+	" FROM closed_period p WHERE p.months @> m::date) ORDER BY 1 LIMIT 1"
 
 static int
 query_send(PGconn *pg, struct db_op *op)
@@ -44,8 +54,11 @@ query_send(PGconn *pg, struct db_op *op)
 	    PQsendQueryParams(pg, s->duration_sql, s->nparams, NULL, s->params,
 	                      NULL, NULL, 0) != 1)
 		return -1;
-	return PQsendQueryPrepared(pg, STMT_MIN_CELL, 1, role, NULL, NULL, 0) ==
-	                       1
+	if (PQsendQueryPrepared(pg, STMT_MIN_CELL, 1, role, NULL, NULL, 0) != 1)
+		return -1;
+	/* from_rollup's first two parameters are the period's bounds */
+	return !q->reporter || PQsendQueryParams(pg, OPEN_MONTH_SQL, 2, NULL,
+	                                         s->params, NULL, NULL, 0) == 1
 	               ? 0
 	               : -1;
 }
@@ -149,8 +162,10 @@ query_result(struct db_op *op, const PGresult *res)
 		q->total_key = u64_at(res, 0, 1);
 	} else if (i == 2 && q->sql.duration_sql != NULL)
 		duration_result(q, res);
-	else /* the role's disclosure policy */
-		disclosure_parse(&q->policy, res);
+	else if (i == 2 + (q->sql.duration_sql != NULL))
+		disclosure_parse(&q->policy, res); /* the role's policy */
+	else if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0))
+		q->open_month = xstrdup(PQgetvalue(res, 0, 0));
 }
 
 static void
@@ -165,6 +180,7 @@ query_free(struct query *q)
 	free(q->dur_seconds);
 	free(q->dur_counts);
 	free(q->dur_keys);
+	free(q->open_month);
 	suppress_result_free(r);
 	query_sql_free(&q->sql);
 	free(q);
@@ -213,6 +229,17 @@ query_done(struct db_op *op, enum db_status st, const char *err)
 {
 	struct query *q = op->arg;
 
+	if (st == DB_OK && q->open_month != NULL) {
+		req_error(q->req, CALLSHEET__ERROR_CODE__FORBIDDEN, "from",
+		          "'%s' to '%s' includes %s, which no closed period "
+		          "holds: reporters see closed periods only, as "
+		          "published when they were closed (an administrator "
+		          "closes one with 'callsheet admin close-period')",
+		          q->req->msg->query->from, q->req->msg->query->to,
+		          q->open_month);
+		query_free(q);
+		return;
+	}
 	if (st == DB_OK) {
 		q->result.n_group_by = q->sql.ngroup;
 		q->result.group_by = (char **)q->sql.group_name;
@@ -255,11 +282,30 @@ req_query(struct req *r)
 			return;
 		}
 		plan.released = true;
+		plan.rollup = "published_rollup";
 	}
 	q = xcalloc(1, sizeof *q);
 	callsheet__query_result__init(&q->result);
-	query_sql_build(&plan, cfg->use_rollup, &q->sql);
+	q->reporter = plan.rollup != NULL;
+	query_sql_build(&plan, cfg->use_rollup || q->reporter, &q->sql);
+	if (q->reporter && !q->sql.from_rollup && plan.durations) {
+		/* durations are kept for all départements together: a
+		 * reporter's answer then comes without them */
+		query_sql_free(&q->sql);
+		plan.durations = false;
+		query_sql_build(&plan, true, &q->sql);
+	}
 	qplan_free(&plan);
+	if (q->reporter && !q->sql.from_rollup) {
+		req_error(r, CALLSHEET__ERROR_CODE__FORBIDDEN, "group_by",
+		          "this combination of dimensions is not kept in the "
+		          "published figures a reporter reads: they hold "
+		          "département with one other dimension (weekday with "
+		          "hour; jurist, weekday, hour and durations without "
+		          "département; one topic at a time)");
+		query_free(q);
+		return;
+	}
 	q->req = r;
 	disclosure_default(&q->policy, r->conn->session.role);
 	q->op.send = query_send;

@@ -452,6 +452,21 @@ departments(struct cs_client *c, size_t *n)
 	return out;
 }
 
+/* Reporters read closed periods only, as published. */
+static void
+close_period(struct cs_client *admin, const char *from, const char *to)
+{
+	Callsheet__ClosePeriod cp = CALLSHEET__CLOSE_PERIOD__INIT;
+	Callsheet__PeriodClosed *pc;
+	struct cs_error err;
+
+	cp.from = (char *)from;
+	cp.to = (char *)to;
+	if (cs_close_period(admin, &cp, &pc, &err) != 0)
+		th_die("close %s: %s", from, err.message);
+	protobuf_c_message_free_unpacked(&pc->base, NULL);
+}
+
 int
 main(void)
 {
@@ -475,6 +490,8 @@ main(void)
 	rep2 = th_connect(&d, "rep2", "secret");
 	depts = departments(admin, &ndepts);
 	make_data(jurist, depts, ndepts);
+	close_period(admin, "2024-01-01", "2025-01-01");
+	close_period(admin, "2025-01-01", "2026-01-01");
 	printf("%zu hidden cells, %zu sheets\n", ntargets, nsheets);
 
 	attack(rep, rep2, &a);

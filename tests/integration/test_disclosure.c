@@ -129,9 +129,18 @@ test_reporter(struct cs_client *rep, struct cs_client *jurist)
 	      "the result says how, not how many were small");
 	CHECK(within(r->total, 17, 4) && !r->total_suppressed,
 	      "the total: 17 +- 4 (got %llu)", (unsigned long long)r->total);
-	CHECK(r->duration != NULL && within(r->duration->count, 17, 12) &&
-	              r->duration->sum_s % 300 == 0,
-	      "durations counted in 5-minute bands");
+	CHECK(r->duration == NULL,
+	      "by département: no durations (the published figures keep "
+	      "them for all départements together)");
+	{
+		Callsheet__QueryResult *dur = query(rep, NULL, NULL, true);
+
+		CHECK(dur->duration != NULL &&
+		              within(dur->duration->count, 17, 12) &&
+		              dur->duration->sum_s % 300 == 0,
+		      "durations counted in 5-minute bands");
+		callsheet__query_result__free_unpacked(dur, NULL);
+	}
 	again = query(rep, "department", NULL, true);
 	CHECK(again->n_rows == r->n_rows && again->total == r->total,
 	      "the same query twice: the same answer");
@@ -179,7 +188,25 @@ test_reporter(struct cs_client *rep, struct cs_client *jurist)
 	if (r != NULL)
 		callsheet__query_result__free_unpacked(r, NULL);
 
-	/* the month in progress counts nothing yet, for a reporter only */
+	/* a month no closed period holds: refused to a reporter, named */
+	CHECK(query_in(rep, "2026-11-01", "2026-12-01", NULL, NULL, false, &r,
+	               &err) == CALLSHEET__ERROR_CODE__FORBIDDEN &&
+	              strcmp(err.field, "from") == 0 &&
+	              strstr(err.message, "2026-11") != NULL &&
+	              strstr(err.message, "closed periods only") != NULL &&
+	              strstr(err.message, "close-period") != NULL,
+	      "an open month: refused (%s)", err.message);
+	CHECK(query_in(rep, "2024-10-01", "2025-01-01", NULL, NULL, false, &r,
+	               &err) == CALLSHEET__ERROR_CODE__FORBIDDEN &&
+	              strstr(err.message, "2024-10") != NULL,
+	      "a quarter before the closed year: refused (%s)", err.message);
+	CHECK(query_in(rep, "2025-01-01", "2026-01-01", "caller", "75", false,
+	               &r, &err) == 0,
+	      "a closed year by caller in one département (%s)", err.message);
+	if (r != NULL)
+		callsheet__query_result__free_unpacked(r, NULL);
+
+	/* the month in progress: refused to a reporter, counted for others */
 	for (int i = 0; i < 6; i++)
 		if (!th_log_one(jurist))
 			th_die("log");
@@ -198,9 +225,12 @@ test_reporter(struct cs_client *rep, struct cs_client *jurist)
 			         tm.tm_year + 1900 + (tm.tm_mon == 11),
 			         tm.tm_mon == 11 ? 1 : tm.tm_mon + 2);
 			CHECK(query_in(rep, from, to, NULL, NULL, false, &r,
-			               &err) == 0 &&
-			              r->total == 0,
-			      "this month: nothing for the reporter (%s)",
+			               &err) ==
+			                      CALLSHEET__ERROR_CODE__FORBIDDEN &&
+			              strcmp(err.field, "from") == 0 &&
+			              strstr(err.message,
+			                     "closed periods only"),
+			      "this month: refused to the reporter (%s)",
 			      err.message);
 			if (r != NULL)
 				callsheet__query_result__free_unpacked(r, NULL);
@@ -514,6 +544,47 @@ test_restatements(struct cs_client *admin, struct cs_client *rep)
 		protobuf_c_message_free_unpacked(&rs->base, NULL);
 }
 
+/* Sheets logged late into closed March 2025 (a spool flushed, a late
+ * log): a reporter's answers stay as published, to the last figure (by
+ * differencing snapshots, a change would show which cells the new sheets
+ * are in); an administrator sees them at once. */
+static void
+test_frozen(struct cs_client *admin, struct cs_client *rep,
+            struct cs_client *jurist)
+{
+	static const char *const depts[] = {"75", "93", "94", "13"};
+	Callsheet__QueryResult *before[nitems(depts)], *after, *r;
+	struct cs_error err;
+	bool same = true;
+
+	for (size_t i = 0; i < nitems(depts); i++)
+		before[i] = query(rep, "topic", depts[i], false);
+	log_many(jurist, "75", 10, 300);
+	log_many(jurist, "93", 1, 300);
+	r = query(admin, NULL, "75", false);
+	CHECK(r->total >= 21, "an admin sees the late sheets (got %llu)",
+	      (unsigned long long)r->total);
+	callsheet__query_result__free_unpacked(r, NULL);
+	for (size_t i = 0; i < nitems(depts); i++) {
+		after = query(rep, "topic", depts[i], false);
+		same &= after->total == before[i]->total &&
+		        after->n_rows == before[i]->n_rows;
+		for (size_t k = 0; k < after->n_rows && same; k++)
+			same &= after->rows[k]->count ==
+			                before[i]->rows[k]->count &&
+			        strcmp(after->rows[k]->keys[0],
+			               before[i]->rows[k]->keys[0]) == 0;
+		callsheet__query_result__free_unpacked(after, NULL);
+		callsheet__query_result__free_unpacked(before[i], NULL);
+	}
+	CHECK(same, "a reporter's March 2025: as published, unchanged");
+	CHECK(query_in(rep, "2025-03-01", "2025-04-01", NULL, NULL, false, &r,
+	               &err) == 0,
+	      "%s", err.message);
+	if (r != NULL)
+		callsheet__query_result__free_unpacked(r, NULL);
+}
+
 int
 main(void)
 {
@@ -553,6 +624,7 @@ main(void)
 	test_min_cell(admin, rep, jurist);
 	test_stored_sheet(jurist, admin);
 	test_restatements(admin, rep);
+	test_frozen(admin, rep, jurist);
 	cs_close(jurist);
 	cs_close(rep);
 	cs_close(admin);
