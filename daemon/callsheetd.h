@@ -650,8 +650,8 @@ int reporter_restate_check(const Callsheet__Query *q, struct field_error *fe);
 struct ptable {
 	uint32_t min_cell, max_noise;
 	double variance;
-	size_t rows;  /* counts 0 .. rows - 1; larger ones use the last */
-	double *cdf;  /* rows x (2 max_noise + 1), noise -D .. D */
+	size_t rows; /* counts 0 .. rows - 1; larger ones use the last */
+	double *cdf; /* rows x (2 max_noise + 1), noise -D .. D */
 };
 int ptable_build(struct ptable *pt, uint32_t min_cell, uint32_t max_noise,
                  double variance);
@@ -665,7 +665,11 @@ struct disclosure {
 	enum disclosure_method method;
 	uint32_t min_cell, max_noise;
 	double variance;
+	char salt[72]; /* the cell-key salt (schema/0019); "" if none */
 };
+/* cellkey.c */
+uint32_t cell_desc_key(const char *salt, const char *desc);
+char *cell_desc(const struct qplan *p);
 #define NOISE_DEFAULT_MAX      4
 #define NOISE_DEFAULT_VARIANCE 4.0
 #define CELL_KEY_MOD           4294967296ULL /* keys are sums mod 2^32 */

@@ -29,6 +29,7 @@ struct query {
 	uint64_t *dur_counts, *dur_keys;
 	size_t ndur;
 	bool reporter;    /* reads published figures of closed periods */
+	char *desc;       /* the cell's description (cellkey.c) */
 	char *open_month; /* the first month of the period not closed */
 };
 
@@ -181,9 +182,40 @@ query_free(struct query *q)
 	free(q->dur_counts);
 	free(q->dur_keys);
 	free(q->open_month);
+	free(q->desc);
 	suppress_result_free(r);
 	query_sql_free(&q->sql);
 	free(q);
+}
+
+/* Each cell's key gets its description's part (cellkey.c): the same
+ * question, the same noise; another description of the same sheets,
+ * independent noise. */
+static void
+describe_keys(struct query *q)
+{
+	const Callsheet__QueryResult *r = &q->result;
+	const char *salt = q->policy.salt;
+
+	q->total_key += cell_desc_key(salt, q->desc);
+	for (size_t i = 0; i < r->n_rows; i++) {
+		struct strbuf sb = {0};
+		char *d;
+
+		sb_addf(&sb, "%s|row", q->desc);
+		for (size_t k = 0; k < r->rows[i]->n_keys; k++)
+			sb_addf(&sb, "|%s", r->rows[i]->keys[k]);
+		d = sb_steal(&sb);
+		q->row_keys[i] += cell_desc_key(salt, d);
+		free(d);
+	}
+	for (size_t i = 0; i < q->ndur; i++) {
+		char *d = xasprintf("%s|duration=%u", q->desc,
+		                    (unsigned)q->dur_seconds[i]);
+
+		q->dur_keys[i] += cell_desc_key(salt, d);
+		free(d);
+	}
 }
 
 /* On a worker thread: a cross table's secondary suppression may take a
@@ -195,6 +227,8 @@ query_suppress(void *arg)
 	Callsheet__QueryResult *r = &q->result;
 	bool perturb = q->policy.method == DISCLOSE_PERTURB;
 
+	if (perturb)
+		describe_keys(q);
 	if (q->has_durations) {
 		if (perturb)
 			perturb_durations(q->dur_seconds, q->dur_counts,
@@ -287,6 +321,7 @@ req_query(struct req *r)
 	q = xcalloc(1, sizeof *q);
 	callsheet__query_result__init(&q->result);
 	q->reporter = plan.rollup != NULL;
+	q->desc = cell_desc(&plan);
 	query_sql_build(&plan, cfg->use_rollup || q->reporter, &q->sql);
 	if (q->reporter && !q->sql.from_rollup && plan.durations) {
 		/* durations are kept for all départements together: a

@@ -242,7 +242,13 @@ figures_perturbed(struct restate *rs)
 	for (size_t i = 0; i < rs->ncmp; i++) {
 		struct compared *c = &rs->cmp[i];
 		Callsheet__PeriodRestatements *p = c->period;
+		/* one description for both: unchanged, they are equal */
+		char *desc = xasprintf("restated %s..%s", c->from, c->to);
+		uint32_t dk = cell_desc_key(d->salt, desc);
 
+		free(desc);
+		c->total_key[0] += dk;
+		c->total_key[1] += dk;
 		p->compared = closed_new(c->from, c->to);
 		p->has_published_total = p->has_restated_total = true;
 		p->restated_total = ptable_apply(
