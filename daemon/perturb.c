@@ -23,7 +23,7 @@ static const char rule_text[] =
         "same sheets; counts under min_cell are shown as 0 and their rows "
         "left out, like empty ones; rows need not add up to their totals; "
         "durations are counted in 5-minute bands, each band perturbed; "
-        "the month in progress is not counted yet";
+        "closed periods only, as published when closed";
 
 void
 disclosure_default(struct disclosure *d, Callsheet__Role role)
