@@ -31,6 +31,7 @@ cs_user_add(struct cs_client *c, const char *name, Callsheet__Role role,
 
 	m.name = (char *)name; /* packing does not write */
 	m.role = role;
+	m.has_role = true;
 	m.password = (char *)password;
 	req.body_case = CALLSHEET__REQUEST__BODY_USER_ADD;
 	req.user_add = &m;
@@ -48,6 +49,21 @@ cs_user_passwd(struct cs_client *c, const char *name, const char *password,
 	m.password = (char *)password;
 	req.body_case = CALLSHEET__REQUEST__BODY_USER_PASSWD;
 	req.user_passwd = &m;
+	return account_call(c, &req, acct, err);
+}
+
+int
+cs_password_change(struct cs_client *c, const char *old_password,
+                   const char *new_password, Callsheet__Account **acct,
+                   struct cs_error *err)
+{
+	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
+	Callsheet__PasswordChange m = CALLSHEET__PASSWORD_CHANGE__INIT;
+
+	m.old_password = (char *)old_password;
+	m.new_password = (char *)new_password;
+	req.body_case = CALLSHEET__REQUEST__BODY_PASSWORD_CHANGE;
+	req.password_change = &m;
 	return account_call(c, &req, acct, err);
 }
 

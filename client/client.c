@@ -1,6 +1,7 @@
 /* client.c: the blocking connection: connect, TLS when wanted, hello,
  * login, framed calls. */
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/types.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -401,6 +402,7 @@ cs_send(struct cs_client *c, Callsheet__Request *req, struct cs_error *err)
 	if (check_open(c, err) != 0)
 		return -1;
 	req->id = next_id(c);
+	req->has_id = true;
 	frame = frame_pack(&req->base, &len);
 	if (frame == NULL ||
 	    (c->max_frame != 0 && len - CS_FRAME_HEADER > c->max_frame)) {
@@ -606,13 +608,34 @@ port_value(const char *s)
 	return v;
 }
 
+/* A unix-domain socket's path ("/run/callsheet.sock", "unix:PATH"), or
+ * NULL for HOST[:PORT]. */
+static const char *
+unix_path(const char *server)
+{
+	if (strncmp(server, "unix:", 5) == 0)
+		return server + 5;
+	return server[0] == '/' ? server : NULL;
+}
+
 int
 cs_server_split(const char *server, char **host, char **port,
                 struct cs_error *err)
 {
-	const char *h = server, *p, *end;
+	const char *h = server, *p, *end, *path = unix_path(server);
+	struct sockaddr_un sun;
 
 	*host = *port = NULL;
+	if (path != NULL) {
+		if (*path == '\0' || strlen(path) >= sizeof sun.sun_path)
+			return bad_server(server,
+			                  _("a unix socket's path must have 1 "
+			                    "to 107 bytes"),
+			                  err);
+		*host = xstrdup(path);
+		*port = xstrdup("");
+		return 0;
+	}
 	if (*server == '[') {
 		if ((end = strchr(++h, ']')) == NULL)
 			return bad_server(server, _("missing ']'"), err);
@@ -732,7 +755,30 @@ tls_connect(struct cs_client *c, const char *host, const char *ca_file,
 	return rc == 1 ? 0 : -1;
 }
 
-/* TCP, then TLS if the options (or the server's address) call for it. */
+/* A unix-domain socket on this machine: plaintext, like loopback. */
+static int
+unix_connect(struct cs_client *c, const char *path, struct cs_error *err)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	struct addrinfo ai = {.ai_family = AF_UNIX,
+	                      .ai_socktype = SOCK_STREAM,
+	                      .ai_addr = (struct sockaddr *)&sun,
+	                      .ai_addrlen = sizeof sun};
+	int error = 0;
+
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	c->fd = try_connect(&ai, deadline_after(c->timeout_ms), &error);
+	if (c->fd == -1) {
+		cs_error_set(err, CALLSHEET__ERROR_CODE__UNAVAILABLE,
+		             _("cannot connect to %s: %s"), c->server,
+		             strerror(error));
+		return -1;
+	}
+	return 0;
+}
+
+/* TCP, then TLS if the options (or the server's address) call for it; or
+ * a unix-domain socket. */
 static int
 transport_connect(struct cs_client *c, const struct cs_options *opts,
                   struct cs_error *err)
@@ -743,6 +789,12 @@ transport_connect(struct cs_client *c, const struct cs_options *opts,
 
 	if (cs_server_split(c->server, &host, &port, err) != 0)
 		return -1;
+	if (unix_path(c->server) != NULL) {
+		rv = unix_connect(c, host, err);
+		free(host);
+		free(port);
+		return rv;
+	}
 	tls = opts->tls == CS_TLS_ON ||
 	      (opts->tls == CS_TLS_AUTO &&
 	       (opts->ca_file != NULL || !cs_host_is_loopback(host)));
@@ -764,6 +816,7 @@ hello(struct cs_client *c, struct cs_error *err)
 	const Callsheet__HelloOk *ok;
 	int rv = 0;
 
+	h.has_protocol_version = true;
 	h.protocol_version = CS_PROTOCOL_VERSION;
 	h.client_name = name;
 	req.body_case = CALLSHEET__REQUEST__BODY_HELLO;
@@ -788,15 +841,17 @@ hello(struct cs_client *c, struct cs_error *err)
 }
 
 static int
-login(struct cs_client *c, const char *user, const char *password,
-      struct cs_error *err)
+login(struct cs_client *c, const struct cs_options *opts, struct cs_error *err)
 {
 	Callsheet__Login l = CALLSHEET__LOGIN__INIT;
 	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
 	Callsheet__Response *resp;
 
-	l.user = (char *)user; /* packing does not write */
-	l.password = (char *)(password != NULL ? password : "");
+	l.user = (char *)opts->user; /* packing does not write */
+	l.password = (char *)(opts->password != NULL && opts->token == NULL
+	                              ? opts->password
+	                              : "");
+	l.token = (char *)opts->token;
 	req.body_case = CALLSHEET__REQUEST__BODY_LOGIN;
 	req.login = &l;
 	if (call_expect(c, &req, CALLSHEET__RESPONSE__BODY_LOGIN, &resp, err) !=
@@ -821,8 +876,7 @@ cs_connect(const struct cs_options *opts, struct cs_client **out,
 	        opts->timeout_ms > 0 ? opts->timeout_ms : CS_TIMEOUT_DEFAULT_MS;
 	c->next_id = 1;
 	if (transport_connect(c, opts, err) != 0 || hello(c, err) != 0 ||
-	    (opts->user != NULL &&
-	     login(c, opts->user, opts->password, err) != 0)) {
+	    (opts->user != NULL && login(c, opts, err) != 0)) {
 		cs_close(c);
 		return -1;
 	}

@@ -136,6 +136,7 @@ amend_parse(struct amend_args *a, int argc, char **argv)
 		return rv;
 	m->id.data = a->id;
 	m->id.len = CS_UUID_LEN;
+	m->has_id = true;
 	m->has_call_start = a->so.start != NULL;
 	m->call_start = s->call_start;
 	m->has_duration_s = a->so.duration != NULL;

@@ -86,6 +86,8 @@ log_parse(struct log_args *a, int argc, char **argv)
 	uuid_generate(a->id);
 	a->so.sheet.id.data = a->id;
 	a->so.sheet.id.len = CS_UUID_LEN;
+	a->so.sheet.has_id = a->so.sheet.has_call_start = true;
+	a->so.sheet.has_duration_s = true;
 	return -1;
 }
 

@@ -353,6 +353,7 @@ deliver(struct session *s)
 	sheet.id.len = CS_UUID_LEN;
 	sheet.call_start = s->d.start;
 	sheet.duration_s = (uint32_t)elapsed(s);
+	sheet.has_id = sheet.has_call_start = sheet.has_duration_s = true;
 	clock_text(s, clock);
 	fprintf(s->out, _("Call of %s: logging the sheet.\n"), clock);
 	return log_deliver(s->cli, &sheet, draft_spooled, s);

@@ -53,6 +53,7 @@ void_parse(Callsheet__VoidSheet *v, uint8_t id[CS_UUID_LEN],
 		                         "the sheet is voided"));
 	v->id.data = id;
 	v->id.len = CS_UUID_LEN;
+	v->has_id = true;
 	uuid_generate(change_id);
 	v->has_change_id = true;
 	v->change_id.data = change_id;

@@ -1,4 +1,4 @@
-/* sheet-csv.h: the sheet CSV of DESIGN.md: its header, a record checked
+/* sheet-csv.h: the sheet CSV of docs/DESIGN.md: its header, a record checked
  * and turned into a Sheet (import), a Sheet written as a record (export),
  * and the ids of rows that carry none. */
 #ifndef CALLSHEET_SHEET_CSV_H

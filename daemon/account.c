@@ -31,13 +31,13 @@ account_check_name(const char *name, struct field_error *fe)
 {
 	if (account_name_valid(name))
 		return 0;
-	fe->field = "name";
-	snprintf(fe->message, sizeof fe->message,
-	         "'%.80s' is not a valid account name: 1 to %d characters "
-	         "among a-z, 0-9, '.', '_' and '-', starting with a letter or "
-	         "a digit",
-	         name, NAME_MAX_LEN);
-	return -1;
+	field_error_set(fe, "name",
+	                "'%.80s' is not a valid account name: 1 to %d "
+	                "characters among a-z, 0-9, '.', '_' and '-', starting "
+	                "with a letter or a digit",
+	                name, NAME_MAX_LEN);
+	return field_error_range(fe, "invalid", name, NULL,
+	                         "1 to 63 of a-z, 0-9, '.', '_', '-'");
 }
 
 /* Never echoes the password itself. */
@@ -48,10 +48,10 @@ account_check_password(const char *password, struct field_error *fe)
 
 	if (n >= ACCOUNT_PASSWORD_MIN && n <= ACCOUNT_PASSWORD_MAX)
 		return 0;
-	fe->field = "password";
-	snprintf(fe->message, sizeof fe->message,
-	         "a password of %zu characters is too %s: use %d to %d", n,
-	         n < ACCOUNT_PASSWORD_MIN ? "short" : "long",
-	         ACCOUNT_PASSWORD_MIN, ACCOUNT_PASSWORD_MAX);
-	return -1;
+	field_error_set(fe, "password",
+	                "a password of %zu characters is too %s: use %d to %d",
+	                n, n < ACCOUNT_PASSWORD_MIN ? "short" : "long",
+	                ACCOUNT_PASSWORD_MIN, ACCOUNT_PASSWORD_MAX);
+	/* never echoed: the value stays "", the message says the length */
+	return field_error_why(fe, "invalid", "");
 }

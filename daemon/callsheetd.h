@@ -47,6 +47,7 @@ struct cfg {
 	char *pg;
 	char *server_name;
 	char *port_file;
+	char *listen_unix; /* a unix-domain socket's path; "": none */
 	enum log_level log_level;
 	unsigned max_frame;
 	unsigned max_in_flight;
@@ -76,6 +77,7 @@ struct cfg {
 	unsigned query_timeout;
 	unsigned login_delay_max;
 	unsigned amend_window_days;
+	unsigned session_lifetime;
 };
 extern struct cfg *cfg;
 struct cfg *cfg_default(void);
@@ -127,6 +129,7 @@ struct conn {
 	bool read_paused;
 	bool processing; /* conn_process is on the stack */
 	bool watching;   /* in watch.c's list: pushed counters, never idle */
+	struct req *live; /* requests not yet answered (dispatch.c): ids in use */
 };
 TAILQ_HEAD(conn_list, conn);
 extern struct conn_list conns;
@@ -162,6 +165,8 @@ struct req {
 	Callsheet__Request *msg;
 	bool reads;  /* dispatch.c's table says it only reads */
 	size_t size; /* its frame's bytes, held until answered */
+	struct req *next_live; /* in conn->live */
+	bool is_live;          /* holds its id on the connection */
 };
 void dispatch(struct conn *c, Callsheet__Request *msg, size_t size);
 void req_reply(struct req *r, Callsheet__Response *resp);
@@ -176,6 +181,14 @@ void req_fail(struct req *r, Callsheet__ErrorCode code,
 void req_error_retry(struct req *r, Callsheet__ErrorCode code,
                      unsigned retry_after_s, const char *fmt, ...)
         __attribute__((format(printf, 4, 5)));
+/* An error about the request as a whole: field is its body's name. */
+void req_refuse(struct req *r, Callsheet__ErrorCode code, const char *reason,
+                const char *value, const char *fmt, ...)
+        __attribute__((format(printf, 5, 6)));
+/* An error about one field: its reason and the value at fault. */
+void req_error_why(struct req *r, Callsheet__ErrorCode code,
+                   const char *field, const char *reason, const char *value,
+                   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 void req_free(struct req *r);
 int req_submit(struct req *r, struct db_op *op);
 
@@ -198,6 +211,13 @@ void req_user_add(struct req *r);
 void req_user_passwd(struct req *r);
 void req_user_disable(struct req *r);
 void req_user_list(struct req *r);
+void req_password_change(struct req *r);
+/* req-session.c: session tokens */
+void req_session_start(struct req *r);
+void req_session_end(struct req *r);
+/* A Login with a token: the account it opens, as STMT_ACCOUNT_BY_NAME's
+ * row (no password hash), none if the token is not valid. */
+int session_login_send(PGconn *pg, const char *user, const char *token);
 void req_min_cell(struct req *r);
 void req_amend_sheet(struct req *r);
 void req_void_sheet(struct req *r);
@@ -281,6 +301,9 @@ extern const size_t db_nstmts;
 #define STMT_YEAR_BUDGET     "year_budget"
 #define STMT_RESTATE_CHANGES "restate_changes"
 #define STMT_SET_TIMEZONE    "set_timezone"
+#define STMT_SESSION_LOGIN   "session_login"
+#define STMT_SESSION_START   "session_start"
+#define STMT_SESSION_END     "session_end"
 /* Queue "the service's time zone for the rest of this operation", so that
  * dates and to_char() are the service's; its result is an empty row. */
 int db_send_timezone(PGconn *pg);
@@ -339,6 +362,7 @@ struct tax_entry {
 	int topic_bit; /* -1 unless a topic */
 	bool retired;
 	int16_t successor_id;
+	int64_t retired_at; /* Unix seconds; 0 unless retired */
 };
 struct taxonomy {
 	uint64_t version;
@@ -381,7 +405,16 @@ struct field_error {
 	int allowed_dim;    /* an enum dim whose codes are allowed, or -1 */
 	char successor[40]; /* a code (at most 32 bytes); "": none. A copy:
 	                     * answers may be built after a taxonomy reload */
+	char range[2][40];  /* what is allowed, not codes: the lowest and the
+	                     * highest value, or one limit ("": none) */
 };
+/* reason (ErrorReason's name in lower case) and value, for a client to
+ * translate; returns -1 for the caller to return */
+int field_error_why(struct field_error *fe, const char *reason,
+                    const char *value);
+/* ... with what is allowed that is not codes: [lo, hi], or hi alone */
+int field_error_range(struct field_error *fe, const char *reason,
+                      const char *value, const char *lo, const char *hi);
 int field_error_set(struct field_error *fe, const char *field, const char *fmt,
                     ...) __attribute__((format(printf, 3, 4)));
 
@@ -399,6 +432,7 @@ struct field_error *sheet_problems_add(struct sheet_problems *sp, size_t index,
                                        Callsheet__ErrorCode code);
 void sheet_problems_conflict(struct sheet_problems *sp, size_t index,
                              const uint8_t *id);
+void sheet_conflict_error(struct field_error *fe, const uint8_t *id);
 void sheet_problems_free(struct sheet_problems *sp);
 /* Sends resp, its problem list (*list, *n_list) made of sp meanwhile. */
 void sheet_problems_reply(struct req *r, Callsheet__Response *resp,
@@ -406,6 +440,10 @@ void sheet_problems_reply(struct req *r, Callsheet__Response *resp,
                           Callsheet__SheetProblem ***list, size_t *n_list);
 int validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t,
                    time_t now, struct sheet_row *row, struct field_error *fe);
+/* presence.c: the fields marked "always" in the proto, present in m (and,
+ * deep, in the messages it holds but sheets): 0, or -1 with fe */
+int presence_check(const ProtobufCMessage *m, bool deep,
+                   struct field_error *fe);
 /* sheet-row.c: a stored sheet read back (export, check) */
 int sheet_row_from_result(const PGresult *res, int i, int first,
                           struct sheet_row *row);

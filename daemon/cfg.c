@@ -33,6 +33,9 @@ static const struct setting settings[] = {
          "name announced in the hello"},
         {"port_file", SET_STRING, OFF(port_file), "", 0, 0,
          "write the first listener's bound port to this file"},
+        {"listen_unix", SET_STRING, OFF(listen_unix), "", 0, 0,
+         "also listen on this unix-domain socket path (this machine's "
+         "clients; plaintext, same logins)"},
         {"log_level", SET_LEVEL, OFF(log_level), "info", 0, 0,
          "debug, info, warn or error"},
         {"max_frame", SET_UINT, OFF(max_frame), "65536", 64, 16 << 20,
@@ -102,6 +105,8 @@ static const struct setting settings[] = {
          "logins are answered 'overloaded'"},
         {"login_delay_max", SET_UINT, OFF(login_delay_max), "900", 1, 86400,
          "longest delay after repeated failed logins, in seconds"},
+        {"session_lifetime", SET_UINT, OFF(session_lifetime), "43200", 60,
+         31 * 86400, "seconds a session token (callsheet login) stays valid"},
 };
 #undef OFF
 

@@ -36,18 +36,19 @@ static const struct {
 };
 #undef CODE_FIELD
 
-static int id_fail(struct field_error *fe, const char *fmt, ...)
-        __attribute__((format(printf, 2, 3)));
+static int id_fail(struct field_error *fe, const char *reason, const char *fmt,
+                   ...) __attribute__((format(printf, 3, 4)));
 
 /* An error about the sheet itself: whoever shows it names the sheet. */
 static int
-id_fail(struct field_error *fe, const char *fmt, ...)
+id_fail(struct field_error *fe, const char *reason, const char *fmt, ...)
 {
 	va_list ap;
 
 	memset(fe, 0, sizeof *fe);
 	fe->allowed_dim = -1;
 	fe->field = "id";
+	fe->reason = reason;
 	va_start(ap, fmt);
 	vsnprintf(fe->message, sizeof fe->message, fmt, ap);
 	va_end(ap);
@@ -72,30 +73,35 @@ change_check(const struct change_facts *f, struct field_error *fe)
 			        "period %s, where a change is a restatement "
 			        "of published figures and must say why",
 			        f->closed);
+			/* the value says which closed period */
+			field_error_why(fe, "missing", f->closed);
 			return CALLSHEET__ERROR_CODE__BAD_REQUEST;
 		}
 		return CALLSHEET__ERROR_CODE__ERROR_NONE;
 	}
 	if (f->role != CALLSHEET__ROLE__JURIST) {
-		id_fail(fe, "the %s role may not change sheets",
+		id_fail(fe, "role", "the %s role may not change sheets",
 		        role_name(f->role));
+		snprintf(fe->value, sizeof fe->value, "%s", role_name(f->role));
 		return CALLSHEET__ERROR_CODE__FORBIDDEN;
 	}
 	if (f->actor_id != f->owner_id) {
-		id_fail(fe,
+		id_fail(fe, "other_jurist",
 		        "this sheet was logged by another jurist; only they "
 		        "or an administrator may change it");
 		return CALLSHEET__ERROR_CODE__FORBIDDEN;
 	}
 	if (f->closed != NULL) {
-		id_fail(fe,
+		id_fail(fe, "closed_period",
 		        "the call lies in the closed period %s; only an "
 		        "administrator may restate it, with a reason",
 		        f->closed);
+		/* the value at fault: the period the call lies in */
+		snprintf(fe->value, sizeof fe->value, "%s", f->closed);
 		return CALLSHEET__ERROR_CODE__FORBIDDEN;
 	}
 	if (!f->in_window) {
-		id_fail(fe,
+		id_fail(fe, "past_window",
 		        "logged more than %u day%s ago (amend_window_days); "
 		        "ask an administrator",
 		        f->window_days, f->window_days == 1 ? "" : "s");
@@ -128,6 +134,7 @@ change_row_to_sheet(const struct sheet_row *row, const struct taxonomy *t,
 	s->id.len = CS_UUID_LEN;
 	s->call_start = row->call_start;
 	s->duration_s = row->duration_s;
+	s->has_id = s->has_call_start = s->has_duration_s = true;
 	s->call_type = (char *)code_of(t, row->call_type);
 	s->department = (char *)code_of(t, row->department);
 	s->caller = (char *)code_of(t, row->caller);
@@ -223,18 +230,23 @@ check_clear(const Callsheet__AmendSheet *a, struct field_error *fe)
 		ssize_t c = code_index(name);
 
 		if (c >= 0 ? !code_fields[c].clearable
-		           : strcmp(name, "topics") != 0)
-			return field_error_set(
-			        fe, "clear",
-			        "'%.32s' cannot be cleared; allowed: "
-			        "department, caller, pro_kind, "
-			        "pro_sector, household, origin or "
-			        "topics",
-			        name);
-		if (given(a, name))
-			return field_error_set(fe, "clear",
-			                       "'%s' is both given and cleared",
-			                       name);
+		           : strcmp(name, "topics") != 0) {
+			field_error_set(fe, "clear",
+			                "'%.32s' cannot be cleared; allowed: "
+			                "department, caller, pro_kind, "
+			                "pro_sector, household, origin or "
+			                "topics",
+			                name);
+			return field_error_range(
+			        fe, "invalid", name, NULL,
+			        "department, caller, pro_kind, pro_sector, "
+			        "household, origin, topics");
+		}
+		if (given(a, name)) {
+			field_error_set(fe, "clear",
+			                "'%s' is both given and cleared", name);
+			return field_error_why(fe, "given_and_cleared", name);
+		}
 	}
 	return 0;
 }

@@ -205,10 +205,12 @@ error_frame(Callsheet__ErrorCode code, const char *text, unsigned retry,
 	Callsheet__Error err = CALLSHEET__ERROR__INIT;
 
 	err.code = code;
+	err.has_code = true;
 	err.message = (char *)text;
 	err.has_retry_after_s = retry > 0;
 	err.retry_after_s = retry;
 	resp.body_case = CALLSHEET__RESPONSE__BODY_ERROR;
+	resp.has_id = true; /* 0: the connection's own error */
 	resp.error = &err;
 	msg.kind_case = CALLSHEET__SERVER_MESSAGE__KIND_RESPONSE;
 	msg.response = &resp;
@@ -484,8 +486,11 @@ conn_accept(int fd, const struct sockaddr *sa, int salen)
 	struct bufferevent *bev;
 	char key[sizeof((struct conn *)0)->addr_key];
 	int one = 1;
+	/* a unix-domain socket is this machine's: plaintext, no TCP */
+	bool local = sa->sa_family == AF_UNIX;
 
-	if (nconns + tls_pending() >= cfg->max_connections && tls_enabled()) {
+	if (nconns + tls_pending() >= cfg->max_connections && tls_enabled() &&
+	    !local) {
 		/* a TLS client could not read a plaintext answer, and a
 		 * handshake for each refusal is what a flood would want */
 		log_warn("refusing a connection: %u connections already",
@@ -501,7 +506,7 @@ conn_accept(int fd, const struct sockaddr *sa, int salen)
 	}
 	throttle_addr_key(sa, key, sizeof key);
 	if (!source_admit(key)) {
-		if (tls_enabled()) {
+		if (tls_enabled() && !local) {
 			log_warn(
 			        "refusing a connection from %s: %u connections "
 			        "from there already",
@@ -514,9 +519,11 @@ conn_accept(int fd, const struct sockaddr *sa, int salen)
 			            5);
 		return;
 	}
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	keepalive(fd);
-	if (tls_enabled()) {
+	if (!local) {
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+		keepalive(fd);
+	}
+	if (tls_enabled() && !local) {
 		tls_accept(fd, sa, salen);
 		return;
 	}

@@ -1,6 +1,8 @@
 /* dispatch.c: the table of request kinds (who may send what, in which
  * connection state) and the life of one request until it is answered. */
+#include <ctype.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "callsheetd.h"
@@ -39,6 +41,12 @@ static const struct handler handlers[] = {
          req_user_disable, ROLE(ADMIN)},
         {CALLSHEET__REQUEST__BODY_USER_LIST, "user list", req_user_list,
          ROLE(ADMIN)},
+        {CALLSHEET__REQUEST__BODY_PASSWORD_CHANGE, "password change",
+         req_password_change, ANYONE},
+        {CALLSHEET__REQUEST__BODY_SESSION_START, "session start",
+         req_session_start, ANYONE},
+        {CALLSHEET__REQUEST__BODY_SESSION_END, "session end", req_session_end,
+         ANYONE},
         {CALLSHEET__REQUEST__BODY_MIN_CELL, "min-cell", req_min_cell,
          ROLE(ADMIN)},
         {CALLSHEET__REQUEST__BODY_AMEND_SHEET, "sheet amendment",
@@ -94,31 +102,42 @@ allowed(struct req *r, const struct handler *h)
 	if (h->body == CALLSHEET__REQUEST__BODY_HELLO) {
 		if (c->state == CONN_HELLO)
 			return true;
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, NULL,
-		          "hello was already received on this connection");
+		req_refuse(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+		           "already_hello", NULL,
+		           "hello was already received on this connection");
 		return false;
 	}
 	if (c->state == CONN_HELLO) {
-		req_error(r, CALLSHEET__ERROR_CODE__UNAUTHENTICATED, NULL,
-		          "send a hello before any other request");
+		req_refuse(r, CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
+		           "hello_first", NULL,
+		           "send a hello before any other request");
 		return false;
 	}
 	if (h->body == CALLSHEET__REQUEST__BODY_LOGIN) {
 		if (c->state == CONN_LOGIN)
 			return true;
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, NULL,
-		          "this connection is already logged in");
+		req_refuse(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+		           "already_logged_in", NULL,
+		           "this connection is already logged in; a "
+		           "session's account never changes: open another "
+		           "connection to log in as someone else");
 		return false;
 	}
 	if (c->state != CONN_READY) {
-		req_error(r, CALLSHEET__ERROR_CODE__UNAUTHENTICATED, NULL,
-		          "log in before sending a %s request", h->name);
+		req_refuse(r, CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
+		           "login_first", NULL,
+		           "log in before sending a %s request", h->name);
 		return false;
 	}
 	if ((h->roles & (1u << c->session.role)) == 0) {
-		req_error(r, CALLSHEET__ERROR_CODE__FORBIDDEN, NULL,
-		          "the %s role may not send a %s request",
-		          role_name(c->session.role), h->name);
+		const ProtobufCFieldDescriptor *body =
+		        protobuf_c_message_descriptor_get_field(
+		                &callsheet__request__descriptor, h->body);
+
+		req_refuse(r, CALLSHEET__ERROR_CODE__FORBIDDEN, "role",
+		           role_name(c->session.role),
+		           "the %s role may not send %s requests",
+		           role_name(c->session.role), body->name);
 		return false;
 	}
 	if ((h->roles & NEEDS_TAXONOMY) && taxonomy == NULL) {
@@ -130,6 +149,72 @@ allowed(struct req *r, const struct handler *h)
 	return true;
 }
 
+/* A request's id: given, not 0 (the id of the connection's own errors),
+ * and not the id of another request of this connection still being
+ * served. If not, answers why (with the id as given) and returns false. */
+static bool
+id_usable(struct req *r, const Callsheet__Request *msg)
+{
+	struct field_error fe;
+	char value[32];
+
+	if (!msg->has_id || msg->id == 0) {
+		field_error_set(&fe, "id",
+		                "%s; give every request an id from 1 to "
+		                "4294967295 (0 is the id of errors about the "
+		                "connection itself)",
+		                msg->has_id ? "0 is reserved" : "missing");
+		fe.reason = msg->has_id ? "reserved_id" : "missing";
+		snprintf(fe.value, sizeof fe.value, "%s",
+		         msg->has_id ? "0" : "");
+		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
+		return false;
+	}
+	for (const struct req *o = r->conn->live; o != NULL; o = o->next_live)
+		if (o->id == msg->id) {
+			snprintf(value, sizeof value, "%u", msg->id);
+			field_error_set(
+			        &fe, "id",
+			        "%u is the id of a request of this "
+			        "connection not answered yet; give each "
+			        "request in flight its own id",
+			        msg->id);
+			fe.reason = "id_in_use";
+			snprintf(fe.value, sizeof fe.value, "%s", value);
+			req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
+			return false;
+		}
+	return true;
+}
+
+/* A request whose body is not set: none at all, or one this server does
+ * not know (protobuf keeps a newer client's as an unknown field). */
+static void
+no_body(struct req *r, const Callsheet__Request *msg)
+{
+	struct field_error fe;
+
+	if (msg->base.n_unknown_fields > 0) {
+		field_error_set(&fe, "body",
+		                "request %u has a body of field number %u, "
+		                "which this server does not know (a newer "
+		                "client?); this server speaks protocol "
+		                "version %d",
+		                msg->id, msg->base.unknown_fields[0].tag,
+		                CS_PROTOCOL_VERSION);
+		fe.reason = "unknown_body";
+		snprintf(fe.value, sizeof fe.value, "%u",
+		         msg->base.unknown_fields[0].tag);
+	} else {
+		field_error_set(&fe, "body",
+		                "missing; request %u has no body: give one "
+		                "(hello, login, log_sheet, query, ...)",
+		                msg->id);
+		fe.reason = "missing";
+	}
+	req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
+}
+
 /* A request of `size` bytes on the wire: it counts against the
  * connection's output bound until answered (conn.c). */
 void
@@ -137,6 +222,7 @@ dispatch(struct conn *c, Callsheet__Request *msg, size_t size)
 {
 	struct req *r = xcalloc(1, sizeof *r);
 	const struct handler *h;
+	struct field_error fe;
 
 	r->conn = c;
 	r->id = msg->id;
@@ -145,23 +231,27 @@ dispatch(struct conn *c, Callsheet__Request *msg, size_t size)
 	c->held += size;
 	c->in_flight++;
 	c->refs++;
+	if (!id_usable(r, msg))
+		return;
+	r->is_live = true;
+	r->next_live = c->live;
+	c->live = r;
 	h = handler_find(msg->body_case);
 	if (h != NULL && (h->roles & READS)) {
 		r->reads = true;
 		c->reads++;
 	}
 	if (h == NULL) {
-		/* a newer client's request arrives with a body we cannot
-		 * see (protobuf keeps it as an unknown field): body not set */
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "body",
-		          "request %u has no request body this server knows "
-		          "(a newer client?); this server speaks protocol "
-		          "version %d",
-		          msg->id, CS_PROTOCOL_VERSION);
+		no_body(r, msg);
 		return;
 	}
-	if (allowed(r, h))
-		h->fn(r);
+	if (!allowed(r, h))
+		return;
+	if (presence_check(&msg->base, true, &fe) != 0) {
+		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
+		return;
+	}
+	h->fn(r);
 }
 
 void
@@ -169,6 +259,13 @@ req_free(struct req *r)
 {
 	struct conn *c = r->conn;
 
+	if (r->is_live) {
+		struct req **p = &c->live;
+
+		while (*p != r)
+			p = &(*p)->next_live;
+		*p = r->next_live;
+	}
 	if (r->reads)
 		c->reads--;
 	c->held -= r->size;
@@ -184,6 +281,7 @@ req_reply(struct req *r, Callsheet__Response *resp)
 	Callsheet__ServerMessage msg = CALLSHEET__SERVER_MESSAGE__INIT;
 
 	resp->id = r->id;
+	resp->has_id = true;
 	msg.kind_case = CALLSHEET__SERVER_MESSAGE__KIND_RESPONSE;
 	msg.response = resp;
 	conn_send(r->conn, &msg);
@@ -220,9 +318,40 @@ req_db_failed(struct req *r, enum db_status st, const char *err,
 	          "%s failed on the server; see its log", what);
 }
 
+/* Error.reason_code from Error.reason (one list: the proto's enum); an
+ * error about a field always says why, at worst "invalid". */
+static void
+error_reason(Callsheet__Error *err)
+{
+	char name[64] = "REASON_";
+	const ProtobufCEnumValue *v;
+
+	if (err->reason == NULL && err->field != NULL &&
+	    err->code == CALLSHEET__ERROR_CODE__BAD_REQUEST)
+		err->reason = "invalid";
+	if (err->field != NULL && err->value == NULL)
+		err->value = "";
+	if (err->reason == NULL)
+		return;
+	for (size_t i = 7; err->reason[i - 7] != '\0' && i + 1 < sizeof name;
+	     i++) {
+		name[i] = (char)toupper((unsigned char)err->reason[i - 7]);
+		name[i + 1] = '\0';
+	}
+	v = protobuf_c_enum_descriptor_get_value_by_name(
+	        &callsheet__error_reason__descriptor, name);
+	if (v == NULL) {
+		log_error("error reason '%s' is not in the proto", err->reason);
+		return;
+	}
+	err->has_reason_code = true;
+	err->reason_code = (Callsheet__ErrorReason)v->value;
+}
+
 static void
 error_reply(struct req *r, Callsheet__Error *err, unsigned retry_after_s)
 {
+	error_reason(err);
 	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
 
 	resp.body_case = CALLSHEET__RESPONSE__BODY_ERROR;
@@ -245,6 +374,7 @@ req_verror(struct req *r, Callsheet__ErrorCode code, const char *field,
 	char *text = xvasprintf(fmt, ap);
 
 	err.code = code;
+	err.has_code = true;
 	err.message = text;
 	err.field = (char *)field;
 	error_reply(r, &err, retry_after_s);
@@ -261,6 +391,51 @@ req_error(struct req *r, Callsheet__ErrorCode code, const char *field,
 
 	va_start(ap, fmt);
 	req_verror(r, code, field, retry ? 1 : 0, fmt, ap);
+	va_end(ap);
+}
+
+static void
+req_verror_why(struct req *r, Callsheet__ErrorCode code, const char *field,
+               const char *reason, const char *value, const char *fmt,
+               va_list ap)
+{
+	Callsheet__Error err = CALLSHEET__ERROR__INIT;
+	char *text = xvasprintf(fmt, ap);
+
+	err.code = code;
+	err.has_code = true;
+	err.message = text;
+	err.field = (char *)field;
+	err.reason = (char *)reason;
+	err.value = (char *)value;
+	error_reply(r, &err, 0);
+	free(text);
+}
+
+void
+req_refuse(struct req *r, Callsheet__ErrorCode code, const char *reason,
+           const char *value, const char *fmt, ...)
+{
+	const ProtobufCFieldDescriptor *body =
+	        protobuf_c_message_descriptor_get_field(
+	                &callsheet__request__descriptor, r->msg->body_case);
+	va_list ap;
+
+	/* the request kind refused, as the proto names it */
+	va_start(ap, fmt);
+	req_verror_why(r, code, body != NULL ? body->name : NULL, reason, value,
+	               fmt, ap);
+	va_end(ap);
+}
+
+void
+req_error_why(struct req *r, Callsheet__ErrorCode code, const char *field,
+              const char *reason, const char *value, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	req_verror_why(r, code, field, reason, value, fmt, ap);
 	va_end(ap);
 }
 
@@ -287,11 +462,11 @@ error_from_field(Callsheet__Error *err, Callsheet__ErrorCode code,
 
 	callsheet__error__init(err);
 	err->code = code;
+	err->has_code = true;
 	err->message = (char *)fe->message;
 	err->field = (char *)fe->field;
 	err->reason = (char *)fe->reason;
-	if (fe->reason != NULL)
-		err->value = (char *)fe->value;
+	err->value = (char *)fe->value;
 	/* départements are too many to list: clients say what they look like */
 	if (fe->allowed_dim >= 0 && fe->allowed_dim != DIM_DEPARTMENT &&
 	    taxonomy != NULL)
@@ -302,8 +477,12 @@ error_from_field(Callsheet__Error *err, Callsheet__ErrorCode code,
 				allowed[n++] = taxonomy->entries[i].code;
 	if (fe->successor[0] != '\0' && n < ERROR_ALLOWED_MAX)
 		allowed[n++] = (char *)fe->successor;
+	for (size_t i = 0; i < 2; i++)
+		if (fe->range[i][0] != '\0' && n < ERROR_ALLOWED_MAX)
+			allowed[n++] = (char *)fe->range[i];
 	err->allowed = allowed;
 	err->n_allowed = n;
+	error_reason(err);
 }
 
 void

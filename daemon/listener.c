@@ -1,6 +1,8 @@
 /* listener.c: the listening sockets: binding, accepting, pausing at the
  * connection limit or when out of file descriptors. */
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -19,9 +21,10 @@
 struct listener {
 	struct evconnlistener *evl;
 	char *addr;
+	bool unix_path; /* addr is a unix socket's path, unlinked at close */
 };
 
-static struct listener listeners[CFG_MAX_LISTEN];
+static struct listener listeners[CFG_MAX_LISTEN + 1]; /* + listen_unix */
 static size_t nlisteners;
 static struct event *retry_timer;
 static bool paused_for_fds;
@@ -171,6 +174,71 @@ write_port_file(const char *path, unsigned port)
 	return rc;
 }
 
+/* A unix-domain connection: who it is, from the kernel (logged only:
+ * logins are the same as over TCP). */
+static void
+accept_unix_cb(struct evconnlistener *evl, evutil_socket_t fd,
+               struct sockaddr *sa, int salen, void *arg)
+{
+	struct ucred cred;
+	socklen_t len = sizeof cred;
+
+	(void)evl;
+	(void)arg;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0)
+		log_debug("unix connection from pid %ld, uid %ld, gid %ld",
+		          (long)cred.pid, (long)cred.uid, (long)cred.gid);
+	conn_accept(fd, sa, salen);
+}
+
+/* listen_unix: a stale socket left by a daemon that died is replaced;
+ * any other file there is an error. */
+static int
+open_unix(const char *path)
+{
+	struct listener *l = &listeners[nlisteners];
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	struct stat st;
+	int fd;
+
+	if (strlen(path) >= sizeof sun.sun_path) {
+		log_error("listen_unix: '%s' is longer than %zu bytes", path,
+		          sizeof sun.sun_path - 1);
+		return -1;
+	}
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			log_error("listen_unix: %s exists and is not a socket",
+			          path);
+			return -1;
+		}
+		unlink(path);
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1 || bind(fd, (struct sockaddr *)&sun, sizeof sun) != 0 ||
+	    chmod(path, 0666) != 0 || listen(fd, 512) != 0) {
+		log_error("listen_unix: cannot listen on %s: %s", path,
+		          strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	l->evl = evconnlistener_new(
+	        base, accept_unix_cb, l,
+	        LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
+	if (l->evl == NULL) {
+		close(fd);
+		return -1;
+	}
+	l->addr = xstrdup(path);
+	l->unix_path = true;
+	evconnlistener_set_error_cb(l->evl, error_cb);
+	nlisteners++;
+	log_info("listening on unix socket %s (plaintext)", path);
+	return 0;
+}
+
 int
 listener_open_all(void)
 {
@@ -220,9 +288,11 @@ listener_open_all(void)
 		         bound_port(l->evl),
 		         tls_enabled() ? "TLS" : "plaintext");
 	}
-	if (cfg->port_file[0] != '\0' && nlisteners > 0)
-		return write_port_file(cfg->port_file,
-		                       bound_port(listeners[0].evl));
+	if (cfg->port_file[0] != '\0' && nlisteners > 0 &&
+	    write_port_file(cfg->port_file, bound_port(listeners[0].evl)) != 0)
+		return -1;
+	if (cfg->listen_unix != NULL && cfg->listen_unix[0] != '\0')
+		return open_unix(cfg->listen_unix);
 	return 0;
 }
 
@@ -231,6 +301,8 @@ listener_close_all(void)
 {
 	for (size_t i = 0; i < nlisteners; i++) {
 		evconnlistener_free(listeners[i].evl);
+		if (listeners[i].unix_path)
+			unlink(listeners[i].addr);
 		free(listeners[i].addr);
 	}
 	nlisteners = 0;

@@ -53,6 +53,12 @@ qdim_find(const char *name)
 	return -1;
 }
 
+/* for Error.allowed: the dimension names (the message lists them all) */
+#define QDIM_NAMES_SHORT                                                       \
+	"department, caller, pro_kind, pro_sector, household, origin, "        \
+	"call_type, topic, jurist, month, weekday, hour"
+#define QUERY_MAX_VALUES_TEXT "32"
+
 static const char *
 qdim_names(void)
 {
@@ -60,16 +66,25 @@ qdim_names(void)
 	       "call_type, topic, jurist, month, weekday or hour";
 }
 
+/* A calendar date YYYY-MM-DD that exists (not 2025-02-30), 1900-9998. */
 static bool
 is_date(const char *s)
 {
+	static const int mdays[] = {31, 29, 31, 30, 31, 30,
+	                            31, 31, 30, 31, 30, 31};
 	int y, m, d;
 	char tail;
 
-	return strlen(s) == 10 && isdigit((unsigned char)s[0]) && s[4] == '-' &&
-	       s[7] == '-' &&
-	       sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 &&
-	       y >= 1900 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= 31;
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	for (size_t i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+			return false;
+	if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || y < 1900 ||
+	    y > 9998 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return false;
+	return m != 2 || d != 29 || (y % 4 == 0 && y % 100 != 0) ||
+	       y % 400 == 0;
 }
 
 static bool
@@ -90,6 +105,9 @@ time_value(int qd, const char *v)
 
 	if (qd == QD_MONTH)
 		return strlen(v) == 7 && is_month(v) ? xstrdup(v) : NULL;
+	/* unpadded digits, as the keys are: 7, not 07 or +7 */
+	if (!isdigit((unsigned char)v[0]) || (v[0] == '0' && v[1] != '\0'))
+		return NULL;
 	n = strtol(v, &end, 10);
 	if (end == v || *end != '\0')
 		return NULL;
@@ -106,10 +124,15 @@ resolve_value(int qd, const char *v, const struct taxonomy *t,
 	const struct qdim *d = &qdims[qd];
 	const struct tax_entry *e = NULL;
 	char *val;
+	char given[128]; /* the filter as given: dimension=value */
 
-	if (f->nvalues == QUERY_MAX_VALUES)
-		return field_error_set(fe, d->name, "more than %d values",
-		                       QUERY_MAX_VALUES);
+	snprintf(given, sizeof given, "%s=%.64s", d->name, v);
+	if (f->nvalues == QUERY_MAX_VALUES) {
+		field_error_set(fe, "filters", "%s: more than %d values",
+		                d->name, QUERY_MAX_VALUES);
+		return field_error_range(fe, "too_many", given, NULL,
+		                         QUERY_MAX_VALUES_TEXT);
+	}
 	switch (d->kind) {
 	case Q_COLUMN:
 	case Q_TOPIC:
@@ -117,11 +140,13 @@ resolve_value(int qd, const char *v, const struct taxonomy *t,
 		if ((e = tax_find(t, d->tdim, v)) == NULL) {
 			char *allowed = tax_allowed(t, d->tdim);
 
-			field_error_set(
-			        fe, d->name,
-			        "'%.64s' is not a known code; allowed: %s", v,
-			        allowed);
+			field_error_set(fe, "filters",
+			                "%s: '%.64s' is not a known code; "
+			                "allowed: %s",
+			                d->name, v, allowed);
 			free(allowed);
+			field_error_why(fe, "unknown_code", given);
+			fe->allowed_dim = (int)d->tdim;
 			return -1;
 		}
 		if (d->kind == Q_TOPIC)
@@ -129,15 +154,24 @@ resolve_value(int qd, const char *v, const struct taxonomy *t,
 		val = xasprintf("%d", e->id);
 		break;
 	case Q_JURIST:
+		if (*v == '\0') {
+			field_error_set(fe, "filters",
+			                "jurist: '' matches nothing; give an "
+			                "account name");
+			return field_error_why(fe, "invalid", given);
+		}
 		val = xstrdup(v);
 		break;
 	case Q_TIME:
 	default:
-		if ((val = time_value(qd, v)) == NULL)
-			return field_error_set(fe, d->name,
-			                       "'%.64s' is not allowed; "
-			                       "expected %s",
-			                       v, d->pattern);
+		if ((val = time_value(qd, v)) == NULL) {
+			field_error_set(fe, "filters",
+			                "%s: '%.64s' is not allowed; "
+			                "expected %s",
+			                d->name, v, d->pattern);
+			return field_error_range(fe, "invalid", given, NULL,
+			                         d->pattern);
+		}
 		break;
 	}
 	f->values[f->nvalues++] = val;
@@ -150,22 +184,40 @@ resolve_filters(const Callsheet__Query *q, const struct taxonomy *t,
                 struct qplan *p, struct field_error *fe)
 {
 	/* room for the period, the zone and the default call type */
-	if (q->n_filters > QUERY_MAX_PARAMS - 4)
-		return field_error_set(fe, "filter", "%zu given; at most %d",
-		                       q->n_filters, QUERY_MAX_PARAMS - 4);
+	if (q->n_filters + q->n_call_types > QUERY_MAX_PARAMS - 4) {
+		char n[32], most[32];
+
+		snprintf(n, sizeof n, "%zu", q->n_filters + q->n_call_types);
+		snprintf(most, sizeof most, "%d", QUERY_MAX_PARAMS - 4);
+		field_error_set(fe, "filters", "%s given; at most %s", n, most);
+		return field_error_range(fe, "too_many", n, NULL, most);
+	}
 	for (size_t i = 0; i < q->n_filters; i++) {
 		int qd = qdim_find(q->filters[i]->dimension);
 
-		if (qd < 0)
-			return field_error_set(fe, "filter",
-			                       "unknown dimension '%.64s'; "
-			                       "allowed: %s",
-			                       q->filters[i]->dimension,
-			                       qdim_names());
+		if (qd < 0) {
+			field_error_set(fe, "filters",
+			                "unknown dimension '%.64s'; "
+			                "allowed: %s",
+			                q->filters[i]->dimension, qdim_names());
+			return field_error_range(fe, "unknown_dimension",
+			                         q->filters[i]->dimension, NULL,
+			                         QDIM_NAMES_SHORT);
+		}
 		if (resolve_value(qd, q->filters[i]->value, t, &p->filter[qd],
 		                  fe) != 0)
 			return -1;
 	}
+	/* call_types: filters on call_type by another name */
+	for (size_t i = 0; i < q->n_call_types; i++)
+		if (resolve_value(QD_CALL_TYPE, q->call_types[i], t,
+		                  &p->filter[QD_CALL_TYPE], fe) != 0) {
+			/* a call type alone, as given there */
+			fe->field = "call_types";
+			snprintf(fe->value, sizeof fe->value, "%.64s",
+			         q->call_types[i]);
+			return -1;
+		}
 	return 0;
 }
 
@@ -173,20 +225,29 @@ static int
 resolve_group_by(const Callsheet__Query *q, struct qplan *p,
                  struct field_error *fe)
 {
-	if (q->n_group_by > 2)
-		return field_error_set(fe, "group_by",
-		                       "%zu dimensions; at most 2",
-		                       q->n_group_by);
+	if (q->n_group_by > 2) {
+		char n[32];
+
+		snprintf(n, sizeof n, "%zu", q->n_group_by);
+		field_error_set(fe, "group_by", "%s dimensions; at most 2", n);
+		return field_error_range(fe, "too_many", n, NULL, "2");
+	}
 	for (size_t i = 0; i < q->n_group_by; i++) {
-		if ((p->group[i] = qdim_find(q->group_by[i])) < 0)
-			return field_error_set(fe, "group_by",
-			                       "unknown dimension '%.64s'; "
-			                       "allowed: %s",
-			                       q->group_by[i], qdim_names());
-		if (i == 1 && p->group[0] == p->group[1])
-			return field_error_set(fe, "group_by",
-			                       "'%s' is given twice",
+		if ((p->group[i] = qdim_find(q->group_by[i])) < 0) {
+			field_error_set(fe, "group_by",
+			                "unknown dimension '%.64s'; "
+			                "allowed: %s",
+			                q->group_by[i], qdim_names());
+			return field_error_range(fe, "unknown_dimension",
+			                         q->group_by[i], NULL,
+			                         QDIM_NAMES_SHORT);
+		}
+		if (i == 1 && p->group[0] == p->group[1]) {
+			field_error_set(fe, "group_by", "'%s' is given twice",
+			                qdims[p->group[1]].name);
+			return field_error_why(fe, "repeated",
 			                       qdims[p->group[1]].name);
+		}
 	}
 	p->ngroup = q->n_group_by;
 	return 0;
@@ -212,16 +273,29 @@ qplan_build(const Callsheet__Query *q, const struct taxonomy *t,
             struct qplan *p, struct field_error *fe)
 {
 	memset(p, 0, sizeof *p);
-	if (!is_date(q->from))
-		return field_error_set(fe, "from",
-		                       "'%.32s' is not a date (YYYY-MM-DD)",
-		                       q->from);
-	if (!is_date(q->to))
-		return field_error_set(
-		        fe, "to", "'%.32s' is not a date (YYYY-MM-DD)", q->to);
-	if (strcmp(q->from, q->to) >= 0)
-		return field_error_set(fe, "to", "'%s' is not after from '%s'",
-		                       q->to, q->from);
+	if (!is_date(q->from)) {
+		field_error_set(fe, "from",
+		                "'%.32s' is not a calendar date (YYYY-MM-DD, "
+		                "a day that exists)",
+		                q->from);
+		return field_error_range(fe, "bad_date", q->from, "1900-01-01",
+		                         "9998-12-31");
+	}
+	if (!is_date(q->to)) {
+		field_error_set(fe, "to",
+		                "'%.32s' is not a calendar date (YYYY-MM-DD, "
+		                "a day that exists)",
+		                q->to);
+		return field_error_range(fe, "bad_date", q->to, "1900-01-01",
+		                         "9998-12-31");
+	}
+	if (strcmp(q->from, q->to) >= 0) {
+		field_error_set(fe, "to",
+		                "'%s' is not after from '%s' (to is the first "
+		                "day after the period)",
+		                q->to, q->from);
+		return field_error_why(fe, "bad_period", q->to);
+	}
 	p->from = q->from;
 	p->to = q->to;
 	p->tz = t->timezone;
@@ -231,7 +305,8 @@ qplan_build(const Callsheet__Query *q, const struct taxonomy *t,
 		qplan_free(p);
 		return -1;
 	}
-	/* Reports count consultations unless told otherwise. */
+	/* Consultations only unless call_types, a filter or the group-by
+	 * name call_type (Query.call_types, docs/PROTOCOL.md). */
 	if (!qplan_mentions(p, QD_CALL_TYPE)) {
 		const struct tax_entry *c =
 		        tax_find(t, DIM_CALL_TYPE, "consultation");
@@ -270,11 +345,13 @@ query_duration_stats(const uint32_t *seconds, const uint64_t *counts, size_t n,
 	bool have_lo = false;
 
 	callsheet__duration_stats__init(out);
+	out->has_median_low_s = out->has_median_high_s = true;
 	for (size_t i = 0; i < n; i++) {
 		total += counts[i];
 		out->sum_s += (uint64_t)seconds[i] * counts[i];
 	}
 	out->count = total;
+	out->has_count = out->has_sum_s = true;
 	if (total == 0)
 		return;
 	lo = (total - 1) / 2;

@@ -39,50 +39,58 @@ period_check(const Callsheet__Query *q, struct field_error *fe)
 {
 	int dfrom = 0, dto = 0, from = month_index(q->from, &dfrom),
 	    to = month_index(q->to, &dto), months = to - from;
+	bool bad_from = dfrom != 1 || from < 0;
 
 	if (from >= 0 && to >= 0 && dfrom == 1 && dto == 1 &&
 	    (months == 1 || (months == 3 && from % 3 == 0) ||
 	     (months == 12 && from % 12 == 0)))
 		return 0;
-	return field_error_set(
-	        fe, dfrom != 1 || from < 0 ? "from" : "to",
+	field_error_set(
+	        fe, bad_from ? "from" : "to",
 	        "a reporter's period is one calendar month, quarter or year "
 	        "(e.g. from 2026-04-01 to 2026-07-01); '%.10s' to '%.10s' is "
 	        "not one (other periods would let a figure be computed as the "
 	        "difference of two)",
 	        q->from ? q->from : "", q->to ? q->to : "");
+	return field_error_why(fe, "disclosure", bad_from ? q->from : q->to);
 }
 
+/* The shapes of query a reporter may ask (FORBIDDEN otherwise, reason
+ * "disclosure", the value at fault). */
 int
 reporter_query_check(const Callsheet__Query *q, struct field_error *fe)
 {
 	for (size_t i = 0; i < q->n_group_by; i++)
 		if (q->group_by[i] != NULL &&
-		    strcmp(q->group_by[i], "jurist") == 0)
-			return field_error_set(
-			        fe, "group_by",
-			        "'jurist': per-jurist figures are "
-			        "not shown to the reporter role");
+		    strcmp(q->group_by[i], "jurist") == 0) {
+			field_error_set(fe, "group_by",
+			                "'jurist': per-jurist figures are "
+			                "not shown to the reporter role");
+			return field_error_why(fe, "disclosure", "jurist");
+		}
 	for (size_t i = 0; i < q->n_filters; i++) {
 		const char *dim = q->filters[i]->dimension;
 
 		if (dim == NULL)
 			continue;
-		if (strcmp(dim, "jurist") == 0)
-			return field_error_set(
-			        fe, "filter",
-			        "'jurist': per-jurist figures are "
-			        "not shown to the reporter role");
+		if (strcmp(dim, "jurist") == 0) {
+			field_error_set(fe, "filters",
+			                "'jurist': per-jurist figures are "
+			                "not shown to the reporter role");
+			return field_error_why(fe, "disclosure", "jurist");
+		}
 		for (size_t j = 0; j < i; j++)
 			if (q->filters[j]->dimension != NULL &&
-			    strcmp(q->filters[j]->dimension, dim) == 0)
-				return field_error_set(
-				        fe, "filter",
+			    strcmp(q->filters[j]->dimension, dim) == 0) {
+				field_error_set(
+				        fe, "filters",
 				        "'%.64s' is filtered twice; a reporter "
 				        "gives one value per dimension (two "
 				        "would let a figure be computed as the "
 				        "difference of two totals)",
 				        dim);
+				return field_error_why(fe, "disclosure", dim);
+			}
 	}
 	return period_check(q, fe);
 }

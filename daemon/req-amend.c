@@ -104,14 +104,13 @@ req_amend_sheet(struct req *r)
 	struct field_error fe;
 
 	if (!amends_something(a)) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, NULL,
-		          "nothing to amend: give at least one field to change "
-		          "or to clear");
+		req_refuse(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "missing", "",
+		           "nothing to amend: give at least one field to "
+		           "change or to clear");
 		return;
 	}
 	if (reason_check(a->reason, false, &fe) != 0) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, fe.field, "%s",
-		          fe.message);
+		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 		return;
 	}
 	change_start(r, &amend_kind, &a->id, &a->change_id,

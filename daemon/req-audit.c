@@ -89,6 +89,7 @@ entry_new(const PGresult *res, int i)
 	callsheet__audit_entry__init(e);
 	e->id = strtoull(PQgetvalue(res, i, 0), NULL, 10);
 	e->at = strtoll(PQgetvalue(res, i, 1), NULL, 10);
+	e->has_id = e->has_at = e->has_sheet_id = true;
 	e->user = xstrdup(PQgetvalue(res, i, 2));
 	e->sheet_id.data = xmalloc(CS_UUID_LEN);
 	e->sheet_id.len = CS_UUID_LEN;
@@ -181,11 +182,13 @@ audit_params(struct req *r, struct audit *a)
 
 	if (g->has_sheet_id) {
 		if (g->sheet_id.len != CS_UUID_LEN) {
-			req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
-			          "sheet_id",
-			          "sheet_id: %zu bytes; a sheet id is a UUID "
-			          "of 16",
-			          g->sheet_id.len);
+			char n[32];
+
+			snprintf(n, sizeof n, "%zu bytes", g->sheet_id.len);
+			req_error_why(
+			        r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+			        "sheet_id", "bad_length", n,
+			        "sheet_id: %s; a sheet id is a UUID of 16", n);
 			return -1;
 		}
 		uuid_format(g->sheet_id.data, id);
@@ -195,18 +198,20 @@ audit_params(struct req *r, struct audit *a)
 		if (dates[i] == NULL)
 			continue;
 		if (date_parse_ymd(dates[i], &y, &m, &d) != 0) {
-			req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
-			          names[i],
-			          "%s: '%.32s' is not a date; allowed: "
-			          "YYYY-MM-DD from 2000 on",
-			          names[i], dates[i]);
+			req_error_why(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+			              names[i], "bad_date", dates[i],
+			              "%s: '%.32s' is not a date; allowed: "
+			              "YYYY-MM-DD from 2000 on",
+			              names[i], dates[i]);
 			return -1;
 		}
 		a->params[1 + i] = xstrdup(dates[i]);
 	}
 	if (g->from != NULL && g->to != NULL && strcmp(g->from, g->to) >= 0) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "to",
-		          "to: '%s' is not after from '%s'", g->to, g->from);
+		req_error_why(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "to",
+		              "bad_period", g->to,
+		              "to: '%s' is not after from '%s'", g->to,
+		              g->from);
 		return -1;
 	}
 	if (r->conn->session.role != CALLSHEET__ROLE__ADMIN)

@@ -68,6 +68,7 @@ closing_reply(struct closing *c, bool duplicate)
 	p.to = c->to;
 	pc.period = &p;
 	pc.duplicate = duplicate;
+	pc.has_duplicate = true;
 	pc.has_closed_at = true;
 	pc.closed_at = c->closed_at;
 	pc.closed_by = c->closed_by;
@@ -100,18 +101,20 @@ closing_done(struct db_op *op, enum db_status st, const char *err)
 		         (unsigned long long)c->frozen);
 		closing_reply(c, false);
 	} else if (strcmp(c->status, "open") == 0)
-		req_error(c->req, CALLSHEET__ERROR_CODE__BAD_REQUEST, "to",
-		          "to: the period is not over yet; close it once its "
-		          "last month has ended");
+		req_error_why(c->req, CALLSHEET__ERROR_CODE__BAD_REQUEST, "to",
+		              "bad_period", c->params[1],
+		              "to: the period is not over yet; close it once "
+		              "its last month has ended");
 	else if (c->noverlap == 1 && strcmp(c->from, c->params[0]) == 0 &&
 	         strcmp(c->to, c->params[1]) == 0)
 		closing_reply(c, true);
 	else {
 		closed_period_label(c->from, c->to, label, sizeof label);
-		req_error(c->req, CALLSHEET__ERROR_CODE__CONFLICT, "from",
-		          "the period overlaps the closed period %s (closed by "
-		          "%s); closed periods cannot overlap",
-		          label, c->closed_by);
+		req_error_why(c->req, CALLSHEET__ERROR_CODE__CONFLICT, "from",
+		              "exists", label,
+		              "the period overlaps the closed period %s "
+		              "(closed by %s); closed periods cannot overlap",
+		              label, c->closed_by);
 	}
 	closing_free(c);
 }
@@ -123,10 +126,11 @@ first_of_month(struct req *r, const char *name, const char *value)
 
 	if (date_parse_ymd(value, &y, &m, &d) == 0 && d == 1)
 		return 0;
-	req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, name,
-	          "%s: '%.32s' is not the first day of a month; periods are "
-	          "closed by whole months (YYYY-MM-01, from 2000 on)",
-	          name, value);
+	req_error_why(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, name, "bad_date",
+	              value,
+	              "%s: '%.32s' is not the first day of a month; periods "
+	              "are closed by whole months (YYYY-MM-01, from 2000 on)",
+	              name, value);
 	return -1;
 }
 
@@ -140,8 +144,10 @@ req_close_period(struct req *r)
 	    first_of_month(r, "to", cp->to) != 0)
 		return;
 	if (strcmp(cp->from, cp->to) >= 0) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "to",
-		          "to: '%s' is not after from '%s'", cp->to, cp->from);
+		req_error_why(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "to",
+		              "bad_period", cp->to,
+		              "to: '%s' is not after from '%s'", cp->to,
+		              cp->from);
 		return;
 	}
 	c = xcalloc(1, sizeof *c);

@@ -179,9 +179,10 @@ static int
 export_bad(struct req *r, const char *field, const char *value,
            const char *want)
 {
-	req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, field,
-	          "%s: '%.64s' is not allowed; expected %s", field, value,
-	          want);
+	req_error_why(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, field,
+	              strcmp(field, "cursor") == 0 ? "invalid" : "bad_date",
+	              value, "%s: '%.64s' is not allowed; expected %s", field,
+	              value, want);
 	return -1;
 }
 

@@ -19,6 +19,7 @@ req_hello(struct req *r)
 		return;
 	}
 	ok.protocol_version = CS_PROTOCOL_VERSION;
+	ok.has_protocol_version = true;
 	ok.server_name = cfg->server_name;
 	ok.has_max_frame = ok.has_max_in_flight = true;
 	ok.max_frame = cfg->max_frame;

@@ -56,6 +56,7 @@ min_cell_result(struct db_op *op, const PGresult *res)
 		rule->role = xstrdup(PQgetvalue(res, (int)i, 0));
 		rule->min_cell =
 		        (uint32_t)strtoul(PQgetvalue(res, (int)i, 1), NULL, 10);
+		rule->has_min_cell = true;
 		l->rules[i] = rule;
 		if (PQnfields(res) < 5)
 			continue;
@@ -168,29 +169,37 @@ min_cell_check(struct req *r)
 	if (mc->role == NULL && !mc->has_min_cell)
 		return 0;
 	if (mc->role == NULL) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "role",
-		          "role: missing; give the role whose minimum cell "
-		          "size to set (jurist, reporter or admin)");
+		req_error_why(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "role",
+		              "missing", "",
+		              "role: missing; give the role whose minimum "
+		              "cell size to set (jurist, reporter or admin)");
 		return -1;
 	}
 	if (role_parse(mc->role) == CALLSHEET__ROLE__ROLE_NONE) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "role",
-		          "role: '%.64s' is not a role; allowed: jurist, "
-		          "reporter, admin",
-		          mc->role);
+		req_error_why(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "role",
+		              "invalid", mc->role,
+		              "role: '%.64s' is not a role; allowed: jurist, "
+		              "reporter, admin",
+		              mc->role);
 		return -1;
 	}
 	if (!mc->has_min_cell) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "min_cell",
-		          "min_cell: missing; give 0 (no suppression) to %d",
-		          MIN_CELL_MAX);
+		req_error_why(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "min_cell",
+		              "missing", "",
+		              "min_cell: missing; give 0 (no suppression) to "
+		              "%d",
+		              MIN_CELL_MAX);
 		return -1;
 	}
 	if (mc->min_cell > MIN_CELL_MAX) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "min_cell",
-		          "min_cell: %u is too large; allowed: 0 (no "
-		          "suppression) to %d",
-		          mc->min_cell, MIN_CELL_MAX);
+		char v[32];
+
+		snprintf(v, sizeof v, "%u", mc->min_cell);
+		req_error_why(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "min_cell",
+		              "out_of_range", v,
+		              "min_cell: %s is too large; allowed: 0 (no "
+		              "suppression) to %d",
+		              v, MIN_CELL_MAX);
 		return -1;
 	}
 	return noise_check(r, mc);

@@ -118,6 +118,7 @@ rows_result(struct query *q, const PGresult *res)
 			row->keys[k] =
 			        key_text(q, k, PQgetvalue(res, (int)i, (int)k),
 			                 PQgetisnull(res, (int)i, (int)k));
+		row->has_count = true;
 		row->count = u64_at(res, (int)i, (int)ng);
 		q->row_keys[i] = u64_at(res, (int)i, (int)ng + 1);
 		r->rows[i] = row;
@@ -304,15 +305,13 @@ req_query(struct req *r)
 	struct field_error fe;
 
 	if (qplan_build(r->msg->query, taxonomy, &plan, &fe) != 0) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, fe.field, "%s",
-		          fe.message);
+		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 		return;
 	}
 	if (r->conn->session.role == CALLSHEET__ROLE__REPORTER) {
 		if (reporter_query_check(r->msg->query, &fe) != 0) {
 			qplan_free(&plan);
-			req_error(r, CALLSHEET__ERROR_CODE__FORBIDDEN, fe.field,
-			          "%s", fe.message);
+			req_fail(r, CALLSHEET__ERROR_CODE__FORBIDDEN, &fe);
 			return;
 		}
 		plan.released = true;
@@ -320,6 +319,7 @@ req_query(struct req *r)
 	}
 	q = xcalloc(1, sizeof *q);
 	callsheet__query_result__init(&q->result);
+	q->result.has_total = true; /* 0 when nothing matched */
 	q->reporter = plan.rollup != NULL;
 	q->desc = cell_desc(&plan);
 	query_sql_build(&plan, cfg->use_rollup || q->reporter, &q->sql);

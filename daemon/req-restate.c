@@ -159,6 +159,7 @@ changes_result(struct restate *rs, const PGresult *res)
 		c = xmalloc(sizeof *c);
 		callsheet__restatement__init(c);
 		c->at = strtoll(PQgetvalue(res, i, 1), NULL, 10);
+		c->has_at = c->has_sheet_id = true;
 		c->user = xstrdup(PQgetvalue(res, i, 2));
 		c->sheet_id.data = xmalloc(CS_UUID_LEN);
 		c->sheet_id.len = CS_UUID_LEN;
@@ -441,16 +442,14 @@ req_get_restatements(struct req *r)
 	/* the query's own rules say what is a valid query */
 	if (qplan_build(r->msg->get_restatements->query, taxonomy, &rs->plan,
 	                &fe) != 0) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, fe.field, "%s",
-		          fe.message);
+		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 		free(rs);
 		return;
 	}
 	/* a reporter: whole closed periods' totals only (reporter.c) */
 	if (r->conn->session.role == CALLSHEET__ROLE__REPORTER &&
 	    reporter_restate_check(r->msg->get_restatements->query, &fe) != 0) {
-		req_error(r, CALLSHEET__ERROR_CODE__FORBIDDEN, fe.field, "%s",
-		          fe.message);
+		req_fail(r, CALLSHEET__ERROR_CODE__FORBIDDEN, &fe);
 		qplan_free(&rs->plan);
 		free(rs);
 		return;

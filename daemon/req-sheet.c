@@ -32,16 +32,23 @@ one_settled(void *arg, size_t index, const uint8_t *id,
 	char ids[CS_UUID_STRLEN];
 
 	(void)index;
+	if (outcome == SHEET_REFUSED &&
+	    code == CALLSHEET__ERROR_CODE__CONFLICT) {
+		struct field_error fe;
+
+		sheet_conflict_error(&fe, id);
+		req_fail(r, code, &fe);
+		return;
+	}
 	if (outcome == SHEET_REFUSED) {
 		uuid_format(id, ids);
-		req_error(r, code,
-		          code == CALLSHEET__ERROR_CODE__CONFLICT ? "id" : NULL,
-		          "sheet %s: %s", ids, message);
+		req_error(r, code, NULL, "sheet %s: %s", ids, message);
 		return;
 	}
 	a.id.data = (uint8_t *)id;
 	a.id.len = CS_UUID_LEN;
 	a.duplicate = outcome == SHEET_DUPLICATE;
+	a.has_id = a.has_duplicate = true;
 	resp.body_case = CALLSHEET__RESPONSE__BODY_SHEET_ACK;
 	resp.sheet_ack = &a;
 	req_reply(r, &resp);
@@ -117,9 +124,13 @@ req_log_sheets(struct req *r)
 	struct many *m;
 
 	if (ls->n_sheets > LOG_SHEETS_MAX) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "sheets",
-		          "sheets: %zu in one request; at most %d",
-		          ls->n_sheets, LOG_SHEETS_MAX);
+		char n[32];
+
+		snprintf(n, sizeof n, "%zu", ls->n_sheets);
+		req_error_why(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "sheets",
+		              "too_many", n,
+		              "sheets: %s in one request; at most %d", n,
+		              LOG_SHEETS_MAX);
 		return;
 	}
 	m = xcalloc(1, sizeof *m);

@@ -65,6 +65,7 @@ taxchg_reply(void *arg)
 		entry.code = entry.label = (char *)tc->code;
 	}
 	ok.version = tc->version;
+	ok.has_version = true;
 	ok.entry = &entry;
 	resp.body_case = CALLSHEET__RESPONSE__BODY_TAXONOMY_CHANGED;
 	resp.taxonomy_changed = &ok;

@@ -37,8 +37,7 @@ req_void_sheet(struct req *r)
 	struct field_error fe;
 
 	if (reason_check(v->reason, true, &fe) != 0) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, fe.field, "%s",
-		          fe.message);
+		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 		return;
 	}
 	change_start(r, &void_kind, &v->id, &v->change_id, NULL, v->reason);

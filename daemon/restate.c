@@ -101,6 +101,7 @@ add_row(Callsheet__RestatedRow ***out, size_t *n, char *const *keys,
 		row->keys[k] = xstrdup(keys[k]);
 	row->published = published;
 	row->restated = restated;
+	row->has_published = row->has_restated = true;
 	*out = xreallocarray(*out, *n + 1, sizeof **out);
 	(*out)[(*n)++] = row;
 }

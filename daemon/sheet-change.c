@@ -60,11 +60,22 @@ void
 change_refuse(struct change *ch, Callsheet__ErrorCode code,
               const struct field_error *fe)
 {
-	if (fe->reason != NULL) /* from validate.c: clients translate it */
-		req_fail(ch->req, code, fe);
-	else
-		req_error(ch->req, code, fe->field, "sheet %s: %s", ch->id,
-		          fe->message);
+	struct field_error named = *fe;
+
+	/* every refusal says why, and of which value: the sheet's id unless
+	 * the field at fault is another */
+	if (named.reason == NULL)
+		named.reason =
+		        code == CALLSHEET__ERROR_CODE__NOT_FOUND  ? "not_found"
+		        : code == CALLSHEET__ERROR_CODE__CONFLICT ? "exists"
+		                                                  : "invalid";
+	if (named.value[0] == '\0' && named.field != NULL &&
+	    strcmp(named.field, "id") == 0)
+		snprintf(named.value, sizeof named.value, "%s", ch->id);
+	if (fe->reason == NULL) /* the message names the sheet */
+		snprintf(named.message, sizeof named.message,
+		         "sheet %s: %.400s", ch->id, fe->message);
+	req_fail(ch->req, code, &named);
 	change_free(ch);
 }
 
@@ -208,6 +219,7 @@ change_reply(struct change *ch, bool duplicate, int64_t at, const char *by,
 	uuid_parse(ch->id, id);
 	sc.id.data = id;
 	sc.id.len = CS_UUID_LEN;
+	sc.has_id = sc.has_duplicate = true;
 	sc.action = (char *)ch->kind->action;
 	sc.duplicate = duplicate;
 	for (size_t i = 0; i < ch->diff.n; i++) {
@@ -371,15 +383,22 @@ change_start(struct req *r, const struct change_kind *kind,
 	struct change *ch;
 
 	if (id->len != CS_UUID_LEN) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "id",
-		          "id: %zu bytes; a sheet id is a UUID of 16", id->len);
+		char n[32];
+
+		snprintf(n, sizeof n, "%zu bytes", id->len);
+		req_error_why(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "id",
+		              "bad_length", n,
+		              "id: %s; a sheet id is a UUID of 16", n);
 		return;
 	}
 	if (change_id != NULL && change_id->len != 0 &&
 	    change_id->len != CS_UUID_LEN) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "change_id",
-		          "change_id: %zu bytes; a change id is a UUID of 16",
-		          change_id->len);
+		char n[32];
+
+		snprintf(n, sizeof n, "%zu bytes", change_id->len);
+		req_error_why(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+		              "change_id", "bad_length", n,
+		              "change_id: %s; a change id is a UUID of 16", n);
 		return;
 	}
 	ch = xcalloc(1, sizeof *ch);

@@ -20,17 +20,23 @@ sheet_problems_add(struct sheet_problems *sp, size_t index,
 	return &p->fe;
 }
 
+/* Another sheet (other fields, or another account's) holds this id. */
 void
-sheet_problems_conflict(struct sheet_problems *sp, size_t index,
-                        const uint8_t *id)
+sheet_conflict_error(struct field_error *fe, const uint8_t *id)
 {
-	struct field_error *fe =
-	        sheet_problems_add(sp, index, CALLSHEET__ERROR_CODE__CONFLICT);
-
 	field_error_set(fe, "id",
 	                "another sheet is already stored under this id");
 	fe->reason = "stored_other";
 	uuid_format(id, fe->value);
+}
+
+void
+sheet_problems_conflict(struct sheet_problems *sp, size_t index,
+                        const uint8_t *id)
+{
+	sheet_conflict_error(
+	        sheet_problems_add(sp, index, CALLSHEET__ERROR_CODE__CONFLICT),
+	        id);
 }
 
 void
@@ -56,6 +62,7 @@ sheet_problems_reply(struct req *r, Callsheet__Response *resp,
 
 		error_from_field(&errs[i], p->code, &p->fe, allowed[i]);
 		callsheet__sheet_problem__init(&v[i]);
+		v[i].has_index = true;
 		v[i].index = (uint32_t)p->index;
 		v[i].error = &errs[i];
 		pv[i] = &v[i];

@@ -62,6 +62,7 @@ sheet_row_to_wire(const struct sheet_row *row, const struct taxonomy *t,
 	s->id.len = CS_UUID_LEN;
 	s->call_start = row->call_start;
 	s->duration_s = row->duration_s;
+	s->has_id = s->has_call_start = s->has_duration_s = true;
 	*topics = xcalloc(64, sizeof **topics);
 	s->topics = *topics;
 	for (size_t i = 0; i < t->n && s->n_topics < 64; i++) {

@@ -368,6 +368,7 @@ row_new(size_t nkeys, const char *key, uint64_t count)
 	if (nkeys > 0)
 		row->keys[0] = xstrdup(key);
 	row->count = count;
+	row->has_count = true;
 	return row;
 }
 

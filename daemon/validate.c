@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "callsheetd.h"
 
@@ -29,6 +30,23 @@ field_error_set(struct field_error *fe, const char *field, const char *fmt, ...)
 	return -1;
 }
 
+int
+field_error_why(struct field_error *fe, const char *reason, const char *value)
+{
+	fe->reason = reason;
+	snprintf(fe->value, sizeof fe->value, "%s", value ? value : "");
+	return -1;
+}
+
+int
+field_error_range(struct field_error *fe, const char *reason, const char *value,
+                  const char *lo, const char *hi)
+{
+	snprintf(fe->range[0], sizeof fe->range[0], "%s", lo ? lo : "");
+	snprintf(fe->range[1], sizeof fe->range[1], "%s", hi ? hi : "");
+	return field_error_why(fe, reason, value);
+}
+
 /* Say it again for clients that translate (Error.reason). */
 static int
 fe_reason(struct field_error *fe, const char *reason, const char *value,
@@ -42,13 +60,33 @@ fe_reason(struct field_error *fe, const char *reason, const char *value,
 	return -1;
 }
 
+/* A dimension's field in Sheet: the same name but for topics. */
+static const char *
+sheet_field(enum dim d)
+{
+	return d == DIM_TOPIC ? "topics" : dim_name(d);
+}
+
+/* Unix time as 2000-01-01T00:00:00Z. */
+static void
+utc_text(int64_t t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 /*
- * Look a code up for a new sheet: it must exist in its dimension and not
- * be retired. An empty or absent value is "not given" and yields id 0.
+ * Look a code up for a sheet that starts at call_start: it must exist in
+ * its dimension and not be retired, unless the call was before its
+ * retirement (an old sheet imported again, or amended, keeps its codes).
+ * An empty or absent value is "not given" and yields id 0.
  */
 static int
-code_lookup(const struct taxonomy *t, enum dim d, const char *code, int16_t *id,
-            struct field_error *fe)
+code_lookup(const struct taxonomy *t, enum dim d, const char *code,
+            int64_t call_start, int16_t *id, struct field_error *fe)
 {
 	const struct tax_entry *e;
 	char *allowed;
@@ -58,24 +96,24 @@ code_lookup(const struct taxonomy *t, enum dim d, const char *code, int16_t *id,
 		return 0;
 	if ((e = tax_find(t, d, code)) == NULL) {
 		allowed = tax_allowed(t, d);
-		field_error_set(fe, dim_name(d),
+		field_error_set(fe, sheet_field(d),
 		                "'%.64s' is not a known code; "
 		                "allowed: %s",
 		                code, allowed);
 		free(allowed);
 		return fe_reason(fe, "unknown_code", code, (int)d, NULL);
 	}
-	if (e->retired) {
+	if (e->retired && call_start >= e->retired_at) {
 		const struct tax_entry *next =
 		        tax_current(t, tax_by_id(t, e->successor_id));
 
 		if (next != NULL) {
-			field_error_set(fe, dim_name(d),
+			field_error_set(fe, sheet_field(d),
 			                "'%s' is retired; use '%s' instead",
 			                code, next->code);
 			return fe_reason(fe, "retired", code, -1, next->code);
 		}
-		field_error_set(fe, dim_name(d),
+		field_error_set(fe, sheet_field(d),
 		                "'%s' is retired and no longer accepted", code);
 		return fe_reason(fe, "retired", code, -1, NULL);
 	}
@@ -101,12 +139,16 @@ require(int16_t id, enum dim d, const char *why, const struct taxonomy *t,
 /* reason: "individuals_only" or "professionals_only" */
 static int
 forbid(int16_t id, enum dim d, const char *why, const char *reason,
-       struct field_error *fe)
+       const struct taxonomy *t, struct field_error *fe)
 {
+	const struct tax_entry *e;
+
 	if (id == 0)
 		return 0;
-	field_error_set(fe, dim_name(d), "does not apply %s", why);
-	return fe_reason(fe, reason, NULL, -1, NULL);
+	e = tax_by_id(t, id);
+	field_error_set(fe, dim_name(d), "'%s' does not apply %s",
+	                e ? e->code : "", why);
+	return fe_reason(fe, reason, e ? e->code : NULL, -1, NULL);
 }
 
 static int
@@ -118,21 +160,26 @@ topics_lookup(const Callsheet__Sheet *s, const struct taxonomy *t,
 		const struct tax_entry *e;
 		int16_t id;
 
-		if (code_lookup(t, DIM_TOPIC, s->topics[i], &id, fe) != 0)
+		if (code_lookup(t, DIM_TOPIC, s->topics[i], s->call_start, &id,
+		                fe) != 0)
 			return -1;
-		if (id == 0)
-			return field_error_set(fe, "topic",
-			                       "an empty topic was "
-			                       "given; allowed: a topic code");
+		if (id == 0) {
+			field_error_set(fe, "topics",
+			                "an empty topic was given; allowed: a "
+			                "topic code");
+			return fe_reason(fe, "unknown_code", "", DIM_TOPIC,
+			                 NULL);
+		}
 		e = tax_by_id(t, id);
 		/* a topic counts once: a list that repeats one is a client
 		 * bug, and an unbounded list would be work for nothing */
-		if (*mask & (int64_t)1 << e->topic_bit)
-			return field_error_set(
-			        fe, "topic",
-			        "'%s' is given more than once; give "
-			        "each topic once",
-			        e->code);
+		if (*mask & (int64_t)1 << e->topic_bit) {
+			field_error_set(fe, "topics",
+			                "'%s' is given more than once; give "
+			                "each topic once",
+			                e->code);
+			return field_error_why(fe, "repeated", e->code);
+		}
 		*mask |= (int64_t)1 << e->topic_bit;
 	}
 	return 0;
@@ -151,26 +198,31 @@ check_caller_fields(const struct sheet_row *row, const struct taxonomy *t,
 	if (!individual) {
 		if (forbid(row->household, DIM_HOUSEHOLD,
 		           "to a professional caller; it is for individuals",
-		           "individuals_only", fe) != 0 ||
+		           "individuals_only", t, fe) != 0 ||
 		    forbid(row->origin, DIM_ORIGIN,
 		           "to a professional caller; it is for individuals",
-		           "individuals_only", fe) != 0)
+		           "individuals_only", t, fe) != 0)
 			return -1;
 	}
 	if (!professional) {
 		if (forbid(row->pro_kind, DIM_PRO_KIND,
 		           "to an individual caller; it is for professionals",
-		           "professionals_only", fe) != 0 ||
+		           "professionals_only", t, fe) != 0 ||
 		    forbid(row->pro_sector, DIM_PRO_SECTOR,
 		           "to an individual caller; it is for professionals",
-		           "professionals_only", fe) != 0)
+		           "professionals_only", t, fe) != 0)
 			return -1;
 	}
 	if (row->pro_sector != 0 &&
 	    (kind == NULL || strcmp(kind->code, "public_body") != 0)) {
-		field_error_set(fe, "pro_sector",
-		                "applies only when pro_kind is public_body");
-		return fe_reason(fe, "public_body_only", NULL, -1, NULL);
+		const struct tax_entry *sector = tax_by_id(t, row->pro_sector);
+
+		field_error_set(
+		        fe, "pro_sector",
+		        "'%s' applies only when pro_kind is public_body",
+		        sector ? sector->code : "");
+		return fe_reason(fe, "public_body_only",
+		                 sector ? sector->code : NULL, -1, NULL);
 	}
 	return 0;
 }
@@ -183,38 +235,58 @@ validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t, time_t now,
 	bool consultation;
 
 	memset(row, 0, sizeof *row);
-	if (s->id.len != CS_UUID_LEN)
-		return field_error_set(fe, "id", "%zu bytes; a UUID has 16",
-		                       s->id.len);
+	if (presence_check(&s->base, false, fe) != 0)
+		return -1;
+	if (s->id.len != CS_UUID_LEN) {
+		char n[32];
+
+		snprintf(n, sizeof n, "%zu bytes", s->id.len);
+		field_error_set(fe, "id", "%zu bytes; a UUID has 16",
+		                s->id.len);
+		return field_error_range(fe, "bad_length", n, NULL, "16 bytes");
+	}
 	memcpy(row->id, s->id.data, CS_UUID_LEN);
 	if (s->call_start < EARLIEST_CALL ||
-	    s->call_start > (int64_t)now + FUTURE_SLACK)
-		return field_error_set(
-		        fe, "call_start",
-		        "%lld is not a plausible call time; allowed: "
-		        "from 2000-01-01 to now",
-		        (long long)s->call_start);
+	    s->call_start > (int64_t)now + FUTURE_SLACK) {
+		char v[32], lo[32], hi[32];
+
+		snprintf(v, sizeof v, "%lld", (long long)s->call_start);
+		utc_text(EARLIEST_CALL, lo, sizeof lo);
+		utc_text((int64_t)now + FUTURE_SLACK, hi, sizeof hi);
+		field_error_set(fe, "call_start",
+		                "%s is not a plausible call time; allowed: "
+		                "from %s to %s (24 hours from now), in "
+		                "seconds since 1970-01-01T00:00:00Z",
+		                v, lo, hi);
+		return field_error_range(fe, "out_of_range", v, lo, hi);
+	}
 	row->call_start = s->call_start;
-	if (s->duration_s > MAX_DURATION)
-		return field_error_set(
-		        fe, "duration_s",
-		        "%u seconds; allowed: 0 to %d (24 hours)",
-		        s->duration_s, MAX_DURATION);
+	if (s->duration_s > MAX_DURATION) {
+		char v[32];
+
+		snprintf(v, sizeof v, "%u", s->duration_s);
+		field_error_set(fe, "duration_s",
+		                "%u seconds; allowed: 0 to %d (24 hours)",
+		                s->duration_s, MAX_DURATION);
+		return field_error_range(fe, "out_of_range", v, "0", "86400");
+	}
 	row->duration_s = s->duration_s;
 
 	if (code_lookup(t, DIM_CALL_TYPE,
 	                s->call_type ? s->call_type : "consultation",
-	                &row->call_type, fe) != 0 ||
-	    code_lookup(t, DIM_DEPARTMENT, s->department, &row->department,
+	                s->call_start, &row->call_type, fe) != 0 ||
+	    code_lookup(t, DIM_DEPARTMENT, s->department, s->call_start,
+	                &row->department, fe) != 0 ||
+	    code_lookup(t, DIM_CALLER, s->caller, s->call_start, &row->caller,
 	                fe) != 0 ||
-	    code_lookup(t, DIM_CALLER, s->caller, &row->caller, fe) != 0 ||
-	    code_lookup(t, DIM_PRO_KIND, s->pro_kind, &row->pro_kind, fe) !=
-	            0 ||
-	    code_lookup(t, DIM_PRO_SECTOR, s->pro_sector, &row->pro_sector,
+	    code_lookup(t, DIM_PRO_KIND, s->pro_kind, s->call_start,
+	                &row->pro_kind, fe) != 0 ||
+	    code_lookup(t, DIM_PRO_SECTOR, s->pro_sector, s->call_start,
+	                &row->pro_sector, fe) != 0 ||
+	    code_lookup(t, DIM_HOUSEHOLD, s->household, s->call_start,
+	                &row->household, fe) != 0 ||
+	    code_lookup(t, DIM_ORIGIN, s->origin, s->call_start, &row->origin,
 	                fe) != 0 ||
-	    code_lookup(t, DIM_HOUSEHOLD, s->household, &row->household, fe) !=
-	            0 ||
-	    code_lookup(t, DIM_ORIGIN, s->origin, &row->origin, fe) != 0 ||
 	    topics_lookup(s, t, &row->topics, fe) != 0)
 		return -1;
 
@@ -232,7 +304,7 @@ validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t, time_t now,
 			char *allowed = tax_allowed(t, DIM_TOPIC);
 
 			field_error_set(
-			        fe, "topic",
+			        fe, "topics",
 			        "missing; a consultation has at least one "
 			        "topic (allowed: %s)",
 			        allowed);

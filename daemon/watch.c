@@ -192,6 +192,7 @@ counters_fill(const struct count *k, int period, bool topic,
 		callsheet__counter__init(c);
 		c->code = e->code;
 		c->count = v;
+		c->has_count = true;
 		m->ptrs[(*used)++] = c;
 		*sum += v;
 		n++;
@@ -217,6 +218,7 @@ counters_build(const struct count *k, struct counters_msg *m)
 		uint64_t topics = 0;
 
 		callsheet__period_counters__init(pc);
+		pc->has_total = true;
 		pc->period = (char *)period_names[p];
 		pc->from = k->from[p] != NULL ? k->from[p] : "";
 		pc->call_types = &m->ptrs[used];

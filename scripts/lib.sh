@@ -34,6 +34,9 @@ CS_PACKAGES+=(libcairo2-dev libpango1.0-dev fonts-dejavu-core)
 CS_TEST_PACKAGES=(clang iproute2 python3 chromium haproxy cppcheck tzdata)
 # poppler-utils: pdfinfo, pdftotext, pdftoppm check the PDF report.
 CS_TEST_PACKAGES+=(poppler-utils)
+# python3-protobuf, protobuf-compiler: the protocol's conformance test
+# (tests/conformance), a client generated from the proto at test time.
+CS_TEST_PACKAGES+=(python3-protobuf protobuf-compiler)
 
 cs_prog=$(basename "$0")
 

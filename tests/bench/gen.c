@@ -142,6 +142,7 @@ gen_to_wire(struct gen_sheet *in, Callsheet__Sheet *s)
 	callsheet__sheet__init(s);
 	s->id.data = in->id;
 	s->id.len = CS_UUID_LEN;
+	s->has_id = s->has_call_start = s->has_duration_s = true;
 	s->call_start = in->call_start;
 	s->duration_s = in->duration_s;
 	s->call_type = (char *)in->call_type;

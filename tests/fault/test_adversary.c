@@ -348,6 +348,7 @@ heavy_query(Callsheet__Request *req, Callsheet__Query *q, uint32_t id)
 	q->has_duration_stats = true;
 	q->duration_stats = true;
 	req->id = id;
+	req->has_id = true;
 	req->body_case = CALLSHEET__REQUEST__BODY_QUERY;
 	req->query = q;
 }
@@ -360,6 +361,7 @@ export_page(Callsheet__Request *req, Callsheet__Export *e, uint32_t id)
 	e->has_limit = true;
 	e->limit = 5000;
 	req->id = id;
+	req->has_id = true;
 	req->body_case = CALLSHEET__REQUEST__BODY_EXPORT;
 	req->export = e;
 }

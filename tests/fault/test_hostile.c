@@ -80,6 +80,7 @@ request(uint32_t id)
 
 	callsheet__request__init(&req);
 	req.id = id;
+	req.has_id = true;
 	return &req;
 }
 
@@ -100,8 +101,6 @@ test_bad_frames(void)
 	static const uint8_t empty[] = {0, 0, 0, 0};
 	static const uint8_t garbage[] = {0,    0,    0,    6,    0xff,
 	                                  0xff, 0xff, 0xff, 0xff, 0xff};
-	/* a Hello where a Request is due: field 1 (id) missing */
-	static const uint8_t no_id[] = {0, 0, 0, 4, 0x12, 0x02, 0x08, 0x01};
 	/* field 1 (id, a varint) sent as bytes */
 	static const uint8_t wire[] = {0, 0, 0, 3, 0x0a, 0x01, 0x00};
 	const struct bad_frame cases[] = {
@@ -110,8 +109,6 @@ test_bad_frames(void)
 	        {"a frame of 2 GiB", huge, sizeof huge, "exceeds the limit"},
 	        {"an empty frame", empty, sizeof empty, "empty frame"},
 	        {"invalid protobuf", garbage, sizeof garbage,
-	         "not a valid request"},
-	        {"a request without its id", no_id, sizeof no_id,
 	         "not a valid request"},
 	        {"a field of the wrong wire type", wire, sizeof wire,
 	         "not a valid request"},
@@ -141,6 +138,32 @@ test_bad_frames(void)
  * run meanwhile, while the other tests go on). */
 static int cut_before_login, cut_in_session;
 static double cut_at;
+
+/* A request without its id is a valid frame: refused alone (with id 0,
+ * the only one it can be answered with), and the connection goes on. */
+static void
+test_request_without_id(void)
+{
+	/* a Hello without field 1 (id) */
+	static const uint8_t no_id[] = {0, 0, 0, 4, 0x12, 0x02, 0x08, 0x01};
+	int fd = raw_connect(d.port);
+	char msg[512];
+	int code;
+
+	raw_write(fd, no_id, sizeof no_id);
+	code = raw_read_error(fd, 10, msg, sizeof msg);
+	CHECK(code == CALLSHEET__ERROR_CODE__BAD_REQUEST &&
+	              strstr(msg, "id: missing") != NULL,
+	      "a request without its id: refused, naming the id (%d: %s)", code,
+	      msg);
+	raw_write(fd, no_id, sizeof no_id);
+	code = raw_read_error(fd, 10, msg, sizeof msg);
+	CHECK(code == CALLSHEET__ERROR_CODE__BAD_REQUEST,
+	      "the connection stays open: the next request is answered too "
+	      "(%d: %s)",
+	      code, msg);
+	close(fd);
+}
 
 static void
 test_truncated_start(void)
@@ -252,7 +275,7 @@ test_unknown_and_repeated(void)
 
 	raw_write(fd, future, sizeof future);
 	expect_answer(fd, 7, CALLSHEET__ERROR_CODE__BAD_REQUEST,
-	              "no request body this server knows",
+	              "which this server does not know",
 	              "an unknown request type");
 
 	/* 5,000 copies of one topic */
@@ -300,7 +323,7 @@ test_unknown_and_repeated(void)
 	frame[3] = (uint8_t)n;
 	raw_write(fd, frame, 4 + n);
 	expect_answer(fd, 11, CALLSHEET__ERROR_CODE__BAD_REQUEST,
-	              "no request body this server knows",
+	              "which this server does not know",
 	              "32,000 unknown fields");
 
 	/* and the session still works */
@@ -339,6 +362,7 @@ writer_main(void *arg)
 		Callsheet__Request req = CALLSHEET__REQUEST__INIT;
 
 		req.id = 100 + i;
+		req.has_id = true;
 		req.body_case = CALLSHEET__REQUEST__BODY_GET_TAXONOMY;
 		req.get_taxonomy = &gt;
 		if (!raw_send(w->fd, &req))
@@ -500,8 +524,10 @@ test_trickle(void)
 	char msg[512];
 
 	h.protocol_version = CS_PROTOCOL_VERSION;
+	h.has_protocol_version = true;
 	h.client_name = "a very slow client, one byte at a time";
 	req.id = 1;
+	req.has_id = true;
 	req.body_case = CALLSHEET__REQUEST__BODY_HELLO;
 	req.hello = &h;
 	hello = frame_pack(&req.base, &len);
@@ -664,6 +690,7 @@ main(void)
 
 	test_truncated_start();
 	test_bad_frames();
+	test_request_without_id();
 	still_served("after bad frames");
 	test_unknown_and_repeated();
 	still_served("after unknown and repeated fields");

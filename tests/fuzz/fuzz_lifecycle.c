@@ -76,7 +76,9 @@ make_frames(void)
 	Callsheet__GetTaxonomy gt = CALLSHEET__GET_TAXONOMY__INIT;
 
 	h.protocol_version = CS_PROTOCOL_VERSION;
+	h.has_protocol_version = true;
 	req.id = 1;
+	req.has_id = true;
 	req.body_case = CALLSHEET__REQUEST__BODY_HELLO;
 	req.hello = &h;
 	add_frame(&req);
@@ -90,6 +92,7 @@ make_frames(void)
 	add_frame(&req);
 	s.id.data = id;
 	s.id.len = sizeof id;
+	s.has_id = s.has_call_start = s.has_duration_s = true;
 	s.call_start = (int64_t)time(NULL) - 600;
 	s.duration_s = 60;
 	s.caller = "individual";

@@ -41,8 +41,10 @@ hello(struct out *o, uint32_t version)
 	Callsheet__Hello h = CALLSHEET__HELLO__INIT;
 
 	h.protocol_version = version;
+	h.has_protocol_version = true;
 	h.client_name = "seed";
 	req.id = next_id++;
+	req.has_id = true;
 	req.body_case = CALLSHEET__REQUEST__BODY_HELLO;
 	req.hello = &h;
 	add_request(o, &req);
@@ -57,8 +59,46 @@ login(struct out *o, const char *user, const char *password)
 	l.user = (char *)user;
 	l.password = (char *)password;
 	req.id = next_id++;
+	req.has_id = true;
 	req.body_case = CALLSHEET__REQUEST__BODY_LOGIN;
 	req.login = &l;
+	add_request(o, &req);
+}
+
+/* sessions: a login with a token, a token asked for and ended, one's own
+ * password changed */
+static void
+tokens(struct out *o)
+{
+	static char token[] = "00112233445566778899aabbccddeeff"
+	                      "00112233445566778899aabbccddeeff";
+	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
+	Callsheet__Login l = CALLSHEET__LOGIN__INIT;
+	Callsheet__SessionStart st = CALLSHEET__SESSION_START__INIT;
+	Callsheet__SessionEnd end = CALLSHEET__SESSION_END__INIT;
+	Callsheet__PasswordChange pc = CALLSHEET__PASSWORD_CHANGE__INIT;
+
+	l.user = "jurist1";
+	l.password = "";
+	l.token = token;
+	req.id = next_id++;
+	req.body_case = CALLSHEET__REQUEST__BODY_LOGIN;
+	req.login = &l;
+	add_request(o, &req);
+	req.id = next_id++;
+	req.body_case = CALLSHEET__REQUEST__BODY_SESSION_START;
+	req.session_start = &st;
+	add_request(o, &req);
+	end.token = token;
+	req.id = next_id++;
+	req.body_case = CALLSHEET__REQUEST__BODY_SESSION_END;
+	req.session_end = &end;
+	add_request(o, &req);
+	pc.old_password = "pass";
+	pc.new_password = "a-new-password";
+	req.id = next_id++;
+	req.body_case = CALLSHEET__REQUEST__BODY_PASSWORD_CHANGE;
+	req.password_change = &pc;
 	add_request(o, &req);
 }
 
@@ -77,6 +117,7 @@ sheet(struct out *o, int variant)
 	id[15] = (uint8_t)next_id;
 	s.id.data = id;
 	s.id.len = sizeof id;
+	s.has_id = s.has_call_start = s.has_duration_s = true;
 	s.call_start = 1738368000 + variant * 3600;
 	s.duration_s = 420;
 	s.department = "75";
@@ -111,6 +152,7 @@ sheet(struct out *o, int variant)
 		break;
 	}
 	req.id = next_id++;
+	req.has_id = true;
 	req.body_case = CALLSHEET__REQUEST__BODY_LOG_SHEET;
 	req.log_sheet = &ls;
 	ls.sheet = &s;
@@ -149,6 +191,7 @@ query(struct out *o, int variant)
 		break;
 	}
 	req.id = next_id++;
+	req.has_id = true;
 	req.body_case = CALLSHEET__REQUEST__BODY_QUERY;
 	req.query = &q;
 	add_request(o, &req);
@@ -162,6 +205,7 @@ taxonomy(struct out *o, const char *lang)
 
 	g.lang = (char *)lang;
 	req.id = next_id++;
+	req.has_id = true;
 	req.body_case = CALLSHEET__REQUEST__BODY_GET_TAXONOMY;
 	req.get_taxonomy = &g;
 	add_request(o, &req);
@@ -181,12 +225,14 @@ exchange(struct out *o)
 	uint8_t id[CS_UUID_LEN] = {7};
 
 	req.id = next_id++;
+	req.has_id = true;
 	req.body_case = CALLSHEET__REQUEST__BODY_WATCH;
 	req.watch = &w;
 	add_request(o, &req);
 	for (int i = 0; i < 2; i++) {
 		s[i].id.data = id;
 		s[i].id.len = sizeof id;
+		s[i].has_id = s[i].has_call_start = s[i].has_duration_s = true;
 		s[i].call_start = 1738368000;
 		s[i].caller = i == 0 ? "individual" : "professional";
 		s[i].household = "woman"; /* wrong for the second */
@@ -197,6 +243,7 @@ exchange(struct out *o)
 	cs.sheets = ps;
 	cs.n_sheets = 2;
 	req.id = next_id++;
+	req.has_id = true;
 	req.body_case = CALLSHEET__REQUEST__BODY_CHECK_SHEETS;
 	req.check_sheets = &cs;
 	add_request(o, &req);
@@ -205,19 +252,23 @@ exchange(struct out *o)
 	x.has_limit = 1;
 	x.limit = 2;
 	req.id = next_id++;
+	req.has_id = true;
 	req.body_case = CALLSHEET__REQUEST__BODY_EXPORT;
 	req.export = &x;
 	add_request(o, &req);
 	x.cursor = "1738368000000000:07000000-0000-0000-0000-000000000000";
 	req.id = next_id++;
+	req.has_id = true;
 	add_request(o, &req);
 	x.from = "2025-02-30";
 	x.cursor = NULL;
 	req.id = next_id++;
+	req.has_id = true;
 	add_request(o, &req);
 	w.has_stop = 1;
 	w.stop = 1;
 	req.id = next_id++;
+	req.has_id = true;
 	req.body_case = CALLSHEET__REQUEST__BODY_WATCH;
 	req.watch = &w;
 	add_request(o, &req);
@@ -319,5 +370,9 @@ main(int argc, char **argv)
 	exchange(&o);
 	sheet(&o, 0);
 	both(dir, "exchange", 2, &o);
+	o.len = 0;
+	hello(&o, CS_PROTOCOL_VERSION);
+	tokens(&o);
+	both(dir, "tokens", 0, &o);
 	return 0;
 }

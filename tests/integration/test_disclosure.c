@@ -408,6 +408,7 @@ test_stored_sheet(struct cs_client *jurist, struct cs_client *admin)
 	/* an amend: stored, and audited, to the same rules */
 	a.id.data = id[4];
 	a.id.len = CS_UUID_LEN;
+	a.has_id = true;
 	a.has_call_start = a.has_duration_s = true;
 	a.call_start = at + 3333;
 	a.duration_s = 1000;

@@ -81,8 +81,10 @@ test_trickle_and_idle(void)
 	memset(name, 'x', sizeof name - 1);
 	name[sizeof name - 1] = '\0';
 	h.protocol_version = CS_PROTOCOL_VERSION;
+	h.has_protocol_version = true;
 	h.client_name = name;
 	req.id = 1;
+	req.has_id = true;
 	req.body_case = CALLSHEET__REQUEST__BODY_HELLO;
 	req.hello = &h;
 	frame = frame_pack(&req.base, &len);

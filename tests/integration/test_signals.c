@@ -74,7 +74,9 @@ hello(const struct th_daemon *d, char *name, size_t len, unsigned *in_flight)
 	bool closed;
 
 	h.protocol_version = CS_PROTOCOL_VERSION;
+	h.has_protocol_version = true;
 	req.id = 1;
+	req.has_id = true;
 	req.body_case = CALLSHEET__REQUEST__BODY_HELLO;
 	req.hello = &h;
 	if (fd < 0 || !raw_send(fd, &req) ||
@@ -194,6 +196,7 @@ send_sheets(int fd, int n, uint32_t first, uint8_t ids[][CS_UUID_LEN])
 		th_sheet_init(&s, ids[i]);
 		ls.sheet = &s;
 		req.id = first + (uint32_t)i;
+		req.has_id = true;
 		req.body_case = CALLSHEET__REQUEST__BODY_LOG_SHEET;
 		req.log_sheet = &ls;
 		if (!raw_send(fd, &req))

@@ -561,6 +561,7 @@ th_sheet_init(Callsheet__Sheet *s, uint8_t id[CS_UUID_LEN])
 	uuid_generate(id);
 	s->id.data = id;
 	s->id.len = CS_UUID_LEN;
+	s->has_id = s->has_call_start = s->has_duration_s = true;
 	s->call_start = (int64_t)time(NULL) - 600;
 	s->duration_s = 420;
 	s->caller = "individual";

@@ -176,8 +176,10 @@ raw_hello(int fd, uint32_t id)
 	Callsheet__Hello h = CALLSHEET__HELLO__INIT;
 
 	h.protocol_version = CS_PROTOCOL_VERSION;
+	h.has_protocol_version = true;
 	h.client_name = "raw";
 	req.id = id;
+	req.has_id = true;
 	req.body_case = CALLSHEET__REQUEST__BODY_HELLO;
 	req.hello = &h;
 	return raw_send(fd, &req);
@@ -192,6 +194,7 @@ raw_login(int fd, uint32_t id, const char *user, const char *password)
 	l.user = (char *)user;
 	l.password = (char *)password;
 	req.id = id;
+	req.has_id = true;
 	req.body_case = CALLSHEET__REQUEST__BODY_LOGIN;
 	req.login = &l;
 	return raw_send(fd, &req);

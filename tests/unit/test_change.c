@@ -156,7 +156,7 @@ test_amend(void)
 	      "clear removes one field: %s", fe.message);
 	clear[1] = "topics";
 	a.n_clear = 2;
-	CHECK(amend(&a, &row, &fe) != 0 && strcmp(fe.field, "topic") == 0,
+	CHECK(amend(&a, &row, &fe) != 0 && strcmp(fe.field, "topics") == 0,
 	      "a consultation without topics is refused: %s", fe.message);
 	a.topics = topics;
 	a.n_topics = 1;
@@ -183,7 +183,7 @@ test_amend(void)
 	topics[0] = "papers";
 	a.topics = topics;
 	a.n_topics = 1;
-	CHECK(amend(&a, &row, &fe) != 0 && strcmp(fe.field, "topic") == 0 &&
+	CHECK(amend(&a, &row, &fe) != 0 && strcmp(fe.field, "topics") == 0 &&
 	              strstr(fe.message, "retired") != NULL,
 	      "a retired code is refused as a new value: %s", fe.message);
 	a.n_topics = 0;

@@ -100,9 +100,11 @@ server_answer(int fd, const Callsheet__Request *req)
 	const Callsheet__Sheet *s;
 
 	resp.id = req->id;
+	resp.has_id = 1;
 	switch (req->body_case) {
 	case CALLSHEET__REQUEST__BODY_HELLO:
 		hello.protocol_version = CS_PROTOCOL_VERSION;
+		hello.has_protocol_version = 1;
 		hello.has_max_in_flight = 1;
 		hello.max_in_flight = 3;
 		resp.body_case = CALLSHEET__RESPONSE__BODY_HELLO;
@@ -110,6 +112,7 @@ server_answer(int fd, const Callsheet__Request *req)
 		break;
 	case CALLSHEET__REQUEST__BODY_LOGIN:
 		login.role = CALLSHEET__ROLE__JURIST;
+		login.has_role = 1;
 		resp.body_case = CALLSHEET__RESPONSE__BODY_LOGIN;
 		resp.login = &login;
 		break;
@@ -117,12 +120,14 @@ server_answer(int fd, const Callsheet__Request *req)
 		s = req->log_sheet->sheet;
 		if (s->caller != NULL && strcmp(s->caller, "bad") == 0) {
 			error.code = CALLSHEET__ERROR_CODE__BAD_REQUEST;
+			error.has_code = 1;
 			error.message = bad;
 			resp.body_case = CALLSHEET__RESPONSE__BODY_ERROR;
 			resp.error = &error;
 			break;
 		}
 		ack.id = s->id;
+		ack.has_id = ack.has_duplicate = 1;
 		for (size_t i = 0; i < nseen; i++)
 			if (memcmp(seen[i], s->id.data, CS_UUID_LEN) == 0)
 				ack.duplicate = 1;
@@ -133,6 +138,7 @@ server_answer(int fd, const Callsheet__Request *req)
 		break;
 	case CALLSHEET__REQUEST__BODY_QUERY:
 		qr.total = 42;
+		qr.has_total = 1;
 		resp.body_case = CALLSHEET__RESPONSE__BODY_QUERY_RESULT;
 		resp.query_result = &qr;
 		break;
@@ -270,6 +276,7 @@ make_sheet(Callsheet__Sheet *s, uint8_t id[CS_UUID_LEN], const char *caller)
 	uuid_generate(id);
 	s->id.data = id;
 	s->id.len = CS_UUID_LEN;
+	s->has_id = s->has_call_start = s->has_duration_s = 1;
 	s->call_start = 1741079700;
 	s->caller = (char *)caller;
 	s->topics = topics;

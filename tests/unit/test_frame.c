@@ -40,7 +40,9 @@ test_round_trip(void)
 	uint32_t body;
 
 	h.protocol_version = CS_PROTOCOL_VERSION;
+	h.has_protocol_version = 1;
 	req.id = 77;
+	req.has_id = 1;
 	req.body_case = CALLSHEET__REQUEST__BODY_HELLO;
 	req.hello = &h;
 	frame = frame_pack(&req.base, &len);
@@ -48,7 +50,7 @@ test_round_trip(void)
 	              body + CS_FRAME_HEADER == len,
 	      "packed frame announces its own length");
 	back = callsheet__request__unpack(NULL, body, frame + CS_FRAME_HEADER);
-	CHECK(back != NULL && back->id == 77 &&
+	CHECK(back != NULL && back->has_id && back->id == 77 &&
 	              back->body_case == CALLSHEET__REQUEST__BODY_HELLO &&
 	              back->hello->protocol_version == CS_PROTOCOL_VERSION,
 	      "request survives the round trip");

@@ -7,12 +7,12 @@
 #include "unit.h"
 
 static struct tax_entry entries[] = {
-        {1, DIM_CALL_TYPE, "consultation", "", "", -1, false, 0},
-        {10, DIM_DEPARTMENT, "75", "", "", -1, false, 0},
-        {11, DIM_DEPARTMENT, "93", "", "", -1, false, 0},
-        {20, DIM_CALLER, "individual", "", "", -1, false, 0},
-        {70, DIM_TOPIC, "entry", "", "", 0, false, 0},
-        {71, DIM_TOPIC, "residence", "", "", 3, false, 0},
+        {1, DIM_CALL_TYPE, "consultation", "", "", -1, false, 0, 0},
+        {10, DIM_DEPARTMENT, "75", "", "", -1, false, 0, 0},
+        {11, DIM_DEPARTMENT, "93", "", "", -1, false, 0, 0},
+        {20, DIM_CALLER, "individual", "", "", -1, false, 0, 0},
+        {70, DIM_TOPIC, "entry", "", "", 0, false, 0, 0},
+        {71, DIM_TOPIC, "residence", "", "", 3, false, 0, 0},
 };
 static struct taxonomy tax = {1, "Europe/Paris", entries, nitems(entries)};
 
@@ -105,26 +105,41 @@ test_filters_are_parameters(void)
 
 struct bad {
 	const char *from, *to, *fdim, *fval, *by1, *by2, *by3;
-	const char *field, *needle;
+	const char *field, *needle, *reason, *value;
 };
 
 static const struct bad bads[] = {
-        {"2025-13-01", "2026-01-01", 0, 0, 0, 0, 0, "from", "not a date"},
-        {"2025-01-01", "2025-01-01", 0, 0, 0, 0, 0, "to", "not after"},
-        {"2025-01-01", "tomorrow", 0, 0, 0, 0, 0, "to", "'tomorrow'"},
-        {"2025-01-01", "2026-01-01", "colour", "red", 0, 0, 0, "filter",
-         "unknown dimension 'colour'"},
-        {"2025-01-01", "2026-01-01", "department", "20", 0, 0, 0, "department",
-         "'20' is not a known code"},
-        {"2025-01-01", "2026-01-01", "month", "2025-13", 0, 0, 0, "month",
-         "expected YYYY-MM"},
-        {"2025-01-01", "2026-01-01", "hour", "24", 0, 0, 0, "hour", "0 to 23"},
+        {"2025-13-01", "2026-01-01", 0, 0, 0, 0, 0, "from",
+         "not a calendar date", "bad_date", "2025-13-01"},
+        /* days that do not exist: once an INTERNAL from PostgreSQL */
+        {"2025-02-30", "2026-01-01", 0, 0, 0, 0, 0, "from",
+         "not a calendar date", "bad_date", "2025-02-30"},
+        {"2025-01-01", "2025-04-31", 0, 0, 0, 0, 0, "to", "not a calendar date",
+         "bad_date", "2025-04-31"},
+        {"2025-02-29", "2026-01-01", 0, 0, 0, 0, 0, "from",
+         "not a calendar date", "bad_date", "2025-02-29"},
+        {"2025-01-01", "2025-01-01", 0, 0, 0, 0, 0, "to", "not after",
+         "bad_period", "2025-01-01"},
+        {"2025-01-01", "tomorrow", 0, 0, 0, 0, 0, "to", "'tomorrow'",
+         "bad_date", "tomorrow"},
+        {"2025-01-01", "2026-01-01", "colour", "red", 0, 0, 0, "filters",
+         "unknown dimension 'colour'", "unknown_dimension", "colour"},
+        {"2025-01-01", "2026-01-01", "department", "20", 0, 0, 0, "filters",
+         "'20' is not a known code", "unknown_code", "department=20"},
+        {"2025-01-01", "2026-01-01", "department", "", 0, 0, 0, "filters",
+         "'' is not a known code", "unknown_code", "department="},
+        {"2025-01-01", "2026-01-01", "jurist", "", 0, 0, 0, "filters",
+         "matches nothing", "invalid", "jurist="},
+        {"2025-01-01", "2026-01-01", "month", "2025-13", 0, 0, 0, "filters",
+         "expected YYYY-MM", "invalid", "month=2025-13"},
+        {"2025-01-01", "2026-01-01", "hour", "24", 0, 0, 0, "filters",
+         "0 to 23", "invalid", "hour=24"},
         {"2025-01-01", "2026-01-01", 0, 0, "caller", "caller", 0, "group_by",
-         "given twice"},
+         "given twice", "repeated", "caller"},
         {"2025-01-01", "2026-01-01", 0, 0, "caller", "topic", "month",
-         "group_by", "at most 2"},
+         "group_by", "at most 2", "too_many", "3"},
         {"2025-01-01", "2026-01-01", 0, 0, "shoe_size", 0, 0, "group_by",
-         "unknown dimension"},
+         "unknown dimension", "unknown_dimension", "shoe_size"},
 };
 
 static void
@@ -149,6 +164,11 @@ test_errors(void)
 		      fe.field ? fe.field : "(none)");
 		CHECK(strstr(fe.message, b->needle) != NULL,
 		      "case %zu: '%s' lacks '%s'", i, fe.message, b->needle);
+		CHECK(fe.reason != NULL && strcmp(fe.reason, b->reason) == 0 &&
+		              strcmp(fe.value, b->value) == 0,
+		      "case %zu: reason %s value '%s', got %s '%s'", i,
+		      b->reason, b->value, fe.reason ? fe.reason : "(none)",
+		      fe.value);
 	}
 }
 

@@ -18,6 +18,7 @@ sheet(Callsheet__Sheet *s, uint8_t *id)
 	memset(id, 7, CS_UUID_LEN);
 	s->id.data = id;
 	s->id.len = CS_UUID_LEN;
+	s->has_id = s->has_call_start = s->has_duration_s = true;
 	s->call_start = NOW - 3600;
 	s->duration_s = 300;
 	s->caller = "individual";
@@ -154,18 +155,18 @@ static const struct bad bads[] = {
          "caller: missing; a consultation says who called "
          "(allowed: individual or professional)",
          b_empty_caller},
-        {"topic", "topic: 'papers' is retired; use 'residence' instead",
+        {"topics", "topics: 'papers' is retired; use 'residence' instead",
          b_retired},
         {"origin",
-         "origin: does not apply to a professional caller; it is "
+         "origin: 'africa' does not apply to a professional caller; it is "
          "for individuals",
          b_pro_origin},
         {"pro_kind",
-         "pro_kind: does not apply to an individual caller; it "
+         "pro_kind: 'association' does not apply to an individual caller; it "
          "is for professionals",
          b_ind_kind},
         {"pro_sector",
-         "pro_sector: applies only when pro_kind is "
+         "pro_sector: 'other_public' applies only when pro_kind is "
          "public_body",
          b_sector},
         {"duration_s",
@@ -174,15 +175,16 @@ static const struct bad bads[] = {
          b_duration},
         {"call_start",
          "call_start: 100 is not a plausible call time; "
-         "allowed: from 2000-01-01 to now",
+         "allowed: from 2000-01-01T00:00:00Z to 2026-01-02T00:00:00Z (24 "
+         "hours from now), in seconds since 1970-01-01T00:00:00Z",
          b_old},
         {"id", "id: 15 bytes; a UUID has 16", b_id},
-        {"topic",
-         "topic: missing; a consultation has at least one topic "
+        {"topics",
+         "topics: missing; a consultation has at least one topic "
          "(allowed: entry or residence)",
          b_no_topic},
-        {"topic",
-         "topic: 'residence' is given more than once; give each topic "
+        {"topics",
+         "topics: 'residence' is given more than once; give each topic "
          "once",
          b_topic_twice},
 };
@@ -206,7 +208,40 @@ test_invalid(void)
 		CHECK(strcmp(fe.message, bads[i].message) == 0,
 		      "case %zu:\n  got  %s\n  want %s", i, fe.message,
 		      bads[i].message);
+		/* every refusal says why, for clients that translate */
+		CHECK(fe.reason != NULL, "case %zu: a reason", i);
+		/* and the value at fault, unless it is missing */
+		CHECK(strcmp(fe.reason ? fe.reason : "", "missing") == 0 ||
+		              fe.value[0] != '\0' ||
+		              strcmp(fe.reason ? fe.reason : "",
+		                     "unknown_code") == 0,
+		      "case %zu: the value at fault", i);
 	}
+}
+
+/* A retired code stays valid for a sheet dated before its retirement:
+ * an export imported again, an old sheet amended. */
+static void
+test_retired_before(void)
+{
+	static char *papers[] = {"papers"};
+	Callsheet__Sheet s;
+	uint8_t id[CS_UUID_LEN];
+	struct sheet_row row;
+	struct field_error fe = {0};
+
+	sheet(&s, id);
+	s.topics = papers;
+	s.n_topics = 1;
+	s.call_start = 1767139200 - 1;
+	CHECK(validate_sheet(&s, &tax, NOW, &row, &fe) == 0 &&
+	              row.topics == (int64_t)1 << 5,
+	      "a call the second before the retirement keeps papers: %s",
+	      fe.message);
+	s.call_start = 1767139200;
+	CHECK(validate_sheet(&s, &tax, NOW, &row, &fe) != 0 &&
+	              strncmp(fe.field, "topic", 5) == 0,
+	      "a call from the retirement on is refused it");
 }
 
 int
@@ -214,5 +249,6 @@ main(void)
 {
 	test_valid();
 	test_invalid();
+	test_retired_before();
 	return unit_finish();
 }
