@@ -495,6 +495,7 @@ test_restatements(struct cs_client *admin, struct cs_client *rep)
 
 	v.id.data = september;
 	v.id.len = CS_UUID_LEN;
+	v.has_id = true;
 	v.reason = "logged twice";
 	if (cs_void_sheet(admin, &v, &sc, &err) != 0)
 		th_die("void: %s", err.message);
