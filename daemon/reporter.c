@@ -98,8 +98,8 @@ reporter_query_check(const Callsheet__Query *q, struct field_error *fe)
 int
 reporter_restate_check(const Callsheet__Query *q, struct field_error *fe)
 {
-	if (q->n_filters > 0)
-		return field_error_set(
+	if (q->n_filters > 0) {
+		field_error_set(
 		        fe, "filter",
 		        "'%.64s=%.64s': a reporter's restatements are the "
 		        "whole "
@@ -109,12 +109,19 @@ reporter_restate_check(const Callsheet__Query *q, struct field_error *fe)
 		        q->filters[0]->dimension ? q->filters[0]->dimension
 		                                 : "",
 		        q->filters[0]->value ? q->filters[0]->value : "");
-	if (q->n_group_by > 0)
-		return field_error_set(
-		        fe, "group_by",
-		        "'%.64s': a reporter's restatements are the whole "
-		        "closed period's published and restated totals, "
-		        "without a breakdown",
-		        q->group_by[0] ? q->group_by[0] : "");
+		return field_error_why(fe, "disclosure",
+		                       q->filters[0]->dimension
+		                               ? q->filters[0]->dimension
+		                               : "");
+	}
+	if (q->n_group_by > 0) {
+		field_error_set(fe, "group_by",
+		                "'%.64s': a reporter's restatements are the "
+		                "whole closed period's published and restated "
+		                "totals, without a breakdown",
+		                q->group_by[0] ? q->group_by[0] : "");
+		return field_error_why(fe, "disclosure",
+		                       q->group_by[0] ? q->group_by[0] : "");
+	}
 	return 0;
 }
