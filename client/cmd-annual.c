@@ -310,6 +310,17 @@ refused(const Callsheet__Response *r)
 	          strncmp(e->message, "unknown request type", 20) == 0));
 }
 
+/* A reporter reads closed periods as published, per département and one
+ * other dimension: a part refused (the year before still open, a
+ * breakdown within callers) is left out of the report, not its end. */
+static bool
+reporter_left_out(Callsheet__Response **resps, size_t i, bool reporter)
+{
+	return reporter && i < AQ_N && i != AQ_TOTAL &&
+	       resps[i]->body_case == CALLSHEET__RESPONSE__BODY_ERROR &&
+	       resps[i]->error->code == CALLSHEET__ERROR_CODE__FORBIDDEN;
+}
+
 /* The answers, checked: the first error wins. 0, or the exit status. */
 static int
 annual_check(const struct annual_args *a, Callsheet__Response **resps,
@@ -329,7 +340,8 @@ annual_check(const struct annual_args *a, Callsheet__Response **resps,
 	for (size_t i = 0; i <= AQ_N; i++) {
 		struct cs_error err;
 
-		if (resps[i]->body_case != CALLSHEET__RESPONSE__BODY_ERROR)
+		if (resps[i]->body_case != CALLSHEET__RESPONSE__BODY_ERROR ||
+		    reporter_left_out(resps, i, no_jurists))
 			continue;
 		cs_error_from_response(&err, resps[i]->error);
 		cli_error("%s", cli_error_text(&err));
@@ -360,7 +372,8 @@ annual_check(const struct annual_args *a, Callsheet__Response **resps,
 	for (size_t i = 0; i < AQ_N; i++)
 		if (resps[i]->body_case !=
 		            CALLSHEET__RESPONSE__BODY_QUERY_RESULT &&
-		    !(no_jurists && i == AQ_JURISTS)) {
+		    !(no_jurists && i == AQ_JURISTS) &&
+		    !reporter_left_out(resps, i, no_jurists)) {
 			cli_error(_("the server answered query %zu with "
 			            "something else"),
 			          i);
@@ -425,9 +438,12 @@ annual_run(struct cli *cli, const struct annual_args *a)
 		struct strbuf out = {0};
 
 		for (size_t i = 0; i < AQ_N; i++)
-			results[i] = no_jurists && i == AQ_JURISTS
-			                     ? NULL
-			                     : resps[i]->query_result;
+			results[i] =
+			        (no_jurists && i == AQ_JURISTS) ||
+			                        reporter_left_out(resps, i,
+			                                          no_jurists)
+			                ? NULL
+			                : resps[i]->query_result;
 		annual_compute(&ann, a->year, a->focus, results, l, &a->hours);
 		annual_meta(a, &ann, resps[AQ_N + 1]);
 		annual_facts(

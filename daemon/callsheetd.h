@@ -694,14 +694,15 @@ void xgrid_free(struct xgrid *g);
 /* reporter.c: the query shapes a reporter may send (pure); 0 or -1 with
  * fe filled */
 int reporter_query_check(const Callsheet__Query *q, struct field_error *fe);
+int reporter_restate_check(const Callsheet__Query *q, struct field_error *fe);
 
 /* ptable.c: the cell-key method's perturbation table (pure) */
 #define PTABLE_MAX_NOISE 20
 struct ptable {
 	uint32_t min_cell, max_noise;
 	double variance;
-	size_t rows;  /* counts 0 .. rows - 1; larger ones use the last */
-	double *cdf;  /* rows x (2 max_noise + 1), noise -D .. D */
+	size_t rows; /* counts 0 .. rows - 1; larger ones use the last */
+	double *cdf; /* rows x (2 max_noise + 1), noise -D .. D */
 };
 int ptable_build(struct ptable *pt, uint32_t min_cell, uint32_t max_noise,
                  double variance);
@@ -715,7 +716,11 @@ struct disclosure {
 	enum disclosure_method method;
 	uint32_t min_cell, max_noise;
 	double variance;
+	char salt[72]; /* the cell-key salt (schema/0019); "" if none */
 };
+/* cellkey.c */
+uint32_t cell_desc_key(const char *salt, const char *desc);
+char *cell_desc(const struct qplan *p);
 #define NOISE_DEFAULT_MAX      4
 #define NOISE_DEFAULT_VARIANCE 4.0
 #define CELL_KEY_MOD           4294967296ULL /* keys are sums mod 2^32 */

@@ -341,7 +341,8 @@ const struct db_stmt db_stmts[] = {
          0},
         /* reporting: disclosure control */
         {STMT_MIN_CELL,
-         "SELECT min_cell, method, max_noise, noise_variance"
+         "SELECT min_cell, method, max_noise, noise_variance,"
+         " (SELECT salt FROM cell_key_salt)"
          " FROM disclosure_min_cell WHERE role = $1",
          1},
         {STMT_MIN_CELLS,

@@ -9,6 +9,7 @@
  * sheets therefore get the same noise whatever the query that counts
  * them, and asking again, or another way, gains nothing.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,7 +23,7 @@ static const char rule_text[] =
         "same sheets; counts under min_cell are shown as 0 and their rows "
         "left out, like empty ones; rows need not add up to their totals; "
         "durations are counted in 5-minute bands, each band perturbed; "
-        "the month in progress is not counted yet";
+        "closed periods only, as published when closed";
 
 void
 disclosure_default(struct disclosure *d, Callsheet__Role role)
@@ -38,7 +39,8 @@ disclosure_default(struct disclosure *d, Callsheet__Role role)
 		d->method = DISCLOSE_SUPPRESS;
 }
 
-/* STMT_MIN_CELL's row: min_cell, method, max_noise, noise_variance. */
+/* STMT_MIN_CELL's row: min_cell, method, max_noise, noise_variance, the
+ * cell-key salt. */
 void
 disclosure_parse(struct disclosure *d, const PGresult *res)
 {
@@ -50,6 +52,8 @@ disclosure_parse(struct disclosure *d, const PGresult *res)
 	                    : DISCLOSE_SUPPRESS;
 	d->max_noise = (uint32_t)strtoul(PQgetvalue(res, 0, 2), NULL, 10);
 	d->variance = strtod(PQgetvalue(res, 0, 3), NULL);
+	if (PQnfields(res) >= 5)
+		snprintf(d->salt, sizeof d->salt, "%s", PQgetvalue(res, 0, 4));
 }
 
 static uint32_t

@@ -245,8 +245,10 @@ from_rollup(const struct qplan *p, int extra, struct query_sql *qs)
 	group_order(p, &sql);
 	qs->rows_sql = sb_steal(&sql);
 	if (p->durations) {
-		sb_add(&sql, "SELECT r.code, sum(r.n), " ROLLUP_CELL_KEY
-		             " FROM rollup_live r");
+		sb_addf(&sql,
+		        "SELECT r.code, sum(r.n), " ROLLUP_CELL_KEY
+		        " FROM %s r",
+		        table);
 		rollup_where(p, RD_DURATION, &filters, &sql);
 		sb_add(&sql, " GROUP BY 1 ORDER BY 1");
 		qs->duration_sql = sb_steal(&sql);

@@ -11,6 +11,11 @@
  *    many ways as there are days (or months) to end them on.
  * The months not over yet count nothing (query-sql.c reads up to
  * released_until()).
+ *
+ * Restatements: a reporter gets only each closed period's published and
+ * restated totals, whole: a filter, a breakdown or a part of the period
+ * would tell which cells the changed sheet was in (its attributes, one
+ * comparison per value); req-restate.c refuses a part of a period.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,4 +93,35 @@ reporter_query_check(const Callsheet__Query *q, struct field_error *fe)
 			}
 	}
 	return period_check(q, fe);
+}
+
+int
+reporter_restate_check(const Callsheet__Query *q, struct field_error *fe)
+{
+	if (q->n_filters > 0) {
+		field_error_set(
+		        fe, "filter",
+		        "'%.64s=%.64s': a reporter's restatements are the "
+		        "whole "
+		        "closed period's published and restated totals, "
+		        "without filters (compared filter by filter, they "
+		        "would describe the changed sheet)",
+		        q->filters[0]->dimension ? q->filters[0]->dimension
+		                                 : "",
+		        q->filters[0]->value ? q->filters[0]->value : "");
+		return field_error_why(fe, "disclosure",
+		                       q->filters[0]->dimension
+		                               ? q->filters[0]->dimension
+		                               : "");
+	}
+	if (q->n_group_by > 0) {
+		field_error_set(fe, "group_by",
+		                "'%.64s': a reporter's restatements are the "
+		                "whole closed period's published and restated "
+		                "totals, without a breakdown",
+		                q->group_by[0] ? q->group_by[0] : "");
+		return field_error_why(fe, "disclosure",
+		                       q->group_by[0] ? q->group_by[0] : "");
+	}
+	return 0;
 }

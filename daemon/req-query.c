@@ -1,5 +1,7 @@
 /* req-query.c: the general aggregate: rows of (keys, count) and the total,
  * two statements in one pipeline sync, so one snapshot-consistent pair;
+ * a reporter's read from the published rollup of closed periods only (a
+ * period with a month not closed is refused);
  * with them, the call durations if asked, and the session role's
  * disclosure policy, applied (suppress.c, or the cell-key method of
  * perturb.c) before the answer leaves. The cell keys read beside the
@@ -26,7 +28,16 @@ struct query {
 	uint32_t *dur_seconds;
 	uint64_t *dur_counts, *dur_keys;
 	size_t ndur;
+	bool reporter;    /* reads published figures of closed periods */
+	char *desc;       /* the cell's description (cellkey.c) */
+	char *open_month; /* the first month of the period not closed */
 };
+
+/* A reporter's period: its first month that no closed period holds. */
+#define OPEN_MONTH_SQL                                                         \
+	"SELECT to_char(m, 'YYYY-MM') FROM generate_series($1::date,"          \
+	" $2::date - 1, interval '1 month') m WHERE NOT EXISTS (SELECT 1"      \
+	" FROM closed_period p WHERE p.months @> m::date) ORDER BY 1 LIMIT 1"
 
 static int
 query_send(PGconn *pg, struct db_op *op)
@@ -44,8 +55,11 @@ query_send(PGconn *pg, struct db_op *op)
 	    PQsendQueryParams(pg, s->duration_sql, s->nparams, NULL, s->params,
 	                      NULL, NULL, 0) != 1)
 		return -1;
-	return PQsendQueryPrepared(pg, STMT_MIN_CELL, 1, role, NULL, NULL, 0) ==
-	                       1
+	if (PQsendQueryPrepared(pg, STMT_MIN_CELL, 1, role, NULL, NULL, 0) != 1)
+		return -1;
+	/* from_rollup's first two parameters are the period's bounds */
+	return !q->reporter || PQsendQueryParams(pg, OPEN_MONTH_SQL, 2, NULL,
+	                                         s->params, NULL, NULL, 0) == 1
 	               ? 0
 	               : -1;
 }
@@ -150,8 +164,10 @@ query_result(struct db_op *op, const PGresult *res)
 		q->total_key = u64_at(res, 0, 1);
 	} else if (i == 2 && q->sql.duration_sql != NULL)
 		duration_result(q, res);
-	else /* the role's disclosure policy */
-		disclosure_parse(&q->policy, res);
+	else if (i == 2 + (q->sql.duration_sql != NULL))
+		disclosure_parse(&q->policy, res); /* the role's policy */
+	else if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0))
+		q->open_month = xstrdup(PQgetvalue(res, 0, 0));
 }
 
 static void
@@ -166,9 +182,41 @@ query_free(struct query *q)
 	free(q->dur_seconds);
 	free(q->dur_counts);
 	free(q->dur_keys);
+	free(q->open_month);
+	free(q->desc);
 	suppress_result_free(r);
 	query_sql_free(&q->sql);
 	free(q);
+}
+
+/* Each cell's key gets its description's part (cellkey.c): the same
+ * question, the same noise; another description of the same sheets,
+ * independent noise. */
+static void
+describe_keys(struct query *q)
+{
+	const Callsheet__QueryResult *r = &q->result;
+	const char *salt = q->policy.salt;
+
+	q->total_key += cell_desc_key(salt, q->desc);
+	for (size_t i = 0; i < r->n_rows; i++) {
+		struct strbuf sb = {0};
+		char *d;
+
+		sb_addf(&sb, "%s|row", q->desc);
+		for (size_t k = 0; k < r->rows[i]->n_keys; k++)
+			sb_addf(&sb, "|%s", r->rows[i]->keys[k]);
+		d = sb_steal(&sb);
+		q->row_keys[i] += cell_desc_key(salt, d);
+		free(d);
+	}
+	for (size_t i = 0; i < q->ndur; i++) {
+		char *d = xasprintf("%s|duration=%u", q->desc,
+		                    (unsigned)q->dur_seconds[i]);
+
+		q->dur_keys[i] += cell_desc_key(salt, d);
+		free(d);
+	}
 }
 
 /* On a worker thread: a cross table's secondary suppression may take a
@@ -180,6 +228,8 @@ query_suppress(void *arg)
 	Callsheet__QueryResult *r = &q->result;
 	bool perturb = q->policy.method == DISCLOSE_PERTURB;
 
+	if (perturb)
+		describe_keys(q);
 	if (q->has_durations) {
 		if (perturb)
 			perturb_durations(q->dur_seconds, q->dur_counts,
@@ -214,6 +264,17 @@ query_done(struct db_op *op, enum db_status st, const char *err)
 {
 	struct query *q = op->arg;
 
+	if (st == DB_OK && q->open_month != NULL) {
+		req_error(q->req, CALLSHEET__ERROR_CODE__FORBIDDEN, "from",
+		          "'%s' to '%s' includes %s, which no closed period "
+		          "holds: reporters see closed periods only, as "
+		          "published when they were closed (an administrator "
+		          "closes one with 'callsheet admin close-period')",
+		          q->req->msg->query->from, q->req->msg->query->to,
+		          q->open_month);
+		query_free(q);
+		return;
+	}
 	if (st == DB_OK) {
 		q->result.n_group_by = q->sql.ngroup;
 		q->result.group_by = (char **)q->sql.group_name;
@@ -254,12 +315,32 @@ req_query(struct req *r)
 			return;
 		}
 		plan.released = true;
+		plan.rollup = "published_rollup";
 	}
 	q = xcalloc(1, sizeof *q);
 	callsheet__query_result__init(&q->result);
 	q->result.has_total = true; /* 0 when nothing matched */
-	query_sql_build(&plan, cfg->use_rollup, &q->sql);
+	q->reporter = plan.rollup != NULL;
+	q->desc = cell_desc(&plan);
+	query_sql_build(&plan, cfg->use_rollup || q->reporter, &q->sql);
+	if (q->reporter && !q->sql.from_rollup && plan.durations) {
+		/* durations are kept for all départements together: a
+		 * reporter's answer then comes without them */
+		query_sql_free(&q->sql);
+		plan.durations = false;
+		query_sql_build(&plan, true, &q->sql);
+	}
 	qplan_free(&plan);
+	if (q->reporter && !q->sql.from_rollup) {
+		req_error(r, CALLSHEET__ERROR_CODE__FORBIDDEN, "group_by",
+		          "this combination of dimensions is not kept in the "
+		          "published figures a reporter reads: they hold "
+		          "département with one other dimension (weekday with "
+		          "hour; jurist, weekday, hour and durations without "
+		          "département; one topic at a time)");
+		query_free(q);
+		return;
+	}
 	q->req = r;
 	disclosure_default(&q->policy, r->conn->session.role);
 	q->op.send = query_send;

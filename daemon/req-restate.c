@@ -33,6 +33,8 @@ struct restate {
 	int *ids; /* the period id of each out.periods[i] */
 	struct compared *cmp;
 	size_t ncmp;
+	bool reporter;
+	char *partial; /* a reporter's query cuts this closed period */
 };
 
 static void
@@ -87,6 +89,7 @@ restate_free(struct restate *rs)
 		compared_free(&rs->cmp[i]);
 	free(rs->cmp);
 	free(rs->ids);
+	free(rs->partial);
 	qplan_free(&rs->plan);
 	free(rs->tz);
 	free(rs);
@@ -122,6 +125,13 @@ periods_result(struct restate *rs, const PGresult *res)
 		                       PQgetvalue(res, i, 2));
 		rs->ids[i] = atoi(PQgetvalue(res, i, 0));
 		rs->out.periods[rs->out.n_periods++] = p;
+		if (rs->reporter && rs->partial == NULL &&
+		    (strcmp(PQgetvalue(res, i, 1), PQgetvalue(res, i, 3)) !=
+		             0 ||
+		     strcmp(PQgetvalue(res, i, 2), PQgetvalue(res, i, 4)) != 0))
+			rs->partial =
+			        xasprintf("%s to %s", PQgetvalue(res, i, 1),
+			                  PQgetvalue(res, i, 2));
 		if (strcmp(PQgetvalue(res, i, 3), PQgetvalue(res, i, 4)) >= 0)
 			continue; /* no whole month inside the report */
 		rs->cmp[rs->ncmp].period = p;
@@ -233,7 +243,13 @@ figures_perturbed(struct restate *rs)
 	for (size_t i = 0; i < rs->ncmp; i++) {
 		struct compared *c = &rs->cmp[i];
 		Callsheet__PeriodRestatements *p = c->period;
+		/* one description for both: unchanged, they are equal */
+		char *desc = xasprintf("restated %s..%s", c->from, c->to);
+		uint32_t dk = cell_desc_key(d->salt, desc);
 
+		free(desc);
+		c->total_key[0] += dk;
+		c->total_key[1] += dk;
 		p->compared = closed_new(c->from, c->to);
 		p->has_published_total = p->has_restated_total = true;
 		p->restated_total = ptable_apply(
@@ -351,6 +367,15 @@ restate_done(struct db_op *op, enum db_status st, const char *err)
 		restate_free(rs);
 		return;
 	}
+	if (rs->partial != NULL) {
+		req_error(rs->req, CALLSHEET__ERROR_CODE__FORBIDDEN, "from",
+		          "'%s' to '%s' covers part of the closed period %s; a "
+		          "reporter's restatements are whole closed periods "
+		          "(ask from its first day to the day after it)",
+		          rs->plan.from, rs->plan.to, rs->partial);
+		restate_free(rs);
+		return;
+	}
 	if (rs->figures)
 		figures_done(rs);
 	else if (figures_plan(rs)) {
@@ -421,15 +446,16 @@ req_get_restatements(struct req *r)
 		free(rs);
 		return;
 	}
-	/* the same shapes as the reporter's queries */
+	/* a reporter: whole closed periods' totals only (reporter.c) */
 	if (r->conn->session.role == CALLSHEET__ROLE__REPORTER &&
-	    reporter_query_check(r->msg->get_restatements->query, &fe) != 0) {
+	    reporter_restate_check(r->msg->get_restatements->query, &fe) != 0) {
 		req_fail(r, CALLSHEET__ERROR_CODE__FORBIDDEN, &fe);
 		qplan_free(&rs->plan);
 		free(rs);
 		return;
 	}
 	disclosure_default(&rs->policy, r->conn->session.role);
+	rs->reporter = r->conn->session.role == CALLSHEET__ROLE__REPORTER;
 	rs->tz = xstrdup(rs->plan.tz);
 	rs->plan.tz = rs->tz;
 	rs->req = r;

@@ -254,7 +254,10 @@ def check_french(sheets):
 
 def check_reporter(sheets):
     """The cell-key method (k = 3, D = 4): every figure within 4 of the
-    truth, none from 1 to 2, the same twice, no per-jurist figures."""
+    truth, none from 1 to 2, the same twice, no per-jurist figures.
+    Reporters read closed years as published."""
+    rd.close_year(YEAR - 1)
+    rd.close_year(YEAR)
     r = annual_json("rep", "--focus", "13")
     d = r["disclosure"]
     T.eq((d["min_cell"], d.get("perturbed"), d.get("max_noise")),
@@ -299,6 +302,12 @@ def check_empty_year():
     T.eq([i["count"] for i in r["months"]["items"]], [0] * 12,
          "empty year: twelve empty months")
     T.eq(r["duration"], {"suppressed": False}, "empty year: no durations")
+    # a reporter: an open year is refused, saying why; closed, it reads
+    p = rd.cli(["report", "annual", "--year", "2010"], "rep", check=False)
+    T.check(p.returncode != 0 and "closed periods only" in p.stderr and
+            "2010-01" in p.stderr, "open year, reporter: %s",
+            p.stderr.strip())
+    rd.close_year(2010)
     for fmt in ("text", "md", "html"):
         p = rd.cli(["report", "annual", "--year", "2010", "--format", fmt],
                    "rep")

@@ -283,9 +283,16 @@ def check_suppression(cons, user, k):
 
 def check_reporter(cons, user="rep", k=3, noise=4):
     """The cell-key method: every figure within the noise of the truth,
-    none under k but 0, rows of 0 left out, the same answer twice."""
+    none under k but 0, rows of 0 left out, the same answer twice.
+    Reporters read closed years as published."""
+    rd.close_year(YEAR - 1)
+    rd.close_year(YEAR)
+    p = report(user, "--by", "origin,household", check=False)
+    T.check(p.returncode != 0 and "published figures" in p.stderr,
+            "origin by household: not kept for reporters: %s",
+            p.stderr.strip())
     for by in ("department,caller", "department,household",
-               "origin,household", "weekday,hour"):
+               "weekday,hour"):
         r = report_json(user, "--by", by)
         dis = r["disclosure"]
         T.eq((dis["min_cell"], dis.get("perturbed"), dis.get("max_noise")),

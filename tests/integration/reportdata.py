@@ -288,3 +288,10 @@ def setup():
     load(sheets, os.environ["CALLSHEET_TEST_PSQL"],
          os.environ["CALLSHEET_TEST_DB"])
     return sheets
+
+
+def close_year(year):
+    """Closes a year (reporters read closed periods only, as published);
+    nothing if it is closed already."""
+    cli(["admin", "close-period", "--year", str(year)], "admin",
+        check=False)

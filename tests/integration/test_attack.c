@@ -86,6 +86,43 @@ add_sheet(const char *dept, const char *topic, int month)
 	return duration;
 }
 
+/* The equality test's data, December 2023: per département A, 3 to 7
+ * calls from women (X), and for about half of them 1 or 2 from men (A but
+ * not X). */
+#define NEQ 80
+static const char *eq_dept[NEQ];
+static bool eq_men[NEQ]; /* A but not X holds a call */
+static size_t neq;
+
+static void
+eq_sheet(const char *dept, const char *household)
+{
+	struct tm tm = {.tm_year = 123,
+	                .tm_mon = 11,
+	                .tm_mday = 1 + (int)th_pick(&seed, 27),
+	                .tm_hour = 10};
+
+	add_sheet(dept, "asylum", 0);
+	sheets[nsheets - 1].call_start = (int64_t)timegm(&tm);
+	sheets[nsheets - 1].household = (char *)household;
+}
+
+static void
+make_equality_data(char **depts, size_t ndepts)
+{
+	for (size_t i = 0; i < ndepts && neq < NEQ; i++) {
+		if (strcmp(depts[i], PARTNER) == 0)
+			continue;
+		eq_dept[neq] = depts[i];
+		for (unsigned k = 3 + th_pick(&seed, 5); k > 0; k--)
+			eq_sheet(depts[i], "woman");
+		if ((eq_men[neq] = th_pick(&seed, 2) == 1))
+			for (unsigned k = 1 + th_pick(&seed, 2); k > 0; k--)
+				eq_sheet(depts[i], "man");
+		neq++;
+	}
+}
+
 static void
 make_data(struct cs_client *jurist, char **depts, size_t ndepts)
 {
@@ -115,6 +152,7 @@ make_data(struct cs_client *jurist, char **depts, size_t ndepts)
 					                 nitems(others)],
 					          m);
 		}
+	make_equality_data(depts, ndepts);
 	/* the partner of every OR: Paris, many asylum calls a month */
 	for (int m = 0; m < 12; m++)
 		for (int k = 0; k < 20; k++)
@@ -417,6 +455,37 @@ test_exact_roles(struct cs_client *admin, struct cs_client *jurist)
 		}
 }
 
+/* The equality test: total(A) == total(A and X) exactly when A but not X
+ * is empty, if the same sheets got the same noise whatever the question.
+ * With the description in the cell key, equal answers say nothing. */
+static void
+test_equality(struct cs_client *rep)
+{
+	unsigned right = 0, men = 0;
+	double rate, chance;
+
+	for (size_t i = 0; i < neq; i++) {
+		struct filter a[2] = {{"department", eq_dept[i]},
+		                      {"household", "woman"}};
+		long all = total(rep, "2023-12-01", "2024-01-01", a, 1),
+		     women = total(rep, "2023-12-01", "2024-01-01", a, 2);
+
+		if (all < 0 || women < 0)
+			th_die("equality test: a query refused");
+		right += (all == women) == !eq_men[i];
+		men += eq_men[i];
+	}
+	rate = (double)right / (double)neq;
+	chance = (double)(men > neq - men ? men : neq - men) / (double)neq;
+	printf("attack: equality test (A vs A and X): right %u of %zu: "
+	       "%5.1f %%, chance %5.1f %% (%+.1f)\n",
+	       right, neq, 100 * rate, 100 * chance, 100 * (rate - chance));
+	CHECK(rate <= chance + CHANCE_MARGIN,
+	      "the equality test tells an empty cell from 1 or 2 no better "
+	      "than chance (%.1f %%, chance %.1f %%)",
+	      100 * rate, 100 * chance);
+}
+
 static void
 test_zero(struct cs_client *rep)
 {
@@ -452,6 +521,21 @@ departments(struct cs_client *c, size_t *n)
 	return out;
 }
 
+/* Reporters read closed periods only, as published. */
+static void
+close_period(struct cs_client *admin, const char *from, const char *to)
+{
+	Callsheet__ClosePeriod cp = CALLSHEET__CLOSE_PERIOD__INIT;
+	Callsheet__PeriodClosed *pc;
+	struct cs_error err;
+
+	cp.from = (char *)from;
+	cp.to = (char *)to;
+	if (cs_close_period(admin, &cp, &pc, &err) != 0)
+		th_die("close %s: %s", from, err.message);
+	protobuf_c_message_free_unpacked(&pc->base, NULL);
+}
+
 int
 main(void)
 {
@@ -475,6 +559,9 @@ main(void)
 	rep2 = th_connect(&d, "rep2", "secret");
 	depts = departments(admin, &ndepts);
 	make_data(jurist, depts, ndepts);
+	close_period(admin, "2023-01-01", "2024-01-01");
+	close_period(admin, "2024-01-01", "2025-01-01");
+	close_period(admin, "2025-01-01", "2026-01-01");
 	printf("%zu hidden cells, %zu sheets\n", ntargets, nsheets);
 
 	attack(rep, rep2, &a);
@@ -509,6 +596,7 @@ main(void)
 
 	test_exact_roles(admin, jurist);
 	test_zero(rep);
+	test_equality(rep);
 	cs_close(admin);
 	cs_close(jurist);
 	cs_close(rep);

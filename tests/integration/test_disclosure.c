@@ -17,7 +17,8 @@
 
 static struct th_daemon d;
 static char *conninfo;
-static struct cs_client *reporter; /* its queries: March 2025 */
+static struct cs_client *reporter;     /* its queries: March 2025 */
+static uint8_t september[CS_UUID_LEN]; /* one sheet of 2025-09, voided */
 
 /* 2025-03-10 12:00 UTC: a month that is over */
 #define MARCH_2025 1741608000
@@ -128,9 +129,18 @@ test_reporter(struct cs_client *rep, struct cs_client *jurist)
 	      "the result says how, not how many were small");
 	CHECK(within(r->total, 17, 4) && !r->total_suppressed,
 	      "the total: 17 +- 4 (got %llu)", (unsigned long long)r->total);
-	CHECK(r->duration != NULL && within(r->duration->count, 17, 12) &&
-	              r->duration->sum_s % 300 == 0,
-	      "durations counted in 5-minute bands");
+	CHECK(r->duration == NULL,
+	      "by département: no durations (the published figures keep "
+	      "them for all départements together)");
+	{
+		Callsheet__QueryResult *dur = query(rep, NULL, NULL, true);
+
+		CHECK(dur->duration != NULL &&
+		              within(dur->duration->count, 17, 12) &&
+		              dur->duration->sum_s % 300 == 0,
+		      "durations counted in 5-minute bands");
+		callsheet__query_result__free_unpacked(dur, NULL);
+	}
 	again = query(rep, "department", NULL, true);
 	CHECK(again->n_rows == r->n_rows && again->total == r->total,
 	      "the same query twice: the same answer");
@@ -178,7 +188,25 @@ test_reporter(struct cs_client *rep, struct cs_client *jurist)
 	if (r != NULL)
 		callsheet__query_result__free_unpacked(r, NULL);
 
-	/* the month in progress counts nothing yet, for a reporter only */
+	/* a month no closed period holds: refused to a reporter, named */
+	CHECK(query_in(rep, "2026-11-01", "2026-12-01", NULL, NULL, false, &r,
+	               &err) == CALLSHEET__ERROR_CODE__FORBIDDEN &&
+	              strcmp(err.field, "from") == 0 &&
+	              strstr(err.message, "2026-11") != NULL &&
+	              strstr(err.message, "closed periods only") != NULL &&
+	              strstr(err.message, "close-period") != NULL,
+	      "an open month: refused (%s)", err.message);
+	CHECK(query_in(rep, "2024-10-01", "2025-01-01", NULL, NULL, false, &r,
+	               &err) == CALLSHEET__ERROR_CODE__FORBIDDEN &&
+	              strstr(err.message, "2024-10") != NULL,
+	      "a quarter before the closed year: refused (%s)", err.message);
+	CHECK(query_in(rep, "2025-01-01", "2026-01-01", "caller", "75", false,
+	               &r, &err) == 0,
+	      "a closed year by caller in one département (%s)", err.message);
+	if (r != NULL)
+		callsheet__query_result__free_unpacked(r, NULL);
+
+	/* the month in progress: refused to a reporter, counted for others */
 	for (int i = 0; i < 6; i++)
 		if (!th_log_one(jurist))
 			th_die("log");
@@ -197,9 +225,12 @@ test_reporter(struct cs_client *rep, struct cs_client *jurist)
 			         tm.tm_year + 1900 + (tm.tm_mon == 11),
 			         tm.tm_mon == 11 ? 1 : tm.tm_mon + 2);
 			CHECK(query_in(rep, from, to, NULL, NULL, false, &r,
-			               &err) == 0 &&
-			              r->total == 0,
-			      "this month: nothing for the reporter (%s)",
+			               &err) ==
+			                      CALLSHEET__ERROR_CODE__FORBIDDEN &&
+			              strcmp(err.field, "from") == 0 &&
+			              strstr(err.message,
+			                     "closed periods only"),
+			      "this month: refused to the reporter (%s)",
 			      err.message);
 			if (r != NULL)
 				callsheet__query_result__free_unpacked(r, NULL);
@@ -323,8 +354,8 @@ sql(const char *query, const char *param)
 static void
 test_stored_sheet(struct cs_client *jurist, struct cs_client *admin)
 {
-	/* 2025-02-10 10:07:33 UTC (11:07:33 in Paris) */
-	const int64_t at = 1739182053;
+	/* 2024-02-10 10:07:33 UTC (11:07:33 in Paris): a year left open */
+	const int64_t at = 1707559653;
 	const uint32_t durations[] = {0, 1, 149, 150, 421, 449, 450, 86400};
 	Callsheet__Sheet s[nitems(durations)], *ps[nitems(durations)];
 	uint8_t id[nitems(durations)][CS_UUID_LEN];
@@ -403,8 +434,8 @@ test_stored_sheet(struct cs_client *jurist, struct cs_client *admin)
 	      "nor in the audit trail");
 
 	/* exports carry the stored values */
-	x.from = "2025-02-01";
-	x.to = "2025-03-01";
+	x.from = "2024-02-01";
+	x.to = "2024-03-01";
 	CHECK(cs_export_page(admin, &x, &page, &err) == 0 &&
 	              page->n_sheets >= nitems(durations),
 	      "exported: %s", err.message);
@@ -421,6 +452,139 @@ test_stored_sheet(struct cs_client *jurist, struct cs_client *admin)
 	}
 	if (page != NULL)
 		callsheet__export_page__free_unpacked(page, NULL);
+}
+
+static Callsheet__ErrorCode
+restate_in(struct cs_client *c, const char *from, const char *to,
+           const char *by, const char *dim, const char *value,
+           Callsheet__Restatements **out, struct cs_error *err)
+{
+	Callsheet__Query q = CALLSHEET__QUERY__INIT;
+	Callsheet__Filter f = CALLSHEET__FILTER__INIT, *fp = &f;
+	char *group[1] = {(char *)by};
+
+	q.from = (char *)from;
+	q.to = (char *)to;
+	if (by != NULL) {
+		q.group_by = group;
+		q.n_group_by = 1;
+	}
+	if (dim != NULL) {
+		f.dimension = (char *)dim;
+		f.value = (char *)value;
+		q.filters = &fp;
+		q.n_filters = 1;
+	}
+	*out = NULL;
+	return cs_restatements(c, &q, out, err) != 0
+	               ? err->code
+	               : CALLSHEET__ERROR_CODE__ERROR_NONE;
+}
+
+/* 2025 closed, then one sheet of September (département 75) voided: a
+ * reporter asking one month or one filter value at a time would see
+ * published != restated only where the sheet was, i.e. the sheet itself.
+ * A reporter gets the whole period's two totals, nothing finer. */
+static void
+test_restatements(struct cs_client *admin, struct cs_client *rep)
+{
+	Callsheet__VoidSheet v = CALLSHEET__VOID_SHEET__INIT;
+	Callsheet__SheetChanged *sc;
+	Callsheet__Restatements *rs;
+	struct cs_error err;
+
+	v.id.data = september;
+	v.id.len = CS_UUID_LEN;
+	v.has_id = true;
+	v.reason = "logged twice";
+	if (cs_void_sheet(admin, &v, &sc, &err) != 0)
+		th_die("void: %s", err.message);
+	protobuf_c_message_free_unpacked(&sc->base, NULL);
+
+	CHECK(restate_in(rep, "2025-01-01", "2026-01-01", NULL, "department",
+	                 "75", &rs, &err) == CALLSHEET__ERROR_CODE__FORBIDDEN &&
+	              strcmp(err.field, "filter") == 0 &&
+	              strstr(err.message, "department=75") != NULL,
+	      "restatements with a filter: refused (%s)", err.message);
+	CHECK(restate_in(rep, "2025-01-01", "2026-01-01", NULL, "topic",
+	                 "family", &rs,
+	                 &err) == CALLSHEET__ERROR_CODE__FORBIDDEN,
+	      "restatements with a topic: refused (%s)", err.message);
+	CHECK(restate_in(rep, "2025-01-01", "2026-01-01", "department", NULL,
+	                 NULL, &rs, &err) == CALLSHEET__ERROR_CODE__FORBIDDEN &&
+	              strcmp(err.field, "group_by") == 0,
+	      "restatements by department: refused (%s)", err.message);
+	CHECK(restate_in(rep, "2025-09-01", "2025-10-01", NULL, NULL, NULL, &rs,
+	                 &err) == CALLSHEET__ERROR_CODE__FORBIDDEN &&
+	              strcmp(err.field, "from") == 0 &&
+	              strstr(err.message, "2025-01-01 to 2026-01-01") != NULL,
+	      "restatements for one month of a closed year: refused (%s)",
+	      err.message);
+	CHECK(restate_in(rep, "2025-01-01", "2025-04-01", NULL, NULL, NULL, &rs,
+	                 &err) == CALLSHEET__ERROR_CODE__FORBIDDEN,
+	      "restatements for a quarter of a closed year: refused (%s)",
+	      err.message);
+	CHECK(restate_in(rep, "2025-01-01", "2026-01-01", NULL, NULL, NULL, &rs,
+	                 &err) == 0 &&
+	              rs->n_periods == 1 && rs->periods[0]->compared &&
+	              rs->periods[0]->n_rows == 0 &&
+	              rs->periods[0]->n_changes == 0 &&
+	              rs->periods[0]->has_published_total &&
+	              rs->periods[0]->has_restated_total &&
+	              within(rs->periods[0]->published_total, 18, 4) &&
+	              within(rs->periods[0]->restated_total, 17, 4),
+	      "the whole year: its two totals only (%s)", err.message);
+	if (rs != NULL)
+		protobuf_c_message_free_unpacked(&rs->base, NULL);
+	/* an administrator still sees which rows changed */
+	CHECK(restate_in(admin, "2025-09-01", "2025-10-01", "department", NULL,
+	                 NULL, &rs, &err) == 0 &&
+	              rs->n_periods == 1 && rs->periods[0]->n_rows == 1 &&
+	              strcmp(rs->periods[0]->rows[0]->keys[0], "75") == 0,
+	      "an admin: the changed row (%s)", err.message);
+	if (rs != NULL)
+		protobuf_c_message_free_unpacked(&rs->base, NULL);
+}
+
+/* Sheets logged late into closed March 2025 (a spool flushed, a late
+ * log): a reporter's answers stay as published, to the last figure (by
+ * differencing snapshots, a change would show which cells the new sheets
+ * are in); an administrator sees them at once. */
+static void
+test_frozen(struct cs_client *admin, struct cs_client *rep,
+            struct cs_client *jurist)
+{
+	static const char *const depts[] = {"75", "93", "94", "13"};
+	Callsheet__QueryResult *before[nitems(depts)], *after, *r;
+	struct cs_error err;
+	bool same = true;
+
+	for (size_t i = 0; i < nitems(depts); i++)
+		before[i] = query(rep, "topic", depts[i], false);
+	log_many(jurist, "75", 10, 300);
+	log_many(jurist, "93", 1, 300);
+	r = query(admin, NULL, "75", false);
+	CHECK(r->total >= 21, "an admin sees the late sheets (got %llu)",
+	      (unsigned long long)r->total);
+	callsheet__query_result__free_unpacked(r, NULL);
+	for (size_t i = 0; i < nitems(depts); i++) {
+		after = query(rep, "topic", depts[i], false);
+		same &= after->total == before[i]->total &&
+		        after->n_rows == before[i]->n_rows;
+		for (size_t k = 0; k < after->n_rows && same; k++)
+			same &= after->rows[k]->count ==
+			                before[i]->rows[k]->count &&
+			        strcmp(after->rows[k]->keys[0],
+			               before[i]->rows[k]->keys[0]) == 0;
+		callsheet__query_result__free_unpacked(after, NULL);
+		callsheet__query_result__free_unpacked(before[i], NULL);
+	}
+	CHECK(same, "a reporter's March 2025: as published, unchanged");
+	CHECK(query_in(rep, "2025-03-01", "2025-04-01", NULL, NULL, false, &r,
+	               &err) == 0,
+	      "%s", err.message);
+	if (r != NULL)
+		callsheet__query_result__free_unpacked(r, NULL);
 }
 
 int
@@ -440,9 +604,29 @@ main(void)
 	log_many(jurist, "75", 10, 300);
 	log_many(jurist, "93", 2, 60);
 	log_many(jurist, "94", 5, 600);
+	{
+		Callsheet__Sheet s;
+		Callsheet__ClosePeriod cp = CALLSHEET__CLOSE_PERIOD__INIT;
+		Callsheet__PeriodClosed *pc;
+		struct cs_error err;
+		bool dup;
+
+		th_sheet_init(&s, september);
+		s.call_start = MARCH_2025 + 184 * 86400; /* 2025-09-10 */
+		s.department = "75";
+		if (cs_log_sheet(jurist, &s, &dup, &err) != 0)
+			th_die("log: %s", err.message);
+		cp.from = "2025-01-01";
+		cp.to = "2026-01-01";
+		if (cs_close_period(admin, &cp, &pc, &err) != 0)
+			th_die("close 2025: %s", err.message);
+		protobuf_c_message_free_unpacked(&pc->base, NULL);
+	}
 	test_reporter(rep, jurist);
 	test_min_cell(admin, rep, jurist);
 	test_stored_sheet(jurist, admin);
+	test_restatements(admin, rep);
+	test_frozen(admin, rep, jurist);
 	cs_close(jurist);
 	cs_close(rep);
 	cs_close(admin);

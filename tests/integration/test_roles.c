@@ -502,6 +502,20 @@ main(void)
 	th_daemon_start(&d, conninfo, NULL);
 
 	test_matrix_complete();
+	{
+		/* reporters read closed periods only: 2025, the queries' */
+		struct cs_client *a = th_connect(&d, "admin1", "admin-pass");
+		Callsheet__ClosePeriod cp = CALLSHEET__CLOSE_PERIOD__INIT;
+		Callsheet__PeriodClosed *pc;
+		struct cs_error err;
+
+		cp.from = "2025-01-01";
+		cp.to = "2026-01-01";
+		if (cs_close_period(a, &cp, &pc, &err) != 0)
+			th_die("close 2025: %s", err.message);
+		protobuf_c_message_free_unpacked(&pc->base, NULL);
+		cs_close(a);
+	}
 	for (size_t i = 0; i < nitems(sessions); i++) {
 		struct cs_client *c =
 		        th_connect(&d, sessions[i].user, sessions[i].password);
