@@ -142,7 +142,8 @@ struct conn {
 	bool read_paused;
 	bool processing; /* conn_process is on the stack */
 	bool watching;   /* in watch.c's list: pushed counters, never idle */
-	struct req *live; /* requests not yet answered (dispatch.c): ids in use */
+	struct req
+	        *live; /* requests not yet answered (dispatch.c): ids in use */
 };
 TAILQ_HEAD(conn_list, conn);
 extern struct conn_list conns;
@@ -176,8 +177,8 @@ struct req {
 	struct conn *conn;
 	uint32_t id;
 	Callsheet__Request *msg;
-	bool reads;  /* dispatch.c's table says it only reads */
-	size_t size; /* its frame's bytes, held until answered */
+	bool reads;            /* dispatch.c's table says it only reads */
+	size_t size;           /* its frame's bytes, held until answered */
 	struct req *next_live; /* in conn->live */
 	bool is_live;          /* holds its id on the connection */
 };
@@ -199,9 +200,9 @@ void req_refuse(struct req *r, Callsheet__ErrorCode code, const char *reason,
                 const char *value, const char *fmt, ...)
         __attribute__((format(printf, 5, 6)));
 /* An error about one field: its reason and the value at fault. */
-void req_error_why(struct req *r, Callsheet__ErrorCode code,
-                   const char *field, const char *reason, const char *value,
-                   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+void req_error_why(struct req *r, Callsheet__ErrorCode code, const char *field,
+                   const char *reason, const char *value, const char *fmt, ...)
+        __attribute__((format(printf, 6, 7)));
 void req_free(struct req *r);
 int req_submit(struct req *r, struct db_op *op);
 
@@ -451,6 +452,7 @@ void sheet_problems_free(struct sheet_problems *sp);
 void sheet_problems_reply(struct req *r, Callsheet__Response *resp,
                           const struct sheet_problems *sp,
                           Callsheet__SheetProblem ***list, size_t *n_list);
+int call_start_check(int64_t call_start, time_t now, struct field_error *fe);
 int validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t,
                    time_t now, struct sheet_row *row, struct field_error *fe);
 /* presence.c: the fields marked "always" in the proto, present in m (and,

@@ -401,6 +401,16 @@ change_start(struct req *r, const struct change_kind *kind,
 		              "change_id: %s; a change id is a UUID of 16", n);
 		return;
 	}
+	if (call_start_new != NULL) {
+		struct field_error fe;
+
+		memset(&fe, 0, sizeof fe);
+		fe.allowed_dim = -1;
+		if (call_start_check(*call_start_new, time(NULL), &fe) != 0) {
+			req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
+			return;
+		}
+	}
 	ch = xcalloc(1, sizeof *ch);
 	ch->req = r;
 	ch->kind = kind;

@@ -227,6 +227,27 @@ check_caller_fields(const struct sheet_row *row, const struct taxonomy *t,
 	return 0;
 }
 
+/* A call's start, as a sheet or an amendment gives it: from 2000 to 24
+ * hours from now. */
+int
+call_start_check(int64_t call_start, time_t now, struct field_error *fe)
+{
+	char v[32], lo[32], hi[32];
+
+	if (call_start >= EARLIEST_CALL &&
+	    call_start <= (int64_t)now + FUTURE_SLACK)
+		return 0;
+	snprintf(v, sizeof v, "%lld", (long long)call_start);
+	utc_text(EARLIEST_CALL, lo, sizeof lo);
+	utc_text((int64_t)now + FUTURE_SLACK, hi, sizeof hi);
+	field_error_set(fe, "call_start",
+	                "%s is not a plausible call time; allowed: from %s to "
+	                "%s (24 hours from now), in seconds since "
+	                "1970-01-01T00:00:00Z",
+	                v, lo, hi);
+	return field_error_range(fe, "out_of_range", v, lo, hi);
+}
+
 int
 validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t, time_t now,
                struct sheet_row *row, struct field_error *fe)
@@ -246,20 +267,8 @@ validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t, time_t now,
 		return field_error_range(fe, "bad_length", n, NULL, "16 bytes");
 	}
 	memcpy(row->id, s->id.data, CS_UUID_LEN);
-	if (s->call_start < EARLIEST_CALL ||
-	    s->call_start > (int64_t)now + FUTURE_SLACK) {
-		char v[32], lo[32], hi[32];
-
-		snprintf(v, sizeof v, "%lld", (long long)s->call_start);
-		utc_text(EARLIEST_CALL, lo, sizeof lo);
-		utc_text((int64_t)now + FUTURE_SLACK, hi, sizeof hi);
-		field_error_set(fe, "call_start",
-		                "%s is not a plausible call time; allowed: "
-		                "from %s to %s (24 hours from now), in "
-		                "seconds since 1970-01-01T00:00:00Z",
-		                v, lo, hi);
-		return field_error_range(fe, "out_of_range", v, lo, hi);
-	}
+	if (call_start_check(s->call_start, now, fe) != 0)
+		return -1;
 	row->call_start = s->call_start;
 	if (s->duration_s > MAX_DURATION) {
 		char v[32];

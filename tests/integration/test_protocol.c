@@ -566,6 +566,45 @@ test_impossible_dates(struct cs_client *c)
 	}
 }
 
+/* An amendment's call_start far out of range is refused like a sheet's,
+ * naming it (it once reached PostgreSQL's date conversion: INTERNAL),
+ * for a sheet that exists and for one that does not. */
+static void
+test_amend_extreme_start(struct cs_client *c)
+{
+	static const int64_t starts[] = {INT64_MAX, INT64_MIN, 0};
+	Callsheet__Sheet s;
+	uint8_t id[CS_UUID_LEN], missing[CS_UUID_LEN] = {0};
+	struct cs_error err = {0};
+
+	th_sheet_init(&s, id);
+	if (!CHECK(cs_log_sheet(c, &s, NULL, &err) == 0,
+	           "a sheet to amend is logged (%s)", err.message))
+		return;
+	for (size_t i = 0; i < nitems(starts); i++)
+		for (int which = 0; which < 2; which++) {
+			Callsheet__AmendSheet a = CALLSHEET__AMEND_SHEET__INIT;
+			Callsheet__SheetChanged *sc = NULL;
+
+			a.id.data = which == 0 ? id : missing;
+			a.id.len = CS_UUID_LEN;
+			a.has_id = true;
+			a.has_call_start = true;
+			a.call_start = starts[i];
+			a.reason = "test";
+			CHECK(cs_amend_sheet(c, &a, &sc, &err) != 0 &&
+			              err.code ==
+			                      CALLSHEET__ERROR_CODE__BAD_REQUEST &&
+			              strcmp(err.field, "call_start") == 0 &&
+			              strcmp(err.reason, "out_of_range") == 0,
+			      "amend call_start %lld (%s sheet): bad request "
+			      "naming call_start (%d %s: %s)",
+			      (long long)starts[i],
+			      which == 0 ? "its" : "a missing", err.code,
+			      err.field, err.message);
+		}
+}
+
 int
 main(void)
 {
@@ -583,6 +622,7 @@ main(void)
 	test_bad_sheets(jurist);
 	test_non_consultation(jurist);
 	test_impossible_dates(jurist);
+	test_amend_extreme_start(jurist);
 	test_log_sheets(jurist);
 	test_log_sheets_too_many(jurist);
 	test_roles();

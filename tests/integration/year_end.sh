@@ -50,6 +50,7 @@ t_eq "$(as_boss report --year 2025 --format csv | sed -n 2p)" "9,100.0" \
 
 # --- back in January: the late sheets arrive, once
 T_LISTEN=$b t_start_daemon "$db"
+CALLSHEET_USER=boss t_wait_ready # its code tables loaded, as a user would wait
 CALLSHEET_USER=j2 CALLSHEET_SERVER=$b "$cli" spool send 2>"$T_TMP/send" ||
 	t_fail "spool send: $(cat "$T_TMP/send")"
 grep -q 'delivered 2 earlier sheets' "$T_TMP/send" || t_fail "late sheets: $(cat "$T_TMP/send")"
