@@ -12,7 +12,9 @@ cs() { CALLSHEET_USER=boss CALLSHEET_PASSWORD=boss-password "$CALLSHEET_TEST_CLI
 
 out=$(printf 'lea-password-1\n' | cs admin user add lea --role reporter --password-stdin)
 t_eq "$out" "account 'lea' created, role reporter" "add"
-out=$(CALLSHEET_USER=lea CALLSHEET_PASSWORD=lea-password-1 "$CALLSHEET_TEST_CLI" report --year 2026 --format csv | head -n 1)
+# a reporter sees closed periods only
+cs admin close-period --year 2025 >/dev/null || t_fail "close 2025"
+out=$(CALLSHEET_USER=lea CALLSHEET_PASSWORD=lea-password-1 "$CALLSHEET_TEST_CLI" report --year 2025 --format csv | head -n 1)
 t_eq "$out" "count,percent" "the new reporter reports"
 
 out=$(cs admin user list | awk 'NR > 1 { print $1, $2, $3 }' | paste -sd ' ')
@@ -20,14 +22,14 @@ t_eq "$out" "boss admin active jurist1 jurist active lea reporter active" "list"
 
 out=$(printf 'lea-password-2\n' | cs admin user passwd lea --password-stdin)
 t_eq "$out" "password of 'lea' changed; its other sessions were closed and its session tokens revoked" "passwd"
-CALLSHEET_USER=lea CALLSHEET_PASSWORD=lea-password-1 "$CALLSHEET_TEST_CLI" report --year 2026 >/dev/null 2>&1 &&
+CALLSHEET_USER=lea CALLSHEET_PASSWORD=lea-password-1 "$CALLSHEET_TEST_CLI" report --year 2025 >/dev/null 2>&1 &&
 	t_fail "the old password still works"
 
 out=$(cs admin user disable lea)
 t_eq "$out" "account 'lea' disabled; its sessions were closed" "disable"
 out=$(cs admin user list | awk '$1 == "lea" { print $3 }')
 t_eq "$out" "disabled" "list shows it"
-err=$(CALLSHEET_USER=lea CALLSHEET_PASSWORD=lea-password-2 "$CALLSHEET_TEST_CLI" report --year 2026 2>&1 >/dev/null) &&
+err=$(CALLSHEET_USER=lea CALLSHEET_PASSWORD=lea-password-2 "$CALLSHEET_TEST_CLI" report --year 2025 2>&1 >/dev/null) &&
 	t_fail "a disabled account logged in"
 t_eq "$err" "callsheet: this account is disabled; ask an administrator" "disabled login"
 out=$(cs admin user enable lea)

@@ -69,6 +69,11 @@ fi
 # A reporter, under disclosure control: counts hidden or perturbed, some
 # with no change percentage.
 CALLSHEET_USER=admin "$cli" admin min-cell --role reporter 2 >/dev/null
+# reporters read closed periods only: both years of the comparison
+for y in 2024 2025; do
+	CALLSHEET_USER=admin "$cli" admin close-period --year $y >/dev/null ||
+		t_fail "close $y"
+done
 compare rep --year 2025 --by topic
 # (hidden as s, or perturbed: whatever disclosure control does, the
 # output says so)
