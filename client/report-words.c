@@ -634,6 +634,42 @@ words_hours(struct strbuf *sb, const struct service_hours *hs)
 		sb_add(sb, T("none", "aucune"));
 }
 
+/* "; Paris (75): published 951, restated 950 (-1)": the focus
+ * département's figures of the same period, when asked and given */
+static void
+focus_restated(struct strbuf *sb, const struct annual *a,
+               const Callsheet__PeriodRestatements *all)
+{
+	const Callsheet__Restatements *rs = a->meta.restated_focus;
+
+	for (size_t i = 0; rs != NULL && a->focus.given && i < rs->n_periods;
+	     i++) {
+		const Callsheet__PeriodRestatements *p = rs->periods[i];
+
+		if (p->period == NULL || all->period == NULL ||
+		    strcmp(p->period->from, all->period->from) != 0 ||
+		    strcmp(p->period->to, all->period->to) != 0)
+			continue;
+		sb_add(sb, T("; ", " ; "));
+		dept_name(sb, a->focus.code, a->focus.label);
+		sb_add(sb, T(": ", " : "));
+		if (!p->has_published_total) {
+			sb_add(sb, T("figures withheld (minimum cell size)",
+			             "chiffres masqués (secret statistique)"));
+			return;
+		}
+		sb_add(sb, T("published ", "publié "));
+		words_count(sb, p->published_total);
+		sb_add(sb, T(", restated ", ", rectifié "));
+		words_count(sb, p->restated_total);
+		sb_add(sb, " (");
+		signed_count(sb, (int64_t)p->restated_total -
+		                         (int64_t)p->published_total);
+		sb_add(sb, ")");
+		return;
+	}
+}
+
 void
 words_restatements(struct strbuf *sb, const struct annual *a)
 {
@@ -659,6 +695,7 @@ words_restatements(struct strbuf *sb, const struct annual *a)
 			signed_count(sb, (int64_t)p->restated_total -
 			                         (int64_t)p->published_total);
 			sb_add(sb, ")");
+			focus_restated(sb, a, p);
 		} else
 			sb_add(sb, p->withheld
 			                   ? T("restated (figures withheld: "

@@ -358,15 +358,18 @@ def check_facts(sheets, tmp, keep):
 
 def check_restated(sheets, tmp):
     """Close the year, amend a sheet of it: every format shows the
-    published and the restated figure, with the reason."""
+    published and the restated figure, the focus département's too, with
+    the reason."""
     rd.cli(["admin", "close-period", "--year", str(YEAR)], "admin")
     victim = next(s for s in rd.consultations(sheets) if s.dept == "75")
     reason = "caller from Val-de-Marne after all"
     rd.cli(["void", str(victim.id), "--reason", reason], "admin")
     n = len(rd.consultations(sheets))
+    n75 = len([s for s in rd.consultations(sheets) if s.dept == "75"])
+    focus = ["--focus", "75"]
     for fmt in ("text", "md", "html", "json"):
         out = rd.cli(["report", "annual", "--year", str(YEAR), "--format",
-                      fmt], "admin").stdout
+                      fmt] + focus, "admin").stdout
         if fmt == "json":
             j = json.loads(out)
             periods = j.get("restatements") or []
@@ -374,24 +377,37 @@ def check_restated(sheets, tmp):
                         p.get("restated_total") == n - 1 for p in periods),
                     "json: published %d, restated %d: %s", n, n - 1,
                     periods)
+            fp = j.get("focus_restatements") or []
+            T.check(any(p.get("published_total") == n75 and
+                        p.get("restated_total") == n75 - 1 for p in fp),
+                    "json: Paris published %d, restated %d: %s", n75,
+                    n75 - 1, fp)
             T.check(reason in out, "json: the reason")
             continue
-        want = "%d: published %s, restated %s (-1). Reasons: voided: %s" % (
-            YEAR, "{:,}".format(n), "{:,}".format(n - 1), reason)
+        want = ("%d: published %s, restated %s (-1); Paris (75): published "
+                "%s, restated %s (-1). Reasons: voided: %s" % (
+                    YEAR, "{:,}".format(n), "{:,}".format(n - 1),
+                    "{:,}".format(n75), "{:,}".format(n75 - 1), reason))
         T.check(want in out, "%s: '%s'", fmt, want)
-    out = rd.cli(["report", "annual", "--year", str(YEAR)], "admin",
+    out = rd.cli(["report", "annual", "--year", str(YEAR)] + focus, "admin",
                  lang="fr_FR.UTF-8").stdout
-    want = "%d : publié %s, rectifié %s (-1). Motifs : %s%s" % (
-        YEAR, "{:,}".format(n).replace(",", NBSP),
-        "{:,}".format(n - 1).replace(",", NBSP), VOIDED_FR, reason)
+    want = ("%d : publié %s, rectifié %s (-1) ; Paris (75) : publié %s, "
+            "rectifié %s (-1). Motifs : %s%s" % (
+                YEAR, "{:,}".format(n).replace(",", NBSP),
+                "{:,}".format(n - 1).replace(",", NBSP),
+                "{:,}".format(n75).replace(",", NBSP),
+                "{:,}".format(n75 - 1).replace(",", NBSP), VOIDED_FR,
+                reason))
     T.check(want in out, "French: '%s'", want)
     path = pdf(os.path.join(tmp, "restated.pdf"), "C.UTF-8")
     info = poppler("pdfinfo", path)
     npages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
     whole = " ".join(page_texts(path, npages))
-    T.check("published %s, restated %s (-1). Reasons: voided: %s" % (
-        "{:,}".format(n), "{:,}".format(n - 1), reason) in whole,
-        "pdf: published and restated, with the reason")
+    T.check("published %s, restated %s (-1); Paris (75): published %s, "
+            "restated %s (-1). Reasons: voided: %s" % (
+                "{:,}".format(n), "{:,}".format(n - 1), "{:,}".format(n75),
+                "{:,}".format(n75 - 1), reason) in whole,
+            "pdf: published and restated, Paris's too, with the reason")
 
 
 def main():
