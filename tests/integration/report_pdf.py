@@ -76,6 +76,37 @@ def page_texts(path, npages):
                          path, "-")) for i in range(1, npages + 1)]
 
 
+def check_grid_labels(path):
+    """The weekday x hour table (English): every hour label ends before
+    the first cell, and every row has its seven cells, a zero shown as 0."""
+    pages = poppler("pdftotext", "-bbox", path, "-").split("<page ")
+    found = 0
+    for page in pages:
+        words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" '
+                           r'xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>',
+                           page)
+        labels = [(float(x0), float(y0), float(x1), w)
+                  for x0, y0, x1, w in words
+                  if re.fullmatch(r"\d\d:00\u2013\d\d:00", w) and
+                  int(w[6:8]) == int(w[:2]) + 1]
+        found += len(labels)
+        grid_rows(words, labels)
+    T.check(found >= 8, "the hour labels whole: %d found", found)
+
+
+def grid_rows(words, labels):
+    for x0, y0, x1, w in labels:
+        cells = [(float(a), t) for a, b, _, t in words
+                 if abs(float(b) - y0) < 2 and float(a) > x0 + 1]
+        T.check(cells and min(a for a, _ in cells) >= x1,
+                "'%s' ends (%.1f) before its first cell (%s)", w, x1,
+                cells[:1])
+        T.check(len(cells) == 7 and all(re.fullmatch(r"[\d,]+|s", t)
+                                        for _, t in cells),
+                "'%s': seven cells, zeros as 0: %s", w,
+                [t for _, t in cells])
+
+
 def check_pdf(sheets, path, fr, keep):
     info = poppler("pdfinfo", path)
     size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
@@ -422,6 +453,8 @@ def main():
             path = pdf(os.path.join(keep or tmp, "rapport-%d-%s.pdf" % (
                 YEAR, "fr" if fr else "en")), lang)
             check_pdf(sheets, path, fr, keep)
+            if not fr:
+                check_grid_labels(path)
         p = rd.cli(["report", "annual", "--year", str(YEAR), "--format",
                     "pdf", "-o", os.path.join(tmp, "none", "r.pdf")],
                    "admin", check=False)
