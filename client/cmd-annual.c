@@ -179,6 +179,12 @@ annual_parse(struct annual_args *a, int argc, char **argv)
 		                       argv[optind]);
 	if (annual_hours(a, hours) != 0)
 		return EXIT_USAGE;
+	/* a year to come has nothing to report yet */
+	if (a->year > tm.tm_year + 1900)
+		return cli_usage_error(&cmd_annual_entry,
+		                       _("invalid --year '%d': the year has "
+		                         "not started (this is %d)"),
+		                       a->year, tm.tm_year + 1900);
 	if (a->format == AF_PDF &&
 	    (a->output == NULL || strcmp(a->output, "-") == 0) &&
 	    isatty(STDOUT_FILENO))
@@ -440,6 +446,11 @@ annual_run(struct cli *cli, const struct annual_args *a)
 			                     ? NULL
 			                     : resps[i]->query_result;
 		annual_compute(&ann, a->year, a->focus, results, l, &a->hours);
+		if (ann.consultations == 0 && !ann.consultations_hidden &&
+		    ann.other.base == 0 && !ann.other.base_hidden)
+			cli_error(_("warning: no sheet in %d: every figure of "
+			            "the report is zero"),
+			          a->year);
 		annual_meta(a, &ann, resps[AQ_N + 1],
 		            nreq > AQ_N + 3 ? resps[AQ_N + 3] : NULL);
 		annual_facts(

@@ -263,8 +263,11 @@ def check_edges(tmp):
             (2010, "75", "admin", "no calls in 2010"),
             (YEAR, "13", "rep", "Figures perturbed for confidentiality")):
         path = os.path.join(tmp, "edge-%d-%s.pdf" % (year, user))
-        rd.cli(["report", "annual", "--year", str(year), "--focus", focus,
-                "--format", "pdf", "-o", path], user)
+        p = rd.cli(["report", "annual", "--year", str(year), "--focus",
+                    focus, "--format", "pdf", "-o", path], user)
+        T.check(("no sheet in" in p.stderr) == (year == 2010),
+                "%d: a warning on stderr only for a year without sheets: "
+                "'%s'", year, p.stderr.strip())
         info = poppler("pdfinfo", path)
         npages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
         whole = " ".join(page_texts(path, npages))
@@ -272,6 +275,44 @@ def check_edges(tmp):
                 "page %d of %d" % (npages, npages) in whole,
                 "%d, focus %s as %s: %d pages, '%s'", year, focus, user,
                 npages, want)
+
+
+def check_refusals(tmp):
+    """A year to come is refused, naming --year and the value; a year
+    without sheets is warned about (both in French too); a PDF to a
+    terminal is refused, nothing binary written to it."""
+    future = str(time.gmtime().tm_year + 2)
+    for lang, want in (("C.UTF-8", "invalid --year '%s': the year has not "
+                        "started" % future),
+                       ("fr_FR.UTF-8", "--year « %s » invalide : l’année "
+                        "n’a pas commencé" % future)):
+        p = rd.cli(["report", "annual", "--year", future], "admin",
+                   lang=lang, check=False)
+        T.check(p.returncode == 2 and want in p.stderr and p.stdout == "",
+                "%s: --year %s refused (exit %d): '%s'", lang, future,
+                p.returncode, p.stderr.strip())
+    p = rd.cli(["report", "annual", "--year", "2010"], "admin",
+               lang="fr_FR.UTF-8")
+    T.check("attention : aucune fiche en 2010" in p.stderr,
+            "French: a year without sheets warned: '%s'", p.stderr.strip())
+    master, slave = os.openpty()
+    env = dict(os.environ, CALLSHEET_USER="admin",
+               CALLSHEET_PASSWORD="secret", LANG="C.UTF-8", LC_ALL="")
+    p = subprocess.run([os.environ["CALLSHEET_TEST_CLI"], "report", "annual",
+                        "--year", str(YEAR), "--format", "pdf"], env=env,
+                       stdout=slave, stderr=subprocess.PIPE, text=True,
+                       check=False)
+    os.close(slave)
+    os.set_blocking(master, False)
+    try:
+        shown = os.read(master, 65536)
+    except (BlockingIOError, OSError):
+        shown = b""
+    os.close(master)
+    T.check(p.returncode == 2 and "-o FILE" in p.stderr and
+            b"%PDF" not in shown,
+            "pdf to a terminal refused (exit %d, %d bytes shown): '%s'",
+            p.returncode, len(shown), p.stderr.strip())
 
 
 def check_facts(sheets, tmp, keep):
@@ -463,6 +504,7 @@ def main():
         check_map(sheets, keep)
         check_hidden_map(keep)
         check_edges(tmp)
+        check_refusals(tmp)
         check_facts(sheets, tmp, keep)
         check_restated(sheets, tmp)
     return T.finish()
