@@ -747,14 +747,15 @@ tiles(struct pdf *p)
 	if (f->given && !f->hidden && f->n > 0) {
 		words_count(&big[n], f->n);
 		sb_addf(&small[n],
-		        words_french() ? "appels de %s (%s)"
-		                       : "calls from %s (%s)",
+		        words_french() ? "consultations de %s (%s)"
+		                       : "consultations from %s (%s)",
 		        f->label ? f->label : f->code, f->code);
 		if (f->has_pct) {
 			sb_add(&small[n], "\n");
 			words_pct(&small[n], f->pct, ANN_DEPT_DECIMALS);
-			sb_add(&small[n], words_french() ? " de l'ensemble"
-			                                 : " of all calls");
+			sb_add(&small[n], words_french()
+			                          ? " de l’ensemble"
+			                          : " of all consultations");
 		}
 		n++;
 		if (f->rank > 0) {

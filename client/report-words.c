@@ -224,6 +224,14 @@ calls_word(uint64_t n)
 	return n == 1 ? T("call", "appel") : T("calls", "appels");
 }
 
+/* what the département figures count: consultations, not every call */
+static const char *
+consultations_word(uint64_t n)
+{
+	return n == 1 ? T("consultation", "consultation")
+	              : T("consultations", "consultations");
+}
+
 /* "Paris (75)"; "Unknown" */
 static void
 dept_name(struct strbuf *sb, const char *code, const char *label)
@@ -367,13 +375,13 @@ words_focus(struct strbuf *sb, const struct annual *a)
 		return;
 	}
 	words_count(sb, f->n);
-	sb_addf(sb, " %s", calls_word(f->n));
+	sb_addf(sb, " %s", consultations_word(f->n));
 	if (f->has_pct) {
 		sb_add(sb, ", ");
 		words_pct(sb, f->pct, ANN_DEPT_DECIMALS);
-		sb_add(sb, T(" of all ", " de l'ensemble des "));
+		sb_add(sb, T(" of all ", " de l’ensemble des "));
 		words_count(sb, a->departments.base);
-		sb_addf(sb, " %s", calls_word(a->departments.base));
+		sb_addf(sb, " %s", consultations_word(a->departments.base));
 	}
 	if (f->rank > 0) {
 		sb_add(sb, ", ");
