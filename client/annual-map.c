@@ -509,7 +509,7 @@ draw_legend(const struct annual *a, const struct map_pen *pen)
 		y += 22;
 	}
 	label(pen, MAP_W, MAP_H - 4, 13, 1, false, TEXT_SOFT, MAP_W - METRO_X,
-	      words_french() ? "Outre-mer en encarts, pas à l'échelle. "
+	      words_french() ? "Outre-mer en encarts, pas à l’échelle. "
 	                       "Carte : svg-maps (Victor Cazanave), CC BY 4.0."
 	                     : "Overseas départements as insets, not to "
 	                       "scale. Map: svg-maps (Victor Cazanave), CC "

@@ -668,7 +668,7 @@ map(struct pdf *p)
 	double h = MAP_H * cp.s;
 
 	heading(p,
-	        words_french() ? "D'où viennent les appels"
+	        words_french() ? "D’où viennent les appels"
 	                       : "Where the calls come from",
 	        h);
 	need(p, h);

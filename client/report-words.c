@@ -174,7 +174,7 @@ words_title(const char *dim)
 	        {"household", N_("Individuals by household"),
 	         "Particuliers par composition du foyer"},
 	        {"origin", N_("Individuals by region of origin"),
-	         "Particuliers par région d'origine"},
+	         "Particuliers par région d’origine"},
 	        {"topic", N_("Topics"), "Thèmes"},
 	        {"month", N_("Calls by month"), "Appels par mois"},
 	        {"weekday_hour", N_("Calls by weekday and hour"),
@@ -182,7 +182,7 @@ words_title(const char *dim)
 	        {"duration", N_("Call duration"), "Durée des appels"},
 	        {"jurist", N_("Consultations per jurist"),
 	         "Consultations par juriste"},
-	        {"report", N_("Annual activity report"), "Rapport d'activité"},
+	        {"report", N_("Annual activity report"), "Rapport d’activité"},
 	        {"rank", N_("Rank"), "Rang"},
 	        {"calls", N_("Calls"), "Appels"},
 	        {"share", N_("Share"), "Part"},
@@ -196,7 +196,7 @@ words_title(const char *dim)
 	        {"none_calls", N_("No calls."), "Aucun appel."},
 	        {"service_legend", N_("service hours"), "heures de permanence"},
 	        {"restated", "Restated figures", "Chiffres rectifiés"},
-	        {"budget", "Cost of the action", "Coût de l'action"},
+	        {"budget", "Cost of the action", "Coût de l’action"},
 	        {"per_100k", "Per 100,000", "Pour 100" NBSP "000"},
 	        {"restated_lead",
 	         "Sheets of periods already closed (figures published) "
@@ -295,7 +295,7 @@ words_base(struct strbuf *sb, const struct annual *a,
 		             "appels de professionnels"));
 	else if (strcmp(d, "pro_sector") == 0)
 		sb_add(sb, T("calls from public bodies",
-		             "appels d'organismes publics"));
+		             "appels d’organismes publics"));
 	else if (strcmp(d, "household") == 0 || strcmp(d, "origin") == 0)
 		sb_add(sb,
 		       T("calls from individuals", "appels de particuliers"));
@@ -417,7 +417,7 @@ words_duration_line(struct strbuf *sb, const struct annual *a)
 	if (d->hidden) {
 		sb_addf(sb,
 		        T("Not shown: too few calls (%s).",
-		          "Non affiché : trop peu d'appels (%s)."),
+		          "Non affiché : trop peu d’appels (%s)."),
 		        words_hidden());
 		return;
 	}
@@ -480,7 +480,7 @@ words_disclosure(struct strbuf *sb, const struct annual *a)
 		          "same calls; counts under %u are shown as 0; parts "
 		          "need not add up to their totals.",
 		          "Chiffres perturbés pour le secret statistique : "
-		          "chacun s'écarte d'au plus %u de la valeur exacte, "
+		          "chacun s’écarte d’au plus %u de la valeur exacte, "
 		          "toujours de la même façon pour les mêmes appels ; "
 		          "les effectifs inférieurs à %u valent 0 ; les "
 		          "parties "
@@ -783,7 +783,7 @@ words_budget(struct strbuf *sb, const struct annual *a)
 	if (!f->budget)
 		return;
 	sb_add(sb,
-	       T("Total cost of the action: ", "Coût total de l'action : "));
+	       T("Total cost of the action: ", "Coût total de l’action : "));
 	words_euros(sb, f->budget_cents);
 	if (f->has_per) {
 		sb_add(sb, T("; cost per consultation: ",

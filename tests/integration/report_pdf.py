@@ -137,8 +137,10 @@ def check_pdf(sheets, path, fr, keep):
     first = texts[0]
     T.check(SERVICE in first and ADDRESS in first, "the title block names "
             "the service and its address")
-    T.check(("Rapport d'activité %d" if fr else "Annual activity report %d")
+    T.check(("Rapport d’activité %d" if fr else "Annual activity report %d")
             % YEAR in first, "the title")
+    T.check(not fr or "D’où viennent les appels" in " ".join(texts),
+            "the map's heading, with the typographic apostrophe")
     T.check(("du 1er janvier %d au 31 décembre %d" if fr else
              "1 January %d to 31 December %d") % (YEAR, YEAR) in first,
             "the period")
@@ -365,6 +367,12 @@ def check_facts(sheets, tmp, keep):
                 "190 700", "--funder", "Ville de Paris=34000"], "admin")
     T.check("190,700.00" in p.stdout and "Ville de Paris: 34,000.00" in
             p.stdout, "budget stored: %s", p.stdout.strip())
+    p = rd.cli(["admin", "budget", "--year", str(YEAR), "--total",
+                "190 700", "--funder", "Ville de Paris=34000"], "admin",
+               lang="fr_FR.UTF-8")
+    T.check("%d\u00a0: budget " % YEAR in p.stdout and
+            "Ville de Paris\u00a0: " in p.stdout,
+            "French: a non-breaking space before each colon: %r", p.stdout)
     p = rd.cli(["admin", "budget", "--year", str(YEAR), "--total", "100",
                 "--funder", "Ville de Paris=340"], "admin", check=False)
     T.check(p.returncode != 0 and "more than the budget" in p.stderr,
@@ -420,7 +428,7 @@ def check_facts(sheets, tmp, keep):
                             Decimal(q.denominator), 1)).replace(".", ",")
     T.check("%s appels pour 100 000 habitants" % rate75 in whole,
             "pdf: Paris's rate per 100,000 (%s)", rate75)
-    T.check("Coût total de l'action : 190 700,00 €" in whole,
+    T.check("Coût total de l’action : 190 700,00 €" in whole,
             "pdf: the budget")
     T.check("coût par consultation : 47,68 €" in whole,
             "pdf: the cost per consultation")
