@@ -141,6 +141,9 @@ def check_pdf(sheets, path, fr, keep):
             % YEAR in first, "the title")
     T.check(not fr or "D’où viennent les appels" in " ".join(texts),
             "the map's heading, with the typographic apostrophe")
+    T.check(fr or ("Réunion (974)" in " ".join(texts) and
+                   "La Réunion (974)" not in " ".join(texts)),
+            "English: the map's inset names Réunion as the tables do")
     T.check(("du 1er janvier %d au 31 décembre %d" if fr else
              "1 January %d to 31 December %d") % (YEAR, YEAR) in first,
             "the period")
