@@ -443,6 +443,7 @@ draw_overseas(const struct annual *a, const struct map_geos *m, const int *cls,
 	for (size_t i = 0; i < m->n; i++) {
 		const struct map_geo *g = &m->g[i];
 		double s, dx, dy, rect[4] = {INSET_X, y, INSET_W, INSET_H};
+		const struct ann_item *it;
 		struct strbuf t = {0};
 
 		if (!g->overseas)
@@ -455,7 +456,13 @@ draw_overseas(const struct annual *a, const struct map_geos *m, const int *cls,
 		pen->shape(pen->ctx, g, s, dx, dy, cls[i]);
 		pen->clip(pen->ctx, NULL);
 		pen->box(pen->ctx, INSET_X, y, INSET_W, INSET_H, -1);
-		sb_addf(&t, "%s (%s)", map_shapes[i].name, g->code);
+		/* the taxonomy's name in the reader's language, as the
+		 * tables say it; the geometry's (French) without a count */
+		it = item_of(a, g->code);
+		sb_addf(&t, "%s (%s)",
+		        it != NULL && it->label != NULL ? it->label
+		                                        : map_shapes[i].name,
+		        g->code);
 		label(pen, INSET_X + INSET_W / 2, y + INSET_H + 15, 13, 0,
 		      false, TEXT_INK, INSET_W, t.buf);
 		sb_reset(&t);
@@ -509,7 +516,7 @@ draw_legend(const struct annual *a, const struct map_pen *pen)
 		y += 22;
 	}
 	label(pen, MAP_W, MAP_H - 4, 13, 1, false, TEXT_SOFT, MAP_W - METRO_X,
-	      words_french() ? "Outre-mer en encarts, pas à l'échelle. "
+	      words_french() ? "Outre-mer en encarts, pas à l’échelle. "
 	                       "Carte : svg-maps (Victor Cazanave), CC BY 4.0."
 	                     : "Overseas départements as insets, not to "
 	                       "scale. Map: svg-maps (Victor Cazanave), CC "

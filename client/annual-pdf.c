@@ -426,19 +426,36 @@ months(struct pdf *p)
 	p->y += value_h + h + label_h + 8;
 }
 
-/* The weekday x hour table: counts in cells shaded by size, service hours
- * framed. */
+/* "08:00–09:00", "08 h–09 h": the hour row's label */
+static void
+hour_label(struct strbuf *sb, int h)
+{
+	sb_addf(sb, words_french() ? "%02d h–%02d h" : "%02d:00–%02d:00", h,
+	        h + 1);
+}
+
+/* The weekday x hour table: counts in cells shaded by size (a zero shown
+ * as 0, as the text report does), service hours framed. */
 static void
 grid(struct pdf *p)
 {
 	const struct annual *a = p->a;
 	const struct ann_grid *g = &a->grid;
 	int first, last;
-	const double row_h = 14, head_w = 44;
-	double cell_w;
+	const double row_h = 14;
+	double cell_w, head_w = 0;
 	struct strbuf t = {0};
 
 	words_grid_hours(a, &first, &last);
+	/* the hour column as wide as its widest label, measured */
+	for (int h = first; h <= last; h++) {
+		double w;
+
+		sb_reset(&t);
+		hour_label(&t, h);
+		w = measure_width(t.buf, 7.5, false) + 4;
+		head_w = w > head_w ? w : head_w;
+	}
 	heading(p, words_title("weekday_hour"),
 	        first <= last ? row_h * (last - first + 2) : 20);
 	if (first > last) {
@@ -455,9 +472,7 @@ grid(struct pdf *p)
 	for (int h = first; h <= last; h++) {
 		need(p, row_h);
 		sb_reset(&t);
-		sb_addf(&t,
-		        words_french() ? "%02d h–%02d h" : "%02d:00–%02d:00", h,
-		        h + 1);
+		hour_label(&t, h);
 		draw_text(p, MARGIN_X, p->y + 2, t.buf, 7.5, false, INK, 0, 0,
 		          -1);
 		for (int d = 0; d < 7; d++) {
@@ -485,7 +500,7 @@ grid(struct pdf *p)
 			sb_reset(&t);
 			if (g->hidden[d][h])
 				sb_add(&t, words_hidden());
-			else if (g->n[d][h] > 0)
+			else
 				words_count(&t, g->n[d][h]);
 			if (t.len > 0)
 				draw_text(p, x + cell_w / 2, p->y + 2, t.buf,
@@ -653,7 +668,7 @@ map(struct pdf *p)
 	double h = MAP_H * cp.s;
 
 	heading(p,
-	        words_french() ? "D'où viennent les appels"
+	        words_french() ? "D’où viennent les appels"
 	                       : "Where the calls come from",
 	        h);
 	need(p, h);
@@ -732,14 +747,15 @@ tiles(struct pdf *p)
 	if (f->given && !f->hidden && f->n > 0) {
 		words_count(&big[n], f->n);
 		sb_addf(&small[n],
-		        words_french() ? "appels de %s (%s)"
-		                       : "calls from %s (%s)",
+		        words_french() ? "consultations de %s (%s)"
+		                       : "consultations from %s (%s)",
 		        f->label ? f->label : f->code, f->code);
 		if (f->has_pct) {
 			sb_add(&small[n], "\n");
 			words_pct(&small[n], f->pct, ANN_DEPT_DECIMALS);
-			sb_add(&small[n], words_french() ? " de l'ensemble"
-			                                 : " of all calls");
+			sb_add(&small[n], words_french()
+			                          ? " de l’ensemble"
+			                          : " of all consultations");
 		}
 		n++;
 		if (f->rank > 0) {

@@ -250,6 +250,15 @@ annual_queries(struct ann_queries *aq, int year, const char *focus)
 			q->duration_stats = true;
 		}
 	}
+	callsheet__query__init(&aq->focus_q);
+	aq->focus_q.from = aq->from[0];
+	aq->focus_q.to = aq->to[0];
+	callsheet__filter__init(&aq->focus_f);
+	aq->focus_f.dimension = "department";
+	aq->focus_f.value = aq->focus;
+	aq->focus_fp[0] = &aq->focus_f;
+	aq->focus_q.filters = aq->focus_fp;
+	aq->focus_q.n_filters = 1;
 }
 
 /* ------------------------------------------------------- arithmetic */

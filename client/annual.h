@@ -63,6 +63,9 @@ struct ann_queries {
 	Callsheet__Filter filters[AQ_N][2];
 	Callsheet__Filter *fp[AQ_N][2];
 	char *by[AQ_N][2];
+	/* the year's consultations of the focus département (restatements) */
+	Callsheet__Query focus_q;
+	Callsheet__Filter focus_f, *focus_fp[1];
 	char from[2][16], to[2][16];
 	char focus[16];
 };
@@ -143,6 +146,9 @@ struct ann_meta {
 	/* the restatements of the year's closed periods (borrowed); NULL:
 	 * not asked */
 	const Callsheet__Restatements *restated;
+	/* the same, of the focus département's consultations; NULL: no
+	 * focus, or not asked */
+	const Callsheet__Restatements *restated_focus;
 };
 
 /* Populations (rates per inhabitant) and budget (cost per consultation)

@@ -472,12 +472,19 @@ json_period(struct strbuf *sb, const Callsheet__PeriodRestatements *p,
 void
 restate_json(struct strbuf *sb, const Callsheet__Restatements *rs)
 {
+	restate_json_as(sb, "restatements", rs);
+}
+
+void
+restate_json_as(struct strbuf *sb, const char *key,
+                const Callsheet__Restatements *rs)
+{
 	/* report_json() ends its object with "}\n": reopen it */
 	if (sb->len < 2 || strcmp(sb->buf + sb->len - 2, "}\n") != 0)
 		return;
 	sb->len -= 2;
 	sb->buf[sb->len] = '\0';
-	sb_add(sb, ",\"restatements\":[");
+	sb_addf(sb, ",\"%s\":[", key);
 	for (size_t i = 0; rs != NULL && i < rs->n_periods; i++) {
 		if (i > 0)
 			sb_add(sb, ",");

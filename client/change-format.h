@@ -28,5 +28,8 @@ void restate_csv(struct strbuf *sb, const Callsheet__QueryResult *r,
                  const Callsheet__Restatements *rs);
 /* Adds "restatements" to the object report_json() wrote into sb. */
 void restate_json(struct strbuf *sb, const Callsheet__Restatements *rs);
+/* The same under another key (the annual report's "focus_restatements") */
+void restate_json_as(struct strbuf *sb, const char *key,
+                     const Callsheet__Restatements *rs);
 
 #endif

@@ -87,7 +87,7 @@ print_facts(const Callsheet__YearFacts *y)
 		for (size_t i = 0; i < y->n_funders; i++) {
 			sb_reset(&sb);
 			words_euros(&sb, y->funders[i]->cents);
-			printf("  %s: %s\n", y->funders[i]->funder, sb.buf);
+			printf(_("  %s: %s\n"), y->funders[i]->funder, sb.buf);
 		}
 	} else
 		printf(_("%d: no budget\n"), (int)y->year);

@@ -179,6 +179,12 @@ annual_parse(struct annual_args *a, int argc, char **argv)
 		                       argv[optind]);
 	if (annual_hours(a, hours) != 0)
 		return EXIT_USAGE;
+	/* a year to come has nothing to report yet */
+	if (a->year > tm.tm_year + 1900)
+		return cli_usage_error(&cmd_annual_entry,
+		                       _("invalid --year '%d': the year has "
+		                         "not started (this is %d)"),
+		                       a->year, tm.tm_year + 1900);
 	if (a->format == AF_PDF &&
 	    (a->output == NULL || strcmp(a->output, "-") == 0) &&
 	    isatty(STDOUT_FILENO))
@@ -282,7 +288,8 @@ annual_restated(const Callsheet__Response *r)
 
 static void
 annual_meta(const struct annual_args *args, struct annual *a,
-            const Callsheet__Response *restated)
+            const Callsheet__Response *restated,
+            const Callsheet__Response *restated_focus)
 {
 	time_t now = time(NULL);
 	struct tm tm;
@@ -294,6 +301,8 @@ annual_meta(const struct annual_args *args, struct annual *a,
 	a->meta.issued_m = tm.tm_mon + 1;
 	a->meta.issued_d = tm.tm_mday;
 	a->meta.restated = annual_restated(restated);
+	a->meta.restated_focus =
+	        restated_focus ? annual_restated(restated_focus) : NULL;
 }
 
 /* An error other than a server too old to know the request, or one that
@@ -324,7 +333,7 @@ reporter_left_out(Callsheet__Response **resps, size_t i, bool reporter)
 /* The answers, checked: the first error wins. 0, or the exit status. */
 static int
 annual_check(const struct annual_args *a, Callsheet__Response **resps,
-             bool no_jurists)
+             size_t nreq, bool no_jurists)
 {
 	bool tax = resps[AQ_N]->body_case == CALLSHEET__RESPONSE__BODY_TAXONOMY;
 
@@ -349,10 +358,12 @@ annual_check(const struct annual_args *a, Callsheet__Response **resps,
 	}
 	/* a figure without its restatement would mislead; a server older
 	 * than the request has no closed period, nor populations */
-	if (refused(resps[AQ_N + 1])) {
+	for (size_t i = AQ_N + 1; i < nreq; i += 2) {
 		struct cs_error err;
 
-		cs_error_from_response(&err, resps[AQ_N + 1]->error);
+		if (!refused(resps[i]))
+			continue;
+		cs_error_from_response(&err, resps[i]->error);
 		cli_error(_("cannot fetch the restatements of closed "
 		            "periods: %s"),
 		          cli_error_text(&err));
@@ -386,9 +397,12 @@ static int
 annual_run(struct cli *cli, const struct annual_args *a)
 {
 	struct ann_queries aq;
-	/* the queries, the taxonomy, the restatements, the year's figures */
-	Callsheet__Request reqs[AQ_N + 3], *rp[AQ_N + 3];
-	Callsheet__Response *resps[AQ_N + 3];
+	/* the queries, the taxonomy, the restatements, the year's figures,
+	 * with a focus the restatements of its consultations */
+	Callsheet__Request reqs[AQ_N + 4], *rp[AQ_N + 4];
+	Callsheet__Response *resps[AQ_N + 4];
+	Callsheet__GetRestatements grf = CALLSHEET__GET_RESTATEMENTS__INIT;
+	size_t nreq = a->focus != NULL ? AQ_N + 4 : AQ_N + 3;
 	Callsheet__GetYearFacts gy = CALLSHEET__GET_YEAR_FACTS__INIT;
 	Callsheet__GetTaxonomy gt = CALLSHEET__GET_TAXONOMY__INIT;
 	Callsheet__GetRestatements gr = CALLSHEET__GET_RESTATEMENTS__INIT;
@@ -399,7 +413,7 @@ annual_run(struct cli *cli, const struct annual_args *a)
 	int rv;
 
 	annual_queries(&aq, a->year, a->focus);
-	for (size_t i = 0; i < AQ_N + 3; i++) {
+	for (size_t i = 0; i < nreq; i++) {
 		callsheet__request__init(&reqs[i]);
 		rp[i] = &reqs[i];
 		if (i < AQ_N) {
@@ -417,6 +431,9 @@ annual_run(struct cli *cli, const struct annual_args *a)
 	gy.year = a->year;
 	reqs[AQ_N + 2].body_case = CALLSHEET__REQUEST__BODY_GET_YEAR_FACTS;
 	reqs[AQ_N + 2].get_year_facts = &gy;
+	grf.query = &aq.focus_q;
+	reqs[AQ_N + 3].body_case = CALLSHEET__REQUEST__BODY_GET_RESTATEMENTS;
+	reqs[AQ_N + 3].get_restatements = &grf;
 	rv = cli_connect(cli, &c, &err);
 	no_jurists = rv == 0 && cs_role(c) == CALLSHEET__ROLE__REPORTER;
 	if (no_jurists) {
@@ -426,13 +443,13 @@ annual_run(struct cli *cli, const struct annual_args *a)
 		        CALLSHEET__REQUEST__BODY_GET_TAXONOMY;
 		reqs[AQ_JURISTS].get_taxonomy = &gt;
 	}
-	if (rv != 0 || cs_call_many(c, rp, AQ_N + 3, resps, &err) != 0) {
+	if (rv != 0 || cs_call_many(c, rp, nreq, resps, &err) != 0) {
 		cli_error("%s", cli_error_text(&err));
 		cs_close(c);
 		return cli_exit_status(&err);
 	}
 	cs_close(c);
-	if ((rv = annual_check(a, resps, no_jurists)) == 0) {
+	if ((rv = annual_check(a, resps, nreq, no_jurists)) == 0) {
 		struct labels *l = labels_new(resps[AQ_N]->taxonomy);
 		struct annual ann;
 		struct strbuf out = {0};
@@ -445,7 +462,13 @@ annual_run(struct cli *cli, const struct annual_args *a)
 			                ? NULL
 			                : resps[i]->query_result;
 		annual_compute(&ann, a->year, a->focus, results, l, &a->hours);
-		annual_meta(a, &ann, resps[AQ_N + 1]);
+		if (ann.consultations == 0 && !ann.consultations_hidden &&
+		    ann.other.base == 0 && !ann.other.base_hidden)
+			cli_error(_("warning: no sheet in %d: every figure of "
+			            "the report is zero"),
+			          a->year);
+		annual_meta(a, &ann, resps[AQ_N + 1],
+		            nreq > AQ_N + 3 ? resps[AQ_N + 3] : NULL);
 		annual_facts(
 		        &ann,
 		        resps[AQ_N + 2]->body_case ==
@@ -458,7 +481,7 @@ annual_run(struct cli *cli, const struct annual_args *a)
 		annual_free(&ann);
 		labels_free(l);
 	}
-	for (size_t i = 0; i < AQ_N + 3; i++)
+	for (size_t i = 0; i < nreq; i++)
 		callsheet__response__free_unpacked(resps[i], NULL);
 	return rv;
 }

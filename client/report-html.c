@@ -549,7 +549,7 @@ annual_html(struct strbuf *sb, const struct annual *a)
 	if (a->facts.populations && a->focus.given)
 		para(sb, "rate", words_rate, a);
 	sb_add(sb, "<section><h2>");
-	esc(sb, words_french() ? "D'où viennent les appels"
+	esc(sb, words_french() ? "D’où viennent les appels"
 	                       : "Where the calls come from");
 	sb_add(sb, "</h2>\n");
 	map_svg(sb, a, 720);

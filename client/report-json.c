@@ -311,5 +311,8 @@ annual_json(struct strbuf *sb, const struct annual *a)
 	sb_add(sb, "\n}\n");
 	if (a->meta.restated != NULL)
 		restate_json(sb, a->meta.restated);
+	if (a->meta.restated_focus != NULL)
+		restate_json_as(sb, "focus_restatements",
+		                a->meta.restated_focus);
 	sb_free(&text);
 }

@@ -174,7 +174,7 @@ words_title(const char *dim)
 	        {"household", N_("Individuals by household"),
 	         "Particuliers par composition du foyer"},
 	        {"origin", N_("Individuals by region of origin"),
-	         "Particuliers par région d'origine"},
+	         "Particuliers par région d’origine"},
 	        {"topic", N_("Topics"), "Thèmes"},
 	        {"month", N_("Calls by month"), "Appels par mois"},
 	        {"weekday_hour", N_("Calls by weekday and hour"),
@@ -182,7 +182,7 @@ words_title(const char *dim)
 	        {"duration", N_("Call duration"), "Durée des appels"},
 	        {"jurist", N_("Consultations per jurist"),
 	         "Consultations par juriste"},
-	        {"report", N_("Annual activity report"), "Rapport d'activité"},
+	        {"report", N_("Annual activity report"), "Rapport d’activité"},
 	        {"rank", N_("Rank"), "Rang"},
 	        {"calls", N_("Calls"), "Appels"},
 	        {"share", N_("Share"), "Part"},
@@ -196,7 +196,7 @@ words_title(const char *dim)
 	        {"none_calls", N_("No calls."), "Aucun appel."},
 	        {"service_legend", N_("service hours"), "heures de permanence"},
 	        {"restated", "Restated figures", "Chiffres rectifiés"},
-	        {"budget", "Cost of the action", "Coût de l'action"},
+	        {"budget", "Cost of the action", "Coût de l’action"},
 	        {"per_100k", "Per 100,000", "Pour 100" NBSP "000"},
 	        {"restated_lead",
 	         "Sheets of periods already closed (figures published) "
@@ -222,6 +222,14 @@ static const char *
 calls_word(uint64_t n)
 {
 	return n == 1 ? T("call", "appel") : T("calls", "appels");
+}
+
+/* what the département figures count: consultations, not every call */
+static const char *
+consultations_word(uint64_t n)
+{
+	return n == 1 ? T("consultation", "consultation")
+	              : T("consultations", "consultations");
 }
 
 /* "Paris (75)"; "Unknown" */
@@ -287,7 +295,7 @@ words_base(struct strbuf *sb, const struct annual *a,
 		             "appels de professionnels"));
 	else if (strcmp(d, "pro_sector") == 0)
 		sb_add(sb, T("calls from public bodies",
-		             "appels d'organismes publics"));
+		             "appels d’organismes publics"));
 	else if (strcmp(d, "household") == 0 || strcmp(d, "origin") == 0)
 		sb_add(sb,
 		       T("calls from individuals", "appels de particuliers"));
@@ -367,13 +375,13 @@ words_focus(struct strbuf *sb, const struct annual *a)
 		return;
 	}
 	words_count(sb, f->n);
-	sb_addf(sb, " %s", calls_word(f->n));
+	sb_addf(sb, " %s", consultations_word(f->n));
 	if (f->has_pct) {
 		sb_add(sb, ", ");
 		words_pct(sb, f->pct, ANN_DEPT_DECIMALS);
-		sb_add(sb, T(" of all ", " de l'ensemble des "));
+		sb_add(sb, T(" of all ", " de l’ensemble des "));
 		words_count(sb, a->departments.base);
-		sb_addf(sb, " %s", calls_word(a->departments.base));
+		sb_addf(sb, " %s", consultations_word(a->departments.base));
 	}
 	if (f->rank > 0) {
 		sb_add(sb, ", ");
@@ -409,7 +417,7 @@ words_duration_line(struct strbuf *sb, const struct annual *a)
 	if (d->hidden) {
 		sb_addf(sb,
 		        T("Not shown: too few calls (%s).",
-		          "Non affiché : trop peu d'appels (%s)."),
+		          "Non affiché : trop peu d’appels (%s)."),
 		        words_hidden());
 		return;
 	}
@@ -472,7 +480,7 @@ words_disclosure(struct strbuf *sb, const struct annual *a)
 		          "same calls; counts under %u are shown as 0; parts "
 		          "need not add up to their totals.",
 		          "Chiffres perturbés pour le secret statistique : "
-		          "chacun s'écarte d'au plus %u de la valeur exacte, "
+		          "chacun s’écarte d’au plus %u de la valeur exacte, "
 		          "toujours de la même façon pour les mêmes appels ; "
 		          "les effectifs inférieurs à %u valent 0 ; les "
 		          "parties "
@@ -634,6 +642,42 @@ words_hours(struct strbuf *sb, const struct service_hours *hs)
 		sb_add(sb, T("none", "aucune"));
 }
 
+/* "; Paris (75): published 951, restated 950 (-1)": the focus
+ * département's figures of the same period, when asked and given */
+static void
+focus_restated(struct strbuf *sb, const struct annual *a,
+               const Callsheet__PeriodRestatements *all)
+{
+	const Callsheet__Restatements *rs = a->meta.restated_focus;
+
+	for (size_t i = 0; rs != NULL && a->focus.given && i < rs->n_periods;
+	     i++) {
+		const Callsheet__PeriodRestatements *p = rs->periods[i];
+
+		if (p->period == NULL || all->period == NULL ||
+		    strcmp(p->period->from, all->period->from) != 0 ||
+		    strcmp(p->period->to, all->period->to) != 0)
+			continue;
+		sb_add(sb, T("; ", " ; "));
+		dept_name(sb, a->focus.code, a->focus.label);
+		sb_add(sb, T(": ", " : "));
+		if (!p->has_published_total) {
+			sb_add(sb, T("figures withheld (minimum cell size)",
+			             "chiffres masqués (secret statistique)"));
+			return;
+		}
+		sb_add(sb, T("published ", "publié "));
+		words_count(sb, p->published_total);
+		sb_add(sb, T(", restated ", ", rectifié "));
+		words_count(sb, p->restated_total);
+		sb_add(sb, " (");
+		signed_count(sb, (int64_t)p->restated_total -
+		                         (int64_t)p->published_total);
+		sb_add(sb, ")");
+		return;
+	}
+}
+
 void
 words_restatements(struct strbuf *sb, const struct annual *a)
 {
@@ -659,6 +703,7 @@ words_restatements(struct strbuf *sb, const struct annual *a)
 			signed_count(sb, (int64_t)p->restated_total -
 			                         (int64_t)p->published_total);
 			sb_add(sb, ")");
+			focus_restated(sb, a, p);
 		} else
 			sb_add(sb, p->withheld
 			                   ? T("restated (figures withheld: "
@@ -738,7 +783,7 @@ words_budget(struct strbuf *sb, const struct annual *a)
 	if (!f->budget)
 		return;
 	sb_add(sb,
-	       T("Total cost of the action: ", "Coût total de l'action : "));
+	       T("Total cost of the action: ", "Coût total de l’action : "));
 	words_euros(sb, f->budget_cents);
 	if (f->has_per) {
 		sb_add(sb, T("; cost per consultation: ",

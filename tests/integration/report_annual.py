@@ -84,7 +84,7 @@ def expected_focus(counts, code, labels, fr=False):
 
     p = fmt_pct(pct(n, total, 2), fr)
     if fr:
-        s = "%s : %s appels, %s de l'ensemble des %s appels, " % (
+        s = "%s : %s consultations, %s de l’ensemble des %s consultations, " % (
             dept_name(code, labels), fmt_count(n, True), p,
             fmt_count(total, True))
         s += "au 1er rang" if ranks[code] == 1 else \
@@ -94,7 +94,7 @@ def expected_focus(counts, code, labels, fr=False):
         if ahead:
             s += ", derrière " + names(ahead)
     else:
-        s = "%s: %s calls, %s of all %s calls, ranked %d" % (
+        s = "%s: %s consultations, %s of all %s consultations, ranked %d" % (
             dept_name(code, labels), fmt_count(n), p, fmt_count(total),
             ranks[code])
         if tied:

@@ -76,6 +76,37 @@ def page_texts(path, npages):
                          path, "-")) for i in range(1, npages + 1)]
 
 
+def check_grid_labels(path):
+    """The weekday x hour table (English): every hour label ends before
+    the first cell, and every row has its seven cells, a zero shown as 0."""
+    pages = poppler("pdftotext", "-bbox", path, "-").split("<page ")
+    found = 0
+    for page in pages:
+        words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" '
+                           r'xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>',
+                           page)
+        labels = [(float(x0), float(y0), float(x1), w)
+                  for x0, y0, x1, w in words
+                  if re.fullmatch(r"\d\d:00\u2013\d\d:00", w) and
+                  int(w[6:8]) == int(w[:2]) + 1]
+        found += len(labels)
+        grid_rows(words, labels)
+    T.check(found >= 8, "the hour labels whole: %d found", found)
+
+
+def grid_rows(words, labels):
+    for x0, y0, x1, w in labels:
+        cells = [(float(a), t) for a, b, _, t in words
+                 if abs(float(b) - y0) < 2 and float(a) > x0 + 1]
+        T.check(cells and min(a for a, _ in cells) >= x1,
+                "'%s' ends (%.1f) before its first cell (%s)", w, x1,
+                cells[:1])
+        T.check(len(cells) == 7 and all(re.fullmatch(r"[\d,]+|s", t)
+                                        for _, t in cells),
+                "'%s': seven cells, zeros as 0: %s", w,
+                [t for _, t in cells])
+
+
 def check_pdf(sheets, path, fr, keep):
     info = poppler("pdfinfo", path)
     size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
@@ -106,8 +137,13 @@ def check_pdf(sheets, path, fr, keep):
     first = texts[0]
     T.check(SERVICE in first and ADDRESS in first, "the title block names "
             "the service and its address")
-    T.check(("Rapport d'activité %d" if fr else "Annual activity report %d")
+    T.check(("Rapport d’activité %d" if fr else "Annual activity report %d")
             % YEAR in first, "the title")
+    T.check(not fr or "D’où viennent les appels" in " ".join(texts),
+            "the map's heading, with the typographic apostrophe")
+    T.check(fr or ("Réunion (974)" in " ".join(texts) and
+                   "La Réunion (974)" not in " ".join(texts)),
+            "English: the map's inset names Réunion as the tables do")
     T.check(("du 1er janvier %d au 31 décembre %d" if fr else
              "1 January %d to 31 December %d") % (YEAR, YEAR) in first,
             "the period")
@@ -232,8 +268,11 @@ def check_edges(tmp):
             (2010, "75", "admin", "no calls in 2010"),
             (YEAR, "13", "rep", "Figures perturbed for confidentiality")):
         path = os.path.join(tmp, "edge-%d-%s.pdf" % (year, user))
-        rd.cli(["report", "annual", "--year", str(year), "--focus", focus,
-                "--format", "pdf", "-o", path], user)
+        p = rd.cli(["report", "annual", "--year", str(year), "--focus",
+                    focus, "--format", "pdf", "-o", path], user)
+        T.check(("no sheet in" in p.stderr) == (year == 2010),
+                "%d: a warning on stderr only for a year without sheets: "
+                "'%s'", year, p.stderr.strip())
         info = poppler("pdfinfo", path)
         npages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
         whole = " ".join(page_texts(path, npages))
@@ -241,6 +280,44 @@ def check_edges(tmp):
                 "page %d of %d" % (npages, npages) in whole,
                 "%d, focus %s as %s: %d pages, '%s'", year, focus, user,
                 npages, want)
+
+
+def check_refusals(tmp):
+    """A year to come is refused, naming --year and the value; a year
+    without sheets is warned about (both in French too); a PDF to a
+    terminal is refused, nothing binary written to it."""
+    future = str(time.gmtime().tm_year + 2)
+    for lang, want in (("C.UTF-8", "invalid --year '%s': the year has not "
+                        "started" % future),
+                       ("fr_FR.UTF-8", "--year « %s » invalide : l’année "
+                        "n’a pas commencé" % future)):
+        p = rd.cli(["report", "annual", "--year", future], "admin",
+                   lang=lang, check=False)
+        T.check(p.returncode == 2 and want in p.stderr and p.stdout == "",
+                "%s: --year %s refused (exit %d): '%s'", lang, future,
+                p.returncode, p.stderr.strip())
+    p = rd.cli(["report", "annual", "--year", "2010"], "admin",
+               lang="fr_FR.UTF-8")
+    T.check("attention : aucune fiche en 2010" in p.stderr,
+            "French: a year without sheets warned: '%s'", p.stderr.strip())
+    master, slave = os.openpty()
+    env = dict(os.environ, CALLSHEET_USER="admin",
+               CALLSHEET_PASSWORD="secret", LANG="C.UTF-8", LC_ALL="")
+    p = subprocess.run([os.environ["CALLSHEET_TEST_CLI"], "report", "annual",
+                        "--year", str(YEAR), "--format", "pdf"], env=env,
+                       stdout=slave, stderr=subprocess.PIPE, text=True,
+                       check=False)
+    os.close(slave)
+    os.set_blocking(master, False)
+    try:
+        shown = os.read(master, 65536)
+    except (BlockingIOError, OSError):
+        shown = b""
+    os.close(master)
+    T.check(p.returncode == 2 and "-o FILE" in p.stderr and
+            b"%PDF" not in shown,
+            "pdf to a terminal refused (exit %d, %d bytes shown): '%s'",
+            p.returncode, len(shown), p.stderr.strip())
 
 
 def check_facts(sheets, tmp, keep):
@@ -293,6 +370,12 @@ def check_facts(sheets, tmp, keep):
                 "190 700", "--funder", "Ville de Paris=34000"], "admin")
     T.check("190,700.00" in p.stdout and "Ville de Paris: 34,000.00" in
             p.stdout, "budget stored: %s", p.stdout.strip())
+    p = rd.cli(["admin", "budget", "--year", str(YEAR), "--total",
+                "190 700", "--funder", "Ville de Paris=34000"], "admin",
+               lang="fr_FR.UTF-8")
+    T.check("%d\u00a0: budget " % YEAR in p.stdout and
+            "Ville de Paris\u00a0: " in p.stdout,
+            "French: a non-breaking space before each colon: %r", p.stdout)
     p = rd.cli(["admin", "budget", "--year", str(YEAR), "--total", "100",
                 "--funder", "Ville de Paris=340"], "admin", check=False)
     T.check(p.returncode != 0 and "more than the budget" in p.stderr,
@@ -348,7 +431,7 @@ def check_facts(sheets, tmp, keep):
                             Decimal(q.denominator), 1)).replace(".", ",")
     T.check("%s appels pour 100 000 habitants" % rate75 in whole,
             "pdf: Paris's rate per 100,000 (%s)", rate75)
-    T.check("Coût total de l'action : 190 700,00 €" in whole,
+    T.check("Coût total de l’action : 190 700,00 €" in whole,
             "pdf: the budget")
     T.check("coût par consultation : 47,68 €" in whole,
             "pdf: the cost per consultation")
@@ -358,15 +441,18 @@ def check_facts(sheets, tmp, keep):
 
 def check_restated(sheets, tmp):
     """Close the year, amend a sheet of it: every format shows the
-    published and the restated figure, with the reason."""
+    published and the restated figure, the focus département's too, with
+    the reason."""
     rd.close_year(YEAR)
     victim = next(s for s in rd.consultations(sheets) if s.dept == "75")
     reason = "caller from Val-de-Marne after all"
     rd.cli(["void", str(victim.id), "--reason", reason], "admin")
     n = len(rd.consultations(sheets))
+    n75 = len([s for s in rd.consultations(sheets) if s.dept == "75"])
+    focus = ["--focus", "75"]
     for fmt in ("text", "md", "html", "json"):
         out = rd.cli(["report", "annual", "--year", str(YEAR), "--format",
-                      fmt], "admin").stdout
+                      fmt] + focus, "admin").stdout
         if fmt == "json":
             j = json.loads(out)
             periods = j.get("restatements") or []
@@ -374,24 +460,37 @@ def check_restated(sheets, tmp):
                         p.get("restated_total") == n - 1 for p in periods),
                     "json: published %d, restated %d: %s", n, n - 1,
                     periods)
+            fp = j.get("focus_restatements") or []
+            T.check(any(p.get("published_total") == n75 and
+                        p.get("restated_total") == n75 - 1 for p in fp),
+                    "json: Paris published %d, restated %d: %s", n75,
+                    n75 - 1, fp)
             T.check(reason in out, "json: the reason")
             continue
-        want = "%d: published %s, restated %s (-1). Reasons: voided: %s" % (
-            YEAR, "{:,}".format(n), "{:,}".format(n - 1), reason)
+        want = ("%d: published %s, restated %s (-1); Paris (75): published "
+                "%s, restated %s (-1). Reasons: voided: %s" % (
+                    YEAR, "{:,}".format(n), "{:,}".format(n - 1),
+                    "{:,}".format(n75), "{:,}".format(n75 - 1), reason))
         T.check(want in out, "%s: '%s'", fmt, want)
-    out = rd.cli(["report", "annual", "--year", str(YEAR)], "admin",
+    out = rd.cli(["report", "annual", "--year", str(YEAR)] + focus, "admin",
                  lang="fr_FR.UTF-8").stdout
-    want = "%d : publié %s, rectifié %s (-1). Motifs : %s%s" % (
-        YEAR, "{:,}".format(n).replace(",", NBSP),
-        "{:,}".format(n - 1).replace(",", NBSP), VOIDED_FR, reason)
+    want = ("%d : publié %s, rectifié %s (-1) ; Paris (75) : publié %s, "
+            "rectifié %s (-1). Motifs : %s%s" % (
+                YEAR, "{:,}".format(n).replace(",", NBSP),
+                "{:,}".format(n - 1).replace(",", NBSP),
+                "{:,}".format(n75).replace(",", NBSP),
+                "{:,}".format(n75 - 1).replace(",", NBSP), VOIDED_FR,
+                reason))
     T.check(want in out, "French: '%s'", want)
     path = pdf(os.path.join(tmp, "restated.pdf"), "C.UTF-8")
     info = poppler("pdfinfo", path)
     npages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
     whole = " ".join(page_texts(path, npages))
-    T.check("published %s, restated %s (-1). Reasons: voided: %s" % (
-        "{:,}".format(n), "{:,}".format(n - 1), reason) in whole,
-        "pdf: published and restated, with the reason")
+    T.check("published %s, restated %s (-1); Paris (75): published %s, "
+            "restated %s (-1). Reasons: voided: %s" % (
+                "{:,}".format(n), "{:,}".format(n - 1), "{:,}".format(n75),
+                "{:,}".format(n75 - 1), reason) in whole,
+            "pdf: published and restated, Paris's too, with the reason")
 
 
 def main():
@@ -407,6 +506,8 @@ def main():
             path = pdf(os.path.join(keep or tmp, "rapport-%d-%s.pdf" % (
                 YEAR, "fr" if fr else "en")), lang)
             check_pdf(sheets, path, fr, keep)
+            if not fr:
+                check_grid_labels(path)
         p = rd.cli(["report", "annual", "--year", str(YEAR), "--format",
                     "pdf", "-o", os.path.join(tmp, "none", "r.pdf")],
                    "admin", check=False)
@@ -415,6 +516,7 @@ def main():
         check_map(sheets, keep)
         check_hidden_map(keep)
         check_edges(tmp)
+        check_refusals(tmp)
         check_facts(sheets, tmp, keep)
         check_restated(sheets, tmp)
     return T.finish()

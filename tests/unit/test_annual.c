@@ -439,7 +439,8 @@ test_words(void)
 	words_set_french(false);
 	words_focus(&sb, &a);
 	check_text(sb.buf,
-	           "Paris (75): 300 calls, 13.04\xc2\xa0% of all 2,300 calls, "
+	           "Paris (75): 300 consultations, 13.04\xc2\xa0% of all 2,300 "
+	           "consultations, "
 	           "ranked 3, tied with Hauts-de-Seine (92) and Val-d'Oise "
 	           "(95), behind Seine-Saint-Denis (93) and Val-de-Marne (94).",
 	           __LINE__);
@@ -465,9 +466,11 @@ test_words(void)
 	sb_reset(&sb);
 	words_focus(&sb, &a);
 	check_text(sb.buf,
-	           "Paris (75) : 300 appels, 13,04\xc2\xa0% de l'ensemble des "
+	           "Paris (75) : 300 consultations, 13,04\xc2\xa0% de "
+	           "l\xe2\x80\x99"
+	           "ensemble des "
 	           "2\xc2\xa0"
-	           "300 appels, au 3e rang, ex aequo avec "
+	           "300 consultations, au 3e rang, ex aequo avec "
 	           "Hauts-de-Seine (92) et Val-d'Oise (95), derrière "
 	           "Seine-Saint-Denis (93) et Val-de-Marne (94).",
 	           __LINE__);
