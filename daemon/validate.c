@@ -47,6 +47,14 @@ field_error_range(struct field_error *fe, const char *reason, const char *value,
 	return field_error_why(fe, reason, value);
 }
 
+int
+field_error_list(struct field_error *fe, const char *reason, const char *value,
+                 const char *const *list)
+{
+	fe->list = list;
+	return field_error_why(fe, reason, value);
+}
+
 /* Say it again for clients that translate (Error.reason). */
 static int
 fe_reason(struct field_error *fe, const char *reason, const char *value,

@@ -536,8 +536,16 @@ def test_queries(j1, j2, tz):
                  "to", "bad_date", "2025-04-31", "an impossible to")
     expect_error(query(j1, frm="2025-04-01", to="2025-04-01"), "BAD_REQUEST",
                  "to", "bad_period", "2025-04-01", "an empty period")
-    expect_error(query(j1, filters=[("colour", "red")]), "BAD_REQUEST",
-                 "filters", "unknown_dimension", "colour", "a dimension")
+    e = expect_error(query(j1, filters=[("colour", "red")]), "BAD_REQUEST",
+                     "filters", "unknown_dimension", "colour", "a dimension")
+    check(e is not None and len(e.allowed) == 12 and
+          "department" in e.allowed and "hour" in e.allowed,
+          f"filters: one allowed entry per dimension: {e and list(e.allowed)}")
+    e = expect_error(query(j1, by=["color"]), "BAD_REQUEST", "group_by",
+                     "unknown_dimension", "color", "group by a colour")
+    check(e is not None and len(e.allowed) == 12 and "month" in e.allowed,
+          f"group_by: one allowed entry per dimension: "
+          f"{e and list(e.allowed)}")
     expect_error(query(j1, filters=[("department", "")]), "BAD_REQUEST",
                  "filters", "unknown_code", "department=",
                  "\"\" as a filter")
@@ -573,9 +581,13 @@ def test_other_kinds(admin, j1, j2, rep, s):
     expect_error(j1.call("amend_sheet", pb.AmendSheet(
         id=sid, department="93", clear=["department"])), "BAD_REQUEST",
         "clear", "given_and_cleared", "department", "given and cleared")
-    expect_error(j1.call("amend_sheet", pb.AmendSheet(
+    e = expect_error(j1.call("amend_sheet", pb.AmendSheet(
         id=sid, clear=["duration_s"])), "BAD_REQUEST", "clear", "invalid",
         "duration_s", "clear what cannot be")
+    check(e is not None and sorted(e.allowed) == sorted(
+        ["department", "caller", "pro_kind", "pro_sector", "household",
+         "origin", "topics"]), f"clear: one allowed entry per field: "
+        f"{e and list(e.allowed)}")
     expect_error(j1.call("amend_sheet", pb.AmendSheet(id=sid)),
                  "BAD_REQUEST", "amend_sheet", "missing", "",
                  "an amendment of nothing")
