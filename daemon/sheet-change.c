@@ -264,7 +264,7 @@ static void
 read_done(struct change *ch)
 {
 	struct change_read *rd = &ch->rd;
-	struct field_error fe = {.field = "id"};
+	struct field_error fe = {.field = "id", .allowed_dim = -1};
 
 	if (!ch->found) {
 		snprintf(fe.message, sizeof fe.message,
@@ -295,7 +295,7 @@ read_done(struct change *ch)
 static void
 write_done(struct change *ch)
 {
-	struct field_error fe = {.field = "id"};
+	struct field_error fe = {.field = "id", .allowed_dim = -1};
 
 	if (ch->written) {
 		change_reply(ch, false, ch->at, ch->req->conn->session.user,

@@ -618,6 +618,18 @@ def test_other_kinds(admin, j1, j2, rep, s):
           "the audit trail, oldest first")
     expect_error(j1.call("void_sheet", pb.VoidSheet(id=sid)), "BAD_REQUEST",
                  "reason", "missing", what="void without reason")
+    e = expect_error(j1.call("amend_sheet", pb.AmendSheet(
+        id=sid, duration_s=60, change_id=uuid.uuid4().bytes)), "CONFLICT",
+        "id", "exists", what="amend a voided sheet")
+    check(e is not None and len(e.allowed) == 0,
+          f"amend a voided sheet: nothing allowed listed: "
+          f"{e and list(e.allowed)}")
+    e = expect_error(j1.call("amend_sheet", pb.AmendSheet(
+        id=uuid.uuid4().bytes, duration_s=60, change_id=uuid.uuid4().bytes)),
+        "NOT_FOUND", "id", "not_found", what="amend an unknown sheet")
+    check(e is not None and len(e.allowed) == 0,
+          f"amend an unknown sheet: nothing allowed listed: "
+          f"{e and list(e.allowed)}")
     # taxonomy
     tx = ok(rep.call("get_taxonomy", pb.GetTaxonomy(lang="fr")), "taxonomy",
             "taxonomy")
