@@ -366,6 +366,8 @@ def test_sheets(j1, j2):
          "out_of_range", "946684799"),
         ("call in 2 days", dict(call_start=now + 2 * 86400), "call_start",
          "out_of_range", str(now + 2 * 86400)),
+        ("empty call_type", dict(call_type=""), "call_type",
+         "unknown_code", ""),
         ("no caller", dict(caller=None), "caller", "missing", ""),
         ("no department", dict(department=None), "department", "missing", ""),
         ("no topic", dict(topics=[]), "topics", "missing", ""),
@@ -397,12 +399,25 @@ def test_sheets(j1, j2):
         expect_error(answers.get(rid), "BAD_REQUEST", field, reason, value,
                      what=what)
     ok(j1.call("log_sheet", pb.LogSheet(sheet=sheet())), "sheet_ack",
-       "after 16 refusals the connection still logs")
+       "after the refusals the connection still logs")
     # a silent call needs nothing else
     silent = [c for c in codes("call_type") if c != "consultation"][0]
     ok(j1.call("log_sheet", pb.LogSheet(sheet=sheet(
         call_type=silent, department=None, caller=None, topics=[]))),
        "sheet_ack", "a call that is not a consultation")
+    e = expect_error(j1.call("log_sheet", pb.LogSheet(sheet=sheet(
+        call_type=silent, department=None, caller=None, topics=[],
+        household=household))), "BAD_REQUEST", "household",
+        "individuals_only", household, "a household without a caller")
+    check(e is not None and "professional" not in e.message,
+          f"no caller: the message does not speak of a professional: "
+          f"{e and e.message}")
+    for rid, (what, kw, *_) in zip(reqs, cases):
+        if kw.get("call_type") == "":
+            e = answers.get(rid)
+            check(e is not None and e.HasField("error") and
+                  "consultation" in e.error.allowed,
+                  f"empty call_type: the codes allowed: {e}")
     # LogSheets: good, resent, invalid, conflicting
     good, bad = sheet(), sheet(duration_s=None)
     sl = ok(j1.call("log_sheets", pb.LogSheets(sheets=[good, s, bad, other])),
