@@ -408,6 +408,8 @@ int field_error_range(struct field_error *fe, const char *reason,
 /* ... with a fixed list of names (NULL-ended, static) as what is allowed */
 int field_error_list(struct field_error *fe, const char *reason,
                      const char *value, const char *const *list);
+/* ... a UUID field of len bytes (bad_length, allowed: "16 bytes") */
+int field_error_uuid(struct field_error *fe, const char *field, size_t len);
 int field_error_set(struct field_error *fe, const char *field, const char *fmt,
                     ...) __attribute__((format(printf, 3, 4)));
 

@@ -55,6 +55,16 @@ field_error_list(struct field_error *fe, const char *reason, const char *value,
 	return field_error_why(fe, reason, value);
 }
 
+int
+field_error_uuid(struct field_error *fe, const char *field, size_t len)
+{
+	char n[32];
+
+	snprintf(n, sizeof n, "%zu bytes", len);
+	field_error_set(fe, field, "%s; a UUID has 16", n);
+	return field_error_range(fe, "bad_length", n, NULL, "16 bytes");
+}
+
 /* Say it again for clients that translate (Error.reason). */
 static int
 fe_reason(struct field_error *fe, const char *reason, const char *value,
@@ -254,14 +264,8 @@ validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t, time_t now,
 	memset(row, 0, sizeof *row);
 	if (presence_check(&s->base, false, fe) != 0)
 		return -1;
-	if (s->id.len != CS_UUID_LEN) {
-		char n[32];
-
-		snprintf(n, sizeof n, "%zu bytes", s->id.len);
-		field_error_set(fe, "id", "%zu bytes; a UUID has 16",
-		                s->id.len);
-		return field_error_range(fe, "bad_length", n, NULL, "16 bytes");
-	}
+	if (s->id.len != CS_UUID_LEN)
+		return field_error_uuid(fe, "id", s->id.len);
 	memcpy(row->id, s->id.data, CS_UUID_LEN);
 	if (s->call_start < EARLIEST_CALL ||
 	    s->call_start > (int64_t)now + FUTURE_SLACK) {

@@ -606,10 +606,12 @@ def test_other_kinds(admin, j1, j2, rep, s):
     expect_error(j1.call("amend_sheet", pb.AmendSheet(id=sid)),
                  "BAD_REQUEST", "amend_sheet", "missing", "",
                  "an amendment of nothing")
-    expect_error(j1.call("amend_sheet", pb.AmendSheet(id=b"abc",
-                                                      duration_s=1)),
-                 "BAD_REQUEST", "id", "bad_length", "3 bytes",
-                 "a short sheet id")
+    e = expect_error(j1.call("amend_sheet", pb.AmendSheet(id=b"abc",
+                                                          duration_s=1)),
+                     "BAD_REQUEST", "id", "bad_length", "3 bytes",
+                     "a short sheet id")
+    check(e is not None and list(e.allowed) == ["16 bytes"],
+          f"a short sheet id: allowed 16 bytes: {e and list(e.allowed)}")
     expect_error(j1.call("get_audit", pb.GetAudit(**{"from": "2025-02-30"})),
                  "BAD_REQUEST", "from", "bad_date", "2025-02-30",
                  "an audit from an impossible day")
@@ -623,8 +625,10 @@ def test_other_kinds(admin, j1, j2, rep, s):
     many = pb.LogSheets()
     for _ in range(1001):
         many.sheets.add(id=b"0" * 16, call_start=1, duration_s=1)
-    expect_error(j1.call("log_sheets", many), "BAD_REQUEST", "sheets",
-                 "too_many", "1001", "1,001 sheets")
+    e = expect_error(j1.call("log_sheets", many), "BAD_REQUEST", "sheets",
+                     "too_many", "1001", "1,001 sheets")
+    check(e is not None and list(e.allowed) == ["1000"],
+          f"1,001 sheets: allowed names the limit: {e and list(e.allowed)}")
     sc = ok(j1.call("void_sheet", pb.VoidSheet(id=sid, reason="test")),
             "sheet_changed", "void")
     al = ok(j1.call("get_audit", pb.GetAudit(sheet_id=sid)), "audit_list",
