@@ -493,6 +493,8 @@ def test_queries(j1, j2, tz):
     check(r and r.total == len(consult),
           f"absent call_types: consultations only ({r and r.total} vs "
           f"{len(consult)})")
+    check(r is not None and len(r.rows) == 0,
+          f"no group_by: no rows, the total alone ({r and list(r.rows)})")
     r = ok(query(j1, call_types=ctypes), "query_result", "call_types")
     check(r and r.total == len(logged), "call_types: every type counted")
     r = ok(query(j1, by=["call_type"]), "query_result", "by call_type")
