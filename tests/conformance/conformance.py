@@ -247,9 +247,11 @@ def test_session_states():
     # another protocol version: VERSION_MISMATCH, then the close
     c = Conn(ARGS.server)
     r = c.call("hello", pb.Hello(protocol_version=2))
-    check(r.HasField("error") and
-          r.error.code == pb.ErrorCode.Value("VERSION_MISMATCH"),
-          "protocol 2: VERSION_MISMATCH")
+    expect_error(r, "VERSION_MISMATCH", "protocol_version", "invalid", "2",
+                 "protocol 2")
+    check(r is not None and r.HasField("error") and
+          list(r.error.allowed) == ["1"],
+          "protocol 2: allowed, the version this server speaks")
     check(c.read() is None, "protocol 2: then closed")
     c.close()
     # an unknown field in a known message is ignored (evolution rules)
