@@ -150,6 +150,10 @@ resolve_value(int qd, const char *v, const struct taxonomy *t,
 			fe->allowed_dim = (int)d->tdim;
 			return -1;
 		}
+		/* a retired code matches what its successor matches: the
+		 * successor's sheets, and those of every code retired onto it
+		 */
+		e = tax_current(t, e);
 		if (d->kind == Q_TOPIC)
 			f->topic_mask |= tax_lineage_mask(t, e);
 		val = xasprintf("%d", e->id);

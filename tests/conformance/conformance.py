@@ -704,6 +704,14 @@ def test_other_kinds(admin, j1, j2, rep, s):
     ok(admin.call("taxonomy_map", pb.TaxonomyMap(
         dimension="topic", code="conformance", successor=codes("topic")[0])),
         "taxonomy_changed", "map")
+    # a retired code matches its successor's sheets (PROTOCOL.md)
+    a = ok(query(admin, filters=[("topic", "conformance")]), "query_result",
+           "filter on a retired topic")
+    b = ok(query(admin, filters=[("topic", codes("topic")[0])]),
+           "query_result", "filter on its successor")
+    check(a is not None and b is not None and b.total > 0 and
+          a.total == b.total, f"a retired topic matches its successor's "
+          f"sheets: {a and a.total} vs {b and b.total}")
     TAX["entries"] = admin.call("get_taxonomy").taxonomy.entries
     expect_error(j1.call("log_sheet", pb.LogSheet(sheet=sheet(
         topics=["conformance"]))), "BAD_REQUEST", "topics", "retired",
