@@ -53,6 +53,21 @@ cs_user_passwd(struct cs_client *c, const char *name, const char *password,
 }
 
 int
+cs_password_change(struct cs_client *c, const char *old_password,
+                   const char *new_password, Callsheet__Account **acct,
+                   struct cs_error *err)
+{
+	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
+	Callsheet__PasswordChange m = CALLSHEET__PASSWORD_CHANGE__INIT;
+
+	m.old_password = (char *)old_password;
+	m.new_password = (char *)new_password;
+	req.body_case = CALLSHEET__REQUEST__BODY_PASSWORD_CHANGE;
+	req.password_change = &m;
+	return account_call(c, &req, acct, err);
+}
+
+int
 cs_user_disable(struct cs_client *c, const char *name, bool enable,
                 Callsheet__Account **acct, struct cs_error *err)
 {

@@ -10,7 +10,9 @@
 
 struct cli {
 	struct cs_options opts;
-	char *password; /* from CALLSHEET_PASSWORD or the prompt */
+	char *password;     /* from CALLSHEET_PASSWORD or the prompt */
+	char *token;        /* of the session (cmd-session.c), if one is used */
+	bool session_ended; /* a saved session was refused: renew it */
 };
 
 struct cmd_entry {
@@ -30,6 +32,7 @@ int cli_usage_error(const struct cmd_entry *cmd, const char *fmt, ...)
 int cli_bad_option(const struct cmd_entry *cmd, int ch, char **argv);
 int cli_help(const struct cmd_entry *cmd);
 int cli_check_user(const struct cli *cli, struct cs_error *err);
+int cli_get_password(struct cli *cli, struct cs_error *err);
 int cli_connect(struct cli *cli, struct cs_client **c, struct cs_error *err);
 int cli_exit_status(const struct cs_error *err);
 char *cli_spool_root(void);
@@ -78,6 +81,20 @@ void sheet_opts_free(struct sheet_opts *so);
 
 /* prompt.c */
 char *prompt_password(const char *prompt);
+
+/* cmd-admin-user.c: a new password, from standard input or asked twice */
+char *password_from_stdin(void);
+char *password_from_prompt(const char *name);
+
+/* cmd-session.c: login, logout, passwd; and the session a command uses
+ * when one is saved: 0 connected with it, 1 none usable (ask the
+ * password), -1 the server could not be reached (err). */
+extern const struct cmd_entry cmd_login_entry;
+extern const struct cmd_entry cmd_logout_entry;
+extern const struct cmd_entry cmd_passwd_entry;
+int session_connect(struct cli *cli, struct cs_client **c,
+                    struct cs_error *err);
+void session_renew(struct cli *cli, struct cs_client *c);
 
 /* cmd-log.c */
 extern const struct cmd_entry cmd_log_entry;

@@ -23,6 +23,7 @@ static const struct cmd_entry *const commands[] = {
         &cmd_log_entry,   &cmd_report_entry, &cmd_new_entry,
         &cmd_amend_entry, &cmd_void_entry,   &cmd_admin_entry,
         &cmd_watch_entry, &cmd_import_entry, &cmd_export_entry,
+        &cmd_login_entry, &cmd_logout_entry, &cmd_passwd_entry,
 };
 
 static void
@@ -93,9 +94,11 @@ usage(void)
 	         "  -s, --server HOST:PORT  the daemon (CALLSHEET_SERVER, "
 	         "default %s)\n"
 	         "  -u, --user USER         the account (CALLSHEET_USER); the "
-	         "password comes\n"
-	         "                          from CALLSHEET_PASSWORD or is "
-	         "asked for\n"
+	         "session of\n"
+	         "                          'callsheet login' is used, else "
+	         "the password\n"
+	         "                          comes from CALLSHEET_PASSWORD or "
+	         "is asked for\n"
 	         "      --ca FILE           trust anchors for TLS "
 	         "(CALLSHEET_CA; default: the system's)\n"
 	         "      --tls auto|on|off   auto (default): TLS with --ca or "
@@ -128,8 +131,8 @@ cli_exit_status(const struct cs_error *err)
 	return 1;
 }
 
-static int
-get_password(struct cli *cli, struct cs_error *err)
+int
+cli_get_password(struct cli *cli, struct cs_error *err)
 {
 	const char *env = getenv("CALLSHEET_PASSWORD");
 	char *prompt;
@@ -161,16 +164,26 @@ cli_check_user(const struct cli *cli, struct cs_error *err)
 	return -1;
 }
 
+/* With the saved session if there is one (callsheet login), else with
+ * the password; a password that replaces an ended session renews it. */
 int
 cli_connect(struct cli *cli, struct cs_client **c, struct cs_error *err)
 {
+	int rv;
+
 	*c = NULL;
 	if (cli_check_user(cli, err) != 0)
 		return -1;
-	if (cli->password == NULL && get_password(cli, err) != 0)
+	if (cli->password == NULL && (rv = session_connect(cli, c, err)) <= 0)
+		return rv;
+	if (cli->password == NULL && cli_get_password(cli, err) != 0)
 		return -1;
 	cli->opts.password = cli->password;
-	return cs_connect(&cli->opts, c, err);
+	if (cs_connect(&cli->opts, c, err) != 0)
+		return -1;
+	if (cli->session_ended)
+		session_renew(cli, *c);
+	return 0;
 }
 
 /* CALLSHEET_STATE_DIR, else $XDG_STATE_HOME/callsheet, else
@@ -356,6 +369,10 @@ main(int argc, char **argv)
 	if (cli.password != NULL) {
 		explicit_bzero(cli.password, strlen(cli.password));
 		free(cli.password);
+	}
+	if (cli.token != NULL) {
+		explicit_bzero(cli.token, strlen(cli.token));
+		free(cli.token);
 	}
 	return finish_output(rv);
 }

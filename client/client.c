@@ -841,15 +841,17 @@ hello(struct cs_client *c, struct cs_error *err)
 }
 
 static int
-login(struct cs_client *c, const char *user, const char *password,
-      struct cs_error *err)
+login(struct cs_client *c, const struct cs_options *opts, struct cs_error *err)
 {
 	Callsheet__Login l = CALLSHEET__LOGIN__INIT;
 	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
 	Callsheet__Response *resp;
 
-	l.user = (char *)user; /* packing does not write */
-	l.password = (char *)(password != NULL ? password : "");
+	l.user = (char *)opts->user; /* packing does not write */
+	l.password = (char *)(opts->password != NULL && opts->token == NULL
+	                              ? opts->password
+	                              : "");
+	l.token = (char *)opts->token;
 	req.body_case = CALLSHEET__REQUEST__BODY_LOGIN;
 	req.login = &l;
 	if (call_expect(c, &req, CALLSHEET__RESPONSE__BODY_LOGIN, &resp, err) !=
@@ -874,8 +876,7 @@ cs_connect(const struct cs_options *opts, struct cs_client **out,
 	        opts->timeout_ms > 0 ? opts->timeout_ms : CS_TIMEOUT_DEFAULT_MS;
 	c->next_id = 1;
 	if (transport_connect(c, opts, err) != 0 || hello(c, err) != 0 ||
-	    (opts->user != NULL &&
-	     login(c, opts->user, opts->password, err) != 0)) {
+	    (opts->user != NULL && login(c, opts, err) != 0)) {
 		cs_close(c);
 		return -1;
 	}

@@ -24,9 +24,11 @@ const struct cmd_entry cmd_admin_user_entry = {
                    "  add NAME --role R   create an account; R is jurist, "
                    "reporter or admin\n"
                    "  passwd NAME         set a new password (its other "
-                   "sessions end)\n"
-                   "  disable NAME        refuse its logins and end its "
-                   "sessions\n"
+                   "sessions end, its\n"
+                   "                      session tokens are revoked)\n"
+                   "  disable NAME        refuse its logins, end its "
+                   "sessions and revoke its\n"
+                   "                      session tokens\n"
                    "  enable NAME         undo disable\n"
                    "  list                every account, its role and state\n"
                    "\n"
@@ -71,8 +73,9 @@ wipe(char *s)
 	}
 }
 
-/* One line of standard input, without its newline. */
-static char *
+/* One line of standard input, without its newline; NULL (and said why)
+ * if there is none. */
+char *
 password_from_stdin(void)
 {
 	char *line = NULL;
@@ -81,9 +84,9 @@ password_from_stdin(void)
 
 	if (n <= 0 || (size_t)n > PASSWORD_LINE_MAX + 1) {
 		wipe(line);
-		cli_error("%s", _("--password-stdin: expected the new "
-		                  "password on the first line of standard "
-		                  "input (at most 1024 characters)"));
+		cli_error("%s", _("--password-stdin: expected one more line "
+		                  "of standard input holding a password (at "
+		                  "most 1024 characters)"));
 		return NULL;
 	}
 	line[strcspn(line, "\r\n")] = '\0';
@@ -91,7 +94,7 @@ password_from_stdin(void)
 }
 
 /* Asked twice without echo; NULL (and said why) if that fails. */
-static char *
+char *
 password_from_prompt(const char *name)
 {
 	char *prompt, *first, *again;
@@ -200,22 +203,38 @@ date_of(int64_t t, char *out, size_t len)
 		strftime(out, len, "%Y-%m-%d", &tm);
 }
 
+/* s, then spaces up to width columns and one more (translations have
+ * letters of several bytes: printf's widths count bytes). */
+static void
+cell(const char *s, size_t width)
+{
+	size_t w = utf8_width(s);
+
+	fputs(s, stdout);
+	for (; w <= width; w++)
+		putchar(' ');
+}
+
 static void
 print_list(const Callsheet__Accounts *list)
 {
 	char created[16], changed[16];
 
-	printf("%-24s %-9s %-10s %-10s %s\n", _("name"), _("role"), _("state"),
-	       _("created"), _("password set"));
+	cell(_("name"), 24);
+	cell(_("role"), 9);
+	cell(_("state"), 10);
+	cell(_("created"), 10);
+	printf("%s\n", _("password set"));
 	for (size_t i = 0; i < list->n_accounts; i++) {
 		const Callsheet__Account *a = list->accounts[i];
 
 		date_of(a->created_at, created, sizeof created);
 		date_of(a->password_changed_at, changed, sizeof changed);
-		printf("%-24s %-9s %-10s %-10s %s\n", a->name,
-		       role_name(a->role),
-		       a->disabled ? _("disabled") : _("active"), created,
-		       changed);
+		cell(a->name, 24);
+		cell(role_name(a->role), 9);
+		cell(a->disabled ? _("disabled") : _("active"), 10);
+		cell(created, 10);
+		printf("%s\n", changed);
 	}
 }
 
@@ -229,7 +248,7 @@ print_done(const struct user_args *a, const Callsheet__Account *acct)
 		break;
 	case USER_PASSWD:
 		printf(_("password of '%s' changed; its other sessions "
-		         "were closed\n"),
+		         "were closed and its session tokens revoked\n"),
 		       acct->name);
 		break;
 	case USER_DISABLE:

@@ -161,27 +161,37 @@ answers_free(struct entry_answers *a)
 
 /* ------------------------------------------------------------- choices */
 
-static void
-add_choices(struct entry *e, const char *dimension, const char *except)
+/*
+ * A code keeps its key for life: keys follow the codes of a dimension in
+ * the server's order (sort_order, given to a new code after every other
+ * and never changed), and a retired code keeps its key unused, so that
+ * retiring one moves no other. A new code takes the next key. from is the
+ * first key's index; returns the index after the dimension's last key.
+ */
+static size_t
+add_choices(struct entry *e, const char *dimension, const char *except,
+            size_t from)
 {
 	const Callsheet__Taxonomy *t = e->tax;
+	size_t k = from;
 
 	for (size_t i = 0; i < t->n_entries; i++) {
 		const Callsheet__TaxonomyEntry *x = t->entries[i];
 		struct entry_choice *c;
 
-		if (strcmp(x->dimension, dimension) != 0 || x->retired ||
-		    is(except, x->code) ||
-		    e->nchoices == sizeof choice_keys - 1)
+		if (strcmp(x->dimension, dimension) != 0 || is(except, x->code))
+			continue;
+		if (k++ >= sizeof choice_keys - 1 || x->retired)
 			continue;
 		e->choices = xreallocarray(e->choices, e->nchoices + 1,
 		                           sizeof *e->choices);
-		c = &e->choices[e->nchoices];
-		c->key = choice_keys[e->nchoices++];
+		c = &e->choices[e->nchoices++];
+		c->key = choice_keys[k - 1];
 		c->dimension = x->dimension;
 		c->code = x->code;
 		c->label = cs_tax_label(x, e->french);
 	}
+	return k;
 }
 
 static void
@@ -194,10 +204,11 @@ goto_step(struct entry *e, enum entry_step s)
 	e->typed[0] = '\0';
 	e->step = s;
 	if (s == STEP_KIND) {
-		add_choices(e, "caller", NULL);
-		add_choices(e, "call_type", "consultation");
+		/* the calls that are not consultations after every caller */
+		add_choices(e, "call_type", "consultation",
+		            add_choices(e, "caller", NULL, 0));
 	} else if (s != STEP_DEPARTMENT && steps[s].dimension != NULL)
-		add_choices(e, steps[s].dimension, NULL);
+		add_choices(e, steps[s].dimension, NULL, 0);
 }
 
 static const struct entry_choice *

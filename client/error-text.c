@@ -1,9 +1,13 @@
 /* error-text.c: what went wrong, in the user's language. The server's
  * errors that carry a reason (see Error.reason) are said again from the
- * message catalog; others, and the library's own (already translated),
- * are shown as they are. */
+ * message catalog; others are recognized among the daemon's own messages
+ * (server_texts, generated from its sources) and said from the catalog
+ * too; the library's own (already translated) are shown as they are. */
+#include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "callsheet.h"
 #include "i18n.h"
@@ -187,6 +191,162 @@ special(const struct cs_error *err, char *buf, size_t len)
 	return false;
 }
 
+/* ------------------------------------------- the daemon's own messages */
+
+/* client/server-texts.c, generated from the daemon's sources */
+extern const char *const server_texts[];
+extern const size_t nserver_texts;
+
+#define ARGS_MAX 8
+
+struct span {
+	const char *p;
+	size_t len;
+};
+
+/* After the '%' of a conversion: its letter (flags, width, precision and
+ * length skipped), or 0 for "%%". */
+static const char *
+conversion(const char *f, char *conv)
+{
+	f += strspn(f, "-+ #0123456789.*hlLqjzt");
+	*conv = *f;
+	return *f != '\0' ? f + 1 : f;
+}
+
+/* Does text read as the printf format fmt? The conversions' texts go to
+ * a[n...]; *n is their count. %s takes as little as lets the rest match. */
+static bool
+fmt_match(const char *f, const char *t, struct span *a, size_t n, size_t *out)
+{
+	char conv;
+	const char *rest;
+	size_t len;
+
+	for (; *f != '\0' && *f != '%'; f++, t++)
+		if (*f != *t)
+			return false;
+	if (*f == '\0') {
+		*out = n;
+		return *t == '\0';
+	}
+	if (f[1] == '%')
+		return *t == '%' && fmt_match(f + 2, t + 1, a, n, out);
+	rest = conversion(f + 1, &conv);
+	if (n == ARGS_MAX)
+		return false;
+	if (conv == 's') {
+		for (len = 0;; len++) {
+			a[n] = (struct span){t, len};
+			if (fmt_match(rest, t + len, a, n + 1, out))
+				return true;
+			if (t[len] == '\0')
+				return false;
+		}
+	}
+	if (strchr("diuefg", conv) != NULL) {
+		len = *t == '-' && conv != 'u';
+		len += strspn(t + len, strchr("efg", conv) != NULL
+		                               ? "0123456789.e+-inf"
+		                               : "0123456789");
+		if (len == 0 || !isdigit((unsigned char)t[len - 1]))
+			return false;
+		a[n] = (struct span){t, len};
+		return fmt_match(rest, t + len, a, n + 1, out);
+	}
+	return false;
+}
+
+/* A call time the daemon wrote as Unix seconds, as people read it. */
+static bool
+unix_time(const struct cs_error *err, struct span s, char *out, size_t len)
+{
+	char digits[24];
+	time_t t;
+	struct tm tm;
+
+	if (strcmp(err->field, "call_start") != 0 || s.len < 9 ||
+	    s.len >= sizeof digits || strspn(s.p, "0123456789") < s.len)
+		return false;
+	memcpy(digits, s.p, s.len);
+	digits[s.len] = '\0';
+	t = (time_t)strtoll(digits, NULL, 10);
+	return localtime_r(&t, &tm) != NULL &&
+	       strftime(out, len, "%Y-%m-%d %H:%M %z", &tm) > 0;
+}
+
+/* fmt (translated) with the texts of a in place of its conversions. */
+static void
+fmt_fill(const struct cs_error *err, const char *fmt, const struct span *a,
+         size_t n, struct strbuf *sb)
+{
+	size_t i = 0;
+	char conv, when[40];
+
+	while (*fmt != '\0') {
+		size_t lit = strcspn(fmt, "%");
+
+		sb_addn(sb, fmt, lit);
+		if ((fmt += lit)[0] == '\0')
+			break;
+		if (fmt[1] == '%') {
+			sb_add(sb, "%");
+			fmt += 2;
+			continue;
+		}
+		fmt = conversion(fmt + 1, &conv);
+		if (i == n)
+			continue;
+		if (unix_time(err, a[i], when, sizeof when))
+			sb_add(sb, when);
+		else
+			sb_addn(sb, a[i].p, a[i].len);
+		i++;
+	}
+}
+
+/* The server's message, said again from the catalog if it is one of the
+ * daemon's; "field: message" when the daemon put its field first. */
+static bool
+server_text(const struct cs_error *err, char *buf, size_t len)
+{
+	const char *m = err->message;
+	size_t flen = strlen(err->field);
+	bool prefixed = false;
+	struct span a[ARGS_MAX];
+	struct strbuf sb = {0};
+	size_t n;
+
+	/* first without the field the daemon put first, if it did */
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 0) {
+			if (flen == 0 || strncmp(m, err->field, flen) != 0 ||
+			    strncmp(m + flen, ": ", 2) != 0)
+				continue;
+			m += flen + 2;
+			prefixed = true;
+		} else if (prefixed) {
+			m = err->message;
+			prefixed = false;
+		}
+		for (size_t i = 0; i < nserver_texts; i++) {
+			if (!fmt_match(server_texts[i], m, a, 0, &n))
+				continue;
+			fmt_fill(err, _(server_texts[i]), a, n, &sb);
+			if (prefixed)
+				/* TRANSLATORS: a field, then what is wrong
+				 * with it */
+				snprintf(buf, len, _("%s: %s"), err->field,
+				         sb.buf ? sb.buf : "");
+			else
+				snprintf(buf, len, "%s", sb.buf ? sb.buf : "");
+			sb_free(&sb);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Two buffers, so that two errors fit in one message. */
 const char *
 cli_error_text(const struct cs_error *err)
@@ -195,9 +355,21 @@ cli_error_text(const struct cs_error *err)
 	static unsigned which;
 	char *buf = bufs[which++ % 2];
 	size_t len = sizeof bufs[0];
+	static struct cs_error dated;
 
 	if (err->reason[0] == '\0')
-		return err->message;
+		return server_text(err, buf, len) ? buf : err->message;
+	/* a call time given as Unix seconds: said as a date */
+	if (err != &dated &&
+	    unix_time(err, (struct span){err->value, strlen(err->value)},
+	              dated.value, sizeof dated.value)) {
+		char value[sizeof dated.value];
+
+		snprintf(value, sizeof value, "%s", dated.value);
+		dated = *err;
+		snprintf(dated.value, sizeof dated.value, "%s", value);
+		return cli_error_text(&dated);
+	}
 	if (special(err, buf, len))
 		return buf;
 	for (size_t i = 0; i < nitems(texts); i++) {
@@ -232,5 +404,5 @@ cli_error_text(const struct cs_error *err)
 		}
 		return buf;
 	}
-	return err->message;
+	return server_text(err, buf, len) ? buf : err->message;
 }

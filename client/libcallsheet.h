@@ -37,6 +37,7 @@ struct cs_options {
 	const char *server; /* "host:port", "[v6addr]:port" */
 	const char *user;   /* NULL: connect and hello only */
 	const char *password;
+	const char *token;    /* a session token (session.c) instead */
 	const char *ca_file;  /* TLS trust anchors; NULL: the system's */
 	enum cs_tls_mode tls; /* see above */
 	int timeout_ms;       /* connect, hello, login and each reply */
@@ -147,6 +148,11 @@ const char *cs_tax_label(const Callsheet__TaxonomyEntry *e, bool french);
 int cs_user_add(struct cs_client *c, const char *name, Callsheet__Role role,
                 const char *password, Callsheet__Account **acct,
                 struct cs_error *err);
+/* One's own password (any role); every session token of the account is
+ * revoked. */
+int cs_password_change(struct cs_client *c, const char *old_password,
+                       const char *new_password, Callsheet__Account **acct,
+                       struct cs_error *err);
 int cs_user_passwd(struct cs_client *c, const char *name, const char *password,
                    Callsheet__Account **acct, struct cs_error *err);
 int cs_user_disable(struct cs_client *c, const char *name, bool enable,
@@ -183,6 +189,9 @@ int cs_restatements(struct cs_client *c, const Callsheet__Query *q,
  * leaves it alone while its writer is still sending it.
  */
 struct cs_spool;
+/* "<server>-<user>", safe as a file name: what the spool and the session
+ * files of a server and user are named */
+char *spool_dirname(const char *server, const char *user);
 struct cs_spool *cs_spool_open(const char *root, const char *server,
                                const char *user, struct cs_error *err);
 void cs_spool_close(struct cs_spool *sp);
@@ -198,5 +207,20 @@ size_t cs_spool_count(struct cs_spool *sp);
  * delivered, or -1 with err set if the server could not be reached. */
 int cs_spool_flush(struct cs_spool *sp, struct cs_client *c, size_t *rejected,
                    struct cs_error *err);
+
+/*
+ * session.c: session tokens (callsheet login). A token, asked for once
+ * logged in, logs in later (cs_options.token) without the password until
+ * it expires or is ended. It is kept in DIR/<server>-<user>, mode 0600.
+ */
+int cs_session_start(struct cs_client *c, char **token, int64_t *expires_at,
+                     struct cs_error *err);
+int cs_session_end(struct cs_client *c, const char *token,
+                   struct cs_error *err);
+char *cs_session_file(const char *dir, const char *server, const char *user);
+int cs_session_save(const char *path, const char *token, int64_t expires_at,
+                    struct cs_error *err);
+/* The token of path if it has not expired at now, else NULL. */
+char *cs_session_load(const char *path, int64_t now, int64_t *expires_at);
 
 #endif

@@ -66,7 +66,7 @@ sheet_name_parse(const char *name, uint8_t id[CS_UUID_LEN])
 }
 
 /* "<server>-<user>" with anything outside [A-Za-z0-9._-] made '_'. */
-static char *
+char *
 spool_dirname(const char *server, const char *user)
 {
 	char *name = xasprintf("%s-%s", server, user != NULL ? user : "");

@@ -77,6 +77,7 @@ struct cfg {
 	unsigned query_timeout;
 	unsigned login_delay_max;
 	unsigned amend_window_days;
+	unsigned session_lifetime;
 };
 extern struct cfg *cfg;
 struct cfg *cfg_default(void);
@@ -210,6 +211,13 @@ void req_user_add(struct req *r);
 void req_user_passwd(struct req *r);
 void req_user_disable(struct req *r);
 void req_user_list(struct req *r);
+void req_password_change(struct req *r);
+/* req-session.c: session tokens */
+void req_session_start(struct req *r);
+void req_session_end(struct req *r);
+/* A Login with a token: the account it opens, as STMT_ACCOUNT_BY_NAME's
+ * row (no password hash), none if the token is not valid. */
+int session_login_send(PGconn *pg, const char *user, const char *token);
 void req_min_cell(struct req *r);
 void req_amend_sheet(struct req *r);
 void req_void_sheet(struct req *r);
@@ -293,6 +301,9 @@ extern const size_t db_nstmts;
 #define STMT_YEAR_BUDGET     "year_budget"
 #define STMT_RESTATE_CHANGES "restate_changes"
 #define STMT_SET_TIMEZONE    "set_timezone"
+#define STMT_SESSION_LOGIN   "session_login"
+#define STMT_SESSION_START   "session_start"
+#define STMT_SESSION_END     "session_end"
 /* Queue "the service's time zone for the rest of this operation", so that
  * dates and to_char() are the service's; its result is an empty row. */
 int db_send_timezone(PGconn *pg);
@@ -351,6 +362,7 @@ struct tax_entry {
 	int topic_bit; /* -1 unless a topic */
 	bool retired;
 	int16_t successor_id;
+	int64_t retired_at; /* Unix seconds; 0 unless retired */
 };
 struct taxonomy {
 	uint64_t version;

@@ -105,6 +105,8 @@ static const struct setting settings[] = {
          "logins are answered 'overloaded'"},
         {"login_delay_max", SET_UINT, OFF(login_delay_max), "900", 1, 86400,
          "longest delay after repeated failed logins, in seconds"},
+        {"session_lifetime", SET_UINT, OFF(session_lifetime), "43200", 60,
+         31 * 86400, "seconds a session token (callsheet login) stays valid"},
 };
 #undef OFF
 

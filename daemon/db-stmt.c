@@ -320,7 +320,8 @@ const struct db_stmt db_stmts[] = {
          "SELECT t.id, t.dimension, t.code, t.label_en, t.label_fr,"
          " coalesce(t.topic_bit, -1), t.retired_at IS NOT NULL,"
          " coalesce(t.successor_id, 0), v.version,"
-         " (SELECT value FROM setting WHERE name = 'timezone')"
+         " (SELECT value FROM setting WHERE name = 'timezone'),"
+         " coalesce(floor(extract(epoch FROM t.retired_at))::bigint, 0)"
          " FROM taxonomy t CROSS JOIN taxonomy_version v"
          " ORDER BY t.dimension, t.sort_order, t.code",
          0},
@@ -383,6 +384,24 @@ const struct db_stmt db_stmts[] = {
          "SELECT " SHEET_COLUMNS " FROM sheet s WHERE s.id = ANY($1::uuid[])",
          1},
         {STMT_EXPORT_PAGE, export_page_sql, 5},
+        /* session tokens (req-session.c): $1 is a token's SHA-256, hex */
+        {STMT_SESSION_LOGIN,
+         "SELECT a.id, a.role, '', a.disabled FROM session_token t"
+         " JOIN account a ON a.id = t.account_id"
+         " WHERE t.token_sha256 = decode($1, 'hex') AND a.name = $2"
+         "  AND t.revoked_at IS NULL AND t.expires_at > now()",
+         2},
+        {STMT_SESSION_START,
+         "INSERT INTO session_token (token_sha256, account_id, expires_at)"
+         " VALUES (decode($1, 'hex'), $2::int,"
+         "  now() + make_interval(secs => $3::int))"
+         " RETURNING floor(extract(epoch FROM expires_at))::bigint",
+         3},
+        {STMT_SESSION_END,
+         "UPDATE session_token SET revoked_at = now()"
+         " WHERE token_sha256 = decode($1, 'hex') AND account_id = $2::int"
+         "  AND revoked_at IS NULL",
+         2},
         /* funder: a year's populations and budget, replaced whole */
         {STMT_SET_POPULATION,
          "INSERT INTO year_population (year, source, departments,"

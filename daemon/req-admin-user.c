@@ -1,6 +1,7 @@
 /* req-admin-user.c: account administration (admin role only): add an
- * account, set its password, disable or enable it, list them all. New
- * passwords are hashed on a worker thread, never on the loop. */
+ * account, set its password, disable or enable it, list them all; and
+ * anyone's change of their own password, the current one checked first.
+ * Passwords are hashed and checked on a worker thread, never on the loop. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,9 @@ struct admin_op {
 	int hash_param;
 	char *password; /* in the request: wiped once hashed */
 	char *hash;
+	char *old_password; /* one's own change: checked against stored */
+	char *stored;
+	bool old_ok;
 	unsigned log_n; /* read on the loop: cfg may change meanwhile */
 	char actor[16];
 	Callsheet__Account **accounts;
@@ -39,6 +43,7 @@ admin_free(struct admin_op *a)
 	free(a->accounts);
 	free(a->ids);
 	free(a->hash);
+	free(a->stored);
 	free(a);
 }
 
@@ -156,8 +161,12 @@ admin_answer(struct admin_op *a, const char *name)
 		         role_name(a->accounts[0]->role));
 		break;
 	case ADMIN_PASSWD:
-		log_info("conn %llu: %s set the password of '%s'", serial,
-		         session_user(r), name);
+		if (a->old_password != NULL)
+			log_info("conn %llu: %s changed their password", serial,
+			         name);
+		else
+			log_info("conn %llu: %s set the password of '%s'",
+			         serial, session_user(r), name);
 		conn_end_sessions(a->ids[0], c,
 		                  "the password of this account was changed; "
 		                  "log in again");
@@ -339,4 +348,107 @@ void
 req_user_list(struct req *r)
 {
 	admin_submit(admin_new(r, ADMIN_LIST, STMT_USER_LIST, NULL));
+}
+
+/* ------------------------------------------------- one's own password */
+
+static int
+own_send(PGconn *pg, struct db_op *op)
+{
+	struct admin_op *a = op->arg;
+
+	return PQsendQueryPrepared(pg, STMT_ACCOUNT_BY_NAME, 1, a->params, NULL,
+	                           NULL, 0) == 1
+	               ? 0
+	               : -1;
+}
+
+static void
+own_result(struct db_op *op, const PGresult *res)
+{
+	struct admin_op *a = op->arg;
+
+	if (PQntuples(res) == 1 && PQnfields(res) >= 3)
+		a->stored = xstrdup(PQgetvalue(res, 0, 2));
+}
+
+/* On a worker thread: the current password, then the new one's hash. */
+static void
+own_check(void *arg)
+{
+	struct admin_op *a = arg;
+
+	if (a->stored != NULL)
+		a->old_ok = auth_verify_password(a->old_password, a->stored);
+	else
+		auth_dummy_verify(a->old_password);
+	OPENSSL_cleanse(a->old_password, strlen(a->old_password));
+	if (a->old_ok)
+		admin_hash(a);
+	else
+		OPENSSL_cleanse(a->password, strlen(a->password));
+}
+
+static void
+own_checked(void *arg)
+{
+	struct admin_op *a = arg;
+
+	if (!a->old_ok) {
+		log_warn("conn %llu (%s): %s gave a wrong current password",
+		         (unsigned long long)a->req->conn->serial,
+		         a->req->conn->peer, session_user(a->req));
+		req_error(a->req, CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
+		          "old_password", "the current password is wrong");
+		admin_free(a);
+		return;
+	}
+	admin_hashed(a); /* then the same statement as an admin's passwd */
+}
+
+static void
+own_done(struct db_op *op, enum db_status st, const char *err)
+{
+	struct admin_op *a = op->arg;
+
+	if (st != DB_OK) {
+		req_db_failed(a->req, st, err, "changing the password");
+		admin_free(a);
+		return;
+	}
+	memset(&a->op, 0, sizeof a->op);
+	worker_run(own_check, own_checked, a);
+}
+
+void
+req_password_change(struct req *r)
+{
+	Callsheet__PasswordChange *m = r->msg->password_change;
+	struct admin_op *a;
+	struct field_error fe;
+
+	if (m->old_password == NULL || m->new_password == NULL) {
+		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+		          m->old_password == NULL ? "old_password"
+		                                  : "new_password",
+		          "missing; give the current and the new password");
+		return;
+	}
+	if (account_check_password(m->new_password, &fe) != 0) {
+		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "new_password",
+		          "%s", fe.message);
+		return;
+	}
+	a = admin_new(r, ADMIN_PASSWD, STMT_USER_PASSWD, session_user(r));
+	a->hash_param = a->nparams++;
+	a->params[a->nparams++] = a->actor;
+	a->password = m->new_password;
+	a->old_password = m->old_password;
+	a->log_n = cfg->scrypt_log_n;
+	a->op.send = own_send;
+	a->op.result = own_result;
+	a->op.done = own_done;
+	a->op.arg = a;
+	if (req_submit(r, &a->op) != 0)
+		admin_free(a);
 }

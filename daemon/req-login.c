@@ -1,5 +1,6 @@
 /* req-login.c: login: the account from PostgreSQL, the password checked
- * on a worker thread, the session's role set on success; attempts counted
+ * on a worker thread (or a session token, req-session.c, checked by the
+ * lookup itself), the session's role set on success; attempts counted
  * per account and per source address from when they start, and
  * throttled. */
 #include <stdio.h>
@@ -129,7 +130,9 @@ login_verify(void *arg)
 	int64_t t0 = now_ms();
 
 	l->checked = true;
-	if (l->found)
+	if (l->req->msg->login->token != NULL)
+		l->ok = l->found; /* the lookup matched the token */
+	else if (l->found)
 		l->ok = auth_verify_password(password, l->hash);
 	else
 		auth_dummy_verify(password);
@@ -148,7 +151,11 @@ login_verified(void *arg)
 
 	OPENSSL_cleanse(r->msg->login->password,
 	                strlen(r->msg->login->password));
-	if (l->checked && l->timer == NULL)
+	if (r->msg->login->token != NULL)
+		OPENSSL_cleanse(r->msg->login->token,
+		                strlen(r->msg->login->token));
+	/* what a password check takes; a token's lookup is not one */
+	if (l->checked && l->timer == NULL && r->msg->login->token == NULL)
 		check_ms = check_ms < 0 ? l->took_ms
 		                        : (check_ms * 7 + l->took_ms) / 8;
 	if (!l->checked) {
@@ -159,6 +166,14 @@ login_verified(void *arg)
 		return;
 	}
 	login_count(l, l->ok && !l->disabled ? THROTTLE_OK : THROTTLE_FAIL);
+	if (!l->ok && r->msg->login->token != NULL) {
+		log_warn("conn %llu (%s): login with an ended session token",
+		         (unsigned long long)c->serial, c->peer);
+		login_fail(l, CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
+		           "this session has ended (expired, logged out, or "
+		           "the password changed); log in again");
+		return;
+	}
 	if (!l->ok) {
 		/* an unknown name may be a password typed in the wrong
 		 * field: it stays out of the log */
@@ -206,6 +221,9 @@ login_send(PGconn *pg, struct db_op *op)
 	struct login *l = op->arg;
 	const char *params[1] = {l->req->msg->login->user};
 
+	if (l->req->msg->login->token != NULL)
+		return session_login_send(pg, params[0],
+		                          l->req->msg->login->token);
 	return PQsendQueryPrepared(pg, STMT_ACCOUNT_BY_NAME, 1, params, NULL,
 	                           NULL, 0) == 1
 	               ? 0
@@ -243,6 +261,12 @@ login_done(struct db_op *op, enum db_status st, const char *err)
 		                   : CALLSHEET__ERROR_CODE__INTERNAL,
 		           "the account database cannot be reached; retry "
 		           "shortly");
+		return;
+	}
+	if (l->req->msg->login->token != NULL) {
+		/* nothing to hash, nothing to pretend: no thread, no wait */
+		login_verify(l);
+		login_verified(l);
 		return;
 	}
 	if (!l->found && check_ms >= 0) {
@@ -355,7 +379,9 @@ req_login(struct req *r)
 	struct login *l;
 	const char *user = r->msg->login->user;
 
-	if (worker_queued() >= cfg->max_password_checks) {
+	/* a token takes no hashing thread: not refused for their queue */
+	if (r->msg->login->token == NULL &&
+	    worker_queued() >= cfg->max_password_checks) {
 		log_warn("conn %llu (%s): login refused: %u password checks "
 		         "waiting already",
 		         (unsigned long long)r->conn->serial, r->conn->peer,

@@ -77,7 +77,7 @@ tax_allowed(const struct taxonomy *t, enum dim d)
 }
 
 /* Rows of the STMT_TAXONOMY statement; each carries the taxonomy version
- * and the service time zone in its last two columns. */
+ * and the service time zone in columns 8 and 9, then its retirement time. */
 struct taxonomy *
 tax_from_result(const PGresult *res, char **err)
 {
@@ -108,6 +108,7 @@ tax_from_result(const PGresult *res, char **err)
 		e->topic_bit = atoi(PQgetvalue(res, i, 5));
 		e->retired = PQgetvalue(res, i, 6)[0] == 't';
 		e->successor_id = (int16_t)atoi(PQgetvalue(res, i, 7));
+		e->retired_at = strtoll(PQgetvalue(res, i, 10), NULL, 10);
 		t->n++;
 	}
 	return t;

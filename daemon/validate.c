@@ -97,12 +97,14 @@ utc_text(int64_t t, char *buf, size_t len)
 }
 
 /*
- * Look a code up for a new sheet: it must exist in its dimension and not
- * be retired. An empty or absent value is "not given" and yields id 0.
+ * Look a code up for a sheet that starts at call_start: it must exist in
+ * its dimension and not be retired, unless the call was before its
+ * retirement (an old sheet imported again, or amended, keeps its codes).
+ * An empty or absent value is "not given" and yields id 0.
  */
 static int
-code_lookup(const struct taxonomy *t, enum dim d, const char *code, int16_t *id,
-            struct field_error *fe)
+code_lookup(const struct taxonomy *t, enum dim d, const char *code,
+            int64_t call_start, int16_t *id, struct field_error *fe)
 {
 	const struct tax_entry *e;
 	char *allowed;
@@ -119,7 +121,7 @@ code_lookup(const struct taxonomy *t, enum dim d, const char *code, int16_t *id,
 		free(allowed);
 		return fe_reason(fe, "unknown_code", code, (int)d, NULL);
 	}
-	if (e->retired) {
+	if (e->retired && call_start >= e->retired_at) {
 		const struct tax_entry *next =
 		        tax_current(t, tax_by_id(t, e->successor_id));
 
@@ -176,7 +178,8 @@ topics_lookup(const Callsheet__Sheet *s, const struct taxonomy *t,
 		const struct tax_entry *e;
 		int16_t id;
 
-		if (code_lookup(t, DIM_TOPIC, s->topics[i], &id, fe) != 0)
+		if (code_lookup(t, DIM_TOPIC, s->topics[i], s->call_start, &id,
+		                fe) != 0)
 			return -1;
 		if (id == 0) {
 			field_error_set(fe, "topics",
@@ -308,17 +311,19 @@ validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t, time_t now,
 	}
 	if (code_lookup(t, DIM_CALL_TYPE,
 	                s->call_type ? s->call_type : "consultation",
-	                &row->call_type, fe) != 0 ||
-	    code_lookup(t, DIM_DEPARTMENT, s->department, &row->department,
+	                s->call_start, &row->call_type, fe) != 0 ||
+	    code_lookup(t, DIM_DEPARTMENT, s->department, s->call_start,
+	                &row->department, fe) != 0 ||
+	    code_lookup(t, DIM_CALLER, s->caller, s->call_start, &row->caller,
 	                fe) != 0 ||
-	    code_lookup(t, DIM_CALLER, s->caller, &row->caller, fe) != 0 ||
-	    code_lookup(t, DIM_PRO_KIND, s->pro_kind, &row->pro_kind, fe) !=
-	            0 ||
-	    code_lookup(t, DIM_PRO_SECTOR, s->pro_sector, &row->pro_sector,
+	    code_lookup(t, DIM_PRO_KIND, s->pro_kind, s->call_start,
+	                &row->pro_kind, fe) != 0 ||
+	    code_lookup(t, DIM_PRO_SECTOR, s->pro_sector, s->call_start,
+	                &row->pro_sector, fe) != 0 ||
+	    code_lookup(t, DIM_HOUSEHOLD, s->household, s->call_start,
+	                &row->household, fe) != 0 ||
+	    code_lookup(t, DIM_ORIGIN, s->origin, s->call_start, &row->origin,
 	                fe) != 0 ||
-	    code_lookup(t, DIM_HOUSEHOLD, s->household, &row->household, fe) !=
-	            0 ||
-	    code_lookup(t, DIM_ORIGIN, s->origin, &row->origin, fe) != 0 ||
 	    topics_lookup(s, t, &row->topics, fe) != 0)
 		return -1;
 

@@ -197,13 +197,15 @@ static const char *const tax_rows[][8] = {
 static PGresult *
 taxonomy_result(void)
 {
-	PGresult *res = result_new(10);
+	PGresult *res = result_new(11);
 
 	for (int i = 0; i < (int)nitems(tax_rows); i++) {
 		for (int c = 0; c < 8; c++)
 			set(res, i, c, tax_rows[i][c]);
 		set(res, i, 8, "7");
 		set(res, i, 9, "Europe/Paris");
+		/* retired codes: on 2025-01-01 */
+		set(res, i, 10, tax_rows[i][6][0] == 't' ? "1735689600" : "0");
 	}
 	return res;
 }

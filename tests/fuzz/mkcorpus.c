@@ -65,6 +65,43 @@ login(struct out *o, const char *user, const char *password)
 	add_request(o, &req);
 }
 
+/* sessions: a login with a token, a token asked for and ended, one's own
+ * password changed */
+static void
+tokens(struct out *o)
+{
+	static char token[] = "00112233445566778899aabbccddeeff"
+	                      "00112233445566778899aabbccddeeff";
+	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
+	Callsheet__Login l = CALLSHEET__LOGIN__INIT;
+	Callsheet__SessionStart st = CALLSHEET__SESSION_START__INIT;
+	Callsheet__SessionEnd end = CALLSHEET__SESSION_END__INIT;
+	Callsheet__PasswordChange pc = CALLSHEET__PASSWORD_CHANGE__INIT;
+
+	l.user = "jurist1";
+	l.password = "";
+	l.token = token;
+	req.id = next_id++;
+	req.body_case = CALLSHEET__REQUEST__BODY_LOGIN;
+	req.login = &l;
+	add_request(o, &req);
+	req.id = next_id++;
+	req.body_case = CALLSHEET__REQUEST__BODY_SESSION_START;
+	req.session_start = &st;
+	add_request(o, &req);
+	end.token = token;
+	req.id = next_id++;
+	req.body_case = CALLSHEET__REQUEST__BODY_SESSION_END;
+	req.session_end = &end;
+	add_request(o, &req);
+	pc.old_password = "pass";
+	pc.new_password = "a-new-password";
+	req.id = next_id++;
+	req.body_case = CALLSHEET__REQUEST__BODY_PASSWORD_CHANGE;
+	req.password_change = &pc;
+	add_request(o, &req);
+}
+
 static char *topics2[] = {"residence", "asylum"};
 
 static void
@@ -333,5 +370,9 @@ main(int argc, char **argv)
 	exchange(&o);
 	sheet(&o, 0);
 	both(dir, "exchange", 2, &o);
+	o.len = 0;
+	hello(&o, CS_PROTOCOL_VERSION);
+	tokens(&o);
+	both(dir, "tokens", 0, &o);
 	return 0;
 }

@@ -19,7 +19,7 @@ out=$(cs admin user list | awk 'NR > 1 { print $1, $2, $3 }' | paste -sd ' ')
 t_eq "$out" "boss admin active jurist1 jurist active lea reporter active" "list"
 
 out=$(printf 'lea-password-2\n' | cs admin user passwd lea --password-stdin)
-t_eq "$out" "password of 'lea' changed; its other sessions were closed" "passwd"
+t_eq "$out" "password of 'lea' changed; its other sessions were closed and its session tokens revoked" "passwd"
 CALLSHEET_USER=lea CALLSHEET_PASSWORD=lea-password-1 "$CALLSHEET_TEST_CLI" report --year 2026 >/dev/null 2>&1 &&
 	t_fail "the old password still works"
 
@@ -67,4 +67,9 @@ out=$(LANG=fr_FR.UTF-8 cs admin user enable lea)
 t_eq "$out" "compte « lea » réactivé" "French"
 out=$(LANG=fr_FR.UTF-8 cs admin user list | head -n 1 | awk '{ print $1, $2, $3 }')
 t_eq "$out" "nom rôle état" "French headers"
+# columns line up although "rôle" and "état" take more bytes than letters
+LANG=fr_FR.UTF-8 cs admin user list >"$T_TMP/list"
+head=$(head -n 1 "$T_TMP/list") row=$(grep '^lea ' "$T_TMP/list")
+head=${head%%créé*} row=${row%%20[0-9][0-9]-*}
+t_eq "${#head}" "${#row}" "the French columns line up"
 t_note "ok"

@@ -190,6 +190,41 @@ t_eq "$(total_b)" "$((before + 2))" "nothing of a conflicting file"
 cs -s "$B" -u j1 import "$T_TMP/missing.csv" 2>"$T_TMP/err" && t_fail "a missing file"
 grep -q "cannot read .*missing.csv" "$T_TMP/err" || t_fail "missing: $(cat "$T_TMP/err")"
 
+# ------------------------------------------------- after a retirement
+
+# An export always imports again into the database it came from: the
+# codes retired since stay valid for the sheets dated before.
+cs -s "$A" -u admin admin taxonomy retire topic other >/dev/null ||
+	t_fail "retire other"
+cs -s "$A" -u admin admin taxonomy retire topic work --successor residence >/dev/null ||
+	t_fail "retire work"
+grep -q ',work\|;work\|,other\|;other' "$T_TMP/a.csv" || t_fail "the export holds work and other"
+cs -s "$A" -u j1 import "$T_TMP/a.csv" >"$T_TMP/out" 2>&1 ||
+	t_fail "the export does not import after a retirement: $(cat "$T_TMP/out")"
+t_eq "$(added "$T_TMP/out")" "0 $rows" "the export again, after the retirements: nothing doubled"
+cs -s "$A" -u j1 export -o "$T_TMP/a2.csv" 2>/dev/null || t_fail "export A again"
+cmp -s "$T_TMP/a.csv" "$T_TMP/a2.csv" || t_fail "the export changed: $(diff "$T_TMP/a.csv" "$T_TMP/a2.csv" | head)"
+# amending an old sheet may give it a code retired since; a new call not
+old_id=$(awk -F, 'NR > 1 && $6 == "individual" && $11 !~ /other/ { print $1; exit }' "$T_TMP/a.csv")
+cs -s "$A" -u admin amend "$old_id" --topic other --reason "typo" >"$T_TMP/out" 2>&1 ||
+	t_fail "amend a 2025 sheet to a code retired since: $(cat "$T_TMP/out")"
+if cs -s "$A" -u j1 log --caller individual --dept 75 --topic other \
+	--start "$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ)" >"$T_TMP/out" 2>&1; then
+	t_fail "a new call with a retired code was logged"
+fi
+grep -q "'other' is retired" "$T_TMP/out" || t_fail "refused new call: $(cat "$T_TMP/out")"
+{
+	head -n 1 "$T_TMP/a.csv"
+	# an hour ahead (a day is allowed): after the retirement even once the
+	# stored time is coarsened
+	echo ",$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%SZ),60,,75,individual,,,man,asia,residence;other"
+} >"$T_TMP/late.csv"
+if cs -s "$A" -u j1 import "$T_TMP/late.csv" >/dev/null 2>"$T_TMP/err"; then
+	t_fail "a call after the retirement imported with the retired code"
+fi
+grep -q "late.csv: line 2, column topics: 'other' is retired and no longer accepted" "$T_TMP/err" ||
+	t_fail "late row: $(cat "$T_TMP/err")"
+
 # ---------------------------------------------------------------- watch
 
 # not through cs(): the signal must reach callsheet, not a subshell

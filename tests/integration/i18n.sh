@@ -47,6 +47,27 @@ expect_err "household : ne s'applique qu'aux particuliers" \
 expect_err "« robot » n'est pas un code connu" LANG=fr_FR.UTF-8 -- \
 	amend "$id" --origin robot
 
+# the server's errors without a reason: said again from the catalog
+expect_err "nom d'utilisateur ou mot de passe incorrect" LANG=fr_FR.UTF-8 \
+	CALLSHEET_PASSWORD=wrong-password -- report
+expect_err "group_by : « nope » n'est pas une dimension ; permis :" LANG=fr_FR.UTF-8 -- \
+	report --by nope
+future=(log --caller individual --topic entry --dept 75 --start 2030-01-01T10:00:00Z)
+expect_err "call_start : 2030-01-01 10:00 +0000 " \
+	LANG=fr_FR.UTF-8 TZ=UTC -- "${future[@]}"
+expect_err "call_start: 2030-01-01 10:00 +0000 " \
+	LANG=C.UTF-8 TZ=UTC -- "${future[@]}"
+grep -q 1893492000 "$T_TMP/err" && t_fail "a raw Unix time: $(cat "$T_TMP/err")"
+
+# every command's --help, in French
+for c in log report new amend void admin watch import export login logout passwd \
+	"admin user" "admin taxonomy" "admin min-cell" "admin audit" "admin close-period" \
+	"report annual"; do
+	LANG=fr_FR.UTF-8 "$cli" $c --help >"$T_TMP/fr" || t_fail "$c --help"
+	LANG=C.UTF-8 "$cli" $c --help >"$T_TMP/en" || t_fail "$c --help"
+	! cmp -s "$T_TMP/fr" "$T_TMP/en" || t_fail "$c --help is English in French"
+done
+
 # the client's own errors, before any connection
 expect_err "--duration « 1h30 » invalide" LANG=fr_FR.UTF-8 -- log --caller individual \
 	--topic entry --duration 1h30

@@ -46,6 +46,9 @@ struct scratch {
 	Callsheet__LogSheets log_sheets;
 	Callsheet__Sheet *sheets[1];
 	Callsheet__Export export_;
+	Callsheet__SessionStart session_start;
+	Callsheet__SessionEnd session_end;
+	Callsheet__PasswordChange password_change;
 	Callsheet__SetYearFacts set_facts;
 	Callsheet__GetYearFacts get_facts;
 };
@@ -277,6 +280,32 @@ b_export(Callsheet__Request *req, struct scratch *s)
 	req->export = &s->export_;
 }
 
+static void
+b_session_start(Callsheet__Request *req, struct scratch *s)
+{
+	callsheet__session_start__init(&s->session_start);
+	req->session_start = &s->session_start;
+}
+
+static void
+b_session_end(Callsheet__Request *req, struct scratch *s)
+{
+	callsheet__session_end__init(&s->session_end);
+	s->session_end.token = "0000000000000000000000000000000000000000000000"
+	                       "000000000000000000";
+	req->session_end = &s->session_end;
+}
+
+/* A new password too short: refused before the current one is checked. */
+static void
+b_password_change(Callsheet__Request *req, struct scratch *s)
+{
+	callsheet__password_change__init(&s->password_change);
+	s->password_change.old_password = "whatever";
+	s->password_change.new_password = "short";
+	req->password_change = &s->password_change;
+}
+
 /* No year: served means "bad request", not forbidden; nothing stored. */
 static void
 b_set_facts(Callsheet__Request *req, struct scratch *s)
@@ -339,6 +368,12 @@ static const struct row matrix[] = {
          "logging, several sheets at a time (import)"},
         {CALLSHEET__REQUEST__BODY_EXPORT, b_export, J | A, false,
          "sheet by sheet would bypass the reporter's minimum cell size"},
+        {CALLSHEET__REQUEST__BODY_SESSION_START, b_session_start, ALL, false,
+         "everyone logs in once per workstation session"},
+        {CALLSHEET__REQUEST__BODY_SESSION_END, b_session_end, ALL, false,
+         "everyone logs out"},
+        {CALLSHEET__REQUEST__BODY_PASSWORD_CHANGE, b_password_change, ALL,
+         false, "everyone changes their own password"},
         {CALLSHEET__REQUEST__BODY_SET_YEAR_FACTS, b_set_facts, A, false,
          "a year's populations and budget are the admin's to set"},
         {CALLSHEET__REQUEST__BODY_GET_YEAR_FACTS, b_get_facts, ALL, false,

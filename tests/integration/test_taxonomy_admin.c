@@ -7,8 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "entry.h"
 #include "harness.h"
 
 static struct th_daemon a, b;
@@ -80,6 +82,9 @@ log_one(struct cs_client *c, const char *pro_kind, const char *topic1,
 	char *topics[2] = {(char *)topic1, (char *)topic2};
 
 	th_sheet_init(&s, id);
+	/* an hour ahead (the daemon allows a day): after every retirement
+	 * this test makes, which a retired code is refused for */
+	s.call_start = (int64_t)time(NULL) + 3600;
 	s.topics = topics;
 	s.n_topics = topic2 != NULL ? 2 : 1;
 	if (pro_kind != NULL) {
@@ -131,6 +136,34 @@ query(struct cs_client *c, const char *by, const char *fdim, const char *fval,
 	return n;
 }
 
+/* The key "callsheet new" gives each topic of the daemon's taxonomy now,
+ * as "code=key ..." (retired codes have none). */
+static char *
+topic_keys(struct cs_client *c)
+{
+	Callsheet__Taxonomy *t;
+	struct cs_error err;
+	struct entry e;
+	struct entry_answers ans = {0};
+	struct strbuf sb = {0};
+	const char *keys = "293\n2"; /* a professional's association: topics */
+
+	if (cs_get_taxonomy(c, &t, &err) != 0)
+		th_die("taxonomy: %s", err.message);
+	entry_init(&e, t, false, &ans);
+	for (const char *k = keys; *k != '\0'; k++)
+		entry_key(&e, (unsigned char)*k);
+	if (e.step != STEP_TOPICS)
+		th_die("the keys %s did not lead to the topics", keys);
+	for (size_t i = 0; i < e.nchoices; i++)
+		sb_addf(&sb, "%s%s=%c", i > 0 ? " " : "", e.choices[i].code,
+		        e.choices[i].key);
+	entry_free(&e);
+	answers_free(&ans);
+	callsheet__taxonomy__free_unpacked(t, NULL);
+	return sb_steal(&sb);
+}
+
 static void
 test_add_seen_by_running_client(void)
 {
@@ -139,6 +172,7 @@ test_add_seen_by_running_client(void)
 	const Callsheet__TaxonomyEntry *e;
 	struct cs_error err;
 	uint64_t before = cs_taxonomy_version(jurist);
+	char *keys;
 
 	CHECK(log_one(jurist, NULL, "housing", NULL, &err) ==
 	              CALLSHEET__ERROR_CODE__BAD_REQUEST,
@@ -170,6 +204,10 @@ test_add_seen_by_running_client(void)
 	callsheet__taxonomy__free_unpacked(t, NULL);
 	CHECK(log_one(jurist, NULL, "housing", NULL, &err) == 0,
 	      "and logs with it: %s", err.message);
+	keys = topic_keys(jurist);
+	CHECK(strstr(keys, "work=8 other=9 housing=a") != NULL,
+	      "the new topic takes the next key: %s", keys);
+	free(keys);
 }
 
 /* The other daemon hears NOTIFY callsheet_taxonomy and reloads. */
@@ -231,6 +269,7 @@ test_retire_and_report(void)
 	struct cs_error err;
 	uint64_t total, total_work;
 	long long residence, work;
+	char *keys;
 
 	/* sheets from before the change: 3 on work (one also residence), 2
 	 * on residence only */
@@ -270,6 +309,26 @@ test_retire_and_report(void)
 	      "a retired code is still valid in a filter, and matches its "
 	      "successor's sheets (%llu, not 3)",
 	      (unsigned long long)total_work);
+	{
+		Callsheet__Sheet s;
+		uint8_t id[CS_UUID_LEN];
+		char *topics[] = {"work"};
+
+		th_sheet_init(&s, id); /* ten minutes ago */
+		s.topics = topics;
+		CHECK(cs_log_sheet(jurist, &s, NULL, &err) == 0,
+		      "a call from before the retirement keeps work: %s",
+		      err.message);
+		query(jurist, NULL, "topic", "work", NULL, &total_work);
+		CHECK(total_work == total + 1, "and is counted (%llu)",
+		      (unsigned long long)total_work);
+	}
+
+	keys = topic_keys(jurist);
+	CHECK(strstr(keys, "removal=7 other=9 housing=a") != NULL &&
+	              strstr(keys, "work=") == NULL,
+	      "retiring work moves no other topic's key: %s", keys);
+	free(keys);
 }
 
 /* Retired first, mapped later: the professional kinds. */

@@ -782,11 +782,12 @@ retired(struct cs_client *c, const char *dim, const char *code)
 	return yes;
 }
 
-/* A code retired since a sheet was logged stays valid on that sheet. */
+/* A code retired since a sheet was logged stays valid on that sheet, and
+ * on any sheet of a call before the retirement; not after it. */
 static void
 test_retired_code(void)
 {
-	uint8_t holder[CS_UUID_LEN], other[CS_UUID_LEN];
+	uint8_t holder[CS_UUID_LEN], other[CS_UUID_LEN], later[CS_UUID_LEN];
 	Callsheet__AmendSheet a;
 	Callsheet__Sheet s;
 	struct cs_error err;
@@ -797,17 +798,25 @@ test_retired_code(void)
 	if (cs_log_sheet(j1, &s, NULL, &err) != 0)
 		th_die("log: %s", err.message);
 	logged(j1, other, 0, NULL);
+	/* an hour ahead (a day is allowed): after the retirement */
+	logged(j1, later, (int64_t)time(NULL) + 3600, NULL);
 	sql("UPDATE taxonomy SET retired_at = now() WHERE dimension = "
 	    "'origin' AND code = $1",
 	    "oceania");
 	/* the daemon reloads its code tables when PostgreSQL tells it */
 	while (!retired(j1, "origin", "oceania") && th_now() < deadline)
 		usleep(20000);
-	amend_init(&a, other);
+	amend_init(&a, later);
 	a.origin = "oceania";
 	CHECK(amend(j1, &a, NULL, &err) == CALLSHEET__ERROR_CODE__BAD_REQUEST &&
 	              strstr(err.message, "retired") != NULL,
-	      "giving a retired code is refused (%s)", err.message);
+	      "giving a retired code to a later call is refused (%s)",
+	      err.message);
+	amend_init(&a, other);
+	a.origin = "oceania";
+	CHECK(amend(j1, &a, NULL, &err) == 0,
+	      "giving it to a call from before the retirement is not: %s",
+	      err.message);
 	amend_init(&a, holder);
 	a.department = "13";
 	CHECK(amend(j1, &a, NULL, &err) == 0,

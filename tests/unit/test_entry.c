@@ -182,7 +182,7 @@ test_professional(void)
 	CHECK(r.e.step == STEP_PRO_SECTOR, "public body: the sector is asked");
 	type(&r, "2");
 	CHECK(r.e.step == STEP_TOPICS, "then the topics");
-	type(&r, "13\n\n");
+	type(&r, "14\n\n");
 	CHECK(r.last == ENTRY_DONE, "done");
 	entry_to_sheet(&r.e, &s);
 	CHECK(eq(s.caller, "professional") && eq(s.pro_kind, "public_body") &&
@@ -191,8 +191,8 @@ test_professional(void)
 	      "professional codes only");
 	CHECK(s.n_topics == 2 && has_topic(&r.a, "entry") &&
 	              has_topic(&r.a, "family"),
-	      "keys 1 and 3: entry and family (the retired code is not "
-	      "offered)");
+	      "keys 1 and 4: entry and family (the retired code is not "
+	      "offered, and keeps its key)");
 	finish(&r);
 
 	/* an association has no sector */
@@ -368,6 +368,63 @@ test_resume(void)
 	finish(&r);
 }
 
+/* The key of a code at the question the keys lead to, as "new" shows it:
+ * 0 when not offered. */
+static char
+key_of(const char *keys, const char *code)
+{
+	struct run r;
+	char key = 0;
+
+	start(&r, false);
+	type(&r, keys);
+	for (size_t i = 0; i < r.e.nchoices; i++)
+		if (strcmp(r.e.choices[i].code, code) == 0)
+			key = r.e.choices[i].key;
+	finish(&r);
+	return key;
+}
+
+static char
+topic_key(const char *code)
+{
+	return key_of("275\n2", code); /* an association: topics next */
+}
+
+/* Retiring a code moves no other key; a new code takes a new key. */
+static void
+test_keys_for_life(void)
+{
+	Callsheet__TaxonomyEntry housing = CALLSHEET__TAXONOMY_ENTRY__INIT;
+	Callsheet__TaxonomyEntry *more[nitems(codes) + 1];
+
+	CHECK(topic_key("entry") == '1' && topic_key("residence") == '2' &&
+	              topic_key("family") == '4' && topic_key("papers") == 0,
+	      "topic keys in the server's order, the retired code's unused");
+	entries[1].retired = true; /* retire "silent" */
+	for (size_t i = 0; i < nitems(codes); i++)
+		if (strcmp(codes[i].code, "residence") == 0)
+			entries[i].retired = true;
+	CHECK(topic_key("entry") == '1' && topic_key("residence") == 0 &&
+	              topic_key("family") == '4',
+	      "retiring residence leaves family on 4");
+	CHECK(key_of("", "silent") == 0 && key_of("", "hang_up") == '4' &&
+	              key_of("", "test") == '5',
+	      "with silent retired, hang_up and test keep 4 and 5");
+	memcpy(more, entry_ptrs, sizeof entry_ptrs);
+	housing.dimension = "topic";
+	housing.code = "housing";
+	housing.label = housing.label_en = housing.label_fr = "Housing";
+	more[nitems(codes)] = &housing;
+	tax.entries = more;
+	tax.n_entries = nitems(more);
+	CHECK(topic_key("housing") == '5' && topic_key("family") == '4',
+	      "a new code takes the next key");
+	tax.entries = entry_ptrs;
+	tax.n_entries = nitems(codes);
+	tax_init();
+}
+
 int
 main(void)
 {
@@ -380,5 +437,6 @@ main(void)
 	test_lines();
 	test_french();
 	test_resume();
+	test_keys_for_life();
 	return unit_finish();
 }

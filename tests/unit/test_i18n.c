@@ -66,10 +66,70 @@ test_errors(bool french)
 	      "no reason: the server's message");
 }
 
+/* An error without a reason, said from the daemon's own messages. */
+static void
+server_error(struct cs_error *err, const char *field, const char *message)
+{
+	memset(err, 0, sizeof *err);
+	err->code = CALLSHEET__ERROR_CODE__BAD_REQUEST;
+	snprintf(err->field, sizeof err->field, "%s", field);
+	snprintf(err->message, sizeof err->message, "%s", message);
+}
+
+static void
+test_server_texts(bool french)
+{
+	struct cs_error err;
+
+	server_error(&err, "", "wrong user name or password");
+	CHECK(strcmp(cli_error_text(&err),
+	             french ? "nom d'utilisateur ou mot de passe incorrect"
+	                    : "wrong user name or password") == 0,
+	      "a fixed message: %s", cli_error_text(&err));
+	server_error(&err, "group_by",
+	             "group_by: unknown dimension 'it's: 50%'; allowed: a, b");
+	CHECK(strcmp(cli_error_text(&err),
+	             french ? "group_by : dimension inconnue « it's: 50% » ; "
+	                      "permis : a, b"
+	                    : "group_by: unknown dimension 'it's: 50%'; "
+	                      "allowed: a, b") == 0,
+	      "the field first, two values: %s", cli_error_text(&err));
+	server_error(&err, "", "too many attempts, retry in 17 s");
+	CHECK(strstr(cli_error_text(&err), "17") != NULL, "a number: %s",
+	      cli_error_text(&err));
+	server_error(&err, "call_start",
+	             "call_start: 1798797600 is not a plausible call time; "
+	             "allowed: from 2000-01-01T00:00:00Z to "
+	             "2026-12-05T10:00:00Z (24 hours from now), in seconds "
+	             "since 1970-01-01T00:00:00Z");
+	CHECK(strstr(cli_error_text(&err), "2027-01-01 10:00 +0000") != NULL &&
+	              strstr(cli_error_text(&err), "1798797600") == NULL,
+	      "a call time as a date: %s", cli_error_text(&err));
+	server_error(&err, "budget_cents",
+	             "budget_cents: give 1 to 100000000000 cents");
+	CHECK(strcmp(cli_error_text(&err),
+	             french ? "budget_cents : donnez de 1 à 100000000000 "
+	                      "centimes"
+	                    : "budget_cents: give 1 to 100000000000 cents") ==
+	              0,
+	      "a format written with PRIu64: %s", cli_error_text(&err));
+	server_error(&err, "noise_variance",
+	             "noise_variance: 2.5 is not allowed; with max_noise 4, "
+	             "allowed: more than 0 and less than 1.75");
+	CHECK(strstr(cli_error_text(&err),
+	             french ? "2.5 n'est pas permis ; avec max_noise 4"
+	                    : "2.5 is not allowed") != NULL,
+	      "a %%g format: %s", cli_error_text(&err));
+	server_error(&err, "", "words no daemon ever wrote");
+	CHECK(strcmp(cli_error_text(&err), "words no daemon ever wrote") == 0,
+	      "an unknown message as it is");
+}
+
 int
 main(void)
 {
 	test_rule();
+	setenv("TZ", "UTC", 1);
 	unsetenv("LC_ALL");
 	unsetenv("LC_MESSAGES");
 	setenv("LANG", "en_US.UTF-8", 1);
@@ -77,6 +137,7 @@ main(void)
 	i18n_init();
 	CHECK(!i18n_french(), "English");
 	test_errors(false);
+	test_server_texts(false);
 	CHECK(strcmp(_("Who is calling?"), "Who is calling?") == 0,
 	      "English questions");
 
@@ -87,5 +148,6 @@ main(void)
 	CHECK(strcmp(_("Who is calling?"), "Qui appelle ?") == 0,
 	      "French questions from %s", i18n_locale_dir());
 	test_errors(true);
+	test_server_texts(true);
 	return unit_finish();
 }

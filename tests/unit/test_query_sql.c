@@ -7,12 +7,12 @@
 #include "unit.h"
 
 static struct tax_entry entries[] = {
-        {1, DIM_CALL_TYPE, "consultation", "", "", -1, false, 0},
-        {10, DIM_DEPARTMENT, "75", "", "", -1, false, 0},
-        {11, DIM_DEPARTMENT, "93", "", "", -1, false, 0},
-        {20, DIM_CALLER, "individual", "", "", -1, false, 0},
-        {70, DIM_TOPIC, "entry", "", "", 0, false, 0},
-        {71, DIM_TOPIC, "residence", "", "", 3, false, 0},
+        {1, DIM_CALL_TYPE, "consultation", "", "", -1, false, 0, 0},
+        {10, DIM_DEPARTMENT, "75", "", "", -1, false, 0, 0},
+        {11, DIM_DEPARTMENT, "93", "", "", -1, false, 0, 0},
+        {20, DIM_CALLER, "individual", "", "", -1, false, 0, 0},
+        {70, DIM_TOPIC, "entry", "", "", 0, false, 0, 0},
+        {71, DIM_TOPIC, "residence", "", "", 3, false, 0, 0},
 };
 static struct taxonomy tax = {1, "Europe/Paris", entries, nitems(entries)};
 

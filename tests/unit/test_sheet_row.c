@@ -8,15 +8,15 @@
 #include "unit.h"
 
 static struct tax_entry entries[] = {
-        {1, DIM_CALL_TYPE, "consultation", "", "", -1, false, 0},
-        {10, DIM_DEPARTMENT, "75", "", "", -1, false, 0},
-        {20, DIM_CALLER, "professional", "", "", -1, false, 0},
-        {30, DIM_PRO_KIND, "public_body", "", "", -1, false, 0},
-        {40, DIM_PRO_SECTOR, "other_public", "", "", -1, false, 0},
+        {1, DIM_CALL_TYPE, "consultation", "", "", -1, false, 0, 0},
+        {10, DIM_DEPARTMENT, "75", "", "", -1, false, 0, 0},
+        {20, DIM_CALLER, "professional", "", "", -1, false, 0, 0},
+        {30, DIM_PRO_KIND, "public_body", "", "", -1, false, 0, 0},
+        {40, DIM_PRO_SECTOR, "other_public", "", "", -1, false, 0, 0},
         /* taxonomy order, not bit order */
-        {71, DIM_TOPIC, "residence", "", "", 3, false, 0},
-        {70, DIM_TOPIC, "entry", "", "", 0, false, 0},
-        {72, DIM_TOPIC, "work", "", "", 7, false, 0},
+        {71, DIM_TOPIC, "residence", "", "", 3, false, 0, 0},
+        {70, DIM_TOPIC, "entry", "", "", 0, false, 0, 0},
+        {72, DIM_TOPIC, "work", "", "", 7, false, 0, 0},
 };
 static struct taxonomy tax = {3, "Europe/Paris", entries, nitems(entries)};
 

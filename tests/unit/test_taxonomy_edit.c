@@ -6,14 +6,14 @@
 #include "unit.h"
 
 static struct tax_entry entries[] = {
-        {1, DIM_CALL_TYPE, "consultation", "", "", -1, false, 0},
-        {2, DIM_CALL_TYPE, "silent", "", "", -1, false, 0},
-        {20, DIM_CALLER, "individual", "", "", -1, false, 0},
-        {30, DIM_PRO_KIND, "public_body", "", "", -1, false, 0},
-        {70, DIM_TOPIC, "entry", "", "", 0, false, 0},
-        {71, DIM_TOPIC, "residence", "", "", 1, false, 0},
-        {72, DIM_TOPIC, "papers", "", "", 2, true, 0},
-        {73, DIM_TOPIC, "old", "", "", 3, true, 71},
+        {1, DIM_CALL_TYPE, "consultation", "", "", -1, false, 0, 0},
+        {2, DIM_CALL_TYPE, "silent", "", "", -1, false, 0, 0},
+        {20, DIM_CALLER, "individual", "", "", -1, false, 0, 0},
+        {30, DIM_PRO_KIND, "public_body", "", "", -1, false, 0, 0},
+        {70, DIM_TOPIC, "entry", "", "", 0, false, 0, 0},
+        {71, DIM_TOPIC, "residence", "", "", 1, false, 0, 0},
+        {72, DIM_TOPIC, "papers", "", "", 2, true, 0, 0},
+        {73, DIM_TOPIC, "old", "", "", 3, true, 71, 0},
 };
 static struct taxonomy tax = {5, (char *)"Europe/Paris", entries,
                               nitems(entries)};
@@ -91,7 +91,7 @@ test_topics_full(void)
 		snprintf(codes[i], sizeof codes[i], "t%d", i);
 		many[full.n++] = (struct tax_entry){
 		        (int16_t)(100 + i), DIM_TOPIC, codes[i], "", "", i,
-		        i % 2 == 0,         0};
+		        i % 2 == 0,         0,         0};
 	}
 	m.dimension = "topic";
 	m.code = "one_more";

@@ -10,19 +10,19 @@
 /* work (retired) -> employment (retired) -> labour; papers -> residence;
  * old_93 retired without successor. */
 static struct tax_entry entries[] = {
-        {1, DIM_CALL_TYPE, "consultation", "", "", -1, false, 0},
-        {10, DIM_DEPARTMENT, "75", "", "", -1, false, 0},
-        {11, DIM_DEPARTMENT, "93", "", "", -1, false, 0},
-        {12, DIM_DEPARTMENT, "old_93", "", "", -1, true, 0},
-        {20, DIM_CALLER, "individual", "", "", -1, false, 0},
-        {40, DIM_PRO_SECTOR, "social", "", "", -1, false, 0},
-        {41, DIM_PRO_SECTOR, "municipal", "", "", -1, true, 40},
-        {70, DIM_TOPIC, "entry", "", "", 0, false, 0},
-        {71, DIM_TOPIC, "residence", "", "", 1, false, 0},
-        {72, DIM_TOPIC, "papers", "", "", 5, true, 71},
-        {73, DIM_TOPIC, "work", "", "", 6, true, 74},
-        {74, DIM_TOPIC, "employment", "", "", 7, true, 75},
-        {75, DIM_TOPIC, "labour", "", "", 9, false, 0},
+        {1, DIM_CALL_TYPE, "consultation", "", "", -1, false, 0, 0},
+        {10, DIM_DEPARTMENT, "75", "", "", -1, false, 0, 0},
+        {11, DIM_DEPARTMENT, "93", "", "", -1, false, 0, 0},
+        {12, DIM_DEPARTMENT, "old_93", "", "", -1, true, 0, 0},
+        {20, DIM_CALLER, "individual", "", "", -1, false, 0, 0},
+        {40, DIM_PRO_SECTOR, "social", "", "", -1, false, 0, 0},
+        {41, DIM_PRO_SECTOR, "municipal", "", "", -1, true, 40, 0},
+        {70, DIM_TOPIC, "entry", "", "", 0, false, 0, 0},
+        {71, DIM_TOPIC, "residence", "", "", 1, false, 0, 0},
+        {72, DIM_TOPIC, "papers", "", "", 5, true, 71, 0},
+        {73, DIM_TOPIC, "work", "", "", 6, true, 74, 0},
+        {74, DIM_TOPIC, "employment", "", "", 7, true, 75, 0},
+        {75, DIM_TOPIC, "labour", "", "", 9, false, 0, 0},
 };
 static struct taxonomy tax = {5, (char *)"Europe/Paris", entries,
                               nitems(entries)};

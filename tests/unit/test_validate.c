@@ -219,10 +219,36 @@ test_invalid(void)
 	}
 }
 
+/* A retired code stays valid for a sheet dated before its retirement:
+ * an export imported again, an old sheet amended. */
+static void
+test_retired_before(void)
+{
+	static char *papers[] = {"papers"};
+	Callsheet__Sheet s;
+	uint8_t id[CS_UUID_LEN];
+	struct sheet_row row;
+	struct field_error fe = {0};
+
+	sheet(&s, id);
+	s.topics = papers;
+	s.n_topics = 1;
+	s.call_start = 1767139200 - 1;
+	CHECK(validate_sheet(&s, &tax, NOW, &row, &fe) == 0 &&
+	              row.topics == (int64_t)1 << 5,
+	      "a call the second before the retirement keeps papers: %s",
+	      fe.message);
+	s.call_start = 1767139200;
+	CHECK(validate_sheet(&s, &tax, NOW, &row, &fe) != 0 &&
+	              strncmp(fe.field, "topic", 5) == 0,
+	      "a call from the retirement on is refused it");
+}
+
 int
 main(void)
 {
 	test_valid();
 	test_invalid();
+	test_retired_before();
 	return unit_finish();
 }

@@ -1,0 +1,195 @@
+/* req-session.c: session tokens (callsheet login): issued to a logged-in
+ * client, presented by its later logins instead of the password (checked
+ * in PostgreSQL, so that a revocation holds on every daemon), ended by a
+ * logout. Only a token's SHA-256 leaves this file. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include "callsheetd.h"
+
+#define TOKEN_BYTES 32 /* 256 random bits, sent as 64 hex digits */
+#define HEX_LEN     (2 * 32)
+
+static void
+hex(const unsigned char *b, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[b[i] >> 4];
+		out[2 * i + 1] = digits[b[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+/* The SHA-256 of a token, in hex: what the database holds. A token is
+ * 256 random bits: a fast hash is enough, nothing to stretch. */
+static int
+token_digest(const char *token, char out[HEX_LEN + 1])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned mdlen = 0;
+
+	if (EVP_Digest(token, strlen(token), md, &mdlen, EVP_sha256(), NULL) !=
+	            1 ||
+	    mdlen != 32)
+		return -1;
+	hex(md, mdlen, out);
+	return 0;
+}
+
+int
+session_login_send(PGconn *pg, const char *user, const char *token)
+{
+	char digest[HEX_LEN + 1];
+	const char *params[2] = {digest, user};
+
+	if (token_digest(token, digest) != 0)
+		return -1;
+	return PQsendQueryPrepared(pg, STMT_SESSION_LOGIN, 2, params, NULL,
+	                           NULL, 0) == 1
+	               ? 0
+	               : -1;
+}
+
+struct session_op {
+	struct db_op op;
+	struct req *req;
+	bool start; /* else end */
+	char token[HEX_LEN + 1];
+	char digest[HEX_LEN + 1];
+	char account[16];
+	char lifetime[16];
+	int64_t expires_at;
+};
+
+static void
+session_op_free(struct session_op *s)
+{
+	OPENSSL_cleanse(s->token, sizeof s->token);
+	free(s);
+}
+
+static int
+session_send(PGconn *pg, struct db_op *op)
+{
+	struct session_op *s = op->arg;
+	const char *params[3] = {s->digest, s->account, s->lifetime};
+
+	return PQsendQueryPrepared(
+	               pg, s->start ? STMT_SESSION_START : STMT_SESSION_END,
+	               s->start ? 3 : 2, params, NULL, NULL, 0) == 1
+	               ? 0
+	               : -1;
+}
+
+static void
+session_result(struct db_op *op, const PGresult *res)
+{
+	struct session_op *s = op->arg;
+
+	if (s->start && PQntuples(res) == 1 && PQnfields(res) == 1)
+		s->expires_at = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+}
+
+static void
+session_done(struct db_op *op, enum db_status st, const char *err)
+{
+	struct session_op *s = op->arg;
+	struct req *r = s->req;
+	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
+	Callsheet__Session out = CALLSHEET__SESSION__INIT;
+
+	if (st != DB_OK || (s->start && s->expires_at == 0)) {
+		req_db_failed(r, st == DB_OK ? DB_ERROR : st, err,
+		              s->start ? "starting a session"
+		                       : "ending a session");
+		session_op_free(s);
+		return;
+	}
+	log_info("conn %llu (%s): %s %s a session",
+	         (unsigned long long)r->conn->serial, r->conn->peer,
+	         r->conn->session.user, s->start ? "started" : "ended");
+	if (s->start) {
+		out.token = s->token;
+		out.has_expires_at = true;
+		out.expires_at = s->expires_at;
+	}
+	resp.body_case = CALLSHEET__RESPONSE__BODY_SESSION;
+	resp.session = &out;
+	req_reply(r, &resp);
+	session_op_free(s);
+}
+
+static void
+session_submit(struct session_op *s)
+{
+	s->op.send = session_send;
+	s->op.result = session_result;
+	s->op.done = session_done;
+	s->op.arg = s;
+	if (req_submit(s->req, &s->op) != 0)
+		session_op_free(s);
+}
+
+static struct session_op *
+session_new(struct req *r, bool start)
+{
+	struct session_op *s = xcalloc(1, sizeof *s);
+
+	s->req = r;
+	s->start = start;
+	snprintf(s->account, sizeof s->account, "%d",
+	         r->conn->session.account_id);
+	snprintf(s->lifetime, sizeof s->lifetime, "%u", cfg->session_lifetime);
+	return s;
+}
+
+void
+req_session_start(struct req *r)
+{
+	struct session_op *s = session_new(r, true);
+	unsigned char raw[TOKEN_BYTES];
+
+	if (RAND_bytes(raw, sizeof raw) != 1) {
+		req_error(r, CALLSHEET__ERROR_CODE__INTERNAL, NULL,
+		          "no random numbers for a session token");
+		session_op_free(s);
+		return;
+	}
+	hex(raw, sizeof raw, s->token);
+	OPENSSL_cleanse(raw, sizeof raw);
+	if (token_digest(s->token, s->digest) != 0) {
+		req_error(r, CALLSHEET__ERROR_CODE__INTERNAL, NULL,
+		          "SHA-256 is not available");
+		session_op_free(s);
+		return;
+	}
+	session_submit(s);
+}
+
+void
+req_session_end(struct req *r)
+{
+	const char *token = r->msg->session_end->token;
+	struct session_op *s;
+
+	if (token == NULL || strlen(token) != HEX_LEN) {
+		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "token",
+		          "a session token is %d hexadecimal digits", HEX_LEN);
+		return;
+	}
+	s = session_new(r, false);
+	if (token_digest(token, s->digest) != 0) {
+		req_error(r, CALLSHEET__ERROR_CODE__INTERNAL, NULL,
+		          "SHA-256 is not available");
+		session_op_free(s);
+		return;
+	}
+	session_submit(s);
+}
