@@ -421,6 +421,8 @@ struct field_error {
 	                     * answers may be built after a taxonomy reload */
 	char range[2][40];  /* what is allowed, not codes: the lowest and the
 	                     * highest value, or one limit ("": none) */
+	const char *const *list; /* a fixed list of names allowed, NULL-ended,
+	                          * one Error.allowed entry each; or NULL */
 };
 /* reason (ErrorReason's name in lower case) and value, for a client to
  * translate; returns -1 for the caller to return */
@@ -429,6 +431,11 @@ int field_error_why(struct field_error *fe, const char *reason,
 /* ... with what is allowed that is not codes: [lo, hi], or hi alone */
 int field_error_range(struct field_error *fe, const char *reason,
                       const char *value, const char *lo, const char *hi);
+/* ... with a fixed list of names (NULL-ended, static) as what is allowed */
+int field_error_list(struct field_error *fe, const char *reason,
+                     const char *value, const char *const *list);
+/* ... a UUID field of len bytes (bad_length, allowed: "16 bytes") */
+int field_error_uuid(struct field_error *fe, const char *field, size_t len);
 int field_error_set(struct field_error *fe, const char *field, const char *fmt,
                     ...) __attribute__((format(printf, 3, 4)));
 

@@ -222,6 +222,10 @@ given(const Callsheet__AmendSheet *a, const char *name)
 	return amend_code(a, (size_t)i) != NULL;
 }
 
+static const char *const clearable_names[] = {
+        "department", "household",  "origin", "caller",
+        "pro_kind",   "pro_sector", "topics", NULL};
+
 static int
 check_clear(const Callsheet__AmendSheet *a, struct field_error *fe)
 {
@@ -237,10 +241,8 @@ check_clear(const Callsheet__AmendSheet *a, struct field_error *fe)
 			                "pro_sector, household, origin or "
 			                "topics",
 			                name);
-			return field_error_range(
-			        fe, "invalid", name, NULL,
-			        "department, caller, pro_kind, pro_sector, "
-			        "household, origin, topics");
+			return field_error_list(fe, "invalid", name,
+			                        clearable_names);
 		}
 		if (given(a, name)) {
 			field_error_set(fe, "clear",

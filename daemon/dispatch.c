@@ -480,6 +480,10 @@ error_from_field(Callsheet__Error *err, Callsheet__ErrorCode code,
 	for (size_t i = 0; i < 2; i++)
 		if (fe->range[i][0] != '\0' && n < ERROR_ALLOWED_MAX)
 			allowed[n++] = (char *)fe->range[i];
+	for (size_t i = 0;
+	     fe->list != NULL && fe->list[i] != NULL && n < ERROR_ALLOWED_MAX;
+	     i++)
+		allowed[n++] = (char *)fe->list[i];
 	err->allowed = allowed;
 	err->n_allowed = n;
 	error_reason(err);

@@ -53,10 +53,11 @@ qdim_find(const char *name)
 	return -1;
 }
 
-/* for Error.allowed: the dimension names (the message lists them all) */
-#define QDIM_NAMES_SHORT                                                       \
-	"department, caller, pro_kind, pro_sector, household, origin, "        \
-	"call_type, topic, jurist, month, weekday, hour"
+/* for Error.allowed: the dimension names, one entry each */
+static const char *const qdim_list[] = {
+        "department", "caller",    "pro_kind", "pro_sector", "household",
+        "origin",     "call_type", "topic",    "jurist",     "month",
+        "weekday",    "hour",      NULL};
 #define QUERY_MAX_VALUES_TEXT "32"
 
 static const char *
@@ -149,6 +150,10 @@ resolve_value(int qd, const char *v, const struct taxonomy *t,
 			fe->allowed_dim = (int)d->tdim;
 			return -1;
 		}
+		/* a retired code matches what its successor matches: the
+		 * successor's sheets, and those of every code retired onto it
+		 */
+		e = tax_current(t, e);
 		if (d->kind == Q_TOPIC)
 			f->topic_mask |= tax_lineage_mask(t, e);
 		val = xasprintf("%d", e->id);
@@ -200,9 +205,9 @@ resolve_filters(const Callsheet__Query *q, const struct taxonomy *t,
 			                "unknown dimension '%.64s'; "
 			                "allowed: %s",
 			                q->filters[i]->dimension, qdim_names());
-			return field_error_range(fe, "unknown_dimension",
-			                         q->filters[i]->dimension, NULL,
-			                         QDIM_NAMES_SHORT);
+			return field_error_list(fe, "unknown_dimension",
+			                        q->filters[i]->dimension,
+			                        qdim_list);
 		}
 		if (resolve_value(qd, q->filters[i]->value, t, &p->filter[qd],
 		                  fe) != 0)
@@ -238,9 +243,8 @@ resolve_group_by(const Callsheet__Query *q, struct qplan *p,
 			                "unknown dimension '%.64s'; "
 			                "allowed: %s",
 			                q->group_by[i], qdim_names());
-			return field_error_range(fe, "unknown_dimension",
-			                         q->group_by[i], NULL,
-			                         QDIM_NAMES_SHORT);
+			return field_error_list(fe, "unknown_dimension",
+			                        q->group_by[i], qdim_list);
 		}
 		if (i == 1 && p->group[0] == p->group[1]) {
 			field_error_set(fe, "group_by", "'%s' is given twice",

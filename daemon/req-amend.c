@@ -43,7 +43,7 @@ amend_prepare(struct change *ch)
 	const Callsheet__AmendSheet *a = ch->req->msg->amend_sheet;
 	Callsheet__ErrorCode code;
 	struct change_facts f;
-	struct field_error fe = {0};
+	struct field_error fe = {.allowed_dim = -1};
 	struct wire_sheet cur;
 	Callsheet__Sheet amended;
 	struct taxonomy kept;

@@ -182,13 +182,10 @@ audit_params(struct req *r, struct audit *a)
 
 	if (g->has_sheet_id) {
 		if (g->sheet_id.len != CS_UUID_LEN) {
-			char n[32];
+			struct field_error fe;
 
-			snprintf(n, sizeof n, "%zu bytes", g->sheet_id.len);
-			req_error_why(
-			        r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
-			        "sheet_id", "bad_length", n,
-			        "sheet_id: %s; a sheet id is a UUID of 16", n);
+			field_error_uuid(&fe, "sheet_id", g->sheet_id.len);
+			req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 			return -1;
 		}
 		uuid_format(g->sheet_id.data, id);

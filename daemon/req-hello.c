@@ -10,11 +10,17 @@ req_hello(struct req *r)
 	struct conn *c = r->conn;
 
 	if (h->protocol_version != CS_PROTOCOL_VERSION) {
-		req_error(r, CALLSHEET__ERROR_CODE__VERSION_MISMATCH,
-		          "protocol_version",
-		          "this server speaks protocol version %d, the client "
-		          "version %u; upgrade the older side",
-		          CS_PROTOCOL_VERSION, h->protocol_version);
+		struct field_error fe;
+		char v[16], ours[16];
+
+		snprintf(v, sizeof v, "%u", h->protocol_version);
+		snprintf(ours, sizeof ours, "%d", CS_PROTOCOL_VERSION);
+		field_error_set(&fe, "protocol_version",
+		                "this server speaks protocol version %s, the "
+		                "client version %s; upgrade the older side",
+		                ours, v);
+		field_error_range(&fe, "invalid", v, NULL, ours);
+		req_fail(r, CALLSHEET__ERROR_CODE__VERSION_MISMATCH, &fe);
 		conn_finish(c);
 		return;
 	}

@@ -105,7 +105,8 @@ rows_result(struct query *q, const PGresult *res)
 	Callsheet__QueryResult *r = &q->result;
 	size_t ng = q->sql.ngroup;
 
-	r->n_rows = (size_t)PQntuples(res);
+	/* without group-by, the count is the total alone: no rows */
+	r->n_rows = ng == 0 ? 0 : (size_t)PQntuples(res);
 	r->rows = xcalloc(r->n_rows + 1, sizeof *r->rows);
 	q->row_keys = xcalloc(r->n_rows + 1, sizeof *q->row_keys);
 	for (size_t i = 0; i < r->n_rows; i++) {

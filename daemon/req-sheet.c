@@ -124,13 +124,15 @@ req_log_sheets(struct req *r)
 	struct many *m;
 
 	if (ls->n_sheets > LOG_SHEETS_MAX) {
-		char n[32];
+		struct field_error fe;
+		char n[32], most[32];
 
 		snprintf(n, sizeof n, "%zu", ls->n_sheets);
-		req_error_why(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "sheets",
-		              "too_many", n,
-		              "sheets: %s in one request; at most %d", n,
-		              LOG_SHEETS_MAX);
+		snprintf(most, sizeof most, "%d", LOG_SHEETS_MAX);
+		field_error_set(&fe, "sheets", "%s in one request; at most %s",
+		                n, most);
+		field_error_range(&fe, "too_many", n, NULL, most);
+		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 		return;
 	}
 	m = xcalloc(1, sizeof *m);

@@ -12,7 +12,7 @@ void_prepare(struct change *ch)
 	const struct change_read *rd = &ch->rd;
 	Callsheet__ErrorCode code;
 	struct change_facts f;
-	struct field_error fe = {0};
+	struct field_error fe = {.allowed_dim = -1};
 	char label[64];
 
 	change_facts(ch, &f, label, sizeof label);

@@ -264,7 +264,7 @@ static void
 read_done(struct change *ch)
 {
 	struct change_read *rd = &ch->rd;
-	struct field_error fe = {.field = "id"};
+	struct field_error fe = {.field = "id", .allowed_dim = -1};
 
 	if (!ch->found) {
 		snprintf(fe.message, sizeof fe.message,
@@ -295,7 +295,7 @@ read_done(struct change *ch)
 static void
 write_done(struct change *ch)
 {
-	struct field_error fe = {.field = "id"};
+	struct field_error fe = {.field = "id", .allowed_dim = -1};
 
 	if (ch->written) {
 		change_reply(ch, false, ch->at, ch->req->conn->session.user,
@@ -382,23 +382,17 @@ change_start(struct req *r, const struct change_kind *kind,
 {
 	struct change *ch;
 
-	if (id->len != CS_UUID_LEN) {
-		char n[32];
+	struct field_error fe;
 
-		snprintf(n, sizeof n, "%zu bytes", id->len);
-		req_error_why(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "id",
-		              "bad_length", n,
-		              "id: %s; a sheet id is a UUID of 16", n);
+	if (id->len != CS_UUID_LEN) {
+		field_error_uuid(&fe, "id", id->len);
+		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 		return;
 	}
 	if (change_id != NULL && change_id->len != 0 &&
 	    change_id->len != CS_UUID_LEN) {
-		char n[32];
-
-		snprintf(n, sizeof n, "%zu bytes", change_id->len);
-		req_error_why(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
-		              "change_id", "bad_length", n,
-		              "change_id: %s; a change id is a UUID of 16", n);
+		field_error_uuid(&fe, "change_id", change_id->len);
+		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 		return;
 	}
 	if (call_start_new != NULL) {

@@ -91,11 +91,19 @@ qfilter_add_lineage(struct qfilter *f, const struct taxonomy *t,
 	for (size_t i = 0; i < n && i < nitems(line); i++) {
 		if (line[i] == e)
 			continue;
-		if (f->nvalues == QUERY_MAX_VALUES)
-			return field_error_set(fe, name,
-			                       "more than %d values with the "
-			                       "codes retired onto '%s'",
-			                       QUERY_MAX_VALUES, e->code);
+		if (f->nvalues == QUERY_MAX_VALUES) {
+			char given[128];
+
+			field_error_set(
+			        fe, "filters",
+			        "%s: more than %d values with the codes "
+			        "retired onto '%s'",
+			        name, QUERY_MAX_VALUES, e->code);
+			snprintf(given, sizeof given, "%s=%.64s", name,
+			         e->code);
+			return field_error_range(fe, "too_many", given, NULL,
+			                         "32");
+		}
 		f->values[f->nvalues++] = xasprintf("%d", line[i]->id);
 	}
 	return 0;

@@ -47,6 +47,24 @@ field_error_range(struct field_error *fe, const char *reason, const char *value,
 	return field_error_why(fe, reason, value);
 }
 
+int
+field_error_list(struct field_error *fe, const char *reason, const char *value,
+                 const char *const *list)
+{
+	fe->list = list;
+	return field_error_why(fe, reason, value);
+}
+
+int
+field_error_uuid(struct field_error *fe, const char *field, size_t len)
+{
+	char n[32];
+
+	snprintf(n, sizeof n, "%zu bytes", len);
+	field_error_set(fe, field, "%s; a UUID has 16", n);
+	return field_error_range(fe, "bad_length", n, NULL, "16 bytes");
+}
+
 /* Say it again for clients that translate (Error.reason). */
 static int
 fe_reason(struct field_error *fe, const char *reason, const char *value,
@@ -195,21 +213,33 @@ check_caller_fields(const struct sheet_row *row, const struct taxonomy *t,
 	bool professional = caller && strcmp(caller->code, "professional") == 0;
 	const struct tax_entry *kind = tax_by_id(t, row->pro_kind);
 
+	char not_ind[96], not_pro[96];
+
+	/* say what the caller was: none, or another kind than needed */
+	if (caller == NULL) {
+		snprintf(not_ind, sizeof not_ind,
+		         "when no caller is given; it is for individuals");
+		snprintf(not_pro, sizeof not_pro,
+		         "when no caller is given; it is for professionals");
+	} else {
+		snprintf(not_ind, sizeof not_ind,
+		         "to a caller '%.32s'; it is for individuals",
+		         caller->code);
+		snprintf(not_pro, sizeof not_pro,
+		         "to a caller '%.32s'; it is for professionals",
+		         caller->code);
+	}
 	if (!individual) {
-		if (forbid(row->household, DIM_HOUSEHOLD,
-		           "to a professional caller; it is for individuals",
+		if (forbid(row->household, DIM_HOUSEHOLD, not_ind,
 		           "individuals_only", t, fe) != 0 ||
-		    forbid(row->origin, DIM_ORIGIN,
-		           "to a professional caller; it is for individuals",
-		           "individuals_only", t, fe) != 0)
+		    forbid(row->origin, DIM_ORIGIN, not_ind, "individuals_only",
+		           t, fe) != 0)
 			return -1;
 	}
 	if (!professional) {
-		if (forbid(row->pro_kind, DIM_PRO_KIND,
-		           "to an individual caller; it is for professionals",
+		if (forbid(row->pro_kind, DIM_PRO_KIND, not_pro,
 		           "professionals_only", t, fe) != 0 ||
-		    forbid(row->pro_sector, DIM_PRO_SECTOR,
-		           "to an individual caller; it is for professionals",
+		    forbid(row->pro_sector, DIM_PRO_SECTOR, not_pro,
 		           "professionals_only", t, fe) != 0)
 			return -1;
 	}
@@ -258,14 +288,8 @@ validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t, time_t now,
 	memset(row, 0, sizeof *row);
 	if (presence_check(&s->base, false, fe) != 0)
 		return -1;
-	if (s->id.len != CS_UUID_LEN) {
-		char n[32];
-
-		snprintf(n, sizeof n, "%zu bytes", s->id.len);
-		field_error_set(fe, "id", "%zu bytes; a UUID has 16",
-		                s->id.len);
-		return field_error_range(fe, "bad_length", n, NULL, "16 bytes");
-	}
+	if (s->id.len != CS_UUID_LEN)
+		return field_error_uuid(fe, "id", s->id.len);
 	memcpy(row->id, s->id.data, CS_UUID_LEN);
 	if (call_start_check(s->call_start, now, fe) != 0)
 		return -1;
@@ -281,6 +305,19 @@ validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t, time_t now,
 	}
 	row->duration_s = s->duration_s;
 
+	/* absent is a consultation; "" is no code at all */
+	if (s->call_type != NULL && s->call_type[0] == '\0') {
+		char *allowed = tax_allowed(t, DIM_CALL_TYPE);
+
+		field_error_set(
+		        fe, "call_type",
+		        "'' is not a call type; give a code, or leave "
+		        "the field out for a consultation (allowed: %s)",
+		        allowed);
+		free(allowed);
+		return fe_reason(fe, "unknown_code", "", (int)DIM_CALL_TYPE,
+		                 NULL);
+	}
 	if (code_lookup(t, DIM_CALL_TYPE,
 	                s->call_type ? s->call_type : "consultation",
 	                s->call_start, &row->call_type, fe) != 0 ||

@@ -247,9 +247,11 @@ def test_session_states():
     # another protocol version: VERSION_MISMATCH, then the close
     c = Conn(ARGS.server)
     r = c.call("hello", pb.Hello(protocol_version=2))
-    check(r.HasField("error") and
-          r.error.code == pb.ErrorCode.Value("VERSION_MISMATCH"),
-          "protocol 2: VERSION_MISMATCH")
+    expect_error(r, "VERSION_MISMATCH", "protocol_version", "invalid", "2",
+                 "protocol 2")
+    check(r is not None and r.HasField("error") and
+          list(r.error.allowed) == ["1"],
+          "protocol 2: allowed, the version this server speaks")
     check(c.read() is None, "protocol 2: then closed")
     c.close()
     # an unknown field in a known message is ignored (evolution rules)
@@ -366,6 +368,8 @@ def test_sheets(j1, j2):
          "out_of_range", "946684799"),
         ("call in 2 days", dict(call_start=now + 2 * 86400), "call_start",
          "out_of_range", str(now + 2 * 86400)),
+        ("empty call_type", dict(call_type=""), "call_type",
+         "unknown_code", ""),
         ("no caller", dict(caller=None), "caller", "missing", ""),
         ("no department", dict(department=None), "department", "missing", ""),
         ("no topic", dict(topics=[]), "topics", "missing", ""),
@@ -397,12 +401,25 @@ def test_sheets(j1, j2):
         expect_error(answers.get(rid), "BAD_REQUEST", field, reason, value,
                      what=what)
     ok(j1.call("log_sheet", pb.LogSheet(sheet=sheet())), "sheet_ack",
-       "after 16 refusals the connection still logs")
+       "after the refusals the connection still logs")
     # a silent call needs nothing else
     silent = [c for c in codes("call_type") if c != "consultation"][0]
     ok(j1.call("log_sheet", pb.LogSheet(sheet=sheet(
         call_type=silent, department=None, caller=None, topics=[]))),
        "sheet_ack", "a call that is not a consultation")
+    e = expect_error(j1.call("log_sheet", pb.LogSheet(sheet=sheet(
+        call_type=silent, department=None, caller=None, topics=[],
+        household=household))), "BAD_REQUEST", "household",
+        "individuals_only", household, "a household without a caller")
+    check(e is not None and "professional" not in e.message,
+          f"no caller: the message does not speak of a professional: "
+          f"{e and e.message}")
+    for rid, (what, kw, *_) in zip(reqs, cases):
+        if kw.get("call_type") == "":
+            e = answers.get(rid)
+            check(e is not None and e.HasField("error") and
+                  "consultation" in e.error.allowed,
+                  f"empty call_type: the codes allowed: {e}")
     # LogSheets: good, resent, invalid, conflicting
     good, bad = sheet(), sheet(duration_s=None)
     sl = ok(j1.call("log_sheets", pb.LogSheets(sheets=[good, s, bad, other])),
@@ -478,6 +495,8 @@ def test_queries(j1, j2, tz):
     check(r and r.total == len(consult),
           f"absent call_types: consultations only ({r and r.total} vs "
           f"{len(consult)})")
+    check(r is not None and len(r.rows) == 0,
+          f"no group_by: no rows, the total alone ({r and list(r.rows)})")
     r = ok(query(j1, call_types=ctypes), "query_result", "call_types")
     check(r and r.total == len(logged), "call_types: every type counted")
     r = ok(query(j1, by=["call_type"]), "query_result", "by call_type")
@@ -536,8 +555,16 @@ def test_queries(j1, j2, tz):
                  "to", "bad_date", "2025-04-31", "an impossible to")
     expect_error(query(j1, frm="2025-04-01", to="2025-04-01"), "BAD_REQUEST",
                  "to", "bad_period", "2025-04-01", "an empty period")
-    expect_error(query(j1, filters=[("colour", "red")]), "BAD_REQUEST",
-                 "filters", "unknown_dimension", "colour", "a dimension")
+    e = expect_error(query(j1, filters=[("colour", "red")]), "BAD_REQUEST",
+                     "filters", "unknown_dimension", "colour", "a dimension")
+    check(e is not None and len(e.allowed) == 12 and
+          "department" in e.allowed and "hour" in e.allowed,
+          f"filters: one allowed entry per dimension: {e and list(e.allowed)}")
+    e = expect_error(query(j1, by=["color"]), "BAD_REQUEST", "group_by",
+                     "unknown_dimension", "color", "group by a colour")
+    check(e is not None and len(e.allowed) == 12 and "month" in e.allowed,
+          f"group_by: one allowed entry per dimension: "
+          f"{e and list(e.allowed)}")
     expect_error(query(j1, filters=[("department", "")]), "BAD_REQUEST",
                  "filters", "unknown_code", "department=",
                  "\"\" as a filter")
@@ -573,16 +600,22 @@ def test_other_kinds(admin, j1, j2, rep, s):
     expect_error(j1.call("amend_sheet", pb.AmendSheet(
         id=sid, department="93", clear=["department"])), "BAD_REQUEST",
         "clear", "given_and_cleared", "department", "given and cleared")
-    expect_error(j1.call("amend_sheet", pb.AmendSheet(
+    e = expect_error(j1.call("amend_sheet", pb.AmendSheet(
         id=sid, clear=["duration_s"])), "BAD_REQUEST", "clear", "invalid",
         "duration_s", "clear what cannot be")
+    check(e is not None and sorted(e.allowed) == sorted(
+        ["department", "caller", "pro_kind", "pro_sector", "household",
+         "origin", "topics"]), f"clear: one allowed entry per field: "
+        f"{e and list(e.allowed)}")
     expect_error(j1.call("amend_sheet", pb.AmendSheet(id=sid)),
                  "BAD_REQUEST", "amend_sheet", "missing", "",
                  "an amendment of nothing")
-    expect_error(j1.call("amend_sheet", pb.AmendSheet(id=b"abc",
-                                                      duration_s=1)),
-                 "BAD_REQUEST", "id", "bad_length", "3 bytes",
-                 "a short sheet id")
+    e = expect_error(j1.call("amend_sheet", pb.AmendSheet(id=b"abc",
+                                                          duration_s=1)),
+                     "BAD_REQUEST", "id", "bad_length", "3 bytes",
+                     "a short sheet id")
+    check(e is not None and list(e.allowed) == ["16 bytes"],
+          f"a short sheet id: allowed 16 bytes: {e and list(e.allowed)}")
     expect_error(j1.call("get_audit", pb.GetAudit(**{"from": "2025-02-30"})),
                  "BAD_REQUEST", "from", "bad_date", "2025-02-30",
                  "an audit from an impossible day")
@@ -596,8 +629,10 @@ def test_other_kinds(admin, j1, j2, rep, s):
     many = pb.LogSheets()
     for _ in range(1001):
         many.sheets.add(id=b"0" * 16, call_start=1, duration_s=1)
-    expect_error(j1.call("log_sheets", many), "BAD_REQUEST", "sheets",
-                 "too_many", "1001", "1,001 sheets")
+    e = expect_error(j1.call("log_sheets", many), "BAD_REQUEST", "sheets",
+                     "too_many", "1001", "1,001 sheets")
+    check(e is not None and list(e.allowed) == ["1000"],
+          f"1,001 sheets: allowed names the limit: {e and list(e.allowed)}")
     sc = ok(j1.call("void_sheet", pb.VoidSheet(id=sid, reason="test")),
             "sheet_changed", "void")
     al = ok(j1.call("get_audit", pb.GetAudit(sheet_id=sid)), "audit_list",
@@ -606,6 +641,18 @@ def test_other_kinds(admin, j1, j2, rep, s):
           "the audit trail, oldest first")
     expect_error(j1.call("void_sheet", pb.VoidSheet(id=sid)), "BAD_REQUEST",
                  "reason", "missing", what="void without reason")
+    e = expect_error(j1.call("amend_sheet", pb.AmendSheet(
+        id=sid, duration_s=60, change_id=uuid.uuid4().bytes)), "CONFLICT",
+        "id", "exists", what="amend a voided sheet")
+    check(e is not None and len(e.allowed) == 0,
+          f"amend a voided sheet: nothing allowed listed: "
+          f"{e and list(e.allowed)}")
+    e = expect_error(j1.call("amend_sheet", pb.AmendSheet(
+        id=uuid.uuid4().bytes, duration_s=60, change_id=uuid.uuid4().bytes)),
+        "NOT_FOUND", "id", "not_found", what="amend an unknown sheet")
+    check(e is not None and len(e.allowed) == 0,
+          f"amend an unknown sheet: nothing allowed listed: "
+          f"{e and list(e.allowed)}")
     # taxonomy
     tx = ok(rep.call("get_taxonomy", pb.GetTaxonomy(lang="fr")), "taxonomy",
             "taxonomy")
@@ -657,6 +704,14 @@ def test_other_kinds(admin, j1, j2, rep, s):
     ok(admin.call("taxonomy_map", pb.TaxonomyMap(
         dimension="topic", code="conformance", successor=codes("topic")[0])),
         "taxonomy_changed", "map")
+    # a retired code matches its successor's sheets (PROTOCOL.md)
+    a = ok(query(admin, filters=[("topic", "conformance")]), "query_result",
+           "filter on a retired topic")
+    b = ok(query(admin, filters=[("topic", codes("topic")[0])]),
+           "query_result", "filter on its successor")
+    check(a is not None and b is not None and b.total > 0 and
+          a.total == b.total, f"a retired topic matches its successor's "
+          f"sheets: {a and a.total} vs {b and b.total}")
     TAX["entries"] = admin.call("get_taxonomy").taxonomy.entries
     # an hour ahead (a day is allowed): a call after the retirement (one
     # before it keeps the code)

@@ -158,12 +158,12 @@ static const struct bad bads[] = {
         {"topics", "topics: 'papers' is retired; use 'residence' instead",
          b_retired},
         {"origin",
-         "origin: 'africa' does not apply to a professional caller; it is "
+         "origin: 'africa' does not apply to a caller 'professional'; it is "
          "for individuals",
          b_pro_origin},
         {"pro_kind",
-         "pro_kind: 'association' does not apply to an individual caller; it "
-         "is for professionals",
+         "pro_kind: 'association' does not apply to a caller 'individual'; "
+         "it is for professionals",
          b_ind_kind},
         {"pro_sector",
          "pro_sector: 'other_public' applies only when pro_kind is "
