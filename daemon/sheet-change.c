@@ -381,7 +381,6 @@ change_start(struct req *r, const struct change_kind *kind,
              const int64_t *call_start_new, const char *reason)
 {
 	struct change *ch;
-
 	struct field_error fe;
 
 	if (id->len != CS_UUID_LEN) {
@@ -395,15 +394,12 @@ change_start(struct req *r, const struct change_kind *kind,
 		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 		return;
 	}
-	if (call_start_new != NULL) {
-		struct field_error fe;
-
-		memset(&fe, 0, sizeof fe);
-		fe.allowed_dim = -1;
-		if (call_start_check(*call_start_new, time(NULL), &fe) != 0) {
-			req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
-			return;
-		}
+	memset(&fe, 0, sizeof fe);
+	fe.allowed_dim = -1;
+	if (call_start_new != NULL &&
+	    call_start_check(*call_start_new, time(NULL), &fe) != 0) {
+		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
+		return;
 	}
 	ch = xcalloc(1, sizeof *ch);
 	ch->req = r;
