@@ -5,8 +5,9 @@
  * never read their answers, slowloris, big frames before a login, the
  * login throttle's table filled with locked made-up names. During each:
  * the daemon stays up, a jurist's LogSheet is answered within 2 s and a
- * fresh jurist login within 5 s; the daemon's memory stays within its documented bound; and
- * at the end every acknowledged sheet is stored exactly once.
+ * fresh jurist login within 5 s; the daemon's memory stays within its
+ * documented bound; and at the end every acknowledged sheet is stored exactly
+ * once.
  *
  * Attackers come from 127.0.X.Y (the jurists from 127.0.0.1), so that
  * per-source limits are what they meet. The short form runs in ctest;

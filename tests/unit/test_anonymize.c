@@ -24,7 +24,8 @@ test_coarse(void)
 			int64_t off = q * 900LL;
 
 			CHECK((starts[i] + off) / 3600 == (c + off) / 3600,
-			      "offset %d quarter-hours: the same local hour", q);
+			      "offset %d quarter-hours: the same local hour",
+			      q);
 		}
 	}
 	CHECK(coarse_duration(0) == 0, "0 stays 0");
