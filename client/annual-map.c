@@ -555,31 +555,6 @@ svg_num(struct strbuf *sb, double v)
 }
 
 static void
-svg_escape(struct strbuf *sb, const char *s)
-{
-	for (; *s != '\0'; s++)
-		switch (*s) {
-		case '&':
-			sb_add(sb, "&amp;");
-			break;
-		case '<':
-			sb_add(sb, "&lt;");
-			break;
-		case '>':
-			sb_add(sb, "&gt;");
-			break;
-		case '"':
-			sb_add(sb, "&quot;");
-			break;
-		case '\'':
-			sb_add(sb, "&#39;");
-			break;
-		default:
-			sb_addn(sb, s, 1);
-		}
-}
-
-static void
 svg_fill(struct strbuf *sb, int cls)
 {
 	if (cls == MAP_HIDDEN)
@@ -649,7 +624,7 @@ svg_text(void *ctx, double x, double y, double size, int anchor, bool bold,
 	        : anchor == 0 ? "middle"
 	                      : "end",
 	        bold ? " font-weight=\"bold\"" : "", (unsigned)colour);
-	svg_escape(p->sb, s);
+	sb_add_xml(p->sb, s);
 	sb_add(p->sb, "</text>\n");
 }
 

@@ -43,32 +43,6 @@ static const char style[] =
         "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
         "@media print{body{margin:0;max-width:none}h2{margin-top:1em}}";
 
-static void
-esc(struct strbuf *sb, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '&':
-			sb_add(sb, "&amp;");
-			break;
-		case '<':
-			sb_add(sb, "&lt;");
-			break;
-		case '>':
-			sb_add(sb, "&gt;");
-			break;
-		case '"':
-			sb_add(sb, "&quot;");
-			break;
-		case '\'':
-			sb_add(sb, "&#39;");
-			break;
-		default:
-			sb_addn(sb, s, 1);
-		}
-	}
-}
-
 /* An escaped paragraph from a words_*() sentence. */
 static void
 para(struct strbuf *sb, const char *cls,
@@ -78,7 +52,7 @@ para(struct strbuf *sb, const char *cls,
 
 	fn(&t, a);
 	sb_addf(sb, "<p class=\"%s\">", cls);
-	esc(sb, t.buf);
+	sb_add_xml(sb, t.buf);
 	sb_add(sb, "</p>\n");
 	sb_free(&t);
 }
@@ -91,9 +65,9 @@ svg_open(struct strbuf *sb, int w, int h, const char *title)
 	        "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
 	        "role=\"img\" aria-label=\"",
 	        w, h, w, h);
-	esc(sb, title);
+	sb_add_xml(sb, title);
 	sb_add(sb, "\"><title>");
-	esc(sb, title);
+	sb_add_xml(sb, title);
 	sb_add(sb, "</title><g font-family=\"" ANN_FONT ", sans-serif\" "
 	           "font-size=\"12\" fill=\"#111\">\n");
 }
@@ -117,7 +91,7 @@ svg_text(struct strbuf *sb, double x, double y, const char *anchor,
 {
 	sb_addf(sb, "<text x=\"%d\" y=\"%d\" text-anchor=\"%s\"%s>", px(x),
 	        px(y), anchor, extra);
-	esc(sb, text);
+	sb_add_xml(sb, text);
 	sb_add(sb, "</text>\n");
 }
 
@@ -165,7 +139,7 @@ bars(struct strbuf *sb, const struct ann_breakdown *b)
 		for (size_t k = 0; k < nl; k++) {
 			sb_addf(&body, "<tspan x=\"%d\"%s>", BAR_LABEL_W - 6,
 			        k > 0 ? " dy=\"14\"" : "");
-			esc(&body, lines[k].buf);
+			sb_add_xml(&body, lines[k].buf);
 			sb_add(&body, "</tspan>");
 		}
 		sb_add(&body, "</text>\n");
@@ -215,11 +189,11 @@ table(struct strbuf *sb, const struct ann_breakdown *b, bool rated)
 		if (ranked)
 			sb_addf(sb, "<td class=\"n\">%s</td>", w.rank.buf);
 		sb_add(sb, "<td>");
-		esc(sb, w.item.buf);
+		sb_add_xml(sb, w.item.buf);
 		sb_add(sb, "</td><td class=\"n\">");
-		esc(sb, w.count.buf);
+		sb_add_xml(sb, w.count.buf);
 		sb_add(sb, "</td><td class=\"n\">");
-		esc(sb, w.share.buf);
+		sb_add_xml(sb, w.share.buf);
 		sb_add(sb, "</td>");
 		if (rated) {
 			sb_reset(&rate);
@@ -242,13 +216,13 @@ section_head(struct strbuf *sb, const struct annual *a,
 	struct strbuf base = {0};
 
 	sb_add(sb, "<section><h2>");
-	esc(sb, words_title(b->dim));
+	sb_add_xml(sb, words_title(b->dim));
 	sb_add(sb, "</h2>\n");
 	if (!b->shown)
 		return;
 	words_base(&base, a, b);
 	sb_add(sb, "<p class=\"base\">");
-	esc(sb, base.buf);
+	sb_add_xml(sb, base.buf);
 	sb_add(sb, "</p>\n");
 	sb_free(&base);
 }
@@ -371,7 +345,7 @@ heatmap(struct strbuf *sb, const struct annual *a)
 	int w = left + 24 * HEAT_CELL + 10, h = top + 7 * HEAT_CELL + 10;
 
 	sb_add(sb, "<section><h2>");
-	esc(sb, words_title("weekday_hour"));
+	sb_add_xml(sb, words_title("weekday_hour"));
 	sb_add(sb, "</h2>\n");
 	svg_open(sb, w, h, words_title("weekday_hour"));
 	for (int hr = 0; hr < 24; hr++) {
@@ -420,7 +394,7 @@ heatmap(struct strbuf *sb, const struct annual *a)
 	sb_add(sb, "<p class=\"base\"><span style=\"display:inline-block;"
 	           "width:1em;height:1em;border:2px solid #d97706;"
 	           "vertical-align:middle\"></span> ");
-	esc(sb, words_title("service_legend"));
+	sb_add_xml(sb, words_title("service_legend"));
 	sb_add(sb, "</p>\n");
 	para(sb, "service", words_service_line, a);
 	sb_add(sb, "</section>\n");
@@ -436,12 +410,12 @@ title_block(struct strbuf *sb, const struct annual *a)
 	sb_add(sb, "<header class=\"title\">\n");
 	if (a->meta.service != NULL) {
 		sb_add(sb, "<h1>");
-		esc(sb, a->meta.service);
+		sb_add_xml(sb, a->meta.service);
 		sb_add(sb, "</h1>\n");
 	}
 	if (a->meta.address != NULL) {
 		sb_add(sb, "<p class=\"address\">");
-		esc(sb, a->meta.address);
+		sb_add_xml(sb, a->meta.address);
 		sb_add(sb, "</p>\n");
 	}
 	/* the report's title is the page's heading when no service is named */
@@ -453,19 +427,19 @@ title_block(struct strbuf *sb, const struct annual *a)
 	sb_add(sb, "<p class=\"meta\">");
 	sb_add(&t, words_french() ? "Période : " : "Period: ");
 	words_period(&t, a);
-	esc(sb, t.buf);
+	sb_add_xml(sb, t.buf);
 	sb_reset(&t);
 	words_issued(&t, a);
 	if (t.len > 0) {
 		sb_add(sb, "<br/>");
-		esc(sb, t.buf);
+		sb_add_xml(sb, t.buf);
 	}
 	sb_reset(&t);
 	sb_add(&t, words_french() ? "Permanence téléphonique : "
 	                          : "Telephone service: ");
 	words_hours(&t, &a->hours);
 	sb_add(sb, "<br/>");
-	esc(sb, t.buf);
+	sb_add_xml(sb, t.buf);
 	sb_add(sb, "</p>\n</header>\n");
 	sb_free(&t);
 }
@@ -478,7 +452,7 @@ budget(struct strbuf *sb, const struct annual *a)
 	if (!a->facts.budget)
 		return;
 	sb_add(sb, "<section><h2>");
-	esc(sb, words_title("budget"));
+	sb_add_xml(sb, words_title("budget"));
 	sb_add(sb, "</h2>\n");
 	para(sb, "budget", words_budget, a);
 	sb_add(sb, "<ul>\n");
@@ -486,7 +460,7 @@ budget(struct strbuf *sb, const struct annual *a)
 		sb_reset(&t);
 		words_funder(&t, a, &a->facts.funders[i]);
 		sb_add(sb, "<li>");
-		esc(sb, t.buf);
+		sb_add_xml(sb, t.buf);
 		sb_add(sb, "</li>\n");
 	}
 	sb_add(sb, "</ul></section>\n");
@@ -501,9 +475,9 @@ restated(struct strbuf *sb, const struct annual *a)
 	if (!words_restated_shown(a))
 		return;
 	sb_add(sb, "<section><h2>");
-	esc(sb, words_title("restated"));
+	sb_add_xml(sb, words_title("restated"));
 	sb_add(sb, "</h2>\n<p class=\"base\">");
-	esc(sb, words_title("restated_lead"));
+	sb_add_xml(sb, words_title("restated_lead"));
 	sb_add(sb, "</p>\n<ul class=\"restated\">");
 	words_restatements(&t, a);
 	for (const char *l = t.buf, *nl; l != NULL && *l != '\0'; l = nl + 1) {
@@ -512,7 +486,7 @@ restated(struct strbuf *sb, const struct annual *a)
 		nl = strchr(l, '\n');
 		line = xstrndup(l, (size_t)(nl - l));
 		sb_add(sb, "<li>");
-		esc(sb, line);
+		sb_add_xml(sb, line);
 		sb_add(sb, "</li>\n");
 		free(line);
 	}
@@ -540,7 +514,7 @@ annual_html(struct strbuf *sb, const struct annual *a)
 	        "xmlns=\"http://www.w3.org/1999/xhtml\"><head>"
 	        "<meta charset=\"utf-8\"/><title>",
 	        words_lang());
-	esc(sb, title);
+	sb_add_xml(sb, title);
 	sb_addf(sb, "</title><style>%s</style></head>\n<body>\n", style);
 	title_block(sb, a);
 	para(sb, "lead", words_consultations, a);
@@ -549,8 +523,8 @@ annual_html(struct strbuf *sb, const struct annual *a)
 	if (a->facts.populations && a->focus.given)
 		para(sb, "rate", words_rate, a);
 	sb_add(sb, "<section><h2>");
-	esc(sb, words_french() ? "D’où viennent les appels"
-	                       : "Where the calls come from");
+	sb_add_xml(sb, words_french() ? "D’où viennent les appels"
+	                              : "Where the calls come from");
 	sb_add(sb, "</h2>\n");
 	map_svg(sb, a, 720);
 	sb_add(sb, "</section>\n");
@@ -561,14 +535,14 @@ annual_html(struct strbuf *sb, const struct annual *a)
 	months(sb, a);
 	heatmap(sb, a);
 	sb_add(sb, "<section><h2>");
-	esc(sb, words_title("duration"));
+	sb_add_xml(sb, words_title("duration"));
 	sb_add(sb, "</h2>\n");
 	para(sb, "duration", words_duration_line, a);
 	sb_add(sb, "</section>\n");
 	breakdown(sb, a, &a->other);
 	restated(sb, a);
 	sb_add(sb, "<footer><p>");
-	esc(sb, words_title("generated"));
+	sb_add_xml(sb, words_title("generated"));
 	sb_add(sb, "</p>\n");
 	if (a->min_cell > 1)
 		para(sb, "disclosure", words_disclosure, a);

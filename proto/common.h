@@ -59,6 +59,7 @@ void sb_add(struct strbuf *sb, const char *s);
 void sb_addn(struct strbuf *sb, const char *s, size_t n);
 void sb_addf(struct strbuf *sb, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
+void sb_add_xml(struct strbuf *sb, const char *s); /* HTML/SVG-escaped */
 void sb_reset(struct strbuf *sb);
 char *sb_steal(struct strbuf *sb);
 void sb_free(struct strbuf *sb);

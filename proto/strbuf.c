@@ -76,3 +76,29 @@ sb_free(struct strbuf *sb)
 	sb->buf = NULL;
 	sb->len = sb->cap = 0;
 }
+
+/* s as text or an attribute value in HTML or SVG: & < > " ' escaped. */
+void
+sb_add_xml(struct strbuf *sb, const char *s)
+{
+	for (; *s != '\0'; s++)
+		switch (*s) {
+		case '&':
+			sb_add(sb, "&amp;");
+			break;
+		case '<':
+			sb_add(sb, "&lt;");
+			break;
+		case '>':
+			sb_add(sb, "&gt;");
+			break;
+		case '"':
+			sb_add(sb, "&quot;");
+			break;
+		case '\'':
+			sb_add(sb, "&#39;");
+			break;
+		default:
+			sb_addn(sb, s, 1);
+		}
+}
