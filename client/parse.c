@@ -363,10 +363,7 @@ period_previous_year(const struct period *p, struct period *out)
 	date_next_day(&out->to);
 }
 
-static int why_fail(char *why, size_t len, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
-
-static int
+int
 why_fail(char *why, size_t len, const char *fmt, ...)
 {
 	va_list ap;

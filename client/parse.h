@@ -42,4 +42,8 @@ int period_options(const char *year, const char *month, const char *from,
  * upper case ("2a": "2A"), one digit made two ("7": "07"); into out. */
 void department_normalize(const char *in, char *out, size_t len);
 
+/* Says why into why[len] (a refusal's text) and returns -1. */
+int why_fail(char *why, size_t len, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
 #endif

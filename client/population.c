@@ -1,7 +1,6 @@
 /* population.c: INSEE's département population file (see population.h),
  * and euro amounts in exact cents. */
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,24 +8,11 @@
 #include "annual.h"
 #include "csv.h"
 #include "i18n.h"
+#include "parse.h"
 #include "population.h"
 
 #define POPULATION_MAX UINT64_C(100000000)
 #define CENTS_MAX      UINT64_C(100000000000000)
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
-
-static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* "1" -> "01"; 2a -> 2A; a département the map knows, or false */
 static bool
@@ -121,18 +107,19 @@ population_read(FILE *f, const char *name, struct population **out, size_t *n,
 	r.sep = separator(f);
 	if ((got = csv_read(&r, &row, &ce)) <= 0) {
 		csv_reader_free(&r);
-		return got == 0 ? fail(err, errlen, _("%s: the file is empty"),
-		                       name)
-		                : fail(err, errlen, "%s:%u: %s", name, ce.line,
-		                       ce.message);
+		return got == 0 ? why_fail(err, errlen,
+		                           _("%s: the file is empty"), name)
+		                : why_fail(err, errlen, "%s:%u: %s", name,
+		                           ce.line, ce.message);
 	}
 	if ((code = column(&row, "CODDEP", "DEP")) < 0 ||
 	    (pop = column(&row, "PMUN", "PTOT")) < 0) {
-		rv = fail(err, errlen,
-		          _("%s:1: no column %s in the header; give INSEE's "
-		            "file, with the columns CODDEP (the département) "
-		            "and PMUN (its population)"),
-		          name, code < 0 ? "CODDEP" : "PMUN");
+		rv = why_fail(
+		        err, errlen,
+		        _("%s:1: no column %s in the header; give INSEE's "
+		          "file, with the columns CODDEP (the département) "
+		          "and PMUN (its population)"),
+		        name, code < 0 ? "CODDEP" : "PMUN");
 		goto out;
 	}
 	snprintf(cname, sizeof cname, "%s", row.fields[code]);
@@ -145,14 +132,15 @@ population_read(FILE *f, const char *name, struct population **out, size_t *n,
 		if ((got = csv_read(&r, &row, &ce)) == 0)
 			break;
 		if (got < 0) {
-			rv = fail(err, errlen, "%s:%u: %s", name, ce.line,
-			          ce.message);
+			rv = why_fail(err, errlen, "%s:%u: %s", name, ce.line,
+			              ce.message);
 			goto out;
 		}
 		if (row.n <= (size_t)(code > pop ? code : pop)) {
-			rv = fail(err, errlen,
-			          _("%s:%u: %zu fields; the header has more"),
-			          name, row.line, row.n);
+			rv = why_fail(
+			        err, errlen,
+			        _("%s:%u: %zu fields; the header has more"),
+			        name, row.line, row.n);
 			goto out;
 		}
 		c = row.fields[code];
@@ -163,34 +151,36 @@ population_read(FILE *f, const char *name, struct population **out, size_t *n,
 		}
 		e = &(*out)[*n];
 		if (!dept_code(c, e->code)) {
-			rv = fail(err, errlen,
-			          _("%s:%u: column %s: '%.16s' is not a "
-			            "département (01 ... 95, 2A, 2B, 971 ... "
-			            "976)"),
-			          name, row.line, cname, c);
+			rv = why_fail(
+			        err, errlen,
+			        _("%s:%u: column %s: '%.16s' is not a "
+			          "département (01 ... 95, 2A, 2B, 971 ... "
+			          "976)"),
+			        name, row.line, cname, c);
 			goto out;
 		}
 		if (!whole(p, POPULATION_MAX, &e->n) || e->n == 0) {
-			rv = fail(err, errlen,
-			          _("%s:%u: column %s: '%.32s' is not a "
-			            "population (a whole number, 1 to 100 000 "
-			            "000)"),
-			          name, row.line, pname, p);
+			rv = why_fail(
+			        err, errlen,
+			        _("%s:%u: column %s: '%.32s' is not a "
+			          "population (a whole number, 1 to 100 000 "
+			          "000)"),
+			        name, row.line, pname, p);
 			goto out;
 		}
 		for (size_t i = 0; i < *n; i++)
 			if (strcmp((*out)[i].code, e->code) == 0) {
-				rv = fail(err, errlen,
-				          _("%s:%u: column %s: %s is given "
-				            "twice"),
-				          name, row.line, cname, e->code);
+				rv = why_fail(err, errlen,
+				              _("%s:%u: column %s: %s is given "
+				                "twice"),
+				              name, row.line, cname, e->code);
 				goto out;
 			}
 		(*n)++;
 	}
 	if (*n == 0)
-		rv = fail(err, errlen, _("%s: no département in the file"),
-		          name);
+		rv = why_fail(err, errlen, _("%s: no département in the file"),
+		              name);
 out:
 	csv_row_free(&row);
 	csv_reader_free(&r);
