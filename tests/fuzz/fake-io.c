@@ -279,7 +279,9 @@ canned(const struct sent *s)
 {
 	if (s->prepared && strcmp(s->what, STMT_TAXONOMY) == 0)
 		return taxonomy_result();
-	if (s->prepared && strcmp(s->what, STMT_ACCOUNT_BY_NAME) == 0)
+	/* a token login answers with an account_by_name row (db-stmt.c) */
+	if (s->prepared && (strcmp(s->what, STMT_ACCOUNT_BY_NAME) == 0 ||
+	                    strcmp(s->what, STMT_SESSION_LOGIN) == 0))
 		return account_result();
 	if (s->prepared && strcmp(s->what, STMT_INSERT_SHEETS) == 0)
 		return insert_result(s->param0);
