@@ -1,4 +1,5 @@
 /* stats.c: latency samples, merged across threads, and percentiles. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,6 +26,22 @@ pace(double *next, long i, double rate)
 	*next += (0.5 + (double)(i * 7919 % 1000) / 1000) / rate;
 }
 
+/* With BENCH_SAMPLES=FILE, every latency of the run is appended to FILE,
+ * one per line in ms: tests/bench/run pools the samples of interleaved
+ * rounds, so that a ratio compares lines measured in the same minutes. */
+static void
+samples_append(const struct samples *s)
+{
+	const char *path = getenv("BENCH_SAMPLES");
+	FILE *f;
+
+	if (path == NULL || *path == '\0' || (f = fopen(path, "a")) == NULL)
+		return;
+	for (size_t i = 0; i < s->n; i++)
+		fprintf(f, "%.4f\n", s->ms[i]);
+	fclose(f);
+}
+
 double
 bench_run(int n, void *(*fn)(void *), const void *opts,
           struct bench_worker *total)
@@ -45,9 +62,12 @@ bench_run(int n, void *(*fn)(void *), const void *opts,
 		total->failed += w[i].failed;
 		samples_free(&w[i].lat);
 	}
+	double secs = now_s() - t0;
+
 	free(w);
 	free(t);
-	return now_s() - t0;
+	samples_append(&total->lat);
+	return secs;
 }
 
 void

@@ -24,7 +24,8 @@ double now_s(void);
  * that connections do not march in step); *next starts at now_s(). */
 void pace(double *next, long i, double rate);
 /* Runs fn on n threads and merges their samples and counts into *total;
- * returns the seconds it took. */
+ * returns the seconds it took. With BENCH_SAMPLES=FILE set, also appends
+ * every latency to FILE (one per line, ms). */
 double bench_run(int n, void *(*fn)(void *), const void *opts,
                  struct bench_worker *total);
 void samples_add(struct samples *s, double ms);

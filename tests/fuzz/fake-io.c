@@ -256,17 +256,21 @@ insert_result(const char *ids)
 	return res;
 }
 
-/* Any aggregate: keys and counts are all small numbers, which make sense
- * as taxonomy ids, as text keys and as counts alike. */
+/* Any other statement: keys and counts are all small numbers, which make
+ * sense as taxonomy ids, as text keys and as counts alike. The row is wider
+ * than any statement's (db-stmt.c), as a real result always has the
+ * columns its statement selects. */
+#define QUERY_COLUMNS 16
+
 static PGresult *
 query_result(void)
 {
-	PGresult *res = result_new(3);
+	PGresult *res = result_new(QUERY_COLUMNS);
 	int rows = always_ok ? 1 : (int)roll(6);
 	char v[16];
 
 	for (int i = 0; i < rows; i++) {
-		for (int c = 0; c < 3; c++) {
+		for (int c = 0; c < QUERY_COLUMNS; c++) {
 			snprintf(v, sizeof v, "%u", roll(80));
 			set(res, i, c, roll(10) == 0 ? NULL : v);
 		}
