@@ -139,11 +139,21 @@ def check_pdf(sheets, path, fr, keep):
             "the service and its address")
     T.check(("Rapport d’activité %d" if fr else "Annual activity report %d")
             % YEAR in first, "the title")
-    T.check(not fr or "D’où viennent les appels" in " ".join(texts),
+    T.check(not fr or "D’où viennent les consultations" in " ".join(texts),
             "the map's heading, with the typographic apostrophe")
     T.check(fr or ("Réunion (974)" in " ".join(texts) and
                    "La Réunion (974)" not in " ".join(texts)),
             "English: the map's inset names Réunion as the tables do")
+    # 973 has no calls in the dataset: named in the document's language
+    # all the same, and counted as consultations
+    T.check(("Guyane (973)" if fr else "French Guiana (973)") in
+            " ".join(texts) and ("French Guiana" if fr else "Guyane") not in
+            " ".join(texts), "the inset of 973 (no calls) in the "
+            "document's language")
+    T.check(re.search(r"\b0 consultations\b", " ".join(texts)) and
+            not re.search(r"\d (calls|appels)\b", " ".join(texts).split(
+                "Other calls")[0].split("Autres appels")[0]),
+            "the insets count consultations")
     T.check(("du 1er janvier %d au 31 décembre %d" if fr else
              "1 January %d to 31 December %d") % (YEAR, YEAR) in first,
             "the period")
@@ -165,11 +175,12 @@ def check_pdf(sheets, path, fr, keep):
     whole = " ".join(texts)
     # the funder's order: Paris's callers before the département table,
     # the months, the hours, durations, other calls
-    order = (["Appelants", "Appels par département", "Appels par mois",
-              "Appels par jour et par heure", "Durée des appels",
-              "Autres appels"] if fr else
-             ["Callers", "Calls by département", "Calls by month",
-              "Calls by weekday and hour", "Call duration", "Other calls"])
+    order = (["Appelants", "Consultations par département",
+              "Consultations par mois", "Consultations par jour et par heure",
+              "Durée des consultations", "Autres appels"] if fr else
+             ["Callers", "Consultations by département",
+              "Consultations by month", "Consultations by weekday and hour",
+              "Duration of consultations", "Other calls"])
     at = [whole.find(h) for h in order]
     T.check(all(a >= 0 for a in at) and at == sorted(at),
             "sections in the funder's order: %s", at)
@@ -192,6 +203,94 @@ def check_pdf(sheets, path, fr, keep):
             poppler("pdftoppm", "-r", "80", "-png", path,
                     os.path.join(keep, os.path.basename(path)[:-4]))
     return npages
+
+
+HEADINGS = {
+    False: ["Where consultations come from", "Callers",
+            "Professionals by kind", "Public bodies by sector",
+            "Individuals by household", "Individuals by region of origin",
+            "Topics", "Cost of the action", "Consultations by département",
+            "Consultations by month", "Consultations by weekday and hour",
+            "Duration of consultations", "Other calls (not consultations)",
+            "Restated figures", "Notes"],
+    True: ["D’où viennent les consultations", "Appelants",
+           "Professionnels par type", "Organismes publics par secteur",
+           "Particuliers par composition du foyer",
+           "Particuliers par région d’origine", "Thèmes",
+           "Coût de l’action", "Consultations par département",
+           "Consultations par mois", "Consultations par jour et par heure",
+           "Durée des consultations", "Autres appels (hors consultations)",
+           "Chiffres rectifiés", "Notes"],
+}
+
+
+def page_lines(path):
+    """Each page's lines of text (pdftotext -layout), without the footer
+    and blank lines."""
+    info = poppler("pdfinfo", path)
+    npages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    pages = []
+    for i in range(1, npages + 1):
+        t = poppler("pdftotext", "-layout", "-f", str(i), "-l", str(i),
+                    path, "-")
+        lines = [flat(l).strip() for l in t.splitlines()]
+        pages.append([l for l in lines if l and not re.search(
+            r"page \d+ (of|sur) \d+$", l)])
+    return pages
+
+
+def check_page_breaks(tmp, keep):
+    """Keep-with-next, over documents of many sizes (the focus, the service
+    hours and the title block's address move every section up or down the
+    pages): no page ends with a section's heading (nor with a heading and
+    the base line under it); the months' and the hours' charts are never
+    split (their heading and their last row on one page); a table going on
+    over a page says so and repeats its header."""
+    variants = []
+    for focus in (["--focus", "75"], ["--focus", "13"], ["--focus", "93"],
+                  []):
+        for hours in ("mon-fri 9-13,14-16", "mon-sun 0-24", "mon-sat 8-20"):
+            for addr in ("", "1 rue A", "1 rue A\n2 bis\n75011 Paris"):
+                variants.append(focus + ["--service-hours", hours] +
+                                (["--address", addr] if addr else []))
+    checked = 0
+    for n, extra in enumerate(variants):
+        fr = n % 2 == 1
+        path = os.path.join(keep or tmp, "breaks-%02d.pdf" % n)
+        rd.cli(["report", "annual", "--year", str(YEAR), "--format", "pdf",
+                "--service", SERVICE, "-o", path] + extra, "admin",
+               lang="fr_FR.UTF-8" if fr else "C.UTF-8")
+        heads = HEADINGS[fr]
+        pages = page_lines(path)
+        where = {}
+        for i, lines in enumerate(pages):
+            for h in heads:
+                if h in lines:
+                    where.setdefault(h, i)
+            last = lines[-1] if lines else ""
+            T.check(last not in heads, "%s page %d of %d ends with the "
+                    "heading '%s' (%s)", os.path.basename(path), i + 1,
+                    len(pages), last, " ".join(extra))
+            if len(lines) >= 2 and lines[-2] in heads:
+                T.check(not lines[-1].startswith("sur " if fr else "of "),
+                        "%s page %d ends with a heading and its base "
+                        "line", os.path.basename(path), i + 1)
+            if i > 0 and lines and lines[0].startswith(
+                    heads[8] + (" (suite)" if fr else " (continued)")):
+                T.check(len(lines) > 1 and ("Rang" if fr else "Rank") in
+                        lines[1], "%s page %d: the table's header again",
+                        os.path.basename(path), i + 1)
+        for h, end in ((heads[9], "déc." if fr else "Dec"),
+                       (heads[10], "heures de permanence" if fr else
+                        "service hours")):
+            i = where.get(h)
+            T.check(i is not None and any(
+                re.search(r"(^|\s)%s(\s|$)" % re.escape(end), l)
+                for l in pages[i]), "%s: '%s' and its chart's end '%s' on "
+                "one page", os.path.basename(path), h, end)
+        checked += len(pages)
+    print("page breaks: %d documents, %d pages checked" %
+          (len(variants), checked))
 
 
 def check_map(sheets, keep):
@@ -265,7 +364,7 @@ def check_edges(tmp):
     """An empty year, and a reporter whose focus reads 0: still a valid
     document that says so."""
     for year, focus, user, want in (
-            (2010, "75", "admin", "no calls in 2010"),
+            (2010, "75", "admin", "no consultations in 2010"),
             (YEAR, "13", "rep", "Figures perturbed for confidentiality")):
         path = os.path.join(tmp, "edge-%d-%s.pdf" % (year, user))
         p = rd.cli(["report", "annual", "--year", str(year), "--focus",
@@ -361,6 +460,11 @@ def check_facts(sheets, tmp, keep):
                 str(YEAR)], "rep", check=False)
     T.check(p.returncode != 0, "a reporter cannot set populations")
 
+    for fmt in ("text", "md"):
+        out = rd.cli(["report", "annual", "--year", str(YEAR), "--focus",
+                      "75", "--format", fmt], "admin").stdout
+        T.check("100,000" not in out and "per 100" not in out.lower(),
+                "%s: nothing about rates without populations", fmt)
     good = insee_file(os.path.join(tmp, "populations.csv"))
     p = rd.cli(["admin", "population", "import", good, "--year", str(YEAR),
                 "--source", "INSEE, populations légales (test)"], "admin")
@@ -416,9 +520,27 @@ def check_facts(sheets, tmp, keep):
     rate75 = rd.half_up(Decimal(q.numerator) * 100000 /
                         Decimal(q.denominator), 1)
     T.check("<td class=\"n\">%s</td>" % rate75 in html and
-            "calls per 100,000 inhabitants" in html,
+            "consultations per 100,000 inhabitants" in html,
             "html: the rates and the sentence")
     T.check("Ville de Paris: 34,000.00" in html, "html: the budget")
+    # the text and Markdown tables: the rate and its rank, as the PDF
+    rank75 = 1 + sum(1 for o in rates.values() if o > rates["75"])
+    for fmt, lang in (("text", "C.UTF-8"), ("md", "C.UTF-8"),
+                      ("text", "fr_FR.UTF-8")):
+        out = rd.cli(["report", "annual", "--year", str(YEAR), "--focus",
+                      "75", "--format", fmt], "admin", lang=lang).stdout
+        fr = lang.startswith("fr")
+        head = [l for l in out.splitlines() if ("Pour 100\u00a0000" if fr
+                                                else "Per 100,000") in l]
+        row = [l.replace("|", " ").split() for l in out.splitlines()
+               if re.match(r"^[\s|]*\d+[\s|]+Paris \(75\)", l)]
+        want = str(rate75).replace(".", ",") if fr else str(rate75)
+        T.check(len(head) == 1 and ("Rang pour" if fr else "Rank per") in
+                head[0], "%s %s: the rate columns' header: %s", fmt, lang,
+                head)
+        T.check(len(row) == 1 and row[0][-2:] == [want, str(rank75)],
+                "%s %s: Paris's rate %s and rank %d: %s", fmt, lang, want,
+                rank75, row)
     path = pdf(os.path.join(keep or tmp, "rapport-%d-fr-budget.pdf" % YEAR),
                "fr_FR.UTF-8")
     if keep:
@@ -429,7 +551,7 @@ def check_facts(sheets, tmp, keep):
     q = rates["75"]
     rate75 = str(rd.half_up(Decimal(q.numerator) * 100000 /
                             Decimal(q.denominator), 1)).replace(".", ",")
-    T.check("%s appels pour 100 000 habitants" % rate75 in whole,
+    T.check("%s consultations pour 100 000 habitants" % rate75 in whole,
             "pdf: Paris's rate per 100,000 (%s)", rate75)
     T.check("Coût total de l’action : 190 700,00 €" in whole,
             "pdf: the budget")
@@ -513,6 +635,7 @@ def main():
                    "admin", check=False)
         T.check(p.returncode != 0 and "none" in p.stderr,
                 "an unwritable -o says so: %s", p.stderr.strip())
+        check_page_breaks(tmp, keep)
         check_map(sheets, keep)
         check_hidden_map(keep)
         check_edges(tmp)
