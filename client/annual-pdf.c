@@ -363,8 +363,14 @@ table(struct pdf *p, const struct ann_breakdown *b, const char *title)
 	int ncols = rated ? 1 : 2;
 	const double row_h = TABLE_ROW_H, gap = 16;
 	double col_w = (CONTENT - gap * (ncols - 1)) / ncols;
-	double rank_w = ranked ? 28 : 0, count_w = 46, share_w = 54;
-	double rate_w = rated ? 70 : 0, rrank_w = rated ? 80 : 0;
+	/* narrow figure columns (their headers may reach left over the
+	 * item's, empty on the header row): room for the names */
+	double rank_w = ranked ? 24 : 0, count_w = 36, share_w = 46;
+	/* the rate columns as wide as their headers, measured */
+	double rate_w =
+	        rated ? text_w(p, words_title("per_100k"), 8, true) + 14 : 0;
+	double rrank_w =
+	        rated ? text_w(p, words_title("rate_rank"), 8, true) + 14 : 0;
 	double item_w =
 	        col_w - rank_w - count_w - share_w - rate_w - rrank_w - 8;
 	size_t per_col, i = 0;
@@ -406,10 +412,9 @@ table(struct pdf *p, const struct ann_breakdown *b, const char *title)
 				          words_title("rate_rank"), 8, true,
 				          SOFT, 0, 0, 1);
 			}
-			if (ranked)
-				draw_text(p, x + rank_w - 6, y,
-				          words_title("rank"), 8, true, SOFT, 0,
-				          0, 1);
+			if (ranked) /* from the margin: wider than ranks */
+				draw_text(p, x, y, words_title("rank"), 8, true,
+				          SOFT, 0, 0, -1);
 			y += row_h;
 			for (size_t r = 0; r < per_col && i < b->n; r++, i++) {
 				const struct ann_item *it = &b->items[i];
@@ -426,7 +431,13 @@ table(struct pdf *p, const struct ann_breakdown *b, const char *title)
 					draw_text(p, x + rank_w - 6, y,
 					          w.rank.buf, 8, false, INK, 0,
 					          0, 1);
-				draw_text(p, x + rank_w, y, w.item.buf, 8,
+				/* a long name a size smaller rather than
+				 * cut: "Alpes-de-Haute-Provence (04)" */
+				draw_text(p, x + rank_w, y, w.item.buf,
+				          text_w(p, w.item.buf, 8, false) >
+				                          item_w
+				                  ? 7
+				                  : 8,
 				          false, INK, item_w, 1, -1);
 				draw_text(p, count_x, y, w.count.buf, 8, false,
 				          INK, 0, 0, 1);

@@ -244,21 +244,28 @@ def check_page_breaks(tmp, keep):
     hours and the title block's address move every section up or down the
     pages): no page ends with a section's heading (nor with a heading and
     the base line under it); the months' and the hours' charts are never
-    split (their heading and their last row on one page); a table going on
-    over a page says so and repeats its header."""
+    split (their heading and their last row on one page); no chart is
+    split at all: every page but the first starts with a section's heading,
+    or with a table's title "(continued)" and its header again."""
     variants = []
+    hours = ("mon-fri 9-13,14-16", "mon-sun 0-24", "mon-sat 8-20")
+    addrs = ("", "1 rue A", "1 rue A\n2 bis", "1 rue A\n2 bis\n75011 Paris")
+    names = (SERVICE, SERVICE + " — permanence juridique des étrangers "
+             "et de leurs familles")
     for focus in (["--focus", "75"], ["--focus", "13"], ["--focus", "93"],
                   []):
-        for hours in ("mon-fri 9-13,14-16", "mon-sun 0-24", "mon-sat 8-20"):
-            for addr in ("", "1 rue A", "1 rue A\n2 bis\n75011 Paris"):
-                variants.append(focus + ["--service-hours", hours] +
-                                (["--address", addr] if addr else []))
+        for a, addr in enumerate(addrs):
+            for k, name in enumerate(names):
+                variants.append(focus + [
+                    "--service", name, "--service-hours",
+                    hours[(a + k) % 3]] + (["--address", addr] if addr
+                                           else []))
     checked = 0
     for n, extra in enumerate(variants):
         fr = n % 2 == 1
         path = os.path.join(keep or tmp, "breaks-%02d.pdf" % n)
         rd.cli(["report", "annual", "--year", str(YEAR), "--format", "pdf",
-                "--service", SERVICE, "-o", path] + extra, "admin",
+                "-o", path] + extra, "admin",
                lang="fr_FR.UTF-8" if fr else "C.UTF-8")
         heads = HEADINGS[fr]
         pages = page_lines(path)
@@ -275,11 +282,17 @@ def check_page_breaks(tmp, keep):
                 T.check(not lines[-1].startswith("sur " if fr else "of "),
                         "%s page %d ends with a heading and its base "
                         "line", os.path.basename(path), i + 1)
-            if i > 0 and lines and lines[0].startswith(
-                    heads[8] + (" (suite)" if fr else " (continued)")):
+            cont = heads[8] + (" (suite)" if fr else " (continued)")
+            if i > 0 and lines and lines[0].startswith(cont):
                 T.check(len(lines) > 1 and ("Rang" if fr else "Rank") in
                         lines[1], "%s page %d: the table's header again",
                         os.path.basename(path), i + 1)
+            elif i > 0:
+                T.check(lines and lines[0] in heads, "%s page %d of %d "
+                        "starts with '%s', not a heading: something was "
+                        "split (%s)", os.path.basename(path), i + 1,
+                        len(pages), lines[0] if lines else "",
+                        " ".join(extra))
         for h, end in ((heads[9], "déc." if fr else "Dec"),
                        (heads[10], "heures de permanence" if fr else
                         "service hours")):
@@ -291,6 +304,62 @@ def check_page_breaks(tmp, keep):
         checked += len(pages)
     print("page breaks: %d documents, %d pages checked" %
           (len(variants), checked))
+
+
+def check_long_table(sheets, tmp, keep):
+    """A year with calls from all 101 départements: the départements' table
+    goes on over a page. It is split after rows, never right after its
+    header; the next page starts with its title "(continued)" and the
+    header again; every row is there once."""
+    year = YEAR - 2
+    rng = rd.random.Random(7)
+    codes = (["%02d" % i for i in range(1, 96) if i != 20] +
+             ["2A", "2B", "971", "972", "973", "974", "976"])
+    extra = [rd._consultation(rng, c, rd._random_start(rng, year))
+             for k, c in enumerate(codes) for _ in range(k % 7 + 1)]
+    rd.load(extra, os.environ["CALLSHEET_TEST_PSQL"],
+            os.environ["CALLSHEET_TEST_DB"], before=len(sheets))
+    # with populations, the table is one wide column: over a page
+    pops = insee_file(os.path.join(tmp, "all.csv"), [
+        "11;R;%s;D;3;20;100;%d;15000;%d" % (c, 100000 + 997 * k, 0)
+        for k, c in enumerate(codes)])
+    rd.cli(["admin", "population", "import", pops, "--year", str(year)],
+           "admin")
+    continued = 0
+    for n, addr in enumerate(("", "1 rue A", "1 rue A\n2 bis\n75011")):
+        fr = n % 2 == 1
+        path = os.path.join(keep or tmp, "long-%d.pdf" % n)
+        rd.cli(["report", "annual", "--year", str(year), "--focus", "75",
+                "--format", "pdf", "--service", SERVICE, "-o", path] +
+               (["--address", addr] if addr else []), "admin",
+               lang="fr_FR.UTF-8" if fr else "C.UTF-8")
+        if keep:
+            poppler("pdftoppm", "-r", "80", "-png", path, path[:-4])
+        heads = HEADINGS[fr]
+        cont = heads[8] + (" (suite)" if fr else " (continued)")
+        header = re.compile(r"^(Rang|Rank)\s+Consultations\s+(Part|Share)"
+                            r"\s+(Pour|Per) 100")
+        rows = []
+        for i, lines in enumerate(page_lines(path)):
+            name = "%s page %d" % (os.path.basename(path), i + 1)
+            T.check(lines and not header.match(lines[-1]) and
+                    lines[-1] not in heads, "%s ends with '%s'", name,
+                    lines[-1] if lines else "")
+            if i > 0:
+                T.check(lines and (lines[0] in heads or lines[0] == cont),
+                        "%s starts with '%s'", name,
+                        lines[0] if lines else "")
+            if lines and lines[0] == cont:
+                continued += 1
+                T.check(len(lines) > 1 and header.match(lines[1]),
+                        "%s: the header again: %s", name, lines[1:2])
+            rows += [m for l in lines for m in re.findall(
+                r"\((\d\d\d?|2A|2B)\)\s+[\d\u00a0,]+\s+[\d.,]+ %", l)]
+        T.eq(sorted(rows), sorted(codes), "%s: every département's row "
+             "once" % os.path.basename(path))
+        T.check("…" not in " ".join(" ".join(l) for l in page_lines(path)),
+                "%s: no name cut short", os.path.basename(path))
+    T.check(continued > 0, "the table went on over a page: %d", continued)
 
 
 def check_map(sheets, keep):
@@ -642,6 +711,7 @@ def main():
         check_refusals(tmp)
         check_facts(sheets, tmp, keep)
         check_restated(sheets, tmp)
+        check_long_table(sheets, tmp, keep)
     return T.finish()
 
 
