@@ -216,6 +216,8 @@ euros_parse(const char *s, uint64_t *cents)
 		if (nfrac == 1)
 			frac *= 10;
 	}
+	if (rv == 0 && units * 100 + frac > EUROS_CENTS_MAX)
+		rv = -1;
 	if (rv == 0)
 		*cents = units * 100 + frac;
 	return rv;

@@ -553,6 +553,21 @@ def check_facts(sheets, tmp, keep):
                 "--funder", "Ville de Paris=340"], "admin", check=False)
     T.check(p.returncode != 0 and "more than the budget" in p.stderr,
             "shares over the budget refused: %s", p.stderr.strip())
+    T.check("340.00\u00a0€" in p.stderr and "--total 100.00\u00a0€" in
+            p.stderr and "cents" not in p.stderr, "in euros, naming the "
+            "options: %s", p.stderr.strip())
+    p = rd.cli(["admin", "budget", "--year", str(YEAR), "--total",
+                "190 700", "--funder", "Ville de Paris=34000", "--funder",
+                "CAF=160 000"], "admin", lang="fr_FR.UTF-8", check=False)
+    T.check(p.returncode == 2 and "194\u00a0000,00\u00a0€" in p.stderr and
+            "190\u00a0700,00\u00a0€" in p.stderr and "cents" not in
+            p.stderr, "French: in euros as typed: %s", p.stderr.strip())
+    p = rd.cli(["admin", "budget", "--year", str(YEAR), "--total",
+                "2000000000000"], "admin", check=False)
+    T.check(p.returncode == 2 and "--total" in p.stderr and
+            "1,000,000,000,000.00\u00a0€" in p.stderr and "cents" not in
+            p.stderr, "the highest total said in euros: %s",
+            p.stderr.strip())
 
     cons = rd.consultations(sheets)
     depts = rd.count_by(cons, lambda s: [s.dept])

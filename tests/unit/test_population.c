@@ -103,10 +103,12 @@ test_euros(void)
 	} good[] = {
 	        {"190700", 19070000}, {"190 700", 19070000},
 	        {"34000,5", 3400050}, {"0.01", 1},
-	        {"1 234,56", 123456},
+	        {"1 234,56", 123456}, {"1000000000000", EUROS_CENTS_MAX},
 	};
-	static const char *const bad[] = {"",    "12,", "1.234",
-	                                  "abc", "-5",  "1,2,3"};
+	static const char *const bad[] = {
+	        "", "12,", "1.234", "abc", "-5", "1,2,3",
+	        /* a cent over the most the daemon takes */
+	        "1000000000000,01"};
 	uint64_t c;
 
 	for (size_t i = 0; i < nitems(good); i++)
