@@ -135,9 +135,10 @@ page_footer(struct pdf *p)
 	cairo_move_to(p->cr, MARGIN_X, y - 6);
 	cairo_line_to(p->cr, PAGE_W - MARGIN_X, y - 6);
 	cairo_stroke(p->cr);
-	if (a->meta.service != NULL)
-		sb_addf(&left, "%s — ", a->meta.service);
+	/* the report first: a long service name is what gets shortened */
 	sb_addf(&left, "%s %d", words_title("report"), a->year);
+	if (a->meta.service != NULL)
+		sb_addf(&left, " — %s", a->meta.service);
 	if (p->npages > 0)
 		sb_addf(&right,
 		        words_french() ? "page %d sur %d" : "page %d of %d",
@@ -788,9 +789,18 @@ title_block(struct pdf *p)
 	const struct annual *a = p->a;
 	struct strbuf t = {0};
 
-	if (a->meta.service != NULL)
-		p->y += draw_text(p, MARGIN_X, p->y, a->meta.service, 20, true,
-		                  ACCENT, CONTENT, 2, -1);
+	if (a->meta.service != NULL) {
+		/* a long name a size smaller, on three lines, rather than
+		 * cut */
+		PangoLayout *l =
+		        text_layout(p, a->meta.service, 20, true, CONTENT, 0);
+		bool long_name = pango_layout_get_line_count(l) > 2;
+
+		g_object_unref(l);
+		p->y += draw_text(p, MARGIN_X, p->y, a->meta.service,
+		                  long_name ? 15 : 20, true, ACCENT, CONTENT,
+		                  long_name ? 3 : 2, -1);
+	}
 	if (a->meta.address != NULL)
 		p->y += draw_text(p, MARGIN_X, p->y + 2, a->meta.address, 9.5,
 		                  false, SOFT, CONTENT, 3, -1) +

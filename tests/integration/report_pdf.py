@@ -269,6 +269,10 @@ def check_page_breaks(tmp, keep):
                lang="fr_FR.UTF-8" if fr else "C.UTF-8")
         heads = HEADINGS[fr]
         pages = page_lines(path)
+        name = extra[extra.index("--service") + 1]
+        T.check(name.split()[-1] in " ".join(pages[0][:3]) and "…" not in
+                " ".join(pages[0][:3]), "%s: the service's name whole: %s",
+                os.path.basename(path), pages[0][:3])
         where = {}
         for i, lines in enumerate(pages):
             for h in heads:
