@@ -51,7 +51,7 @@ map_class_words(struct strbuf *sb, int cls)
 	bool fr = words_french();
 
 	if (cls == MAP_NONE)
-		sb_add(sb, fr ? "aucun appel" : "no calls");
+		sb_add(sb, fr ? "aucune consultation" : "no consultations");
 	else if (cls == MAP_HIDDEN)
 		/* the report's notes say why */
 		sb_addf(sb, fr ? "masqué (%s)" : "hidden (%s)", words_hidden());
@@ -443,7 +443,7 @@ draw_overseas(const struct annual *a, const struct map_geos *m, const int *cls,
 	for (size_t i = 0; i < m->n; i++) {
 		const struct map_geo *g = &m->g[i];
 		double s, dx, dy, rect[4] = {INSET_X, y, INSET_W, INSET_H};
-		const struct ann_item *it;
+		const char *name;
 		struct strbuf t = {0};
 
 		if (!g->overseas)
@@ -457,18 +457,19 @@ draw_overseas(const struct annual *a, const struct map_geos *m, const int *cls,
 		pen->clip(pen->ctx, NULL);
 		pen->box(pen->ctx, INSET_X, y, INSET_W, INSET_H, -1);
 		/* the taxonomy's name in the reader's language, as the
-		 * tables say it; the geometry's (French) without a count */
-		it = item_of(a, g->code);
-		sb_addf(&t, "%s (%s)",
-		        it != NULL && it->label != NULL ? it->label
-		                                        : map_shapes[i].name,
-		        g->code);
+		 * tables say it, with or without calls; the geometry's
+		 * (French) only when the taxonomy has none */
+		name = labels_get(a->labels, "department", g->code);
+		if (strcmp(name, g->code) == 0)
+			name = map_shapes[i].name;
+		sb_addf(&t, "%s (%s)", name, g->code);
 		label(pen, INSET_X + INSET_W / 2, y + INSET_H + 15, 13, 0,
 		      false, TEXT_INK, INSET_W, t.buf);
 		sb_reset(&t);
 		count_label(&t, a, g->code);
 		sb_add(&t, " ");
-		sb_add(&t, words_french() ? "appels" : "calls");
+		sb_add(&t, strcmp(t.buf, "1 ") == 0 ? "consultation"
+		                                    : "consultations");
 		label(pen, INSET_X + INSET_W / 2, y + INSET_H + 31, 13, 0, true,
 		      TEXT_INK, INSET_W, t.buf);
 		sb_free(&t);

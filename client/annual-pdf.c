@@ -34,9 +34,10 @@
 struct pdf {
 	cairo_t *cr;
 	const struct annual *a;
-	double y;   /* the next line's top */
-	int page;   /* 1-based, the page being drawn */
-	int npages; /* known on the second pass; 0 on the first */
+	double y;       /* the next line's top */
+	int page;       /* 1-based, the page being drawn */
+	int npages;     /* known on the second pass; 0 on the first */
+	bool measuring; /* one endless page: a block's height (block_h) */
 };
 
 /* ------------------------------------------------------------- text */
@@ -134,9 +135,10 @@ page_footer(struct pdf *p)
 	cairo_move_to(p->cr, MARGIN_X, y - 6);
 	cairo_line_to(p->cr, PAGE_W - MARGIN_X, y - 6);
 	cairo_stroke(p->cr);
-	if (a->meta.service != NULL)
-		sb_addf(&left, "%s — ", a->meta.service);
+	/* the report first: a long service name is what gets shortened */
 	sb_addf(&left, "%s %d", words_title("report"), a->year);
+	if (a->meta.service != NULL)
+		sb_addf(&left, " — %s", a->meta.service);
 	if (p->npages > 0)
 		sb_addf(&right,
 		        words_french() ? "page %d sur %d" : "page %d of %d",
@@ -163,8 +165,31 @@ page_next(struct pdf *p)
 static void
 need(struct pdf *p, double h)
 {
-	if (p->y + h > PAGE_H - MARGIN_B && p->y > MARGIN_T)
+	if (!p->measuring && p->y + h > PAGE_H - MARGIN_B && p->y > MARGIN_T)
 		page_next(p);
+}
+
+/* What a section draws after its heading. */
+typedef void block_fn(struct pdf *p, const void *arg);
+
+/* The height block would take, drawn on one endless page (on a recording
+ * surface: nothing reaches the document). */
+static double
+block_h(const struct pdf *p, block_fn *fn, const void *arg)
+{
+	cairo_surface_t *s =
+	        cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, NULL);
+	struct pdf m = *p;
+	double h;
+
+	m.cr = cairo_create(s);
+	m.measuring = true;
+	m.y = 0;
+	fn(&m, arg);
+	h = m.y;
+	cairo_destroy(m.cr);
+	cairo_surface_destroy(s);
+	return h;
 }
 
 static void
@@ -180,11 +205,12 @@ para(struct pdf *p, const char *s, double size, bool bold, uint32_t colour)
 	p->y += size * 0.5;
 }
 
-/* A section's heading, kept with the first follow points after it. */
+#define HEADING_H 32.0 /* a heading: space above, text, rule */
+#define PAGE_ROOM (PAGE_H - MARGIN_B - MARGIN_T)
+
 static void
-heading(struct pdf *p, const char *s, double follow)
+heading_draw(struct pdf *p, const char *s)
 {
-	need(p, 30 + follow);
 	p->y += 10;
 	p->y += draw_text(p, MARGIN_X, p->y, s, 13, true, ACCENT, CONTENT, 0,
 	                  -1);
@@ -194,6 +220,22 @@ heading(struct pdf *p, const char *s, double follow)
 	cairo_line_to(p->cr, PAGE_W - MARGIN_X, p->y + 2);
 	cairo_stroke(p->cr);
 	p->y += 8;
+}
+
+/* A section: its heading, then body. The heading is never left alone at
+ * the foot of a page: it goes to the next page with the whole body when
+ * the body fits on one page (a chart, a short text: never split), or
+ * with its first keep points (a long table: its base, header and first
+ * rows) when it does not. */
+static void
+section(struct pdf *p, const char *title, block_fn *body, const void *arg,
+        double keep)
+{
+	double h = block_h(p, body, arg);
+
+	need(p, HEADING_H + (HEADING_H + h <= PAGE_ROOM ? h : keep));
+	heading_draw(p, title);
+	body(p, arg);
 }
 
 static void
@@ -278,43 +320,75 @@ bars(struct pdf *p, const struct ann_breakdown *b, size_t max)
 	p->y += 6;
 }
 
+struct chart {
+	const struct ann_breakdown *b;
+	size_t max; /* bars drawn, the rest said in a line */
+};
+
 static void
-breakdown(struct pdf *p, const struct ann_breakdown *b, size_t max)
+breakdown_body(struct pdf *p, const void *arg)
 {
-	heading(p, words_title(b->dim), 50);
-	if (!b->shown) {
+	const struct chart *c = arg;
+
+	if (!c->b->shown) {
 		para(p, words_title("withheld"), 9, false, INK);
 		return;
 	}
-	base_line(p, b);
-	if (b->n == 0)
+	base_line(p, c->b);
+	if (c->b->n == 0)
 		para(p, words_title("none_calls"), 9, false, INK);
 	else
-		bars(p, b, max);
+		bars(p, c->b, c->max);
 }
 
-/* A table of a breakdown, in two side-by-side columns when long (one,
- * wider, when it has rates per inhabitant); the header is repeated at the
- * top of a new page. */
+/* A breakdown as a bar chart under its heading, never split. */
 static void
-table(struct pdf *p, const struct ann_breakdown *b)
+breakdown(struct pdf *p, const struct ann_breakdown *b, size_t max)
+{
+	struct chart c = {b, max};
+
+	section(p, words_title(b->dim), breakdown_body, &c, 50);
+}
+
+#define TABLE_ROW_H 12.5
+
+/* A table of a breakdown, in two side-by-side columns when long (one,
+ * wider, when it has rates per inhabitant). It is split only after its
+ * first 3 rows; on a new page, its title "(continued)" and its header
+ * come again. */
+static void
+table(struct pdf *p, const struct ann_breakdown *b, const char *title)
 {
 	bool ranked = strcmp(b->dim, "department") == 0;
 	bool rated = ranked && p->a->facts.populations;
 	int ncols = rated ? 1 : 2;
-	const double row_h = 12.5, gap = 16;
+	const double row_h = TABLE_ROW_H, gap = 16;
 	double col_w = (CONTENT - gap * (ncols - 1)) / ncols;
-	double rank_w = ranked ? 28 : 0, count_w = 46, share_w = 54;
-	double rate_w = rated ? 70 : 0;
-	double item_w = col_w - rank_w - count_w - share_w - rate_w - 8;
+	/* narrow figure columns (their headers may reach left over the
+	 * item's, empty on the header row): room for the names */
+	double rank_w = ranked ? 24 : 0, count_w = 36, share_w = 46;
+	/* the rate columns as wide as their headers, measured */
+	double rate_w =
+	        rated ? text_w(p, words_title("per_100k"), 8, true) + 14 : 0;
+	double rrank_w =
+	        rated ? text_w(p, words_title("rate_rank"), 8, true) + 14 : 0;
+	double item_w =
+	        col_w - rank_w - count_w - share_w - rate_w - rrank_w - 8;
 	size_t per_col, i = 0;
-	struct strbuf t = {0};
+	struct strbuf t = {0}, rr = {0};
 
 	while (i < b->n) {
-		double avail = PAGE_H - MARGIN_B - p->y - row_h;
+		double avail =
+		        p->measuring ? 1e9 : PAGE_H - MARGIN_B - p->y - row_h;
 
 		if (avail < 4 * row_h) {
 			page_next(p);
+			sb_reset(&t);
+			sb_addf(&t, "%s %s", title,
+			        words_french() ? "(suite)" : "(continued)");
+			p->y += draw_text(p, MARGIN_X, p->y, t.buf, 9, true,
+			                  SOFT, CONTENT, 1, -1) +
+			        4;
 			continue;
 		}
 		per_col = (size_t)(avail / row_h);
@@ -327,18 +401,21 @@ table(struct pdf *p, const struct ann_breakdown *b)
 			double count_x = x + rank_w + item_w + count_w + 4;
 			double share_x = count_x + share_w;
 
-			draw_text(p, count_x, y, words_title("calls"), 8, true,
+			draw_text(p, count_x, y, words_count_title(b), 8, true,
 			          SOFT, 0, 0, 1);
 			draw_text(p, share_x, y, words_title("share"), 8, true,
 			          SOFT, 0, 0, 1);
-			if (rated)
+			if (rated) {
 				draw_text(p, share_x + rate_w, y,
 				          words_title("per_100k"), 8, true,
 				          SOFT, 0, 0, 1);
-			if (ranked)
-				draw_text(p, x + rank_w - 6, y,
-				          words_title("rank"), 8, true, SOFT, 0,
-				          0, 1);
+				draw_text(p, share_x + rate_w + rrank_w, y,
+				          words_title("rate_rank"), 8, true,
+				          SOFT, 0, 0, 1);
+			}
+			if (ranked) /* from the margin: wider than ranks */
+				draw_text(p, x, y, words_title("rank"), 8, true,
+				          SOFT, 0, 0, -1);
 			y += row_h;
 			for (size_t r = 0; r < per_col && i < b->n; r++, i++) {
 				const struct ann_item *it = &b->items[i];
@@ -355,17 +432,25 @@ table(struct pdf *p, const struct ann_breakdown *b)
 					draw_text(p, x + rank_w - 6, y,
 					          w.rank.buf, 8, false, INK, 0,
 					          0, 1);
-				draw_text(p, x + rank_w, y, w.item.buf, 8,
+				/* a long name a size smaller rather than
+				 * cut: "Alpes-de-Haute-Provence (04)" */
+				draw_text(p, x + rank_w, y, w.item.buf,
+				          text_w(p, w.item.buf, 8, false) >
+				                          item_w
+				                  ? 7
+				                  : 8,
 				          false, INK, item_w, 1, -1);
 				draw_text(p, count_x, y, w.count.buf, 8, false,
 				          INK, 0, 0, 1);
 				draw_text(p, share_x, y, w.share.buf, 8, false,
 				          INK, 0, 0, 1);
-				if (rated && it->has_rate) {
-					sb_reset(&t);
-					words_rate_number(&t, it->rate);
+				if (rated) {
+					words_rate_cells(&t, &rr, it);
 					draw_text(p, share_x + rate_w, y, t.buf,
 					          8, false, INK, 0, 0, 1);
+					draw_text(p, share_x + rate_w + rrank_w,
+					          y, rr.buf, 8, false, INK, 0,
+					          0, 1);
 				}
 				y += row_h;
 				words_row_free(&w);
@@ -374,17 +459,18 @@ table(struct pdf *p, const struct ann_breakdown *b)
 		p->y += (double)(per_col + 1) * row_h + 6;
 	}
 	sb_free(&t);
+	sb_free(&rr);
 }
 
 /* The months as vertical bars, their counts above. */
 static void
-months(struct pdf *p)
+months_body(struct pdf *p, const void *arg)
 {
 	const struct ann_breakdown *b = &p->a->months;
 	const double h = 120, label_h = 14, value_h = 12;
 	double colw = CONTENT / 12, top = 0;
 
-	heading(p, words_title("month"), h + label_h + value_h + 20);
+	(void)arg;
 	if (!b->shown || b->n == 0) {
 		para(p, words_title(b->shown ? "none_calls" : "withheld"), 9,
 		     false, INK);
@@ -426,6 +512,12 @@ months(struct pdf *p)
 	p->y += value_h + h + label_h + 8;
 }
 
+static void
+months(struct pdf *p)
+{
+	section(p, words_title("month"), months_body, NULL, 0);
+}
+
 /* "08:00–09:00", "08 h–09 h": the hour row's label */
 static void
 hour_label(struct strbuf *sb, int h)
@@ -437,7 +529,7 @@ hour_label(struct strbuf *sb, int h)
 /* The weekday x hour table: counts in cells shaded by size (a zero shown
  * as 0, as the text report does), service hours framed. */
 static void
-grid(struct pdf *p)
+grid_body(struct pdf *p, const void *arg)
 {
 	const struct annual *a = p->a;
 	const struct ann_grid *g = &a->grid;
@@ -456,8 +548,7 @@ grid(struct pdf *p)
 		w = measure_width(t.buf, 7.5, false) + 4;
 		head_w = w > head_w ? w : head_w;
 	}
-	heading(p, words_title("weekday_hour"),
-	        first <= last ? row_h * (last - first + 2) : 20);
+	(void)arg;
 	if (first > last) {
 		para(p, words_title("none_calls"), 9, false, INK);
 		return;
@@ -521,6 +612,13 @@ grid(struct pdf *p)
 	words_service_line(&t, a);
 	para(p, t.buf, 9, false, INK);
 	sb_free(&t);
+}
+
+/* The weekday x hour table, never split (24 rows at most fit a page). */
+static void
+grid(struct pdf *p)
+{
+	section(p, words_title("weekday_hour"), grid_body, NULL, 0);
 }
 
 /* ------------------------------------------------------ the map pen */
@@ -659,7 +757,7 @@ cairo_clip_to(void *ctx, const double *rect)
 }
 
 static void
-map(struct pdf *p)
+map_body(struct pdf *p, const void *arg)
 {
 	struct cairo_pen cp = {.p = p, .x = MARGIN_X, .s = CONTENT / MAP_W};
 	struct map_pen pen = {&cp, cairo_shape, cairo_box, cairo_text,
@@ -667,16 +765,20 @@ map(struct pdf *p)
 	struct map_geos m;
 	double h = MAP_H * cp.s;
 
-	heading(p,
-	        words_french() ? "D’où viennent les appels"
-	                       : "Where the calls come from",
-	        h);
-	need(p, h);
-	cp.y = p->y;
-	map_geos_load(&m);
-	map_draw(p->a, &m, &pen);
-	map_geos_free(&m);
+	(void)arg;
+	if (!p->measuring) {
+		cp.y = p->y;
+		map_geos_load(&m);
+		map_draw(p->a, &m, &pen);
+		map_geos_free(&m);
+	}
 	p->y += h + 8;
+}
+
+static void
+map(struct pdf *p)
+{
+	section(p, words_title("map"), map_body, NULL, 0);
 }
 
 /* -------------------------------------------------------- the blocks */
@@ -687,9 +789,18 @@ title_block(struct pdf *p)
 	const struct annual *a = p->a;
 	struct strbuf t = {0};
 
-	if (a->meta.service != NULL)
-		p->y += draw_text(p, MARGIN_X, p->y, a->meta.service, 20, true,
-		                  ACCENT, CONTENT, 2, -1);
+	if (a->meta.service != NULL) {
+		/* a long name a size smaller, on three lines, rather than
+		 * cut */
+		PangoLayout *l =
+		        text_layout(p, a->meta.service, 20, true, CONTENT, 0);
+		bool long_name = pango_layout_get_line_count(l) > 2;
+
+		g_object_unref(l);
+		p->y += draw_text(p, MARGIN_X, p->y, a->meta.service,
+		                  long_name ? 15 : 20, true, ACCENT, CONTENT,
+		                  long_name ? 3 : 2, -1);
+	}
 	if (a->meta.address != NULL)
 		p->y += draw_text(p, MARGIN_X, p->y + 2, a->meta.address, 9.5,
 		                  false, SOFT, CONTENT, 3, -1) +
@@ -723,53 +834,12 @@ static void
 tiles(struct pdf *p)
 {
 	const struct annual *a = p->a;
-	const struct ann_focus *f = &a->focus;
-	struct strbuf big[3] = {{0}}, small[3] = {{0}};
-	int n = 0;
+	struct strbuf big[ANN_TILES] = {{0}}, small[ANN_TILES] = {{0}};
+	int n;
 	const double h = 62, gap = 10;
 	double w;
 
-	if (a->consultations_hidden)
-		sb_add(&big[n], words_hidden());
-	else
-		words_count(&big[n], a->consultations);
-	sb_addf(&small[n],
-	        words_french() ? "consultations en %d" : "consultations in %d",
-	        a->year);
-	if (a->has_change_pct) {
-		sb_add(&small[n],
-		       words_french() ? "\névolution " : "\nchange ");
-		words_pct_signed(&small[n], a->change_pct, ANN_DECIMALS);
-		sb_addf(&small[n], words_french() ? " sur %d" : " from %d",
-		        a->year - 1);
-	}
-	n++;
-	if (f->given && !f->hidden && f->n > 0) {
-		words_count(&big[n], f->n);
-		sb_addf(&small[n],
-		        words_french() ? "consultations de %s (%s)"
-		                       : "consultations from %s (%s)",
-		        f->label ? f->label : f->code, f->code);
-		if (f->has_pct) {
-			sb_add(&small[n], "\n");
-			words_pct(&small[n], f->pct, ANN_DEPT_DECIMALS);
-			sb_add(&small[n], words_french()
-			                          ? " de l’ensemble"
-			                          : " of all consultations");
-		}
-		n++;
-		if (f->rank > 0) {
-			if (words_french())
-				sb_addf(&big[n], f->rank == 1 ? "1er" : "%ue",
-				        f->rank);
-			else
-				sb_addf(&big[n], "#%u", f->rank);
-			sb_add(&small[n],
-			       words_french() ? "rang parmi les départements"
-			                      : "rank among départements");
-			n++;
-		}
-	}
+	n = (int)words_tiles(a, big, small);
 	need(p, h + 8);
 	w = (CONTENT - gap * (n - 1)) / n;
 	for (int i = 0; i < n; i++) {
@@ -815,14 +885,12 @@ headline(struct pdf *p)
 /* The cost per consultation and each funder's share, when the year's
  * budget was set. */
 static void
-budget(struct pdf *p)
+budget_body(struct pdf *p, const void *arg)
 {
 	const struct annual *a = p->a;
 	struct strbuf t = {0};
 
-	if (!a->facts.budget)
-		return;
-	heading(p, words_title("budget"), 40);
+	(void)arg;
 	words_budget(&t, a);
 	para(p, t.buf, 9.5, false, INK);
 	for (size_t i = 0; i < a->facts.nfunders; i++) {
@@ -835,13 +903,18 @@ budget(struct pdf *p)
 }
 
 static void
-restatements(struct pdf *p)
+budget(struct pdf *p)
+{
+	if (p->a->facts.budget)
+		section(p, words_title("budget"), budget_body, NULL, 40);
+}
+
+static void
+restatements_body(struct pdf *p, const void *arg)
 {
 	struct strbuf t = {0};
 
-	if (!words_restated_shown(p->a))
-		return;
-	heading(p, words_title("restated"), 40);
+	(void)arg;
 	para(p, words_title("restated_lead"), 9, false, SOFT);
 	words_restatements(&t, p->a);
 	para(p, t.buf, 9, false, INK);
@@ -849,17 +922,45 @@ restatements(struct pdf *p)
 }
 
 static void
-notes(struct pdf *p)
+restatements(struct pdf *p)
+{
+	if (words_restated_shown(p->a))
+		section(p, words_title("restated"), restatements_body, NULL,
+		        40);
+}
+
+static void
+notes_body(struct pdf *p, const void *arg)
 {
 	const struct annual *a = p->a;
 	struct strbuf t = {0};
 
-	heading(p, words_french() ? "Notes" : "Notes", 30);
+	(void)arg;
 	para(p, words_title("generated"), 8.5, false, SOFT);
 	if (a->min_cell > 1) {
 		words_disclosure(&t, a);
 		para(p, t.buf, 8.5, false, SOFT);
 	}
+	sb_free(&t);
+}
+
+static void
+departments_body(struct pdf *p, const void *arg)
+{
+	(void)arg;
+	base_line(p, &p->a->departments);
+	if (p->a->departments.shown)
+		table(p, &p->a->departments, words_title("department"));
+}
+
+static void
+duration_body(struct pdf *p, const void *arg)
+{
+	struct strbuf t = {0};
+
+	(void)arg;
+	words_duration_line(&t, p->a);
+	para(p, t.buf, 9.5, false, INK);
 	sb_free(&t);
 }
 
@@ -870,8 +971,6 @@ document(struct pdf *p)
 	const struct ann_breakdown *splits[] = {&a->caller,     &a->pro_kind,
 	                                        &a->pro_sector, &a->household,
 	                                        &a->origin,     &a->topic};
-	struct strbuf t = {0};
-
 	p->page = 1;
 	p->y = MARGIN_T;
 	title_block(p);
@@ -880,21 +979,17 @@ document(struct pdf *p)
 	for (size_t i = 0; i < nitems(splits); i++)
 		breakdown(p, splits[i], 15);
 	budget(p);
-	heading(p, words_title("department"), 60);
-	base_line(p, &a->departments);
-	if (a->departments.shown)
-		table(p, &a->departments);
+	/* the base line, the header and 3 rows stay with the heading */
+	section(p, words_title("department"), departments_body, NULL,
+	        16 + 4 * TABLE_ROW_H);
 	months(p);
 	grid(p);
-	heading(p, words_title("duration"), 20);
-	words_duration_line(&t, a);
-	para(p, t.buf, 9.5, false, INK);
+	section(p, words_title("duration"), duration_body, NULL, 0);
 	breakdown(p, &a->other, 10);
 	restatements(p);
-	notes(p);
+	section(p, words_title("notes"), notes_body, NULL, 30);
 	page_footer(p);
 	cairo_show_page(p->cr);
-	sb_free(&t);
 }
 
 /* --------------------------------------------------------- output */

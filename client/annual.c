@@ -610,6 +610,7 @@ annual_compute(struct annual *a, int year, const char *focus_code,
 {
 	memset(a, 0, sizeof *a);
 	a->year = year;
+	a->labels = l;
 	a->hours = *hours;
 	totals(a, r[AQ_TOTAL], r[AQ_PREVIOUS]);
 	breakdown_from(&a->other, "call_type", r[AQ_CALL_TYPES], l,

@@ -176,6 +176,9 @@ struct ann_facts {
 
 struct annual {
 	int year;
+	/* the taxonomy's labels in the reader's language (borrowed): names of
+	 * départements without calls too, for the map */
+	const struct labels *labels;
 	struct ann_meta meta;
 	struct ann_facts facts;
 	uint64_t consultations;
@@ -237,6 +240,9 @@ void words_pct_signed(struct strbuf *sb, int64_t scaled, unsigned decimals);
 void words_duration(struct strbuf *sb, uint64_t seconds);
 /* "Callers", "Professionals by kind", ... */
 const char *words_title(const char *dim);
+/* A breakdown's count column: "Calls" (other calls: every call type) or
+ * "Consultations" (what every other breakdown counts) */
+const char *words_count_title(const struct ann_breakdown *b);
 /* "of 682 calls from 75 Paris" / "of 6,461 calls" / "of 273 professional
  * callers"... for a breakdown of the report */
 void words_base(struct strbuf *sb, const struct annual *a,
@@ -244,6 +250,13 @@ void words_base(struct strbuf *sb, const struct annual *a,
 /* "75 Paris: 682 calls, 10.56 % of all 6,461 calls, ranked 3, behind
  * 93 Seine-Saint-Denis and 94 Val-de-Marne." */
 void words_focus(struct strbuf *sb, const struct annual *a);
+/* The headline figures' tiles, in the funder's order: the year's
+ * consultations and their change; the focus's consultations and share;
+ * its rank. big[i] the figure, small[i] what it is (lines separated by
+ * "\n"); returns how many (1 to ANN_TILES). */
+#define ANN_TILES 3
+size_t words_tiles(const struct annual *a, struct strbuf big[ANN_TILES],
+                   struct strbuf small[ANN_TILES]);
 /* "Consultations: 6,461 (2023: 6,102, +359, +5.9 %)." */
 void words_consultations(struct strbuf *sb, const struct annual *a);
 void words_duration_line(struct strbuf *sb, const struct annual *a);
@@ -255,6 +268,9 @@ void words_disclosure(struct strbuf *sb, const struct annual *a);
 void words_rate(struct strbuf *sb, const struct annual *a);
 /* a rate of ann_item: 18.8 or 18,8 */
 void words_rate_number(struct strbuf *sb, uint64_t scaled);
+/* an item's rate and its rank by rate as table cells ("" without) */
+void words_rate_cells(struct strbuf *rate, struct strbuf *rank,
+                      const struct ann_item *it);
 /* "Budget of the action: 190,700.00 €; cost per consultation: 29.52 €
  * (of 6,461 consultations)." and a line per funder; nothing without. */
 void words_budget(struct strbuf *sb, const struct annual *a);

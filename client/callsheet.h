@@ -126,6 +126,10 @@ Callsheet__Taxonomy *taxcache_get(const char *dir, const char *server,
 
 /* error-text.c */
 const char *cli_error_text(const struct cs_error *err);
+/* A role refusal of a request kind (a Request.body field name) as what
+ * the person tried to do: "Only an administrator can close a period.";
+ * NULL for a kind no role is refused. */
+const char *cli_role_text(const char *request);
 
 /* cmd-report.c */
 extern const struct cmd_entry cmd_report_entry;

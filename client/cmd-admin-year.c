@@ -264,6 +264,9 @@ cmd_budget_exec(struct cli *cli, int argc, char **argv)
 	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
 	Callsheet__FunderShare shares[FUNDERS_MAX], *sp[FUNDERS_MAX];
 	char *names[FUNDERS_MAX];
+	struct budget_share checked[FUNDERS_MAX];
+	struct strbuf max = {0};
+	char why[512];
 	size_t n = 0;
 	int ch, year = 0, rv = -1;
 
@@ -277,13 +280,18 @@ cmd_budget_exec(struct cli *cli, int argc, char **argv)
 			break;
 		case 't':
 			if (euros_parse(optarg, &s.budget_cents) != 0 ||
-			    s.budget_cents == 0)
-				rv = cli_usage_error(e,
-				                     _("invalid --total '%s': "
-				                       "give an amount "
-				                       "in euros, e.g. 190700 "
-				                       "or 190 700,50"),
-				                     optarg);
+			    s.budget_cents == 0) {
+				sb_reset(&max);
+				words_euros(&max, EUROS_CENTS_MAX);
+				rv = cli_usage_error(
+				        e,
+				        _("invalid --total '%s': give the "
+				          "action's total cost in euros, more "
+				          "than 0 and at most %s, e.g. 190700 "
+				          "or "
+				          "190 700,50"),
+				        optarg, max.buf);
+			}
 			s.has_budget_cents = 1;
 			break;
 		case 'f':
@@ -294,14 +302,20 @@ cmd_budget_exec(struct cli *cli, int argc, char **argv)
 			}
 			callsheet__funder_share__init(&shares[n]);
 			if (funder_parse(optarg, &shares[n], &names[n]) != 0) {
+				sb_reset(&max);
+				words_euros(&max, EUROS_CENTS_MAX);
 				rv = cli_usage_error(
 				        e,
 				        _("invalid --funder '%s': give "
-				          "NAME=EUROS, e.g. \"Ville de "
+				          "NAME=EUROS, an amount in euros of "
+				          "at "
+				          "most %s, e.g. \"Ville de "
 				          "Paris=34000\""),
-				        optarg);
+				        optarg, max.buf);
 				break;
 			}
+			checked[n].name = names[n];
+			checked[n].cents = shares[n].cents;
 			sp[n] = &shares[n];
 			n++;
 			break;
@@ -321,6 +335,9 @@ cmd_budget_exec(struct cli *cli, int argc, char **argv)
 		rv = cli_usage_error(e, "%s",
 		                     _("--funder needs --total: a share is of "
 		                       "the budget"));
+	if (rv < 0 && s.has_budget_cents &&
+	    budget_check(s.budget_cents, checked, n, why, sizeof why) != 0)
+		rv = cli_usage_error(e, "%s", why);
 	if (rv < 0 && !s.has_budget_cents)
 		rv = year_get(cli, year);
 	if (rv < 0) {
@@ -334,5 +351,6 @@ cmd_budget_exec(struct cli *cli, int argc, char **argv)
 	}
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
+	sb_free(&max);
 	return rv;
 }

@@ -86,7 +86,8 @@ static const struct {
          N_("this connection is already logged in; open another one to "
             "log in as someone else"),
          N},
-        {"role", N_("the %s role may not send %s requests"), VF},
+        {"role",
+         N_("your account's role (%s) does not allow this (a %s request)"), VF},
         {"other_jurist",
          N_("%s: this sheet was logged by another jurist; only they or an "
             "administrator may change it"),
@@ -112,6 +113,57 @@ static const struct {
          FV},
 };
 
+/* A role refusal (FORBIDDEN, reason role: field the request kind, value
+ * the role) said as what the person tried to do: every request kind a
+ * role may be refused (daemon/dispatch.c's handlers). */
+static const struct {
+	const char *request, *text;
+} role_texts[] = {
+        {"log_sheet", N_("Only a jurist or an administrator can log call "
+                         "sheets.")},
+        {"log_sheets", N_("Only a jurist or an administrator can log call "
+                          "sheets.")},
+        {"check_sheets", N_("Only a jurist or an administrator can check "
+                            "call sheets before sending them.")},
+        {"amend_sheet", N_("Only a jurist or an administrator can correct "
+                           "a call sheet.")},
+        {"void_sheet", N_("Only a jurist or an administrator can void a "
+                          "call sheet.")},
+        {"get_audit", N_("Only a jurist or an administrator can read the "
+                         "history of call sheets.")},
+        {"watch", N_("Only a jurist or an administrator can watch the "
+                     "calls live; reports give the figures of closed "
+                     "months.")},
+        {"export", N_("Only a jurist or an administrator can export the "
+                      "call sheets; reports give the figures.")},
+        {"user_add", N_("Only an administrator can create accounts.")},
+        {"user_passwd", N_("Only an administrator can set another "
+                           "account's password; use 'callsheet passwd' "
+                           "for your own.")},
+        {"user_disable", N_("Only an administrator can disable "
+                            "accounts.")},
+        {"user_list", N_("Only an administrator can list the accounts.")},
+        {"min_cell", N_("Only an administrator can read or set the "
+                        "minimum cell size.")},
+        {"close_period", N_("Only an administrator can close a period.")},
+        {"taxonomy_add", N_("Only an administrator can add codes.")},
+        {"taxonomy_rename", N_("Only an administrator can rename codes.")},
+        {"taxonomy_retire", N_("Only an administrator can retire codes.")},
+        {"taxonomy_map", N_("Only an administrator can give a retired code "
+                            "a successor.")},
+        {"set_year_facts", N_("Only an administrator can set the year's "
+                              "populations and budget.")},
+};
+
+const char *
+cli_role_text(const char *request)
+{
+	for (size_t i = 0; i < nitems(role_texts); i++)
+		if (strcmp(role_texts[i].request, request) == 0)
+			return _(role_texts[i].text);
+	return NULL;
+}
+
 /* The reasons whose wording depends on more than the reason. */
 static bool
 special(const struct cs_error *err, char *buf, size_t len)
@@ -122,6 +174,10 @@ special(const struct cs_error *err, char *buf, size_t len)
 	            (strcmp(f, "filters") == 0 &&
 	             strncmp(v, "department=", 11) == 0);
 
+	if (strcmp(err->reason, "role") == 0 && cli_role_text(f) != NULL) {
+		snprintf(buf, len, "%s", cli_role_text(f));
+		return true;
+	}
 	if (strcmp(err->reason, "retired") == 0) {
 		if (err->allowed[0] != '\0')
 			snprintf(buf, len,

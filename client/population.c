@@ -12,7 +12,6 @@
 #include "population.h"
 
 #define POPULATION_MAX UINT64_C(100000000)
-#define CENTS_MAX      UINT64_C(100000000000000)
 
 /* "1" -> "01"; 2a -> 2A; a département the map knows, or false */
 static bool
@@ -203,7 +202,7 @@ euros_parse(const char *s, uint64_t *cents)
 
 	if (sep != NULL)
 		whole_part[sep - s] = '\0';
-	if (!whole(whole_part, CENTS_MAX / 100, &units))
+	if (!whole(whole_part, EUROS_CENTS_MAX / 100, &units))
 		rv = -1;
 	free(whole_part);
 	if (rv == 0 && sep != NULL) {
@@ -217,7 +216,45 @@ euros_parse(const char *s, uint64_t *cents)
 		if (nfrac == 1)
 			frac *= 10;
 	}
+	if (rv == 0 && units * 100 + frac > EUROS_CENTS_MAX)
+		rv = -1;
 	if (rv == 0)
 		*cents = units * 100 + frac;
+	return rv;
+}
+
+int
+budget_check(uint64_t total_cents, const struct budget_share *s, size_t n,
+             char *err, size_t errlen)
+{
+	uint64_t sum = 0;
+	struct strbuf a = {0}, b = {0};
+	int rv = 0;
+
+	for (size_t i = 0; i < n && rv == 0; i++) {
+		for (size_t k = 0; k < i && rv == 0; k++)
+			if (strcmp(s[k].name, s[i].name) == 0) {
+				snprintf(
+				        err, errlen,
+				        _("--funder: '%s' is given twice; give "
+				          "each funder once, with its whole "
+				          "share"),
+				        s[i].name);
+				rv = -1;
+			}
+		sum += s[i].cents;
+	}
+	if (rv == 0 && sum > total_cents) {
+		words_euros(&a, sum);
+		words_euros(&b, total_cents);
+		snprintf(err, errlen,
+		         _("--funder: the funders' shares add up to %s, more "
+		           "than the budget (--total %s); each share is a part "
+		           "of the total"),
+		         a.buf, b.buf);
+		rv = -1;
+	}
+	sb_free(&a);
+	sb_free(&b);
 	return rv;
 }

@@ -26,7 +26,18 @@ int population_read(FILE *f, const char *name, struct population **out,
                     size_t *n, char *err, size_t errlen);
 
 /* "190700", "190 700,50", "34000.5" euros: exact cents; -1 if not an
- * amount. */
+ * amount (or above EUROS_CENTS_MAX). */
+#define EUROS_CENTS_MAX UINT64_C(100000000000000) /* a trillion euros */
 int euros_parse(const char *s, uint64_t *cents);
+
+/* `admin budget`'s amounts judged as the daemon will (the shares add up to
+ * at most the total, each funder once), before sending: 0, or -1 with
+ * why in err, in euros in the reader's typography, naming the option. */
+struct budget_share {
+	const char *name;
+	uint64_t cents;
+};
+int budget_check(uint64_t total_cents, const struct budget_share *s, size_t n,
+                 char *err, size_t errlen);
 
 #endif

@@ -37,6 +37,13 @@ static const char style[] =
         "margin:.8em 0 .2em}"
         "header.title p.address{color:#555;margin:.2em 0}"
         "p.meta{margin:.2em 0 .8em}"
+        "div.tiles{display:flex;gap:.8em;margin:1em 0}"
+        "div.tile{flex:1 1 0;min-width:0;background:#f2f5fa;"
+        "border-left:4px solid #08519c;padding:.4em .8em;"
+        "overflow-wrap:break-word}"
+        "div.tile p{margin:.1em 0}"
+        "div.tile p.big{font-size:1.9em;font-weight:bold;color:#08519c}"
+        "div.tile p.small{font-size:.9em}"
 
         "svg{display:block;margin:.5em 0;max-width:100%;height:auto}"
         "section{break-inside:avoid;page-break-inside:avoid}"
@@ -171,15 +178,16 @@ static void
 table(struct strbuf *sb, const struct ann_breakdown *b, bool rated)
 {
 	bool ranked = strcmp(b->dim, "department") == 0;
-	struct strbuf rate = {0};
+	struct strbuf rate = {0}, rrank = {0};
 
 	sb_add(sb, "<table><thead><tr>");
 	if (ranked)
 		sb_addf(sb, "<th>%s</th>", words_title("rank"));
-	sb_addf(sb, "<th></th><th>%s</th><th>%s</th>", words_title("calls"),
+	sb_addf(sb, "<th></th><th>%s</th><th>%s</th>", words_count_title(b),
 	        words_title("share"));
 	if (rated)
-		sb_addf(sb, "<th>%s</th>", words_title("per_100k"));
+		sb_addf(sb, "<th>%s</th><th>%s</th>", words_title("per_100k"),
+		        words_title("rate_rank"));
 	sb_add(sb, "</tr></thead><tbody>\n");
 	for (size_t i = 0; i < b->n; i++) {
 		struct words_row w;
@@ -196,17 +204,18 @@ table(struct strbuf *sb, const struct ann_breakdown *b, bool rated)
 		sb_add_xml(sb, w.share.buf);
 		sb_add(sb, "</td>");
 		if (rated) {
-			sb_reset(&rate);
-			if (b->items[i].has_rate)
-				words_rate_number(&rate, b->items[i].rate);
-			sb_addf(sb, "<td class=\"n\">%s</td>",
-			        rate.buf != NULL ? rate.buf : "");
+			words_rate_cells(&rate, &rrank, &b->items[i]);
+			sb_addf(sb,
+			        "<td class=\"n\">%s</td><td "
+			        "class=\"n\">%s</td>",
+			        rate.buf, rrank.buf);
 		}
 		sb_add(sb, "</tr>\n");
 		words_row_free(&w);
 	}
 	sb_add(sb, "</tbody></table>\n");
 	sb_free(&rate);
+	sb_free(&rrank);
 }
 
 static void
@@ -366,10 +375,14 @@ heatmap(struct strbuf *sb, const struct annual *a)
 
 			if (!g->hidden[d][hr]) {
 				heat_color(fill, g->n[d][hr], g->max);
-				if (g->n[d][hr] > 0)
-					snprintf(label, sizeof label, "%llu",
-					         (unsigned long long)
-					                 g->n[d][hr]);
+				if (g->n[d][hr] > 0) {
+					struct strbuf c = {0};
+
+					words_count(&c, g->n[d][hr]);
+					snprintf(label, sizeof label, "%s",
+					         c.buf);
+					sb_free(&c);
+				}
 			} else
 				snprintf(label, sizeof label, "%s",
 				         words_hidden());
@@ -398,6 +411,38 @@ heatmap(struct strbuf *sb, const struct annual *a)
 	sb_add(sb, "</p>\n");
 	para(sb, "service", words_service_line, a);
 	sb_add(sb, "</section>\n");
+}
+
+/* The headline figures in boxes, as the PDF's (words_tiles). */
+static void
+tiles(struct strbuf *sb, const struct annual *a)
+{
+	struct strbuf big[ANN_TILES] = {{0}}, small[ANN_TILES] = {{0}};
+	size_t n = words_tiles(a, big, small);
+
+	sb_add(sb, "<div class=\"tiles\">\n");
+	for (size_t i = 0; i < n; i++) {
+		sb_add(sb, "<div class=\"tile\"><p class=\"big\">");
+		sb_add_xml(sb, big[i].buf);
+		sb_add(sb, "</p><p class=\"small\">");
+		for (const char *l = small[i].buf, *nl; l != NULL; l = nl) {
+			char *line;
+
+			nl = strchr(l, '\n');
+			line = nl != NULL ? xstrndup(l, (size_t)(nl - l))
+			                  : xstrdup(l);
+			if (l != small[i].buf)
+				sb_add(sb, "<br/>");
+			sb_add_xml(sb, line);
+			free(line);
+			if (nl != NULL)
+				nl++;
+		}
+		sb_add(sb, "</p></div>\n");
+		sb_free(&big[i]);
+		sb_free(&small[i]);
+	}
+	sb_add(sb, "</div>\n");
 }
 
 /* The service's name and address, the report's title, its period,
@@ -517,14 +562,14 @@ annual_html(struct strbuf *sb, const struct annual *a)
 	sb_add_xml(sb, title);
 	sb_addf(sb, "</title><style>%s</style></head>\n<body>\n", style);
 	title_block(sb, a);
+	tiles(sb, a);
 	para(sb, "lead", words_consultations, a);
 	if (a->focus.given)
 		para(sb, "focus", words_focus, a);
 	if (a->facts.populations && a->focus.given)
 		para(sb, "rate", words_rate, a);
 	sb_add(sb, "<section><h2>");
-	sb_add_xml(sb, words_french() ? "D’où viennent les appels"
-	                              : "Where the calls come from");
+	sb_add_xml(sb, words_title("map"));
 	sb_add(sb, "</h2>\n");
 	map_svg(sb, a, 720);
 	sb_add(sb, "</section>\n");
@@ -541,7 +586,9 @@ annual_html(struct strbuf *sb, const struct annual *a)
 	sb_add(sb, "</section>\n");
 	breakdown(sb, a, &a->other);
 	restated(sb, a);
-	sb_add(sb, "<footer><p>");
+	sb_add(sb, "<footer><h2>");
+	sb_add_xml(sb, words_title("notes"));
+	sb_add(sb, "</h2>\n<p>");
 	sb_add_xml(sb, words_title("generated"));
 	sb_add(sb, "</p>\n");
 	if (a->min_cell > 1)

@@ -22,6 +22,8 @@ md_breakdown(struct strbuf *sb, const struct annual *a,
              const struct ann_breakdown *b)
 {
 	bool ranked = strcmp(b->dim, "department") == 0;
+	bool rated = ranked && a->facts.populations;
+	struct strbuf rate = {0}, rrank = {0};
 
 	sb_addf(sb, "\n## %s\n\n", words_title(b->dim));
 	if (!b->shown) {
@@ -38,10 +40,14 @@ md_breakdown(struct strbuf *sb, const struct annual *a,
 	if (ranked)
 		md_cell(sb, words_title("rank"));
 	md_cell(sb, "");
-	md_cell(sb, words_title("calls"));
+	md_cell(sb, words_count_title(b));
 	md_cell(sb, words_title("share"));
-	sb_add(sb,
-	       ranked ? "\n|---:|:---|---:|---:|\n" : "\n|:---|---:|---:|\n");
+	if (rated) {
+		md_cell(sb, words_title("per_100k"));
+		md_cell(sb, words_title("rate_rank"));
+	}
+	sb_add(sb, ranked ? "\n|---:|:---|---:|---:|" : "\n|:---|---:|---:|");
+	sb_add(sb, rated ? "---:|---:|\n" : "\n");
 	for (size_t i = 0; i < b->n; i++) {
 		struct words_row w;
 
@@ -52,9 +58,16 @@ md_breakdown(struct strbuf *sb, const struct annual *a,
 		md_cell(sb, w.item.buf);
 		md_cell(sb, w.count.buf);
 		md_cell(sb, w.share.buf);
+		if (rated) {
+			words_rate_cells(&rate, &rrank, &b->items[i]);
+			md_cell(sb, rate.buf);
+			md_cell(sb, rrank.buf);
+		}
 		sb_add(sb, "\n");
 		words_row_free(&w);
 	}
+	sb_free(&rate);
+	sb_free(&rrank);
 }
 
 static void

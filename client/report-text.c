@@ -83,8 +83,9 @@ breakdown(struct strbuf *sb, const struct annual *a,
           const struct ann_breakdown *b)
 {
 	struct ttable t = {.ncols = 3};
-	struct strbuf base = {0};
+	struct strbuf base = {0}, rate = {0}, rrank = {0};
 	bool ranked = strcmp(b->dim, "department") == 0;
+	bool rated = ranked && a->facts.populations;
 
 	heading(sb, words_title(b->dim));
 	if (!b->shown) {
@@ -99,27 +100,33 @@ breakdown(struct strbuf *sb, const struct annual *a,
 		return;
 	}
 	if (ranked) {
-		t.ncols = 4;
+		t.ncols = rated ? 6 : 4;
 		tt_add(&t, (const char *[]){words_title("rank"), "",
-		                            words_title("calls"),
-		                            words_title("share")});
+		                            words_count_title(b),
+		                            words_title("share"),
+		                            words_title("per_100k"),
+		                            words_title("rate_rank")});
 	} else
-		tt_add(&t, (const char *[]){"", words_title("calls"),
+		tt_add(&t, (const char *[]){"", words_count_title(b),
 		                            words_title("share")});
 	t.left[ranked ? 1 : 0] = true;
 	for (size_t i = 0; i < b->n; i++) {
 		struct words_row w;
 
 		words_row(&w, b, &b->items[i]);
+		words_rate_cells(&rate, &rrank, &b->items[i]);
 		if (ranked)
 			tt_add(&t, (const char *[]){w.rank.buf, w.item.buf,
-			                            w.count.buf, w.share.buf});
+			                            w.count.buf, w.share.buf,
+			                            rate.buf, rrank.buf});
 		else
 			tt_add(&t, (const char *[]){w.item.buf, w.count.buf,
 			                            w.share.buf});
 		words_row_free(&w);
 	}
 	tt_print(sb, &t);
+	sb_free(&rate);
+	sb_free(&rrank);
 }
 
 static void

@@ -164,8 +164,8 @@ words_title(const char *dim)
 	} titles[] = {
 	        {"call_type", N_("Other calls (not consultations)"),
 	         "Autres appels (hors consultations)"},
-	        {"department", N_("Calls by département"),
-	         "Appels par département"},
+	        {"department", N_("Consultations by département"),
+	         "Consultations par département"},
 	        {"caller", N_("Callers"), "Appelants"},
 	        {"pro_kind", N_("Professionals by kind"),
 	         "Professionnels par type"},
@@ -176,15 +176,21 @@ words_title(const char *dim)
 	        {"origin", N_("Individuals by region of origin"),
 	         "Particuliers par région d’origine"},
 	        {"topic", N_("Topics"), "Thèmes"},
-	        {"month", N_("Calls by month"), "Appels par mois"},
-	        {"weekday_hour", N_("Calls by weekday and hour"),
-	         "Appels par jour et par heure"},
-	        {"duration", N_("Call duration"), "Durée des appels"},
+	        {"month", N_("Consultations by month"),
+	         "Consultations par mois"},
+	        {"weekday_hour", N_("Consultations by weekday and hour"),
+	         "Consultations par jour et par heure"},
+	        {"duration", N_("Duration of consultations"),
+	         "Durée des consultations"},
+	        {"map", N_("Where consultations come from"),
+	         "D’où viennent les consultations"},
+	        {"notes", N_("Notes"), "Notes"},
 	        {"jurist", N_("Consultations per jurist"),
 	         "Consultations par juriste"},
 	        {"report", N_("Annual activity report"), "Rapport d’activité"},
 	        {"rank", N_("Rank"), "Rang"},
 	        {"calls", N_("Calls"), "Appels"},
+	        {"consultations", N_("Consultations"), "Consultations"},
 	        {"share", N_("Share"), "Part"},
 	        {"total", N_("Total"), "Total"},
 	        {"hour", N_("Hour"), "Heure"},
@@ -198,6 +204,7 @@ words_title(const char *dim)
 	        {"restated", "Restated figures", "Chiffres rectifiés"},
 	        {"budget", "Cost of the action", "Coût de l’action"},
 	        {"per_100k", "Per 100,000", "Pour 100" NBSP "000"},
+	        {"rate_rank", "Rank per 100,000", "Rang pour 100" NBSP "000"},
 	        {"restated_lead",
 	         "Sheets of periods already closed (figures published) "
 	         "were corrected since: the published and the restated "
@@ -218,18 +225,19 @@ words_title(const char *dim)
 	return dim;
 }
 
-static const char *
-calls_word(uint64_t n)
-{
-	return n == 1 ? T("call", "appel") : T("calls", "appels");
-}
-
 /* what the département figures count: consultations, not every call */
 static const char *
 consultations_word(uint64_t n)
 {
 	return n == 1 ? T("consultation", "consultation")
 	              : T("consultations", "consultations");
+}
+
+const char *
+words_count_title(const struct ann_breakdown *b)
+{
+	return words_title(strcmp(b->dim, "call_type") == 0 ? "calls"
+	                                                    : "consultations");
 }
 
 /* "Paris (75)"; "Unknown" */
@@ -291,28 +299,28 @@ words_base(struct strbuf *sb, const struct annual *a,
 		sb_add(sb, T("calls received, of every type",
 		             "appels reçus, de tout type"));
 	else if (strcmp(d, "pro_kind") == 0)
-		sb_add(sb, T("calls from professionals",
-		             "appels de professionnels"));
+		sb_add(sb, T("consultations by professionals",
+		             "consultations de professionnels"));
 	else if (strcmp(d, "pro_sector") == 0)
-		sb_add(sb, T("calls from public bodies",
-		             "appels d’organismes publics"));
+		sb_add(sb, T("consultations by public bodies",
+		             "consultations d’organismes publics"));
 	else if (strcmp(d, "household") == 0 || strcmp(d, "origin") == 0)
-		sb_add(sb,
-		       T("calls from individuals", "appels de particuliers"));
-	else if (strcmp(d, "caller") == 0 || strcmp(d, "topic") == 0)
-		sb_add(sb, b->base_hidden ? T("calls", "appels")
-		                          : calls_word(b->base));
+		sb_add(sb, T("consultations by individuals",
+		             "consultations de particuliers"));
 	else
-		sb_add(sb, T("consultations", "consultations"));
+		sb_add(sb, b->base_hidden ? T("consultations", "consultations")
+		                          : consultations_word(b->base));
 	if (strcmp(d, "caller") == 0 || strcmp(d, "topic") == 0)
 		focus_suffix(sb, a, true);
 	else if (strcmp(d, "pro_kind") == 0 || strcmp(d, "pro_sector") == 0 ||
 	         strcmp(d, "household") == 0 || strcmp(d, "origin") == 0)
 		focus_suffix(sb, a, false);
 	if (b->multi)
-		sb_add(sb, T("; a call counts once for each of its topics, so "
+		sb_add(sb, T("; a consultation counts once for each of its "
+		             "topics, so "
 		             "the shares add up to more than 100" NBSP "%",
-		             " ; un appel compte une fois par thème abordé : "
+		             " ; une consultation compte une fois par thème "
+		             "abordé : "
 		             "les parts dépassent 100" NBSP "% au total"));
 }
 
@@ -370,7 +378,9 @@ words_focus(struct strbuf *sb, const struct annual *a)
 		return;
 	}
 	if (f->n == 0) {
-		sb_addf(sb, T("no calls in %d.", "aucun appel en %d."),
+		sb_addf(sb,
+		        T("no consultations in %d.",
+		          "aucune consultation en %d."),
 		        a->year);
 		return;
 	}
@@ -732,6 +742,20 @@ words_rate_number(struct strbuf *sb, uint64_t scaled)
 }
 
 void
+words_rate_cells(struct strbuf *rate, struct strbuf *rank,
+                 const struct ann_item *it)
+{
+	sb_reset(rate);
+	sb_reset(rank);
+	sb_add(rate, "");
+	sb_add(rank, "");
+	if (!it->has_rate)
+		return;
+	words_rate_number(rate, it->rate);
+	sb_addf(rank, "%u", it->rate_rank);
+}
+
+void
 words_rate(struct strbuf *sb, const struct annual *a)
 {
 	const struct ann_focus *f = &a->focus;
@@ -752,8 +776,8 @@ words_rate(struct strbuf *sb, const struct annual *a)
 		return;
 	}
 	words_rate_number(sb, it->rate);
-	sb_add(sb, T(" calls per 100,000 inhabitants",
-	             " appels pour 100" NBSP "000 habitants"));
+	sb_add(sb, T(" consultations per 100,000 inhabitants",
+	             " consultations pour 100" NBSP "000 habitants"));
 	if (words_french())
 		sb_addf(sb,
 		        it->rate_rank == 1 ? ", au 1er rang" : ", au %ue rang",
@@ -813,4 +837,56 @@ words_funder(struct strbuf *sb, const struct annual *a,
 		sb_add(sb, T(" per consultation", " par consultation"));
 	}
 	sb_add(sb, ").");
+}
+
+size_t
+words_tiles(const struct annual *a, struct strbuf big[ANN_TILES],
+            struct strbuf small[ANN_TILES])
+{
+	const struct ann_focus *f = &a->focus;
+	size_t n = 0;
+
+	if (a->consultations_hidden)
+		sb_add(&big[n], words_hidden());
+	else
+		words_count(&big[n], a->consultations);
+	sb_addf(&small[n],
+	        words_french() ? "consultations en %d" : "consultations in %d",
+	        a->year);
+	if (a->has_change_pct) {
+		/* one line in a box a third of the page wide */
+		sb_add(&small[n], "\n");
+		words_pct_signed(&small[n], a->change_pct, ANN_DECIMALS);
+		sb_addf(&small[n],
+		        words_french() ? " par rapport à %d" : " from %d",
+		        a->year - 1);
+	}
+	n++;
+	if (f->given && !f->hidden && f->n > 0) {
+		words_count(&big[n], f->n);
+		sb_addf(&small[n],
+		        words_french() ? "consultations de %s (%s)"
+		                       : "consultations from %s (%s)",
+		        f->label ? f->label : f->code, f->code);
+		if (f->has_pct) {
+			sb_add(&small[n], "\n");
+			words_pct(&small[n], f->pct, ANN_DEPT_DECIMALS);
+			sb_add(&small[n], words_french()
+			                          ? " de l’ensemble"
+			                          : " of all consultations");
+		}
+		n++;
+		if (f->rank > 0) {
+			if (words_french())
+				sb_addf(&big[n], f->rank == 1 ? "1er" : "%ue",
+				        f->rank);
+			else
+				sb_addf(&big[n], "#%u", f->rank);
+			sb_add(&small[n],
+			       words_french() ? "rang parmi les départements"
+			                      : "rank among départements");
+			n++;
+		}
+	}
+	return n;
 }

@@ -62,7 +62,9 @@ case $err in *"--password-stdin"*) ;; *) t_fail "no terminal: got [$err] ($rc)" 
 rc=0
 err=$(CALLSHEET_USER=jurist1 CALLSHEET_PASSWORD=j1-pass "$CALLSHEET_TEST_CLI" admin user list 2>&1) || rc=$?
 t_eq "$rc" 1 "a jurist: exit status"
-t_eq "$err" "callsheet: the jurist role may not send user_list requests" "a jurist is refused"
+t_eq "$err" "callsheet: Only an administrator can list the accounts." "a jurist is refused, in words a person understands"
+err=$(LANG=fr_FR.UTF-8 CALLSHEET_USER=jurist1 CALLSHEET_PASSWORD=j1-pass "$CALLSHEET_TEST_CLI" admin user list 2>&1) || true
+t_eq "$err" "callsheet: Seul un administrateur peut lister les comptes." "a jurist is refused, in French"
 
 # French when the locale says so.
 out=$(LANG=fr_FR.UTF-8 cs admin user enable lea)

@@ -133,7 +133,7 @@ t_eq "$(($(wc -l <"$T_TMP/march.csv") - 1))" "$want" "March exported = March cou
 if cs -s "$B" -u rep export >/dev/null 2>"$T_TMP/err"; then
 	t_fail "a reporter exported sheets"
 fi
-grep -q "may not send export requests" "$T_TMP/err" || t_fail "reporter: $(cat "$T_TMP/err")"
+grep -q "Only a jurist or an administrator can export the call sheets" "$T_TMP/err" || t_fail "reporter: $(cat "$T_TMP/err")"
 
 # ------------------------------------------------------------ bad files
 
@@ -231,7 +231,7 @@ grep -q "late.csv: line 2, column topics: 'other' is retired and no longer accep
 if cs -s "$A" -u rep watch >/dev/null 2>"$T_TMP/err"; then
 	t_fail "a reporter watched the live counters"
 fi
-grep -q "may not send watch requests" "$T_TMP/err" || t_fail "reporter watch: $(cat "$T_TMP/err")"
+grep -q "Only a jurist or an administrator can watch the calls live" "$T_TMP/err" || t_fail "reporter watch: $(cat "$T_TMP/err")"
 "$CALLSHEET_TEST_CLI" -s "$A" -u admin watch >"$T_TMP/watch" 2>"$T_TMP/watch.err" &
 watch_pid=$!
 watching() { [ -s "$T_TMP/watch" ]; }

@@ -248,7 +248,7 @@ def check_french(sheets):
     T.eq(items(r["caller"])["individual"]["label"], "Particulier",
          "taxonomy labels in French")
     text = annual("admin", "--focus", "75", lang="fr_FR.UTF-8")
-    T.check("Appels par département" in text and "Thèmes" in text,
+    T.check("Consultations par département" in text and "Thèmes" in text,
             "French titles")
 
 
@@ -296,7 +296,7 @@ def check_empty_year():
     T.eq((r["consultations"]["count"], r["consultations"]["previous"],
           r["consultations"]["change_percent"]), (0, 0, None),
          "empty year: zero, no change percent")
-    T.eq(r["focus"]["text"], "Paris (75): no calls in 2010.",
+    T.eq(r["focus"]["text"], "Paris (75): no consultations in 2010.",
          "empty year: the focus")
     T.eq(r["departments"]["items"], [], "empty year: no département")
     T.eq([i["count"] for i in r["months"]["items"]], [0] * 12,

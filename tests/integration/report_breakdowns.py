@@ -357,7 +357,7 @@ def check_min_cell(cons):
     rd.cli(["admin", "min-cell", "--role", "reporter", "3"], "admin")
     p = rd.cli(["admin", "min-cell", "--role", "reporter", "0"], "rep",
                check=False)
-    T.check(p.returncode == 1 and "may not" in p.stderr,
+    T.check(p.returncode == 1 and "Only an administrator can" in p.stderr,
             "a reporter may not: %s", p.stderr.strip())
     p = rd.cli(["admin", "min-cell", "--role", "boss", "3"], "admin",
                check=False)

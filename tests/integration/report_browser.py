@@ -192,6 +192,18 @@ document.querySelectorAll("svg").forEach(function (s) {
                Math.round(b.x + b.width) + " of " + vb.width + "]");
   });
 });
+// the headline boxes: no text wider than its box, no box past the page
+document.querySelectorAll("div.tile").forEach(function (d) {
+  var r = d.getBoundingClientRect();
+  d.querySelectorAll("p").forEach(function (p) {
+    var q = p.getBoundingClientRect();
+    if (p.scrollWidth > p.clientWidth + 1 || q.left < r.left - 0.5 ||
+        q.right > r.right + 0.5)
+      bad.push("tile: " + p.textContent.slice(0, 60));
+  });
+  if (r.right > document.documentElement.clientWidth + 0.5)
+    bad.push("tile past the page: " + d.textContent.slice(0, 60));
+});
 var p = document.createElement("pre");
 p.id = "overflow";
 p.textContent = JSON.stringify(bad);
@@ -214,19 +226,41 @@ def check_labels(browser, tmp, html):
         T.eq(bad, [], "chart texts that leave their chart")
 
 
+def check_tiles(html, sheets, fr):
+    """The headline boxes, as the PDF's, in the funder's order: the year's
+    consultations, Paris's, its rank; before the map."""
+    tiles = re.findall(r'<div class="tile"><p class="big">(.*?)</p>'
+                       r'<p class="small">(.*?)</p></div>', html)
+    n = len(rd.consultations(sheets))
+    n75 = len([s for s in rd.consultations(sheets) if s.dept == "75"])
+
+    def num(v):
+        return "{:,}".format(v).replace(",", "\u00a0" if fr else ",")
+    T.eq([t[0] for t in tiles], [num(n), num(n75), "3e" if fr else "#3"],
+         "the headline boxes (%s)" % ("fr" if fr else "en"))
+    T.check(len(tiles) == 3 and ("consultations en" if fr else
+                                 "consultations in") in tiles[0][1] and
+            "Paris (75)" in tiles[1][1], "what each box says: %s", tiles)
+    T.check(0 < html.find('<div class="tiles">') < html.find("<svg"),
+            "the boxes come before the map")
+
+
 def main():
     browser = chromium()
-    rd.setup()
+    sheets = rd.setup()
     with tempfile.TemporaryDirectory() as tmp:
         page = os.path.join(tmp, "report.html")
         blank = os.path.join(tmp, "blank.html")
-        rd.cli(["report", "annual", "--year", str(YEAR), "--focus", "75",
-                "--format", "html", "-o", page], "admin")
+        for lang in ("fr_FR.UTF-8", "C.UTF-8"):
+            rd.cli(["report", "annual", "--year", str(YEAR), "--focus",
+                    "75", "--format", "html", "-o", page], "admin",
+                   lang=lang)
+            html = open(page, encoding="utf-8").read()
+            check_svg(html)
+            check_tiles(html, sheets, lang.startswith("fr"))
+            check_labels(browser, tmp, html)
         with open(blank, "w", encoding="utf-8") as f:
             f.write("<!DOCTYPE html><html><body></body></html>\n")
-        html = open(page, encoding="utf-8").read()
-        check_svg(html)
-        check_labels(browser, tmp, html)
 
         # the control: a blank page is all white to this checker
         png = os.path.join(tmp, "blank.png")

@@ -139,11 +139,21 @@ def check_pdf(sheets, path, fr, keep):
             "the service and its address")
     T.check(("Rapport d’activité %d" if fr else "Annual activity report %d")
             % YEAR in first, "the title")
-    T.check(not fr or "D’où viennent les appels" in " ".join(texts),
+    T.check(not fr or "D’où viennent les consultations" in " ".join(texts),
             "the map's heading, with the typographic apostrophe")
     T.check(fr or ("Réunion (974)" in " ".join(texts) and
                    "La Réunion (974)" not in " ".join(texts)),
             "English: the map's inset names Réunion as the tables do")
+    # 973 has no calls in the dataset: named in the document's language
+    # all the same, and counted as consultations
+    T.check(("Guyane (973)" if fr else "French Guiana (973)") in
+            " ".join(texts) and ("French Guiana" if fr else "Guyane") not in
+            " ".join(texts), "the inset of 973 (no calls) in the "
+            "document's language")
+    T.check(re.search(r"\b0 consultations\b", " ".join(texts)) and
+            not re.search(r"\d (calls|appels)\b", " ".join(texts).split(
+                "Other calls")[0].split("Autres appels")[0]),
+            "the insets count consultations")
     T.check(("du 1er janvier %d au 31 décembre %d" if fr else
              "1 January %d to 31 December %d") % (YEAR, YEAR) in first,
             "the period")
@@ -165,11 +175,12 @@ def check_pdf(sheets, path, fr, keep):
     whole = " ".join(texts)
     # the funder's order: Paris's callers before the département table,
     # the months, the hours, durations, other calls
-    order = (["Appelants", "Appels par département", "Appels par mois",
-              "Appels par jour et par heure", "Durée des appels",
-              "Autres appels"] if fr else
-             ["Callers", "Calls by département", "Calls by month",
-              "Calls by weekday and hour", "Call duration", "Other calls"])
+    order = (["Appelants", "Consultations par département",
+              "Consultations par mois", "Consultations par jour et par heure",
+              "Durée des consultations", "Autres appels"] if fr else
+             ["Callers", "Consultations by département",
+              "Consultations by month", "Consultations by weekday and hour",
+              "Duration of consultations", "Other calls"])
     at = [whole.find(h) for h in order]
     T.check(all(a >= 0 for a in at) and at == sorted(at),
             "sections in the funder's order: %s", at)
@@ -192,6 +203,167 @@ def check_pdf(sheets, path, fr, keep):
             poppler("pdftoppm", "-r", "80", "-png", path,
                     os.path.join(keep, os.path.basename(path)[:-4]))
     return npages
+
+
+HEADINGS = {
+    False: ["Where consultations come from", "Callers",
+            "Professionals by kind", "Public bodies by sector",
+            "Individuals by household", "Individuals by region of origin",
+            "Topics", "Cost of the action", "Consultations by département",
+            "Consultations by month", "Consultations by weekday and hour",
+            "Duration of consultations", "Other calls (not consultations)",
+            "Restated figures", "Notes"],
+    True: ["D’où viennent les consultations", "Appelants",
+           "Professionnels par type", "Organismes publics par secteur",
+           "Particuliers par composition du foyer",
+           "Particuliers par région d’origine", "Thèmes",
+           "Coût de l’action", "Consultations par département",
+           "Consultations par mois", "Consultations par jour et par heure",
+           "Durée des consultations", "Autres appels (hors consultations)",
+           "Chiffres rectifiés", "Notes"],
+}
+
+
+def page_lines(path):
+    """Each page's lines of text (pdftotext -layout), without the footer
+    and blank lines."""
+    info = poppler("pdfinfo", path)
+    npages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    pages = []
+    for i in range(1, npages + 1):
+        t = poppler("pdftotext", "-layout", "-f", str(i), "-l", str(i),
+                    path, "-")
+        lines = [flat(l).strip() for l in t.splitlines()]
+        pages.append([l for l in lines if l and not re.search(
+            r"page \d+ (of|sur) \d+$", l)])
+    return pages
+
+
+def check_page_breaks(tmp, keep):
+    """Keep-with-next, over documents of many sizes (the focus, the service
+    hours and the title block's address move every section up or down the
+    pages): no page ends with a section's heading (nor with a heading and
+    the base line under it); the months' and the hours' charts are never
+    split (their heading and their last row on one page); no chart is
+    split at all: every page but the first starts with a section's heading,
+    or with a table's title "(continued)" and its header again."""
+    variants = []
+    hours = ("mon-fri 9-13,14-16", "mon-sun 0-24", "mon-sat 8-20")
+    addrs = ("", "1 rue A", "1 rue A\n2 bis", "1 rue A\n2 bis\n75011 Paris")
+    names = (SERVICE, SERVICE + " — permanence juridique des étrangers "
+             "et de leurs familles")
+    for focus in (["--focus", "75"], ["--focus", "13"], ["--focus", "93"],
+                  []):
+        for a, addr in enumerate(addrs):
+            for k, name in enumerate(names):
+                variants.append(focus + [
+                    "--service", name, "--service-hours",
+                    hours[(a + k) % 3]] + (["--address", addr] if addr
+                                           else []))
+    checked = 0
+    for n, extra in enumerate(variants):
+        fr = n % 2 == 1
+        path = os.path.join(keep or tmp, "breaks-%02d.pdf" % n)
+        rd.cli(["report", "annual", "--year", str(YEAR), "--format", "pdf",
+                "-o", path] + extra, "admin",
+               lang="fr_FR.UTF-8" if fr else "C.UTF-8")
+        heads = HEADINGS[fr]
+        pages = page_lines(path)
+        name = extra[extra.index("--service") + 1]
+        T.check(name.split()[-1] in " ".join(pages[0][:3]) and "…" not in
+                " ".join(pages[0][:3]), "%s: the service's name whole: %s",
+                os.path.basename(path), pages[0][:3])
+        where = {}
+        for i, lines in enumerate(pages):
+            for h in heads:
+                if h in lines:
+                    where.setdefault(h, i)
+            last = lines[-1] if lines else ""
+            T.check(last not in heads, "%s page %d of %d ends with the "
+                    "heading '%s' (%s)", os.path.basename(path), i + 1,
+                    len(pages), last, " ".join(extra))
+            if len(lines) >= 2 and lines[-2] in heads:
+                T.check(not lines[-1].startswith("sur " if fr else "of "),
+                        "%s page %d ends with a heading and its base "
+                        "line", os.path.basename(path), i + 1)
+            cont = heads[8] + (" (suite)" if fr else " (continued)")
+            if i > 0 and lines and lines[0].startswith(cont):
+                T.check(len(lines) > 1 and ("Rang" if fr else "Rank") in
+                        lines[1], "%s page %d: the table's header again",
+                        os.path.basename(path), i + 1)
+            elif i > 0:
+                T.check(lines and lines[0] in heads, "%s page %d of %d "
+                        "starts with '%s', not a heading: something was "
+                        "split (%s)", os.path.basename(path), i + 1,
+                        len(pages), lines[0] if lines else "",
+                        " ".join(extra))
+        for h, end in ((heads[9], "déc." if fr else "Dec"),
+                       (heads[10], "heures de permanence" if fr else
+                        "service hours")):
+            i = where.get(h)
+            T.check(i is not None and any(
+                re.search(r"(^|\s)%s(\s|$)" % re.escape(end), l)
+                for l in pages[i]), "%s: '%s' and its chart's end '%s' on "
+                "one page", os.path.basename(path), h, end)
+        checked += len(pages)
+    print("page breaks: %d documents, %d pages checked" %
+          (len(variants), checked))
+
+
+def check_long_table(sheets, tmp, keep):
+    """A year with calls from all 101 départements: the départements' table
+    goes on over a page. It is split after rows, never right after its
+    header; the next page starts with its title "(continued)" and the
+    header again; every row is there once."""
+    year = YEAR - 2
+    rng = rd.random.Random(7)
+    codes = (["%02d" % i for i in range(1, 96) if i != 20] +
+             ["2A", "2B", "971", "972", "973", "974", "976"])
+    extra = [rd._consultation(rng, c, rd._random_start(rng, year))
+             for k, c in enumerate(codes) for _ in range(k % 7 + 1)]
+    rd.load(extra, os.environ["CALLSHEET_TEST_PSQL"],
+            os.environ["CALLSHEET_TEST_DB"], before=len(sheets))
+    # with populations, the table is one wide column: over a page
+    pops = insee_file(os.path.join(tmp, "all.csv"), [
+        "11;R;%s;D;3;20;100;%d;15000;%d" % (c, 100000 + 997 * k, 0)
+        for k, c in enumerate(codes)])
+    rd.cli(["admin", "population", "import", pops, "--year", str(year)],
+           "admin")
+    continued = 0
+    for n, addr in enumerate(("", "1 rue A", "1 rue A\n2 bis\n75011")):
+        fr = n % 2 == 1
+        path = os.path.join(keep or tmp, "long-%d.pdf" % n)
+        rd.cli(["report", "annual", "--year", str(year), "--focus", "75",
+                "--format", "pdf", "--service", SERVICE, "-o", path] +
+               (["--address", addr] if addr else []), "admin",
+               lang="fr_FR.UTF-8" if fr else "C.UTF-8")
+        if keep:
+            poppler("pdftoppm", "-r", "80", "-png", path, path[:-4])
+        heads = HEADINGS[fr]
+        cont = heads[8] + (" (suite)" if fr else " (continued)")
+        header = re.compile(r"^(Rang|Rank)\s+Consultations\s+(Part|Share)"
+                            r"\s+(Pour|Per) 100")
+        rows = []
+        for i, lines in enumerate(page_lines(path)):
+            name = "%s page %d" % (os.path.basename(path), i + 1)
+            T.check(lines and not header.match(lines[-1]) and
+                    lines[-1] not in heads, "%s ends with '%s'", name,
+                    lines[-1] if lines else "")
+            if i > 0:
+                T.check(lines and (lines[0] in heads or lines[0] == cont),
+                        "%s starts with '%s'", name,
+                        lines[0] if lines else "")
+            if lines and lines[0] == cont:
+                continued += 1
+                T.check(len(lines) > 1 and header.match(lines[1]),
+                        "%s: the header again: %s", name, lines[1:2])
+            rows += [m for l in lines for m in re.findall(
+                r"\((\d\d\d?|2A|2B)\)\s+[\d\u00a0,]+\s+[\d.,]+ %", l)]
+        T.eq(sorted(rows), sorted(codes), "%s: every département's row "
+             "once" % os.path.basename(path))
+        T.check("…" not in " ".join(" ".join(l) for l in page_lines(path)),
+                "%s: no name cut short", os.path.basename(path))
+    T.check(continued > 0, "the table went on over a page: %d", continued)
 
 
 def check_map(sheets, keep):
@@ -265,7 +437,7 @@ def check_edges(tmp):
     """An empty year, and a reporter whose focus reads 0: still a valid
     document that says so."""
     for year, focus, user, want in (
-            (2010, "75", "admin", "no calls in 2010"),
+            (2010, "75", "admin", "no consultations in 2010"),
             (YEAR, "13", "rep", "Figures perturbed for confidentiality")):
         path = os.path.join(tmp, "edge-%d-%s.pdf" % (year, user))
         p = rd.cli(["report", "annual", "--year", str(year), "--focus",
@@ -361,6 +533,11 @@ def check_facts(sheets, tmp, keep):
                 str(YEAR)], "rep", check=False)
     T.check(p.returncode != 0, "a reporter cannot set populations")
 
+    for fmt in ("text", "md"):
+        out = rd.cli(["report", "annual", "--year", str(YEAR), "--focus",
+                      "75", "--format", fmt], "admin").stdout
+        T.check("100,000" not in out and "per 100" not in out.lower(),
+                "%s: nothing about rates without populations", fmt)
     good = insee_file(os.path.join(tmp, "populations.csv"))
     p = rd.cli(["admin", "population", "import", good, "--year", str(YEAR),
                 "--source", "INSEE, populations légales (test)"], "admin")
@@ -380,6 +557,21 @@ def check_facts(sheets, tmp, keep):
                 "--funder", "Ville de Paris=340"], "admin", check=False)
     T.check(p.returncode != 0 and "more than the budget" in p.stderr,
             "shares over the budget refused: %s", p.stderr.strip())
+    T.check("340.00\u00a0€" in p.stderr and "--total 100.00\u00a0€" in
+            p.stderr and "cents" not in p.stderr, "in euros, naming the "
+            "options: %s", p.stderr.strip())
+    p = rd.cli(["admin", "budget", "--year", str(YEAR), "--total",
+                "190 700", "--funder", "Ville de Paris=34000", "--funder",
+                "CAF=160 000"], "admin", lang="fr_FR.UTF-8", check=False)
+    T.check(p.returncode == 2 and "194\u00a0000,00\u00a0€" in p.stderr and
+            "190\u00a0700,00\u00a0€" in p.stderr and "cents" not in
+            p.stderr, "French: in euros as typed: %s", p.stderr.strip())
+    p = rd.cli(["admin", "budget", "--year", str(YEAR), "--total",
+                "2000000000000"], "admin", check=False)
+    T.check(p.returncode == 2 and "--total" in p.stderr and
+            "1,000,000,000,000.00\u00a0€" in p.stderr and "cents" not in
+            p.stderr, "the highest total said in euros: %s",
+            p.stderr.strip())
 
     cons = rd.consultations(sheets)
     depts = rd.count_by(cons, lambda s: [s.dept])
@@ -416,9 +608,27 @@ def check_facts(sheets, tmp, keep):
     rate75 = rd.half_up(Decimal(q.numerator) * 100000 /
                         Decimal(q.denominator), 1)
     T.check("<td class=\"n\">%s</td>" % rate75 in html and
-            "calls per 100,000 inhabitants" in html,
+            "consultations per 100,000 inhabitants" in html,
             "html: the rates and the sentence")
     T.check("Ville de Paris: 34,000.00" in html, "html: the budget")
+    # the text and Markdown tables: the rate and its rank, as the PDF
+    rank75 = 1 + sum(1 for o in rates.values() if o > rates["75"])
+    for fmt, lang in (("text", "C.UTF-8"), ("md", "C.UTF-8"),
+                      ("text", "fr_FR.UTF-8")):
+        out = rd.cli(["report", "annual", "--year", str(YEAR), "--focus",
+                      "75", "--format", fmt], "admin", lang=lang).stdout
+        fr = lang.startswith("fr")
+        head = [l for l in out.splitlines() if ("Pour 100\u00a0000" if fr
+                                                else "Per 100,000") in l]
+        row = [l.replace("|", " ").split() for l in out.splitlines()
+               if re.match(r"^[\s|]*\d+[\s|]+Paris \(75\)", l)]
+        want = str(rate75).replace(".", ",") if fr else str(rate75)
+        T.check(len(head) == 1 and ("Rang pour" if fr else "Rank per") in
+                head[0], "%s %s: the rate columns' header: %s", fmt, lang,
+                head)
+        T.check(len(row) == 1 and row[0][-2:] == [want, str(rank75)],
+                "%s %s: Paris's rate %s and rank %d: %s", fmt, lang, want,
+                rank75, row)
     path = pdf(os.path.join(keep or tmp, "rapport-%d-fr-budget.pdf" % YEAR),
                "fr_FR.UTF-8")
     if keep:
@@ -429,7 +639,7 @@ def check_facts(sheets, tmp, keep):
     q = rates["75"]
     rate75 = str(rd.half_up(Decimal(q.numerator) * 100000 /
                             Decimal(q.denominator), 1)).replace(".", ",")
-    T.check("%s appels pour 100 000 habitants" % rate75 in whole,
+    T.check("%s consultations pour 100 000 habitants" % rate75 in whole,
             "pdf: Paris's rate per 100,000 (%s)", rate75)
     T.check("Coût total de l’action : 190 700,00 €" in whole,
             "pdf: the budget")
@@ -513,12 +723,14 @@ def main():
                    "admin", check=False)
         T.check(p.returncode != 0 and "none" in p.stderr,
                 "an unwritable -o says so: %s", p.stderr.strip())
+        check_page_breaks(tmp, keep)
         check_map(sheets, keep)
         check_hidden_map(keep)
         check_edges(tmp)
         check_refusals(tmp)
         check_facts(sheets, tmp, keep)
         check_restated(sheets, tmp)
+        check_long_table(sheets, tmp, keep)
     return T.finish()
 
 

@@ -166,8 +166,9 @@ def generate(seed=20240101):
     return sheets
 
 
-def load(sheets, psql, conninfo):
-    """Stores the sheets with COPY (codes mapped to taxonomy ids by SQL)."""
+def load(sheets, psql, conninfo, before=0):
+    """Stores the sheets with COPY (codes mapped to taxonomy ids by SQL),
+    after the before sheets stored already."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     for s in sheets:
@@ -205,8 +206,9 @@ def load(sheets, psql, conninfo):
     if out.returncode != 0:
         raise RuntimeError("loading the sheets failed: " + out.stderr)
     stored = int(out.stdout.split()[-1])
-    if stored != len(sheets):
-        raise RuntimeError("stored %d sheets of %d" % (stored, len(sheets)))
+    if stored != before + len(sheets):
+        raise RuntimeError("stored %d sheets of %d" %
+                           (stored, before + len(sheets)))
 
 
 # ------------------------------------------------------------- expectations

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "callsheet.h"
 #include "harness.h"
 
 #define J   (1u << CALLSHEET__ROLE__JURIST)
@@ -476,6 +477,13 @@ check_cell(struct cs_client *c, Callsheet__Role role, const struct row *row)
 	              strstr(err.message, needle) != NULL,
 	      "%s from %s: forbidden (%s) (got %s: %s)", what, who, row->why,
 	      error_code_name(got), err.message);
+	/* the client says it as what the person tried to do */
+	CHECK(strcmp(err.reason, "role") == 0 && strcmp(err.field, what) == 0 &&
+	              cli_role_text(err.field) != NULL &&
+	              strcmp(cli_error_text(&err), cli_role_text(what)) == 0,
+	      "%s from %s: the client has a sentence for the refusal "
+	      "(client/error-text.c role_texts; it said: %s)",
+	      what, who, cli_error_text(&err));
 }
 
 int

@@ -452,7 +452,7 @@ test_words(void)
 	           __LINE__);
 	sb_reset(&sb);
 	words_base(&sb, &a, &a.household);
-	check_text(sb.buf, "of 200 calls from individuals, Paris (75)",
+	check_text(sb.buf, "of 200 consultations by individuals, Paris (75)",
 	           __LINE__);
 	sb_reset(&sb);
 	words_duration(&sb, 3725);

@@ -69,13 +69,14 @@ static void
 test_words(void)
 {
 	static const char *en[MAP_NKINDS] = {
-	        "no calls",        "under 1\xc2\xa0%", "1 to 2\xc2\xa0%",
-	        "2 to 5\xc2\xa0%", "5 to 10\xc2\xa0%", "10\xc2\xa0% or more",
+	        "no consultations", "under 1\xc2\xa0%", "1 to 2\xc2\xa0%",
+	        "2 to 5\xc2\xa0%",  "5 to 10\xc2\xa0%", "10\xc2\xa0% or more",
 	        "hidden (s)",
 	};
 	static const char *fr[MAP_NKINDS] = {
-	        "aucun appel",    "moins de 1\xc2\xa0%", "1 à 2\xc2\xa0%",
-	        "2 à 5\xc2\xa0%", "5 à 10\xc2\xa0%",     "10\xc2\xa0% et plus",
+	        "aucune consultation", "moins de 1\xc2\xa0%",
+	        "1 à 2\xc2\xa0%",      "2 à 5\xc2\xa0%",
+	        "5 à 10\xc2\xa0%",     "10\xc2\xa0% et plus",
 	        "masqué (s)",
 	};
 

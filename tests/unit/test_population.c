@@ -103,10 +103,12 @@ test_euros(void)
 	} good[] = {
 	        {"190700", 19070000}, {"190 700", 19070000},
 	        {"34000,5", 3400050}, {"0.01", 1},
-	        {"1 234,56", 123456},
+	        {"1 234,56", 123456}, {"1000000000000", EUROS_CENTS_MAX},
 	};
-	static const char *const bad[] = {"",    "12,", "1.234",
-	                                  "abc", "-5",  "1,2,3"};
+	static const char *const bad[] = {
+	        "", "12,", "1.234", "abc", "-5", "1,2,3",
+	        /* a cent over the most the daemon takes */
+	        "1000000000000,01"};
 	uint64_t c;
 
 	for (size_t i = 0; i < nitems(good); i++)
@@ -114,6 +116,35 @@ test_euros(void)
 		      "'%s': %llu cents", good[i].s, (unsigned long long)c);
 	for (size_t i = 0; i < nitems(bad); i++)
 		CHECK(euros_parse(bad[i], &c) != 0, "'%s' refused", bad[i]);
+}
+
+/* admin budget's refusals say euros as typed, never cents (issue 14) */
+static void
+test_budget_check(void)
+{
+	const struct budget_share over[] = {{"Ville de Paris", 17070000},
+	                                    {"CAF", 2000050}};
+	const struct budget_share twice[] = {{"CAF", 100}, {"CAF", 200}};
+	char err[512];
+
+	words_set_french(false);
+	CHECK_TRUE(budget_check(19070000, over, 1, err, sizeof err) == 0);
+	CHECK_TRUE(budget_check(19070000, over, 2, err, sizeof err) != 0);
+	CHECK(strcmp(err, "--funder: the funders' shares add up to "
+	                  "190,700.50\u00a0€, more than the budget (--total "
+	                  "190,700.00\u00a0€); each share is a part of the "
+	                  "total") == 0,
+	      "over, English: %s", err);
+	CHECK(strstr(err, "cents") == NULL && strstr(err, "19070000") == NULL,
+	      "no cents: %s", err);
+	CHECK_TRUE(budget_check(19070000, twice, 2, err, sizeof err) != 0);
+	CHECK(strstr(err, "'CAF' is given twice") != NULL, "twice: %s", err);
+	words_set_french(true);
+	CHECK_TRUE(budget_check(19070000, over, 2, err, sizeof err) != 0);
+	CHECK(strstr(err, "190\u00a0700,50\u00a0€") != NULL &&
+	              strstr(err, "190\u00a0700,00\u00a0€") != NULL,
+	      "over, French typography: %s", err);
+	words_set_french(false);
 }
 
 static void
@@ -135,6 +166,7 @@ main(void)
 	test_good();
 	test_bad();
 	test_euros();
+	test_budget_check();
 	test_arithmetic();
 	return unit_finish();
 }
