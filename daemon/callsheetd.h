@@ -107,16 +107,21 @@ void listener_close_all(void);
 void listener_pause(void);
 int listener_check_addr(const char *spec);
 
-/* conn.c; the transitions allowed are conn.c's next_states[] */
+/* conn.c: a connection's life, one state machine; the transitions allowed
+ * are conn.c's next_states[], the requests allowed in each state
+ * dispatch.c's handlers[] */
 /* The largest frame before a login: a hello and a login are far smaller */
 #define CS_PRELOGIN_FRAME 4096
 enum conn_state {
-	CONN_HELLO,   /* waiting for the hello */
-	CONN_LOGIN,   /* hello done, waiting for a login */
-	CONN_AUTHING, /* a login is being checked: no other request runs */
-	CONN_READY,   /* logged in */
-	CONN_CLOSING, /* flushing a final error, then closed */
-	CONN_DEAD,    /* socket gone; freed when no request refers to it */
+	CONN_SNIFF,          /* TLS daemon: its first byte not seen yet */
+	CONN_TLS,            /* in its TLS handshake: nothing can be said */
+	CONN_HELLO,          /* waiting for the hello */
+	CONN_LOGIN,          /* hello done, waiting for a login */
+	CONN_AUTHENTICATING, /* a login is being checked: nothing else runs */
+	CONN_READY,          /* logged in */
+	CONN_CLOSING,        /* flushing a final error, then closed */
+	CONN_DEAD, /* socket gone; freed when no request refers to it */
+	CONN_NSTATES,
 };
 struct session {
 	int account_id;
@@ -126,7 +131,9 @@ struct session {
 struct conn {
 	uint32_t magic; /* conn.c's check that it is still allocated */
 	TAILQ_ENTRY(conn) entry;
-	struct bufferevent *bev;
+	struct bufferevent *bev; /* NULL while sniffing */
+	int fd;                  /* while sniffing: the socket; else -1 */
+	struct event *sniff;     /* while sniffing: its first byte */
 	enum conn_state state;
 	uint64_t serial;
 	char peer[64];
@@ -149,8 +156,6 @@ TAILQ_HEAD(conn_list, conn);
 extern struct conn_list conns;
 extern unsigned nconns;
 void conn_accept(int fd, const struct sockaddr *sa, int salen);
-void conn_start(const struct sockaddr *sa, struct bufferevent *bev,
-                time_t accepted_at);
 void conn_refuse(int fd, const struct sockaddr *sa, Callsheet__ErrorCode code,
                  const char *text, unsigned retry_after_s);
 void conn_end_sessions(int account_id, const struct conn *except,
@@ -169,6 +174,9 @@ void conn_fail(struct conn *c, Callsheet__ErrorCode code, const char *fmt, ...)
 void conn_request_done(struct conn *c);
 void conn_resume(struct conn *c);
 void conn_sweep(time_t now);
+/* Draining: no request is read any more; settled() is called whenever an
+ * answer is given or written, for the caller to see if any is owed. */
+void conn_drain(void (*settled)(void));
 void conn_close_all(void);
 unsigned conn_unsent(void);
 
@@ -773,11 +781,10 @@ int tls_init(void);
 int tls_reload(void);
 void tls_shutdown(void);
 bool tls_enabled(void);
-unsigned tls_pending(void);
-void tls_accept(int fd, const struct sockaddr *sa, int salen);
+bool tls_first_byte(unsigned char first);
+struct bufferevent *tls_bev_new(int fd);
 const char *tls_bev_error(struct bufferevent *bev, char *buf, size_t len);
 void tls_bev_goodbye(struct bufferevent *bev);
-bool tls_bev_handshaking(struct bufferevent *bev);
 void tls_bev_describe(struct bufferevent *bev, char *buf, size_t len);
 
 /* throttle.c: login attempts counted per key with growing delays (pure:
@@ -836,8 +843,11 @@ int bootstrap_user(const char *conninfo, const char *name, const char *role,
 void fold_init(void);
 void fold_shutdown(void);
 
+/* janitor.c: the one periodic pass over every deadline */
+void janitor_init(void);
+void janitor_shutdown(void);
+
 /* main.c */
 extern volatile bool draining;
-void daemon_maybe_exit(void);
 
 #endif

@@ -119,7 +119,7 @@ login_fail(struct login *l, Callsheet__ErrorCode code, const char *msg)
 {
 	struct conn *c = l->req->conn;
 
-	if (c->state == CONN_AUTHING)
+	if (c->state == CONN_AUTHENTICATING)
 		conn_set_state(c, CONN_LOGIN);
 	req_error(l->req, code, NULL, "%s", msg);
 	login_free(l);
@@ -197,7 +197,7 @@ login_verified(void *arg)
 		           "this account is disabled; ask an administrator");
 		return;
 	}
-	if (c->state != CONN_AUTHING) {
+	if (c->state != CONN_AUTHENTICATING) {
 		/* the login deadline or the peer ended the connection while
 		 * the password was checked: no session, and nothing to say */
 		login_fail(l, CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
@@ -398,7 +398,7 @@ req_login(struct req *r)
 	l->op.done = login_done;
 	l->op.arg = l;
 	/* nothing else from this client runs until we know who it is */
-	conn_set_state(r->conn, CONN_AUTHING);
+	conn_set_state(r->conn, CONN_AUTHENTICATING);
 	if (db_submit(&l->op) != 0) {
 		login_count(l, THROTTLE_ABORT);
 		login_fail(l, CALLSHEET__ERROR_CODE__UNAVAILABLE,

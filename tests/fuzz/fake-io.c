@@ -535,11 +535,6 @@ worker_run(void (*work)(void *), void (*done)(void *), void *arg)
 struct event_base *base;
 volatile bool draining;
 
-void
-daemon_maybe_exit(void)
-{
-}
-
 /* The daemon as a fuzz target runs it: quiet, default settings (the
  * caller may change them next), the loop, the fakes, the taxonomy. */
 void
@@ -566,6 +561,6 @@ void
 fake_io_logged_in(struct conn *c)
 {
 	conn_set_state(c, CONN_LOGIN);
-	conn_set_state(c, CONN_AUTHING);
+	conn_set_state(c, CONN_AUTHENTICATING);
 	conn_set_state(c, CONN_READY);
 }
