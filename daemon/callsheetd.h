@@ -212,7 +212,6 @@ void req_error_why(struct req *r, Callsheet__ErrorCode code, const char *field,
                    const char *reason, const char *value, const char *fmt, ...)
         __attribute__((format(printf, 6, 7)));
 void req_free(struct req *r);
-int req_submit(struct req *r, struct db_op *op);
 
 /* req-*.c: one handler per request kind */
 void req_hello(struct req *r);
@@ -239,7 +238,10 @@ void req_session_start(struct req *r);
 void req_session_end(struct req *r);
 /* A Login with a token: the account it opens, as STMT_ACCOUNT_BY_NAME's
  * row (no password hash), none if the token is not valid. */
-int session_login_send(PGconn *pg, const char *user, const char *token);
+struct db_call;
+struct db_row;
+int session_login_stmt(struct db_call *k, const char *user, const char *token,
+                       void (*row)(void *arg, const struct db_row *row));
 void req_min_cell(struct req *r);
 void req_amend_sheet(struct req *r);
 void req_void_sheet(struct req *r);
@@ -272,8 +274,9 @@ struct db_op {
 	const void *owner;
 	bool read;
 	bool failed;
-	bool transient; /* the error says: retry later */
-	unsigned skip;  /* results of db.c's own statements still to come */
+	bool transient;   /* the error says: retry later */
+	char sqlstate[6]; /* the first error's, "" if none */
+	unsigned skip;    /* results of db.c's own statements still to come */
 	char *error;
 };
 void db_init(void);
@@ -282,17 +285,55 @@ bool db_available(void);
 bool db_listening(void);
 int db_submit(struct db_op *op);
 void db_cancel_owner(const void *owner);
-unsigned db_in_flight(void);
 const char *db_sqlstate(const PGresult *res);
-/* dispatch.c: a failed operation answered (unavailable, or internal) */
-void req_db_failed(struct req *r, enum db_status st, const char *err,
-                   const char *what);
+
+/* db-req.c: the one road to the database: a call of statements (each
+ * result's columns checked before a row is read), a row callback per
+ * statement, one done; and the one map of failures to protocol errors */
+struct db_row; /* one row of a result: read with db_text() ... */
+struct db_call;
+struct db_end {
+	enum db_status st;
+	const char *error;    /* DB_OK: NULL */
+	const char *sqlstate; /* "" if none */
+};
+typedef void db_row_fn(void *arg, const struct db_row *row);
+/* Once. For a request: st != DB_OK answered by req_db_error() unless the
+ * handler has a better answer; the handler answers DB_OK. */
+typedef void db_done_fn(void *arg, const struct db_end *e);
+struct db_call *db_call_new(const char *what, db_done_fn *done, void *arg);
+void db_call_stmt(struct db_call *k, const char *stmt, int nparams,
+                  const char *const *params, db_row_fn *row);
+void db_call_sql(struct db_call *k, const char *sql, int ncols, int nparams,
+                 const char *const *params, db_row_fn *row);
+void db_call_row_arg(struct db_call *k, void *arg);
+void db_call_timezone(struct db_call *k);
+int db_call_submit(struct db_call *k);
+int req_call(struct req *r, struct db_call *k);
+int req_call_quiet(struct req *r, struct db_call *k);
+int req_stmt(struct req *r, const char *what, const char *stmt, int nparams,
+             const char *const *params, db_row_fn *row, db_done_fn *done,
+             void *arg);
+void req_db_error(struct req *r, const struct db_end *e, const char *what);
+extern const struct db_end db_unreachable; /* no connection up */
+/* db-row.c: reading a row (the one place a result's values are read) */
+void db_rows_each(const PGresult *res, db_row_fn *fn, void *arg);
+const char *db_text(const struct db_row *row, int col);
+bool db_null(const struct db_row *row, int col);
+int64_t db_int(const struct db_row *row, int col);
+uint64_t db_uint(const struct db_row *row, int col);
+double db_double(const struct db_row *row, int col);
+bool db_bool(const struct db_row *row, int col);
+char *db_strdup(const struct db_row *row, int col);
+int db_rowno(const struct db_row *row);
+int db_nrows(const struct db_row *row);
 
 /* db-stmt.c: the SQL text, prepared once per connection */
 struct db_stmt {
 	const char *name;
 	const char *sql;
 	int nparams;
+	int ncols; /* its result's columns (db.c checks them at setup) */
 };
 extern const struct db_stmt db_stmts[];
 extern const size_t db_nstmts;
@@ -326,13 +367,11 @@ extern const size_t db_nstmts;
 #define STMT_SESSION_LOGIN   "session_login"
 #define STMT_SESSION_START   "session_start"
 #define STMT_SESSION_END     "session_end"
-/* Queue "the service's time zone for the rest of this operation", so that
- * dates and to_char() are the service's; its result is an empty row. */
-int db_send_timezone(PGconn *pg);
-#define STMT_WATCH_CLOCK  "watch_clock"
-#define STMT_WATCH_COUNTS "watch_counts"
-#define STMT_SHEETS_BY_ID "sheets_by_id"
-#define STMT_EXPORT_PAGE  "export_page"
+#define STMT_ROLLUP_FOLD     "rollup_fold"
+#define STMT_WATCH_CLOCK     "watch_clock"
+#define STMT_WATCH_COUNTS    "watch_counts"
+#define STMT_SHEETS_BY_ID    "sheets_by_id"
+#define STMT_EXPORT_PAGE     "export_page"
 
 /* batch.c: group commit of sheets */
 struct sheet_row {
@@ -475,8 +514,7 @@ int validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t,
 int presence_check(const ProtobufCMessage *m, bool deep,
                    struct field_error *fe);
 /* sheet-row.c: a stored sheet read back (export, check) */
-int sheet_row_from_result(const PGresult *res, int i, int first,
-                          struct sheet_row *row);
+int sheet_row_from_db(const struct db_row *r, int first, struct sheet_row *row);
 bool sheet_row_same(const struct sheet_row *a, const struct sheet_row *b);
 int sheet_row_to_wire(const struct sheet_row *row, const struct taxonomy *t,
                       Callsheet__Sheet *s, char ***topics);
@@ -650,6 +688,11 @@ void query_duration_stats(const uint32_t *seconds, const uint64_t *counts,
 
 /* query-sql.c: a plan turned into parameterized SQL (rollup or sheets) */
 enum key_kind { KEY_TAXONOMY, KEY_TEXT };
+/* the columns of query_sql's statements: the keys, a count and its cell
+ * key; a count and its key; a duration, its count and key */
+#define QS_ROWS_COLS(qs) ((int)(qs)->ngroup + 2)
+#define QS_TOTAL_COLS    2
+#define QS_DURATION_COLS 3
 struct query_sql {
 	char *rows_sql;
 	char *total_sql;
@@ -742,7 +785,7 @@ char *cell_desc(const struct qplan *p);
 #define NOISE_DEFAULT_VARIANCE 4.0
 #define CELL_KEY_MOD           4294967296ULL /* keys are sums mod 2^32 */
 void disclosure_default(struct disclosure *d, Callsheet__Role role);
-void disclosure_parse(struct disclosure *d, const PGresult *res);
+void disclosure_from_row(struct disclosure *d, const struct db_row *row);
 size_t perturb_result(Callsheet__QueryResult *r, const uint64_t *row_keys,
                       uint64_t total_key, const struct disclosure *d);
 void perturb_durations(const uint32_t *seconds, const uint64_t *counts,

@@ -300,36 +300,6 @@ req_reply(struct req *r, Callsheet__Response *resp)
 	req_free(r);
 }
 
-/* db_submit() for a request, whose the operation is (db.c drops or
- * cancels it when its connection dies) and whether it only reads: -1
- * once it has been told to retry. */
-int
-req_submit(struct req *r, struct db_op *op)
-{
-	op->owner = r->conn;
-	op->read = r->reads;
-	if (db_submit(op) == 0)
-		return 0;
-	req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-	          "the database is unreachable; retry shortly");
-	return -1;
-}
-
-/* An operation that failed, answered: retry later, or a logged bug. */
-void
-req_db_failed(struct req *r, enum db_status st, const char *err,
-              const char *what)
-{
-	if (st == DB_UNAVAILABLE) {
-		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-		          "the database is unreachable; retry shortly");
-		return;
-	}
-	log_error("%s failed: %s", what, err ? err : "?");
-	req_error(r, CALLSHEET__ERROR_CODE__INTERNAL, NULL,
-	          "%s failed on the server; see its log", what);
-}
-
 /* Error.reason_code from Error.reason (one list: the proto's enum); an
  * error about a field always says why, at worst "invalid". */
 static void
