@@ -254,7 +254,9 @@ void req_export(struct req *r);
 void req_set_year_facts(struct req *r); /* req-year-facts.c */
 void req_get_year_facts(struct req *r);
 
-/* db.c: a pool of nonblocking libpq connections in pipeline mode */
+/* db.c: a pool of nonblocking libpq connections in pipeline mode; the
+ * layer's own users (db-req.c, and the sheet files' hand-made operations
+ * until they move onto db-req.c) fill a struct db_op */
 enum db_status {
 	DB_OK,
 	DB_ERROR,       /* the statement failed: a bug or bad data */
@@ -269,8 +271,9 @@ struct db_op {
 	/* once, after the sync (committed) or on failure */
 	void (*done)(struct db_op *op, enum db_status st, const char *err);
 	void *arg;
-	/* set by req_submit: whose it is (cancelled when its connection
-	 * dies), and whether it reads only (never ahead of writes) */
+	/* set by req_call (db-req.c): whose it is (cancelled when its
+	 * connection dies), and whether it reads only (never ahead of
+	 * writes) */
 	const void *owner;
 	bool read;
 	bool failed;
@@ -616,8 +619,6 @@ void change_reply(struct change *ch, bool duplicate, int64_t at, const char *by,
                   const char *reason);
 void change_refuse(struct change *ch, Callsheet__ErrorCode code,
                    const struct field_error *fe);
-
-/* query.c: an aggregate request turned into parameterized SQL */
 
 /* query.c: an aggregate request checked and resolved into a plan */
 enum qkind {

@@ -283,7 +283,7 @@ sent_columns(const struct sent *s)
 		else if (depth == 0 && strncmp(p, " FROM ", 6) == 0)
 			break;
 	}
-	return n < 32 ? n : 32; /* result_new's most */
+	return n < 31 ? n : 31; /* result_new's most, less one */
 }
 
 /* Any aggregate: keys and counts are all small numbers, which make sense
@@ -315,7 +315,10 @@ canned(const struct sent *s)
 		return account_result();
 	if (s->prepared && strcmp(s->what, STMT_INSERT_SHEETS) == 0)
 		return insert_result(s->param0);
-	return query_result(sent_columns(s));
+	/* now and then a column too many: db-req.c must refuse the
+	 * result (an internal error), never read it */
+	return query_result(sent_columns(s) +
+	                    (!always_ok && roll(16) == 0 ? 1 : 0));
 }
 
 /* ------------------------------------------------------ the replies */
