@@ -23,7 +23,6 @@ struct step {
 
 struct db_call {
 	struct db_op op;
-	struct req *req; /* NULL: the daemon's own work */
 	const char *what;
 	struct step *steps;
 	int nsteps;
@@ -175,11 +174,10 @@ call_result(struct db_op *op, const PGresult *res)
 		return;
 	s = &k->steps[k->nresults++];
 	if (PQnfields(res) != s->ncols) {
-		k->shape =
-		        xasprintf("%s: statement %s returned %d columns, "
-		                  "%d expected",
-		                  k->what, s->stmt != NULL ? s->stmt : "(sql)",
-		                  PQnfields(res), s->ncols);
+		k->shape = xasprintf("statement %s returned %d columns, %d "
+		                     "expected",
+		                     s->stmt != NULL ? s->stmt : "(sql)",
+		                     PQnfields(res), s->ncols);
 		return;
 	}
 	if (s->row != NULL)
@@ -250,7 +248,6 @@ req_call(struct req *r, struct db_call *k)
 int
 req_call_quiet(struct req *r, struct db_call *k)
 {
-	k->req = r;
 	k->op.owner = r->conn;
 	k->op.read = r->reads;
 	return db_call_submit(k);
@@ -272,8 +269,9 @@ req_stmt(struct req *r, const char *what, const char *stmt, int nparams,
 /*
  * The one map of a failed operation to the client's error: retry later
  * (the database is unreachable, busy or in failover: UNAVAILABLE with a
- * retry hint), the data changed under the request (an integrity
- * constraint: CONFLICT), or a bug (INTERNAL, logged once here).
+ * retry hint), a conflict with what is stored (an integrity constraint,
+ * a CHECK aside: CONFLICT, never worth resending), or a bug (INTERNAL,
+ * logged once here).
  */
 void
 req_db_error(struct req *r, const struct db_end *e, const char *what)
@@ -288,8 +286,8 @@ req_db_error(struct req *r, const struct db_end *e, const char *what)
 	if (strncmp(s, "23", 2) == 0 && strcmp(s, "23514") != 0) {
 		log_warn("%s: %s", what, e->error ? e->error : "?");
 		req_error(r, CALLSHEET__ERROR_CODE__CONFLICT, NULL,
-		          "%s: the data changed meanwhile; read it again and "
-		          "retry",
+		          "%s: the database refused it: it conflicts with what "
+		          "is stored (a name or id taken meanwhile)",
 		          what);
 		return;
 	}
