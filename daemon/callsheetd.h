@@ -107,16 +107,21 @@ void listener_close_all(void);
 void listener_pause(void);
 int listener_check_addr(const char *spec);
 
-/* conn.c; the transitions allowed are conn.c's next_states[] */
+/* conn.c: a connection's life, one state machine; the transitions allowed
+ * are conn.c's next_states[], the requests allowed in each state
+ * dispatch.c's handlers[] */
 /* The largest frame before a login: a hello and a login are far smaller */
 #define CS_PRELOGIN_FRAME 4096
 enum conn_state {
-	CONN_HELLO,   /* waiting for the hello */
-	CONN_LOGIN,   /* hello done, waiting for a login */
-	CONN_AUTHING, /* a login is being checked: no other request runs */
-	CONN_READY,   /* logged in */
-	CONN_CLOSING, /* flushing a final error, then closed */
-	CONN_DEAD,    /* socket gone; freed when no request refers to it */
+	CONN_SNIFF,          /* TLS daemon: its first byte not seen yet */
+	CONN_TLS,            /* in its TLS handshake: nothing can be said */
+	CONN_HELLO,          /* waiting for the hello */
+	CONN_LOGIN,          /* hello done, waiting for a login */
+	CONN_AUTHENTICATING, /* a login is being checked: nothing else runs */
+	CONN_READY,          /* logged in */
+	CONN_CLOSING,        /* flushing a final error, then closed */
+	CONN_DEAD, /* socket gone; freed when no request refers to it */
+	CONN_NSTATES,
 };
 struct session {
 	int account_id;
@@ -126,7 +131,9 @@ struct session {
 struct conn {
 	uint32_t magic; /* conn.c's check that it is still allocated */
 	TAILQ_ENTRY(conn) entry;
-	struct bufferevent *bev;
+	struct bufferevent *bev; /* NULL while sniffing */
+	int fd;                  /* while sniffing: the socket; else -1 */
+	struct event *sniff;     /* while sniffing: its first byte */
 	enum conn_state state;
 	uint64_t serial;
 	char peer[64];
@@ -149,8 +156,6 @@ TAILQ_HEAD(conn_list, conn);
 extern struct conn_list conns;
 extern unsigned nconns;
 void conn_accept(int fd, const struct sockaddr *sa, int salen);
-void conn_start(const struct sockaddr *sa, struct bufferevent *bev,
-                time_t accepted_at);
 void conn_refuse(int fd, const struct sockaddr *sa, Callsheet__ErrorCode code,
                  const char *text, unsigned retry_after_s);
 void conn_end_sessions(int account_id, const struct conn *except,
@@ -169,6 +174,9 @@ void conn_fail(struct conn *c, Callsheet__ErrorCode code, const char *fmt, ...)
 void conn_request_done(struct conn *c);
 void conn_resume(struct conn *c);
 void conn_sweep(time_t now);
+/* Draining: no request is read any more; settled() is called whenever an
+ * answer is given or written, for the caller to see if any is owed. */
+void conn_drain(void (*settled)(void));
 void conn_close_all(void);
 unsigned conn_unsent(void);
 
@@ -204,7 +212,6 @@ void req_error_why(struct req *r, Callsheet__ErrorCode code, const char *field,
                    const char *reason, const char *value, const char *fmt, ...)
         __attribute__((format(printf, 6, 7)));
 void req_free(struct req *r);
-int req_submit(struct req *r, struct db_op *op);
 
 /* req-*.c: one handler per request kind */
 void req_hello(struct req *r);
@@ -231,7 +238,10 @@ void req_session_start(struct req *r);
 void req_session_end(struct req *r);
 /* A Login with a token: the account it opens, as STMT_ACCOUNT_BY_NAME's
  * row (no password hash), none if the token is not valid. */
-int session_login_send(PGconn *pg, const char *user, const char *token);
+struct db_call;
+struct db_row;
+int session_login_stmt(struct db_call *k, const char *user, const char *token,
+                       void (*row)(void *arg, const struct db_row *row));
 void req_min_cell(struct req *r);
 void req_amend_sheet(struct req *r);
 void req_void_sheet(struct req *r);
@@ -244,7 +254,9 @@ void req_export(struct req *r);
 void req_set_year_facts(struct req *r); /* req-year-facts.c */
 void req_get_year_facts(struct req *r);
 
-/* db.c: a pool of nonblocking libpq connections in pipeline mode */
+/* db.c: a pool of nonblocking libpq connections in pipeline mode; the
+ * layer's own users (db-req.c, and the sheet files' hand-made operations
+ * until they move onto db-req.c) fill a struct db_op */
 enum db_status {
 	DB_OK,
 	DB_ERROR,       /* the statement failed: a bug or bad data */
@@ -259,13 +271,15 @@ struct db_op {
 	/* once, after the sync (committed) or on failure */
 	void (*done)(struct db_op *op, enum db_status st, const char *err);
 	void *arg;
-	/* set by req_submit: whose it is (cancelled when its connection
-	 * dies), and whether it reads only (never ahead of writes) */
+	/* set by req_call (db-req.c): whose it is (cancelled when its
+	 * connection dies), and whether it reads only (never ahead of
+	 * writes) */
 	const void *owner;
 	bool read;
 	bool failed;
-	bool transient; /* the error says: retry later */
-	unsigned skip;  /* results of db.c's own statements still to come */
+	bool transient;   /* the error says: retry later */
+	char sqlstate[6]; /* the first error's, "" if none */
+	unsigned skip;    /* results of db.c's own statements still to come */
 	char *error;
 };
 void db_init(void);
@@ -274,17 +288,55 @@ bool db_available(void);
 bool db_listening(void);
 int db_submit(struct db_op *op);
 void db_cancel_owner(const void *owner);
-unsigned db_in_flight(void);
 const char *db_sqlstate(const PGresult *res);
-/* dispatch.c: a failed operation answered (unavailable, or internal) */
-void req_db_failed(struct req *r, enum db_status st, const char *err,
-                   const char *what);
+
+/* db-req.c: the one road to the database: a call of statements (each
+ * result's columns checked before a row is read), a row callback per
+ * statement, one done; and the one map of failures to protocol errors */
+struct db_row; /* one row of a result: read with db_text() ... */
+struct db_call;
+struct db_end {
+	enum db_status st;
+	const char *error;    /* DB_OK: NULL */
+	const char *sqlstate; /* "" if none */
+};
+typedef void db_row_fn(void *arg, const struct db_row *row);
+/* Once. For a request: st != DB_OK answered by req_db_error() unless the
+ * handler has a better answer; the handler answers DB_OK. */
+typedef void db_done_fn(void *arg, const struct db_end *e);
+struct db_call *db_call_new(const char *what, db_done_fn *done, void *arg);
+void db_call_stmt(struct db_call *k, const char *stmt, int nparams,
+                  const char *const *params, db_row_fn *row);
+void db_call_sql(struct db_call *k, const char *sql, int ncols, int nparams,
+                 const char *const *params, db_row_fn *row);
+void db_call_row_arg(struct db_call *k, void *arg);
+void db_call_timezone(struct db_call *k);
+int db_call_submit(struct db_call *k);
+int req_call(struct req *r, struct db_call *k);
+int req_call_quiet(struct req *r, struct db_call *k);
+int req_stmt(struct req *r, const char *what, const char *stmt, int nparams,
+             const char *const *params, db_row_fn *row, db_done_fn *done,
+             void *arg);
+void req_db_error(struct req *r, const struct db_end *e, const char *what);
+extern const struct db_end db_unreachable; /* no connection up */
+/* db-row.c: reading a row (the one place a result's values are read) */
+void db_rows_each(const PGresult *res, db_row_fn *fn, void *arg);
+const char *db_text(const struct db_row *row, int col);
+bool db_null(const struct db_row *row, int col);
+int64_t db_int(const struct db_row *row, int col);
+uint64_t db_uint(const struct db_row *row, int col);
+double db_double(const struct db_row *row, int col);
+bool db_bool(const struct db_row *row, int col);
+char *db_strdup(const struct db_row *row, int col);
+int db_rowno(const struct db_row *row);
+int db_nrows(const struct db_row *row);
 
 /* db-stmt.c: the SQL text, prepared once per connection */
 struct db_stmt {
 	const char *name;
 	const char *sql;
 	int nparams;
+	int ncols; /* its result's columns (db.c checks them at setup) */
 };
 extern const struct db_stmt db_stmts[];
 extern const size_t db_nstmts;
@@ -318,13 +370,11 @@ extern const size_t db_nstmts;
 #define STMT_SESSION_LOGIN   "session_login"
 #define STMT_SESSION_START   "session_start"
 #define STMT_SESSION_END     "session_end"
-/* Queue "the service's time zone for the rest of this operation", so that
- * dates and to_char() are the service's; its result is an empty row. */
-int db_send_timezone(PGconn *pg);
-#define STMT_WATCH_CLOCK  "watch_clock"
-#define STMT_WATCH_COUNTS "watch_counts"
-#define STMT_SHEETS_BY_ID "sheets_by_id"
-#define STMT_EXPORT_PAGE  "export_page"
+#define STMT_ROLLUP_FOLD     "rollup_fold"
+#define STMT_WATCH_CLOCK     "watch_clock"
+#define STMT_WATCH_COUNTS    "watch_counts"
+#define STMT_SHEETS_BY_ID    "sheets_by_id"
+#define STMT_EXPORT_PAGE     "export_page"
 
 /* batch.c: group commit of sheets */
 struct sheet_row {
@@ -467,8 +517,7 @@ int validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t,
 int presence_check(const ProtobufCMessage *m, bool deep,
                    struct field_error *fe);
 /* sheet-row.c: a stored sheet read back (export, check) */
-int sheet_row_from_result(const PGresult *res, int i, int first,
-                          struct sheet_row *row);
+int sheet_row_from_db(const struct db_row *r, int first, struct sheet_row *row);
 bool sheet_row_same(const struct sheet_row *a, const struct sheet_row *b);
 int sheet_row_to_wire(const struct sheet_row *row, const struct taxonomy *t,
                       Callsheet__Sheet *s, char ***topics);
@@ -571,8 +620,6 @@ void change_reply(struct change *ch, bool duplicate, int64_t at, const char *by,
 void change_refuse(struct change *ch, Callsheet__ErrorCode code,
                    const struct field_error *fe);
 
-/* query.c: an aggregate request turned into parameterized SQL */
-
 /* query.c: an aggregate request checked and resolved into a plan */
 enum qkind {
 	Q_COLUMN, /* a taxonomy id column of the sheet */
@@ -642,6 +689,11 @@ void query_duration_stats(const uint32_t *seconds, const uint64_t *counts,
 
 /* query-sql.c: a plan turned into parameterized SQL (rollup or sheets) */
 enum key_kind { KEY_TAXONOMY, KEY_TEXT };
+/* the columns of query_sql's statements: the keys, a count and its cell
+ * key; a count and its key; a duration, its count and key */
+#define QS_ROWS_COLS(qs) ((int)(qs)->ngroup + 2)
+#define QS_TOTAL_COLS    2
+#define QS_DURATION_COLS 3
 struct query_sql {
 	char *rows_sql;
 	char *total_sql;
@@ -734,7 +786,7 @@ char *cell_desc(const struct qplan *p);
 #define NOISE_DEFAULT_VARIANCE 4.0
 #define CELL_KEY_MOD           4294967296ULL /* keys are sums mod 2^32 */
 void disclosure_default(struct disclosure *d, Callsheet__Role role);
-void disclosure_parse(struct disclosure *d, const PGresult *res);
+void disclosure_from_row(struct disclosure *d, const struct db_row *row);
 size_t perturb_result(Callsheet__QueryResult *r, const uint64_t *row_keys,
                       uint64_t total_key, const struct disclosure *d);
 void perturb_durations(const uint32_t *seconds, const uint64_t *counts,
@@ -773,11 +825,10 @@ int tls_init(void);
 int tls_reload(void);
 void tls_shutdown(void);
 bool tls_enabled(void);
-unsigned tls_pending(void);
-void tls_accept(int fd, const struct sockaddr *sa, int salen);
+bool tls_first_byte(unsigned char first);
+struct bufferevent *tls_bev_new(int fd);
 const char *tls_bev_error(struct bufferevent *bev, char *buf, size_t len);
 void tls_bev_goodbye(struct bufferevent *bev);
-bool tls_bev_handshaking(struct bufferevent *bev);
 void tls_bev_describe(struct bufferevent *bev, char *buf, size_t len);
 
 /* throttle.c: login attempts counted per key with growing delays (pure:
@@ -836,8 +887,11 @@ int bootstrap_user(const char *conninfo, const char *name, const char *role,
 void fold_init(void);
 void fold_shutdown(void);
 
+/* janitor.c: the one periodic pass over every deadline */
+void janitor_init(void);
+void janitor_shutdown(void);
+
 /* main.c */
 extern volatile bool draining;
-void daemon_maybe_exit(void);
 
 #endif

@@ -1,6 +1,8 @@
-/* conn.c: one client connection: its state, framing of its byte stream,
- * backpressure, timeouts, and a deferred free once nothing refers to it.
- * TLS is tls.c's: a connection only sees a bufferevent.
+/* conn.c: one client connection: its life as one state machine (from its
+ * first byte, sniffed for TLS, to its free), framing of its byte stream,
+ * backpressure, its deadlines (swept by janitor.c), and a deferred free
+ * once nothing refers to it. TLS is tls.c's: a connection sees a
+ * bufferevent once it knows its first byte.
  *
  * Ownership (the one rule for every asynchronous completion, see also
  * docs/ARCHITECTURE.md):
@@ -47,14 +49,25 @@
 struct conn_list conns = TAILQ_HEAD_INITIALIZER(conns);
 unsigned nconns;
 static uint64_t next_serial = 1;
+/* conn_drain(): no request is read any more; settled() hears of answers */
+static bool stopping;
+static void (*settled_cb)(void);
 
 static void conn_process(struct conn *c);
 
 static const char *
 conn_state_name(enum conn_state s)
 {
-	static const char *names[] = {"hello", "login",   "authenticating",
-	                              "ready", "closing", "dead"};
+	static const char *names[CONN_NSTATES] = {
+	        [CONN_SNIFF] = "sniff",
+	        [CONN_TLS] = "tls",
+	        [CONN_HELLO] = "hello",
+	        [CONN_LOGIN] = "login",
+	        [CONN_AUTHENTICATING] = "authenticating",
+	        [CONN_READY] = "ready",
+	        [CONN_CLOSING] = "closing",
+	        [CONN_DEAD] = "dead",
+	};
 	return names[s];
 }
 
@@ -71,10 +84,14 @@ conn_check_at(const struct conn *c, const char *where)
 
 /* The life of a connection: from each state, the states it may go to. */
 #define TO(s) (1u << CONN_##s)
-static const unsigned next_states[] = {
+static const unsigned next_states[CONN_NSTATES] = {
+        /* a plaintext first byte is refused: nothing more to say */
+        [CONN_SNIFF] = TO(TLS) | TO(DEAD),
+        /* a handshake that fails leaves nothing to say anything on */
+        [CONN_TLS] = TO(HELLO) | TO(DEAD),
         [CONN_HELLO] = TO(LOGIN) | TO(CLOSING) | TO(DEAD),
-        [CONN_LOGIN] = TO(AUTHING) | TO(CLOSING) | TO(DEAD),
-        [CONN_AUTHING] = TO(READY) | TO(LOGIN) | TO(CLOSING) | TO(DEAD),
+        [CONN_LOGIN] = TO(AUTHENTICATING) | TO(CLOSING) | TO(DEAD),
+        [CONN_AUTHENTICATING] = TO(READY) | TO(LOGIN) | TO(CLOSING) | TO(DEAD),
         [CONN_READY] = TO(CLOSING) | TO(DEAD),
         [CONN_CLOSING] = TO(DEAD),
         [CONN_DEAD] = 0,
@@ -104,6 +121,14 @@ conn_set_state(struct conn *c, enum conn_state state)
 	c->state = state;
 }
 
+/* Draining: whoever waits for every answer to be given hears of one. */
+static void
+conn_settled(void)
+{
+	if (settled_cb != NULL)
+		settled_cb();
+}
+
 static void
 conn_hold(struct conn *c)
 {
@@ -117,7 +142,7 @@ conn_release(struct conn *c)
 		log_debug("conn %llu: freed", (unsigned long long)c->serial);
 		c->magic = CONN_FREED;
 		free(c);
-		daemon_maybe_exit();
+		conn_settled();
 	}
 }
 
@@ -129,8 +154,16 @@ conn_close(struct conn *c, const char *why)
 	log_info("conn %llu (%s): closed: %s", (unsigned long long)c->serial,
 	         c->peer, why);
 	watch_forget(c);
-	tls_bev_goodbye(c->bev);
-	bufferevent_free(c->bev);
+	if (c->sniff != NULL)
+		event_free(c->sniff);
+	c->sniff = NULL;
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	if (c->bev != NULL) {
+		tls_bev_goodbye(c->bev);
+		bufferevent_free(c->bev);
+	}
 	c->bev = NULL;
 	conn_set_state(c, CONN_DEAD);
 	TAILQ_REMOVE(&conns, c, entry);
@@ -156,7 +189,7 @@ conn_close(struct conn *c, const char *why)
 static bool
 conn_must_pause(const struct conn *c)
 {
-	return draining || c->state == CONN_AUTHING ||
+	return stopping || c->state == CONN_AUTHENTICATING ||
 	       c->state >= CONN_CLOSING || c->in_flight >= cfg->max_in_flight ||
 	       c->reads >= cfg->max_reads_in_flight ||
 	       c->held + evbuffer_get_length(bufferevent_get_output(c->bev)) >=
@@ -169,8 +202,8 @@ conn_update_reading(struct conn *c)
 {
 	bool pause;
 
-	if (c->state == CONN_DEAD)
-		return;
+	if (c->bev == NULL)
+		return; /* sniffing, or dead */
 	pause = conn_must_pause(c);
 	if (pause)
 		c->frame_started = 0; /* not the client's delay while we wait */
@@ -245,6 +278,11 @@ conn_fail(struct conn *c, Callsheet__ErrorCode code, const char *fmt, ...)
 	va_start(ap, fmt);
 	text = xvasprintf(fmt, ap);
 	va_end(ap);
+	if (c->state < CONN_HELLO) { /* no protocol yet to say it in */
+		conn_close(c, text);
+		free(text);
+		return;
+	}
 	log_warn("conn %llu (%s): %s", (unsigned long long)c->serial, c->peer,
 	         text);
 	frame = error_frame(code, text, 0, &len);
@@ -293,7 +331,7 @@ conn_process(struct conn *c)
 
 	/* an answer given while dispatching calls back here: the loop
 	 * below is already running and will go on by itself */
-	if (c->processing)
+	if (c->processing || c->state < CONN_HELLO)
 		return;
 	c->processing = true;
 	conn_hold(c);
@@ -350,10 +388,26 @@ conn_process(struct conn *c)
 	conn_release(c);
 }
 
+/* The TLS handshake is over: the protocol begins. */
+static void
+conn_tls_done(struct conn *c)
+{
+	char buf[256];
+
+	if (c->state != CONN_TLS)
+		return;
+	tls_bev_describe(c->bev, buf, sizeof buf);
+	log_debug("conn %llu (%s): TLS handshake done: %s",
+	          (unsigned long long)c->serial, c->peer, buf);
+	conn_set_state(c, CONN_HELLO);
+}
+
 static void
 conn_read_cb(struct bufferevent *bev, void *arg)
 {
 	(void)bev;
+	/* data after a handshake: it is over, whatever came first */
+	conn_tls_done(arg);
 	conn_process(arg);
 }
 
@@ -370,7 +424,7 @@ conn_write_cb(struct bufferevent *bev, void *arg)
 	/* output drained: requests may be read again */
 	conn_process(c);
 	/* draining: this may have been the last answer owed */
-	daemon_maybe_exit();
+	conn_settled();
 }
 
 static void
@@ -381,9 +435,7 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 	const char *why;
 
 	if (what & BEV_EVENT_CONNECTED) {
-		tls_bev_describe(bev, buf, sizeof buf);
-		log_debug("conn %llu (%s): TLS handshake done: %s",
-		          (unsigned long long)c->serial, c->peer, buf);
+		conn_tls_done(c);
 		return;
 	}
 	conn_hold(c);
@@ -407,7 +459,7 @@ conn_request_done(struct conn *c)
 	if (c->state != CONN_DEAD && c->read_paused)
 		conn_process(c);
 	conn_release(c);
-	daemon_maybe_exit();
+	conn_settled();
 }
 
 /* Connections with answers not yet written to their socket. */
@@ -418,7 +470,8 @@ conn_unsent(void)
 	unsigned n = 0;
 
 	TAILQ_FOREACH(c, &conns, entry)
-	if (evbuffer_get_length(bufferevent_get_output(c->bev)) > 0)
+	if (c->bev != NULL &&
+	    evbuffer_get_length(bufferevent_get_output(c->bev)) > 0)
 		n++;
 	return n;
 }
@@ -497,21 +550,109 @@ keepalive(int fd)
 	setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
 }
 
+/* A connection begins, in its first state (SNIFF or HELLO); its source
+ * was admitted (source_admit). */
+static struct conn *
+conn_new(const struct sockaddr *sa, enum conn_state first)
+{
+	struct conn *c = xcalloc(1, sizeof *c);
+
+	c->magic = CONN_MAGIC;
+	c->serial = next_serial++;
+	format_peer(sa, c->peer, sizeof c->peer);
+	throttle_addr_key(sa, c->addr_key, sizeof c->addr_key);
+	c->fd = -1;
+	c->state = first;
+	c->refs = 1; /* the list's */
+	c->connected_at = c->last_active = time(NULL);
+	TAILQ_INSERT_TAIL(&conns, c, entry);
+	nconns++;
+	log_debug("conn %llu (%s): accepted (%s)",
+	          (unsigned long long)c->serial, c->peer,
+	          conn_state_name(first));
+	return c;
+}
+
+/* The connection's stream is bev (plaintext, or TLS still shaking hands)
+ * from now on. */
+static void
+conn_attach(struct conn *c, struct bufferevent *bev)
+{
+	c->bev = bev;
+	bufferevent_setcb(c->bev, conn_read_cb, conn_write_cb, conn_event_cb,
+	                  c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+}
+
+/*
+ * SNIFF: on a TLS daemon, a connection's first byte says whether the peer
+ * speaks TLS; a plaintext client is told in plaintext what is wrong. The
+ * login deadline (conn_sweep) counts from the accept.
+ */
+static void
+conn_sniff_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+	struct bufferevent *bev;
+	unsigned char first;
+	ssize_t n;
+
+	(void)what;
+	n = recv(fd, &first, 1, MSG_PEEK);
+	if (n < 0 &&
+	    (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+		event_add(c->sniff, NULL);
+		return;
+	}
+	if (n <= 0 || stopping) {
+		conn_close(c, n == 0  ? "peer closed the connection"
+		              : n < 0 ? strerror(errno)
+		                      : "daemon stopping");
+		return;
+	}
+	if (!tls_first_byte(first)) {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof ss;
+
+		if (getpeername(fd, (struct sockaddr *)&ss, &len) != 0)
+			ss.ss_family = AF_UNSPEC;
+		conn_refuse(fd, (struct sockaddr *)&ss,
+		            CALLSHEET__ERROR_CODE__BAD_REQUEST,
+		            "this server only accepts TLS connections: connect "
+		            "with TLS (callsheet --ca FILE, or CALLSHEET_CA)",
+		            0);
+		c->fd = -1; /* conn_refuse closed it */
+		conn_close(c, "not TLS");
+		return;
+	}
+	if ((bev = tls_bev_new(fd)) == NULL) {
+		conn_close(c, "TLS could not be set up");
+		return;
+	}
+	event_free(c->sniff);
+	c->sniff = NULL;
+	c->fd = -1; /* the bufferevent's */
+	conn_set_state(c, CONN_TLS);
+	conn_attach(c, bev);
+}
+
 void
 conn_accept(int fd, const struct sockaddr *sa, int salen)
 {
 	struct bufferevent *bev;
+	struct conn *c;
 	char key[sizeof((struct conn *)0)->addr_key];
 	int one = 1;
 	/* a unix-domain socket is this machine's: plaintext, no TCP */
 	bool local = sa->sa_family == AF_UNIX;
+	bool tls = tls_enabled() && !local;
 
-	if (nconns + tls_pending() >= cfg->max_connections && tls_enabled() &&
-	    !local) {
+	(void)salen;
+	if (nconns >= cfg->max_connections && tls) {
 		/* a TLS client could not read a plaintext answer, and a
 		 * handshake for each refusal is what a flood would want */
 		log_warn("refusing a connection: %u connections already",
-		         nconns + tls_pending());
+		         nconns);
 		close(fd);
 		return;
 	}
@@ -523,7 +664,7 @@ conn_accept(int fd, const struct sockaddr *sa, int salen)
 	}
 	throttle_addr_key(sa, key, sizeof key);
 	if (!source_admit(key)) {
-		if (tls_enabled() && !local) {
+		if (tls) {
 			log_warn(
 			        "refusing a connection from %s: %u connections "
 			        "from there already",
@@ -540,8 +681,11 @@ conn_accept(int fd, const struct sockaddr *sa, int salen)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 		keepalive(fd);
 	}
-	if (tls_enabled() && !local) {
-		tls_accept(fd, sa, salen);
+	if (tls) {
+		c = conn_new(sa, CONN_SNIFF);
+		c->fd = fd;
+		c->sniff = event_new(base, fd, EV_READ, conn_sniff_cb, c);
+		event_add(c->sniff, NULL);
 		return;
 	}
 	bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
@@ -551,49 +695,26 @@ conn_accept(int fd, const struct sockaddr *sa, int salen)
 		close(fd);
 		return;
 	}
-	conn_start(sa, bev, time(NULL));
+	conn_attach(conn_new(sa, CONN_HELLO), bev);
 }
 
-/* A connection begins: bev (plain or TLS) is its from now on; its source
- * was admitted (source_admit) when it was accepted. */
-void
-conn_start(const struct sockaddr *sa, struct bufferevent *bev,
-           time_t accepted_at)
-{
-	struct conn *c = xcalloc(1, sizeof *c);
-
-	c->magic = CONN_MAGIC;
-	c->serial = next_serial++;
-	format_peer(sa, c->peer, sizeof c->peer);
-	throttle_addr_key(sa, c->addr_key, sizeof c->addr_key);
-	c->bev = bev;
-	c->state = CONN_HELLO;
-	c->refs = 1; /* the list's */
-	c->connected_at = accepted_at;
-	c->last_active = time(NULL);
-	TAILQ_INSERT_TAIL(&conns, c, entry);
-	nconns++;
-	bufferevent_setcb(c->bev, conn_read_cb, conn_write_cb, conn_event_cb,
-	                  c);
-	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
-	log_debug("conn %llu (%s): accepted", (unsigned long long)c->serial,
-	          c->peer);
-}
-
-/* One periodic pass over every connection instead of a timer each. */
+/* Every deadline of every connection, in one pass (janitor.c calls it
+ * once a second): one clock per state, none of its own. */
 void
 conn_sweep(time_t now)
 {
 	struct conn *c, *next;
 
 	for (c = TAILQ_FIRST(&conns); c != NULL; c = next) {
+		bool late_login =
+		        now - c->connected_at >= (time_t)cfg->login_timeout;
+
 		next = TAILQ_NEXT(c, entry);
-		if (c->state < CONN_READY &&
-		    now - c->connected_at >= (time_t)cfg->login_timeout &&
-		    tls_bev_handshaking(c->bev))
+		if (c->state == CONN_SNIFF && late_login)
+			conn_close(c, "sent nothing within login_timeout");
+		else if (c->state == CONN_TLS && late_login)
 			conn_close(c, "TLS handshake not completed in time");
-		else if (c->state < CONN_READY &&
-		         now - c->connected_at >= (time_t)cfg->login_timeout)
+		else if (c->state < CONN_READY && late_login)
 			conn_fail(c, CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
 			          "no login within %u seconds",
 			          cfg->login_timeout);
@@ -614,6 +735,20 @@ conn_sweep(time_t now)
 		         now - c->last_active >= CLOSING_GRACE)
 			conn_close(c, "peer did not read the final error");
 	}
+}
+
+void
+conn_drain(void (*settled)(void))
+{
+	struct conn *c, *next;
+
+	stopping = true;
+	settled_cb = settled;
+	for (c = TAILQ_FIRST(&conns); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		conn_resume(c); /* re-evaluates read interest */
+	}
+	conn_settled();
 }
 
 /* An account was disabled or its password changed: its sessions end

@@ -294,28 +294,12 @@ static const char export_page_sql[] =
         "  coalesce($4::uuid, '00000000-0000-0000-0000-000000000000'))"
         " ORDER BY s.call_start, s.id LIMIT $5";
 
-/* Sends STMT_SET_TIMEZONE: the service's zone for the rest of an
- * operation (its transaction), for the statements that need it. */
-int
-db_send_timezone(PGconn *pg)
-{
-	/* the setting table's, loaded with the taxonomy; DESIGN's default
-	 * before that (nothing that needs it runs before the taxonomy) */
-	const char *params[1] = {taxonomy != NULL ? taxonomy->timezone
-	                                          : "Europe/Paris"};
-
-	return PQsendQueryPrepared(pg, STMT_SET_TIMEZONE, 1, params, NULL, NULL,
-	                           0) == 1
-	               ? 0
-	               : -1;
-}
-
 const struct db_stmt db_stmts[] = {
-        {STMT_INSERT_SHEETS, insert_sheets_sql, 12},
+        {STMT_INSERT_SHEETS, insert_sheets_sql, 12, 2},
         {STMT_ACCOUNT_BY_NAME,
          "SELECT id, role, password_hash, disabled FROM account"
          " WHERE name = $1",
-         1},
+         1, 4},
         {STMT_TAXONOMY,
          "SELECT t.id, t.dimension, t.code, t.label_en, t.label_fr,"
          " coalesce(t.topic_bit, -1), t.retired_at IS NOT NULL,"
@@ -324,54 +308,59 @@ const struct db_stmt db_stmts[] = {
          " coalesce(floor(extract(epoch FROM t.retired_at))::bigint, 0)"
          " FROM taxonomy t CROSS JOIN taxonomy_version v"
          " ORDER BY t.dimension, t.sort_order, t.code",
-         0},
-        {STMT_TAX_ADD, tax_add_sql, 4},
+         0, 11},
+        {STMT_TAX_ADD, tax_add_sql, 4, 1},
         {STMT_TAX_RENAME,
          "UPDATE taxonomy SET label_en = coalesce($3::text, label_en),"
          " label_fr = coalesce($4::text, label_fr)"
          " WHERE dimension = $1::text AND code = $2::text RETURNING id",
-         4},
-        {STMT_TAX_RETIRE, tax_retire_sql, 3},
-        {STMT_TAX_MAP, tax_map_sql, 3},
-        {STMT_TAX_VERSION, "SELECT version FROM taxonomy_version", 0},
-        {STMT_USER_ADD, user_add_sql, 4},
-        {STMT_USER_PASSWD, user_passwd_sql, 3},
-        {STMT_USER_DISABLE, user_disable_sql, 3},
-        {STMT_USER_LIST, "SELECT" ACCOUNT_COLS " FROM account ORDER BY name",
-         0},
+         4, 1},
+        {STMT_TAX_RETIRE, tax_retire_sql, 3, 1},
+        {STMT_TAX_MAP, tax_map_sql, 3, 1},
+        {STMT_TAX_VERSION, "SELECT version FROM taxonomy_version", 0, 1},
+        {STMT_USER_ADD, user_add_sql, 4, 6},
+        {STMT_USER_PASSWD, user_passwd_sql, 3, 6},
+        {STMT_USER_DISABLE, user_disable_sql, 3, 7},
+        {STMT_USER_LIST, "SELECT" ACCOUNT_COLS " FROM account ORDER BY name", 0,
+         6},
         /* reporting: disclosure control */
         {STMT_MIN_CELL,
          "SELECT min_cell, method, max_noise, noise_variance,"
          " (SELECT salt FROM cell_key_salt)"
          " FROM disclosure_min_cell WHERE role = $1",
-         1},
+         1, 5},
         {STMT_MIN_CELLS,
          "SELECT role, min_cell, method, max_noise, noise_variance"
          " FROM disclosure_min_cell ORDER BY role",
-         0},
+         0, 5},
         /* method, max_noise, noise_variance: NULL keeps them */
         {STMT_SET_MIN_CELL,
          "UPDATE disclosure_min_cell SET min_cell = $2,"
          " method = coalesce($3, method),"
          " max_noise = coalesce($4::int, max_noise),"
          " noise_variance = coalesce($5::real, noise_variance),"
-         " updated_at = now() WHERE role = $1",
-         5},
-        {STMT_SHEET_LOAD, sheet_load_sql, 4},
-        {STMT_SHEET_AMEND, sheet_amend_sql, 21},
-        {STMT_SHEET_VOID, sheet_void_sql, 8},
-        {STMT_AUDIT_LIST, audit_list_sql, 5},
+         " updated_at = now() WHERE role = $1 RETURNING role",
+         5, 1},
+        {STMT_SHEET_LOAD, sheet_load_sql, 4, 22},
+        {STMT_SHEET_AMEND, sheet_amend_sql, 21, 1},
+        {STMT_SHEET_VOID, sheet_void_sql, 8, 1},
+        {STMT_AUDIT_LIST, audit_list_sql, 5, 10},
         {STMT_CLOSE_PERIOD,
          "SELECT period_id, months_from, months_to,"
          " extract(epoch FROM closed_at)::bigint, closed_by, frozen, status"
          " FROM close_period($1::date, $2::date, $3::int)",
-         3},
+         3, 7},
         {STMT_RESTATE_PERIODS,
          RESTATE_BOUNDS_SQL "SELECT b.id, b.pf, b.pt, b.f, b.t FROM b"
                             " ORDER BY b.pf",
-         2},
-        {STMT_RESTATE_CHANGES, restate_changes_sql, 2},
-        {STMT_SET_TIMEZONE, "SELECT set_config('TimeZone', $1, true)", 1},
+         2, 5},
+        {STMT_RESTATE_CHANGES, restate_changes_sql, 2, 6},
+        /* the service's zone for the rest of an operation (its
+         * transaction): dates and to_char() are the service's
+         * (db_call_timezone) */
+        {STMT_SET_TIMEZONE, "SELECT set_config('TimeZone', $1, true)", 1, 1},
+        /* the new sheets folded into the rollup (fold.c): how many */
+        {STMT_ROLLUP_FOLD, "SELECT rollup_fold()", 0, 1},
         {STMT_WATCH_CLOCK,
          "SELECT to_char(now(), 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM'),"
          " date_trunc('day', now())::date::text,"
@@ -379,30 +368,30 @@ const struct db_stmt db_stmts[] = {
          " date_trunc('month', now())::date::text,"
          " ceil(extract(epoch FROM date_trunc('day', now())"
          "  + interval '1 day' - now()))::int",
-         0},
-        {STMT_WATCH_COUNTS, watch_counts_sql, 0},
+         0, 5},
+        {STMT_WATCH_COUNTS, watch_counts_sql, 0, 5},
         {STMT_SHEETS_BY_ID,
          "SELECT " SHEET_COLUMNS " FROM sheet s WHERE s.id = ANY($1::uuid[])",
-         1},
-        {STMT_EXPORT_PAGE, export_page_sql, 5},
+         1, 11},
+        {STMT_EXPORT_PAGE, export_page_sql, 5, 13},
         /* session tokens (req-session.c): $1 is a token's SHA-256, hex */
         {STMT_SESSION_LOGIN,
          "SELECT a.id, a.role, '', a.disabled FROM session_token t"
          " JOIN account a ON a.id = t.account_id"
          " WHERE t.token_sha256 = decode($1, 'hex') AND a.name = $2"
          "  AND t.revoked_at IS NULL AND t.expires_at > now()",
-         2},
+         2, 4},
         {STMT_SESSION_START,
          "INSERT INTO session_token (token_sha256, account_id, expires_at)"
          " VALUES (decode($1, 'hex'), $2::int,"
          "  now() + make_interval(secs => $3::int))"
          " RETURNING floor(extract(epoch FROM expires_at))::bigint",
-         3},
+         3, 1},
         {STMT_SESSION_END,
          "UPDATE session_token SET revoked_at = now()"
          " WHERE token_sha256 = decode($1, 'hex') AND account_id = $2::int"
          "  AND revoked_at IS NULL",
-         2},
+         2, 0},
         /* funder: a year's populations and budget, replaced whole */
         {STMT_SET_POPULATION,
          "INSERT INTO year_population (year, source, departments,"
@@ -412,7 +401,7 @@ const struct db_stmt db_stmts[] = {
          " departments = EXCLUDED.departments,"
          " populations = EXCLUDED.populations, updated_at = now(),"
          " updated_by = EXCLUDED.updated_by",
-         5},
+         5, 0},
         {STMT_SET_BUDGET,
          "INSERT INTO year_budget (year, total_cents, funders, cents,"
          " updated_by)"
@@ -421,16 +410,16 @@ const struct db_stmt db_stmts[] = {
          " total_cents = EXCLUDED.total_cents, funders = EXCLUDED.funders,"
          " cents = EXCLUDED.cents, updated_at = now(),"
          " updated_by = EXCLUDED.updated_by",
-         5},
+         5, 0},
         {STMT_YEAR_POPULATION,
          "SELECT y.source, u.d, u.p FROM year_population y,"
          " unnest(y.departments, y.populations) AS u(d, p)"
          " WHERE y.year = $1::int ORDER BY u.d",
-         1},
+         1, 3},
         {STMT_YEAR_BUDGET,
          "SELECT b.total_cents, u.f, u.c FROM year_budget b"
          " LEFT JOIN LATERAL unnest(b.funders, b.cents) WITH ORDINALITY"
          " AS u(f, c, i) ON true WHERE b.year = $1::int ORDER BY u.i",
-         1},
+         1, 3},
 };
 const size_t db_nstmts = nitems(db_stmts);

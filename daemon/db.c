@@ -38,7 +38,8 @@ struct pgconn {
 	unsigned ninflight;
 	unsigned backoff_ms;
 	struct db_op setup;
-	unsigned nreads; /* reads in flight: 0 or 1, then alone */
+	size_t setup_results; /* of the setup's statements, seen so far */
+	unsigned nreads;      /* reads in flight: 0 or 1, then alone */
 	bool cancelling; /* a cancel of its read is on its way: send none */
 	bool read_only;  /* the server refused a write: not the primary */
 	bool standby;    /* connected to a hot standby (reporting) */
@@ -161,6 +162,7 @@ op_record_error(struct db_op *op, const PGresult *res)
 		return;
 	op->failed = true;
 	op->transient = sqlstate_transient(db_sqlstate(res));
+	snprintf(op->sqlstate, sizeof op->sqlstate, "%s", db_sqlstate(res));
 	op->error = xstrdup(PQresultErrorMessage(res));
 	/* libpq messages end with a newline; logs and peers want none */
 	op->error[strcspn(op->error, "\n")] = '\0';
@@ -173,6 +175,7 @@ op_reset(struct db_op *op)
 	op->error = NULL;
 	op->failed = false;
 	op->transient = false;
+	op->sqlstate[0] = '\0';
 }
 
 /*
@@ -369,15 +372,20 @@ notice_to_log(void *arg, const char *message)
 	log_debug("pg%u: %.*s", p->index, (int)strcspn(message, "\n"), message);
 }
 
-/* The setup operation: prepare every statement and listen. */
+/* The setup operation: prepare every statement, describe each (its
+ * result's columns must be what db_stmts[] says), and listen. */
 static int
 setup_send(PGconn *pg, struct db_op *op)
 {
 	struct pgconn *p = op->arg;
 
+	p->setup_results = 0;
 	for (size_t i = 0; i < db_nstmts; i++)
 		if (PQsendPrepare(pg, db_stmts[i].name, db_stmts[i].sql,
 		                  db_stmts[i].nparams, NULL) != 1)
+			return -1;
+	for (size_t i = 0; i < db_nstmts; i++)
+		if (PQsendDescribePrepared(pg, db_stmts[i].name) != 1)
 			return -1;
 	/* a standby cannot LISTEN; its taxonomy is reloaded on SIGHUP */
 	if (p->standby)
@@ -390,6 +398,28 @@ setup_send(PGconn *pg, struct db_op *op)
 	                                         0) == 1
 	               ? 0
 	               : -1;
+}
+
+/* A statement whose columns are not what db-stmt.c says would have its
+ * every result refused (db-req.c): a bug, found here at once. */
+static void
+setup_result(struct db_op *op, const PGresult *res)
+{
+	struct pgconn *p = op->arg;
+	size_t i = p->setup_results++;
+
+	if (i < db_nstmts || i >= 2 * db_nstmts)
+		return;
+	i -= db_nstmts;
+	if (PQnfields(res) == db_stmts[i].ncols)
+		return;
+#ifndef NDEBUG
+	fatalx("statement %s returns %d columns; db-stmt.c says %d",
+	       db_stmts[i].name, PQnfields(res), db_stmts[i].ncols);
+#else
+	log_error("statement %s returns %d columns; db-stmt.c says %d",
+	          db_stmts[i].name, PQnfields(res), db_stmts[i].ncols);
+#endif
 }
 
 static void
@@ -433,6 +463,7 @@ pg_connected(struct pgconn *p)
 	hot = PQparameterStatus(p->pg, "in_hot_standby");
 	p->standby = hot != NULL && strcmp(hot, "on") == 0;
 	p->setup.send = setup_send;
+	p->setup.result = setup_result;
 	p->setup.done = setup_done;
 	p->setup.arg = p;
 	pg_send(p, &p->setup);
@@ -627,16 +658,6 @@ db_listening(void)
 		if (pool[i].state == PG_READY && !pool[i].standby)
 			return true;
 	return false;
-}
-
-unsigned
-db_in_flight(void)
-{
-	unsigned n = nwaiting_w + nwaiting_r;
-
-	for (unsigned i = 0; i < npool; i++)
-		n += pool[i].ninflight;
-	return n;
 }
 
 /*

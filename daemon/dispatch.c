@@ -15,73 +15,82 @@
  * it, and a connection has at most max_reads_in_flight of them) */
 #define READS (1u << 30)
 
+/* the connection states (conn.c) in which a request kind is allowed */
+#define STATE_BIT(st) (1u << (st))
+#define STATE(s)      STATE_BIT(CONN_##s)
+#define LOGGED_IN     STATE(READY)
+
 struct handler {
 	Callsheet__Request__BodyCase body;
 	const char *name;
 	void (*fn)(struct req *);
-	unsigned roles; /* 0: before login; may include NEEDS_TAXONOMY, READS */
+	unsigned roles;  /* who, once logged in; may include NEEDS_TAXONOMY,
+	                  * READS */
+	unsigned states; /* STATE()s it is allowed in */
 };
 
 static const struct handler handlers[] = {
-        {CALLSHEET__REQUEST__BODY_HELLO, "hello", req_hello, 0},
-        {CALLSHEET__REQUEST__BODY_LOGIN, "login", req_login, 0},
+        {CALLSHEET__REQUEST__BODY_HELLO, "hello", req_hello, 0, STATE(HELLO)},
+        {CALLSHEET__REQUEST__BODY_LOGIN, "login", req_login, 0, STATE(LOGIN)},
         {CALLSHEET__REQUEST__BODY_LOG_SHEET, "log sheet", req_log_sheet,
-         ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY},
+         ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY, LOGGED_IN},
         {CALLSHEET__REQUEST__BODY_LOG_SHEETS, "log sheets", req_log_sheets,
-         ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY},
+         ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY, LOGGED_IN},
         {CALLSHEET__REQUEST__BODY_QUERY, "query", req_query,
-         ANYONE | NEEDS_TAXONOMY | READS},
+         ANYONE | NEEDS_TAXONOMY | READS, LOGGED_IN},
         {CALLSHEET__REQUEST__BODY_GET_TAXONOMY, "taxonomy", req_get_taxonomy,
-         ANYONE | NEEDS_TAXONOMY},
+         ANYONE | NEEDS_TAXONOMY, LOGGED_IN},
         {CALLSHEET__REQUEST__BODY_USER_ADD, "user add", req_user_add,
-         ROLE(ADMIN)},
+         ROLE(ADMIN), LOGGED_IN},
         {CALLSHEET__REQUEST__BODY_USER_PASSWD, "user passwd", req_user_passwd,
-         ROLE(ADMIN)},
+         ROLE(ADMIN), LOGGED_IN},
         {CALLSHEET__REQUEST__BODY_USER_DISABLE, "user disable",
-         req_user_disable, ROLE(ADMIN)},
+         req_user_disable, ROLE(ADMIN), LOGGED_IN},
         {CALLSHEET__REQUEST__BODY_USER_LIST, "user list", req_user_list,
-         ROLE(ADMIN)},
+         ROLE(ADMIN), LOGGED_IN},
         {CALLSHEET__REQUEST__BODY_PASSWORD_CHANGE, "password change",
-         req_password_change, ANYONE},
+         req_password_change, ANYONE, LOGGED_IN},
         {CALLSHEET__REQUEST__BODY_SESSION_START, "session start",
-         req_session_start, ANYONE},
+         req_session_start, ANYONE, LOGGED_IN},
         {CALLSHEET__REQUEST__BODY_SESSION_END, "session end", req_session_end,
-         ANYONE},
+         ANYONE, LOGGED_IN},
         {CALLSHEET__REQUEST__BODY_MIN_CELL, "min-cell", req_min_cell,
-         ROLE(ADMIN)},
+         ROLE(ADMIN), LOGGED_IN},
         {CALLSHEET__REQUEST__BODY_AMEND_SHEET, "sheet amendment",
-         req_amend_sheet, ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY},
+         req_amend_sheet, ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY,
+         LOGGED_IN},
         {CALLSHEET__REQUEST__BODY_VOID_SHEET, "void", req_void_sheet,
-         ROLE(JURIST) | ROLE(ADMIN)},
+         ROLE(JURIST) | ROLE(ADMIN), LOGGED_IN},
         {CALLSHEET__REQUEST__BODY_GET_AUDIT, "sheet history", req_get_audit,
-         ROLE(JURIST) | ROLE(ADMIN) | READS},
+         ROLE(JURIST) | ROLE(ADMIN) | READS, LOGGED_IN},
         {CALLSHEET__REQUEST__BODY_CLOSE_PERIOD, "close period",
-         req_close_period, ROLE(ADMIN)},
+         req_close_period, ROLE(ADMIN), LOGGED_IN},
         {CALLSHEET__REQUEST__BODY_GET_RESTATEMENTS, "restatements",
-         req_get_restatements, ANYONE | NEEDS_TAXONOMY | READS},
+         req_get_restatements, ANYONE | NEEDS_TAXONOMY | READS, LOGGED_IN},
         {CALLSHEET__REQUEST__BODY_TAXONOMY_ADD, "taxonomy add",
-         req_taxonomy_add, ROLE(ADMIN) | NEEDS_TAXONOMY},
+         req_taxonomy_add, ROLE(ADMIN) | NEEDS_TAXONOMY, LOGGED_IN},
         {CALLSHEET__REQUEST__BODY_TAXONOMY_RENAME, "taxonomy rename",
-         req_taxonomy_rename, ROLE(ADMIN) | NEEDS_TAXONOMY},
+         req_taxonomy_rename, ROLE(ADMIN) | NEEDS_TAXONOMY, LOGGED_IN},
         {CALLSHEET__REQUEST__BODY_TAXONOMY_RETIRE, "taxonomy retire",
-         req_taxonomy_retire, ROLE(ADMIN) | NEEDS_TAXONOMY},
+         req_taxonomy_retire, ROLE(ADMIN) | NEEDS_TAXONOMY, LOGGED_IN},
         {CALLSHEET__REQUEST__BODY_TAXONOMY_MAP, "taxonomy map",
-         req_taxonomy_map, ROLE(ADMIN) | NEEDS_TAXONOMY},
+         req_taxonomy_map, ROLE(ADMIN) | NEEDS_TAXONOMY, LOGGED_IN},
         /* live, each sheet shows as it is logged: not for reporters,
          * whose figures change a month at a time (docs/SECURITY.md) */
         {CALLSHEET__REQUEST__BODY_WATCH, "watch", req_watch,
-         ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY | READS},
+         ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY | READS, LOGGED_IN},
         {CALLSHEET__REQUEST__BODY_CHECK_SHEETS, "check sheets",
-         req_check_sheets, ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY | READS},
+         req_check_sheets, ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY | READS,
+         LOGGED_IN},
         /* sheet by sheet, an export would bypass the reporter's minimum
          * cell size: aggregates only for that role */
         {CALLSHEET__REQUEST__BODY_EXPORT, "sheet export", req_export,
-         ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY | READS},
+         ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY | READS, LOGGED_IN},
         /* funder: populations and budget (not personal data) */
         {CALLSHEET__REQUEST__BODY_SET_YEAR_FACTS, "year figures",
-         req_set_year_facts, ROLE(ADMIN)},
+         req_set_year_facts, ROLE(ADMIN), LOGGED_IN},
         {CALLSHEET__REQUEST__BODY_GET_YEAR_FACTS, "year figures",
-         req_get_year_facts, ANYONE},
+         req_get_year_facts, ANYONE, LOGGED_IN},
 };
 
 static const struct handler *
@@ -93,42 +102,45 @@ handler_find(Callsheet__Request__BodyCase body)
 	return NULL;
 }
 
+/* A request not allowed in its connection's state: why, as the client
+ * can say it (what to send first, or that it was already done). */
+static void
+refuse_state(struct req *r, const struct handler *h)
+{
+	struct conn *c = r->conn;
+
+	if (h->states == STATE(HELLO))
+		req_refuse(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+		           "already_hello", NULL,
+		           "hello was already received on this connection");
+	else if (c->state == CONN_HELLO)
+		req_refuse(r, CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
+		           "hello_first", NULL,
+		           "send a hello before any other request");
+	else if (h->states == STATE(LOGIN))
+		req_refuse(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+		           "already_logged_in", NULL,
+		           "this connection is already logged in; a "
+		           "session's account never changes: open another "
+		           "connection to log in as someone else");
+	else
+		req_refuse(r, CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
+		           "login_first", NULL,
+		           "log in before sending a %s request", h->name);
+}
+
 /* Whether this request may run now; if not, answers why. */
 static bool
 allowed(struct req *r, const struct handler *h)
 {
 	struct conn *c = r->conn;
 
-	if (h->body == CALLSHEET__REQUEST__BODY_HELLO) {
-		if (c->state == CONN_HELLO)
-			return true;
-		req_refuse(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
-		           "already_hello", NULL,
-		           "hello was already received on this connection");
+	if ((h->states & STATE_BIT(c->state)) == 0) {
+		refuse_state(r, h);
 		return false;
 	}
-	if (c->state == CONN_HELLO) {
-		req_refuse(r, CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
-		           "hello_first", NULL,
-		           "send a hello before any other request");
-		return false;
-	}
-	if (h->body == CALLSHEET__REQUEST__BODY_LOGIN) {
-		if (c->state == CONN_LOGIN)
-			return true;
-		req_refuse(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
-		           "already_logged_in", NULL,
-		           "this connection is already logged in; a "
-		           "session's account never changes: open another "
-		           "connection to log in as someone else");
-		return false;
-	}
-	if (c->state != CONN_READY) {
-		req_refuse(r, CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
-		           "login_first", NULL,
-		           "log in before sending a %s request", h->name);
-		return false;
-	}
+	if (h->roles == 0)
+		return true; /* before a login: anybody */
 	if ((h->roles & (1u << c->session.role)) == 0) {
 		const ProtobufCFieldDescriptor *body =
 		        protobuf_c_message_descriptor_get_field(
@@ -286,36 +298,6 @@ req_reply(struct req *r, Callsheet__Response *resp)
 	msg.response = resp;
 	conn_send(r->conn, &msg);
 	req_free(r);
-}
-
-/* db_submit() for a request, whose the operation is (db.c drops or
- * cancels it when its connection dies) and whether it only reads: -1
- * once it has been told to retry. */
-int
-req_submit(struct req *r, struct db_op *op)
-{
-	op->owner = r->conn;
-	op->read = r->reads;
-	if (db_submit(op) == 0)
-		return 0;
-	req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-	          "the database is unreachable; retry shortly");
-	return -1;
-}
-
-/* An operation that failed, answered: retry later, or a logged bug. */
-void
-req_db_failed(struct req *r, enum db_status st, const char *err,
-              const char *what)
-{
-	if (st == DB_UNAVAILABLE) {
-		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-		          "the database is unreachable; retry shortly");
-		return;
-	}
-	log_error("%s failed: %s", what, err ? err : "?");
-	req_error(r, CALLSHEET__ERROR_CODE__INTERNAL, NULL,
-	          "%s failed on the server; see its log", what);
 }
 
 /* Error.reason_code from Error.reason (one list: the proto's enum); an

@@ -1,56 +1,44 @@
 /* fold.c: runs rollup_fold() once a second, so that reports read the
  * monthly rollup plus at most a second or so of sheets not folded yet
  * (schema/0004_rollup.sql says why logging never touches the rollup). */
-#include <stdlib.h>
-
 #include <event2/event.h>
 
 #include "callsheetd.h"
 
 static struct event *fold_timer;
-static struct db_op fold_op;
 static bool folding;
 
-static int
-fold_send(PGconn *pg, struct db_op *op)
+static void
+fold_row(void *arg, const struct db_row *row)
 {
-	(void)op;
-	return PQsendQueryParams(pg, "SELECT rollup_fold()", 0, NULL, NULL,
-	                         NULL, NULL, 0) == 1
-	               ? 0
-	               : -1;
+	(void)arg;
+	if (db_int(row, 0) > 0)
+		log_debug("rollup: %s sheets folded", db_text(row, 0));
 }
 
 static void
-fold_result(struct db_op *op, const PGresult *res)
+fold_done(void *arg, const struct db_end *e)
 {
-	(void)op;
-	if (PQntuples(res) == 1 && atoll(PQgetvalue(res, 0, 0)) > 0)
-		log_debug("rollup: %s sheets folded", PQgetvalue(res, 0, 0));
-}
-
-static void
-fold_done(struct db_op *op, enum db_status st, const char *err)
-{
-	(void)op;
+	(void)arg;
 	folding = false;
-	if (st == DB_ERROR)
-		log_warn("rollup fold failed: %s", err ? err : "?");
+	if (e->st == DB_ERROR)
+		log_warn("rollup fold failed: %s", e->error ? e->error : "?");
 }
 
 static void
 fold_tick(evutil_socket_t fd, short what, void *arg)
 {
+	struct db_call *k;
+
 	(void)fd;
 	(void)what;
 	(void)arg;
 	if (folding || draining || !db_available())
 		return;
-	fold_op.send = fold_send;
-	fold_op.result = fold_result;
-	fold_op.done = fold_done;
+	k = db_call_new("the rollup fold", fold_done, NULL);
+	db_call_stmt(k, STMT_ROLLUP_FOLD, 0, NULL, fold_row);
 	folding = true;
-	if (db_submit(&fold_op) != 0)
+	if (db_call_submit(k) != 0)
 		folding = false;
 }
 

@@ -19,7 +19,6 @@
 struct event_base *base;
 volatile bool draining;
 
-static struct event *sweep_timer;
 static struct event *drain_timer;
 
 struct options {
@@ -201,8 +200,9 @@ requests_in_flight(void)
 }
 
 /* While draining: leave as soon as nothing is owed to anybody, every
- * answer written to its socket (not just queued). */
-void
+ * answer written to its socket (not just queued). conn.c calls it back
+ * whenever an answer is given or written (conn_drain). */
+static void
 daemon_maybe_exit(void)
 {
 	if (!draining || base == NULL)
@@ -230,18 +230,15 @@ static void
 start_drain(void)
 {
 	struct timeval tv = {(time_t)cfg->drain_timeout, 0};
-	struct conn *c;
 
 	if (draining)
 		return;
 	draining = true;
 	log_info("draining: no new connections or requests");
 	listener_pause();
-	TAILQ_FOREACH(c, &conns, entry)
-	conn_resume(c); /* re-evaluates read interest */
 	drain_timer = evtimer_new(base, drain_timeout_cb, NULL);
 	evtimer_add(drain_timer, &tv);
-	daemon_maybe_exit();
+	conn_drain(daemon_maybe_exit);
 }
 
 static struct options opts;
@@ -294,15 +291,6 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 		start_drain();
 }
 
-static void
-sweep_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	(void)arg;
-	conn_sweep(time(NULL));
-}
-
 /* Every connection is a descriptor: take all the system allows. */
 static void
 raise_fd_limit(void)
@@ -326,7 +314,6 @@ serve(void)
 {
 	struct event *sigs[3];
 	int signums[3] = {SIGTERM, SIGINT, SIGHUP};
-	struct timeval second = {1, 0};
 
 	signal(SIGPIPE, SIG_IGN);
 	raise_fd_limit();
@@ -344,8 +331,7 @@ serve(void)
 		sigs[i] = evsignal_new(base, signums[i], signal_cb, NULL);
 		evsignal_add(sigs[i], NULL);
 	}
-	sweep_timer = event_new(base, -1, EV_PERSIST, sweep_cb, NULL);
-	evtimer_add(sweep_timer, &second);
+	janitor_init();
 	log_info("callsheetd %s ready", CALLSHEET_VERSION);
 
 	event_base_dispatch(base);
@@ -360,7 +346,7 @@ serve(void)
 	worker_shutdown();
 	for (size_t i = 0; i < nitems(sigs); i++)
 		event_free(sigs[i]);
-	event_free(sweep_timer);
+	janitor_shutdown();
 	if (drain_timer != NULL)
 		event_free(drain_timer);
 	tax_free(taxonomy);

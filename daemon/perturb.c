@@ -42,18 +42,14 @@ disclosure_default(struct disclosure *d, Callsheet__Role role)
 /* STMT_MIN_CELL's row: min_cell, method, max_noise, noise_variance, the
  * cell-key salt. */
 void
-disclosure_parse(struct disclosure *d, const PGresult *res)
+disclosure_from_row(struct disclosure *d, const struct db_row *row)
 {
-	if (PQntuples(res) != 1 || PQnfields(res) < 4)
-		return;
-	d->min_cell = (uint32_t)strtoul(PQgetvalue(res, 0, 0), NULL, 10);
-	d->method = strcmp(PQgetvalue(res, 0, 1), "perturb") == 0
-	                    ? DISCLOSE_PERTURB
-	                    : DISCLOSE_SUPPRESS;
-	d->max_noise = (uint32_t)strtoul(PQgetvalue(res, 0, 2), NULL, 10);
-	d->variance = strtod(PQgetvalue(res, 0, 3), NULL);
-	if (PQnfields(res) >= 5)
-		snprintf(d->salt, sizeof d->salt, "%s", PQgetvalue(res, 0, 4));
+	d->min_cell = (uint32_t)db_uint(row, 0);
+	d->method = strcmp(db_text(row, 1), "perturb") == 0 ? DISCLOSE_PERTURB
+	                                                    : DISCLOSE_SUPPRESS;
+	d->max_noise = (uint32_t)db_uint(row, 2);
+	d->variance = db_double(row, 3);
+	snprintf(d->salt, sizeof d->salt, "%s", db_text(row, 4));
 }
 
 static uint32_t

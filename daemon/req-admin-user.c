@@ -13,7 +13,6 @@
 enum admin_kind { ADMIN_ADD, ADMIN_PASSWD, ADMIN_DISABLE, ADMIN_LIST };
 
 struct admin_op {
-	struct db_op op;
 	struct req *req;
 	enum admin_kind kind;
 	const char *stmt;
@@ -53,45 +52,29 @@ session_user(const struct req *r)
 	return r->conn->session.user;
 }
 
-static int
-admin_send(PGconn *pg, struct db_op *op)
-{
-	struct admin_op *a = op->arg;
-
-	return PQsendQueryPrepared(pg, a->stmt, a->nparams, a->params, NULL,
-	                           NULL, 0) == 1
-	               ? 0
-	               : -1;
-}
-
+/* An account row (db-stmt.c's ACCOUNT_COLS); user_disable's has what
+ * happened after it. */
 static void
-admin_result(struct db_op *op, const PGresult *res)
+admin_row(void *arg, const struct db_row *row)
 {
-	struct admin_op *a = op->arg;
-	int n = PQntuples(res);
+	struct admin_op *a = arg;
+	Callsheet__Account *acct = xmalloc(sizeof *acct);
 
-	if (PQnfields(res) < 6)
-		return; /* not an account row (a fake's, under the fuzzer) */
-	a->accounts = xcalloc((size_t)n, sizeof *a->accounts);
-	a->ids = xcalloc((size_t)n, sizeof *a->ids);
-	for (int i = 0; i < n; i++) {
-		Callsheet__Account *acct = xmalloc(sizeof *acct);
-
-		callsheet__account__init(acct);
-		a->ids[i] = atoi(PQgetvalue(res, i, 0));
-		acct->name = xstrdup(PQgetvalue(res, i, 1));
-		acct->role = role_parse(PQgetvalue(res, i, 2));
-		acct->disabled = PQgetvalue(res, i, 3)[0] == 't';
-		acct->has_role = acct->has_disabled = true;
-		acct->has_created_at = acct->has_password_changed_at = true;
-		acct->created_at = strtoll(PQgetvalue(res, i, 4), NULL, 10);
-		acct->password_changed_at =
-		        strtoll(PQgetvalue(res, i, 5), NULL, 10);
-		if (PQnfields(res) > 6)
-			snprintf(a->outcome, sizeof a->outcome, "%s",
-			         PQgetvalue(res, i, 6));
-		a->accounts[a->naccounts++] = acct;
-	}
+	callsheet__account__init(acct);
+	a->accounts = xreallocarray(a->accounts, a->naccounts + 1,
+	                            sizeof *a->accounts);
+	a->ids = xreallocarray(a->ids, a->naccounts + 1, sizeof *a->ids);
+	a->ids[a->naccounts] = (int)db_int(row, 0);
+	acct->name = xstrdup(db_text(row, 1));
+	acct->role = role_parse(db_text(row, 2));
+	acct->disabled = db_bool(row, 3);
+	acct->has_role = acct->has_disabled = true;
+	acct->has_created_at = acct->has_password_changed_at = true;
+	acct->created_at = db_int(row, 4);
+	acct->password_changed_at = db_int(row, 5);
+	if (a->kind == ADMIN_DISABLE)
+		snprintf(a->outcome, sizeof a->outcome, "%s", db_text(row, 6));
+	a->accounts[a->naccounts++] = acct;
 }
 
 static void
@@ -190,18 +173,13 @@ admin_answer(struct admin_op *a, const char *name)
 }
 
 static void
-admin_done(struct db_op *op, enum db_status st, const char *err)
+admin_done(void *arg, const struct db_end *e)
 {
-	struct admin_op *a = op->arg;
+	struct admin_op *a = arg;
 
-	if (st == DB_UNAVAILABLE)
-		req_error(a->req, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-		          "the database is unreachable; retry shortly");
-	else if (st == DB_ERROR) {
-		log_error("account administration failed: %s", err ? err : "?");
-		req_error(a->req, CALLSHEET__ERROR_CODE__INTERNAL, NULL,
-		          "the change failed on the server; see its log");
-	} else
+	if (e->st != DB_OK)
+		req_db_error(a->req, e, "account administration");
+	else
 		admin_answer(a, a->params[0] != NULL ? a->params[0] : "");
 	admin_free(a);
 }
@@ -209,15 +187,9 @@ admin_done(struct db_op *op, enum db_status st, const char *err)
 static void
 admin_submit(struct admin_op *a)
 {
-	a->op.send = admin_send;
-	a->op.result = admin_result;
-	a->op.done = admin_done;
-	a->op.arg = a;
-	if (db_submit(&a->op) != 0) {
-		req_error(a->req, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-		          "the database is unreachable; retry shortly");
+	if (req_stmt(a->req, "account administration", a->stmt, a->nparams,
+	             a->params, admin_row, admin_done, a) != 0)
 		admin_free(a);
-	}
 }
 
 /* On a worker thread: the slow, memory-hard part. */
@@ -352,24 +324,13 @@ req_user_list(struct req *r)
 
 /* ------------------------------------------------- one's own password */
 
-static int
-own_send(PGconn *pg, struct db_op *op)
-{
-	struct admin_op *a = op->arg;
-
-	return PQsendQueryPrepared(pg, STMT_ACCOUNT_BY_NAME, 1, a->params, NULL,
-	                           NULL, 0) == 1
-	               ? 0
-	               : -1;
-}
-
 static void
-own_result(struct db_op *op, const PGresult *res)
+own_row(void *arg, const struct db_row *row)
 {
-	struct admin_op *a = op->arg;
+	struct admin_op *a = arg;
 
-	if (PQntuples(res) == 1 && PQnfields(res) >= 3)
-		a->stored = xstrdup(PQgetvalue(res, 0, 2));
+	if (db_nrows(row) == 1)
+		a->stored = xstrdup(db_text(row, 2));
 }
 
 /* On a worker thread: the current password, then the new one's hash. */
@@ -407,16 +368,15 @@ own_checked(void *arg)
 }
 
 static void
-own_done(struct db_op *op, enum db_status st, const char *err)
+own_done(void *arg, const struct db_end *e)
 {
-	struct admin_op *a = op->arg;
+	struct admin_op *a = arg;
 
-	if (st != DB_OK) {
-		req_db_failed(a->req, st, err, "changing the password");
+	if (e->st != DB_OK) {
+		req_db_error(a->req, e, "changing the password");
 		admin_free(a);
 		return;
 	}
-	memset(&a->op, 0, sizeof a->op);
 	worker_run(own_check, own_checked, a);
 }
 
@@ -445,10 +405,7 @@ req_password_change(struct req *r)
 	a->password = m->new_password;
 	a->old_password = m->old_password;
 	a->log_n = cfg->scrypt_log_n;
-	a->op.send = own_send;
-	a->op.result = own_result;
-	a->op.done = own_done;
-	a->op.arg = a;
-	if (req_submit(r, &a->op) != 0)
+	if (req_stmt(r, "changing the password", STMT_ACCOUNT_BY_NAME, 1,
+	             a->params, own_row, own_done, a) != 0)
 		admin_free(a);
 }

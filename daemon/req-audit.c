@@ -10,7 +10,6 @@
 #define AUDIT_LIMIT 1000
 
 struct audit {
-	struct db_op op;
 	struct req *req;
 	char *params[5];
 	unsigned limit;
@@ -51,13 +50,6 @@ audit_free(struct audit *a)
 	free(a);
 }
 
-static char *
-text_or_null(const PGresult *res, int row, int col)
-{
-	return PQgetisnull(res, row, col) ? NULL
-	                                  : xstrdup(PQgetvalue(res, row, col));
-}
-
 /* "from to,from to": the closed periods an entry restates. */
 static void
 entry_restated(Callsheet__AuditEntry *e, const char *list)
@@ -82,70 +74,61 @@ entry_restated(Callsheet__AuditEntry *e, const char *list)
 }
 
 static Callsheet__AuditEntry *
-entry_new(const PGresult *res, int i)
+entry_new(const struct db_row *row)
 {
 	Callsheet__AuditEntry *e = xmalloc(sizeof *e);
 
 	callsheet__audit_entry__init(e);
-	e->id = strtoull(PQgetvalue(res, i, 0), NULL, 10);
-	e->at = strtoll(PQgetvalue(res, i, 1), NULL, 10);
+	e->id = db_uint(row, 0);
+	e->at = db_int(row, 1);
 	e->has_id = e->has_at = e->has_sheet_id = true;
-	e->user = xstrdup(PQgetvalue(res, i, 2));
+	e->user = xstrdup(db_text(row, 2));
 	e->sheet_id.data = xmalloc(CS_UUID_LEN);
 	e->sheet_id.len = CS_UUID_LEN;
-	uuid_parse(PQgetvalue(res, i, 3), e->sheet_id.data);
-	e->action = xstrdup(PQgetvalue(res, i, 4));
-	e->reason = text_or_null(res, i, 5);
-	entry_restated(e, PQgetvalue(res, i, 9));
+	uuid_parse(db_text(row, 3), e->sheet_id.data);
+	e->action = xstrdup(db_text(row, 4));
+	e->reason = db_strdup(row, 5);
+	entry_restated(e, db_text(row, 9));
 	return e;
 }
 
 /* One row per changed field; an entry's rows are together. */
 static void
-audit_result(struct db_op *op, const PGresult *res)
+audit_row(void *arg, const struct db_row *row)
 {
-	struct audit *a = op->arg;
+	struct audit *a = arg;
 	Callsheet__AuditList *l = &a->list;
-	Callsheet__AuditEntry *e = NULL;
+	Callsheet__AuditEntry *e =
+	        l->n_entries > 0 ? l->entries[l->n_entries - 1] : NULL;
+	Callsheet__FieldChange *fc;
 
-	for (int i = 0; i < PQntuples(res); i++) {
-		uint64_t id = strtoull(PQgetvalue(res, i, 0), NULL, 10);
-		Callsheet__FieldChange *fc;
-
-		if (e == NULL || e->id != id) {
-			e = entry_new(res, i);
-			l->entries = xreallocarray(l->entries, l->n_entries + 1,
-			                           sizeof *l->entries);
-			l->entries[l->n_entries++] = e;
-		}
-		if (PQgetisnull(res, i, 6))
-			continue;
-		fc = xmalloc(sizeof *fc);
-		callsheet__field_change__init(fc);
-		fc->field = xstrdup(PQgetvalue(res, i, 6));
-		fc->old = text_or_null(res, i, 7);
-		fc->new_ = text_or_null(res, i, 8);
-		e->changes = xreallocarray(e->changes, e->n_changes + 1,
-		                           sizeof *e->changes);
-		e->changes[e->n_changes++] = fc;
+	if (e == NULL || e->id != db_uint(row, 0)) {
+		e = entry_new(row);
+		l->entries = xreallocarray(l->entries, l->n_entries + 1,
+		                           sizeof *l->entries);
+		l->entries[l->n_entries++] = e;
 	}
+	if (db_null(row, 6))
+		return;
+	fc = xmalloc(sizeof *fc);
+	callsheet__field_change__init(fc);
+	fc->field = xstrdup(db_text(row, 6));
+	fc->old = db_strdup(row, 7);
+	fc->new_ = db_strdup(row, 8);
+	e->changes =
+	        xreallocarray(e->changes, e->n_changes + 1, sizeof *e->changes);
+	e->changes[e->n_changes++] = fc;
 }
 
 static void
-audit_done(struct db_op *op, enum db_status st, const char *err)
+audit_done(void *arg, const struct db_end *end)
 {
-	struct audit *a = op->arg;
+	struct audit *a = arg;
 	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
 
-	if (st == DB_UNAVAILABLE)
-		req_error(a->req, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-		          "the database is unreachable; retry shortly");
-	else if (st == DB_ERROR) {
-		log_error("audit listing failed: %s", err ? err : "?");
-		req_error(a->req, CALLSHEET__ERROR_CODE__INTERNAL, NULL,
-		          "the audit listing failed on the server; see its "
-		          "log");
-	} else {
+	if (end->st != DB_OK)
+		req_db_error(a->req, end, "the audit listing");
+	else {
 		if (a->list.n_entries > a->limit) {
 			entry_free(a->list.entries[--a->list.n_entries]);
 			a->list.has_truncated = true;
@@ -156,18 +139,6 @@ audit_done(struct db_op *op, enum db_status st, const char *err)
 		req_reply(a->req, &resp);
 	}
 	audit_free(a);
-}
-
-static int
-audit_send(PGconn *pg, struct db_op *op)
-{
-	struct audit *a = op->arg;
-
-	return PQsendQueryPrepared(pg, STMT_AUDIT_LIST, 5,
-	                           (const char *const *)a->params, NULL, NULL,
-	                           0) == 1
-	               ? 0
-	               : -1;
 }
 
 /* The request's bounds as parameters; -1 if one is wrong (answered). */
@@ -231,10 +202,8 @@ req_get_audit(struct req *r)
 		return;
 	}
 	a->req = r;
-	a->op.send = audit_send;
-	a->op.result = audit_result;
-	a->op.done = audit_done;
-	a->op.arg = a;
-	if (req_submit(r, &a->op) != 0)
+	if (req_stmt(r, "the audit listing", STMT_AUDIT_LIST, 5,
+	             (const char *const *)a->params, audit_row, audit_done,
+	             a) != 0)
 		audit_free(a);
 }

@@ -7,7 +7,6 @@
 #include "callsheetd.h"
 
 struct check {
-	struct db_op op;
 	struct req *req;
 	struct sheet_row *rows;
 	bool *valid;
@@ -44,53 +43,37 @@ check_reply(struct check *k)
 	check_free(k);
 }
 
-static int
-check_send(PGconn *pg, struct db_op *op)
-{
-	struct check *k = op->arg;
-	const char *params[1] = {k->ids};
-
-	return PQsendQueryPrepared(pg, STMT_SHEETS_BY_ID, 1, params, NULL, NULL,
-	                           0) == 1
-	               ? 0
-	               : -1;
-}
-
 /* Every sheet of the request under a stored id: the same call, or not. */
 static void
-check_result(struct db_op *op, const PGresult *res)
+check_row(void *arg, const struct db_row *row)
 {
-	struct check *k = op->arg;
+	struct check *k = arg;
 	size_t n = k->req->msg->check_sheets->n_sheets;
+	struct sheet_row stored;
 
-	for (int i = 0; i < PQntuples(res); i++) {
-		struct sheet_row stored;
-
-		if (sheet_row_from_result(res, i, 0, &stored) != 0)
+	if (sheet_row_from_db(row, 0, &stored) != 0)
+		return;
+	for (size_t j = 0; j < n; j++) {
+		if (!k->valid[j] ||
+		    memcmp(k->rows[j].id, stored.id, CS_UUID_LEN) != 0)
 			continue;
-		for (size_t j = 0; j < n; j++) {
-			if (!k->valid[j] ||
-			    memcmp(k->rows[j].id, stored.id, CS_UUID_LEN) != 0)
-				continue;
-			if (sheet_row_same(&k->rows[j], &stored))
-				k->stored[k->nstored++] = (uint32_t)j;
-			else
-				sheet_problems_conflict(&k->problems, j,
-				                        k->rows[j].id);
-		}
+		if (sheet_row_same(&k->rows[j], &stored))
+			k->stored[k->nstored++] = (uint32_t)j;
+		else
+			sheet_problems_conflict(&k->problems, j, k->rows[j].id);
 	}
 }
 
 static void
-check_done(struct db_op *op, enum db_status st, const char *err)
+check_done(void *arg, const struct db_end *e)
 {
-	struct check *k = op->arg;
+	struct check *k = arg;
 
-	if (st == DB_OK) {
+	if (e->st == DB_OK) {
 		check_reply(k);
 		return;
 	}
-	req_db_failed(k->req, st, err, "checking sheets");
+	req_db_error(k->req, e, "checking sheets");
 	check_free(k);
 }
 
@@ -132,10 +115,8 @@ req_check_sheets(struct req *r)
 		check_reply(k);
 		return;
 	}
-	k->op.send = check_send;
-	k->op.result = check_result;
-	k->op.done = check_done;
-	k->op.arg = k;
-	if (req_submit(r, &k->op) != 0)
+	if (req_stmt(r, "checking sheets", STMT_SHEETS_BY_ID, 1,
+	             (const char *const *)&k->ids, check_row, check_done,
+	             k) != 0)
 		check_free(k);
 }

@@ -8,7 +8,6 @@
 #include "callsheetd.h"
 
 struct closing {
-	struct db_op op;
 	struct req *req;
 	char *params[3];
 	char status[16];
@@ -28,33 +27,21 @@ closing_free(struct closing *c)
 	free(c);
 }
 
-static int
-closing_send(PGconn *pg, struct db_op *op)
-{
-	struct closing *c = op->arg;
-
-	return PQsendQueryPrepared(pg, STMT_CLOSE_PERIOD, 3,
-	                           (const char *const *)c->params, NULL, NULL,
-	                           0) == 1
-	               ? 0
-	               : -1;
-}
-
 /* The new period, the overlapping ones (the first is kept), or 'open'. */
 static void
-closing_result(struct db_op *op, const PGresult *res)
+closing_row(void *arg, const struct db_row *row)
 {
-	struct closing *c = op->arg;
+	struct closing *c = arg;
 
-	if (PQntuples(res) < 1)
+	if (db_rowno(row) > 0)
 		return;
-	snprintf(c->status, sizeof c->status, "%s", PQgetvalue(res, 0, 6));
-	snprintf(c->from, sizeof c->from, "%s", PQgetvalue(res, 0, 1));
-	snprintf(c->to, sizeof c->to, "%s", PQgetvalue(res, 0, 2));
-	c->closed_at = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
-	c->closed_by = xstrdup(PQgetvalue(res, 0, 4));
-	c->frozen = strtoull(PQgetvalue(res, 0, 5), NULL, 10);
-	c->noverlap = (unsigned)PQntuples(res);
+	snprintf(c->status, sizeof c->status, "%s", db_text(row, 6));
+	snprintf(c->from, sizeof c->from, "%s", db_text(row, 1));
+	snprintf(c->to, sizeof c->to, "%s", db_text(row, 2));
+	c->closed_at = db_int(row, 3);
+	c->closed_by = xstrdup(db_text(row, 4));
+	c->frozen = db_uint(row, 5);
+	c->noverlap = (unsigned)db_nrows(row);
 }
 
 static void
@@ -80,21 +67,16 @@ closing_reply(struct closing *c, bool duplicate)
 }
 
 static void
-closing_done(struct db_op *op, enum db_status st, const char *err)
+closing_done(void *arg, const struct db_end *e)
 {
-	struct closing *c = op->arg;
+	struct closing *c = arg;
+	struct db_end none = {DB_ERROR, "no row", ""};
 	char label[64];
 
-	if (st == DB_UNAVAILABLE)
-		req_error(c->req, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-		          "the database is unreachable; nothing was closed, "
-		          "retry shortly");
-	else if (st == DB_ERROR || c->status[0] == '\0') {
-		log_error("closing a period failed: %s", err ? err : "?");
-		req_error(c->req, CALLSHEET__ERROR_CODE__INTERNAL, NULL,
-		          "closing the period failed on the server; see its "
-		          "log");
-	} else if (strcmp(c->status, "closed") == 0) {
+	if (e->st != DB_OK || c->status[0] == '\0')
+		req_db_error(c->req, e->st != DB_OK ? e : &none,
+		             "closing the period");
+	else if (strcmp(c->status, "closed") == 0) {
 		log_info("period %s to %s closed by %s: %llu rollup rows "
 		         "frozen",
 		         c->from, c->to, c->closed_by,
@@ -155,13 +137,8 @@ req_close_period(struct req *r)
 	c->params[0] = xstrdup(cp->from);
 	c->params[1] = xstrdup(cp->to);
 	c->params[2] = xasprintf("%d", r->conn->session.account_id);
-	c->op.send = closing_send;
-	c->op.result = closing_result;
-	c->op.done = closing_done;
-	c->op.arg = c;
-	if (db_submit(&c->op) != 0) {
-		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-		          "the database is unreachable; retry shortly");
+	if (req_stmt(r, "closing the period", STMT_CLOSE_PERIOD, 3,
+	             (const char *const *)c->params, closing_row, closing_done,
+	             c) != 0)
 		closing_free(c);
-	}
 }

@@ -19,9 +19,7 @@ struct exported {
 
 struct export
 {
-	struct db_op op;
 	struct req *req;
-	int nresults;
 	const char *params[5];
 	char micros[24], limit[16];
 	char id[CS_UUID_STRLEN];
@@ -30,38 +28,21 @@ struct export
 	size_t nrows;
 };
 
-static int
-export_send(PGconn *pg, struct db_op *op)
-{
-	struct export *x = op->arg;
-
-	return db_send_timezone(pg) != 0 ||
-	                       PQsendQueryPrepared(pg, STMT_EXPORT_PAGE, 5,
-	                                           x->params, NULL, NULL,
-	                                           0) != 1
-	               ? -1
-	               : 0;
-}
-
 static void
-export_result(struct db_op *op, const PGresult *res)
+export_row(void *arg, const struct db_row *row)
 {
-	struct export *x = op->arg;
-	int n = PQntuples(res);
+	struct export *x = arg;
+	struct exported *e;
 
-	if (x->nresults++ == 0 || PQnfields(res) < 13 || x->rows != NULL)
-		return; /* the time zone; or not a page */
-	x->rows = xcalloc((size_t)n + 1, sizeof *x->rows);
-	for (int i = 0; i < n; i++) {
-		struct exported *e = &x->rows[x->nrows];
-
-		if (sheet_row_from_result(res, i, 0, &e->row) != 0)
-			continue;
-		e->call_start = xstrdup(PQgetvalue(res, i, 11));
-		snprintf(e->cursor, sizeof e->cursor, "%s:%s",
-		         PQgetvalue(res, i, 12), PQgetvalue(res, i, 0));
-		x->nrows++;
-	}
+	if (db_rowno(row) == 0)
+		x->rows = xcalloc((size_t)db_nrows(row) + 1, sizeof *x->rows);
+	e = &x->rows[x->nrows];
+	if (sheet_row_from_db(row, 0, &e->row) != 0)
+		return;
+	e->call_start = xstrdup(db_text(row, 11));
+	snprintf(e->cursor, sizeof e->cursor, "%s:%s", db_text(row, 12),
+	         db_text(row, 0));
+	x->nrows++;
 }
 
 static void
@@ -122,14 +103,14 @@ export_reply(struct export *x)
 }
 
 static void
-export_done(struct db_op *op, enum db_status st, const char *err)
+export_done(void *arg, const struct db_end *e)
 {
-	struct export *x = op->arg;
+	struct export *x = arg;
 
-	if (st == DB_OK)
+	if (e->st == DB_OK)
 		export_reply(x);
 	else
-		req_db_failed(x->req, st, err, "the export");
+		req_db_error(x->req, e, "the export");
 	export_free(x);
 }
 
@@ -209,6 +190,7 @@ req_export(struct req *r)
 {
 	const Callsheet__Export *e = r->msg->export;
 	struct export *x;
+	struct db_call *k;
 
 	x = xcalloc(1, sizeof *x);
 	if (export_check(x, r, e) != 0) {
@@ -225,10 +207,9 @@ req_export(struct req *r)
 	x->params[3] = e->cursor != NULL ? x->id : NULL;
 	x->params[4] = x->limit;
 	x->req = r;
-	x->op.send = export_send;
-	x->op.result = export_result;
-	x->op.done = export_done;
-	x->op.arg = x;
-	if (req_submit(r, &x->op) != 0)
+	k = db_call_new("the export", export_done, x);
+	db_call_timezone(k);
+	db_call_stmt(k, STMT_EXPORT_PAGE, 5, x->params, export_row);
+	if (req_call(r, k) != 0)
 		free(x);
 }

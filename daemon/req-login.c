@@ -29,7 +29,6 @@ now_ms(void)
 }
 
 struct login {
-	struct db_op op;
 	struct req *req;
 	char user[72]; /* the throttling key */
 	bool found;
@@ -119,9 +118,22 @@ login_fail(struct login *l, Callsheet__ErrorCode code, const char *msg)
 {
 	struct conn *c = l->req->conn;
 
-	if (c->state == CONN_AUTHING)
+	if (c->state == CONN_AUTHENTICATING)
 		conn_set_state(c, CONN_LOGIN);
 	req_error(l->req, code, NULL, "%s", msg);
+	login_free(l);
+}
+
+/* The account could not be looked up: the attempt counts for nothing. */
+static void
+login_fail_db(struct login *l, const struct db_end *e)
+{
+	struct conn *c = l->req->conn;
+
+	login_count(l, THROTTLE_ABORT);
+	if (c->state == CONN_AUTHENTICATING)
+		conn_set_state(c, CONN_LOGIN);
+	req_db_error(l->req, e, "the login's account lookup");
 	login_free(l);
 }
 
@@ -197,7 +209,7 @@ login_verified(void *arg)
 		           "this account is disabled; ask an administrator");
 		return;
 	}
-	if (c->state != CONN_AUTHING) {
+	if (c->state != CONN_AUTHENTICATING) {
 		/* the login deadline or the peer ended the connection while
 		 * the password was checked: no session, and nothing to say */
 		login_fail(l, CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
@@ -220,54 +232,31 @@ login_verified(void *arg)
 	login_free(l);
 }
 
-static int
-login_send(PGconn *pg, struct db_op *op)
-{
-	struct login *l = op->arg;
-	const char *params[1] = {l->req->msg->login->user};
-
-	if (l->req->msg->login->token != NULL)
-		return session_login_send(pg, params[0],
-		                          l->req->msg->login->token);
-	return PQsendQueryPrepared(pg, STMT_ACCOUNT_BY_NAME, 1, params, NULL,
-	                           NULL, 0) == 1
-	               ? 0
-	               : -1;
-}
-
 static void
-login_result(struct db_op *op, const PGresult *res)
+login_row(void *arg, const struct db_row *row)
 {
-	struct login *l = op->arg;
+	struct login *l = arg;
 
-	if (PQntuples(res) != 1)
+	if (db_nrows(row) != 1)
 		return;
 	l->found = true;
 	/* a real account: its lockout is never pushed out of the table */
 	throttle_known(by_account, l->user);
-	l->account_id = atoi(PQgetvalue(res, 0, 0));
-	l->role = role_parse(PQgetvalue(res, 0, 1));
-	l->hash = xstrdup(PQgetvalue(res, 0, 2));
-	l->disabled = PQgetvalue(res, 0, 3)[0] == 't';
+	l->account_id = (int)db_int(row, 0);
+	l->role = role_parse(db_text(row, 1));
+	l->hash = xstrdup(db_text(row, 2));
+	l->disabled = db_bool(row, 3);
 }
 
 static void login_pretended(evutil_socket_t fd, short what, void *arg);
 
 static void
-login_done(struct db_op *op, enum db_status st, const char *err)
+login_done(void *arg, const struct db_end *e)
 {
-	struct login *l = op->arg;
+	struct login *l = arg;
 
-	if (st != DB_OK) {
-		if (st == DB_ERROR)
-			log_error("login lookup failed: %s", err ? err : "?");
-		login_count(l, THROTTLE_ABORT);
-		login_fail(l,
-		           st == DB_UNAVAILABLE
-		                   ? CALLSHEET__ERROR_CODE__UNAVAILABLE
-		                   : CALLSHEET__ERROR_CODE__INTERNAL,
-		           "the account database cannot be reached; retry "
-		           "shortly");
+	if (e->st != DB_OK) {
+		login_fail_db(l, e);
 		return;
 	}
 	if (l->req->msg->login->token != NULL) {
@@ -373,6 +362,7 @@ void
 req_login(struct req *r)
 {
 	struct login *l;
+	struct db_call *k;
 	const char *user = r->msg->login->user;
 
 	/* a token takes no hashing thread: not refused for their queue */
@@ -393,15 +383,14 @@ req_login(struct req *r)
 	l = xcalloc(1, sizeof *l);
 	snprintf(l->user, sizeof l->user, "%s", user);
 	l->req = r;
-	l->op.send = login_send;
-	l->op.result = login_result;
-	l->op.done = login_done;
-	l->op.arg = l;
+	k = db_call_new("the login's account lookup", login_done, l);
+	if (r->msg->login->token != NULL)
+		session_login_stmt(k, user, r->msg->login->token, login_row);
+	else
+		db_call_stmt(k, STMT_ACCOUNT_BY_NAME, 1, &user, login_row);
 	/* nothing else from this client runs until we know who it is */
-	conn_set_state(r->conn, CONN_AUTHING);
-	if (db_submit(&l->op) != 0) {
-		login_count(l, THROTTLE_ABORT);
-		login_fail(l, CALLSHEET__ERROR_CODE__UNAVAILABLE,
-		           "the database is unreachable; retry shortly");
-	}
+	conn_set_state(r->conn, CONN_AUTHENTICATING);
+	/* not the connection's: a login is never cancelled (a write) */
+	if (db_call_submit(k) != 0)
+		login_fail_db(l, &db_unreachable);
 }

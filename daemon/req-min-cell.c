@@ -10,62 +10,40 @@
 #define MIN_CELL_MAX 1000 /* as the table's CHECK says */
 
 struct min_cell {
-	struct db_op op;
 	struct req *req;
 	char value[16], max_noise[16], variance[32];
 	bool set;
-	int nresults;
 	bool updated; /* the UPDATE found the role's row */
 	Callsheet__MinCells list;
 };
 
-static int
-min_cell_send(PGconn *pg, struct db_op *op)
+/* The UPDATE found the role's row. */
+static void
+min_cell_updated(void *arg, const struct db_row *row)
 {
-	struct min_cell *m = op->arg;
-	const Callsheet__MinCell *mc = m->req->msg->min_cell;
-	const char *params[5] = {mc->role, m->value, mc->method,
-	                         mc->has_max_noise ? m->max_noise : NULL,
-	                         mc->has_noise_variance ? m->variance : NULL};
+	struct min_cell *m = arg;
 
-	if (m->set && PQsendQueryPrepared(pg, STMT_SET_MIN_CELL, 5, params,
-	                                  NULL, NULL, 0) != 1)
-		return -1;
-	return PQsendQueryPrepared(pg, STMT_MIN_CELLS, 0, NULL, NULL, NULL,
-	                           0) == 1
-	               ? 0
-	               : -1;
+	(void)row;
+	m->updated = true;
 }
 
 static void
-min_cell_result(struct db_op *op, const PGresult *res)
+min_cell_row(void *arg, const struct db_row *row)
 {
-	struct min_cell *m = op->arg;
+	struct min_cell *m = arg;
 	Callsheet__MinCells *l = &m->list;
+	Callsheet__MinCellRule *rule = xmalloc(sizeof *rule);
 
-	if (m->nresults++ == 0 && m->set) {
-		m->updated = strcmp(PQcmdTuples((PGresult *)res), "1") == 0;
-		return;
-	}
-	l->n_rules = (size_t)PQntuples(res);
-	l->rules = xcalloc(l->n_rules + 1, sizeof *l->rules);
-	for (size_t i = 0; i < l->n_rules; i++) {
-		Callsheet__MinCellRule *rule = xmalloc(sizeof *rule);
-
-		callsheet__min_cell_rule__init(rule);
-		rule->role = xstrdup(PQgetvalue(res, (int)i, 0));
-		rule->min_cell =
-		        (uint32_t)strtoul(PQgetvalue(res, (int)i, 1), NULL, 10);
-		rule->has_min_cell = true;
-		l->rules[i] = rule;
-		if (PQnfields(res) < 5)
-			continue;
-		rule->method = xstrdup(PQgetvalue(res, (int)i, 2));
-		rule->has_max_noise = rule->has_noise_variance = true;
-		rule->max_noise =
-		        (uint32_t)strtoul(PQgetvalue(res, (int)i, 3), NULL, 10);
-		rule->noise_variance = strtod(PQgetvalue(res, (int)i, 4), NULL);
-	}
+	callsheet__min_cell_rule__init(rule);
+	rule->role = xstrdup(db_text(row, 0));
+	rule->min_cell = (uint32_t)db_uint(row, 1);
+	rule->has_min_cell = true;
+	rule->method = xstrdup(db_text(row, 2));
+	rule->has_max_noise = rule->has_noise_variance = true;
+	rule->max_noise = (uint32_t)db_uint(row, 3);
+	rule->noise_variance = db_double(row, 4);
+	l->rules = xreallocarray(l->rules, l->n_rules + 1, sizeof *l->rules);
+	l->rules[l->n_rules++] = rule;
 }
 
 static void
@@ -81,27 +59,22 @@ min_cell_free(struct min_cell *m)
 }
 
 static void
-min_cell_done(struct db_op *op, enum db_status st, const char *err)
+min_cell_done(void *arg, const struct db_end *e)
 {
-	struct min_cell *m = op->arg;
+	struct min_cell *m = arg;
 	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
 
-	if (st == DB_UNAVAILABLE)
-		req_error(m->req, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-		          "the database is unreachable; retry shortly");
-	else if (st == DB_ERROR && err != NULL &&
-	         strstr(err, "perturb_min_cell") != NULL)
+	if (e->st == DB_ERROR && e->error != NULL &&
+	    strstr(e->error, "perturb_min_cell") != NULL)
 		req_error(m->req, CALLSHEET__ERROR_CODE__BAD_REQUEST,
 		          "min_cell",
 		          "min_cell: %s is too large for the perturb method "
 		          "(the role's); allowed: 0 to %d, or give the "
 		          "suppress method",
 		          m->value, PTABLE_MAX_NOISE);
-	else if (st == DB_ERROR) {
-		log_error("min-cell failed: %s", err ? err : "?");
-		req_error(m->req, CALLSHEET__ERROR_CODE__INTERNAL, NULL,
-		          "the request failed on the server; see its log");
-	} else if (m->set && !m->updated)
+	else if (e->st != DB_OK)
+		req_db_error(m->req, e, "the disclosure settings");
+	else if (m->set && !m->updated)
 		req_error(m->req, CALLSHEET__ERROR_CODE__NOT_FOUND, "role",
 		          "role: no disclosure setting for '%s'; run the "
 		          "migrations",
@@ -208,7 +181,9 @@ min_cell_check(struct req *r)
 void
 req_min_cell(struct req *r)
 {
+	const Callsheet__MinCell *mc = r->msg->min_cell;
 	struct min_cell *m;
+	struct db_call *k;
 
 	if (min_cell_check(r) != 0)
 		return;
@@ -221,13 +196,14 @@ req_min_cell(struct req *r)
 	         r->msg->min_cell->max_noise);
 	snprintf(m->variance, sizeof m->variance, "%.17g",
 	         r->msg->min_cell->noise_variance);
-	m->op.send = min_cell_send;
-	m->op.result = min_cell_result;
-	m->op.done = min_cell_done;
-	m->op.arg = m;
-	if (db_submit(&m->op) != 0) {
-		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-		          "the database is unreachable; retry shortly");
+	const char *params[5] = {mc->role, m->value, mc->method,
+	                         mc->has_max_noise ? m->max_noise : NULL,
+	                         mc->has_noise_variance ? m->variance : NULL};
+
+	k = db_call_new("the disclosure settings", min_cell_done, m);
+	if (m->set)
+		db_call_stmt(k, STMT_SET_MIN_CELL, 5, params, min_cell_updated);
+	db_call_stmt(k, STMT_MIN_CELLS, 0, NULL, min_cell_row);
+	if (req_call(r, k) != 0)
 		min_cell_free(m);
-	}
 }

@@ -12,10 +12,8 @@
 #include "callsheetd.h"
 
 struct query {
-	struct db_op op;
 	struct req *req;
 	struct query_sql sql;
-	int nresults;
 	bool remapped; /* a retired code was reported under its successor */
 	Callsheet__QueryResult result;
 	Callsheet__DurationStats duration;
@@ -38,40 +36,6 @@ struct query {
 	"SELECT to_char(m, 'YYYY-MM') FROM generate_series($1::date,"          \
 	" $2::date - 1, interval '1 month') m WHERE NOT EXISTS (SELECT 1"      \
 	" FROM closed_period p WHERE p.months @> m::date) ORDER BY 1 LIMIT 1"
-
-static int
-query_send(PGconn *pg, struct db_op *op)
-{
-	struct query *q = op->arg;
-	const struct query_sql *s = &q->sql;
-	const char *role[1] = {role_name(q->req->conn->session.role)};
-
-	if (PQsendQueryParams(pg, s->rows_sql, s->nparams, NULL, s->params,
-	                      NULL, NULL, 0) != 1 ||
-	    PQsendQueryParams(pg, s->total_sql, s->nparams, NULL, s->params,
-	                      NULL, NULL, 0) != 1)
-		return -1;
-	if (s->duration_sql != NULL &&
-	    PQsendQueryParams(pg, s->duration_sql, s->nparams, NULL, s->params,
-	                      NULL, NULL, 0) != 1)
-		return -1;
-	if (PQsendQueryPrepared(pg, STMT_MIN_CELL, 1, role, NULL, NULL, 0) != 1)
-		return -1;
-	/* from_rollup's first two parameters are the period's bounds */
-	return !q->reporter || PQsendQueryParams(pg, OPEN_MONTH_SQL, 2, NULL,
-	                                         s->params, NULL, NULL, 0) == 1
-	               ? 0
-	               : -1;
-}
-
-/* A number of the answer; 0 where the column is absent. */
-static uint64_t
-u64_at(const PGresult *res, int row, int col)
-{
-	return col < PQnfields(res)
-	               ? strtoull(PQgetvalue(res, row, col), NULL, 10)
-	               : 0;
-}
 
 static char *
 key_text(struct query *q, size_t col, const char *value, bool null)
@@ -100,75 +64,75 @@ row_free(Callsheet__Row *row)
 }
 
 static void
-rows_result(struct query *q, const PGresult *res)
+rows_row(void *arg, const struct db_row *dr)
 {
+	struct query *q = arg;
 	Callsheet__QueryResult *r = &q->result;
 	size_t ng = q->sql.ngroup;
+	Callsheet__Row *row;
 
 	/* without group-by, the count is the total alone: no rows */
-	r->n_rows = ng == 0 ? 0 : (size_t)PQntuples(res);
-	r->rows = xcalloc(r->n_rows + 1, sizeof *r->rows);
-	q->row_keys = xcalloc(r->n_rows + 1, sizeof *q->row_keys);
-	for (size_t i = 0; i < r->n_rows; i++) {
-		Callsheet__Row *row = xmalloc(sizeof *row);
-
-		callsheet__row__init(row);
-		row->n_keys = ng;
-		row->keys = xcalloc(ng, sizeof *row->keys);
-		for (size_t k = 0; k < ng; k++)
-			row->keys[k] =
-			        key_text(q, k, PQgetvalue(res, (int)i, (int)k),
-			                 PQgetisnull(res, (int)i, (int)k));
-		row->has_count = true;
-		row->count = u64_at(res, (int)i, (int)ng);
-		q->row_keys[i] = u64_at(res, (int)i, (int)ng + 1);
-		r->rows[i] = row;
-	}
-	if (q->remapped)
-		r->n_rows = query_merge_rows(r->rows, q->row_keys, r->n_rows,
-		                             row_free);
+	if (ng == 0)
+		return;
+	row = xmalloc(sizeof *row);
+	callsheet__row__init(row);
+	row->n_keys = ng;
+	row->keys = xcalloc(ng, sizeof *row->keys);
+	for (size_t k = 0; k < ng; k++)
+		row->keys[k] = key_text(q, k, db_text(dr, (int)k),
+		                        db_null(dr, (int)k));
+	row->has_count = true;
+	row->count = db_uint(dr, (int)ng);
+	r->rows = xreallocarray(r->rows, r->n_rows + 2, sizeof *r->rows);
+	q->row_keys =
+	        xreallocarray(q->row_keys, r->n_rows + 2, sizeof *q->row_keys);
+	q->row_keys[r->n_rows] = db_uint(dr, (int)ng + 1);
+	r->rows[r->n_rows++] = row;
+	r->rows[r->n_rows] = NULL;
 	q->nrows = r->n_rows;
 }
 
 static void
-duration_result(struct query *q, const PGresult *res)
+total_row(void *arg, const struct db_row *row)
 {
-	size_t n = (size_t)PQntuples(res);
-	uint32_t *seconds = xcalloc(n + 1, sizeof *seconds);
-	uint64_t *counts = xcalloc(n + 1, sizeof *counts);
-	uint64_t *keys = xcalloc(n + 1, sizeof *keys);
+	struct query *q = arg;
 
-	for (size_t i = 0; i < n; i++) {
-		seconds[i] =
-		        (uint32_t)strtoul(PQgetvalue(res, (int)i, 0), NULL, 10);
-		counts[i] = u64_at(res, (int)i, 1);
-		keys[i] = u64_at(res, (int)i, 2);
-	}
-	/* the policy is read after the durations: both wait for it */
-	q->dur_seconds = seconds;
-	q->dur_counts = counts;
-	q->dur_keys = keys;
-	q->ndur = n;
-	q->has_durations = true;
+	q->result.total = db_uint(row, 0);
+	q->total_key = db_uint(row, 1);
+}
+
+/* the policy is read after the durations: both wait for it */
+static void
+duration_row(void *arg, const struct db_row *row)
+{
+	struct query *q = arg;
+	size_t n = q->ndur++;
+
+	q->dur_seconds =
+	        xreallocarray(q->dur_seconds, n + 1, sizeof *q->dur_seconds);
+	q->dur_counts =
+	        xreallocarray(q->dur_counts, n + 1, sizeof *q->dur_counts);
+	q->dur_keys = xreallocarray(q->dur_keys, n + 1, sizeof *q->dur_keys);
+	q->dur_seconds[n] = (uint32_t)db_uint(row, 0);
+	q->dur_counts[n] = db_uint(row, 1);
+	q->dur_keys[n] = db_uint(row, 2);
 }
 
 static void
-query_result(struct db_op *op, const PGresult *res)
+policy_row(void *arg, const struct db_row *row)
 {
-	struct query *q = op->arg;
-	int i = q->nresults++;
+	struct query *q = arg;
 
-	if (i == 0)
-		rows_result(q, res);
-	else if (i == 1 && PQntuples(res) == 1) {
-		q->result.total = u64_at(res, 0, 0);
-		q->total_key = u64_at(res, 0, 1);
-	} else if (i == 2 && q->sql.duration_sql != NULL)
-		duration_result(q, res);
-	else if (i == 2 + (q->sql.duration_sql != NULL))
-		disclosure_parse(&q->policy, res); /* the role's policy */
-	else if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0))
-		q->open_month = xstrdup(PQgetvalue(res, 0, 0));
+	disclosure_from_row(&q->policy, row);
+}
+
+static void
+open_month_row(void *arg, const struct db_row *row)
+{
+	struct query *q = arg;
+
+	if (!db_null(row, 0) && q->open_month == NULL)
+		q->open_month = xstrdup(db_text(row, 0));
 }
 
 static void
@@ -261,11 +225,21 @@ query_answer(void *arg)
 }
 
 static void
-query_done(struct db_op *op, enum db_status st, const char *err)
+query_done(void *arg, const struct db_end *e)
 {
-	struct query *q = op->arg;
+	struct query *q = arg;
+	Callsheet__QueryResult *r = &q->result;
 
-	if (st == DB_OK && q->open_month != NULL) {
+	if (e->st != DB_OK) {
+		req_db_error(q->req, e, "the query");
+		query_free(q);
+		return;
+	}
+	if (q->remapped)
+		r->n_rows = q->nrows = query_merge_rows(r->rows, q->row_keys,
+		                                        r->n_rows, row_free);
+	q->has_durations = q->sql.duration_sql != NULL;
+	if (q->open_month != NULL) {
 		req_error(q->req, CALLSHEET__ERROR_CODE__FORBIDDEN, "from",
 		          "'%s' to '%s' includes %s, which no closed period "
 		          "holds: reporters see closed periods only, as "
@@ -276,26 +250,37 @@ query_done(struct db_op *op, enum db_status st, const char *err)
 		query_free(q);
 		return;
 	}
-	if (st == DB_OK) {
-		q->result.n_group_by = q->sql.ngroup;
-		q->result.group_by = (char **)q->sql.group_name;
-		if (q->sql.ngroup == 2 && q->policy.min_cell > 1)
-			worker_run(query_suppress, query_answer, q);
-		else {
-			query_suppress(q);
-			query_answer(q);
-		}
-		return;
-	}
-	if (st == DB_UNAVAILABLE)
-		req_error(q->req, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-		          "the database is unreachable; retry shortly");
+	q->result.n_group_by = q->sql.ngroup;
+	q->result.group_by = (char **)q->sql.group_name;
+	if (q->sql.ngroup == 2 && q->policy.min_cell > 1)
+		worker_run(query_suppress, query_answer, q);
 	else {
-		log_error("query failed: %s", err ? err : "?");
-		req_error(q->req, CALLSHEET__ERROR_CODE__INTERNAL, NULL,
-		          "the query failed on the server; see its log");
+		query_suppress(q);
+		query_answer(q);
 	}
-	query_free(q);
+}
+
+/* Rows and total in one snapshot, the durations, the role's policy, and
+ * for a reporter the first month of the period no closed period holds. */
+static struct db_call *
+query_call(struct query *q)
+{
+	const struct query_sql *s = &q->sql;
+	const char *role[1] = {role_name(q->req->conn->session.role)};
+	struct db_call *k = db_call_new("the query", query_done, q);
+
+	db_call_sql(k, s->rows_sql, QS_ROWS_COLS(s), s->nparams, s->params,
+	            rows_row);
+	db_call_sql(k, s->total_sql, QS_TOTAL_COLS, s->nparams, s->params,
+	            total_row);
+	if (s->duration_sql != NULL)
+		db_call_sql(k, s->duration_sql, QS_DURATION_COLS, s->nparams,
+		            s->params, duration_row);
+	db_call_stmt(k, STMT_MIN_CELL, 1, role, policy_row);
+	/* from_rollup's first two parameters are the period's bounds */
+	if (q->reporter)
+		db_call_sql(k, OPEN_MONTH_SQL, 1, 2, s->params, open_month_row);
+	return k;
 }
 
 void
@@ -321,6 +306,8 @@ req_query(struct req *r)
 	q = xcalloc(1, sizeof *q);
 	callsheet__query_result__init(&q->result);
 	q->result.has_total = true; /* 0 when nothing matched */
+	q->result.rows = xcalloc(1, sizeof *q->result.rows);
+	q->row_keys = xcalloc(1, sizeof *q->row_keys);
 	q->reporter = plan.rollup != NULL;
 	q->desc = cell_desc(&plan);
 	query_sql_build(&plan, cfg->use_rollup || q->reporter, &q->sql);
@@ -344,10 +331,6 @@ req_query(struct req *r)
 	}
 	q->req = r;
 	disclosure_default(&q->policy, r->conn->session.role);
-	q->op.send = query_send;
-	q->op.result = query_result;
-	q->op.done = query_done;
-	q->op.arg = q;
-	if (req_submit(r, &q->op) != 0)
+	if (req_call(r, query_call(q)) != 0)
 		query_free(q);
 }

@@ -10,8 +10,18 @@
 
 #include "callsheetd.h"
 
+struct restate;
+struct compared;
+/* One side of a comparison: what its statements' rows fill. */
+struct side {
+	struct restate *rs;
+	struct compared *c;
+	size_t which; /* 0 now, 1 as published */
+};
+
 /* One closed period's figures: now [0] and as published [1]. */
 struct compared {
+	struct side side[2];
 	Callsheet__PeriodRestatements *period;
 	char from[11], to[11];
 	struct query_sql sql[2];
@@ -21,13 +31,11 @@ struct compared {
 };
 
 struct restate {
-	struct db_op op;
 	struct req *req;
 	struct qplan plan;
 	char *tz;     /* the plan's, kept: the taxonomy may be reloaded */
 	bool figures; /* the second step */
 	struct disclosure policy;
-	size_t nresults;
 	Callsheet__Restatements out;
 	char *group_by[2];
 	int *ids; /* the period id of each out.periods[i] */
@@ -110,123 +118,120 @@ closed_new(const char *from, const char *to)
 
 /* id, from, to, compared from, compared to */
 static void
-periods_result(struct restate *rs, const PGresult *res)
+periods_row(void *arg, const struct db_row *row)
 {
-	size_t n = (size_t)PQntuples(res);
+	struct restate *rs = arg;
+	size_t n = (size_t)db_nrows(row);
+	const char *from = db_text(row, 1), *to = db_text(row, 2);
+	const char *cfrom = db_text(row, 3), *cto = db_text(row, 4);
+	Callsheet__PeriodRestatements *p;
 
-	rs->out.periods = xcalloc(n, sizeof *rs->out.periods);
-	rs->ids = xcalloc(n, sizeof *rs->ids);
-	rs->cmp = xcalloc(n, sizeof *rs->cmp);
-	for (int i = 0; i < (int)n; i++) {
-		Callsheet__PeriodRestatements *p = xmalloc(sizeof *p);
-
-		callsheet__period_restatements__init(p);
-		p->period = closed_new(PQgetvalue(res, i, 1),
-		                       PQgetvalue(res, i, 2));
-		rs->ids[i] = atoi(PQgetvalue(res, i, 0));
-		rs->out.periods[rs->out.n_periods++] = p;
-		if (rs->reporter && rs->partial == NULL &&
-		    (strcmp(PQgetvalue(res, i, 1), PQgetvalue(res, i, 3)) !=
-		             0 ||
-		     strcmp(PQgetvalue(res, i, 2), PQgetvalue(res, i, 4)) != 0))
-			rs->partial =
-			        xasprintf("%s to %s", PQgetvalue(res, i, 1),
-			                  PQgetvalue(res, i, 2));
-		if (strcmp(PQgetvalue(res, i, 3), PQgetvalue(res, i, 4)) >= 0)
-			continue; /* no whole month inside the report */
-		rs->cmp[rs->ncmp].period = p;
-		snprintf(rs->cmp[rs->ncmp].from, 11, "%s",
-		         PQgetvalue(res, i, 3));
-		snprintf(rs->cmp[rs->ncmp].to, 11, "%s", PQgetvalue(res, i, 4));
-		rs->ncmp++;
+	if (taxonomy == NULL)
+		return;
+	if (db_rowno(row) == 0) {
+		rs->out.periods = xcalloc(n, sizeof *rs->out.periods);
+		rs->ids = xcalloc(n, sizeof *rs->ids);
+		rs->cmp = xcalloc(n, sizeof *rs->cmp);
 	}
+	p = xmalloc(sizeof *p);
+	callsheet__period_restatements__init(p);
+	p->period = closed_new(from, to);
+	rs->ids[rs->out.n_periods] = (int)db_int(row, 0);
+	rs->out.periods[rs->out.n_periods++] = p;
+	if (rs->reporter && rs->partial == NULL &&
+	    (strcmp(from, cfrom) != 0 || strcmp(to, cto) != 0))
+		rs->partial = xasprintf("%s to %s", from, to);
+	if (strcmp(cfrom, cto) >= 0)
+		return; /* no whole month inside the report */
+	rs->cmp[rs->ncmp].period = p;
+	snprintf(rs->cmp[rs->ncmp].from, 11, "%s", cfrom);
+	snprintf(rs->cmp[rs->ncmp].to, 11, "%s", cto);
+	rs->ncmp++;
 }
 
 /* id, at, user, sheet, action, reason */
 static void
-changes_result(struct restate *rs, const PGresult *res)
+changes_row(void *arg, const struct db_row *row)
 {
-	for (int i = 0; i < PQntuples(res); i++) {
-		Callsheet__PeriodRestatements *p = NULL;
-		Callsheet__Restatement *c;
-		int id = atoi(PQgetvalue(res, i, 0));
+	struct restate *rs = arg;
+	Callsheet__PeriodRestatements *p = NULL;
+	Callsheet__Restatement *c;
+	int id = (int)db_int(row, 0);
 
-		for (size_t k = 0; k < rs->out.n_periods && p == NULL; k++)
-			if (rs->ids[k] == id)
-				p = rs->out.periods[k];
-		if (p == NULL)
-			continue;
-		c = xmalloc(sizeof *c);
-		callsheet__restatement__init(c);
-		c->at = strtoll(PQgetvalue(res, i, 1), NULL, 10);
-		c->has_at = c->has_sheet_id = true;
-		c->user = xstrdup(PQgetvalue(res, i, 2));
-		c->sheet_id.data = xmalloc(CS_UUID_LEN);
-		c->sheet_id.len = CS_UUID_LEN;
-		uuid_parse(PQgetvalue(res, i, 3), c->sheet_id.data);
-		c->action = xstrdup(PQgetvalue(res, i, 4));
-		c->reason = PQgetisnull(res, i, 5)
-		                    ? NULL
-		                    : xstrdup(PQgetvalue(res, i, 5));
-		p->changes = xreallocarray(p->changes, p->n_changes + 1,
-		                           sizeof *p->changes);
-		p->changes[p->n_changes++] = c;
-	}
+	if (taxonomy == NULL || rs->policy.method == DISCLOSE_PERTURB)
+		return;
+	for (size_t k = 0; k < rs->out.n_periods && p == NULL; k++)
+		if (rs->ids[k] == id)
+			p = rs->out.periods[k];
+	if (p == NULL)
+		return;
+	c = xmalloc(sizeof *c);
+	callsheet__restatement__init(c);
+	c->at = db_int(row, 1);
+	c->has_at = c->has_sheet_id = true;
+	c->user = xstrdup(db_text(row, 2));
+	c->sheet_id.data = xmalloc(CS_UUID_LEN);
+	c->sheet_id.len = CS_UUID_LEN;
+	uuid_parse(db_text(row, 3), c->sheet_id.data);
+	c->action = xstrdup(db_text(row, 4));
+	c->reason = db_strdup(row, 5);
+	p->changes =
+	        xreallocarray(p->changes, p->n_changes + 1, sizeof *p->changes);
+	p->changes[p->n_changes++] = c;
+}
+
+static void
+policy_row(void *arg, const struct db_row *row)
+{
+	struct restate *rs = arg;
+
+	if (taxonomy != NULL)
+		disclosure_from_row(&rs->policy, row);
 }
 
 /* ---------------------------------------------------------- figures */
 
-/* Statements per compared period: the two totals, then the two rows. */
-static size_t
-per_period(const struct restate *rs)
-{
-	return rs->plan.ngroup > 0 ? 4 : 2;
-}
-
 static char *
-key_text(const struct query_sql *qs, size_t k, const PGresult *res, int row)
+key_text(const struct query_sql *qs, size_t k, const struct db_row *row)
 {
 	const struct tax_entry *e;
 
-	if (PQgetisnull(res, row, (int)k))
+	if (db_null(row, (int)k))
 		return xstrdup("");
 	if (qs->key_kind[k] == KEY_TAXONOMY &&
-	    (e = tax_by_id(taxonomy, (int16_t)atoi(PQgetvalue(
-	                                     res, row, (int)k)))) != NULL)
+	    (e = tax_by_id(taxonomy, (int16_t)db_int(row, (int)k))) != NULL)
 		return xstrdup(e->code);
-	return xstrdup(PQgetvalue(res, row, (int)k));
+	return xstrdup(db_text(row, (int)k));
+}
+
+/* A side's total: its count and cell key. */
+static void
+figures_total_row(void *arg, const struct db_row *row)
+{
+	struct side *s = arg;
+
+	s->c->total[s->which] = db_uint(row, 0);
+	s->c->total_key[s->which] = db_uint(row, 1);
 }
 
 static void
-figures_result(struct restate *rs, const PGresult *res)
+figures_row(void *arg, const struct db_row *row)
 {
-	size_t i = rs->nresults - 1, per = per_period(rs);
-	size_t which = i % per % 2, ng = rs->plan.ngroup;
-	struct compared *c;
+	struct side *s = arg;
+	struct compared *c = s->c;
+	size_t w = s->which, ng = s->rs->plan.ngroup;
+	struct restate_count *rc;
 
-	if (i / per >= rs->ncmp)
+	if (taxonomy == NULL)
 		return;
-	c = &rs->cmp[i / per];
-	if (i % per < 2) {
-		if (PQntuples(res) == 1 && PQnfields(res) >= 2) {
-			c->total[which] =
-			        strtoull(PQgetvalue(res, 0, 0), NULL, 10);
-			c->total_key[which] =
-			        strtoull(PQgetvalue(res, 0, 1), NULL, 10);
-		}
-		return;
-	}
-	c->nrows[which] = (size_t)PQntuples(res);
-	c->rows[which] = xcalloc(c->nrows[which], sizeof *c->rows[which]);
-	for (int r = 0; r < PQntuples(res); r++) {
-		for (size_t k = 0; k < ng; k++)
-			c->rows[which][r].keys[k] =
-			        key_text(&c->sql[which], k, res, r);
-		for (size_t k = ng; k < nitems(c->rows[which][r].keys); k++)
-			c->rows[which][r].keys[k] = xstrdup("");
-		c->rows[which][r].n =
-		        strtoull(PQgetvalue(res, r, (int)ng), NULL, 10);
-	}
+	if (db_rowno(row) == 0)
+		c->rows[w] = xcalloc((size_t)db_nrows(row), sizeof *c->rows[w]);
+	rc = &c->rows[w][c->nrows[w]++];
+	for (size_t k = 0; k < ng; k++)
+		rc->keys[k] = key_text(&c->sql[w], k, row);
+	for (size_t k = ng; k < nitems(rc->keys); k++)
+		rc->keys[k] = xstrdup("");
+	rc->n = db_uint(row, (int)ng);
 }
 
 /* The cell-key method: the totals perturbed like the query's, each with
@@ -314,23 +319,46 @@ figures_plan(struct restate *rs)
 
 /* ------------------------------------------------------- the request */
 
-static void
-restate_result(struct db_op *op, const PGresult *res)
-{
-	struct restate *rs = op->arg;
+static void restate_done(void *arg, const struct db_end *e);
 
-	if (taxonomy == NULL)
-		return;
-	rs->nresults++;
-	if (rs->figures)
-		figures_result(rs, res);
-	else if (rs->nresults == 1)
-		periods_result(rs, res);
-	else if (rs->nresults == 2) {
-		if (rs->policy.method != DISCLOSE_PERTURB)
-			changes_result(rs, res);
-	} else /* the role's disclosure policy */
-		disclosure_parse(&rs->policy, res);
+/* The first step: the closed periods, their changes, the role's policy. */
+static struct db_call *
+periods_call(struct restate *rs)
+{
+	const char *bounds[2] = {rs->plan.from, rs->plan.to};
+	const char *role[1] = {role_name(rs->req->conn->session.role)};
+	struct db_call *k = db_call_new("the restatements", restate_done, rs);
+
+	db_call_stmt(k, STMT_RESTATE_PERIODS, 2, bounds, periods_row);
+	db_call_stmt(k, STMT_RESTATE_CHANGES, 2, bounds, changes_row);
+	db_call_stmt(k, STMT_MIN_CELL, 1, role, policy_row);
+	return k;
+}
+
+/* The second: per compared period, the two totals, then the two rows. */
+static struct db_call *
+figures_call(struct restate *rs)
+{
+	struct db_call *k = db_call_new("the restatements", restate_done, rs);
+
+	for (size_t i = 0; i < rs->ncmp; i++) {
+		struct compared *c = &rs->cmp[i];
+
+		for (size_t w = 0; w < 2; w++) {
+			c->side[w] = (struct side){rs, c, w};
+			db_call_sql(k, c->sql[w].total_sql, QS_TOTAL_COLS,
+			            c->sql[w].nparams, c->sql[w].params,
+			            figures_total_row);
+			db_call_row_arg(k, &c->side[w]);
+		}
+		for (size_t w = 0; w < 2 && rs->plan.ngroup > 0; w++) {
+			db_call_sql(k, c->sql[w].rows_sql,
+			            QS_ROWS_COLS(&c->sql[w]), c->sql[w].nparams,
+			            c->sql[w].params, figures_row);
+			db_call_row_arg(k, &c->side[w]);
+		}
+	}
+	return k;
 }
 
 static void
@@ -349,21 +377,14 @@ restate_reply(struct restate *rs)
 }
 
 static void
-restate_done(struct db_op *op, enum db_status st, const char *err)
+restate_done(void *arg, const struct db_end *e)
 {
-	struct restate *rs = op->arg;
+	struct restate *rs = arg;
 
-	if (st == DB_UNAVAILABLE || taxonomy == NULL) {
-		req_error(rs->req, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-		          "the database is unreachable; retry shortly");
-		restate_free(rs);
-		return;
-	}
-	if (st == DB_ERROR) {
-		log_error("restatements failed: %s", err ? err : "?");
-		req_error(rs->req, CALLSHEET__ERROR_CODE__INTERNAL, NULL,
-		          "the restatements query failed on the server; see "
-		          "its log");
+	if (e->st != DB_OK || taxonomy == NULL) {
+		/* the code tables went away meanwhile: as if unreachable */
+		req_db_error(rs->req, e->st != DB_OK ? e : &db_unreachable,
+		             "the restatements");
 		restate_free(rs);
 		return;
 	}
@@ -380,55 +401,11 @@ restate_done(struct db_op *op, enum db_status st, const char *err)
 		figures_done(rs);
 	else if (figures_plan(rs)) {
 		rs->figures = true;
-		rs->nresults = 0;
-		if (db_submit(&rs->op) == 0)
-			return;
-		req_error(rs->req, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-		          "the database is unreachable; retry shortly");
-		restate_free(rs);
+		if (req_call(rs->req, figures_call(rs)) != 0)
+			restate_free(rs);
 		return;
 	}
 	restate_reply(rs);
-}
-
-static int
-send_sql(PGconn *pg, const char *sql, const struct query_sql *qs)
-{
-	return PQsendQueryParams(pg, sql, qs->nparams, NULL, qs->params, NULL,
-	                         NULL, 0) == 1
-	               ? 0
-	               : -1;
-}
-
-static int
-restate_send(PGconn *pg, struct db_op *op)
-{
-	struct restate *rs = op->arg;
-	const char *bounds[2] = {rs->plan.from, rs->plan.to};
-	const char *role[1] = {role_name(rs->req->conn->session.role)};
-
-	if (!rs->figures)
-		return PQsendQueryPrepared(pg, STMT_RESTATE_PERIODS, 2, bounds,
-		                           NULL, NULL, 0) == 1 &&
-		                       PQsendQueryPrepared(
-		                               pg, STMT_RESTATE_CHANGES, 2,
-		                               bounds, NULL, NULL, 0) == 1 &&
-		                       PQsendQueryPrepared(pg, STMT_MIN_CELL, 1,
-		                                           role, NULL, NULL,
-		                                           0) == 1
-		               ? 0
-		               : -1;
-	for (size_t i = 0; i < rs->ncmp; i++) {
-		const struct query_sql *q = rs->cmp[i].sql;
-
-		if (send_sql(pg, q[0].total_sql, &q[0]) != 0 ||
-		    send_sql(pg, q[1].total_sql, &q[1]) != 0 ||
-		    (rs->plan.ngroup > 0 &&
-		     (send_sql(pg, q[0].rows_sql, &q[0]) != 0 ||
-		      send_sql(pg, q[1].rows_sql, &q[1]) != 0)))
-			return -1;
-	}
-	return 0;
 }
 
 void
@@ -459,10 +436,6 @@ req_get_restatements(struct req *r)
 	rs->tz = xstrdup(rs->plan.tz);
 	rs->plan.tz = rs->tz;
 	rs->req = r;
-	rs->op.send = restate_send;
-	rs->op.result = restate_result;
-	rs->op.done = restate_done;
-	rs->op.arg = rs;
-	if (req_submit(r, &rs->op) != 0)
+	if (req_call(r, periods_call(rs)) != 0)
 		restate_free(rs);
 }

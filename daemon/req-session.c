@@ -43,22 +43,21 @@ token_digest(const char *token, char out[HEX_LEN + 1])
 	return 0;
 }
 
+/* A Login with a token: the statement that opens its account. */
 int
-session_login_send(PGconn *pg, const char *user, const char *token)
+session_login_stmt(struct db_call *k, const char *user, const char *token,
+                   db_row_fn *row)
 {
 	char digest[HEX_LEN + 1];
 	const char *params[2] = {digest, user};
 
 	if (token_digest(token, digest) != 0)
 		return -1;
-	return PQsendQueryPrepared(pg, STMT_SESSION_LOGIN, 2, params, NULL,
-	                           NULL, 0) == 1
-	               ? 0
-	               : -1;
+	db_call_stmt(k, STMT_SESSION_LOGIN, 2, params, row);
+	return 0;
 }
 
 struct session_op {
-	struct db_op op;
 	struct req *req;
 	bool start; /* else end */
 	char token[HEX_LEN + 1];
@@ -75,40 +74,26 @@ session_op_free(struct session_op *s)
 	free(s);
 }
 
-static int
-session_send(PGconn *pg, struct db_op *op)
+static void
+session_row(void *arg, const struct db_row *row)
 {
-	struct session_op *s = op->arg;
-	const char *params[3] = {s->digest, s->account, s->lifetime};
+	struct session_op *s = arg;
 
-	return PQsendQueryPrepared(
-	               pg, s->start ? STMT_SESSION_START : STMT_SESSION_END,
-	               s->start ? 3 : 2, params, NULL, NULL, 0) == 1
-	               ? 0
-	               : -1;
+	s->expires_at = db_int(row, 0);
 }
 
 static void
-session_result(struct db_op *op, const PGresult *res)
+session_done(void *arg, const struct db_end *e)
 {
-	struct session_op *s = op->arg;
-
-	if (s->start && PQntuples(res) == 1 && PQnfields(res) == 1)
-		s->expires_at = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-}
-
-static void
-session_done(struct db_op *op, enum db_status st, const char *err)
-{
-	struct session_op *s = op->arg;
+	struct session_op *s = arg;
 	struct req *r = s->req;
 	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
 	Callsheet__Session out = CALLSHEET__SESSION__INIT;
+	const char *what = s->start ? "starting a session" : "ending a session";
+	struct db_end none = {DB_ERROR, "no row", ""};
 
-	if (st != DB_OK || (s->start && s->expires_at == 0)) {
-		req_db_failed(r, st == DB_OK ? DB_ERROR : st, err,
-		              s->start ? "starting a session"
-		                       : "ending a session");
+	if (e->st != DB_OK || (s->start && s->expires_at == 0)) {
+		req_db_error(r, e->st != DB_OK ? e : &none, what);
 		session_op_free(s);
 		return;
 	}
@@ -129,11 +114,13 @@ session_done(struct db_op *op, enum db_status st, const char *err)
 static void
 session_submit(struct session_op *s)
 {
-	s->op.send = session_send;
-	s->op.result = session_result;
-	s->op.done = session_done;
-	s->op.arg = s;
-	if (req_submit(s->req, &s->op) != 0)
+	const char *params[3] = {s->digest, s->account, s->lifetime};
+
+	if (req_stmt(s->req,
+	             s->start ? "starting a session" : "ending a session",
+	             s->start ? STMT_SESSION_START : STMT_SESSION_END,
+	             s->start ? 3 : 2, params, s->start ? session_row : NULL,
+	             session_done, s) != 0)
 		session_op_free(s);
 }
 

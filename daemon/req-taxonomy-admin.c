@@ -8,39 +8,30 @@
 #define TAXCHG_MAX_PARAMS 4
 
 struct tax_change {
-	struct db_op op;
 	struct req *req;
 	const char *stmt;
 	const char *params[TAXCHG_MAX_PARAMS];
 	int nparams;
 	const char *dimension, *code; /* the code changed, for the answer */
-	int nresults;
-	int changed; /* rows the statement changed */
+	int changed;                  /* rows the statement changed */
 	uint64_t version;
 };
 
-static int
-taxchg_send(PGconn *pg, struct db_op *op)
+static void
+changed_row(void *arg, const struct db_row *row)
 {
-	struct tax_change *tc = op->arg;
+	struct tax_change *tc = arg;
 
-	if (PQsendQueryPrepared(pg, tc->stmt, tc->nparams, tc->params, NULL,
-	                        NULL, 0) != 1 ||
-	    PQsendQueryPrepared(pg, STMT_TAX_VERSION, 0, NULL, NULL, NULL, 0) !=
-	            1)
-		return -1;
-	return 0;
+	(void)row;
+	tc->changed++;
 }
 
 static void
-taxchg_result(struct db_op *op, const PGresult *res)
+version_row(void *arg, const struct db_row *row)
 {
-	struct tax_change *tc = op->arg;
+	struct tax_change *tc = arg;
 
-	if (tc->nresults++ == 0)
-		tc->changed = PQntuples(res);
-	else if (PQntuples(res) == 1)
-		tc->version = strtoull(PQgetvalue(res, 0, 0), NULL, 10);
+	tc->version = db_uint(row, 0);
 }
 
 /* After the reload: the code as this daemon now holds it. */
@@ -78,23 +69,17 @@ taxchg_reply(void *arg)
 }
 
 static void
-taxchg_done(struct db_op *op, enum db_status st, const char *err)
+taxchg_done(void *arg, const struct db_end *e)
 {
-	struct tax_change *tc = op->arg;
+	struct tax_change *tc = arg;
 
-	if (st == DB_OK && tc->changed > 0) {
+	if (e->st == DB_OK && tc->changed > 0) {
 		tax_reload(taxchg_reply, tc);
 		return;
 	}
-	if (st == DB_UNAVAILABLE)
-		req_error(tc->req, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-		          "the database is unreachable; nothing was changed, "
-		          "retry shortly");
-	else if (st == DB_ERROR) {
-		log_error("taxonomy change failed: %s", err ? err : "?");
-		req_error(tc->req, CALLSHEET__ERROR_CODE__INTERNAL, NULL,
-		          "the change failed on the server; see its log");
-	} else
+	if (e->st != DB_OK)
+		req_db_error(tc->req, e, "the taxonomy change");
+	else
 		req_error(tc->req, CALLSHEET__ERROR_CODE__CONFLICT, "code",
 		          "code: '%s' was changed by someone else meanwhile; "
 		          "list the taxonomy and try again",
@@ -111,6 +96,7 @@ taxchg_submit(struct req *r, Callsheet__ErrorCode rc,
               const char *params[])
 {
 	struct tax_change *tc;
+	struct db_call *k;
 
 	if (rc != 0) {
 		req_fail(r, rc, fe);
@@ -126,16 +112,11 @@ taxchg_submit(struct req *r, Callsheet__ErrorCode rc,
 	for (int i = 0; i < n && i + 2 < TAXCHG_MAX_PARAMS; i++)
 		tc->params[i + 2] = params[i];
 	tc->nparams = 2 + n;
-	tc->op.send = taxchg_send;
-	tc->op.result = taxchg_result;
-	tc->op.done = taxchg_done;
-	tc->op.arg = tc;
-	if (db_submit(&tc->op) != 0) {
-		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-		          "the database is unreachable; nothing was changed, "
-		          "retry shortly");
+	k = db_call_new("the taxonomy change", taxchg_done, tc);
+	db_call_stmt(k, stmt, tc->nparams, tc->params, changed_row);
+	db_call_stmt(k, STMT_TAX_VERSION, 0, NULL, version_row);
+	if (req_call(r, k) != 0)
 		free(tc);
-	}
 }
 
 void

@@ -20,10 +20,8 @@
 #define BUDGET_CENTS_MAX UINT64_C(100000000000000) /* a trillion euros */
 
 struct facts {
-	struct db_op op;
 	struct req *req;
 	bool set_pop, set_budget;
-	int nresults;
 	char year[8], total[24], *user;
 	struct strbuf depts, pops, funders, cents;
 	Callsheet__YearFacts out;
@@ -196,11 +194,56 @@ array_end(struct strbuf *sb)
 	return sb->buf;
 }
 
-static int
-facts_send(PGconn *pg, struct db_op *op)
+static void facts_done(void *arg, const struct db_end *e);
+
+/* source, département, population: one row per département */
+static void
+population_row(void *arg, const struct db_row *row)
 {
-	struct facts *f = op->arg;
+	Callsheet__YearFacts *o = &((struct facts *)arg)->out;
+	Callsheet__DepartmentPopulation *p = xmalloc(sizeof *p);
+
+	if (db_rowno(row) == 0) {
+		o->populations = xcalloc((size_t)db_nrows(row) + 1,
+		                         sizeof *o->populations);
+		if (*db_text(row, 0) != '\0')
+			o->population_source = xstrdup(db_text(row, 0));
+	}
+	callsheet__department_population__init(p);
+	p->department = xstrdup(db_text(row, 1));
+	p->has_population = 1;
+	p->population = db_uint(row, 2);
+	o->populations[o->n_populations++] = p;
+}
+
+/* total, funder, cents: one row per funder, or one without */
+static void
+budget_row(void *arg, const struct db_row *row)
+{
+	Callsheet__YearFacts *o = &((struct facts *)arg)->out;
+	Callsheet__FunderShare *s;
+
+	if (db_rowno(row) == 0)
+		o->funders =
+		        xcalloc((size_t)db_nrows(row) + 1, sizeof *o->funders);
+	o->has_budget_cents = 1;
+	o->budget_cents = db_uint(row, 0);
+	if (db_null(row, 1))
+		return; /* a budget without funders */
+	s = xmalloc(sizeof *s);
+	callsheet__funder_share__init(s);
+	s->funder = xstrdup(db_text(row, 1));
+	s->has_cents = 1;
+	s->cents = db_uint(row, 2);
+	o->funders[o->n_funders++] = s;
+}
+
+/* What is set, then what is now, in one transaction. */
+static struct db_call *
+facts_call(struct facts *f)
+{
 	const char *year[1] = {f->year};
+	struct db_call *k = db_call_new("year figures", facts_done, f);
 
 	if (f->set_pop) {
 		const Callsheet__SetYearFacts *s = f->req->msg->set_year_facts;
@@ -209,78 +252,17 @@ facts_send(PGconn *pg, struct db_op *op)
 		                                         : "",
 		                    f->depts.buf, f->pops.buf, f->user};
 
-		if (PQsendQueryPrepared(pg, STMT_SET_POPULATION, 5, p, NULL,
-		                        NULL, 0) != 1)
-			return -1;
+		db_call_stmt(k, STMT_SET_POPULATION, 5, p, NULL);
 	}
 	if (f->set_budget) {
 		const char *p[5] = {f->year, f->total, f->funders.buf,
 		                    f->cents.buf, f->user};
 
-		if (PQsendQueryPrepared(pg, STMT_SET_BUDGET, 5, p, NULL, NULL,
-		                        0) != 1)
-			return -1;
+		db_call_stmt(k, STMT_SET_BUDGET, 5, p, NULL);
 	}
-	if (PQsendQueryPrepared(pg, STMT_YEAR_POPULATION, 1, year, NULL, NULL,
-	                        0) != 1)
-		return -1;
-	return PQsendQueryPrepared(pg, STMT_YEAR_BUDGET, 1, year, NULL, NULL,
-	                           0) == 1
-	               ? 0
-	               : -1;
-}
-
-static void
-read_population(Callsheet__YearFacts *o, const PGresult *res)
-{
-	int n = PQntuples(res);
-
-	o->populations = xcalloc((size_t)n + 1, sizeof *o->populations);
-	for (int i = 0; i < n; i++) {
-		Callsheet__DepartmentPopulation *p = xmalloc(sizeof *p);
-
-		callsheet__department_population__init(p);
-		if (i == 0 && *PQgetvalue(res, 0, 0) != '\0')
-			o->population_source = xstrdup(PQgetvalue(res, 0, 0));
-		p->department = xstrdup(PQgetvalue(res, i, 1));
-		p->has_population = 1;
-		p->population = strtoull(PQgetvalue(res, i, 2), NULL, 10);
-		o->populations[o->n_populations++] = p;
-	}
-}
-
-static void
-read_budget(Callsheet__YearFacts *o, const PGresult *res)
-{
-	int n = PQntuples(res);
-
-	o->funders = xcalloc((size_t)n + 1, sizeof *o->funders);
-	for (int i = 0; i < n; i++) {
-		Callsheet__FunderShare *s;
-
-		o->has_budget_cents = 1;
-		o->budget_cents = strtoull(PQgetvalue(res, i, 0), NULL, 10);
-		if (PQgetisnull(res, i, 1))
-			continue; /* a budget without funders */
-		s = xmalloc(sizeof *s);
-		callsheet__funder_share__init(s);
-		s->funder = xstrdup(PQgetvalue(res, i, 1));
-		s->has_cents = 1;
-		s->cents = strtoull(PQgetvalue(res, i, 2), NULL, 10);
-		o->funders[o->n_funders++] = s;
-	}
-}
-
-static void
-facts_result(struct db_op *op, const PGresult *res)
-{
-	struct facts *f = op->arg;
-	int i = f->nresults++ - (f->set_pop ? 1 : 0) - (f->set_budget ? 1 : 0);
-
-	if (i == 0)
-		read_population(&f->out, res);
-	else if (i == 1)
-		read_budget(&f->out, res);
+	db_call_stmt(k, STMT_YEAR_POPULATION, 1, year, population_row);
+	db_call_stmt(k, STMT_YEAR_BUDGET, 1, year, budget_row);
+	return k;
 }
 
 static void
@@ -308,13 +290,13 @@ facts_free(struct facts *f)
 }
 
 static void
-facts_done(struct db_op *op, enum db_status st, const char *err)
+facts_done(void *arg, const struct db_end *e)
 {
-	struct facts *f = op->arg;
+	struct facts *f = arg;
 	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
 
-	if (st != DB_OK)
-		req_db_failed(f->req, st, err, "year figures");
+	if (e->st != DB_OK)
+		req_db_error(f->req, e, "year figures");
 	else {
 		if (f->set_pop || f->set_budget)
 			log_info("conn %llu: %s set the %s%s%s of %s",
@@ -337,11 +319,7 @@ facts_start(struct req *r, struct facts *f, int32_t year)
 	f->out.year = year;
 	f->req = r;
 	snprintf(f->year, sizeof f->year, "%d", (int)year);
-	f->op.send = facts_send;
-	f->op.result = facts_result;
-	f->op.done = facts_done;
-	f->op.arg = f;
-	if (req_submit(r, &f->op) != 0)
+	if (req_call(r, facts_call(f)) != 0)
 		facts_free(f);
 }
 

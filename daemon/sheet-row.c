@@ -5,26 +5,23 @@
 
 #include "callsheetd.h"
 
-/* Columns first .. first+10 of row i, as SHEET_COLUMNS selects them. */
+/* Columns first .. first+10 of a row (its width checked by db-req.c),
+ * as SHEET_COLUMNS selects them. */
 int
-sheet_row_from_result(const PGresult *res, int i, int first,
-                      struct sheet_row *row)
+sheet_row_from_db(const struct db_row *r, int first, struct sheet_row *row)
 {
 	int16_t *codes[] = {&row->call_type, &row->department, &row->caller,
 	                    &row->pro_kind,  &row->pro_sector, &row->household,
 	                    &row->origin};
 
 	memset(row, 0, sizeof *row);
-	if (PQnfields(res) < first + 11 ||
-	    uuid_parse(PQgetvalue(res, i, first), row->id) != 0)
+	if (uuid_parse(db_text(r, first), row->id) != 0)
 		return -1;
-	row->call_start = strtoll(PQgetvalue(res, i, first + 1), NULL, 10);
-	row->duration_s =
-	        (uint32_t)strtoul(PQgetvalue(res, i, first + 2), NULL, 10);
+	row->call_start = db_int(r, first + 1);
+	row->duration_s = (uint32_t)db_uint(r, first + 2);
 	for (size_t k = 0; k < nitems(codes); k++)
-		*codes[k] =
-		        (int16_t)atoi(PQgetvalue(res, i, first + 3 + (int)k));
-	row->topics = strtoll(PQgetvalue(res, i, first + 10), NULL, 10);
+		*codes[k] = (int16_t)db_int(r, first + 3 + (int)k);
+	row->topics = db_int(r, first + 10);
 	return 0;
 }
 

@@ -1,14 +1,11 @@
 /* tls.c: the daemon's TLS: the server context (certificate, key, TLS 1.2
  * at least, modern ciphers), its reload on SIGHUP, and the TLS side of an
- * accepted socket: a look at the first byte, so that a plaintext client is
- * told in plaintext what is wrong, then an OpenSSL bufferevent. */
-#include <sys/socket.h>
+ * accepted socket: whether its first byte begins a handshake (conn.c looks
+ * at it), then an OpenSSL bufferevent. */
 #include <sys/stat.h>
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
@@ -30,18 +27,6 @@
 /* The context new connections get; a connection holds a reference to the
  * one it started with, so a reload never disturbs it. NULL: TLS off. */
 static SSL_CTX *ctx;
-
-/* Sockets accepted on a TLS daemon whose first byte has not come yet. */
-struct sniff {
-	TAILQ_ENTRY(sniff) entry;
-	int fd;
-	struct sockaddr_storage ss;
-	struct event *ev;
-	time_t accepted_at;
-	bool connected; /* handed to conn_start */
-};
-static TAILQ_HEAD(, sniff) sniffs = TAILQ_HEAD_INITIALIZER(sniffs);
-static unsigned nsniffs;
 
 /* OpenSSL's first queued error, as one line; the queue is emptied. */
 static char *
@@ -222,122 +207,42 @@ tls_reload(void)
 	return 0;
 }
 
-/* close_fd false: the socket is a connection's now, or conn_refuse
- * closed it; either way, its source is counted by conn.c from now on
- * only if it became a connection. */
-static void
-sniff_end(struct sniff *s, bool close_fd)
-{
-	char key[48];
-
-	if (!s->connected) {
-		throttle_addr_key((struct sockaddr *)&s->ss, key, sizeof key);
-		source_leave(key);
-	}
-	TAILQ_REMOVE(&sniffs, s, entry);
-	nsniffs--;
-	event_free(s->ev);
-	if (close_fd)
-		close(s->fd);
-	free(s);
-}
-
 void
 tls_shutdown(void)
 {
-	struct sniff *s;
-
-	while ((s = TAILQ_FIRST(&sniffs)) != NULL)
-		sniff_end(s, true);
 	SSL_CTX_free(ctx);
 	ctx = NULL;
 }
 
-unsigned
-tls_pending(void)
+/* Whether a connection's first byte begins a TLS handshake: if not, the
+ * peer speaks plaintext and is told so in plaintext (conn.c). */
+bool
+tls_first_byte(unsigned char first)
 {
-	return nsniffs;
+	return first == TLS_HANDSHAKE_RECORD;
 }
 
-static void
-sniff_start_tls(struct sniff *s)
+/* The TLS side of an accepted socket, its handshake to come; NULL if it
+ * cannot be set up (the socket is still the caller's). */
+struct bufferevent *
+tls_bev_new(int fd)
 {
 	SSL *ssl = SSL_new(ctx);
 	struct bufferevent *bev = NULL;
 
 	if (ssl != NULL)
-		bev = bufferevent_openssl_socket_new(base, s->fd, ssl,
+		bev = bufferevent_openssl_socket_new(base, fd, ssl,
 		                                     BUFFEREVENT_SSL_ACCEPTING,
 		                                     BEV_OPT_CLOSE_ON_FREE);
 	if (bev == NULL) {
 		log_warn("cannot set up TLS on a new connection");
 		if (ssl != NULL)
 			SSL_free(ssl);
-		sniff_end(s, true);
-		return;
+		return NULL;
 	}
 	/* a peer that just closes the TCP connection is not an attack */
 	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
-	conn_start((struct sockaddr *)&s->ss, bev, s->accepted_at);
-	s->connected = true;
-	sniff_end(s, false);
-}
-
-static void
-sniff_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct sniff *s = arg;
-	unsigned char first;
-	ssize_t n;
-	time_t left;
-	struct timeval tv = {0, 0};
-
-	if (what & EV_TIMEOUT) {
-		log_info("a connection sent nothing within %u seconds; closed",
-		         cfg->login_timeout);
-		sniff_end(s, true);
-		return;
-	}
-	n = recv(fd, &first, 1, MSG_PEEK);
-	if (n < 0 &&
-	    (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
-		left = s->accepted_at + (time_t)cfg->login_timeout - time(NULL);
-		tv.tv_sec = left > 0 ? left : 0;
-		event_add(s->ev, &tv);
-		return;
-	}
-	if (n <= 0 || draining) {
-		sniff_end(s, true);
-		return;
-	}
-	if (first != TLS_HANDSHAKE_RECORD) {
-		conn_refuse(fd, (struct sockaddr *)&s->ss,
-		            CALLSHEET__ERROR_CODE__BAD_REQUEST,
-		            "this server only accepts TLS connections: connect "
-		            "with TLS (callsheet --ca FILE, or CALLSHEET_CA)",
-		            0);
-		sniff_end(s, false); /* conn_refuse closed it */
-		return;
-	}
-	sniff_start_tls(s);
-}
-
-/* A new socket on a TLS daemon: wait (up to the login deadline) for the
- * first byte, to tell a TLS client from a plaintext one. */
-void
-tls_accept(int fd, const struct sockaddr *sa, int salen)
-{
-	struct sniff *s = xcalloc(1, sizeof *s);
-	struct timeval tv = {(time_t)cfg->login_timeout, 0};
-
-	s->fd = fd;
-	if (salen > 0 && (size_t)salen <= sizeof s->ss)
-		memcpy(&s->ss, sa, (size_t)salen);
-	s->accepted_at = time(NULL);
-	s->ev = event_new(base, fd, EV_READ, sniff_cb, s);
-	TAILQ_INSERT_TAIL(&sniffs, s, entry);
-	nsniffs++;
-	event_add(s->ev, &tv);
+	return bev;
 }
 
 /* Why a TLS bufferevent failed, or NULL when it was not TLS's doing.
@@ -376,16 +281,6 @@ tls_bev_goodbye(struct bufferevent *bev)
 		SSL_shutdown(ssl);
 		ERR_clear_error();
 	}
-}
-
-/* Whether this connection is still in its TLS handshake: nothing can be
- * said to it yet. */
-bool
-tls_bev_handshaking(struct bufferevent *bev)
-{
-	SSL *ssl = bufferevent_openssl_get_ssl(bev);
-
-	return ssl != NULL && !SSL_is_init_finished(ssl);
 }
 
 void

@@ -45,9 +45,7 @@ struct tally {
 };
 
 struct count {
-	struct db_op op;
 	struct req *req; /* NULL: a recount for every watcher */
-	int nresults;
 	char *as_of;
 	char *from[NPERIODS];
 	int next_day_s;
@@ -107,51 +105,33 @@ watch_forget(struct conn *c)
 
 /* ------------------------------------------------------- the counting */
 
-static int
-count_send(PGconn *pg, struct db_op *op)
+/* The clock: now, the start of each period, seconds to midnight. */
+static void
+clock_row(void *arg, const struct db_row *row)
 {
-	(void)op;
-	return db_send_timezone(pg) != 0 ||
-	                       PQsendQueryPrepared(pg, STMT_WATCH_CLOCK, 0,
-	                                           NULL, NULL, NULL, 0) != 1 ||
-	                       PQsendQueryPrepared(pg, STMT_WATCH_COUNTS, 0,
-	                                           NULL, NULL, NULL, 0) != 1
-	               ? -1
-	               : 0;
+	struct count *k = arg;
+
+	if (db_nrows(row) != 1)
+		return;
+	k->as_of = xstrdup(db_text(row, 0));
+	for (int i = 0; i < NPERIODS; i++)
+		k->from[i] = xstrdup(db_text(row, 1 + i));
+	k->next_day_s = (int)db_int(row, 4);
 }
 
 static void
-count_result(struct db_op *op, const PGresult *res)
+tally_row(void *arg, const struct db_row *row)
 {
-	struct count *k = op->arg;
-	int n = PQntuples(res);
+	struct count *k = arg;
+	struct tally *t;
 
-	switch (k->nresults++) {
-	case 0: /* the time zone */
-		break;
-	case 1:
-		if (n != 1 || PQnfields(res) < 5)
-			break;
-		k->as_of = xstrdup(PQgetvalue(res, 0, 0));
-		for (int i = 0; i < NPERIODS; i++)
-			k->from[i] = xstrdup(PQgetvalue(res, 0, 1 + i));
-		k->next_day_s = atoi(PQgetvalue(res, 0, 4));
-		break;
-	default:
-		if (PQnfields(res) < 5 || k->rows != NULL)
-			break;
-		k->rows = xcalloc((size_t)n, sizeof *k->rows);
-		for (int i = 0; i < n; i++) {
-			struct tally *t = &k->rows[k->nrows++];
-
-			t->topic = atoi(PQgetvalue(res, i, 0)) == 1;
-			t->id = (int16_t)atoi(PQgetvalue(res, i, 1));
-			for (int p = 0; p < NPERIODS; p++)
-				t->n[p] = strtoull(PQgetvalue(res, i, 2 + p),
-				                   NULL, 10);
-		}
-		break;
-	}
+	if (db_rowno(row) == 0)
+		k->rows = xcalloc((size_t)db_nrows(row), sizeof *k->rows);
+	t = &k->rows[k->nrows++];
+	t->topic = db_int(row, 0) == 1;
+	t->id = (int16_t)db_int(row, 1);
+	for (int p = 0; p < NPERIODS; p++)
+		t->n[p] = db_uint(row, 2 + p);
 }
 
 static void
@@ -293,11 +273,12 @@ arm_unprompted(int next_day_s)
 }
 
 static void
-count_done(struct db_op *op, enum db_status st, const char *err)
+count_done(void *arg, const struct db_end *e)
 {
-	struct count *k = op->arg;
+	struct count *k = arg;
 	struct counters_msg m;
-	bool ok = st == DB_OK && k->as_of != NULL && taxonomy != NULL;
+	bool ok = e->st == DB_OK && k->as_of != NULL && taxonomy != NULL;
+	struct db_end none = {DB_ERROR, "no clock row", ""};
 
 	if (ok)
 		counters_build(k, &m);
@@ -310,13 +291,13 @@ count_done(struct db_op *op, enum db_status st, const char *err)
 			req_reply(k->req, &resp);
 		} else {
 			watch_forget(k->req->conn);
-			req_db_failed(k->req, st == DB_OK ? DB_ERROR : st,
-			              err ? err : "no clock row", "counting");
+			req_db_error(k->req, e->st != DB_OK ? e : &none,
+			             "counting");
 		}
 	} else {
-		if (st == DB_ERROR)
+		if (e->st == DB_ERROR)
 			log_error("counting for watchers failed: %s",
-			          err ? err : "?");
+			          e->error ? e->error : "?");
 		counting = false;
 		last_cost_ms = clock_ms() - last_start_ms;
 		if (ok)
@@ -332,29 +313,32 @@ count_done(struct db_op *op, enum db_status st, const char *err)
 		watch_schedule();
 }
 
-static struct count *
-count_new(struct req *r)
+/* The counts, in the service's time zone, and the call that reads them. */
+static struct db_call *
+count_new(struct req *r, struct count **out)
 {
 	struct count *k = xcalloc(1, sizeof *k);
+	struct db_call *call = db_call_new("counting", count_done, k);
 
 	k->req = r;
-	k->op.send = count_send;
-	k->op.result = count_result;
-	k->op.done = count_done;
-	k->op.arg = k;
-	return k;
+	db_call_timezone(call);
+	db_call_stmt(call, STMT_WATCH_CLOCK, 0, NULL, clock_row);
+	db_call_stmt(call, STMT_WATCH_COUNTS, 0, NULL, tally_row);
+	*out = k;
+	return call;
 }
 
 static void
 recount_start(void)
 {
-	struct count *k = count_new(NULL);
+	struct count *k;
+	struct db_call *call = count_new(NULL, &k);
 
 	counting = true;
 	dirty = false;
 	last_start_ms = clock_ms();
 	/* the database is down: a reconnection calls watch_notify() */
-	if (db_submit(&k->op) != 0) {
+	if (db_call_submit(call) != 0) {
 		counting = false;
 		count_free(k);
 	}
@@ -446,6 +430,7 @@ req_watch(struct req *r)
 {
 	struct conn *c = r->conn; /* r is gone once answered */
 	struct count *k;
+	struct db_call *call;
 
 	/*
 	 * In the list before the first count: a sheet committed after that
@@ -455,15 +440,12 @@ req_watch(struct req *r)
 		watch_forget(c);
 	else
 		watcher_add(c);
-	k = count_new(r);
-	/* not req_submit's answer: the watcher goes before the answer, after
+	call = count_new(r, &k);
+	/* not req_call's answer: the watcher goes before the answer, after
 	 * which the connection may be gone */
-	k->op.owner = c;
-	k->op.read = r->reads;
-	if (db_submit(&k->op) != 0) {
+	if (req_call_quiet(r, call) != 0) {
 		watch_forget(c);
 		count_free(k);
-		req_error(r, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-		          "the database is unreachable; retry shortly");
+		req_db_error(r, &db_unreachable, NULL);
 	}
 }

@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 /* The daemon set up as the fuzz targets run it (fake-io.c also defines
- * what main.c owns: base, draining, daemon_maybe_exit). */
+ * what main.c owns: base, draining). */
 void fake_io_daemon_init(void);
 struct conn;
 void fake_io_logged_in(struct conn *c);
