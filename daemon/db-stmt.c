@@ -311,7 +311,7 @@ db_send_timezone(PGconn *pg)
 }
 
 const struct db_stmt db_stmts[] = {
-        {STMT_INSERT_SHEETS, insert_sheets_sql, 12},
+        {STMT_INSERT_SHEETS, insert_sheets_sql, SHEET_BATCH_NPARAMS},
         {STMT_ACCOUNT_BY_NAME,
          "SELECT id, role, password_hash, disabled FROM account"
          " WHERE name = $1",

@@ -114,36 +114,29 @@ static void
 read_result(struct change *ch, const PGresult *res)
 {
 	struct change_read *rd = &ch->rd;
-	struct sheet_row *row = &rd->row;
-	int16_t *ids[] = {&row->call_type, &row->department, &row->caller,
-	                  &row->pro_kind,  &row->pro_sector, &row->household,
-	                  &row->origin};
+	int c;
 
 	if (PQntuples(res) != 1)
 		return;
 	ch->found = true;
 	snprintf(rd->xmin, sizeof rd->xmin, "%s", PQgetvalue(res, 0, 0));
-	uuid_parse(ch->id, row->id);
-	row->call_start = int_at(res, 1);
-	row->duration_s = (uint32_t)int_at(res, 2);
-	for (size_t i = 0; i < nitems(ids); i++)
-		*ids[i] = (int16_t)int_at(res, 3 + (int)i);
-	row->topics = int_at(res, 10);
-	row->jurist_id = (int)int_at(res, 11);
-	rd->in_window = PQgetvalue(res, 0, 12)[0] == 't';
+	uuid_parse(ch->id, rd->row.id);
+	c = sheet_row_columns(res, 0, 1, &rd->row);
+	rd->row.jurist_id = (int)int_at(res, c);
+	rd->in_window = PQgetvalue(res, 0, c + 1)[0] == 't';
 	snprintf(rd->closed_max, sizeof rd->closed_max, "%s",
-	         PQgetvalue(res, 0, 13));
-	read_closed(rd, PQgetvalue(res, 0, 14));
-	rd->voided = !PQgetisnull(res, 0, 15);
-	rd->voided_at = int_at(res, 15);
-	rd->voided_by = opt_text(res, 16);
-	rd->void_reason = opt_text(res, 17);
-	rd->seen = PQgetisnull(res, 0, 18)            ? 0
-	           : PQgetvalue(res, 0, 18)[0] == 't' ? 1
-	                                              : -1;
-	rd->seen_at = int_at(res, 19);
-	rd->seen_by = opt_text(res, 20);
-	rd->seen_reason = opt_text(res, 21);
+	         PQgetvalue(res, 0, c + 2));
+	read_closed(rd, PQgetvalue(res, 0, c + 3));
+	rd->voided = !PQgetisnull(res, 0, c + 4);
+	rd->voided_at = int_at(res, c + 4);
+	rd->voided_by = opt_text(res, c + 5);
+	rd->void_reason = opt_text(res, c + 6);
+	rd->seen = PQgetisnull(res, 0, c + 7)            ? 0
+	           : PQgetvalue(res, 0, c + 7)[0] == 't' ? 1
+	                                                 : -1;
+	rd->seen_at = int_at(res, c + 8);
+	rd->seen_by = opt_text(res, c + 9);
+	rd->seen_reason = opt_text(res, c + 10);
 }
 
 static void
