@@ -25,6 +25,21 @@ dim_parse(const char *name, enum dim *out)
 	return 0;
 }
 
+/* "call_type, ... or topic": every dimension, for messages. */
+const char *
+dim_names(void)
+{
+	static const char *names[DIM_NTAXONOMY + 1];
+	static char *text;
+
+	if (text == NULL) {
+		for (int d = 0; d < DIM_NTAXONOMY; d++)
+			names[d] = dim_name((enum dim)d);
+		text = words_or(names);
+	}
+	return text;
+}
+
 /* FNV-1a of the code, the dimension mixed in. */
 static size_t
 code_hash(enum dim d, const char *code)
