@@ -162,8 +162,10 @@ rollup_routable(const struct qplan *p, int *extra)
 	for (int qd = 0; qd < QD_N; qd++) {
 		int rd = qdim(qd)->rollup_dim;
 
-		if (!qplan_mentions(p, qd) || rd < 0)
+		if (!qplan_mentions(p, qd))
 			continue;
+		if (rd < 0) /* not in the rollup: counted on the sheets */
+			return false;
 		if (rd == RD_DEPARTMENT || rd == RD_CALL_TYPE || rd == RD_MONTH)
 			continue;
 		if (*extra >= 0 && qdim(*extra)->rollup_dim != rd)

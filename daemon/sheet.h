@@ -69,7 +69,8 @@ struct sheet_field {
 	const char *consultation; /* required in a consultation: why */
 	struct sheet_rule only[2];
 	/* the monthly rollup's: its rollup.dim (schema/0004_rollup.sql), and
-	 * its value there (alias r) */
+	 * its value there (alias r); -1: the rollup does not count it, and
+	 * queries that name it count the sheets */
 	int rollup_dim;
 	const char *rollup_expr;
 };
