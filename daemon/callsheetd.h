@@ -559,8 +559,6 @@ void change_reply(struct change *ch, bool duplicate, int64_t at, const char *by,
 void change_refuse(struct change *ch, Callsheet__ErrorCode code,
                    const struct field_error *fe);
 
-/* query.c: an aggregate request turned into parameterized SQL */
-
 /* query.c: an aggregate request checked and resolved into a plan */
 enum qkind {
 	Q_COLUMN, /* a taxonomy id column of the sheet */
