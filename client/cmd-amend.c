@@ -39,20 +39,27 @@ const struct cmd_entry cmd_amend_entry = {
 
 enum { OPT_CLEAR = SHEET_OPT_LAST, OPT_REASON };
 
-/* The code fields, at the same names in Sheet and AmendSheet. */
-#define CODE_FIELD(f)                                                          \
-	{                                                                      \
-		offsetof(Callsheet__Sheet, f),                                 \
-		        offsetof(Callsheet__AmendSheet, f)                     \
+/* The coded fields a sheet's options set, given again in the amendment:
+ * every string field of Sheet, at the same name in AmendSheet (found in
+ * the proto's descriptors, so that a new field needs nothing here). */
+static void
+copy_codes(Callsheet__AmendSheet *m, const Callsheet__Sheet *s)
+{
+	const ProtobufCMessageDescriptor *sd = &callsheet__sheet__descriptor;
+
+	for (unsigned i = 0; i < sd->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &sd->fields[i], *g;
+
+		if (f->type != PROTOBUF_C_TYPE_STRING ||
+		    f->label == PROTOBUF_C_LABEL_REPEATED)
+			continue;
+		g = protobuf_c_message_descriptor_get_field_by_name(
+		        &callsheet__amend_sheet__descriptor, f->name);
+		if (g != NULL && g->type == PROTOBUF_C_TYPE_STRING)
+			*(char **)((char *)m + g->offset) =
+			        *(char *const *)((const char *)s + f->offset);
 	}
-static const struct {
-	size_t sheet, amend; /* offsets of a char * */
-} code_fields[] = {
-        CODE_FIELD(call_type), CODE_FIELD(department), CODE_FIELD(caller),
-        CODE_FIELD(pro_kind),  CODE_FIELD(pro_sector), CODE_FIELD(household),
-        CODE_FIELD(origin),
-};
-#undef CODE_FIELD
+}
 
 struct amend_args {
 	struct sheet_opts so;
@@ -141,9 +148,7 @@ amend_parse(struct amend_args *a, int argc, char **argv)
 	m->call_start = s->call_start;
 	m->has_duration_s = a->so.duration != NULL;
 	m->duration_s = s->duration_s;
-	for (size_t i = 0; i < nitems(code_fields); i++)
-		*(char **)((char *)m + code_fields[i].amend) = *(
-		        char *const *)((const char *)s + code_fields[i].sheet);
+	copy_codes(m, s);
 	m->topics = s->topics;
 	m->n_topics = s->n_topics;
 	m->clear = a->clear;

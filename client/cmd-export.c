@@ -121,7 +121,7 @@ export_pages(struct cs_client *c, const struct export_args *a, FILE *out,
 			break;
 		sb_reset(&sb);
 		if (cursor == NULL) /* once the server said yes */
-			sb_add(&sb, SHEET_CSV_HEADER "\n");
+			sb_addf(&sb, "%s\n", sheet_csv_header());
 		for (size_t i = 0; i < page->n_sheets; i++)
 			sheet_csv_format(&sb, page->sheets[i]->sheet,
 			                 page->sheets[i]->call_start);

@@ -490,7 +490,7 @@ read_header(struct import *im, struct csv_reader *r, struct cs_error *err)
 	if (k == 0) {
 		cs_error_set(err, CALLSHEET__ERROR_CODE__BAD_REQUEST,
 		             _("%s is empty; expected the header %s"), im->path,
-		             SHEET_CSV_HEADER);
+		             sheet_csv_header());
 		return -1;
 	}
 	if (k < 0 || sheet_header_parse(&row, &im->header, &se) != 0) {

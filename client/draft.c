@@ -12,25 +12,31 @@
 
 #define DRAFT_MAGIC "callsheet-draft 1"
 
+/* The lines of single values: the server, the user, the call type, then
+ * each answer the questions keep (entry_answer()). */
 static const struct {
 	const char *name;
 	size_t offset; /* of a char * in struct draft */
-} fields[] = {
+} fixed[] = {
         {"server", offsetof(struct draft, server)},
         {"user", offsetof(struct draft, user)},
         {"call_type", offsetof(struct draft, a.call_type)},
-        {"caller", offsetof(struct draft, a.caller)},
-        {"department", offsetof(struct draft, a.department)},
-        {"household", offsetof(struct draft, a.household)},
-        {"origin", offsetof(struct draft, a.origin)},
-        {"pro_kind", offsetof(struct draft, a.pro_kind)},
-        {"pro_sector", offsetof(struct draft, a.pro_sector)},
 };
 
+/* The i-th of them in d and its name (*name NULL past the last). */
 static char **
-field(struct draft *d, size_t i)
+field(struct draft *d, size_t i, const char **name)
 {
-	return (char **)((char *)d + fields[i].offset);
+	size_t off;
+
+	if (i < nitems(fixed)) {
+		*name = fixed[i].name;
+		off = fixed[i].offset;
+	} else if ((*name = entry_answer(i - nitems(fixed), &off)) != NULL)
+		off += offsetof(struct draft, a);
+	else
+		return NULL;
+	return (char **)((char *)d + off);
 }
 
 /* Values are codes, names and addresses: no spaces, no line breaks. */
@@ -49,12 +55,13 @@ draft_format(const struct draft *d)
 	uuid_format(d->id, uuid);
 	sb_addf(&sb, "%s\nid %s\nstart %" PRId64 "\n", DRAFT_MAGIC, uuid,
 	        d->start);
-	for (size_t i = 0; i < nitems(fields); i++) {
-		const char *v = *field((struct draft *)d, i);
+	const char *name;
+	char **p;
 
-		if (v != NULL && value_ok(v))
-			sb_addf(&sb, "%s %s\n", fields[i].name, v);
-	}
+	for (size_t i = 0; (p = field((struct draft *)d, i, &name)) != NULL;
+	     i++)
+		if (*p != NULL && value_ok(*p))
+			sb_addf(&sb, "%s %s\n", name, *p);
 	if (d->a.ntopics > 0 || d->a.topics_done) {
 		sb_add(&sb, "topics ");
 		for (size_t i = 0; i < d->a.ntopics; i++)
@@ -69,8 +76,9 @@ draft_format(const struct draft *d)
 static int
 parse_line(struct draft *d, const char *name, const char *value)
 {
+	const char *field_name;
 	int64_t start;
-	char *end;
+	char *end, **slot;
 
 	if (strcmp(name, "id") == 0)
 		return uuid_parse(value, d->id);
@@ -99,11 +107,11 @@ parse_line(struct draft *d, const char *name, const char *value)
 		d->a.topics_done = strcmp(value, "1") == 0;
 		return 0;
 	}
-	for (size_t i = 0; i < nitems(fields); i++) {
-		if (strcmp(name, fields[i].name) != 0)
+	for (size_t i = 0; (slot = field(d, i, &field_name)) != NULL; i++) {
+		if (strcmp(name, field_name) != 0)
 			continue;
-		free(*field(d, i));
-		*field(d, i) = xstrdup(value);
+		free(*slot);
+		*slot = xstrdup(value);
 		return 0;
 	}
 	return 0; /* a newer version's line: ignored */

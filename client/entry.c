@@ -885,16 +885,36 @@ given(char *v)
 	return v != NULL && *v != '\0' ? v : NULL;
 }
 
+const char *
+entry_answer(size_t i, size_t *offset)
+{
+	for (size_t s = 0; s < nitems(steps); s++) {
+		if (steps[s].slot == NO_SLOT || i-- > 0)
+			continue;
+		*offset = steps[s].slot;
+		return steps[s].dimension;
+	}
+	return NULL;
+}
+
+/* The answers as a sheet: each at its field of the same name (the proto's
+ * descriptor says where), "" not stated. */
 void
 entry_to_sheet(const struct entry *e, Callsheet__Sheet *s)
 {
+	const char *name;
+	size_t off;
+
 	s->call_type = e->a->call_type;
-	s->caller = given(e->a->caller);
-	s->department = given(e->a->department);
-	s->household = given(e->a->household);
-	s->origin = given(e->a->origin);
-	s->pro_kind = given(e->a->pro_kind);
-	s->pro_sector = given(e->a->pro_sector);
+	for (size_t i = 0; (name = entry_answer(i, &off)) != NULL; i++) {
+		const ProtobufCFieldDescriptor *f =
+		        protobuf_c_message_descriptor_get_field_by_name(
+		                &callsheet__sheet__descriptor, name);
+
+		if (f != NULL && f->type == PROTOBUF_C_TYPE_STRING)
+			*(char **)((char *)s + f->offset) = given(
+			        *(char *const *)((const char *)e->a + off));
+	}
 	s->topics = e->a->topics;
 	s->n_topics = e->a->ntopics;
 }

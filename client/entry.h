@@ -84,6 +84,10 @@ const char *entry_step_word(enum entry_step s);
 void entry_summary(const struct entry *e, struct strbuf *sb);
 /* The sheet's codes; they point into e. */
 void entry_to_sheet(const struct entry *e, Callsheet__Sheet *s);
+/* The i-th answer a question keeps, in the questions' order: its field's
+ * name (as Sheet and the taxonomy spell it) and its place in struct
+ * entry_answers; NULL past the last. */
+const char *entry_answer(size_t i, size_t *offset);
 void answers_free(struct entry_answers *a);
 
 #endif

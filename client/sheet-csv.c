@@ -17,34 +17,74 @@
 
 #define DURATION_MAX (24 * 3600)
 
-const char *const sheet_col_names[NSHEET_COLS] = {
-        [COL_ID] = "id",
-        [COL_CALL_START] = "call_start",
-        [COL_DURATION] = "duration_s",
-        [COL_CALL_TYPE] = "call_type",
-        [COL_DEPARTMENT] = "department",
-        [COL_CALLER] = "caller",
-        [COL_PRO_KIND] = "pro_kind",
-        [COL_PRO_SECTOR] = "pro_sector",
-        [COL_HOUSEHOLD] = "household",
-        [COL_ORIGIN] = "origin",
-        [COL_TOPICS] = "topics",
+/* Every column of the file, in the order of the Sheet message; a coded
+ * field's column is named as the field and as its taxonomy dimension. */
+const char *const sheet_col_names[] = {
+        "id",         "call_start", "duration_s", "call_type",
+        "department", "caller",     "pro_kind",   "pro_sector",
+        "household",  "origin",     "topics",
 };
+/* What an empty coded field stands for, where it is not "none". */
+static const char *
+code_absent(int col)
+{
+	return strcmp(sheet_col_names[col], "call_type") == 0 ? "consultation"
+	                                                      : NULL;
+}
 
-/* The code columns: their taxonomy dimension and their place in a Sheet. */
-static const struct {
-	enum sheet_col col;
-	const char *dimension;
-	size_t offset;
-} code_cols[] = {
-        {COL_CALL_TYPE, "call_type", offsetof(Callsheet__Sheet, call_type)},
-        {COL_DEPARTMENT, "department", offsetof(Callsheet__Sheet, department)},
-        {COL_CALLER, "caller", offsetof(Callsheet__Sheet, caller)},
-        {COL_PRO_KIND, "pro_kind", offsetof(Callsheet__Sheet, pro_kind)},
-        {COL_PRO_SECTOR, "pro_sector", offsetof(Callsheet__Sheet, pro_sector)},
-        {COL_HOUSEHOLD, "household", offsetof(Callsheet__Sheet, household)},
-        {COL_ORIGIN, "origin", offsetof(Callsheet__Sheet, origin)},
-};
+int
+sheet_col_find(const char *name)
+{
+	for (int c = 0; c < NSHEET_COLS; c++)
+		if (strcmp(sheet_col_names[c], name) == 0)
+			return c;
+	return -1;
+}
+
+const char *
+sheet_csv_header(void)
+{
+	static char *header;
+
+	if (header == NULL) {
+		struct strbuf sb = {0};
+
+		for (size_t c = 0; c < NSHEET_COLS; c++)
+			sb_addf(&sb, "%s%s", c > 0 ? "," : "",
+			        sheet_col_names[c]);
+		header = sb_steal(&sb);
+	}
+	return header;
+}
+
+/* A coded column's field in a Sheet, found by name in the proto's own
+ * descriptor (once). */
+static char **
+code_field(Callsheet__Sheet *s, int col)
+{
+	static size_t offset[NSHEET_COLS];
+
+	if (offset[col] == 0) {
+		const ProtobufCFieldDescriptor *f =
+		        protobuf_c_message_descriptor_get_field_by_name(
+		                &callsheet__sheet__descriptor,
+		                sheet_col_names[col]);
+
+		if (f == NULL || f->type != PROTOBUF_C_TYPE_STRING) {
+			fprintf(stderr, "callsheet: Sheet has no field %s\n",
+			        sheet_col_names[col]);
+			abort();
+		}
+		offset[col] = f->offset;
+	}
+	return (char **)((char *)s + offset[col]);
+}
+
+static const char *
+code_value(const Callsheet__Sheet *s, int col)
+{
+	return *code_field((Callsheet__Sheet *)s, col);
+}
 
 /* Derived ids live in a namespace of their own (RFC 4122 version 5). */
 static const uint8_t id_namespace[CS_UUID_LEN] = {
@@ -86,7 +126,7 @@ sheet_header_parse(const struct csv_row *row, struct sheet_header *h,
 			        err, -1,
 			        _("unknown column '%.64s' in the header; "
 			          "expected %s"),
-			        row->fields[i], SHEET_CSV_HEADER);
+			        row->fields[i], sheet_csv_header());
 		if (seen[c])
 			return sheet_fail(err, -1,
 			                  _("column '%s' appears twice in the "
@@ -100,7 +140,7 @@ sheet_header_parse(const struct csv_row *row, struct sheet_header *h,
 			return sheet_fail(
 			        err, -1,
 			        _("the header lacks column '%s'; expected %s"),
-			        sheet_col_names[c], SHEET_CSV_HEADER);
+			        sheet_col_names[c], sheet_csv_header());
 	return 0;
 }
 
@@ -313,12 +353,11 @@ canonical(const Callsheet__Sheet *s)
 	char *topics[SHEET_TOPICS_MAX];
 
 	sb_addf(&sb, "%lld,%u", (long long)s->call_start, s->duration_s);
-	for (size_t i = 0; i < nitems(code_cols); i++) {
-		const char *v =
-		        *(char *const *)((const char *)s + code_cols[i].offset);
+	for (int c = COL_CODES; c < COL_TOPICS; c++) {
+		const char *v = code_value(s, c);
 
-		if (code_cols[i].col == COL_CALL_TYPE && v == NULL)
-			v = "consultation";
+		if (v == NULL)
+			v = code_absent(c);
 		sb_addf(&sb, ",%s", v != NULL ? v : "");
 	}
 	memcpy(topics, s->topics, s->n_topics * sizeof *topics);
@@ -365,15 +404,12 @@ sheet_from_row(struct csv_row *row, const struct sheet_header *h,
 	if (check_call_start(v[COL_CALL_START], s, err) != 0 ||
 	    check_duration(v[COL_DURATION], s, err) != 0)
 		return -1;
-	for (size_t i = 0; i < nitems(code_cols); i++) {
-		char *code = v[code_cols[i].col];
-
-		if (*code == '\0')
+	for (int c = COL_CODES; c < COL_TOPICS; c++) {
+		if (*v[c] == '\0')
 			continue;
-		if (check_code(codes, code_cols[i].dimension,
-		               (int)code_cols[i].col, code, err) != 0)
+		if (check_code(codes, sheet_col_names[c], c, v[c], err) != 0)
 			return -1;
-		*(char **)((char *)s + code_cols[i].offset) = code;
+		*code_field(s, c) = v[c];
 	}
 	if (split_topics(v[COL_TOPICS], codes, in, err) != 0)
 		return -1;
@@ -482,9 +518,8 @@ sheet_csv_format(struct strbuf *sb, const Callsheet__Sheet *s,
 	sb_addf(sb, "%s,", id);
 	csv_field(sb, call_start);
 	sb_addf(sb, ",%u", s->duration_s);
-	for (size_t i = 0; i < nitems(code_cols); i++) {
-		const char *v =
-		        *(char *const *)((const char *)s + code_cols[i].offset);
+	for (int c = COL_CODES; c < COL_TOPICS; c++) {
+		const char *v = code_value(s, c);
 
 		sb_add(sb, ",");
 		if (v != NULL)

@@ -10,24 +10,23 @@
 #include "common.h"
 #include "csv.h"
 
+/* The columns: sheet-csv.c's sheet_col_names[] is the one list, in the
+ * order of the Sheet message; the coded fields sit between duration_s and
+ * topics. */
+#define NSHEET_CODES 7
 enum sheet_col {
 	COL_ID,
 	COL_CALL_START,
 	COL_DURATION,
-	COL_CALL_TYPE,
-	COL_DEPARTMENT,
-	COL_CALLER,
-	COL_PRO_KIND,
-	COL_PRO_SECTOR,
-	COL_HOUSEHOLD,
-	COL_ORIGIN,
-	COL_TOPICS,
+	COL_CODES, /* the first coded field, call_type */
+	COL_TOPICS = COL_CODES + NSHEET_CODES,
 	NSHEET_COLS,
 };
 extern const char *const sheet_col_names[NSHEET_COLS];
-#define SHEET_CSV_HEADER                                                       \
-	"id,call_start,duration_s,call_type,department,caller,pro_kind,"       \
-	"pro_sector,household,origin,topics"
+/* a column by name, or -1 */
+int sheet_col_find(const char *name);
+/* "id,call_start,...,topics" */
+const char *sheet_csv_header(void);
 #define SHEET_TOPICS_MAX 64
 
 struct sheet_csv_error {

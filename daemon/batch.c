@@ -2,12 +2,17 @@
  * (LogSheet) ahead of an import's (LogSheets); each batch takes all that
  * is waiting (up to batch_max) into one statement and one commit, and
  * every sheet of it is acknowledged only once that commit is done. */
+#include <arpa/inet.h>
+
 #include <stdlib.h>
 #include <string.h>
 
 #include "callsheetd.h"
 
-#define NCOLS 12
+/* The statement's arrays: id, call start, duration, jurist, one per coded
+ * field (sheet_fields[] order), topics. */
+#define NCOLS     SHEET_BATCH_NPARAMS
+#define COL_CODES 4
 
 struct pending {
 	TAILQ_ENTRY(pending) entry;
@@ -26,6 +31,7 @@ struct batch {
 	struct pending **items;
 	size_t n;
 	char *params[NCOLS];
+	int lengths[NCOLS];
 };
 
 static struct pending_list interactive = TAILQ_HEAD_INITIALIZER(interactive);
@@ -63,50 +69,90 @@ requeue(struct pending *p, bool solo)
 
 /* ------------------------------------------------ array parameters */
 
+/*
+ * The arrays travel in PostgreSQL's binary array format (array_send):
+ * nothing printed here is parsed again there, which was most of an
+ * import's cost in the daemon and in the server. A header (dimensions,
+ * flags, element type, length, lower bound), then each element: its
+ * length (-1: NULL) and its bytes, big-endian.
+ */
+#define OID_INT2 21
+#define OID_INT4 23
+#define OID_INT8 20
+#define OID_UUID 2950
+
+struct bin_array {
+	char *buf, *p;
+};
+
 static void
-add_int(struct strbuf *sb, long long v, bool null_if_zero)
+put32(struct bin_array *a, uint32_t v)
 {
-	if (sb->len > 1)
-		sb_add(sb, ",");
-	if (null_if_zero && v == 0)
-		sb_add(sb, "NULL");
-	else
-		sb_addf(sb, "%lld", v);
+	v = htonl(v);
+	memcpy(a->p, &v, 4);
+	a->p += 4;
 }
 
-/*
- * Array literals of numbers and UUIDs only: nothing in them needs quoting,
- * and they travel as parameters, never as SQL text.
- */
+static void
+bin_start(struct bin_array *a, uint32_t oid, size_t elem, size_t n)
+{
+	a->buf = a->p = xmalloc(20 + n * (4 + elem));
+	put32(a, 1); /* dimensions */
+	put32(a, 0); /* flags: PostgreSQL finds the NULLs itself */
+	put32(a, oid);
+	put32(a, (uint32_t)n);
+	put32(a, 1); /* lower bound */
+}
+
+static void
+bin_int(struct bin_array *a, int64_t v, size_t size, bool null_if_zero)
+{
+	if (null_if_zero && v == 0) {
+		put32(a, UINT32_MAX);
+		return;
+	}
+	put32(a, (uint32_t)size);
+	if (size == 8)
+		put32(a, (uint32_t)((uint64_t)v >> 32));
+	if (size >= 4)
+		put32(a, (uint32_t)v);
+	else {
+		uint16_t h = htons((uint16_t)v);
+
+		memcpy(a->p, &h, 2);
+		a->p += 2;
+	}
+}
+
 static void
 build_params(struct batch *b)
 {
-	struct strbuf col[NCOLS] = {{0}};
+	struct bin_array col[NCOLS];
 
-	for (size_t c = 0; c < NCOLS; c++)
-		sb_add(&col[c], "{");
+	bin_start(&col[0], OID_UUID, CS_UUID_LEN, b->n);
+	bin_start(&col[1], OID_INT8, 8, b->n);
+	bin_start(&col[2], OID_INT4, 4, b->n);
+	bin_start(&col[3], OID_INT4, 4, b->n);
+	for (size_t f = 0; f < SHEET_NCODES; f++)
+		bin_start(&col[COL_CODES + f], OID_INT2, 2, b->n);
+	bin_start(&col[NCOLS - 1], OID_INT8, 8, b->n);
 	for (size_t i = 0; i < b->n; i++) {
 		const struct sheet_row *r = &b->items[i]->row;
-		char id[CS_UUID_STRLEN];
 
-		uuid_format(r->id, id);
-		sb_add(&col[0], col[0].len > 1 ? "," : "");
-		sb_add(&col[0], id);
-		add_int(&col[1], r->call_start, false);
-		add_int(&col[2], r->duration_s, false);
-		add_int(&col[3], r->jurist_id, false);
-		add_int(&col[4], r->call_type, false);
-		add_int(&col[5], r->department, true);
-		add_int(&col[6], r->caller, true);
-		add_int(&col[7], r->pro_kind, true);
-		add_int(&col[8], r->pro_sector, true);
-		add_int(&col[9], r->household, true);
-		add_int(&col[10], r->origin, true);
-		add_int(&col[11], r->topics, false);
+		put32(&col[0], CS_UUID_LEN);
+		memcpy(col[0].p, r->id, CS_UUID_LEN);
+		col[0].p += CS_UUID_LEN;
+		bin_int(&col[1], r->call_start, 8, false);
+		bin_int(&col[2], r->duration_s, 4, false);
+		bin_int(&col[3], r->jurist_id, 4, false);
+		for (size_t f = 0; f < SHEET_NCODES; f++)
+			bin_int(&col[COL_CODES + f], r->code[f], 2,
+			        sheet_fields[f].absent == NULL);
+		bin_int(&col[NCOLS - 1], r->topics, 8, false);
 	}
 	for (size_t c = 0; c < NCOLS; c++) {
-		sb_add(&col[c], "}");
-		b->params[c] = sb_steal(&col[c]);
+		b->params[c] = col[c].buf;
+		b->lengths[c] = (int)(col[c].p - col[c].buf);
 	}
 }
 
@@ -124,11 +170,12 @@ batch_free(struct batch *b)
 static int
 batch_send(PGconn *pg, struct db_op *op)
 {
+	static const int binary[NCOLS] = {[0 ... NCOLS - 1] = 1};
 	struct batch *b = op->arg;
 
 	return PQsendQueryPrepared(pg, STMT_INSERT_SHEETS, NCOLS,
-	                           (const char *const *)b->params, NULL, NULL,
-	                           0) == 1
+	                           (const char *const *)b->params, b->lengths,
+	                           binary, 0) == 1
 	               ? 0
 	               : -1;
 }

@@ -15,6 +15,7 @@
 #include <libpq-fe.h>
 
 #include "common.h"
+#include "sheet.h"
 
 struct bufferevent;
 struct conn;
@@ -340,7 +341,10 @@ struct db_stmt {
 };
 extern const struct db_stmt db_stmts[];
 extern const size_t db_nstmts;
-#define STMT_INSERT_SHEETS   "insert_sheets"
+#define STMT_INSERT_SHEETS "insert_sheets"
+/* its arrays (batch.c): id, call start, duration, jurist, each coded
+ * field, topics */
+#define SHEET_BATCH_NPARAMS  (5 + SHEET_NCODES)
 #define STMT_ACCOUNT_BY_NAME "account_by_name"
 #define STMT_TAXONOMY        "taxonomy"
 #define STMT_TAX_ADD         "tax_add"
@@ -376,16 +380,7 @@ extern const size_t db_nstmts;
 #define STMT_SHEETS_BY_ID    "sheets_by_id"
 #define STMT_EXPORT_PAGE     "export_page"
 
-/* batch.c: group commit of sheets */
-struct sheet_row {
-	uint8_t id[CS_UUID_LEN];
-	int64_t call_start;
-	uint32_t duration_s;
-	int jurist_id;
-	int16_t call_type, department, caller, pro_kind, pro_sector, household,
-	        origin; /* taxonomy ids; 0 = does not apply */
-	int64_t topics;
-};
+/* batch.c: group commit of sheets (struct sheet_row: sheet.h) */
 /* anonymize.c: what a stored sheet keeps (pure) */
 #define STORED_START_S    900 /* the call's start, to the quarter-hour */
 #define STORED_DURATION_S 300 /* its duration, to 5 minutes */
@@ -406,17 +401,6 @@ void batch_add(const struct sheet_row *row, enum batch_lane lane,
 unsigned batch_pending(void);
 
 /* taxonomy.c: the cached code tables */
-enum dim {
-	DIM_CALL_TYPE,
-	DIM_DEPARTMENT,
-	DIM_CALLER,
-	DIM_PRO_KIND,
-	DIM_PRO_SECTOR,
-	DIM_HOUSEHOLD,
-	DIM_ORIGIN,
-	DIM_TOPIC,
-	DIM_NTAXONOMY,
-};
 struct tax_entry {
 	int16_t id;
 	enum dim dim;
@@ -433,14 +417,23 @@ struct taxonomy {
 	char *timezone; /* the service's, from the setting table */
 	struct tax_entry *entries;
 	size_t n;
+	/* tax_index(): entries by (dimension, code) and by id, as an index
+	 * + 1 (0: none); shared by copies that keep the entries' order. A
+	 * taxonomy without (the unit tests' literals) is searched in order */
+	uint32_t *by_code;
+	size_t code_mask;
+	uint32_t *by_id;
+	size_t nids;
 };
 extern struct taxonomy *taxonomy;
 const char *dim_name(enum dim d);
 int dim_parse(const char *name, enum dim *out);
+const char *dim_names(void);
 const struct tax_entry *tax_find(const struct taxonomy *t, enum dim d,
                                  const char *code);
 const struct tax_entry *tax_by_id(const struct taxonomy *t, int16_t id);
 char *tax_allowed(const struct taxonomy *t, enum dim d);
+void tax_index(struct taxonomy *t);
 struct taxonomy *tax_from_result(const PGresult *res, char **err);
 void tax_free(struct taxonomy *t);
 void tax_refresh(void);
@@ -516,14 +509,15 @@ int validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t,
  * deep, in the messages it holds but sheets): 0, or -1 with fe */
 int presence_check(const ProtobufCMessage *m, bool deep,
                    struct field_error *fe);
-/* sheet-row.c: a stored sheet read back (export, check) */
+/* sheet-row.c: a stored sheet read back (export, check, change) */
+int sheet_row_columns(const struct db_row *r, int first, struct sheet_row *row);
 int sheet_row_from_db(const struct db_row *r, int first, struct sheet_row *row);
 bool sheet_row_same(const struct sheet_row *a, const struct sheet_row *b);
 int sheet_row_to_wire(const struct sheet_row *row, const struct taxonomy *t,
-                      Callsheet__Sheet *s, char ***topics);
+                      struct wire_sheet *w);
 
 /* change.c: a change to a stored sheet: rules, amended sheet, diff */
-#define CHANGE_NFIELDS 10 /* call_start ... topics, as in Sheet */
+#define CHANGE_NFIELDS (SHEET_NCODES + 3) /* call_start ... topics */
 struct change_facts {
 	Callsheet__Role role;
 	int actor_id;
@@ -532,11 +526,6 @@ struct change_facts {
 	unsigned window_days;
 	const char *closed; /* the closed period of the call, or NULL */
 	bool has_reason;
-};
-struct wire_sheet {
-	Callsheet__Sheet sheet;
-	uint8_t id[CS_UUID_LEN];
-	char *topics[63];
 };
 struct change_diff {
 	size_t n;
@@ -547,8 +536,6 @@ struct change_diff {
 Callsheet__ErrorCode change_check(const struct change_facts *f,
                                   struct field_error *fe);
 int reason_check(const char *reason, bool required, struct field_error *fe);
-void change_row_to_sheet(const struct sheet_row *row, const struct taxonomy *t,
-                         struct wire_sheet *w);
 void change_keep_codes(const struct taxonomy *t, const struct sheet_row *row,
                        struct taxonomy *kept);
 int change_amend(const Callsheet__Sheet *cur, const Callsheet__AmendSheet *a,
@@ -628,14 +615,8 @@ enum qkind {
 	Q_TIME,   /* a calendar part of the call time, in the service zone */
 };
 enum qdim_id {
-	QD_DEPARTMENT,
-	QD_CALLER,
-	QD_PRO_KIND,
-	QD_PRO_SECTOR,
-	QD_HOUSEHOLD,
-	QD_ORIGIN,
-	QD_CALL_TYPE,
-	QD_TOPIC,
+	/* 0 .. SHEET_NCODES - 1: the coded fields, at their enum dim */
+	QD_TOPIC = SHEET_NCODES,
 	QD_JURIST,
 	QD_MONTH,
 	QD_WEEKDAY,
@@ -662,7 +643,7 @@ struct qdim {
 	const char *rollup_expr;
 	const char *pattern; /* Q_TIME: what a value looks like */
 };
-extern const struct qdim qdims[QD_N];
+const struct qdim *qdim(int qd);
 #define QUERY_MAX_VALUES 32
 #define QUERY_MAX_PARAMS 64
 struct qfilter {

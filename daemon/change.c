@@ -11,30 +11,16 @@
 
 #include "callsheetd.h"
 
-/* The fields a change may touch, in the order of the Sheet message. */
-static const char *const field_names[CHANGE_NFIELDS] = {
-        "call_start", "duration_s", "call_type", "department", "caller",
-        "pro_kind",   "pro_sector", "household", "origin",     "topics",
-};
-
-/* The code fields, at the same names in Sheet and AmendSheet. */
-#define CODE_FIELD(f, clear)                                                   \
-	{                                                                      \
-#f, offsetof(Callsheet__Sheet, f),                             \
-		        offsetof(Callsheet__AmendSheet, f), clear              \
-	}
-static const struct {
-	const char *name;
-	size_t sheet_off; /* of a char * */
-	size_t amend_off;
-	bool clearable;
-} code_fields[] = {
-        CODE_FIELD(call_type, false), CODE_FIELD(department, true),
-        CODE_FIELD(caller, true),     CODE_FIELD(pro_kind, true),
-        CODE_FIELD(pro_sector, true), CODE_FIELD(household, true),
-        CODE_FIELD(origin, true),
-};
-#undef CODE_FIELD
+/* The fields a change may touch, in the order of the Sheet message: the
+ * call's time and duration, the coded fields (sheet_fields[]), topics. */
+static const char *
+field_name(size_t f)
+{
+	return f == 0                    ? "call_start"
+	       : f == 1                  ? "duration_s"
+	       : f == CHANGE_NFIELDS - 1 ? "topics"
+	                                 : sheet_fields[f - 2].name;
+}
 
 static int id_fail(struct field_error *fe, const char *reason, const char *fmt,
                    ...) __attribute__((format(printf, 3, 4)));
@@ -120,38 +106,6 @@ code_of(const struct taxonomy *t, int16_t id)
 	return e != NULL ? e->code : NULL;
 }
 
-/* A stored row as a wire sheet: codes point into the taxonomy, topics into
- * w->topics. */
-void
-change_row_to_sheet(const struct sheet_row *row, const struct taxonomy *t,
-                    struct wire_sheet *w)
-{
-	Callsheet__Sheet *s = &w->sheet;
-
-	callsheet__sheet__init(s);
-	memcpy(w->id, row->id, CS_UUID_LEN);
-	s->id.data = w->id;
-	s->id.len = CS_UUID_LEN;
-	s->call_start = row->call_start;
-	s->duration_s = row->duration_s;
-	s->has_id = s->has_call_start = s->has_duration_s = true;
-	s->call_type = (char *)code_of(t, row->call_type);
-	s->department = (char *)code_of(t, row->department);
-	s->caller = (char *)code_of(t, row->caller);
-	s->pro_kind = (char *)code_of(t, row->pro_kind);
-	s->pro_sector = (char *)code_of(t, row->pro_sector);
-	s->household = (char *)code_of(t, row->household);
-	s->origin = (char *)code_of(t, row->origin);
-	s->topics = w->topics;
-	s->n_topics = 0;
-	for (size_t i = 0; i < t->n && s->n_topics < nitems(w->topics); i++) {
-		const struct tax_entry *e = &t->entries[i];
-
-		if (e->topic_bit >= 0 && (row->topics >> e->topic_bit) & 1)
-			w->topics[s->n_topics++] = e->code;
-	}
-}
-
 /* The taxonomy with the codes a stored sheet holds un-retired: a retired
  * code stays valid for the sheets that have it. Entries are shared, not
  * copied; free with free(k->entries). */
@@ -159,10 +113,6 @@ void
 change_keep_codes(const struct taxonomy *t, const struct sheet_row *row,
                   struct taxonomy *k)
 {
-	const int16_t held[] = {row->call_type, row->department, row->caller,
-	                        row->pro_kind,  row->pro_sector, row->household,
-	                        row->origin};
-
 	*k = *t;
 	k->entries = xcalloc(t->n, sizeof *k->entries);
 	memcpy(k->entries, t->entries, t->n * sizeof *k->entries);
@@ -173,34 +123,13 @@ change_keep_codes(const struct taxonomy *t, const struct sheet_row *row,
 			continue;
 		if (e->topic_bit >= 0 && (row->topics >> e->topic_bit) & 1)
 			e->retired = false;
-		for (size_t h = 0; h < nitems(held); h++)
-			if (held[h] == e->id)
+		for (size_t h = 0; h < SHEET_NCODES; h++)
+			if (row->code[h] == e->id)
 				e->retired = false;
 	}
 }
 
 /* ------------------------------------------------------------ amend */
-
-static ssize_t
-code_index(const char *name)
-{
-	for (size_t i = 0; i < nitems(code_fields); i++)
-		if (strcmp(code_fields[i].name, name) == 0)
-			return (ssize_t)i;
-	return -1;
-}
-
-static char **
-sheet_code(Callsheet__Sheet *s, size_t i)
-{
-	return (char **)((char *)s + code_fields[i].sheet_off);
-}
-
-static char *
-amend_code(const Callsheet__AmendSheet *a, size_t i)
-{
-	return *(char *const *)((const char *)a + code_fields[i].amend_off);
-}
 
 static bool
 cleared(const Callsheet__AmendSheet *a, const char *name)
@@ -215,34 +144,49 @@ cleared(const Callsheet__AmendSheet *a, const char *name)
 static bool
 given(const Callsheet__AmendSheet *a, const char *name)
 {
-	ssize_t i = code_index(name);
+	int f = sheet_field_find(name);
 
-	if (i < 0)
+	if (f < 0)
 		return strcmp(name, "topics") == 0 && a->n_topics > 0;
-	return amend_code(a, (size_t)i) != NULL;
+	return amend_code_get(a, (size_t)f) != NULL;
 }
 
-static const char *const clearable_names[] = {
-        "department", "household",  "origin", "caller",
-        "pro_kind",   "pro_sector", "topics", NULL};
+/* What may be cleared: the clearable fields, then topics; NULL-ended for
+ * Error.allowed. */
+static const char *const *
+clearable_names(void)
+{
+	static const char *names[SHEET_NCODES + 2];
+
+	if (names[0] == NULL) {
+		size_t n = 0;
+
+		for (size_t f = 0; f < SHEET_NCODES; f++)
+			if (sheet_fields[f].clearable)
+				names[n++] = sheet_fields[f].name;
+		names[n] = "topics";
+	}
+	return names;
+}
 
 static int
 check_clear(const Callsheet__AmendSheet *a, struct field_error *fe)
 {
 	for (size_t i = 0; i < a->n_clear; i++) {
 		const char *name = a->clear[i];
-		ssize_t c = code_index(name);
+		int f = sheet_field_find(name);
 
-		if (c >= 0 ? !code_fields[c].clearable
+		if (f >= 0 ? !sheet_fields[f].clearable
 		           : strcmp(name, "topics") != 0) {
-			field_error_set(fe, "clear",
-			                "'%.32s' cannot be cleared; allowed: "
-			                "department, caller, pro_kind, "
-			                "pro_sector, household, origin or "
-			                "topics",
-			                name);
+			char *allowed = words_or(clearable_names());
+
+			field_error_set(
+			        fe, "clear",
+			        "'%.32s' cannot be cleared; allowed: %s", name,
+			        allowed);
+			free(allowed);
 			return field_error_list(fe, "invalid", name,
-			                        clearable_names);
+			                        clearable_names());
 		}
 		if (given(a, name)) {
 			field_error_set(fe, "clear",
@@ -253,20 +197,39 @@ check_clear(const Callsheet__AmendSheet *a, struct field_error *fe)
 	return 0;
 }
 
-/* Clears a field that stops applying, unless the amendment sets it (then
- * validation says why it does not apply). */
-static void
-drop_unless_given(Callsheet__Sheet *s, const Callsheet__AmendSheet *a,
-                  const char *name)
-{
-	if (!given(a, name))
-		*sheet_code(s, (size_t)code_index(name)) = NULL;
-}
-
 static bool
 is_code(const char *v, const char *code)
 {
 	return v != NULL && strcmp(v, code) == 0;
+}
+
+/* A change of a field that others depend on (sheet_fields[].only) takes
+ * along those that stop applying, unless the amendment sets them (then
+ * validation says why they do not apply). */
+static void
+drop_dependents(Callsheet__Sheet *out, const Callsheet__AmendSheet *a)
+{
+	bool changed = false;
+
+	for (size_t f = 0; f < SHEET_NCODES; f++)
+		for (size_t k = 0; k < nitems(sheet_fields[f].only); k++) {
+			const struct sheet_rule *r = &sheet_fields[f].only[k];
+
+			if (r->reason != NULL &&
+			    (given(a, sheet_fields[r->when].name) ||
+			     cleared(a, sheet_fields[r->when].name)))
+				changed = true;
+		}
+	for (size_t f = 0; changed && f < SHEET_NCODES; f++)
+		for (size_t k = 0; k < nitems(sheet_fields[f].only); k++) {
+			const struct sheet_rule *r = &sheet_fields[f].only[k];
+
+			if (r->reason != NULL &&
+			    !is_code(sheet_code_get(out, (size_t)r->when),
+			             r->is) &&
+			    !given(a, sheet_fields[f].name))
+				*sheet_code(out, f) = NULL;
+		}
 }
 
 /*
@@ -282,16 +245,16 @@ change_amend(const Callsheet__Sheet *cur, const Callsheet__AmendSheet *a,
 	if (check_clear(a, fe) != 0)
 		return -1;
 	*out = *cur;
-	for (size_t i = 0; i < nitems(code_fields); i++) {
-		char *v = amend_code(a, i);
+	for (size_t f = 0; f < SHEET_NCODES; f++) {
+		char *v = amend_code_get(a, f);
 
 		if (v != NULL && *v == '\0')
 			return field_error_set(
-			        fe, code_fields[i].name,
+			        fe, sheet_fields[f].name,
 			        "empty; to say it does not apply, "
 			        "clear it");
-		if (v != NULL || cleared(a, code_fields[i].name))
-			*sheet_code(out, i) = v;
+		if (v != NULL || cleared(a, sheet_fields[f].name))
+			*sheet_code(out, f) = v;
 	}
 	if (a->has_call_start)
 		out->call_start = a->call_start;
@@ -302,20 +265,7 @@ change_amend(const Callsheet__Sheet *cur, const Callsheet__AmendSheet *a,
 		out->n_topics = a->n_topics;
 	} else if (cleared(a, "topics"))
 		out->n_topics = 0;
-
-	if (given(a, "caller") || cleared(a, "caller") ||
-	    given(a, "pro_kind") || cleared(a, "pro_kind")) {
-		if (!is_code(out->caller, "individual")) {
-			drop_unless_given(out, a, "household");
-			drop_unless_given(out, a, "origin");
-		}
-		if (!is_code(out->caller, "professional")) {
-			drop_unless_given(out, a, "pro_kind");
-			drop_unless_given(out, a, "pro_sector");
-		}
-		if (!is_code(out->pro_kind, "public_body"))
-			drop_unless_given(out, a, "pro_sector");
-	}
+	drop_dependents(out, a);
 	return 0;
 }
 
@@ -324,9 +274,7 @@ change_amend(const Callsheet__Sheet *cur, const Callsheet__AmendSheet *a,
 static char *
 field_text(const struct sheet_row *r, const struct taxonomy *t, size_t f)
 {
-	const int16_t ids[] = {r->call_type, r->department, r->caller,
-	                       r->pro_kind,  r->pro_sector, r->household,
-	                       r->origin};
+	const int16_t *ids = r->code;
 	struct strbuf sb = {0};
 	struct tm tm;
 	time_t when;
@@ -382,7 +330,7 @@ change_diff(const struct sheet_row *old, const struct sheet_row *new,
 			free(n);
 			continue;
 		}
-		d->field[d->n] = field_names[f];
+		d->field[d->n] = field_name(f);
 		d->old[d->n] = o;
 		d->new[d->n] = n;
 		d->n++;

@@ -295,7 +295,7 @@ static const char export_page_sql[] =
         " ORDER BY s.call_start, s.id LIMIT $5";
 
 const struct db_stmt db_stmts[] = {
-        {STMT_INSERT_SHEETS, insert_sheets_sql, 12, 2},
+        {STMT_INSERT_SHEETS, insert_sheets_sql, SHEET_BATCH_NPARAMS, 2},
         {STMT_ACCOUNT_BY_NAME,
          "SELECT id, role, password_hash, disabled FROM account"
          " WHERE name = $1",

@@ -47,7 +47,7 @@ select_keys(const struct qplan *p, struct query_sql *qs, struct strbuf *sql,
 {
 	sb_add(sql, "SELECT ");
 	for (size_t i = 0; i < p->ngroup; i++) {
-		const struct qdim *d = &qdims[p->group[i]];
+		const struct qdim *d = qdim(p->group[i]);
 
 		sb_addf(sql, "(%s)::text, ",
 		        rollup ? d->rollup_expr : d->sheet_expr);
@@ -91,15 +91,15 @@ sheet_where(const struct qplan *p, struct query_sql *qs, struct strbuf *w)
 
 		if (f->nvalues == 0)
 			continue;
-		if (qdims[qd].kind == Q_TOPIC)
+		if (qdim(qd)->kind == Q_TOPIC)
 			sb_addf(w, " AND (s.topics & $%d::bigint) <> 0",
 			        add_param(qs,
 			                  xasprintf("%lld",
 			                            (long long)f->topic_mask)));
-		else if (qdims[qd].kind == Q_JURIST)
+		else if (qdim(qd)->kind == Q_JURIST)
 			add_jurist_filter(qs, w, "s.jurist_id", f);
 		else
-			add_in_list(qs, w, qdims[qd].sheet_expr, f);
+			add_in_list(qs, w, qdim(qd)->sheet_expr, f);
 	}
 }
 
@@ -160,21 +160,23 @@ rollup_routable(const struct qplan *p, int *extra)
 	if (!month_start(p->from) || !month_start(p->to))
 		return false;
 	for (int qd = 0; qd < QD_N; qd++) {
-		int rd = qdims[qd].rollup_dim;
+		int rd = qdim(qd)->rollup_dim;
 
-		if (!qplan_mentions(p, qd) || rd < 0)
+		if (!qplan_mentions(p, qd))
 			continue;
+		if (rd < 0) /* not in the rollup: counted on the sheets */
+			return false;
 		if (rd == RD_DEPARTMENT || rd == RD_CALL_TYPE || rd == RD_MONTH)
 			continue;
-		if (*extra >= 0 && qdims[*extra].rollup_dim != rd)
+		if (*extra >= 0 && qdim(*extra)->rollup_dim != rd)
 			return false;
 		*extra = qd;
 	}
 	if (*extra < 0)
 		return true;
 	/* jurist, weekday-hour, duration: kept for all départements together */
-	if (RD_GLOBAL_ONLY(qdims[*extra].rollup_dim) &&
-	    qplan_mentions(p, QD_DEPARTMENT))
+	if (RD_GLOBAL_ONLY(qdim(*extra)->rollup_dim) &&
+	    qplan_mentions(p, DIM_DEPARTMENT))
 		return false;
 	/* a sheet has several topics: only one topic may be counted */
 	if (*extra == QD_TOPIC &&
@@ -190,16 +192,16 @@ rollup_filters(const struct qplan *p, struct query_sql *qs, struct strbuf *w)
 {
 	for (int qd = 0; qd < QD_N; qd++) {
 		const struct qfilter *f = &p->filter[qd];
-		int rd = qdims[qd].rollup_dim;
+		int rd = qdim(qd)->rollup_dim;
 
 		if (f->nvalues == 0)
 			continue;
-		if (qdims[qd].kind == Q_JURIST)
+		if (qdim(qd)->kind == Q_JURIST)
 			add_jurist_filter(qs, w, "r.code", f);
 		else if (rd == RD_DEPARTMENT)
 			add_in_list(qs, w, "r.department", f);
 		else
-			add_in_list(qs, w, qdims[qd].rollup_expr, f);
+			add_in_list(qs, w, qdim(qd)->rollup_expr, f);
 	}
 }
 
@@ -219,7 +221,7 @@ static void
 from_rollup(const struct qplan *p, int extra, struct query_sql *qs)
 {
 	struct strbuf sql = {0}, filters = {0};
-	int rows_dim = extra >= 0 ? qdims[extra].rollup_dim : RD_TOTAL;
+	int rows_dim = extra >= 0 ? qdim(extra)->rollup_dim : RD_TOTAL;
 	/* every sheet has exactly one row in each dimension but topic, so
 	 * a total can be summed from the filtered dimension, or from 0 */
 	int total_dim = extra >= 0 && p->filter[extra].nvalues > 0 ? rows_dim
@@ -265,7 +267,8 @@ query_sql_build(const struct qplan *p, bool use_rollup, struct query_sql *qs)
 	/* durations are kept for all départements together, by call type
 	 * and month only */
 	if (use_rollup && rollup_routable(p, &extra) &&
-	    (!p->durations || (extra < 0 && !qplan_mentions(p, QD_DEPARTMENT))))
+	    (!p->durations ||
+	     (extra < 0 && !qplan_mentions(p, DIM_DEPARTMENT))))
 		from_rollup(p, extra, qs);
 	else
 		from_sheets(p, qs);

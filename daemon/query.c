@@ -9,62 +9,76 @@
 #include "callsheetd.h"
 
 /*
- * Every dimension a query may name. sheet_expr computes it on a sheet
- * (alias s; $3 is the service time zone); rollup_dim and rollup_expr say
- * where the rollup keeps it (alias r), -1 when it does not.
+ * Every dimension a query may name: each coded field of a sheet
+ * (sheet_fields[], at its enum dim), then these. sheet_expr computes it
+ * on a sheet (alias s; $3 is the service time zone); rollup_dim and
+ * rollup_expr say where the rollup keeps it (alias r), -1 when it does
+ * not.
  */
-const struct qdim qdims[QD_N] = {
-        [QD_DEPARTMENT] = {"department", Q_COLUMN, DIM_DEPARTMENT,
-                           "s.department", RD_DEPARTMENT,
-                           "nullif(r.department, 0)", NULL},
-        [QD_CALLER] = {"caller", Q_COLUMN, DIM_CALLER, "s.caller", 1,
-                       "nullif(r.code, 0)", NULL},
-        [QD_PRO_KIND] = {"pro_kind", Q_COLUMN, DIM_PRO_KIND, "s.pro_kind", 2,
-                         "nullif(r.code, 0)", NULL},
-        [QD_PRO_SECTOR] = {"pro_sector", Q_COLUMN, DIM_PRO_SECTOR,
-                           "s.pro_sector", 3, "nullif(r.code, 0)", NULL},
-        [QD_HOUSEHOLD] = {"household", Q_COLUMN, DIM_HOUSEHOLD, "s.household",
-                          4, "nullif(r.code, 0)", NULL},
-        [QD_ORIGIN] = {"origin", Q_COLUMN, DIM_ORIGIN, "s.origin", 5,
-                       "nullif(r.code, 0)", NULL},
-        [QD_CALL_TYPE] = {"call_type", Q_COLUMN, DIM_CALL_TYPE, "s.call_type",
-                          RD_CALL_TYPE, "r.call_type", NULL},
-        [QD_TOPIC] = {"topic", Q_TOPIC, DIM_TOPIC, "tp.id", 6, "r.code", NULL},
-        [QD_JURIST] = {"jurist", Q_JURIST, DIM_NTAXONOMY, "a.name", 7, "a.name",
-                       NULL},
-        [QD_MONTH] = {"month", Q_TIME, DIM_NTAXONOMY,
-                      "to_char(s.call_start AT TIME ZONE $3, 'YYYY-MM')",
-                      RD_MONTH, "to_char(r.month, 'YYYY-MM')", "YYYY-MM"},
-        [QD_WEEKDAY] = {"weekday", Q_TIME, DIM_NTAXONOMY,
-                        "extract(isodow FROM s.call_start AT TIME ZONE "
-                        "$3)::int",
-                        8, "r.code / 24", "1 (Monday) to 7 (Sunday)"},
-        [QD_HOUR] = {"hour", Q_TIME, DIM_NTAXONOMY,
-                     "extract(hour FROM s.call_start AT TIME ZONE $3)::int", 8,
-                     "r.code % 24", "0 to 23"},
+static const struct qdim other_dims[QD_N - QD_TOPIC] = {
+        {"topic", Q_TOPIC, DIM_TOPIC, "tp.id", 6, "r.code", NULL},
+        {"jurist", Q_JURIST, DIM_NTAXONOMY, "a.name", 7, "a.name", NULL},
+        {"month", Q_TIME, DIM_NTAXONOMY,
+         "to_char(s.call_start AT TIME ZONE $3, 'YYYY-MM')", RD_MONTH,
+         "to_char(r.month, 'YYYY-MM')", "YYYY-MM"},
+        {"weekday", Q_TIME, DIM_NTAXONOMY,
+         "extract(isodow FROM s.call_start AT TIME ZONE $3)::int", 8,
+         "r.code / 24", "1 (Monday) to 7 (Sunday)"},
+        {"hour", Q_TIME, DIM_NTAXONOMY,
+         "extract(hour FROM s.call_start AT TIME ZONE $3)::int", 8,
+         "r.code % 24", "0 to 23"},
 };
+
+/* The dimensions, made once; and their names, NULL-ended, for
+ * Error.allowed. */
+static struct qdim qdims[QD_N];
+static const char *qdim_list[QD_N + 1];
+
+const struct qdim *
+qdim(int qd)
+{
+	if (qdims[0].name == NULL) {
+		for (size_t f = 0; f < SHEET_NCODES; f++) {
+			const struct sheet_field *sf = &sheet_fields[f];
+
+			qdims[f] = (struct qdim){sf->name,
+			                         Q_COLUMN,
+			                         (enum dim)f,
+			                         xasprintf("s.%s", sf->name),
+			                         sf->rollup_dim,
+			                         sf->rollup_expr,
+			                         NULL};
+		}
+		for (int i = QD_TOPIC; i < QD_N; i++)
+			qdims[i] = other_dims[i - QD_TOPIC];
+		for (int i = 0; i < QD_N; i++)
+			qdim_list[i] = qdims[i].name;
+	}
+	return &qdims[qd];
+}
 
 static int
 qdim_find(const char *name)
 {
 	for (int i = 0; i < QD_N; i++)
-		if (strcmp(qdims[i].name, name) == 0)
+		if (strcmp(qdim(i)->name, name) == 0)
 			return i;
 	return -1;
 }
 
-/* for Error.allowed: the dimension names, one entry each */
-static const char *const qdim_list[] = {
-        "department", "caller",    "pro_kind", "pro_sector", "household",
-        "origin",     "call_type", "topic",    "jurist",     "month",
-        "weekday",    "hour",      NULL};
 #define QUERY_MAX_VALUES_TEXT "32"
 
+/* "a, b or c": the dimensions, for messages. */
 static const char *
 qdim_names(void)
 {
-	return "department, caller, pro_kind, pro_sector, household, origin, "
-	       "call_type, topic, jurist, month, weekday or hour";
+	static char *names;
+
+	if (names == NULL) {
+		qdim(0);
+		names = words_or(qdim_list);
+	}
+	return names;
 }
 
 /* A calendar date YYYY-MM-DD that exists (not 2025-02-30), 1900-9998. */
@@ -122,7 +136,7 @@ static int
 resolve_value(int qd, const char *v, const struct taxonomy *t,
               struct qfilter *f, struct field_error *fe)
 {
-	const struct qdim *d = &qdims[qd];
+	const struct qdim *d = qdim(qd);
 	const struct tax_entry *e = NULL;
 	char *val;
 	char given[128]; /* the filter as given: dimension=value */
@@ -215,8 +229,8 @@ resolve_filters(const Callsheet__Query *q, const struct taxonomy *t,
 	}
 	/* call_types: filters on call_type by another name */
 	for (size_t i = 0; i < q->n_call_types; i++)
-		if (resolve_value(QD_CALL_TYPE, q->call_types[i], t,
-		                  &p->filter[QD_CALL_TYPE], fe) != 0) {
+		if (resolve_value(DIM_CALL_TYPE, q->call_types[i], t,
+		                  &p->filter[DIM_CALL_TYPE], fe) != 0) {
 			/* a call type alone, as given there */
 			fe->field = "call_types";
 			snprintf(fe->value, sizeof fe->value, "%.64s",
@@ -248,9 +262,9 @@ resolve_group_by(const Callsheet__Query *q, struct qplan *p,
 		}
 		if (i == 1 && p->group[0] == p->group[1]) {
 			field_error_set(fe, "group_by", "'%s' is given twice",
-			                qdims[p->group[1]].name);
+			                qdim(p->group[1])->name);
 			return field_error_why(fe, "repeated",
-			                       qdims[p->group[1]].name);
+			                       qdim(p->group[1])->name);
 		}
 	}
 	p->ngroup = q->n_group_by;
@@ -311,7 +325,7 @@ qplan_build(const Callsheet__Query *q, const struct taxonomy *t,
 	}
 	/* Consultations only unless call_types, a filter or the group-by
 	 * name call_type (Query.call_types, docs/PROTOCOL.md). */
-	if (!qplan_mentions(p, QD_CALL_TYPE)) {
+	if (!qplan_mentions(p, DIM_CALL_TYPE)) {
 		const struct tax_entry *c =
 		        tax_find(t, DIM_CALL_TYPE, "consultation");
 
@@ -321,8 +335,8 @@ qplan_build(const Callsheet__Query *q, const struct taxonomy *t,
 			                       "the taxonomy has no "
 			                       "consultation code");
 		}
-		p->filter[QD_CALL_TYPE].values[0] = xasprintf("%d", c->id);
-		p->filter[QD_CALL_TYPE].nvalues = 1;
+		p->filter[DIM_CALL_TYPE].values[0] = xasprintf("%d", c->id);
+		p->filter[DIM_CALL_TYPE].nvalues = 1;
 	}
 	return 0;
 }

@@ -15,19 +15,17 @@ id_param(int16_t id)
 	return id != 0 ? xasprintf("%d", id) : NULL;
 }
 
-/* $9 to $21 of the amend statement: the whole sheet, then the diff. */
+/* $9 on of the amend statement: the whole sheet (its codes in
+ * sheet_fields[] order), then the diff. */
 static void
 amend_params(struct change *ch, const struct sheet_row *row)
 {
-	const int16_t ids[] = {row->department, row->caller,    row->pro_kind,
-	                       row->pro_sector, row->household, row->origin};
 	struct strbuf sb = {0};
 
 	change_param(ch, xasprintf("%lld", (long long)row->call_start));
 	change_param(ch, xasprintf("%u", row->duration_s));
-	change_param(ch, xasprintf("%d", row->call_type));
-	for (size_t i = 0; i < nitems(ids); i++)
-		change_param(ch, id_param(ids[i]));
+	for (size_t f = 0; f < SHEET_NCODES; f++)
+		change_param(ch, id_param(row->code[f]));
 	change_param(ch, xasprintf("%lld", (long long)row->topics));
 	sql_text_array(&sb, (char *const *)ch->diff.field, ch->diff.n);
 	change_param(ch, sb_steal(&sb));
@@ -66,7 +64,7 @@ amend_prepare(struct change *ch)
 		change_refuse(ch, CALLSHEET__ERROR_CODE__CONFLICT, &fe);
 		return -1;
 	}
-	change_row_to_sheet(&ch->rd.row, taxonomy, &cur);
+	sheet_row_to_wire(&ch->rd.row, taxonomy, &cur);
 	if (change_amend(&cur.sheet, a, &amended, &fe) != 0) {
 		change_refuse(ch, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 		return -1;
@@ -92,9 +90,11 @@ amend_prepare(struct change *ch)
 static bool
 amends_something(const Callsheet__AmendSheet *a)
 {
-	return a->has_call_start || a->has_duration_s || a->call_type ||
-	       a->department || a->caller || a->pro_kind || a->pro_sector ||
-	       a->household || a->origin || a->n_topics > 0 || a->n_clear > 0;
+	for (size_t f = 0; f < SHEET_NCODES; f++)
+		if (amend_code_get(a, f) != NULL)
+			return true;
+	return a->has_call_start || a->has_duration_s || a->n_topics > 0 ||
+	       a->n_clear > 0;
 }
 
 void

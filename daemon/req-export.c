@@ -61,18 +61,17 @@ export_reply(struct export *x)
 	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
 	Callsheet__ExportPage page = CALLSHEET__EXPORT_PAGE__INIT;
 	Callsheet__ExportedSheet *es = xcalloc(x->nrows + 1, sizeof *es);
-	Callsheet__Sheet *sheets = xcalloc(x->nrows + 1, sizeof *sheets);
-	char ***topics = xcalloc(x->nrows + 1, sizeof *topics);
+	struct wire_sheet *sheets = xcalloc(x->nrows + 1, sizeof *sheets);
 	size_t bad = x->nrows;
 
 	page.sheets = xcalloc(x->nrows + 1, sizeof *page.sheets);
 	for (size_t i = 0; i < x->nrows; i++) {
 		callsheet__exported_sheet__init(&es[i]);
-		if (sheet_row_to_wire(&x->rows[i].row, taxonomy, &sheets[i],
-		                      &topics[i]) != 0 &&
+		if (sheet_row_to_wire(&x->rows[i].row, taxonomy, &sheets[i]) !=
+		            0 &&
 		    bad == x->nrows)
 			bad = i;
-		es[i].sheet = &sheets[i];
+		es[i].sheet = &sheets[i].sheet;
 		es[i].call_start = x->rows[i].call_start;
 		page.sheets[i] = &es[i];
 	}
@@ -94,9 +93,6 @@ export_reply(struct export *x)
 		resp.export_page = &page;
 		req_reply(x->req, &resp);
 	}
-	for (size_t i = 0; i < x->nrows; i++)
-		free(topics[i]);
-	free(topics);
 	free(sheets);
 	free(es);
 	free(page.sheets);

@@ -367,7 +367,7 @@ restate_reply(struct restate *rs)
 	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
 
 	for (size_t i = 0; i < rs->plan.ngroup; i++)
-		rs->group_by[i] = (char *)qdims[rs->plan.group[i]].name;
+		rs->group_by[i] = (char *)qdim(rs->plan.group[i])->name;
 	rs->out.group_by = rs->group_by;
 	rs->out.n_group_by = rs->plan.ngroup;
 	resp.body_case = CALLSHEET__RESPONSE__BODY_RESTATEMENTS;

@@ -82,16 +82,9 @@ change_refuse(struct change *ch, Callsheet__ErrorCode code,
 /* ------------------------------------------------------------ reading */
 
 static char *
-opt_text(const PGresult *res, int col)
+opt_text(const struct db_row *r, int col)
 {
-	return PQgetisnull(res, 0, col) ? NULL
-	                                : xstrdup(PQgetvalue(res, 0, col));
-}
-
-static int64_t
-int_at(const PGresult *res, int col)
-{
-	return strtoll(PQgetvalue(res, 0, col), NULL, 10);
+	return db_null(r, col) ? NULL : xstrdup(db_text(r, col));
 }
 
 /* "id from to,id from to": the closed periods of the call. */
@@ -110,40 +103,41 @@ read_closed(struct change_read *rd, const char *list)
 	}
 }
 
+/* The sheet's one row (SHEET_CHANGE_READ's), when it exists. */
 static void
-read_result(struct change *ch, const PGresult *res)
+read_row(void *arg, const struct db_row *r)
 {
+	struct change *ch = arg;
 	struct change_read *rd = &ch->rd;
-	struct sheet_row *row = &rd->row;
-	int16_t *ids[] = {&row->call_type, &row->department, &row->caller,
-	                  &row->pro_kind,  &row->pro_sector, &row->household,
-	                  &row->origin};
+	int c;
 
-	if (PQntuples(res) != 1)
-		return;
 	ch->found = true;
-	snprintf(rd->xmin, sizeof rd->xmin, "%s", PQgetvalue(res, 0, 0));
-	uuid_parse(ch->id, row->id);
-	row->call_start = int_at(res, 1);
-	row->duration_s = (uint32_t)int_at(res, 2);
-	for (size_t i = 0; i < nitems(ids); i++)
-		*ids[i] = (int16_t)int_at(res, 3 + (int)i);
-	row->topics = int_at(res, 10);
-	row->jurist_id = (int)int_at(res, 11);
-	rd->in_window = PQgetvalue(res, 0, 12)[0] == 't';
+	snprintf(rd->xmin, sizeof rd->xmin, "%s", db_text(r, 0));
+	uuid_parse(ch->id, rd->row.id);
+	c = sheet_row_columns(r, 1, &rd->row);
+	rd->row.jurist_id = (int)db_int(r, c);
+	rd->in_window = db_bool(r, c + 1);
 	snprintf(rd->closed_max, sizeof rd->closed_max, "%s",
-	         PQgetvalue(res, 0, 13));
-	read_closed(rd, PQgetvalue(res, 0, 14));
-	rd->voided = !PQgetisnull(res, 0, 15);
-	rd->voided_at = int_at(res, 15);
-	rd->voided_by = opt_text(res, 16);
-	rd->void_reason = opt_text(res, 17);
-	rd->seen = PQgetisnull(res, 0, 18)            ? 0
-	           : PQgetvalue(res, 0, 18)[0] == 't' ? 1
-	                                              : -1;
-	rd->seen_at = int_at(res, 19);
-	rd->seen_by = opt_text(res, 20);
-	rd->seen_reason = opt_text(res, 21);
+	         db_text(r, c + 2));
+	read_closed(rd, db_text(r, c + 3));
+	rd->voided = !db_null(r, c + 4);
+	rd->voided_at = db_int(r, c + 4);
+	rd->voided_by = opt_text(r, c + 5);
+	rd->void_reason = opt_text(r, c + 6);
+	rd->seen = db_null(r, c + 7) ? 0 : db_bool(r, c + 7) ? 1 : -1;
+	rd->seen_at = db_int(r, c + 8);
+	rd->seen_by = opt_text(r, c + 9);
+	rd->seen_reason = opt_text(r, c + 10);
+}
+
+/* The write's one row: when it was made. */
+static void
+written_row(void *arg, const struct db_row *r)
+{
+	struct change *ch = arg;
+
+	ch->written = true;
+	ch->at = db_int(r, 0);
 }
 
 static void
@@ -151,14 +145,8 @@ change_result(struct db_op *op, const PGresult *res)
 {
 	struct change *ch = op->arg;
 
-	if (!ch->writing) {
-		read_result(ch, res);
-		return;
-	}
-	if (PQntuples(res) == 1) {
-		ch->written = true;
-		ch->at = int_at(res, 0);
-	}
+	if (PQntuples(res) == 1)
+		db_rows_each(res, ch->writing ? written_row : read_row, ch);
 }
 
 /* ------------------------------------------------------------ judging */

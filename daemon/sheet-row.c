@@ -1,68 +1,69 @@
-/* sheet-row.c: a stored sheet as export and check read it (SHEET_COLUMNS
- * of db-stmt.c), compared with another, and written back to the wire. */
+/* sheet-row.c: a stored sheet as export, check and a change read it
+ * (SHEET_COLUMNS of db-stmt.c), compared with another, and written back to
+ * the wire. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "callsheetd.h"
 
-/* Columns first .. first+10 of a row (its width checked by db-req.c),
- * as SHEET_COLUMNS selects them. */
+/* The columns of a stored sheet from first on, in SHEET_COLUMNS's order:
+ * its call time and duration, its codes in sheet_fields[] order (0 for
+ * none), its topics. Returns the column after them. */
+int
+sheet_row_columns(const struct db_row *r, int first, struct sheet_row *row)
+{
+	int c = first;
+
+	row->call_start = db_int(r, c++);
+	row->duration_s = (uint32_t)db_uint(r, c++);
+	for (size_t k = 0; k < SHEET_NCODES; k++)
+		row->code[k] = (int16_t)db_int(r, c++);
+	row->topics = db_int(r, c++);
+	return c;
+}
+
+/* The id and the columns after it, as SHEET_COLUMNS selects them from
+ * column first (the row's width checked by db-req.c). */
 int
 sheet_row_from_db(const struct db_row *r, int first, struct sheet_row *row)
 {
-	int16_t *codes[] = {&row->call_type, &row->department, &row->caller,
-	                    &row->pro_kind,  &row->pro_sector, &row->household,
-	                    &row->origin};
-
 	memset(row, 0, sizeof *row);
 	if (uuid_parse(db_text(r, first), row->id) != 0)
 		return -1;
-	row->call_start = db_int(r, first + 1);
-	row->duration_s = (uint32_t)db_uint(r, first + 2);
-	for (size_t k = 0; k < nitems(codes); k++)
-		*codes[k] = (int16_t)db_int(r, first + 3 + (int)k);
-	row->topics = db_int(r, first + 10);
+	sheet_row_columns(r, first + 1, row);
 	return 0;
 }
 
-/* The same call, whoever logged it. */
 bool
 sheet_row_same(const struct sheet_row *a, const struct sheet_row *b)
 {
 	return a->call_start == b->call_start &&
-	       a->duration_s == b->duration_s && a->call_type == b->call_type &&
-	       a->department == b->department && a->caller == b->caller &&
-	       a->pro_kind == b->pro_kind && a->pro_sector == b->pro_sector &&
-	       a->household == b->household && a->origin == b->origin &&
-	       a->topics == b->topics;
+	       a->duration_s == b->duration_s && a->topics == b->topics &&
+	       memcmp(a->code, b->code, sizeof a->code) == 0;
 }
 
 /*
- * The wire form: codes point into t, topics (in the taxonomy's order) into
- * *topics, which the caller frees; the id into row. -1 if a code id or a
- * topic bit is not in the taxonomy.
+ * The wire form, in w: codes and topics (in the taxonomy's order) point
+ * into t. -1 if a code id or a topic bit is not in the taxonomy (the
+ * codes it knows are set all the same).
  */
 int
 sheet_row_to_wire(const struct sheet_row *row, const struct taxonomy *t,
-                  Callsheet__Sheet *s, char ***topics)
+                  struct wire_sheet *w)
 {
-	const int16_t ids[] = {row->call_type, row->department, row->caller,
-	                       row->pro_kind,  row->pro_sector, row->household,
-	                       row->origin};
-	char **slots[] = {&s->call_type, &s->department, &s->caller,
-	                  &s->pro_kind,  &s->pro_sector, &s->household,
-	                  &s->origin};
+	Callsheet__Sheet *s = &w->sheet;
 	int64_t seen = 0;
+	int rc = 0;
 
 	callsheet__sheet__init(s);
-	s->id.data = (uint8_t *)row->id;
+	memcpy(w->id, row->id, CS_UUID_LEN);
+	s->id.data = w->id;
 	s->id.len = CS_UUID_LEN;
 	s->call_start = row->call_start;
 	s->duration_s = row->duration_s;
 	s->has_id = s->has_call_start = s->has_duration_s = true;
-	*topics = xcalloc(64, sizeof **topics);
-	s->topics = *topics;
-	for (size_t i = 0; i < t->n && s->n_topics < 64; i++) {
+	s->topics = w->topics;
+	for (size_t i = 0; i < t->n && s->n_topics < SHEET_TOPICS_MAX; i++) {
 		const struct tax_entry *e = &t->entries[i];
 
 		if (e->dim != DIM_TOPIC || e->topic_bit < 0 ||
@@ -72,13 +73,14 @@ sheet_row_to_wire(const struct sheet_row *row, const struct taxonomy *t,
 		seen |= (int64_t)1 << e->topic_bit;
 	}
 	if (seen != row->topics)
-		return -1;
-	for (size_t k = 0; k < nitems(ids); k++) {
-		const struct tax_entry *e = tax_by_id(t, ids[k]);
+		rc = -1;
+	for (size_t k = 0; k < SHEET_NCODES; k++) {
+		const struct tax_entry *e =
+		        row->code[k] != 0 ? tax_by_id(t, row->code[k]) : NULL;
 
-		if (ids[k] != 0 && e == NULL)
-			return -1;
-		*slots[k] = ids[k] != 0 ? e->code : NULL;
+		if (row->code[k] != 0 && e == NULL)
+			rc = -1;
+		*sheet_code(s, k) = e != NULL ? e->code : NULL;
 	}
-	return 0;
+	return rc;
 }

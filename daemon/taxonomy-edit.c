@@ -41,10 +41,8 @@ check_dim(const char *name, enum dim *d, struct field_error *fe)
 	if (dim_parse(name, d) == 0)
 		return 0;
 	return edit_fail(fe, BAD, "dimension", "unknown_dimension", name,
-	                 "'%.64s' is not a dimension; allowed: call_type, "
-	                 "department, caller, pro_kind, pro_sector, "
-	                 "household, origin or topic",
-	                 name);
+	                 "'%.64s' is not a dimension; allowed: %s", name,
+	                 dim_names());
 }
 
 /* The codes the schema accepts (taxonomy.code's CHECK). */

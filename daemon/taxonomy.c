@@ -1,38 +1,97 @@
 /* taxonomy.c: the taxonomy as the daemon holds it: dimensions, lookups by
- * code and id, and its building from a query result; pure, no I/O. */
+ * code and id (hashed), and its building from a query result; pure, no
+ * I/O. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "callsheetd.h"
 
-static const char *dim_names[] = {
-        [DIM_CALL_TYPE] = "call_type",   [DIM_DEPARTMENT] = "department",
-        [DIM_CALLER] = "caller",         [DIM_PRO_KIND] = "pro_kind",
-        [DIM_PRO_SECTOR] = "pro_sector", [DIM_HOUSEHOLD] = "household",
-        [DIM_ORIGIN] = "origin",         [DIM_TOPIC] = "topic",
-};
-
 const char *
 dim_name(enum dim d)
 {
-	return d < DIM_NTAXONOMY ? dim_names[d] : "?";
+	return d < SHEET_NCODES ? sheet_fields[d].name
+	       : d == DIM_TOPIC ? "topic"
+	                        : "?";
 }
 
 int
 dim_parse(const char *name, enum dim *out)
 {
-	for (size_t i = 0; i < nitems(dim_names); i++) {
-		if (strcmp(name, dim_names[i]) == 0) {
-			*out = (enum dim)i;
-			return 0;
-		}
+	int f = sheet_field_find(name);
+
+	if (f < 0 && strcmp(name, "topic") != 0)
+		return -1;
+	*out = f >= 0 ? (enum dim)f : DIM_TOPIC;
+	return 0;
+}
+
+/* "call_type, ... or topic": every dimension, for messages. */
+const char *
+dim_names(void)
+{
+	static const char *names[DIM_NTAXONOMY + 1];
+	static char *text;
+
+	if (text == NULL) {
+		for (int d = 0; d < DIM_NTAXONOMY; d++)
+			names[d] = dim_name((enum dim)d);
+		text = words_or(names);
 	}
-	return -1;
+	return text;
+}
+
+/* FNV-1a of the code, the dimension mixed in. */
+static size_t
+code_hash(enum dim d, const char *code)
+{
+	uint64_t h = 0xcbf29ce484222325u ^ (uint64_t)d;
+
+	for (const unsigned char *p = (const unsigned char *)code; *p; p++)
+		h = (h ^ *p) * 0x100000001b3u;
+	return (size_t)(h ^ h >> 32);
+}
+
+/* The lookups' hash tables (open addressing, at most half full). */
+void
+tax_index(struct taxonomy *t)
+{
+	int16_t max_id = 0;
+
+	t->code_mask = 15;
+	while (t->code_mask + 1 < 2 * t->n)
+		t->code_mask = t->code_mask * 2 + 1;
+	t->by_code = xcalloc(t->code_mask + 1, sizeof *t->by_code);
+	for (size_t i = 0; i < t->n; i++) {
+		const struct tax_entry *e = &t->entries[i];
+		size_t h = code_hash(e->dim, e->code) & t->code_mask;
+
+		while (t->by_code[h] != 0)
+			h = (h + 1) & t->code_mask;
+		t->by_code[h] = (uint32_t)i + 1;
+		if (e->id > max_id)
+			max_id = e->id;
+	}
+	t->nids = (size_t)max_id + 1;
+	t->by_id = xcalloc(t->nids, sizeof *t->by_id);
+	for (size_t i = 0; i < t->n; i++)
+		if (t->entries[i].id > 0)
+			t->by_id[t->entries[i].id] = (uint32_t)i + 1;
 }
 
 const struct tax_entry *
 tax_find(const struct taxonomy *t, enum dim d, const char *code)
 {
+	if (t->by_code != NULL) {
+		for (size_t h = code_hash(d, code) & t->code_mask;
+		     t->by_code[h] != 0; h = (h + 1) & t->code_mask) {
+			const struct tax_entry *e =
+			        &t->entries[t->by_code[h] - 1];
+
+			if (e->dim == d && strcmp(e->code, code) == 0)
+				return e;
+		}
+		return NULL;
+	}
 	for (size_t i = 0; i < t->n; i++)
 		if (t->entries[i].dim == d &&
 		    strcmp(t->entries[i].code, code) == 0)
@@ -43,6 +102,10 @@ tax_find(const struct taxonomy *t, enum dim d, const char *code)
 const struct tax_entry *
 tax_by_id(const struct taxonomy *t, int16_t id)
 {
+	if (t->by_id != NULL)
+		return id > 0 && (size_t)id < t->nids && t->by_id[id] != 0
+		               ? &t->entries[t->by_id[id] - 1]
+		               : NULL;
 	for (size_t i = 0; i < t->n; i++)
 		if (t->entries[i].id == id)
 			return &t->entries[i];
@@ -111,6 +174,7 @@ tax_from_result(const PGresult *res, char **err)
 		e->retired_at = strtoll(PQgetvalue(res, i, 10), NULL, 10);
 		t->n++;
 	}
+	tax_index(t);
 	return t;
 }
 
@@ -125,6 +189,8 @@ tax_free(struct taxonomy *t)
 		free(t->entries[i].label_fr);
 	}
 	free(t->entries);
+	free(t->by_code);
+	free(t->by_id);
 	free(t->timezone);
 	free(t);
 }

@@ -82,7 +82,7 @@ fe_reason(struct field_error *fe, const char *reason, const char *value,
 static const char *
 sheet_field(enum dim d)
 {
-	return d == DIM_TOPIC ? "topics" : dim_name(d);
+	return d == DIM_TOPIC ? "topics" : sheet_fields[d].name;
 }
 
 /* Unix time as 2000-01-01T00:00:00Z. */
@@ -139,34 +139,20 @@ code_lookup(const struct taxonomy *t, enum dim d, const char *code,
 	return 0;
 }
 
+/* A consultation's required field (sheet_fields[].consultation). */
 static int
-require(int16_t id, enum dim d, const char *why, const struct taxonomy *t,
+require(const struct sheet_row *row, size_t f, const struct taxonomy *t,
         struct field_error *fe)
 {
 	char *allowed;
 
-	if (id != 0)
+	if (row->code[f] != 0)
 		return 0;
-	allowed = tax_allowed(t, d);
-	field_error_set(fe, dim_name(d), "missing; %s (allowed: %s)", why,
-	                allowed);
+	allowed = tax_allowed(t, (enum dim)f);
+	field_error_set(fe, sheet_fields[f].name, "missing; %s (allowed: %s)",
+	                sheet_fields[f].consultation, allowed);
 	free(allowed);
-	return fe_reason(fe, "missing", NULL, (int)d, NULL);
-}
-
-/* reason: "individuals_only" or "professionals_only" */
-static int
-forbid(int16_t id, enum dim d, const char *why, const char *reason,
-       const struct taxonomy *t, struct field_error *fe)
-{
-	const struct tax_entry *e;
-
-	if (id == 0)
-		return 0;
-	e = tax_by_id(t, id);
-	field_error_set(fe, dim_name(d), "'%s' does not apply %s",
-	                e ? e->code : "", why);
-	return fe_reason(fe, reason, e ? e->code : NULL, -1, NULL);
+	return fe_reason(fe, "missing", NULL, (int)f, NULL);
 }
 
 static int
@@ -203,57 +189,55 @@ topics_lookup(const Callsheet__Sheet *s, const struct taxonomy *t,
 	return 0;
 }
 
-/* Which fields a caller type allows and requires, for a consultation. */
-static int
-check_caller_fields(const struct sheet_row *row, const struct taxonomy *t,
-                    struct field_error *fe)
+/* The code a row holds in a field, or NULL. */
+static const char *
+row_code(const struct sheet_row *row, const struct taxonomy *t, int f)
 {
-	const struct tax_entry *caller = tax_by_id(t, row->caller);
-	bool individual = caller && strcmp(caller->code, "individual") == 0;
-	bool professional = caller && strcmp(caller->code, "professional") == 0;
-	const struct tax_entry *kind = tax_by_id(t, row->pro_kind);
+	const struct tax_entry *e = tax_by_id(t, row->code[f]);
 
-	char not_ind[96], not_pro[96];
+	return e != NULL ? e->code : NULL;
+}
 
-	/* say what the caller was: none, or another kind than needed */
-	if (caller == NULL) {
-		snprintf(not_ind, sizeof not_ind,
-		         "when no caller is given; it is for individuals");
-		snprintf(not_pro, sizeof not_pro,
-		         "when no caller is given; it is for professionals");
-	} else {
-		snprintf(not_ind, sizeof not_ind,
-		         "to a caller '%.32s'; it is for individuals",
-		         caller->code);
-		snprintf(not_pro, sizeof not_pro,
-		         "to a caller '%.32s'; it is for professionals",
-		         caller->code);
-	}
-	if (!individual) {
-		if (forbid(row->household, DIM_HOUSEHOLD, not_ind,
-		           "individuals_only", t, fe) != 0 ||
-		    forbid(row->origin, DIM_ORIGIN, not_ind, "individuals_only",
-		           t, fe) != 0)
-			return -1;
-	}
-	if (!professional) {
-		if (forbid(row->pro_kind, DIM_PRO_KIND, not_pro,
-		           "professionals_only", t, fe) != 0 ||
-		    forbid(row->pro_sector, DIM_PRO_SECTOR, not_pro,
-		           "professionals_only", t, fe) != 0)
-			return -1;
-	}
-	if (row->pro_sector != 0 &&
-	    (kind == NULL || strcmp(kind->code, "public_body") != 0)) {
-		const struct tax_entry *sector = tax_by_id(t, row->pro_sector);
+/* A field given where a rule of sheet_fields[] says it does not apply. */
+static int
+check_rule(const struct sheet_row *row, const struct taxonomy *t, size_t f,
+           const struct sheet_rule *r, struct field_error *fe)
+{
+	const char *held = row_code(row, t, r->when);
+	const char *code = row_code(row, t, (int)f);
+	char why[128];
 
-		field_error_set(
-		        fe, "pro_sector",
-		        "'%s' applies only when pro_kind is public_body",
-		        sector ? sector->code : "");
-		return fe_reason(fe, "public_body_only",
-		                 sector ? sector->code : NULL, -1, NULL);
+	if (row->code[f] == 0 || (held != NULL && strcmp(held, r->is) == 0))
+		return 0;
+	if (r->only != NULL) {
+		field_error_set(fe, sheet_fields[f].name, r->only,
+		                code ? code : "");
+		return fe_reason(fe, r->reason, code, -1, NULL);
 	}
+	/* say what the other field held: nothing, or another code */
+	if (held == NULL)
+		snprintf(why, sizeof why, "%s", r->none);
+	else
+		snprintf(why, sizeof why, r->other, held);
+	field_error_set(fe, sheet_fields[f].name, "'%s' does not apply %s",
+	                code ? code : "", why);
+	return fe_reason(fe, r->reason, code, -1, NULL);
+}
+
+/* The fields that apply only when another holds a given code
+ * (sheet_fields[].only), rule by rule. */
+static int
+check_rules(const struct sheet_row *row, const struct taxonomy *t,
+            struct field_error *fe)
+{
+	for (size_t k = 0; k < nitems(sheet_fields[0].only); k++)
+		for (size_t f = 0; f < SHEET_NCODES; f++) {
+			const struct sheet_rule *r = &sheet_fields[f].only[k];
+
+			if (r->reason != NULL &&
+			    check_rule(row, t, f, r, fe) != 0)
+				return -1;
+		}
 	return 0;
 }
 
@@ -276,6 +260,18 @@ call_start_check(int64_t call_start, time_t now, struct field_error *fe)
 	                "1970-01-01T00:00:00Z",
 	                v, lo, hi);
 	return field_error_range(fe, "out_of_range", v, lo, hi);
+}
+
+/* A field with a default given as "": that is no code at all. */
+static int
+no_default(const struct taxonomy *t, size_t f, struct field_error *fe)
+{
+	char *allowed = tax_allowed(t, (enum dim)f);
+
+	field_error_set(fe, sheet_fields[f].name, sheet_fields[f].empty,
+	                allowed);
+	free(allowed);
+	return fe_reason(fe, "unknown_code", "", (int)f, NULL);
 }
 
 int
@@ -305,47 +301,27 @@ validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t, time_t now,
 	}
 	row->duration_s = s->duration_s;
 
-	/* absent is a consultation; "" is no code at all */
-	if (s->call_type != NULL && s->call_type[0] == '\0') {
-		char *allowed = tax_allowed(t, DIM_CALL_TYPE);
+	/* absent is the field's default (a consultation); "" is no code */
+	for (size_t f = 0; f < SHEET_NCODES; f++) {
+		const char *v = sheet_code_get(s, f);
 
-		field_error_set(
-		        fe, "call_type",
-		        "'' is not a call type; give a code, or leave "
-		        "the field out for a consultation (allowed: %s)",
-		        allowed);
-		free(allowed);
-		return fe_reason(fe, "unknown_code", "", (int)DIM_CALL_TYPE,
-		                 NULL);
+		if (sheet_fields[f].absent != NULL && v != NULL && *v == '\0')
+			return no_default(t, f, fe);
+		if (code_lookup(t, (enum dim)f,
+		                v != NULL ? v : sheet_fields[f].absent,
+		                s->call_start, &row->code[f], fe) != 0)
+			return -1;
 	}
-	if (code_lookup(t, DIM_CALL_TYPE,
-	                s->call_type ? s->call_type : "consultation",
-	                s->call_start, &row->call_type, fe) != 0 ||
-	    code_lookup(t, DIM_DEPARTMENT, s->department, s->call_start,
-	                &row->department, fe) != 0 ||
-	    code_lookup(t, DIM_CALLER, s->caller, s->call_start, &row->caller,
-	                fe) != 0 ||
-	    code_lookup(t, DIM_PRO_KIND, s->pro_kind, s->call_start,
-	                &row->pro_kind, fe) != 0 ||
-	    code_lookup(t, DIM_PRO_SECTOR, s->pro_sector, s->call_start,
-	                &row->pro_sector, fe) != 0 ||
-	    code_lookup(t, DIM_HOUSEHOLD, s->household, s->call_start,
-	                &row->household, fe) != 0 ||
-	    code_lookup(t, DIM_ORIGIN, s->origin, s->call_start, &row->origin,
-	                fe) != 0 ||
-	    topics_lookup(s, t, &row->topics, fe) != 0)
+	if (topics_lookup(s, t, &row->topics, fe) != 0)
 		return -1;
 
-	ct = tax_by_id(t, row->call_type);
+	ct = tax_by_id(t, row->code[DIM_CALL_TYPE]);
 	consultation = ct != NULL && strcmp(ct->code, "consultation") == 0;
 	if (consultation) {
-		if (require(row->caller, DIM_CALLER,
-		            "a consultation says who called", t, fe) != 0 ||
-		    require(row->department, DIM_DEPARTMENT,
-		            "a consultation says where the call came from "
-		            "(unknown if the caller did not say)",
-		            t, fe) != 0)
-			return -1;
+		for (size_t f = 0; f < SHEET_NCODES; f++)
+			if (sheet_fields[f].consultation != NULL &&
+			    require(row, f, t, fe) != 0)
+				return -1;
 		if (row->topics == 0) {
 			char *allowed = tax_allowed(t, DIM_TOPIC);
 
@@ -358,7 +334,7 @@ validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t, time_t now,
 			return fe_reason(fe, "missing", NULL, DIM_TOPIC, NULL);
 		}
 	}
-	if (check_caller_fields(row, t, fe) != 0)
+	if (check_rules(row, t, fe) != 0)
 		return -1;
 	/* stored, compared with the stored sheet, and audited like this */
 	sheet_coarsen(row);

@@ -22,6 +22,9 @@ static struct tax_entry entries[] = {
         /* retired on 2025-12-31T00:00:00Z */
         {72, DIM_TOPIC, "papers", "", "", 5, true, 71, 1767139200},
 };
-static struct taxonomy tax = {7, "Europe/Paris", entries, nitems(entries)};
+static struct taxonomy tax = {.version = 7,
+                              .timezone = "Europe/Paris",
+                              .entries = entries,
+                              .n = nitems(entries)};
 
 #endif

@@ -26,11 +26,11 @@ stored(void)
 	r.call_start = NOW - 86400;
 	r.duration_s = 300;
 	r.jurist_id = 5;
-	r.call_type = 1;
-	r.department = 10;
-	r.caller = 20;
-	r.household = 50;
-	r.origin = 60;
+	r.code[DIM_CALL_TYPE] = 1;
+	r.code[DIM_DEPARTMENT] = 10;
+	r.code[DIM_CALLER] = 20;
+	r.code[DIM_HOUSEHOLD] = 50;
+	r.code[DIM_ORIGIN] = 60;
 	r.topics = TOPIC_ENTRY;
 	return r;
 }
@@ -97,7 +97,7 @@ amend_row(struct sheet_row cur, const Callsheet__AmendSheet *a,
 	struct taxonomy kept;
 	int rc;
 
-	change_row_to_sheet(&cur, &tax, &w);
+	sheet_row_to_wire(&cur, &tax, &w);
 	if (change_amend(&w.sheet, a, &s, fe) != 0)
 		return -1;
 	change_keep_codes(&tax, &cur, &kept);
@@ -123,7 +123,7 @@ test_amend(void)
 
 	a.department = "93";
 	CHECK(amend(&a, &row, &fe) == 0, "a new département: %s", fe.message);
-	CHECK(row.department == 11 && row.household == 50 &&
+	CHECK(row.code[DIM_DEPARTMENT] == 11 && row.code[DIM_HOUSEHOLD] == 50 &&
 	              row.topics == cur.topics &&
 	              row.call_start == cur.call_start,
 	      "only the département changes; the retired topic stays");
@@ -132,8 +132,8 @@ test_amend(void)
 	a.caller = "professional";
 	a.pro_kind = "association";
 	CHECK(amend(&a, &row, &fe) == 0, "to a professional: %s", fe.message);
-	CHECK(row.caller == 21 && row.pro_kind == 31 && row.household == 0 &&
-	              row.origin == 0,
+	CHECK(row.code[DIM_CALLER] == 21 && row.code[DIM_PRO_KIND] == 31 &&
+	              row.code[DIM_HOUSEHOLD] == 0 && row.code[DIM_ORIGIN] == 0,
 	      "household and origin go with the individual");
 
 	a.household = "woman";
@@ -151,8 +151,8 @@ test_amend(void)
 	clear[0] = "origin";
 	a.clear = clear;
 	a.n_clear = 1;
-	CHECK(amend(&a, &row, &fe) == 0 && row.origin == 0 &&
-	              row.household == 50,
+	CHECK(amend(&a, &row, &fe) == 0 && row.code[DIM_ORIGIN] == 0 &&
+	              row.code[DIM_HOUSEHOLD] == 50,
 	      "clear removes one field: %s", fe.message);
 	clear[1] = "topics";
 	a.n_clear = 2;
@@ -200,8 +200,8 @@ test_amend(void)
 	a.call_type = "silent";
 	a.caller = NULL;
 	/* stored to the nearest 5 minutes, at least 5 (anonymize.c) */
-	CHECK(amend(&a, &row, &fe) == 0 && row.call_type == 2 &&
-	              row.duration_s == 300 && row.caller == 20,
+	CHECK(amend(&a, &row, &fe) == 0 && row.code[DIM_CALL_TYPE] == 2 &&
+	              row.duration_s == 300 && row.code[DIM_CALLER] == 20,
 	      "call type and duration: %s", fe.message);
 }
 
@@ -219,8 +219,8 @@ test_diff(void)
 	CHECK(d.n == 0, "same rows: no change");
 	change_diff_free(&d);
 
-	b.department = 11;
-	b.household = 0;
+	b.code[DIM_DEPARTMENT] = 11;
+	b.code[DIM_HOUSEHOLD] = 0;
 	b.topics = 2;
 	b.call_start = 1583312400; /* 2020-03-04T09:00:00Z */
 	change_diff(&a, &b, &tax, &d);

@@ -12,7 +12,10 @@ static struct tax_entry entries[] = {
         {10, DIM_DEPARTMENT, "75", "", "", -1, false, 0, 0},
         {20, DIM_CALLER, "individual", "", "", -1, false, 0, 0},
 };
-static struct taxonomy tax = {1, "Europe/Paris", entries, nitems(entries)};
+static struct taxonomy tax = {.version = 1,
+                              .timezone = "Europe/Paris",
+                              .entries = entries,
+                              .n = nitems(entries)};
 
 /* The SQL of a query over 2024 (whole months: the rollup may answer),
  * with one filter or none. */

@@ -14,7 +14,10 @@ static struct tax_entry entries[] = {
         {70, DIM_TOPIC, "entry", "", "", 0, false, 0, 0},
         {71, DIM_TOPIC, "residence", "", "", 3, false, 0, 0},
 };
-static struct taxonomy tax = {1, "Europe/Paris", entries, nitems(entries)};
+static struct taxonomy tax = {.version = 1,
+                              .timezone = "Europe/Paris",
+                              .entries = entries,
+                              .n = nitems(entries)};
 
 static bool use_rollup;
 

@@ -15,8 +15,10 @@ static struct tax_entry entries[] = {
         {72, DIM_TOPIC, "papers", "", "", 2, true, 0, 0},
         {73, DIM_TOPIC, "old", "", "", 3, true, 71, 0},
 };
-static struct taxonomy tax = {5, (char *)"Europe/Paris", entries,
-                              nitems(entries)};
+static struct taxonomy tax = {.version = 5,
+                              .timezone = (char *)"Europe/Paris",
+                              .entries = entries,
+                              .n = nitems(entries)};
 
 #define BAD      CALLSHEET__ERROR_CODE__BAD_REQUEST
 #define CONFLICT CALLSHEET__ERROR_CODE__CONFLICT
@@ -82,7 +84,10 @@ static void
 test_topics_full(void)
 {
 	struct tax_entry many[64];
-	struct taxonomy full = {1, (char *)"Europe/Paris", many, 0};
+	struct taxonomy full = {.version = 1,
+	                        .timezone = (char *)"Europe/Paris",
+	                        .entries = many,
+	                        .n = 0};
 	Callsheet__TaxonomyAdd m = CALLSHEET__TAXONOMY_ADD__INIT;
 	struct field_error fe;
 	char codes[63][8];

@@ -24,8 +24,10 @@ static struct tax_entry entries[] = {
         {74, DIM_TOPIC, "employment", "", "", 7, true, 75, 0},
         {75, DIM_TOPIC, "labour", "", "", 9, false, 0, 0},
 };
-static struct taxonomy tax = {5, (char *)"Europe/Paris", entries,
-                              nitems(entries)};
+static struct taxonomy tax = {.version = 5,
+                              .timezone = (char *)"Europe/Paris",
+                              .entries = entries,
+                              .n = nitems(entries)};
 
 static const struct tax_entry *
 find(enum dim d, const char *code)
@@ -165,9 +167,9 @@ test_filters(void)
 
 	CHECK(plan("pro_sector", "social", "topic", "labour", &p, &fe) == 0,
 	      "plan: %s", fe.message);
-	CHECK(p.filter[QD_PRO_SECTOR].nvalues == 2 &&
-	              has_value(&p.filter[QD_PRO_SECTOR], "40") &&
-	              has_value(&p.filter[QD_PRO_SECTOR], "41"),
+	CHECK(p.filter[DIM_PRO_SECTOR].nvalues == 2 &&
+	              has_value(&p.filter[DIM_PRO_SECTOR], "40") &&
+	              has_value(&p.filter[DIM_PRO_SECTOR], "41"),
 	      "a filter on social matches municipal, retired onto it");
 	CHECK(p.filter[QD_TOPIC].topic_mask == ((1 << 9) | (1 << 7) | (1 << 6)),
 	      "a topic filter tests every bit of the lineage");

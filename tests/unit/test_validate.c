@@ -40,9 +40,11 @@ test_valid(void)
 	sheet(&s, id);
 	CHECK(validate_sheet(&s, &tax, NOW, &row, &fe) == 0, "valid: %s",
 	      fe.message);
-	CHECK(row.call_type == 1, "call type defaults to consultation");
-	CHECK(row.department == 10 && row.caller == 20 && row.household == 50 &&
-	              row.origin == 60 && row.pro_kind == 0,
+	CHECK(row.code[DIM_CALL_TYPE] == 1,
+	      "call type defaults to consultation");
+	CHECK(row.code[DIM_DEPARTMENT] == 10 && row.code[DIM_CALLER] == 20 &&
+	              row.code[DIM_HOUSEHOLD] == 50 &&
+	              row.code[DIM_ORIGIN] == 60 && row.code[DIM_PRO_KIND] == 0,
 	      "codes become ids, absent ones 0");
 	CHECK(row.topics == 3, "topics become a bitmask (got %lld)",
 	      (long long)row.topics);
@@ -53,7 +55,7 @@ test_valid(void)
 	s.caller = s.department = s.household = s.origin = NULL;
 	s.n_topics = 0;
 	CHECK(validate_sheet(&s, &tax, NOW, &row, &fe) == 0 &&
-	              row.call_type == 2,
+	              row.code[DIM_CALL_TYPE] == 2,
 	      "a silent call needs nothing else: %s", fe.message);
 }
 
