@@ -13,6 +13,12 @@ struct cli {
 	char *password;     /* from CALLSHEET_PASSWORD or the prompt */
 	char *token;        /* of the session (cmd-session.c), if one is used */
 	bool session_ended; /* a saved session was refused: renew it */
+	/* the command delivers this run's sheet through cs_deliver(), which
+	 * sends the waiting ones first: connecting leaves them to it */
+	bool delivers;
+	/* why the waiting sheets could not all be sent (code 0: they were,
+	 * or none waited), set by cli_connect */
+	struct cs_error spool_err;
 };
 
 struct cmd_entry {
@@ -103,13 +109,14 @@ extern const struct cmd_entry cmd_log_entry;
 int log_deliver(struct cli *cli, const Callsheet__Sheet *sheet);
 
 /* cmd-spool.c: the spool of cli's server and user; what waits, said on
- * stderr; the waiting sheets sent (-1 with err set if that stopped). */
+ * stderr; the waiting sheets sent on c, what happened said (and, if that
+ * stopped, why in cli->spool_err): what every connection does first
+ * (cli_connect), nothing when no sheet waits. */
 extern const struct cmd_entry cmd_spool_entry;
 struct cs_spool *cli_spool_open(const struct cli *cli, struct cs_error *err);
 void spool_said(const struct cs_spool *sp, size_t flushed, size_t rejected,
                 size_t waiting);
-int spool_send_waiting(struct cs_spool *sp, struct cs_client *c,
-                       struct cs_error *err);
+void spool_deliver_waiting(struct cli *cli, struct cs_client *c);
 
 /* cmd-new.c */
 extern const struct cmd_entry cmd_new_entry;
