@@ -103,24 +103,24 @@ t_eq "$out" "total 2
 2020 published 3, restated 2: caller from Val-de-Marne; voided: duplicate" \
 	"report with the restatement"
 out=$(as admin report --year 2020 --by department)
-t_eq "$out" "department  count  percent
-93              1     50.0
-94              1     50.0
-total           2
+t_eq "$out" "Département             count  percent
+Seine-Saint-Denis (93)      1     50.0
+Val-de-Marne (94)           1     50.0
+total                       2
 2020 published 3, restated 2: caller from Val-de-Marne; voided: duplicate
-  94: published 0, restated 1
-  75: published 2, restated 0" "report by département"
+  Val-de-Marne (94): published 0, restated 1
+  Paris (75): published 2, restated 0" "report by département, by name"
 out=$(as admin report --year 2020 --by department --format csv)
 t_eq "$out" "department,count,percent,published
-93,1,50.0,1
-94,1,50.0,0
-75,0,0.0,2" "CSV with the published column"
+93,1,50.00,1
+94,1,50.00,0
+75,0,0.00,2" "CSV with the published column"
 as admin report --year 2020 --format json |
 	grep -q '"restatements":\[{"period":{"from":"2020-01-01","to":"2021-01-01"},"compared":{"from":"2020-01-01","to":"2021-01-01"},"published_total":3,"restated_total":2,' ||
 	t_fail "JSON with the restatements"
 out=$(as admin report --year 2021 --format csv)
 t_eq "$out" "count,percent
-0,0.0" "a year with no closed period: the CSV of before"
+0,0.00" "a year with no closed period: the CSV of before"
 # in French
 out=$(LANG=fr_FR.UTF-8 as admin report --year 2020)
 t_eq "$(printf '%s\n' "$out" | tail -n 1)" \
