@@ -10,6 +10,7 @@
 #include "callsheet.h"
 #include "i18n.h"
 #include "parse.h"
+#include "annual.h"
 #include "change-format.h"
 #include "report-format.h"
 
@@ -316,6 +317,67 @@ table_words(const struct report_args *a, struct cli *cli, struct cs_client *c,
 	free(dir);
 }
 
+/* Does the query count consultations only (PROTOCOL: no call type
+ * named, in a filter or a breakdown)? */
+static bool
+consultations_only(const struct report_args *a)
+{
+	for (size_t i = 0; i < a->nfilters; i++)
+		if (strcmp(a->filters[i].dimension, "call_type") == 0)
+			return false;
+	for (size_t i = 0; i < a->nby; i++)
+		if (strcmp(a->by[i], "call_type") == 0)
+			return false;
+	return true;
+}
+
+/* What a table counted, when other calls were left out: "6,461
+ * consultations; 300 other calls not counted (--where call_type=...)".
+ * Asked as the same query by call type; a role that may not ask it (a
+ * reporter's shapes) is told nothing more. */
+static void
+others_note(struct cs_client *c, const struct report_args *a,
+            const Callsheet__Query *q)
+{
+	Callsheet__Query byt = *q;
+	Callsheet__QueryResult *r;
+	struct cs_error err;
+	char *by[] = {"call_type"};
+	uint64_t cons = 0, other = 0;
+	struct strbuf sb = {0}, n = {0};
+
+	if (a->format != FORMAT_TABLE || !consultations_only(a))
+		return;
+	byt.group_by = by;
+	byt.n_group_by = 1;
+	if (cs_query(c, &byt, &r, &err) != 0)
+		return;
+	for (size_t i = 0; i < r->n_rows; i++)
+		if (strcmp(row_key(r->rows[i], 0), "consultation") == 0)
+			cons += r->rows[i]->count;
+		else
+			other += r->rows[i]->count;
+	callsheet__query_result__free_unpacked(r, NULL);
+	if (other == 0)
+		return;
+	words_count(&n, cons);
+	sb_addf(&sb,
+	        P_("%s consultation", "%s consultations", (unsigned long)cons),
+	        n.buf);
+	sb_reset(&n);
+	words_count(&n, other);
+	sb_addf(&sb,
+	        P_("; %s other call not counted: --where call_type=TYPE or "
+	           "--by call_type counts it",
+	           "; %s other calls not counted: --where call_type=TYPE or "
+	           "--by call_type counts them",
+	           (unsigned long)other),
+	        n.buf);
+	printf("%s\n", sb.buf);
+	sb_free(&sb);
+	sb_free(&n);
+}
+
 /* rs: the restatements of the closed periods the report overlaps. */
 static void
 report_print(const struct report_args *a, const char *from, const char *to,
@@ -492,6 +554,7 @@ report_run(struct cli *cli, const struct report_args *a)
 		calendar_order(r);
 		table_words(a, cli, c, &r, 1, rs);
 		report_print(a, from, to, r, rs);
+		others_note(c, a, &q);
 		callsheet__query_result__free_unpacked(r, NULL);
 		protobuf_c_message_free_unpacked(&rs->base, NULL);
 	}

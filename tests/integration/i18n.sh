@@ -108,6 +108,15 @@ grep -q 'Particulier' "$T_TMP/cross" || t_fail "cross table labels: $(cat "$T_TM
 LANG=fr_FR.UTF-8 "$cli" report --by call_type >"$T_TMP/types" || t_fail "by call type"
 grep -q '^Consultation ' "$T_TMP/types" && grep -q '^Appel muet ' "$T_TMP/types" ||
 	t_fail "call types in French: $(cat "$T_TMP/types")"
+# the report says what it counted, and what it left out (issue 15)
+"$cli" report >"$T_TMP/what" || t_fail "report"
+grep -qx '2 consultations; 1 other call not counted: --where call_type=TYPE or --by call_type counts it' \
+	"$T_TMP/what" || t_fail "says what it counts: $(cat "$T_TMP/what")"
+LANG=fr_FR.UTF-8 "$cli" report --by caller >"$T_TMP/what" || t_fail "report"
+grep -q '^2 consultations ; 1 autre appel non compté : --where call_type=TYPE' \
+	"$T_TMP/what" || t_fail "in French: $(cat "$T_TMP/what")"
+"$cli" report --by call_type | grep -q 'not counted' && t_fail "by call type: every call counts"
+"$cli" report --where call_type=silent | grep -q 'not counted' && t_fail "a call type named"
 LANG=C.UTF-8 "$cli" report --by weekday | grep -q "^[A-Z][a-z]*day " ||
 	t_fail "weekday by name: $("$cli" report --by weekday)"
 LANG=fr_FR.UTF-8 "$cli" report --by month | grep -q "^[a-zéû]* $(date +%Y) " ||
