@@ -127,9 +127,12 @@ extern const struct cmd_entry cmd_admin_entry;
 /* cmd-admin-taxonomy.c */
 extern const struct cmd_entry cmd_admin_taxonomy_entry;
 
-/* taxcache.c */
+/* taxcache.c: the code tables, saved; they carry the service's time zone,
+ * which becomes the process's (TZ) whenever they are read, so that times
+ * are shown in it. cli_service_zone: only that (c NULL: the saved copy). */
 Callsheet__Taxonomy *taxcache_get(const char *dir, const char *server,
                                   struct cs_client *c, struct cs_error *err);
+void cli_service_zone(const struct cli *cli, struct cs_client *c);
 
 /* error-text.c */
 const char *cli_error_text(const struct cs_error *err);

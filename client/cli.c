@@ -189,7 +189,8 @@ connect_account(struct cli *cli, struct cs_client **c, struct cs_error *err)
 
 /* Every command that reaches the server first delivers the sheets
  * waiting in the spool and says how many wait (issue 15); a command
- * delivering its own sheet leaves that to cs_deliver(). */
+ * delivering its own sheet leaves that to cs_deliver(). Then times are
+ * shown in the service's zone. */
 int
 cli_connect(struct cli *cli, struct cs_client **c, struct cs_error *err)
 {
@@ -197,6 +198,7 @@ cli_connect(struct cli *cli, struct cs_client **c, struct cs_error *err)
 		return -1;
 	if (!cli->delivers)
 		spool_deliver_waiting(cli, *c);
+	cli_service_zone(cli, *c);
 	return 0;
 }
 

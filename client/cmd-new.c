@@ -616,6 +616,7 @@ cmd_new_exec(struct cli *cli, int argc, char **argv)
 	}
 	s.tty = isatty(STDIN_FILENO) && isatty(STDERR_FILENO) &&
 	        tcgetattr(STDIN_FILENO, &s.saved) == 0;
+	cli_service_zone(cli, NULL); /* a draft's time, in the service's */
 	s.draft_path = xasprintf("%s/%s", dir, DRAFT_FILE);
 	if (file_mkdirs(dir, &err) != 0) {
 		cli_error("%s", err.message);

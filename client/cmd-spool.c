@@ -105,7 +105,7 @@ spool_deliver_waiting(struct cli *cli, struct cs_client *c)
 }
 
 static int
-spool_list(struct cs_spool *sp)
+spool_list(const struct cli *cli, struct cs_spool *sp)
 {
 	Callsheet__Sheet **v;
 	struct cs_error err;
@@ -115,6 +115,7 @@ spool_list(struct cs_spool *sp)
 		cli_error("%s", err.message);
 		return 1;
 	}
+	cli_service_zone(cli, NULL); /* offline: the saved code tables' */
 	for (size_t i = 0; i < n; i++) {
 		char uuid[CS_UUID_STRLEN], when[32];
 		time_t t = (time_t)v[i]->call_start;
@@ -183,7 +184,7 @@ cmd_spool_exec(struct cli *cli, int argc, char **argv)
 		cli_error("%s", cli_error_text(&err));
 		return 1;
 	}
-	rv = optind < argc ? spool_send(cli) : spool_list(sp);
+	rv = optind < argc ? spool_send(cli) : spool_list(cli, sp);
 	cs_spool_close(sp);
 	return rv;
 }

@@ -657,6 +657,8 @@ def test_other_kinds(admin, j1, j2, rep, s):
     tx = ok(rep.call("get_taxonomy", pb.GetTaxonomy(lang="fr")), "taxonomy",
             "taxonomy")
     check(tx and len(tx.entries) > 0, "codes")
+    check(tx and tx.timezone == "Europe/Paris",
+          f"the service's zone with the codes: {tx and tx.timezone!r}")
     add = pb.TaxonomyAdd(dimension="topic", code="conformance",
                          label_en="Conformance", label_fr="Conformité")
     ok(admin.call("taxonomy_add", add), "taxonomy_changed", "add")

@@ -75,6 +75,18 @@ as jur admin audit --format json | grep -q '"action":"void","reason":"test call"
 	t_fail "a jurist sees the audit of their sheets as JSON"
 fails 1 as rep admin audit
 fails 2 as admin admin audit --from 2020-02-30
+# times shown to people are the service's (Europe/Paris), not the
+# workstation's (issue 15): the same change read from New York
+at=$(as admin admin audit --sheet "$id" --format json |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["entries"][0]["at"])')
+paris=$(TZ=Europe/Paris date -d "$at" '+%Y-%m-%d %H:%M')
+out=$(TZ=America/New_York as admin admin audit --sheet "$id")
+[[ $(printf '%s\n' "$out" | head -n 1) == "#"*"  $paris  "* ]] ||
+	t_fail "audit in the service's zone ($paris, at $at): $out"
+out=$(TZ=America/New_York as jur void "$id" --reason "again")
+[[ $out == *"voided on $(TZ=Europe/Paris date -d "$(as admin admin audit --sheet "$id" --format json |
+	python3 -c 'import json,sys; print([e for e in json.load(sys.stdin)["entries"] if e["action"] == "void"][0]["at"])')" '+%Y-%m-%d %H:%M')"* ]] ||
+	t_fail "a void said again, in the service's zone: $out"
 
 # ----------------------------------------------- closed period, report
 a=$(log2020 75 03-04)
