@@ -144,9 +144,16 @@ extern const struct cmd_entry cmd_report_entry;
 extern const struct cmd_entry cmd_amend_entry;
 extern const struct cmd_entry cmd_void_entry;
 int sheet_id_arg(const struct cmd_entry *cmd, int argc, char **argv,
-                 uint8_t id[CS_UUID_LEN]);
+                 uint8_t id[CS_UUID_LEN], const char **prefix);
 int change_exec(struct cli *cli, const Callsheet__AmendSheet *a,
-                const Callsheet__VoidSheet *v);
+                const Callsheet__VoidSheet *v, const char *prefix);
+
+/* cmd-list.c: "callsheet list"; the one sheet (of one's own, or any for
+ * an admin) whose id starts with prefix, into id: -1 with err set when
+ * none does or several do (listed in the message) */
+extern const struct cmd_entry cmd_list_entry;
+int sheet_prefix_resolve(struct cs_client *c, const char *prefix,
+                         uint8_t id[CS_UUID_LEN], struct cs_error *err);
 
 /* cmd-annual.c: "report annual", reached through cmd-report.c */
 extern const struct cmd_entry cmd_annual_entry;

@@ -24,7 +24,7 @@ static const struct cmd_entry *const commands[] = {
         &cmd_amend_entry, &cmd_void_entry,   &cmd_admin_entry,
         &cmd_watch_entry, &cmd_import_entry, &cmd_export_entry,
         &cmd_login_entry, &cmd_logout_entry, &cmd_passwd_entry,
-        &cmd_spool_entry,
+        &cmd_spool_entry, &cmd_list_entry,
 };
 
 static void

@@ -241,6 +241,7 @@ void req_get_restatements(struct req *r);
 void req_watch(struct req *r);
 void req_check_sheets(struct req *r);
 void req_export(struct req *r);
+void req_list_sheets(struct req *r);
 void req_set_year_facts(struct req *r); /* req-year-facts.c */
 void req_get_year_facts(struct req *r);
 
@@ -325,6 +326,8 @@ int db_send_timezone(PGconn *pg);
 #define STMT_WATCH_COUNTS "watch_counts"
 #define STMT_SHEETS_BY_ID "sheets_by_id"
 #define STMT_EXPORT_PAGE  "export_page"
+#define STMT_LIST_DAYS    "list_days"
+#define STMT_LIST_PREFIX  "list_prefix"
 
 /* batch.c: group commit of sheets */
 struct sheet_row {
@@ -470,6 +473,8 @@ int presence_check(const ProtobufCMessage *m, bool deep,
 int sheet_row_from_result(const PGresult *res, int i, int first,
                           struct sheet_row *row);
 bool sheet_row_same(const struct sheet_row *a, const struct sheet_row *b);
+void sheet_row_unnamed(struct req *r, const char *what,
+                       const struct sheet_row *row);
 int sheet_row_to_wire(const struct sheet_row *row, const struct taxonomy *t,
                       Callsheet__Sheet *s, char ***topics);
 

@@ -99,16 +99,9 @@ export_reply(struct export *x)
 	page.timezone = taxonomy->timezone;
 	if (x->nrows == x->want && x->nrows > 0)
 		page.next_cursor = x->rows[x->nrows - 1].cursor;
-	if (bad < x->nrows) {
-		char id[CS_UUID_STRLEN];
-
-		uuid_format(x->rows[bad].row.id, id);
-		log_error("export: sheet %s has a code the taxonomy lacks", id);
-		req_error(x->req, CALLSHEET__ERROR_CODE__INTERNAL, NULL,
-		          "sheet %s has a code the server cannot name; see "
-		          "its log",
-		          id);
-	} else {
+	if (bad < x->nrows)
+		sheet_row_unnamed(x->req, "export", &x->rows[bad].row);
+	else {
 		resp.body_case = CALLSHEET__RESPONSE__BODY_EXPORT_PAGE;
 		resp.export_page = &page;
 		req_reply(x->req, &resp);
