@@ -473,6 +473,8 @@ int presence_check(const ProtobufCMessage *m, bool deep,
 int sheet_row_from_result(const PGresult *res, int i, int first,
                           struct sheet_row *row);
 bool sheet_row_same(const struct sheet_row *a, const struct sheet_row *b);
+/* req-export.c: a stored sheet with a code the taxonomy lacks, said in
+ * the log and answered INTERNAL (export, list) */
 void sheet_row_unnamed(struct req *r, const char *what,
                        const struct sheet_row *row);
 int sheet_row_to_wire(const struct sheet_row *row, const struct taxonomy *t,

@@ -73,6 +73,20 @@ export_free(struct export *x)
 	free(x);
 }
 
+/* A stored sheet with a code the taxonomy lacks cannot be sent: said in
+ * the log (what: the request) and answered INTERNAL. */
+void
+sheet_row_unnamed(struct req *r, const char *what, const struct sheet_row *row)
+{
+	char id[CS_UUID_STRLEN];
+
+	uuid_format(row->id, id);
+	log_error("%s: sheet %s has a code the taxonomy lacks", what, id);
+	req_error(r, CALLSHEET__ERROR_CODE__INTERNAL, NULL,
+	          "sheet %s has a code the server cannot name; see its log",
+	          id);
+}
+
 /* The page, built against the taxonomy of now. */
 static void
 export_reply(struct export *x)

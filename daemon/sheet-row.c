@@ -85,17 +85,3 @@ sheet_row_to_wire(const struct sheet_row *row, const struct taxonomy *t,
 	}
 	return 0;
 }
-
-/* A stored sheet with a code the taxonomy lacks cannot be sent: said in
- * the log (what: the request) and answered INTERNAL. */
-void
-sheet_row_unnamed(struct req *r, const char *what, const struct sheet_row *row)
-{
-	char id[CS_UUID_STRLEN];
-
-	uuid_format(row->id, id);
-	log_error("%s: sheet %s has a code the taxonomy lacks", what, id);
-	req_error(r, CALLSHEET__ERROR_CODE__INTERNAL, NULL,
-	          "sheet %s has a code the server cannot name; see its log",
-	          id);
-}
