@@ -53,10 +53,11 @@ expect_err "nom d'utilisateur ou mot de passe incorrect" LANG=fr_FR.UTF-8 \
 expect_err "group_by : « nope » n'est pas une dimension ; permis :" LANG=fr_FR.UTF-8 -- \
 	report --by nope
 future=(log --caller individual --topic entry --dept 75 --start 2030-01-01T10:00:00Z)
-expect_err "call_start : 2030-01-01 10:00 +0000 " \
+# in the service's zone (Europe/Paris), whatever the workstation's
+expect_err "call_start : 2030-01-01 11:00 +0100 " \
 	LANG=fr_FR.UTF-8 TZ=UTC -- "${future[@]}"
-expect_err "call_start: 2030-01-01 10:00 +0000 " \
-	LANG=C.UTF-8 TZ=UTC -- "${future[@]}"
+expect_err "call_start: 2030-01-01 11:00 +0100 " \
+	LANG=C.UTF-8 TZ=America/New_York -- "${future[@]}"
 grep -q 1893492000 "$T_TMP/err" && t_fail "a raw Unix time: $(cat "$T_TMP/err")"
 
 # every command's --help, in French
