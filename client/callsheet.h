@@ -146,7 +146,8 @@ extern const struct cmd_entry cmd_void_entry;
 int sheet_id_arg(const struct cmd_entry *cmd, int argc, char **argv,
                  uint8_t id[CS_UUID_LEN], const char **prefix);
 int change_exec(struct cli *cli, const Callsheet__AmendSheet *a,
-                const Callsheet__VoidSheet *v, const char *prefix);
+                const Callsheet__VoidSheet *v, const char *prefix,
+                uint8_t id[CS_UUID_LEN]);
 
 /* cmd-list.c: "callsheet list"; the one sheet (of one's own, or any for
  * an admin) whose id starts with prefix, into id: -1 with err set when

@@ -194,19 +194,18 @@ sheet_id_arg(const struct cmd_entry *cmd, int argc, char **argv,
 }
 
 /* Sends the amendment, or the void when a is NULL, and prints what it
- * did; the exit status. */
+ * did; the exit status. A prefix of the id names the sheet first, into
+ * id, the buffer the request's id points to. */
 int
 change_exec(struct cli *cli, const Callsheet__AmendSheet *a,
-            const Callsheet__VoidSheet *v, const char *prefix)
+            const Callsheet__VoidSheet *v, const char *prefix,
+            uint8_t id[CS_UUID_LEN])
 {
 	Callsheet__SheetChanged *sc;
 	struct cs_client *c = NULL;
 	struct cs_error err;
 	struct strbuf sb = {0};
 	int rv = 0;
-
-	/* the id buffer the request points to: a prefix names it */
-	uint8_t *id = a != NULL ? a->id.data : v->id.data;
 
 	if (cli_connect(cli, &c, &err) != 0 ||
 	    (prefix != NULL &&
@@ -233,7 +232,7 @@ cmd_amend_exec(struct cli *cli, int argc, char **argv)
 	int rv;
 
 	if ((rv = amend_parse(&a, argc, argv)) < 0)
-		rv = change_exec(cli, &a.amend, NULL, a.prefix);
+		rv = change_exec(cli, &a.amend, NULL, a.prefix, a.id);
 	sheet_opts_free(&a.so);
 	free(a.clear);
 	return rv;

@@ -72,5 +72,5 @@ cmd_void_exec(struct cli *cli, int argc, char **argv)
 
 	if ((rv = void_parse(&v, id, change_id, &prefix, argc, argv)) >= 0)
 		return rv;
-	return change_exec(cli, NULL, &v, prefix);
+	return change_exec(cli, NULL, &v, prefix, id);
 }
