@@ -13,6 +13,12 @@ struct cli {
 	char *password;     /* from CALLSHEET_PASSWORD or the prompt */
 	char *token;        /* of the session (cmd-session.c), if one is used */
 	bool session_ended; /* a saved session was refused: renew it */
+	/* the command delivers this run's sheet through cs_deliver(), which
+	 * sends the waiting ones first: connecting leaves them to it */
+	bool delivers;
+	/* why the waiting sheets could not all be sent (code 0: they were,
+	 * or none waited), set by cli_connect */
+	struct cs_error spool_err;
 };
 
 struct cmd_entry {
@@ -103,13 +109,14 @@ extern const struct cmd_entry cmd_log_entry;
 int log_deliver(struct cli *cli, const Callsheet__Sheet *sheet);
 
 /* cmd-spool.c: the spool of cli's server and user; what waits, said on
- * stderr; the waiting sheets sent (-1 with err set if that stopped). */
+ * stderr; the waiting sheets sent on c, what happened said (and, if that
+ * stopped, why in cli->spool_err): what every connection does first
+ * (cli_connect), nothing when no sheet waits. */
 extern const struct cmd_entry cmd_spool_entry;
 struct cs_spool *cli_spool_open(const struct cli *cli, struct cs_error *err);
 void spool_said(const struct cs_spool *sp, size_t flushed, size_t rejected,
                 size_t waiting);
-int spool_send_waiting(struct cs_spool *sp, struct cs_client *c,
-                       struct cs_error *err);
+void spool_deliver_waiting(struct cli *cli, struct cs_client *c);
 
 /* cmd-new.c */
 extern const struct cmd_entry cmd_new_entry;
@@ -120,9 +127,12 @@ extern const struct cmd_entry cmd_admin_entry;
 /* cmd-admin-taxonomy.c */
 extern const struct cmd_entry cmd_admin_taxonomy_entry;
 
-/* taxcache.c */
+/* taxcache.c: the code tables, saved; they carry the service's time zone,
+ * which becomes the process's (TZ) whenever they are read, so that times
+ * are shown in it. cli_service_zone: only that (c NULL: the saved copy). */
 Callsheet__Taxonomy *taxcache_get(const char *dir, const char *server,
                                   struct cs_client *c, struct cs_error *err);
+void cli_service_zone(const struct cli *cli, struct cs_client *c);
 
 /* error-text.c */
 const char *cli_error_text(const struct cs_error *err);
@@ -138,9 +148,17 @@ extern const struct cmd_entry cmd_report_entry;
 extern const struct cmd_entry cmd_amend_entry;
 extern const struct cmd_entry cmd_void_entry;
 int sheet_id_arg(const struct cmd_entry *cmd, int argc, char **argv,
-                 uint8_t id[CS_UUID_LEN]);
+                 uint8_t id[CS_UUID_LEN], const char **prefix);
 int change_exec(struct cli *cli, const Callsheet__AmendSheet *a,
-                const Callsheet__VoidSheet *v);
+                const Callsheet__VoidSheet *v, const char *prefix,
+                uint8_t id[CS_UUID_LEN]);
+
+/* cmd-list.c: "callsheet list"; the one sheet (of one's own, or any for
+ * an admin) whose id starts with prefix, into id: -1 with err set when
+ * none does or several do (listed in the message) */
+extern const struct cmd_entry cmd_list_entry;
+int sheet_prefix_resolve(struct cs_client *c, const char *prefix,
+                         uint8_t id[CS_UUID_LEN], struct cs_error *err);
 
 /* cmd-annual.c: "report annual", reached through cmd-report.c */
 extern const struct cmd_entry cmd_annual_entry;

@@ -366,7 +366,7 @@ csv_line(struct strbuf *sb, char *const *keys, size_t n, uint64_t count,
 		csv_field(sb, keys[k] ? keys[k] : "");
 		sb_add(sb, ",");
 	}
-	pct_format(count, total, pct);
+	pct_format(count, total, CSV_PCT_DECIMALS, pct);
 	sb_addf(sb, "%" PRIu64 ",%s,%" PRId64 "\n", count, pct, published);
 }
 

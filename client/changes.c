@@ -1,6 +1,6 @@
-/* changes.c: the requests that change stored sheets or look at their
- * history: amend, void, the audit trail, closing a period, and the
- * restatements a report shows. */
+/* changes.c: the requests that change stored sheets or look at them or
+ * their history: amend, void, the list of one's sheets, the audit trail,
+ * closing a period, and the restatements a report shows. */
 #include <string.h>
 
 #include "i18n.h"
@@ -56,6 +56,19 @@ cs_void_sheet(struct cs_client *c, const Callsheet__VoidSheet *v,
 	req.void_sheet = (Callsheet__VoidSheet *)v;
 	*out = (Callsheet__SheetChanged *)cs_call_body(
 	        c, &req, CALLSHEET__RESPONSE__BODY_SHEET_CHANGED, err);
+	return *out != NULL ? 0 : -1;
+}
+
+int
+cs_list_sheets(struct cs_client *c, const Callsheet__ListSheets *l,
+               Callsheet__SheetList **out, struct cs_error *err)
+{
+	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
+
+	req.body_case = CALLSHEET__REQUEST__BODY_LIST_SHEETS;
+	req.list_sheets = (Callsheet__ListSheets *)l;
+	*out = (Callsheet__SheetList *)cs_call_body(
+	        c, &req, CALLSHEET__RESPONSE__BODY_SHEET_LIST, err);
 	return *out != NULL ? 0 : -1;
 }
 

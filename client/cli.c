@@ -24,7 +24,7 @@ static const struct cmd_entry *const commands[] = {
         &cmd_amend_entry, &cmd_void_entry,   &cmd_admin_entry,
         &cmd_watch_entry, &cmd_import_entry, &cmd_export_entry,
         &cmd_login_entry, &cmd_logout_entry, &cmd_passwd_entry,
-        &cmd_spool_entry,
+        &cmd_spool_entry, &cmd_list_entry,
 };
 
 static void
@@ -167,8 +167,8 @@ cli_check_user(const struct cli *cli, struct cs_error *err)
 
 /* With the saved session if there is one (callsheet login), else with
  * the password; a password that replaces an ended session renews it. */
-int
-cli_connect(struct cli *cli, struct cs_client **c, struct cs_error *err)
+static int
+connect_account(struct cli *cli, struct cs_client **c, struct cs_error *err)
 {
 	int rv;
 
@@ -184,6 +184,21 @@ cli_connect(struct cli *cli, struct cs_client **c, struct cs_error *err)
 		return -1;
 	if (cli->session_ended)
 		session_renew(cli, *c);
+	return 0;
+}
+
+/* Every command that reaches the server first delivers the sheets
+ * waiting in the spool and says how many wait (issue 15); a command
+ * delivering its own sheet leaves that to cs_deliver(). Then times are
+ * shown in the service's zone. */
+int
+cli_connect(struct cli *cli, struct cs_client **c, struct cs_error *err)
+{
+	if (connect_account(cli, c, err) != 0)
+		return -1;
+	if (!cli->delivers)
+		spool_deliver_waiting(cli, *c);
+	cli_service_zone(cli, *c);
 	return 0;
 }
 

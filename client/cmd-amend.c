@@ -1,4 +1,5 @@
 /* cmd-amend.c: "callsheet amend": change fields of a stored sheet. */
+#include <ctype.h>
 #include <getopt.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -14,7 +15,7 @@ static int cmd_amend_exec(struct cli *, int, char **);
 
 const struct cmd_entry cmd_amend_entry = {
         .name = "amend",
-        .args = "ID [field options] [--clear FIELD] [--reason R]",
+        .args = "ID|PREFIX [field options] [--clear FIELD] [--reason R]",
         .summary = N_("change fields of a sheet already logged"),
         .help_arg = SHEET_OPTS_HELP,
         .help = N_("Field options, as for 'callsheet log' (only those given "
@@ -66,6 +67,7 @@ struct amend_args {
 	Callsheet__AmendSheet amend;
 	uint8_t id[CS_UUID_LEN];
 	uint8_t change_id[CS_UUID_LEN];
+	const char *prefix; /* the id given as its start */
 	char **clear;
 	size_t nclear;
 };
@@ -138,7 +140,8 @@ amend_parse(struct amend_args *a, int argc, char **argv)
 		if (rv != 0)
 			return rv;
 	}
-	if ((rv = sheet_id_arg(&cmd_amend_entry, argc, argv, a->id)) != 0 ||
+	if ((rv = sheet_id_arg(&cmd_amend_entry, argc, argv, a->id,
+	                       &a->prefix)) != 0 ||
 	    (rv = sheet_opts_times(&cmd_amend_entry, &a->so)) != 0)
 		return rv;
 	m->id.data = a->id;
@@ -160,19 +163,35 @@ amend_parse(struct amend_args *a, int argc, char **argv)
 	return -1;
 }
 
-/* The sheet id, alone after the options: 0, or the exit status. */
+/* The sheet id, alone after the options: a whole id, or the start of one
+ * (*prefix, resolved once connected, as git does); 0, or the exit
+ * status. */
 int
 sheet_id_arg(const struct cmd_entry *cmd, int argc, char **argv,
-             uint8_t id[CS_UUID_LEN])
+             uint8_t id[CS_UUID_LEN], const char **prefix)
 {
+	const char *arg;
+
+	*prefix = NULL;
 	if (optind >= argc)
 		return cli_usage_error(cmd, "%s", _("no sheet id given"));
-	if (uuid_parse(argv[optind], id) != 0)
-		return cli_usage_error(
-		        cmd,
-		        _("invalid sheet id '%s': give the id 'callsheet "
-		          "log' printed"),
-		        argv[optind]);
+	arg = argv[optind];
+	if (uuid_parse(arg, id) != 0) {
+		size_t hex = 0, len = strlen(arg);
+
+		for (size_t i = 0; i < len; i++)
+			hex += isxdigit((unsigned char)arg[i]) ? 1 : 0;
+		if (hex < 4 || len >= CS_UUID_STRLEN ||
+		    strspn(arg, "0123456789abcdefABCDEF-") != len)
+			return cli_usage_error(
+			        cmd,
+			        _("invalid sheet id '%s': give the id "
+			          "'callsheet "
+			          "log' printed, or its start (4 characters "
+			          "at least: 'callsheet list' shows them)"),
+			        arg);
+		*prefix = arg;
+	}
 	if (optind + 1 < argc)
 		return cli_usage_error(cmd, _("unexpected argument '%s'"),
 		                       argv[optind + 1]);
@@ -180,10 +199,12 @@ sheet_id_arg(const struct cmd_entry *cmd, int argc, char **argv,
 }
 
 /* Sends the amendment, or the void when a is NULL, and prints what it
- * did; the exit status. */
+ * did; the exit status. A prefix of the id names the sheet first, into
+ * id, the buffer the request's id points to. */
 int
 change_exec(struct cli *cli, const Callsheet__AmendSheet *a,
-            const Callsheet__VoidSheet *v)
+            const Callsheet__VoidSheet *v, const char *prefix,
+            uint8_t id[CS_UUID_LEN])
 {
 	Callsheet__SheetChanged *sc;
 	struct cs_client *c = NULL;
@@ -192,6 +213,8 @@ change_exec(struct cli *cli, const Callsheet__AmendSheet *a,
 	int rv = 0;
 
 	if (cli_connect(cli, &c, &err) != 0 ||
+	    (prefix != NULL &&
+	     sheet_prefix_resolve(c, prefix, id, &err) != 0) ||
 	    (a != NULL ? cs_amend_sheet(c, a, &sc, &err)
 	               : cs_void_sheet(c, v, &sc, &err)) != 0) {
 		cli_error("%s", cli_error_text(&err));
@@ -214,7 +237,7 @@ cmd_amend_exec(struct cli *cli, int argc, char **argv)
 	int rv;
 
 	if ((rv = amend_parse(&a, argc, argv)) < 0)
-		rv = change_exec(cli, &a.amend, NULL);
+		rv = change_exec(cli, &a.amend, NULL, a.prefix, a.id);
 	sheet_opts_free(&a.so);
 	free(a.clear);
 	return rv;

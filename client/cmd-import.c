@@ -802,22 +802,6 @@ import_free(struct import *im)
 	cs_close(im->c);
 }
 
-/* Sheets waiting in the spool go first, as with every sending command.
- * The file is the import's own spool: its ids are derived from its rows,
- * so a run that stops is simply run again. */
-static int
-send_waiting(const struct cli *cli, struct cs_client *c, struct cs_error *err)
-{
-	struct cs_spool *sp = cli_spool_open(cli, err);
-	int rv;
-
-	if (sp == NULL)
-		return -1;
-	rv = spool_send_waiting(sp, c, err);
-	cs_spool_close(sp);
-	return rv;
-}
-
 static int
 cmd_import_exec(struct cli *cli, int argc, char **argv)
 {
@@ -832,8 +816,10 @@ cmd_import_exec(struct cli *cli, int argc, char **argv)
 		cli_error(_("cannot read %s: %s"), im.path, strerror(errno));
 		return 1;
 	}
+	/* sheets waiting in the spool go first, as with every command
+	 * (cli_connect); the file is the import's own spool: its ids are
+	 * derived from its rows, so a run that stops is simply run again */
 	if (cli_connect(cli, &im.c, &err) != 0 ||
-	    (!im.check_only && send_waiting(cli, im.c, &err) != 0) ||
 	    cs_get_taxonomy(im.c, &im.tax, &err) != 0) {
 		cli_error("%s", cli_error_text(&err));
 		rv = cli_exit_status(&err);

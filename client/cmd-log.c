@@ -147,6 +147,7 @@ log_deliver(struct cli *cli, const Callsheet__Sheet *sheet)
 	int rv;
 
 	uuid_format(sheet->id.data, uuid);
+	cli->delivers = true; /* cs_deliver sends the waiting sheets first */
 	if ((sp = cli_spool_open(cli, &d.err)) == NULL) {
 		cli_error(_("%s; sheet not logged"), d.err.message);
 		return 1;

@@ -66,11 +66,13 @@ struct session {
 	struct draft d;
 	Callsheet__Taxonomy *tax;
 	struct entry e;
-	bool tty;    /* keys from a terminal in raw mode */
-	bool fresh;  /* not a resumed draft */
-	bool loop;   /* --loop: the next call after each sheet */
-	bool on_key; /* the timer starts at the first key */
-	FILE *out;   /* questions and prompts: stderr (stdout: the id) */
+	bool tty;     /* keys from a terminal in raw mode */
+	bool fresh;   /* not a resumed draft */
+	bool loop;    /* --loop: the next call after each sheet */
+	bool on_key;  /* the timer starts at the first key */
+	bool unsaved; /* the last save of the draft failed: told once */
+	bool kept;    /* the draft of this sheet was saved at least once */
+	FILE *out;    /* questions and prompts: stderr (stdout: the id) */
 	struct termios saved;
 	bool raw;
 };
@@ -138,13 +140,28 @@ show_prompt(struct session *s)
 	sb_free(&sb);
 }
 
+/* After every answer. A save that fails (a full disk) is told once, not
+ * at every key; the entry goes on, and the end says what was kept. */
 static void
 save(struct session *s)
 {
 	struct cs_error err;
 
-	if (draft_save(s->draft_path, &s->d, &err) != 0)
-		fprintf(s->out, "\n%s: %s\n", _("warning"), err.message);
+	if (draft_save(s->draft_path, &s->d, &err) == 0) {
+		if (s->unsaved)
+			fprintf(s->out, "%s%s\n", s->tty ? "\r\033[K" : "\n",
+			        _("The draft is saved again."));
+		s->unsaved = false;
+		s->kept = true;
+		return;
+	}
+	if (!s->unsaved)
+		fprintf(s->out,
+		        _("%swarning: the draft cannot be saved (%s): if this "
+		          "stops before the sheet is sent, the answers from "
+		          "now on are lost\n"),
+		        s->tty ? "\r\033[K" : "\n", err.message);
+	s->unsaved = true;
 }
 
 /* What an input did. 1: the sheet is complete; 0: go on. */
@@ -581,6 +598,17 @@ new_run(struct session *s, const char *state_dir)
 		s->d.user = xstrdup(s->cli->opts.user);
 	}
 	entry_init(&s->e, s->tax, i18n_french(), &s->d.a);
+	if (!s->fresh) {
+		char when[32];
+
+		time_text(s->d.start, when);
+		fprintf(s->out,
+		        _("Resuming the sheet started at %s, as it was last "
+		          "saved.\n"),
+		        when);
+	}
+	s->kept = !s->fresh; /* a resumed draft is on disk */
+	s->unsaved = false;
 	save(s);
 	if (s->d.start != 0)
 		show_question(s);
@@ -595,9 +623,21 @@ new_run(struct session *s, const char *state_dir)
 		file_remove(s->draft_path);
 		return s->loop ? 0 : caught != 0 ? 128 + caught : 1;
 	}
-	fprintf(stderr,
-	        _("callsheet: the sheet is not finished; its answers are "
-	          "saved: 'callsheet new --resume' continues it\n"));
+	if (!s->unsaved)
+		fprintf(stderr,
+		        _("callsheet: the sheet is not finished; its answers "
+		          "are saved: 'callsheet new --resume' continues "
+		          "it\n"));
+	else if (s->kept)
+		fprintf(stderr,
+		        _("callsheet: the sheet is not finished, and its last "
+		          "answers could not be saved: 'callsheet new "
+		          "--resume' continues it from the last answer "
+		          "saved\n"));
+	else
+		fprintf(stderr, "%s\n",
+		        _("callsheet: the sheet is not finished, and nothing "
+		          "of it could be saved: it is lost"));
 	return caught != 0 ? 128 + caught : 1;
 }
 
@@ -616,6 +656,7 @@ cmd_new_exec(struct cli *cli, int argc, char **argv)
 	}
 	s.tty = isatty(STDIN_FILENO) && isatty(STDERR_FILENO) &&
 	        tcgetattr(STDIN_FILENO, &s.saved) == 0;
+	cli_service_zone(cli, NULL); /* a draft's time, in the service's */
 	s.draft_path = xasprintf("%s/%s", dir, DRAFT_FILE);
 	if (file_mkdirs(dir, &err) != 0) {
 		cli_error("%s", err.message);

@@ -10,6 +10,7 @@
 #include "callsheet.h"
 #include "i18n.h"
 #include "parse.h"
+#include "annual.h"
 #include "change-format.h"
 #include "report-format.h"
 
@@ -292,6 +293,91 @@ calendar_order(Callsheet__QueryResult *r)
 	qsort(r->rows, r->n_rows, sizeof *r->rows, row_time_cmp);
 }
 
+/* A table says keys in words (report-keys.c), from the server's code
+ * tables (saved on this computer, fetched when they changed); without
+ * them, codes. */
+static void
+table_words(const struct report_args *a, struct cli *cli, struct cs_client *c,
+            Callsheet__QueryResult *const *r, size_t n,
+            Callsheet__Restatements *rs)
+{
+	Callsheet__Taxonomy *t;
+	struct cs_error err;
+	char *dir;
+
+	if (a->format != FORMAT_TABLE)
+		return;
+	dir = cli_state_dir();
+	t = taxcache_get(dir, cli->opts.server, c, &err);
+	for (size_t i = 0; i < n; i++)
+		report_keys_words(r[i], t);
+	report_restated_words(rs, t);
+	if (t != NULL)
+		callsheet__taxonomy__free_unpacked(t, NULL);
+	free(dir);
+}
+
+/* Does the query count consultations only (PROTOCOL: no call type
+ * named, in a filter or a breakdown)? */
+static bool
+consultations_only(const struct report_args *a)
+{
+	for (size_t i = 0; i < a->nfilters; i++)
+		if (strcmp(a->filters[i].dimension, "call_type") == 0)
+			return false;
+	for (size_t i = 0; i < a->nby; i++)
+		if (strcmp(a->by[i], "call_type") == 0)
+			return false;
+	return true;
+}
+
+/* What a table counted, when other calls were left out: "6,461
+ * consultations; 300 other calls not counted (--where call_type=...)".
+ * Asked as the same query by call type; a role that may not ask it (a
+ * reporter's shapes) is told nothing more. */
+static void
+others_note(struct cs_client *c, const struct report_args *a,
+            const Callsheet__Query *q)
+{
+	Callsheet__Query byt = *q;
+	Callsheet__QueryResult *r;
+	struct cs_error err;
+	char *by[] = {"call_type"};
+	uint64_t cons = 0, other = 0;
+	struct strbuf sb = {0}, n = {0};
+
+	if (a->format != FORMAT_TABLE || !consultations_only(a))
+		return;
+	byt.group_by = by;
+	byt.n_group_by = 1;
+	if (cs_query(c, &byt, &r, &err) != 0)
+		return;
+	for (size_t i = 0; i < r->n_rows; i++)
+		if (strcmp(row_key(r->rows[i], 0), "consultation") == 0)
+			cons += r->rows[i]->count;
+		else
+			other += r->rows[i]->count;
+	callsheet__query_result__free_unpacked(r, NULL);
+	if (other == 0)
+		return;
+	words_count(&n, cons);
+	sb_addf(&sb,
+	        P_("%s consultation", "%s consultations", (unsigned long)cons),
+	        n.buf);
+	sb_reset(&n);
+	words_count(&n, other);
+	sb_addf(&sb,
+	        P_("; %s other call not counted: --where call_type=TYPE or "
+	           "--by call_type counts it",
+	           "; %s other calls not counted: --where call_type=TYPE or "
+	           "--by call_type counts them",
+	           (unsigned long)other),
+	        n.buf);
+	printf("%s\n", sb.buf);
+	sb_free(&sb);
+	sb_free(&n);
+}
+
 /* rs: the restatements of the closed periods the report overlaps. */
 static void
 report_print(const struct report_args *a, const char *from, const char *to,
@@ -364,7 +450,7 @@ year_to_date(struct period *p)
 
 /* Both periods in one pipeline. */
 static int
-compare_run(struct cs_client *c, const struct report_args *a,
+compare_run(struct cli *cli, struct cs_client *c, const struct report_args *a,
             Callsheet__Query *q)
 {
 	Callsheet__Query prev = *q;
@@ -410,9 +496,13 @@ compare_run(struct cs_client *c, const struct report_args *a,
 			cli_error("%s", cli_error_text(&err));
 			rv = cli_exit_status(&err);
 		}
-	if (rv == 0)
-		compare_print(a, period, resps[0]->query_result,
-		              resps[1]->query_result);
+	if (rv == 0) {
+		Callsheet__QueryResult *both[2] = {resps[0]->query_result,
+		                                   resps[1]->query_result};
+
+		table_words(a, cli, c, both, 2, NULL);
+		compare_print(a, period, both[0], both[1]);
+	}
 	for (int i = 0; i < 2; i++)
 		callsheet__response__free_unpacked(resps[i], NULL);
 	return rv;
@@ -442,7 +532,7 @@ report_run(struct cli *cli, const struct report_args *a)
 	q.group_by = a->by;
 	q.n_group_by = a->nby;
 	if (cli_connect(cli, &c, &err) == 0 && a->compare)
-		rv = compare_run(c, a, &q);
+		rv = compare_run(cli, c, a, &q);
 	else if (c == NULL || cs_query(c, &q, &r, &err) != 0) {
 		cli_error("%s", cli_error_text(&err));
 		rv = cli_exit_status(&err);
@@ -462,7 +552,9 @@ report_run(struct cli *cli, const struct report_args *a)
 		callsheet__query_result__free_unpacked(r, NULL);
 	} else {
 		calendar_order(r);
+		table_words(a, cli, c, &r, 1, rs);
 		report_print(a, from, to, r, rs);
+		others_note(c, a, &q);
 		callsheet__query_result__free_unpacked(r, NULL);
 		protobuf_c_message_free_unpacked(&rs->base, NULL);
 	}

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "callsheet.h"
 #include "i18n.h"
@@ -21,7 +22,7 @@ const struct cmd_entry cmd_spool_entry = {
                    "\n"
                    "A sheet waits in the spool when the server could not "
                    "be reached or answered\nthat it is unavailable; every "
-                   "'callsheet log', 'new' and 'import' sends the\nwaiting "
+                   "command that reaches the server sends the\nwaiting "
                    "sheets first. The spool is per server and user "
                    "(CALLSHEET_SPOOL_DIR).\nSheets the server refused are "
                    "in its rejected/ folder, each with a .reason file.\n"),
@@ -72,19 +73,39 @@ spool_said(const struct cs_spool *sp, size_t flushed, size_t rejected,
 		        waiting);
 }
 
-int
-spool_send_waiting(struct cs_spool *sp, struct cs_client *c,
-                   struct cs_error *err)
+/* Opened only if it exists: a command that never spooled makes no
+ * folder. */
+void
+spool_deliver_waiting(struct cli *cli, struct cs_client *c)
 {
+	struct cs_spool *sp = NULL;
+	struct cs_error *err = &cli->spool_err;
 	size_t rejected = 0;
-	int n = cs_spool_flush(sp, c, &rejected, err);
+	char *root = cli_spool_root(), *name, *path;
+	int n;
 
-	spool_said(sp, n > 0 ? (size_t)n : 0, rejected, cs_spool_count(sp));
-	return n < 0 ? -1 : 0;
+	memset(err, 0, sizeof *err);
+	name = spool_dirname(cli->opts.server, cli->opts.user);
+	path = xasprintf("%s/%s", root, name);
+	if (access(path, F_OK) == 0)
+		sp = cli_spool_open(cli, err);
+	free(path);
+	free(name);
+	free(root);
+	if (sp == NULL)
+		return;
+	if (cs_spool_count(sp) > 0) {
+		n = cs_spool_flush(sp, c, &rejected, err);
+		spool_said(sp, n > 0 ? (size_t)n : 0, rejected,
+		           cs_spool_count(sp));
+		if (n >= 0)
+			memset(err, 0, sizeof *err);
+	}
+	cs_spool_close(sp);
 }
 
 static int
-spool_list(struct cs_spool *sp)
+spool_list(const struct cli *cli, struct cs_spool *sp)
 {
 	Callsheet__Sheet **v;
 	struct cs_error err;
@@ -94,6 +115,7 @@ spool_list(struct cs_spool *sp)
 		cli_error("%s", err.message);
 		return 1;
 	}
+	cli_service_zone(cli, NULL); /* offline: the saved code tables' */
 	for (size_t i = 0; i < n; i++) {
 		char uuid[CS_UUID_STRLEN], when[32];
 		time_t t = (time_t)v[i]->call_start;
@@ -116,14 +138,15 @@ spool_list(struct cs_spool *sp)
 }
 
 static int
-spool_send(struct cli *cli, struct cs_spool *sp)
+spool_send(struct cli *cli)
 {
 	struct cs_client *c;
 	struct cs_error err;
 	int rv = 0;
 
+	/* connecting sends them (cli_connect), and says what became of them */
 	if (cli_connect(cli, &c, &err) != 0 ||
-	    spool_send_waiting(sp, c, &err) != 0) {
+	    (err = cli->spool_err).code != CALLSHEET__ERROR_CODE__ERROR_NONE) {
 		cli_error(_("%s; the sheets stay in the spool"),
 		          cli_error_text(&err));
 		rv = cli_exit_status(&err);
@@ -161,7 +184,7 @@ cmd_spool_exec(struct cli *cli, int argc, char **argv)
 		cli_error("%s", cli_error_text(&err));
 		return 1;
 	}
-	rv = optind < argc ? spool_send(cli, sp) : spool_list(sp);
+	rv = optind < argc ? spool_send(cli) : spool_list(cli, sp);
 	cs_spool_close(sp);
 	return rv;
 }

@@ -9,7 +9,7 @@ static int cmd_void_exec(struct cli *, int, char **);
 
 const struct cmd_entry cmd_void_entry = {
         .name = "void",
-        .args = "ID --reason R",
+        .args = "ID|PREFIX --reason R",
         .summary = N_("void a sheet: it stays stored but leaves the reports"),
         .help = N_("Options:\n"
                    "  --reason R         why (required)\n"
@@ -25,7 +25,8 @@ const struct cmd_entry cmd_void_entry = {
 /* -1 to go on, else the exit status. */
 static int
 void_parse(Callsheet__VoidSheet *v, uint8_t id[CS_UUID_LEN],
-           uint8_t change_id[CS_UUID_LEN], int argc, char **argv)
+           uint8_t change_id[CS_UUID_LEN], const char **prefix, int argc,
+           char **argv)
 {
 	static const struct option longopts[] = {
 	        {"reason", required_argument, NULL, 'r'},
@@ -45,7 +46,7 @@ void_parse(Callsheet__VoidSheet *v, uint8_t id[CS_UUID_LEN],
 			                       _("--reason given twice"));
 		v->reason = optarg;
 	}
-	if ((rv = sheet_id_arg(&cmd_void_entry, argc, argv, id)) != 0)
+	if ((rv = sheet_id_arg(&cmd_void_entry, argc, argv, id, prefix)) != 0)
 		return rv;
 	if (v->reason == NULL || *v->reason == '\0')
 		return cli_usage_error(&cmd_void_entry,
@@ -66,9 +67,10 @@ cmd_void_exec(struct cli *cli, int argc, char **argv)
 {
 	Callsheet__VoidSheet v = CALLSHEET__VOID_SHEET__INIT;
 	uint8_t id[CS_UUID_LEN], change_id[CS_UUID_LEN];
+	const char *prefix;
 	int rv;
 
-	if ((rv = void_parse(&v, id, change_id, argc, argv)) >= 0)
+	if ((rv = void_parse(&v, id, change_id, &prefix, argc, argv)) >= 0)
 		return rv;
-	return change_exec(cli, NULL, &v);
+	return change_exec(cli, NULL, &v, prefix, id);
 }

@@ -175,6 +175,10 @@ int cs_amend_sheet(struct cs_client *c, const Callsheet__AmendSheet *a,
                    Callsheet__SheetChanged **out, struct cs_error *err);
 int cs_void_sheet(struct cs_client *c, const Callsheet__VoidSheet *v,
                   Callsheet__SheetChanged **out, struct cs_error *err);
+/* One account's sheets, by days or an id prefix (ListSheets); *out freed
+ * with protobuf_c_message_free_unpacked. */
+int cs_list_sheets(struct cs_client *c, const Callsheet__ListSheets *l,
+                   Callsheet__SheetList **out, struct cs_error *err);
 int cs_get_audit(struct cs_client *c, const Callsheet__GetAudit *g,
                  Callsheet__AuditList **out, struct cs_error *err);
 int cs_close_period(struct cs_client *c, const Callsheet__ClosePeriod *cp,

@@ -18,23 +18,32 @@ struct cmp_line {
 	bool hidden[2];
 	bool has_change, has_pct;
 	int64_t change;
-	int64_t pct; /* tenths of a percent, signed, magnitude half up */
 };
 
 static void
 cmp_fill(struct cmp_line *l)
 {
-	uint64_t mag;
-
 	l->has_change = !l->hidden[0] && !l->hidden[1];
 	l->change = (int64_t)l->n[0] - (int64_t)l->n[1];
 	l->has_pct = l->has_change && l->n[1] > 0;
+}
+
+/* The change in percent of the earlier count, with that many decimals:
+ * its magnitude rounded half up, its sign put back ("-12.5"); "" when
+ * unknown. */
+static void
+cmp_pct(const struct cmp_line *l, unsigned decimals, char out[PCT_STRLEN])
+{
+	uint64_t mag;
+
+	out[0] = '\0';
 	if (!l->has_pct)
 		return;
-	mag = pct_tenths(l->n[0] > l->n[1] ? l->n[0] - l->n[1]
+	mag = pct_scaled(l->n[0] > l->n[1] ? l->n[0] - l->n[1]
 	                                   : l->n[1] - l->n[0],
-	                 l->n[1]);
-	l->pct = l->change < 0 ? -(int64_t)mag : (int64_t)mag;
+	                 l->n[1], decimals);
+	pct_signed_format(l->change < 0 ? -(int64_t)mag : (int64_t)mag,
+	                  decimals, out);
 }
 
 static bool
@@ -82,22 +91,12 @@ cmp_lines(const Callsheet__QueryResult *now,
 	return v;
 }
 
-static void
-signed_text(struct strbuf *sb, bool has, int64_t v, bool tenths)
-{
-	if (!has)
-		return;
-	if (tenths)
-		sb_addf(sb, "%s%" PRId64 ".%" PRId64, v < 0 ? "-" : "+",
-		        (v < 0 ? -v : v) / 10, (v < 0 ? -v : v) % 10);
-	else
-		sb_addf(sb, "%+" PRId64, v);
-}
-
-/* The columns after the keys, as text ("" for unknown). */
+/* The columns after the keys, as text ("" for unknown), percentages with
+ * that many decimals. */
 static void
 cmp_cells(const struct cmp_line *l, const Callsheet__QueryResult *now,
-          const Callsheet__QueryResult *before, struct strbuf c[6])
+          const Callsheet__QueryResult *before, unsigned decimals,
+          struct strbuf c[6])
 {
 	char count[24], pct[PCT_STRLEN];
 	const Callsheet__QueryResult *r[2] = {now, before};
@@ -110,13 +109,15 @@ cmp_cells(const struct cmp_line *l, const Callsheet__QueryResult *now,
 		count_text(l->n[p], l->hidden[p], count);
 		sb_add(&c[2 * p], count);
 		if (l->keys != NULL)
-			pct_text(l->n[p], l->hidden[p], r[p], pct);
+			pct_text(l->n[p], l->hidden[p], r[p], decimals, pct);
 		else
 			pct[0] = '\0';
 		sb_add(&c[2 * p + 1], pct);
 	}
-	signed_text(&c[4], l->has_change, l->change, false);
-	signed_text(&c[5], l->has_pct, l->pct, true);
+	if (l->has_change)
+		sb_addf(&c[4], "%+" PRId64, l->change);
+	cmp_pct(l, decimals, pct);
+	sb_add(&c[5], pct);
 }
 
 /* CSV headers as they are; in a table, translated */
@@ -145,7 +146,7 @@ report_compare_csv(struct strbuf *sb, const Callsheet__QueryResult *now,
 			csv_field(sb, v[k].keys[i]);
 			sb_add(sb, ",");
 		}
-		cmp_cells(&v[k], now, before, c);
+		cmp_cells(&v[k], now, before, CSV_PCT_DECIMALS, c);
 		for (int i = 0; i < 6; i++)
 			sb_addf(sb, "%s%s", c[i].buf, i < 5 ? "," : "\n");
 	}
@@ -164,7 +165,7 @@ report_compare_table(struct strbuf *sb, const Callsheet__QueryResult *now,
 	struct strbuf c[6] = {{0}};
 
 	for (size_t i = 0; i < nd; i++)
-		text[i] = xstrdup(now->group_by[i]);
+		text[i] = xstrdup(report_dim_word(now->group_by[i]));
 	for (int i = 0; i < 6; i++)
 		text[nd + (size_t)i] = xstrdup(_(cmp_names[i]));
 	for (size_t k = 0; k <= n; k++) {
@@ -176,7 +177,7 @@ report_compare_table(struct strbuf *sb, const Callsheet__QueryResult *now,
 			                                      : _("(none)"))
 			                  : i == 0 ? _("total")
 			                           : "");
-		cmp_cells(&v[k], now, before, c);
+		cmp_cells(&v[k], now, before, PCT_DECIMALS, c);
 		for (int i = 0; i < 6; i++)
 			line[nd + (size_t)i] = xstrdup(c[i].buf);
 	}
@@ -193,6 +194,8 @@ json_cmp(struct strbuf *sb, const struct cmp_line *l,
          const Callsheet__QueryResult *now,
          const Callsheet__QueryResult *before)
 {
+	char pct[PCT_STRLEN];
+
 	json_counts(sb, l->n[0], l->hidden[0], now);
 	sb_add(sb, ",\"previous\":{");
 	json_counts(sb, l->n[1], l->hidden[1], before);
@@ -202,12 +205,9 @@ json_cmp(struct strbuf *sb, const struct cmp_line *l,
 	else
 		sb_add(sb, "null");
 	sb_add(sb, ",\"change_percent\":");
-	if (l->has_pct)
-		sb_addf(sb, "%s%" PRId64 ".%" PRId64, l->pct < 0 ? "-" : "",
-		        (l->pct < 0 ? -l->pct : l->pct) / 10,
-		        (l->pct < 0 ? -l->pct : l->pct) % 10);
-	else
-		sb_add(sb, "null");
+	cmp_pct(l, PCT_DECIMALS, pct);
+	/* JSON numbers have no plus sign */
+	sb_add(sb, pct[0] == '\0' ? "null" : pct[0] == '+' ? pct + 1 : pct);
 }
 
 /* period: from, to, previous from, previous to */

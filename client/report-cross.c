@@ -138,7 +138,8 @@ report_cross_table(struct strbuf *sb, const Callsheet__QueryResult *r)
 			cell[a * m.nc + b] = r->rows[i];
 	}
 	text = xcalloc(w * h, sizeof *text);
-	text[0] = xasprintf("%s \\ %s", r->group_by[0], r->group_by[1]);
+	text[0] = xasprintf("%s \\ %s", report_dim_word(r->group_by[0]),
+	                    report_dim_word(r->group_by[1]));
 	for (size_t b = 0; b < m.nc; b++)
 		text[1 + b] = xstrdup(key_label(row_key(m.col[b], 0)));
 	text[w - 1] = xstrdup(_("total"));

@@ -34,12 +34,12 @@ count_text(uint64_t n, bool hidden, char out[24])
 /* count/total as text; "" when either is hidden. */
 void
 pct_text(uint64_t n, bool hidden, const Callsheet__QueryResult *r,
-         char out[PCT_STRLEN])
+         unsigned decimals, char out[PCT_STRLEN])
 {
 	if (hidden || total_hidden(r))
 		out[0] = '\0';
 	else
-		pct_format(n, r->total, out);
+		pct_format(n, r->total, decimals, out);
 }
 
 void
@@ -92,12 +92,35 @@ pct_tenths(uint64_t count, uint64_t total)
 	return pct_scaled(count, total, 1);
 }
 
-void
-pct_format(uint64_t count, uint64_t total, char out[PCT_STRLEN])
+/* units of 10^-decimals as a decimal number, after sign */
+static void
+scaled_format(uint64_t v, unsigned decimals, const char *sign,
+              char out[PCT_STRLEN])
 {
-	uint64_t t = pct_tenths(count, total);
+	uint64_t unit = 1;
 
-	snprintf(out, PCT_STRLEN, "%" PRIu64 ".%u", t / 10, (unsigned)(t % 10));
+	for (unsigned i = 0; i < decimals; i++)
+		unit *= 10;
+	if (decimals == 0)
+		snprintf(out, PCT_STRLEN, "%s%" PRIu64, sign, v);
+	else
+		snprintf(out, PCT_STRLEN, "%s%" PRIu64 ".%0*" PRIu64, sign,
+		         v / unit, (int)decimals, v % unit);
+}
+
+void
+pct_format(uint64_t count, uint64_t total, unsigned decimals,
+           char out[PCT_STRLEN])
+{
+	scaled_format(pct_scaled(count, total, decimals), decimals, "", out);
+}
+
+void
+pct_signed_format(int64_t scaled, unsigned decimals, char out[PCT_STRLEN])
+{
+	scaled_format(scaled < 0 ? (uint64_t)0 - (uint64_t)scaled
+	                         : (uint64_t)scaled,
+	              decimals, scaled < 0 ? "-" : "+", out);
 }
 
 /* RFC 4180: quote a field holding a separator, a quote or a line break. */
@@ -219,7 +242,7 @@ table_fill_row(struct table *t, const Callsheet__Row *row,
 		t->cell[i] = *key == '\0' ? NONE_LABEL : key;
 	}
 	count_text(row->count, row_hidden(row), t->count);
-	pct_text(row->count, row_hidden(row), r, t->pct);
+	pct_text(row->count, row_hidden(row), r, PCT_DECIMALS, t->pct);
 	t->cell[t->ndim] = t->count;
 	t->cell[t->ndim + 1] = t->pct;
 }
@@ -274,7 +297,7 @@ static void
 table_header(struct table *t, const Callsheet__QueryResult *r)
 {
 	for (size_t i = 0; i < t->ndim; i++)
-		t->cell[i] = r->group_by[i];
+		t->cell[i] = report_dim_word(r->group_by[i]);
 	t->cell[t->ndim] = _("count");
 	t->cell[t->ndim + 1] = _("percent");
 }
@@ -367,7 +390,7 @@ csv_counts(struct strbuf *sb, uint64_t count, bool hidden,
 {
 	char pct[PCT_STRLEN];
 
-	pct_text(count, hidden, r, pct);
+	pct_text(count, hidden, r, CSV_PCT_DECIMALS, pct);
 	if (hidden)
 		sb_addf(sb, ",%s\n", pct);
 	else
@@ -436,7 +459,7 @@ json_counts(struct strbuf *sb, uint64_t count, bool hidden,
 {
 	char pct[PCT_STRLEN];
 
-	pct_text(count, hidden, r, pct);
+	pct_text(count, hidden, r, PCT_DECIMALS, pct);
 	if (hidden)
 		sb_add(sb, "\"count\":null");
 	else

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "callsheet.h"
 #include "fileio.h"
@@ -53,6 +54,19 @@ cache_write(const char *path, const Callsheet__Taxonomy *t)
 	free(buf);
 }
 
+/* The service's zone, which the code tables carry, becomes this process's
+ * (TZ): every time shown to people after is in it, as exports are, not in
+ * the workstation's. Tables of an older server carry none: nothing
+ * changes. */
+static void
+service_zone(const Callsheet__Taxonomy *t)
+{
+	if (t == NULL || t->timezone == NULL || *t->timezone == '\0')
+		return;
+	setenv("TZ", t->timezone, 1);
+	tzset();
+}
+
 /*
  * The taxonomy of the server: with a connection, the saved copy if the
  * server's version is the same, else a fresh one (saved); without (c
@@ -71,11 +85,14 @@ taxcache_get(const char *dir, const char *server, struct cs_client *c,
 			             _("no copy of the server's code tables "
 			               "is saved on this computer yet"));
 		free(path);
+		service_zone(t);
 		return t;
 	}
+	/* a copy saved before the tables carried the zone is fetched again */
 	if (t != NULL && cs_taxonomy_version(c) != 0 &&
-	    t->version == cs_taxonomy_version(c)) {
+	    t->version == cs_taxonomy_version(c) && t->timezone != NULL) {
 		free(path);
+		service_zone(t);
 		return t;
 	}
 	if (cs_get_taxonomy(c, &fresh, err) == 0) {
@@ -85,5 +102,18 @@ taxcache_get(const char *dir, const char *server, struct cs_client *c,
 		t = fresh;
 	}
 	free(path);
+	service_zone(t);
 	return t; /* the saved copy if the server could not send one */
+}
+
+void
+cli_service_zone(const struct cli *cli, struct cs_client *c)
+{
+	char *dir = cli_state_dir();
+	struct cs_error err;
+	Callsheet__Taxonomy *t = taxcache_get(dir, cli->opts.server, c, &err);
+
+	if (t != NULL)
+		callsheet__taxonomy__free_unpacked(t, NULL);
+	free(dir);
 }

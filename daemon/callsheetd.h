@@ -252,6 +252,7 @@ void req_get_restatements(struct req *r);
 void req_watch(struct req *r);
 void req_check_sheets(struct req *r);
 void req_export(struct req *r);
+void req_list_sheets(struct req *r);
 void req_set_year_facts(struct req *r); /* req-year-facts.c */
 void req_get_year_facts(struct req *r);
 
@@ -379,6 +380,8 @@ extern const size_t db_nstmts;
 #define STMT_WATCH_COUNTS    "watch_counts"
 #define STMT_SHEETS_BY_ID    "sheets_by_id"
 #define STMT_EXPORT_PAGE     "export_page"
+#define STMT_LIST_DAYS       "list_days"
+#define STMT_LIST_PREFIX     "list_prefix"
 
 /* batch.c: group commit of sheets (struct sheet_row: sheet.h) */
 /* anonymize.c: what a stored sheet keeps (pure) */
@@ -513,6 +516,10 @@ int presence_check(const ProtobufCMessage *m, bool deep,
 int sheet_row_columns(const struct db_row *r, int first, struct sheet_row *row);
 int sheet_row_from_db(const struct db_row *r, int first, struct sheet_row *row);
 bool sheet_row_same(const struct sheet_row *a, const struct sheet_row *b);
+/* req-export.c: a stored sheet with a code the taxonomy lacks, said in
+ * the log and answered INTERNAL (export, list) */
+void sheet_row_unnamed(struct req *r, const char *what,
+                       const struct sheet_row *row);
 int sheet_row_to_wire(const struct sheet_row *row, const struct taxonomy *t,
                       struct wire_sheet *w);
 

@@ -294,6 +294,27 @@ static const char export_page_sql[] =
         "  coalesce($4::uuid, '00000000-0000-0000-0000-000000000000'))"
         " ORDER BY s.call_start, s.id LIMIT $5";
 
+/*
+ * One account's sheets ($1 its id, or NULL for every account; $2 its name,
+ * or NULL), latest call first, voided ones marked; the service's zone set
+ * first. By days ($3 and $4 dates of that zone, $3 NULL: today), or by an
+ * id range ($3 and $4 uuids: the ids an id prefix covers).
+ */
+#define LIST_SQL(where)                                                        \
+	"SELECT " SHEET_COLUMNS ","                                            \
+	" to_char(s.call_start, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM'), a.name,"  \
+	" s.voided_at IS NOT NULL"                                             \
+	" FROM sheet s JOIN account a ON a.id = s.jurist_id WHERE " where      \
+	" AND ($1::int IS NULL OR s.jurist_id = $1::int)"                      \
+	" AND ($2::text IS NULL OR a.name = $2::text)"                         \
+	" ORDER BY s.call_start DESC, s.id LIMIT $5::int"
+static const char list_days_sql[] =
+        LIST_SQL("s.call_start >= coalesce($3::date, current_date)"
+                 "::timestamptz AND s.call_start < coalesce($4::date,"
+                 " coalesce($3::date, current_date) + 1)::timestamptz");
+static const char list_prefix_sql[] =
+        LIST_SQL("s.id BETWEEN $3::uuid AND $4::uuid");
+
 const struct db_stmt db_stmts[] = {
         {STMT_INSERT_SHEETS, insert_sheets_sql, SHEET_BATCH_NPARAMS, 2},
         {STMT_ACCOUNT_BY_NAME,
@@ -374,6 +395,8 @@ const struct db_stmt db_stmts[] = {
          "SELECT " SHEET_COLUMNS " FROM sheet s WHERE s.id = ANY($1::uuid[])",
          1, 11},
         {STMT_EXPORT_PAGE, export_page_sql, 5, 13},
+        {STMT_LIST_DAYS, list_days_sql, 5, 14},
+        {STMT_LIST_PREFIX, list_prefix_sql, 5, 14},
         /* session tokens (req-session.c): $1 is a token's SHA-256, hex */
         {STMT_SESSION_LOGIN,
          "SELECT a.id, a.role, '', a.disabled FROM session_token t"

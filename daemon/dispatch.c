@@ -86,6 +86,9 @@ static const struct handler handlers[] = {
          * cell size: aggregates only for that role */
         {CALLSHEET__REQUEST__BODY_EXPORT, "sheet export", req_export,
          ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY | READS, LOGGED_IN},
+        /* sheet by sheet, as export: never for reporters */
+        {CALLSHEET__REQUEST__BODY_LIST_SHEETS, "sheet list", req_list_sheets,
+         ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY | READS, LOGGED_IN},
         /* funder: populations and budget (not personal data) */
         {CALLSHEET__REQUEST__BODY_SET_YEAR_FACTS, "year figures",
          req_set_year_facts, ROLE(ADMIN), LOGGED_IN},

@@ -54,6 +54,20 @@ export_free(struct export *x)
 	free(x);
 }
 
+/* A stored sheet with a code the taxonomy lacks cannot be sent: said in
+ * the log (what: the request) and answered INTERNAL. */
+void
+sheet_row_unnamed(struct req *r, const char *what, const struct sheet_row *row)
+{
+	char id[CS_UUID_STRLEN];
+
+	uuid_format(row->id, id);
+	log_error("%s: sheet %s has a code the taxonomy lacks", what, id);
+	req_error(r, CALLSHEET__ERROR_CODE__INTERNAL, NULL,
+	          "sheet %s has a code the server cannot name; see its log",
+	          id);
+}
+
 /* The page, built against the taxonomy of now. */
 static void
 export_reply(struct export *x)
@@ -79,16 +93,9 @@ export_reply(struct export *x)
 	page.timezone = taxonomy->timezone;
 	if (x->nrows == x->want && x->nrows > 0)
 		page.next_cursor = x->rows[x->nrows - 1].cursor;
-	if (bad < x->nrows) {
-		char id[CS_UUID_STRLEN];
-
-		uuid_format(x->rows[bad].row.id, id);
-		log_error("export: sheet %s has a code the taxonomy lacks", id);
-		req_error(x->req, CALLSHEET__ERROR_CODE__INTERNAL, NULL,
-		          "sheet %s has a code the server cannot name; see "
-		          "its log",
-		          id);
-	} else {
+	if (bad < x->nrows)
+		sheet_row_unnamed(x->req, "export", &x->rows[bad].row);
+	else {
 		resp.body_case = CALLSHEET__RESPONSE__BODY_EXPORT_PAGE;
 		resp.export_page = &page;
 		req_reply(x->req, &resp);

@@ -45,6 +45,7 @@ req_get_taxonomy(struct req *r)
 	tx.n_entries = taxonomy->n;
 	tx.version = taxonomy->version;
 	tx.has_version = true;
+	tx.timezone = taxonomy->timezone;
 	resp.body_case = CALLSHEET__RESPONSE__BODY_TAXONOMY;
 	resp.taxonomy = &tx;
 	req_reply(r, &resp);

@@ -657,6 +657,8 @@ def test_other_kinds(admin, j1, j2, rep, s):
     tx = ok(rep.call("get_taxonomy", pb.GetTaxonomy(lang="fr")), "taxonomy",
             "taxonomy")
     check(tx and len(tx.entries) > 0, "codes")
+    check(tx and tx.timezone == "Europe/Paris",
+          f"the service's zone with the codes: {tx and tx.timezone!r}")
     add = pb.TaxonomyAdd(dimension="topic", code="conformance",
                          label_en="Conformance", label_fr="Conformité")
     ok(admin.call("taxonomy_add", add), "taxonomy_changed", "add")
@@ -795,7 +797,76 @@ def test_other_kinds(admin, j1, j2, rep, s):
                  "role", "reporter", "a reporter exports")
     expect_error(query(rep, by=["jurist"]), "FORBIDDEN", "group_by",
                  "disclosure", "jurist", "a reporter's per-jurist figures")
+    test_list_sheets(admin, j1, j2, rep)
     return rs
+
+
+def test_list_sheets(admin, j1, j2, rep):
+    """ListSheets (25): one's sheets by day or id prefix (PROTOCOL.md)."""
+    mine = sheet()
+    ok(j1.call("log_sheet", pb.LogSheet(sheet=mine)), "sheet_ack",
+       "a sheet to list")
+    hexid = uuid.UUID(bytes=mine.id).hex
+    sl = ok(j1.call("list_sheets", pb.ListSheets()), "sheet_list",
+            "list today's sheets")
+    got = [x for x in (sl.sheets if sl else [])
+           if x.sheet.id == mine.id]
+    check(len(got) == 1, "today's list holds the sheet just logged")
+    if got:
+        check(got[0].user == "j1" and not got[0].voided and
+              got[0].call_start[:4].isdigit() and
+              got[0].call_start[-6] in "+-",
+              f"a listed sheet: user, call_start with an offset: {got[0]}")
+        check(got[0].sheet.department == "75", "the sheet's fields")
+    check(sl and sl.timezone == "Europe/Paris", "the list names the zone")
+    check(sl and all(x.user == "j1" for x in sl.sheets),
+          "a jurist lists their own sheets only")
+    sl = ok(j1.call("list_sheets", pb.ListSheets(id_prefix=hexid[:12])),
+            "sheet_list", "by id prefix")
+    check(sl and [x.sheet.id for x in sl.sheets] == [mine.id],
+          "an id prefix names the sheet")
+    sl = ok(j1.call("list_sheets", pb.ListSheets(
+        id_prefix=str(uuid.UUID(bytes=mine.id))[:13].upper())),
+        "sheet_list", "by id prefix, dashes and capitals")
+    check(sl and len(sl.sheets) == 1, "dashes and case ignored")
+    sl = ok(j2.call("list_sheets", pb.ListSheets(id_prefix=hexid)),
+            "sheet_list", "another jurist's prefix")
+    check(sl is not None and len(sl.sheets) == 0,
+          "another jurist's sheet is not listed to j2")
+    sl = ok(admin.call("list_sheets", pb.ListSheets(id_prefix=hexid)),
+            "sheet_list", "an admin's prefix")
+    check(sl and len(sl.sheets) == 1, "an admin finds any sheet")
+    sl = ok(admin.call("list_sheets", pb.ListSheets(user="j2")),
+            "sheet_list", "an admin lists one account")
+    check(sl is not None and all(x.user == "j2" for x in sl.sheets),
+          "user: that account's sheets only")
+    sl = ok(j1.call("list_sheets", pb.ListSheets(
+        **{"from": "2024-03-01", "to": "2024-04-01"}, limit=3)),
+        "sheet_list", "days, limited")
+    check(sl and len(sl.sheets) <= 3 and sl.truncated == (len(sl.sheets)
+                                                          == 3),
+          f"limit and truncated: {sl and len(sl.sheets)}")
+    starts = [x.call_start for x in (sl.sheets if sl else [])]
+    check(starts == sorted(starts, reverse=True), "latest call first")
+    expect_error(j1.call("list_sheets", pb.ListSheets(user="j2")),
+                 "FORBIDDEN", "user", "other_jurist", "j2",
+                 "a jurist lists another's sheets")
+    expect_error(rep.call("list_sheets", pb.ListSheets()), "FORBIDDEN",
+                 "list_sheets", "role", "reporter", "a reporter lists sheets")
+    expect_error(j1.call("list_sheets", pb.ListSheets(id_prefix="ab")),
+                 "BAD_REQUEST", "id_prefix", "invalid", "ab",
+                 "a prefix too short")
+    expect_error(j1.call("list_sheets", pb.ListSheets(id_prefix="xyz1")),
+                 "BAD_REQUEST", "id_prefix", "invalid", "xyz1",
+                 "not hexadecimal")
+    expect_error(j1.call("list_sheets", pb.ListSheets(
+        **{"from": "2024-02-30"})), "BAD_REQUEST", "from", "bad_date",
+        "2024-02-30", "list: a day that does not exist")
+    expect_error(j1.call("list_sheets", pb.ListSheets(
+        **{"from": "2024-03-02", "to": "2024-03-01"})), "BAD_REQUEST", "to",
+        "bad_period", "2024-03-01", "list: to before from")
+    expect_error(j1.call("list_sheets", pb.ListSheets(to="2024-03-01")),
+                 "BAD_REQUEST", "from", "missing", "", "list: to alone")
 
 
 def test_topics_full(admin):

@@ -25,11 +25,11 @@ log --call-type silent >/dev/null
 
 csv=$("$cli" report --year "$year" --by department --format csv)
 t_eq "$csv" "department,count,percent
-75,2,66.7
-93,1,33.3" "report --by department --format csv"
+75,2,66.67
+93,1,33.33" "report --by department --format csv"
 t_eq "$("$cli" report --year "$year" --where call_type=silent --format csv)" \
 	"count,percent
-1,100.0" "non-consultations are reported apart"
+1,100.00" "non-consultations are reported apart"
 
 # A bad code: a one-line error naming the field, non-zero, nothing stored.
 if err=$(log --caller individual --dept 9Z --topic entry 2>&1); then
@@ -56,7 +56,7 @@ log --caller individual --dept 94 --household woman --origin asia \
 t_eq "$(find "$CALLSHEET_SPOOL_DIR" -name '*.sheet' | wc -l)" 0 "spool drained"
 t_eq "$("$cli" report --year "$year" --where department=94 --format csv)" \
 	"count,percent
-2,100.0" "the spooled sheet arrived, once, with the new one"
+2,100.00" "the spooled sheet arrived, once, with the new one"
 t_eq "$(psql -Atq "$db" -c "SELECT count(*) FROM sheet")" 6 "six sheets stored"
 [ -z "$pending" ] || t_note "the spooled run printed [$pending]"
 echo "1 passed, 0 failed"

@@ -53,10 +53,11 @@ expect_err "nom d'utilisateur ou mot de passe incorrect" LANG=fr_FR.UTF-8 \
 expect_err "group_by : « nope » n'est pas une dimension ; permis :" LANG=fr_FR.UTF-8 -- \
 	report --by nope
 future=(log --caller individual --topic entry --dept 75 --start 2030-01-01T10:00:00Z)
-expect_err "call_start : 2030-01-01 10:00 +0000 " \
+# in the service's zone (Europe/Paris), whatever the workstation's
+expect_err "call_start : 2030-01-01 11:00 +0100 " \
 	LANG=fr_FR.UTF-8 TZ=UTC -- "${future[@]}"
-expect_err "call_start: 2030-01-01 10:00 +0000 " \
-	LANG=C.UTF-8 TZ=UTC -- "${future[@]}"
+expect_err "call_start: 2030-01-01 11:00 +0100 " \
+	LANG=C.UTF-8 TZ=America/New_York -- "${future[@]}"
 grep -q 1893492000 "$T_TMP/err" && t_fail "a raw Unix time: $(cat "$T_TMP/err")"
 
 # every command's --help, in French
@@ -91,7 +92,36 @@ head -n 1 "$T_TMP/table" | grep -q 'nombre *pourcentage' ||
 	t_fail "French table header: $(head -n 1 "$T_TMP/table")"
 LANG=fr_FR.UTF-8 "$cli" report --by caller --format csv >"$T_TMP/csv" || t_fail "csv"
 t_eq "$(head -n 1 "$T_TMP/csv")" "caller,count,percent" "CSV header in French"
-t_eq "$(sed -n 2p "$T_TMP/csv")" "individual,2,100.0" "CSV numbers keep their point"
+t_eq "$(sed -n 2p "$T_TMP/csv")" "individual,2,100.00" "CSV numbers keep their point"
 LANG=fr_FR.UTF-8 "$cli" report --format json | grep -q '"total":2' ||
 	t_fail "JSON in French"
+
+# a table says labels, not codes (issue 15): the caller, the département
+# by name, the weekday, the call type; in French and in English
+grep -q '^Particulier  *2  *100,0\|^Particulier  *2  *100\.0' "$T_TMP/table" ||
+	t_fail "French label of individual: $(cat "$T_TMP/table")"
+! grep -q 'individual' "$T_TMP/table" || t_fail "no code in the table: $(cat "$T_TMP/table")"
+"$cli" report --by caller | grep -q '^Individual ' || t_fail "English label of individual"
+LANG=fr_FR.UTF-8 "$cli" report --by department,caller >"$T_TMP/cross" || t_fail "cross"
+grep -q '^Paris (75) ' "$T_TMP/cross" || t_fail "département by name: $(cat "$T_TMP/cross")"
+grep -q 'Particulier' "$T_TMP/cross" || t_fail "cross table labels: $(cat "$T_TMP/cross")"
+"$cli" log --call-type silent >/dev/null || t_fail "log a silent call"
+LANG=fr_FR.UTF-8 "$cli" report --by call_type >"$T_TMP/types" || t_fail "by call type"
+grep -q '^Consultation ' "$T_TMP/types" && grep -q '^Appel muet ' "$T_TMP/types" ||
+	t_fail "call types in French: $(cat "$T_TMP/types")"
+# the report says what it counted, and what it left out (issue 15)
+"$cli" report >"$T_TMP/what" || t_fail "report"
+grep -qx '2 consultations; 1 other call not counted: --where call_type=TYPE or --by call_type counts it' \
+	"$T_TMP/what" || t_fail "says what it counts: $(cat "$T_TMP/what")"
+LANG=fr_FR.UTF-8 "$cli" report --by caller >"$T_TMP/what" || t_fail "report"
+grep -q '^2 consultations ; 1 autre appel non compté : --where call_type=TYPE' \
+	"$T_TMP/what" || t_fail "in French: $(cat "$T_TMP/what")"
+"$cli" report --by call_type | grep -q 'not counted' && t_fail "by call type: every call counts"
+"$cli" report --where call_type=silent | grep -q 'not counted' && t_fail "a call type named"
+LANG=C.UTF-8 "$cli" report --by weekday | grep -q "^[A-Z][a-z]*day " ||
+	t_fail "weekday by name: $("$cli" report --by weekday)"
+LANG=fr_FR.UTF-8 "$cli" report --by month | grep -q "^[a-zéû]* $(date +%Y) " ||
+	t_fail "month by name: $(LANG=fr_FR.UTF-8 "$cli" report --by month)"
+t_eq "$(LANG=fr_FR.UTF-8 "$cli" report --by household,caller --format csv | sed -n 2p | cut -d, -f2)" \
+	"individual" "CSV keeps the codes"
 t_note "ok"

@@ -83,16 +83,17 @@ def check_cross(cons):
          "topic x caller: the cells' total counts mentions")
     T.eq(r["total"], len(cons), "topic x caller: sheets")
 
-    # the table: the header, a row, the totals
+    # the table: the header, a row, the totals; labels, not codes
     text = report("admin", "--by", "caller,household").stdout.splitlines()
-    T.eq(text[0].split(), ["caller", "\\", "household", "(none)", "couple",
-                           "man", "woman", "total"], "cross table header")
+    T.eq(text[0].split(), ["Caller", "\\", "Household", "(none)", "Couple",
+                           "Man", "Woman", "total"], "cross table header")
     ind = [s for s in cons if s.caller == "individual"]
     hh = rd.count_by(ind, lambda s: [s.household])
-    want = ["individual", "0", str(hh["couple"]), str(hh["man"]),
+    want = ["Individual", "0", str(hh["couple"]), str(hh["man"]),
             str(hh["woman"]), str(len(ind))]
     T.eq(text[1].split(), want, "cross table row")
-    T.eq(text[-1].split()[-1], str(len(cons)), "cross table grand total")
+    totals = [l for l in text if l.startswith("total")]
+    T.eq(totals[-1].split()[-1], str(len(cons)), "cross table grand total")
 
     # CSV: the cells, then (total) rows
     lines = list(csv.reader(io.StringIO(
@@ -168,7 +169,7 @@ def check_compare(sheets):
                     "change", "change_percent"], "compare csv header")
     T.eq(lines[1][0], str(len(dec)), "December")
     T.eq(lines[1][2], str(len(dec0)), "the December before")
-    want = signed_pct(len(dec), len(dec0))
+    want = signed_pct(len(dec), len(dec0), 2)  # CSV: two decimals
     T.eq(lines[1][5], ("+" if want >= 0 else "") + str(want),
          "December's change")
 

@@ -46,10 +46,10 @@ grep -q '"change_percent":null' "$T_TMP/json.out" || t_fail "json: $(cat "$T_TMP
 log 2024-05-01 residence
 log 2024-05-02 family
 compare admin --year 2025 --by topic
-grep -qx 'work,1,33.3,0,0.0,+1,' "$T_TMP/csv.out" || t_fail "a new key: $(cat "$T_TMP/csv.out")"
-grep -qx 'family,0,0.0,1,50.0,-1,-100.0' "$T_TMP/csv.out" ||
+grep -qx 'work,1,33.33,0,0.00,+1,' "$T_TMP/csv.out" || t_fail "a new key: $(cat "$T_TMP/csv.out")"
+grep -qx 'family,0,0.00,1,50.00,-1,-100.00' "$T_TMP/csv.out" ||
 	t_fail "a key gone: $(cat "$T_TMP/csv.out")"
-grep -q 'residence.*+100.0' "$T_TMP/table.out" || t_fail "table: $(cat "$T_TMP/table.out")"
+grep -q 'Residence permits.*+100.0' "$T_TMP/table.out" || t_fail "table: $(cat "$T_TMP/table.out")"
 compare admin --month 2025-03 --by topic
 
 # The year not over: year to date against the same days a year before.

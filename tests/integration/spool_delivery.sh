@@ -12,6 +12,7 @@ db=$(t_fresh_db)
 t_start_daemon "$db"
 t_create_user "$db" jur jurist secret
 t_create_user "$db" rep reporter secret
+t_create_user "$db" jur2 jurist secret
 export CALLSHEET_USER=jur CALLSHEET_PASSWORD=secret
 cli=$CALLSHEET_TEST_CLI
 
@@ -76,7 +77,7 @@ grep -q '3 sheets wait' "$T_TMP/err6" || t_fail "spool says how many: $(cat "$T_
 
 # --- back: the next command sends the waiting ones first, once
 T_LISTEN=$CALLSHEET_SERVER t_start_daemon "$db"
-t_wait_ready
+CALLSHEET_USER=jur2 t_wait_ready # another account: it sends none of jur's sheets
 log --dept 75 >/dev/null 2>"$T_TMP/err7" || t_fail "back: $(cat "$T_TMP/err7")"
 grep -q 'delivered 2 earlier sheets' "$T_TMP/err7" || t_fail "says delivered: $(cat "$T_TMP/err7")"
 grep -q 'refused 1 spooled sheet' "$T_TMP/err7" || t_fail "says refused: $(cat "$T_TMP/err7")"
@@ -96,13 +97,28 @@ out=$(env -u CALLSHEET_SERVER -u CALLSHEET_USER "$cli" report --year 2025 \
 out=$(env -u CALLSHEET_SERVER "$cli" spool --server="$CALLSHEET_SERVER" 2>&1) ||
 	t_fail "spool --server=HOST:PORT: $out"
 
+# --- any command that reaches the server sends them first, not only log
+# (issue 15): a report, an export
+t_stop_daemon "$T_DAEMON_PID"
+log --dept 75 >/dev/null 2>/dev/null || true
+T_LISTEN=$CALLSHEET_SERVER t_start_daemon "$db"
+CALLSHEET_USER=jur2 t_wait_ready
+t_eq "$(spooled)" 1 "one sheet waits"
+"$cli" report --year 2025 --format csv >/dev/null 2>"$T_TMP/err10" ||
+	t_fail "report: $(cat "$T_TMP/err10")"
+grep -q 'delivered 1 earlier sheet' "$T_TMP/err10" || t_fail "report delivers: $(cat "$T_TMP/err10")"
+t_eq "$(spooled)" 0 "the report emptied the spool"
+t_eq "$(stored)" 7 "the waiting sheet stored once"
+"$cli" export --year 2025 -o "$T_TMP/x.csv" 2>"$T_TMP/err11" || t_fail "export: $(cat "$T_TMP/err11")"
+grep -q 'earlier' "$T_TMP/err11" && t_fail "nothing waits any more: $(cat "$T_TMP/err11")"
+
 # --- callsheet spool send
 t_stop_daemon "$T_DAEMON_PID"
 log --dept 75 >/dev/null 2>/dev/null || true
 T_LISTEN=$CALLSHEET_SERVER t_start_daemon "$db"
-t_wait_ready
+CALLSHEET_USER=jur2 t_wait_ready
 "$cli" spool send 2>"$T_TMP/err9" || t_fail "spool send: $(cat "$T_TMP/err9")"
 grep -q 'delivered 1 earlier sheet' "$T_TMP/err9" || t_fail "spool send says: $(cat "$T_TMP/err9")"
 t_eq "$(spooled)" 0 "spool send emptied it"
-t_eq "$(stored)" 7 "and stored it once"
+t_eq "$(stored)" 8 "and stored it once"
 echo "1 passed, 0 failed"

@@ -3,6 +3,7 @@
  * types, a typical consultation in under 10 keystrokes, a wrong key
  * answered with a hint, and Ctrl-C leaving a draft that --resume finishes
  * with the same sheet id. */
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <errno.h>
 #include <poll.h>
@@ -243,6 +244,55 @@ test_wrong_key_and_interrupt(void)
  * the typed code and never leaves the question: the third one used to go
  * back to "Who is calling?", where 3 logged a silent call and exited while
  * the caller was still on the line. */
+/* A draft that cannot be saved (a full disk; here its name taken by a
+ * folder, which no rename replaces, even as root): told once, not at
+ * every key; Ctrl-C says the last answers were not kept, and --resume
+ * continues from what was saved, saying so. */
+static void
+test_unsaved(void)
+{
+	static const char *const script[] = {
+	        "93\r", "Household", "1",  "Region of origin", "1", "Topics:",
+	        "2",    "Topics: ",  NULL,
+	};
+	struct term t;
+	char *path = xasprintf("%s/new.draft", state_dir);
+	char *kept = xasprintf("%s/new.draft.kept", state_dir);
+	const char *p;
+	int warnings = 0;
+
+	term_start(&t, NULL);
+	CHECK(term_wait(&t, "Caller:", 60), "the first question");
+	CHECK(term_script(&t, (const char *const[]){"1", "Département:", NULL}),
+	      "an individual");
+	CHECK(rename(path, kept) == 0 && mkdir(path, 0700) == 0,
+	      "the draft's place taken: %s", strerror(errno));
+	CHECK(term_script(&t, script), "the entry goes on");
+	for (p = t.out.buf; (p = strstr(p, "warning:")) != NULL; p++)
+		warnings++;
+	CHECK(warnings == 1, "told once, not at every answer (%d times)",
+	      warnings);
+	term_key(&t, '\003');
+	CHECK(term_end(&t) == 130, "Ctrl-C");
+	CHECK(strstr(t.out.buf, "last answers could not be saved") != NULL &&
+	              strstr(t.out.buf, "its answers are saved") == NULL,
+	      "the end tells the truth: %s", t.out.buf + t.seen);
+	sb_free(&t.out);
+	CHECK(rmdir(path) == 0 && rename(kept, path) == 0, "space again");
+	term_start(&t, "--resume");
+	CHECK(term_wait(&t, "as it was last saved", 60) &&
+	              term_wait(&t, "Département:", 10),
+	      "--resume says so, and resumes where the last save was");
+	term_key(&t, '\003');
+	term_end(&t);
+	sb_free(&t.out);
+	term_start(&t, "--discard");
+	CHECK(term_end(&t) == 0, "the draft dropped");
+	sb_free(&t.out);
+	free(path);
+	free(kept);
+}
+
 static void
 test_backspace(void)
 {
@@ -440,6 +490,7 @@ main(void)
 
 	test_typical();
 	test_wrong_key_and_interrupt();
+	test_unsaved();
 	test_backspace();
 	test_not_consultation_undone();
 	test_crash_one_key();

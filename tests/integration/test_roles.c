@@ -47,6 +47,7 @@ struct scratch {
 	Callsheet__LogSheets log_sheets;
 	Callsheet__Sheet *sheets[1];
 	Callsheet__Export export_;
+	Callsheet__ListSheets list_sheets;
 	Callsheet__SessionStart session_start;
 	Callsheet__SessionEnd session_end;
 	Callsheet__PasswordChange password_change;
@@ -282,6 +283,13 @@ b_export(Callsheet__Request *req, struct scratch *s)
 }
 
 static void
+b_list_sheets(Callsheet__Request *req, struct scratch *s)
+{
+	callsheet__list_sheets__init(&s->list_sheets);
+	req->list_sheets = &s->list_sheets;
+}
+
+static void
 b_session_start(Callsheet__Request *req, struct scratch *s)
 {
 	callsheet__session_start__init(&s->session_start);
@@ -369,6 +377,8 @@ static const struct row matrix[] = {
          "logging, several sheets at a time (import)"},
         {CALLSHEET__REQUEST__BODY_EXPORT, b_export, J | A, false,
          "sheet by sheet would bypass the reporter's minimum cell size"},
+        {CALLSHEET__REQUEST__BODY_LIST_SHEETS, b_list_sheets, J | A, false,
+         "sheet by sheet, as export: one's own (any for an admin)"},
         {CALLSHEET__REQUEST__BODY_SESSION_START, b_session_start, ALL, false,
          "everyone logs in once per workstation session"},
         {CALLSHEET__REQUEST__BODY_SESSION_END, b_session_end, ALL, false,

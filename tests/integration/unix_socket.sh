@@ -20,10 +20,10 @@ log() { "$cli" -s "$1" log --start 2025-03-04T10:15:00+01:00 --duration 7m \
 id=$(log "$sock") || t_fail "log through $sock"
 log "unix:$sock" >/dev/null || t_fail "log through unix:$sock"
 t_eq "$("$cli" -s "$sock" report --year 2025 --format csv)" "count,percent
-2,100.0" "report through the socket"
+2,100.00" "report through the socket"
 # the same daemon over TCP sees them
 t_eq "$("$cli" report --year 2025 --format csv)" "count,percent
-2,100.0" "the same sheets over TCP"
+2,100.00" "the same sheets over TCP"
 # the same logins: a wrong password is refused there too
 if CALLSHEET_PASSWORD=wrong "$cli" -s "$sock" report --year 2025 \
 	>/dev/null 2>&1; then

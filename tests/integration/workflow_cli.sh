@@ -75,6 +75,18 @@ as jur admin audit --format json | grep -q '"action":"void","reason":"test call"
 	t_fail "a jurist sees the audit of their sheets as JSON"
 fails 1 as rep admin audit
 fails 2 as admin admin audit --from 2020-02-30
+# times shown to people are the service's (Europe/Paris), not the
+# workstation's (issue 15): the same change read from New York
+at=$(as admin admin audit --sheet "$id" --format json |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["entries"][0]["at"])')
+paris=$(TZ=Europe/Paris date -d "$at" '+%Y-%m-%d %H:%M')
+out=$(TZ=America/New_York as admin admin audit --sheet "$id")
+[[ $(printf '%s\n' "$out" | head -n 1) == "#"*"  $paris  "* ]] ||
+	t_fail "audit in the service's zone ($paris, at $at): $out"
+out=$(TZ=America/New_York as jur void "$id" --reason "again")
+[[ $out == *"voided on $(TZ=Europe/Paris date -d "$(as admin admin audit --sheet "$id" --format json |
+	python3 -c 'import json,sys; print([e for e in json.load(sys.stdin)["entries"] if e["action"] == "void"][0]["at"])')" '+%Y-%m-%d %H:%M')"* ]] ||
+	t_fail "a void said again, in the service's zone: $out"
 
 # ----------------------------------------------- closed period, report
 a=$(log2020 75 03-04)
@@ -103,24 +115,24 @@ t_eq "$out" "total 2
 2020 published 3, restated 2: caller from Val-de-Marne; voided: duplicate" \
 	"report with the restatement"
 out=$(as admin report --year 2020 --by department)
-t_eq "$out" "department  count  percent
-93              1     50.0
-94              1     50.0
-total           2
+t_eq "$out" "Département             count  percent
+Seine-Saint-Denis (93)      1     50.0
+Val-de-Marne (94)           1     50.0
+total                       2
 2020 published 3, restated 2: caller from Val-de-Marne; voided: duplicate
-  94: published 0, restated 1
-  75: published 2, restated 0" "report by département"
+  Val-de-Marne (94): published 0, restated 1
+  Paris (75): published 2, restated 0" "report by département, by name"
 out=$(as admin report --year 2020 --by department --format csv)
 t_eq "$out" "department,count,percent,published
-93,1,50.0,1
-94,1,50.0,0
-75,0,0.0,2" "CSV with the published column"
+93,1,50.00,1
+94,1,50.00,0
+75,0,0.00,2" "CSV with the published column"
 as admin report --year 2020 --format json |
 	grep -q '"restatements":\[{"period":{"from":"2020-01-01","to":"2021-01-01"},"compared":{"from":"2020-01-01","to":"2021-01-01"},"published_total":3,"restated_total":2,' ||
 	t_fail "JSON with the restatements"
 out=$(as admin report --year 2021 --format csv)
 t_eq "$out" "count,percent
-0,0.0" "a year with no closed period: the CSV of before"
+0,0.00" "a year with no closed period: the CSV of before"
 # in French
 out=$(LANG=fr_FR.UTF-8 as admin report --year 2020)
 t_eq "$(printf '%s\n' "$out" | tail -n 1)" \

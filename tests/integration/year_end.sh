@@ -45,7 +45,7 @@ grep -q '2 sheets wait' "$T_TMP/off" || t_fail "says what waits: $(cat "$T_TMP/o
 # --- the year is closed with what the server has: 9 consultations
 as_boss admin close-period --year 2025 >"$T_TMP/close" 2>&1 ||
 	t_fail "close-period: $(cat "$T_TMP/close")"
-t_eq "$(as_boss report --year 2025 --format csv | sed -n 2p)" "9,100.0" \
+t_eq "$(as_boss report --year 2025 --format csv | sed -n 2p)" "9,100.00" \
 	"9 consultations published"
 
 # --- back in January: the late sheets arrive, once

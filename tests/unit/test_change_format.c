@@ -205,15 +205,15 @@ test_restate_csv(void)
 	restate_csv(&sb, &s.r, &s.rs);
 	/* 92 is gone from the report but was published */
 	CHECK_STR(sb.buf, "department,count,percent,published\n"
-	                  "93,8,80.0,8\n"
-	                  "75,1,10.0,2\n"
-	                  "94,1,10.0,0\n"
-	                  "92,0,0.0,1\n");
+	                  "93,8,80.00,8\n"
+	                  "75,1,10.00,2\n"
+	                  "94,1,10.00,0\n"
+	                  "92,0,0.00,1\n");
 	sb_reset(&sb);
 
 	sample_init(&s, 0);
 	restate_csv(&sb, &s.r, &s.rs);
-	CHECK_STR(sb.buf, "count,percent,published\n10,100.0,11\n");
+	CHECK_STR(sb.buf, "count,percent,published\n10,100.00,11\n");
 	sb_free(&sb);
 }
 

@@ -83,11 +83,11 @@ test_cross(void)
 
 	report_table(&sb, r);
 	check_str(sb.buf,
-	          "department \\ caller  individual  professional  total\n"
-	          "(none)                        4             0      4\n"
-	          "75                           10             s     12\n"
-	          "93                            s             s      9\n"
-	          "total                        21             4     25\n"
+	          "Département \\ Caller  individual  professional  total\n"
+	          "(none)                         4             0      4\n"
+	          "75                            10             s     12\n"
+	          "93                             s             s      9\n"
+	          "total                         21             4     25\n"
 	          "s: hidden by disclosure control (counts under 3, and the "
 	          "counts that would let one recompute them): 3\n",
 	          __LINE__);
@@ -95,17 +95,17 @@ test_cross(void)
 	report_csv(&sb, r);
 	check_str(sb.buf,
 	          "department,caller,count,percent\n"
-	          "75,individual,10,40.0\n"
+	          "75,individual,10,40.00\n"
 	          "75,professional,,\n"
 	          "93,individual,,\n"
 	          "93,professional,,\n"
-	          ",individual,4,16.0\n"
-	          ",(total),4,16.0\n"
-	          "75,(total),12,48.0\n"
-	          "93,(total),9,36.0\n"
-	          "(total),individual,21,84.0\n"
-	          "(total),professional,4,16.0\n"
-	          "(total),(total),25,100.0\n",
+	          ",individual,4,16.00\n"
+	          ",(total),4,16.00\n"
+	          "75,(total),12,48.00\n"
+	          "93,(total),9,36.00\n"
+	          "(total),individual,21,84.00\n"
+	          "(total),professional,4,16.00\n"
+	          "(total),(total),25,100.00\n",
 	          __LINE__);
 	sb_reset(&sb);
 	report_json(&sb, "2024-01-01", "2025-01-01", r);
@@ -160,14 +160,14 @@ test_compare(void)
 	check_str(sb.buf,
 	          "caller,count,percent,previous,previous_percent,change,"
 	          "change_percent\n"
-	          "individual,299,59.8,300,75.0,-1,-0.3\n"
-	          "professional,s,,0,0.0,,\n"
-	          "couple,0,0.0,100,25.0,-100,-100.0\n",
+	          "individual,299,59.80,300,75.00,-1,-0.33\n"
+	          "professional,s,,0,0.00,,\n"
+	          "couple,0,0.00,100,25.00,-100,-100.00\n",
 	          __LINE__);
 	sb_reset(&sb);
 	report_compare_table(&sb, now, before);
 	check_str(sb.buf,
-	          "caller        count  percent  previous  previous_percent  "
+	          "Caller        count  percent  previous  previous_percent  "
 	          "change  change_percent\n"
 	          "individual      299     59.8       300              75.0  "
 	          "    -1            -0.3\n"

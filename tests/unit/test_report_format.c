@@ -25,7 +25,7 @@ check_pct(uint64_t count, uint64_t total, const char *want, int line)
 {
 	char buf[PCT_STRLEN];
 
-	pct_format(count, total, buf);
+	pct_format(count, total, PCT_DECIMALS, buf);
 	check_str(buf, want, __FILE__, line);
 }
 
@@ -49,6 +49,23 @@ test_percent(void)
 	check_pct(999, 1000, "99.9", __LINE__);
 	check_pct(9999, 10000, "100.0", __LINE__); /* 99.99 */
 	check_pct(3, 2, "150.0", __LINE__);        /* topics: over 100 % */
+	/* CSV: two decimals, as the funder publishes (10.56, not 10.6) */
+	{
+		char buf[PCT_STRLEN];
+
+		pct_format(682, 6461, CSV_PCT_DECIMALS, buf);
+		CHECK_STR(buf, "10.56");
+		pct_format(1, 16, CSV_PCT_DECIMALS, buf); /* 6.25 exactly */
+		CHECK_STR(buf, "6.25");
+		pct_format(1, 3, CSV_PCT_DECIMALS, buf);
+		CHECK_STR(buf, "33.33");
+		pct_format(7, 7, CSV_PCT_DECIMALS, buf);
+		CHECK_STR(buf, "100.00");
+		pct_signed_format(-1250, 2, buf);
+		CHECK_STR(buf, "-12.50");
+		pct_signed_format(5, 1, buf);
+		CHECK_STR(buf, "+0.5");
+	}
 	CHECK_TRUE(pct_tenths(UINT64_MAX / 10 - 1, UINT64_MAX / 10) == 1000);
 	CHECK_TRUE(pct_tenths(1, UINT64_MAX / 10) == 0);
 }
@@ -164,20 +181,20 @@ static void
 test_render(void)
 {
 	check_render(0, 1,
-	             "department  count  percent\n"
-	             "93              5     62.5\n"
-	             "75              2     25.0\n"
-	             "(none)          1     12.5\n"
-	             "total           8\n",
+	             "Département  count  percent\n"
+	             "93               5     62.5\n"
+	             "75               2     25.0\n"
+	             "(none)           1     12.5\n"
+	             "total            8\n",
 	             __LINE__);
 	check_render(0, 0, "total 8\n", __LINE__);
 	check_render(1, 1,
 	             "department,count,percent\n"
-	             "93,5,62.5\n"
-	             "75,2,25.0\n"
-	             ",1,12.5\n",
+	             "93,5,62.50\n"
+	             "75,2,25.00\n"
+	             ",1,12.50\n",
 	             __LINE__);
-	check_render(1, 0, "count,percent\n8,100.0\n", __LINE__);
+	check_render(1, 0, "count,percent\n8,100.00\n", __LINE__);
 	check_render(
 	        2, 1,
 	        "{\"period\":{\"from\":\"2025-01-01\",\"to\":\"2026-01-01\"},"

@@ -1,0 +1,258 @@
+/* cmd-list.c: "callsheet list": one's recent sheets with short ids, to
+ * find the one to amend or void; and the sheet a unique id prefix names,
+ * as git finds a commit (amend, void). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "annual.h"
+#include "callsheet.h"
+#include "i18n.h"
+#include "parse.h"
+
+#define SHORT_ID     8 /* hexadecimal digits a list shows */
+#define PREFIX_SHOWN 5 /* candidates an ambiguous prefix lists */
+
+static int cmd_list_exec(struct cli *, int, char **);
+
+const struct cmd_entry cmd_list_entry = {
+        .name = "list",
+        .args = "[--date DATE | --since DATE] [--user NAME]",
+        .summary = N_("list your recent sheets with their short ids"),
+        .help = N_("Options:\n"
+                   "  --date DATE        the calls of that day (default: "
+                   "today)\n"
+                   "  --since DATE       the calls from that day to today\n"
+                   "  --user NAME        an administrator: that account's "
+                   "sheets (default: every\n"
+                   "                     account's)\n"
+                   "  -h, --help         this help\n"
+                   "\n"
+                   "One line per sheet, latest call first: its short id, "
+                   "the call's day and time\n(the service's time zone), "
+                   "the call type, the département and the topics.\n"
+                   "'callsheet amend' and 'callsheet void' take a short id, "
+                   "or any start of an\nid that names one sheet only.\n"),
+        .exec = cmd_list_exec,
+};
+
+/* "b77ac349  2026-12-04 12:15  Consultation  Paris (75)  Residence
+ * permits, Family rights", the account's name first for an admin. */
+static void
+list_line(struct strbuf *sb, const Callsheet__ListedSheet *ls,
+          const Callsheet__Taxonomy *t, bool users)
+{
+	const Callsheet__Sheet *s = ls->sheet;
+	const char *cs = ls->call_start != NULL ? ls->call_start : "";
+	const Callsheet__TaxonomyEntry *e;
+	char uuid[CS_UUID_STRLEN];
+	bool fr = i18n_french();
+
+	uuid_format(s->id.data, uuid);
+	sb_addf(sb, "%.*s  ", SHORT_ID, uuid);
+	if (users)
+		sb_addf(sb, "%s  ", ls->user != NULL ? ls->user : "?");
+	sb_addf(sb, "%.10s %.5s  ", cs, strlen(cs) >= 16 ? cs + 11 : "");
+	e = cs_tax_find(t, "call_type",
+	                s->call_type != NULL ? s->call_type : "consultation");
+	sb_add(sb, e != NULL ? cs_tax_label(e, fr) : s->call_type);
+	if (s->department != NULL) {
+		e = cs_tax_find(t, "department", s->department);
+		if (e != NULL && strcmp(s->department, "unknown") != 0)
+			sb_addf(sb, "  %s (%s)", cs_tax_label(e, fr),
+			        s->department);
+		else
+			sb_addf(sb, "  %s",
+			        e != NULL ? cs_tax_label(e, fr)
+			                  : s->department);
+	}
+	for (size_t i = 0; i < s->n_topics; i++) {
+		e = cs_tax_find(t, "topic", s->topics[i]);
+		sb_addf(sb, "%s%s", i == 0 ? "  " : ", ",
+		        e != NULL ? cs_tax_label(e, fr) : s->topics[i]);
+	}
+	if (ls->voided)
+		sb_addf(sb, "  (%s)", _("voided"));
+	sb_add(sb, "\n");
+}
+
+static void
+list_print(FILE *f, const Callsheet__SheetList *l, const Callsheet__Taxonomy *t,
+           bool users, size_t max)
+{
+	struct strbuf sb = {0};
+
+	for (size_t i = 0; i < l->n_sheets && i < max; i++)
+		list_line(&sb, l->sheets[i], t, users);
+	fwrite(sb.buf ? sb.buf : "", 1, sb.len, f);
+	sb_free(&sb);
+}
+
+/* The code tables to name codes by; NULL: codes as they are. */
+static Callsheet__Taxonomy *
+list_taxonomy(const struct cli *cli, struct cs_client *c)
+{
+	char *dir = cli_state_dir();
+	struct cs_error err;
+	Callsheet__Taxonomy *t = taxcache_get(dir, cli->opts.server, c, &err);
+
+	free(dir);
+	return t;
+}
+
+int
+sheet_prefix_resolve(struct cs_client *c, const char *prefix,
+                     uint8_t id[CS_UUID_LEN], struct cs_error *err)
+{
+	Callsheet__ListSheets m = CALLSHEET__LIST_SHEETS__INIT;
+	Callsheet__SheetList *l;
+	struct strbuf sb = {0};
+	int rv = -1;
+
+	m.id_prefix = (char *)prefix;
+	m.has_limit = true;
+	m.limit = PREFIX_SHOWN;
+	if (cs_list_sheets(c, &m, &l, err) != 0)
+		return -1;
+	if (l->n_sheets == 1) {
+		memcpy(id, l->sheets[0]->sheet->id.data, CS_UUID_LEN);
+		rv = 0;
+	} else if (l->n_sheets == 0)
+		cs_error_set(err, CALLSHEET__ERROR_CODE__NOT_FOUND,
+		             _("no sheet of yours has an id starting with "
+		               "'%s' ('callsheet list' shows your sheets)"),
+		             prefix);
+	else {
+		/* the candidates, as git lists them: id, when */
+		for (size_t i = 0; i < l->n_sheets; i++) {
+			const Callsheet__ListedSheet *ls = l->sheets[i];
+			const char *cs = ls->call_start ? ls->call_start : "";
+			char uuid[CS_UUID_STRLEN];
+
+			uuid_format(ls->sheet->id.data, uuid);
+			sb_addf(&sb, "\n  %.13s  %.10s %.5s", uuid, cs,
+			        strlen(cs) >= 16 ? cs + 11 : "");
+		}
+		cs_error_set(err, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+		             _("the id '%s' is ambiguous: it starts %s%zu "
+		               "sheets; give more of it:%s"),
+		             prefix, l->truncated ? _("more than ") : "",
+		             l->n_sheets, sb.buf);
+		sb_free(&sb);
+	}
+	protobuf_c_message_free_unpacked(&l->base, NULL);
+	return rv;
+}
+
+/* Today in the service's zone (cli_connect set TZ): YYYY-MM-DD. */
+static void
+today(char out[DATE_STRLEN], int days_after)
+{
+	time_t t = time(NULL) + (time_t)days_after * 86400;
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(out, DATE_STRLEN, "%Y-%m-%d", &tm);
+}
+
+struct list_args {
+	const char *date, *since, *user;
+};
+
+/* -1 to go on, else the exit status. */
+static int
+list_parse(struct list_args *a, int argc, char **argv)
+{
+	enum { OPT_DATE = 256, OPT_SINCE, OPT_USER };
+	static const struct option longopts[] = {
+	        {"date", required_argument, NULL, OPT_DATE},
+	        {"since", required_argument, NULL, OPT_SINCE},
+	        {"user", required_argument, NULL, OPT_USER},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
+	};
+	struct date d;
+	int ch;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_DATE:
+			a->date = optarg;
+			break;
+		case OPT_SINCE:
+			a->since = optarg;
+			break;
+		case OPT_USER:
+			a->user = optarg;
+			break;
+		case 'h':
+			return cli_help(&cmd_list_entry);
+		default:
+			return cli_bad_option(&cmd_list_entry, ch, argv);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(&cmd_list_entry,
+		                       _("unexpected argument '%s'"),
+		                       argv[optind]);
+	if (a->date != NULL && a->since != NULL)
+		return cli_usage_error(&cmd_list_entry, "%s",
+		                       _("give --date or --since, not both"));
+	if ((a->date != NULL && parse_date(a->date, &d) != 0) ||
+	    (a->since != NULL && parse_date(a->since, &d) != 0))
+		return cli_usage_error(&cmd_list_entry,
+		                       _("invalid date '%s': give YYYY-MM-DD"),
+		                       a->date != NULL ? a->date : a->since);
+	return -1;
+}
+
+static int
+cmd_list_exec(struct cli *cli, int argc, char **argv)
+{
+	Callsheet__ListSheets m = CALLSHEET__LIST_SHEETS__INIT;
+	Callsheet__SheetList *l = NULL;
+	Callsheet__Taxonomy *t;
+	struct list_args a = {0};
+	struct cs_client *c;
+	struct cs_error err;
+	char tomorrow[DATE_STRLEN];
+	int rv;
+
+	if ((rv = list_parse(&a, argc, argv)) >= 0)
+		return rv;
+	if (cli_connect(cli, &c, &err) == 0) {
+		m.from = (char *)(a.date != NULL ? a.date : a.since);
+		if (a.since != NULL) {
+			today(tomorrow, 1);
+			m.to = tomorrow;
+		}
+		m.user = (char *)a.user;
+		rv = cs_list_sheets(c, &m, &l, &err);
+	}
+	if (c == NULL || rv != 0) {
+		cli_error("%s", cli_error_text(&err));
+		cs_close(c);
+		return cli_exit_status(&err);
+	}
+	t = list_taxonomy(cli, c);
+	list_print(stdout, l, t,
+	           cs_role(c) == CALLSHEET__ROLE__ADMIN && a.user == NULL,
+	           l->n_sheets);
+	if (l->n_sheets == 0)
+		fprintf(stderr, "%s\n",
+		        a.date == NULL && a.since == NULL
+		                ? _("callsheet: no sheet logged today")
+		                : _("callsheet: no sheet logged then"));
+	if (l->truncated)
+		fprintf(stderr,
+		        _("callsheet: only the latest %zu sheets are listed\n"),
+		        l->n_sheets);
+	if (t != NULL)
+		callsheet__taxonomy__free_unpacked(t, NULL);
+	protobuf_c_message_free_unpacked(&l->base, NULL);
+	cs_close(c);
+	return 0;
+}
