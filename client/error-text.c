@@ -136,6 +136,8 @@ static const struct {
                      "months.")},
         {"export", N_("Only a jurist or an administrator can export the "
                       "call sheets; reports give the figures.")},
+        {"list_sheets", N_("Only a jurist or an administrator can list "
+                           "call sheets; reports give the figures.")},
         {"user_add", N_("Only an administrator can create accounts.")},
         {"user_passwd", N_("Only an administrator can set another "
                            "account's password; use 'callsheet passwd' "
