@@ -11,7 +11,7 @@ trap 'rm -rf -- "$tmp"' EXIT
 passed=0 failed=0
 
 "$xgettext" --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ \
-	--keyword=P_:1,2 -o "$tmp/client.pot" "$client"/*.c "$client"/*.h
+	--keyword=P_:1,2 -o "$tmp/client.pot" "$client"/*/*.c "$client"/*/*.h
 if [ -n "$server" ]; then
 	[ -f "$server" ] || { printf '%s: missing; build first\n' "$server" >&2; exit 1; }
 	msgcat --use-first -o "$tmp/callsheet.pot" "$tmp/client.pot" "$server"

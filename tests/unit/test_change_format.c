@@ -292,7 +292,7 @@ test_french(void)
 	struct strbuf sb = {0};
 
 	setenv("LANG", "fr_FR.UTF-8", 1);
-	i18n_init(); /* the catalog of the build tree */
+	cs_i18n_init(); /* the catalog of the build tree */
 	sample_init(&s, 1);
 	restate_table(&sb, &s.rs);
 	CHECK_STR(sb.buf, "2020 publié 11, rectifié 10 : annulée : duplicate ; "
@@ -302,7 +302,7 @@ test_french(void)
 	                  "  92 : publié 1, rectifié 0\n"
 	                  "  94 : publié 0, rectifié 1\n");
 	setenv("LANG", "C", 1);
-	i18n_init();
+	cs_i18n_init();
 	sb_free(&sb);
 }
 

@@ -103,7 +103,7 @@ test_files(void)
 	CHECK(draft_save(path, &d, &err) != 0 && err.message[0] != '\0',
 	      "no folder: a clear error");
 	*strrchr(path, '/') = '\0';
-	CHECK(file_mkdirs(path, &err) == 0, "mkdirs: %s", err.message);
+	CHECK(cs_file_mkdirs(path, &err) == 0, "mkdirs: %s", err.message);
 	CHECK(stat(path, &st) == 0 && (st.st_mode & 077) == 0,
 	      "the state folder is private");
 	strcat(path, "/" DRAFT_FILE);
@@ -117,14 +117,14 @@ test_files(void)
 	CHECK(stat(path, &st) == 0 && (st.st_mode & 077) == 0,
 	      "the draft is private");
 	draft_free(&back);
-	CHECK(file_write_atomic(path, "junk", 4, &err) == 0, "overwrite");
+	CHECK(cs_file_write_atomic(path, "junk", 4, &err) == 0, "overwrite");
 	CHECK(draft_load(path, &back, &err) == -1 &&
 	              strstr(err.message, "damaged") != NULL,
 	      "a damaged draft says so: %s", err.message);
-	CHECK(file_remove(path) == 0 && access(path, F_OK) != 0 &&
+	CHECK(cs_file_remove(path) == 0 && access(path, F_OK) != 0 &&
 	              errno == ENOENT,
 	      "removed");
-	CHECK(file_remove(path) == 0, "removing nothing is fine");
+	CHECK(cs_file_remove(path) == 0, "removing nothing is fine");
 	draft_free(&d);
 	*strrchr(path, '/') = '\0';
 	rmdir(path);

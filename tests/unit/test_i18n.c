@@ -11,16 +11,16 @@
 static void
 test_rule(void)
 {
-	CHECK(i18n_french_env(NULL, NULL, "fr_FR.UTF-8"), "LANG=fr_FR");
-	CHECK(i18n_french_env(NULL, NULL, "fr"), "LANG=fr");
-	CHECK(!i18n_french_env(NULL, NULL, "en_GB.UTF-8"), "LANG=en_GB");
-	CHECK(!i18n_french_env(NULL, NULL, NULL), "nothing set: English");
-	CHECK(!i18n_french_env(NULL, NULL, "C.UTF-8"), "C: English");
-	CHECK(!i18n_french_env("en_US.UTF-8", NULL, "fr_FR.UTF-8"),
+	CHECK(cs_i18n_french_env(NULL, NULL, "fr_FR.UTF-8"), "LANG=fr_FR");
+	CHECK(cs_i18n_french_env(NULL, NULL, "fr"), "LANG=fr");
+	CHECK(!cs_i18n_french_env(NULL, NULL, "en_GB.UTF-8"), "LANG=en_GB");
+	CHECK(!cs_i18n_french_env(NULL, NULL, NULL), "nothing set: English");
+	CHECK(!cs_i18n_french_env(NULL, NULL, "C.UTF-8"), "C: English");
+	CHECK(!cs_i18n_french_env("en_US.UTF-8", NULL, "fr_FR.UTF-8"),
 	      "LC_ALL comes first");
-	CHECK(i18n_french_env("", "fr_CA.UTF-8", "de_DE.UTF-8"),
+	CHECK(cs_i18n_french_env("", "fr_CA.UTF-8", "de_DE.UTF-8"),
 	      "then LC_MESSAGES (an empty LC_ALL does not count)");
-	CHECK(!i18n_french_env(NULL, "", "de_DE.UTF-8"),
+	CHECK(!cs_i18n_french_env(NULL, "", "de_DE.UTF-8"),
 	      "then LANG; German is not French");
 }
 
@@ -134,8 +134,8 @@ main(void)
 	unsetenv("LC_MESSAGES");
 	setenv("LANG", "en_US.UTF-8", 1);
 	setenv("LANGUAGE", "fr", 1); /* left over: the rule decides */
-	i18n_init();
-	CHECK(!i18n_french(), "English");
+	cs_i18n_init();
+	CHECK(!cs_i18n_french(), "English");
 	test_errors(false);
 	test_server_texts(false);
 	CHECK(strcmp(_("Who is calling?"), "Who is calling?") == 0,
@@ -143,10 +143,10 @@ main(void)
 
 	/* fr_FR.UTF-8 need not exist: C.UTF-8 and LANGUAGE do it */
 	setenv("LANG", "fr_FR.UTF-8", 1);
-	i18n_init();
-	CHECK(i18n_french(), "French");
+	cs_i18n_init();
+	CHECK(cs_i18n_french(), "French");
 	CHECK(strcmp(_("Who is calling?"), "Qui appelle ?") == 0,
-	      "French questions from %s", i18n_locale_dir());
+	      "French questions from %s", cs_i18n_locale_dir());
 	test_errors(true);
 	test_server_texts(true);
 	return unit_finish();

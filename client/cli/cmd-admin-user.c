@@ -208,7 +208,7 @@ date_of(int64_t t, char *out, size_t len)
 static void
 cell(const char *s, size_t width)
 {
-	size_t w = utf8_width(s);
+	size_t w = cs_utf8_width(s);
 
 	fputs(s, stdout);
 	for (; w <= width; w++)

@@ -225,7 +225,7 @@ void ann_rank(struct ann_item *items, size_t n);
 
 /* ------------------------------------------------------------- words */
 
-/* report-words.c: numbers and sentences in the reader's language, for
+/* annual-words.c: numbers and sentences in the reader's language, for
  * every renderer. French when LC_ALL, LC_MESSAGES or LANG (the first
  * set) starts with "fr". */
 bool words_french(void);

@@ -432,7 +432,7 @@ main(int argc, char **argv)
 	const struct cmd_entry *cmd;
 	int rv;
 
-	i18n_init();
+	cs_i18n_init();
 	if ((rv = parse_global(&cli, argc, argv)) >= 0)
 		return finish_output(rv);
 	if (optind >= argc)

@@ -159,7 +159,7 @@ int
 draft_save(const char *path, const struct draft *d, struct cs_error *err)
 {
 	char *text = draft_format(d);
-	int rv = file_write_atomic(path, text, strlen(text), err);
+	int rv = cs_file_write_atomic(path, text, strlen(text), err);
 
 	free(text);
 	return rv;
@@ -172,7 +172,7 @@ draft_load(const char *path, struct draft *d, struct cs_error *err)
 	char *text;
 
 	memset(d, 0, sizeof *d);
-	if ((text = file_read_all(path, DRAFT_MAX, NULL)) == NULL) {
+	if ((text = cs_file_read_all(path, DRAFT_MAX, NULL)) == NULL) {
 		if (errno == ENOENT)
 			return 0;
 		cs_error_set(err, CALLSHEET__ERROR_CODE__INTERNAL,

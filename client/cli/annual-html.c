@@ -1,4 +1,4 @@
-/* report-html.c: the annual report as one self-contained HTML file with
+/* annual-html.c: the annual report as one self-contained HTML file with
  * inline SVG charts (bars for breakdowns, a line for the months, a heat
  * map for weekday x hour); no external resource, printable. The output is
  * well-formed XML as well, so that tools (and the tests) can check it. */

@@ -1,4 +1,4 @@
-/* report-text.c: the annual report as plain text: aligned tables for a
+/* annual-text.c: the annual report as plain text: aligned tables for a
  * terminal. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -32,7 +32,7 @@ cache_read(const char *path)
 {
 	Callsheet__Taxonomy *t;
 	size_t len;
-	char *buf = file_read_all(path, TAXCACHE_MAX, &len);
+	char *buf = cs_file_read_all(path, TAXCACHE_MAX, &len);
 
 	if (buf == NULL)
 		return NULL;
@@ -50,7 +50,7 @@ cache_write(const char *path, const Callsheet__Taxonomy *t)
 
 	callsheet__taxonomy__pack(t, buf);
 	/* only a cache: if it cannot be written, the next run fetches */
-	(void)file_write_atomic(path, buf, len, &err);
+	(void)cs_file_write_atomic(path, buf, len, &err);
 	free(buf);
 }
 

@@ -775,13 +775,13 @@ columns(struct strbuf *sb, const struct entry *e, size_t from, size_t to)
 	size_t width = 0, per_line, col = 0;
 
 	for (size_t i = from; i < to; i++) {
-		size_t w = utf8_width(e->choices[i].label) + 4;
+		size_t w = cs_utf8_width(e->choices[i].label) + 4;
 
 		width = w > width ? w : width;
 	}
 	per_line = width > 0 && 76 / width > 0 ? 76 / width : 1;
 	for (size_t i = from; i < to; i++) {
-		size_t w = utf8_width(e->choices[i].label) + 2;
+		size_t w = cs_utf8_width(e->choices[i].label) + 2;
 
 		sb_addf(sb, "%s%c %s", col == 0 ? "  " : "", e->choices[i].key,
 		        e->choices[i].label);

@@ -1,4 +1,4 @@
-/* report-json.c: the annual report as JSON: every number, for other
+/* annual-json.c: the annual report as JSON: every number, for other
  * tools. A count hidden by disclosure control is null with "suppressed":
  * true; a percentage is a number with the decimals shown elsewhere. */
 #include <stdio.h>

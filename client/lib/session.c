@@ -61,7 +61,7 @@ cs_session_end(struct cs_client *c, const char *token, struct cs_error *err)
 char *
 cs_session_file(const char *dir, const char *server, const char *user)
 {
-	char *name = spool_dirname(server, user);
+	char *name = cs_spool_dirname(server, user);
 	char *path = xasprintf("%s/%s", dir, name);
 
 	free(name);
@@ -79,14 +79,14 @@ cs_session_save(const char *path, const char *token, int64_t expires_at,
 
 	if (slash != NULL) {
 		*slash = '\0';
-		if (file_mkdirs(dir, err) != 0) {
+		if (cs_file_mkdirs(dir, err) != 0) {
 			free(dir);
 			return -1;
 		}
 	}
 	free(dir);
 	line = xasprintf("%s %" PRId64 "\n", token, expires_at);
-	rv = file_write_atomic(path, line, strlen(line), err);
+	rv = cs_file_write_atomic(path, line, strlen(line), err);
 	explicit_bzero(line, strlen(line));
 	free(line);
 	return rv;
@@ -96,7 +96,8 @@ char *
 cs_session_load(const char *path, int64_t now, int64_t *expires_at)
 {
 	size_t len;
-	char *text = file_read_all(path, SESSION_FILE_MAX, &len), *token = NULL;
+	char *text = cs_file_read_all(path, SESSION_FILE_MAX, &len),
+	     *token = NULL;
 	char *sp;
 
 	if (text == NULL)

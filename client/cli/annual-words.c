@@ -1,4 +1,4 @@
-/* report-words.c: the annual report's numbers and sentences in the
+/* annual-words.c: the annual report's numbers and sentences in the
  * reader's language (French or English), shared by every renderer; pure
  * but for reading the locale from the environment once. */
 #include <stdio.h>

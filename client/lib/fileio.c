@@ -24,7 +24,7 @@ io_fail(struct cs_error *err, const char *what, const char *path)
 
 /* mkdir -p, new folders private to the user. */
 int
-file_mkdirs(const char *path, struct cs_error *err)
+cs_file_mkdirs(const char *path, struct cs_error *err)
 {
 	char *p = xstrdup(path), *slash = p;
 	int rv = 0;
@@ -58,7 +58,7 @@ sync_dir_of(const char *path)
 
 /* All of it, whatever the interruptions. */
 int
-file_write_full(int fd, const void *buf, size_t len)
+cs_file_write_full(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
 
@@ -76,8 +76,8 @@ file_write_full(int fd, const void *buf, size_t len)
 }
 
 int
-file_write_atomic(const char *path, const void *buf, size_t len,
-                  struct cs_error *err)
+cs_file_write_atomic(const char *path, const void *buf, size_t len,
+                     struct cs_error *err)
 {
 	char *tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
 	bool ok;
@@ -89,7 +89,7 @@ file_write_atomic(const char *path, const void *buf, size_t len,
 		free(tmp);
 		return -1;
 	}
-	ok = file_write_full(fd, buf, len) == 0 && fsync(fd) == 0;
+	ok = cs_file_write_full(fd, buf, len) == 0 && fsync(fd) == 0;
 	saved = errno;
 	if (close(fd) != 0 && ok) {
 		ok = false;
@@ -112,7 +112,7 @@ file_write_atomic(const char *path, const void *buf, size_t len,
 
 /* NULL with errno set (ENOENT: no such file; EFBIG: over max bytes). */
 char *
-file_read_all(const char *path, size_t max, size_t *lenp)
+cs_file_read_all(const char *path, size_t max, size_t *lenp)
 {
 	struct stat st;
 	char *buf;
@@ -144,7 +144,7 @@ file_read_all(const char *path, size_t max, size_t *lenp)
 }
 
 int
-file_remove(const char *path)
+cs_file_remove(const char *path)
 {
 	if (unlink(path) != 0)
 		return errno == ENOENT ? 0 : -1;

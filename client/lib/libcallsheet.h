@@ -195,7 +195,7 @@ int cs_restatements(struct cs_client *c, const Callsheet__Query *q,
 struct cs_spool;
 /* "<server>-<user>", safe as a file name: what the spool and the session
  * files of a server and user are named */
-char *spool_dirname(const char *server, const char *user);
+char *cs_spool_dirname(const char *server, const char *user);
 struct cs_spool *cs_spool_open(const char *root, const char *server,
                                const char *user, struct cs_error *err);
 void cs_spool_close(struct cs_spool *sp);

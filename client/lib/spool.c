@@ -69,7 +69,7 @@ sheet_name_parse(const char *name, uint8_t id[CS_UUID_LEN])
 
 /* "<server>-<user>" with anything outside [A-Za-z0-9._-] made '_'. */
 char *
-spool_dirname(const char *server, const char *user)
+cs_spool_dirname(const char *server, const char *user)
 {
 	char *name = xasprintf("%s-%s", server, user != NULL ? user : "");
 
@@ -109,12 +109,13 @@ cs_spool_open(const char *root, const char *server, const char *user,
               struct cs_error *err)
 {
 	struct cs_spool *sp;
-	char *name = spool_dirname(server, user);
+	char *name = cs_spool_dirname(server, user);
 	char *path = xasprintf("%s/%s", root, name);
 	int fd;
 
 	free(name);
-	if (file_mkdirs(path, err) != 0 || (fd = open_dir(path, err)) == -1) {
+	if (cs_file_mkdirs(path, err) != 0 ||
+	    (fd = open_dir(path, err)) == -1) {
 		free(path);
 		return NULL;
 	}
@@ -183,8 +184,8 @@ cs_spool_put(struct cs_spool *sp, const Callsheet__Sheet *sheet,
 	fd = openat(sp->dirfd, tmp,
 	            O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
 	            0600);
-	if (fd == -1 || file_write_full(fd, buf, len) != 0 || fsync(fd) != 0 ||
-	    flock(fd, LOCK_EX | LOCK_NB) != 0 ||
+	if (fd == -1 || cs_file_write_full(fd, buf, len) != 0 ||
+	    fsync(fd) != 0 || flock(fd, LOCK_EX | LOCK_NB) != 0 ||
 	    renameat(sp->dirfd, tmp, sp->dirfd, name) != 0 ||
 	    fsync(sp->dirfd) != 0) {
 		spool_error(err, _("write spool file in"), sp->path);

@@ -17,11 +17,11 @@
 #define P_(s, p, n) dngettext(CALLSHEET_TEXTDOMAIN, s, p, n)
 
 /* i18n.c */
-void i18n_init(void);
-bool i18n_french(void);
-bool i18n_french_env(const char *lc_all, const char *lc_messages,
-                     const char *lang);
-const char *i18n_locale_dir(void);
-size_t utf8_width(const char *s);
+void cs_i18n_init(void);
+bool cs_i18n_french(void);
+bool cs_i18n_french_env(const char *lc_all, const char *lc_messages,
+                        const char *lang);
+const char *cs_i18n_locale_dir(void);
+size_t cs_utf8_width(const char *s);
 
 #endif

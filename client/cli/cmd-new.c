@@ -380,7 +380,7 @@ deliver(struct session *s)
 	fprintf(s->out, _("call %s: logging the sheet\n"), clock);
 	rv = log_deliver(s->cli, &sheet);
 	if (rv == 0 || rv == EXIT_TEMPFAIL)
-		file_remove(s->draft_path);
+		cs_file_remove(s->draft_path);
 	else
 		fprintf(stderr, "%s\n",
 		        _("callsheet: the answers are kept: 'callsheet new "
@@ -439,7 +439,7 @@ open_draft(struct session *s, bool *resume, bool discard)
 		if (r == 0)
 			fprintf(stderr, "%s\n",
 			        _("There is no unfinished sheet."));
-		else if (file_remove(s->draft_path) != 0) {
+		else if (cs_file_remove(s->draft_path) != 0) {
 			cli_error(_("cannot remove %s: %s"), s->draft_path,
 			          strerror(errno));
 			return 1;
@@ -455,7 +455,7 @@ open_draft(struct session *s, bool *resume, bool discard)
 			*resume = true;
 			return -1;
 		case 'd':
-			if (file_remove(s->draft_path) != 0) {
+			if (cs_file_remove(s->draft_path) != 0) {
 				cli_error(_("cannot remove %s: %s"),
 				          s->draft_path, strerror(errno));
 				return 1;
@@ -597,7 +597,7 @@ new_run(struct session *s, const char *state_dir)
 		s->d.server = xstrdup(s->cli->opts.server);
 		s->d.user = xstrdup(s->cli->opts.user);
 	}
-	entry_init(&s->e, s->tax, i18n_french(), &s->d.a);
+	entry_init(&s->e, s->tax, cs_i18n_french(), &s->d.a);
 	if (!s->fresh) {
 		char when[32];
 
@@ -620,7 +620,7 @@ new_run(struct session *s, const char *state_dir)
 		return deliver(s);
 	if (s->d.start == 0) {
 		/* no call began: nothing to keep (how --loop ends) */
-		file_remove(s->draft_path);
+		cs_file_remove(s->draft_path);
 		return s->loop ? 0 : caught != 0 ? 128 + caught : 1;
 	}
 	if (!s->unsaved)
@@ -658,7 +658,7 @@ cmd_new_exec(struct cli *cli, int argc, char **argv)
 	        tcgetattr(STDIN_FILENO, &s.saved) == 0;
 	cli_service_zone(cli, NULL); /* a draft's time, in the service's */
 	s.draft_path = xasprintf("%s/%s", dir, DRAFT_FILE);
-	if (file_mkdirs(dir, &err) != 0) {
+	if (cs_file_mkdirs(dir, &err) != 0) {
 		cli_error("%s", err.message);
 		rv = 1;
 	} else if ((rv = open_draft(&s, &resume, discard)) < 0) {

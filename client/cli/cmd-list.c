@@ -48,7 +48,7 @@ list_line(struct strbuf *sb, const Callsheet__ListedSheet *ls,
 	const char *cs = ls->call_start != NULL ? ls->call_start : "";
 	const Callsheet__TaxonomyEntry *e;
 	char uuid[CS_UUID_STRLEN];
-	bool fr = i18n_french();
+	bool fr = cs_i18n_french();
 
 	uuid_format(s->id.data, uuid);
 	sb_addf(sb, "%.*s  ", SHORT_ID, uuid);

@@ -1,4 +1,4 @@
-/* report-md.c: the annual report as Markdown: headings, sentences and
+/* annual-md.c: the annual report as Markdown: headings, sentences and
  * pipe tables. */
 #include <string.h>
 

@@ -85,7 +85,7 @@ spool_deliver_waiting(struct cli *cli, struct cs_client *c)
 	int n;
 
 	memset(err, 0, sizeof *err);
-	name = spool_dirname(cli->opts.server, cli->opts.user);
+	name = cs_spool_dirname(cli->opts.server, cli->opts.user);
 	path = xasprintf("%s/%s", root, name);
 	if (access(path, F_OK) == 0)
 		sp = cli_spool_open(cli, err);

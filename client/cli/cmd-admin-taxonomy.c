@@ -54,7 +54,7 @@ static void
 pad(const char *s, size_t width)
 {
 	fputs(s, stdout);
-	for (size_t w = utf8_width(s); w < width; w++)
+	for (size_t w = cs_utf8_width(s); w < width; w++)
 		putchar(' ');
 }
 
@@ -76,7 +76,7 @@ tax_list(struct cli *cli, const char *dimension)
 	cs_close(c);
 	for (size_t i = 0; i < t->n_entries; i++) {
 		const Callsheet__TaxonomyEntry *e = t->entries[i];
-		size_t w = utf8_width(cs_tax_label(e, false));
+		size_t w = cs_utf8_width(cs_tax_label(e, false));
 
 		if (dimension != NULL && strcmp(e->dimension, dimension) != 0)
 			continue;

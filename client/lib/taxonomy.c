@@ -12,7 +12,7 @@ cs_get_taxonomy(struct cs_client *c, Callsheet__Taxonomy **out,
 	Callsheet__GetTaxonomy get = CALLSHEET__GET_TAXONOMY__INIT;
 	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
 
-	get.lang = i18n_french() ? "fr" : "en";
+	get.lang = cs_i18n_french() ? "fr" : "en";
 	req.body_case = CALLSHEET__REQUEST__BODY_GET_TAXONOMY;
 	req.get_taxonomy = &get;
 	*out = (Callsheet__Taxonomy *)cs_call_body(

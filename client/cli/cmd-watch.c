@@ -82,7 +82,7 @@ count_of(const Callsheet__PeriodCounters *p, bool topic, const char *code)
 static void
 table_row(struct strbuf *sb, const char *label, const uint64_t v[NPERIODS])
 {
-	size_t w = utf8_width(label);
+	size_t w = cs_utf8_width(label);
 
 	sb_add(sb, label);
 	for (; w < LABEL_COLS; w++)
@@ -107,7 +107,7 @@ table_dim(struct strbuf *sb, const Callsheet__Taxonomy *tax,
 			continue;
 		for (size_t p = 0; p < NPERIODS; p++)
 			v[p] = count_of(period_of(c, p), topic, e->code);
-		label = xasprintf("  %s", cs_tax_label(e, i18n_french()));
+		label = xasprintf("  %s", cs_tax_label(e, cs_i18n_french()));
 		table_row(sb, label, v);
 		free(label);
 	}

@@ -130,7 +130,7 @@ session_connect(struct cli *cli, struct cs_client **c, struct cs_error *err)
 		cli_error(_("the session of %s on %s has ended; password "
 		            "needed"),
 		          cli->opts.user, cli->opts.server);
-		file_remove(path);
+		cs_file_remove(path);
 		cli->session_ended = true;
 	} else
 		rv = -1;
@@ -236,7 +236,7 @@ logout_exec(struct cli *cli, int argc, char **argv)
 	path = session_path(cli);
 	cli->token = cs_session_load(path, (int64_t)time(NULL), &expires);
 	if (cli->token == NULL) {
-		file_remove(path); /* an expired one */
+		cs_file_remove(path); /* an expired one */
 		printf(_("no session of %s on %s\n"), cli->opts.user,
 		       cli->opts.server);
 		free(path);
@@ -249,7 +249,7 @@ logout_exec(struct cli *cli, int argc, char **argv)
 	cs_close(c);
 	/* forgotten here whatever the server said: the token is useless
 	 * without this file */
-	file_remove(path);
+	cs_file_remove(path);
 	free(path);
 	if (rv != 0 && err.code != CALLSHEET__ERROR_CODE__UNAUTHENTICATED) {
 		cli_error(_("the session was forgotten here, but the server "

@@ -19,7 +19,8 @@ static bool french;
  * English otherwise.
  */
 bool
-i18n_french_env(const char *lc_all, const char *lc_messages, const char *lang)
+cs_i18n_french_env(const char *lc_all, const char *lc_messages,
+                   const char *lang)
 {
 	const char *v[] = {lc_all, lc_messages, lang};
 
@@ -30,7 +31,7 @@ i18n_french_env(const char *lc_all, const char *lc_messages, const char *lang)
 }
 
 bool
-i18n_french(void)
+cs_i18n_french(void)
 {
 	return french;
 }
@@ -40,7 +41,7 @@ i18n_french(void)
  * runs from the build tree (tests, developers); else the installed ones.
  */
 const char *
-i18n_locale_dir(void)
+cs_i18n_locale_dir(void)
 {
 	const char *env = getenv("CALLSHEET_LOCALEDIR");
 #ifdef CALLSHEET_BUILD_DIR
@@ -72,25 +73,25 @@ i18n_locale_dir(void)
  * over in the environment.
  */
 void
-i18n_init(void)
+cs_i18n_init(void)
 {
 	const char *cur;
 
-	french = i18n_french_env(getenv("LC_ALL"), getenv("LC_MESSAGES"),
-	                         getenv("LANG"));
+	french = cs_i18n_french_env(getenv("LC_ALL"), getenv("LC_MESSAGES"),
+	                            getenv("LANG"));
 	if (setlocale(LC_CTYPE, "") == NULL)
 		setlocale(LC_CTYPE, "C.UTF-8");
 	cur = setlocale(LC_MESSAGES, "");
 	if (cur == NULL || strcmp(cur, "C") == 0 || strcmp(cur, "POSIX") == 0)
 		setlocale(LC_MESSAGES, "C.UTF-8");
 	setenv("LANGUAGE", french ? "fr" : "en", 1);
-	bindtextdomain(CALLSHEET_TEXTDOMAIN, i18n_locale_dir());
+	bindtextdomain(CALLSHEET_TEXTDOMAIN, cs_i18n_locale_dir());
 	bind_textdomain_codeset(CALLSHEET_TEXTDOMAIN, "UTF-8");
 }
 
 /* Characters, not bytes, of UTF-8 text: for lining up columns. */
 size_t
-utf8_width(const char *s)
+cs_utf8_width(const char *s)
 {
 	size_t n = 0;
 
