@@ -160,11 +160,6 @@ int cs_user_disable(struct cs_client *c, const char *name, bool enable,
 int cs_user_list(struct cs_client *c, Callsheet__Accounts **list,
                  struct cs_error *err);
 
-/* tr.c: messages for people in French or English, by the locale */
-bool cs_lang_fr(void);
-const char *cs_tr(const char *en, const char *fr)
-        __attribute__((format_arg(1)));
-
 /*
  * changes.c: amend and void (a resend with the same change_id is answered
  * as a duplicate), the audit trail, closing a period, and the restatements
