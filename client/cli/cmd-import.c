@@ -73,6 +73,13 @@ struct progress {
 	int64_t last_ms;
 };
 
+/* A request sent and not yet answered (the window's tag): which records
+ * it carries. */
+struct pending {
+	size_t *recs;
+	size_t n;
+};
+
 struct import {
 	const char *path;
 	bool skip_bad, check_only;
@@ -90,6 +97,9 @@ struct import {
 	struct problem *problems;
 	size_t nproblems;
 	struct progress progress;
+	/* what an answer of the pass under way does to the records */
+	int (*answer)(struct import *, const struct pending *,
+	              const Callsheet__Response *, struct cs_error *);
 };
 
 /* One sheet read from the file, while a request carries it. */
@@ -97,20 +107,6 @@ struct entry {
 	struct csv_row row;
 	struct sheet_in in;
 	size_t rec;
-};
-
-/* A request sent and not yet answered: which records it carries. */
-struct pending {
-	uint32_t id;
-	size_t *recs;
-	size_t n;
-};
-
-struct window {
-	struct pending *p;
-	size_t n, cap;
-	int (*answer)(struct import *, const struct pending *,
-	              const Callsheet__Response *, struct cs_error *);
 };
 
 /* ------------------------------------------------------------ progress */
@@ -250,67 +246,41 @@ refusal_text(const Callsheet__Error *e)
 
 /* ------------------------------------------------------------ pipeline */
 
-static int
-window_answer_one(struct import *im, struct window *w, struct cs_error *err)
+static void
+pending_free(void *arg, void *tag)
 {
-	Callsheet__Response *resp;
-	size_t i;
-	int rv;
+	struct pending *p = tag;
 
-	if (cs_recv(im->c, &resp, -1, err) != 0)
-		return -1;
-	for (i = 0; i < w->n && w->p[i].id != resp->id; i++)
-		;
-	if (i == w->n) {
-		cs_error_set(err, CALLSHEET__ERROR_CODE__INTERNAL,
-		             _("the server answered request %u, which was not "
-		               "sent"),
-		             resp->id);
-		callsheet__response__free_unpacked(resp, NULL);
-		return -1;
-	}
-	rv = w->answer(im, &w->p[i], resp, err);
-	callsheet__response__free_unpacked(resp, NULL);
-	free(w->p[i].recs);
-	w->p[i] = w->p[--w->n];
+	(void)arg;
+	free(p->recs);
+	free(p);
+}
+
+/* The window's answer, to the pass under way. */
+static int
+pending_answer(void *arg, void *tag, Callsheet__Response **resp,
+               struct cs_error *err)
+{
+	struct import *im = arg;
+	int rv = im->answer(im, tag, *resp, err);
+
+	pending_free(NULL, tag);
 	return rv;
 }
 
-/* Send, after waiting for an answer if the server's window is full. */
+/* The chunk's request, through the library's window (recs is taken). */
 static int
-window_send(struct import *im, struct window *w, Callsheet__Request *req,
-            size_t *recs, size_t n, struct cs_error *err)
+window_send(struct cs_window *w, Callsheet__Request *req, size_t *recs,
+            size_t n, struct cs_error *err)
 {
-	while (w->n >= cs_max_in_flight(im->c))
-		if (window_answer_one(im, w, err) != 0) {
-			free(recs);
-			return -1;
-		}
-	if (cs_send(im->c, req, err) != 0) {
-		free(recs);
-		return -1;
-	}
-	if (w->n == w->cap) {
-		w->cap = w->cap ? w->cap * 2 : 64;
-		w->p = xreallocarray(w->p, w->cap, sizeof *w->p);
-	}
-	w->p[w->n++] = (struct pending){req->id, recs, n};
-	return 0;
-}
+	struct pending *p = xmalloc(sizeof *p);
 
-static int
-window_drain(struct import *im, struct window *w, struct cs_error *err)
-{
-	int rv = 0;
-
-	while (w->n > 0 && rv == 0)
-		rv = window_answer_one(im, w, err);
-	for (size_t i = 0; i < w->n; i++)
-		free(w->p[i].recs);
-	free(w->p);
-	w->p = NULL;
-	w->n = w->cap = 0;
-	return rv;
+	p->recs = recs;
+	p->n = n;
+	if (cs_window_send(w, req, p, err) == 0)
+		return 0;
+	pending_free(NULL, p);
+	return -1;
 }
 
 /* ------------------------------------------------------ pass 1: check */
@@ -366,7 +336,7 @@ chunk_clear(struct chunk *ch)
 /* The chunk's sheets in one request: CheckSheets (pass 1) or LogSheets
  * (pass 2, log set). */
 static int
-chunk_send(struct import *im, struct window *w, struct chunk *ch, bool log,
+chunk_send(struct cs_window *w, struct chunk *ch, bool log,
            struct cs_error *err)
 {
 	Callsheet__CheckSheets cs = CALLSHEET__CHECK_SHEETS__INIT;
@@ -394,14 +364,14 @@ chunk_send(struct import *im, struct window *w, struct chunk *ch, bool log,
 		req.body_case = CALLSHEET__REQUEST__BODY_CHECK_SHEETS;
 		req.check_sheets = &cs;
 	}
-	rv = window_send(im, w, &req, recs, ch->n, err);
+	rv = window_send(w, &req, recs, ch->n, err);
 	chunk_clear(ch);
 	return rv;
 }
 
 /* Adds e to the chunk, after sending the chunk if e would not fit. */
 static int
-chunk_add(struct import *im, struct window *w, struct chunk *ch,
+chunk_add(struct import *im, struct cs_window *w, struct chunk *ch,
           struct entry *e, bool log, struct cs_error *err)
 {
 	/* each sheet costs its size, a tag and a length in the request */
@@ -409,7 +379,7 @@ chunk_add(struct import *im, struct window *w, struct chunk *ch,
 
 	if (ch->n == CHUNK_MAX ||
 	    (ch->n > 0 && ch->bytes + size + 64 > cs_max_frame(im->c))) {
-		if (chunk_send(im, w, ch, log, err) != 0) {
+		if (chunk_send(w, ch, log, err) != 0) {
 			csv_row_free(&e->row);
 			free(e);
 			return -1;
@@ -456,7 +426,7 @@ assign_id(struct import *im, struct id_seen *derived, struct id_seen *given,
 /* One record: parsed, checked against the codes, then in the chunk. */
 static int
 check_record(struct import *im, struct csv_row *row, struct chunk *ch,
-             struct window *w, struct id_seen *ids[2], struct cs_error *err)
+             struct cs_window *w, struct id_seen *ids[2], struct cs_error *err)
 {
 	struct entry *e = xcalloc(1, sizeof *e);
 	struct sheet_csv_error se;
@@ -512,11 +482,13 @@ check_file(struct import *im, struct cs_error *err)
 	struct csv_row row = {0};
 	struct csv_error ce;
 	struct chunk *ch = xcalloc(1, sizeof *ch);
-	struct window w = {.answer = check_answer};
+	struct cs_window *w;
 	struct id_seen *ids[2] = {id_seen_new(), id_seen_new()};
 	int k, rv;
 
 	csv_reader_init(&r, im->f);
+	im->answer = check_answer;
+	w = cs_window_open(im->c, pending_answer, im);
 	progress_start(im, _("checking"));
 	rv = read_header(im, &r, err);
 	while (rv == 0 && (k = csv_read(&r, &row, &ce)) != 0) {
@@ -526,14 +498,15 @@ check_file(struct import *im, struct cs_error *err)
 			           ce.message);
 			continue;
 		}
-		rv = check_record(im, &row, ch, &w, ids, err);
+		rv = check_record(im, &row, ch, w, ids, err);
 		progress_show(im, false);
 	}
 	if (rv == 0)
-		rv = chunk_send(im, &w, ch, false, err);
+		rv = chunk_send(w, ch, false, err);
 	chunk_clear(ch);
-	if (window_drain(im, &w, err) != 0)
+	if (cs_window_drain(w, err) != 0)
 		rv = -1;
+	cs_window_close(w, pending_free);
 	progress_end(im);
 	csv_reader_free(&r);
 	id_seen_free(ids[0]);
@@ -594,7 +567,7 @@ send_answer(struct import *im, const struct pending *p,
 /* The record again, as read now: it must be what pass 1 checked. */
 static int
 send_record(struct import *im, struct csv_row *row, size_t rec,
-            struct chunk *ch, struct window *w, struct cs_error *err)
+            struct chunk *ch, struct cs_window *w, struct cs_error *err)
 {
 	struct entry *e = xcalloc(1, sizeof *e);
 	struct sheet_csv_error se;
@@ -623,12 +596,14 @@ send_file(struct import *im, struct cs_error *err)
 	struct csv_row row = {0};
 	struct csv_error ce;
 	struct chunk *ch = xcalloc(1, sizeof *ch);
-	struct window w = {.answer = send_answer};
+	struct cs_window *w;
 	size_t rec = 0;
 	int k, rv;
 
 	rewind(im->f);
 	csv_reader_init(&r, im->f);
+	im->answer = send_answer;
+	w = cs_window_open(im->c, pending_answer, im);
 	progress_start(im, _("importing"));
 	rv = read_header(im, &r, err);
 	while (rv == 0 && (k = csv_read(&r, &row, &ce)) != 0) {
@@ -639,16 +614,17 @@ send_file(struct import *im, struct cs_error *err)
 			             im->path);
 			rv = -1;
 		} else if (k > 0 && im->state[rec] == REC_NEW)
-			rv = send_record(im, &row, rec, ch, &w, err);
+			rv = send_record(im, &row, rec, ch, w, err);
 		csv_row_free(&row);
 		rec++;
 		progress_show(im, false);
 	}
 	if (rv == 0)
-		rv = chunk_send(im, &w, ch, true, err);
+		rv = chunk_send(w, ch, true, err);
 	chunk_clear(ch);
-	if (window_drain(im, &w, err) != 0)
+	if (cs_window_drain(w, err) != 0)
 		rv = -1;
+	cs_window_close(w, pending_free);
 	progress_end(im);
 	csv_reader_free(&r);
 	free(ch);

@@ -102,9 +102,30 @@ int cs_log_sheets(struct cs_client *c, Callsheet__Sheet *const *sheets,
 int cs_query(struct cs_client *c, const Callsheet__Query *q,
              Callsheet__QueryResult **result, struct cs_error *err);
 
-/* pipeline.c: send every request (within cs_max_in_flight), and put each
- * response, Error included, in resps[] at its request's index; freed by
- * the caller. On a transport failure, -1 with err set and nothing kept. */
+/*
+ * pipeline.c: the one pipelining window. cs_window_send sends a request
+ * (assigning its id) once fewer than cs_max_in_flight are unanswered,
+ * taking answers meanwhile; each answer, Error included, goes to answer()
+ * with the tag its request was sent with, and is freed after unless
+ * answer() takes it (sets *resp to NULL). An answer() returning -1 (err
+ * set) stops the window: send and drain return -1. Answers to ids sent
+ * before the window opened (left unread by an earlier caller) are
+ * dropped; any other unknown id is the server's error. cs_window_close
+ * hands the tags still unanswered to forget (if not NULL).
+ */
+struct cs_window;
+typedef int cs_window_answer_fn(void *arg, void *tag,
+                                Callsheet__Response **resp,
+                                struct cs_error *err);
+struct cs_window *cs_window_open(struct cs_client *c,
+                                 cs_window_answer_fn *answer, void *arg);
+int cs_window_send(struct cs_window *w, Callsheet__Request *req, void *tag,
+                   struct cs_error *err);
+int cs_window_drain(struct cs_window *w, struct cs_error *err);
+void cs_window_close(struct cs_window *w, void (*forget)(void *arg, void *tag));
+/* Every request through a window, each response, Error included, put in
+ * resps[] at its request's index; freed by the caller. On a failure, -1
+ * with err set and nothing kept. */
 int cs_call_many(struct cs_client *c, Callsheet__Request *const *reqs, size_t n,
                  Callsheet__Response **resps, struct cs_error *err);
 

@@ -334,18 +334,15 @@ enum take {
 };
 
 /* A sheet file sent and not yet answered, its lock held. */
+/* A sheet sent and not yet answered (the window's tag). */
 struct flight {
-	uint32_t req; /* 0: free slot */
-	int fd;
+	int fd; /* its spool file, locked */
 	uint8_t id[CS_UUID_LEN];
 };
 
 struct flush {
 	struct cs_spool *sp;
-	struct cs_client *c;
-	struct flight *win;
-	size_t cap;
-	size_t busy;
+	struct cs_window *w;
 	size_t delivered;
 	size_t rejected;
 };
@@ -399,21 +396,14 @@ spool_take(struct cs_spool *sp, const uint8_t id[CS_UUID_LEN], int *fdp,
 	return TAKE_OK;
 }
 
-static struct flight *
-flight_find(struct flush *f, uint32_t req)
-{
-	for (size_t i = 0; i < f->cap; i++)
-		if (f->win[i].req == req)
-			return &f->win[i];
-	return NULL;
-}
-
 static void
-flight_end(struct flush *f, struct flight *fl)
+flight_end(void *arg, void *tag)
 {
+	struct flight *fl = tag;
+
+	(void)arg;
 	close(fl->fd);
-	fl->req = 0;
-	f->busy--;
+	free(fl);
 }
 
 static int
@@ -438,18 +428,14 @@ flush_send(struct flush *f, const uint8_t id[CS_UUID_LEN], struct cs_error *err)
 	ls.sheet = sheet;
 	req.body_case = CALLSHEET__REQUEST__BODY_LOG_SHEET;
 	req.log_sheet = &ls;
-	rv = cs_send(f->c, &req, err);
-	callsheet__sheet__free_unpacked(sheet, NULL);
-	if (rv != 0) {
-		close(fd);
-		return -1;
-	}
-	fl = flight_find(f, 0);
-	fl->req = req.id;
+	fl = xmalloc(sizeof *fl);
 	fl->fd = fd;
 	memcpy(fl->id, id, CS_UUID_LEN);
-	f->busy++;
-	return 0;
+	rv = cs_window_send(f->w, &req, fl, err);
+	callsheet__sheet__free_unpacked(sheet, NULL);
+	if (rv != 0)
+		flight_end(f, fl);
+	return rv;
 }
 
 /* Stored or duplicate: delivered. Refused for itself: it will never be
@@ -480,21 +466,14 @@ flush_settle(struct flush *f, struct flight *fl,
 	}
 }
 
+/* The window's answer: settled, and the sheet's file let go. */
 static int
-flush_recv(struct flush *f, struct cs_error *err)
+flush_answer(void *arg, void *tag, Callsheet__Response **resp,
+             struct cs_error *err)
 {
-	Callsheet__Response *resp;
-	struct flight *fl;
-	int rv = 0;
+	int rv = flush_settle(arg, tag, *resp, err);
 
-	if (cs_recv(f->c, &resp, -1, err) != 0)
-		return -1;
-	/* An id of ours, not a reply some earlier caller left unread. */
-	if (resp->id != 0 && (fl = flight_find(f, resp->id)) != NULL) {
-		rv = flush_settle(f, fl, resp, err);
-		flight_end(f, fl);
-	}
-	callsheet__response__free_unpacked(resp, NULL);
+	flight_end(arg, tag);
 	return rv;
 }
 
@@ -502,25 +481,19 @@ int
 cs_spool_flush(struct cs_spool *sp, struct cs_client *c, size_t *rejected,
                struct cs_error *err)
 {
-	struct flush f = {.sp = sp, .c = c};
+	struct flush f = {.sp = sp};
 	struct sheet_id *ids;
 	size_t n, next = 0;
 	int rv;
 
 	if ((rv = spool_list(sp, &ids, &n, err)) != 0)
 		return -1;
-	f.cap = cs_max_in_flight(c);
-	f.win = xcalloc(f.cap, sizeof *f.win);
-	while (rv == 0 && (next < n || f.busy > 0)) {
-		if (next < n && f.busy < f.cap)
-			rv = flush_send(&f, ids[next++].b, err);
-		else
-			rv = flush_recv(&f, err);
-	}
-	for (size_t i = 0; i < f.cap; i++)
-		if (f.win[i].req != 0)
-			flight_end(&f, &f.win[i]);
-	free(f.win);
+	f.w = cs_window_open(c, flush_answer, &f);
+	while (rv == 0 && next < n)
+		rv = flush_send(&f, ids[next++].b, err);
+	if (rv == 0)
+		rv = cs_window_drain(f.w, err);
+	cs_window_close(f.w, flight_end);
 	free(ids);
 	if (rejected != NULL)
 		*rejected = f.rejected;
