@@ -7,7 +7,7 @@
 
 #include "annual.h"
 #include "change-format.h"
-#include "i18n.h"
+#include "libcallsheet.h"
 
 /* The French text until the gettext catalogs carry it; the English one
  * is the message id. */

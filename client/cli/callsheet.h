@@ -2,7 +2,6 @@
 #ifndef CALLSHEET_H
 #define CALLSHEET_H
 
-#include "i18n.h"
 #include "libcallsheet.h"
 
 #define EXIT_USAGE    2

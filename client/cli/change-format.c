@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "change-format.h"
-#include "i18n.h"
 #include "libcallsheet.h"
 #include "report-format.h"
 

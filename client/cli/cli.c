@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "callsheet.h"
-#include "i18n.h"
+#include "libcallsheet.h"
 #include "parse.h"
 
 #ifndef CALLSHEET_VERSION

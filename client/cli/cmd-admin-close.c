@@ -5,7 +5,7 @@
 #include <time.h>
 
 #include "callsheet.h"
-#include "i18n.h"
+#include "libcallsheet.h"
 #include "parse.h"
 
 static int cmd_admin_close_exec(struct cli *, int, char **);

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "callsheet.h"
-#include "i18n.h"
+#include "libcallsheet.h"
 #include "parse.h"
 
 #define MIN_CELL_MAX 1000

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "callsheet.h"
-#include "i18n.h"
+#include "libcallsheet.h"
 
 static int cmd_taxonomy_exec(struct cli *, int, char **);
 

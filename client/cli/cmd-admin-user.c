@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "callsheet.h"
-#include "i18n.h"
+#include "libcallsheet.h"
 
 #define PASSWORD_LINE_MAX 1024
 

@@ -11,7 +11,7 @@
 
 #include "annual.h"
 #include "callsheet.h"
-#include "i18n.h"
+#include "libcallsheet.h"
 #include "parse.h"
 #include "population.h"
 

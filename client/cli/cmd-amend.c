@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "callsheet.h"
-#include "i18n.h"
+#include "libcallsheet.h"
 #include "change-format.h"
 #include "parse.h"
 

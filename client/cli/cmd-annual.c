@@ -10,7 +10,7 @@
 
 #include "annual.h"
 #include "callsheet.h"
-#include "i18n.h"
+#include "libcallsheet.h"
 #include "parse.h"
 
 static int cmd_annual_exec(struct cli *, int, char **);

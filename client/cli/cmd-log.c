@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "callsheet.h"
-#include "i18n.h"
+#include "libcallsheet.h"
 #include "parse.h"
 
 static int cmd_log_exec(struct cli *, int, char **);

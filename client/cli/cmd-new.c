@@ -17,8 +17,7 @@
 #include "callsheet.h"
 #include "draft.h"
 #include "entry.h"
-#include "fileio.h"
-#include "i18n.h"
+#include "libcallsheet.h"
 
 #define DURATION_MAX (24 * 3600)
 

@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "callsheet.h"
-#include "i18n.h"
+#include "libcallsheet.h"
 #include "parse.h"
 #include "annual.h"
 #include "change-format.h"

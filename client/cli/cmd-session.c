@@ -9,8 +9,7 @@
 #include <time.h>
 
 #include "callsheet.h"
-#include "fileio.h"
-#include "i18n.h"
+#include "libcallsheet.h"
 
 static int login_exec(struct cli *, int, char **);
 static int logout_exec(struct cli *, int, char **);

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "callsheet.h"
-#include "i18n.h"
+#include "libcallsheet.h"
 
 static int cmd_spool_exec(struct cli *, int, char **);
 

@@ -3,7 +3,7 @@
 #include <stdio.h>
 
 #include "callsheet.h"
-#include "i18n.h"
+#include "libcallsheet.h"
 
 static int cmd_void_exec(struct cli *, int, char **);
 

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "csv.h"
-#include "i18n.h"
+#include "libcallsheet.h"
 
 void
 csv_reader_init(struct csv_reader *r, FILE *f)

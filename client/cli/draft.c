@@ -7,8 +7,7 @@
 #include <string.h>
 
 #include "draft.h"
-#include "fileio.h"
-#include "i18n.h"
+#include "libcallsheet.h"
 
 #define DRAFT_MAGIC "callsheet-draft 1"
 

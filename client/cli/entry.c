@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "entry.h"
-#include "i18n.h"
 #include "libcallsheet.h"
 #include "parse.h"
 

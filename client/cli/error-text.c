@@ -10,7 +10,7 @@
 #include <time.h>
 
 #include "callsheet.h"
-#include "i18n.h"
+#include "libcallsheet.h"
 
 static const struct {
 	const char *reason;

@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "common.h"
-#include "i18n.h"
+#include "libcallsheet.h"
 #include "parse.h"
 
 #define YEAR_MIN 1900

@@ -7,7 +7,7 @@
 
 #include "annual.h"
 #include "csv.h"
-#include "i18n.h"
+#include "libcallsheet.h"
 #include "parse.h"
 #include "population.h"
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "i18n.h"
+#include "libcallsheet.h"
 #include "report-format.h"
 
 /* One line: the counts of one key (or the totals) in both periods. */

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "i18n.h"
+#include "libcallsheet.h"
 #include "report-format.h"
 
 #define NONE_LABEL _("(none)")

@@ -9,7 +9,7 @@
 
 #include <openssl/evp.h>
 
-#include "i18n.h"
+#include "libcallsheet.h"
 #include "parse.h"
 #include "callsheet.h"
 #include "report-format.h"

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "callsheet.h"
-#include "i18n.h"
+#include "libcallsheet.h"
 #include "parse.h"
 
 #define DURATION_MAX (24 * 3600) /* what the database accepts */

@@ -7,8 +7,7 @@
 #include <time.h>
 
 #include "callsheet.h"
-#include "fileio.h"
-#include "i18n.h"
+#include "libcallsheet.h"
 
 #define TAXCACHE_MAX (4 * 1024 * 1024)
 

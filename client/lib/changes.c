@@ -3,7 +3,6 @@
  * closing a period, and the restatements a report shows. */
 #include <string.h>
 
-#include "i18n.h"
 #include "libcallsheet.h"
 
 /* The one body a request expects, detached from its response (freed with

@@ -15,7 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "i18n.h"
 #include "libcallsheet.h"
 #include "tls.h"
 

@@ -3,7 +3,6 @@
  * what waited, send, settle; and the one refusal rule (libcallsheet.h). */
 #include <string.h>
 
-#include "i18n.h"
 #include "libcallsheet.h"
 
 enum cs_verdict

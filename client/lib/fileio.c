@@ -11,8 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fileio.h"
-#include "i18n.h"
+#include "libcallsheet.h"
 
 static int
 io_fail(struct cs_error *err, const char *what, const char *path)

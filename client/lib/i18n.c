@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "i18n.h"
+#include "libcallsheet.h"
 
 #ifndef CALLSHEET_LOCALEDIR
 #define CALLSHEET_LOCALEDIR "/usr/local/share/locale"

@@ -1,9 +1,13 @@
 /* libcallsheet.h: the client library: connect, hello, login, requests
- * (pipelined or one at a time), and the durable spool of unsent sheets. */
+ * (pipelined or one at a time), the durable spool of unsent sheets, and
+ * the language of its messages. Its one public header: the other headers
+ * of client/lib/ are internal to it. */
 #ifndef LIBCALLSHEET_H
 #define LIBCALLSHEET_H
 
+#include <libintl.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "common.h"
@@ -301,5 +305,32 @@ int cs_session_save(const char *path, const char *token, int64_t expires_at,
                     struct cs_error *err);
 /* The token of path if it has not expired at now, else NULL. */
 char *cs_session_load(const char *path, int64_t now, int64_t *expires_at);
+
+/*
+ * i18n.c: the messages people read, in French or English (gettext; see
+ * docs/I18N.md for the convention). The library's and the command's share
+ * one text domain and catalog. _("text") is translated where it is used;
+ * N_("text") only marks text that is translated later, with _(), e.g. in
+ * a static table; P_("one sheet", "%d sheets", n): the form that n asks
+ * for.
+ */
+#define CALLSHEET_TEXTDOMAIN "callsheet"
+#define _(s)                 dgettext(CALLSHEET_TEXTDOMAIN, s)
+#define N_(s)                s
+#define P_(s, p, n)          dngettext(CALLSHEET_TEXTDOMAIN, s, p, n)
+void cs_i18n_init(void);
+bool cs_i18n_french(void);
+bool cs_i18n_french_env(const char *lc_all, const char *lc_messages,
+                        const char *lang);
+const char *cs_i18n_locale_dir(void);
+size_t cs_utf8_width(const char *s);
+
+/* fileio.c: small files written whole or not at all, and read whole. */
+int cs_file_mkdirs(const char *path, struct cs_error *err);
+int cs_file_write_full(int fd, const void *buf, size_t len);
+int cs_file_write_atomic(const char *path, const void *buf, size_t len,
+                         struct cs_error *err);
+char *cs_file_read_all(const char *path, size_t max, size_t *len);
+int cs_file_remove(const char *path);
 
 #endif

@@ -3,7 +3,6 @@
  * matched back by id to what its sender tagged it with. */
 #include <stdlib.h>
 
-#include "i18n.h"
 #include "libcallsheet.h"
 
 struct cs_window {

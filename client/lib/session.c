@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fileio.h"
-#include "i18n.h"
 #include "libcallsheet.h"
 
 #define SESSION_FILE_MAX 256

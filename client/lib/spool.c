@@ -10,8 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fileio.h"
-#include "i18n.h"
 #include "libcallsheet.h"
 
 #define SHEET_SUFFIX   ".sheet"

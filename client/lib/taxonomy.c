@@ -2,7 +2,6 @@
  * them, administering them, and looking them up. */
 #include <string.h>
 
-#include "i18n.h"
 #include "libcallsheet.h"
 
 int

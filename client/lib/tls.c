@@ -12,7 +12,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
-#include "i18n.h"
+#include "libcallsheet.h"
 #include "tls.h"
 
 #define TLS12_CIPHERS                                                          \

@@ -6,7 +6,7 @@
 
 #include "change-format.h"
 #include "report-format.h"
-#include "i18n.h"
+#include "libcallsheet.h"
 #include "unit.h"
 
 #define CHECK_STR(got, want)                                                   \

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "draft.h"
-#include "fileio.h"
+#include "libcallsheet.h"
 #include "unit.h"
 
 static void

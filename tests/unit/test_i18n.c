@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "callsheet.h"
-#include "i18n.h"
+#include "libcallsheet.h"
 #include "unit.h"
 
 static void
