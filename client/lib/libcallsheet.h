@@ -63,7 +63,8 @@ int cs_connect(const struct cs_options *opts, struct cs_client **out,
                struct cs_error *err);
 void cs_close(struct cs_client *c);
 Callsheet__Role cs_role(const struct cs_client *c);
-/* "plaintext", or the TLS version and cipher in use */
+/* "plaintext", or the TLS version and cipher in use (for tests only:
+ * test_tls checks the version; the command does not say it) */
 const char *cs_transport(const struct cs_client *c);
 uint64_t cs_taxonomy_version(const struct cs_client *c);
 /* How many requests may be outstanding at once (the server's word, capped
@@ -98,7 +99,8 @@ int cs_log_sheet(struct cs_client *c, const Callsheet__Sheet *sheet,
                  bool *duplicate, struct cs_error *err);
 /* Several sheets in one request (LogSheets): *out says which were
  * duplicates and which refused (every other one is stored); freed with
- * callsheet__sheets_logged__free_unpacked(out, NULL). */
+ * callsheet__sheets_logged__free_unpacked(out, NULL). For tests only:
+ * import sends its LogSheets through a window (cs_window_send). */
 int cs_log_sheets(struct cs_client *c, Callsheet__Sheet *const *sheets,
                   size_t n, Callsheet__SheetsLogged **out,
                   struct cs_error *err);
@@ -320,6 +322,8 @@ char *cs_session_load(const char *path, int64_t now, int64_t *expires_at);
 #define P_(s, p, n)          dngettext(CALLSHEET_TEXTDOMAIN, s, p, n)
 void cs_i18n_init(void);
 bool cs_i18n_french(void);
+/* For tests only (test_i18n): the choice cs_i18n_init makes from the
+ * environment, and the catalog folder it binds. */
 bool cs_i18n_french_env(const char *lc_all, const char *lc_messages,
                         const char *lang);
 const char *cs_i18n_locale_dir(void);
