@@ -2,6 +2,8 @@
 #ifndef CALLSHEET_H
 #define CALLSHEET_H
 
+#include <getopt.h> /* optind: the first operand after cli_options() */
+
 #include "libcallsheet.h"
 
 #define EXIT_USAGE    2
@@ -20,6 +22,16 @@ struct cli {
 	struct cs_error spool_err;
 };
 
+/* An option of a command, a row of its entry's table (as tmux declares
+ * a command's arguments): cli_options() parses them all, and -h, --help. */
+struct cmd_option {
+	const char *name; /* --name */
+	int id;           /* handed to the command: its letter, or from 256 */
+	bool value;       /* takes a value: --name V or --name=V */
+	char letter;      /* also -letter (0: none) */
+};
+#define CMD_OPTIONS_MAX 32 /* rows of a command's tables together */
+
 struct cmd_entry {
 	const char *name;
 	const char *args;     /* after "callsheet NAME " in the usage line */
@@ -27,6 +39,10 @@ struct cmd_entry {
 	const char *help;     /* the option list, for "callsheet NAME --help" */
 	const char *help_arg; /* what the %s of help stands for, if it has
 	                       * one: both are translated (docs/I18N.md) */
+	/* the options, up to a row without a name; shared: a table of
+	 * options other commands take too (sheet_options), or NULL */
+	const struct cmd_option *options;
+	const struct cmd_option *shared;
 	int (*exec)(struct cli *cli, int argc, char **argv);
 };
 
@@ -34,8 +50,16 @@ struct cmd_entry {
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_usage_error(const struct cmd_entry *cmd, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
-int cli_bad_option(const struct cmd_entry *cmd, int ch, char **argv);
 int cli_help(const struct cmd_entry *cmd);
+/* The options of cmd's tables, in the order given, each handed to
+ * set(arg, id, value) (value NULL for an option without one), which
+ * returns 0 to go on, else the exit status; -h and --help print cmd's
+ * help. Returns -1 with optind at the first operand, else the exit
+ * status (EXIT_USAGE after saying what is wrong). */
+int cli_options(const struct cmd_entry *cmd, int argc, char **argv,
+                int (*set)(void *arg, int id, char *value), void *arg);
+/* "unexpected argument" for the first operand left, if any (0 if none) */
+int cli_no_operands(const struct cmd_entry *cmd, int argc, char **argv);
 int cli_check_user(const struct cli *cli, struct cs_error *err);
 int cli_get_password(struct cli *cli, struct cs_error *err);
 int cli_connect(struct cli *cli, struct cs_client **c, struct cs_error *err);
@@ -43,11 +67,12 @@ int cli_exit_status(const struct cs_error *err);
 char *cli_spool_root(void);
 char *cli_state_dir(void);
 
-/* sheet-opts.c: the options giving a sheet's fields (log, amend). A
- * command's own long options take values from SHEET_OPT_LAST on. */
+/* sheet-opts.c: the options giving a sheet's fields (log, amend), the
+ * shared table of their entries. A command's own options take ids from
+ * SHEET_OPT_LAST on. */
 #define SHEET_OPT_FIRST 256
 #define SHEET_OPT_LAST  512
-#define SHEET_OPTS_MAX  10 /* long options it adds */
+extern const struct cmd_option sheet_options[];
 #define SHEET_OPTS_HELP                                                         \
 	N_("  --caller C         individual or professional\n"                  \
 	   "  --dept D           département: 75, 2A, 971, ..., 99 (abroad), " \
@@ -70,14 +95,12 @@ char *cli_state_dir(void);
 	   "  --call-type T      consultation, silent, hang_up, "               \
 	   "wrong_number,\n"                                                    \
 	   "                     abusive, test\n")
-struct option;
 struct sheet_opts {
 	Callsheet__Sheet sheet; /* codes point into argv */
 	char *start;            /* parsed by sheet_opts_times */
 	char *duration;
 	char dept[16]; /* --dept as the taxonomy spells it */
 };
-size_t sheet_opts_longopts(struct option *o);
 bool sheet_opts_owns(int ch);
 const char *sheet_opts_field(const char *option);
 int sheet_opts_set(const struct cmd_entry *cmd, struct sheet_opts *so, int ch,

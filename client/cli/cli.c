@@ -1,4 +1,5 @@
 /* cli.c: the callsheet command: global options, settings, subcommands. */
+#include <assert.h>
 #include <errno.h>
 #include <getopt.h>
 #include <pwd.h>
@@ -62,8 +63,8 @@ cli_usage_error(const struct cmd_entry *cmd, const char *fmt, ...)
 
 /* getopt_long's complaints (with opterr 0 and a leading ':'), in our
  * words. */
-int
-cli_bad_option(const struct cmd_entry *cmd, int ch, char **argv)
+static int
+bad_option(const struct cmd_entry *cmd, int ch, char **argv)
 {
 	const char *arg = argv[optind - 1];
 
@@ -72,6 +73,64 @@ cli_bad_option(const struct cmd_entry *cmd, int ch, char **argv)
 	if (optopt != 0)
 		return cli_usage_error(cmd, _("unknown option -%c"), optopt);
 	return cli_usage_error(cmd, _("unknown option %s"), arg);
+}
+
+/* cmd's tables as getopt_long's: its long options and short letters. */
+static void
+options_getopt(const struct cmd_entry *cmd, struct option *lo, char *letters)
+{
+	const struct cmd_option *tables[] = {cmd->options, cmd->shared};
+	size_t n = 0, k = 0;
+
+	letters[k++] = ':';
+	letters[k++] = 'h';
+	for (size_t t = 0; t < nitems(tables); t++)
+		for (const struct cmd_option *o = tables[t];
+		     o != NULL && o->name != NULL; o++) {
+			assert(n + 1 < CMD_OPTIONS_MAX);
+			lo[n++] = (struct option){o->name,
+			                          o->value ? required_argument
+			                                   : no_argument,
+			                          NULL, o->id};
+			if (o->letter != 0) {
+				letters[k++] = o->letter;
+				if (o->value)
+					letters[k++] = ':';
+			}
+		}
+	lo[n++] = (struct option){"help", no_argument, NULL, 'h'};
+	lo[n] = (struct option){NULL, 0, NULL, 0};
+	letters[k] = '\0';
+}
+
+int
+cli_options(const struct cmd_entry *cmd, int argc, char **argv,
+            int (*set)(void *arg, int id, char *value), void *arg)
+{
+	struct option lo[CMD_OPTIONS_MAX + 1];
+	char letters[2 * CMD_OPTIONS_MAX + 3];
+	int ch, rv;
+
+	options_getopt(cmd, lo, letters);
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, letters, lo, NULL)) != -1) {
+		if (ch == 'h')
+			return cli_help(cmd);
+		if (ch == '?' || ch == ':')
+			return bad_option(cmd, ch, argv);
+		if ((rv = set(arg, ch, optarg)) != 0)
+			return rv;
+	}
+	return -1;
+}
+
+int
+cli_no_operands(const struct cmd_entry *cmd, int argc, char **argv)
+{
+	if (optind < argc)
+		return cli_usage_error(cmd, _("unexpected argument '%s'"),
+		                       argv[optind]);
+	return 0;
 }
 
 int
@@ -395,7 +454,7 @@ parse_global(struct cli *cli, int argc, char **argv)
 			printf("callsheet %s\n", CALLSHEET_VERSION);
 			return 0;
 		default:
-			return cli_bad_option(NULL, ch, argv);
+			return bad_option(NULL, ch, argv);
 		}
 	}
 	if (cli->opts.user != NULL && *cli->opts.user == '\0')

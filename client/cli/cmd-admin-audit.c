@@ -1,5 +1,4 @@
 /* cmd-admin-audit.c: "callsheet admin audit": the changes to sheets. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,11 @@
 #define AUDIT_LIMIT_MAX 1000
 
 static int cmd_admin_audit_exec(struct cli *, int, char **);
+
+static const struct cmd_option audit_options[] = {
+        {"sheet", 's', true, 0}, {"from", 'f', true, 0},   {"to", 't', true, 0},
+        {"limit", 'l', true, 0}, {"format", 'F', true, 0}, {NULL, 0, false, 0},
+};
 
 const struct cmd_entry cmd_admin_audit_entry = {
         .name = "admin audit",
@@ -30,6 +34,7 @@ const struct cmd_entry cmd_admin_audit_entry = {
                    "An administrator sees every change; a jurist the changes "
                    "to the sheets they\nlogged. Days are those of the "
                    "service's time zone.\n"),
+        .options = audit_options,
         .exec = cmd_admin_audit_exec,
 };
 
@@ -58,8 +63,9 @@ audit_day(const char *option, const char *arg, bool after,
 }
 
 static int
-audit_option(struct audit_args *a, int ch, const char *arg)
+audit_option(void *args, int ch, char *arg)
 {
+	struct audit_args *a = args;
 	uint64_t n;
 
 	switch (ch) {
@@ -104,30 +110,12 @@ audit_option(struct audit_args *a, int ch, const char *arg)
 static int
 audit_parse(struct audit_args *a, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	        {"sheet", required_argument, NULL, 's'},
-	        {"from", required_argument, NULL, 'f'},
-	        {"to", required_argument, NULL, 't'},
-	        {"limit", required_argument, NULL, 'l'},
-	        {"format", required_argument, NULL, 'F'},
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0},
-	};
-	int ch, rv;
+	int rv;
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		if (ch == 'h')
-			return cli_help(&cmd_admin_audit_entry);
-		if (ch == '?' || ch == ':')
-			return cli_bad_option(&cmd_admin_audit_entry, ch, argv);
-		if ((rv = audit_option(a, ch, optarg)) != 0)
-			return rv;
-	}
-	if (optind < argc)
-		return cli_usage_error(&cmd_admin_audit_entry,
-		                       _("unexpected argument '%s'"),
-		                       argv[optind]);
+	if ((rv = cli_options(&cmd_admin_audit_entry, argc, argv, audit_option,
+	                      a)) >= 0 ||
+	    (rv = cli_no_operands(&cmd_admin_audit_entry, argc, argv)) != 0)
+		return rv;
 	if (a->get.from != NULL && a->get.to != NULL &&
 	    strcmp(a->from, a->to) >= 0)
 		return cli_usage_error(&cmd_admin_audit_entry,

@@ -1,6 +1,5 @@
 /* cmd-admin-close.c: "callsheet admin close-period": freeze the published
  * figures of a period of whole months. */
-#include <getopt.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -9,6 +8,12 @@
 #include "parse.h"
 
 static int cmd_admin_close_exec(struct cli *, int, char **);
+
+/* in the order of struct close_args' slots */
+static const struct cmd_option close_options[] = {
+        {"year", 0, true, 0}, {"month", 1, true, 0}, {"from", 2, true, 0},
+        {"to", 3, true, 0},   {NULL, 0, false, 0},
+};
 
 const struct cmd_entry cmd_admin_close_period_entry = {
         .name = "admin close-period",
@@ -27,6 +32,7 @@ const struct cmd_entry cmd_admin_close_period_entry = {
                    "sheet whose call lies in it, with a reason,\nand reports "
                    "show the published figure next to the restated one. "
                    "Closing the\nsame period again says when it was closed.\n"),
+        .options = close_options,
         .exec = cmd_admin_close_exec,
 };
 
@@ -79,52 +85,31 @@ close_period_of(struct close_args *a)
 	return 0;
 }
 
+static int
+close_option(void *arg, int id, char *value)
+{
+	struct close_args *a = arg;
+	const char **slots[] = {&a->year, &a->month, &a->from, &a->to};
+
+	if (*slots[id] != NULL)
+		return cli_usage_error(&cmd_admin_close_period_entry,
+		                       _("--%s given twice"),
+		                       close_options[id].name);
+	*slots[id] = value;
+	return 0;
+}
+
 /* -1 to go on, else the exit status. */
 static int
 close_parse(struct close_args *a, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	        {"year", required_argument, NULL, 'y'},
-	        {"month", required_argument, NULL, 'm'},
-	        {"from", required_argument, NULL, 'f'},
-	        {"to", required_argument, NULL, 't'},
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0},
-	};
-	const char **slot;
-	int ch;
+	int rv;
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'y':
-			slot = &a->year;
-			break;
-		case 'm':
-			slot = &a->month;
-			break;
-		case 'f':
-			slot = &a->from;
-			break;
-		case 't':
-			slot = &a->to;
-			break;
-		case 'h':
-			return cli_help(&cmd_admin_close_period_entry);
-		default:
-			return cli_bad_option(&cmd_admin_close_period_entry, ch,
-			                      argv);
-		}
-		if (*slot != NULL)
-			return cli_usage_error(&cmd_admin_close_period_entry,
-			                       _("%s given twice"),
-			                       argv[optind - 1]);
-		*slot = optarg;
-	}
-	if (optind < argc)
-		return cli_usage_error(&cmd_admin_close_period_entry,
-		                       _("unexpected argument '%s'"),
-		                       argv[optind]);
+	if ((rv = cli_options(&cmd_admin_close_period_entry, argc, argv,
+	                      close_option, a)) >= 0 ||
+	    (rv = cli_no_operands(&cmd_admin_close_period_entry, argc, argv)) !=
+	            0)
+		return rv;
 	return close_period_of(a) != 0 ? EXIT_USAGE : -1;
 }
 

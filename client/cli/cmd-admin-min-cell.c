@@ -1,6 +1,5 @@
 /* cmd-admin-min-cell.c: "callsheet admin min-cell": show, or set, each
  * role's disclosure policy: minimum cell size, method and noise. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,12 @@
 #define MIN_CELL_MAX 1000
 
 static int cmd_min_cell_exec(struct cli *, int, char **);
+
+static const struct cmd_option min_cell_options[] = {
+        {"role", 'r', true, 0},      {"method", 'm', true, 0},
+        {"max-noise", 'd', true, 0}, {"variance", 'v', true, 0},
+        {NULL, 0, false, 0},
+};
 
 const struct cmd_entry cmd_admin_min_cell_entry = {
         .name = "admin min-cell",
@@ -42,77 +47,73 @@ const struct cmd_entry cmd_admin_min_cell_entry = {
                    "official-statistics rule; health networks use 5\nor "
                    "11); suppress for admin and jurist, perturb for reporter, "
                    "with D = 4\nand V = 4.\n"),
+        .options = min_cell_options,
         .exec = cmd_min_cell_exec,
 };
+
+static int
+min_cell_option(void *arg, int id, char *value)
+{
+	const struct cmd_entry *e = &cmd_admin_min_cell_entry;
+	Callsheet__MinCell *mc = arg;
+	uint64_t n;
+
+	switch (id) {
+	case 'r':
+		if (role_parse(value) == CALLSHEET__ROLE__ROLE_NONE)
+			return cli_usage_error(
+			        e,
+			        _("invalid --role '%s': give jurist, "
+			          "reporter or admin"),
+			        value);
+		mc->role = value;
+		return 0;
+	case 'm':
+		if (strcmp(value, "suppress") != 0 &&
+		    strcmp(value, "perturb") != 0)
+			return cli_usage_error(e,
+			                       _("invalid --method '%s': give "
+			                         "suppress or perturb"),
+			                       value);
+		mc->method = value;
+		return 0;
+	case 'd':
+		if (parse_uint(value, 20, &n) != 0 || n == 0)
+			return cli_usage_error(
+			        e,
+			        _("invalid --max-noise '%s': give a "
+			          "whole number from 1 to 20"),
+			        value);
+		mc->has_max_noise = true;
+		mc->max_noise = (uint32_t)n;
+		return 0;
+	case 'v': {
+		char *end;
+
+		mc->noise_variance = strtod(value, &end);
+		if (end == value || *end != '\0' || !(mc->noise_variance > 0))
+			return cli_usage_error(
+			        e,
+			        _("invalid --variance '%s': give a "
+			          "number above 0"),
+			        value);
+		mc->has_noise_variance = true;
+		return 0;
+	}
+	}
+	return 0;
+}
 
 /* -1 to go on, else the exit status. */
 static int
 min_cell_parse(int argc, char **argv, Callsheet__MinCell *mc)
 {
-	static const struct option longopts[] = {
-	        {"role", required_argument, NULL, 'r'},
-	        {"method", required_argument, NULL, 'm'},
-	        {"max-noise", required_argument, NULL, 'd'},
-	        {"variance", required_argument, NULL, 'v'},
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0},
-	};
 	const struct cmd_entry *e = &cmd_admin_min_cell_entry;
 	uint64_t n;
-	int ch;
+	int rv;
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'r':
-			if (role_parse(optarg) == CALLSHEET__ROLE__ROLE_NONE)
-				return cli_usage_error(
-				        e,
-				        _("invalid --role '%s': give jurist, "
-				          "reporter or admin"),
-				        optarg);
-			mc->role = optarg;
-			break;
-		case 'm':
-			if (strcmp(optarg, "suppress") != 0 &&
-			    strcmp(optarg, "perturb") != 0)
-				return cli_usage_error(
-				        e,
-				        _("invalid --method '%s': give "
-				          "suppress or perturb"),
-				        optarg);
-			mc->method = optarg;
-			break;
-		case 'd':
-			if (parse_uint(optarg, 20, &n) != 0 || n == 0)
-				return cli_usage_error(
-				        e,
-				        _("invalid --max-noise '%s': give a "
-				          "whole number from 1 to 20"),
-				        optarg);
-			mc->has_max_noise = true;
-			mc->max_noise = (uint32_t)n;
-			break;
-		case 'v': {
-			char *end;
-
-			mc->noise_variance = strtod(optarg, &end);
-			if (end == optarg || *end != '\0' ||
-			    !(mc->noise_variance > 0))
-				return cli_usage_error(
-				        e,
-				        _("invalid --variance '%s': give a "
-				          "number above 0"),
-				        optarg);
-			mc->has_noise_variance = true;
-			break;
-		}
-		case 'h':
-			return cli_help(e);
-		default:
-			return cli_bad_option(e, ch, argv);
-		}
-	}
+	if ((rv = cli_options(e, argc, argv, min_cell_option, mc)) >= 0)
+		return rv;
 	if (mc->role == NULL &&
 	    (mc->method != NULL || mc->has_max_noise || mc->has_noise_variance))
 		return cli_usage_error(e, "%s",

@@ -1,6 +1,5 @@
 /* cmd-admin-taxonomy.c: "callsheet admin taxonomy": list the codes and
  * their labels; add, rename, retire and map codes (admin accounts). */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,14 @@
 #include "libcallsheet.h"
 
 static int cmd_taxonomy_exec(struct cli *, int, char **);
+
+enum { OPT_EN = 256, OPT_FR, OPT_SUCCESSOR };
+static const struct cmd_option taxonomy_options[] = {
+        {"en", OPT_EN, true, 0},
+        {"fr", OPT_FR, true, 0},
+        {"successor", OPT_SUCCESSOR, true, 0},
+        {NULL, 0, false, 0},
+};
 
 const struct cmd_entry cmd_admin_taxonomy_entry = {
         .name = "admin taxonomy",
@@ -40,6 +47,7 @@ const struct cmd_entry cmd_admin_taxonomy_entry = {
                    "pro_sector, household,\norigin, topic. Changes need an "
                    "admin account; every client sees them at\nits next "
                    "connection, without an update.\n"),
+        .options = taxonomy_options,
         .exec = cmd_taxonomy_exec,
 };
 
@@ -119,40 +127,30 @@ positional(const char *action)
 	                                    : 2;
 }
 
+static int
+tax_option(void *arg, int id, char *value)
+{
+	struct tax_args *a = arg;
+
+	if (id == OPT_EN)
+		a->en = value;
+	else if (id == OPT_FR)
+		a->fr = value;
+	else
+		a->successor = value;
+	return 0;
+}
+
 /* -1 to go on, else the exit status. */
 static int
 tax_parse(struct tax_args *a, int argc, char **argv)
 {
-	enum { OPT_EN = 256, OPT_FR, OPT_SUCCESSOR };
-	static const struct option longopts[] = {
-	        {"en", required_argument, NULL, OPT_EN},
-	        {"fr", required_argument, NULL, OPT_FR},
-	        {"successor", required_argument, NULL, OPT_SUCCESSOR},
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0},
-	};
 	const struct cmd_entry *cmd = &cmd_admin_taxonomy_entry;
-	int ch;
+	int rv;
 
-	opterr = 0;
 	/* options may come anywhere: GNU getopt moves the others last */
-	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case OPT_EN:
-			a->en = optarg;
-			break;
-		case OPT_FR:
-			a->fr = optarg;
-			break;
-		case OPT_SUCCESSOR:
-			a->successor = optarg;
-			break;
-		case 'h':
-			return cli_help(cmd);
-		default:
-			return cli_bad_option(cmd, ch, argv);
-		}
-	}
+	if ((rv = cli_options(cmd, argc, argv, tax_option, a)) >= 0)
+		return rv;
 	if (optind >= argc)
 		return cli_usage_error(cmd, "%s",
 		                       _("give an action: list, add, rename, "

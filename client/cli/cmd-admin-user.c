@@ -1,7 +1,6 @@
 /* cmd-admin-user.c: "callsheet admin user add|passwd|disable|enable|list":
  * accounts, their roles and passwords. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,13 @@
 #define PASSWORD_LINE_MAX 1024
 
 static int cmd_admin_user_exec(struct cli *, int, char **);
+
+enum { OPT_ROLE = 256, OPT_STDIN };
+static const struct cmd_option user_options[] = {
+        {"role", OPT_ROLE, true, 0},
+        {"password-stdin", OPT_STDIN, false, 0},
+        {NULL, 0, false, 0},
+};
 
 const struct cmd_entry cmd_admin_user_entry = {
         .name = "admin user",
@@ -42,6 +48,7 @@ const struct cmd_entry cmd_admin_user_entry = {
                    "Names: 1 to 63 characters among a-z 0-9 . _ -; "
                    "passwords: 8 to 1024\ncharacters. The last enabled admin "
                    "account cannot be disabled.\n"),
+        .options = user_options,
         .exec = cmd_admin_user_exec,
 };
 
@@ -62,6 +69,7 @@ struct user_args {
 	const char *name;
 	const char *role;
 	bool password_stdin;
+	const char *action_name; /* as given */
 };
 
 static void
@@ -121,17 +129,29 @@ password_from_prompt(const char *name)
 }
 
 static int
+user_option(void *arg, int id, char *value)
+{
+	struct user_args *a = arg;
+
+	if (id == OPT_ROLE && a->action == USER_ADD)
+		a->role = value;
+	else if (id == OPT_STDIN &&
+	         (a->action == USER_ADD || a->action == USER_PASSWD))
+		a->password_stdin = true;
+	else
+		return cli_usage_error(&cmd_admin_user_entry,
+		                       _("%s does not apply to 'user %s'"),
+		                       id == OPT_ROLE ? "--role"
+		                                      : "--password-stdin",
+		                       a->action_name);
+	return 0;
+}
+
+static int
 user_parse(struct user_args *a, int argc, char **argv)
 {
-	enum { OPT_ROLE = 256, OPT_STDIN };
-	static const struct option longopts[] = {
-	        {"role", required_argument, NULL, OPT_ROLE},
-	        {"password-stdin", no_argument, NULL, OPT_STDIN},
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0},
-	};
 	size_t i;
-	int ch, want;
+	int rv, want;
 
 	if (argc < 2)
 		return cli_usage_error(&cmd_admin_user_entry, "%s",
@@ -152,25 +172,11 @@ user_parse(struct user_args *a, int argc, char **argv)
 	want = actions[i].nargs;
 	argc--;
 	argv++;
+	a->action_name = argv[0];
 	optind = 0;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		if (ch == 'h')
-			return cli_help(&cmd_admin_user_entry);
-		if (ch == OPT_ROLE && a->action == USER_ADD)
-			a->role = optarg;
-		else if (ch == OPT_STDIN &&
-		         (a->action == USER_ADD || a->action == USER_PASSWD))
-			a->password_stdin = true;
-		else if (ch == OPT_ROLE || ch == OPT_STDIN)
-			return cli_usage_error(
-			        &cmd_admin_user_entry,
-			        _("%s does not apply to 'user %s'"),
-			        ch == OPT_ROLE ? "--role" : "--password-stdin",
-			        argv[0]);
-		else
-			return cli_bad_option(&cmd_admin_user_entry, ch, argv);
-	}
+	if ((rv = cli_options(&cmd_admin_user_entry, argc, argv, user_option,
+	                      a)) >= 0)
+		return rv;
 	if (argc - optind != want)
 		return cli_usage_error(
 		        &cmd_admin_user_entry,

@@ -3,7 +3,6 @@
  * populations (rates per inhabitant) and the action's budget with its
  * funders' shares (cost per consultation). */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +18,18 @@
 
 static int cmd_population_exec(struct cli *, int, char **);
 static int cmd_budget_exec(struct cli *, int, char **);
+
+static const struct cmd_option population_options[] = {
+        {"year", 'y', true, 0},
+        {"source", 's', true, 0},
+        {NULL, 0, false, 0},
+};
+static const struct cmd_option budget_options[] = {
+        {"year", 'y', true, 0},
+        {"total", 't', true, 0},
+        {"funder", 'f', true, 0},
+        {NULL, 0, false, 0},
+};
 
 const struct cmd_entry cmd_admin_population_entry = {
         .name = "admin population",
@@ -40,6 +51,7 @@ const struct cmd_entry cmd_admin_population_entry = {
                    "population in PMUN\n(population municipale; else "
                    "PTOT). Other columns are ignored. Without import,\n"
                    "prints the year's populations.\n"),
+        .options = population_options,
         .exec = cmd_population_exec,
 };
 
@@ -60,6 +72,7 @@ const struct cmd_entry cmd_admin_budget_entry = {
                    "prints them.\nThe annual report then states the cost "
                    "per consultation and each funder's\nshare of it, in "
                    "exact cents.\n"),
+        .options = budget_options,
         .exec = cmd_budget_exec,
 };
 
@@ -187,35 +200,33 @@ population_import(struct cli *cli, const char *path, int year,
 	return rv;
 }
 
+struct population_args {
+	int year;
+	const char *source;
+};
+
+static int
+population_option(void *arg, int id, char *value)
+{
+	struct population_args *a = arg;
+
+	if (id == 's')
+		a->source = value;
+	else if (year_option(&cmd_admin_population_entry, value, &a->year) != 0)
+		return EXIT_USAGE;
+	return 0;
+}
+
 static int
 cmd_population_exec(struct cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	        {"year", required_argument, NULL, 'y'},
-	        {"source", required_argument, NULL, 's'},
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0},
-	};
 	const struct cmd_entry *e = &cmd_admin_population_entry;
-	const char *source = NULL, *file = NULL;
-	int ch, year = 0;
+	struct population_args a = {0};
+	const char *file = NULL;
+	int rv;
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'y':
-			if (year_option(e, optarg, &year) != 0)
-				return EXIT_USAGE;
-			break;
-		case 's':
-			source = optarg;
-			break;
-		case 'h':
-			return cli_help(e);
-		default:
-			return cli_bad_option(e, ch, argv);
-		}
-	}
+	if ((rv = cli_options(e, argc, argv, population_option, &a)) >= 0)
+		return rv;
 	if (optind < argc && strcmp(argv[optind], "import") == 0) {
 		if (optind + 1 >= argc)
 			return cli_usage_error(e, "%s",
@@ -226,13 +237,13 @@ cmd_population_exec(struct cli *cli, int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error(e, _("unexpected argument '%s'"),
 		                       argv[optind]);
-	if (year == 0)
+	if (a.year == 0)
 		return cli_usage_error(e, "%s",
 		                       _("--year is required: the year the "
 		                         "populations are for"));
 	if (file == NULL)
-		return year_get(cli, year);
-	return population_import(cli, file, year, source);
+		return year_get(cli, a.year);
+	return population_import(cli, file, a.year, a.source);
 }
 
 /* "Ville de Paris=34000": the funder and the amount; -1 if malformed. */
@@ -249,108 +260,101 @@ funder_parse(const char *arg, Callsheet__FunderShare *s, char **name)
 	return 0;
 }
 
+struct budget_args {
+	int year;
+	Callsheet__SetYearFacts s;
+	Callsheet__FunderShare shares[FUNDERS_MAX], *sp[FUNDERS_MAX];
+	struct budget_share checked[FUNDERS_MAX];
+	char *names[FUNDERS_MAX];
+	size_t n;
+};
+
+/* A usage error about an amount, which says the most it may be. */
+static int
+budget_amount_error(const char *format, const char *value)
+{
+	struct strbuf max = {0};
+	int rv;
+
+	words_euros(&max, EUROS_CENTS_MAX);
+	rv = cli_usage_error(&cmd_admin_budget_entry, format, value, max.buf);
+	sb_free(&max);
+	return rv;
+}
+
+static int
+budget_option(void *arg, int id, char *value)
+{
+	const struct cmd_entry *e = &cmd_admin_budget_entry;
+	struct budget_args *a = arg;
+
+	switch (id) {
+	case 'y':
+		return year_option(e, value, &a->year) != 0 ? EXIT_USAGE : 0;
+	case 't':
+		a->s.has_budget_cents = 1;
+		if (euros_parse(value, &a->s.budget_cents) != 0 ||
+		    a->s.budget_cents == 0)
+			return budget_amount_error(
+			        _("invalid --total '%s': give the action's "
+			          "total cost in euros, more than 0 and at most "
+			          "%s, e.g. 190700 or 190 700,50"),
+			        value);
+		return 0;
+	default: /* 'f' */
+		if (a->n == FUNDERS_MAX)
+			return cli_usage_error(e, _("at most %d funders"),
+			                       FUNDERS_MAX);
+		callsheet__funder_share__init(&a->shares[a->n]);
+		if (funder_parse(value, &a->shares[a->n], &a->names[a->n]) != 0)
+			return budget_amount_error(
+			        _("invalid --funder '%s': give NAME=EUROS, an "
+			          "amount in euros of at most %s, e.g. \"Ville "
+			          "de Paris=34000\""),
+			        value);
+		a->checked[a->n].name = a->names[a->n];
+		a->checked[a->n].cents = a->shares[a->n].cents;
+		a->sp[a->n] = &a->shares[a->n];
+		a->n++;
+		return 0;
+	}
+}
+
 static int
 cmd_budget_exec(struct cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	        {"year", required_argument, NULL, 'y'},
-	        {"total", required_argument, NULL, 't'},
-	        {"funder", required_argument, NULL, 'f'},
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0},
-	};
 	const struct cmd_entry *e = &cmd_admin_budget_entry;
-	Callsheet__SetYearFacts s = CALLSHEET__SET_YEAR_FACTS__INIT;
+	struct budget_args a = {.s = CALLSHEET__SET_YEAR_FACTS__INIT};
+	Callsheet__SetYearFacts *s = &a.s;
 	Callsheet__Request req = CALLSHEET__REQUEST__INIT;
-	Callsheet__FunderShare shares[FUNDERS_MAX], *sp[FUNDERS_MAX];
-	char *names[FUNDERS_MAX];
-	struct budget_share checked[FUNDERS_MAX];
-	struct strbuf max = {0};
 	char why[512];
-	size_t n = 0;
-	int ch, year = 0, rv = -1;
+	int rv;
 
-	opterr = 0;
-	while (rv < 0 &&
-	       (ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'y':
-			if (year_option(e, optarg, &year) != 0)
-				rv = EXIT_USAGE;
-			break;
-		case 't':
-			if (euros_parse(optarg, &s.budget_cents) != 0 ||
-			    s.budget_cents == 0) {
-				sb_reset(&max);
-				words_euros(&max, EUROS_CENTS_MAX);
-				rv = cli_usage_error(
-				        e,
-				        _("invalid --total '%s': give the "
-				          "action's total cost in euros, more "
-				          "than 0 and at most %s, e.g. 190700 "
-				          "or "
-				          "190 700,50"),
-				        optarg, max.buf);
-			}
-			s.has_budget_cents = 1;
-			break;
-		case 'f':
-			if (n == FUNDERS_MAX) {
-				rv = cli_usage_error(e, _("at most %d funders"),
-				                     FUNDERS_MAX);
-				break;
-			}
-			callsheet__funder_share__init(&shares[n]);
-			if (funder_parse(optarg, &shares[n], &names[n]) != 0) {
-				sb_reset(&max);
-				words_euros(&max, EUROS_CENTS_MAX);
-				rv = cli_usage_error(
-				        e,
-				        _("invalid --funder '%s': give "
-				          "NAME=EUROS, an amount in euros of "
-				          "at "
-				          "most %s, e.g. \"Ville de "
-				          "Paris=34000\""),
-				        optarg, max.buf);
-				break;
-			}
-			checked[n].name = names[n];
-			checked[n].cents = shares[n].cents;
-			sp[n] = &shares[n];
-			n++;
-			break;
-		case 'h':
-			rv = cli_help(e);
-			break;
-		default:
-			rv = cli_bad_option(e, ch, argv);
-		}
-	}
+	rv = cli_options(e, argc, argv, budget_option, &a);
 	if (rv < 0 && optind < argc)
 		rv = cli_usage_error(e, _("unexpected argument '%s'"),
 		                     argv[optind]);
-	if (rv < 0 && year == 0)
+	if (rv < 0 && a.year == 0)
 		rv = cli_usage_error(e, "%s", _("--year is required"));
-	if (rv < 0 && n > 0 && !s.has_budget_cents)
+	if (rv < 0 && a.n > 0 && !s->has_budget_cents)
 		rv = cli_usage_error(e, "%s",
 		                     _("--funder needs --total: a share is of "
 		                       "the budget"));
-	if (rv < 0 && s.has_budget_cents &&
-	    budget_check(s.budget_cents, checked, n, why, sizeof why) != 0)
+	if (rv < 0 && s->has_budget_cents &&
+	    budget_check(s->budget_cents, a.checked, a.n, why, sizeof why) != 0)
 		rv = cli_usage_error(e, "%s", why);
-	if (rv < 0 && !s.has_budget_cents)
-		rv = year_get(cli, year);
+	if (rv < 0 && !s->has_budget_cents)
+		rv = year_get(cli, a.year);
 	if (rv < 0) {
-		s.has_year = 1;
-		s.year = year;
-		s.n_funders = n;
-		s.funders = sp;
+		s->has_year = 1;
+		s->year = a.year;
+		s->n_funders = a.n;
+		s->funders = a.sp;
 		req.body_case = CALLSHEET__REQUEST__BODY_SET_YEAR_FACTS;
-		req.set_year_facts = &s;
+		req.set_year_facts = s;
 		rv = year_call(cli, &req);
 	}
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	sb_free(&max);
+	for (size_t i = 0; i < a.n; i++)
+		free(a.names[i]);
 	return rv;
 }

@@ -1,6 +1,5 @@
 /* cmd-amend.c: "callsheet amend": change fields of a stored sheet. */
 #include <ctype.h>
-#include <getopt.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,13 @@
 #include "parse.h"
 
 static int cmd_amend_exec(struct cli *, int, char **);
+
+enum { OPT_CLEAR = SHEET_OPT_LAST, OPT_REASON };
+static const struct cmd_option amend_options[] = {
+        {"clear", OPT_CLEAR, true, 0},
+        {"reason", OPT_REASON, true, 0},
+        {NULL, 0, false, 0},
+};
 
 const struct cmd_entry cmd_amend_entry = {
         .name = "amend",
@@ -35,10 +41,10 @@ const struct cmd_entry cmd_amend_entry = {
                    "amend_window_days\n(7 by default) after logging them; an "
                    "administrator any sheet. Every change is\nin the audit "
                    "trail (callsheet admin audit).\n"),
+        .options = amend_options,
+        .shared = sheet_options,
         .exec = cmd_amend_exec,
 };
-
-enum { OPT_CLEAR = SHEET_OPT_LAST, OPT_REASON };
 
 /* The coded fields a sheet's options set, given again in the amendment:
  * every string field of Sheet, at the same name in AmendSheet (found in
@@ -104,42 +110,33 @@ amend_clear(struct amend_args *a, const char *arg)
 	return rv;
 }
 
+static int
+amend_option(void *arg, int id, char *value)
+{
+	struct amend_args *a = arg;
+
+	if (id == OPT_CLEAR)
+		return amend_clear(a, value);
+	if (id != OPT_REASON)
+		return sheet_opts_set(&cmd_amend_entry, &a->so, id, value);
+	if (a->amend.reason != NULL)
+		return cli_usage_error(&cmd_amend_entry,
+		                       _("--reason given twice"));
+	a->amend.reason = value;
+	return 0;
+}
+
 /* The options as an AmendSheet; -1 to go on, else the exit status. */
 static int
 amend_parse(struct amend_args *a, int argc, char **argv)
 {
-	struct option longopts[SHEET_OPTS_MAX + 4];
-	size_t n = sheet_opts_longopts(longopts);
 	Callsheet__AmendSheet *m = &a->amend;
 	const Callsheet__Sheet *s = &a->so.sheet;
-	int ch, rv;
+	int rv;
 
-	longopts[n++] =
-	        (struct option){"clear", required_argument, NULL, OPT_CLEAR};
-	longopts[n++] =
-	        (struct option){"reason", required_argument, NULL, OPT_REASON};
-	longopts[n++] = (struct option){"help", no_argument, NULL, 'h'};
-	longopts[n] = (struct option){NULL, 0, NULL, 0};
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		if (ch == 'h')
-			return cli_help(&cmd_amend_entry);
-		if (ch == OPT_CLEAR)
-			rv = amend_clear(a, optarg);
-		else if (ch == OPT_REASON)
-			rv = m->reason != NULL
-			             ? cli_usage_error(
-			                       &cmd_amend_entry,
-			                       _("--reason given twice"))
-			             : (m->reason = optarg, 0);
-		else if (sheet_opts_owns(ch))
-			rv = sheet_opts_set(&cmd_amend_entry, &a->so, ch,
-			                    optarg);
-		else
-			return cli_bad_option(&cmd_amend_entry, ch, argv);
-		if (rv != 0)
-			return rv;
-	}
+	if ((rv = cli_options(&cmd_amend_entry, argc, argv, amend_option, a)) >=
+	    0)
+		return rv;
 	if ((rv = sheet_id_arg(&cmd_amend_entry, argc, argv, a->id,
 	                       &a->prefix)) != 0 ||
 	    (rv = sheet_opts_times(&cmd_amend_entry, &a->so)) != 0)

@@ -1,7 +1,6 @@
 /* cmd-annual.c: "callsheet report annual": the yearly activity report,
  * composed from general aggregate queries sent in one pipeline. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,25 @@
 #include "parse.h"
 
 static int cmd_annual_exec(struct cli *, int, char **);
+
+enum {
+	OPT_YEAR = 256,
+	OPT_FOCUS,
+	OPT_FORMAT,
+	OPT_HOURS,
+	OPT_SERVICE,
+	OPT_ADDRESS
+};
+static const struct cmd_option annual_options[] = {
+        {"year", OPT_YEAR, true, 0},
+        {"focus", OPT_FOCUS, true, 0},
+        {"format", OPT_FORMAT, true, 0},
+        {"output", 'o', true, 'o'},
+        {"service-hours", OPT_HOURS, true, 0},
+        {"service", OPT_SERVICE, true, 0},
+        {"address", OPT_ADDRESS, true, 0},
+        {NULL, 0, false, 0},
+};
 
 const struct cmd_entry cmd_annual_entry = {
         .name = "report annual",
@@ -57,6 +75,7 @@ const struct cmd_entry cmd_annual_entry = {
                    "unknown are not ranked. Labels are French when LANG "
                    "starts\nwith fr. Counts hidden by disclosure control "
                    "show as 's'.\n"),
+        .options = annual_options,
         .exec = cmd_annual_exec,
 };
 
@@ -68,6 +87,7 @@ struct annual_args {
 	const char *output;
 	enum aformat format;
 	struct service_hours hours;
+	const char *hours_spec; /* --service-hours, parsed last */
 	const char *service, *address;
 };
 
@@ -101,83 +121,59 @@ annual_hours(struct annual_args *a, const char *spec)
 	return cli_usage_error(&cmd_annual_entry, "%s", why);
 }
 
+static int
+annual_option(void *arg, int id, char *value)
+{
+	struct annual_args *a = arg;
+
+	switch (id) {
+	case OPT_YEAR:
+		if (parse_year(value, &a->year) != 0)
+			return cli_usage_error(&cmd_annual_entry,
+			                       _("invalid --year '%s': give a "
+			                         "year (YYYY)"),
+			                       value);
+		return 0;
+	case OPT_FOCUS:
+		a->focus = value;
+		return 0;
+	case OPT_FORMAT:
+		return annual_format(a, value);
+	case 'o':
+		a->output = value;
+		return 0;
+	case OPT_HOURS:
+		a->hours_spec = value;
+		return 0;
+	case OPT_SERVICE:
+		a->service = value;
+		return 0;
+	default: /* OPT_ADDRESS */
+		a->address = value;
+		return 0;
+	}
+}
+
 /* -1 to go on, else the exit status. */
 static int
 annual_parse(struct annual_args *a, int argc, char **argv)
 {
-	enum {
-		OPT_YEAR = 256,
-		OPT_FOCUS,
-		OPT_FORMAT,
-		OPT_HOURS,
-		OPT_SERVICE,
-		OPT_ADDRESS
-	};
-	static const struct option longopts[] = {
-	        {"year", required_argument, NULL, OPT_YEAR},
-	        {"focus", required_argument, NULL, OPT_FOCUS},
-	        {"format", required_argument, NULL, OPT_FORMAT},
-	        {"output", required_argument, NULL, 'o'},
-	        {"service-hours", required_argument, NULL, OPT_HOURS},
-	        {"service", required_argument, NULL, OPT_SERVICE},
-	        {"address", required_argument, NULL, OPT_ADDRESS},
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0},
-	};
-	const char *hours = getenv("CALLSHEET_SERVICE_HOURS");
 	time_t now = time(NULL);
 	struct tm tm;
-	int ch, rv = 0;
+	int rv;
 
 	localtime_r(&now, &tm);
 	a->year = tm.tm_year + 1900;
 	a->service = getenv("CALLSHEET_SERVICE_NAME");
 	a->address = getenv("CALLSHEET_SERVICE_ADDRESS");
-	if (hours == NULL || *hours == '\0')
-		hours = ANN_SERVICE_DEFAULT;
-	opterr = 0;
-	while (rv == 0 &&
-	       (ch = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
-		switch (ch) {
-		case OPT_YEAR:
-			if (parse_year(optarg, &a->year) != 0)
-				rv = cli_usage_error(
-				        &cmd_annual_entry,
-				        _("invalid --year '%s': give a "
-				          "year (YYYY)"),
-				        optarg);
-			break;
-		case OPT_FOCUS:
-			a->focus = optarg;
-			break;
-		case OPT_FORMAT:
-			rv = annual_format(a, optarg);
-			break;
-		case 'o':
-			a->output = optarg;
-			break;
-		case OPT_HOURS:
-			hours = optarg;
-			break;
-		case OPT_SERVICE:
-			a->service = optarg;
-			break;
-		case OPT_ADDRESS:
-			a->address = optarg;
-			break;
-		case 'h':
-			return cli_help(&cmd_annual_entry);
-		default:
-			return cli_bad_option(&cmd_annual_entry, ch, argv);
-		}
-	}
-	if (rv != 0)
+	a->hours_spec = getenv("CALLSHEET_SERVICE_HOURS");
+	if (a->hours_spec == NULL || *a->hours_spec == '\0')
+		a->hours_spec = ANN_SERVICE_DEFAULT;
+	if ((rv = cli_options(&cmd_annual_entry, argc, argv, annual_option,
+	                      a)) >= 0 ||
+	    (rv = cli_no_operands(&cmd_annual_entry, argc, argv)) != 0)
 		return rv;
-	if (optind < argc)
-		return cli_usage_error(&cmd_annual_entry,
-		                       _("unexpected argument '%s'"),
-		                       argv[optind]);
-	if (annual_hours(a, hours) != 0)
+	if (annual_hours(a, a->hours_spec) != 0)
 		return EXIT_USAGE;
 	/* a year to come has nothing to report yet */
 	if (a->year > tm.tm_year + 1900)

@@ -1,7 +1,6 @@
 /* cmd-export.c: "callsheet export": the sheets of a period as the sheet
  * CSV, page after page, to standard output or a file written whole. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,17 @@
 #include "sheet-csv.h"
 
 static int cmd_export_exec(struct cli *, int, char **);
+
+enum { OPT_YEAR = 256, OPT_MONTH, OPT_FROM, OPT_TO, OPT_FORMAT };
+static const struct cmd_option export_options[] = {
+        {"year", OPT_YEAR, true, 0},
+        {"month", OPT_MONTH, true, 0},
+        {"from", OPT_FROM, true, 0},
+        {"to", OPT_TO, true, 0},
+        {"format", OPT_FORMAT, true, 0},
+        {"output", 'o', true, 'o'},
+        {NULL, 0, false, 0},
+};
 
 const struct cmd_entry cmd_export_entry = {
         .name = "export",
@@ -40,6 +50,7 @@ const struct cmd_entry cmd_export_entry = {
                    "\n(topics separated by ';', empty fields for what does "
                    "not apply).\nFor the jurist and admin roles: a reporter "
                    "sees aggregates only.\n"),
+        .options = export_options,
         .exec = cmd_export_exec,
 };
 
@@ -50,45 +61,35 @@ struct export_args {
 	bool bounded;
 };
 
+static int
+export_option(void *arg, int id, char *value)
+{
+	struct export_args *a = arg;
+	const char **slots[] = {&a->year, &a->month, &a->from, &a->to};
+
+	if (id >= OPT_YEAR && id <= OPT_TO)
+		*slots[id - OPT_YEAR] = value;
+	else if (id == OPT_FORMAT && strcmp(value, "csv") != 0)
+		return cli_usage_error(&cmd_export_entry,
+		                       _("invalid --format '%s': the export "
+		                         "format is csv"),
+		                       value);
+	else if (id == 'o')
+		a->output = value;
+	return 0;
+}
+
 /* -1 to go on, else the exit status. */
 static int
 export_parse(struct export_args *a, int argc, char **argv)
 {
-	enum { OPT_YEAR = 256, OPT_MONTH, OPT_FROM, OPT_TO, OPT_FORMAT };
-	static const struct option longopts[] = {
-	        {"year", required_argument, NULL, OPT_YEAR},
-	        {"month", required_argument, NULL, OPT_MONTH},
-	        {"from", required_argument, NULL, OPT_FROM},
-	        {"to", required_argument, NULL, OPT_TO},
-	        {"format", required_argument, NULL, OPT_FORMAT},
-	        {"output", required_argument, NULL, 'o'},
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0},
-	};
-	const char **slots[] = {&a->year, &a->month, &a->from, &a->to};
 	char why[256];
-	int ch, rv;
+	int rv;
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
-		if (ch >= OPT_YEAR && ch <= OPT_TO)
-			*slots[ch - OPT_YEAR] = optarg;
-		else if (ch == OPT_FORMAT && strcmp(optarg, "csv") != 0)
-			return cli_usage_error(&cmd_export_entry,
-			                       _("invalid --format '%s': the "
-			                         "export format is csv"),
-			                       optarg);
-		else if (ch == 'o')
-			a->output = optarg;
-		else if (ch == 'h')
-			return cli_help(&cmd_export_entry);
-		else if (ch != OPT_FORMAT)
-			return cli_bad_option(&cmd_export_entry, ch, argv);
-	}
-	if (optind < argc)
-		return cli_usage_error(&cmd_export_entry,
-		                       _("unexpected argument '%s'"),
-		                       argv[optind]);
+	if ((rv = cli_options(&cmd_export_entry, argc, argv, export_option,
+	                      a)) >= 0 ||
+	    (rv = cli_no_operands(&cmd_export_entry, argc, argv)) != 0)
+		return rv;
 	rv = period_options(a->year, a->month, a->from, a->to, &a->period, why,
 	                    sizeof why);
 	if (rv < 0)

@@ -4,7 +4,6 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +19,13 @@
 #define PROGRESS_MS    100
 
 static int cmd_import_exec(struct cli *, int, char **);
+
+enum { OPT_SKIP_BAD = 256, OPT_CHECK };
+static const struct cmd_option import_options[] = {
+        {"skip-bad", OPT_SKIP_BAD, false, 0},
+        {"check", OPT_CHECK, false, 0},
+        {NULL, 0, false, 0},
+};
 
 const struct cmd_entry cmd_import_entry = {
         .name = "import",
@@ -49,6 +55,7 @@ const struct cmd_entry cmd_import_entry = {
                    "content and from how many\nidentical rows come before it "
                    "in the file. The sheets are logged under the\nimporting "
                    "account (jurist or admin).\n"),
+        .options = import_options,
         .exec = cmd_import_exec,
 };
 
@@ -733,28 +740,26 @@ import_run(struct import *im)
 }
 
 static int
+import_option(void *arg, int id, char *value)
+{
+	struct import *im = arg;
+
+	(void)value;
+	if (id == OPT_SKIP_BAD)
+		im->skip_bad = true;
+	else
+		im->check_only = true;
+	return 0;
+}
+
+static int
 import_parse(struct import *im, int argc, char **argv)
 {
-	enum { OPT_SKIP_BAD = 256, OPT_CHECK };
-	static const struct option longopts[] = {
-	        {"skip-bad", no_argument, NULL, OPT_SKIP_BAD},
-	        {"check", no_argument, NULL, OPT_CHECK},
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0},
-	};
-	int ch;
+	int rv;
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		if (ch == 'h')
-			return cli_help(&cmd_import_entry);
-		if (ch == OPT_SKIP_BAD)
-			im->skip_bad = true;
-		else if (ch == OPT_CHECK)
-			im->check_only = true;
-		else
-			return cli_bad_option(&cmd_import_entry, ch, argv);
-	}
+	if ((rv = cli_options(&cmd_import_entry, argc, argv, import_option,
+	                      im)) >= 0)
+		return rv;
 	if (argc - optind != 1)
 		return cli_usage_error(&cmd_import_entry, "%s",
 		                       _("give one CSV file"));

@@ -1,7 +1,6 @@
 /* cmd-list.c: "callsheet list": one's recent sheets with short ids, to
  * find the one to amend or void; and the sheet a unique id prefix names,
  * as git finds a commit (amend, void). */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,14 @@
 #define PREFIX_SHOWN 5 /* candidates an ambiguous prefix lists */
 
 static int cmd_list_exec(struct cli *, int, char **);
+
+enum { OPT_DATE = 256, OPT_SINCE, OPT_USER };
+static const struct cmd_option list_options[] = {
+        {"date", OPT_DATE, true, 0},
+        {"since", OPT_SINCE, true, 0},
+        {"user", OPT_USER, true, 0},
+        {NULL, 0, false, 0},
+};
 
 const struct cmd_entry cmd_list_entry = {
         .name = "list",
@@ -35,6 +42,7 @@ const struct cmd_entry cmd_list_entry = {
                    "the call type, the département and the topics.\n"
                    "'callsheet amend' and 'callsheet void' take a short id, "
                    "or any start of an\nid that names one sheet only.\n"),
+        .options = list_options,
         .exec = cmd_list_exec,
 };
 
@@ -161,39 +169,30 @@ struct list_args {
 	const char *date, *since, *user;
 };
 
+static int
+list_option(void *arg, int id, char *value)
+{
+	struct list_args *a = arg;
+
+	if (id == OPT_DATE)
+		a->date = value;
+	else if (id == OPT_SINCE)
+		a->since = value;
+	else
+		a->user = value;
+	return 0;
+}
+
 /* -1 to go on, else the exit status. */
 static int
 list_parse(struct list_args *a, int argc, char **argv)
 {
-	enum { OPT_DATE = 256, OPT_SINCE, OPT_USER };
-	static const struct option longopts[] = {
-	        {"date", required_argument, NULL, OPT_DATE},
-	        {"since", required_argument, NULL, OPT_SINCE},
-	        {"user", required_argument, NULL, OPT_USER},
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0},
-	};
 	struct date d;
-	int ch;
+	int rv;
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case OPT_DATE:
-			a->date = optarg;
-			break;
-		case OPT_SINCE:
-			a->since = optarg;
-			break;
-		case OPT_USER:
-			a->user = optarg;
-			break;
-		case 'h':
-			return cli_help(&cmd_list_entry);
-		default:
-			return cli_bad_option(&cmd_list_entry, ch, argv);
-		}
-	}
+	if ((rv = cli_options(&cmd_list_entry, argc, argv, list_option, a)) >=
+	    0)
+		return rv;
 	if (optind < argc)
 		return cli_usage_error(&cmd_list_entry,
 		                       _("unexpected argument '%s'"),

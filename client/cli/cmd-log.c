@@ -1,5 +1,4 @@
 /* cmd-log.c: "callsheet log": one sheet, spooled first, then sent. */
-#include <getopt.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +28,7 @@ const struct cmd_entry cmd_log_entry = {
                    "nothing is kept\nand the exit status is 1. Sheets "
                    "waiting in the spool go first.\n"),
         .help_arg = SHEET_OPTS_HELP,
+        .shared = sheet_options,
         .exec = cmd_log_exec,
 };
 
@@ -60,31 +60,24 @@ log_check(struct log_args *a)
 	return 0;
 }
 
+static int
+log_option(void *arg, int id, char *value)
+{
+	struct log_args *a = arg;
+
+	return sheet_opts_set(&cmd_log_entry, &a->so, id, value);
+}
+
 /* -1 to go on, else the exit status. */
 static int
 log_parse(struct log_args *a, int argc, char **argv)
 {
-	struct option longopts[SHEET_OPTS_MAX + 2];
-	size_t n = sheet_opts_longopts(longopts);
-	int ch, rv;
+	int rv;
 
-	longopts[n++] = (struct option){"help", no_argument, NULL, 'h'};
-	longopts[n] = (struct option){NULL, 0, NULL, 0};
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		if (ch == 'h')
-			return cli_help(&cmd_log_entry);
-		if (ch == '?' || ch == ':')
-			return cli_bad_option(&cmd_log_entry, ch, argv);
-		if ((rv = sheet_opts_set(&cmd_log_entry, &a->so, ch, optarg)) !=
-		    0)
-			return rv;
-	}
-	if (optind < argc)
-		return cli_usage_error(&cmd_log_entry,
-		                       _("unexpected argument '%s'"),
-		                       argv[optind]);
-	if ((rv = log_check(a)) != 0)
+	if ((rv = cli_options(&cmd_log_entry, argc, argv, log_option, a)) >= 0)
+		return rv;
+	if ((rv = cli_no_operands(&cmd_log_entry, argc, argv)) != 0 ||
+	    (rv = log_check(a)) != 0)
 		return rv;
 	uuid_generate(a->id);
 	a->so.sheet.id.data = a->id;

@@ -4,7 +4,6 @@
  * answer. */
 #include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,6 +21,15 @@
 #define DURATION_MAX (24 * 3600)
 
 static int cmd_new_exec(struct cli *, int, char **);
+
+enum { OPT_RESUME = 256, OPT_DISCARD, OPT_TIMER, OPT_LOOP };
+static const struct cmd_option new_options[] = {
+        {"resume", OPT_RESUME, false, 0},
+        {"discard", OPT_DISCARD, false, 0},
+        {"timer", OPT_TIMER, true, 0},
+        {"loop", OPT_LOOP, false, 0},
+        {NULL, 0, false, 0},
+};
 
 const struct cmd_entry cmd_new_entry = {
         .name = "new",
@@ -56,6 +64,7 @@ const struct cmd_entry cmd_new_entry = {
                    "is printed. On a terminal, a sheet left\nunfinished "
                    "(a crash) is resumed (r) or dropped (d) with one key "
                    "when the next\none starts.\n"),
+        .options = new_options,
         .exec = cmd_new_exec,
 };
 
@@ -518,46 +527,41 @@ load_taxonomy(struct session *s, const char *state_dir)
 	return 0;
 }
 
+/* The options of "new", as cli_options() hands them over. */
+struct new_args {
+	struct session *s;
+	bool *resume, *discard;
+	const char *timer;
+};
+
+static int
+new_option(void *arg, int id, char *value)
+{
+	struct new_args *a = arg;
+
+	if (id == OPT_RESUME)
+		*a->resume = true;
+	else if (id == OPT_DISCARD)
+		*a->discard = true;
+	else if (id == OPT_TIMER)
+		a->timer = value;
+	else
+		a->s->loop = true;
+	return 0;
+}
+
 static int
 new_parse(struct session *s, int argc, char **argv, bool *resume, bool *discard)
 {
-	enum { OPT_RESUME = 256, OPT_DISCARD, OPT_TIMER, OPT_LOOP };
-	static const struct option longopts[] = {
-	        {"resume", no_argument, NULL, OPT_RESUME},
-	        {"discard", no_argument, NULL, OPT_DISCARD},
-	        {"timer", required_argument, NULL, OPT_TIMER},
-	        {"loop", no_argument, NULL, OPT_LOOP},
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0},
-	};
-	const char *timer = getenv("CALLSHEET_TIMER");
-	int ch;
+	struct new_args a = {s, resume, discard, getenv("CALLSHEET_TIMER")};
+	const char *timer;
+	int rv;
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case OPT_RESUME:
-			*resume = true;
-			break;
-		case OPT_DISCARD:
-			*discard = true;
-			break;
-		case OPT_TIMER:
-			timer = optarg;
-			break;
-		case OPT_LOOP:
-			s->loop = true;
-			break;
-		case 'h':
-			return cli_help(&cmd_new_entry);
-		default:
-			return cli_bad_option(&cmd_new_entry, ch, argv);
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(&cmd_new_entry,
-		                       _("unexpected argument '%s'"),
-		                       argv[optind]);
+	if ((rv = cli_options(&cmd_new_entry, argc, argv, new_option, &a)) >=
+	            0 ||
+	    (rv = cli_no_operands(&cmd_new_entry, argc, argv)) != 0)
+		return rv;
+	timer = a.timer;
 	if (*resume && *discard)
 		return cli_usage_error(
 		        &cmd_new_entry, "%s",

@@ -1,7 +1,6 @@
 /* cmd-report.c: "callsheet report": one aggregate query, printed; with
  * --compare, the same period a year before next to it. "report annual" is
  * cmd-annual.c. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,28 @@
 #define GROUP_BY_MAX 2
 
 static int cmd_report_exec(struct cli *, int, char **);
+
+enum {
+	OPT_YEAR = 256,
+	OPT_MONTH,
+	OPT_FROM,
+	OPT_TO,
+	OPT_WHERE,
+	OPT_BY,
+	OPT_FORMAT,
+	OPT_COMPARE
+};
+static const struct cmd_option report_options[] = {
+        {"year", OPT_YEAR, true, 0},
+        {"month", OPT_MONTH, true, 0},
+        {"from", OPT_FROM, true, 0},
+        {"to", OPT_TO, true, 0},
+        {"where", OPT_WHERE, true, 0},
+        {"by", OPT_BY, true, 0},
+        {"format", OPT_FORMAT, true, 0},
+        {"compare", OPT_COMPARE, false, 0},
+        {NULL, 0, false, 0},
+};
 
 const struct cmd_entry cmd_report_entry = {
         .name = "report",
@@ -56,6 +77,7 @@ const struct cmd_entry cmd_report_entry = {
                    "CSV adds total rows where a key is (total). Counts\n"
                    "hidden by disclosure control show as s (table), an empty "
                    "field (CSV) or null\n(JSON), and the output says so.\n"),
+        .options = report_options,
         .exec = cmd_report_exec,
 };
 
@@ -193,74 +215,46 @@ report_period(struct report_args *a)
 	return 0;
 }
 
+static int
+report_option(void *arg, int id, char *value)
+{
+	struct report_args *a = arg;
+
+	switch (id) {
+	case OPT_YEAR:
+		a->year = value;
+		return 0;
+	case OPT_MONTH:
+		a->month = value;
+		return 0;
+	case OPT_FROM:
+		a->from = value;
+		return 0;
+	case OPT_TO:
+		a->to = value;
+		return 0;
+	case OPT_WHERE:
+		return report_where(a, value);
+	case OPT_BY:
+		return report_by(a, value);
+	case OPT_FORMAT:
+		return report_format(a, value);
+	default: /* OPT_COMPARE */
+		a->compare = true;
+		return 0;
+	}
+}
+
 /* -1 to go on, else the exit status. */
 static int
 report_parse(struct report_args *a, int argc, char **argv)
 {
-	enum {
-		OPT_YEAR = 256,
-		OPT_MONTH,
-		OPT_FROM,
-		OPT_TO,
-		OPT_WHERE,
-		OPT_BY,
-		OPT_FORMAT,
-		OPT_COMPARE
-	};
-	static const struct option longopts[] = {
-	        {"year", required_argument, NULL, OPT_YEAR},
-	        {"month", required_argument, NULL, OPT_MONTH},
-	        {"from", required_argument, NULL, OPT_FROM},
-	        {"to", required_argument, NULL, OPT_TO},
-	        {"where", required_argument, NULL, OPT_WHERE},
-	        {"by", required_argument, NULL, OPT_BY},
-	        {"format", required_argument, NULL, OPT_FORMAT},
-	        {"compare", no_argument, NULL, OPT_COMPARE},
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0},
-	};
-	int ch, rv = 0;
+	int rv;
 
-	opterr = 0;
-	while (rv == 0 &&
-	       (ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case OPT_YEAR:
-			a->year = optarg;
-			break;
-		case OPT_MONTH:
-			a->month = optarg;
-			break;
-		case OPT_FROM:
-			a->from = optarg;
-			break;
-		case OPT_TO:
-			a->to = optarg;
-			break;
-		case OPT_WHERE:
-			rv = report_where(a, optarg);
-			break;
-		case OPT_BY:
-			rv = report_by(a, optarg);
-			break;
-		case OPT_FORMAT:
-			rv = report_format(a, optarg);
-			break;
-		case OPT_COMPARE:
-			a->compare = true;
-			break;
-		case 'h':
-			return cli_help(&cmd_report_entry);
-		default:
-			return cli_bad_option(&cmd_report_entry, ch, argv);
-		}
-	}
-	if (rv != 0)
+	if ((rv = cli_options(&cmd_report_entry, argc, argv, report_option,
+	                      a)) >= 0 ||
+	    (rv = cli_no_operands(&cmd_report_entry, argc, argv)) != 0)
 		return rv;
-	if (optind < argc)
-		return cli_usage_error(&cmd_report_entry,
-		                       _("unexpected argument '%s'"),
-		                       argv[optind]);
 	if (a->compare && a->nby > 1)
 		return cli_usage_error(
 		        &cmd_report_entry,

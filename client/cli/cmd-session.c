@@ -2,7 +2,6 @@
  * workstation session (a token kept 0600 in the state folder, used by
  * every command instead of the password), and one's own password. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,11 @@
 static int login_exec(struct cli *, int, char **);
 static int logout_exec(struct cli *, int, char **);
 static int passwd_exec(struct cli *, int, char **);
+
+static const struct cmd_option passwd_options[] = {
+        {"password-stdin", 's', false, 0},
+        {NULL, 0, false, 0},
+};
 
 const struct cmd_entry cmd_login_entry = {
         .name = "login",
@@ -62,6 +66,7 @@ const struct cmd_entry cmd_passwd_entry = {
                    "                      standard input and the new one "
                    "from the second\n"
                    "  -h, --help          this help\n"),
+        .options = passwd_options,
         .exec = passwd_exec,
 };
 
@@ -78,31 +83,26 @@ session_path(const struct cli *cli)
 	return path;
 }
 
-/* --help, --password-stdin (when allowed), nothing else. -1 to go on. */
+static int
+stdin_option(void *arg, int id, char *value)
+{
+	bool *from_stdin = arg;
+
+	(void)id; /* --password-stdin, of passwd */
+	(void)value;
+	*from_stdin = true;
+	return 0;
+}
+
+/* The options of cmd's table, and no operand. -1 to go on. */
 static int
 parse(const struct cmd_entry *cmd, int argc, char **argv, bool *stdin_opt)
 {
-	enum { OPT_STDIN = 256 };
-	static const struct option longopts[] = {
-	        {"password-stdin", no_argument, NULL, OPT_STDIN},
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0},
-	};
-	int ch;
+	int rv;
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		if (ch == 'h')
-			return cli_help(cmd);
-		if (ch == OPT_STDIN && stdin_opt != NULL)
-			*stdin_opt = true;
-		else
-			return cli_bad_option(cmd, ch, argv);
-	}
-	if (optind < argc)
-		return cli_usage_error(cmd, _("unexpected argument '%s'"),
-		                       argv[optind]);
-	return -1;
+	if ((rv = cli_options(cmd, argc, argv, stdin_option, stdin_opt)) >= 0)
+		return rv;
+	return cli_no_operands(cmd, argc, argv) != 0 ? EXIT_USAGE : -1;
 }
 
 int

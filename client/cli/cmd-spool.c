@@ -1,6 +1,5 @@
 /* cmd-spool.c: "callsheet spool": the sheets waiting to be sent, listed or
  * sent now; and what every sending command says about them. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,20 +157,12 @@ spool_send(struct cli *cli)
 static int
 cmd_spool_exec(struct cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0},
-	};
 	struct cs_spool *sp;
 	struct cs_error err;
-	int ch, rv;
+	int rv;
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		if (ch == 'h')
-			return cli_help(&cmd_spool_entry);
-		return cli_bad_option(&cmd_spool_entry, ch, argv);
-	}
+	if ((rv = cli_options(&cmd_spool_entry, argc, argv, NULL, NULL)) >= 0)
+		return rv;
 	if (optind < argc && strcmp(argv[optind], "send") != 0)
 		return cli_usage_error(&cmd_spool_entry,
 		                       _("unexpected argument '%s'"),

@@ -1,11 +1,15 @@
 /* cmd-void.c: "callsheet void": take a sheet out of every report. */
-#include <getopt.h>
 #include <stdio.h>
 
 #include "callsheet.h"
 #include "libcallsheet.h"
 
 static int cmd_void_exec(struct cli *, int, char **);
+
+static const struct cmd_option void_options[] = {
+        {"reason", 'r', true, 0},
+        {NULL, 0, false, 0},
+};
 
 const struct cmd_entry cmd_void_entry = {
         .name = "void",
@@ -19,8 +23,22 @@ const struct cmd_entry cmd_void_entry = {
                    "amend_window_days (7 by\ndefault) after logging them; an "
                    "administrator any sheet. Voiding a voided\nsheet again "
                    "says when and why it was voided.\n"),
+        .options = void_options,
         .exec = cmd_void_exec,
 };
+
+static int
+void_option(void *arg, int id, char *value)
+{
+	Callsheet__VoidSheet *v = arg;
+
+	(void)id; /* --reason, the only one */
+	if (v->reason != NULL)
+		return cli_usage_error(&cmd_void_entry,
+		                       _("--reason given twice"));
+	v->reason = value;
+	return 0;
+}
 
 /* -1 to go on, else the exit status. */
 static int
@@ -28,24 +46,11 @@ void_parse(Callsheet__VoidSheet *v, uint8_t id[CS_UUID_LEN],
            uint8_t change_id[CS_UUID_LEN], const char **prefix, int argc,
            char **argv)
 {
-	static const struct option longopts[] = {
-	        {"reason", required_argument, NULL, 'r'},
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0},
-	};
-	int ch, rv;
+	int rv;
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		if (ch == 'h')
-			return cli_help(&cmd_void_entry);
-		if (ch != 'r')
-			return cli_bad_option(&cmd_void_entry, ch, argv);
-		if (v->reason != NULL)
-			return cli_usage_error(&cmd_void_entry,
-			                       _("--reason given twice"));
-		v->reason = optarg;
-	}
+	if ((rv = cli_options(&cmd_void_entry, argc, argv, void_option, v)) >=
+	    0)
+		return rv;
 	if ((rv = sheet_id_arg(&cmd_void_entry, argc, argv, id, prefix)) != 0)
 		return rv;
 	if (v->reason == NULL || *v->reason == '\0')

@@ -1,6 +1,5 @@
 /* cmd-watch.c: "callsheet watch": the live counters, redrawn in place on a
  * terminal, one line per update otherwise, until Ctrl-C. */
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,11 @@
 #define RECONNECT_MS 2000
 
 static int cmd_watch_exec(struct cli *, int, char **);
+
+static const struct cmd_option watch_options[] = {
+        {"once", 'o', false, 0},
+        {NULL, 0, false, 0},
+};
 
 const struct cmd_entry cmd_watch_entry = {
         .name = "watch",
@@ -34,6 +38,7 @@ const struct cmd_entry cmd_watch_entry = {
                    "then CODE=TODAY/WEEK/MONTH for the total and\nevery "
                    "call type and topic (topic:CODE) counted. When the server "
                    "goes away, it\nconnects again every 2 seconds.\n"),
+        .options = watch_options,
         .exec = cmd_watch_exec,
 };
 
@@ -265,31 +270,29 @@ watch_run(struct cli *cli, struct screen *s, bool once, struct cs_error *err)
 }
 
 static int
+watch_option(void *arg, int id, char *value)
+{
+	bool *once = arg;
+
+	(void)id; /* --once */
+	(void)value;
+	*once = true;
+	return 0;
+}
+
+static int
 cmd_watch_exec(struct cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	        {"once", no_argument, NULL, 'o'},
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0},
-	};
 	struct screen s = {.tty = isatty(STDOUT_FILENO) == 1,
 	                   .server = cli->opts.server};
 	struct cs_error err;
 	bool once = false;
-	int ch;
+	int rv;
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		if (ch == 'h')
-			return cli_help(&cmd_watch_entry);
-		if (ch != 'o')
-			return cli_bad_option(&cmd_watch_entry, ch, argv);
-		once = true;
-	}
-	if (optind < argc)
-		return cli_usage_error(&cmd_watch_entry,
-		                       _("unexpected argument '%s'"),
-		                       argv[optind]);
+	if ((rv = cli_options(&cmd_watch_entry, argc, argv, watch_option,
+	                      &once)) >= 0 ||
+	    (rv = cli_no_operands(&cmd_watch_entry, argc, argv)) != 0)
+		return rv;
 	s.live = !once;
 	if (watch_run(cli, &s, once, &err) == 0)
 		return 0;

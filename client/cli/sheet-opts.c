@@ -1,6 +1,5 @@
 /* sheet-opts.c: the options that give a sheet's fields, shared by the
  * commands that write sheets (log, amend): one table, one parser. */
-#include <getopt.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,55 +10,54 @@
 
 #define DURATION_MAX (24 * 3600) /* what the database accepts */
 
-/* The options that set one code of the sheet as they are; the daemon,
- * which knows the taxonomy, judges them. */
-static const struct {
-	const char *option;
-	size_t offset; /* of a char * in Callsheet__Sheet */
-} codes[] = {
-        {"caller", offsetof(Callsheet__Sheet, caller)},
-        {"dept", offsetof(Callsheet__Sheet, department)},
-        {"household", offsetof(Callsheet__Sheet, household)},
-        {"origin", offsetof(Callsheet__Sheet, origin)},
-        {"pro-kind", offsetof(Callsheet__Sheet, pro_kind)},
-        {"pro-sector", offsetof(Callsheet__Sheet, pro_sector)},
-        {"call-type", offsetof(Callsheet__Sheet, call_type)},
-};
-
 enum {
-	OPT_CODE = SHEET_OPT_FIRST, /* + the index in codes[] */
+	OPT_CODE = SHEET_OPT_FIRST, /* + the index in code_offsets[] */
 	OPT_TOPIC = SHEET_OPT_FIRST + 64,
 	OPT_START,
 	OPT_DURATION,
-	OPT_END,
+};
+
+/* The options that set one code of the sheet as they are (the daemon,
+ * which knows the taxonomy, judges them), first, in the order of
+ * code_offsets[]; then the others. */
+const struct cmd_option sheet_options[] = {
+        {"caller", OPT_CODE + 0, true, 0},
+        {"dept", OPT_CODE + 1, true, 0},
+        {"household", OPT_CODE + 2, true, 0},
+        {"origin", OPT_CODE + 3, true, 0},
+        {"pro-kind", OPT_CODE + 4, true, 0},
+        {"pro-sector", OPT_CODE + 5, true, 0},
+        {"call-type", OPT_CODE + 6, true, 0},
+        {"topic", OPT_TOPIC, true, 0},
+        {"start", OPT_START, true, 0},
+        {"duration", OPT_DURATION, true, 0},
+        {NULL, 0, false, 0},
+};
+
+/* Where each code option's value goes: a char * in Callsheet__Sheet. */
+static const size_t code_offsets[] = {
+        offsetof(Callsheet__Sheet, caller),
+        offsetof(Callsheet__Sheet, department),
+        offsetof(Callsheet__Sheet, household),
+        offsetof(Callsheet__Sheet, origin),
+        offsetof(Callsheet__Sheet, pro_kind),
+        offsetof(Callsheet__Sheet, pro_sector),
+        offsetof(Callsheet__Sheet, call_type),
 };
 
 static char **
 code_slot(Callsheet__Sheet *sheet, size_t i)
 {
-	return (char **)((char *)sheet + codes[i].offset);
-}
-
-size_t
-sheet_opts_longopts(struct option *o)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < nitems(codes); i++)
-		o[n++] = (struct option){codes[i].option, required_argument,
-		                         NULL, OPT_CODE + (int)i};
-	o[n++] = (struct option){"topic", required_argument, NULL, OPT_TOPIC};
-	o[n++] = (struct option){"start", required_argument, NULL, OPT_START};
-	o[n++] = (struct option){"duration", required_argument, NULL,
-	                         OPT_DURATION};
-	return n;
+	return (char **)((char *)sheet + code_offsets[i]);
 }
 
 bool
 sheet_opts_owns(int ch)
 {
-	return ch >= SHEET_OPT_FIRST && ch < OPT_END &&
-	       (ch < OPT_CODE + (int)nitems(codes) || ch >= OPT_TOPIC);
+	for (const struct cmd_option *o = sheet_options; o->name != NULL; o++)
+		if (o->id == ch)
+			return true;
+	return false;
 }
 
 /* The sheet field an option name sets ("dept": "department"), or NULL. */
@@ -71,8 +69,8 @@ sheet_opts_field(const char *option)
 	        "pro_kind", "pro_sector", "call_type",
 	};
 
-	for (size_t i = 0; i < nitems(codes); i++)
-		if (strcmp(codes[i].option, option) == 0 ||
+	for (size_t i = 0; i < nitems(code_offsets); i++)
+		if (strcmp(sheet_options[i].name, option) == 0 ||
 		    strcmp(fields[i], option) == 0)
 			return fields[i];
 	if (strcmp(option, "topic") == 0 || strcmp(option, "topics") == 0)
@@ -120,7 +118,7 @@ sheet_opts_set(const struct cmd_entry *cmd, struct sheet_opts *so, int ch,
 		}
 		return set_once(cmd,
 		                code_slot(&so->sheet, (size_t)(ch - OPT_CODE)),
-		                codes[ch - OPT_CODE].option, arg);
+		                sheet_options[ch - OPT_CODE].name, arg);
 	}
 }
 

@@ -94,6 +94,10 @@ b=$(log2020 75 05-06)
 log2020 93 07-08 >/dev/null
 fails 1 as jur admin close-period --year 2020
 fails 2 as admin admin close-period --from 2020-01-02 --to 2020-12-31
+# the option given twice is named, not its second value
+fails 2 as admin admin close-period --year 2020 --year 2021
+grep -q -- "--year given twice" "$T_TMP/err" ||
+	t_fail "close-period names the option given twice: $(cat "$T_TMP/err")"
 out=$(as admin admin close-period --year 2020)
 case $out in "2020 closed: its published figures are frozen ("*) ;;
 *) t_fail "close: $out" ;; esac
