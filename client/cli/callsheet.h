@@ -11,8 +11,8 @@
 
 struct cli {
 	struct cs_options opts;
-	char *password;     /* from CALLSHEET_PASSWORD or the prompt */
-	char *token;        /* of the session (cmd-session.c), if one is used */
+	char *password; /* from CALLSHEET_PASSWORD or the prompt */
+	char *token;    /* of the session (session-saved.c), if one is used */
 	bool session_ended; /* a saved session was refused: renew it */
 	/* the command delivers this run's sheet through cs_deliver(), which
 	 * sends the waiting ones first: connecting leaves them to it */
@@ -53,9 +53,10 @@ int cli_usage_error(const struct cmd_entry *cmd, const char *fmt, ...)
 int cli_help(const struct cmd_entry *cmd);
 /* The options of cmd's tables, in the order given, each handed to
  * set(arg, id, value) (value NULL for an option without one), which
- * returns 0 to go on, else the exit status; -h and --help print cmd's
- * help. Returns -1 with optind at the first operand, else the exit
- * status (EXIT_USAGE after saying what is wrong). */
+ * returns 0 to go on, else the exit status (set may be NULL when the
+ * tables are empty); -h and --help print cmd's help. Returns -1 with optind at
+ * the first operand, else the exit status (EXIT_USAGE after saying what is
+ * wrong). */
 int cli_options(const struct cmd_entry *cmd, int argc, char **argv,
                 int (*set)(void *arg, int id, char *value), void *arg);
 /* "unexpected argument" for the first operand left, if any (0 if none) */
@@ -108,37 +109,42 @@ int sheet_opts_set(const struct cmd_entry *cmd, struct sheet_opts *so, int ch,
 int sheet_opts_times(const struct cmd_entry *cmd, struct sheet_opts *so);
 void sheet_opts_free(struct sheet_opts *so);
 
-/* prompt.c */
+/* prompt.c: a password asked for without echo; a new password, from
+ * standard input or asked twice; a password cleared and freed */
 char *prompt_password(const char *prompt);
-
-/* cmd-admin-user.c: a new password, from standard input or asked twice */
 char *password_from_stdin(void);
 char *password_from_prompt(const char *name);
+void password_wipe(char *s);
 
-/* cmd-session.c: login, logout, passwd; and the session a command uses
- * when one is saved: 0 connected with it, 1 none usable (ask the
- * password), -1 the server could not be reached (err). */
+/* cmd-session.c: login, logout, passwd */
 extern const struct cmd_entry cmd_login_entry;
 extern const struct cmd_entry cmd_logout_entry;
 extern const struct cmd_entry cmd_passwd_entry;
+
+/* session-saved.c: the file of cli's saved session; the session a command
+ * uses when one is saved: 0 connected with it, 1 none usable (ask the
+ * password), -1 the server could not be reached (err); a session started
+ * on c and saved (0, or -1 said); one started again after it ended. */
+char *session_path(const struct cli *cli);
 int session_connect(struct cli *cli, struct cs_client **c,
                     struct cs_error *err);
+int session_begin(struct cli *cli, struct cs_client *c, int64_t *expires);
 void session_renew(struct cli *cli, struct cs_client *c);
 
-/* cmd-log.c */
+/* cmd-log.c, cmd-spool.c */
 extern const struct cmd_entry cmd_log_entry;
-/* 0 delivered, EXIT_TEMPFAIL waiting in the spool, 1 not logged */
-int log_deliver(struct cli *cli, const Callsheet__Sheet *sheet);
+extern const struct cmd_entry cmd_spool_entry;
 
-/* cmd-spool.c: the spool of cli's server and user; what waits, said on
+/* sending.c: the spool of cli's server and user; what waits, said on
  * stderr; the waiting sheets sent on c, what happened said (and, if that
  * stopped, why in cli->spool_err): what every connection does first
- * (cli_connect), nothing when no sheet waits. */
-extern const struct cmd_entry cmd_spool_entry;
+ * (cli_connect), nothing when no sheet waits; one new sheet delivered:
+ * 0 delivered, EXIT_TEMPFAIL waiting in the spool, 1 not logged */
 struct cs_spool *cli_spool_open(const struct cli *cli, struct cs_error *err);
 void spool_said(const struct cs_spool *sp, size_t flushed, size_t rejected,
                 size_t waiting);
 void spool_deliver_waiting(struct cli *cli, struct cs_client *c);
+int log_deliver(struct cli *cli, const Callsheet__Sheet *sheet);
 
 /* cmd-new.c */
 extern const struct cmd_entry cmd_new_entry;
@@ -166,7 +172,7 @@ const char *cli_role_text(const char *request);
 /* cmd-report.c */
 extern const struct cmd_entry cmd_report_entry;
 
-/* cmd-amend.c, cmd-void.c; cmd-amend.c also has what both share */
+/* cmd-amend.c, cmd-void.c; sheet-change.c, what both share */
 extern const struct cmd_entry cmd_amend_entry;
 extern const struct cmd_entry cmd_void_entry;
 int sheet_id_arg(const struct cmd_entry *cmd, int argc, char **argv,
@@ -175,12 +181,8 @@ int change_exec(struct cli *cli, const Callsheet__AmendSheet *a,
                 const Callsheet__VoidSheet *v, const char *prefix,
                 uint8_t id[CS_UUID_LEN]);
 
-/* cmd-list.c: "callsheet list"; the one sheet (of one's own, or any for
- * an admin) whose id starts with prefix, into id: -1 with err set when
- * none does or several do (listed in the message) */
+/* cmd-list.c: "callsheet list" */
 extern const struct cmd_entry cmd_list_entry;
-int sheet_prefix_resolve(struct cs_client *c, const char *prefix,
-                         uint8_t id[CS_UUID_LEN], struct cs_error *err);
 
 /* cmd-annual.c: "report annual", reached through cmd-report.c */
 extern const struct cmd_entry cmd_annual_entry;

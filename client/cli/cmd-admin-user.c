@@ -9,8 +9,6 @@
 #include "callsheet.h"
 #include "libcallsheet.h"
 
-#define PASSWORD_LINE_MAX 1024
-
 static int cmd_admin_user_exec(struct cli *, int, char **);
 
 enum { OPT_ROLE = 256, OPT_STDIN };
@@ -71,62 +69,6 @@ struct user_args {
 	bool password_stdin;
 	const char *action_name; /* as given */
 };
-
-static void
-wipe(char *s)
-{
-	if (s != NULL) {
-		explicit_bzero(s, strlen(s));
-		free(s);
-	}
-}
-
-/* One line of standard input, without its newline; NULL (and said why)
- * if there is none. */
-char *
-password_from_stdin(void)
-{
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n = getline(&line, &cap, stdin);
-
-	if (n <= 0 || (size_t)n > PASSWORD_LINE_MAX + 1) {
-		wipe(line);
-		cli_error("%s", _("--password-stdin: expected one more line "
-		                  "of standard input holding a password (at "
-		                  "most 1024 characters)"));
-		return NULL;
-	}
-	line[strcspn(line, "\r\n")] = '\0';
-	return line;
-}
-
-/* Asked twice without echo; NULL (and said why) if that fails. */
-char *
-password_from_prompt(const char *name)
-{
-	char *prompt, *first, *again;
-
-	prompt = xasprintf(_("New password for %s: "), name);
-	first = prompt_password(prompt);
-	free(prompt);
-	if (first == NULL) {
-		cli_error(_("cannot read a password from the terminal "
-		            "(%s): use --password-stdin"),
-		          errno != 0 ? strerror(errno) : _("end of input"));
-		return NULL;
-	}
-	again = prompt_password(_("Again: "));
-	if (again == NULL || strcmp(first, again) != 0) {
-		cli_error("%s", _("the two passwords differ; nothing "
-		                  "changed"));
-		wipe(first);
-		wipe(again);
-		return NULL;
-	}
-	wipe(again);
-	return first;
-}
 
 static int
 user_option(void *arg, int id, char *value)
@@ -329,6 +271,6 @@ cmd_admin_user_exec(struct cli *cli, int argc, char **argv)
 			return 1;
 	}
 	rv = user_run(cli, &a, password);
-	wipe(password);
+	password_wipe(password);
 	return rv;
 }

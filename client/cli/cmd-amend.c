@@ -1,5 +1,4 @@
 /* cmd-amend.c: "callsheet amend": change fields of a stored sheet. */
-#include <ctype.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +6,6 @@
 
 #include "callsheet.h"
 #include "libcallsheet.h"
-#include "change-format.h"
 #include "parse.h"
 
 static int cmd_amend_exec(struct cli *, int, char **);
@@ -158,72 +156,6 @@ amend_parse(struct amend_args *a, int argc, char **argv)
 	m->change_id.data = a->change_id;
 	m->change_id.len = CS_UUID_LEN;
 	return -1;
-}
-
-/* The sheet id, alone after the options: a whole id, or the start of one
- * (*prefix, resolved once connected, as git does); 0, or the exit
- * status. */
-int
-sheet_id_arg(const struct cmd_entry *cmd, int argc, char **argv,
-             uint8_t id[CS_UUID_LEN], const char **prefix)
-{
-	const char *arg;
-
-	*prefix = NULL;
-	if (optind >= argc)
-		return cli_usage_error(cmd, "%s", _("no sheet id given"));
-	arg = argv[optind];
-	if (uuid_parse(arg, id) != 0) {
-		size_t hex = 0, len = strlen(arg);
-
-		for (size_t i = 0; i < len; i++)
-			hex += isxdigit((unsigned char)arg[i]) ? 1 : 0;
-		if (hex < 4 || len >= CS_UUID_STRLEN ||
-		    strspn(arg, "0123456789abcdefABCDEF-") != len)
-			return cli_usage_error(
-			        cmd,
-			        _("invalid sheet id '%s': give the id "
-			          "'callsheet "
-			          "log' printed, or its start (4 characters "
-			          "at least: 'callsheet list' shows them)"),
-			        arg);
-		*prefix = arg;
-	}
-	if (optind + 1 < argc)
-		return cli_usage_error(cmd, _("unexpected argument '%s'"),
-		                       argv[optind + 1]);
-	return 0;
-}
-
-/* Sends the amendment, or the void when a is NULL, and prints what it
- * did; the exit status. A prefix of the id names the sheet first, into
- * id, the buffer the request's id points to. */
-int
-change_exec(struct cli *cli, const Callsheet__AmendSheet *a,
-            const Callsheet__VoidSheet *v, const char *prefix,
-            uint8_t id[CS_UUID_LEN])
-{
-	Callsheet__SheetChanged *sc;
-	struct cs_client *c = NULL;
-	struct cs_error err;
-	struct strbuf sb = {0};
-	int rv = 0;
-
-	if (cli_connect(cli, &c, &err) != 0 ||
-	    (prefix != NULL &&
-	     sheet_prefix_resolve(c, prefix, id, &err) != 0) ||
-	    (a != NULL ? cs_amend_sheet(c, a, &sc, &err)
-	               : cs_void_sheet(c, v, &sc, &err)) != 0) {
-		cli_error("%s", cli_error_text(&err));
-		rv = cli_exit_status(&err);
-	} else {
-		change_text(&sb, sc);
-		fputs(sb.buf, stdout);
-		sb_free(&sb);
-		protobuf_c_message_free_unpacked(&sc->base, NULL);
-	}
-	cs_close(c);
-	return rv;
 }
 
 static int

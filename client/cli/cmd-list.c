@@ -1,6 +1,5 @@
 /* cmd-list.c: "callsheet list": one's recent sheets with short ids, to
- * find the one to amend or void; and the sheet a unique id prefix names,
- * as git finds a commit (amend, void). */
+ * find the one to amend or void. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +11,6 @@
 #include "parse.h"
 
 #define SHORT_ID     8 /* hexadecimal digits a list shows */
-#define PREFIX_SHOWN 5 /* candidates an ambiguous prefix lists */
 
 static int cmd_list_exec(struct cli *, int, char **);
 
@@ -108,50 +106,6 @@ list_taxonomy(const struct cli *cli, struct cs_client *c)
 
 	free(dir);
 	return t;
-}
-
-int
-sheet_prefix_resolve(struct cs_client *c, const char *prefix,
-                     uint8_t id[CS_UUID_LEN], struct cs_error *err)
-{
-	Callsheet__ListSheets m = CALLSHEET__LIST_SHEETS__INIT;
-	Callsheet__SheetList *l;
-	struct strbuf sb = {0};
-	int rv = -1;
-
-	m.id_prefix = (char *)prefix;
-	m.has_limit = true;
-	m.limit = PREFIX_SHOWN;
-	if (cs_list_sheets(c, &m, &l, err) != 0)
-		return -1;
-	if (l->n_sheets == 1) {
-		memcpy(id, l->sheets[0]->sheet->id.data, CS_UUID_LEN);
-		rv = 0;
-	} else if (l->n_sheets == 0)
-		cs_error_set(err, CALLSHEET__ERROR_CODE__NOT_FOUND,
-		             _("no sheet of yours has an id starting with "
-		               "'%s' ('callsheet list' shows your sheets)"),
-		             prefix);
-	else {
-		/* the candidates, as git lists them: id, when */
-		for (size_t i = 0; i < l->n_sheets; i++) {
-			const Callsheet__ListedSheet *ls = l->sheets[i];
-			const char *cs = ls->call_start ? ls->call_start : "";
-			char uuid[CS_UUID_STRLEN];
-
-			uuid_format(ls->sheet->id.data, uuid);
-			sb_addf(&sb, "\n  %.13s  %.10s %.5s", uuid, cs,
-			        strlen(cs) >= 16 ? cs + 11 : "");
-		}
-		cs_error_set(err, CALLSHEET__ERROR_CODE__BAD_REQUEST,
-		             _("the id '%s' is ambiguous: it starts %s%zu "
-		               "sheets; give more of it:%s"),
-		             prefix, l->truncated ? _("more than ") : "",
-		             l->n_sheets, sb.buf);
-		sb_free(&sb);
-	}
-	protobuf_c_message_free_unpacked(&l->base, NULL);
-	return rv;
 }
 
 /* Today in the service's zone (cli_connect set TZ): YYYY-MM-DD. */

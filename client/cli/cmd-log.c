@@ -1,6 +1,5 @@
 /* cmd-log.c: "callsheet log": one sheet, spooled first, then sent. */
 #include <stddef.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -85,72 +84,6 @@ log_parse(struct log_args *a, int argc, char **argv)
 	a->so.sheet.has_id = a->so.sheet.has_call_start = true;
 	a->so.sheet.has_duration_s = true;
 	return -1;
-}
-
-struct log_conn {
-	struct cli *cli;
-	struct cs_client *c;
-};
-
-static int
-log_connect(void *arg, struct cs_client **c, struct cs_error *err)
-{
-	struct log_conn *lc = arg;
-
-	if (cli_connect(lc->cli, &lc->c, err) != 0)
-		return -1;
-	*c = lc->c;
-	return 0;
-}
-
-/* What became of the sheet, said once; the exit status. */
-static int
-log_said(const struct cs_delivery *d, const char *uuid)
-{
-	switch (d->outcome) {
-	case CS_DELIVERED:
-		printf("%s\n", uuid);
-		return 0;
-	case CS_SPOOLED:
-		cli_error(_("server unavailable (%s); sheet %s kept in the "
-		            "spool and will be sent on the next run"),
-		          cli_error_text(&d->err), uuid);
-		return EXIT_TEMPFAIL;
-	case CS_REFUSED:
-		cli_error(_("%s; sheet %s not logged (nothing was kept: run "
-		            "the command again once this is fixed)"),
-		          cli_error_text(&d->err), uuid);
-		return 1;
-	case CS_NOT_SPOOLED:
-		break;
-	}
-	cli_error(_("%s; sheet not logged"), d->err.message);
-	return 1;
-}
-
-/* Through the spool to the server (cs_deliver); prints the sheet's id
- * once the server has it, and what waits. */
-int
-log_deliver(struct cli *cli, const Callsheet__Sheet *sheet)
-{
-	char uuid[CS_UUID_STRLEN];
-	struct log_conn lc = {.cli = cli};
-	struct cs_delivery d = {.connect = log_connect, .arg = &lc};
-	struct cs_spool *sp;
-	int rv;
-
-	uuid_format(sheet->id.data, uuid);
-	cli->delivers = true; /* cs_deliver sends the waiting sheets first */
-	if ((sp = cli_spool_open(cli, &d.err)) == NULL) {
-		cli_error(_("%s; sheet not logged"), d.err.message);
-		return 1;
-	}
-	cs_deliver(sp, sheet, &d);
-	rv = log_said(&d, uuid);
-	spool_said(sp, d.flushed, d.rejected, d.waiting);
-	cs_close(lc.c);
-	cs_spool_close(sp);
-	return rv;
 }
 
 static int

@@ -1,5 +1,5 @@
 /* cmd-spool.c: "callsheet spool": the sheets waiting to be sent, listed or
- * sent now; and what every sending command says about them. */
+ * sent now. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,81 +27,6 @@ const struct cmd_entry cmd_spool_entry = {
                    "in its rejected/ folder, each with a .reason file.\n"),
         .exec = cmd_spool_exec,
 };
-
-struct cs_spool *
-cli_spool_open(const struct cli *cli, struct cs_error *err)
-{
-	char *root;
-	struct cs_spool *sp;
-
-	if (cli_check_user(cli, err) != 0)
-		return NULL;
-	root = cli_spool_root();
-	sp = cs_spool_open(root, cli->opts.server, cli->opts.user, err);
-	free(root);
-	return sp;
-}
-
-void
-spool_said(const struct cs_spool *sp, size_t flushed, size_t rejected,
-           size_t waiting)
-{
-	if (flushed > 0)
-		fprintf(stderr,
-		        P_("callsheet: delivered %zu earlier sheet from the "
-		           "spool\n",
-		           "callsheet: delivered %zu earlier sheets from the "
-		           "spool\n",
-		           (unsigned long)flushed),
-		        flushed);
-	if (rejected > 0)
-		fprintf(stderr,
-		        P_("callsheet: the server refused %zu spooled sheet; "
-		           "moved to %s/rejected (see the .reason files)\n",
-		           "callsheet: the server refused %zu spooled sheets; "
-		           "moved to %s/rejected (see the .reason files)\n",
-		           (unsigned long)rejected),
-		        rejected, cs_spool_path(sp));
-	if (waiting > 0)
-		fprintf(stderr,
-		        P_("callsheet: %zu sheet waits in the spool "
-		           "('callsheet spool' lists it)\n",
-		           "callsheet: %zu sheets wait in the spool "
-		           "('callsheet spool' lists them)\n",
-		           (unsigned long)waiting),
-		        waiting);
-}
-
-/* Opened only if it exists: a command that never spooled makes no
- * folder. */
-void
-spool_deliver_waiting(struct cli *cli, struct cs_client *c)
-{
-	struct cs_spool *sp = NULL;
-	struct cs_error *err = &cli->spool_err;
-	size_t rejected = 0;
-	char *root = cli_spool_root(), *name, *path;
-	int n;
-
-	memset(err, 0, sizeof *err);
-	name = cs_spool_dirname(cli->opts.server, cli->opts.user);
-	path = xasprintf("%s/%s", root, name);
-	if (access(path, F_OK) == 0)
-		sp = cli_spool_open(cli, err);
-	free(path);
-	free(name);
-	free(root);
-	if (sp == NULL)
-		return;
-	if (cs_spool_count(sp) > 0) {
-		n = cs_spool_flush(sp, c, &rejected, err);
-		spool_said(sp, n > 0 ? (size_t)n : 0, rejected,
-		           cs_spool_count(sp));
-		if (n >= 0)
-			memset(err, 0, sizeof *err);
-	}
-	cs_spool_close(sp);
-}
 
 static int
 spool_list(const struct cli *cli, struct cs_spool *sp)

@@ -1,4 +1,5 @@
-/* prompt.c: asking for a password on the terminal without echoing it. */
+/* prompt.c: passwords: asked on the terminal without echoing them (a new
+ * one twice), or read from standard input. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -10,7 +11,8 @@
 
 #include "callsheet.h"
 
-#define PASSWORD_MAX 1024
+#define PASSWORD_MAX      1024
+#define PASSWORD_LINE_MAX 1024 /* from standard input */
 
 static volatile sig_atomic_t caught;
 
@@ -82,4 +84,61 @@ prompt_password(const char *prompt)
 		raise(caught);
 	errno = saved_errno;
 	return line;
+}
+
+/* A password freed, its bytes cleared first. */
+void
+password_wipe(char *s)
+{
+	if (s != NULL) {
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
+}
+
+/* One line of standard input, without its newline; NULL (and said why)
+ * if there is none. */
+char *
+password_from_stdin(void)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n = getline(&line, &cap, stdin);
+
+	if (n <= 0 || (size_t)n > PASSWORD_LINE_MAX + 1) {
+		password_wipe(line);
+		cli_error("%s", _("--password-stdin: expected one more line "
+		                  "of standard input holding a password (at "
+		                  "most 1024 characters)"));
+		return NULL;
+	}
+	line[strcspn(line, "\r\n")] = '\0';
+	return line;
+}
+
+/* Asked twice without echo; NULL (and said why) if that fails. */
+char *
+password_from_prompt(const char *name)
+{
+	char *prompt, *first, *again;
+
+	prompt = xasprintf(_("New password for %s: "), name);
+	first = prompt_password(prompt);
+	free(prompt);
+	if (first == NULL) {
+		cli_error(_("cannot read a password from the terminal "
+		            "(%s): use --password-stdin"),
+		          errno != 0 ? strerror(errno) : _("end of input"));
+		return NULL;
+	}
+	again = prompt_password(_("Again: "));
+	if (again == NULL || strcmp(first, again) != 0) {
+		cli_error("%s", _("the two passwords differ; nothing "
+		                  "changed"));
+		password_wipe(first);
+		password_wipe(again);
+		return NULL;
+	}
+	password_wipe(again);
+	return first;
 }
