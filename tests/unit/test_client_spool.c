@@ -1,4 +1,5 @@
-/* test_client_spool.c: client.c and spool.c against a fake server. */
+/* test_client_spool.c: client.c, pipeline.c and spool.c against a fake
+ * server. */
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -314,6 +315,65 @@ test_calls(void)
 	cs_close(c);
 }
 
+/* The one pipelining window: answers (in reverse order from the fake
+ * server) reach their tags; an answer an earlier caller left unread is
+ * dropped, not taken for one of the window's. */
+static int
+window_answer(void *arg, void *tag, Callsheet__Response **resp,
+              struct cs_error *err)
+{
+	int *got = arg;
+
+	(void)err;
+	if ((*resp)->body_case == CALLSHEET__RESPONSE__BODY_QUERY_RESULT &&
+	    (*resp)->query_result->total == 42)
+		got[(size_t)tag]++;
+	return 0;
+}
+
+static void
+test_window(void)
+{
+	struct cs_client *c = connect_ok();
+	Callsheet__Query q = CALLSHEET__QUERY__INIT;
+	Callsheet__Request req[8], *reqs[7];
+	Callsheet__Response *resps[7];
+	struct cs_window *w;
+	struct cs_error err;
+	int got[7] = {0}, rv = 0;
+	size_t n = 0;
+
+	CHECK_TRUE(c != NULL);
+	if (c == NULL)
+		return;
+	q.from = "2025-01-01";
+	q.to = "2026-01-01";
+	for (size_t i = 0; i < 8; i++) {
+		callsheet__request__init(&req[i]);
+		req[i].body_case = CALLSHEET__REQUEST__BODY_QUERY;
+		req[i].query = &q;
+	}
+	/* left unread by an earlier caller */
+	CHECK_TRUE(cs_send(c, &req[7], &err) == 0);
+	w = cs_window_open(c, window_answer, got);
+	for (size_t i = 0; i < 7 && rv == 0; i++)
+		rv = cs_window_send(w, &req[i], (void *)i, &err);
+	CHECK_TRUE(rv == 0 && cs_window_drain(w, &err) == 0);
+	cs_window_close(w, NULL);
+	for (size_t i = 0; i < 7; i++)
+		n += got[i] == 1;
+	CHECK_TRUE(n == 7);
+	for (size_t i = 0; i < 7; i++)
+		reqs[i] = &req[i];
+	CHECK_TRUE(cs_call_many(c, reqs, 7, resps, &err) == 0);
+	for (size_t i = 0; i < 7; i++) {
+		CHECK_TRUE(resps[i] != NULL && resps[i]->id == req[i].id);
+		if (resps[i] != NULL)
+			callsheet__response__free_unpacked(resps[i], NULL);
+	}
+	cs_close(c);
+}
+
 static size_t
 count_files(const char *dir, const char *suffix)
 {
@@ -430,6 +490,7 @@ main(void)
 	pid = server_start(&port);
 	snprintf(server, sizeof server, "127.0.0.1:%d", port);
 	test_calls();
+	test_window();
 	if (mkdtemp(root) == NULL) {
 		perror("mkdtemp");
 		return 2;
