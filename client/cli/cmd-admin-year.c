@@ -297,7 +297,8 @@ budget_option(void *arg, int id, char *value)
 		    a->s.budget_cents == 0)
 			return budget_amount_error(
 			        _("invalid --total '%s': give the action's "
-			          "total cost in euros, more than 0 and at most "
+			          "total cost in euros, more than 0 and at "
+			          "most "
 			          "%s, e.g. 190700 or 190 700,50"),
 			        value);
 		return 0;

@@ -7,10 +7,10 @@
 
 #include "annual.h"
 #include "callsheet.h"
-#include "i18n.h"
+#include "libcallsheet.h"
 #include "parse.h"
 
-#define SHORT_ID     8 /* hexadecimal digits a list shows */
+#define SHORT_ID 8 /* hexadecimal digits a list shows */
 
 static int cmd_list_exec(struct cli *, int, char **);
 

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "annual.h"
-#include "i18n.h"
 #include "libcallsheet.h"
 #include "report-format.h"
 
