@@ -74,8 +74,8 @@ export_option(void *arg, int id, char *value)
 		                       _("invalid --format '%s': the export "
 		                         "format is csv"),
 		                       value);
-	else if (id == 'o')
-		a->output = value;
+	else if (id == 'o') /* "-": standard output, as the default */
+		a->output = strcmp(value, "-") == 0 ? NULL : value;
 	return 0;
 }
 

@@ -129,6 +129,11 @@ grep -q 000000000331 "$T_TMP/march.csv" || t_fail "March 31st 23:30 is in March"
 want=$(cs -s "$B" -u j1 report --month 2025-03 --by call_type --format csv |
 	awk -F, 'NR > 1 { s += $2 } END { print s }')
 t_eq "$(($(wc -l <"$T_TMP/march.csv") - 1))" "$want" "March exported = March counted"
+# -o -: standard output, as everywhere, not a file named "-"
+(cd "$T_TMP" && cs -s "$B" -u j1 export --month 2025-03 -o - >march-o.csv) ||
+	t_fail "export -o -"
+cmp -s "$T_TMP/march.csv" "$T_TMP/march-o.csv" || t_fail "export -o - differs from the standard output"
+[ ! -e "$T_TMP/-" ] || t_fail "export -o - wrote a file named -"
 
 if cs -s "$B" -u rep export >/dev/null 2>"$T_TMP/err"; then
 	t_fail "a reporter exported sheets"
