@@ -406,6 +406,15 @@ words_consultations(struct strbuf *sb, const struct annual *a)
 	sb_addf(sb, T("Consultations in %d: ", "Consultations en %d : "),
 	        a->year);
 	count_or_hidden(sb, a->consultations, a->consultations_hidden);
+	if (a->previous == 0 && !a->previous_hidden) {
+		/* a year before the service logged its calls here, most
+		 * often: no change from "0" to tell */
+		sb_addf(sb,
+		        T(" (none recorded in %d).",
+		          " (aucune enregistrée en %d)."),
+		        a->year - 1);
+		return;
+	}
 	sb_addf(sb, " (%d%s", a->year - 1, T(": ", " : "));
 	count_or_hidden(sb, a->previous, a->previous_hidden);
 	if (a->has_change) {

@@ -450,6 +450,28 @@ test_words(void)
 	           "Consultations in 2024: 2,000 (2023: 1,999; change +1, "
 	           "+0.1\xc2\xa0%).",
 	           __LINE__);
+	/* a year before the service logged here: no "(2023: 0)" */
+	{
+		struct annual b = a;
+
+		b.previous = 0;
+		b.has_change_pct = false;
+		sb_reset(&sb);
+		words_consultations(&sb, &b);
+		check_text(sb.buf,
+		           "Consultations in 2024: 2,000 (none recorded in "
+		           "2023).",
+		           __LINE__);
+		words_set_french(true);
+		sb_reset(&sb);
+		words_consultations(&sb, &b);
+		check_text(sb.buf,
+		           "Consultations en 2024 : 2\xc2\xa0"
+		           "000 (aucune enregistr\xc3\xa9"
+		           "e en 2023).",
+		           __LINE__);
+		words_set_french(false);
+	}
 	sb_reset(&sb);
 	words_base(&sb, &a, &a.household);
 	check_text(sb.buf, "of 200 consultations by individuals, Paris (75)",
