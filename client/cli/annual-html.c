@@ -121,7 +121,7 @@ bars(struct strbuf *sb, const struct ann_breakdown *b)
 		if (!b->items[i].hidden && b->items[i].n > max)
 			max = b->items[i].n;
 		words_row(&w, b, &b->items[i]);
-		sb_addf(&v, "%s (%s)", w.count.buf, w.share.buf);
+		words_bar_value(&v, &w);
 		value_w = fmax(value_w, measure_width(v.buf, BAR_FONT, false));
 		sb_free(&v);
 		words_row_free(&w);
@@ -155,9 +155,7 @@ bars(struct strbuf *sb, const struct ann_breakdown *b)
 			        "<rect x=\"%d\" y=\"%d\" width=\"%d\" "
 			        "height=\"14\" fill=\"#2b6cb0\"/>\n",
 			        BAR_LABEL_W, px(y + 2), px(len));
-		sb_add(&value, w.count.buf);
-		if (w.share.len > 0)
-			sb_addf(&value, " (%s)", w.share.buf);
+		words_bar_value(&value, &w);
 		svg_text(&body, BAR_LABEL_W + len + 6, y + 13, "start", "",
 		         value.buf);
 		sb_free(&value);

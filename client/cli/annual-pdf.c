@@ -271,7 +271,7 @@ bars(struct pdf *p, const struct ann_breakdown *b, size_t max)
 		if (!b->items[i].hidden && b->items[i].n > top)
 			top = b->items[i].n;
 		words_row(&w, b, &b->items[i]);
-		sb_addf(&v, "%s  %s", w.count.buf, w.share.buf);
+		words_bar_value(&v, &w);
 		value_w = fmax(value_w, text_w(p, v.buf, 8.5, false));
 		sb_free(&v);
 		words_row_free(&w);
@@ -298,7 +298,7 @@ bars(struct pdf *p, const struct ann_breakdown *b, size_t max)
 		cairo_rectangle(p->cr, MARGIN_X + BAR_LABEL_W + 8, p->y + 2,
 		                len, 10);
 		cairo_fill(p->cr);
-		sb_addf(&v, "%s  %s", w.count.buf, w.share.buf);
+		words_bar_value(&v, &w);
 		draw_text(p, MARGIN_X + BAR_LABEL_W + 8 + len + 6, p->y + 1,
 		          v.buf, 8.5, it->hidden, INK, 0, 0, -1);
 		p->y += h;

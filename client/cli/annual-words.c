@@ -533,6 +533,14 @@ words_row(struct words_row *w, const struct ann_breakdown *b,
 }
 
 void
+words_bar_value(struct strbuf *sb, const struct words_row *w)
+{
+	sb_add(sb, w->count.buf);
+	if (w->share.len > 0)
+		sb_addf(sb, " (%s)", w->share.buf);
+}
+
+void
 words_row_free(struct words_row *w)
 {
 	sb_free(&w->rank);

@@ -308,6 +308,9 @@ struct words_row {
 void words_row(struct words_row *w, const struct ann_breakdown *b,
                const struct ann_item *it);
 void words_row_free(struct words_row *w);
+/* A bar's value, as every chart writes it: "229 (57.3 %)", the count
+ * alone when there is no share. */
+void words_bar_value(struct strbuf *sb, const struct words_row *w);
 /* The hours the weekday x hour table shows: from the first hour with
  * calls or service to the last; *first > *last when there is none. */
 void words_grid_hours(const struct annual *a, int *first, int *last);

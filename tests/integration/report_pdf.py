@@ -185,6 +185,14 @@ def check_pdf(sheets, path, fr, keep):
     T.check(all(a >= 0 for a in at) and at == sorted(at),
             "sections in the funder's order: %s", at)
     T.check("CC BY 4.0" in whole, "the map's attribution")
+    # a chart's bar reads as in the HTML report: "229 (57.3 %)" (Paris's
+    # callers)
+    paris = [s for s in cons if s.dept == "75"]
+    callers = rd.count_by(paris, lambda s: [s.caller])
+    top = max(callers, key=callers.get)
+    bar = "%s (%s)" % (num(callers[top]),
+                       pct(rd.pct(callers[top], len(paris), 1)))
+    T.check(bar in whole, "the callers' chart writes %r", bar)
     T.check("…" not in whole.replace("… et", "").replace("… and", ""),
             "no label cut short on this data")
 
