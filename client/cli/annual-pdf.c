@@ -518,12 +518,13 @@ months(struct pdf *p)
 	section(p, words_title("month"), months_body, NULL, 0);
 }
 
-/* "08:00–09:00", "08 h–09 h": the hour row's label */
+/* "08:00–09:00", "8 h–9 h": the hour row's label */
 static void
 hour_label(struct strbuf *sb, int h)
 {
-	sb_addf(sb, words_french() ? "%02d h–%02d h" : "%02d:00–%02d:00", h,
-	        h + 1);
+	sb_addf(sb,
+	        words_french() ? "%d" NBSP "h–%d" NBSP "h" : "%02d:00–%02d:00",
+	        h, h + 1);
 }
 
 /* The weekday x hour table: counts in cells shaded by size (a zero shown

@@ -13,8 +13,6 @@
  * is the message id. */
 #define T(en, fr) (words_french() ? (fr) : _(en))
 
-#define NBSP "\xc2\xa0"
-
 static int french = -1;
 
 bool
@@ -81,7 +79,7 @@ words_pct(struct strbuf *sb, uint64_t scaled, unsigned decimals)
 void
 words_pct_signed(struct strbuf *sb, int64_t scaled, unsigned decimals)
 {
-	sb_add(sb, scaled < 0 ? "-" : "+");
+	sb_add(sb, scaled < 0 ? MINUS : "+");
 	words_pct(sb, scaled < 0 ? (uint64_t)-scaled : (uint64_t)scaled,
 	          decimals);
 }
@@ -89,7 +87,7 @@ words_pct_signed(struct strbuf *sb, int64_t scaled, unsigned decimals)
 static void
 signed_count(struct strbuf *sb, int64_t n)
 {
-	sb_add(sb, n < 0 ? "-" : "+");
+	sb_add(sb, n < 0 ? MINUS : "+");
 	words_count(sb, n < 0 ? (uint64_t)-n : (uint64_t)n);
 }
 
@@ -202,12 +200,12 @@ words_title(const char *dim)
 	        {"none_calls", N_("No calls."), "Aucun appel."},
 	        {"service_legend", N_("service hours"), "heures de permanence"},
 	        {"restated", "Restated figures", "Chiffres rectifiés"},
-	        {"budget", "Cost of the action", "Coût de l’action"},
+	        {"budget", "Cost of the programme", "Coût de l’action"},
 	        {"per_100k", "Per 100,000", "Pour 100" NBSP "000"},
 	        {"rate_rank", "Rank per 100,000", "Rang pour 100" NBSP "000"},
 	        {"restated_lead",
 	         "Sheets of periods already closed (figures published) "
-	         "were corrected since: the published and the restated "
+	         "have been corrected since: the published and the restated "
 	         "figures, with the reasons.",
 	         "Des fiches de périodes déjà closes (chiffres publiés) ont "
 	         "été corrigées depuis : chiffres publiés et chiffres "
@@ -225,12 +223,23 @@ words_title(const char *dim)
 	return dim;
 }
 
+/* One or many of n: French says "0 consultation", "1,5 consultation" as
+ * it says "1 consultation", English "0 consultations". */
+static const char *
+number_word(uint64_t n, const char *en_one, const char *en_many,
+            const char *fr_one, const char *fr_many)
+{
+	if (words_french())
+		return n < 2 ? fr_one : fr_many;
+	return n == 1 ? en_one : en_many;
+}
+
 /* what the département figures count: consultations, not every call */
 static const char *
 consultations_word(uint64_t n)
 {
-	return n == 1 ? T("consultation", "consultation")
-	              : T("consultations", "consultations");
+	return number_word(n, "consultation", "consultations", "consultation",
+	                   "consultations");
 }
 
 const char *
@@ -282,6 +291,14 @@ focus_suffix(struct strbuf *sb, const struct annual *a, bool from)
 {
 	if (!a->focus.given)
 		return;
+	if (strcmp(a->focus.code, "unknown") == 0) {
+		/* not "consultations de Inconnu" */
+		sb_add(sb, from ? T(" from an unknown département",
+		                    " de département inconnu")
+		                : T(", unknown département",
+		                    ", département inconnu"));
+		return;
+	}
 	sb_add(sb, from ? T(" from ", " de ") : ", ");
 	dept_name(sb, a->focus.code, a->focus.label);
 }
@@ -296,17 +313,25 @@ words_base(struct strbuf *sb, const struct annual *a,
 	count_or_hidden(sb, b->base, b->base_hidden);
 	sb_add(sb, " ");
 	if (strcmp(d, "call_type") == 0)
-		sb_add(sb, T("calls received, of every type",
-		             "appels reçus, de tout type"));
+		sb_add(sb, number_word(b->base, "call received, of every type",
+		                       "calls received, of every type",
+		                       "appel reçu, de tout type",
+		                       "appels reçus, de tout type"));
 	else if (strcmp(d, "pro_kind") == 0)
-		sb_add(sb, T("consultations by professionals",
-		             "consultations de professionnels"));
+		sb_add(sb, number_word(b->base, "consultation by professionals",
+		                       "consultations by professionals",
+		                       "consultation de professionnels",
+		                       "consultations de professionnels"));
 	else if (strcmp(d, "pro_sector") == 0)
-		sb_add(sb, T("consultations by public bodies",
-		             "consultations d’organismes publics"));
+		sb_add(sb, number_word(b->base, "consultation by public bodies",
+		                       "consultations by public bodies",
+		                       "consultation d’organismes publics",
+		                       "consultations d’organismes publics"));
 	else if (strcmp(d, "household") == 0 || strcmp(d, "origin") == 0)
-		sb_add(sb, T("consultations by individuals",
-		             "consultations de particuliers"));
+		sb_add(sb, number_word(b->base, "consultation by individuals",
+		                       "consultations by individuals",
+		                       "consultation de particuliers",
+		                       "consultations de particuliers"));
 	else
 		sb_add(sb, b->base_hidden ? T("consultations", "consultations")
 		                          : consultations_word(b->base));

@@ -14,6 +14,8 @@
 #define ANN_DEPT_DECIMALS   2 /* département shares, as published: 10.56 % */
 #define ANN_AHEAD_MAX       3 /* départements named ahead of the focus */
 #define ANN_SERVICE_DEFAULT "mon-fri 9-13,14-16"
+#define NBSP                "\xc2\xa0"     /* no line break here */
+#define MINUS               "\xe2\x88\x92" /* U+2212, not a hyphen */
 
 /* ------------------------------------------------------------ labels */
 

@@ -685,15 +685,15 @@ def check_restated(sheets, tmp):
                     n75 - 1, fp)
             T.check(reason in out, "json: the reason")
             continue
-        want = ("%d: published %s, restated %s (-1); Paris (75): published "
-                "%s, restated %s (-1). Reasons: voided: %s" % (
+        want = ("%d: published %s, restated %s (\u22121); Paris (75): published "
+                "%s, restated %s (\u22121). Reasons: voided: %s" % (
                     YEAR, "{:,}".format(n), "{:,}".format(n - 1),
                     "{:,}".format(n75), "{:,}".format(n75 - 1), reason))
         T.check(want in out, "%s: '%s'", fmt, want)
     out = rd.cli(["report", "annual", "--year", str(YEAR)] + focus, "admin",
                  lang="fr_FR.UTF-8").stdout
-    want = ("%d : publié %s, rectifié %s (-1) ; Paris (75) : publié %s, "
-            "rectifié %s (-1). Motifs : %s%s" % (
+    want = ("%d : publié %s, rectifié %s (\u22121) ; Paris (75) : publié %s, "
+            "rectifié %s (\u22121). Motifs : %s%s" % (
                 YEAR, "{:,}".format(n).replace(",", NBSP),
                 "{:,}".format(n - 1).replace(",", NBSP),
                 "{:,}".format(n75).replace(",", NBSP),
@@ -704,8 +704,8 @@ def check_restated(sheets, tmp):
     info = poppler("pdfinfo", path)
     npages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
     whole = " ".join(page_texts(path, npages))
-    T.check("published %s, restated %s (-1); Paris (75): published %s, "
-            "restated %s (-1). Reasons: voided: %s" % (
+    T.check("published %s, restated %s (\u22121); Paris (75): published %s, "
+            "restated %s (\u22121). Reasons: voided: %s" % (
                 "{:,}".format(n), "{:,}".format(n - 1), "{:,}".format(n75),
                 "{:,}".format(n75 - 1), reason) in whole,
             "pdf: published and restated, Paris's too, with the reason")
