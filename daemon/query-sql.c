@@ -131,7 +131,8 @@ from_sheets(const struct qplan *p, struct query_sql *qs)
 		sb_add(&sql, "SELECT s.duration_s, count(*), " SHEET_CELL_KEY
 		             " FROM sheet s");
 		sb_add(&sql, where.buf);
-		sb_add(&sql, " GROUP BY 1 ORDER BY 1");
+		/* 0: not measured ('callsheet log' without --duration) */
+		sb_add(&sql, " AND s.duration_s > 0 GROUP BY 1 ORDER BY 1");
 		qs->duration_sql = sb_steal(&sql);
 	}
 	sb_free(&where);
@@ -252,7 +253,8 @@ from_rollup(const struct qplan *p, int extra, struct query_sql *qs)
 		        " FROM %s r",
 		        table);
 		rollup_where(p, RD_DURATION, &filters, &sql);
-		sb_add(&sql, " GROUP BY 1 ORDER BY 1");
+		/* 0: not measured, as above */
+		sb_add(&sql, " AND r.code > 0 GROUP BY 1 ORDER BY 1");
 		qs->duration_sql = sb_steal(&sql);
 	}
 	sb_free(&filters);

@@ -475,7 +475,12 @@ words_duration_line(struct strbuf *sb, const struct annual *a)
 	words_duration(sb, d->median_s);
 	sb_add(sb, T(" (of ", " (sur "));
 	words_count(sb, d->count);
-	sb_add(sb, T(" consultations).", " consultations)."));
+	sb_addf(sb, " %s", consultations_word(d->count));
+	if (!a->consultations_hidden && d->count < a->consultations)
+		/* the others were logged without their length (0) */
+		sb_add(sb, T(" whose duration was measured",
+		             " dont la durée a été mesurée"));
+	sb_add(sb, ").");
 }
 
 void

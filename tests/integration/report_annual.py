@@ -191,7 +191,8 @@ def check_full(sheets, focus):
          "outside %")
 
     d = r["duration"]
-    durations = [s.duration for s in cons]
+    durations = [s.duration for s in cons if s.duration > 0]
+    T.check(len(durations) < len(cons), "some durations not measured (0)")
     lo, hi = rd.median_parts(durations)
     T.eq(d["count"], len(durations), "durations counted")
     T.eq(d["sum_s"], sum(durations), "durations summed")
@@ -213,6 +214,9 @@ def check_formats(sheets, r):
     T.check(sentence in text, "text: the focus sentence")
     T.check(sentence in md, "md: the focus sentence")
     T.check(r["consultations"]["text"] in text, "text: consultations")
+    T.check(re.search(r"\(of [\d,]+ consultations whose duration was "
+                      r"measured\)", text), "text: the durations' base, "
+            "without the sheets of duration 0")
     T.check(md.startswith("# Annual activity report %d" % YEAR), "md title")
     T.check("| 3 | Paris (75) | 400 | 10.00" + NBSP + "% |" in md,
             "md: Paris's row")
