@@ -137,7 +137,7 @@ int
 cli_help(const struct cmd_entry *cmd)
 {
 	printf(_("usage: callsheet [global options] %s %s\n%s\n\n"), cmd->name,
-	       cmd->args, _(cmd->summary));
+	       cmd->args[0] != '\0' ? _(cmd->args) : "", _(cmd->summary));
 	if (cmd->help_arg != NULL)
 		printf(_(cmd->help), _(cmd->help_arg));
 	else

@@ -19,7 +19,7 @@ static const struct cmd_option audit_options[] = {
 
 const struct cmd_entry cmd_admin_audit_entry = {
         .name = "admin audit",
-        .args = "[--sheet ID] [--from DATE] [--to DATE] [options]",
+        .args = N_("[--sheet ID] [--from DATE] [--to DATE] [options]"),
         .summary = N_("the audit trail: who changed which sheet, when, why"),
         .help = N_("Options:\n"
                    "  --sheet ID         the changes to one sheet\n"

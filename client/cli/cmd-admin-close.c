@@ -17,7 +17,7 @@ static const struct cmd_option close_options[] = {
 
 const struct cmd_entry cmd_admin_close_period_entry = {
         .name = "admin close-period",
-        .args = "--year Y | --month Y-M | --from DATE --to DATE",
+        .args = N_("--year Y | --month Y-M | --from DATE --to DATE"),
         .summary = N_("freeze the published figures of a period"),
         .help = N_("Options:\n"
                    "  --year Y               a calendar year\n"

@@ -20,8 +20,8 @@ static const struct cmd_option min_cell_options[] = {
 
 const struct cmd_entry cmd_admin_min_cell_entry = {
         .name = "admin min-cell",
-        .args = "[--role ROLE N [--method M] [--max-noise D] "
-                "[--variance V]]",
+        .args = N_("[--role ROLE N [--method M] [--max-noise D] "
+                   "[--variance V]]"),
         .summary = N_("show or set the disclosure policy of each role"),
         .help = N_("Options:\n"
                    "  --role ROLE N   set ROLE's (jurist, reporter or admin) "

@@ -19,10 +19,11 @@ static const struct cmd_option taxonomy_options[] = {
 
 const struct cmd_entry cmd_admin_taxonomy_entry = {
         .name = "admin taxonomy",
-        .args = "list [DIMENSION] | add DIMENSION CODE --en LABEL --fr LABEL "
+        .args = N_(
+                "list [DIMENSION] | add DIMENSION CODE --en LABEL --fr LABEL "
                 "| rename DIMENSION CODE [--en LABEL] [--fr LABEL] | retire "
                 "DIMENSION CODE [--successor CODE] | map DIMENSION CODE "
-                "SUCCESSOR",
+                "SUCCESSOR"),
         .summary = N_("list, add, rename, retire and map the codes of the "
                       "taxonomy"),
         .help = N_("Actions:\n"

@@ -20,8 +20,8 @@ static const struct cmd_option user_options[] = {
 
 const struct cmd_entry cmd_admin_user_entry = {
         .name = "admin user",
-        .args = "add NAME --role R | passwd NAME | disable NAME | "
-                "enable NAME | list",
+        .args = N_("add NAME --role R | passwd NAME | disable NAME | "
+                   "enable NAME | list"),
         .summary = N_("accounts: add, set a password, disable, enable, "
                       "list"),
         .help = N_("Actions:\n"

@@ -33,7 +33,7 @@ static const struct cmd_option budget_options[] = {
 
 const struct cmd_entry cmd_admin_population_entry = {
         .name = "admin population",
-        .args = "[import FILE.csv] --year Y [--source TEXT]",
+        .args = N_("[import FILE.csv] --year Y [--source TEXT]"),
         .summary = N_("the départements' populations of a year (rates per "
                       "inhabitant)"),
         .help = N_("Options:\n"
@@ -57,7 +57,7 @@ const struct cmd_entry cmd_admin_population_entry = {
 
 const struct cmd_entry cmd_admin_budget_entry = {
         .name = "admin budget",
-        .args = "--year Y [--total EUR [--funder NAME=EUR]...]",
+        .args = N_("--year Y [--total EUR [--funder NAME=EUR]...]"),
         .summary = N_("the action's budget of a year (cost per "
                       "consultation)"),
         .help = N_("Options:\n"

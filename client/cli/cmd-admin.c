@@ -20,7 +20,7 @@ static int cmd_admin_exec(struct cli *, int, char **);
 
 const struct cmd_entry cmd_admin_entry = {
         .name = "admin",
-        .args = "SUBCOMMAND [options]",
+        .args = N_("SUBCOMMAND [options]"),
         .summary = N_("administration (admin role): accounts, disclosure "
                       "control, audit trail, closed periods, taxonomy"),
         .help = "", /* the list of subcommands, printed by admin_usage */

@@ -19,7 +19,7 @@ static const struct cmd_option amend_options[] = {
 
 const struct cmd_entry cmd_amend_entry = {
         .name = "amend",
-        .args = "ID|PREFIX [field options] [--clear FIELD] [--reason R]",
+        .args = N_("ID|PREFIX [field options] [--clear FIELD] [--reason R]"),
         .summary = N_("change fields of a sheet already logged"),
         .help_arg = SHEET_OPTS_HELP,
         .help = N_("Field options, as for 'callsheet log' (only those given "

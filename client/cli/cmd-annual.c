@@ -35,8 +35,8 @@ static const struct cmd_option annual_options[] = {
 
 const struct cmd_entry cmd_annual_entry = {
         .name = "report annual",
-        .args = "--year Y [--focus DEPT] [--format text|md|html|json|pdf] "
-                "[-o FILE]",
+        .args = N_("--year Y [--focus DEPT] [--format text|md|html|json|pdf] "
+                   "[-o FILE]"),
         .summary = N_("the yearly activity report, with charts in HTML "
                       "and PDF"),
         /* the default service hours are ANN_SERVICE_DEFAULT's, written

@@ -25,8 +25,8 @@ static const struct cmd_option export_options[] = {
 
 const struct cmd_entry cmd_export_entry = {
         .name = "export",
-        .args = "[--year Y | --month Y-M | --from DATE --to DATE] "
-                "[--format csv] [-o FILE]",
+        .args = N_("[--year Y | --month Y-M | --from DATE --to DATE] "
+                   "[--format csv] [-o FILE]"),
         .summary = N_("write the sheets of a period as CSV (import reads it "
                       "back)"),
         .help = N_("Options:\n"

@@ -29,7 +29,7 @@ static const struct cmd_option import_options[] = {
 
 const struct cmd_entry cmd_import_entry = {
         .name = "import",
-        .args = "[--skip-bad] [--check] FILE.csv",
+        .args = N_("[--skip-bad] [--check] FILE.csv"),
         .summary = N_("add the sheets of a CSV file (as export writes it)"),
         .help = N_("Options:\n"
                    "  --skip-bad  import the good rows of a file that has "

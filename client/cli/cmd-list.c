@@ -24,7 +24,7 @@ static const struct cmd_option list_options[] = {
 
 const struct cmd_entry cmd_list_entry = {
         .name = "list",
-        .args = "[--date DATE | --since DATE] [--user NAME]",
+        .args = N_("[--date DATE | --since DATE] [--user NAME]"),
         .summary = N_("list your recent sheets with their short ids"),
         .help = N_("Options:\n"
                    "  --date DATE        the calls of that day (default: "

@@ -12,7 +12,7 @@ static int cmd_log_exec(struct cli *, int, char **);
 
 const struct cmd_entry cmd_log_entry = {
         .name = "log",
-        .args = "--caller C --topic T [--topic T ...] [options]",
+        .args = N_("--caller C --topic T [--topic T ...] [options]"),
         .summary = N_("log one call sheet and print its id"),
         .help = N_("Options (codes as in the taxonomy):\n%s"
                    "  -h, --help         this help\n"

@@ -33,7 +33,7 @@ static const struct cmd_option new_options[] = {
 
 const struct cmd_entry cmd_new_entry = {
         .name = "new",
-        .args = "[--resume | --discard] [--timer start|key] [--loop]",
+        .args = N_("[--resume | --discard] [--timer start|key] [--loop]"),
         .summary = N_("guided entry of a sheet during the call, with a call "
                       "timer"),
         .help = N_("Options:\n"

@@ -41,9 +41,9 @@ static const struct cmd_option report_options[] = {
 
 const struct cmd_entry cmd_report_entry = {
         .name = "report",
-        .args = "[--year Y | --month Y-M | --from DATE --to DATE] "
-                "[options]\n       callsheet report annual --help  (the "
-                "yearly activity report)",
+        .args = N_("[--year Y | --month Y-M | --from DATE --to DATE] "
+                   "[options]\n       callsheet report annual --help  (the "
+                   "yearly activity report)"),
         .summary = N_("count sheets over a period, broken down by up to two "
                       "dimensions"),
         .help = N_("Options:\n"

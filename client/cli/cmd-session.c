@@ -53,7 +53,7 @@ const struct cmd_entry cmd_logout_entry = {
 
 const struct cmd_entry cmd_passwd_entry = {
         .name = "passwd",
-        .args = "[--password-stdin]",
+        .args = N_("[--password-stdin]"),
         .summary = N_("change your own password"),
         .help = N_("The current password is asked for, then the new one "
                    "twice, without echo.\nEvery session of the account "

@@ -13,7 +13,7 @@ static int cmd_spool_exec(struct cli *, int, char **);
 
 const struct cmd_entry cmd_spool_entry = {
         .name = "spool",
-        .args = "[send]",
+        .args = N_("[send]"),
         .summary = N_("list the sheets waiting to be sent, or send them "
                       "now"),
         .help = N_("  send         send the waiting sheets now\n"
@@ -32,17 +32,28 @@ static int
 spool_list(const struct cli *cli, struct cs_spool *sp)
 {
 	Callsheet__Sheet **v;
+	Callsheet__Taxonomy *tax;
 	struct cs_error err;
+	char *dir;
 	size_t n;
 
 	if (cs_spool_sheets(sp, &v, &n, &err) != 0) {
 		cli_error("%s", err.message);
 		return 1;
 	}
-	cli_service_zone(cli, NULL); /* offline: the saved code tables' */
+	/* offline: the saved code tables, for the service's zone and the
+	 * labels (codes when none is saved) */
+	dir = cli_state_dir();
+	tax = taxcache_get(dir, cli->opts.server, NULL, &err);
+	free(dir);
 	for (size_t i = 0; i < n; i++) {
 		char uuid[CS_UUID_STRLEN], when[32];
 		time_t t = (time_t)v[i]->call_start;
+		const char *type = v[i]->call_type != NULL ? v[i]->call_type
+		                                           : "consultation";
+		const Callsheet__TaxonomyEntry *e =
+		        tax != NULL ? cs_tax_find(tax, "call_type", type)
+		                    : NULL;
 		struct tm tm;
 
 		uuid_format(v[i]->id.data, uuid);
@@ -50,9 +61,10 @@ spool_list(const struct cli *cli, struct cs_spool *sp)
 		    strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm) == 0)
 			snprintf(when, sizeof when, "?");
 		printf("%s  %s  %s\n", uuid, when,
-		       v[i]->call_type != NULL ? v[i]->call_type
-		                               : "consultation");
+		       e != NULL ? cs_tax_label(e, cs_i18n_french()) : type);
 	}
+	if (tax != NULL)
+		callsheet__taxonomy__free_unpacked(tax, NULL);
 	fprintf(stderr,
 	        P_("%zu sheet waits in %s\n", "%zu sheets wait in %s\n",
 	           (unsigned long)n),

@@ -13,7 +13,7 @@ static const struct cmd_option void_options[] = {
 
 const struct cmd_entry cmd_void_entry = {
         .name = "void",
-        .args = "ID|PREFIX --reason R",
+        .args = N_("ID|PREFIX --reason R"),
         .summary = N_("void a sheet: it stays stored but leaves the reports"),
         .help = N_("Options:\n"
                    "  --reason R         why (required)\n"

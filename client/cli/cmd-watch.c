@@ -23,7 +23,7 @@ static const struct cmd_option watch_options[] = {
 
 const struct cmd_entry cmd_watch_entry = {
         .name = "watch",
-        .args = "[--once]",
+        .args = N_("[--once]"),
         .summary = N_("live counters of today, this week and this month"),
         .help = N_("Options:\n"
                    "  --once      print the counters once and exit\n"

@@ -95,7 +95,11 @@ taxcache_get(const char *dir, const char *server, struct cs_client *c,
 		return t;
 	}
 	if (cs_get_taxonomy(c, &fresh, err) == 0) {
-		cache_write(path, fresh);
+		struct cs_error ignored; /* only a cache, as below */
+
+		/* the state folder may not exist yet: 'log' alone makes none */
+		if (cs_file_mkdirs(dir, &ignored) == 0)
+			cache_write(path, fresh);
 		if (t != NULL)
 			callsheet__taxonomy__free_unpacked(t, NULL);
 		t = fresh;

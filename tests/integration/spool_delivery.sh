@@ -57,7 +57,8 @@ grep -q 'not logged' "$T_TMP/err4" || t_fail "reporter: $(cat "$T_TMP/err4")"
 t_eq "$(spooled)" 0 "nothing spooled for a reporter"
 t_eq "$(stored)" 2 "nothing stored for a reporter"
 
-# --- the server away: kept, said, listed
+# --- the server away: kept, said, listed (with the labels of the code
+# tables the earlier 'log' saved, making the state folder for them)
 t_stop_daemon "$T_DAEMON_PID"
 for d in 93 94; do
 	rc=0
@@ -73,6 +74,7 @@ t_eq "$rc" 75 "offline: an invalid sheet waits too"
 t_eq "$(spooled)" 3 "three sheets wait"
 "$cli" spool >"$T_TMP/list" 2>"$T_TMP/err6" || t_fail "spool: $(cat "$T_TMP/err6")"
 t_eq "$(wc -l <"$T_TMP/list")" 3 "callsheet spool lists them: $(cat "$T_TMP/list")"
+grep -q '  Consultation$' "$T_TMP/list" || t_fail "the list says the call type's label, from the saved code tables: $(cat "$T_TMP/list")"
 grep -q '3 sheets wait' "$T_TMP/err6" || t_fail "spool says how many: $(cat "$T_TMP/err6")"
 
 # --- back: the next command sends the waiting ones first, once
