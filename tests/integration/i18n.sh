@@ -67,6 +67,14 @@ for c in log report new amend void admin watch import export login logout passwd
 	LANG=fr_FR.UTF-8 "$cli" $c --help >"$T_TMP/fr" || t_fail "$c --help"
 	LANG=C.UTF-8 "$cli" $c --help >"$T_TMP/en" || t_fail "$c --help"
 	! cmp -s "$T_TMP/fr" "$T_TMP/en" || t_fail "$c --help is English in French"
+	# the usage line too, with the placeholders the French help names
+	! head -2 "$T_TMP/fr" | grep -q 'Y-M\|--year Y\|FILE\|NAME\|PREFIX\|yearly' ||
+		t_fail "$c: the French usage line is English: $(head -2 "$T_TMP/fr")"
+done
+for c in "admin population" "admin budget" list spool; do
+	LANG=fr_FR.UTF-8 "$cli" $c --help >"$T_TMP/fr" || t_fail "$c --help"
+	! head -2 "$T_TMP/fr" | grep -q 'Y-M\|--year Y\|FILE\|NAME\|PREFIX\|yearly' ||
+		t_fail "$c: the French usage line is English: $(head -2 "$T_TMP/fr")"
 done
 
 # the client's own errors, before any connection
