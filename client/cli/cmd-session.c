@@ -130,6 +130,7 @@ login_exec(struct cli *cli, int argc, char **argv)
 	}
 	free(path);
 	rv = session_begin(cli, c, &expires);
+	cli_service_zone(cli, c); /* "until" in the service's zone */
 	cs_close(c);
 	if (rv != 0)
 		return 1;

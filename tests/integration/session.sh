@@ -27,8 +27,16 @@ asks_password() { # the command needed the password (and had none)
 asks_password || t_fail "without a session, log needs the password: $(cat "$T_TMP/out")"
 
 # ------------------------------------------------------------ login
-CALLSHEET_PASSWORD=first-pw cs login >"$T_TMP/out" 2>&1 || t_fail "login: $(cat "$T_TMP/out")"
+CALLSHEET_PASSWORD=first-pw TZ=UTC cs login >"$T_TMP/out" 2>&1 || t_fail "login: $(cat "$T_TMP/out")"
 grep -q "logged in as jur on $A until " "$T_TMP/out" || t_fail "login says: $(cat "$T_TMP/out")"
+# "until" in the service's zone (Europe/Paris by default), whatever the
+# workstation's (TZ=UTC here): the hour of now + 12 h there, or the next
+# one if the minute turned meanwhile
+until=$(sed -n 's/.* until [0-9-]* \([0-9][0-9]\):.*/\1/p' "$T_TMP/out")
+want=$(TZ=Europe/Paris date -d '+12 hours' +%H)
+next=$(TZ=Europe/Paris date -d '+12 hours +1 minute' +%H)
+[ "$until" = "$want" ] || [ "$until" = "$next" ] ||
+	t_fail "login's 'until' is not in the service's zone: $(cat "$T_TMP/out") (want hour $want)"
 file=$(find "$sessions" -type f)
 t_eq "$(stat -c %a "$file")" 600 "the session file's mode"
 t_eq "$(stat -c %a "$sessions")" 700 "the sessions folder's mode"
