@@ -432,6 +432,7 @@ extern struct taxonomy *taxonomy;
 const char *dim_name(enum dim d);
 int dim_parse(const char *name, enum dim *out);
 const char *dim_names(void);
+const char *const *dim_name_list(void);
 const struct tax_entry *tax_find(const struct taxonomy *t, enum dim d,
                                  const char *code);
 const struct tax_entry *tax_by_id(const struct taxonomy *t, int16_t id);

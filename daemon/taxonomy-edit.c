@@ -38,11 +38,15 @@ edit_fail(struct field_error *fe, Callsheet__ErrorCode code, const char *field,
 static Callsheet__ErrorCode
 check_dim(const char *name, enum dim *d, struct field_error *fe)
 {
+	Callsheet__ErrorCode code;
+
 	if (dim_parse(name, d) == 0)
 		return 0;
-	return edit_fail(fe, BAD, "dimension", "unknown_dimension", name,
+	code = edit_fail(fe, BAD, "dimension", "unknown_dimension", name,
 	                 "'%.64s' is not a dimension; allowed: %s", name,
 	                 dim_names());
+	fe->list = dim_name_list();
+	return code;
 }
 
 /* The codes the schema accepts (taxonomy.code's CHECK). */

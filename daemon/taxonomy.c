@@ -25,18 +25,26 @@ dim_parse(const char *name, enum dim *out)
 	return 0;
 }
 
+/* Every dimension's name, NULL-ended (an Error.allowed list). */
+const char *const *
+dim_name_list(void)
+{
+	static const char *names[DIM_NTAXONOMY + 1];
+
+	if (names[0] == NULL)
+		for (int d = 0; d < DIM_NTAXONOMY; d++)
+			names[d] = dim_name((enum dim)d);
+	return names;
+}
+
 /* "call_type, ... or topic": every dimension, for messages. */
 const char *
 dim_names(void)
 {
-	static const char *names[DIM_NTAXONOMY + 1];
 	static char *text;
 
-	if (text == NULL) {
-		for (int d = 0; d < DIM_NTAXONOMY; d++)
-			names[d] = dim_name((enum dim)d);
-		text = words_or(names);
-	}
+	if (text == NULL)
+		text = words_or(dim_name_list());
 	return text;
 }
 

@@ -24,10 +24,8 @@ static const struct {
          F},
         {"public_body_only",
          N_("%s: applies only when pro_kind is public_body"), F},
-        {"unknown_dimension",
-         N_("%s: '%s' is not a dimension; allowed: call_type, department, "
-            "caller, pro_kind, pro_sector, household, origin or topic"),
-         FV},
+        {"unknown_dimension", N_("%s: '%s' is not a dimension; allowed: %s"),
+         FVA},
         {"fixed_dimension",
          N_("%s: the caller codes are fixed (individual or professional): "
             "the rules of a sheet depend on them"),

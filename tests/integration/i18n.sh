@@ -52,6 +52,9 @@ expect_err "nom d'utilisateur ou mot de passe incorrect" LANG=fr_FR.UTF-8 \
 	CALLSHEET_PASSWORD=wrong-password -- report
 expect_err "group_by : « nope » n'est pas une dimension ; permis :" LANG=fr_FR.UTF-8 -- \
 	report --by nope
+# what is allowed is the server's list, every query dimension
+expect_err "month, weekday, hour" LANG=C.UTF-8 -- report --by duration
+grep -qF "jurist" "$T_TMP/err" || t_fail "the dimensions allowed: $(cat "$T_TMP/err")"
 future=(log --caller individual --topic entry --dept 75 --start 2030-01-01T10:00:00Z)
 # in the service's zone (Europe/Paris), whatever the workstation's
 expect_err "call_start : 2030-01-01 11:00 +0100 " \
