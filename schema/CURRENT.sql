@@ -160,22 +160,18 @@ SELECT format($q$
 WITH s AS MATERIALIZED (
 	SELECT date_trunc('month', l)::date AS month, call_type,
 		coalesce(department, 0)::smallint AS department,
-		coalesce(caller, 0)::integer AS caller,
-		coalesce(pro_kind, 0)::integer AS pro_kind,
-		coalesce(pro_sector, 0)::integer AS pro_sector,
-		coalesce(household, 0)::integer AS household,
-		coalesce(origin, 0)::integer AS origin,
-		jurist_id,
-		(extract(isodow FROM l) * 24 + extract(hour FROM l))::integer
+		coalesce(caller, 0)::bigint AS caller,
+		coalesce(pro_kind, 0)::bigint AS pro_kind,
+		coalesce(pro_sector, 0)::bigint AS pro_sector,
+		coalesce(household, 0)::bigint AS household,
+		coalesce(origin, 0)::bigint AS origin,
+		jurist_id::bigint AS jurist_id,
+		(extract(isodow FROM l) * 24 + extract(hour FROM l))::bigint
 			AS weekday_hour,
-		duration_s, topics, record_key
+		duration_s::bigint AS duration_s, topics, record_key
 	FROM (SELECT x.*, x.call_start AT TIME ZONE $1 AS l FROM %s x) x
-), topic_sets AS (
-	SELECT month, call_type, department, topics, count(*) AS n,
-		sum(record_key) AS k
-	FROM s WHERE topics <> 0 GROUP BY 1, 2, 3, 4
 )
-SELECT month, call_type, department, 0::smallint AS dim, 0 AS code,
+SELECT month, call_type, department, 0::smallint AS dim, 0::bigint AS code,
 	count(*) AS n, sum(record_key)::bigint AS k FROM s GROUP BY 1, 2, 3
 UNION ALL SELECT month, call_type, department, 1::smallint, caller,
 	count(*), sum(record_key)::bigint FROM s GROUP BY 1, 2, 3, 5
@@ -187,10 +183,8 @@ UNION ALL SELECT month, call_type, department, 4::smallint, household,
 	count(*), sum(record_key)::bigint FROM s GROUP BY 1, 2, 3, 5
 UNION ALL SELECT month, call_type, department, 5::smallint, origin,
 	count(*), sum(record_key)::bigint FROM s GROUP BY 1, 2, 3, 5
-UNION ALL SELECT t.month, t.call_type, t.department, 6::smallint,
-	x.id::integer, sum(t.n)::bigint, sum(t.k)::bigint
-	FROM topic_sets t JOIN taxonomy x ON x.topic_bit IS NOT NULL
-		AND (t.topics >> x.topic_bit) & 1 = 1
+UNION ALL SELECT month, call_type, department, 6::smallint, topics,
+	count(*), sum(record_key)::bigint FROM s WHERE topics <> 0
 	GROUP BY 1, 2, 3, 5
 UNION ALL SELECT month, call_type, -1::smallint, 7::smallint, jurist_id,
 	count(*), sum(record_key)::bigint FROM s GROUP BY 1, 2, 5
@@ -221,7 +215,7 @@ BEGIN
 		service_timezone(), old_h, new_h);
 END $_$;
 
-CREATE FUNCTION public.rollup_pending() RETURNS TABLE(month date, call_type smallint, department smallint, dim smallint, code integer, n bigint, k bigint)
+CREATE FUNCTION public.rollup_pending() RETURNS TABLE(month date, call_type smallint, department smallint, dim smallint, code bigint, n bigint, k bigint)
     LANGUAGE plpgsql STABLE
     AS $_$
 DECLARE
@@ -463,7 +457,7 @@ CREATE TABLE public.published_rollup (
     call_type smallint NOT NULL,
     department smallint NOT NULL,
     dim smallint NOT NULL,
-    code integer NOT NULL,
+    code bigint NOT NULL,
     n bigint NOT NULL,
     k bigint DEFAULT 0 NOT NULL
 );
@@ -478,7 +472,7 @@ CREATE TABLE public.rollup (
     call_type smallint NOT NULL,
     department smallint NOT NULL,
     dim smallint NOT NULL,
-    code integer NOT NULL,
+    code bigint NOT NULL,
     n bigint NOT NULL,
     k bigint DEFAULT 0 NOT NULL
 );
@@ -579,6 +573,33 @@ CREATE TABLE public.taxonomy_version (
     version bigint NOT NULL,
     CONSTRAINT taxonomy_version_singleton_check CHECK (singleton)
 );
+
+CREATE VIEW public.topic_line AS
+ WITH RECURSIVE walk(id, "bit", head, hops) AS (
+         SELECT taxonomy.id,
+            taxonomy.topic_bit,
+            taxonomy.id,
+            0 AS "?column?"
+           FROM public.taxonomy
+          WHERE ((taxonomy.dimension = 'topic'::text) AND (taxonomy.topic_bit IS NOT NULL))
+        UNION ALL
+         SELECT w_1.id,
+            w_1."bit",
+            n.id,
+            (w_1.hops + 1)
+           FROM ((walk w_1
+             JOIN public.taxonomy t ON ((t.id = w_1.head)))
+             JOIN public.taxonomy n ON (((n.id = t.successor_id) AND (n.id <> t.id) AND (n.dimension = t.dimension))))
+          WHERE (w_1.hops < 63)
+        )
+ SELECT w.head AS id,
+    bit_or(((1)::bigint << (w."bit")::integer)) AS mask
+   FROM ( SELECT DISTINCT ON (walk.id) walk.id,
+            walk."bit",
+            walk.head
+           FROM walk
+          ORDER BY walk.id, walk.hops DESC) w
+  GROUP BY w.head;
 
 CREATE TABLE public.year_budget (
     year integer NOT NULL,
