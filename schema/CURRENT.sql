@@ -278,14 +278,30 @@ BEGIN
 	RETURN NULL;
 END $$;
 
-CREATE FUNCTION public.sheet_insert_batch(ids uuid[], call_starts bigint[], durations integer[], jurists integer[], call_types smallint[], departments smallint[], callers smallint[], pro_kinds smallint[], pro_sectors smallint[], households smallint[], origins smallint[], topic_sets bigint[]) RETURNS TABLE(ord bigint, status "char")
+CREATE FUNCTION public.sheet_insert_batch(ids uuid[], call_starts bigint[], durations integer[], jurists integer[], call_types smallint[], departments smallint[], callers smallint[], pro_kinds smallint[], pro_sectors smallint[], households smallint[], origins smallint[], topic_sets bigint[], late_days integer) RETURNS TABLE(ord bigint, status "char", period_from date, period_to date)
     LANGUAGE plpgsql
     SET plan_cache_mode TO 'force_generic_plan'
     AS $$
+DECLARE
+	-- calls before this may lie in a closed period (NULL: none closed)
+	closed_before bigint;
 BEGIN
+	SELECT extract(epoch FROM max(upper(p.months))::timestamp
+		AT TIME ZONE service_timezone())
+	INTO closed_before FROM closed_period p;
+	IF closed_before IS NOT NULL THEN -- (least() would skip a NULL)
+		closed_before := least(closed_before, extract(epoch FROM now())
+			::bigint - 86400::bigint * late_days);
+	END IF;
 	RETURN QUERY
 	WITH input AS MATERIALIZED (
-		SELECT * FROM unnest(ids, call_starts, durations, jurists,
+		SELECT t.*, CASE WHEN t.call_start < closed_before THEN
+			(SELECT p.id FROM closed_period p JOIN account a
+			   ON a.id = t.jurist_id AND a.role = 'jurist'
+			 WHERE p.months @> (to_timestamp(t.call_start)
+				AT TIME ZONE service_timezone())::date)
+			END AS closed_id
+		FROM unnest(ids, call_starts, durations, jurists,
 			call_types, departments, callers, pro_kinds,
 			pro_sectors, households, origins, topic_sets)
 			WITH ORDINALITY AS t(id, call_start, duration_s,
@@ -299,11 +315,12 @@ BEGIN
 			i.duration_s, i.call_type, i.department, i.caller,
 			i.pro_kind, i.pro_sector, i.household, i.origin,
 			i.topics
-		FROM input i
+		FROM input i WHERE i.closed_id IS NULL
 		ON CONFLICT (id) DO NOTHING
 		RETURNING sheet.id
 	)
 	SELECT i.ord, CASE
+		WHEN s.id IS NULL AND i.closed_id IS NOT NULL THEN 'p'
 		WHEN s.id IS NULL THEN 'r'
 		WHEN (s.jurist_id, s.call_start, s.duration_s, s.call_type,
 			s.department, s.caller, s.pro_kind, s.pro_sector,
@@ -312,8 +329,10 @@ BEGIN
 			i.call_type, i.department, i.caller, i.pro_kind,
 			i.pro_sector, i.household, i.origin, i.topics)
 			THEN 'd'
-		ELSE 'c' END::"char"
+		ELSE 'c' END::"char",
+		lower(p.months), upper(p.months)
 	FROM input i LEFT JOIN sheet s ON s.id = i.id
+	LEFT JOIN closed_period p ON p.id = i.closed_id
 	-- a one-time test: when every sheet went in, nothing below runs
 	WHERE (SELECT count(*) FROM ins) < cardinality(ids)
 		AND i.id NOT IN (SELECT x.id FROM ins x);
