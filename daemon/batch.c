@@ -4,14 +4,17 @@
  * every sheet of it is acknowledged only once that commit is done. */
 #include <arpa/inet.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "callsheetd.h"
 
 /* The statement's arrays: id, call start, duration, jurist, one per coded
- * field (sheet_fields[] order), topics. */
-#define NCOLS     SHEET_BATCH_NPARAMS
+ * field (sheet_fields[] order), topics; then one more parameter, the late
+ * window. */
+#define NCOLS     SHEET_BATCH_NARRAYS
 #define COL_CODES 4
 
 struct pending {
@@ -23,6 +26,7 @@ struct pending {
 	enum batch_lane lane;
 	bool solo; /* its batch failed: retried alone to find the culprit */
 	char status;
+	char period[2][11]; /* status 'p': the closed period, YYYY-MM-DD */
 };
 TAILQ_HEAD(pending_list, pending);
 
@@ -30,8 +34,8 @@ struct batch {
 	struct db_op op;
 	struct pending **items;
 	size_t n;
-	char *params[NCOLS];
-	int lengths[NCOLS];
+	char *params[NCOLS + 1];
+	int lengths[NCOLS + 1];
 };
 
 static struct pending_list interactive = TAILQ_HEAD_INITIALIZER(interactive);
@@ -53,10 +57,21 @@ ack(struct pending *p, bool duplicate)
 }
 
 static void
+refuse_why(struct pending *p, Callsheet__ErrorCode code,
+           const struct field_error *fe)
+{
+	p->settled(p->arg, p->index, p->row.id, SHEET_REFUSED, code, fe);
+	free(p);
+}
+
+/* Not about the sheet's content: no field, the message says why. */
+static void
 refuse(struct pending *p, Callsheet__ErrorCode code, const char *msg)
 {
-	p->settled(p->arg, p->index, p->row.id, SHEET_REFUSED, code, msg);
-	free(p);
+	struct field_error fe = {.allowed_dim = -1};
+
+	snprintf(fe.message, sizeof fe.message, "%s", msg);
+	refuse_why(p, code, &fe);
 }
 
 static void
@@ -128,6 +143,7 @@ static void
 build_params(struct batch *b)
 {
 	struct bin_array col[NCOLS];
+	uint32_t days;
 
 	bin_start(&col[0], OID_UUID, CS_UUID_LEN, b->n);
 	bin_start(&col[1], OID_INT8, 8, b->n);
@@ -154,12 +170,17 @@ build_params(struct batch *b)
 		b->params[c] = col[c].buf;
 		b->lengths[c] = (int)(col[c].p - col[c].buf);
 	}
+	/* the late window, an int4 in binary as the arrays */
+	days = htonl(cfg->amend_window_days);
+	b->params[NCOLS] = xmalloc(sizeof days);
+	memcpy(b->params[NCOLS], &days, sizeof days);
+	b->lengths[NCOLS] = (int)sizeof days;
 }
 
 static void
 batch_free(struct batch *b)
 {
-	for (size_t c = 0; c < NCOLS; c++)
+	for (size_t c = 0; c < NCOLS + 1; c++)
 		free(b->params[c]);
 	free(b->items);
 	free(b);
@@ -170,17 +191,18 @@ batch_free(struct batch *b)
 static int
 batch_send(PGconn *pg, struct db_op *op)
 {
-	static const int binary[NCOLS] = {[0 ... NCOLS - 1] = 1};
+	static const int binary[NCOLS + 1] = {[0 ... NCOLS] = 1};
 	struct batch *b = op->arg;
 
-	return PQsendQueryPrepared(pg, STMT_INSERT_SHEETS, NCOLS,
+	return PQsendQueryPrepared(pg, STMT_INSERT_SHEETS, NCOLS + 1,
 	                           (const char *const *)b->params, b->lengths,
 	                           binary, 0) == 1
 	               ? 0
 	               : -1;
 }
 
-/* Rows of (ordinality, status) for the sheets not inserted. */
+/* Rows of (ordinality, status, the closed period's first day and the
+ * first day after) for the sheets not inserted. */
 static void
 batch_result(struct db_op *op, const PGresult *res)
 {
@@ -188,15 +210,23 @@ batch_result(struct db_op *op, const PGresult *res)
 
 	for (int i = 0; i < PQntuples(res); i++) {
 		long ord = strtol(PQgetvalue(res, i, 0), NULL, 10);
+		struct pending *p;
 
-		if (ord >= 1 && (size_t)ord <= b->n)
-			b->items[ord - 1]->status = PQgetvalue(res, i, 1)[0];
+		if (ord < 1 || (size_t)ord > b->n)
+			continue;
+		p = b->items[ord - 1];
+		p->status = PQgetvalue(res, i, 1)[0];
+		for (int k = 0; k < 2; k++)
+			snprintf(p->period[k], sizeof p->period[k], "%s",
+			         PQgetvalue(res, i, 2 + k));
 	}
 }
 
 static void
 batch_settle(struct pending *p)
 {
+	struct field_error fe;
+
 	switch (p->status) {
 	case 'i':
 		ack(p, false);
@@ -205,8 +235,16 @@ batch_settle(struct pending *p)
 		ack(p, true);
 		break;
 	case 'c':
-		refuse(p, CALLSHEET__ERROR_CODE__CONFLICT,
-		       "another sheet is already stored under this id");
+		sheet_conflict_error(&fe, p->row.id);
+		refuse_why(p, CALLSHEET__ERROR_CODE__CONFLICT, &fe);
+		break;
+	case 'p':
+		/* BAD_REQUEST: this sheet, not the session, is refused, so a
+		 * client's spool sets it aside instead of stopping there */
+		sheet_closed_error(&fe, p->row.call_start, p->period[0],
+		                   p->period[1], time(NULL),
+		                   cfg->amend_window_days);
+		refuse_why(p, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 		break;
 	case 'r':
 		requeue(p, false);

@@ -344,8 +344,9 @@ extern const struct db_stmt db_stmts[];
 extern const size_t db_nstmts;
 #define STMT_INSERT_SHEETS "insert_sheets"
 /* its arrays (batch.c): id, call start, duration, jurist, each coded
- * field, topics */
-#define SHEET_BATCH_NPARAMS  (5 + SHEET_NCODES)
+ * field, topics; then the late window (amend_window_days) */
+#define SHEET_BATCH_NARRAYS  (5 + SHEET_NCODES)
+#define SHEET_BATCH_NPARAMS  (SHEET_BATCH_NARRAYS + 1)
 #define STMT_ACCOUNT_BY_NAME "account_by_name"
 #define STMT_TAXONOMY        "taxonomy"
 #define STMT_TAX_ADD         "tax_add"
@@ -392,9 +393,13 @@ uint32_t coarse_duration(uint32_t d);
 void sheet_coarsen(struct sheet_row *row);
 /* What became of a sheet given to the batcher: told once, by this. */
 enum sheet_outcome { SHEET_STORED, SHEET_DUPLICATE, SHEET_REFUSED };
+struct field_error;
+/* A refusal's fe has no field when it is not about the sheet's content
+ * (the database unreachable, say): then its message alone says why. */
 typedef void batch_settled_fn(void *arg, size_t index, const uint8_t *id,
                               enum sheet_outcome outcome,
-                              Callsheet__ErrorCode code, const char *message);
+                              Callsheet__ErrorCode code,
+                              const struct field_error *fe);
 enum batch_lane {
 	LANE_INTERACTIVE, /* a jurist waits for it: taken first */
 	LANE_BULK,        /* an import's */
@@ -507,6 +512,11 @@ void sheet_problems_reply(struct req *r, Callsheet__Response *resp,
                           const struct sheet_problems *sp,
                           Callsheet__SheetProblem ***list, size_t *n_list);
 int call_start_check(int64_t call_start, time_t now, struct field_error *fe);
+/* A jurist's new sheet in the closed period [from, to) (YYYY-MM-DD), older
+ * than the late window of days: refused (schema/0027) */
+void sheet_closed_error(struct field_error *fe, int64_t call_start,
+                        const char *from, const char *to, time_t now,
+                        unsigned days);
 int validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t,
                    time_t now, struct sheet_row *row, struct field_error *fe);
 /* presence.c: the fields marked "always" in the proto, present in m (and,

@@ -77,7 +77,8 @@ static const struct setting settings[] = {
         {"drain_timeout", SET_UINT, OFF(drain_timeout), "15", 1, 3600,
          "seconds SIGTERM waits for in-flight work before exiting"},
         {"amend_window_days", SET_UINT, OFF(amend_window_days), "7", 0, 3650,
-         "days a jurist may amend or void the sheets they logged"},
+         "days a jurist may amend or void the sheets they logged, and "
+         "still log a late call into a closed period"},
         {"allow_plaintext", SET_BOOL, OFF(allow_plaintext), "false", 0, 0,
          "serve without TLS beyond loopback (not recommended)"},
         {"tls_cert", SET_STRING, OFF(tls_cert), "", 0, 0,

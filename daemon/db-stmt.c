@@ -9,10 +9,11 @@
  * batch: 'd' duplicate, 'c' conflict, 'r' retry in the next batch.
  */
 static const char insert_sheets_sql[] =
-        "SELECT ord, status FROM sheet_insert_batch($1::uuid[],"
-        " $2::bigint[], $3::int[], $4::int[], $5::smallint[],"
-        " $6::smallint[], $7::smallint[], $8::smallint[], $9::smallint[],"
-        " $10::smallint[], $11::smallint[], $12::bigint[])";
+        "SELECT ord, status, period_from, period_to FROM"
+        " sheet_insert_batch($1::uuid[], $2::bigint[], $3::int[], $4::int[],"
+        " $5::smallint[], $6::smallint[], $7::smallint[], $8::smallint[],"
+        " $9::smallint[], $10::smallint[], $11::smallint[], $12::bigint[],"
+        " $13::int)";
 
 /* Taxonomy administration. A statement that finds nothing to change
  * returns no row rather than failing: someone else changed the taxonomy
@@ -262,7 +263,9 @@ static const char watch_counts_sql[] =
         " FROM rollup_live r, b WHERE r.month = b.m::date AND r.dim = 0"
         " GROUP BY 2"
         " UNION ALL"
-        " SELECT 1, r.code, sum(r.n) FROM rollup_live r, b"
+        " SELECT 1, tp.id, sum(r.n) FROM rollup_live r"
+        " JOIN taxonomy tp ON tp.topic_bit IS NOT NULL"
+        "  AND (r.code >> tp.topic_bit) & 1 = 1, b"
         " WHERE r.month = b.m::date AND r.dim = 6"
         " AND r.call_type IN (SELECT id FROM c) GROUP BY 2)"
         " SELECT coalesce(wk.kind, mo.kind), coalesce(wk.id, mo.id),"
@@ -316,7 +319,7 @@ static const char list_prefix_sql[] =
         LIST_SQL("s.id BETWEEN $3::uuid AND $4::uuid");
 
 const struct db_stmt db_stmts[] = {
-        {STMT_INSERT_SHEETS, insert_sheets_sql, SHEET_BATCH_NPARAMS, 2},
+        {STMT_INSERT_SHEETS, insert_sheets_sql, SHEET_BATCH_NPARAMS, 4},
         {STMT_ACCOUNT_BY_NAME,
          "SELECT id, role, password_hash, disabled FROM account"
          " WHERE name = $1",

@@ -12,12 +12,28 @@
 #define SHEET_CELL_KEY  "mod(coalesce(sum(s.record_key), 0), 4294967296)"
 #define ROLLUP_CELL_KEY "mod(coalesce(sum(r.k), 0), 4294967296)"
 
+/* Grouped by topic: each sheet (or the rollup's topic set, schema/0026)
+ * joined once to each line of codes (a current code and those retired
+ * onto it) it holds a bit of, so a sheet holding a retired code and its
+ * successor counts once under the successor; the key is the line's id. */
+#define TOPIC_LINE_JOIN(topics)                                                \
+	" JOIN topic_line tp ON (" topics " & tp.mask) <> 0"
+
 static int
 add_param(struct query_sql *qs, char *value)
 {
 	qs->owned[qs->nparams] = value;
 	qs->params[qs->nparams] = value;
 	return ++qs->nparams;
+}
+
+/* " AND (topics & $n) <> 0": a filter on topics, the mask of its lines. */
+static void
+add_topic_filter(struct query_sql *qs, struct strbuf *w, const char *topics,
+                 const struct qfilter *f)
+{
+	sb_addf(w, " AND (%s & $%d::bigint) <> 0", topics,
+	        add_param(qs, xasprintf("%lld", (long long)f->topic_mask)));
 }
 
 /* " AND expr IN ($a, $b)": the values of one filter, as parameters. */
@@ -92,10 +108,7 @@ sheet_where(const struct qplan *p, struct query_sql *qs, struct strbuf *w)
 		if (f->nvalues == 0)
 			continue;
 		if (qdim(qd)->kind == Q_TOPIC)
-			sb_addf(w, " AND (s.topics & $%d::bigint) <> 0",
-			        add_param(qs,
-			                  xasprintf("%lld",
-			                            (long long)f->topic_mask)));
+			add_topic_filter(qs, w, "s.topics", f);
 		else if (qdim(qd)->kind == Q_JURIST)
 			add_jurist_filter(qs, w, "s.jurist_id", f);
 		else
@@ -120,8 +133,7 @@ from_sheets(const struct qplan *p, struct query_sql *qs)
 	select_keys(p, qs, &sql, false);
 	sb_add(&sql, "count(*), " SHEET_CELL_KEY " FROM sheet s");
 	if (qplan_mentions_group(p, QD_TOPIC))
-		sb_add(&sql, " JOIN taxonomy tp ON tp.topic_bit IS NOT NULL"
-		             " AND (s.topics >> tp.topic_bit) & 1 = 1");
+		sb_add(&sql, TOPIC_LINE_JOIN("s.topics"));
 	if (qplan_mentions_group(p, QD_JURIST))
 		sb_add(&sql, " JOIN account a ON a.id = s.jurist_id");
 	sb_add(&sql, where.buf);
@@ -199,6 +211,8 @@ rollup_filters(const struct qplan *p, struct query_sql *qs, struct strbuf *w)
 			continue;
 		if (qdim(qd)->kind == Q_JURIST)
 			add_jurist_filter(qs, w, "r.code", f);
+		else if (qdim(qd)->kind == Q_TOPIC)
+			add_topic_filter(qs, w, "r.code", f);
 		else if (rd == RD_DEPARTMENT)
 			add_in_list(qs, w, "r.department", f);
 		else
@@ -244,6 +258,8 @@ from_rollup(const struct qplan *p, int extra, struct query_sql *qs)
 	sb_addf(&sql, "sum(r.n), " ROLLUP_CELL_KEY " FROM %s r", table);
 	if (qplan_mentions_group(p, QD_JURIST))
 		sb_add(&sql, " JOIN account a ON a.id = r.code");
+	if (qplan_mentions_group(p, QD_TOPIC))
+		sb_add(&sql, TOPIC_LINE_JOIN("r.code"));
 	rollup_where(p, rows_dim, &filters, &sql);
 	group_order(p, &sql);
 	qs->rows_sql = sb_steal(&sql);

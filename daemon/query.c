@@ -16,7 +16,7 @@
  * not.
  */
 static const struct qdim other_dims[QD_N - QD_TOPIC] = {
-        {"topic", Q_TOPIC, DIM_TOPIC, "tp.id", 6, "r.code", NULL},
+        {"topic", Q_TOPIC, DIM_TOPIC, "tp.id", 6, "tp.id", NULL},
         {"jurist", Q_JURIST, DIM_NTAXONOMY, "a.name", 7, "a.name", NULL},
         {"month", Q_TIME, DIM_NTAXONOMY,
          "to_char(s.call_start AT TIME ZONE $3, 'YYYY-MM')", RD_MONTH,

@@ -24,7 +24,7 @@ sheet_row_of(struct req *r, const Callsheet__Sheet *s, time_t now,
 static void
 one_settled(void *arg, size_t index, const uint8_t *id,
             enum sheet_outcome outcome, Callsheet__ErrorCode code,
-            const char *message)
+            const struct field_error *fe)
 {
 	struct req *r = arg;
 	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;
@@ -32,17 +32,13 @@ one_settled(void *arg, size_t index, const uint8_t *id,
 	char ids[CS_UUID_STRLEN];
 
 	(void)index;
-	if (outcome == SHEET_REFUSED &&
-	    code == CALLSHEET__ERROR_CODE__CONFLICT) {
-		struct field_error fe;
-
-		sheet_conflict_error(&fe, id);
-		req_fail(r, code, &fe);
+	if (outcome == SHEET_REFUSED && fe->field != NULL) {
+		req_fail(r, code, fe);
 		return;
 	}
 	if (outcome == SHEET_REFUSED) {
 		uuid_format(id, ids);
-		req_error(r, code, NULL, "sheet %s: %s", ids, message);
+		req_error(r, code, NULL, "sheet %s: %s", ids, fe->message);
 		return;
 	}
 	a.id.data = (uint8_t *)id;
@@ -98,20 +94,15 @@ many_reply(struct many *m)
 static void
 many_settled(void *arg, size_t index, const uint8_t *id,
              enum sheet_outcome outcome, Callsheet__ErrorCode code,
-             const char *message)
+             const struct field_error *fe)
 {
 	struct many *m = arg;
-	struct field_error *fe;
 
+	(void)id;
 	if (outcome == SHEET_DUPLICATE)
 		m->duplicates[m->nduplicates++] = (uint32_t)index;
-	else if (outcome == SHEET_REFUSED &&
-	         code == CALLSHEET__ERROR_CODE__CONFLICT)
-		sheet_problems_conflict(&m->refused, index, id);
-	else if (outcome == SHEET_REFUSED) {
-		fe = sheet_problems_add(&m->refused, index, code);
-		snprintf(fe->message, sizeof fe->message, "%s", message);
-	}
+	else if (outcome == SHEET_REFUSED)
+		*sheet_problems_add(&m->refused, index, code) = *fe;
 	if (--m->waiting == 0)
 		many_reply(m);
 }

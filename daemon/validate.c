@@ -262,6 +262,31 @@ call_start_check(int64_t call_start, time_t now, struct field_error *fe)
 	return field_error_range(fe, "out_of_range", v, lo, hi);
 }
 
+/*
+ * A jurist may not back-date a sheet into a closed period: only a late
+ * sheet, whose call began within amend_window_days, is still taken there.
+ * What is allowed: the call times taken wherever they fall, from the
+ * late window's start to the latest plausible one.
+ */
+void
+sheet_closed_error(struct field_error *fe, int64_t call_start, const char *from,
+                   const char *to, time_t now, unsigned days)
+{
+	char v[32], period[64], lo[32], hi[32];
+
+	snprintf(v, sizeof v, "%lld", (long long)call_start);
+	closed_period_label(from, to, period, sizeof period);
+	utc_text((int64_t)now - (int64_t)days * 86400, lo, sizeof lo);
+	utc_text((int64_t)now + FUTURE_SLACK, hi, sizeof hi);
+	field_error_set(fe, "call_start",
+	                "%s lies in the closed period %s and began more than "
+	                "%u day%s ago (amend_window_days): only an "
+	                "administrator may log it now, as a restatement of the "
+	                "published figures; allowed: from %s to %s",
+	                v, period, days, days == 1 ? "" : "s", lo, hi);
+	field_error_range(fe, "closed_period", v, lo, hi);
+}
+
 /* A field with a default given as "": that is no code at all. */
 static int
 no_default(const struct taxonomy *t, size_t f, struct field_error *fe)

@@ -160,22 +160,18 @@ SELECT format($q$
 WITH s AS MATERIALIZED (
 	SELECT date_trunc('month', l)::date AS month, call_type,
 		coalesce(department, 0)::smallint AS department,
-		coalesce(caller, 0)::integer AS caller,
-		coalesce(pro_kind, 0)::integer AS pro_kind,
-		coalesce(pro_sector, 0)::integer AS pro_sector,
-		coalesce(household, 0)::integer AS household,
-		coalesce(origin, 0)::integer AS origin,
-		jurist_id,
-		(extract(isodow FROM l) * 24 + extract(hour FROM l))::integer
+		coalesce(caller, 0)::bigint AS caller,
+		coalesce(pro_kind, 0)::bigint AS pro_kind,
+		coalesce(pro_sector, 0)::bigint AS pro_sector,
+		coalesce(household, 0)::bigint AS household,
+		coalesce(origin, 0)::bigint AS origin,
+		jurist_id::bigint AS jurist_id,
+		(extract(isodow FROM l) * 24 + extract(hour FROM l))::bigint
 			AS weekday_hour,
-		duration_s, topics, record_key
+		duration_s::bigint AS duration_s, topics, record_key
 	FROM (SELECT x.*, x.call_start AT TIME ZONE $1 AS l FROM %s x) x
-), topic_sets AS (
-	SELECT month, call_type, department, topics, count(*) AS n,
-		sum(record_key) AS k
-	FROM s WHERE topics <> 0 GROUP BY 1, 2, 3, 4
 )
-SELECT month, call_type, department, 0::smallint AS dim, 0 AS code,
+SELECT month, call_type, department, 0::smallint AS dim, 0::bigint AS code,
 	count(*) AS n, sum(record_key)::bigint AS k FROM s GROUP BY 1, 2, 3
 UNION ALL SELECT month, call_type, department, 1::smallint, caller,
 	count(*), sum(record_key)::bigint FROM s GROUP BY 1, 2, 3, 5
@@ -187,10 +183,8 @@ UNION ALL SELECT month, call_type, department, 4::smallint, household,
 	count(*), sum(record_key)::bigint FROM s GROUP BY 1, 2, 3, 5
 UNION ALL SELECT month, call_type, department, 5::smallint, origin,
 	count(*), sum(record_key)::bigint FROM s GROUP BY 1, 2, 3, 5
-UNION ALL SELECT t.month, t.call_type, t.department, 6::smallint,
-	x.id::integer, sum(t.n)::bigint, sum(t.k)::bigint
-	FROM topic_sets t JOIN taxonomy x ON x.topic_bit IS NOT NULL
-		AND (t.topics >> x.topic_bit) & 1 = 1
+UNION ALL SELECT month, call_type, department, 6::smallint, topics,
+	count(*), sum(record_key)::bigint FROM s WHERE topics <> 0
 	GROUP BY 1, 2, 3, 5
 UNION ALL SELECT month, call_type, -1::smallint, 7::smallint, jurist_id,
 	count(*), sum(record_key)::bigint FROM s GROUP BY 1, 2, 5
@@ -221,7 +215,7 @@ BEGIN
 		service_timezone(), old_h, new_h);
 END $_$;
 
-CREATE FUNCTION public.rollup_pending() RETURNS TABLE(month date, call_type smallint, department smallint, dim smallint, code integer, n bigint, k bigint)
+CREATE FUNCTION public.rollup_pending() RETURNS TABLE(month date, call_type smallint, department smallint, dim smallint, code bigint, n bigint, k bigint)
     LANGUAGE plpgsql STABLE
     AS $_$
 DECLARE
@@ -284,14 +278,30 @@ BEGIN
 	RETURN NULL;
 END $$;
 
-CREATE FUNCTION public.sheet_insert_batch(ids uuid[], call_starts bigint[], durations integer[], jurists integer[], call_types smallint[], departments smallint[], callers smallint[], pro_kinds smallint[], pro_sectors smallint[], households smallint[], origins smallint[], topic_sets bigint[]) RETURNS TABLE(ord bigint, status "char")
+CREATE FUNCTION public.sheet_insert_batch(ids uuid[], call_starts bigint[], durations integer[], jurists integer[], call_types smallint[], departments smallint[], callers smallint[], pro_kinds smallint[], pro_sectors smallint[], households smallint[], origins smallint[], topic_sets bigint[], late_days integer) RETURNS TABLE(ord bigint, status "char", period_from date, period_to date)
     LANGUAGE plpgsql
     SET plan_cache_mode TO 'force_generic_plan'
     AS $$
+DECLARE
+	-- calls before this may lie in a closed period (NULL: none closed)
+	closed_before bigint;
 BEGIN
+	SELECT extract(epoch FROM max(upper(p.months))::timestamp
+		AT TIME ZONE service_timezone())
+	INTO closed_before FROM closed_period p;
+	IF closed_before IS NOT NULL THEN -- (least() would skip a NULL)
+		closed_before := least(closed_before, extract(epoch FROM now())
+			::bigint - 86400::bigint * late_days);
+	END IF;
 	RETURN QUERY
 	WITH input AS MATERIALIZED (
-		SELECT * FROM unnest(ids, call_starts, durations, jurists,
+		SELECT t.*, CASE WHEN t.call_start < closed_before THEN
+			(SELECT p.id FROM closed_period p JOIN account a
+			   ON a.id = t.jurist_id AND a.role = 'jurist'
+			 WHERE p.months @> (to_timestamp(t.call_start)
+				AT TIME ZONE service_timezone())::date)
+			END AS closed_id
+		FROM unnest(ids, call_starts, durations, jurists,
 			call_types, departments, callers, pro_kinds,
 			pro_sectors, households, origins, topic_sets)
 			WITH ORDINALITY AS t(id, call_start, duration_s,
@@ -305,11 +315,12 @@ BEGIN
 			i.duration_s, i.call_type, i.department, i.caller,
 			i.pro_kind, i.pro_sector, i.household, i.origin,
 			i.topics
-		FROM input i
+		FROM input i WHERE i.closed_id IS NULL
 		ON CONFLICT (id) DO NOTHING
 		RETURNING sheet.id
 	)
 	SELECT i.ord, CASE
+		WHEN s.id IS NULL AND i.closed_id IS NOT NULL THEN 'p'
 		WHEN s.id IS NULL THEN 'r'
 		WHEN (s.jurist_id, s.call_start, s.duration_s, s.call_type,
 			s.department, s.caller, s.pro_kind, s.pro_sector,
@@ -318,8 +329,10 @@ BEGIN
 			i.call_type, i.department, i.caller, i.pro_kind,
 			i.pro_sector, i.household, i.origin, i.topics)
 			THEN 'd'
-		ELSE 'c' END::"char"
+		ELSE 'c' END::"char",
+		lower(p.months), upper(p.months)
 	FROM input i LEFT JOIN sheet s ON s.id = i.id
+	LEFT JOIN closed_period p ON p.id = i.closed_id
 	-- a one-time test: when every sheet went in, nothing below runs
 	WHERE (SELECT count(*) FROM ins) < cardinality(ids)
 		AND i.id NOT IN (SELECT x.id FROM ins x);
@@ -463,7 +476,7 @@ CREATE TABLE public.published_rollup (
     call_type smallint NOT NULL,
     department smallint NOT NULL,
     dim smallint NOT NULL,
-    code integer NOT NULL,
+    code bigint NOT NULL,
     n bigint NOT NULL,
     k bigint DEFAULT 0 NOT NULL
 );
@@ -478,7 +491,7 @@ CREATE TABLE public.rollup (
     call_type smallint NOT NULL,
     department smallint NOT NULL,
     dim smallint NOT NULL,
-    code integer NOT NULL,
+    code bigint NOT NULL,
     n bigint NOT NULL,
     k bigint DEFAULT 0 NOT NULL
 );
@@ -579,6 +592,33 @@ CREATE TABLE public.taxonomy_version (
     version bigint NOT NULL,
     CONSTRAINT taxonomy_version_singleton_check CHECK (singleton)
 );
+
+CREATE VIEW public.topic_line AS
+ WITH RECURSIVE walk(id, "bit", head, hops) AS (
+         SELECT taxonomy.id,
+            taxonomy.topic_bit,
+            taxonomy.id,
+            0 AS "?column?"
+           FROM public.taxonomy
+          WHERE ((taxonomy.dimension = 'topic'::text) AND (taxonomy.topic_bit IS NOT NULL))
+        UNION ALL
+         SELECT w_1.id,
+            w_1."bit",
+            n.id,
+            (w_1.hops + 1)
+           FROM ((walk w_1
+             JOIN public.taxonomy t ON ((t.id = w_1.head)))
+             JOIN public.taxonomy n ON (((n.id = t.successor_id) AND (n.id <> t.id) AND (n.dimension = t.dimension))))
+          WHERE (w_1.hops < 63)
+        )
+ SELECT w.head AS id,
+    bit_or(((1)::bigint << (w."bit")::integer)) AS mask
+   FROM ( SELECT DISTINCT ON (walk.id) walk.id,
+            walk."bit",
+            walk.head
+           FROM walk
+          ORDER BY walk.id, walk.hops DESC) w
+  GROUP BY w.head;
 
 CREATE TABLE public.year_budget (
     year integer NOT NULL,

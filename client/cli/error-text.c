@@ -4,6 +4,7 @@
  * (server_texts, generated from its sources) and said from the catalog
  * too; the library's own (already translated) are shown as they are. */
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,6 +215,23 @@ special(const struct cs_error *err, char *buf, size_t len)
 			           "say)"));
 		else
 			snprintf(buf, len, _("%s: missing"), f);
+		return true;
+	}
+	/* a new sheet back-dated into a closed period: allowed, the late
+	 * window's start and the latest call time */
+	if (strcmp(err->reason, "closed_period") == 0 &&
+	    strcmp(f, "call_start") == 0) {
+		const char *comma = strstr(err->allowed, ", ");
+
+		snprintf(buf, len,
+		         _("%s: the call of %s lies in a closed period; only "
+		           "an administrator may log it now, as a restatement "
+		           "of the published figures (calls since %.*s are "
+		           "still taken)"),
+		         f, v,
+		         (int)(comma != NULL ? comma - err->allowed
+		                             : (ptrdiff_t)strlen(err->allowed)),
+		         err->allowed);
 		return true;
 	}
 	/* the bounds: "lowest, highest" */

@@ -231,8 +231,8 @@ account_result(void)
 static PGresult *
 insert_result(const char *ids)
 {
-	static const char status[] = "iiiiiiiddcr?";
-	PGresult *res = result_new(2);
+	static const char status[] = "iiiiiiiddcrp?";
+	PGresult *res = result_new(4);
 	int n = ids != NULL && strcmp(ids, "{}") != 0 ? 1 : 0, row = 0;
 	char ord[16];
 
@@ -251,7 +251,10 @@ insert_result(const char *ids)
 		}
 		snprintf(ord, sizeof ord, "%d", i);
 		set(res, row, 0, ord);
-		set(res, row++, 1, st);
+		set(res, row, 1, st);
+		/* the closed period of a sheet refused for it (schema/0027) */
+		set(res, row, 2, st[0] == 'p' ? "2025-01-01" : NULL);
+		set(res, row++, 3, st[0] == 'p' ? "2026-01-01" : NULL);
 	}
 	return res;
 }

@@ -9,9 +9,14 @@
 . "$CALLSHEET_TEST_LIB/testlib.sh"
 
 db=$(t_fresh_db)
-t_start_daemon "$db"
+# The year is 2025 whatever the day the test runs: the late window
+# (amend_window_days, the days after a call within which a jurist's late
+# sheet is still taken into a closed period) is as wide as allowed, so
+# that the late sheets arrive as they would in the first days of January.
+late=(--amend-window-days 3650)
+t_start_daemon "$db" "${late[@]}"
 a=$CALLSHEET_SERVER
-t_start_daemon "$db" # the second jurist's daemon, same database
+t_start_daemon "$db" "${late[@]}" # the second jurist's daemon, same database
 b=$CALLSHEET_SERVER
 b_pid=$T_DAEMON_PID
 for u in j1:jurist j2:jurist boss:admin; do
@@ -49,7 +54,7 @@ t_eq "$(as_boss report --year 2025 --format csv | sed -n 2p)" "9,100.00" \
 	"9 consultations published"
 
 # --- back in January: the late sheets arrive, once
-T_LISTEN=$b t_start_daemon "$db"
+T_LISTEN=$b t_start_daemon "$db" "${late[@]}"
 CALLSHEET_USER=boss t_wait_ready # its code tables loaded, as a user would wait
 CALLSHEET_USER=j2 CALLSHEET_SERVER=$b "$cli" spool send 2>"$T_TMP/send" ||
 	t_fail "spool send: $(cat "$T_TMP/send")"

@@ -100,7 +100,7 @@ test_filters_are_parameters(void)
 	CHECK(qs.ngroup == 2 && qs.key_kind[0] == KEY_TAXONOMY &&
 	              qs.key_kind[1] == KEY_TEXT,
 	      "key kinds");
-	CHECK(strstr(qs.rows_sql, "JOIN taxonomy tp") != NULL &&
+	CHECK(strstr(qs.rows_sql, "JOIN topic_line tp") != NULL &&
 	              strstr(qs.total_sql, "JOIN") == NULL,
 	      "topics join the rows, never the total");
 	query_sql_free(&qs);
