@@ -62,7 +62,7 @@ main(void)
 	char want[32];
 	long long noon;
 
-	conninfo = th_createdb("t_closed_log");
+	conninfo = th_createdb("t_test_closed_log");
 	th_migrate(conninfo);
 	th_create_user(conninfo, "jur", "jurist", "secret");
 	th_create_user(conninfo, "boss", "admin", "secret2");
