@@ -403,6 +403,10 @@ def check_map(sheets, keep):
     # the data reaches every class but one
     T.check(len({min(v) for v in seen.values()}) >= 4, "classes used: %s",
             sorted({min(v) for v in seen.values()}))
+    # a département the outlines do not have is named with its calls
+    text = " ".join(" ".join(t.itertext()) for t in maps[0].iter(SVG + "text"))
+    T.check("Saint-Pierre-et-Miquelon (975): {:,}".format(depts["975"]) in
+            text, "975, not drawn, is named beside the map: %s", text[-300:])
 
 
 def check_hidden_map(keep):
