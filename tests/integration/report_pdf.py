@@ -335,8 +335,10 @@ def check_long_table(sheets, tmp, keep):
     pops = insee_file(os.path.join(tmp, "all.csv"), [
         "11;R;%s;D;3;20;100;%d;15000;%d" % (c, 100000 + 997 * k, 0)
         for k, c in enumerate(codes)])
-    rd.cli(["admin", "population", "import", pops, "--year", str(year)],
-           "admin")
+    p = rd.cli(["admin", "population", "import", pops, "--year",
+                str(year)], "admin")
+    T.check("inhabitants\n" in p.stdout and "()" not in p.stdout,
+            "no source given, none said: %s", p.stdout.strip())
     continued = 0
     for n, addr in enumerate(("", "1 rue A", "1 rue A\n2 bis\n75011")):
         fr = n % 2 == 1
