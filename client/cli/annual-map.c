@@ -478,7 +478,8 @@ draw_overseas(const struct annual *a, const struct map_geos *m, const int *cls,
 }
 
 static void
-draw_legend(const struct annual *a, const struct map_pen *pen)
+draw_legend(const struct annual *a, const struct map_geos *m,
+            const struct map_pen *pen)
 {
 	static const char *const elsewhere[] = {"99", "unknown"};
 	int order[] = {MAP_NCLASSES, 4, 3, 2, 1, MAP_NONE, MAP_HIDDEN};
@@ -516,6 +517,23 @@ draw_legend(const struct annual *a, const struct map_pen *pen)
 		      t.buf);
 		y += 22;
 	}
+	/* départements of the taxonomy the outlines do not have (975, 977,
+	 * ...): named with their calls, not silently left off */
+	for (size_t k = 0; a->departments.shown && k < a->departments.n; k++) {
+		const struct ann_item *it = &a->departments.items[k];
+
+		if (it->code[0] == '\0' || strcmp(it->code, "99") == 0 ||
+		    strcmp(it->code, "unknown") == 0 ||
+		    shape_index(m, it->code) < m->n)
+			continue;
+		sb_reset(&t);
+		sb_addf(&t, "%s (%s)%s", it->label ? it->label : it->code,
+		        it->code, words_french() ? " : " : ": ");
+		count_label(&t, a, it->code);
+		label(pen, SIDE_X, y + 15, 14, -1, false, TEXT_INK, SIDE_W,
+		      t.buf);
+		y += 22;
+	}
 	label(pen, MAP_W, MAP_H - 4, 13, 1, false, TEXT_SOFT, MAP_W - METRO_X,
 	      words_french() ? "Outre-mer en encarts, pas à l’échelle. "
 	                       "Carte : svg-maps (Victor Cazanave), CC BY 4.0."
@@ -535,7 +553,7 @@ map_draw(const struct annual *a, const struct map_geos *m,
 	draw_metro(m, cls, pen);
 	draw_zoom(a, m, cls, pen);
 	draw_overseas(a, m, cls, pen);
-	draw_legend(a, pen);
+	draw_legend(a, m, pen);
 	free(cls);
 }
 

@@ -175,8 +175,17 @@ extern const struct cmd_entry cmd_report_entry;
 /* cmd-amend.c, cmd-void.c; sheet-change.c, what both share */
 extern const struct cmd_entry cmd_amend_entry;
 extern const struct cmd_entry cmd_void_entry;
+/* a sheet's id, or a start of one (*prefix), as given: 0, or the exit
+ * status of a usage error; the operand alone after the options, so; the
+ * one sheet (of one's own, or any for an admin) whose id starts with
+ * prefix, into id: -1 with err set when none does or several do (listed
+ * in the message) */
+int sheet_id_parse(const struct cmd_entry *cmd, const char *arg,
+                   uint8_t id[CS_UUID_LEN], const char **prefix);
 int sheet_id_arg(const struct cmd_entry *cmd, int argc, char **argv,
                  uint8_t id[CS_UUID_LEN], const char **prefix);
+int sheet_prefix_resolve(struct cs_client *c, const char *prefix,
+                         uint8_t id[CS_UUID_LEN], struct cs_error *err);
 int change_exec(struct cli *cli, const Callsheet__AmendSheet *a,
                 const Callsheet__VoidSheet *v, const char *prefix,
                 uint8_t id[CS_UUID_LEN]);

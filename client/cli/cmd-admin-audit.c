@@ -22,7 +22,8 @@ const struct cmd_entry cmd_admin_audit_entry = {
         .args = N_("[--sheet ID] [--from DATE] [--to DATE] [options]"),
         .summary = N_("the audit trail: who changed which sheet, when, why"),
         .help = N_("Options:\n"
-                   "  --sheet ID         the changes to one sheet\n"
+                   "  --sheet ID         the changes to one sheet (its id "
+                   "or a start of it)\n"
                    "  --from DATE        changes made on or after this day "
                    "(YYYY-MM-DD)\n"
                    "  --to DATE          changes made on or before this day\n"
@@ -41,6 +42,7 @@ const struct cmd_entry cmd_admin_audit_entry = {
 struct audit_args {
 	Callsheet__GetAudit get;
 	uint8_t sheet[CS_UUID_LEN];
+	const char *prefix; /* --sheet given as the start of an id */
 	char from[DATE_STRLEN], to[DATE_STRLEN];
 	bool json;
 };
@@ -70,11 +72,9 @@ audit_option(void *args, int ch, char *arg)
 
 	switch (ch) {
 	case 's':
-		if (uuid_parse(arg, a->sheet) != 0)
-			return cli_usage_error(
-			        &cmd_admin_audit_entry,
-			        _("invalid --sheet '%s': give a sheet id"),
-			        arg);
+		if (sheet_id_parse(&cmd_admin_audit_entry, arg, a->sheet,
+		                   &a->prefix) != 0)
+			return EXIT_USAGE;
 		a->get.has_sheet_id = true;
 		a->get.sheet_id.data = a->sheet;
 		a->get.sheet_id.len = CS_UUID_LEN;
@@ -136,6 +136,8 @@ cmd_admin_audit_exec(struct cli *cli, int argc, char **argv)
 	if ((rv = audit_parse(&a, argc, argv)) >= 0)
 		return rv;
 	if (cli_connect(cli, &c, &err) != 0 ||
+	    (a.prefix != NULL &&
+	     sheet_prefix_resolve(c, a.prefix, a.sheet, &err) != 0) ||
 	    cs_get_audit(c, &a.get, &l, &err) != 0) {
 		cli_error("%s", cli_error_text(&err));
 		cs_close(c);

@@ -87,10 +87,12 @@ print_facts(const Callsheet__YearFacts *y)
 		for (size_t i = 0; i < y->n_populations; i++)
 			total += y->populations[i]->population;
 		words_count(&sb, total);
-		printf(_("%d: populations of %zu départements, %s inhabitants "
-		         "(%s)\n"),
-		       (int)y->year, y->n_populations, sb.buf,
-		       y->population_source ? y->population_source : "");
+		printf(_("%d: populations of %zu départements, %s inhabitants"),
+		       (int)y->year, y->n_populations, sb.buf);
+		if (y->population_source != NULL &&
+		    *y->population_source != '\0')
+			printf(" (%s)", y->population_source);
+		putchar('\n');
 	} else
 		printf(_("%d: no populations\n"), (int)y->year);
 	if (y->has_budget_cents) {

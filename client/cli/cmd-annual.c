@@ -99,6 +99,8 @@ annual_format(struct annual_args *a, const char *arg)
 	        [AF_JSON] = "json", [AF_PDF] = "pdf",
 	};
 
+	if (strcmp(arg, "markdown") == 0) /* md's long name */
+		arg = "md";
 	for (size_t i = 0; i < nitems(names); i++)
 		if (strcmp(arg, names[i]) == 0) {
 			a->format = (enum aformat)i;

@@ -686,14 +686,19 @@ judge_check(struct import *im)
 	print_problems(im);
 	clear_problems(im);
 	if (im->nbad > 0 && !im->skip_bad) {
-		cli_error(_("%s: %zu bad rows of %zu; nothing imported (fix "
-		            "them, or give --skip-bad to import the others)"),
+		cli_error(P_("%s: %zu bad row of %zu; nothing imported (fix "
+		             "it, or give --skip-bad to import the others)",
+		             "%s: %zu bad rows of %zu; nothing imported (fix "
+		             "them, or give --skip-bad to import the others)",
+		             (unsigned long)im->nbad),
 		          im->path, im->nbad, im->n);
 		return 1;
 	}
 	if (im->nbad > 0)
-		cli_error(_("%s: skipping the %zu bad rows above"), im->path,
-		          im->nbad);
+		cli_error(P_("%s: skipping the %zu bad row above",
+		             "%s: skipping the %zu bad rows above",
+		             (unsigned long)im->nbad),
+		          im->path, im->nbad);
 	if (im->check_only) {
 		printf(_("%s: %zu rows checked: %zu new sheets, %zu already "
 		         "stored\n"),

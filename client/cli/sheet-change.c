@@ -1,6 +1,6 @@
-/* sheet-change.c: what amend and void share: the sheet id operand (a
- * whole id, or a unique start of one, as git names a commit), and the
- * change sent and said. */
+/* sheet-change.c: a sheet named by its id or a unique start of it, as git
+ * names a commit (amend, void, admin audit), and the change amend and void
+ * send and say. */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +11,30 @@
 
 #define PREFIX_SHOWN 5 /* candidates an ambiguous prefix lists */
 
+int
+sheet_id_parse(const struct cmd_entry *cmd, const char *arg,
+               uint8_t id[CS_UUID_LEN], const char **prefix)
+{
+	size_t hex = 0, len = strlen(arg);
+
+	*prefix = NULL;
+	if (uuid_parse(arg, id) == 0)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		hex += isxdigit((unsigned char)arg[i]) ? 1 : 0;
+	if (hex < 4 || len >= CS_UUID_STRLEN ||
+	    strspn(arg, "0123456789abcdefABCDEF-") != len)
+		return cli_usage_error(
+		        cmd,
+		        _("invalid sheet id '%s': give the id "
+		          "'callsheet "
+		          "log' printed, or its start (4 characters "
+		          "at least: 'callsheet list' shows them)"),
+		        arg);
+	*prefix = arg;
+	return 0;
+}
+
 /* The sheet id, alone after the options: a whole id, or the start of one
  * (*prefix, resolved once connected, as git does); 0, or the exit
  * status. */
@@ -18,38 +42,20 @@ int
 sheet_id_arg(const struct cmd_entry *cmd, int argc, char **argv,
              uint8_t id[CS_UUID_LEN], const char **prefix)
 {
-	const char *arg;
+	int rv;
 
 	*prefix = NULL;
 	if (optind >= argc)
 		return cli_usage_error(cmd, "%s", _("no sheet id given"));
-	arg = argv[optind];
-	if (uuid_parse(arg, id) != 0) {
-		size_t hex = 0, len = strlen(arg);
-
-		for (size_t i = 0; i < len; i++)
-			hex += isxdigit((unsigned char)arg[i]) ? 1 : 0;
-		if (hex < 4 || len >= CS_UUID_STRLEN ||
-		    strspn(arg, "0123456789abcdefABCDEF-") != len)
-			return cli_usage_error(
-			        cmd,
-			        _("invalid sheet id '%s': give the id "
-			          "'callsheet "
-			          "log' printed, or its start (4 characters "
-			          "at least: 'callsheet list' shows them)"),
-			        arg);
-		*prefix = arg;
-	}
+	if ((rv = sheet_id_parse(cmd, argv[optind], id, prefix)) != 0)
+		return rv;
 	if (optind + 1 < argc)
 		return cli_usage_error(cmd, _("unexpected argument '%s'"),
 		                       argv[optind + 1]);
 	return 0;
 }
 
-/* The one sheet (of one's own, or any for an admin) whose id starts with
- * prefix, into id: -1 with err set when none does or several do (listed
- * in the message). */
-static int
+int
 sheet_prefix_resolve(struct cs_client *c, const char *prefix,
                      uint8_t id[CS_UUID_LEN], struct cs_error *err)
 {

@@ -162,6 +162,9 @@ grep -q "bad.csv: line 4, column call_start: .*UTC offset" "$T_TMP/err" ||
 grep -q "bad.csv: line 5, column household: applies only to individual callers" "$T_TMP/err" ||
 	t_fail "the server's rule: $(cat "$T_TMP/err")"
 grep -q "3 bad rows of 5; nothing imported" "$T_TMP/err" || t_fail "summary: $(cat "$T_TMP/err")"
+head -3 "$T_TMP/bad.csv" >"$T_TMP/bad1.csv" # the header, a good row, a bad one
+cs -s "$B" -u j1 import "$T_TMP/bad1.csv" >/dev/null 2>"$T_TMP/err" && t_fail "bad1 imported"
+grep -q "1 bad row of 2; nothing imported (fix it," "$T_TMP/err" || t_fail "one bad row: $(cat "$T_TMP/err")"
 t_eq "$(total_b)" "$before" "nothing of a bad file is imported"
 
 LANG=fr_FR.UTF-8 cs -s "$B" -u j1 import "$T_TMP/bad.csv" 2>"$T_TMP/err" >/dev/null || true

@@ -210,6 +210,8 @@ def check_formats(sheets, r):
     """text, md and html say the same; -o writes a file."""
     text = annual("admin", "--focus", "75")
     md = annual("admin", "--focus", "75", "--format", "md")
+    T.eq(annual("admin", "--focus", "75", "--format", "markdown"), md,
+         "--format markdown is md")
     sentence = r["focus"]["text"]
     T.check(sentence in text, "text: the focus sentence")
     T.check(sentence in md, "md: the focus sentence")

@@ -335,8 +335,10 @@ def check_long_table(sheets, tmp, keep):
     pops = insee_file(os.path.join(tmp, "all.csv"), [
         "11;R;%s;D;3;20;100;%d;15000;%d" % (c, 100000 + 997 * k, 0)
         for k, c in enumerate(codes)])
-    rd.cli(["admin", "population", "import", pops, "--year", str(year)],
-           "admin")
+    p = rd.cli(["admin", "population", "import", pops, "--year",
+                str(year)], "admin")
+    T.check("inhabitants\n" in p.stdout and "()" not in p.stdout,
+            "no source given, none said: %s", p.stdout.strip())
     continued = 0
     for n, addr in enumerate(("", "1 rue A", "1 rue A\n2 bis\n75011")):
         fr = n % 2 == 1
@@ -403,6 +405,10 @@ def check_map(sheets, keep):
     # the data reaches every class but one
     T.check(len({min(v) for v in seen.values()}) >= 4, "classes used: %s",
             sorted({min(v) for v in seen.values()}))
+    # a département the outlines do not have is named with its calls
+    text = " ".join(" ".join(t.itertext()) for t in maps[0].iter(SVG + "text"))
+    T.check("Saint-Pierre-et-Miquelon (975): {:,}".format(depts["975"]) in
+            text, "975, not drawn, is named beside the map: %s", text[-300:])
 
 
 def check_hidden_map(keep):

@@ -67,6 +67,8 @@ esac
 out=$(as admin admin audit --sheet "$id")
 lines=$(printf '%s\n' "$out" | grep -c "^#")
 t_eq "$lines" 3 "three changes to the sheet"
+# a start of the id, as amend and void take it
+t_eq "$(as admin admin audit --sheet "${id:0:8}")" "$out" "audit --sheet with a short id"
 printf '%s\n' "$out" | grep -q "^    origin      africa -> (none)$" ||
 	t_fail "audit shows old and new values: $out"
 printf '%s\n' "$out" | grep -q "^    reason      test call$" ||

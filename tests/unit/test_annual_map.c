@@ -101,6 +101,7 @@ test_outlines(void)
 	struct map_geos m;
 	char seen[100] = {0};
 	size_t overseas = 0;
+	long last_overseas = 0;
 
 	map_geos_load(&m);
 	CHECK(m.n == 101, "%zu départements, want 96 + 5", m.n);
@@ -114,6 +115,10 @@ test_outlines(void)
 			overseas++;
 			CHECK(code >= 971 && code <= 976 && *end == '\0',
 			      "overseas %s", g->code);
+			/* the insets come in the order of their codes */
+			CHECK(code > last_overseas, "overseas %s after %ld",
+			      g->code, last_overseas);
+			last_overseas = code;
 			continue;
 		}
 		if (strcmp(g->code, "2A") == 0)
