@@ -530,7 +530,9 @@ draw_legend(const struct annual *a, const struct map_geos *m,
 		sb_addf(&t, "%s (%s)%s", it->label ? it->label : it->code,
 		        it->code, words_french() ? " : " : ": ");
 		count_label(&t, a, it->code);
-		label(pen, SIDE_X, y + 15, 14, -1, false, TEXT_INK, SIDE_W,
+		/* long names ("Saint-Pierre-et-Miquelon"): smaller, and a
+		 * margin for browsers that draw wider than measured */
+		label(pen, SIDE_X, y + 15, 13, -1, false, TEXT_INK, SIDE_W - 8,
 		      t.buf);
 		y += 22;
 	}
