@@ -185,9 +185,9 @@ policy_check(struct min_cell *m)
 		snprintf(v, sizeof v, "%g", d->variance);
 		field_error_set(
 		        &fe, "noise_variance",
-		        "%s is not allowed; with max_noise %u, allowed: "
+		        "%g is not allowed; with max_noise %u, allowed: "
 		        "more than 0 and less than %g",
-		        v, d->max_noise, vmax);
+		        d->variance, d->max_noise, vmax);
 		field_error_why(&fe, "invalid", v);
 	} else
 		return 0;
