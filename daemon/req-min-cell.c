@@ -2,6 +2,7 @@
  * minimum cell size, method (suppress or perturb) and noise (the role's
  * row read, judged whole with what is given, written: what is stored is
  * what queries apply), and list every role's. */
+#include <float.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "callsheetd.h"
 
 #define MIN_CELL_MAX 1000 /* as the table's CHECK says */
+#define VARIANCE_MAX 100  /* noise_variance's CHECK; it is a real */
 
 struct min_cell {
 	struct req *req;
@@ -163,6 +165,8 @@ policy_check(struct min_cell *m)
 	if (mc->has_noise_variance)
 		d->variance = mc->noise_variance;
 	vmax = d->max_noise * (d->max_noise + 1) / 3.0;
+	if (vmax > VARIANCE_MAX)
+		vmax = VARIANCE_MAX;
 	if (d->method == DISCLOSE_PERTURB && d->min_cell > PTABLE_MAX_NOISE) {
 		field_error_set(&fe, "min_cell",
 		                "%u is too large for the perturb method; "
@@ -177,9 +181,10 @@ policy_check(struct min_cell *m)
 		                d->max_noise, d->min_cell, d->min_cell,
 		                PTABLE_MAX_NOISE);
 		out_of_range(&fe, d->max_noise, d->min_cell, PTABLE_MAX_NOISE);
-	} else if (!(d->variance > 0 && d->variance < vmax)) {
+	} else if (!(d->variance >= FLT_MIN && d->variance < vmax)) {
 		/* beyond the uniform distribution's over -D .. D, no noise
-		 * bounded by D reaches it (given, or the role's kept) */
+		 * bounded by D reaches it (given, or the role's kept); and
+		 * the column is a real, from 0 excluded to 100 */
 		char v[32];
 
 		snprintf(v, sizeof v, "%g", d->variance);

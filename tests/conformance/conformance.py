@@ -582,6 +582,12 @@ def test_min_cell_noise(admin, rep):
             "max_noise", "out_of_range", "0", ["1", "20"], "max_noise 0")
     refused(pb.MinCell(role="reporter", min_cell=3, max_noise=21),
             "max_noise", "out_of_range", "21", ["1", "20"], "max_noise 21")
+    # the column is a real from 0 excluded to 100: beyond, it was INTERNAL
+    for v in (120.0, 1e-50, float("nan")):
+        e = expect_error(admin.call("min_cell", pb.MinCell(
+            role="reporter", min_cell=3, max_noise=20, noise_variance=v)),
+            "BAD_REQUEST", "noise_variance", "invalid",
+            what=f"noise_variance {v}")
     e = expect_error(admin.call("min_cell", pb.MinCell(
         role="reporter", min_cell=3, method="shuffle")), "BAD_REQUEST",
         "method", "unknown_code", "shuffle", "an unknown method")
