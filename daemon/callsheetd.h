@@ -527,6 +527,9 @@ int presence_check(const ProtobufCMessage *m, bool deep,
 int sheet_row_columns(const struct db_row *r, int first, struct sheet_row *row);
 int sheet_row_from_db(const struct db_row *r, int first, struct sheet_row *row);
 bool sheet_row_same(const struct sheet_row *a, const struct sheet_row *b);
+/* req-sheet.c: a wire sheet validated, as the session's account logs it */
+int sheet_row_session(struct req *r, const Callsheet__Sheet *s, time_t now,
+                      struct sheet_row *row, struct field_error *fe);
 /* req-export.c: a stored sheet with a code the taxonomy lacks, said in
  * the log and answered INTERNAL (export, list) */
 void sheet_row_unnamed(struct req *r, const char *what,
@@ -580,11 +583,18 @@ struct change_read {
 	int64_t voided_at;
 	char *voided_by;
 	char *void_reason;
-	int seen; /* the change id: 0 new, 1 applied to this sheet, -1 other */
+	/* the change id: 0 new, 1 this very change (this sheet, account,
+	 * action and request), -1 another change's */
+	int seen;
 	int64_t seen_at;
 	char *seen_by;
 	char *seen_reason;
 };
+/* digest.c: n bytes in hex (2 n digits and a NUL); their SHA-256 in hex
+ * (64 digits and a NUL): 0, or -1 */
+#define SHA256_HEX_LEN 64
+void hex_encode(const unsigned char *b, size_t n, char *out);
+int sha256_hex(const void *data, size_t len, char out[SHA256_HEX_LEN + 1]);
 #define CHANGE_MAX_PARAMS 24
 struct change;
 struct change_kind {
@@ -599,9 +609,10 @@ struct change {
 	bool writing;
 	int tries;
 	char id[CS_UUID_STRLEN];
-	char change_id[CS_UUID_STRLEN]; /* "" when the client gave none */
-	char call_start_new[24];        /* "" unless the call moves */
-	const char *reason;             /* NULL or non-empty */
+	char change_id[CS_UUID_STRLEN];  /* "" when the client gave none */
+	char digest[SHA256_HEX_LEN + 1]; /* the request's: what the change is */
+	char call_start_new[24];         /* "" unless the call moves */
+	const char *reason;              /* NULL or non-empty */
 	bool found;
 	struct change_read rd;
 	const char *stmt;
@@ -613,7 +624,7 @@ struct change {
 	struct change_diff diff;
 };
 void change_start(struct req *r, const struct change_kind *kind,
-                  const ProtobufCBinaryData *id,
+                  const ProtobufCMessage *body, const ProtobufCBinaryData *id,
                   const ProtobufCBinaryData *change_id,
                   const int64_t *call_start_new, const char *reason);
 void change_facts(const struct change *ch, struct change_facts *f, char *label,

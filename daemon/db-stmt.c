@@ -107,7 +107,8 @@ static const char user_disable_sql[] =
  * since), whether it was logged within the window ($2 days), the closed
  * periods its call lies in now or would after the change ($4: the new
  * call time, or NULL), how it was voided, and whether the change id $3 was
- * seen before.
+ * seen before: c.same when for this very change (this sheet, account $5,
+ * action $6 and digest $7: the same request), false when for another.
  */
 static const char sheet_load_sql[] =
         "SELECT s.xmin::text, extract(epoch FROM s.call_start)::bigint,"
@@ -125,10 +126,12 @@ static const char sheet_load_sql[] =
         " extract(epoch FROM s.voided_at)::bigint, v.name,"
         " (SELECT a.reason FROM audit a WHERE a.sheet_id = s.id"
         "  AND a.action = 'void' ORDER BY a.id DESC LIMIT 1),"
-        " c.same_sheet, extract(epoch FROM c.at)::bigint, c.name, c.reason"
+        " c.same, extract(epoch FROM c.at)::bigint, c.name, c.reason"
         " FROM sheet s LEFT JOIN account v ON v.id = s.voided_by"
-        " LEFT JOIN LATERAL (SELECT a.sheet_id = s.id AS same_sheet, a.at,"
-        "  u.name, a.reason FROM audit a JOIN account u"
+        " LEFT JOIN LATERAL (SELECT a.sheet_id = s.id"
+        "  AND a.account_id = $5::int AND a.action = $6"
+        "  AND coalesce(a.change_digest = decode($7, 'hex'), true) AS same,"
+        "  a.at, u.name, a.reason FROM audit a JOIN account u"
         "  ON u.id = a.account_id WHERE a.change_id = $3::uuid) c ON true"
         " WHERE s.id = $1::uuid";
 
@@ -136,15 +139,17 @@ static const char sheet_load_sql[] =
  * The tail of a change: its audit row and the closed periods it restates,
  * in the same statement as the update, so both or neither are stored.
  * $4 change id, $5 account, $6 reason, $7 closed period ids, $8 the call
- * time before; upd yields the id and the call time after.
+ * time before, $9 the change's digest (hex); upd yields the id and the
+ * call time after.
  */
 #define CHANGE_AUDIT_SQL(action, old, new)                                     \
 	"), aud AS ("                                                          \
 	" INSERT INTO audit (change_id, account_id, sheet_id, action, old,"    \
-	"  new, reason, call_before, call_after)"                              \
+	"  new, reason, call_before, call_after, change_digest)"               \
 	" SELECT $4::uuid, $5::int, upd.id, '" action "', " old                \
 	", " new ","                                                           \
-	         "  $6, to_timestamp($8::bigint), upd.call_start FROM upd"     \
+	         "  $6, to_timestamp($8::bigint), upd.call_start,"             \
+	         "  decode($9, 'hex') FROM upd"                                \
 	         " RETURNING id, at"                                           \
 	         "), rst AS ("                                                 \
 	         " INSERT INTO restatement (period_id, audit_id)"              \
@@ -159,17 +164,17 @@ static const char sheet_load_sql[] =
 	" (SELECT coalesce(max(id), 0) FROM closed_period) = $3::int"          \
 	" RETURNING s.id, s.call_start"
 
-/* $9 call time ... $18 topics: the whole amended sheet; $19 the changed
- * fields, $20 and $21 their values before and after. */
+/* $10 call time ... $19 topics: the whole amended sheet; $20 the changed
+ * fields, $21 and $22 their values before and after. */
 static const char sheet_amend_sql[] =
         "WITH upd AS ("
-        " UPDATE sheet s SET call_start = to_timestamp($9::bigint),"
-        "  duration_s = $10, call_type = $11, department = $12,"
-        "  caller = $13, pro_kind = $14, pro_sector = $15,"
-        "  household = $16, origin = $17, topics = $18" CHANGE_GUARD_SQL
+        " UPDATE sheet s SET call_start = to_timestamp($10::bigint),"
+        "  duration_s = $11, call_type = $12, department = $13,"
+        "  caller = $14, pro_kind = $15, pro_sector = $16,"
+        "  household = $17, origin = $18, topics = $19" CHANGE_GUARD_SQL
                 CHANGE_AUDIT_SQL("amend",
-                                 "jsonb_object($19::text[], $20::text[])",
-                                 "jsonb_object($19::text[], $21::text[])");
+                                 "jsonb_object($20::text[], $21::text[])",
+                                 "jsonb_object($20::text[], $22::text[])");
 
 static const char sheet_void_sql[] =
         "WITH upd AS ("
@@ -357,17 +362,15 @@ const struct db_stmt db_stmts[] = {
          "SELECT role, min_cell, method, max_noise, noise_variance"
          " FROM disclosure_min_cell ORDER BY role",
          0, 5},
-        /* method, max_noise, noise_variance: NULL keeps them */
+        /* every value, as req-min-cell.c judged the whole row */
         {STMT_SET_MIN_CELL,
          "UPDATE disclosure_min_cell SET min_cell = $2,"
-         " method = coalesce($3, method),"
-         " max_noise = coalesce($4::int, max_noise),"
-         " noise_variance = coalesce($5::real, noise_variance),"
+         " method = $3, max_noise = $4::int, noise_variance = $5::real,"
          " updated_at = now() WHERE role = $1 RETURNING role",
          5, 1},
-        {STMT_SHEET_LOAD, sheet_load_sql, 4, 22},
-        {STMT_SHEET_AMEND, sheet_amend_sql, 21, 1},
-        {STMT_SHEET_VOID, sheet_void_sql, 8, 1},
+        {STMT_SHEET_LOAD, sheet_load_sql, 7, 22},
+        {STMT_SHEET_AMEND, sheet_amend_sql, 22, 1},
+        {STMT_SHEET_VOID, sheet_void_sql, 9, 1},
         {STMT_AUDIT_LIST, audit_list_sql, 5, 10},
         {STMT_CLOSE_PERIOD,
          "SELECT period_id, months_from, months_to,"
@@ -394,9 +397,11 @@ const struct db_stmt db_stmts[] = {
          "  + interval '1 day' - now()))::int",
          0, 5},
         {STMT_WATCH_COUNTS, watch_counts_sql, 0, 5},
+        /* CheckSheets: the stored sheets and who logged each */
         {STMT_SHEETS_BY_ID,
-         "SELECT " SHEET_COLUMNS " FROM sheet s WHERE s.id = ANY($1::uuid[])",
-         1, 11},
+         "SELECT " SHEET_COLUMNS ", s.jurist_id"
+         " FROM sheet s WHERE s.id = ANY($1::uuid[])",
+         1, 12},
         {STMT_EXPORT_PAGE, export_page_sql, 5, 13},
         {STMT_LIST_DAYS, list_days_sql, 5, 14},
         {STMT_LIST_PREFIX, list_prefix_sql, 5, 14},

@@ -55,6 +55,35 @@ period_check(const Callsheet__Query *q, struct field_error *fe)
 	return field_error_why(fe, "disclosure", bad_from ? q->from : q->to);
 }
 
+static int
+filtered_twice(struct field_error *fe, const char *field, const char *dim,
+               const char *value)
+{
+	field_error_set(fe, field,
+	                "'%.64s' is filtered twice; a reporter gives one value "
+	                "per dimension (two would let a figure be computed as "
+	                "the difference of two totals)",
+	                dim);
+	return field_error_why(fe, "disclosure", value);
+}
+
+/* call_types and filters on call_type are one filter (their values are
+ * OR'ed): one value in all. The value at fault: the second call type. */
+static int
+call_types_check(const Callsheet__Query *q, struct field_error *fe)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < q->n_filters; i++)
+		if (q->filters[i]->dimension != NULL &&
+		    strcmp(q->filters[i]->dimension, "call_type") == 0)
+			n++;
+	if (n + q->n_call_types <= 1)
+		return 0;
+	return filtered_twice(fe, "call_types", "call_type",
+	                      q->call_types[n > 0 ? 0 : 1]);
+}
+
 /* The shapes of query a reporter may ask (FORBIDDEN otherwise, reason
  * "disclosure", the value at fault). */
 int
@@ -81,18 +110,10 @@ reporter_query_check(const Callsheet__Query *q, struct field_error *fe)
 		}
 		for (size_t j = 0; j < i; j++)
 			if (q->filters[j]->dimension != NULL &&
-			    strcmp(q->filters[j]->dimension, dim) == 0) {
-				field_error_set(
-				        fe, "filters",
-				        "'%.64s' is filtered twice; a reporter "
-				        "gives one value per dimension (two "
-				        "would let a figure be computed as the "
-				        "difference of two totals)",
-				        dim);
-				return field_error_why(fe, "disclosure", dim);
-			}
+			    strcmp(q->filters[j]->dimension, dim) == 0)
+				return filtered_twice(fe, "filters", dim, dim);
 	}
-	return period_check(q, fe);
+	return call_types_check(q, fe) != 0 ? -1 : period_check(q, fe);
 }
 
 int
@@ -113,6 +134,15 @@ reporter_restate_check(const Callsheet__Query *q, struct field_error *fe)
 		                       q->filters[0]->dimension
 		                               ? q->filters[0]->dimension
 		                               : "");
+	}
+	if (q->n_call_types > 0) {
+		/* call_types is a filter on call_type by another name */
+		field_error_set(fe, "call_types",
+		                "'%.64s': a reporter's restatements are the "
+		                "whole closed period's published and restated "
+		                "totals of consultations, without filters",
+		                q->call_types[0]);
+		return field_error_why(fe, "disclosure", q->call_types[0]);
 	}
 	if (q->n_group_by > 0) {
 		field_error_set(fe, "group_by",

@@ -15,7 +15,7 @@ id_param(int16_t id)
 	return id != 0 ? xasprintf("%d", id) : NULL;
 }
 
-/* $9 on of the amend statement: the whole sheet (its codes in
+/* $10 on of the amend statement: the whole sheet (its codes in
  * sheet_fields[] order), then the diff. */
 static void
 amend_params(struct change *ch, const struct sheet_row *row)
@@ -113,6 +113,6 @@ req_amend_sheet(struct req *r)
 		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 		return;
 	}
-	change_start(r, &amend_kind, &a->id, &a->change_id,
+	change_start(r, &amend_kind, &a->base, &a->id, &a->change_id,
 	             a->has_call_start ? &a->call_start : NULL, a->reason);
 }

@@ -1,5 +1,6 @@
-/* req-check.c: check sheets before an import: each validated as LogSheet
- * would, then looked up by id (stored already, or another sheet there). */
+/* req-check.c: check sheets before an import: each judged as LogSheet
+ * would judge it from this account (valid; stored already by this account
+ * with the same fields; or another sheet, or another account's, there). */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -53,6 +54,7 @@ check_row(void *arg, const struct db_row *row)
 
 	if (sheet_row_from_db(row, 0, &stored) != 0)
 		return;
+	stored.jurist_id = (int)db_int(row, 11);
 	for (size_t j = 0; j < n; j++) {
 		if (!k->valid[j] ||
 		    memcmp(k->rows[j].id, stored.id, CS_UUID_LEN) != 0)
@@ -97,8 +99,8 @@ req_check_sheets(struct req *r)
 
 		struct field_error fe;
 
-		if (validate_sheet(cs->sheets[i], taxonomy, now, &k->rows[i],
-		                   &fe) != 0) {
+		if (sheet_row_session(r, cs->sheets[i], now, &k->rows[i],
+		                      &fe) != 0) {
 			*sheet_problems_add(
 			        &k->problems, i,
 			        CALLSHEET__ERROR_CODE__BAD_REQUEST) = fe;

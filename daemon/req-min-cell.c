@@ -1,6 +1,8 @@
 /* req-min-cell.c: disclosure policy settings (admin): set a role's
- * minimum cell size, method (suppress or perturb) and noise, and list
- * every role's, in one pipeline sync. */
+ * minimum cell size, method (suppress or perturb) and noise (the role's
+ * row read, judged whole with what is given, written: what is stored is
+ * what queries apply), and list every role's. */
+#include <float.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,14 +10,19 @@
 #include "callsheetd.h"
 
 #define MIN_CELL_MAX 1000 /* as the table's CHECK says */
+#define VARIANCE_MAX 100  /* noise_variance's CHECK; it is a real */
 
 struct min_cell {
 	struct req *req;
 	char value[16], max_noise[16], variance[32];
 	bool set;
-	bool updated; /* the UPDATE found the role's row */
+	bool found;            /* the role's row, read before the write */
+	struct disclosure pol; /* as read, then as it will be stored */
+	bool updated;          /* the UPDATE found the role's row */
 	Callsheet__MinCells list;
 };
+
+static const char *const methods[] = {"suppress", "perturb", NULL};
 
 /* The UPDATE found the role's row. */
 static void
@@ -93,44 +100,104 @@ min_cell_done(void *arg, const struct db_end *e)
 	min_cell_free(m);
 }
 
-/* The method and the noise, when given. 0, or -1 answered. */
+/* A number as the value of an error. */
+static int
+out_of_range(struct field_error *fe, uint32_t v, uint32_t lo, uint32_t hi)
+{
+	char sv[16], slo[16], shi[16];
+
+	snprintf(sv, sizeof sv, "%u", v);
+	snprintf(slo, sizeof slo, "%u", lo);
+	snprintf(shi, sizeof shi, "%u", hi);
+	return field_error_range(fe, "out_of_range", sv, slo, shi);
+}
+
+/* The method and the noise given, alone. 0, or -1 answered. */
 static int
 noise_check(struct req *r, const Callsheet__MinCell *mc)
 {
-	uint32_t d = mc->has_max_noise ? mc->max_noise : NOISE_DEFAULT_MAX;
-	bool perturb = mc->method != NULL && strcmp(mc->method, "perturb") == 0;
-	const char *field = NULL;
+	struct field_error fe;
 
-	if (mc->method != NULL && !perturb &&
+	if (mc->method != NULL && strcmp(mc->method, "perturb") != 0 &&
 	    strcmp(mc->method, "suppress") != 0) {
-		field = "method";
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, field,
-		          "method: '%.32s' is not a method; allowed: "
-		          "suppress, perturb",
-		          mc->method);
-	} else if (perturb && mc->min_cell > PTABLE_MAX_NOISE) {
-		field = "min_cell";
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, field,
-		          "min_cell: %u is too large for the perturb method; "
-		          "allowed: 0 to %d",
-		          mc->min_cell, PTABLE_MAX_NOISE);
-	} else if (mc->has_max_noise && (d < 1 || d > PTABLE_MAX_NOISE)) {
-		field = "max_noise";
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, field,
-		          "max_noise: %u is not allowed; allowed: 1 to %d", d,
-		          PTABLE_MAX_NOISE);
-	} else if (mc->has_noise_variance &&
-	           !(mc->noise_variance > 0 &&
-	             mc->noise_variance < d * (d + 1) / 3.0)) {
+		field_error_set(&fe, "method",
+		                "'%.32s' is not a method; allowed: suppress, "
+		                "perturb",
+		                mc->method);
+		field_error_list(&fe, "unknown_code", mc->method, methods);
+	} else if (mc->has_max_noise &&
+	           (mc->max_noise < 1 || mc->max_noise > PTABLE_MAX_NOISE)) {
+		field_error_set(&fe, "max_noise",
+		                "%u is not allowed; allowed: 1 to %d",
+		                mc->max_noise, PTABLE_MAX_NOISE);
+		out_of_range(&fe, mc->max_noise, 1, PTABLE_MAX_NOISE);
+	} else
+		return 0;
+	req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
+	return -1;
+}
+
+/*
+ * The policy as it will be stored (m->pol: what was read, with what the
+ * request gives), judged whole: what is stored is what queries apply and
+ * report. Under the cell-key method, k at most PTABLE_MAX_NOISE and D at
+ * least k (a count of k must be able to fall to 0); D not given is the
+ * role's, raised to k if under it. V under D(D+1)/3 with that D. 0, or -1
+ * answered.
+ */
+static int
+policy_check(struct min_cell *m)
+{
+	const Callsheet__MinCell *mc = m->req->msg->min_cell;
+	struct disclosure *d = &m->pol;
+	struct field_error fe;
+	double vmax;
+
+	d->min_cell = mc->min_cell;
+	if (mc->method != NULL)
+		d->method = strcmp(mc->method, "perturb") == 0
+		                    ? DISCLOSE_PERTURB
+		                    : DISCLOSE_SUPPRESS;
+	if (mc->has_max_noise)
+		d->max_noise = mc->max_noise;
+	else if (d->method == DISCLOSE_PERTURB && d->max_noise < d->min_cell)
+		d->max_noise = d->min_cell;
+	if (mc->has_noise_variance)
+		d->variance = mc->noise_variance;
+	vmax = d->max_noise * (d->max_noise + 1) / 3.0;
+	if (vmax > VARIANCE_MAX)
+		vmax = VARIANCE_MAX;
+	if (d->method == DISCLOSE_PERTURB && d->min_cell > PTABLE_MAX_NOISE) {
+		field_error_set(&fe, "min_cell",
+		                "%u is too large for the perturb method; "
+		                "allowed: 0 to %d",
+		                d->min_cell, PTABLE_MAX_NOISE);
+		out_of_range(&fe, d->min_cell, 0, PTABLE_MAX_NOISE);
+	} else if (d->method == DISCLOSE_PERTURB &&
+	           d->max_noise < d->min_cell) {
+		field_error_set(&fe, "max_noise",
+		                "%u is under min_cell %u: a count of min_cell "
+		                "must be able to fall to 0; allowed: %u to %d",
+		                d->max_noise, d->min_cell, d->min_cell,
+		                PTABLE_MAX_NOISE);
+		out_of_range(&fe, d->max_noise, d->min_cell, PTABLE_MAX_NOISE);
+	} else if (!(d->variance >= FLT_MIN && d->variance < vmax)) {
 		/* beyond the uniform distribution's over -D .. D, no noise
-		 * bounded by D reaches it */
-		field = "noise_variance";
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, field,
-		          "noise_variance: %g is not allowed; with max_noise "
-		          "%u, allowed: more than 0 and less than %g",
-		          mc->noise_variance, d, d * (d + 1) / 3.0);
-	}
-	return field != NULL ? -1 : 0;
+		 * bounded by D reaches it (given, or the role's kept); and
+		 * the column is a real, from 0 excluded to 100 */
+		char v[32];
+
+		snprintf(v, sizeof v, "%g", d->variance);
+		field_error_set(
+		        &fe, "noise_variance",
+		        "%g is not allowed; with max_noise %u, allowed: "
+		        "more than 0 and less than %g",
+		        d->variance, d->max_noise, vmax);
+		field_error_why(&fe, "invalid", v);
+	} else
+		return 0;
+	req_fail(m->req, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
+	return -1;
 }
 
 /* The request's fields: both or neither. 0, or -1 answered. */
@@ -178,6 +245,55 @@ min_cell_check(struct req *r)
 	return noise_check(r, mc);
 }
 
+/* The role's row as stored: what the request does not give is kept. */
+static void
+min_cell_read(void *arg, const struct db_row *row)
+{
+	struct min_cell *m = arg;
+
+	m->found = true;
+	disclosure_from_row(&m->pol, row);
+}
+
+/* The role's row read: judged whole with the request, then written with
+ * every value explicit, and every role's listed. */
+static void
+min_cell_write(void *arg, const struct db_end *e)
+{
+	struct min_cell *m = arg;
+	const Callsheet__MinCell *mc = m->req->msg->min_cell;
+	struct db_call *k;
+
+	if (e->st != DB_OK) {
+		req_db_error(m->req, e, "the disclosure settings");
+		min_cell_free(m);
+		return;
+	}
+	if (!m->found) {
+		req_error(m->req, CALLSHEET__ERROR_CODE__NOT_FOUND, "role",
+		          "role: no disclosure setting for '%s'; run the "
+		          "migrations",
+		          mc->role);
+		min_cell_free(m);
+		return;
+	}
+	if (policy_check(m) != 0) {
+		min_cell_free(m);
+		return;
+	}
+	snprintf(m->max_noise, sizeof m->max_noise, "%u", m->pol.max_noise);
+	snprintf(m->variance, sizeof m->variance, "%.17g", m->pol.variance);
+	const char *params[5] = {mc->role, m->value,
+	                         methods[m->pol.method == DISCLOSE_PERTURB],
+	                         m->max_noise, m->variance};
+
+	k = db_call_new("the disclosure settings", min_cell_done, m);
+	db_call_stmt(k, STMT_SET_MIN_CELL, 5, params, min_cell_updated);
+	db_call_stmt(k, STMT_MIN_CELLS, 0, NULL, min_cell_row);
+	if (req_call(m->req, k) != 0)
+		min_cell_free(m);
+}
+
 void
 req_min_cell(struct req *r)
 {
@@ -190,20 +306,17 @@ req_min_cell(struct req *r)
 	m = xcalloc(1, sizeof *m);
 	callsheet__min_cells__init(&m->list);
 	m->req = r;
-	m->set = r->msg->min_cell->role != NULL;
-	snprintf(m->value, sizeof m->value, "%u", r->msg->min_cell->min_cell);
-	snprintf(m->max_noise, sizeof m->max_noise, "%u",
-	         r->msg->min_cell->max_noise);
-	snprintf(m->variance, sizeof m->variance, "%.17g",
-	         r->msg->min_cell->noise_variance);
-	const char *params[5] = {mc->role, m->value, mc->method,
-	                         mc->has_max_noise ? m->max_noise : NULL,
-	                         mc->has_noise_variance ? m->variance : NULL};
+	m->set = mc->role != NULL;
+	snprintf(m->value, sizeof m->value, "%u", mc->min_cell);
+	if (m->set) {
+		const char *role[1] = {mc->role};
 
-	k = db_call_new("the disclosure settings", min_cell_done, m);
-	if (m->set)
-		db_call_stmt(k, STMT_SET_MIN_CELL, 5, params, min_cell_updated);
-	db_call_stmt(k, STMT_MIN_CELLS, 0, NULL, min_cell_row);
+		k = db_call_new("the disclosure settings", min_cell_write, m);
+		db_call_stmt(k, STMT_MIN_CELL, 1, role, min_cell_read);
+	} else {
+		k = db_call_new("the disclosure settings", min_cell_done, m);
+		db_call_stmt(k, STMT_MIN_CELLS, 0, NULL, min_cell_row);
+	}
 	if (req_call(r, k) != 0)
 		min_cell_free(m);
 }

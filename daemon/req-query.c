@@ -23,6 +23,7 @@ struct query {
 	size_t nrows; /* rows allocated, shown or not */
 	/* the durations histogram: seconds, counts, cell keys */
 	bool has_durations;
+	bool durations_withheld; /* asked with a département, of a reporter */
 	uint32_t *dur_seconds;
 	uint64_t *dur_counts, *dur_keys;
 	size_t ndur;
@@ -205,6 +206,11 @@ query_suppress(void *arg)
 			                     q->ndur, &q->duration);
 		r->duration = &q->duration;
 	}
+	if (q->durations_withheld) {
+		/* asked for, and left out: the proto's "withheld" */
+		r->has_duration_suppressed = true;
+		r->duration_suppressed = true;
+	}
 	if (perturb)
 		r->n_rows = perturb_result(r, q->row_keys, q->total_key,
 		                           &q->policy);
@@ -316,6 +322,7 @@ req_query(struct req *r)
 		 * reporter's answer then comes without them */
 		query_sql_free(&q->sql);
 		plan.durations = false;
+		q->durations_withheld = true;
 		query_sql_build(&plan, true, &q->sql);
 	}
 	qplan_free(&plan);

@@ -13,34 +13,14 @@
 #include "callsheetd.h"
 
 #define TOKEN_BYTES 32 /* 256 random bits, sent as 64 hex digits */
-#define HEX_LEN     (2 * 32)
-
-static void
-hex(const unsigned char *b, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[b[i] >> 4];
-		out[2 * i + 1] = digits[b[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
+#define HEX_LEN     SHA256_HEX_LEN
 
 /* The SHA-256 of a token, in hex: what the database holds. A token is
  * 256 random bits: a fast hash is enough, nothing to stretch. */
 static int
 token_digest(const char *token, char out[HEX_LEN + 1])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned mdlen = 0;
-
-	if (EVP_Digest(token, strlen(token), md, &mdlen, EVP_sha256(), NULL) !=
-	            1 ||
-	    mdlen != 32)
-		return -1;
-	hex(md, mdlen, out);
-	return 0;
+	return sha256_hex(token, strlen(token), out);
 }
 
 /* A Login with a token: the statement that opens its account. */
@@ -149,7 +129,7 @@ req_session_start(struct req *r)
 		session_op_free(s);
 		return;
 	}
-	hex(raw, sizeof raw, s->token);
+	hex_encode(raw, sizeof raw, s->token);
 	OPENSSL_cleanse(raw, sizeof raw);
 	if (token_digest(s->token, s->digest) != 0) {
 		req_error(r, CALLSHEET__ERROR_CODE__INTERNAL, NULL,

@@ -8,10 +8,11 @@
 
 #define LOG_SHEETS_MAX 1000 /* sheets in one LogSheets request */
 
-/* The sheet as stored: the jurist is the session's, never the message's. */
-static int
-sheet_row_of(struct req *r, const Callsheet__Sheet *s, time_t now,
-             struct sheet_row *row, struct field_error *fe)
+/* The sheet as stored: the jurist is the session's, never the message's
+ * (LogSheet, LogSheets, and CheckSheets, which judges as they would). */
+int
+sheet_row_session(struct req *r, const Callsheet__Sheet *s, time_t now,
+                  struct sheet_row *row, struct field_error *fe)
 {
 	if (validate_sheet(s, taxonomy, now, row, fe) != 0)
 		return -1;
@@ -56,8 +57,8 @@ req_log_sheet(struct req *r)
 	struct sheet_row row;
 	struct field_error fe;
 
-	if (sheet_row_of(r, r->msg->log_sheet->sheet, time(NULL), &row, &fe) !=
-	    0) {
+	if (sheet_row_session(r, r->msg->log_sheet->sheet, time(NULL), &row,
+	                      &fe) != 0) {
 		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 		return;
 	}
@@ -134,7 +135,7 @@ req_log_sheets(struct req *r)
 		struct sheet_row row;
 		struct field_error fe;
 
-		if (sheet_row_of(r, ls->sheets[i], now, &row, &fe) != 0) {
+		if (sheet_row_session(r, ls->sheets[i], now, &row, &fe) != 0) {
 			*sheet_problems_add(
 			        &m->refused, i,
 			        CALLSHEET__ERROR_CODE__BAD_REQUEST) = fe;

@@ -40,5 +40,6 @@ req_void_sheet(struct req *r)
 		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 		return;
 	}
-	change_start(r, &void_kind, &v->id, &v->change_id, NULL, v->reason);
+	change_start(r, &void_kind, &v->base, &v->id, &v->change_id, NULL,
+	             v->reason);
 }

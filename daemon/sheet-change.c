@@ -171,7 +171,7 @@ change_facts(const struct change *ch, struct change_facts *f, char *label,
 	}
 }
 
-/* The parameters every change writes: $1 to $8 of CHANGE_AUDIT_SQL. */
+/* The parameters every change writes: $1 to $9 of CHANGE_AUDIT_SQL. */
 void
 change_write_common(struct change *ch, const char *stmt)
 {
@@ -190,6 +190,7 @@ change_write_common(struct change *ch, const char *stmt)
 	sb_add(&ids, "}");
 	change_param(ch, sb_steal(&ids));
 	change_param(ch, xasprintf("%lld", (long long)ch->rd.row.call_start));
+	change_param(ch, xstrdup(ch->digest));
 }
 
 /* ----------------------------------------------------------- answering */
@@ -267,10 +268,16 @@ read_done(struct change *ch)
 		return;
 	}
 	if (rd->seen < 0) {
+		/* another change holds it (another sheet, account, action or
+		 * values): refused, never taken for a resend, and nothing
+		 * said of that change */
 		fe.field = "change_id";
+		fe.reason = "stored_other";
+		snprintf(fe.value, sizeof fe.value, "%s", ch->change_id);
 		snprintf(fe.message, sizeof fe.message,
-		         "this change id was already used for another sheet; "
-		         "use a new one for each change");
+		         "change_id %s: another change is already stored under "
+		         "this id; use a new one for each change",
+		         ch->change_id);
 		change_refuse(ch, CALLSHEET__ERROR_CODE__CONFLICT, &fe);
 		return;
 	}
@@ -311,6 +318,15 @@ change_done(struct db_op *op, enum db_status st, const char *err)
 		change_unavailable(ch);
 		return;
 	}
+	if (st == DB_ERROR && ch->writing && err != NULL &&
+	    strstr(err, "audit_change_id_key") != NULL &&
+	    ++ch->tries < CHANGE_TRIES) {
+		/* the change id taken meanwhile (the same request sent twice
+		 * at once, or another change): read and judged again */
+		change_reset(ch);
+		change_submit(ch);
+		return;
+	}
 	if (st == DB_ERROR) {
 		log_error("%s of sheet %s failed: %s", ch->kind->action, ch->id,
 		          err ? err : "?");
@@ -337,10 +353,15 @@ static int
 change_send(PGconn *pg, struct db_op *op)
 {
 	struct change *ch = op->arg;
-	char window[16];
-	const char *read_params[4] = {
-	        ch->id, window, ch->change_id[0] ? ch->change_id : NULL,
-	        ch->call_start_new[0] ? ch->call_start_new : NULL};
+	char window[16], account[16];
+	const char *read_params[7] = {ch->id,
+	                              window,
+	                              ch->change_id[0] ? ch->change_id : NULL,
+	                              ch->call_start_new[0] ? ch->call_start_new
+	                                                    : NULL,
+	                              account,
+	                              ch->kind->action,
+	                              ch->digest};
 
 	if (ch->writing)
 		return PQsendQueryPrepared(pg, ch->stmt, ch->nparams,
@@ -348,7 +369,9 @@ change_send(PGconn *pg, struct db_op *op)
 		               ? 0
 		               : -1;
 	snprintf(window, sizeof window, "%u", cfg->amend_window_days);
-	return PQsendQueryPrepared(pg, STMT_SHEET_LOAD, 4, read_params, NULL,
+	snprintf(account, sizeof account, "%d",
+	         ch->req->conn->session.account_id);
+	return PQsendQueryPrepared(pg, STMT_SHEET_LOAD, 7, read_params, NULL,
 	                           NULL, 0) == 1
 	               ? 0
 	               : -1;
@@ -361,10 +384,26 @@ change_submit(struct change *ch)
 		change_unavailable(ch);
 }
 
+/* What the change is: the SHA-256 of the request's body (AmendSheet,
+ * VoidSheet), as packed again. A resend packs to the same bytes; another
+ * value, field or sheet under the same change_id does not. */
+static int
+change_digest(const ProtobufCMessage *body, char *out)
+{
+	size_t len = protobuf_c_message_get_packed_size(body);
+	uint8_t *buf = xmalloc(len + 1);
+	int rc;
+
+	protobuf_c_message_pack(body, buf);
+	rc = sha256_hex(buf, len, out);
+	free(buf);
+	return rc;
+}
+
 /* Checks what every change carries, then reads the sheet. */
 void
 change_start(struct req *r, const struct change_kind *kind,
-             const ProtobufCBinaryData *id,
+             const ProtobufCMessage *body, const ProtobufCBinaryData *id,
              const ProtobufCBinaryData *change_id,
              const int64_t *call_start_new, const char *reason)
 {
@@ -390,6 +429,12 @@ change_start(struct req *r, const struct change_kind *kind,
 		return;
 	}
 	ch = xcalloc(1, sizeof *ch);
+	if (change_digest(body, ch->digest) != 0) {
+		free(ch);
+		req_error(r, CALLSHEET__ERROR_CODE__INTERNAL, NULL,
+		          "SHA-256 is not available");
+		return;
+	}
 	ch->req = r;
 	ch->kind = kind;
 	uuid_format(id->data, ch->id);

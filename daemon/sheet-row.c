@@ -34,10 +34,13 @@ sheet_row_from_db(const struct db_row *r, int first, struct sheet_row *row)
 	return 0;
 }
 
+/* A resend, as LogSheet judges one (sheet_insert_batch()): the same
+ * account and the same fields. The same fields from another account are
+ * another sheet: an account is never told another's content. */
 bool
 sheet_row_same(const struct sheet_row *a, const struct sheet_row *b)
 {
-	return a->call_start == b->call_start &&
+	return a->jurist_id == b->jurist_id && a->call_start == b->call_start &&
 	       a->duration_s == b->duration_s && a->topics == b->topics &&
 	       memcmp(a->code, b->code, sizeof a->code) == 0;
 }

@@ -144,17 +144,25 @@ count_free(struct count *k)
 	free(k);
 }
 
+/* What e counts, as queries count it: the tallies of e and of every code
+ * retired onto it (tax_current); a code retired onto another counts 0. */
 static uint64_t
-tally_of(const struct count *k, int period, bool topic, int16_t id)
+tally_of(const struct count *k, int period, bool topic,
+         const struct tax_entry *e)
 {
+	uint64_t n = 0;
+
 	for (size_t i = 0; i < k->nrows; i++)
-		if (k->rows[i].topic == topic && k->rows[i].id == id)
-			return k->rows[i].n[period];
-	return 0;
+		if (k->rows[i].topic == topic &&
+		    tax_current(taxonomy, tax_by_id(taxonomy, k->rows[i].id)) ==
+		            e)
+			n += k->rows[i].n[period];
+	return n;
 }
 
 /* One period's counters of a kind, in the taxonomy's order, zeros left
- * out; they take the next slots of m. */
+ * out (so are the codes retired onto others: they count under their
+ * successors); they take the next slots of m. */
 static size_t
 counters_fill(const struct count *k, int period, bool topic,
               struct counters_msg *m, size_t *used, uint64_t *sum)
@@ -167,7 +175,7 @@ counters_fill(const struct count *k, int period, bool topic,
 		uint64_t v;
 
 		if (e->dim != (topic ? DIM_TOPIC : DIM_CALL_TYPE) ||
-		    (v = tally_of(k, period, topic, e->id)) == 0)
+		    (v = tally_of(k, period, topic, e)) == 0)
 			continue;
 		callsheet__counter__init(c);
 		c->code = e->code;

@@ -419,6 +419,7 @@ CREATE TABLE public.audit (
     reason text,
     call_before timestamp with time zone NOT NULL,
     call_after timestamp with time zone NOT NULL,
+    change_digest bytea,
     CONSTRAINT audit_action_check CHECK ((action = ANY (ARRAY['amend'::text, 'void'::text, 'late_log'::text])))
 );
 
@@ -467,6 +468,7 @@ CREATE TABLE public.disclosure_min_cell (
     CONSTRAINT disclosure_min_cell_min_cell_check CHECK (((min_cell >= 0) AND (min_cell <= 1000))),
     CONSTRAINT disclosure_min_cell_noise_variance_check CHECK (((noise_variance > (0)::double precision) AND (noise_variance <= (100)::double precision))),
     CONSTRAINT disclosure_min_cell_role_check CHECK ((role = ANY (ARRAY['jurist'::text, 'reporter'::text, 'admin'::text]))),
+    CONSTRAINT perturb_max_noise CHECK (((method = 'suppress'::text) OR (max_noise >= min_cell))),
     CONSTRAINT perturb_min_cell CHECK (((method = 'suppress'::text) OR (min_cell <= 20)))
 );
 

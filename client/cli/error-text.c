@@ -179,6 +179,16 @@ special(const struct cs_error *err, char *buf, size_t len)
 		snprintf(buf, len, "%s", cli_role_text(f));
 		return true;
 	}
+	if (strcmp(err->reason, "stored_other") == 0 &&
+	    strcmp(f, "change_id") == 0) {
+		/* a change id reused for another change (PROTOCOL.md) */
+		snprintf(
+		        buf, len,
+		        _("%s: another change is already stored under this id; "
+		          "nothing was changed"),
+		        f);
+		return true;
+	}
 	if (strcmp(err->reason, "retired") == 0) {
 		if (err->allowed[0] != '\0')
 			snprintf(buf, len,

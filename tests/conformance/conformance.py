@@ -443,6 +443,206 @@ def test_sheets(j1, j2):
     return s
 
 
+# --------------------------- what one account is told of another's data
+
+def test_check_as_log(admin, j1, j2):
+    """PROTOCOL.md "Sheets": CheckSheets judges as LogSheet would for the
+    account asking; the same fields from another account are CONFLICT
+    stored_other, never "stored"."""
+    s = sheet()
+    ok(j1.call("log_sheet", pb.LogSheet(sheet=s)), "sheet_ack",
+       "a sheet of j1")
+    sid = str(uuid.UUID(bytes=s.id))
+    for c, who in ((j2, "another jurist"), (admin, "an admin")):
+        sc = ok(c.call("check_sheets", pb.CheckSheets(sheets=[s])),
+                "sheet_check", f"{who} checks j1's sheet")
+        if sc:
+            check(list(sc.stored) == [],
+                  f"{who}: j1's sheet is not 'stored' for them: "
+                  f"{list(sc.stored)}")
+            p = [x for x in sc.problems if x.index == 0]
+            check(len(p) == 1, f"{who}: a problem for it: {sc}")
+            if p:
+                expect_error(pb.Response(id=1, error=p[0].error), "CONFLICT",
+                             "id", "stored_other", sid,
+                             f"{who} checks j1's sheet")
+        expect_error(c.call("log_sheet", pb.LogSheet(sheet=s)), "CONFLICT",
+                     "id", "stored_other", sid,
+                     f"{who} logs j1's sheet: what CheckSheets said")
+    sc = ok(j1.call("check_sheets", pb.CheckSheets(sheets=[s])),
+            "sheet_check", "j1 checks its own sheet")
+    check(sc is not None and list(sc.stored) == [0] and
+          len(sc.problems) == 0, f"j1's own sheet: stored: {sc}")
+
+
+def test_change_ids(admin, j1):
+    """proto SheetChanged: a duplicate is "same change_id, the same
+    values"; a change id reused for another change (other values, another
+    action, another account) is CONFLICT stored_other, and nothing is
+    applied or said of the first change."""
+    s = sheet()
+    ok(j1.call("log_sheet", pb.LogSheet(sheet=s)), "sheet_ack",
+       "a sheet to change")
+    c = uuid.uuid4().bytes
+    cid = str(uuid.UUID(bytes=c))
+    first = pb.AmendSheet(id=s.id, duration_s=1800, change_id=c)
+    sc = ok(j1.call("amend_sheet", first), "sheet_changed", "amend")
+    check(sc is not None and not sc.duplicate, "amended")
+    sc = ok(j1.call("amend_sheet", first), "sheet_changed", "amend again")
+    check(sc is not None and sc.duplicate, "the same change again: duplicate")
+
+    def audited():
+        al = ok(j1.call("get_audit", pb.GetAudit(sheet_id=s.id)),
+                "audit_list", "audit")
+        return [e.action for e in al.entries] if al else None
+
+    expect_error(j1.call("amend_sheet", pb.AmendSheet(
+        id=s.id, duration_s=900, change_id=c)), "CONFLICT", "change_id",
+        "stored_other", cid, "a change id reused for other values")
+    expect_error(j1.call("void_sheet", pb.VoidSheet(
+        id=s.id, reason="reused", change_id=c)), "CONFLICT", "change_id",
+        "stored_other", cid, "an amendment's change id reused for a void")
+    e = expect_error(admin.call("amend_sheet", first), "CONFLICT",
+                     "change_id", "stored_other", cid,
+                     "another account sends j1's change")
+    check(e is not None and "j1" not in e.message,
+          f"nothing said of j1's change: {e and e.message}")
+    check(audited() == ["amend"], "the reused ids changed nothing")
+    ok(j1.call("amend_sheet", pb.AmendSheet(
+        id=s.id, duration_s=600, change_id=uuid.uuid4().bytes)),
+        "sheet_changed", "a later change")
+    sc = ok(j1.call("amend_sheet", first), "sheet_changed",
+            "the first change resent after a later one")
+    check(sc is not None and sc.duplicate,
+          "a resend stays a duplicate after later changes")
+    v = pb.VoidSheet(id=s.id, reason="test", change_id=uuid.uuid4().bytes)
+    ok(j1.call("void_sheet", v), "sheet_changed", "void")
+    sc = ok(j1.call("void_sheet", v), "sheet_changed", "void again")
+    check(sc is not None and sc.duplicate, "the same void again: duplicate")
+    other = pb.VoidSheet(id=s.id, reason="another reason",
+                         change_id=v.change_id)
+    expect_error(j1.call("void_sheet", other), "CONFLICT", "change_id",
+                 "stored_other", str(uuid.UUID(bytes=v.change_id)),
+                 "a void's change id reused with another reason")
+    check(audited() == ["amend", "amend", "void"], "one void audited")
+
+
+def test_reporter_shapes(rep):
+    """PROTOCOL.md "Disclosure control": one value per filtered dimension,
+    call_types and call_type filters being one filter; durations asked
+    with a département are withheld, and said so (duration_suppressed).
+    January 2024 is closed by test_other_kinds."""
+    jan = dict(frm="2024-01-01", to="2024-02-01")
+    types = codes("call_type")
+    expect_error(query(rep, call_types=types[:2], **jan), "FORBIDDEN",
+                 "call_types", "disclosure", types[1],
+                 "a reporter: two call types")
+    expect_error(query(rep, filters=[("call_type", types[0])],
+                       call_types=types[1:2], **jan), "FORBIDDEN",
+                 "call_types", "disclosure", types[1],
+                 "a reporter: a call_type filter and call_types")
+    rs = pb.GetRestatements(query=pb.Query(
+        **{"from": "2024-01-01", "to": "2024-02-01"}))
+    rs.query.call_types.append(types[0])
+    expect_error(rep.call("get_restatements", rs), "FORBIDDEN", "call_types",
+                 "disclosure", types[0],
+                 "a reporter's restatements with call_types")
+    ok(query(rep, call_types=types[:1], **jan), "query_result",
+       "a reporter: one call type")
+    for by, filters in ((["department"], []), ([], [("department", "75")])):
+        q = pb.Query(**{"from": "2024-01-01", "to": "2024-02-01"},
+                     duration_stats=True)
+        q.group_by.extend(by)
+        for d, v in filters:
+            q.filters.add(dimension=d, value=v)
+        r = ok(rep.call("query", q), "query_result",
+               f"a reporter's durations by {by or filters}")
+        check(r is not None and not r.HasField("duration") and
+              r.duration_suppressed,
+              f"durations with a département: withheld and said so "
+              f"({by or filters}): {r and r.duration_suppressed}")
+
+
+def test_min_cell_noise(admin, rep):
+    """SECURITY.md "Settings": D from 1 to 20 and at least k; what MinCells
+    lists is what a reporter's QueryResult applies."""
+    def refused(mc, field, reason, value, allowed, what):
+        e = expect_error(admin.call("min_cell", mc), "BAD_REQUEST", field,
+                         reason, value, what)
+        check(e is not None and list(e.allowed) == allowed,
+              f"{what}: allowed {allowed}: {e and list(e.allowed)}")
+
+    refused(pb.MinCell(role="reporter", min_cell=5, max_noise=4),
+            "max_noise", "out_of_range", "4", ["5", "20"],
+            "max_noise under min_cell")
+    refused(pb.MinCell(role="reporter", min_cell=6, max_noise=2,
+                       noise_variance=1), "max_noise", "out_of_range", "2",
+            ["6", "20"], "max_noise under min_cell, with a variance")
+    refused(pb.MinCell(role="reporter", min_cell=3, max_noise=0),
+            "max_noise", "out_of_range", "0", ["1", "20"], "max_noise 0")
+    refused(pb.MinCell(role="reporter", min_cell=3, max_noise=21),
+            "max_noise", "out_of_range", "21", ["1", "20"], "max_noise 21")
+    # the column is a real from 0 excluded to 100: beyond, it was INTERNAL
+    for v in (120.0, 1e-50, float("nan")):
+        e = expect_error(admin.call("min_cell", pb.MinCell(
+            role="reporter", min_cell=3, max_noise=20, noise_variance=v)),
+            "BAD_REQUEST", "noise_variance", "invalid",
+            what=f"noise_variance {v}")
+    e = expect_error(admin.call("min_cell", pb.MinCell(
+        role="reporter", min_cell=3, method="shuffle")), "BAD_REQUEST",
+        "method", "unknown_code", "shuffle", "an unknown method")
+    check(e is not None and sorted(e.allowed) == ["perturb", "suppress"],
+          f"an unknown method: the methods allowed: {e and list(e.allowed)}")
+
+    def applied(k, d, what):
+        mc = ok(admin.call("min_cell", pb.MinCell()), "min_cells", what)
+        rule = [x for x in mc.rules if x.role == "reporter"] if mc else []
+        check(rule and (rule[0].min_cell, rule[0].max_noise) == (k, d),
+              f"{what}: MinCells says k {k}, D {d}: {rule}")
+        r = ok(query(rep, frm="2024-01-01", to="2024-02-01"),
+               "query_result", what)
+        check(r is not None and (r.min_cell, r.max_noise) == (k, d),
+              f"{what}: the reporter's answer applies k {k}, D {d}: "
+              f"{r and (r.min_cell, r.max_noise)}")
+
+    applied(3, 4, "the reporter's policy untouched by the refusals")
+    ok(admin.call("min_cell", pb.MinCell(role="reporter", min_cell=5)),
+       "min_cells", "min_cell 5, max_noise kept")
+    applied(5, 5, "max_noise not given: raised to min_cell, stored so")
+    ok(admin.call("min_cell", pb.MinCell(role="reporter", min_cell=3,
+                                         max_noise=4)),
+       "min_cells", "back to k 3, D 4")
+    applied(3, 4, "back to the defaults")
+
+
+def test_watch_retired(admin, j1):
+    """Watch counts a retired code under its successor, as queries do."""
+    add = pb.TaxonomyAdd(dimension="topic", code="conf_watch",
+                         label_en="Watch", label_fr="Veille")
+    ok(admin.call("taxonomy_add", add), "taxonomy_changed", "add a topic")
+    TAX["entries"] = admin.call("get_taxonomy").taxonomy.entries
+    ok(j1.call("log_sheet", pb.LogSheet(sheet=sheet(topics=["conf_watch"]))),
+       "sheet_ack", "a call about it today")
+    succ = codes("topic")[0]
+
+    def today():
+        ct = ok(j1.call("watch", pb.Watch()), "counters", "watch")
+        ok(j1.call("watch", pb.Watch(stop=True)), "counters", "watch stop")
+        p = [x for x in ct.periods if x.period == "today"] if ct else []
+        return {t.code: t.count for t in p[0].topics} if p else {}
+
+    before = today()
+    check(before.get("conf_watch") == 1, f"counted under its code: {before}")
+    ok(admin.call("taxonomy_retire", pb.TaxonomyRetire(
+        dimension="topic", code="conf_watch", successor=succ)),
+        "taxonomy_changed", "retired onto a successor")
+    after = today()
+    check("conf_watch" not in after and
+          after.get(succ, 0) == before.get(succ, 0) + 1,
+          f"a retired topic counts under its successor: {before} -> {after}")
+    TAX["entries"] = admin.call("get_taxonomy").taxonomy.entries
+
+
 # ---------------------------------------------------------- query semantics
 
 def local_start(tz, y, m, d, hh, mm=0):
@@ -987,6 +1187,11 @@ def main():
     s = test_sheets(j1, j2)
     test_queries(j1, j2, tz)
     test_other_kinds(admin, j1, j2, rep, s)
+    test_check_as_log(admin, j1, j2)
+    test_change_ids(admin, j1)
+    test_reporter_shapes(rep)
+    test_min_cell_noise(admin, rep)
+    test_watch_retired(admin, j1)
     test_framing(j1.max_frame)
     test_topics_full(admin)
 

@@ -82,10 +82,18 @@ cs -s "$A" -u j1 import "$T_TMP/year.csv" >"$T_TMP/out" 2>"$T_TMP/err" ||
 t_eq "$(added "$T_TMP/out")" "$rows 0" "first import"
 cs -s "$A" -u j1 import "$T_TMP/year.csv" >"$T_TMP/out" 2>&1 || t_fail "second import"
 t_eq "$(added "$T_TMP/out")" "0 $rows" "the same file again adds nothing"
-# another account: the same calls, already stored, no conflict
-cs -s "$A" -u admin import "$T_TMP/year.csv" >"$T_TMP/out" 2>&1 ||
-	t_fail "import by admin: $(cat "$T_TMP/out")"
-t_eq "$(added "$T_TMP/out")" "0 $rows" "imported by another account"
+# another account: the same calls are j1's sheets, not the admin's;
+# CheckSheets judges them as LogSheets would for the admin (CONFLICT
+# stored_other, PROTOCOL.md "Sheets"), never "already stored": refused,
+# nothing imported
+if cs -s "$A" -u admin import "$T_TMP/year.csv" >"$T_TMP/out" 2>&1; then
+	t_fail "import by admin of j1's sheets: accepted: $(cat "$T_TMP/out")"
+fi
+t_eq "$(grep -c 'another sheet is already stored under this id' "$T_TMP/out")|$(
+	sed -n 's/.*\.\.\. and \([0-9]*\) more$/\1/p' "$T_TMP/out")" \
+	"50|$((rows - 50))" "imported by another account: every row refused as j1's"
+t_eq "$(t_sql "$db_a" "SELECT count(*) FROM sheet")" "$rows" \
+	"imported by another account: nothing added"
 
 # ------------------------------------------------------- the round trip
 

@@ -58,6 +58,15 @@ test_errors(bool french)
 	CHECK(strstr(cli_error_text(&err),
 	             french ? "particuliers" : "individual callers"),
 	      "individuals only: %s", cli_error_text(&err));
+	sheet_error(&err, "id", "stored_other", "", "");
+	CHECK(strstr(cli_error_text(&err),
+	             french ? "une autre fiche" : "another sheet"),
+	      "a sheet id taken: %s", cli_error_text(&err));
+	sheet_error(&err, "change_id", "stored_other", "", "");
+	CHECK(strstr(cli_error_text(&err),
+	             french ? "une autre modification" : "another change"),
+	      "a change id taken: a change, not a sheet: %s",
+	      cli_error_text(&err));
 	sheet_error(&err, "x", "a_reason_from_the_future", "", "");
 	CHECK(strcmp(cli_error_text(&err), "the server's words") == 0,
 	      "an unknown reason: the server's message");

@@ -75,8 +75,11 @@ test_same(void)
 {
 	struct sheet_row a = row(), b = row();
 
-	b.jurist_id = 8;
-	CHECK(sheet_row_same(&a, &b), "whoever logged it");
+	CHECK(sheet_row_same(&a, &b), "the same account, the same fields");
+	b.jurist_id = a.jurist_id + 1;
+	CHECK(!sheet_row_same(&a, &b),
+	      "the same fields from another account: another sheet");
+	b = row();
 	b.topics ^= 1;
 	CHECK(!sheet_row_same(&a, &b), "another topic");
 	b = row();
