@@ -81,15 +81,23 @@ reporter_query_check(const Callsheet__Query *q, struct field_error *fe)
 		}
 		for (size_t j = 0; j < i; j++)
 			if (q->filters[j]->dimension != NULL &&
-			    strcmp(q->filters[j]->dimension, dim) == 0) {
+			    strcmp(q->filters[j]->dimension, dim) == 0 &&
+			    strcmp(q->filters[j]->value, q->filters[i]->value) !=
+			            0) {
+				char given[140];
+
+				/* the second value, as given */
+				snprintf(given, sizeof given, "%.64s=%.64s",
+				         dim, q->filters[i]->value);
 				field_error_set(
 				        fe, "filters",
-				        "'%.64s' is filtered twice; a reporter "
-				        "gives one value per dimension (two "
-				        "would let a figure be computed as the "
-				        "difference of two totals)",
-				        dim);
-				return field_error_why(fe, "disclosure", dim);
+				        "'%.64s' is filtered on two values ('%.64s' "
+				        "and '%.64s'); a reporter gives one value "
+				        "per dimension (two would let a figure be "
+				        "computed as the difference of two totals)",
+				        dim, q->filters[j]->value,
+				        q->filters[i]->value);
+				return field_error_why(fe, "disclosure", given);
 			}
 	}
 	return period_check(q, fe);
@@ -99,20 +107,17 @@ int
 reporter_restate_check(const Callsheet__Query *q, struct field_error *fe)
 {
 	if (q->n_filters > 0) {
-		field_error_set(
-		        fe, "filter",
-		        "'%.64s=%.64s': a reporter's restatements are the "
-		        "whole "
-		        "closed period's published and restated totals, "
-		        "without filters (compared filter by filter, they "
-		        "would describe the changed sheet)",
-		        q->filters[0]->dimension ? q->filters[0]->dimension
-		                                 : "",
-		        q->filters[0]->value ? q->filters[0]->value : "");
-		return field_error_why(fe, "disclosure",
-		                       q->filters[0]->dimension
-		                               ? q->filters[0]->dimension
-		                               : "");
+		char given[140];
+
+		snprintf(given, sizeof given, "%.64s=%.64s",
+		         q->filters[0]->dimension, q->filters[0]->value);
+		field_error_set(fe, "filters",
+		                "'%s': a reporter's restatements are the whole "
+		                "closed period's published and restated "
+		                "totals, without filters (compared filter by "
+		                "filter, they would describe the changed sheet)",
+		                given);
+		return field_error_why(fe, "disclosure", given);
 	}
 	if (q->n_group_by > 0) {
 		field_error_set(fe, "group_by",

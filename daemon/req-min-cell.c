@@ -7,7 +7,8 @@
 
 #include "callsheetd.h"
 
-#define MIN_CELL_MAX 1000 /* as the table's CHECK says */
+#define MIN_CELL_MAX      1000 /* as the table's CHECK says */
+#define MIN_CELL_MAX_TEXT "1000"
 
 struct min_cell {
 	struct req *req;
@@ -58,6 +59,23 @@ min_cell_free(struct min_cell *m)
 	free(m);
 }
 
+/* A refused setting: field, reason, the value and what is allowed. */
+static void
+min_cell_bad(struct req *r, const char *field, const char *reason,
+             const char *value, const char *lo, const char *hi,
+             const char *const *list, const char *note)
+{
+	struct field_error fe;
+
+	field_error_set(&fe, field, "'%s' is not allowed; allowed: %s%s%s%s",
+	                value, list != NULL ? "suppress, perturb" : lo,
+	                list != NULL ? "" : " to ", list != NULL ? "" : hi,
+	                note);
+	field_error_range(&fe, reason, value, lo, hi);
+	fe.list = list;
+	req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
+}
+
 static void
 min_cell_done(void *arg, const struct db_end *e)
 {
@@ -66,19 +84,18 @@ min_cell_done(void *arg, const struct db_end *e)
 
 	if (e->st == DB_ERROR && e->error != NULL &&
 	    strstr(e->error, "perturb_min_cell") != NULL)
-		req_error(m->req, CALLSHEET__ERROR_CODE__BAD_REQUEST,
-		          "min_cell",
-		          "min_cell: %s is too large for the perturb method "
-		          "(the role's); allowed: 0 to %d, or give the "
-		          "suppress method",
-		          m->value, PTABLE_MAX_NOISE);
+		min_cell_bad(m->req, "min_cell", "out_of_range", m->value, "0",
+		             PTABLE_MAX_NOISE_TEXT, NULL,
+		             " with the perturb method (the role's), or give "
+		             "the suppress method");
 	else if (e->st != DB_OK)
 		req_db_error(m->req, e, "the disclosure settings");
 	else if (m->set && !m->updated)
-		req_error(m->req, CALLSHEET__ERROR_CODE__NOT_FOUND, "role",
-		          "role: no disclosure setting for '%s'; run the "
-		          "migrations",
-		          m->req->msg->min_cell->role);
+		req_error_why(m->req, CALLSHEET__ERROR_CODE__NOT_FOUND, "role",
+		              "not_found", m->req->msg->min_cell->role,
+		              "role: no disclosure setting for '%s'; run the "
+		              "migrations",
+		              m->req->msg->min_cell->role);
 	else {
 		if (m->set)
 			log_info("conn %llu: %s set the minimum cell size of "
@@ -97,38 +114,37 @@ min_cell_done(void *arg, const struct db_end *e)
 static int
 noise_check(struct req *r, const Callsheet__MinCell *mc)
 {
+	static const char *const methods[] = {"suppress", "perturb", NULL};
 	uint32_t d = mc->has_max_noise ? mc->max_noise : NOISE_DEFAULT_MAX;
 	bool perturb = mc->method != NULL && strcmp(mc->method, "perturb") == 0;
 	const char *field = NULL;
+	char v[64], hi[32] = PTABLE_MAX_NOISE_TEXT;
 
 	if (mc->method != NULL && !perturb &&
 	    strcmp(mc->method, "suppress") != 0) {
 		field = "method";
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, field,
-		          "method: '%.32s' is not a method; allowed: "
-		          "suppress, perturb",
-		          mc->method);
+		snprintf(v, sizeof v, "%.32s", mc->method);
+		min_cell_bad(r, field, "unknown_code", v, NULL, NULL, methods, "");
 	} else if (perturb && mc->min_cell > PTABLE_MAX_NOISE) {
 		field = "min_cell";
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, field,
-		          "min_cell: %u is too large for the perturb method; "
-		          "allowed: 0 to %d",
-		          mc->min_cell, PTABLE_MAX_NOISE);
+		snprintf(v, sizeof v, "%u", mc->min_cell);
+		min_cell_bad(r, field, "out_of_range", v, "0", hi, NULL,
+		             " with the perturb method");
 	} else if (mc->has_max_noise && (d < 1 || d > PTABLE_MAX_NOISE)) {
 		field = "max_noise";
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, field,
-		          "max_noise: %u is not allowed; allowed: 1 to %d", d,
-		          PTABLE_MAX_NOISE);
+		snprintf(v, sizeof v, "%u", d);
+		min_cell_bad(r, field, "out_of_range", v, "1", hi, NULL, "");
 	} else if (mc->has_noise_variance &&
 	           !(mc->noise_variance > 0 &&
 	             mc->noise_variance < d * (d + 1) / 3.0)) {
 		/* beyond the uniform distribution's over -D .. D, no noise
-		 * bounded by D reaches it */
+		 * bounded by D reaches it: allowed, more than 0 and less
+		 * than D(D+1)/3 */
 		field = "noise_variance";
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, field,
-		          "noise_variance: %g is not allowed; with max_noise "
-		          "%u, allowed: more than 0 and less than %g",
-		          mc->noise_variance, d, d * (d + 1) / 3.0);
+		snprintf(v, sizeof v, "%g", mc->noise_variance);
+		snprintf(hi, sizeof hi, "%g", d * (d + 1) / 3.0);
+		min_cell_bad(r, field, "out_of_range", v, "0", hi, NULL,
+		             ", both excluded, with this max_noise");
 	}
 	return field != NULL ? -1 : 0;
 }
@@ -149,11 +165,14 @@ min_cell_check(struct req *r)
 		return -1;
 	}
 	if (role_parse(mc->role) == CALLSHEET__ROLE__ROLE_NONE) {
-		req_error_why(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "role",
-		              "invalid", mc->role,
-		              "role: '%.64s' is not a role; allowed: jurist, "
-		              "reporter, admin",
-		              mc->role);
+		struct field_error fe;
+
+		field_error_set(&fe, "role",
+		                "'%.64s' is not a role; allowed: jurist, "
+		                "reporter, admin",
+		                mc->role);
+		field_error_list(&fe, "invalid", mc->role, role_list());
+		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 		return -1;
 	}
 	if (!mc->has_min_cell) {
@@ -168,11 +187,8 @@ min_cell_check(struct req *r)
 		char v[32];
 
 		snprintf(v, sizeof v, "%u", mc->min_cell);
-		req_error_why(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "min_cell",
-		              "out_of_range", v,
-		              "min_cell: %s is too large; allowed: 0 (no "
-		              "suppression) to %d",
-		              v, MIN_CELL_MAX);
+		min_cell_bad(r, "min_cell", "out_of_range", v, "0",
+		             MIN_CELL_MAX_TEXT, NULL, " (0: no suppression)");
 		return -1;
 	}
 	return noise_check(r, mc);
