@@ -760,7 +760,7 @@ int reporter_query_check(const Callsheet__Query *q, struct field_error *fe);
 int reporter_restate_check(const Callsheet__Query *q, struct field_error *fe);
 
 /* ptable.c: the cell-key method's perturbation table (pure) */
-#define PTABLE_MAX_NOISE 20
+#define PTABLE_MAX_NOISE      20
 #define PTABLE_MAX_NOISE_TEXT "20" /* the same, as text */
 struct ptable {
 	uint32_t min_cell, max_noise;

@@ -358,7 +358,8 @@ reason_check(const char *reason, bool required, struct field_error *fe)
 	if (reason == NULL || *reason == '\0') {
 		if (!required)
 			return 0;
-		field_error_set(fe, "reason", "missing; say why, in a few words");
+		field_error_set(fe, "reason",
+		                "missing; say why, in a few words");
 		return field_error_why(fe, "missing", "");
 	}
 	if (strlen(reason) > 500) {

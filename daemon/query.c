@@ -219,7 +219,8 @@ distinct_values(const Callsheet__Query *q, int qd)
 
 	for (size_t i = 0; i < q->n_filters + q->n_call_types; i++) {
 		bool filter = i < q->n_filters;
-		const char *dim = filter ? q->filters[i]->dimension : "call_type";
+		const char *dim =
+		        filter ? q->filters[i]->dimension : "call_type";
 		const char *v = filter ? q->filters[i]->value
 		                       : q->call_types[i - q->n_filters];
 		size_t k = 0;
@@ -253,7 +254,8 @@ resolve_filters(const Callsheet__Query *q, const struct taxonomy *t,
 
 		if (qd < 0) {
 			snprintf(given, sizeof given, "%.64s=%.64s",
-			         q->filters[i]->dimension, q->filters[i]->value);
+			         q->filters[i]->dimension,
+			         q->filters[i]->value);
 			field_error_set(fe, "filters",
 			                "unknown dimension '%.64s'; "
 			                "allowed: %s",
@@ -273,16 +275,18 @@ resolve_filters(const Callsheet__Query *q, const struct taxonomy *t,
 		if (qd == DIM_CALL_TYPE && q->n_call_types > 0)
 			field = "call_types";
 		snprintf(many, sizeof many, "%zu", n);
-		field_error_set(fe, field, "%s: %s different values; at most %s",
+		field_error_set(fe, field,
+		                "%s: %s different values; at most %s",
 		                qdim(qd)->name, many, QUERY_MAX_VALUES_TEXT);
 		return field_error_range(fe, "too_many", many, NULL,
 		                         QUERY_MAX_VALUES_TEXT);
 	}
 	for (size_t i = 0; i < q->n_filters; i++)
-		if (resolve_value(qdim_find(q->filters[i]->dimension),
-		                  q->filters[i]->value, "filters", t,
-		                  &p->filter[qdim_find(q->filters[i]->dimension)],
-		                  fe) != 0)
+		if (resolve_value(
+		            qdim_find(q->filters[i]->dimension),
+		            q->filters[i]->value, "filters", t,
+		            &p->filter[qdim_find(q->filters[i]->dimension)],
+		            fe) != 0)
 			return -1;
 	/* call_types: filters on call_type by another name */
 	for (size_t i = 0; i < q->n_call_types; i++)

@@ -82,21 +82,24 @@ reporter_query_check(const Callsheet__Query *q, struct field_error *fe)
 		for (size_t j = 0; j < i; j++)
 			if (q->filters[j]->dimension != NULL &&
 			    strcmp(q->filters[j]->dimension, dim) == 0 &&
-			    strcmp(q->filters[j]->value, q->filters[i]->value) !=
-			            0) {
+			    strcmp(q->filters[j]->value,
+			           q->filters[i]->value) != 0) {
 				char given[140];
 
 				/* the second value, as given */
 				snprintf(given, sizeof given, "%.64s=%.64s",
 				         dim, q->filters[i]->value);
-				field_error_set(
-				        fe, "filters",
-				        "'%.64s' is filtered on two values ('%.64s' "
-				        "and '%.64s'); a reporter gives one value "
-				        "per dimension (two would let a figure be "
-				        "computed as the difference of two totals)",
-				        dim, q->filters[j]->value,
-				        q->filters[i]->value);
+				field_error_set(fe, "filters",
+				                "'%.64s' is filtered on two "
+				                "values ('%.64s' "
+				                "and '%.64s'); a reporter "
+				                "gives one value "
+				                "per dimension (two would let "
+				                "a figure be "
+				                "computed as the difference of "
+				                "two totals)",
+				                dim, q->filters[j]->value,
+				                q->filters[i]->value);
 				return field_error_why(fe, "disclosure", given);
 			}
 	}
@@ -111,12 +114,13 @@ reporter_restate_check(const Callsheet__Query *q, struct field_error *fe)
 
 		snprintf(given, sizeof given, "%.64s=%.64s",
 		         q->filters[0]->dimension, q->filters[0]->value);
-		field_error_set(fe, "filters",
-		                "'%s': a reporter's restatements are the whole "
-		                "closed period's published and restated "
-		                "totals, without filters (compared filter by "
-		                "filter, they would describe the changed sheet)",
-		                given);
+		field_error_set(
+		        fe, "filters",
+		        "'%s': a reporter's restatements are the whole "
+		        "closed period's published and restated "
+		        "totals, without filters (compared filter by "
+		        "filter, they would describe the changed sheet)",
+		        given);
 		return field_error_why(fe, "disclosure", given);
 	}
 	if (q->n_group_by > 0) {

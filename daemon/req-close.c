@@ -86,8 +86,9 @@ closing_done(void *arg, const struct db_end *e)
 		closing_reply(c, false);
 	} else if (strcmp(c->status, "open") == 0)
 		/* allowed: up to the first day of this month (the most) */
-		req_field_error(c->req, CALLSHEET__ERROR_CODE__BAD_REQUEST, "to",
-		                "out_of_range", c->params[1], NULL, c->month,
+		req_field_error(c->req, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+		                "to", "out_of_range", c->params[1], NULL,
+		                c->month,
 		                "'%s': the period is not over yet; close it "
 		                "once its last month has ended (to: %s at the "
 		                "latest)",

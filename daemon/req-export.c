@@ -163,10 +163,9 @@ static int
 export_bad(struct req *r, const char *field, const char *reason,
            const char *value, const char *want)
 {
-	return req_field_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, field,
-	                       reason, value, NULL, NULL,
-	                       "'%.64s' is not allowed; expected %s", value,
-	                       want);
+	return req_field_error(
+	        r, CALLSHEET__ERROR_CODE__BAD_REQUEST, field, reason, value,
+	        NULL, NULL, "'%.64s' is not allowed; expected %s", value, want);
 }
 
 /* -1 once the request has been answered with what is wrong. */

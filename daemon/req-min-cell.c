@@ -59,23 +59,6 @@ min_cell_free(struct min_cell *m)
 	free(m);
 }
 
-/* A refused setting: field, reason, the value and what is allowed. */
-static void
-min_cell_bad(struct req *r, const char *field, const char *reason,
-             const char *value, const char *lo, const char *hi,
-             const char *const *list, const char *note)
-{
-	struct field_error fe;
-
-	field_error_set(&fe, field, "'%s' is not allowed; allowed: %s%s%s%s",
-	                value, list != NULL ? "suppress, perturb" : lo,
-	                list != NULL ? "" : " to ", list != NULL ? "" : hi,
-	                note);
-	field_error_range(&fe, reason, value, lo, hi);
-	fe.list = list;
-	req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
-}
-
 static void
 min_cell_done(void *arg, const struct db_end *e)
 {
@@ -84,10 +67,13 @@ min_cell_done(void *arg, const struct db_end *e)
 
 	if (e->st == DB_ERROR && e->error != NULL &&
 	    strstr(e->error, "perturb_min_cell") != NULL)
-		min_cell_bad(m->req, "min_cell", "out_of_range", m->value, "0",
-		             PTABLE_MAX_NOISE_TEXT, NULL,
-		             " with the perturb method (the role's), or give "
-		             "the suppress method");
+		req_field_error(m->req, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+		                "min_cell", "out_of_range", m->value, "0",
+		                PTABLE_MAX_NOISE_TEXT,
+		                "%s is too large for the perturb method (the "
+		                "role's); allowed: 0 to %d, or give the "
+		                "suppress method",
+		                m->value, PTABLE_MAX_NOISE);
 	else if (e->st != DB_OK)
 		req_db_error(m->req, e, "the disclosure settings");
 	else if (m->set && !m->updated)
@@ -118,33 +104,47 @@ noise_check(struct req *r, const Callsheet__MinCell *mc)
 	uint32_t d = mc->has_max_noise ? mc->max_noise : NOISE_DEFAULT_MAX;
 	bool perturb = mc->method != NULL && strcmp(mc->method, "perturb") == 0;
 	const char *field = NULL;
-	char v[64], hi[32] = PTABLE_MAX_NOISE_TEXT;
+	struct field_error fe;
+	char v[32], hi[32];
 
 	if (mc->method != NULL && !perturb &&
 	    strcmp(mc->method, "suppress") != 0) {
 		field = "method";
-		snprintf(v, sizeof v, "%.32s", mc->method);
-		min_cell_bad(r, field, "unknown_code", v, NULL, NULL, methods, "");
+		field_error_set(&fe, field,
+		                "'%.32s' is not a method; allowed: suppress, "
+		                "perturb",
+		                mc->method);
+		field_error_list(&fe, "unknown_code", mc->method, methods);
+		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 	} else if (perturb && mc->min_cell > PTABLE_MAX_NOISE) {
 		field = "min_cell";
 		snprintf(v, sizeof v, "%u", mc->min_cell);
-		min_cell_bad(r, field, "out_of_range", v, "0", hi, NULL,
-		             " with the perturb method");
+		req_field_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, field,
+		                "out_of_range", v, "0", PTABLE_MAX_NOISE_TEXT,
+		                "%u is too large for the perturb method; "
+		                "allowed: 0 to %d",
+		                mc->min_cell, PTABLE_MAX_NOISE);
 	} else if (mc->has_max_noise && (d < 1 || d > PTABLE_MAX_NOISE)) {
 		field = "max_noise";
 		snprintf(v, sizeof v, "%u", d);
-		min_cell_bad(r, field, "out_of_range", v, "1", hi, NULL, "");
+		req_field_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, field,
+		                "out_of_range", v, "1", PTABLE_MAX_NOISE_TEXT,
+		                "%u is not allowed; allowed: 1 to %d", d,
+		                PTABLE_MAX_NOISE);
 	} else if (mc->has_noise_variance &&
 	           !(mc->noise_variance > 0 &&
 	             mc->noise_variance < d * (d + 1) / 3.0)) {
 		/* beyond the uniform distribution's over -D .. D, no noise
-		 * bounded by D reaches it: allowed, more than 0 and less
-		 * than D(D+1)/3 */
+		 * bounded by D reaches it (allowed: the bounds, excluded) */
 		field = "noise_variance";
 		snprintf(v, sizeof v, "%g", mc->noise_variance);
 		snprintf(hi, sizeof hi, "%g", d * (d + 1) / 3.0);
-		min_cell_bad(r, field, "out_of_range", v, "0", hi, NULL,
-		             ", both excluded, with this max_noise");
+		req_field_error(
+		        r, CALLSHEET__ERROR_CODE__BAD_REQUEST, field,
+		        "out_of_range", v, "0", hi,
+		        "%g is not allowed; with max_noise %u, allowed: "
+		        "more than 0 and less than %g",
+		        mc->noise_variance, d, d * (d + 1) / 3.0);
 	}
 	return field != NULL ? -1 : 0;
 }
@@ -187,8 +187,12 @@ min_cell_check(struct req *r)
 		char v[32];
 
 		snprintf(v, sizeof v, "%u", mc->min_cell);
-		min_cell_bad(r, "min_cell", "out_of_range", v, "0",
-		             MIN_CELL_MAX_TEXT, NULL, " (0: no suppression)");
+		req_field_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+		                "min_cell", "out_of_range", v, "0",
+		                MIN_CELL_MAX_TEXT,
+		                "%s is too large; allowed: 0 (no suppression) "
+		                "to %d",
+		                v, MIN_CELL_MAX);
 		return -1;
 	}
 	return noise_check(r, mc);

@@ -394,14 +394,16 @@ restate_done(void *arg, const struct db_end *e)
 		const char *allowed[] = {rs->partial, NULL};
 		struct field_error fe;
 
-		field_error_set(&fe, cut_from ? "from" : "to",
-		                "'%s' to '%s' covers part of the closed period "
-		                "%s; a reporter's restatements are whole closed "
-		                "periods (ask from its first day to the day "
-		                "after it)",
-		                rs->plan.from, rs->plan.to, rs->partial);
+		field_error_set(
+		        &fe, cut_from ? "from" : "to",
+		        "'%s' to '%s' covers part of the closed period "
+		        "%s; a reporter's restatements are whole closed "
+		        "periods (ask from its first day to the day "
+		        "after it)",
+		        rs->plan.from, rs->plan.to, rs->partial);
 		field_error_list(&fe, "disclosure",
-		                 cut_from ? rs->plan.from : rs->plan.to, allowed);
+		                 cut_from ? rs->plan.from : rs->plan.to,
+		                 allowed);
 		req_fail(rs->req, CALLSHEET__ERROR_CODE__FORBIDDEN, &fe);
 		restate_free(rs);
 		return;

@@ -144,9 +144,8 @@ check_budget(struct req *r, const Callsheet__SetYearFacts *f)
 	if (f->n_funders > FUNDERS_MAX) {
 		snprintf(v, sizeof v, "%zu", f->n_funders);
 		return req_field_error(r, BAD, "funders", "too_many", v, NULL,
-		                       FUNDERS_MAX_TEXT,
-		                       "%s given; at most %s", v,
-		                       FUNDERS_MAX_TEXT);
+		                       FUNDERS_MAX_TEXT, "%s given; at most %s",
+		                       v, FUNDERS_MAX_TEXT);
 	}
 	for (size_t i = 0; i < f->n_funders; i++) {
 		const Callsheet__FunderShare *s = f->funders[i];
@@ -165,8 +164,8 @@ check_budget(struct req *r, const Callsheet__SetYearFacts *f)
 			if (strcmp(f->funders[k]->funder, s->funder) == 0)
 				return req_field_error(
 				        r, BAD, "funder", "repeated", s->funder,
-				        NULL, NULL,
-				        "'%.100s' is given twice", s->funder);
+				        NULL, NULL, "'%.100s' is given twice",
+				        s->funder);
 		if (s->cents > f->budget_cents - sum) {
 			snprintf(v, sizeof v, "%" PRIu64, s->cents);
 			snprintf(left, sizeof left, "%" PRIu64,
@@ -362,7 +361,8 @@ req_set_year_facts(struct req *r)
 		return;
 	if (s->n_funders > 0 && !s->has_budget_cents) {
 		req_field_error(r, BAD, "budget_cents", "missing", "", NULL,
-		                NULL, "missing; funders' shares are of a budget");
+		                NULL,
+		                "missing; funders' shares are of a budget");
 		return;
 	}
 	if (s->n_populations == 0 && !s->has_budget_cents) {

@@ -217,13 +217,14 @@ tax_check_retire(const struct taxonomy *t, const char *dimension,
 		/* a code of another dimension exists: not a successor */
 		for (size_t i = 0; i < t->n; i++)
 			if (strcmp(t->entries[i].code, successor) == 0)
-				return edit_fail(
-				        fe, BAD, "successor", "bad_successor",
-				        successor,
-				        "'%s' is a code of %s, not of %s; give a "
-				        "current code of %s",
-				        successor, dim_name(t->entries[i].dim),
-				        dimension, dimension);
+				return edit_fail(fe, BAD, "successor",
+				                 "bad_successor", successor,
+				                 "'%s' is a code of %s, not of "
+				                 "%s; give a "
+				                 "current code of %s",
+				                 successor,
+				                 dim_name(t->entries[i].dim),
+				                 dimension, dimension);
 		return rc;
 	}
 	if (next == e || next->retired)

@@ -312,7 +312,8 @@ test_min_cell(struct cs_client *admin, struct cs_client *rep,
 	CHECK(min_cell(admin, "jurist", 1001, NULL, &err) ==
 	                      CALLSHEET__ERROR_CODE__BAD_REQUEST &&
 	              strstr(err.message, "1001") != NULL &&
-	              strstr(err.message, "0 to 1000") != NULL &&
+	              strstr(err.message, "0 (no suppression) to 1000") !=
+	                      NULL &&
 	              strcmp(err.reason, "out_of_range") == 0 &&
 	              strcmp(err.value, "1001") == 0,
 	      "too large: %s", err.message);
