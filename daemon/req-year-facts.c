@@ -97,18 +97,16 @@ check_populations(struct req *r, const Callsheet__SetYearFacts *f)
 			        "95, 2A, 2B, 971 ... 976",
 			        p->department);
 		snprintf(v, sizeof v, "%" PRIu64, p->population);
-		if (!p->has_population)
-			return req_field_error(r, BAD, "population", "missing",
-			                       "", "1", POPULATION_MAX_TEXT,
-			                       "missing for %s; give 1 to %s",
-			                       p->department,
-			                       POPULATION_MAX_TEXT);
-		if (p->population == 0 || p->population > POPULATION_MAX)
+		if (!p->has_population || p->population == 0 ||
+		    p->population > POPULATION_MAX)
 			return req_field_error(
-			        r, BAD, "population", "out_of_range", v, "1",
+			        r, BAD, "population",
+			        p->has_population ? "out_of_range" : "missing",
+			        p->has_population ? v : "", "1",
 			        POPULATION_MAX_TEXT,
-			        "%s for %s; allowed: 1 to %s", v, p->department,
-			        POPULATION_MAX_TEXT);
+			        "%s for %s; allowed: 1 to %s",
+			        p->has_population ? v : "missing",
+			        p->department, POPULATION_MAX_TEXT);
 		for (size_t k = 0; k < i; k++)
 			if (strcmp(f->populations[k]->department,
 			           p->department) == 0)
