@@ -220,6 +220,8 @@ int req_field_error(struct req *r, Callsheet__ErrorCode code, const char *field,
                     const char *hi, const char *fmt, ...)
         __attribute__((format(printf, 8, 9)));
 void req_free(struct req *r);
+/* req-sheet.c: LogSheets' and CheckSheets' limit (too_many); -1 answered */
+int sheets_count_check(struct req *r, size_t n_sheets);
 
 /* req-*.c: one handler per request kind */
 void req_hello(struct req *r);

@@ -935,6 +935,20 @@ def test_error_contract(admin, j1, rep):
     e = expect_error(admin.response(), BR, "role", "invalid", "99",
                      "role 99")
     expect_allowed(e, ["jurist", "reporter", "admin"], "role 99")
+    # CheckSheets: LogSheets' limit; no sheets: an empty answer
+    many = pb.CheckSheets()
+    for _ in range(1001):
+        many.sheets.add(id=b"0" * 16, call_start=1, duration_s=1)
+    e = expect_error(j1.call("check_sheets", many), BR, "sheets",
+                     "too_many", "1001", "CheckSheets of 1,001 sheets")
+    expect_allowed(e, ["1000"], "CheckSheets of 1,001 sheets")
+    sl = ok(j1.call("log_sheets", pb.LogSheets()), "sheets_logged",
+            "LogSheets of no sheet")
+    check(sl is not None and not sl.duplicates and not sl.refused,
+          f"LogSheets of no sheet: an empty SheetsLogged: {sl}")
+    e = expect_error(j1.call("session_end", pb.SessionEnd(token="abc")), BR,
+                     "token", "bad_length", "3 bytes", "a short token")
+    expect_allowed(e, ["64 bytes"], "a short token")
     # smaller ones
     s = sheet()
     ok(j1.call("log_sheet", pb.LogSheet(sheet=s)), "sheet_ack", "a sheet")
