@@ -949,6 +949,29 @@ def test_error_contract(admin, j1, rep):
     e = expect_error(j1.call("session_end", pb.SessionEnd(token="abc")), BR,
                      "token", "bad_length", "3 bytes", "a short token")
     expect_allowed(e, ["64 bytes"], "a short token")
+    # documented silences
+    q = int(time.time()) // 900 * 900 - 3600
+    a = sheet(call_start=q, duration_s=300)
+    ok(j1.call("log_sheet", pb.LogSheet(sheet=a)), "sheet_ack",
+       "a sheet on a quarter-hour")
+    b = pb.Sheet()
+    b.CopyFrom(a)
+    b.call_start, b.duration_s = q + 420, 320
+    ack = ok(j1.call("log_sheet", pb.LogSheet(sheet=b)), "sheet_ack",
+             "a resend within the same stored values")
+    check(ack is not None and ack.duplicate,
+          "a resend is judged on the stored (rounded) values")
+    tx = ok(j1.call("get_taxonomy", pb.GetTaxonomy(lang="de")), "taxonomy",
+            "an unknown lang")
+    check(tx is not None and all(e.label == e.label_en for e in tx.entries),
+          "an unknown lang: English labels")
+    r = ok(query(j1, filters=[("jurist", "nobody")]), "query_result",
+           "a jurist filter on no account")
+    check(r is not None and r.total == 0, "no account: a count of 0")
+    se = ok(j1.call("session_end", pb.SessionEnd(token="0" * 64)),
+            "session", "ending a token never issued")
+    check(se is not None and not se.HasField("token"),
+          "ending a token never issued: an empty Session")
     # smaller ones
     s = sheet()
     ok(j1.call("log_sheet", pb.LogSheet(sheet=s)), "sheet_ack", "a sheet")
