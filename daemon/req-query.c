@@ -29,18 +29,18 @@ struct query {
 	bool reporter;    /* reads published figures of closed periods */
 	char *desc;       /* the cell's description (cellkey.c) */
 	char *open_month; /* the first month of the period not closed */
-	char *closed;     /* then the closed spans, "from/to from/to" */
+	char *closed;     /* then the closed periods, "from/to from/to" */
 };
 
 /* A reporter's period: its first month that no closed period holds, and
- * what is closed (adjacent periods as one span). */
+ * the closed periods (PostgreSQL 13 has no range_agg). */
 #define OPEN_MONTH_SQL                                                         \
-	"SELECT to_char(m, 'YYYY-MM'), (SELECT string_agg(to_char(lower(r),"   \
-	" 'YYYY-MM-DD') || '/' || to_char(upper(r), 'YYYY-MM-DD'), ' ' ORDER"  \
-	" BY lower(r)) FROM unnest((SELECT range_agg(months) FROM"             \
-	" closed_period)) r) FROM generate_series($1::date, $2::date - 1,"     \
-	" interval '1 month') m WHERE NOT EXISTS (SELECT 1 FROM closed_period" \
-	" p WHERE p.months @> m::date) ORDER BY 1 LIMIT 1"
+	"SELECT to_char(m, 'YYYY-MM'), (SELECT string_agg(to_char(lower(c."    \
+	"months), 'YYYY-MM-DD') || '/' || to_char(upper(c.months),"            \
+	" 'YYYY-MM-DD'), ' ' ORDER BY lower(c.months)) FROM closed_period c)"  \
+	" FROM generate_series($1::date, $2::date - 1, interval '1 month') m"  \
+	" WHERE NOT EXISTS (SELECT 1 FROM closed_period p WHERE p.months @>"   \
+	" m::date) ORDER BY 1 LIMIT 1"
 #define CLOSED_SPANS_MAX 16 /* listed in Error.allowed: the latest */
 
 static char *
@@ -239,18 +239,26 @@ static void
 refuse_open_month(struct query *q)
 {
 	const char *spans[CLOSED_SPANS_MAX + 1] = {NULL};
+	char span[CLOSED_SPANS_MAX][24];
 	size_t n = 0;
 	char *save = NULL;
 	struct field_error fe;
 
+	/* "from/to" in calendar order: adjacent ones as one span */
 	for (char *t = strtok_r(q->closed, " ", &save); t != NULL;
 	     t = strtok_r(NULL, " ", &save)) {
+		if (n > 0 && strncmp(span[n - 1] + 11, t, 10) == 0) {
+			memcpy(span[n - 1] + 11, t + 11, 10);
+			continue;
+		}
 		if (n == CLOSED_SPANS_MAX) {
-			memmove(spans, spans + 1, (n - 1) * sizeof *spans);
+			memmove(span, span + 1, (n - 1) * sizeof *span);
 			n--;
 		}
-		spans[n++] = t;
+		snprintf(span[n++], sizeof *span, "%.21s", t);
 	}
+	for (size_t i = 0; i < n; i++)
+		spans[i] = span[i];
 	field_error_set(&fe, "from",
 	                "'%s' to '%s' includes %s, which no closed period "
 	                "holds: reporters see closed periods only, as "

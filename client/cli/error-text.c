@@ -166,6 +166,30 @@ cli_role_text(const char *request)
 	return NULL;
 }
 
+/* Error.allowed's periods ("from/to, from/to") as people name them. */
+static void
+period_labels(const char *allowed, char *out, size_t len)
+{
+	char from[16], to[16], label[48];
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (const char *p = allowed; *p != '\0' && n + 1 < len;) {
+		size_t item = strcspn(p, ",");
+
+		if (sscanf(p, "%15[0-9-]/%15[0-9-]", from, to) == 2) {
+			closed_period_label(from, to, label, sizeof label);
+			n += (size_t)snprintf(out + n, len - n, "%s%s",
+			                      n > 0 ? ", " : "", label);
+		}
+		p += item;
+		p += strspn(p, ", ");
+	}
+	if (out[0] == '\0')
+		/* TRANSLATORS: no closed period at all */
+		snprintf(out, len, "%s", _("none"));
+}
+
 /* The reasons whose wording depends on more than the reason. */
 static bool
 special(const struct cs_error *err, char *buf, size_t len)
@@ -178,6 +202,20 @@ special(const struct cs_error *err, char *buf, size_t len)
 
 	if (strcmp(err->reason, "role") == 0 && cli_role_text(f) != NULL) {
 		snprintf(buf, len, "%s", cli_role_text(f));
+		return true;
+	}
+	/* a reporter's period holding a month no closed period holds */
+	if (strcmp(err->reason, "disclosure") == 0 && strcmp(f, "from") == 0 &&
+	    strlen(v) == 7) {
+		char closed[256];
+
+		period_labels(err->allowed, closed, sizeof closed);
+		snprintf(
+		        buf, len,
+		        _("%s: %s is in no closed period: reporters see closed "
+		          "periods only, as published when they were closed; "
+		          "closed: %s"),
+		        f, v, closed);
 		return true;
 	}
 	/* a reporter's breakdown the published figures do not keep */
@@ -472,30 +510,6 @@ cli_error_text(const struct cs_error *err)
 		return buf;
 	}
 	return server_text(err, buf, len) ? buf : err->message;
-}
-
-/* Error.allowed's periods ("from/to, from/to") as people name them. */
-static void
-period_labels(const char *allowed, char *out, size_t len)
-{
-	char from[16], to[16], label[48];
-	size_t n = 0;
-
-	out[0] = '\0';
-	for (const char *p = allowed; *p != '\0' && n + 1 < len;) {
-		size_t item = strcspn(p, ",");
-
-		if (sscanf(p, "%15[0-9-]/%15[0-9-]", from, to) == 2) {
-			closed_period_label(from, to, label, sizeof label);
-			n += (size_t)snprintf(out + n, len - n, "%s%s",
-			                      n > 0 ? ", " : "", label);
-		}
-		p += item;
-		p += strspn(p, ", ");
-	}
-	if (out[0] == '\0')
-		/* TRANSLATORS: no closed period at all */
-		snprintf(out, len, "%s", _("none"));
 }
 
 const char *
