@@ -6,6 +6,7 @@
 #include <sys/queue.h>
 #include <sys/types.h>
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -212,7 +213,15 @@ void req_refuse(struct req *r, Callsheet__ErrorCode code, const char *reason,
 void req_error_why(struct req *r, Callsheet__ErrorCode code, const char *field,
                    const char *reason, const char *value, const char *fmt, ...)
         __attribute__((format(printf, 6, 7)));
+/* The same with what is allowed, the bounds [lo, hi] or hi alone (the
+ * most) or neither; the message gets "field: " first. Returns -1. */
+int req_field_error(struct req *r, Callsheet__ErrorCode code, const char *field,
+                    const char *reason, const char *value, const char *lo,
+                    const char *hi, const char *fmt, ...)
+        __attribute__((format(printf, 8, 9)));
 void req_free(struct req *r);
+/* req-sheet.c: LogSheets' and CheckSheets' limit (too_many); -1 answered */
+int sheets_count_check(struct req *r, size_t n_sheets);
 
 /* req-*.c: one handler per request kind */
 void req_hello(struct req *r);
@@ -456,6 +465,8 @@ size_t tax_lineage(const struct taxonomy *t, const struct tax_entry *e,
                    const struct tax_entry **out, size_t max);
 int64_t tax_lineage_mask(const struct taxonomy *t, const struct tax_entry *e);
 struct qfilter;
+int qfilter_too_many(const struct qfilter *f, const char *name, size_t more,
+                     struct field_error *fe);
 int qfilter_add_lineage(struct qfilter *f, const struct taxonomy *t,
                         const struct tax_entry *e, const char *name,
                         struct field_error *fe);
@@ -490,6 +501,8 @@ int field_error_list(struct field_error *fe, const char *reason,
 int field_error_uuid(struct field_error *fe, const char *field, size_t len);
 int field_error_set(struct field_error *fe, const char *field, const char *fmt,
                     ...) __attribute__((format(printf, 3, 4)));
+int field_error_vset(struct field_error *fe, const char *field, const char *fmt,
+                     va_list ap) __attribute__((format(printf, 3, 0)));
 
 /* sheet-problems.c: the per-sheet refusals of a several-sheet request */
 struct sheet_problem {
@@ -716,6 +729,9 @@ struct query_sql {
 	const char *group_name[2];
 	bool from_rollup;
 };
+/* the rollup holds what p asks (*extra: its one dimension besides
+ * département, call type and month, or -1) */
+bool query_sql_rollup_keeps(const struct qplan *p, int *extra);
 void query_sql_build(const struct qplan *p, bool use_rollup,
                      struct query_sql *qs);
 void query_sql_free(struct query_sql *qs);
@@ -768,7 +784,8 @@ int reporter_query_check(const Callsheet__Query *q, struct field_error *fe);
 int reporter_restate_check(const Callsheet__Query *q, struct field_error *fe);
 
 /* ptable.c: the cell-key method's perturbation table (pure) */
-#define PTABLE_MAX_NOISE 20
+#define PTABLE_MAX_NOISE      20
+#define PTABLE_MAX_NOISE_TEXT "20" /* the same, as text */
 struct ptable {
 	uint32_t min_cell, max_noise;
 	double variance;

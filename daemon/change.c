@@ -355,15 +355,21 @@ reason_check(const char *reason, bool required, struct field_error *fe)
 {
 	const unsigned char *p = (const unsigned char *)reason;
 
-	if (reason == NULL || *reason == '\0')
-		return required ? field_error_set(fe, "reason",
-		                                  "missing; say why, in a few "
-		                                  "words")
-		                : 0;
-	if (strlen(reason) > 500)
-		return field_error_set(fe, "reason",
-		                       "%zu bytes; allowed: at most 500",
-		                       strlen(reason));
+	if (reason == NULL || *reason == '\0') {
+		if (!required)
+			return 0;
+		field_error_set(fe, "reason",
+		                "missing; say why, in a few words");
+		return field_error_why(fe, "missing", "");
+	}
+	if (strlen(reason) > 500) {
+		char n[32];
+
+		snprintf(n, sizeof n, "%zu bytes", strlen(reason));
+		field_error_set(fe, "reason", "%s; allowed: at most 500", n);
+		return field_error_range(fe, "bad_length", n, NULL,
+		                         "500 bytes");
+	}
 	while (*p != '\0') {
 		size_t n = *p < 0x80             ? 1
 		           : (*p & 0xe0) == 0xc0 ? 2

@@ -374,9 +374,11 @@ const struct db_stmt db_stmts[] = {
         {STMT_AUDIT_LIST, audit_list_sql, 5, 10},
         {STMT_CLOSE_PERIOD,
          "SELECT period_id, months_from, months_to,"
-         " extract(epoch FROM closed_at)::bigint, closed_by, frozen, status"
+         " extract(epoch FROM closed_at)::bigint, closed_by, frozen, status,"
+         " to_char(date_trunc('month', now() AT TIME ZONE"
+         " service_timezone()), 'YYYY-MM-DD')"
          " FROM close_period($1::date, $2::date, $3::int)",
-         3, 7},
+         3, 8},
         {STMT_RESTATE_PERIODS,
          RESTATE_BOUNDS_SQL "SELECT b.id, b.pf, b.pt, b.f, b.t FROM b"
                             " ORDER BY b.pf",

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "callsheetd.h"
 
@@ -379,22 +380,21 @@ req_error(struct req *r, Callsheet__ErrorCode code, const char *field,
 	va_end(ap);
 }
 
+/* An error about one field, through the one road of every such error
+ * (a field_error, then req_fail): the message as given. */
 static void
 req_verror_why(struct req *r, Callsheet__ErrorCode code, const char *field,
                const char *reason, const char *value, const char *fmt,
                va_list ap)
 {
-	Callsheet__Error err = CALLSHEET__ERROR__INIT;
-	char *text = xvasprintf(fmt, ap);
+	struct field_error fe;
 
-	err.code = code;
-	err.has_code = true;
-	err.message = text;
-	err.field = (char *)field;
-	err.reason = (char *)reason;
-	err.value = (char *)value;
-	error_reply(r, &err, 0);
-	free(text);
+	memset(&fe, 0, sizeof fe);
+	fe.allowed_dim = -1;
+	fe.field = field;
+	vsnprintf(fe.message, sizeof fe.message, fmt, ap);
+	field_error_why(&fe, reason, value);
+	req_fail(r, code, &fe);
 }
 
 void
@@ -422,6 +422,22 @@ req_error_why(struct req *r, Callsheet__ErrorCode code, const char *field,
 	va_start(ap, fmt);
 	req_verror_why(r, code, field, reason, value, fmt, ap);
 	va_end(ap);
+}
+
+int
+req_field_error(struct req *r, Callsheet__ErrorCode code, const char *field,
+                const char *reason, const char *value, const char *lo,
+                const char *hi, const char *fmt, ...)
+{
+	struct field_error fe;
+	va_list ap;
+
+	va_start(ap, fmt);
+	field_error_vset(&fe, field, fmt, ap);
+	va_end(ap);
+	field_error_range(&fe, reason, value, lo, hi);
+	req_fail(r, code, &fe);
+	return -1;
 }
 
 /* An error that says when to come back (throttling). */

@@ -276,17 +276,23 @@ from_rollup(const struct qplan *p, int extra, struct query_sql *qs)
 	sb_free(&filters);
 }
 
+bool
+query_sql_rollup_keeps(const struct qplan *p, int *extra)
+{
+	/* durations are kept for all départements together, by call type
+	 * and month only */
+	return rollup_routable(p, extra) &&
+	       (!p->durations ||
+	        (*extra < 0 && !qplan_mentions(p, DIM_DEPARTMENT)));
+}
+
 void
 query_sql_build(const struct qplan *p, bool use_rollup, struct query_sql *qs)
 {
 	int extra;
 
 	memset(qs, 0, sizeof *qs);
-	/* durations are kept for all départements together, by call type
-	 * and month only */
-	if (use_rollup && rollup_routable(p, &extra) &&
-	    (!p->durations ||
-	     (extra < 0 && !qplan_mentions(p, DIM_DEPARTMENT))))
+	if (use_rollup && query_sql_rollup_keeps(p, &extra))
 		from_rollup(p, extra, qs);
 	else
 		from_sheets(p, qs);

@@ -131,23 +131,24 @@ time_value(int qd, const char *v)
 	return xasprintf("%ld", n);
 }
 
-/* One filter value, checked and made canonical (ids for codes). */
+/* One filter value, checked and made canonical (ids for codes); the same
+ * value twice counts once. field: "filters" (given: dimension=value) or
+ * "call_types" (given: the code). */
 static int
-resolve_value(int qd, const char *v, const struct taxonomy *t,
-              struct qfilter *f, struct field_error *fe)
+resolve_value(int qd, const char *v, const char *field,
+              const struct taxonomy *t, struct qfilter *f,
+              struct field_error *fe)
 {
 	const struct qdim *d = qdim(qd);
 	const struct tax_entry *e = NULL;
+	bool filters = strcmp(field, "filters") == 0;
 	char *val;
-	char given[128]; /* the filter as given: dimension=value */
+	char given[128], dim[40];
 
-	snprintf(given, sizeof given, "%s=%.64s", d->name, v);
-	if (f->nvalues == QUERY_MAX_VALUES) {
-		field_error_set(fe, "filters", "%s: more than %d values",
-		                d->name, QUERY_MAX_VALUES);
-		return field_error_range(fe, "too_many", given, NULL,
-		                         QUERY_MAX_VALUES_TEXT);
-	}
+	snprintf(given, sizeof given, "%s%s%.64s", filters ? d->name : "",
+	         filters ? "=" : "", v);
+	snprintf(dim, sizeof dim, "%s%s", filters ? d->name : "",
+	         filters ? ": " : "");
 	switch (d->kind) {
 	case Q_COLUMN:
 	case Q_TOPIC:
@@ -155,10 +156,10 @@ resolve_value(int qd, const char *v, const struct taxonomy *t,
 		if ((e = tax_find(t, d->tdim, v)) == NULL) {
 			char *allowed = tax_allowed(t, d->tdim);
 
-			field_error_set(fe, "filters",
-			                "%s: '%.64s' is not a known code; "
+			field_error_set(fe, field,
+			                "%s'%.64s' is not a known code; "
 			                "allowed: %s",
-			                d->name, v, allowed);
+			                dim, v, allowed);
 			free(allowed);
 			field_error_why(fe, "unknown_code", given);
 			fe->allowed_dim = (int)d->tdim;
@@ -174,7 +175,7 @@ resolve_value(int qd, const char *v, const struct taxonomy *t,
 		break;
 	case Q_JURIST:
 		if (*v == '\0') {
-			field_error_set(fe, "filters",
+			field_error_set(fe, field,
 			                "jurist: '' matches nothing; give an "
 			                "account name");
 			return field_error_why(fe, "invalid", given);
@@ -184,18 +185,54 @@ resolve_value(int qd, const char *v, const struct taxonomy *t,
 	case Q_TIME:
 	default:
 		if ((val = time_value(qd, v)) == NULL) {
-			field_error_set(fe, "filters",
-			                "%s: '%.64s' is not allowed; "
+			field_error_set(fe, field,
+			                "%s'%.64s' is not allowed; "
 			                "expected %s",
-			                d->name, v, d->pattern);
+			                dim, v, d->pattern);
 			return field_error_range(fe, "invalid", given, NULL,
 			                         d->pattern);
 		}
 		break;
 	}
+	for (int i = 0; i < f->nvalues; i++)
+		if (strcmp(f->values[i], val) == 0) { /* given already */
+			free(val);
+			return 0;
+		}
+	if (f->nvalues == QUERY_MAX_VALUES) {
+		/* with the codes retired onto those given */
+		free(val);
+		return qfilter_too_many(f, d->name, 1, fe);
+	}
 	f->values[f->nvalues++] = val;
 	/* year-on-year: the codes retired onto this one match too */
 	return e != NULL ? qfilter_add_lineage(f, t, e, d->name, fe) : 0;
+}
+
+/* How many different values dimension qd is given (call_types count as
+ * filters on call_type); at most QUERY_MAX_PARAMS in all (checked). */
+static size_t
+distinct_values(const Callsheet__Query *q, int qd)
+{
+	const char *seen[QUERY_MAX_PARAMS];
+	size_t nseen = 0;
+
+	for (size_t i = 0; i < q->n_filters + q->n_call_types; i++) {
+		bool filter = i < q->n_filters;
+		const char *dim =
+		        filter ? q->filters[i]->dimension : "call_type";
+		const char *v = filter ? q->filters[i]->value
+		                       : q->call_types[i - q->n_filters];
+		size_t k = 0;
+
+		if (qdim_find(dim) != qd)
+			continue;
+		while (k < nseen && strcmp(seen[k], v) != 0)
+			k++;
+		if (k == nseen && nseen < nitems(seen))
+			seen[nseen++] = v;
+	}
+	return nseen;
 }
 
 static int
@@ -213,30 +250,49 @@ resolve_filters(const Callsheet__Query *q, const struct taxonomy *t,
 	}
 	for (size_t i = 0; i < q->n_filters; i++) {
 		int qd = qdim_find(q->filters[i]->dimension);
+		char given[140];
 
 		if (qd < 0) {
+			snprintf(given, sizeof given, "%.64s=%.64s",
+			         q->filters[i]->dimension,
+			         q->filters[i]->value);
 			field_error_set(fe, "filters",
 			                "unknown dimension '%.64s'; "
 			                "allowed: %s",
 			                q->filters[i]->dimension, qdim_names());
-			return field_error_list(fe, "unknown_dimension",
-			                        q->filters[i]->dimension,
+			return field_error_list(fe, "unknown_dimension", given,
 			                        qdim_list);
 		}
-		if (resolve_value(qd, q->filters[i]->value, t, &p->filter[qd],
-		                  fe) != 0)
-			return -1;
 	}
+	for (int qd = 0; qd < QD_N; qd++) {
+		size_t n = distinct_values(q, qd);
+		/* call_types alone: their field */
+		const char *field = "filters";
+		char many[32];
+
+		if (n <= QUERY_MAX_VALUES)
+			continue;
+		if (qd == DIM_CALL_TYPE && q->n_call_types > 0)
+			field = "call_types";
+		snprintf(many, sizeof many, "%zu", n);
+		field_error_set(fe, field,
+		                "%s: %s different values; at most %s",
+		                qdim(qd)->name, many, QUERY_MAX_VALUES_TEXT);
+		return field_error_range(fe, "too_many", many, NULL,
+		                         QUERY_MAX_VALUES_TEXT);
+	}
+	for (size_t i = 0; i < q->n_filters; i++)
+		if (resolve_value(
+		            qdim_find(q->filters[i]->dimension),
+		            q->filters[i]->value, "filters", t,
+		            &p->filter[qdim_find(q->filters[i]->dimension)],
+		            fe) != 0)
+			return -1;
 	/* call_types: filters on call_type by another name */
 	for (size_t i = 0; i < q->n_call_types; i++)
-		if (resolve_value(DIM_CALL_TYPE, q->call_types[i], t,
-		                  &p->filter[DIM_CALL_TYPE], fe) != 0) {
-			/* a call type alone, as given there */
-			fe->field = "call_types";
-			snprintf(fe->value, sizeof fe->value, "%.64s",
-			         q->call_types[i]);
+		if (resolve_value(DIM_CALL_TYPE, q->call_types[i], "call_types",
+		                  t, &p->filter[DIM_CALL_TYPE], fe) != 0)
 			return -1;
-		}
 	return 0;
 }
 

@@ -110,8 +110,17 @@ reporter_query_check(const Callsheet__Query *q, struct field_error *fe)
 		}
 		for (size_t j = 0; j < i; j++)
 			if (q->filters[j]->dimension != NULL &&
-			    strcmp(q->filters[j]->dimension, dim) == 0)
-				return filtered_twice(fe, "filters", dim, dim);
+			    strcmp(q->filters[j]->dimension, dim) == 0 &&
+			    strcmp(q->filters[j]->value,
+			           q->filters[i]->value) != 0) {
+				char given[140];
+
+				/* the second value, as given */
+				snprintf(given, sizeof given, "%.64s=%.64s",
+				         dim, q->filters[i]->value);
+				return filtered_twice(fe, "filters", dim,
+				                      given);
+			}
 	}
 	return call_types_check(q, fe) != 0 ? -1 : period_check(q, fe);
 }
@@ -120,20 +129,18 @@ int
 reporter_restate_check(const Callsheet__Query *q, struct field_error *fe)
 {
 	if (q->n_filters > 0) {
+		char given[140];
+
+		snprintf(given, sizeof given, "%.64s=%.64s",
+		         q->filters[0]->dimension, q->filters[0]->value);
 		field_error_set(
-		        fe, "filter",
-		        "'%.64s=%.64s': a reporter's restatements are the "
-		        "whole "
-		        "closed period's published and restated totals, "
-		        "without filters (compared filter by filter, they "
-		        "would describe the changed sheet)",
-		        q->filters[0]->dimension ? q->filters[0]->dimension
-		                                 : "",
-		        q->filters[0]->value ? q->filters[0]->value : "");
-		return field_error_why(fe, "disclosure",
-		                       q->filters[0]->dimension
-		                               ? q->filters[0]->dimension
-		                               : "");
+		        fe, "filters",
+		        "'%s': a reporter's restatements are the whole "
+		        "closed period's published and restated "
+		        "totals, without filters (compared filter by "
+		        "filter, they would describe the changed sheet)",
+		        given);
+		return field_error_why(fe, "disclosure", given);
 	}
 	if (q->n_call_types > 0) {
 		/* call_types is a filter on call_type by another name */

@@ -281,8 +281,7 @@ req_user_add(struct req *r)
 		                "role %s is not one of jurist, reporter or "
 		                "admin",
 		                v);
-		field_error_range(&fe, "invalid", v, NULL,
-		                  "jurist, reporter, admin");
+		field_error_list(&fe, "invalid", v, role_list());
 		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 		return;
 	}
@@ -388,15 +387,17 @@ req_password_change(struct req *r)
 	struct field_error fe;
 
 	if (m->old_password == NULL || m->new_password == NULL) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
-		          m->old_password == NULL ? "old_password"
-		                                  : "new_password",
-		          "missing; give the current and the new password");
+		req_field_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+		                m->old_password == NULL ? "old_password"
+		                                        : "new_password",
+		                "missing", "", NULL, NULL,
+		                "missing; give the current and the new "
+		                "password");
 		return;
 	}
 	if (account_check_password(m->new_password, &fe) != 0) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "new_password",
-		          "%s", fe.message);
+		fe.field = "new_password";
+		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 		return;
 	}
 	a = admin_new(r, ADMIN_PASSWD, STMT_USER_PASSWD, session_user(r));

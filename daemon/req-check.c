@@ -87,6 +87,8 @@ req_check_sheets(struct req *r)
 	struct strbuf ids = {0};
 	time_t now = time(NULL);
 
+	if (sheets_count_check(r, cs->n_sheets) != 0)
+		return;
 	k = xcalloc(1, sizeof *k);
 	k->req = r;
 	/* one slot more for no sheet at all */

@@ -12,6 +12,7 @@ struct closing {
 	char *params[3];
 	char status[16];
 	char from[11], to[11];
+	char month[11]; /* the first day of this month: the latest to */
 	int64_t closed_at;
 	char *closed_by;
 	uint64_t frozen;
@@ -38,6 +39,7 @@ closing_row(void *arg, const struct db_row *row)
 	snprintf(c->status, sizeof c->status, "%s", db_text(row, 6));
 	snprintf(c->from, sizeof c->from, "%s", db_text(row, 1));
 	snprintf(c->to, sizeof c->to, "%s", db_text(row, 2));
+	snprintf(c->month, sizeof c->month, "%s", db_text(row, 7));
 	c->closed_at = db_int(row, 3);
 	c->closed_by = xstrdup(db_text(row, 4));
 	c->frozen = db_uint(row, 5);
@@ -83,10 +85,14 @@ closing_done(void *arg, const struct db_end *e)
 		         (unsigned long long)c->frozen);
 		closing_reply(c, false);
 	} else if (strcmp(c->status, "open") == 0)
-		req_error_why(c->req, CALLSHEET__ERROR_CODE__BAD_REQUEST, "to",
-		              "bad_period", c->params[1],
-		              "to: the period is not over yet; close it once "
-		              "its last month has ended");
+		/* allowed: up to the first day of this month (the most) */
+		req_field_error(c->req, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+		                "to", "out_of_range", c->params[1], NULL,
+		                c->month,
+		                "'%s': the period is not over yet; close it "
+		                "once its last month has ended (to: %s at the "
+		                "latest)",
+		                c->params[1], c->month);
 	else if (c->noverlap == 1 && strcmp(c->from, c->params[0]) == 0 &&
 	         strcmp(c->to, c->params[1]) == 0)
 		closing_reply(c, true);
@@ -134,6 +140,7 @@ req_close_period(struct req *r)
 	}
 	c = xcalloc(1, sizeof *c);
 	c->req = r;
+
 	c->params[0] = xstrdup(cp->from);
 	c->params[1] = xstrdup(cp->to);
 	c->params[2] = xasprintf("%d", r->conn->session.account_id);

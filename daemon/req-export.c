@@ -160,14 +160,12 @@ parse_cursor(struct export *x, const char *cursor)
 }
 
 static int
-export_bad(struct req *r, const char *field, const char *value,
-           const char *want)
+export_bad(struct req *r, const char *field, const char *reason,
+           const char *value, const char *want)
 {
-	req_error_why(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, field,
-	              strcmp(field, "cursor") == 0 ? "invalid" : "bad_date",
-	              value, "%s: '%.64s' is not allowed; expected %s", field,
-	              value, want);
-	return -1;
+	return req_field_error(
+	        r, CALLSHEET__ERROR_CODE__BAD_REQUEST, field, reason, value,
+	        NULL, NULL, "'%.64s' is not allowed; expected %s", value, want);
 }
 
 /* -1 once the request has been answered with what is wrong. */
@@ -177,13 +175,14 @@ export_check(struct export *x, struct req *r, const Callsheet__Export *e)
 	static const char date[] = "a date (YYYY-MM-DD)";
 
 	if (e->from != NULL && !valid_date(e->from))
-		return export_bad(r, "from", e->from, date);
+		return export_bad(r, "from", "bad_date", e->from, date);
 	if (e->to != NULL && !valid_date(e->to))
-		return export_bad(r, "to", e->to, date);
+		return export_bad(r, "to", "bad_date", e->to, date);
 	if (e->from != NULL && e->to != NULL && strcmp(e->from, e->to) >= 0)
-		return export_bad(r, "to", e->to, "a day after from");
+		return export_bad(r, "to", "bad_period", e->to,
+		                  "a day after from");
 	if (e->cursor != NULL && !parse_cursor(x, e->cursor))
-		return export_bad(r, "cursor", e->cursor,
+		return export_bad(r, "cursor", "invalid", e->cursor,
 		                  "the next_cursor of the previous page");
 	return 0;
 }

@@ -185,15 +185,16 @@ policy_check(struct min_cell *m)
 		/* beyond the uniform distribution's over -D .. D, no noise
 		 * bounded by D reaches it (given, or the role's kept); and
 		 * the column is a real, from 0 excluded to 100 */
-		char v[32];
+		char v[32], hi[32];
 
 		snprintf(v, sizeof v, "%g", d->variance);
+		snprintf(hi, sizeof hi, "%g", vmax);
 		field_error_set(
 		        &fe, "noise_variance",
 		        "%g is not allowed; with max_noise %u, allowed: "
 		        "more than 0 and less than %g",
 		        d->variance, d->max_noise, vmax);
-		field_error_why(&fe, "invalid", v);
+		field_error_range(&fe, "out_of_range", v, "0", hi);
 	} else
 		return 0;
 	req_fail(m->req, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);

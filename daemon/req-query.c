@@ -30,13 +30,19 @@ struct query {
 	bool reporter;    /* reads published figures of closed periods */
 	char *desc;       /* the cell's description (cellkey.c) */
 	char *open_month; /* the first month of the period not closed */
+	char *closed;     /* then the closed periods, "from/to from/to" */
 };
 
-/* A reporter's period: its first month that no closed period holds. */
+/* A reporter's period: its first month that no closed period holds, and
+ * the closed periods (PostgreSQL 13 has no range_agg). */
 #define OPEN_MONTH_SQL                                                         \
-	"SELECT to_char(m, 'YYYY-MM') FROM generate_series($1::date,"          \
-	" $2::date - 1, interval '1 month') m WHERE NOT EXISTS (SELECT 1"      \
-	" FROM closed_period p WHERE p.months @> m::date) ORDER BY 1 LIMIT 1"
+	"SELECT to_char(m, 'YYYY-MM'), (SELECT string_agg(to_char(lower(c."    \
+	"months), 'YYYY-MM-DD') || '/' || to_char(upper(c.months),"            \
+	" 'YYYY-MM-DD'), ' ' ORDER BY lower(c.months)) FROM closed_period c)"  \
+	" FROM generate_series($1::date, $2::date - 1, interval '1 month') m"  \
+	" WHERE NOT EXISTS (SELECT 1 FROM closed_period p WHERE p.months @>"   \
+	" m::date) ORDER BY 1 LIMIT 1"
+#define CLOSED_SPANS_MAX 16 /* listed in Error.allowed: the latest */
 
 static char *
 key_text(struct query *q, size_t col, const char *value, bool null)
@@ -132,8 +138,10 @@ open_month_row(void *arg, const struct db_row *row)
 {
 	struct query *q = arg;
 
-	if (!db_null(row, 0) && q->open_month == NULL)
+	if (!db_null(row, 0) && q->open_month == NULL) {
 		q->open_month = xstrdup(db_text(row, 0));
+		q->closed = xstrdup(db_null(row, 1) ? "" : db_text(row, 1));
+	}
 }
 
 static void
@@ -149,6 +157,7 @@ query_free(struct query *q)
 	free(q->dur_counts);
 	free(q->dur_keys);
 	free(q->open_month);
+	free(q->closed);
 	free(q->desc);
 	suppress_result_free(r);
 	query_sql_free(&q->sql);
@@ -230,6 +239,94 @@ query_answer(void *arg)
 	query_free(q);
 }
 
+/* FORBIDDEN: a month no closed period holds; value the month, allowed
+ * the closed spans (the latest CLOSED_SPANS_MAX). */
+static void
+refuse_open_month(struct query *q)
+{
+	const char *spans[CLOSED_SPANS_MAX + 1] = {NULL};
+	char span[CLOSED_SPANS_MAX][24];
+	size_t n = 0;
+	char *save = NULL;
+	struct field_error fe;
+
+	/* "from/to" in calendar order: adjacent ones as one span */
+	for (char *t = strtok_r(q->closed, " ", &save); t != NULL;
+	     t = strtok_r(NULL, " ", &save)) {
+		if (n > 0 && strncmp(span[n - 1] + 11, t, 10) == 0) {
+			memcpy(span[n - 1] + 11, t + 11, 10);
+			continue;
+		}
+		if (n == CLOSED_SPANS_MAX) {
+			memmove(span, span + 1, (n - 1) * sizeof *span);
+			n--;
+		}
+		snprintf(span[n++], sizeof *span, "%.21s", t);
+	}
+	for (size_t i = 0; i < n; i++)
+		spans[i] = span[i];
+	field_error_set(&fe, "from",
+	                "'%s' to '%s' includes %s, which no closed period "
+	                "holds: reporters see closed periods only, as "
+	                "published when they were closed (an administrator "
+	                "closes one with 'callsheet admin close-period')",
+	                q->req->msg->query->from, q->req->msg->query->to,
+	                q->open_month);
+	field_error_list(&fe, "disclosure", q->open_month, spans);
+	req_fail(q->req, CALLSHEET__ERROR_CODE__FORBIDDEN, &fe);
+}
+
+/* FORBIDDEN: a breakdown the published figures do not keep; value the
+ * dimensions named, allowed those that may go with the first. */
+static void
+refuse_shape(struct req *r, const struct qplan *p)
+{
+	const char *with[QD_N + 1] = {NULL};
+	char named[256] = "";
+	int first = -1;
+	size_t n = 0;
+	struct field_error fe;
+
+	for (int pass = 0; pass < 2; pass++)
+		for (int qd = 0; qd < QD_N; qd++) {
+			/* group_by first, then filters; the call type is
+			 * always kept */
+			if (qd == DIM_CALL_TYPE ||
+			    (pass == 0 ? !qplan_mentions_group(p, qd)
+			               : qplan_mentions_group(p, qd) ||
+			                         !qplan_mentions(p, qd)))
+				continue;
+			if (first < 0)
+				first = qd;
+			snprintf(named + strlen(named),
+			         sizeof named - strlen(named), "%s%s",
+			         named[0] != '\0' ? "," : "", qdim(qd)->name);
+		}
+	for (int qd = 0; first >= 0 && qd < QD_N; qd++) {
+		struct qplan two;
+		int extra;
+
+		memset(&two, 0, sizeof two);
+		two.from = p->from;
+		two.to = p->to;
+		two.group[0] = first;
+		two.group[1] = qd;
+		two.ngroup = 2;
+		if (qd != first && qd != QD_JURIST &&
+		    query_sql_rollup_keeps(&two, &extra))
+			with[n++] = qdim(qd)->name;
+	}
+	field_error_set(&fe, "group_by",
+	                "%s: this combination is not kept in the published "
+	                "figures a reporter reads: they hold département "
+	                "with one other dimension (weekday with hour; "
+	                "weekday, hour and durations without département; "
+	                "one topic at a time)",
+	                named);
+	field_error_list(&fe, "disclosure", named, with);
+	req_fail(r, CALLSHEET__ERROR_CODE__FORBIDDEN, &fe);
+}
+
 static void
 query_done(void *arg, const struct db_end *e)
 {
@@ -246,13 +343,7 @@ query_done(void *arg, const struct db_end *e)
 		                                        r->n_rows, row_free);
 	q->has_durations = q->sql.duration_sql != NULL;
 	if (q->open_month != NULL) {
-		req_error(q->req, CALLSHEET__ERROR_CODE__FORBIDDEN, "from",
-		          "'%s' to '%s' includes %s, which no closed period "
-		          "holds: reporters see closed periods only, as "
-		          "published when they were closed (an administrator "
-		          "closes one with 'callsheet admin close-period')",
-		          q->req->msg->query->from, q->req->msg->query->to,
-		          q->open_month);
+		refuse_open_month(q);
 		query_free(q);
 		return;
 	}
@@ -285,7 +376,7 @@ query_call(struct query *q)
 	db_call_stmt(k, STMT_MIN_CELL, 1, role, policy_row);
 	/* from_rollup's first two parameters are the period's bounds */
 	if (q->reporter)
-		db_call_sql(k, OPEN_MONTH_SQL, 1, 2, s->params, open_month_row);
+		db_call_sql(k, OPEN_MONTH_SQL, 2, 2, s->params, open_month_row);
 	return k;
 }
 
@@ -325,17 +416,13 @@ req_query(struct req *r)
 		q->durations_withheld = true;
 		query_sql_build(&plan, true, &q->sql);
 	}
-	qplan_free(&plan);
 	if (q->reporter && !q->sql.from_rollup) {
-		req_error(r, CALLSHEET__ERROR_CODE__FORBIDDEN, "group_by",
-		          "this combination of dimensions is not kept in the "
-		          "published figures a reporter reads: they hold "
-		          "département with one other dimension (weekday with "
-		          "hour; jurist, weekday, hour and durations without "
-		          "département; one topic at a time)");
+		refuse_shape(r, &plan);
+		qplan_free(&plan);
 		query_free(q);
 		return;
 	}
+	qplan_free(&plan);
 	q->req = r;
 	disclosure_default(&q->policy, r->conn->session.role);
 	if (req_call(r, query_call(q)) != 0)

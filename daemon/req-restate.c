@@ -140,7 +140,7 @@ periods_row(void *arg, const struct db_row *row)
 	rs->out.periods[rs->out.n_periods++] = p;
 	if (rs->reporter && rs->partial == NULL &&
 	    (strcmp(from, cfrom) != 0 || strcmp(to, cto) != 0))
-		rs->partial = xasprintf("%s to %s", from, to);
+		rs->partial = xasprintf("%s/%s", from, to);
 	if (strcmp(cfrom, cto) >= 0)
 		return; /* no whole month inside the report */
 	rs->cmp[rs->ncmp].period = p;
@@ -389,11 +389,22 @@ restate_done(void *arg, const struct db_end *e)
 		return;
 	}
 	if (rs->partial != NULL) {
-		req_error(rs->req, CALLSHEET__ERROR_CODE__FORBIDDEN, "from",
-		          "'%s' to '%s' covers part of the closed period %s; a "
-		          "reporter's restatements are whole closed periods "
-		          "(ask from its first day to the day after it)",
-		          rs->plan.from, rs->plan.to, rs->partial);
+		/* the bound that cuts it; allowed: the whole period */
+		bool cut_from = strncmp(rs->plan.from, rs->partial, 10) > 0;
+		const char *allowed[] = {rs->partial, NULL};
+		struct field_error fe;
+
+		field_error_set(
+		        &fe, cut_from ? "from" : "to",
+		        "'%s' to '%s' covers part of the closed period "
+		        "%s; a reporter's restatements are whole closed "
+		        "periods (ask from its first day to the day "
+		        "after it)",
+		        rs->plan.from, rs->plan.to, rs->partial);
+		field_error_list(&fe, "disclosure",
+		                 cut_from ? rs->plan.from : rs->plan.to,
+		                 allowed);
+		req_fail(rs->req, CALLSHEET__ERROR_CODE__FORBIDDEN, &fe);
 		restate_free(rs);
 		return;
 	}

@@ -12,8 +12,9 @@
 
 #include "callsheetd.h"
 
-#define TOKEN_BYTES 32 /* 256 random bits, sent as 64 hex digits */
-#define HEX_LEN     SHA256_HEX_LEN
+#define TOKEN_BYTES  32 /* 256 random bits, sent as 64 hex digits */
+#define HEX_LEN      SHA256_HEX_LEN
+#define HEX_LEN_TEXT "64 bytes"
 
 /* The SHA-256 of a token, in hex: what the database holds. A token is
  * 256 random bits: a fast hash is enough, nothing to stretch. */
@@ -147,8 +148,14 @@ req_session_end(struct req *r)
 	struct session_op *s;
 
 	if (token == NULL || strlen(token) != HEX_LEN) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "token",
-		          "a session token is %d hexadecimal digits", HEX_LEN);
+		char n[32]; /* a token is never echoed: its length only */
+
+		snprintf(n, sizeof n, "%zu bytes", token ? strlen(token) : 0);
+		req_field_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "token",
+		                token == NULL ? "missing" : "bad_length",
+		                token == NULL ? "" : n, NULL, HEX_LEN_TEXT,
+		                "a session token is %d hexadecimal digits",
+		                HEX_LEN);
 		return;
 	}
 	s = session_new(r, false);

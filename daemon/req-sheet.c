@@ -6,7 +6,7 @@
 
 #include "callsheetd.h"
 
-#define LOG_SHEETS_MAX 1000 /* sheets in one LogSheets request */
+#define LOG_SHEETS_MAX 1000 /* sheets in one LogSheets or CheckSheets */
 
 /* The sheet as stored: the jurist is the session's, never the message's
  * (LogSheet, LogSheets, and CheckSheets, which judges as they would). */
@@ -108,6 +108,23 @@ many_settled(void *arg, size_t index, const uint8_t *id,
 		many_reply(m);
 }
 
+int
+sheets_count_check(struct req *r, size_t n_sheets)
+{
+	struct field_error fe;
+	char n[32], most[32];
+
+	if (n_sheets <= LOG_SHEETS_MAX)
+		return 0;
+	snprintf(n, sizeof n, "%zu", n_sheets);
+	snprintf(most, sizeof most, "%d", LOG_SHEETS_MAX);
+	field_error_set(&fe, "sheets", "%s in one request; at most %s", n,
+	                most);
+	field_error_range(&fe, "too_many", n, NULL, most);
+	req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
+	return -1;
+}
+
 void
 req_log_sheets(struct req *r)
 {
@@ -115,18 +132,8 @@ req_log_sheets(struct req *r)
 	time_t now = time(NULL);
 	struct many *m;
 
-	if (ls->n_sheets > LOG_SHEETS_MAX) {
-		struct field_error fe;
-		char n[32], most[32];
-
-		snprintf(n, sizeof n, "%zu", ls->n_sheets);
-		snprintf(most, sizeof most, "%d", LOG_SHEETS_MAX);
-		field_error_set(&fe, "sheets", "%s in one request; at most %s",
-		                n, most);
-		field_error_range(&fe, "too_many", n, NULL, most);
-		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
+	if (sheets_count_check(r, ls->n_sheets) != 0)
 		return;
-	}
 	m = xcalloc(1, sizeof *m);
 	m->req = r;
 	m->duplicates = xcalloc(ls->n_sheets + 1, sizeof *m->duplicates);

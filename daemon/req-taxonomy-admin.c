@@ -80,7 +80,7 @@ taxchg_done(void *arg, const struct db_end *e)
 	if (e->st != DB_OK)
 		req_db_error(tc->req, e, "the taxonomy change");
 	else
-		req_error(tc->req, CALLSHEET__ERROR_CODE__CONFLICT, "code",
+		req_error(tc->req, CALLSHEET__ERROR_CODE__CONFLICT, NULL,
 		          "code: '%s' was changed by someone else meanwhile; "
 		          "list the taxonomy and try again",
 		          tc->code);

@@ -10,14 +10,21 @@
 
 #include "callsheetd.h"
 
-#define YEAR_MIN         1900
-#define YEAR_MAX         2999 /* as the tables' CHECK says */
-#define POPULATIONS_MAX  200
-#define POPULATION_MAX   UINT64_C(100000000)
-#define FUNDERS_MAX      20
-#define FUNDER_NAME_MAX  100
-#define SOURCE_MAX       200
-#define BUDGET_CENTS_MAX UINT64_C(100000000000000) /* a trillion euros */
+/* each limit also as text, for Error.allowed */
+#define YEAR_MIN              1900
+#define YEAR_MIN_TEXT         "1900"
+#define YEAR_MAX              2999 /* as the tables' CHECK says */
+#define YEAR_MAX_TEXT         "2999"
+#define POPULATIONS_MAX       200
+#define POPULATIONS_MAX_TEXT  "200"
+#define POPULATION_MAX        UINT64_C(100000000)
+#define POPULATION_MAX_TEXT   "100000000"
+#define FUNDERS_MAX           20
+#define FUNDERS_MAX_TEXT      "20"
+#define FUNDER_NAME_MAX       100
+#define SOURCE_MAX            200
+#define BUDGET_CENTS_MAX      UINT64_C(100000000000000) /* a trillion euros */
+#define BUDGET_CENTS_MAX_TEXT "100000000000000"
 
 struct facts {
 	struct req *req;
@@ -60,53 +67,63 @@ plain_text(const char *s, size_t max)
 	return true;
 }
 
+#define BAD CALLSHEET__ERROR_CODE__BAD_REQUEST
+
 static int
 check_populations(struct req *r, const Callsheet__SetYearFacts *f)
 {
+	char v[32];
+
 	if (f->n_populations > POPULATIONS_MAX) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "populations",
-		          "populations: %zu départements; at most %d",
-		          f->n_populations, POPULATIONS_MAX);
-		return -1;
+		snprintf(v, sizeof v, "%zu", f->n_populations);
+		return req_field_error(r, BAD, "populations", "too_many", v,
+		                       NULL, POPULATIONS_MAX_TEXT,
+		                       "%s départements; at most %s", v,
+		                       POPULATIONS_MAX_TEXT);
 	}
 	for (size_t i = 0; i < f->n_populations; i++) {
 		const Callsheet__DepartmentPopulation *p = f->populations[i];
 
-		if (p->department == NULL || !department_code(p->department)) {
-			req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
-			          "department",
-			          "department: '%.16s' is not a département; "
-			          "allowed: 01 ... 95, 2A, 2B, 971 ... 976",
-			          p->department ? p->department : "");
-			return -1;
-		}
+		if (p->department == NULL || *p->department == '\0')
+			return req_field_error(
+			        r, BAD, "department", "missing", "", NULL, NULL,
+			        "missing; give the département's INSEE code "
+			        "(01 ... 95, 2A, 2B, 971 ... 976)");
+		if (!department_code(p->department))
+			return req_field_error(
+			        r, BAD, "department", "unknown_code",
+			        p->department, NULL, NULL,
+			        "'%.16s' is not a département; allowed: 01 ... "
+			        "95, 2A, 2B, 971 ... 976",
+			        p->department);
+		snprintf(v, sizeof v, "%" PRIu64, p->population);
 		if (!p->has_population || p->population == 0 ||
-		    p->population > POPULATION_MAX) {
-			req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
-			          "population",
-			          "population of %s: give 1 to %" PRIu64,
-			          p->department, POPULATION_MAX);
-			return -1;
-		}
+		    p->population > POPULATION_MAX)
+			return req_field_error(
+			        r, BAD, "population",
+			        p->has_population ? "out_of_range" : "missing",
+			        p->has_population ? v : "", "1",
+			        POPULATION_MAX_TEXT,
+			        "%s for %s; allowed: 1 to %s",
+			        p->has_population ? v : "missing",
+			        p->department, POPULATION_MAX_TEXT);
 		for (size_t k = 0; k < i; k++)
 			if (strcmp(f->populations[k]->department,
-			           p->department) == 0) {
-				req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
-				          "department",
-				          "department: %s is given twice",
-				          p->department);
-				return -1;
-			}
+			           p->department) == 0)
+				return req_field_error(
+				        r, BAD, "department", "repeated",
+				        p->department, NULL, NULL,
+				        "%s is given twice; each département "
+				        "once",
+				        p->department);
 	}
 	if (f->population_source != NULL &&
-	    !plain_text(f->population_source, SOURCE_MAX)) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
-		          "population_source",
-		          "population_source: give 1 to %d characters, no "
-		          "control character",
-		          SOURCE_MAX);
-		return -1;
-	}
+	    !plain_text(f->population_source, SOURCE_MAX))
+		return req_field_error(r, BAD, "population_source", "bad_label",
+		                       f->population_source, NULL, NULL,
+		                       "give 1 to %d bytes, no control "
+		                       "character",
+		                       SOURCE_MAX);
 	return 0;
 }
 
@@ -114,48 +131,52 @@ static int
 check_budget(struct req *r, const Callsheet__SetYearFacts *f)
 {
 	uint64_t sum = 0;
+	char v[32], left[32];
 
-	if (f->budget_cents == 0 || f->budget_cents > BUDGET_CENTS_MAX) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "budget_cents",
-		          "budget_cents: give 1 to %" PRIu64 " cents",
-		          BUDGET_CENTS_MAX);
-		return -1;
-	}
+	snprintf(v, sizeof v, "%" PRIu64, f->budget_cents);
+	if (f->budget_cents == 0 || f->budget_cents > BUDGET_CENTS_MAX)
+		return req_field_error(r, BAD, "budget_cents", "out_of_range",
+		                       v, "1", BUDGET_CENTS_MAX_TEXT,
+		                       "%s; allowed: 1 to %s cents", v,
+		                       BUDGET_CENTS_MAX_TEXT);
 	if (f->n_funders > FUNDERS_MAX) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "funders",
-		          "funders: %zu given; at most %d", f->n_funders,
-		          FUNDERS_MAX);
-		return -1;
+		snprintf(v, sizeof v, "%zu", f->n_funders);
+		return req_field_error(r, BAD, "funders", "too_many", v, NULL,
+		                       FUNDERS_MAX_TEXT, "%s given; at most %s",
+		                       v, FUNDERS_MAX_TEXT);
 	}
 	for (size_t i = 0; i < f->n_funders; i++) {
 		const Callsheet__FunderShare *s = f->funders[i];
 
-		if (!plain_text(s->funder, FUNDER_NAME_MAX)) {
-			req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
-			          "funder",
-			          "funder: give a name of 1 to %d characters, "
-			          "no control character",
-			          FUNDER_NAME_MAX);
-			return -1;
-		}
+		if (!plain_text(s->funder, FUNDER_NAME_MAX))
+			return req_field_error(
+			        r, BAD, "funder",
+			        s->funder == NULL || *s->funder == '\0'
+			                ? "missing"
+			                : "bad_label",
+			        s->funder, NULL, NULL,
+			        "give a name of 1 to %d bytes, no control "
+			        "character",
+			        FUNDER_NAME_MAX);
 		for (size_t k = 0; k < i; k++)
-			if (strcmp(f->funders[k]->funder, s->funder) == 0) {
-				req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
-				          "funder",
-				          "funder: '%.100s' is given "
-				          "twice",
-				          s->funder);
-				return -1;
-			}
-		sum += s->cents;
-		if (s->cents > f->budget_cents || sum > f->budget_cents) {
-			req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
-			          "cents",
-			          "funders: their shares add up to more than "
-			          "the budget (%" PRIu64 " cents)",
-			          f->budget_cents);
-			return -1;
+			if (strcmp(f->funders[k]->funder, s->funder) == 0)
+				return req_field_error(
+				        r, BAD, "funder", "repeated", s->funder,
+				        NULL, NULL, "'%.100s' is given twice",
+				        s->funder);
+		if (s->cents > f->budget_cents - sum) {
+			snprintf(v, sizeof v, "%" PRIu64, s->cents);
+			snprintf(left, sizeof left, "%" PRIu64,
+			         f->budget_cents - sum);
+			return req_field_error(
+			        r, BAD, "cents", "out_of_range", v, "0", left,
+			        "%s, the share of '%.100s', is more than the "
+			        "budget leaves (%s of %" PRIu64
+			        " cents): the funders' shares add up to no "
+			        "more than budget_cents",
+			        v, s->funder, left, f->budget_cents);
 		}
+		sum += s->cents;
 	}
 	return 0;
 }
@@ -163,11 +184,16 @@ check_budget(struct req *r, const Callsheet__SetYearFacts *f)
 static int
 check_year(struct req *r, bool has, int32_t year)
 {
+	char v[16];
+
 	if (has && year >= YEAR_MIN && year <= YEAR_MAX)
 		return 0;
-	req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "year",
-	          "year: give a calendar year, %d to %d", YEAR_MIN, YEAR_MAX);
-	return -1;
+	snprintf(v, sizeof v, "%d", (int)year);
+	return req_field_error(r, BAD, "year", has ? "out_of_range" : "missing",
+	                       has ? v : "", YEAR_MIN_TEXT, YEAR_MAX_TEXT,
+	                       "%s; give a calendar year, %s to %s",
+	                       has ? v : "missing", YEAR_MIN_TEXT,
+	                       YEAR_MAX_TEXT);
 }
 
 /* ---------------------------------------------------------- the op */
@@ -331,15 +357,16 @@ req_set_year_facts(struct req *r)
 
 	if (check_year(r, s->has_year, s->year) != 0)
 		return;
-	if (s->n_populations == 0 && !s->has_budget_cents) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "populations",
-		          "populations, budget_cents: give one or both");
+	if (s->n_funders > 0 && !s->has_budget_cents) {
+		req_field_error(r, BAD, "budget_cents", "missing", "", NULL,
+		                NULL,
+		                "missing; funders' shares are of a budget");
 		return;
 	}
-	if (s->n_funders > 0 && !s->has_budget_cents) {
-		req_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "budget_cents",
-		          "budget_cents: missing; funders' shares are of a "
-		          "budget");
+	if (s->n_populations == 0 && !s->has_budget_cents) {
+		req_refuse(r, BAD, "missing", "",
+		           "set_year_facts: nothing to set; give populations, "
+		           "budget_cents or both");
 		return;
 	}
 	if (check_populations(r, s) != 0 ||

@@ -17,17 +17,11 @@ edit_fail(struct field_error *fe, Callsheet__ErrorCode code, const char *field,
           const char *reason, const char *value, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
-	memset(fe, 0, sizeof *fe);
-	fe->allowed_dim = -1;
-	fe->field = field;
-	fe->reason = reason;
-	snprintf(fe->value, sizeof fe->value, "%s", value ? value : "");
-	n = snprintf(fe->message, sizeof fe->message, "%s: ", field);
 	va_start(ap, fmt);
-	vsnprintf(fe->message + n, sizeof fe->message - (size_t)n, fmt, ap);
+	field_error_vset(fe, field, fmt, ap);
 	va_end(ap);
+	field_error_why(fe, reason, value);
 	return code;
 }
 
@@ -223,8 +217,20 @@ tax_check_retire(const struct taxonomy *t, const char *dimension,
 		                 code);
 	if (successor == NULL)
 		return 0;
-	if ((rc = find_code(t, d, "successor", successor, &next, fe)) != 0)
+	if ((rc = find_code(t, d, "successor", successor, &next, fe)) != 0) {
+		/* a code of another dimension exists: not a successor */
+		for (size_t i = 0; i < t->n; i++)
+			if (strcmp(t->entries[i].code, successor) == 0)
+				return edit_fail(fe, BAD, "successor",
+				                 "bad_successor", successor,
+				                 "'%s' is a code of %s, not of "
+				                 "%s; give a "
+				                 "current code of %s",
+				                 successor,
+				                 dim_name(t->entries[i].dim),
+				                 dimension, dimension);
 		return rc;
+	}
 	if (next == e || next->retired)
 		return edit_fail(fe, BAD, "successor", "bad_successor",
 		                 successor,

@@ -78,6 +78,22 @@ tax_lineage_mask(const struct taxonomy *t, const struct tax_entry *e)
 	return mask;
 }
 
+/* More than QUERY_MAX_VALUES values on one dimension once the codes
+ * retired onto those given are counted: value, how many (at least). */
+int
+qfilter_too_many(const struct qfilter *f, const char *name, size_t more,
+                 struct field_error *fe)
+{
+	char n[32];
+
+	snprintf(n, sizeof n, "%zu", (size_t)f->nvalues + more);
+	field_error_set(fe, "filters",
+	                "%s: %s values or more with the codes retired onto "
+	                "those given; at most %d",
+	                name, n, QUERY_MAX_VALUES);
+	return field_error_range(fe, "too_many", n, NULL, "32");
+}
+
 /* A query filter on e also matches the codes retired onto it: their ids
  * join the filter's values (its topic mask is tax_lineage_mask's). */
 int
@@ -91,19 +107,8 @@ qfilter_add_lineage(struct qfilter *f, const struct taxonomy *t,
 	for (size_t i = 0; i < n && i < nitems(line); i++) {
 		if (line[i] == e)
 			continue;
-		if (f->nvalues == QUERY_MAX_VALUES) {
-			char given[128];
-
-			field_error_set(
-			        fe, "filters",
-			        "%s: more than %d values with the codes "
-			        "retired onto '%s'",
-			        name, QUERY_MAX_VALUES, e->code);
-			snprintf(given, sizeof given, "%s=%.64s", name,
-			         e->code);
-			return field_error_range(fe, "too_many", given, NULL,
-			                         "32");
-		}
+		if (f->nvalues == QUERY_MAX_VALUES)
+			return qfilter_too_many(f, name, n - i, fe);
 		f->values[f->nvalues++] = xasprintf("%d", line[i]->id);
 	}
 	return 0;

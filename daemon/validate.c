@@ -15,17 +15,26 @@
 
 /* Fills fe with "field: message"; returns -1 for the caller to return. */
 int
-field_error_set(struct field_error *fe, const char *field, const char *fmt, ...)
+field_error_vset(struct field_error *fe, const char *field, const char *fmt,
+                 va_list ap)
 {
-	va_list ap;
 	int n;
 
 	memset(fe, 0, sizeof *fe);
 	fe->allowed_dim = -1;
 	fe->field = field;
 	n = snprintf(fe->message, sizeof fe->message, "%s: ", field);
-	va_start(ap, fmt);
 	vsnprintf(fe->message + n, sizeof fe->message - (size_t)n, fmt, ap);
+	return -1;
+}
+
+int
+field_error_set(struct field_error *fe, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	field_error_vset(fe, field, fmt, ap);
 	va_end(ap);
 	return -1;
 }

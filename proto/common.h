@@ -31,6 +31,8 @@ uint8_t *frame_pack(const ProtobufCMessage *msg, size_t *framelen);
 const char *error_code_name(Callsheet__ErrorCode code);
 const char *role_name(Callsheet__Role role);
 Callsheet__Role role_parse(const char *name);
+/* the role names, NULL-ended ("none" left out) */
+const char *const *role_list(void);
 
 /* xmalloc.c */
 void *xmalloc(size_t size);

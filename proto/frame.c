@@ -74,25 +74,32 @@ error_code_name(Callsheet__ErrorCode code)
 	return "unknown error";
 }
 
-static const char *role_names[] = {
+static const char *const role_names[] = {
         [CALLSHEET__ROLE__ROLE_NONE] = "none",
         [CALLSHEET__ROLE__JURIST] = "jurist",
         [CALLSHEET__ROLE__REPORTER] = "reporter",
         [CALLSHEET__ROLE__ADMIN] = "admin",
+        NULL,
 };
 
 const char *
 role_name(Callsheet__Role role)
 {
-	if ((size_t)role < nitems(role_names))
+	if ((size_t)role + 1 < nitems(role_names))
 		return role_names[role];
 	return "none";
+}
+
+const char *const *
+role_list(void)
+{
+	return role_names + 1;
 }
 
 Callsheet__Role
 role_parse(const char *name)
 {
-	for (size_t i = 1; i < nitems(role_names); i++)
+	for (size_t i = 1; i + 1 < nitems(role_names); i++)
 		if (strcmp(name, role_names[i]) == 0)
 			return (Callsheet__Role)i;
 	return CALLSHEET__ROLE__ROLE_NONE;

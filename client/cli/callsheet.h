@@ -164,6 +164,10 @@ void cli_service_zone(const struct cli *cli, struct cs_client *c);
 
 /* error-text.c */
 const char *cli_error_text(const struct cs_error *err);
+/* The same for a request about the period [from, to), said as a person
+ * would ("2026") where the error is about the period itself. */
+const char *cli_period_error_text(const struct cs_error *err, const char *from,
+                                  const char *to);
 /* A role refusal of a request kind (a Request.body field name) as what
  * the person tried to do: "Only an administrator can close a period.";
  * NULL for a kind no role is refused. */

@@ -152,7 +152,7 @@ cmd_admin_close_exec(struct cli *cli, int argc, char **argv)
 	cp.to = to;
 	if (cli_connect(cli, &c, &err) != 0 ||
 	    cs_close_period(c, &cp, &pc, &err) != 0) {
-		cli_error("%s", cli_error_text(&err));
+		cli_error("%s", cli_period_error_text(&err, from, to));
 		cs_close(c);
 		return cli_exit_status(&err);
 	}

@@ -487,7 +487,9 @@ compare_run(struct cli *cli, struct cs_client *c, const struct report_args *a,
 	for (int i = 0; i < 2 && rv == 0; i++)
 		if (resps[i]->body_case == CALLSHEET__RESPONSE__BODY_ERROR) {
 			cs_error_from_response(&err, resps[i]->error);
-			cli_error("%s", cli_error_text(&err));
+			cli_error("%s", cli_period_error_text(
+			                        &err, reqs[i].query->from,
+			                        reqs[i].query->to));
 			rv = cli_exit_status(&err);
 		}
 	if (rv == 0) {
@@ -528,7 +530,9 @@ report_run(struct cli *cli, const struct report_args *a)
 	if (cli_connect(cli, &c, &err) == 0 && a->compare)
 		rv = compare_run(cli, c, a, &q);
 	else if (c == NULL || cs_query(c, &q, &r, &err) != 0) {
-		cli_error("%s", cli_error_text(&err));
+		cli_error("%s",
+		          c == NULL ? cli_error_text(&err)
+		                    : cli_period_error_text(&err, from, to));
 		rv = cli_exit_status(&err);
 	} else if (cs_restatements(c, &q, &rs, &err) != 0 &&
 	           err.code == CALLSHEET__ERROR_CODE__FORBIDDEN) {

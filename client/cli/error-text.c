@@ -165,6 +165,30 @@ cli_role_text(const char *request)
 	return NULL;
 }
 
+/* Error.allowed's periods ("from/to, from/to") as people name them. */
+static void
+period_labels(const char *allowed, char *out, size_t len)
+{
+	char from[16], to[16], label[48];
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (const char *p = allowed; *p != '\0' && n + 1 < len;) {
+		size_t item = strcspn(p, ",");
+
+		if (sscanf(p, "%15[0-9-]/%15[0-9-]", from, to) == 2) {
+			closed_period_label(from, to, label, sizeof label);
+			n += (size_t)snprintf(out + n, len - n, "%s%s",
+			                      n > 0 ? ", " : "", label);
+		}
+		p += item;
+		p += strspn(p, ", ");
+	}
+	if (out[0] == '\0')
+		/* TRANSLATORS: no closed period at all */
+		snprintf(out, len, "%s", _("none"));
+}
+
 /* The reasons whose wording depends on more than the reason. */
 static bool
 special(const struct cs_error *err, char *buf, size_t len)
@@ -187,6 +211,29 @@ special(const struct cs_error *err, char *buf, size_t len)
 		        _("%s: another change is already stored under this id; "
 		          "nothing was changed"),
 		        f);
+		return true;
+	}
+	/* a reporter's period holding a month no closed period holds */
+	if (strcmp(err->reason, "disclosure") == 0 && strcmp(f, "from") == 0 &&
+	    strlen(v) == 7) {
+		char closed[256];
+
+		period_labels(err->allowed, closed, sizeof closed);
+		snprintf(
+		        buf, len,
+		        _("%s: %s is in no closed period: reporters see closed "
+		          "periods only, as published when they were closed; "
+		          "closed: %s"),
+		        f, v, closed);
+		return true;
+	}
+	/* a reporter's breakdown the published figures do not keep */
+	if (strcmp(err->reason, "disclosure") == 0 &&
+	    strcmp(f, "group_by") == 0 && err->allowed[0] != '\0') {
+		snprintf(buf, len,
+		         _("%s: %s: the published figures a reporter reads do "
+		           "not keep this breakdown; kept with the first: %s"),
+		         f, v, err->allowed);
 		return true;
 	}
 	if (strcmp(err->reason, "retired") == 0) {
@@ -489,4 +536,35 @@ cli_error_text(const struct cs_error *err)
 		return buf;
 	}
 	return server_text(err, buf, len) ? buf : err->message;
+}
+
+const char *
+cli_period_error_text(const struct cs_error *err, const char *from,
+                      const char *to)
+{
+	static char buf[768];
+	char label[48], closed[256];
+
+	closed_period_label(from, to, label, sizeof label);
+	/* a reporter's period with a month no closed period holds */
+	if (strcmp(err->reason, "disclosure") == 0 &&
+	    strcmp(err->field, "from") == 0 && strlen(err->value) == 7) {
+		period_labels(err->allowed, closed, sizeof closed);
+		snprintf(buf, sizeof buf,
+		         _("%s is not closed (%s is in no closed period): "
+		           "reporters see closed periods only, as published "
+		           "when they were closed; closed: %s"),
+		         label, err->value, closed);
+		return buf;
+	}
+	/* ClosePeriod: the period has not ended yet */
+	if (strcmp(err->reason, "out_of_range") == 0 &&
+	    strcmp(err->field, "to") == 0) {
+		snprintf(buf, sizeof buf,
+		         _("%s is not over: a period can be closed once it "
+		           "has ended"),
+		         label);
+		return buf;
+	}
+	return cli_error_text(err);
 }

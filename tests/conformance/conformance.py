@@ -586,7 +586,7 @@ def test_min_cell_noise(admin, rep):
     for v in (120.0, 1e-50, float("nan")):
         e = expect_error(admin.call("min_cell", pb.MinCell(
             role="reporter", min_cell=3, max_noise=20, noise_variance=v)),
-            "BAD_REQUEST", "noise_variance", "invalid",
+            "BAD_REQUEST", "noise_variance", "out_of_range",
             what=f"noise_variance {v}")
     e = expect_error(admin.call("min_cell", pb.MinCell(
         role="reporter", min_cell=3, method="shuffle")), "BAD_REQUEST",
@@ -756,7 +756,8 @@ def test_queries(j1, j2, tz):
     expect_error(query(j1, frm="2025-04-01", to="2025-04-01"), "BAD_REQUEST",
                  "to", "bad_period", "2025-04-01", "an empty period")
     e = expect_error(query(j1, filters=[("colour", "red")]), "BAD_REQUEST",
-                     "filters", "unknown_dimension", "colour", "a dimension")
+                     "filters", "unknown_dimension", "colour=red",
+                     "a dimension")
     check(e is not None and len(e.allowed) == 12 and
           "department" in e.allowed and "hour" in e.allowed,
           f"filters: one allowed entry per dimension: {e and list(e.allowed)}")
@@ -1001,6 +1002,193 @@ def test_other_kinds(admin, j1, j2, rep, s):
     return rs
 
 
+def expect_allowed(e, allowed, what):
+    """Error.allowed: one entry per value, as PROTOCOL.md lists them."""
+    check(e is not None and list(e.allowed) == list(allowed),
+          f"{what}: allowed {allowed}, got {e and list(e.allowed)}")
+
+
+def test_error_contract(admin, j1, rep):
+    """PROTOCOL.md, Errors: outside sheets and queries too, every error
+    names the field as the proto spells it, the value, a reason of the
+    closed list and what is allowed (issue 13's third-party reading)."""
+    BR, FB = "BAD_REQUEST", "FORBIDDEN"
+    # a reporter reads closed periods only: 2024-01 is closed (above)
+    year = datetime.date.today().year + 1
+    e = expect_error(query(rep, frm=f"{year}-01-01", to=f"{year + 1}-01-01"),
+                     FB, "from", "disclosure", f"{year}-01",
+                     "a reporter's period not closed")
+    check(e is not None and "2024-01-01/2024-02-01" in e.allowed,
+          f"a period not closed: the closed periods allowed, from/to: "
+          f"{e and list(e.allowed)}")
+    for by in (["caller", "household"], ["department", "weekday"]):
+        e = expect_error(query(rep, by=by, frm="2024-01-01",
+                               to="2024-02-01"), FB, "group_by",
+                         "disclosure", ",".join(by),
+                         f"a reporter's breakdown not kept: {by}")
+        check(e is not None and "month" in e.allowed and by[1] not in
+              e.allowed and by[0] not in e.allowed,
+              f"{by}: the dimensions kept with {by[0]} allowed: "
+              f"{e and list(e.allowed)}")
+    e = expect_error(query(rep, filters=[("department", "75"),
+                                         ("department", "93")],
+                           frm="2024-01-01", to="2024-02-01"), FB,
+                     "filters", "disclosure", "department=93",
+                     "a reporter's two values of one dimension")
+    ok(query(rep, filters=[("department", "75"), ("department", "75")],
+             frm="2024-01-01", to="2024-02-01"), "query_result",
+       "a reporter's same value twice: one value")
+    expect_error(rep.call("get_restatements", pb.GetRestatements(
+        query=pb.Query(**{"from": "2024-01-01", "to": "2024-02-01"},
+                       filters=[pb.Filter(dimension="department",
+                                          value="75")]))), FB, "filters",
+        "disclosure", "department=75", "a reporter's restatements filtered")
+    ok(admin.call("close_period", pb.ClosePeriod(
+        **{"from": "2023-01-01", "to": "2023-04-01"})), "period_closed",
+       "a closed quarter")
+    e = expect_error(rep.call("get_restatements", pb.GetRestatements(
+        query=pb.Query(**{"from": "2023-02-01", "to": "2023-03-01"}))), FB,
+        "from", "disclosure", "2023-02-01",
+        "a reporter's restatements of part of a closed period")
+    expect_allowed(e, ["2023-01-01/2023-04-01"], "part of a closed period")
+    # the period not over yet
+    e = expect_error(admin.call("close_period", pb.ClosePeriod(
+        **{"from": f"{year - 1}-01-01", "to": f"{year}-01-01"})), BR, "to",
+        "out_of_range", f"{year}-01-01", "closing a year not over")
+    first = datetime.date.today().replace(day=1).isoformat()
+    check(e is not None and len(e.allowed) == 1 and
+          abs((datetime.date.fromisoformat(e.allowed[0]) -
+               datetime.date.fromisoformat(first)).days) <= 31,
+          f"a year not over: allowed, the first day of this month: "
+          f"{e and list(e.allowed)}")
+    # query filters: the filter as given, how many, the field given
+    ok(query(j1, filters=[("department", "75")] * 33), "query_result",
+       "the same filter value 33 times: one value")
+    ok(query(j1, call_types=["silent"] * 33), "query_result",
+       "the same call type 33 times: one value")
+    e = expect_error(query(j1, filters=[("month", f"2024-{m:02d}")
+                                        for m in range(1, 13)] +
+                           [("month", f"2025-{m:02d}") for m in range(1, 13)]
+                           + [("month", f"2026-{m:02d}")
+                              for m in range(1, 10)]),
+                     BR, "filters", "too_many", "33",
+                     "33 values of one dimension")
+    expect_allowed(e, ["32"], "33 values of one dimension")
+    e = expect_error(query(j1, call_types=["nope"]), BR, "call_types",
+                     "unknown_code", "nope", "an unknown call type")
+    check(e is not None and e.message.startswith("call_types:"),
+          f"a call_types error says call_types: {e and e.message}")
+    # min_cell
+    for noise in (0, 21):
+        e = expect_error(admin.call("min_cell", pb.MinCell(
+            role="reporter", min_cell=3, max_noise=noise)), BR,
+            "max_noise", "out_of_range", str(noise), f"max_noise {noise}")
+        expect_allowed(e, ["1", "20"], f"max_noise {noise}")
+    e = expect_error(admin.call("min_cell", pb.MinCell(
+        role="reporter", min_cell=3, method="shuffle")), BR, "method",
+        "unknown_code", "shuffle", "an unknown method")
+    expect_allowed(e, ["suppress", "perturb"], "an unknown method")
+    # year facts
+    Pop = pb.DepartmentPopulation
+
+    def facts(**kw):
+        return admin.call("set_year_facts", pb.SetYearFacts(year=2024, **kw))
+    for n in (0, 100000001):
+        e = expect_error(facts(populations=[Pop(department="75",
+                                                population=n)]),
+                         BR, "population", "out_of_range", str(n),
+                         f"a population of {n}")
+        expect_allowed(e, ["1", "100000000"], f"a population of {n}")
+    expect_error(facts(populations=[Pop(department="75", population=5),
+                                    Pop(department="75", population=6)]),
+                 BR, "department", "repeated", "75", "a département twice")
+    expect_error(facts(populations=[Pop(department="7Z", population=5)]),
+                 BR, "department", "unknown_code", "7Z", "no département")
+    expect_error(facts(populations=[Pop(department="", population=5)]),
+                 BR, "department", "missing", "", "an empty département")
+    e = expect_error(facts(populations=[Pop(department="75", population=5)]
+                           * 201), BR, "populations", "too_many", "201",
+                     "201 populations")
+    expect_allowed(e, ["200"], "201 populations")
+    e = expect_error(facts(budget_cents=10000, funders=[
+        pb.FunderShare(funder=f"F{i}", cents=1) for i in range(21)]), BR,
+        "funders", "too_many", "21", "21 funders")
+    expect_allowed(e, ["20"], "21 funders")
+    e = expect_error(facts(budget_cents=100, funders=[
+        pb.FunderShare(funder="A", cents=60),
+        pb.FunderShare(funder="B", cents=50)]), BR, "cents", "out_of_range",
+        "50", "shares above the budget")
+    expect_allowed(e, ["0", "40"], "shares above the budget")
+    expect_error(facts(funders=[pb.FunderShare(funder="A", cents=5)]), BR,
+                 "budget_cents", "missing", "", "funders without a budget")
+    e = expect_error(admin.call("get_year_facts", pb.GetYearFacts(year=1)),
+                     BR, "year", "out_of_range", "1", "the year 1")
+    expect_allowed(e, ["1900", "2999"], "the year 1")
+    # role 99: an enum value this proto does not know, sent as bytes
+    ua = pb.UserAdd(name="conf9", password="long-enough-9")
+    body = ua.SerializeToString() + b"\x10\x63"
+    rid = admin.next_id
+    admin.next_id += 1
+    frame = pb.Request(id=rid).SerializeToString() + b"\x52" + \
+        bytes([len(body)]) + body
+    admin.raw(struct.pack(">I", len(frame)) + frame)
+    e = expect_error(admin.response(), BR, "role", "invalid", "99",
+                     "role 99")
+    expect_allowed(e, ["jurist", "reporter", "admin"], "role 99")
+    # CheckSheets: LogSheets' limit; no sheets: an empty answer
+    many = pb.CheckSheets()
+    for _ in range(1001):
+        many.sheets.add(id=b"0" * 16, call_start=1, duration_s=1)
+    e = expect_error(j1.call("check_sheets", many), BR, "sheets",
+                     "too_many", "1001", "CheckSheets of 1,001 sheets")
+    expect_allowed(e, ["1000"], "CheckSheets of 1,001 sheets")
+    sl = ok(j1.call("log_sheets", pb.LogSheets()), "sheets_logged",
+            "LogSheets of no sheet")
+    check(sl is not None and not sl.duplicates and not sl.refused,
+          f"LogSheets of no sheet: an empty SheetsLogged: {sl}")
+    e = expect_error(j1.call("session_end", pb.SessionEnd(token="abc")), BR,
+                     "token", "bad_length", "3 bytes", "a short token")
+    expect_allowed(e, ["64 bytes"], "a short token")
+    # documented silences
+    q = int(time.time()) // 900 * 900 - 3600
+    a = sheet(call_start=q, duration_s=300)
+    ok(j1.call("log_sheet", pb.LogSheet(sheet=a)), "sheet_ack",
+       "a sheet on a quarter-hour")
+    b = pb.Sheet()
+    b.CopyFrom(a)
+    b.call_start, b.duration_s = q + 420, 320
+    ack = ok(j1.call("log_sheet", pb.LogSheet(sheet=b)), "sheet_ack",
+             "a resend within the same stored values")
+    check(ack is not None and ack.duplicate,
+          "a resend is judged on the stored (rounded) values")
+    tx = ok(j1.call("get_taxonomy", pb.GetTaxonomy(lang="de")), "taxonomy",
+            "an unknown lang")
+    check(tx is not None and all(e.label == e.label_en for e in tx.entries),
+          "an unknown lang: English labels")
+    r = ok(query(j1, filters=[("jurist", "nobody")]), "query_result",
+           "a jurist filter on no account")
+    check(r is not None and r.total == 0, "no account: a count of 0")
+    se = ok(j1.call("session_end", pb.SessionEnd(token="0" * 64)),
+            "session", "ending a token never issued")
+    check(se is not None and not se.HasField("token"),
+          "ending a token never issued: an empty Session")
+    # smaller ones
+    s = sheet()
+    ok(j1.call("log_sheet", pb.LogSheet(sheet=s)), "sheet_ack", "a sheet")
+    expect_error(j1.call("void_sheet", pb.VoidSheet(id=s.id, reason="")),
+                 BR, "reason", "missing", "", "void with an empty reason")
+    expect_error(j1.call("password_change", pb.PasswordChange(
+        new_password="long-enough-0")), BR, "old_password", "missing", "",
+        "password_change without old_password")
+    expect_error(j1.call("export", pb.Export(**{"from": "2026-01-01",
+                                                "to": "2025-01-01"})),
+                 BR, "to", "bad_period", "2025-01-01", "export to before from")
+    expect_error(admin.call("taxonomy_retire", pb.TaxonomyRetire(
+        dimension="topic", code=codes("topic")[0],
+        successor="individual")), BR, "successor", "bad_successor",
+        "individual", "a successor of another dimension")
+
+
 def test_list_sheets(admin, j1, j2, rep):
     """ListSheets (25): one's sheets by day or id prefix (PROTOCOL.md)."""
     mine = sheet()
@@ -1192,6 +1380,7 @@ def main():
     test_reporter_shapes(rep)
     test_min_cell_noise(admin, rep)
     test_watch_retired(admin, j1)
+    test_error_contract(admin, j1, rep)
     test_framing(j1.max_frame)
     test_topics_full(admin)
 

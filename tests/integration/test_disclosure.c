@@ -312,7 +312,10 @@ test_min_cell(struct cs_client *admin, struct cs_client *rep,
 	CHECK(min_cell(admin, "jurist", 1001, NULL, &err) ==
 	                      CALLSHEET__ERROR_CODE__BAD_REQUEST &&
 	              strstr(err.message, "1001") != NULL &&
-	              strstr(err.message, "0 (no suppression) to 1000") != NULL,
+	              strstr(err.message, "0 (no suppression) to 1000") !=
+	                      NULL &&
+	              strcmp(err.reason, "out_of_range") == 0 &&
+	              strcmp(err.value, "1001") == 0,
 	      "too large: %s", err.message);
 	CHECK(min_cell(rep, NULL, -1, NULL, &err) ==
 	              CALLSHEET__ERROR_CODE__FORBIDDEN,
@@ -503,7 +506,7 @@ test_restatements(struct cs_client *admin, struct cs_client *rep)
 
 	CHECK(restate_in(rep, "2025-01-01", "2026-01-01", NULL, "department",
 	                 "75", &rs, &err) == CALLSHEET__ERROR_CODE__FORBIDDEN &&
-	              strcmp(err.field, "filter") == 0 &&
+	              strcmp(err.field, "filters") == 0 &&
 	              strstr(err.message, "department=75") != NULL,
 	      "restatements with a filter: refused (%s)", err.message);
 	CHECK(restate_in(rep, "2025-01-01", "2026-01-01", NULL, "topic",
@@ -517,7 +520,9 @@ test_restatements(struct cs_client *admin, struct cs_client *rep)
 	CHECK(restate_in(rep, "2025-09-01", "2025-10-01", NULL, NULL, NULL, &rs,
 	                 &err) == CALLSHEET__ERROR_CODE__FORBIDDEN &&
 	              strcmp(err.field, "from") == 0 &&
-	              strstr(err.message, "2025-01-01 to 2026-01-01") != NULL,
+	              strstr(err.message, "2025-01-01/2026-01-01") != NULL &&
+	              strcmp(err.reason, "disclosure") == 0 &&
+	              strcmp(err.value, "2025-09-01") == 0,
 	      "restatements for one month of a closed year: refused (%s)",
 	      err.message);
 	CHECK(restate_in(rep, "2025-01-01", "2025-04-01", NULL, NULL, NULL, &rs,

@@ -106,6 +106,19 @@ case $out in "2020 closed: its published figures are frozen ("*) ;;
 out=$(as admin admin close-period --from 2020-01-01 --to 2020-12-31)
 case $out in "2020 was already closed on "*" by admin") ;;
 *) t_fail "close again: $out" ;; esac
+# a year not over, and a reporter's year not closed: the period as a
+# person names it, not the dates of the protocol (issue 13)
+y=$(date +%Y)
+fails 1 as admin admin close-period --year "$y"
+grep -q "^.*$y is not over: a period can be closed once it has ended" "$T_TMP/err" ||
+	t_fail "a year not over: $(cat "$T_TMP/err")"
+LANG=fr_FR.UTF-8 fails 1 as admin admin close-period --year "$y"
+grep -q "$y n'est pas terminé : une période peut être close" "$T_TMP/err" ||
+	t_fail "a year not over, in French: $(cat "$T_TMP/err")"
+fails 1 as rep report --year 2021
+grep -q "2021 is not closed (2021-01 is in no closed period).*closed: 2020$" "$T_TMP/err" ||
+	t_fail "a reporter's year not closed: $(cat "$T_TMP/err")"
+grep -q "2022-01-01" "$T_TMP/err" && t_fail "the end date shown: $(cat "$T_TMP/err")"
 
 fails 1 as jur amend "$a" --dept 94
 grep -q "closed period 2020" "$T_TMP/err" || t_fail "jurist in closed period"

@@ -67,6 +67,30 @@ test_errors(bool french)
 	             french ? "une autre modification" : "another change"),
 	      "a change id taken: a change, not a sheet: %s",
 	      cli_error_text(&err));
+	/* a period the person named, said as they would (issue 13) */
+	sheet_error(&err, "to", "out_of_range", "2027-01-01", "2026-12-01");
+	CHECK(strcmp(cli_period_error_text(&err, "2026-01-01", "2027-01-01"),
+	             french ? "2026 n'est pas terminé : une période peut être "
+	                      "close une fois achevée"
+	                    : "2026 is not over: a period can be closed once "
+	                      "it has ended") == 0,
+	      "a year not over: %s",
+	      cli_period_error_text(&err, "2026-01-01", "2027-01-01"));
+	sheet_error(&err, "from", "disclosure", "2026-01",
+	            "2024-01-01/2026-01-01, 2026-03-01/2026-04-01");
+	CHECK(strstr(cli_period_error_text(&err, "2026-01-01", "2027-01-01"),
+	             french ? "2026 n'est pas clos (2026-01 n'est dans aucune "
+	                      "période close)"
+	                    : "2026 is not closed (2026-01 is in no closed "
+	                      "period)") != NULL &&
+	              strstr(cli_period_error_text(&err, "2026-01-01",
+	                                           "2027-01-01"),
+	                     "2024-01-01..2025-12-31, 2026-03") != NULL &&
+	              strstr(cli_period_error_text(&err, "2026-01-01",
+	                                           "2027-01-01"),
+	                     "2027-01-01") == NULL,
+	      "a reporter's period not closed: %s",
+	      cli_period_error_text(&err, "2026-01-01", "2027-01-01"));
 	sheet_error(&err, "x", "a_reason_from_the_future", "", "");
 	CHECK(strcmp(cli_error_text(&err), "the server's words") == 0,
 	      "an unknown reason: the server's message");
@@ -114,13 +138,13 @@ test_server_texts(bool french)
 	CHECK(strstr(cli_error_text(&err), "2027-01-01 10:00 +0000") != NULL &&
 	              strstr(cli_error_text(&err), "1798797600") == NULL,
 	      "a call time as a date: %s", cli_error_text(&err));
-	server_error(&err, "budget_cents",
-	             "budget_cents: give 1 to 100000000000 cents");
-	CHECK(strcmp(cli_error_text(&err),
-	             french ? "budget_cents : donnez de 1 à 100000000000 "
-	                      "centimes"
-	                    : "budget_cents: give 1 to 100000000000 cents") ==
-	              0,
+	server_error(&err, "cents",
+	             "cents: 50, the share of 'B', is more than the budget "
+	             "leaves (40 of 100 cents): the funders' shares add up to "
+	             "no more than budget_cents");
+	CHECK(strstr(cli_error_text(&err),
+	             french ? "(40 sur 100 centimes)" : "(40 of 100 cents)") !=
+	              NULL,
 	      "a format written with PRIu64: %s", cli_error_text(&err));
 	server_error(&err, "noise_variance",
 	             "noise_variance: 2.5 is not allowed; with max_noise 4, "

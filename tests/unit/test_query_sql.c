@@ -126,7 +126,7 @@ static const struct bad bads[] = {
         {"2025-01-01", "tomorrow", 0, 0, 0, 0, 0, "to", "'tomorrow'",
          "bad_date", "tomorrow"},
         {"2025-01-01", "2026-01-01", "colour", "red", 0, 0, 0, "filters",
-         "unknown dimension 'colour'", "unknown_dimension", "colour"},
+         "unknown dimension 'colour'", "unknown_dimension", "colour=red"},
         {"2025-01-01", "2026-01-01", "department", "20", 0, 0, 0, "filters",
          "'20' is not a known code", "unknown_code", "department=20"},
         {"2025-01-01", "2026-01-01", "department", "", 0, 0, 0, "filters",
