@@ -331,7 +331,7 @@ breakdown_body(struct pdf *p, const void *arg)
 	const struct chart *c = arg;
 
 	if (!c->b->shown) {
-		para(p, words_title("withheld"), 9, false, INK);
+		para(p, words_withheld(c->b), 9, false, INK);
 		return;
 	}
 	base_line(p, c->b);
@@ -472,8 +472,9 @@ months_body(struct pdf *p, const void *arg)
 
 	(void)arg;
 	if (!b->shown || b->n == 0) {
-		para(p, words_title(b->shown ? "none_calls" : "withheld"), 9,
-		     false, INK);
+		para(p,
+		     b->shown ? words_title("none_calls") : words_withheld(b),
+		     9, false, INK);
 		return;
 	}
 	base_line(p, b);
@@ -936,7 +937,7 @@ notes_body(struct pdf *p, const void *arg)
 	struct strbuf t = {0};
 
 	(void)arg;
-	para(p, words_title("generated"), 8.5, false, SOFT);
+	para(p, words_generated(a), 8.5, false, SOFT);
 	if (a->min_cell > 1) {
 		words_disclosure(&t, a);
 		para(p, t.buf, 8.5, false, SOFT);

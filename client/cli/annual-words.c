@@ -194,11 +194,6 @@ words_title(const char *dim)
 	        {"share", N_("Share"), "Part"},
 	        {"total", N_("Total"), "Total"},
 	        {"hour", N_("Hour"), "Heure"},
-	        {"withheld",
-	         N_("Not shown: its total is hidden by disclosure "
-	            "control elsewhere in this report."),
-	         "Non affiché : son total est masqué ailleurs dans ce "
-	         "rapport (secret statistique)."},
 	        {"none_calls", N_("No calls."), "Aucun appel."},
 	        {"service_legend", N_("service hours"), "heures de permanence"},
 	        {"restated", "Restated figures", "Chiffres rectifiés"},
@@ -212,17 +207,47 @@ words_title(const char *dim)
 	         "Des fiches de périodes déjà closes (chiffres publiés) ont "
 	         "été corrigées depuis : chiffres publiés et chiffres "
 	         "rectifiés, avec les motifs."},
-	        {"generated",
-	         N_("Figures computed from exact counts; "
-	            "percentages rounded half up."),
-	         "Chiffres calculés à partir des effectifs exacts ; "
-	         "pourcentages arrondis au plus proche (demi vers le haut)."},
 	};
 
 	for (size_t i = 0; i < nitems(titles); i++)
 		if (strcmp(titles[i].dim, dim) == 0)
 			return T(titles[i].en, titles[i].fr);
 	return dim;
+}
+
+const char *
+words_withheld(const struct ann_breakdown *b)
+{
+	if (b->why == ANN_NOT_GIVEN && strcmp(b->dim, "jurist") == 0)
+		return T("Not shown: figures per jurist are not given to "
+		         "reporter accounts.",
+		         "Non affiché : les chiffres par juriste ne sont pas "
+		         "communiqués aux comptes de diffusion.");
+	if (b->why == ANN_NOT_GIVEN)
+		return T("Not shown: the server does not give this breakdown "
+		         "to this account.",
+		         "Non affiché : le serveur ne communique pas ce "
+		         "détail à ce compte.");
+	return T("Not shown: its total is hidden by disclosure control "
+	         "elsewhere in this report.",
+	         "Non affiché : son total est masqué ailleurs dans ce "
+	         "rapport (secret statistique).");
+}
+
+const char *
+words_generated(const struct annual *a)
+{
+	if (a->perturbed)
+		return T("Percentages computed from the perturbed figures "
+		         "shown, rounded half up.",
+		         "Pourcentages calculés à partir des chiffres "
+		         "perturbés affichés, arrondis au plus proche (demi "
+		         "vers le haut).");
+	return T("Figures computed from exact counts; percentages rounded "
+	         "half up.",
+	         "Chiffres calculés à partir des effectifs exacts ; "
+	         "pourcentages arrondis au plus proche (demi vers le "
+	         "haut).");
 }
 
 /* what the département figures count: consultations, not every call */
@@ -485,6 +510,11 @@ words_service_line(struct strbuf *sb, const struct annual *a)
 	sb_add(sb, T(", of ", ", sur "));
 	count_or_hidden(sb, g->total, g->total_hidden);
 	sb_add(sb, T(" consultations.", " consultations."));
+	if (a->perturbed)
+		sb_add(sb, T(" Within and outside are sums of the perturbed "
+		             "cells shown.",
+		             " Pendant et en dehors sont les sommes des cases "
+		             "perturbées affichées."));
 }
 
 void
@@ -496,15 +526,21 @@ words_disclosure(struct strbuf *sb, const struct annual *a)
 		sb_addf(sb,
 		        T("Figures perturbed for confidentiality: each is off "
 		          "by at most %u either way, always the same for the "
-		          "same calls; counts under %u are shown as 0; parts "
-		          "need not add up to their totals.",
+		          "same calls; parts need not add up to their totals, "
+		          "and each population's total is given once. A count "
+		          "of 0 or under %u is not told from the other: it is "
+		          "marked %s (hatched on the map), and a département "
+		          "or a row not listed had 0 or under %u.",
 		          "Chiffres perturbés pour le secret statistique : "
 		          "chacun s’écarte d’au plus %u de la valeur exacte, "
 		          "toujours de la même façon pour les mêmes appels ; "
-		          "les effectifs inférieurs à %u valent 0 ; les "
-		          "parties "
-		          "ne font pas forcément leur total."),
-		        a->max_noise, a->min_cell);
+		          "les parties ne font pas forcément leur total, et le "
+		          "total de chaque population est donné une seule "
+		          "fois. Un effectif nul ou inférieur à %u n’est pas "
+		          "distingué de l’autre : il est noté %s (hachuré sur "
+		          "la carte), et un département ou une ligne absents "
+		          "en avaient 0 ou moins de %u."),
+		        a->max_noise, a->min_cell, words_hidden(), a->min_cell);
 		return;
 	}
 	sb_addf(sb,
@@ -556,8 +592,8 @@ words_grid_hours(const struct annual *a, int *first, int *last)
 	*last = -1;
 	for (int d = 0; d < 7; d++)
 		for (int h = 0; h < 24; h++)
-			if (a->grid.n[d][h] > 0 || a->grid.hidden[d][h] ||
-			    a->hours.on[d][h]) {
+			if (a->grid.n[d][h] > 0 || a->hours.on[d][h] ||
+			    (a->grid.hidden[d][h] && !a->absent_hidden)) {
 				if (h < *first)
 					*first = h;
 				if (h > *last)

@@ -87,9 +87,17 @@ struct ann_item {
 	unsigned rate_rank; /* competition rank by rate (exact), 0 none */
 };
 
+/* Why a breakdown is not shown. */
+enum ann_withheld {
+	ANN_SHOWN,
+	ANN_BASE_HIDDEN, /* its base is a hidden count of another table */
+	ANN_NOT_GIVEN,   /* the server does not give it to this role */
+};
+
 struct ann_breakdown {
 	const char *dim;
-	bool shown;    /* false: withheld, its base is hidden elsewhere */
+	bool shown; /* false: withheld, why says why */
+	enum ann_withheld why;
 	uint64_t base; /* what the shares are of */
 	bool base_hidden;
 	bool multi; /* a call counts once per item: shares add to > 100 */
@@ -205,6 +213,11 @@ struct annual {
 	unsigned suppressed; /* hidden counts, every query together */
 	bool perturbed;      /* cell-key method: figures within +-max_noise */
 	uint32_t max_noise;
+	/* the cell-key method leaves out a row under min_cell as it leaves
+	 * out an empty one: a count not in an answer (a département, a
+	 * month, a weekday x hour cell) is "0 or under min_cell", shown
+	 * hidden, never as 0 */
+	bool absent_hidden;
 };
 
 /* The results, indexed by enum ann_query; returns 0. */
@@ -263,6 +276,10 @@ void words_duration_line(struct strbuf *sb, const struct annual *a);
 void words_service_line(struct strbuf *sb, const struct annual *a);
 /* "s: hidden by disclosure control ..." when something was */
 void words_disclosure(struct strbuf *sb, const struct annual *a);
+/* How the figures were computed: exact counts, or perturbed ones */
+const char *words_generated(const struct annual *a);
+/* Why a breakdown is not shown, in a sentence */
+const char *words_withheld(const struct ann_breakdown *b);
 /* "Paris (75): 18.8 calls per 100,000 inhabitants, ranked 4 of 20
  * départements (populations: INSEE ...)." Nothing without populations. */
 void words_rate(struct strbuf *sb, const struct annual *a);

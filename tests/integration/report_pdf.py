@@ -406,21 +406,47 @@ def check_map(sheets, keep):
 
 
 def check_hidden_map(keep):
-    """A reporter (the cell-key method, minimum cell size 3): 13 (1 call)
-    reads 0, coloured as an empty département (a hatch would tell it from
-    one), and the report says its figures are perturbed."""
+    """A reporter (the cell-key method, minimum cell size 3): a
+    département left out of the answer (13: 1 call) had 0 or under 3, so
+    the map hatches it as hidden, never white as "no consultations"; the
+    legend has no class nothing can have; the notes say one true thing."""
     if keep:
-        path = pdf(os.path.join(keep, "rapport-%d-rep.pdf" % YEAR),
-                   "fr_FR.UTF-8", user="rep")
-        poppler("pdftoppm", "-r", "80", "-png", path, path[:-4])
+        for lang, name in (("fr_FR.UTF-8", "rapport"), ("C.UTF-8", "report")):
+            path = pdf(os.path.join(keep, "%s-%d-rep.pdf" % (name, YEAR)),
+                       lang, user="rep")
+            poppler("pdftoppm", "-r", "60", "-png", path, path[:-4])
     p = rd.cli(["report", "annual", "--year", str(YEAR), "--format",
                 "html"], "rep")
     root = ET.fromstring(p.stdout.replace("<!DOCTYPE html>", "", 1))
     classes = {p.get("data-code"): p.get("data-class")
                for p in root.iter(SVG + "path") if p.get("data-code")}
-    T.eq(classes.get("13"), "0", "a count under 3 reads 0 on the map")
-    T.check("Figures perturbed for confidentiality" in p.stdout,
-            "the report says its figures are perturbed")
+    T.eq(classes.get("13"), "6", "reporter: a count under 3 is hatched")
+    T.check("0" not in classes.values(), "reporter: no département white")
+    T.check("no consultations" not in p.stdout,
+            "reporter: no legend box 'no consultations'")
+    T.check("Figures perturbed for confidentiality" in p.stdout and
+            "computed from exact counts" not in p.stdout,
+            "the report says its figures are perturbed, and only that")
+    # one figure of the year's consultations wherever it is a base
+    path = pdf(os.path.join(os.environ.get("TMPDIR", "/tmp"),
+                            "rep-bases-%d.pdf" % os.getpid()),
+               "fr_FR.UTF-8", user="rep")
+    text = flat(poppler("pdftotext", "-layout", path, "-"))
+    os.unlink(path)
+    r = json.loads(rd.cli(["report", "annual", "--year", str(YEAR),
+                           "--focus", "75", "--format", "json"],
+                          "rep").stdout)
+    fr = lambda n: "{:,}".format(n).replace(",", " ")  # flat()
+    year, paris = r["consultations"]["count"], r["focus"]["count"]
+    bases = set(re.findall(r"(?:sur|l’ensemble des) (\d{1,3}(?: \d{3})*) "
+                           r"consultations", text))
+    callers = {i["code"]: i["count"] for i in r["caller"]["items"]}
+    want = {fr(year), fr(paris), fr(callers["professional"]),
+            fr(callers["individual"])} | {
+        fr(i["count"]) for i in r["pro_kind"]["items"]
+        if i["code"] == "public_body"}
+    T.check(fr(year) in bases and fr(paris) in bases and bases <= want,
+            "reporter PDF: bases %s, only of %s", sorted(bases), sorted(want))
 
 
 # INSEE's file of the départements' populations, as published
