@@ -440,7 +440,9 @@ words_consultations(struct strbuf *sb, const struct annual *a)
 		        a->year - 1);
 		return;
 	}
-	sb_addf(sb, " (%d%s", a->year - 1, T(": ", " : "));
+	sb_addf(sb, " (%d%s%s", a->year - 1,
+	        a->to_date ? T(", same days", ", mêmes jours") : "",
+	        T(": ", " : "));
 	count_or_hidden(sb, a->previous, a->previous_hidden);
 	if (a->has_change) {
 		sb_add(sb, T("; change ", " ; évolution "));
@@ -631,12 +633,17 @@ words_period(struct strbuf *sb, const struct annual *a)
 		sb_add(sb, "du ");
 		date_words(sb, a->year, 1, 1);
 		sb_add(sb, " au ");
-		date_words(sb, a->year, 12, 31);
+		date_words(sb, a->year, a->last_m, a->last_d);
 	} else {
 		date_words(sb, a->year, 1, 1);
 		sb_add(sb, " to ");
-		date_words(sb, a->year, 12, 31);
+		date_words(sb, a->year, a->last_m, a->last_d);
 	}
+	if (a->to_date)
+		sb_add(sb, T(" (the year is not over: compared with the same "
+		             "days of the year before)",
+		             " (année en cours : comparée aux mêmes jours de "
+		             "l’année précédente)"));
 }
 
 void
@@ -910,9 +917,16 @@ words_tiles(const struct annual *a, struct strbuf big[ANN_TILES],
 		/* one line in a box a third of the page wide */
 		sb_add(&small[n], "\n");
 		words_pct_signed(&small[n], a->change_pct, ANN_DECIMALS);
-		sb_addf(&small[n],
-		        words_french() ? " par rapport à %d" : " from %d",
-		        a->year - 1);
+		if (a->to_date)
+			sb_addf(&small[n],
+			        words_french() ? " (mêmes jours de %d)"
+			                       : " (same days of %d)",
+			        a->year - 1);
+		else
+			sb_addf(&small[n],
+			        words_french() ? " par rapport à %d"
+			                       : " from %d",
+			        a->year - 1);
 	}
 	n++;
 	if (f->given && !f->hidden && f->n > 0) {

@@ -210,15 +210,13 @@ static const struct {
 };
 
 void
-annual_queries(struct ann_queries *aq, int year, const char *focus)
+annual_queries(struct ann_queries *aq, const struct ann_period *p,
+               const char *focus)
 {
 	memset(aq, 0, sizeof *aq);
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 2; i++)
 		snprintf(aq->from[i], sizeof aq->from[i], "%04d-01-01",
-		         (year - i) % 10000);
-		snprintf(aq->to[i], sizeof aq->to[i], "%04d-01-01",
-		         (year - i + 1) % 10000);
-	}
+		         (p->year - i) % 10000);
 	if (focus != NULL)
 		snprintf(aq->focus, sizeof aq->focus, "%s", focus);
 	for (size_t i = 0; i < AQ_N; i++) {
@@ -227,7 +225,7 @@ annual_queries(struct ann_queries *aq, int year, const char *focus)
 
 		callsheet__query__init(q);
 		q->from = aq->from[query_specs[i].previous];
-		q->to = aq->to[query_specs[i].previous];
+		q->to = (char *)p->to[query_specs[i].previous];
 		for (size_t k = 0; k < 2 && query_specs[i].by[k] != NULL; k++)
 			aq->by[i][q->n_group_by++] =
 			        (char *)query_specs[i].by[k];
@@ -248,7 +246,7 @@ annual_queries(struct ann_queries *aq, int year, const char *focus)
 	}
 	callsheet__query__init(&aq->focus_q);
 	aq->focus_q.from = aq->from[0];
-	aq->focus_q.to = aq->to[0];
+	aq->focus_q.to = (char *)p->to[0];
 	callsheet__filter__init(&aq->focus_f);
 	aq->focus_f.dimension = "department";
 	aq->focus_f.value = aq->focus;
@@ -692,12 +690,16 @@ totals(struct annual *a, const Callsheet__QueryResult *now,
 }
 
 int
-annual_compute(struct annual *a, int year, const char *focus_code,
+annual_compute(struct annual *a, const struct ann_period *p,
+               const char *focus_code,
                const Callsheet__QueryResult *const r[AQ_N],
                const struct labels *l, const struct service_hours *hours)
 {
 	memset(a, 0, sizeof *a);
-	a->year = year;
+	a->year = p->year;
+	a->to_date = p->to_date;
+	a->last_m = p->last_m;
+	a->last_d = p->last_d;
 	a->labels = l;
 	a->hours = *hours;
 	for (size_t i = 0; i < AQ_N; i++) {

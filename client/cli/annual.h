@@ -66,10 +66,20 @@ struct ann_queries {
 	/* the year's consultations of the focus département (restatements) */
 	Callsheet__Query focus_q;
 	Callsheet__Filter focus_f, *focus_fp[1];
-	char from[2][16], to[2][16];
+	char from[2][16];
 	char focus[16];
 };
-void annual_queries(struct ann_queries *aq, int year, const char *focus);
+/* The year, or (to_date) from 1 January up to today, and the same days
+ * of the year before, as report --compare asks them. */
+struct ann_period {
+	int year;
+	bool to_date;       /* the year is not over: up to today */
+	char to[2][16];     /* the first day not counted, of the year and of
+	                     * the year before ("2027-01-01") */
+	int last_m, last_d; /* the last day counted */
+};
+void annual_queries(struct ann_queries *aq, const struct ann_period *p,
+                    const char *focus);
 
 /* ----------------------------------------------------------- figures */
 
@@ -184,6 +194,8 @@ struct ann_facts {
 
 struct annual {
 	int year;
+	bool to_date;       /* the year is not over: up to today */
+	int last_m, last_d; /* the last day counted */
 	/* the taxonomy's labels in the reader's language (borrowed): names of
 	 * départements without calls too, for the map */
 	const struct labels *labels;
@@ -221,7 +233,8 @@ struct annual {
 };
 
 /* The results, indexed by enum ann_query; returns 0. */
-int annual_compute(struct annual *a, int year, const char *focus,
+int annual_compute(struct annual *a, const struct ann_period *p,
+                   const char *focus,
                    const Callsheet__QueryResult *const r[AQ_N],
                    const struct labels *labels,
                    const struct service_hours *hours);

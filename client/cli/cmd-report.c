@@ -466,27 +466,6 @@ compare_print(const struct report_args *a, const char *const period[4],
 	sb_free(&sb);
 }
 
-/* A period that has begun and is not over ends tonight: true if so. The
- * day is this machine's, which is the service's on its workstations. */
-static bool
-year_to_date(struct period *p)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	struct date today;
-
-	if (localtime_r(&t, &tm) == NULL)
-		return false;
-	today = (struct date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
-	if (date_cmp(&p->from, &today) > 0 || date_cmp(&today, &p->to) >= 0)
-		return false;
-	date_next_day(&today);
-	if (date_cmp(&today, &p->to) >= 0)
-		return false; /* its last day: the whole period */
-	p->to = today;
-	return true;
-}
-
 /* Both periods in one pipeline. */
 static int
 compare_run(struct cli *cli, struct cs_client *c, const struct report_args *a,
@@ -503,7 +482,7 @@ compare_run(struct cli *cli, struct cs_client *c, const struct report_args *a,
 	char now_to[DATE_STRLEN];
 	int rv = 0;
 
-	if (year_to_date(&now)) {
+	if (period_to_date(&now)) {
 		/* a period not over: the same part of the year before */
 		date_format(&now.to, now_to);
 		q->to = now_to;

@@ -3,6 +3,7 @@ sheets (reportdata.py): every figure of the JSON report against this test's
 own computation; the focus sentence with a tie; the other formats; French;
 and what a reporter (minimum cell size 3) sees. Run by report_annual.sh."""
 
+import datetime
 import json
 import os
 import re
@@ -351,6 +352,27 @@ def check_reporter_bases():
             "admin: per-jurist figures")
 
 
+def check_year_to_date():
+    """The year not over: counted up to today, compared with the same days
+    of the year before (as report --compare), and said so; the period
+    ends today, not on 31 December."""
+    today = datetime.date.today()
+    if today.month == 12 and today.day == 31:
+        return  # the year's last day: the whole year
+    p = rd.cli(["report", "annual", "--year", str(today.year), "--format",
+                "json"], "admin")
+    r = json.loads(p.stdout, parse_float=Decimal)
+    T.eq((r.get("to_date"), r.get("last_day")), (True, today.isoformat()),
+         "the year not over: up to today")
+    T.check("year to date" in p.stderr, "stderr says year to date: %s",
+            p.stderr.strip())
+    p = rd.cli(["report", "annual", "--year", str(today.year), "--format",
+                "html"], "admin", lang="fr_FR.UTF-8")
+    T.check("31 décembre %d" % today.year not in p.stdout and
+            "année en cours" in p.stdout,
+            "the French period ends today, and says the year is not over")
+
+
 def check_empty_year():
     """A year without a sheet: zeros, no percentages, nothing breaks."""
     p = rd.cli(["report", "annual", "--year", "2010", "--focus", "75",
@@ -393,6 +415,7 @@ def main():
     check_french(sheets)
     check_reporter(sheets)
     check_reporter_bases()
+    check_year_to_date()
     check_empty_year()
     p = rd.cli(["report", "annual", "--focus", "7X"], "admin", check=False)
     T.check(p.returncode == 2 and "--focus '7X'" in p.stderr,
