@@ -520,7 +520,7 @@ restated(struct strbuf *sb, const struct annual *a)
 	sb_add(sb, "<section><h2>");
 	sb_add_xml(sb, words_title("restated"));
 	sb_add(sb, "</h2>\n<p class=\"base\">");
-	sb_add_xml(sb, words_title("restated_lead"));
+	sb_add_xml(sb, words_restated_lead(a));
 	sb_add(sb, "</p>\n<ul class=\"restated\">");
 	words_restatements(&t, a);
 	for (const char *l = t.buf, *nl; l != NULL && *l != '\0'; l = nl + 1) {

@@ -146,7 +146,7 @@ annual_md(struct strbuf *sb, const struct annual *a)
 		struct strbuf t = {0};
 
 		sb_addf(sb, "\n## %s\n\n%s\n\n", words_title("restated"),
-		        words_title("restated_lead"));
+		        words_restated_lead(a));
 		words_restatements(&t, a);
 		/* a list item per period */
 		for (const char *l = t.buf, *nl; l != NULL && *l != '\0';

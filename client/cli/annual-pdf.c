@@ -916,7 +916,7 @@ restatements_body(struct pdf *p, const void *arg)
 	struct strbuf t = {0};
 
 	(void)arg;
-	para(p, words_title("restated_lead"), 9, false, SOFT);
+	para(p, words_restated_lead(p->a), 9, false, SOFT);
 	words_restatements(&t, p->a);
 	para(p, t.buf, 9, false, INK);
 	sb_free(&t);

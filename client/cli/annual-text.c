@@ -221,6 +221,7 @@ annual_text(struct strbuf *sb, const struct annual *a)
 	}
 	if (words_restated_shown(a)) {
 		heading(sb, words_title("restated"));
+		sb_addf(sb, "%s\n", words_restated_lead(a));
 		words_restatements(sb, a);
 	}
 	sb_add(sb, "\n");

@@ -759,12 +759,21 @@ words_restatements(struct strbuf *sb, const struct annual *a)
 		        p->compared ? p->compared : p->period;
 		char label[64];
 
-		if (p->n_changes == 0 &&
+		if (p->n_changes == 0 && !p->perturbed &&
 		    p->published_total == p->restated_total)
 			continue;
 		closed_period_label(cp->from, cp->to, label, sizeof label);
 		sb_addf(sb, "%s%s", label, T(": ", " : "));
-		if (p->has_published_total) {
+		if (p->perturbed) {
+			/* two cells, each with its noise: their difference
+			 * is not the change */
+			sb_add(sb, T("published ", "publié "));
+			words_count(sb, p->published_total);
+			sb_add(sb, T(", restated ", ", rectifié "));
+			words_count(sb, p->restated_total);
+			sb_add(sb, T(" (both perturbed)",
+			             " (tous deux perturbés)"));
+		} else if (p->has_published_total) {
 			sb_add(sb, T("published ", "publié "));
 			words_count(sb, p->published_total);
 			sb_add(sb, T(", restated ", ", rectifié "));
@@ -789,10 +798,46 @@ words_restatements(struct strbuf *sb, const struct annual *a)
 	}
 }
 
+/* A reporter is given every closed period's two totals, perturbed,
+ * changed or not: an amendment that leaves the total as it was cannot be
+ * told from no change, so each is shown, with what it cannot say. */
+static bool
+restated_perturbed(const struct annual *a)
+{
+	const Callsheet__Restatements *rs = a->meta.restated;
+
+	for (size_t i = 0; rs != NULL && i < rs->n_periods; i++)
+		if (rs->periods[i]->perturbed)
+			return true;
+	return false;
+}
+
 bool
 words_restated_shown(const struct annual *a)
 {
-	return a->meta.restated != NULL && restate_shown(a->meta.restated);
+	return a->meta.restated != NULL &&
+	       (restate_shown(a->meta.restated) || restated_perturbed(a));
+}
+
+const char *
+words_restated_lead(const struct annual *a)
+{
+	if (restated_perturbed(a))
+		return T(
+		        "Sheets of a closed period may be corrected after its "
+		        "figures were published. A reporter account is given "
+		        "each closed period's published and restated totals, "
+		        "both perturbed (their difference is not the change), "
+		        "without the reasons; a change that leaves the total "
+		        "as it was (an amendment) does not show.",
+		        "Des fiches d’une période close peuvent être corrigées "
+		        "après la publication de ses chiffres. Un compte de "
+		        "diffusion reçoit les totaux publié et rectifié de "
+		        "chaque période close, tous deux perturbés (leur écart "
+		        "n’est pas la correction), sans les motifs ; une "
+		        "correction qui laisse le total inchangé (une "
+		        "modification) n’apparaît pas.");
+	return words_title("restated_lead");
 }
 
 void

@@ -319,6 +319,9 @@ void words_hours(struct strbuf *sb, const struct service_hours *h);
 /* "Restated figures": the restatements' heading; whether there are
  * restatements to show */
 bool words_restated_shown(const struct annual *a);
+/* The sentence before them: what they are, and for a reporter what they
+ * cannot say */
+const char *words_restated_lead(const struct annual *a);
 /* A line per restated period: "2024: published 6,461, restated 6,462
  * (+1). Reasons: why; voided: why." */
 void words_restatements(struct strbuf *sb, const struct annual *a);

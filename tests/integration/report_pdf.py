@@ -735,6 +735,26 @@ def check_restated(sheets, tmp):
                 "{:,}".format(n), "{:,}".format(n - 1), "{:,}".format(n75),
                 "{:,}".format(n75 - 1), reason) in whole,
             "pdf: published and restated, Paris's too, with the reason")
+    # a reporter is given the two totals, perturbed, no reasons: the
+    # document says so, gives no difference as if it were the change, and
+    # never promises reasons it does not list
+    path = pdf(os.path.join(tmp, "restated-rep.pdf"), "fr_FR.UTF-8",
+               user="rep")
+    npages = int(re.search(r"Pages:\s+(\d+)",
+                           poppler("pdfinfo", path)).group(1))
+    whole = flat(" ".join(page_texts(path, npages)))
+    T.check("Chiffres rectifiés" in whole and "tous deux perturbés" in whole
+            and "sans les motifs" in whole and "avec les motifs" not in whole,
+            "reporter pdf: the restated totals, said to be perturbed, no "
+            "reasons promised")
+    T.check(not re.search("rectifié [\\d ]+ \\([+\u2212-]", whole),
+            "reporter pdf: no difference of two perturbed totals")
+    # an amendment alone leaves the totals equal: still said, not left out
+    rd.close_year(YEAR - 1)
+    text = rd.cli(["report", "annual", "--year", str(YEAR - 1)], "rep").stdout
+    T.check("Restated figures" in text and "both perturbed" in text,
+            "reporter: a closed year's totals, changed or not: %s",
+            text[-600:])
 
 
 def main():
