@@ -757,6 +757,49 @@ def check_restated(sheets, tmp):
             text[-600:])
 
 
+def check_last_page(tmp, keep):
+    """With restatements and a budget, over title blocks of one to four
+    lines and two service hours: no last page holds only the restated
+    figures and the notes, a few lines, when the document fits on one page
+    fewer (spacing tightened, nothing split); and a hyphenated name is
+    never broken in the headline boxes (Seine-Saint-Denis)."""
+    tails = ("Restated figures", "Chiffres rectifiés", "Notes")
+    n = 0
+    for focus in ("75", "93", "13", "99", "01", "92"):
+        for addr in ("", "1 rue A\n2 bis\n75011 Paris"):
+            for hours in ("mon-fri 9-13,14-16", "mon-sun 7-21"):
+                n += 1
+                fr = n % 2 == 0
+                path = os.path.join(keep or tmp, "last-%02d.pdf" % n)
+                rd.cli(["report", "annual", "--year", str(YEAR), "--format",
+                        "pdf", "--focus", focus, "--service", SERVICE,
+                        "--service-hours", hours, "-o", path] +
+                       (["--address", addr] if addr else []), "admin",
+                       lang="fr_FR.UTF-8" if fr else "C.UTF-8")
+                npages = int(re.search(r"Pages:\s+(\d+)",
+                                       poppler("pdfinfo", path)).group(1))
+                last = [ln for ln in poppler(
+                    "pdftotext", "-f", str(npages), "-l", str(npages),
+                    path, "-").splitlines() if ln.strip()][:-2]
+                T.check(not (last and last[0].strip() in tails and
+                             len(last) < 12),
+                        "%s: a last page of a few lines: %s", path, last)
+                name = {"93": "Seine-Saint-Denis", "13": "Bouches-du-Rhône"}
+                if focus in name:
+                    # pdftotext joins a line broken after a hyphen
+                    # ("Bouches-duRhône"): no such join, no break
+                    first = poppler("pdftotext", "-l", "1", path, "-")
+                    parts = name[focus].split("-")
+                    joined = ["-".join(parts[:i]) + "-".join(parts[i:])
+                              for i in range(1, len(parts))]
+                    T.check(not any(j in first for j in joined) and
+                            re.search(r"-\s*\n", first) is None,
+                            "%s: '%s' broken in a box", path, name[focus])
+                    if keep:
+                        poppler("pdftoppm", "-png", "-r", "60", "-f", "1",
+                                "-l", "1", path, path[:-4])
+
+
 def main():
     for tool in ("pdfinfo", "pdftotext", "pdftoppm"):
         if shutil.which(tool) is None:
@@ -784,6 +827,7 @@ def main():
         check_refusals(tmp)
         check_facts(sheets, tmp, keep)
         check_restated(sheets, tmp)
+        check_last_page(tmp, keep)
         check_long_table(sheets, tmp, keep)
     return T.finish()
 
