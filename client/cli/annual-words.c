@@ -431,6 +431,12 @@ words_consultations(struct strbuf *sb, const struct annual *a)
 	sb_addf(sb, T("Consultations in %d: ", "Consultations en %d : "),
 	        a->year);
 	count_or_hidden(sb, a->consultations, a->consultations_hidden);
+	if (!a->has_previous) {
+		/* not given (a reporter's year before still open): "none
+		 * recorded" would be false */
+		sb_add(sb, ".");
+		return;
+	}
 	if (a->previous == 0 && !a->previous_hidden) {
 		/* a year before the service logged its calls here, most
 		 * often: no change from "0" to tell */

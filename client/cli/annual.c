@@ -674,6 +674,7 @@ totals(struct annual *a, const Callsheet__QueryResult *now,
 		        now->has_total_suppressed && now->total_suppressed;
 	}
 	if (before != NULL) {
+		a->has_previous = true;
 		a->previous = before->total;
 		a->previous_hidden = before->has_total_suppressed &&
 		                     before->total_suppressed;

@@ -206,6 +206,8 @@ struct annual {
 	/* the change from the year before */
 	uint64_t previous;
 	bool previous_hidden;
+	bool has_previous; /* false: not given to this role (a reporter's
+	                    * year before not closed): nothing said of it */
 	bool has_change;
 	int64_t change;
 	bool has_change_pct;

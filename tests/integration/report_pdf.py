@@ -424,6 +424,10 @@ def check_hidden_map(keep):
     T.check("0" not in classes.values(), "reporter: no département white")
     T.check("no consultations" not in p.stdout,
             "reporter: no legend box 'no consultations'")
+    # the year before is not closed here: not given, so nothing is said
+    # of it ("none recorded in" would be false)
+    T.check("none recorded in" not in p.stdout,
+            "reporter: a year before not given is not 'none recorded'")
     T.check("Figures perturbed for confidentiality" in p.stdout and
             "computed from exact counts" not in p.stdout,
             "the report says its figures are perturbed, and only that")
