@@ -240,7 +240,7 @@ breakdown(struct strbuf *sb, const struct annual *a,
 {
 	section_head(sb, a, b);
 	if (!b->shown)
-		sb_addf(sb, "<p>%s</p>\n", words_title("withheld"));
+		sb_addf(sb, "<p>%s</p>\n", words_withheld(b));
 	else if (b->n == 0)
 		sb_addf(sb, "<p>%s</p>\n", words_title("none_calls"));
 	else {
@@ -520,7 +520,7 @@ restated(struct strbuf *sb, const struct annual *a)
 	sb_add(sb, "<section><h2>");
 	sb_add_xml(sb, words_title("restated"));
 	sb_add(sb, "</h2>\n<p class=\"base\">");
-	sb_add_xml(sb, words_title("restated_lead"));
+	sb_add_xml(sb, words_restated_lead(a));
 	sb_add(sb, "</p>\n<ul class=\"restated\">");
 	words_restatements(&t, a);
 	for (const char *l = t.buf, *nl; l != NULL && *l != '\0'; l = nl + 1) {
@@ -587,7 +587,7 @@ annual_html(struct strbuf *sb, const struct annual *a)
 	sb_add(sb, "<footer><h2>");
 	sb_add_xml(sb, words_title("notes"));
 	sb_add(sb, "</h2>\n<p>");
-	sb_add_xml(sb, words_title("generated"));
+	sb_add_xml(sb, words_generated(a));
 	sb_add(sb, "</p>\n");
 	if (a->min_cell > 1)
 		para(sb, "disclosure", words_disclosure, a);

@@ -274,6 +274,10 @@ annual_json(struct strbuf *sb, const struct annual *a)
 	words_consultations(&text, a);
 	sb_addf(sb, "{\"report\":\"annual\",\"year\":%d,\"lang\":\"%s\"",
 	        a->year, words_lang());
+	/* the last day counted: up to today when the year is not over */
+	sb_addf(sb, ",\"to_date\":%s,\"last_day\":\"%04d-%02d-%02d\"",
+	        a->to_date ? "true" : "false", a->year % 10000, a->last_m,
+	        a->last_d);
 	sb_addf(sb, ",\n\"disclosure\":{\"min_cell\":%u,\"suppressed\":%u",
 	        a->min_cell, a->suppressed);
 	if (a->perturbed)

@@ -90,7 +90,8 @@ map_classes(const struct annual *a, int *cls)
 		if (!a->departments.shown)
 			cls[i] = MAP_HIDDEN;
 		else
-			cls[i] = it == NULL ? MAP_NONE
+			cls[i] = it == NULL ? (a->absent_hidden ? MAP_HIDDEN
+			                                        : MAP_NONE)
 			                    : map_class(it->n, it->hidden,
 			                                a->departments.base);
 	}
@@ -347,7 +348,8 @@ count_label(struct strbuf *sb, const struct annual *a, const char *code)
 {
 	const struct ann_item *it = item_of(a, code);
 
-	if (!a->departments.shown || (it != NULL && it->hidden))
+	if (!a->departments.shown || (it != NULL && it->hidden) ||
+	    (it == NULL && a->absent_hidden))
 		sb_add(sb, words_hidden());
 	else
 		words_count(sb, it != NULL ? it->n : 0);
@@ -491,8 +493,9 @@ draw_legend(const struct annual *a, const struct map_geos *m,
 	                     : "Share of consultations");
 	y += 12;
 	for (size_t k = 0; k < nitems(order); k++) {
-		if (order[k] == MAP_HIDDEN && a->min_cell <= 1)
-			continue;
+		if ((order[k] == MAP_HIDDEN && a->min_cell <= 1) ||
+		    (order[k] == MAP_NONE && a->absent_hidden))
+			continue; /* a class no département can have */
 		pen->box(pen->ctx, SIDE_X, y, 28, 19, order[k]);
 		pen->box(pen->ctx, SIDE_X, y, 28, 19, -1);
 		sb_reset(&t);

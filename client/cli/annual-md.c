@@ -27,7 +27,7 @@ md_breakdown(struct strbuf *sb, const struct annual *a,
 
 	sb_addf(sb, "\n## %s\n\n", words_title(b->dim));
 	if (!b->shown) {
-		sb_addf(sb, "%s\n", words_title("withheld"));
+		sb_addf(sb, "%s\n", words_withheld(b));
 		return;
 	}
 	words_base(sb, a, b);
@@ -146,7 +146,7 @@ annual_md(struct strbuf *sb, const struct annual *a)
 		struct strbuf t = {0};
 
 		sb_addf(sb, "\n## %s\n\n%s\n\n", words_title("restated"),
-		        words_title("restated_lead"));
+		        words_restated_lead(a));
 		words_restatements(&t, a);
 		/* a list item per period */
 		for (const char *l = t.buf, *nl; l != NULL && *l != '\0';
@@ -157,7 +157,7 @@ annual_md(struct strbuf *sb, const struct annual *a)
 		}
 		sb_free(&t);
 	}
-	sb_addf(sb, "\n---\n\n%s\n", words_title("generated"));
+	sb_addf(sb, "\n---\n\n%s\n", words_generated(a));
 	if (a->min_cell > 1) {
 		sb_add(sb, "\n");
 		words_disclosure(sb, a);

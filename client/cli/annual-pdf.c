@@ -38,6 +38,9 @@ struct pdf {
 	int page;       /* 1-based, the page being drawn */
 	int npages;     /* known on the second pass; 0 on the first */
 	bool measuring; /* one endless page: a block's height (block_h) */
+	/* 0, or 1: the space between lines, bars and charts tightened, so
+	 * that a last page holding a few lines goes on the page before */
+	double tight;
 };
 
 /* ------------------------------------------------------------- text */
@@ -47,6 +50,41 @@ set_rgb(cairo_t *cr, uint32_t c)
 {
 	cairo_set_source_rgb(cr, ((c >> 16) & 0xff) / 255.0,
 	                     ((c >> 8) & 0xff) / 255.0, (c & 0xff) / 255.0);
+}
+
+/* A name with hyphens (Seine-Saint-Denis) is not broken at them when it
+ * fits the width whole: the line wraps between words instead. */
+static void
+keep_hyphenated(PangoLayout *l, const char *s, double width)
+{
+	PangoAttrList *attrs = pango_attr_list_new();
+	const char *w = s;
+
+	while (*w != '\0') {
+		size_t len = strcspn(w, " \n");
+
+		if (len > 0 && memchr(w, '-', len) != NULL) {
+			PangoLayout *m = pango_layout_copy(l);
+			int mw, mh;
+
+			pango_layout_set_width(m, -1);
+			pango_layout_set_text(m, w, (int)len);
+			pango_layout_get_size(m, &mw, &mh);
+			g_object_unref(m);
+			if (mw <= width * PANGO_SCALE) {
+				PangoAttribute *a =
+				        pango_attr_allow_breaks_new(FALSE);
+
+				a->start_index = (guint)(w - s);
+				a->end_index = (guint)(w - s + len);
+				pango_attr_list_insert(attrs, a);
+			}
+		}
+		w += len;
+		w += *w != '\0';
+	}
+	pango_layout_set_attributes(l, attrs);
+	pango_attr_list_unref(attrs);
 }
 
 /* A layout of text in width points (0: no wrapping), at most maxlines
@@ -72,6 +110,8 @@ text_layout(struct pdf *p, const char *s, double size, bool bold, double width,
 		}
 	}
 	pango_layout_set_text(l, s, -1);
+	if (width > 0)
+		keep_hyphenated(l, s, width);
 	return l;
 }
 
@@ -202,7 +242,7 @@ para(struct pdf *p, const char *s, double size, bool bold, uint32_t colour)
 	need(p, h);
 	p->y += draw_text(p, MARGIN_X, p->y, s, size, bold, colour, CONTENT, 0,
 	                  -1);
-	p->y += size * 0.5;
+	p->y += size * (0.5 - 0.25 * p->tight);
 }
 
 #define HEADING_H 32.0 /* a heading: space above, text, rule */
@@ -211,7 +251,7 @@ para(struct pdf *p, const char *s, double size, bool bold, uint32_t colour)
 static void
 heading_draw(struct pdf *p, const char *s)
 {
-	p->y += 10;
+	p->y += 10 - 4 * p->tight;
 	p->y += draw_text(p, MARGIN_X, p->y, s, 13, true, ACCENT, CONTENT, 0,
 	                  -1);
 	cairo_set_line_width(p->cr, 0.8);
@@ -286,7 +326,8 @@ bars(struct pdf *p, const struct ann_breakdown *b, size_t max)
 
 		words_row(&w, b, it);
 		l = text_layout(p, w.item.buf, 8.5, false, BAR_LABEL_W, 2);
-		h = fmax(layout_h(l), BAR_ROW_MIN) + 3;
+		h = fmax(layout_h(l), BAR_ROW_MIN - 2 * p->tight) + 3 -
+		    p->tight;
 		g_object_unref(l);
 		need(p, h);
 		draw_text(p, MARGIN_X, p->y + 1, w.item.buf, 8.5, false, INK,
@@ -331,7 +372,7 @@ breakdown_body(struct pdf *p, const void *arg)
 	const struct chart *c = arg;
 
 	if (!c->b->shown) {
-		para(p, words_title("withheld"), 9, false, INK);
+		para(p, words_withheld(c->b), 9, false, INK);
 		return;
 	}
 	base_line(p, c->b);
@@ -467,13 +508,14 @@ static void
 months_body(struct pdf *p, const void *arg)
 {
 	const struct ann_breakdown *b = &p->a->months;
-	const double h = 120, label_h = 14, value_h = 12;
+	const double h = 120 - 40 * p->tight, label_h = 14, value_h = 12;
 	double colw = CONTENT / 12, top = 0;
 
 	(void)arg;
 	if (!b->shown || b->n == 0) {
-		para(p, words_title(b->shown ? "none_calls" : "withheld"), 9,
-		     false, INK);
+		para(p,
+		     b->shown ? words_title("none_calls") : words_withheld(b),
+		     9, false, INK);
 		return;
 	}
 	base_line(p, b);
@@ -535,7 +577,7 @@ grid_body(struct pdf *p, const void *arg)
 	const struct annual *a = p->a;
 	const struct ann_grid *g = &a->grid;
 	int first, last;
-	const double row_h = 14;
+	const double row_h = 14 - 2 * p->tight;
 	double cell_w, head_w = 0;
 	struct strbuf t = {0};
 
@@ -829,6 +871,24 @@ title_block(struct pdf *p)
 	sb_free(&t);
 }
 
+/* A tile's words: 8 points, smaller when they would take more than its
+ * three lines (a long name, never broken inside). */
+static double
+tile_size(struct pdf *p, const char *s, double width)
+{
+	double size = 8;
+
+	for (; size > 6; size -= 0.5) {
+		PangoLayout *l = text_layout(p, s, size, false, width, 0);
+		int lines = pango_layout_get_line_count(l);
+
+		g_object_unref(l);
+		if (lines <= 3)
+			break;
+	}
+	return size;
+}
+
 /* The key figures in tiles: consultations and their change; the focus's
  * count, share and rank. */
 static void
@@ -854,8 +914,9 @@ tiles(struct pdf *p)
 		cairo_fill(p->cr);
 		draw_text(p, x + 12, p->y + 6, big[i].buf, 20, true, ACCENT,
 		          w - 18, 1, -1);
-		draw_text(p, x + 12, p->y + 33, small[i].buf, 8, false, INK,
-		          w - 18, 2, -1);
+		draw_text(p, x + 12, p->y + 33, small[i].buf,
+		          tile_size(p, small[i].buf, w - 18), false, INK,
+		          w - 18, 3, -1);
 		sb_free(&big[i]);
 		sb_free(&small[i]);
 	}
@@ -916,7 +977,7 @@ restatements_body(struct pdf *p, const void *arg)
 	struct strbuf t = {0};
 
 	(void)arg;
-	para(p, words_title("restated_lead"), 9, false, SOFT);
+	para(p, words_restated_lead(p->a), 9, false, SOFT);
 	words_restatements(&t, p->a);
 	para(p, t.buf, 9, false, INK);
 	sb_free(&t);
@@ -937,7 +998,7 @@ notes_body(struct pdf *p, const void *arg)
 	struct strbuf t = {0};
 
 	(void)arg;
-	para(p, words_title("generated"), 8.5, false, SOFT);
+	para(p, words_generated(a), 8.5, false, SOFT);
 	if (a->min_cell > 1) {
 		words_disclosure(&t, a);
 		para(p, t.buf, 8.5, false, SOFT);
@@ -1003,14 +1064,15 @@ to_strbuf(void *closure, const unsigned char *data, unsigned int len)
 	return CAIRO_STATUS_SUCCESS;
 }
 
-/* One pass; returns the number of pages, or -1. */
+/* One pass; returns the number of pages, or -1; *last_y: where the last
+ * page's content ends. */
 static int
-pass(const struct annual *a, struct strbuf *out, int npages, char *err,
-     size_t errlen)
+pass(const struct annual *a, struct strbuf *out, int npages, double tight,
+     double *last_y, char *err, size_t errlen)
 {
 	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(
 	        to_strbuf, out, PAGE_W, PAGE_H);
-	struct pdf p = {.a = a, .npages = npages};
+	struct pdf p = {.a = a, .npages = npages, .tight = tight};
 	cairo_status_t st;
 
 	if (out != NULL) {
@@ -1028,6 +1090,7 @@ pass(const struct annual *a, struct strbuf *out, int npages, char *err,
 	}
 	p.cr = cairo_create(s);
 	document(&p);
+	*last_y = p.y;
 	cairo_destroy(p.cr);
 	cairo_surface_finish(s);
 	st = cairo_surface_status(s);
@@ -1039,12 +1102,30 @@ pass(const struct annual *a, struct strbuf *out, int npages, char *err,
 	return p.page;
 }
 
+/*
+ * Laid out once to count the pages, once to draw them. A last page that
+ * holds less than a quarter of a page (the restatements and the notes
+ * after a full page) is tried again with tighter spacing: when the whole
+ * fits on one page fewer, that layout is drawn. Text sizes and the rules
+ * of page breaks (what is never split) stay as they are.
+ */
 int
 annual_pdf(struct strbuf *sb, const struct annual *a, char *err, size_t errlen)
 {
-	int npages = pass(a, NULL, 0, err, errlen);
+	double last_y, tight_y, tight = 0;
+	int npages = pass(a, NULL, 0, 0, &last_y, err, errlen), n;
 
-	if (npages < 0 || pass(a, sb, npages, err, errlen) < 0)
+	if (npages < 0)
+		return -1;
+	if (npages > 1 && last_y - MARGIN_T < PAGE_ROOM / 4) {
+		if ((n = pass(a, NULL, 0, 1, &tight_y, err, errlen)) < 0)
+			return -1;
+		if (n < npages) {
+			npages = n;
+			tight = 1;
+		}
+	}
+	if (pass(a, sb, npages, tight, &last_y, err, errlen) < 0)
 		return -1;
 	return 0;
 }

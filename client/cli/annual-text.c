@@ -89,7 +89,7 @@ breakdown(struct strbuf *sb, const struct annual *a,
 
 	heading(sb, words_title(b->dim));
 	if (!b->shown) {
-		sb_addf(sb, "  %s\n", words_title("withheld"));
+		sb_addf(sb, "  %s\n", words_withheld(b));
 		return;
 	}
 	words_base(&base, a, b);
@@ -221,10 +221,11 @@ annual_text(struct strbuf *sb, const struct annual *a)
 	}
 	if (words_restated_shown(a)) {
 		heading(sb, words_title("restated"));
+		sb_addf(sb, "%s\n", words_restated_lead(a));
 		words_restatements(sb, a);
 	}
 	sb_add(sb, "\n");
-	sb_add(sb, words_title("generated"));
+	sb_add(sb, words_generated(a));
 	sb_add(sb, "\n");
 	if (a->min_cell > 1) {
 		words_disclosure(sb, a);

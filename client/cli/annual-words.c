@@ -192,11 +192,6 @@ words_title(const char *dim)
 	        {"share", N_("Share"), "Part"},
 	        {"total", N_("Total"), "Total"},
 	        {"hour", N_("Hour"), "Heure"},
-	        {"withheld",
-	         N_("Not shown: its total is hidden by disclosure "
-	            "control elsewhere in this report."),
-	         "Non affiché : son total est masqué ailleurs dans ce "
-	         "rapport (secret statistique)."},
 	        {"none_calls", N_("No calls."), "Aucun appel."},
 	        {"service_legend", N_("service hours"), "heures de permanence"},
 	        {"restated", "Restated figures", "Chiffres rectifiés"},
@@ -210,11 +205,6 @@ words_title(const char *dim)
 	         "Des fiches de périodes déjà closes (chiffres publiés) ont "
 	         "été corrigées depuis : chiffres publiés et chiffres "
 	         "rectifiés, avec les motifs."},
-	        {"generated",
-	         N_("Figures computed from exact counts; "
-	            "percentages rounded half up."),
-	         "Chiffres calculés à partir des effectifs exacts ; "
-	         "pourcentages arrondis au plus proche (demi vers le haut)."},
 	};
 
 	for (size_t i = 0; i < nitems(titles); i++)
@@ -232,6 +222,41 @@ number_word(uint64_t n, const char *en_one, const char *en_many,
 	if (words_french())
 		return n < 2 ? fr_one : fr_many;
 	return n == 1 ? en_one : en_many;
+}
+
+const char *
+words_withheld(const struct ann_breakdown *b)
+{
+	if (b->why == ANN_NOT_GIVEN && strcmp(b->dim, "jurist") == 0)
+		return T("Not shown: figures per jurist are not given to "
+		         "reporter accounts.",
+		         "Non affiché : les chiffres par juriste ne sont pas "
+		         "communiqués aux comptes de diffusion.");
+	if (b->why == ANN_NOT_GIVEN)
+		return T("Not shown: the server does not give this breakdown "
+		         "to this account.",
+		         "Non affiché : le serveur ne communique pas ce "
+		         "détail à ce compte.");
+	return T("Not shown: its total is hidden by disclosure control "
+	         "elsewhere in this report.",
+	         "Non affiché : son total est masqué ailleurs dans ce "
+	         "rapport (secret statistique).");
+}
+
+const char *
+words_generated(const struct annual *a)
+{
+	if (a->perturbed)
+		return T("Percentages computed from the perturbed figures "
+		         "shown, rounded half up.",
+		         "Pourcentages calculés à partir des chiffres "
+		         "perturbés affichés, arrondis au plus proche (demi "
+		         "vers le haut).");
+	return T("Figures computed from exact counts; percentages rounded "
+	         "half up.",
+	         "Chiffres calculés à partir des effectifs exacts ; "
+	         "pourcentages arrondis au plus proche (demi vers le "
+	         "haut).");
 }
 
 /* what the département figures count: consultations, not every call */
@@ -431,6 +456,12 @@ words_consultations(struct strbuf *sb, const struct annual *a)
 	sb_addf(sb, T("Consultations in %d: ", "Consultations en %d : "),
 	        a->year);
 	count_or_hidden(sb, a->consultations, a->consultations_hidden);
+	if (!a->has_previous) {
+		/* not given (a reporter's year before still open): "none
+		 * recorded" would be false */
+		sb_add(sb, ".");
+		return;
+	}
 	if (a->previous == 0 && !a->previous_hidden) {
 		/* a year before the service logged its calls here, most
 		 * often: no change from "0" to tell */
@@ -440,7 +471,9 @@ words_consultations(struct strbuf *sb, const struct annual *a)
 		        a->year - 1);
 		return;
 	}
-	sb_addf(sb, " (%d%s", a->year - 1, T(": ", " : "));
+	sb_addf(sb, " (%d%s%s", a->year - 1,
+	        a->to_date ? T(", same days", ", mêmes jours") : "",
+	        T(": ", " : "));
 	count_or_hidden(sb, a->previous, a->previous_hidden);
 	if (a->has_change) {
 		sb_add(sb, T("; change ", " ; évolution "));
@@ -515,6 +548,11 @@ words_service_line(struct strbuf *sb, const struct annual *a)
 	sb_add(sb, T(", of ", ", sur "));
 	count_or_hidden(sb, g->total, g->total_hidden);
 	sb_add(sb, T(" consultations.", " consultations."));
+	if (a->perturbed)
+		sb_add(sb, T(" Within and outside are sums of the perturbed "
+		             "cells shown.",
+		             " Pendant et en dehors sont les sommes des cases "
+		             "perturbées affichées."));
 }
 
 void
@@ -526,15 +564,21 @@ words_disclosure(struct strbuf *sb, const struct annual *a)
 		sb_addf(sb,
 		        T("Figures perturbed for confidentiality: each is off "
 		          "by at most %u either way, always the same for the "
-		          "same calls; counts under %u are shown as 0; parts "
-		          "need not add up to their totals.",
+		          "same calls; parts need not add up to their totals, "
+		          "and each population's total is given once. A count "
+		          "of 0 or under %u is not told from the other: it is "
+		          "marked %s (hatched on the map), and a département "
+		          "or a row not listed had 0 or under %u.",
 		          "Chiffres perturbés pour le secret statistique : "
 		          "chacun s’écarte d’au plus %u de la valeur exacte, "
 		          "toujours de la même façon pour les mêmes appels ; "
-		          "les effectifs inférieurs à %u valent 0 ; les "
-		          "parties "
-		          "ne font pas forcément leur total."),
-		        a->max_noise, a->min_cell);
+		          "les parties ne font pas forcément leur total, et le "
+		          "total de chaque population est donné une seule "
+		          "fois. Un effectif nul ou inférieur à %u n’est pas "
+		          "distingué de l’autre : il est noté %s (hachuré sur "
+		          "la carte), et un département ou une ligne absents "
+		          "en avaient 0 ou moins de %u."),
+		        a->max_noise, a->min_cell, words_hidden(), a->min_cell);
 		return;
 	}
 	sb_addf(sb,
@@ -586,8 +630,8 @@ words_grid_hours(const struct annual *a, int *first, int *last)
 	*last = -1;
 	for (int d = 0; d < 7; d++)
 		for (int h = 0; h < 24; h++)
-			if (a->grid.n[d][h] > 0 || a->grid.hidden[d][h] ||
-			    a->hours.on[d][h]) {
+			if (a->grid.n[d][h] > 0 || a->hours.on[d][h] ||
+			    (a->grid.hidden[d][h] && !a->absent_hidden)) {
 				if (h < *first)
 					*first = h;
 				if (h > *last)
@@ -625,12 +669,17 @@ words_period(struct strbuf *sb, const struct annual *a)
 		sb_add(sb, "du ");
 		date_words(sb, a->year, 1, 1);
 		sb_add(sb, " au ");
-		date_words(sb, a->year, 12, 31);
+		date_words(sb, a->year, a->last_m, a->last_d);
 	} else {
 		date_words(sb, a->year, 1, 1);
 		sb_add(sb, " to ");
-		date_words(sb, a->year, 12, 31);
+		date_words(sb, a->year, a->last_m, a->last_d);
 	}
+	if (a->to_date)
+		sb_add(sb, T(" (the year is not over: compared with the same "
+		             "days of the year before)",
+		             " (année en cours : comparée aux mêmes jours de "
+		             "l’année précédente)"));
 }
 
 void
@@ -746,12 +795,21 @@ words_restatements(struct strbuf *sb, const struct annual *a)
 		        p->compared ? p->compared : p->period;
 		char label[64];
 
-		if (p->n_changes == 0 &&
+		if (p->n_changes == 0 && !p->perturbed &&
 		    p->published_total == p->restated_total)
 			continue;
 		closed_period_label(cp->from, cp->to, label, sizeof label);
 		sb_addf(sb, "%s%s", label, T(": ", " : "));
-		if (p->has_published_total) {
+		if (p->perturbed) {
+			/* two cells, each with its noise: their difference
+			 * is not the change */
+			sb_add(sb, T("published ", "publié "));
+			words_count(sb, p->published_total);
+			sb_add(sb, T(", restated ", ", rectifié "));
+			words_count(sb, p->restated_total);
+			sb_add(sb, T(" (both perturbed)",
+			             " (tous deux perturbés)"));
+		} else if (p->has_published_total) {
 			sb_add(sb, T("published ", "publié "));
 			words_count(sb, p->published_total);
 			sb_add(sb, T(", restated ", ", rectifié "));
@@ -776,10 +834,46 @@ words_restatements(struct strbuf *sb, const struct annual *a)
 	}
 }
 
+/* A reporter is given every closed period's two totals, perturbed,
+ * changed or not: an amendment that leaves the total as it was cannot be
+ * told from no change, so each is shown, with what it cannot say. */
+static bool
+restated_perturbed(const struct annual *a)
+{
+	const Callsheet__Restatements *rs = a->meta.restated;
+
+	for (size_t i = 0; rs != NULL && i < rs->n_periods; i++)
+		if (rs->periods[i]->perturbed)
+			return true;
+	return false;
+}
+
 bool
 words_restated_shown(const struct annual *a)
 {
-	return a->meta.restated != NULL && restate_shown(a->meta.restated);
+	return a->meta.restated != NULL &&
+	       (restate_shown(a->meta.restated) || restated_perturbed(a));
+}
+
+const char *
+words_restated_lead(const struct annual *a)
+{
+	if (restated_perturbed(a))
+		return T(
+		        "Sheets of a closed period may be corrected after its "
+		        "figures were published. A reporter account is given "
+		        "each closed period's published and restated totals, "
+		        "both perturbed (their difference is not the change), "
+		        "without the reasons; a change that leaves the total "
+		        "as it was (an amendment) does not show.",
+		        "Des fiches d’une période close peuvent être corrigées "
+		        "après la publication de ses chiffres. Un compte de "
+		        "diffusion reçoit les totaux publié et rectifié de "
+		        "chaque période close, tous deux perturbés (leur écart "
+		        "n’est pas la correction), sans les motifs ; une "
+		        "correction qui laisse le total inchangé (une "
+		        "modification) n’apparaît pas.");
+	return words_title("restated_lead");
 }
 
 void
@@ -904,9 +998,16 @@ words_tiles(const struct annual *a, struct strbuf big[ANN_TILES],
 		/* one line in a box a third of the page wide */
 		sb_add(&small[n], "\n");
 		words_pct_signed(&small[n], a->change_pct, ANN_DECIMALS);
-		sb_addf(&small[n],
-		        words_french() ? " par rapport à %d" : " from %d",
-		        a->year - 1);
+		if (a->to_date)
+			sb_addf(&small[n],
+			        words_french() ? " (mêmes jours de %d)"
+			                       : " (same days of %d)",
+			        a->year - 1);
+		else
+			sb_addf(&small[n],
+			        words_french() ? " par rapport à %d"
+			                       : " from %d",
+			        a->year - 1);
 	}
 	n++;
 	if (f->given && !f->hidden && f->n > 0) {

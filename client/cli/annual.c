@@ -182,40 +182,41 @@ service_hours_parse(const char *spec, struct service_hours *out, char *err,
 
 /* ----------------------------------------------------------- queries */
 
+/* A split within callers (professionals by kind, individuals by
+ * household...) is asked of the focus (or of all) grouped by its own
+ * dimension alone: the sheets it does not apply to fall in the row "",
+ * left out, and its base is its parent's row (the callers' "professional"
+ * row...). A reporter may ask no more (the published rollup keeps a
+ * département with one other dimension), and the same population keeps
+ * one figure throughout the report. */
 static const struct {
 	bool previous; /* the year before */
 	bool focus;    /* filtered on the focus département */
 	const char *by[2];
-	const char *where_dim, *where_value;
 } query_specs[AQ_N] = {
-        [AQ_TOTAL] = {false, false, {NULL, NULL}, NULL, NULL},
-        [AQ_PREVIOUS] = {true, false, {NULL, NULL}, NULL, NULL},
-        [AQ_CALL_TYPES] = {false, false, {"call_type", NULL}, NULL, NULL},
-        [AQ_DEPARTMENTS] = {false, false, {"department", NULL}, NULL, NULL},
-        [AQ_CALLER] = {false, true, {"caller", NULL}, NULL, NULL},
-        [AQ_PRO_KIND] =
-                {false, true, {"pro_kind", NULL}, "caller", "professional"},
-        [AQ_PRO_SECTOR] =
-                {false, true, {"pro_sector", NULL}, "pro_kind", "public_body"},
-        [AQ_HOUSEHOLD] =
-                {false, true, {"household", NULL}, "caller", "individual"},
-        [AQ_ORIGIN] = {false, true, {"origin", NULL}, "caller", "individual"},
-        [AQ_TOPIC] = {false, true, {"topic", NULL}, NULL, NULL},
-        [AQ_MONTHS] = {false, false, {"month", NULL}, NULL, NULL},
-        [AQ_GRID] = {false, false, {"weekday", "hour"}, NULL, NULL},
-        [AQ_JURISTS] = {false, false, {"jurist", NULL}, NULL, NULL},
+        [AQ_TOTAL] = {false, false, {NULL, NULL}},
+        [AQ_PREVIOUS] = {true, false, {NULL, NULL}},
+        [AQ_CALL_TYPES] = {false, false, {"call_type", NULL}},
+        [AQ_DEPARTMENTS] = {false, false, {"department", NULL}},
+        [AQ_CALLER] = {false, true, {"caller", NULL}},
+        [AQ_PRO_KIND] = {false, true, {"pro_kind", NULL}},
+        [AQ_PRO_SECTOR] = {false, true, {"pro_sector", NULL}},
+        [AQ_HOUSEHOLD] = {false, true, {"household", NULL}},
+        [AQ_ORIGIN] = {false, true, {"origin", NULL}},
+        [AQ_TOPIC] = {false, true, {"topic", NULL}},
+        [AQ_MONTHS] = {false, false, {"month", NULL}},
+        [AQ_GRID] = {false, false, {"weekday", "hour"}},
+        [AQ_JURISTS] = {false, false, {"jurist", NULL}},
 };
 
 void
-annual_queries(struct ann_queries *aq, int year, const char *focus)
+annual_queries(struct ann_queries *aq, const struct ann_period *p,
+               const char *focus)
 {
 	memset(aq, 0, sizeof *aq);
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 2; i++)
 		snprintf(aq->from[i], sizeof aq->from[i], "%04d-01-01",
-		         (year - i) % 10000);
-		snprintf(aq->to[i], sizeof aq->to[i], "%04d-01-01",
-		         (year - i + 1) % 10000);
-	}
+		         (p->year - i) % 10000);
 	if (focus != NULL)
 		snprintf(aq->focus, sizeof aq->focus, "%s", focus);
 	for (size_t i = 0; i < AQ_N; i++) {
@@ -224,7 +225,7 @@ annual_queries(struct ann_queries *aq, int year, const char *focus)
 
 		callsheet__query__init(q);
 		q->from = aq->from[query_specs[i].previous];
-		q->to = aq->to[query_specs[i].previous];
+		q->to = (char *)p->to[query_specs[i].previous];
 		for (size_t k = 0; k < 2 && query_specs[i].by[k] != NULL; k++)
 			aq->by[i][q->n_group_by++] =
 			        (char *)query_specs[i].by[k];
@@ -233,13 +234,6 @@ annual_queries(struct ann_queries *aq, int year, const char *focus)
 			callsheet__filter__init(&aq->filters[i][nf]);
 			aq->filters[i][nf].dimension = "department";
 			aq->filters[i][nf++].value = aq->focus;
-		}
-		if (query_specs[i].where_dim != NULL) {
-			callsheet__filter__init(&aq->filters[i][nf]);
-			aq->filters[i][nf].dimension =
-			        (char *)query_specs[i].where_dim;
-			aq->filters[i][nf++].value =
-			        (char *)query_specs[i].where_value;
 		}
 		for (size_t k = 0; k < nf; k++)
 			aq->fp[i][k] = &aq->filters[i][k];
@@ -252,7 +246,7 @@ annual_queries(struct ann_queries *aq, int year, const char *focus)
 	}
 	callsheet__query__init(&aq->focus_q);
 	aq->focus_q.from = aq->from[0];
-	aq->focus_q.to = aq->to[0];
+	aq->focus_q.to = (char *)p->to[0];
 	callsheet__filter__init(&aq->focus_f);
 	aq->focus_f.dimension = "department";
 	aq->focus_f.value = aq->focus;
@@ -318,9 +312,11 @@ breakdown_from(struct ann_breakdown *b, const char *dim,
 	b->dim = dim;
 	b->decimals = ANN_DECIMALS;
 	b->multi = strcmp(dim, "topic") == 0;
+	b->why = ANN_NOT_GIVEN;
 	if (r == NULL)
-		return;
+		return; /* refused to this role */
 	b->shown = true;
+	b->why = ANN_SHOWN;
 	b->base = r->total;
 	b->base_hidden = r->has_total_suppressed && r->total_suppressed;
 	b->items = xcalloc(r->n_rows + 1, sizeof *b->items);
@@ -338,6 +334,14 @@ breakdown_from(struct ann_breakdown *b, const char *dim,
 		b->nhidden += it->hidden;
 		b->n++;
 	}
+}
+
+/* The year's consultations as a breakdown's base (see base_of()). */
+static void
+base_year(struct ann_breakdown *b, const struct annual *a)
+{
+	b->base = a->consultations;
+	b->base_hidden = a->consultations_hidden;
 }
 
 static void
@@ -385,6 +389,8 @@ departments(struct annual *a, const Callsheet__QueryResult *r,
 	struct ann_breakdown *b = &a->departments;
 
 	breakdown_from(b, "department", r, l, NULL);
+	if (b->shown && a->perturbed)
+		base_year(b, a);
 	b->decimals = ANN_DEPT_DECIMALS;
 	qsort(b->items, b->n, sizeof *b->items, item_order);
 	breakdown_pcts(b);
@@ -404,8 +410,11 @@ focus(struct annual *a, const char *code, const struct labels *l)
 	f->given = true;
 	snprintf(f->code, sizeof f->code, "%s", code);
 	f->label = labels_get(l, "department", code);
-	if ((it = find_item(b, code)) == NULL)
-		return; /* no call from there */
+	if ((it = find_item(b, code)) == NULL) {
+		/* no call from there, or (cell-key method) under min_cell */
+		f->hidden = a->absent_hidden && b->shown;
+		return;
+	}
 	f->n = it->n;
 	f->hidden = it->hidden;
 	f->has_pct = it->has_pct;
@@ -440,9 +449,41 @@ withhold(struct ann_breakdown *b, const struct ann_breakdown *parent,
 {
 	const struct ann_item *it;
 
+	if (!b->shown)
+		return;
 	if (!parent->shown ||
-	    ((it = find_item(parent, code)) != NULL && it->hidden))
+	    ((it = find_item(parent, code)) != NULL && it->hidden)) {
 		b->shown = false;
+		b->why = ANN_BASE_HIDDEN;
+	}
+}
+
+/* A population has one figure in the report, wherever it is the base of
+ * shares: the year's consultations, the focus's row of the départements,
+ * the callers' row of a split. Under the cell-key method each answer's
+ * own total is another cell with its own noise (5,996 consultations in
+ * one place, 5,995 in the next); with exact counts they are equal, and
+ * each answer's total is kept. */
+static void
+base_of(struct ann_breakdown *b, const struct ann_breakdown *parent,
+        const char *code)
+{
+	const struct ann_item *it = find_item(parent, code);
+
+	b->base = it != NULL ? it->n : 0;
+	b->base_hidden =
+	        it == NULL ? parent->base_hidden || !parent->shown : it->hidden;
+}
+
+static void
+base_population(struct ann_breakdown *b, const struct annual *a)
+{
+	if (!a->focus.given) {
+		base_year(b, a);
+		return;
+	}
+	b->base = a->focus.n;
+	b->base_hidden = a->focus.hidden;
 }
 
 static void
@@ -453,15 +494,27 @@ splits(struct annual *a, const Callsheet__QueryResult *const r[AQ_N],
 	                               &a->pro_sector, &a->household,
 	                               &a->origin,     &a->topic};
 
+	/* a split's row "" holds the calls it does not apply to */
 	breakdown_from(&a->caller, "caller", r[AQ_CALLER], l, NULL);
-	breakdown_from(&a->pro_kind, "pro_kind", r[AQ_PRO_KIND], l, NULL);
-	breakdown_from(&a->pro_sector, "pro_sector", r[AQ_PRO_SECTOR], l, NULL);
-	breakdown_from(&a->household, "household", r[AQ_HOUSEHOLD], l, NULL);
-	breakdown_from(&a->origin, "origin", r[AQ_ORIGIN], l, NULL);
+	breakdown_from(&a->pro_kind, "pro_kind", r[AQ_PRO_KIND], l, "");
+	breakdown_from(&a->pro_sector, "pro_sector", r[AQ_PRO_SECTOR], l, "");
+	breakdown_from(&a->household, "household", r[AQ_HOUSEHOLD], l, "");
+	breakdown_from(&a->origin, "origin", r[AQ_ORIGIN], l, "");
 	breakdown_from(&a->topic, "topic", r[AQ_TOPIC], l, NULL);
+	if (a->perturbed) {
+		base_population(&a->caller, a);
+		base_population(&a->topic, a);
+	}
+	base_of(&a->pro_kind, &a->caller, "professional");
+	base_of(&a->pro_sector, &a->pro_kind, "public_body");
+	base_of(&a->household, &a->caller, "individual");
+	base_of(&a->origin, &a->caller, "individual");
 	if (a->focus.given && a->focus.hidden)
 		for (size_t i = 0; i < nitems(all); i++)
-			all[i]->shown = false;
+			if (all[i]->shown) {
+				all[i]->shown = false;
+				all[i]->why = ANN_BASE_HIDDEN;
+			}
 	withhold(&a->pro_kind, &a->caller, "professional");
 	withhold(&a->pro_sector, &a->pro_kind, "public_body");
 	withhold(&a->household, &a->caller, "individual");
@@ -480,11 +533,15 @@ months(struct annual *a, const Callsheet__QueryResult *r)
 	memset(b, 0, sizeof *b);
 	b->dim = "month";
 	b->decimals = ANN_DECIMALS;
+	b->why = ANN_NOT_GIVEN;
 	if (r == NULL)
 		return;
 	b->shown = true;
+	b->why = ANN_SHOWN;
 	b->base = got.base;
 	b->base_hidden = got.base_hidden;
+	if (a->perturbed)
+		base_year(b, a);
 	b->items = xcalloc(12, sizeof *b->items);
 	for (int m = 1; m <= 12; m++) {
 		struct ann_item *it = &b->items[b->n++];
@@ -496,11 +553,25 @@ months(struct annual *a, const Callsheet__QueryResult *r)
 		if ((g = find_item(&got, code)) != NULL) {
 			it->n = g->n;
 			it->hidden = g->hidden;
-		}
+		} else
+			it->hidden = a->absent_hidden;
 		b->nhidden += it->hidden;
 	}
 	breakdown_pcts(b);
 	breakdown_free(&got);
+}
+
+/* The cells the cell-key method left out: 0 or under min_cell, hidden
+ * (words_grid_hours() does not widen the table for them). */
+static void
+absent_cells(struct ann_grid *g)
+{
+	for (int d = 0; d < 7; d++)
+		for (int h = 0; h < 24; h++)
+			if (g->n[d][h] == 0 && !g->hidden[d][h]) {
+				g->hidden[d][h] = true;
+				g->nhidden++;
+			}
 }
 
 static void
@@ -539,7 +610,18 @@ grid(struct annual *a, const Callsheet__QueryResult *r)
 	}
 	g->total_hidden = r->has_total_suppressed && r->total_suppressed;
 	g->total = r->table_total != NULL ? r->table_total->count : r->total;
-	if (!hidden_in && !hidden_out) {
+	if (a->perturbed) {
+		g->total_hidden = a->consultations_hidden;
+		g->total = a->consultations;
+	}
+	if (a->absent_hidden)
+		absent_cells(g);
+	if (a->perturbed) {
+		/* sums of perturbed cells, said so beside them */
+		g->split_known = true;
+		g->in = sum_in;
+		g->out = sum_out;
+	} else if (!hidden_in && !hidden_out) {
 		g->split_known = true;
 		g->in = sum_in;
 		g->out = sum_out;
@@ -576,6 +658,10 @@ duration(struct annual *a, const Callsheet__QueryResult *r)
 	/* half up: floor((2 sum + count) / (2 count)) */
 	d->mean_s = (2 * s->sum_s + s->count) / (2 * s->count);
 	d->median_s = ((uint64_t)s->median_low_s + s->median_high_s + 1) / 2;
+	/* the perturbed bands add up to another figure of the year's
+	 * consultations: the report states one */
+	if (a->perturbed)
+		d->count = a->consultations;
 }
 
 static void
@@ -588,6 +674,7 @@ totals(struct annual *a, const Callsheet__QueryResult *now,
 		        now->has_total_suppressed && now->total_suppressed;
 	}
 	if (before != NULL) {
+		a->has_previous = true;
 		a->previous = before->total;
 		a->previous_hidden = before->has_total_suppressed &&
 		                     before->total_suppressed;
@@ -604,14 +691,30 @@ totals(struct annual *a, const Callsheet__QueryResult *now,
 }
 
 int
-annual_compute(struct annual *a, int year, const char *focus_code,
+annual_compute(struct annual *a, const struct ann_period *p,
+               const char *focus_code,
                const Callsheet__QueryResult *const r[AQ_N],
                const struct labels *l, const struct service_hours *hours)
 {
 	memset(a, 0, sizeof *a);
-	a->year = year;
+	a->year = p->year;
+	a->to_date = p->to_date;
+	a->last_m = p->last_m;
+	a->last_d = p->last_d;
 	a->labels = l;
 	a->hours = *hours;
+	for (size_t i = 0; i < AQ_N; i++) {
+		if (r[i] == NULL)
+			continue;
+		if (r[i]->min_cell > a->min_cell)
+			a->min_cell = r[i]->min_cell;
+		a->suppressed += r[i]->suppressed_cells;
+		if (r[i]->perturbed) {
+			a->perturbed = true;
+			a->max_noise = r[i]->max_noise;
+		}
+	}
+	a->absent_hidden = a->perturbed && a->min_cell > 1;
 	totals(a, r[AQ_TOTAL], r[AQ_PREVIOUS]);
 	breakdown_from(&a->other, "call_type", r[AQ_CALL_TYPES], l,
 	               "consultation");
@@ -624,17 +727,6 @@ annual_compute(struct annual *a, int year, const char *focus_code,
 	duration(a, r[AQ_TOTAL]);
 	breakdown_from(&a->jurists, "jurist", r[AQ_JURISTS], NULL, NULL);
 	breakdown_pcts(&a->jurists);
-	for (size_t i = 0; i < AQ_N; i++) {
-		if (r[i] == NULL)
-			continue;
-		if (r[i]->min_cell > a->min_cell)
-			a->min_cell = r[i]->min_cell;
-		a->suppressed += r[i]->suppressed_cells;
-		if (r[i]->perturbed) {
-			a->perturbed = true;
-			a->max_noise = r[i]->max_noise;
-		}
-	}
 	return 0;
 }
 

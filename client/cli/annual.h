@@ -68,10 +68,20 @@ struct ann_queries {
 	/* the year's consultations of the focus département (restatements) */
 	Callsheet__Query focus_q;
 	Callsheet__Filter focus_f, *focus_fp[1];
-	char from[2][16], to[2][16];
+	char from[2][16];
 	char focus[16];
 };
-void annual_queries(struct ann_queries *aq, int year, const char *focus);
+/* The year, or (to_date) from 1 January up to today, and the same days
+ * of the year before, as report --compare asks them. */
+struct ann_period {
+	int year;
+	bool to_date;       /* the year is not over: up to today */
+	char to[2][16];     /* the first day not counted, of the year and of
+	                     * the year before ("2027-01-01") */
+	int last_m, last_d; /* the last day counted */
+};
+void annual_queries(struct ann_queries *aq, const struct ann_period *p,
+                    const char *focus);
 
 /* ----------------------------------------------------------- figures */
 
@@ -89,9 +99,17 @@ struct ann_item {
 	unsigned rate_rank; /* competition rank by rate (exact), 0 none */
 };
 
+/* Why a breakdown is not shown. */
+enum ann_withheld {
+	ANN_SHOWN,
+	ANN_BASE_HIDDEN, /* its base is a hidden count of another table */
+	ANN_NOT_GIVEN,   /* the server does not give it to this role */
+};
+
 struct ann_breakdown {
 	const char *dim;
-	bool shown;    /* false: withheld, its base is hidden elsewhere */
+	bool shown; /* false: withheld, why says why */
+	enum ann_withheld why;
 	uint64_t base; /* what the shares are of */
 	bool base_hidden;
 	bool multi; /* a call counts once per item: shares add to > 100 */
@@ -178,6 +196,8 @@ struct ann_facts {
 
 struct annual {
 	int year;
+	bool to_date;       /* the year is not over: up to today */
+	int last_m, last_d; /* the last day counted */
 	/* the taxonomy's labels in the reader's language (borrowed): names of
 	 * départements without calls too, for the map */
 	const struct labels *labels;
@@ -188,6 +208,8 @@ struct annual {
 	/* the change from the year before */
 	uint64_t previous;
 	bool previous_hidden;
+	bool has_previous; /* false: not given to this role (a reporter's
+	                    * year before not closed): nothing said of it */
 	bool has_change;
 	int64_t change;
 	bool has_change_pct;
@@ -207,10 +229,16 @@ struct annual {
 	unsigned suppressed; /* hidden counts, every query together */
 	bool perturbed;      /* cell-key method: figures within +-max_noise */
 	uint32_t max_noise;
+	/* the cell-key method leaves out a row under min_cell as it leaves
+	 * out an empty one: a count not in an answer (a département, a
+	 * month, a weekday x hour cell) is "0 or under min_cell", shown
+	 * hidden, never as 0 */
+	bool absent_hidden;
 };
 
 /* The results, indexed by enum ann_query; returns 0. */
-int annual_compute(struct annual *a, int year, const char *focus,
+int annual_compute(struct annual *a, const struct ann_period *p,
+                   const char *focus,
                    const Callsheet__QueryResult *const r[AQ_N],
                    const struct labels *labels,
                    const struct service_hours *hours);
@@ -265,6 +293,10 @@ void words_duration_line(struct strbuf *sb, const struct annual *a);
 void words_service_line(struct strbuf *sb, const struct annual *a);
 /* "s: hidden by disclosure control ..." when something was */
 void words_disclosure(struct strbuf *sb, const struct annual *a);
+/* How the figures were computed: exact counts, or perturbed ones */
+const char *words_generated(const struct annual *a);
+/* Why a breakdown is not shown, in a sentence */
+const char *words_withheld(const struct ann_breakdown *b);
 /* "Paris (75): 18.8 calls per 100,000 inhabitants, ranked 4 of 20
  * départements (populations: INSEE ...)." Nothing without populations. */
 void words_rate(struct strbuf *sb, const struct annual *a);
@@ -291,6 +323,9 @@ void words_hours(struct strbuf *sb, const struct service_hours *h);
 /* "Restated figures": the restatements' heading; whether there are
  * restatements to show */
 bool words_restated_shown(const struct annual *a);
+/* The sentence before them: what they are, and for a reporter what they
+ * cannot say */
+const char *words_restated_lead(const struct annual *a);
 /* A line per restated period: "2024: published 6,461, restated 6,462
  * (+1). Reasons: why; voided: why." */
 void words_restatements(struct strbuf *sb, const struct annual *a);

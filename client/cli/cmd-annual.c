@@ -391,10 +391,39 @@ annual_check(const struct annual_args *a, Callsheet__Response **resps,
 	return 0;
 }
 
+/* The year, or up to today when it is not over, and the same days of the
+ * year before (as report --compare). */
+static void
+annual_period(struct ann_period *p, int year)
+{
+	struct period now, before;
+
+	memset(p, 0, sizeof *p);
+	p->year = year;
+	period_year(&now, year);
+	p->to_date = period_to_date(&now);
+	period_previous_year(&now, &before);
+	date_format(&now.to, p->to[0]);
+	date_format(&before.to, p->to[1]);
+	/* the last day counted: the day before now.to */
+	p->last_m = 12;
+	p->last_d = 31;
+	if (p->to_date) {
+		struct date last = {year, 1, 1};
+
+		for (struct date d = last; date_cmp(&d, &now.to) < 0;
+		     date_next_day(&d))
+			last = d;
+		p->last_m = last.m;
+		p->last_d = last.d;
+	}
+}
+
 static int
 annual_run(struct cli *cli, const struct annual_args *a)
 {
 	struct ann_queries aq;
+	struct ann_period period;
 	/* the queries, the taxonomy, the restatements, the year's figures,
 	 * with a focus the restatements of its consultations */
 	Callsheet__Request reqs[AQ_N + 4], *rp[AQ_N + 4];
@@ -410,7 +439,8 @@ annual_run(struct cli *cli, const struct annual_args *a)
 	bool no_jurists;
 	int rv;
 
-	annual_queries(&aq, a->year, a->focus);
+	annual_period(&period, a->year);
+	annual_queries(&aq, &period, a->focus);
 	for (size_t i = 0; i < nreq; i++) {
 		callsheet__request__init(&reqs[i]);
 		rp[i] = &reqs[i];
@@ -459,7 +489,13 @@ annual_run(struct cli *cli, const struct annual_args *a)
 			                                          no_jurists)
 			                ? NULL
 			                : resps[i]->query_result;
-		annual_compute(&ann, a->year, a->focus, results, l, &a->hours);
+		annual_compute(&ann, &period, a->focus, results, l, &a->hours);
+		if (period.to_date)
+			cli_error(
+			        _("the year is not over: %d up to today (year "
+			          "to date), compared with the same days of "
+			          "%d"),
+			        a->year, a->year - 1);
 		if (ann.consultations == 0 && !ann.consultations_hidden &&
 		    ann.other.base == 0 && !ann.other.base_hidden)
 			cli_error(_("warning: no sheet in %d: every figure of "

@@ -265,26 +265,71 @@ report_parse(struct report_args *a, int argc, char **argv)
 }
 
 /* Months, weekdays and hours read in calendar order, not by count. */
-static int
-row_time_cmp(const void *x, const void *y)
+static bool
+is_time(const char *dim)
 {
-	const char *a = row_key(*(Callsheet__Row *const *)x, 0);
-	const char *b = row_key(*(Callsheet__Row *const *)y, 0);
+	return strcmp(dim, "month") == 0 || strcmp(dim, "weekday") == 0 ||
+	       strcmp(dim, "hour") == 0;
+}
+
+/* "YYYY-MM", or a number: the shorter number first */
+static int
+time_cmp(const char *a, const char *b)
+{
 	size_t la = strlen(a), lb = strlen(b);
 
-	/* "YYYY-MM", or a number: the shorter number first */
 	return la != lb ? (la < lb ? -1 : 1) : strcmp(a, b);
 }
 
+/* Rows by their keys, a time dimension's in calendar order, another's
+ * by code, the hidden ones last: an insertion sort (dims: the dimensions
+ * of the rows' n keys). */
+static void
+rows_by_time(Callsheet__Row **v, size_t n, char **dims, size_t ndims)
+{
+	for (size_t i = 1; i < n; i++) {
+		Callsheet__Row *t = v[i];
+		size_t j = i;
+
+		for (; j > 0; j--) {
+			/* rows hidden by disclosure control stay last */
+			int c = (int)row_hidden(v[j - 1]) - (int)row_hidden(t);
+
+			for (size_t k = 0; k < ndims && c == 0; k++)
+				c = is_time(dims[k])
+				            ? time_cmp(row_key(v[j - 1], k),
+				                       row_key(t, k))
+				            : strcmp(row_key(v[j - 1], k),
+				                     row_key(t, k));
+			if (c <= 0)
+				break;
+			v[j] = v[j - 1];
+		}
+		v[j] = t;
+	}
+}
+
+/* Before the keys are put in words: the rows, and a cross table's
+ * margins (the rows and columns it is drawn by, CSV too), when a
+ * dimension is a time. */
 static void
 calendar_order(Callsheet__QueryResult *r)
 {
-	if (r->n_group_by != 1 || r->n_rows < 2 ||
-	    (strcmp(r->group_by[0], "month") != 0 &&
-	     strcmp(r->group_by[0], "weekday") != 0 &&
-	     strcmp(r->group_by[0], "hour") != 0))
+	bool any = false;
+
+	for (size_t k = 0; k < r->n_group_by && k < 2; k++)
+		any |= is_time(r->group_by[k]);
+	if (!any)
 		return;
-	qsort(r->rows, r->n_rows, sizeof *r->rows, row_time_cmp);
+	rows_by_time(r->rows, r->n_rows, r->group_by, r->n_group_by);
+	if (r->n_group_by == 2) {
+		if (is_time(r->group_by[0]))
+			rows_by_time(r->row_totals, r->n_row_totals,
+			             r->group_by, 1);
+		if (is_time(r->group_by[1]))
+			rows_by_time(r->column_totals, r->n_column_totals,
+			             r->group_by + 1, 1);
+	}
 }
 
 /* A table says keys in words (report-keys.c), from the server's code
@@ -421,27 +466,6 @@ compare_print(const struct report_args *a, const char *const period[4],
 	sb_free(&sb);
 }
 
-/* A period that has begun and is not over ends tonight: true if so. The
- * day is this machine's, which is the service's on its workstations. */
-static bool
-year_to_date(struct period *p)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	struct date today;
-
-	if (localtime_r(&t, &tm) == NULL)
-		return false;
-	today = (struct date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
-	if (date_cmp(&p->from, &today) > 0 || date_cmp(&today, &p->to) >= 0)
-		return false;
-	date_next_day(&today);
-	if (date_cmp(&today, &p->to) >= 0)
-		return false; /* its last day: the whole period */
-	p->to = today;
-	return true;
-}
-
 /* Both periods in one pipeline. */
 static int
 compare_run(struct cli *cli, struct cs_client *c, const struct report_args *a,
@@ -458,7 +482,7 @@ compare_run(struct cli *cli, struct cs_client *c, const struct report_args *a,
 	char now_to[DATE_STRLEN];
 	int rv = 0;
 
-	if (year_to_date(&now)) {
+	if (period_to_date(&now)) {
 		/* a period not over: the same part of the year before */
 		date_format(&now.to, now_to);
 		q->to = now_to;
@@ -538,8 +562,12 @@ report_run(struct cli *cli, const struct report_args *a)
 	           err.code == CALLSHEET__ERROR_CODE__FORBIDDEN) {
 		/* a reporter: restatements are whole closed periods' totals,
 		 * asked on their own; say so rather than fail the figures */
+		calendar_order(r);
+		table_words(a, cli, c, &r, 1, NULL);
 		report_print(a, from, to, r, NULL);
-		cli_error(_("restatements not shown: %s"), err.message);
+		cli_error("%s", _("restated figures not shown: a reporter "
+		                  "account is given them only for whole closed "
+		                  "periods, without filters or breakdowns"));
 		callsheet__query_result__free_unpacked(r, NULL);
 	} else if (rs == NULL) {
 		/* a figure without its restatement would mislead */

@@ -336,6 +336,27 @@ period_days(struct period *p, const struct date *first, const struct date *last)
 	return 0;
 }
 
+/* A period that has begun and is not over ends tonight: true if so. The
+ * day is this machine's, which is the service's on its workstations. */
+bool
+period_to_date(struct period *p)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	struct date today;
+
+	if (localtime_r(&t, &tm) == NULL)
+		return false;
+	today = (struct date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+	if (date_cmp(&p->from, &today) > 0 || date_cmp(&today, &p->to) >= 0)
+		return false;
+	date_next_day(&today);
+	if (date_cmp(&today, &p->to) >= 0)
+		return false; /* its last day: the whole period */
+	p->to = today;
+	return true;
+}
+
 /* The same calendar days a year before: each end moves back a year, 29
  * February becoming the 28th; the last day is what moves, so that a
  * period ending on 28 February 2024 still ends on the 28th. */

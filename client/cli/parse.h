@@ -2,6 +2,7 @@
 #ifndef CALLSHEET_PARSE_H
 #define CALLSHEET_PARSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,6 +36,8 @@ void period_month(struct period *p, int y, int m);
 int period_days(struct period *p, const struct date *first,
                 const struct date *last);
 void period_previous_year(const struct period *p, struct period *out);
+/* A period begun and not over ends tonight (year to date): true if so */
+bool period_to_date(struct period *p);
 int period_options(const char *year, const char *month, const char *from,
                    const char *to, struct period *p, char *why, size_t len);
 

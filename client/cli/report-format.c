@@ -51,8 +51,8 @@ report_disclosure_note(struct strbuf *sb, const Callsheet__QueryResult *r)
 		          "by "
 		          "at most %u either way, always the same for the same "
 		          "calls; counts under %u are shown as 0 or left out; "
-		          "rows need not add up to the total; the month in "
-		          "progress is not counted yet\n"),
+		          "rows need not add up to the total; closed periods "
+		          "only, as published\n"),
 		        r->max_noise, r->min_cell);
 		return;
 	}

@@ -3,6 +3,7 @@ sheets (reportdata.py): every figure of the JSON report against this test's
 own computation; the focus sentence with a tie; the other formats; French;
 and what a reporter (minimum cell size 3) sees. Run by report_annual.sh."""
 
+import datetime
 import json
 import os
 import re
@@ -268,8 +269,8 @@ def check_reporter(sheets):
     d = r["disclosure"]
     T.eq((d["min_cell"], d.get("perturbed"), d.get("max_noise")),
          (3, True, 4), "reporter: perturbed, k = 3, D = 4")
-    T.check(r["focus"]["count"] == 0,
-            "a focus with 1 call reads 0, like an empty one")
+    T.check(r["focus"]["count"] is None and r["focus"]["suppressed"],
+            "a focus with 1 call reads hidden, never 0: %s", r["focus"])
     T.check(not r["jurists"]["shown"], "no per-jurist figures")
     cons = rd.consultations(sheets)
     truth = {"other_calls": rd.count_by(
@@ -286,12 +287,96 @@ def check_reporter(sheets):
                     "%s %s: %s for %d" % (name, i["code"], i["count"], n))
     T.check(not any(i["code"] == "test" for i in r["other_calls"]["items"]),
             "the test call (1) is left out")
-    T.check(all(c["count"] == 0 or c["count"] >= 3
+    T.check(all(c["count"] is None or c["count"] >= 3
                 for c in r["weekday_hour"]["cells"]),
             "no weekday x hour cell from 1 to 2")
+    # a cell left out of the answer is 0 or under 3: hidden, never 0
+    T.eq([c for c in r["weekday_hour"]["cells"]
+          if c["count"] == 0 or (c["count"] is None and
+                                 not c["suppressed"])], [],
+         "reporter: weekday x hour cells reading 0")
+    T.eq([m["code"] for m in r["months"]["items"] if m["count"] == 0], [],
+         "reporter: months reading 0")
     T.eq(annual_json("rep", "--focus", "13"), r, "the same report twice")
     text = annual("rep", "--focus", "13")
     T.check("perturbed" in text, "the text says the figures are perturbed")
+
+
+def check_reporter_bases():
+    """A reporter's figures are perturbed, each answer's total its own
+    cell: the document still gives each population one figure (the year's
+    consultations, Paris's, its professionals'...), every split the
+    reporter may ask is shown, and the notes say one true thing."""
+    r = annual_json("rep", "--focus", "75")
+    n = r["consultations"]["count"]
+    T.eq([r["departments"]["base"], r["months"]["base"],
+          r["weekday_hour"]["total"], r["duration"]["count"]], [n] * 4,
+         "reporter: départements, months, hours, durations of %d" % n)
+    paris = r["focus"]["count"]
+    T.eq(paris, items(r["departments"])["75"]["count"],
+         "reporter: Paris's box is its row")
+    T.eq([r["caller"]["base"], r["topic"]["base"]], [paris] * 2,
+         "reporter: callers and topics of Paris's %d" % paris)
+    callers = items(r["caller"])
+    for name, parent in (("pro_kind", "professional"),
+                         ("household", "individual"),
+                         ("origin", "individual")):
+        T.check(r[name]["shown"], "reporter: %s shown", name)
+        T.eq(r[name].get("base"), callers[parent]["count"],
+             "reporter: %s of the %s row" % (name, parent))
+        T.check("" not in items(r[name]), "reporter: %s: no row ''", name)
+    T.check(r["pro_sector"]["shown"], "reporter: pro_sector shown")
+    T.eq(r["pro_sector"].get("base"),
+         items(r["pro_kind"])["public_body"]["count"],
+         "reporter: pro_sector of the public_body row")
+    for lang, exact, jurist in (
+            ("C.UTF-8", "computed from exact counts",
+             "figures per jurist are not given to reporter accounts"),
+            ("fr_FR.UTF-8", "effectifs exacts",
+             "ne sont pas communiqués aux comptes de diffusion")):
+        text = annual("rep", "--focus", "75", lang=lang)
+        T.check(exact not in text, "reporter (%s): no 'exact counts' "
+                "note beside the perturbed one", lang)
+        T.check(jurist in text, "reporter (%s): why no per-jurist "
+                "figures", lang)
+        T.check(text.count("secret statistique)") == 0 and
+                "hidden by disclosure control elsewhere" not in text,
+                "reporter (%s): no 'total hidden elsewhere'", lang)
+        bases = set(re.findall(r"(?:of|sur) ([\d,\u00a0]+) consultations",
+                               text))
+        want = {fmt_count(n, lang != "C.UTF-8"),
+                fmt_count(paris, lang != "C.UTF-8"),
+                fmt_count(callers["professional"]["count"],
+                          lang != "C.UTF-8"),
+                fmt_count(callers["individual"]["count"], lang != "C.UTF-8"),
+                fmt_count(items(r["pro_kind"])["public_body"]["count"],
+                          lang != "C.UTF-8")}
+        T.check(bases <= want, "reporter (%s): bases %s, not only %s",
+                lang, sorted(bases), sorted(want))
+    r = annual_json("admin", "--focus", "75")
+    T.check(not r["jurists"]["shown"] or r["jurists"]["items"],
+            "admin: per-jurist figures")
+
+
+def check_year_to_date():
+    """The year not over: counted up to today, compared with the same days
+    of the year before (as report --compare), and said so; the period
+    ends today, not on 31 December."""
+    today = datetime.date.today()
+    if today.month == 12 and today.day == 31:
+        return  # the year's last day: the whole year
+    p = rd.cli(["report", "annual", "--year", str(today.year), "--format",
+                "json"], "admin")
+    r = json.loads(p.stdout, parse_float=Decimal)
+    T.eq((r.get("to_date"), r.get("last_day")), (True, today.isoformat()),
+         "the year not over: up to today")
+    T.check("year to date" in p.stderr, "stderr says year to date: %s",
+            p.stderr.strip())
+    p = rd.cli(["report", "annual", "--year", str(today.year), "--format",
+                "html"], "admin", lang="fr_FR.UTF-8")
+    T.check("31 décembre %d" % today.year not in p.stdout and
+            "année en cours" in p.stdout,
+            "the French period ends today, and says the year is not over")
 
 
 def check_empty_year():
@@ -335,6 +420,8 @@ def main():
     check_formats(sheets, r)
     check_french(sheets)
     check_reporter(sheets)
+    check_reporter_bases()
+    check_year_to_date()
     check_empty_year()
     p = rd.cli(["report", "annual", "--focus", "7X"], "admin", check=False)
     T.check(p.returncode == 2 and "--focus '7X'" in p.stderr,

@@ -9,6 +9,7 @@ report_breakdowns.sh."""
 import csv
 import io
 import json
+import re
 import sys
 from decimal import Decimal
 from fractions import Fraction
@@ -333,6 +334,50 @@ def check_reporter(cons, user="rep", k=3, noise=4):
             "no per-jurist figures: %s", p.stderr.strip())
 
 
+HOURS = re.compile(r"\b(\d\d)-\d\d\b")
+
+
+def check_calendar(user, fr_household):
+    """Months, weekdays and hours in calendar order, in words, for every
+    account: the hours of a cross table's columns and rows too (07-08
+    before 10-11), CSV too."""
+    text = report(user, "--by", "weekday,hour").stdout
+    header = next(ln for ln in text.splitlines() if HOURS.search(ln))
+    cols = [int(h) for h in HOURS.findall(header)]
+    T.check(len(cols) > 3 and cols == sorted(cols),
+            "%s: weekday x hour columns in order: %s", user, header)
+    T.check("Monday" in text and "\n1 " not in text,
+            "%s: weekdays named: %s", user, text[:300])
+    text = report(user, "--by", "hour,weekday").stdout
+    rows = [int(m.group(1)) for m in
+            (HOURS.match(ln.strip()) for ln in text.splitlines()) if m]
+    T.check(len(rows) > 3 and rows == sorted(rows),
+            "%s: hour x weekday rows in order: %s", user, rows)
+    csv = report(user, "--by", "weekday,hour", "--format", "csv").stdout
+    keys = [tuple(int(x) for x in ln.split(",")[:2])
+            for ln in csv.splitlines()[1:] if re.match(r"\d+,\d+,", ln)]
+    T.check(len(keys) > 3 and keys == sorted(keys),
+            "%s: CSV weekday x hour in order: %s", user, keys[:12])
+    text = report(user, "--by", "month").stdout
+    months = re.findall(r"^\s*(\w+) %d" % YEAR, text, re.M)
+    T.eq(months[:2], ["January", "February"],
+         "%s: months in calendar order" % user)
+    text = report(user, "--by", "topic").stdout
+    T.check("Right of residence" in text or "Residence" in text or
+            "residence" not in text.split(),
+            "%s: topics by their labels: %s", user, text[:300])
+    p = rd.cli(["report"] + YEAR_ARGS + ["--by", "household"], user,
+               lang="fr_FR.UTF-8")
+    T.check(fr_household in p.stdout and " man " not in p.stdout,
+            "%s: households in French: %s", user, p.stdout[:300])
+    T.check("month in progress" not in p.stdout + p.stderr and
+            "mois en cours" not in p.stdout + p.stderr,
+            "%s: a closed year is not 'the month in progress'", user)
+    T.check("group_by" not in p.stderr and "reporter's restatements"
+            not in p.stderr, "%s: stderr in French, no server English: %s",
+            user, p.stderr.strip())
+
+
 def check_min_cell(cons):
     p = rd.cli(["admin", "min-cell"], "admin")
     T.eq(p.stdout.split(), ["role", "min_cell", "method", "max_noise",
@@ -374,7 +419,9 @@ def main():
     check_cross(cons)
     check_where(sheets, cons)
     check_compare(sheets)
+    check_calendar("admin", "Femme")
     check_reporter(cons)
+    check_calendar("rep", "Femme")
     check_min_cell(cons)
     return T.finish()
 

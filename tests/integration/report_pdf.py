@@ -412,21 +412,51 @@ def check_map(sheets, keep):
 
 
 def check_hidden_map(keep):
-    """A reporter (the cell-key method, minimum cell size 3): 13 (1 call)
-    reads 0, coloured as an empty département (a hatch would tell it from
-    one), and the report says its figures are perturbed."""
+    """A reporter (the cell-key method, minimum cell size 3): a
+    département left out of the answer (13: 1 call) had 0 or under 3, so
+    the map hatches it as hidden, never white as "no consultations"; the
+    legend has no class nothing can have; the notes say one true thing."""
     if keep:
-        path = pdf(os.path.join(keep, "rapport-%d-rep.pdf" % YEAR),
-                   "fr_FR.UTF-8", user="rep")
-        poppler("pdftoppm", "-r", "80", "-png", path, path[:-4])
+        for lang, name in (("fr_FR.UTF-8", "rapport"), ("C.UTF-8", "report")):
+            path = pdf(os.path.join(keep, "%s-%d-rep.pdf" % (name, YEAR)),
+                       lang, user="rep")
+            poppler("pdftoppm", "-r", "60", "-png", path, path[:-4])
     p = rd.cli(["report", "annual", "--year", str(YEAR), "--format",
                 "html"], "rep")
     root = ET.fromstring(p.stdout.replace("<!DOCTYPE html>", "", 1))
     classes = {p.get("data-code"): p.get("data-class")
                for p in root.iter(SVG + "path") if p.get("data-code")}
-    T.eq(classes.get("13"), "0", "a count under 3 reads 0 on the map")
-    T.check("Figures perturbed for confidentiality" in p.stdout,
-            "the report says its figures are perturbed")
+    T.eq(classes.get("13"), "6", "reporter: a count under 3 is hatched")
+    T.check("0" not in classes.values(), "reporter: no département white")
+    T.check("no consultations" not in p.stdout,
+            "reporter: no legend box 'no consultations'")
+    # the year before is not closed here: not given, so nothing is said
+    # of it ("none recorded in" would be false)
+    T.check("none recorded in" not in p.stdout,
+            "reporter: a year before not given is not 'none recorded'")
+    T.check("Figures perturbed for confidentiality" in p.stdout and
+            "computed from exact counts" not in p.stdout,
+            "the report says its figures are perturbed, and only that")
+    # one figure of the year's consultations wherever it is a base
+    path = pdf(os.path.join(os.environ.get("TMPDIR", "/tmp"),
+                            "rep-bases-%d.pdf" % os.getpid()),
+               "fr_FR.UTF-8", user="rep")
+    text = flat(poppler("pdftotext", "-layout", path, "-"))
+    os.unlink(path)
+    r = json.loads(rd.cli(["report", "annual", "--year", str(YEAR),
+                           "--focus", "75", "--format", "json"],
+                          "rep").stdout)
+    fr = lambda n: "{:,}".format(n).replace(",", " ")  # flat()
+    year, paris = r["consultations"]["count"], r["focus"]["count"]
+    bases = set(re.findall(r"(?:sur|l’ensemble des) (\d{1,3}(?: \d{3})*) "
+                           r"consultations", text))
+    callers = {i["code"]: i["count"] for i in r["caller"]["items"]}
+    want = {fr(year), fr(paris), fr(callers["professional"]),
+            fr(callers["individual"])} | {
+        fr(i["count"]) for i in r["pro_kind"]["items"]
+        if i["code"] == "public_body"}
+    T.check(fr(year) in bases and fr(paris) in bases and bases <= want,
+            "reporter PDF: bases %s, only of %s", sorted(bases), sorted(want))
 
 
 # INSEE's file of the départements' populations, as published
@@ -715,6 +745,69 @@ def check_restated(sheets, tmp):
                 "{:,}".format(n), "{:,}".format(n - 1), "{:,}".format(n75),
                 "{:,}".format(n75 - 1), reason) in whole,
             "pdf: published and restated, Paris's too, with the reason")
+    # a reporter is given the two totals, perturbed, no reasons: the
+    # document says so, gives no difference as if it were the change, and
+    # never promises reasons it does not list
+    path = pdf(os.path.join(tmp, "restated-rep.pdf"), "fr_FR.UTF-8",
+               user="rep")
+    npages = int(re.search(r"Pages:\s+(\d+)",
+                           poppler("pdfinfo", path)).group(1))
+    whole = flat(" ".join(page_texts(path, npages)))
+    T.check("Chiffres rectifiés" in whole and "tous deux perturbés" in whole
+            and "sans les motifs" in whole and "avec les motifs" not in whole,
+            "reporter pdf: the restated totals, said to be perturbed, no "
+            "reasons promised")
+    T.check(not re.search("rectifié [\\d ]+ \\([+\u2212-]", whole),
+            "reporter pdf: no difference of two perturbed totals")
+    # an amendment alone leaves the totals equal: still said, not left out
+    rd.close_year(YEAR - 1)
+    text = rd.cli(["report", "annual", "--year", str(YEAR - 1)], "rep").stdout
+    T.check("Restated figures" in text and "both perturbed" in text,
+            "reporter: a closed year's totals, changed or not: %s",
+            text[-600:])
+
+
+def check_last_page(tmp, keep):
+    """With restatements and a budget, over title blocks of one to four
+    lines and two service hours: no last page holds only the restated
+    figures and the notes, a few lines, when the document fits on one page
+    fewer (spacing tightened, nothing split); and a hyphenated name is
+    never broken in the headline boxes (Seine-Saint-Denis)."""
+    tails = ("Restated figures", "Chiffres rectifiés", "Notes")
+    n = 0
+    for focus in ("75", "93", "13", "99", "01", "92"):
+        for addr in ("", "1 rue A\n2 bis\n75011 Paris"):
+            for hours in ("mon-fri 9-13,14-16", "mon-sun 7-21"):
+                n += 1
+                fr = n % 2 == 0
+                path = os.path.join(keep or tmp, "last-%02d.pdf" % n)
+                rd.cli(["report", "annual", "--year", str(YEAR), "--format",
+                        "pdf", "--focus", focus, "--service", SERVICE,
+                        "--service-hours", hours, "-o", path] +
+                       (["--address", addr] if addr else []), "admin",
+                       lang="fr_FR.UTF-8" if fr else "C.UTF-8")
+                npages = int(re.search(r"Pages:\s+(\d+)",
+                                       poppler("pdfinfo", path)).group(1))
+                last = [ln for ln in poppler(
+                    "pdftotext", "-f", str(npages), "-l", str(npages),
+                    path, "-").splitlines() if ln.strip()][:-2]
+                T.check(not (last and last[0].strip() in tails and
+                             len(last) < 12),
+                        "%s: a last page of a few lines: %s", path, last)
+                name = {"93": "Seine-Saint-Denis", "13": "Bouches-du-Rhône"}
+                if focus in name:
+                    # pdftotext joins a line broken after a hyphen
+                    # ("Bouches-duRhône"): no such join, no break
+                    first = poppler("pdftotext", "-l", "1", path, "-")
+                    parts = name[focus].split("-")
+                    joined = ["-".join(parts[:i]) + "-".join(parts[i:])
+                              for i in range(1, len(parts))]
+                    T.check(not any(j in first for j in joined) and
+                            re.search(r"-\s*\n", first) is None,
+                            "%s: '%s' broken in a box", path, name[focus])
+                    if keep:
+                        poppler("pdftoppm", "-png", "-r", "60", "-f", "1",
+                                "-l", "1", path, path[:-4])
 
 
 def main():
@@ -744,6 +837,7 @@ def main():
         check_refusals(tmp)
         check_facts(sheets, tmp, keep)
         check_restated(sheets, tmp)
+        check_last_page(tmp, keep)
         check_long_table(sheets, tmp, keep)
     return T.finish()
 
