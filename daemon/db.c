@@ -43,11 +43,12 @@ struct pgconn {
 	struct db_op unlisten; /* giving it back to the first connection */
 	size_t setup_results;  /* of the setup's statements, seen so far */
 	unsigned nreads;       /* reads in flight: 0 or 1, then alone */
-	bool cancelling;  /* a cancel of its read is on its way: send none */
-	bool read_only;   /* the server refused a write: not the primary */
-	bool standby;     /* connected to a hot standby (reporting) */
-	bool listening;   /* the pool's listener: LISTEN sent on it */
-	bool unlistening; /* its UNLISTEN is on its way */
+	bool cancelling;    /* a cancel of its read is on its way: send none */
+	bool read_only;     /* the server refused a write: not the primary */
+	bool standby;       /* connected to a hot standby (reporting) */
+	bool listening;     /* the pool's listener: LISTEN sent on it */
+	bool unlistening;   /* its UNLISTEN is on its way */
+	bool listen_queued; /* its takeover LISTEN is on its way */
 };
 
 static struct pgconn *pool;
@@ -426,6 +427,7 @@ listen_done(struct db_op *op, enum db_status st, const char *err)
 {
 	struct pgconn *p = op->arg;
 
+	p->listen_queued = false;
 	if (st != DB_OK) {
 		log_debug("pg%u: LISTEN failed: %s", p->index, err ? err : "?");
 		return; /* its loss elects another */
@@ -480,23 +482,30 @@ pg_listen_handback(void)
 	}
 }
 
-/* The listener is gone: a ready connection takes over, if there is one. */
+/* The listener is gone: a ready connection takes over, if there is one,
+ * preferably one running no read (its LISTEN would wait behind it). */
 static void
 pg_listen_elect(void)
 {
+	struct pgconn *best = NULL;
+
 	if (shutting_down || pg_listener() != NULL)
 		return;
 	for (unsigned i = 0; i < npool; i++) {
 		struct pgconn *p = &pool[i];
 
-		if (p->state != PG_READY || p->standby)
+		if (p->state != PG_READY || p->standby || p->listen_queued)
 			continue;
-		p->listen.send = listen_send;
-		p->listen.done = listen_done;
-		p->listen.arg = p;
-		pg_send(p, &p->listen);
-		return;
+		if (best == NULL || (best->nreads > 0 && p->nreads == 0))
+			best = p;
 	}
+	if (best == NULL)
+		return;
+	best->listen_queued = true;
+	best->listen.send = listen_send;
+	best->listen.done = listen_done;
+	best->listen.arg = best;
+	pg_send(best, &best->listen);
 }
 
 /* The setup operation: prepare every statement, describe each (its
@@ -697,6 +706,7 @@ pg_lost(struct pgconn *p, const char *why)
 	p->cancelling = false;
 	p->listening = false;
 	p->unlistening = false;
+	p->listen_queued = false;
 	fail_list(&p->inflight, &p->ninflight,
 	          "the database connection was lost");
 	if (!db_available()) {
