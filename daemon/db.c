@@ -3,7 +3,8 @@
  * (sheets, logins, changes) never queue behind reads (queries, exports):
  * the first connection never takes a read, a read runs alone on an idle
  * connection under statement_timeout, and the reads of a client that is
- * gone are dropped if queued, cancelled if running. */
+ * gone are dropped if queued, cancelled if running. One connection of the
+ * pool LISTENs, and writes go to it first (see pg_listener). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,11 +39,16 @@ struct pgconn {
 	unsigned ninflight;
 	unsigned backoff_ms;
 	struct db_op setup;
-	size_t setup_results; /* of the setup's statements, seen so far */
-	unsigned nreads;      /* reads in flight: 0 or 1, then alone */
-	bool cancelling; /* a cancel of its read is on its way: send none */
-	bool read_only;  /* the server refused a write: not the primary */
-	bool standby;    /* connected to a hot standby (reporting) */
+	struct db_op listen;   /* taking over LISTEN from a lost connection */
+	struct db_op unlisten; /* giving it back to the first connection */
+	size_t setup_results;  /* of the setup's statements, seen so far */
+	unsigned nreads;       /* reads in flight: 0 or 1, then alone */
+	bool cancelling;    /* a cancel of its read is on its way: send none */
+	bool read_only;     /* the server refused a write: not the primary */
+	bool standby;       /* connected to a hot standby (reporting) */
+	bool listening;     /* the pool's listener: LISTEN sent on it */
+	bool unlistening;   /* its UNLISTEN is on its way */
+	bool listen_queued; /* its takeover LISTEN is on its way */
 };
 
 static struct pgconn *pool;
@@ -56,6 +62,7 @@ static bool shutting_down;
 static void pg_connect(struct pgconn *p);
 static void pg_lost(struct pgconn *p, const char *why);
 static void pg_kick(void);
+static void pg_listen_handback(void);
 
 static const char *
 state_name(enum pg_state s)
@@ -372,6 +379,135 @@ notice_to_log(void *arg, const char *message)
 	log_debug("pg%u: %.*s", p->index, (int)strcspn(message, "\n"), message);
 }
 
+/*
+ * One connection of the pool LISTENs, not each: every commit that sends
+ * a NOTIFY (each sheet logged, by any daemon) wakes every listening
+ * backend, which then wakes the daemon, on the machine's few cores and
+ * in the middle of the commit's answer. The listener is the first
+ * connection, which takes no reads (a backend running a query delivers
+ * nothing until it ends), and writes go to it first (pg_pick): a sheet's
+ * own notification comes back with its answer and no other backend is
+ * woken. When the listener is lost, a ready connection takes over at once
+ * and then reloads what may have changed meanwhile (the taxonomy, the
+ * watchers' counts); if none is ready, the first set up listens and
+ * catches up (setup_done). Once the first connection is back, it listens
+ * again and the one that stood in for it stops (pg_listen_handback).
+ */
+static struct pgconn *
+pg_listener(void)
+{
+	for (unsigned i = 0; i < npool; i++)
+		if (pool[i].state >= PG_SETUP && pool[i].listening)
+			return &pool[i];
+	return NULL;
+}
+
+/* LISTEN on p: in its setup, or as an operation of its own */
+static int
+send_listen(PGconn *pg, struct pgconn *p)
+{
+	p->listening = true;
+	return PQsendQueryParams(pg, "LISTEN callsheet_taxonomy", 0, NULL, NULL,
+	                         NULL, NULL, 0) == 1 &&
+	                       PQsendQueryParams(pg, "LISTEN callsheet_sheets",
+	                                         0, NULL, NULL, NULL, NULL,
+	                                         0) == 1
+	               ? 0
+	               : -1;
+}
+
+static int
+listen_send(PGconn *pg, struct db_op *op)
+{
+	return send_listen(pg, op->arg);
+}
+
+static void
+listen_done(struct db_op *op, enum db_status st, const char *err)
+{
+	struct pgconn *p = op->arg;
+
+	p->listen_queued = false;
+	if (st != DB_OK) {
+		log_debug("pg%u: LISTEN failed: %s", p->index, err ? err : "?");
+		return; /* its loss elects another */
+	}
+	log_debug("pg%u: listening, catching up", p->index);
+	tax_refresh();
+	watch_notify(NULL);
+	pg_listen_handback();
+}
+
+static int
+unlisten_send(PGconn *pg, struct db_op *op)
+{
+	(void)op;
+	return PQsendQueryParams(pg, "UNLISTEN *", 0, NULL, NULL, NULL, NULL,
+	                         0) == 1
+	               ? 0
+	               : -1;
+}
+
+static void
+unlisten_done(struct db_op *op, enum db_status st, const char *err)
+{
+	struct pgconn *p = op->arg;
+
+	p->unlistening = false;
+	if (st != DB_OK)
+		log_debug("pg%u: UNLISTEN failed: %s", p->index,
+		          err ? err : "?");
+}
+
+/* The first connection listens again: the others stop. */
+static void
+pg_listen_handback(void)
+{
+	if (npool < 2 || pool[0].state != PG_READY || !pool[0].listening)
+		return;
+	for (unsigned i = 1; i < npool; i++) {
+		struct pgconn *p = &pool[i];
+
+		if (p->state != PG_READY || !p->listening || p->unlistening)
+			continue;
+		log_debug("pg%u: the first connection listens again; this "
+		          "one stops",
+		          p->index);
+		p->listening = false;
+		p->unlistening = true;
+		p->unlisten.send = unlisten_send;
+		p->unlisten.done = unlisten_done;
+		p->unlisten.arg = p;
+		pg_send(p, &p->unlisten);
+	}
+}
+
+/* The listener is gone: a ready connection takes over, if there is one,
+ * preferably one running no read (its LISTEN would wait behind it). */
+static void
+pg_listen_elect(void)
+{
+	struct pgconn *best = NULL;
+
+	if (shutting_down || pg_listener() != NULL)
+		return;
+	for (unsigned i = 0; i < npool; i++) {
+		struct pgconn *p = &pool[i];
+
+		if (p->state != PG_READY || p->standby || p->listen_queued)
+			continue;
+		if (best == NULL || (best->nreads > 0 && p->nreads == 0))
+			best = p;
+	}
+	if (best == NULL)
+		return;
+	best->listen_queued = true;
+	best->listen.send = listen_send;
+	best->listen.done = listen_done;
+	best->listen.arg = best;
+	pg_send(best, &best->listen);
+}
+
 /* The setup operation: prepare every statement, describe each (its
  * result's columns must be what db_stmts[] says), and listen. */
 static int
@@ -388,16 +524,9 @@ setup_send(PGconn *pg, struct db_op *op)
 		if (PQsendDescribePrepared(pg, db_stmts[i].name) != 1)
 			return -1;
 	/* a standby cannot LISTEN; its taxonomy is reloaded on SIGHUP */
-	if (p->standby)
+	if (p->standby || (p->index > 0 && pg_listener() != NULL))
 		return 0;
-	/* the others listen, each: whichever is up hears the news */
-	return PQsendQueryParams(pg, "LISTEN callsheet_taxonomy", 0, NULL, NULL,
-	                         NULL, NULL, 0) == 1 &&
-	                       PQsendQueryParams(pg, "LISTEN callsheet_sheets",
-	                                         0, NULL, NULL, NULL, NULL,
-	                                         0) == 1
-	               ? 0
-	               : -1;
+	return send_listen(pg, p);
 }
 
 /* A statement whose columns are not what db-stmt.c says would have its
@@ -440,10 +569,12 @@ setup_done(struct db_op *op, enum db_status st, const char *err)
 	         p->standby ? " (a standby: queries only; taxonomy changes "
 	                      "are seen on SIGHUP)"
 	                    : "");
-	if (taxonomy == NULL)
+	/* the taxonomy and the sheets may have changed while no connection
+	 * was listening */
+	if (taxonomy == NULL || p->listening)
 		tax_refresh();
-	/* sheets may have changed while no connection was listening */
 	watch_notify(NULL);
+	pg_listen_handback();
 }
 
 static void
@@ -573,6 +704,9 @@ pg_lost(struct pgconn *p, const char *why)
 	p->pg = NULL;
 	p->nreads = 0;
 	p->cancelling = false;
+	p->listening = false;
+	p->unlistening = false;
+	p->listen_queued = false;
 	fail_list(&p->inflight, &p->ninflight,
 	          "the database connection was lost");
 	if (!db_available()) {
@@ -582,6 +716,7 @@ pg_lost(struct pgconn *p, const char *why)
 		          "the database is unreachable");
 	}
 	free(reason);
+	pg_listen_elect();
 	if (shutting_down)
 		return;
 	p->backoff_ms = p->backoff_ms ? p->backoff_ms * 2 : BACKOFF_MIN_MS;
@@ -615,7 +750,10 @@ pg_pick(bool read)
 		    p->ninflight >= PIPELINE_DEPTH ||
 		    (read && p->ninflight > 0))
 			continue;
-		if (best == NULL || p->ninflight < best->ninflight)
+		/* a write on the listener wakes no other backend */
+		if (best == NULL || p->ninflight < best->ninflight ||
+		    (!read && p->ninflight == best->ninflight && p->listening &&
+		     !best->listening))
 			best = p;
 	}
 	return best;
@@ -650,14 +788,13 @@ db_available(void)
 	return false;
 }
 
-/* Whether a connection hears NOTIFY: a standby's cannot LISTEN. */
+/* Whether the pool hears NOTIFY: a standby's connections cannot LISTEN. */
 bool
 db_listening(void)
 {
-	for (unsigned i = 0; i < npool; i++)
-		if (pool[i].state == PG_READY && !pool[i].standby)
-			return true;
-	return false;
+	const struct pgconn *p = pg_listener();
+
+	return p != NULL && p->state == PG_READY;
 }
 
 /*
