@@ -794,6 +794,7 @@ words_restatements(struct strbuf *sb, const struct annual *a)
 		const Callsheet__ClosedPeriod *cp =
 		        p->compared ? p->compared : p->period;
 		char label[64];
+		size_t focused = 0;
 
 		if (p->n_changes == 0 && !p->perturbed &&
 		    p->published_total == p->restated_total)
@@ -818,7 +819,9 @@ words_restatements(struct strbuf *sb, const struct annual *a)
 			signed_count(sb, (int64_t)p->restated_total -
 			                         (int64_t)p->published_total);
 			sb_add(sb, ")");
+			focused = sb->len;
 			focus_restated(sb, a, p);
+			focused = sb->len > focused;
 		} else
 			sb_add(sb, p->withheld
 			                   ? T("restated (figures withheld: "
@@ -827,7 +830,10 @@ words_restatements(struct strbuf *sb, const struct annual *a)
 			                       "secret statistique)")
 			                   : T("restated", "rectifié"));
 		if (p->n_changes > 0) {
-			sb_add(sb, T(". Reasons: ", ". Motifs : "));
+			/* the period's, not the focus's alone */
+			sb_add(sb, focused ? T(". Reasons (the whole period's): ",
+			                       ". Motifs (de toute la période) : ")
+			                   : T(". Reasons: ", ". Motifs : "));
 			restate_reasons(sb, p);
 		}
 		sb_add(sb, ".\n");

@@ -274,7 +274,8 @@ row_keys(struct strbuf *sb, const Callsheet__RestatedRow *row)
 }
 
 void
-restate_table(struct strbuf *sb, const Callsheet__Restatements *rs)
+restate_table(struct strbuf *sb, const Callsheet__Restatements *rs,
+              bool filtered)
 {
 	for (size_t i = 0; rs != NULL && i < rs->n_periods; i++) {
 		const Callsheet__PeriodRestatements *p = rs->periods[i];
@@ -301,8 +302,12 @@ restate_table(struct strbuf *sb, const Callsheet__Restatements *rs)
 			          "kept by month, cannot answer this "
 			          "breakdown)"),
 			        label);
+		/* the changes are the whole period's, whatever the filter:
+		 * not this figure's reasons */
 		if (p->n_changes > 0)
-			sb_add(sb, _(": "));
+			sb_add(sb, filtered ? _("; the period's changes, "
+			                        "every sheet: ")
+			                    : _(": "));
 		restate_reasons(sb, p);
 		sb_add(sb, "\n");
 		for (size_t r = 0; r < p->n_rows; r++) {

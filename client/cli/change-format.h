@@ -21,7 +21,10 @@ bool restate_shown(const Callsheet__Restatements *rs);
  * after closing; and 3 more". */
 void restate_reasons(struct strbuf *sb, const Callsheet__PeriodRestatements *p);
 /* Lines after a report's table: "2020 published 682, restated 684: why". */
-void restate_table(struct strbuf *sb, const Callsheet__Restatements *rs);
+/* filtered: the report counts part of the sheets (--where), while the
+ * changes listed are every change to the period */
+void restate_table(struct strbuf *sb, const Callsheet__Restatements *rs,
+                   bool filtered);
 /* report_csv() with a "published" column: each figure as it was published
  * (the current one outside closed periods). */
 void restate_csv(struct strbuf *sb, const Callsheet__QueryResult *r,

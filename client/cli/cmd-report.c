@@ -427,7 +427,7 @@ report_print(const struct report_args *a, const char *from, const char *to,
 	switch (a->format) {
 	case FORMAT_TABLE:
 		report_table(&sb, r);
-		restate_table(&sb, rs);
+		restate_table(&sb, rs, a->nfilters > 0);
 		break;
 	case FORMAT_CSV:
 		if (restate_shown(rs))

@@ -722,14 +722,14 @@ def check_restated(sheets, tmp):
             T.check(reason in out, "json: the reason")
             continue
         want = ("%d: published %s, restated %s (\u22121); Paris (75): published "
-                "%s, restated %s (\u22121). Reasons: voided: %s" % (
+                "%s, restated %s (\u22121). Reasons (the whole period's): voided: %s" % (
                     YEAR, "{:,}".format(n), "{:,}".format(n - 1),
                     "{:,}".format(n75), "{:,}".format(n75 - 1), reason))
         T.check(want in out, "%s: '%s'", fmt, want)
     out = rd.cli(["report", "annual", "--year", str(YEAR)] + focus, "admin",
                  lang="fr_FR.UTF-8").stdout
     want = ("%d : publié %s, rectifié %s (\u22121) ; Paris (75) : publié %s, "
-            "rectifié %s (\u22121). Motifs : %s%s" % (
+            "rectifié %s (\u22121). Motifs (de toute la période) : %s%s" % (
                 YEAR, "{:,}".format(n).replace(",", NBSP),
                 "{:,}".format(n - 1).replace(",", NBSP),
                 "{:,}".format(n75).replace(",", NBSP),
@@ -741,7 +741,7 @@ def check_restated(sheets, tmp):
     npages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
     whole = " ".join(page_texts(path, npages))
     T.check("published %s, restated %s (\u22121); Paris (75): published %s, "
-            "restated %s (\u22121). Reasons: voided: %s" % (
+            "restated %s (\u22121). Reasons (the whole period's): voided: %s" % (
                 "{:,}".format(n), "{:,}".format(n - 1), "{:,}".format(n75),
                 "{:,}".format(n75 - 1), reason) in whole,
             "pdf: published and restated, Paris's too, with the reason")

@@ -161,14 +161,21 @@ test_restate_table(void)
 	struct strbuf sb = {0};
 
 	sample_init(&s, 0);
-	restate_table(&sb, &s.rs);
+	restate_table(&sb, &s.rs, false);
 	CHECK_STR(sb.buf, "2020 published 11, restated 10: voided: duplicate; "
 	                  "caller was from 94; 1 sheet logged after "
 	                  "closing\n");
 	sb_reset(&sb);
 
+	sample_init(&s, 0);
+	restate_table(&sb, &s.rs, true); /* --where: not this figure's */
+	CHECK_STR(sb.buf, "2020 published 11, restated 10; the period's "
+	                  "changes, every sheet: voided: duplicate; caller "
+	                  "was from 94; 1 sheet logged after closing\n");
+	sb_reset(&sb);
+
 	sample_init(&s, 1);
-	restate_table(&sb, &s.rs);
+	restate_table(&sb, &s.rs, false);
 	CHECK_STR(sb.buf, "2020 published 11, restated 10: voided: duplicate; "
 	                  "caller was from 94; 1 sheet logged after closing\n"
 	                  "  75: published 2, restated 1\n"
@@ -181,7 +188,7 @@ test_restate_table(void)
 	s.p.published_total = s.p.restated_total = 0;
 	s.p.n_rows = 0;
 	s.p.n_changes = 1;
-	restate_table(&sb, &s.rs);
+	restate_table(&sb, &s.rs, false);
 	CHECK(strncmp(sb.buf, "2020 restated (its published figures", 36) ==
 	                      0 &&
 	              strstr(sb.buf, "): voided: duplicate\n") != NULL,
@@ -190,7 +197,7 @@ test_restate_table(void)
 
 	s.p.n_changes = 0;
 	CHECK(!restate_shown(&s.rs), "nothing changed: nothing shown");
-	restate_table(&sb, &s.rs);
+	restate_table(&sb, &s.rs, false);
 	CHECK(sb.len == 0, "and nothing printed");
 	sb_free(&sb);
 }
@@ -294,7 +301,7 @@ test_french(void)
 	setenv("LANG", "fr_FR.UTF-8", 1);
 	cs_i18n_init(); /* the catalog of the build tree */
 	sample_init(&s, 1);
-	restate_table(&sb, &s.rs);
+	restate_table(&sb, &s.rs, false);
 	CHECK_STR(sb.buf, "2020 publié 11, rectifié 10 : annulée : duplicate ; "
 	                  "caller was from 94 ; 1 fiche saisie après la "
 	                  "clôture\n"
