@@ -831,9 +831,10 @@ words_restatements(struct strbuf *sb, const struct annual *a)
 			                   : T("restated", "rectifié"));
 		if (p->n_changes > 0) {
 			/* the period's, not the focus's alone */
-			sb_add(sb, focused ? T(". Reasons (the whole period's): ",
-			                       ". Motifs (de toute la période) : ")
-			                   : T(". Reasons: ", ". Motifs : "));
+			sb_add(sb,
+			       focused ? T(". Reasons (for the whole period): ",
+			                   ". Motifs (de toute la période) : ")
+			               : T(". Reasons: ", ". Motifs : "));
 			restate_reasons(sb, p);
 		}
 		sb_add(sb, ".\n");

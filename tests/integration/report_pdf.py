@@ -722,7 +722,7 @@ def check_restated(sheets, tmp):
             T.check(reason in out, "json: the reason")
             continue
         want = ("%d: published %s, restated %s (\u22121); Paris (75): published "
-                "%s, restated %s (\u22121). Reasons (the whole period's): voided: %s" % (
+                "%s, restated %s (\u22121). Reasons (for the whole period): voided: %s" % (
                     YEAR, "{:,}".format(n), "{:,}".format(n - 1),
                     "{:,}".format(n75), "{:,}".format(n75 - 1), reason))
         T.check(want in out, "%s: '%s'", fmt, want)
@@ -741,7 +741,7 @@ def check_restated(sheets, tmp):
     npages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
     whole = " ".join(page_texts(path, npages))
     T.check("published %s, restated %s (\u22121); Paris (75): published %s, "
-            "restated %s (\u22121). Reasons (the whole period's): voided: %s" % (
+            "restated %s (\u22121). Reasons (for the whole period): voided: %s" % (
                 "{:,}".format(n), "{:,}".format(n - 1), "{:,}".format(n75),
                 "{:,}".format(n75 - 1), reason) in whole,
             "pdf: published and restated, Paris's too, with the reason")

@@ -133,6 +133,11 @@ out=$(as admin report --year 2020)
 t_eq "$out" "total 2
 2020 published 3, restated 2: caller from Val-de-Marne; voided: duplicate" \
 	"report with the restatement"
+# filtered: the changes listed are the period's, not this figure's
+out=$(as admin report --year 2020 --where department=93)
+t_eq "$(printf '%s\n' "$out" | tail -n 1)" \
+	"2020 published 1, restated 1; the period's changes, every sheet: caller from Val-de-Marne; voided: duplicate" \
+	"a filtered report says whose the changes are"
 out=$(as admin report --year 2020 --by department)
 t_eq "$out" "Département             count  percent
 Seine-Saint-Denis (93)      1     50.0
