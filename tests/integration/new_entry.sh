@@ -14,24 +14,7 @@ export CALLSHEET_USER=jur CALLSHEET_PASSWORD=secret
 cli=$CALLSHEET_TEST_CLI
 draft=$CALLSHEET_STATE_DIR/new.draft
 
-# The stored sheet, codes instead of ids: call_type|department|caller|
-# pro_kind|pro_sector|household|origin|topics|duration
-sheet() {
-	t_sql "$db" "SELECT ct.code, coalesce(d.code, ''), coalesce(c.code, ''),
-		coalesce(pk.code, ''), coalesce(ps.code, ''),
-		coalesce(h.code, ''), coalesce(o.code, ''),
-		coalesce((SELECT string_agg(t.code, ',' ORDER BY t.topic_bit)
-			FROM taxonomy t WHERE t.topic_bit IS NOT NULL
-			AND (s.topics >> t.topic_bit) & 1 = 1), '')
-		FROM sheet s JOIN taxonomy ct ON ct.id = s.call_type
-		LEFT JOIN taxonomy d ON d.id = s.department
-		LEFT JOIN taxonomy c ON c.id = s.caller
-		LEFT JOIN taxonomy pk ON pk.id = s.pro_kind
-		LEFT JOIN taxonomy ps ON ps.id = s.pro_sector
-		LEFT JOIN taxonomy h ON h.id = s.household
-		LEFT JOIN taxonomy o ON o.id = s.origin
-		WHERE s.id = '$1'"
-}
+sheet() { t_sheet "$db" "$1"; }
 field() { t_sql "$db" "SELECT $2 FROM sheet WHERE id = '$1'"; }
 
 # --- a consultation: one line per question
