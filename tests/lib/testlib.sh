@@ -151,7 +151,7 @@ _t_cleanup() {
 			tail -n 50 "$f" >&2
 		done
 	fi
-	[ -n "${T_KEEP:-}" ] || rm -rf -- "$T_TMP"
+	rm -rf -- "$T_TMP"
 	exit "$rc"
 }
 trap _t_cleanup EXIT
