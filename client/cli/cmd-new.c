@@ -63,7 +63,11 @@ const struct cmd_entry cmd_new_entry = {
                    "through the spool like\n'callsheet log' and its id "
                    "is printed. On a terminal, a sheet left\nunfinished "
                    "(a crash) is resumed (r) or dropped (d) with one key "
-                   "when the next\none starts.\n"),
+                   "when the next\none starts; any other key leaves it "
+                   "for later and is the new call's first\nanswer. A "
+                   "sheet open in another window is left to it. From a "
+                   "pipe, a line\nrefused stops the reading: --resume "
+                   "asks that question again.\n"),
         .options = new_options,
         .exec = cmd_new_exec,
 };
