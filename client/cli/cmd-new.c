@@ -86,6 +86,7 @@ struct session {
 	bool unsaved; /* the last save of the draft failed: told once */
 	bool kept;    /* the draft of this sheet was saved at least once */
 	char first;   /* the key that left a draft for later: an answer */
+	bool refused; /* a piped line was refused: nothing more is read */
 	FILE *out;    /* questions and prompts: stderr (stdout: the id) */
 	struct termios saved;
 	bool raw;
@@ -378,6 +379,7 @@ run_lines(struct session *s)
 			          "\"%s\"; the lines after it are not read, "
 			          "so that none answers the wrong question\n"),
 			        lineno, entry_step_word(was));
+			s->refused = true;
 			rv = -1;
 		}
 	}
@@ -698,7 +700,9 @@ new_run(struct session *s, const char *state_dir)
 	if (s->d.start == 0) {
 		/* no call began: nothing to keep (how --loop ends) */
 		draft_release(&s->held, true);
-		return s->loop ? 0 : caught != 0 ? 128 + caught : 1;
+		return s->loop && !s->refused ? 0
+		       : caught != 0          ? 128 + caught
+		                              : 1;
 	}
 	if (!s->unsaved)
 		fprintf(stderr,

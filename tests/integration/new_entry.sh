@@ -74,6 +74,12 @@ id=$(printf '75\n2\n1\n2\n\n' | "$cli" new --resume 2>"$T_TMP/err4") ||
 	{ cat "$T_TMP/err4" >&2; t_fail "resumed after a refused line: exit status $?"; }
 t_eq "$(sheet "$id")" "consultation|75|individual|||woman|africa|residence" \
 	"resumed at the question refused, nothing shifted"
+# ... and with --loop, a call's first line refused ends the loop: the lines
+# after it are not the next call's
+rc=0
+printf '3\n\nx\n1\n' | "$cli" new --loop >/dev/null 2>"$T_TMP/err4" || rc=$?
+t_eq "$rc" 1 "--loop, a refused line: exit status"
+[ ! -e "$draft" ] || t_fail "--loop read on after a refused line: $(cat "$draft")"
 
 # --- kill -9 in the middle: the draft keeps the answers, the start and the id
 mkfifo "$T_TMP/in"
