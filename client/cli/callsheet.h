@@ -3,6 +3,7 @@
 #define CALLSHEET_H
 
 #include <getopt.h> /* optind: the first operand after cli_options() */
+#include <stdio.h>
 
 #include "libcallsheet.h"
 
@@ -144,7 +145,14 @@ struct cs_spool *cli_spool_open(const struct cli *cli, struct cs_error *err);
 void spool_said(const struct cs_spool *sp, size_t flushed, size_t rejected,
                 size_t waiting);
 void spool_deliver_waiting(struct cli *cli, struct cs_client *c);
-int log_deliver(struct cli *cli, const Callsheet__Sheet *sheet);
+int log_deliver(struct cli *cli, const Callsheet__Sheet *sheet,
+                struct cs_error *why);
+
+/* sheet-line.c */
+void sheet_line(struct strbuf *sb, const Callsheet__ListedSheet *ls,
+                const Callsheet__Taxonomy *t, bool users);
+Callsheet__Taxonomy *sheet_taxonomy(const struct cli *cli, struct cs_client *c);
+void sheet_show(struct cli *cli, const char *uuid, FILE *f);
 
 /* cmd-new.c */
 extern const struct cmd_entry cmd_new_entry;

@@ -10,8 +10,6 @@
 #include "libcallsheet.h"
 #include "parse.h"
 
-#define SHORT_ID 8 /* hexadecimal digits a list shows */
-
 static int cmd_list_exec(struct cli *, int, char **);
 
 enum { OPT_DATE = 256, OPT_SINCE, OPT_USER };
@@ -44,46 +42,6 @@ const struct cmd_entry cmd_list_entry = {
         .exec = cmd_list_exec,
 };
 
-/* "b77ac349  2026-12-04 12:15  Consultation  Paris (75)  Residence
- * permits, Family rights", the account's name first for an admin. */
-static void
-list_line(struct strbuf *sb, const Callsheet__ListedSheet *ls,
-          const Callsheet__Taxonomy *t, bool users)
-{
-	const Callsheet__Sheet *s = ls->sheet;
-	const char *cs = ls->call_start != NULL ? ls->call_start : "";
-	const Callsheet__TaxonomyEntry *e;
-	char uuid[CS_UUID_STRLEN];
-	bool fr = cs_i18n_french();
-
-	uuid_format(s->id.data, uuid);
-	sb_addf(sb, "%.*s  ", SHORT_ID, uuid);
-	if (users)
-		sb_addf(sb, "%s  ", ls->user != NULL ? ls->user : "?");
-	sb_addf(sb, "%.10s %.5s  ", cs, strlen(cs) >= 16 ? cs + 11 : "");
-	e = cs_tax_find(t, "call_type",
-	                s->call_type != NULL ? s->call_type : "consultation");
-	sb_add(sb, e != NULL ? cs_tax_label(e, fr) : s->call_type);
-	if (s->department != NULL) {
-		e = cs_tax_find(t, "department", s->department);
-		if (e != NULL && strcmp(s->department, "unknown") != 0)
-			sb_addf(sb, "  %s (%s)", cs_tax_label(e, fr),
-			        s->department);
-		else
-			sb_addf(sb, "  %s",
-			        e != NULL ? cs_tax_label(e, fr)
-			                  : s->department);
-	}
-	for (size_t i = 0; i < s->n_topics; i++) {
-		e = cs_tax_find(t, "topic", s->topics[i]);
-		sb_addf(sb, "%s%s", i == 0 ? "  " : ", ",
-		        e != NULL ? cs_tax_label(e, fr) : s->topics[i]);
-	}
-	if (ls->voided)
-		sb_addf(sb, "  (%s)", _("voided"));
-	sb_add(sb, "\n");
-}
-
 static void
 list_print(FILE *f, const Callsheet__SheetList *l, const Callsheet__Taxonomy *t,
            bool users, size_t max)
@@ -91,21 +49,9 @@ list_print(FILE *f, const Callsheet__SheetList *l, const Callsheet__Taxonomy *t,
 	struct strbuf sb = {0};
 
 	for (size_t i = 0; i < l->n_sheets && i < max; i++)
-		list_line(&sb, l->sheets[i], t, users);
+		sheet_line(&sb, l->sheets[i], t, users);
 	fwrite(sb.buf ? sb.buf : "", 1, sb.len, f);
 	sb_free(&sb);
-}
-
-/* The code tables to name codes by; NULL: codes as they are. */
-static Callsheet__Taxonomy *
-list_taxonomy(const struct cli *cli, struct cs_client *c)
-{
-	char *dir = cli_state_dir();
-	struct cs_error err;
-	Callsheet__Taxonomy *t = taxcache_get(dir, cli->opts.server, c, &err);
-
-	free(dir);
-	return t;
 }
 
 /* Today in the service's zone (cli_connect set TZ): YYYY-MM-DD. */
@@ -190,7 +136,7 @@ cmd_list_exec(struct cli *cli, int argc, char **argv)
 		cs_close(c);
 		return cli_exit_status(&err);
 	}
-	t = list_taxonomy(cli, c);
+	t = sheet_taxonomy(cli, c);
 	list_print(stdout, l, t,
 	           cs_role(c) == CALLSHEET__ROLE__ADMIN && a.user == NULL,
 	           l->n_sheets);

@@ -93,7 +93,7 @@ cmd_log_exec(struct cli *cli, int argc, char **argv)
 	int rv;
 
 	if ((rv = log_parse(&a, argc, argv)) < 0)
-		rv = log_deliver(cli, &a.so.sheet);
+		rv = log_deliver(cli, &a.so.sheet, NULL);
 	sheet_opts_free(&a.so);
 	return rv;
 }

@@ -63,14 +63,19 @@ const struct cmd_entry cmd_new_entry = {
                    "through the spool like\n'callsheet log' and its id "
                    "is printed. On a terminal, a sheet left\nunfinished "
                    "(a crash) is resumed (r) or dropped (d) with one key "
-                   "when the next\none starts.\n"),
+                   "when the next\none starts; any other key leaves it "
+                   "for later and is the new call's first\nanswer. A "
+                   "sheet open in another window is left to it. From a "
+                   "pipe, a line\nrefused stops the reading: --resume "
+                   "asks that question again.\n"),
         .options = new_options,
         .exec = cmd_new_exec,
 };
 
 struct session {
 	struct cli *cli;
-	char *draft_path;
+	const char *dir;        /* the state folder, where drafts are */
+	struct draft_hold held; /* this sheet's draft, open here only */
 	struct draft d;
 	Callsheet__Taxonomy *tax;
 	struct entry e;
@@ -80,6 +85,8 @@ struct session {
 	bool on_key;  /* the timer starts at the first key */
 	bool unsaved; /* the last save of the draft failed: told once */
 	bool kept;    /* the draft of this sheet was saved at least once */
+	char first;   /* the key that left a draft for later: an answer */
+	bool refused; /* a piped line was refused: nothing more is read */
 	FILE *out;    /* questions and prompts: stderr (stdout: the id) */
 	struct termios saved;
 	bool raw;
@@ -138,11 +145,7 @@ show_prompt(struct session *s)
 	char clock[32];
 
 	clock_text(s, clock);
-	if (s->d.start == 0)
-		sb_add(&sb, s->tty ? _("Press a key when the call begins.")
-		                   : _("Press Enter when the call begins."));
-	else
-		entry_prompt(&s->e, &sb);
+	entry_prompt(&s->e, &sb);
 	fprintf(s->out, "%s[%s] %s ", s->tty ? "\r\033[K" : "", clock, sb.buf);
 	fflush(s->out);
 	sb_free(&sb);
@@ -155,7 +158,7 @@ save(struct session *s)
 {
 	struct cs_error err;
 
-	if (draft_save(s->draft_path, &s->d, &err) == 0) {
+	if (draft_save(s->held.path, &s->d, &err) == 0) {
 		if (s->unsaved)
 			fprintf(s->out, "%s%s\n", s->tty ? "\r\033[K" : "\n",
 			        _("The draft is saved again."));
@@ -209,6 +212,16 @@ after(struct session *s, enum entry_step was, enum entry_event ev)
 	if (s->e.step != was)
 		show_question(s);
 	return 0;
+}
+
+/* An answer, a key or a line: with the timer at the first key, the first
+ * answer starts the call (the key refused, a stray one, does not). */
+static int
+answer(struct session *s, enum entry_step was, enum entry_event ev)
+{
+	if (s->d.start == 0 && ev != ENTRY_WRONG)
+		s->d.start = time(NULL);
+	return after(s, was, ev);
 }
 
 /* ------------------------------------------------------------- terminal */
@@ -278,14 +291,8 @@ keys(struct session *s, const char *buf, size_t n)
 			i = skip_escape(buf, i, n);
 			continue;
 		}
-		if (s->d.start == 0) {
-			s->d.start = time(NULL);
-			save(s);
-			show_question(s);
-			continue;
-		}
-		if ((rv = after(s, was,
-		                entry_key(&s->e, (unsigned char)buf[i]))) != 0)
+		if ((rv = answer(s, was,
+		                 entry_key(&s->e, (unsigned char)buf[i]))) != 0)
 			return rv;
 	}
 	return 0;
@@ -304,6 +311,10 @@ run_tty(struct session *s)
 	if (raw_on(s) != 0) {
 		cli_error(_("cannot set up the terminal: %s"), strerror(errno));
 		rv = -1;
+	} else if (s->first != 0) {
+		/* the key that left another sheet for later */
+		rv = keys(s, &s->first, 1);
+		s->first = 0;
 	}
 	while (rv == 0) {
 		struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
@@ -342,6 +353,8 @@ run_lines(struct session *s)
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
+	size_t lineno = 0;
+	enum entry_event ev;
 	int rv = 0;
 
 	while (rv == 0) {
@@ -354,13 +367,21 @@ run_lines(struct session *s)
 			break;
 		}
 		line[strcspn(line, "\r\n")] = '\0';
-		if (s->d.start == 0) {
-			s->d.start = time(NULL);
-			save(s);
-			show_question(s);
-			continue;
+		lineno++;
+		ev = entry_line(&s->e, line);
+		rv = answer(s, was, ev);
+		if (ev == ENTRY_WRONG) {
+			/* the lines after it were written for the questions
+			 * after it: taken for this one, every answer would
+			 * shift by one */
+			fprintf(stderr,
+			        _("callsheet: line %zu does not answer "
+			          "\"%s\"; the lines after it are not read, "
+			          "so that none answers the wrong question\n"),
+			        lineno, entry_step_word(was));
+			s->refused = true;
+			rv = -1;
 		}
-		rv = after(s, was, entry_line(&s->e, line));
 	}
 	free(line);
 	return rv;
@@ -368,12 +389,35 @@ run_lines(struct session *s)
 
 /* -------------------------------------------------------------- session */
 
+/* Another sheet holds this sheet's id (the same draft finished in two
+ * windows before drafts were locked): sent again, it would be refused
+ * again. What is stored is shown; these answers become a sheet of their
+ * own, for the jurist to log (another call) or drop (the same one). */
+static void
+id_taken(struct session *s)
+{
+	char uuid[CS_UUID_STRLEN];
+
+	uuid_format(s->d.id, uuid);
+	fprintf(stderr, "%s\n", _("The sheet stored under this id:"));
+	sheet_show(s->cli, uuid, stderr);
+	uuid_generate(s->d.id);
+	save(s);
+	fprintf(stderr,
+	        _("callsheet: these answers are kept as a new sheet: if "
+	          "they are another call, 'callsheet new --resume' logs "
+	          "them; if they are the same call as %.8s, 'callsheet new "
+	          "--discard' drops them\n"),
+	        uuid);
+}
+
 /* The draft stays until the sheet is delivered or waits in the spool: a
  * refused sheet (wrong password, say) is entered again with --resume. */
 static int
 deliver(struct session *s)
 {
 	Callsheet__Sheet sheet = CALLSHEET__SHEET__INIT;
+	struct cs_error why;
 	char clock[32];
 	int rv;
 
@@ -386,9 +430,11 @@ deliver(struct session *s)
 	clock_text(s, clock);
 	/* TRANSLATORS: the call's duration, as on the timer */
 	fprintf(s->out, _("call %s: logging the sheet\n"), clock);
-	rv = log_deliver(s->cli, &sheet);
+	rv = log_deliver(s->cli, &sheet, &why);
 	if (rv == 0 || rv == EXIT_TEMPFAIL)
-		cs_file_remove(s->draft_path);
+		draft_release(&s->held, true);
+	else if (strcmp(why.reason, "stored_other") == 0)
+		id_taken(s);
 	else
 		fprintf(stderr, "%s\n",
 		        _("callsheet: the answers are kept: 'callsheet new "
@@ -408,15 +454,18 @@ time_text(int64_t t, char buf[32])
 }
 
 /* A new call while a sheet is unfinished: on a terminal one key says
- * what becomes of it. 'r': resume it; 'd': drop it; 0: leave it. */
+ * what becomes of it. 'r': resume it; 'd': drop it; any other key leaves
+ * it for later and is the new call's first answer (*first); 0: no key. */
 static int
-ask_draft(struct session *s, const char *when)
+ask_draft(struct session *s, const char *when, char *first)
 {
 	char key = 0;
 
 	fprintf(stderr,
 	        _("The sheet started at %s is not finished: r resumes it, "
-	          "d drops it, any other key leaves it for later. "),
+	          "d drops it; any other key leaves it for later "
+	          "('callsheet new --resume') and is the first answer of "
+	          "the new call. "),
 	        when);
 	if (raw_on(s) == 0) {
 		if (read(STDIN_FILENO, &key, 1) != 1)
@@ -424,58 +473,81 @@ ask_draft(struct session *s, const char *when)
 		raw_off(s);
 	}
 	fputc('\n', stderr);
-	key = (char)tolower((unsigned char)key);
-	return key == 'r' || key == 'd' ? key : 0;
+	if (tolower((unsigned char)key) == 'r' ||
+	    tolower((unsigned char)key) == 'd')
+		return tolower((unsigned char)key);
+	*first = key;
+	return 0;
 }
 
-/* The draft there is, as --resume, --discard or a new sheet want it.
+static int
+drop_draft(struct session *s, const char *when)
+{
+	if (access(s->held.path, F_OK) == 0 &&
+	    cs_file_remove(s->held.path) != 0) {
+		cli_error(_("cannot remove %s: %s"), s->held.path,
+		          strerror(errno));
+		return 1;
+	}
+	draft_release(&s->held, true);
+	if (when != NULL)
+		fprintf(stderr, _("The sheet started at %s was dropped.\n"),
+		        when);
+	draft_free(&s->d);
+	return 0;
+}
+
+/* The draft there is, as --resume, --discard or a new sheet want it: a
+ * draft another window has open is never offered, resumed nor dropped.
  * -1 to go on, else the exit status. */
 static int
 open_draft(struct session *s, bool *resume, bool discard)
 {
 	struct cs_error err;
 	char when[32];
-	int r = draft_load(s->draft_path, &s->d, &err);
+	size_t busy;
+	int r = draft_find(s->dir, &s->held, &s->d, &busy, &err);
 
+	if (r < 0 && discard)
+		return drop_draft(s, NULL) == 0 ? 0 : 1;
 	if (r < 0) {
 		cli_error(_("%s; 'callsheet new --discard' drops it"),
 		          err.message);
 		return 1;
 	}
 	time_text(s->d.start, when);
+	if (r == 0 && busy > 0 && (discard || *resume)) {
+		cli_error("%s", _("the unfinished sheet is open in another "
+		                  "window ('callsheet new' runs there): finish "
+		                  "it there, or stop it there (Ctrl-C) and "
+		                  "continue it here with 'callsheet new "
+		                  "--resume'"));
+		return 1;
+	}
+	if (r == 0 && busy > 0)
+		fprintf(stderr, "%s\n",
+		        _("A sheet is open in another window: it stays there; "
+		          "this window takes a new call."));
 	if (discard) {
-		if (r == 0)
+		if (r == 0) {
 			fprintf(stderr, "%s\n",
 			        _("There is no unfinished sheet."));
-		else if (cs_file_remove(s->draft_path) != 0) {
-			cli_error(_("cannot remove %s: %s"), s->draft_path,
-			          strerror(errno));
-			return 1;
-		} else
-			fprintf(stderr,
-			        _("The sheet started at %s was dropped.\n"),
-			        when);
-		return 0;
+			return 0;
+		}
+		return drop_draft(s, when);
 	}
 	if (!*resume && r == 1 && s->tty) {
-		switch (ask_draft(s, when)) {
+		switch (ask_draft(s, when, &s->first)) {
 		case 'r':
 			*resume = true;
 			return -1;
 		case 'd':
-			if (cs_file_remove(s->draft_path) != 0) {
-				cli_error(_("cannot remove %s: %s"),
-				          s->draft_path, strerror(errno));
-				return 1;
-			}
-			fprintf(stderr,
-			        _("The sheet started at %s was dropped.\n"),
-			        when);
-			draft_free(&s->d);
-			memset(&s->d, 0, sizeof s->d);
-			return -1;
+			return drop_draft(s, when) == 0 ? -1 : 1;
 		default:
-			break;
+			/* left for later: this call gets a draft of its own */
+			draft_release(&s->held, false);
+			draft_free(&s->d);
+			return -1;
 		}
 	}
 	if (*resume && r == 0) {
@@ -596,6 +668,11 @@ new_run(struct session *s, const char *state_dir)
 		return rv;
 	if (s->fresh) {
 		uuid_generate(s->d.id);
+		if (draft_claim(s->dir, s->d.id, &s->held) != 0) {
+			cli_error(_("cannot open a draft in %s: %s"), s->dir,
+			          strerror(errno));
+			return 1;
+		}
 		s->d.start = s->on_key ? 0 : time(NULL);
 		s->d.server = xstrdup(s->cli->opts.server);
 		s->d.user = xstrdup(s->cli->opts.user);
@@ -613,8 +690,7 @@ new_run(struct session *s, const char *state_dir)
 	s->kept = !s->fresh; /* a resumed draft is on disk */
 	s->unsaved = false;
 	save(s);
-	if (s->d.start != 0)
-		show_question(s);
+	show_question(s);
 	if (s->e.step == STEP_DONE)
 		rv = 1; /* resumed after the last answer */
 	else
@@ -623,8 +699,10 @@ new_run(struct session *s, const char *state_dir)
 		return deliver(s);
 	if (s->d.start == 0) {
 		/* no call began: nothing to keep (how --loop ends) */
-		cs_file_remove(s->draft_path);
-		return s->loop ? 0 : caught != 0 ? 128 + caught : 1;
+		draft_release(&s->held, true);
+		return s->loop && !s->refused ? 0
+		       : caught != 0          ? 128 + caught
+		                              : 1;
 	}
 	if (!s->unsaved)
 		fprintf(stderr,
@@ -647,7 +725,7 @@ new_run(struct session *s, const char *state_dir)
 static int
 cmd_new_exec(struct cli *cli, int argc, char **argv)
 {
-	struct session s = {.cli = cli, .out = stderr};
+	struct session s = {.cli = cli, .out = stderr, .held = {.lock = -1}};
 	bool resume = false, discard = false;
 	struct cs_error err;
 	char *dir = cli_state_dir();
@@ -660,7 +738,7 @@ cmd_new_exec(struct cli *cli, int argc, char **argv)
 	s.tty = isatty(STDIN_FILENO) && isatty(STDERR_FILENO) &&
 	        tcgetattr(STDIN_FILENO, &s.saved) == 0;
 	cli_service_zone(cli, NULL); /* a draft's time, in the service's */
-	s.draft_path = xasprintf("%s/%s", dir, DRAFT_FILE);
+	s.dir = dir;
 	if (cs_file_mkdirs(dir, &err) != 0) {
 		cli_error("%s", err.message);
 		rv = 1;
@@ -682,9 +760,9 @@ cmd_new_exec(struct cli *cli, int argc, char **argv)
 	}
 	entry_free(&s.e);
 	draft_free(&s.d);
+	draft_release(&s.held, false);
 	if (s.tax != NULL)
 		callsheet__taxonomy__free_unpacked(s.tax, NULL);
-	free(s.draft_path);
 	free(dir);
 	return rv;
 }

@@ -28,8 +28,9 @@ static const struct step_info {
         [STEP_KIND] = {"caller", N_("Who is calling?"), N_("Caller"), false,
                        SLOT(caller)},
         [STEP_DEPARTMENT] = {"department",
-                             N_("Département: type its code (75, 2A, 971; "
-                                "99 abroad; ? if unknown), then Enter"),
+                             N_("Département: type its code, then Enter "
+                                "(75, 2A, 971; 99 abroad); ? if unknown, "
+                                "without Enter"),
                              N_("Département"), false, SLOT(department)},
         [STEP_HOUSEHOLD] = {"household", N_("Household"), N_("Household"), true,
                             SLOT(household)},
@@ -140,15 +141,17 @@ topics_clear(struct entry_answers *a)
 	a->topics_done = false;
 }
 
-/* Forget the answers that no longer apply. */
-static void
-normalize(struct entry_answers *a)
+/* Answers that no longer apply (a consultation turned into a silent call
+ * on the summary, an individual into a professional) are kept, so that
+ * changing back brings them back; they are never shown nor sent. */
+static bool
+kept_aside(const struct entry_answers *a)
 {
-	for (enum entry_step s = STEP_DEPARTMENT; s < STEP_TOPICS; s++)
-		if (!applies(a, s))
-			set(slot(a, s), NULL);
-	if (!applies(a, STEP_TOPICS))
-		topics_clear(a);
+	for (enum entry_step s = STEP_KIND; s < STEP_CONFIRM; s++)
+		if (!applies(a, s) &&
+		    (s == STEP_TOPICS ? a->ntopics > 0 : answer(a, s) != NULL))
+			return true;
+	return false;
 }
 
 void
@@ -252,7 +255,6 @@ entry_init(struct entry *e, const Callsheet__Taxonomy *tax, bool french,
 	e->tax = tax;
 	e->french = french;
 	e->a = a;
-	normalize(e->a);
 	goto_step(e, next_step(e->a));
 }
 
@@ -318,7 +320,6 @@ static enum entry_event
 moved_on(struct entry *e)
 {
 	e->hint[0] = '\0';
-	normalize(e->a);
 	goto_step(e, next_step(e->a));
 	return e->step == STEP_DONE ? ENTRY_DONE : ENTRY_ANSWERED;
 }
@@ -346,8 +347,8 @@ choose(struct entry *e, const struct entry_choice *c)
 		set(&e->a->call_type, "consultation");
 		set(&e->a->caller, c->code);
 	} else if (e->step == STEP_KIND) {
+		/* the caller stays, to come back with the consultation */
 		set(&e->a->call_type, c->code);
-		set(&e->a->caller, NULL);
 	} else
 		set(slot(e->a, e->step), c->code);
 	snprintf(e->echo, sizeof e->echo, "%s", c->label);
@@ -358,8 +359,13 @@ choose(struct entry *e, const struct entry_choice *c)
 static enum entry_event
 keep(struct entry *e)
 {
-	snprintf(e->echo, sizeof e->echo, "%s",
-	         label_of(e, steps[e->step].dimension, answer(e->a, e->step)));
+	if (e->step == STEP_KIND && !consultation(e->a))
+		snprintf(e->echo, sizeof e->echo, "%s",
+		         label_of(e, "call_type", e->a->call_type));
+	else
+		snprintf(e->echo, sizeof e->echo, "%s",
+		         label_of(e, steps[e->step].dimension,
+		                  answer(e->a, e->step)));
 	return moved_on(e);
 }
 
@@ -449,8 +455,9 @@ department_wrong(struct entry *e, const char *typed, bool complete)
 		               "unknown."),
 		             typed);
 	return wrong(e,
-	             _("No département code starts with %s: type a code such "
-	               "as 75, 2A or 971, 99 for abroad, ? if unknown."),
+	             _("No département code starts with %s: type the whole "
+	               "code again, such as 75, 2A or 971, 99 for abroad, ? "
+	               "if unknown."),
 	             typed);
 }
 
@@ -475,10 +482,18 @@ department_answer(struct entry *e, const char *text)
 	return department_wrong(e, text, department_prefix(e, text));
 }
 
+static void
+department_clear(struct entry *e)
+{
+	e->ntyped = 0;
+	e->typed[0] = '\0';
+}
+
 static enum entry_event
 department_key(struct entry *e, int key)
 {
 	char next[sizeof e->typed];
+	enum entry_event ev;
 
 	if (key == ENTRY_KEY_ENTER)
 		return department_answer(e, e->typed);
@@ -492,13 +507,21 @@ department_key(struct entry *e, int key)
 	}
 	if (key == ENTRY_KEY_BACK && e->ntyped == 0)
 		return go_back(e);
-	if (e->ntyped + 1 >= sizeof e->typed || key <= ' ' || key >= 0x7f)
-		return department_wrong(e, e->typed, true);
+	if (e->ntyped + 1 >= sizeof e->typed || key <= ' ' || key >= 0x7f) {
+		ev = department_wrong(e, e->typed, true);
+		department_clear(e);
+		return ev;
+	}
 	memcpy(next, e->typed, e->ntyped);
 	next[e->ntyped] = (char)toupper(key);
 	next[e->ntyped + 1] = '\0';
-	if (!department_prefix(e, next))
-		return department_wrong(e, next, false);
+	if (!department_prefix(e, next)) {
+		/* what was typed before goes too: Enter must never take a
+		 * code cut short by the key refused ("20" is not "02") */
+		ev = department_wrong(e, next, false);
+		department_clear(e);
+		return ev;
+	}
 	memcpy(e->typed, next, sizeof next);
 	e->ntyped++;
 	e->hint[0] = '\0';
@@ -659,6 +682,10 @@ edit(struct entry *e, size_t i)
 	enum entry_step list[STEP_CONFIRM];
 	size_t n = summary_steps(e, list);
 
+	if ((i < 1 || i > n) && n == 1)
+		return wrong(e, "%s",
+		             _("Press Enter to log the sheet, 1 to change the "
+		               "answer, or - to go back."));
 	if (i < 1 || i > n)
 		return wrong(e,
 		             _("Press Enter to log the sheet, a number from 1 "
@@ -857,6 +884,12 @@ entry_summary(const struct entry *e, struct strbuf *sb)
 	if (!consultation(e->a)) {
 		sb_addf(sb, _("%s:"), _("Call"));
 		sb_addf(sb, " %s\n", label_of(e, "call_type", e->a->call_type));
+		if (kept_aside(e->a))
+			sb_addf(sb, "  %s\n",
+			        _("The consultation's answers are kept: - or 1 "
+			          "goes back to the caller, whose key brings "
+			          "them back; Enter logs this call without "
+			          "them."));
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -878,9 +911,16 @@ entry_summary(const struct entry *e, struct strbuf *sb)
 	}
 }
 
+/* An answer the sheet takes: given, and its question applies. */
 static char *
-given(char *v)
+given(const struct entry_answers *a, size_t offset)
 {
+	char *v = *(char *const *)((const char *)a + offset);
+
+	for (enum entry_step s = STEP_KIND; s < STEP_CONFIRM; s++)
+		if (steps[s].slot == offset &&
+		    (!applies(a, s) || (s == STEP_KIND && !consultation(a))))
+			return NULL;
 	return v != NULL && *v != '\0' ? v : NULL;
 }
 
@@ -911,9 +951,10 @@ entry_to_sheet(const struct entry *e, Callsheet__Sheet *s)
 		                &callsheet__sheet__descriptor, name);
 
 		if (f != NULL && f->type == PROTOBUF_C_TYPE_STRING)
-			*(char **)((char *)s + f->offset) = given(
-			        *(char *const *)((const char *)e->a + off));
+			*(char **)((char *)s + f->offset) = given(e->a, off);
 	}
-	s->topics = e->a->topics;
-	s->n_topics = e->a->ntopics;
+	if (applies(e->a, STEP_TOPICS)) {
+		s->topics = e->a->topics;
+		s->n_topics = e->a->ntopics;
+	}
 }

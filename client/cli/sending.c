@@ -127,9 +127,11 @@ log_said(const struct cs_delivery *d, const char *uuid)
 }
 
 /* Through the spool to the server (cs_deliver); prints the sheet's id
- * once the server has it, and what waits. */
+ * once the server has it, and what waits. why (if not NULL): the refusal,
+ * code 0 if none. */
 int
-log_deliver(struct cli *cli, const Callsheet__Sheet *sheet)
+log_deliver(struct cli *cli, const Callsheet__Sheet *sheet,
+            struct cs_error *why)
 {
 	char uuid[CS_UUID_STRLEN];
 	struct log_conn lc = {.cli = cli};
@@ -145,6 +147,11 @@ log_deliver(struct cli *cli, const Callsheet__Sheet *sheet)
 	}
 	cs_deliver(sp, sheet, &d);
 	rv = log_said(&d, uuid);
+	if (why != NULL) {
+		memset(why, 0, sizeof *why);
+		if (d.outcome == CS_REFUSED)
+			*why = d.err;
+	}
 	spool_said(sp, d.flushed, d.rejected, d.waiting);
 	cs_close(lc.c);
 	cs_spool_close(sp);

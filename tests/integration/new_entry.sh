@@ -14,24 +14,7 @@ export CALLSHEET_USER=jur CALLSHEET_PASSWORD=secret
 cli=$CALLSHEET_TEST_CLI
 draft=$CALLSHEET_STATE_DIR/new.draft
 
-# The stored sheet, codes instead of ids: call_type|department|caller|
-# pro_kind|pro_sector|household|origin|topics|duration
-sheet() {
-	t_sql "$db" "SELECT ct.code, coalesce(d.code, ''), coalesce(c.code, ''),
-		coalesce(pk.code, ''), coalesce(ps.code, ''),
-		coalesce(h.code, ''), coalesce(o.code, ''),
-		coalesce((SELECT string_agg(t.code, ',' ORDER BY t.topic_bit)
-			FROM taxonomy t WHERE t.topic_bit IS NOT NULL
-			AND (s.topics >> t.topic_bit) & 1 = 1), '')
-		FROM sheet s JOIN taxonomy ct ON ct.id = s.call_type
-		LEFT JOIN taxonomy d ON d.id = s.department
-		LEFT JOIN taxonomy c ON c.id = s.caller
-		LEFT JOIN taxonomy pk ON pk.id = s.pro_kind
-		LEFT JOIN taxonomy ps ON ps.id = s.pro_sector
-		LEFT JOIN taxonomy h ON h.id = s.household
-		LEFT JOIN taxonomy o ON o.id = s.origin
-		WHERE s.id = '$1'"
-}
+sheet() { t_sheet "$db" "$1"; }
 field() { t_sql "$db" "SELECT $2 FROM sheet WHERE id = '$1'"; }
 
 # --- a consultation: one line per question
@@ -60,16 +43,43 @@ id=$(printf '3\n-\n4\n\n' | "$cli" new 2>"$T_TMP/err3") ||
 	{ cat "$T_TMP/err3" >&2; t_fail "hang-up: exit status $?"; }
 t_eq "$(sheet "$id")" "hang_up|||||||" "a hang-up is only its call type"
 
-# --- wrong answers are asked again with a hint, never abort
-id=$(printf 'x\n9\n1\nx\n\n2a\n5\n0\n0\nzz\n\n3\n7\n\n' | "$cli" new 2>"$T_TMP/err4") ||
-	{ cat "$T_TMP/err4" >&2; t_fail "wrong answers: exit status $?"; }
-t_eq "$(sheet "$id")" "consultation|2A|individual|||||social_rights" \
-	"after the wrong answers"
-for hint in "'x' is not a choice" "No département code starts with X" \
-	"Type the département's code" "0 if not stated" "is not a topic" \
-	"at least one topic" "a number from 1 to 5"; do
-	grep -qF "$hint" "$T_TMP/err4" || t_fail "no hint '$hint'"
-done
+# --- a wrong answer gets a hint; from a pipe, the lines after it were
+# written for the questions after it: none is read (taken for the question
+# asked again, every later answer shifted by one: issue 15), the draft keeps
+# the answers before it and --resume asks that question again
+while IFS='|' read -r input hint; do
+	rc=0
+	printf "$input\n" | "$cli" new >/dev/null 2>"$T_TMP/err4" || rc=$?
+	t_eq "$rc" 1 "wrong answer in '$input': exit status"
+	grep -qF "$hint" "$T_TMP/err4" || t_fail "no hint '$hint': $(cat "$T_TMP/err4")"
+	grep -q 'the lines after it are not read' "$T_TMP/err4" ||
+		t_fail "'$input': the stop is not said"
+	"$cli" new --discard 2>/dev/null || t_fail "--discard after '$input'"
+done <<'CASES'
+x|'x' is not a choice
+1\nx|No département code starts with X
+1\n|Type the département's code
+1\n75\n5|0 if not stated
+1\n75\n0\n0\nzz|is not a topic
+1\n75\n0\n0\n|at least one topic
+1\n2a\n0\n0\n3\n7|a number from 1 to 5
+3\n9|1 to change the answer
+CASES
+printf '1\n750\n2\n1\n2\n\n\n' | "$cli" new >/dev/null 2>"$T_TMP/err4" &&
+	t_fail "a refused line: exit status 0"
+grep -q 'line 2 does not answer "Département"' "$T_TMP/err4" ||
+	t_fail "the refused line is not named: $(cat "$T_TMP/err4")"
+grep -q '^department' "$draft" && t_fail "the line after 750 was taken as the département"
+id=$(printf '75\n2\n1\n2\n\n' | "$cli" new --resume 2>"$T_TMP/err4") ||
+	{ cat "$T_TMP/err4" >&2; t_fail "resumed after a refused line: exit status $?"; }
+t_eq "$(sheet "$id")" "consultation|75|individual|||woman|africa|residence" \
+	"resumed at the question refused, nothing shifted"
+# ... and with --loop, a call's first line refused ends the loop: the lines
+# after it are not the next call's
+rc=0
+printf '3\n\nx\n1\n' | "$cli" new --loop >/dev/null 2>"$T_TMP/err4" || rc=$?
+t_eq "$rc" 1 "--loop, a refused line: exit status"
+[ ! -e "$draft" ] || t_fail "--loop read on after a refused line: $(cat "$draft")"
 
 # --- kill -9 in the middle: the draft keeps the answers, the start and the id
 mkfifo "$T_TMP/in"
@@ -106,11 +116,12 @@ grep -q '^department 13$' "$draft" || t_fail "the unfinished answers are not in 
 "$cli" new --discard 2>"$T_TMP/err10" || t_fail "--discard failed"
 [ ! -e "$draft" ] || t_fail "--discard left the draft"
 
-# --- the timer may wait for a key (the first line)
+# --- the timer may wait for a key: the first line, which is the first answer
 start_before=$(date +%s)
-id=$(printf '\n3\n\n' | CALLSHEET_TIMER=key "$cli" new 2>"$T_TMP/err11") ||
+id=$(printf '3\n\n' | CALLSHEET_TIMER=key "$cli" new 2>"$T_TMP/err11") ||
 	{ cat "$T_TMP/err11" >&2; t_fail "timer on key: exit status $?"; }
-grep -q 'Press Enter when the call begins' "$T_TMP/err11" || t_fail "no start prompt"
+grep -qF '[--:--] Caller:' "$T_TMP/err11" || t_fail "the timer does not wait"
+t_eq "$(sheet "$id")" "silent|||||||" "timer on key: the first line is the first answer"
 [ "$(field "$id" "extract(epoch FROM call_start)::bigint >= $((start_before - start_before % 900))")" = t ] ||
 	t_fail "timer on key: the call starts at the key"
 

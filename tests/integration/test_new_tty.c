@@ -431,18 +431,16 @@ test_crash_one_key(void)
 	free(path);
 }
 
-/* --loop: the next call after each sheet, its timer at its first key;
- * Ctrl-C before a call begins ends it all, exit 0, no draft left. */
+/* --loop: the next call after each sheet, its timer at its first answer
+ * (a stray key refused does not begin it); Ctrl-C before a call begins
+ * ends it all, exit 0, no draft left. */
 static void
 test_loop(void)
 {
 	static const char *const script[] = {
-	        "3",  "Enter logs this call",
-	        "\r", "Press a key when the call begins",
-	        " ",  "Caller:",
-	        "4",  "Enter logs this call",
-	        "\r", "Press a key when the call begins",
-	        NULL,
+	        "3",  "Enter logs this call", "\r", "[--:--] Caller:",
+	        " ",  "0x20 is not a choice", "4",  "Enter logs this call",
+	        "\r", "[--:--] Caller:",      NULL,
 	};
 	struct term t;
 	char *path = xasprintf("%s/new.draft", state_dir);

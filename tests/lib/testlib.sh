@@ -62,6 +62,25 @@ t_sql() {
 	psql -X -q -v ON_ERROR_STOP=1 -tA -d "$1" -c "$2"
 }
 
+# t_sheet CONNINFO ID: the stored sheet, codes instead of ids:
+# call_type|department|caller|pro_kind|pro_sector|household|origin|topics
+t_sheet() {
+	t_sql "$1" "SELECT ct.code, coalesce(d.code, ''), coalesce(c.code, ''),
+		coalesce(pk.code, ''), coalesce(ps.code, ''),
+		coalesce(h.code, ''), coalesce(o.code, ''),
+		coalesce((SELECT string_agg(t.code, ',' ORDER BY t.topic_bit)
+			FROM taxonomy t WHERE t.topic_bit IS NOT NULL
+			AND (s.topics >> t.topic_bit) & 1 = 1), '')
+		FROM sheet s JOIN taxonomy ct ON ct.id = s.call_type
+		LEFT JOIN taxonomy d ON d.id = s.department
+		LEFT JOIN taxonomy c ON c.id = s.caller
+		LEFT JOIN taxonomy pk ON pk.id = s.pro_kind
+		LEFT JOIN taxonomy ps ON ps.id = s.pro_sector
+		LEFT JOIN taxonomy h ON h.id = s.household
+		LEFT JOIN taxonomy o ON o.id = s.origin
+		WHERE s.id = '$2'"
+}
+
 # t_create_user CONNINFO NAME ROLE PASSWORD
 t_create_user() {
 	printf '%s\n' "$4" |

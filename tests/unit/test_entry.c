@@ -290,6 +290,7 @@ test_wrong_keys(void)
 static void
 test_back_and_change(void)
 {
+	Callsheet__Sheet s = CALLSHEET__SHEET__INIT;
 	struct run r;
 
 	start(&r, false);
@@ -305,13 +306,27 @@ test_back_and_change(void)
 	type(&r, "1");
 	CHECK(r.e.step == STEP_KIND, "1 at the summary: change the caller");
 	type(&r, "2");
-	CHECK(r.a.household == NULL && r.a.origin == NULL &&
-	              eq(r.a.department, "75") && r.a.ntopics == 1,
-	      "now a professional: household and origin forgotten, the "
-	      "rest kept");
+	CHECK(eq(r.a.department, "75") && r.a.ntopics == 1,
+	      "now a professional: the département and topics kept");
 	CHECK(r.e.step == STEP_PRO_KIND, "and the kind is asked");
 	type(&r, "2");
 	CHECK(r.e.step == STEP_CONFIRM, "back at the summary");
+	entry_to_sheet(&r.e, &s);
+	CHECK(s.household == NULL && s.origin == NULL && eq(s.department, "75"),
+	      "the household and origin, kept aside for a change back, are "
+	      "not sent");
+	/* issue 15: 1 then 3 on the summary, then - and 1: nothing lost */
+	type(&r, "13");
+	CHECK(r.e.step == STEP_CONFIRM && eq(r.a.call_type, "silent"),
+	      "a silent call");
+	memset(&s, 0, sizeof s);
+	entry_to_sheet(&r.e, &s);
+	CHECK(s.caller == NULL && s.department == NULL && s.n_topics == 0,
+	      "a silent call sends its call type alone");
+	type(&r, "-2");
+	CHECK(r.e.step == STEP_CONFIRM && eq(r.a.pro_kind, "association") &&
+	              eq(r.a.department, "75") && r.a.ntopics == 1,
+	      "- and the caller's key: the consultation back whole");
 	type(&r, "\n");
 	CHECK(r.last == ENTRY_DONE, "done");
 	finish(&r);
@@ -394,6 +409,7 @@ test_french(void)
 static void
 test_resume(void)
 {
+	Callsheet__Sheet s = CALLSHEET__SHEET__INIT;
 	struct run r;
 
 	memset(&r, 0, sizeof r);
@@ -406,13 +422,15 @@ test_resume(void)
 	entry_init(&r.e, &tax, false, &r.a);
 	CHECK(r.e.step == STEP_PRO_KIND, "resumes at the first question "
 	                                 "not answered");
-	CHECK(r.a.household == NULL, "an answer that does not apply is "
-	                             "dropped");
+	CHECK(eq(r.a.household, "man"), "an answer that does not apply is "
+	                                "kept aside");
 	type(&r, "2");
 	CHECK(r.e.step == STEP_TOPICS && r.a.ntopics == 1,
 	      "topics chosen before the crash are still chosen");
 	type(&r, "\n\n");
 	CHECK(r.last == ENTRY_DONE, "done");
+	entry_to_sheet(&r.e, &s);
+	CHECK(s.household == NULL, "and never sent");
 	finish(&r);
 }
 
