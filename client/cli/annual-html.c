@@ -165,6 +165,19 @@ bars(struct strbuf *sb, const struct ann_breakdown *b)
 	svg_open(sb, BAR_W, px(y + 4), words_title(b->dim));
 	sb_addn(sb, body.buf, body.len);
 	svg_close(sb);
+	if (b->n > n) { /* never cut short without saying so */
+		sb_reset(&body);
+		sb_addf(&body,
+		        words_french()
+		                ? "Le graphique montre les %zu premiers "
+		                  "sur %zu ; le tableau les donne tous."
+		                : "The chart shows the first %zu of %zu; "
+		                  "the table lists them all.",
+		        n, b->n);
+		sb_add(sb, "<p class=\"base\">");
+		sb_add_xml(sb, body.buf);
+		sb_add(sb, "</p>\n");
+	}
 	sb_free(&body);
 	sb_free(&lines[0]);
 	sb_free(&lines[1]);
@@ -181,8 +194,8 @@ table(struct strbuf *sb, const struct ann_breakdown *b, bool rated)
 	sb_add(sb, "<table><thead><tr>");
 	if (ranked)
 		sb_addf(sb, "<th>%s</th>", words_title("rank"));
-	sb_addf(sb, "<th></th><th>%s</th><th>%s</th>", words_count_title(b),
-	        words_title("share"));
+	sb_addf(sb, "<th>%s</th><th>%s</th><th>%s</th>", words_item_title(b),
+	        words_count_title(b), words_title("share"));
 	if (rated)
 		sb_addf(sb, "<th>%s</th><th>%s</th>", words_title("per_100k"),
 		        words_title("rate_rank"));

@@ -39,7 +39,7 @@ md_breakdown(struct strbuf *sb, const struct annual *a,
 	sb_add(sb, "|");
 	if (ranked)
 		md_cell(sb, words_title("rank"));
-	md_cell(sb, "");
+	md_cell(sb, words_item_title(b));
 	md_cell(sb, words_count_title(b));
 	md_cell(sb, words_title("share"));
 	if (rated) {

@@ -457,6 +457,8 @@ table(struct pdf *p, const struct ann_breakdown *b, const char *title)
 			if (ranked) /* from the margin: wider than ranks */
 				draw_text(p, x, y, words_title("rank"), 8, true,
 				          SOFT, 0, 0, -1);
+			draw_text(p, x + rank_w, y, words_item_title(b), 8,
+			          true, SOFT, item_w, 1, -1);
 			y += row_h;
 			for (size_t r = 0; r < per_col && i < b->n; r++, i++) {
 				const struct ann_item *it = &b->items[i];

@@ -101,13 +101,14 @@ breakdown(struct strbuf *sb, const struct annual *a,
 	}
 	if (ranked) {
 		t.ncols = rated ? 6 : 4;
-		tt_add(&t, (const char *[]){words_title("rank"), "",
-		                            words_count_title(b),
-		                            words_title("share"),
-		                            words_title("per_100k"),
-		                            words_title("rate_rank")});
+		tt_add(&t, (const char *[]){
+		                   words_title("rank"), words_item_title(b),
+		                   words_count_title(b), words_title("share"),
+		                   words_title("per_100k"),
+		                   words_title("rate_rank")});
 	} else
-		tt_add(&t, (const char *[]){"", words_count_title(b),
+		tt_add(&t, (const char *[]){words_item_title(b),
+		                            words_count_title(b),
 		                            words_title("share")});
 	t.left[ranked ? 1 : 0] = true;
 	for (size_t i = 0; i < b->n; i++) {

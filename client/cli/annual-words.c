@@ -268,6 +268,20 @@ consultations_word(uint64_t n)
 }
 
 const char *
+words_item_title(const struct ann_breakdown *b)
+{
+	if (strcmp(b->dim, "department") == 0)
+		return T("Département", "Département");
+	if (strcmp(b->dim, "month") == 0)
+		return T("Month", "Mois");
+	if (strcmp(b->dim, "call_type") == 0)
+		return T("Call type", "Type d’appel");
+	if (strcmp(b->dim, "jurist") == 0)
+		return T("Jurist", "Juriste");
+	return "";
+}
+
+const char *
 words_count_title(const struct ann_breakdown *b)
 {
 	return words_title(strcmp(b->dim, "call_type") == 0 ? "calls"

@@ -272,6 +272,9 @@ void words_duration(struct strbuf *sb, uint64_t seconds);
 const char *words_title(const char *dim);
 /* A breakdown's count column: "Calls" (other calls: every call type) or
  * "Consultations" (what every other breakdown counts) */
+/* the header of a table's item column ("Département"; "" when the
+ * section's title says it) */
+const char *words_item_title(const struct ann_breakdown *b);
 const char *words_count_title(const struct ann_breakdown *b);
 /* "of 682 calls from 75 Paris" / "of 6,461 calls" / "of 273 professional
  * callers"... for a breakdown of the report */

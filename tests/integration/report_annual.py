@@ -223,6 +223,8 @@ def check_formats(sheets, r):
     T.check(md.startswith("# Annual activity report %d" % YEAR), "md title")
     T.check("| 3 | Paris (75) | 400 | 10.00" + NBSP + "% |" in md,
             "md: Paris's row")
+    T.check("| Rank | Département | Consultations | Share |" in md,
+            "md: the départements' header names every column")
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "r.html")
         p = rd.cli(["report", "annual", "--year", str(YEAR), "--focus", "75",
@@ -230,6 +232,9 @@ def check_formats(sheets, r):
         T.eq(p.stdout, "", "-o: nothing on the standard output")
         html = open(out, encoding="utf-8").read()
     T.check(html.startswith("<!DOCTYPE html>"), "html doctype")
+    T.check(re.search(r"The chart shows the first 20 of \d+; the table lists "
+                      r"them all\.", html), "html: the départements' chart "
+            "says it shows 20 of them")
     try:
         root = ET.fromstring(html.replace("<!DOCTYPE html>", "", 1))
         svgs = root.findall(".//{http://www.w3.org/2000/svg}svg")

@@ -351,8 +351,8 @@ def check_long_table(sheets, tmp, keep):
             poppler("pdftoppm", "-r", "80", "-png", path, path[:-4])
         heads = HEADINGS[fr]
         cont = heads[8] + (" (suite)" if fr else " (continued)")
-        header = re.compile(r"^(Rang|Rank)\s+Consultations\s+(Part|Share)"
-                            r"\s+(Pour|Per) 100")
+        header = re.compile(r"^(Rang|Rank)\s+Département\s+Consultations"
+                            r"\s+(Part|Share)\s+(Pour|Per) 100")
         rows = []
         for i, lines in enumerate(page_lines(path)):
             name = "%s page %d" % (os.path.basename(path), i + 1)
