@@ -509,7 +509,10 @@ test_words(void)
 	           __LINE__);
 	sb_reset(&sb);
 	words_pct_signed(&sb, -25, 1);
-	check_text(sb.buf, "\xe2\x88\x92" "2,5\xc2\xa0%", __LINE__);
+	check_text(sb.buf,
+	           "\xe2\x88\x92"
+	           "2,5\xc2\xa0%",
+	           __LINE__);
 	CHECK(strcmp(words_month(8), "août") == 0, "French months");
 	words_set_french(false);
 	sb_reset(&sb);
