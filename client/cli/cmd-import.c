@@ -482,6 +482,25 @@ read_header(struct import *im, struct csv_reader *r, struct cs_error *err)
 	return 0;
 }
 
+/* The end of a pass over the file (check, send): the last chunk sent if
+ * all went well, every answer awaited, the window, progress bar, reader
+ * and chunk let go; rv, or -1 if the end failed (err). */
+static int
+pass_end(struct import *im, struct csv_reader *r, struct cs_window *w,
+         struct chunk *ch, bool last, int rv, struct cs_error *err)
+{
+	if (rv == 0)
+		rv = chunk_send(w, ch, last, err);
+	chunk_clear(ch);
+	if (cs_window_drain(w, err) != 0)
+		rv = -1;
+	cs_window_close(w, pending_free);
+	progress_end(im);
+	csv_reader_free(r);
+	free(ch);
+	return rv;
+}
+
 static int
 check_file(struct import *im, struct cs_error *err)
 {
@@ -508,17 +527,9 @@ check_file(struct import *im, struct cs_error *err)
 		rv = check_record(im, &row, ch, w, ids, err);
 		progress_show(im, false);
 	}
-	if (rv == 0)
-		rv = chunk_send(w, ch, false, err);
-	chunk_clear(ch);
-	if (cs_window_drain(w, err) != 0)
-		rv = -1;
-	cs_window_close(w, pending_free);
-	progress_end(im);
-	csv_reader_free(&r);
+	rv = pass_end(im, &r, w, ch, false, rv, err);
 	id_seen_free(ids[0]);
 	id_seen_free(ids[1]);
-	free(ch);
 	return rv;
 }
 
@@ -626,16 +637,7 @@ send_file(struct import *im, struct cs_error *err)
 		rec++;
 		progress_show(im, false);
 	}
-	if (rv == 0)
-		rv = chunk_send(w, ch, true, err);
-	chunk_clear(ch);
-	if (cs_window_drain(w, err) != 0)
-		rv = -1;
-	cs_window_close(w, pending_free);
-	progress_end(im);
-	csv_reader_free(&r);
-	free(ch);
-	return rv;
+	return pass_end(im, &r, w, ch, true, rv, err);
 }
 
 /* ---------------------------------------------------------- reporting */
