@@ -111,7 +111,7 @@ int listener_check_addr(const char *spec);
 
 /* conn.c: a connection's life, one state machine; the transitions allowed
  * are conn.c's next_states[], the requests allowed in each state
- * dispatch.c's handlers[] */
+ * each request kind's entry (struct req_entry) */
 /* The largest frame before a login: a hello and a login are far smaller */
 #define CS_PRELOGIN_FRAME 4096
 enum conn_state {
@@ -192,6 +192,28 @@ struct req {
 	struct req *next_live; /* in conn->live */
 	bool is_live;          /* holds its id on the connection */
 };
+/* A request kind, as tmux's commands: the req-*.c (or watch.c) that
+ * serves it defines its entry, req_<handler>_entry, with its handler
+ * static beside it; dispatch.c declares the entries and lists them. */
+#define ROLE(r) (1u << CALLSHEET__ROLE__##r)
+#define ANYONE  (ROLE(JURIST) | ROLE(REPORTER) | ROLE(ADMIN))
+/* not a role: the request needs the code tables loaded */
+#define NEEDS_TAXONOMY (1u << 31)
+/* not a role: the request only reads (db.c never queues a write behind
+ * it, and a connection has at most max_reads_in_flight of them) */
+#define READS (1u << 30)
+/* the connection states (conn.c) in which a request kind is allowed */
+#define STATE_BIT(st) (1u << (st))
+#define STATE(s)      STATE_BIT(CONN_##s)
+#define LOGGED_IN     STATE(READY)
+struct req_entry {
+	Callsheet__Request__BodyCase body;
+	const char *name; /* as "log in before sending a %s request" says it */
+	unsigned roles;   /* who, once logged in (0: anybody, before a login);
+	                   * may include NEEDS_TAXONOMY, READS */
+	unsigned states;  /* STATE()s it is allowed in */
+	void (*exec)(struct req *r);
+};
 void dispatch(struct conn *c, Callsheet__Request *msg, size_t size);
 void req_reply(struct req *r, Callsheet__Response *resp);
 void req_error(struct req *r, Callsheet__ErrorCode code, const char *field,
@@ -223,47 +245,19 @@ void req_free(struct req *r);
 /* req-sheet.c: LogSheets' and CheckSheets' limit (too_many); -1 answered */
 int sheets_count_check(struct req *r, size_t n_sheets);
 
-/* req-*.c: one handler per request kind */
-void req_hello(struct req *r);
-void req_login(struct req *r);
+/* req-login.c */
 void login_shutdown(void);
 unsigned login_pending(void);
-void req_log_sheet(struct req *r);
-void req_log_sheets(struct req *r);
-void req_query(struct req *r);
-void req_get_taxonomy(struct req *r);
-void req_taxonomy_add(struct req *r);
-void req_taxonomy_rename(struct req *r);
-void req_taxonomy_retire(struct req *r);
-void req_taxonomy_map(struct req *r);
+/* req-taxonomy.c */
 void tax_entry_to_wire(const struct taxonomy *t, const struct tax_entry *e,
                        bool fr, Callsheet__TaxonomyEntry *o);
-void req_user_add(struct req *r);
-void req_user_passwd(struct req *r);
-void req_user_disable(struct req *r);
-void req_user_list(struct req *r);
-void req_password_change(struct req *r);
-/* req-session.c: session tokens */
-void req_session_start(struct req *r);
-void req_session_end(struct req *r);
-/* A Login with a token: the account it opens, as STMT_ACCOUNT_BY_NAME's
- * row (no password hash), none if the token is not valid. */
+/* req-session.c: session tokens. A Login with a token: the account it
+ * opens, as STMT_ACCOUNT_BY_NAME's row (no password hash), none if the
+ * token is not valid. */
 struct db_call;
 struct db_row;
 int session_login_stmt(struct db_call *k, const char *user, const char *token,
                        void (*row)(void *arg, const struct db_row *row));
-void req_min_cell(struct req *r);
-void req_amend_sheet(struct req *r);
-void req_void_sheet(struct req *r);
-void req_get_audit(struct req *r);
-void req_close_period(struct req *r);
-void req_get_restatements(struct req *r);
-void req_watch(struct req *r);
-void req_check_sheets(struct req *r);
-void req_export(struct req *r);
-void req_list_sheets(struct req *r);
-void req_set_year_facts(struct req *r); /* req-year-facts.c */
-void req_get_year_facts(struct req *r);
 
 /* db.c: a pool of nonblocking libpq connections in pipeline mode; the
  * layer's own users (db-req.c, and the sheet files' hand-made operations

@@ -1,5 +1,6 @@
-/* dispatch.c: the table of request kinds (who may send what, in which
- * connection state) and the life of one request until it is answered. */
+/* dispatch.c: the list of request kinds (each defined by the req-*.c that
+ * serves it: who may send it, in which connection state) and the life of
+ * one request until it is answered. */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,108 +9,82 @@
 
 #include "callsheetd.h"
 
-#define ROLE(r) (1u << CALLSHEET__ROLE__##r)
-#define ANYONE  (ROLE(JURIST) | ROLE(REPORTER) | ROLE(ADMIN))
-/* not a role: the request needs the code tables loaded */
-#define NEEDS_TAXONOMY (1u << 31)
-/* not a role: the request only reads (db.c never queues a write behind
- * it, and a connection has at most max_reads_in_flight of them) */
-#define READS (1u << 30)
+extern const struct req_entry req_hello_entry;
+extern const struct req_entry req_login_entry;
+extern const struct req_entry req_log_sheet_entry;
+extern const struct req_entry req_log_sheets_entry;
+extern const struct req_entry req_query_entry;
+extern const struct req_entry req_get_taxonomy_entry;
+extern const struct req_entry req_user_add_entry;
+extern const struct req_entry req_user_passwd_entry;
+extern const struct req_entry req_user_disable_entry;
+extern const struct req_entry req_user_list_entry;
+extern const struct req_entry req_password_change_entry;
+extern const struct req_entry req_session_start_entry;
+extern const struct req_entry req_session_end_entry;
+extern const struct req_entry req_min_cell_entry;
+extern const struct req_entry req_amend_sheet_entry;
+extern const struct req_entry req_void_sheet_entry;
+extern const struct req_entry req_get_audit_entry;
+extern const struct req_entry req_close_period_entry;
+extern const struct req_entry req_get_restatements_entry;
+extern const struct req_entry req_taxonomy_add_entry;
+extern const struct req_entry req_taxonomy_rename_entry;
+extern const struct req_entry req_taxonomy_retire_entry;
+extern const struct req_entry req_taxonomy_map_entry;
+extern const struct req_entry req_watch_entry;
+extern const struct req_entry req_check_sheets_entry;
+extern const struct req_entry req_export_entry;
+extern const struct req_entry req_list_sheets_entry;
+extern const struct req_entry req_set_year_facts_entry;
+extern const struct req_entry req_get_year_facts_entry;
 
-/* the connection states (conn.c) in which a request kind is allowed */
-#define STATE_BIT(st) (1u << (st))
-#define STATE(s)      STATE_BIT(CONN_##s)
-#define LOGGED_IN     STATE(READY)
-
-struct handler {
-	Callsheet__Request__BodyCase body;
-	const char *name;
-	void (*fn)(struct req *);
-	unsigned roles;  /* who, once logged in; may include NEEDS_TAXONOMY,
-	                  * READS */
-	unsigned states; /* STATE()s it is allowed in */
+/* every request kind this daemon serves */
+static const struct req_entry *const kinds[] = {
+        &req_hello_entry,
+        &req_login_entry,
+        &req_log_sheet_entry,
+        &req_log_sheets_entry,
+        &req_query_entry,
+        &req_get_taxonomy_entry,
+        &req_user_add_entry,
+        &req_user_passwd_entry,
+        &req_user_disable_entry,
+        &req_user_list_entry,
+        &req_password_change_entry,
+        &req_session_start_entry,
+        &req_session_end_entry,
+        &req_min_cell_entry,
+        &req_amend_sheet_entry,
+        &req_void_sheet_entry,
+        &req_get_audit_entry,
+        &req_close_period_entry,
+        &req_get_restatements_entry,
+        &req_taxonomy_add_entry,
+        &req_taxonomy_rename_entry,
+        &req_taxonomy_retire_entry,
+        &req_taxonomy_map_entry,
+        &req_watch_entry,
+        &req_check_sheets_entry,
+        &req_export_entry,
+        &req_list_sheets_entry,
+        &req_set_year_facts_entry,
+        &req_get_year_facts_entry,
 };
 
-static const struct handler handlers[] = {
-        {CALLSHEET__REQUEST__BODY_HELLO, "hello", req_hello, 0, STATE(HELLO)},
-        {CALLSHEET__REQUEST__BODY_LOGIN, "login", req_login, 0, STATE(LOGIN)},
-        {CALLSHEET__REQUEST__BODY_LOG_SHEET, "log sheet", req_log_sheet,
-         ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY, LOGGED_IN},
-        {CALLSHEET__REQUEST__BODY_LOG_SHEETS, "log sheets", req_log_sheets,
-         ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY, LOGGED_IN},
-        {CALLSHEET__REQUEST__BODY_QUERY, "query", req_query,
-         ANYONE | NEEDS_TAXONOMY | READS, LOGGED_IN},
-        {CALLSHEET__REQUEST__BODY_GET_TAXONOMY, "taxonomy", req_get_taxonomy,
-         ANYONE | NEEDS_TAXONOMY, LOGGED_IN},
-        {CALLSHEET__REQUEST__BODY_USER_ADD, "user add", req_user_add,
-         ROLE(ADMIN), LOGGED_IN},
-        {CALLSHEET__REQUEST__BODY_USER_PASSWD, "user passwd", req_user_passwd,
-         ROLE(ADMIN), LOGGED_IN},
-        {CALLSHEET__REQUEST__BODY_USER_DISABLE, "user disable",
-         req_user_disable, ROLE(ADMIN), LOGGED_IN},
-        {CALLSHEET__REQUEST__BODY_USER_LIST, "user list", req_user_list,
-         ROLE(ADMIN), LOGGED_IN},
-        {CALLSHEET__REQUEST__BODY_PASSWORD_CHANGE, "password change",
-         req_password_change, ANYONE, LOGGED_IN},
-        {CALLSHEET__REQUEST__BODY_SESSION_START, "session start",
-         req_session_start, ANYONE, LOGGED_IN},
-        {CALLSHEET__REQUEST__BODY_SESSION_END, "session end", req_session_end,
-         ANYONE, LOGGED_IN},
-        {CALLSHEET__REQUEST__BODY_MIN_CELL, "min-cell", req_min_cell,
-         ROLE(ADMIN), LOGGED_IN},
-        {CALLSHEET__REQUEST__BODY_AMEND_SHEET, "sheet amendment",
-         req_amend_sheet, ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY,
-         LOGGED_IN},
-        {CALLSHEET__REQUEST__BODY_VOID_SHEET, "void", req_void_sheet,
-         ROLE(JURIST) | ROLE(ADMIN), LOGGED_IN},
-        {CALLSHEET__REQUEST__BODY_GET_AUDIT, "sheet history", req_get_audit,
-         ROLE(JURIST) | ROLE(ADMIN) | READS, LOGGED_IN},
-        {CALLSHEET__REQUEST__BODY_CLOSE_PERIOD, "close period",
-         req_close_period, ROLE(ADMIN), LOGGED_IN},
-        {CALLSHEET__REQUEST__BODY_GET_RESTATEMENTS, "restatements",
-         req_get_restatements, ANYONE | NEEDS_TAXONOMY | READS, LOGGED_IN},
-        {CALLSHEET__REQUEST__BODY_TAXONOMY_ADD, "taxonomy add",
-         req_taxonomy_add, ROLE(ADMIN) | NEEDS_TAXONOMY, LOGGED_IN},
-        {CALLSHEET__REQUEST__BODY_TAXONOMY_RENAME, "taxonomy rename",
-         req_taxonomy_rename, ROLE(ADMIN) | NEEDS_TAXONOMY, LOGGED_IN},
-        {CALLSHEET__REQUEST__BODY_TAXONOMY_RETIRE, "taxonomy retire",
-         req_taxonomy_retire, ROLE(ADMIN) | NEEDS_TAXONOMY, LOGGED_IN},
-        {CALLSHEET__REQUEST__BODY_TAXONOMY_MAP, "taxonomy map",
-         req_taxonomy_map, ROLE(ADMIN) | NEEDS_TAXONOMY, LOGGED_IN},
-        /* live, each sheet shows as it is logged: not for reporters,
-         * whose figures change a month at a time (docs/SECURITY.md) */
-        {CALLSHEET__REQUEST__BODY_WATCH, "watch", req_watch,
-         ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY | READS, LOGGED_IN},
-        {CALLSHEET__REQUEST__BODY_CHECK_SHEETS, "check sheets",
-         req_check_sheets, ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY | READS,
-         LOGGED_IN},
-        /* sheet by sheet, an export would bypass the reporter's minimum
-         * cell size: aggregates only for that role */
-        {CALLSHEET__REQUEST__BODY_EXPORT, "sheet export", req_export,
-         ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY | READS, LOGGED_IN},
-        /* sheet by sheet, as export: never for reporters */
-        {CALLSHEET__REQUEST__BODY_LIST_SHEETS, "sheet list", req_list_sheets,
-         ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY | READS, LOGGED_IN},
-        /* funder: populations and budget (not personal data) */
-        {CALLSHEET__REQUEST__BODY_SET_YEAR_FACTS, "year figures",
-         req_set_year_facts, ROLE(ADMIN), LOGGED_IN},
-        {CALLSHEET__REQUEST__BODY_GET_YEAR_FACTS, "year figures",
-         req_get_year_facts, ANYONE, LOGGED_IN},
-};
-
-static const struct handler *
-handler_find(Callsheet__Request__BodyCase body)
+static const struct req_entry *
+kind_find(Callsheet__Request__BodyCase body)
 {
-	for (size_t i = 0; i < nitems(handlers); i++)
-		if (handlers[i].body == body)
-			return &handlers[i];
+	for (size_t i = 0; i < nitems(kinds); i++)
+		if (kinds[i]->body == body)
+			return kinds[i];
 	return NULL;
 }
 
 /* A request not allowed in its connection's state: why, as the client
  * can say it (what to send first, or that it was already done). */
 static void
-refuse_state(struct req *r, const struct handler *h)
+refuse_state(struct req *r, const struct req_entry *h)
 {
 	struct conn *c = r->conn;
 
@@ -135,7 +110,7 @@ refuse_state(struct req *r, const struct handler *h)
 
 /* Whether this request may run now; if not, answers why. */
 static bool
-allowed(struct req *r, const struct handler *h)
+allowed(struct req *r, const struct req_entry *h)
 {
 	struct conn *c = r->conn;
 
@@ -237,7 +212,7 @@ void
 dispatch(struct conn *c, Callsheet__Request *msg, size_t size)
 {
 	struct req *r = xcalloc(1, sizeof *r);
-	const struct handler *h;
+	const struct req_entry *h;
 	struct field_error fe;
 
 	r->conn = c;
@@ -252,7 +227,7 @@ dispatch(struct conn *c, Callsheet__Request *msg, size_t size)
 	r->is_live = true;
 	r->next_live = c->live;
 	c->live = r;
-	h = handler_find(msg->body_case);
+	h = kind_find(msg->body_case);
 	if (h != NULL && (h->roles & READS)) {
 		r->reads = true;
 		c->reads++;
@@ -267,7 +242,7 @@ dispatch(struct conn *c, Callsheet__Request *msg, size_t size)
 		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 		return;
 	}
-	h->fn(r);
+	h->exec(r);
 }
 
 void

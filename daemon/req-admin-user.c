@@ -10,6 +10,52 @@
 
 #include "callsheetd.h"
 
+static void req_user_add(struct req *r);
+static void req_user_passwd(struct req *r);
+static void req_user_disable(struct req *r);
+static void req_user_list(struct req *r);
+static void req_password_change(struct req *r);
+
+const struct req_entry req_user_add_entry = {
+        .body = CALLSHEET__REQUEST__BODY_USER_ADD,
+        .name = "user add",
+        .roles = ROLE(ADMIN),
+        .states = LOGGED_IN,
+        .exec = req_user_add,
+};
+
+const struct req_entry req_user_passwd_entry = {
+        .body = CALLSHEET__REQUEST__BODY_USER_PASSWD,
+        .name = "user passwd",
+        .roles = ROLE(ADMIN),
+        .states = LOGGED_IN,
+        .exec = req_user_passwd,
+};
+
+const struct req_entry req_user_disable_entry = {
+        .body = CALLSHEET__REQUEST__BODY_USER_DISABLE,
+        .name = "user disable",
+        .roles = ROLE(ADMIN),
+        .states = LOGGED_IN,
+        .exec = req_user_disable,
+};
+
+const struct req_entry req_user_list_entry = {
+        .body = CALLSHEET__REQUEST__BODY_USER_LIST,
+        .name = "user list",
+        .roles = ROLE(ADMIN),
+        .states = LOGGED_IN,
+        .exec = req_user_list,
+};
+
+const struct req_entry req_password_change_entry = {
+        .body = CALLSHEET__REQUEST__BODY_PASSWORD_CHANGE,
+        .name = "password change",
+        .roles = ANYONE,
+        .states = LOGGED_IN,
+        .exec = req_password_change,
+};
+
 enum admin_kind { ADMIN_ADD, ADMIN_PASSWD, ADMIN_DISABLE, ADMIN_LIST };
 
 struct admin_op {
@@ -263,7 +309,7 @@ admin_check(struct req *r, const char *name, const char *password)
 	return 0;
 }
 
-void
+static void
 req_user_add(struct req *r)
 {
 	Callsheet__UserAdd *m = r->msg->user_add;
@@ -290,7 +336,7 @@ req_user_add(struct req *r)
 	admin_start(a, m->password);
 }
 
-void
+static void
 req_user_passwd(struct req *r)
 {
 	Callsheet__UserPasswd *m = r->msg->user_passwd;
@@ -301,7 +347,7 @@ req_user_passwd(struct req *r)
 		        m->password);
 }
 
-void
+static void
 req_user_disable(struct req *r)
 {
 	Callsheet__UserDisable *m = r->msg->user_disable;
@@ -315,7 +361,7 @@ req_user_disable(struct req *r)
 	admin_start(a, NULL);
 }
 
-void
+static void
 req_user_list(struct req *r)
 {
 	admin_submit(admin_new(r, ADMIN_LIST, STMT_USER_LIST, NULL));
@@ -379,7 +425,7 @@ own_done(void *arg, const struct db_end *e)
 	worker_run(own_check, own_checked, a);
 }
 
-void
+static void
 req_password_change(struct req *r)
 {
 	Callsheet__PasswordChange *m = r->msg->password_change;

@@ -5,6 +5,16 @@
 
 #include "callsheetd.h"
 
+static void req_amend_sheet(struct req *r);
+
+const struct req_entry req_amend_sheet_entry = {
+        .body = CALLSHEET__REQUEST__BODY_AMEND_SHEET,
+        .name = "sheet amendment",
+        .roles = ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY,
+        .states = LOGGED_IN,
+        .exec = req_amend_sheet,
+};
+
 static int amend_prepare(struct change *ch);
 
 static const struct change_kind amend_kind = {"amend", amend_prepare};
@@ -97,7 +107,7 @@ amends_something(const Callsheet__AmendSheet *a)
 	       a->n_clear > 0;
 }
 
-void
+static void
 req_amend_sheet(struct req *r)
 {
 	const Callsheet__AmendSheet *a = r->msg->amend_sheet;

@@ -7,6 +7,16 @@
 
 #include "callsheetd.h"
 
+static void req_get_audit(struct req *r);
+
+const struct req_entry req_get_audit_entry = {
+        .body = CALLSHEET__REQUEST__BODY_GET_AUDIT,
+        .name = "sheet history",
+        .roles = ROLE(JURIST) | ROLE(ADMIN) | READS,
+        .states = LOGGED_IN,
+        .exec = req_get_audit,
+};
+
 #define AUDIT_LIMIT 1000
 
 struct audit {
@@ -191,7 +201,7 @@ audit_params(struct req *r, struct audit *a)
 	return 0;
 }
 
-void
+static void
 req_get_audit(struct req *r)
 {
 	struct audit *a = xcalloc(1, sizeof *a);

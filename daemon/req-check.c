@@ -7,6 +7,16 @@
 
 #include "callsheetd.h"
 
+static void req_check_sheets(struct req *r);
+
+const struct req_entry req_check_sheets_entry = {
+        .body = CALLSHEET__REQUEST__BODY_CHECK_SHEETS,
+        .name = "check sheets",
+        .roles = ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY | READS,
+        .states = LOGGED_IN,
+        .exec = req_check_sheets,
+};
+
 struct check {
 	struct req *req;
 	struct sheet_row *rows;
@@ -79,7 +89,7 @@ check_done(void *arg, const struct db_end *e)
 	check_free(k);
 }
 
-void
+static void
 req_check_sheets(struct req *r)
 {
 	const Callsheet__CheckSheets *cs = r->msg->check_sheets;

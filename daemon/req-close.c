@@ -7,6 +7,16 @@
 
 #include "callsheetd.h"
 
+static void req_close_period(struct req *r);
+
+const struct req_entry req_close_period_entry = {
+        .body = CALLSHEET__REQUEST__BODY_CLOSE_PERIOD,
+        .name = "close period",
+        .roles = ROLE(ADMIN),
+        .states = LOGGED_IN,
+        .exec = req_close_period,
+};
+
 struct closing {
 	struct req *req;
 	char *params[3];
@@ -122,7 +132,7 @@ first_of_month(struct req *r, const char *name, const char *value)
 	return -1;
 }
 
-void
+static void
 req_close_period(struct req *r)
 {
 	const Callsheet__ClosePeriod *cp = r->msg->close_period;

@@ -1,7 +1,17 @@
 /* req-hello.c: the first exchange: protocol version and server limits. */
 #include "callsheetd.h"
 
-void
+static void req_hello(struct req *r);
+
+const struct req_entry req_hello_entry = {
+        .body = CALLSHEET__REQUEST__BODY_HELLO,
+        .name = "hello",
+        .roles = 0,
+        .states = STATE(HELLO),
+        .exec = req_hello,
+};
+
+static void
 req_hello(struct req *r)
 {
 	Callsheet__Hello *h = r->msg->hello;

@@ -8,6 +8,17 @@
 
 #include "callsheetd.h"
 
+static void req_list_sheets(struct req *r);
+
+/* sheet by sheet, as export: never for reporters */
+const struct req_entry req_list_sheets_entry = {
+        .body = CALLSHEET__REQUEST__BODY_LIST_SHEETS,
+        .name = "sheet list",
+        .roles = ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY | READS,
+        .states = LOGGED_IN,
+        .exec = req_list_sheets,
+};
+
 #define LIST_LIMIT      500
 #define PREFIX_MIN      4 /* hexadecimal digits */
 #define PREFIX_UUID_HEX 32
@@ -217,7 +228,7 @@ list_params(struct req *r, struct list *l)
 	return 0;
 }
 
-void
+static void
 req_list_sheets(struct req *r)
 {
 	struct list *l = xcalloc(1, sizeof *l);

@@ -12,6 +12,16 @@
 
 #include "callsheetd.h"
 
+static void req_login(struct req *r);
+
+const struct req_entry req_login_entry = {
+        .body = CALLSHEET__REQUEST__BODY_LOGIN,
+        .name = "login",
+        .roles = 0,
+        .states = STATE(LOGIN),
+        .exec = req_login,
+};
+
 static struct throttle *by_account, *by_address;
 
 /* what a login flood repeats, logged a few times a second each */
@@ -358,7 +368,7 @@ login_admit(struct req *r, const char *user)
 	return true;
 }
 
-void
+static void
 req_login(struct req *r)
 {
 	struct login *l;

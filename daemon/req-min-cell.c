@@ -9,6 +9,16 @@
 
 #include "callsheetd.h"
 
+static void req_min_cell(struct req *r);
+
+const struct req_entry req_min_cell_entry = {
+        .body = CALLSHEET__REQUEST__BODY_MIN_CELL,
+        .name = "min-cell",
+        .roles = ROLE(ADMIN),
+        .states = LOGGED_IN,
+        .exec = req_min_cell,
+};
+
 #define MIN_CELL_MAX 1000 /* as the table's CHECK says */
 #define VARIANCE_MAX 100  /* noise_variance's CHECK; it is a real */
 
@@ -295,7 +305,7 @@ min_cell_write(void *arg, const struct db_end *e)
 		min_cell_free(m);
 }
 
-void
+static void
 req_min_cell(struct req *r)
 {
 	const Callsheet__MinCell *mc = r->msg->min_cell;

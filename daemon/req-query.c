@@ -11,6 +11,16 @@
 
 #include "callsheetd.h"
 
+static void req_query(struct req *r);
+
+const struct req_entry req_query_entry = {
+        .body = CALLSHEET__REQUEST__BODY_QUERY,
+        .name = "query",
+        .roles = ANYONE | NEEDS_TAXONOMY | READS,
+        .states = LOGGED_IN,
+        .exec = req_query,
+};
+
 struct query {
 	struct req *req;
 	struct query_sql sql;
@@ -380,7 +390,7 @@ query_call(struct query *q)
 	return k;
 }
 
-void
+static void
 req_query(struct req *r)
 {
 	struct query *q;

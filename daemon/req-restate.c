@@ -10,6 +10,16 @@
 
 #include "callsheetd.h"
 
+static void req_get_restatements(struct req *r);
+
+const struct req_entry req_get_restatements_entry = {
+        .body = CALLSHEET__REQUEST__BODY_GET_RESTATEMENTS,
+        .name = "restatements",
+        .roles = ANYONE | NEEDS_TAXONOMY | READS,
+        .states = LOGGED_IN,
+        .exec = req_get_restatements,
+};
+
 struct restate;
 struct compared;
 /* One side of a comparison: what its statements' rows fill. */
@@ -419,7 +429,7 @@ restate_done(void *arg, const struct db_end *e)
 	restate_reply(rs);
 }
 
-void
+static void
 req_get_restatements(struct req *r)
 {
 	struct restate *rs;

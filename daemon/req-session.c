@@ -12,6 +12,25 @@
 
 #include "callsheetd.h"
 
+static void req_session_start(struct req *r);
+static void req_session_end(struct req *r);
+
+const struct req_entry req_session_start_entry = {
+        .body = CALLSHEET__REQUEST__BODY_SESSION_START,
+        .name = "session start",
+        .roles = ANYONE,
+        .states = LOGGED_IN,
+        .exec = req_session_start,
+};
+
+const struct req_entry req_session_end_entry = {
+        .body = CALLSHEET__REQUEST__BODY_SESSION_END,
+        .name = "session end",
+        .roles = ANYONE,
+        .states = LOGGED_IN,
+        .exec = req_session_end,
+};
+
 #define TOKEN_BYTES  32 /* 256 random bits, sent as 64 hex digits */
 #define HEX_LEN      SHA256_HEX_LEN
 #define HEX_LEN_TEXT "64 bytes"
@@ -118,7 +137,7 @@ session_new(struct req *r, bool start)
 	return s;
 }
 
-void
+static void
 req_session_start(struct req *r)
 {
 	struct session_op *s = session_new(r, true);
@@ -141,7 +160,7 @@ req_session_start(struct req *r)
 	session_submit(s);
 }
 
-void
+static void
 req_session_end(struct req *r)
 {
 	const char *token = r->msg->session_end->token;

@@ -6,6 +6,25 @@
 
 #include "callsheetd.h"
 
+static void req_log_sheet(struct req *r);
+static void req_log_sheets(struct req *r);
+
+const struct req_entry req_log_sheet_entry = {
+        .body = CALLSHEET__REQUEST__BODY_LOG_SHEET,
+        .name = "log sheet",
+        .roles = ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY,
+        .states = LOGGED_IN,
+        .exec = req_log_sheet,
+};
+
+const struct req_entry req_log_sheets_entry = {
+        .body = CALLSHEET__REQUEST__BODY_LOG_SHEETS,
+        .name = "log sheets",
+        .roles = ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY,
+        .states = LOGGED_IN,
+        .exec = req_log_sheets,
+};
+
 #define LOG_SHEETS_MAX 1000 /* sheets in one LogSheets or CheckSheets */
 
 /* The sheet as stored: the jurist is the session's, never the message's
@@ -51,7 +70,7 @@ one_settled(void *arg, size_t index, const uint8_t *id,
 	req_reply(r, &resp);
 }
 
-void
+static void
 req_log_sheet(struct req *r)
 {
 	struct sheet_row row;
@@ -125,7 +144,7 @@ sheets_count_check(struct req *r, size_t n_sheets)
 	return -1;
 }
 
-void
+static void
 req_log_sheets(struct req *r)
 {
 	const Callsheet__LogSheets *ls = r->msg->log_sheets;

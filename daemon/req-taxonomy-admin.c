@@ -5,6 +5,43 @@
 
 #include "callsheetd.h"
 
+static void req_taxonomy_add(struct req *r);
+static void req_taxonomy_rename(struct req *r);
+static void req_taxonomy_retire(struct req *r);
+static void req_taxonomy_map(struct req *r);
+
+const struct req_entry req_taxonomy_add_entry = {
+        .body = CALLSHEET__REQUEST__BODY_TAXONOMY_ADD,
+        .name = "taxonomy add",
+        .roles = ROLE(ADMIN) | NEEDS_TAXONOMY,
+        .states = LOGGED_IN,
+        .exec = req_taxonomy_add,
+};
+
+const struct req_entry req_taxonomy_rename_entry = {
+        .body = CALLSHEET__REQUEST__BODY_TAXONOMY_RENAME,
+        .name = "taxonomy rename",
+        .roles = ROLE(ADMIN) | NEEDS_TAXONOMY,
+        .states = LOGGED_IN,
+        .exec = req_taxonomy_rename,
+};
+
+const struct req_entry req_taxonomy_retire_entry = {
+        .body = CALLSHEET__REQUEST__BODY_TAXONOMY_RETIRE,
+        .name = "taxonomy retire",
+        .roles = ROLE(ADMIN) | NEEDS_TAXONOMY,
+        .states = LOGGED_IN,
+        .exec = req_taxonomy_retire,
+};
+
+const struct req_entry req_taxonomy_map_entry = {
+        .body = CALLSHEET__REQUEST__BODY_TAXONOMY_MAP,
+        .name = "taxonomy map",
+        .roles = ROLE(ADMIN) | NEEDS_TAXONOMY,
+        .states = LOGGED_IN,
+        .exec = req_taxonomy_map,
+};
+
 #define TAXCHG_MAX_PARAMS 4
 
 struct tax_change {
@@ -119,7 +156,7 @@ taxchg_submit(struct req *r, Callsheet__ErrorCode rc,
 		free(tc);
 }
 
-void
+static void
 req_taxonomy_add(struct req *r)
 {
 	const Callsheet__TaxonomyAdd *m = r->msg->taxonomy_add;
@@ -130,7 +167,7 @@ req_taxonomy_add(struct req *r)
 	              m->dimension, m->code, 2, labels);
 }
 
-void
+static void
 req_taxonomy_rename(struct req *r)
 {
 	const Callsheet__TaxonomyRename *m = r->msg->taxonomy_rename;
@@ -141,7 +178,7 @@ req_taxonomy_rename(struct req *r)
 	              STMT_TAX_RENAME, m->dimension, m->code, 2, labels);
 }
 
-void
+static void
 req_taxonomy_retire(struct req *r)
 {
 	const Callsheet__TaxonomyRetire *m = r->msg->taxonomy_retire;
@@ -154,7 +191,7 @@ req_taxonomy_retire(struct req *r)
 	              (const char *[]){m->successor});
 }
 
-void
+static void
 req_taxonomy_map(struct req *r)
 {
 	const Callsheet__TaxonomyMap *m = r->msg->taxonomy_map;

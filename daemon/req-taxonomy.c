@@ -4,6 +4,16 @@
 
 #include "callsheetd.h"
 
+static void req_get_taxonomy(struct req *r);
+
+const struct req_entry req_get_taxonomy_entry = {
+        .body = CALLSHEET__REQUEST__BODY_GET_TAXONOMY,
+        .name = "taxonomy",
+        .roles = ANYONE | NEEDS_TAXONOMY,
+        .states = LOGGED_IN,
+        .exec = req_get_taxonomy,
+};
+
 /* One code as clients see it; o points into t. */
 void
 tax_entry_to_wire(const struct taxonomy *t, const struct tax_entry *e, bool fr,
@@ -26,7 +36,7 @@ tax_entry_to_wire(const struct taxonomy *t, const struct tax_entry *e, bool fr,
 	}
 }
 
-void
+static void
 req_get_taxonomy(struct req *r)
 {
 	Callsheet__Response resp = CALLSHEET__RESPONSE__INIT;

@@ -2,6 +2,16 @@
  * and leaves every report. Voiding it again answers how it was voided. */
 #include "callsheetd.h"
 
+static void req_void_sheet(struct req *r);
+
+const struct req_entry req_void_sheet_entry = {
+        .body = CALLSHEET__REQUEST__BODY_VOID_SHEET,
+        .name = "void",
+        .roles = ROLE(JURIST) | ROLE(ADMIN),
+        .states = LOGGED_IN,
+        .exec = req_void_sheet,
+};
+
 static int void_prepare(struct change *ch);
 
 static const struct change_kind void_kind = {"void", void_prepare};
@@ -30,7 +40,7 @@ void_prepare(struct change *ch)
 	return 0;
 }
 
-void
+static void
 req_void_sheet(struct req *r)
 {
 	const Callsheet__VoidSheet *v = r->msg->void_sheet;

@@ -10,6 +10,26 @@
 
 #include "callsheetd.h"
 
+static void req_set_year_facts(struct req *r);
+static void req_get_year_facts(struct req *r);
+
+/* funder: populations and budget (not personal data) */
+const struct req_entry req_set_year_facts_entry = {
+        .body = CALLSHEET__REQUEST__BODY_SET_YEAR_FACTS,
+        .name = "year figures",
+        .roles = ROLE(ADMIN),
+        .states = LOGGED_IN,
+        .exec = req_set_year_facts,
+};
+
+const struct req_entry req_get_year_facts_entry = {
+        .body = CALLSHEET__REQUEST__BODY_GET_YEAR_FACTS,
+        .name = "year figures",
+        .roles = ANYONE,
+        .states = LOGGED_IN,
+        .exec = req_get_year_facts,
+};
+
 /* each limit also as text, for Error.allowed */
 #define YEAR_MIN              1900
 #define YEAR_MIN_TEXT         "1900"
@@ -349,7 +369,7 @@ facts_start(struct req *r, struct facts *f, int32_t year)
 		facts_free(f);
 }
 
-void
+static void
 req_set_year_facts(struct req *r)
 {
 	const Callsheet__SetYearFacts *s = r->msg->set_year_facts;
@@ -399,7 +419,7 @@ req_set_year_facts(struct req *r)
 	facts_start(r, f, s->year);
 }
 
-void
+static void
 req_get_year_facts(struct req *r)
 {
 	const Callsheet__GetYearFacts *g = r->msg->get_year_facts;

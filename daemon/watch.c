@@ -10,6 +10,18 @@
 
 #include "callsheetd.h"
 
+static void req_watch(struct req *r);
+
+/* live, each sheet shows as it is logged: not for reporters, whose
+ * figures change a month at a time (docs/SECURITY.md) */
+const struct req_entry req_watch_entry = {
+        .body = CALLSHEET__REQUEST__BODY_WATCH,
+        .name = "watch",
+        .roles = ROLE(JURIST) | ROLE(ADMIN) | NEEDS_TAXONOMY | READS,
+        .states = LOGGED_IN,
+        .exec = req_watch,
+};
+
 /*
  * Recounts start at most this often, and never more often than four times
  * their own cost: a busy database is not asked to count all the time,
@@ -433,7 +445,7 @@ watch_shutdown(void)
 
 /* ------------------------------------------------------- the request */
 
-void
+static void
 req_watch(struct req *r)
 {
 	struct conn *c = r->conn; /* r is gone once answered */
