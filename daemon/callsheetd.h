@@ -149,6 +149,7 @@ struct conn {
 	time_t last_active;
 	time_t frame_started; /* a partial frame is waiting since; 0: none */
 	bool read_paused;
+	bool plain;      /* no TLS: conn_write may write to the socket itself */
 	bool processing; /* conn_process is on the stack */
 	bool watching;   /* in watch.c's list: pushed counters, never idle */
 	struct req

@@ -404,8 +404,9 @@ own_checked(void *arg)
 		log_warn("conn %llu (%s): %s gave a wrong current password",
 		         (unsigned long long)a->req->conn->serial,
 		         a->req->conn->peer, session_user(a->req));
-		req_error(a->req, CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
-		          "old_password", "the current password is wrong");
+		req_error_why(a->req, CALLSHEET__ERROR_CODE__UNAUTHENTICATED,
+		              "old_password", "wrong_password", "",
+		              "the current password is wrong");
 		admin_free(a);
 		return;
 	}

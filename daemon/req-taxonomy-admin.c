@@ -117,10 +117,12 @@ taxchg_done(void *arg, const struct db_end *e)
 	if (e->st != DB_OK)
 		req_db_error(tc->req, e, "the taxonomy change");
 	else
-		req_error(tc->req, CALLSHEET__ERROR_CODE__CONFLICT, NULL,
-		          "code: '%s' was changed by someone else meanwhile; "
-		          "list the taxonomy and try again",
-		          tc->code);
+		req_error_why(
+		        tc->req, CALLSHEET__ERROR_CODE__CONFLICT, "code",
+		        "changed_meanwhile", tc->code,
+		        "code: '%s' was changed by someone else meanwhile; "
+		        "list the taxonomy and try again",
+		        tc->code);
 	free(tc);
 }
 

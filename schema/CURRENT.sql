@@ -286,6 +286,27 @@ DECLARE
 	-- calls before this may lie in a closed period (NULL: none closed)
 	closed_before bigint;
 BEGIN
+	-- One sheet of a call within the late window, a jurist's usual
+	-- LogSheet: no closed period can hold it (closed_before below is
+	-- never after the window's start), so a plain INSERT. When it stores
+	-- the sheet nothing is left to say; when it does not (a resend),
+	-- nothing was stored here and the statement below classifies the
+	-- sheet exactly as before.
+	IF cardinality(ids) = 1 AND call_starts[1] >=
+		extract(epoch FROM now())::bigint - 86400::bigint * late_days
+	THEN
+		INSERT INTO sheet (id, jurist_id, call_start, duration_s,
+			call_type, department, caller, pro_kind, pro_sector,
+			household, origin, topics)
+		VALUES (ids[1], jurists[1], to_timestamp(call_starts[1]),
+			durations[1], call_types[1], departments[1], callers[1],
+			pro_kinds[1], pro_sectors[1], households[1], origins[1],
+			topic_sets[1])
+		ON CONFLICT (id) DO NOTHING;
+		IF FOUND THEN
+			RETURN;
+		END IF;
+	END IF;
 	SELECT extract(epoch FROM max(upper(p.months))::timestamp
 		AT TIME ZONE service_timezone())
 	INTO closed_before FROM closed_period p;

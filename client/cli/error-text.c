@@ -51,6 +51,10 @@ static const struct {
         {"already_retired",
          N_("%s: '%s' is already retired; use map to give it a successor"), FV},
         {"not_retired", N_("%s: '%s' is not retired; retire it first"), FV},
+        {"changed_meanwhile",
+         N_("%s: '%s' was changed by someone else meanwhile; list the "
+            "codes and try again"),
+         FV},
         /* exchange: an import's check */
         {"stored_other",
          N_("%s: another sheet is already stored under this id"), F},
@@ -106,6 +110,8 @@ static const struct {
             "or year; one value per filtered dimension; no per-jurist "
             "figures)"),
          FV},
+        {"wrong_password",
+         N_("%s: this is not your current password; nothing was changed"), F},
         {"last_admin",
          N_("%s: '%s' is the last enabled admin account: nobody could "
             "administer accounts without it"),

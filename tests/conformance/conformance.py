@@ -907,6 +907,20 @@ def test_other_kinds(admin, j1, j2, rep, s):
     ok(admin.call("taxonomy_map", pb.TaxonomyMap(
         dimension="topic", code="conformance", successor=codes("topic")[0])),
         "taxonomy_changed", "map")
+    # two retirements of one code in one write: both pass the check against
+    # the codes as they were, the second finds nothing left to retire
+    ok(admin.call("taxonomy_add", pb.TaxonomyAdd(
+        dimension="origin", code="conformance_race", label_en="Race",
+        label_fr="Course")), "taxonomy_changed", "add a code to retire")
+    race = [admin.request("taxonomy_retire", pb.TaxonomyRetire(
+        dimension="origin", code="conformance_race")) for _ in range(2)]
+    admin.raw(b"".join(admin.frame(q) for q in race))
+    answers = {r.id: r for r in (admin.response(), admin.response())
+               if r is not None}
+    ok(answers.get(race[0].id), "taxonomy_changed", "the first retirement")
+    expect_error(answers.get(race[1].id), "CONFLICT", "code",
+                 "changed_meanwhile", "conformance_race",
+                 "a retirement that another made meanwhile")
     # a retired code matches its successor's sheets (PROTOCOL.md)
     a = ok(query(admin, filters=[("topic", "conformance")]), "query_result",
            "filter on a retired topic")
@@ -1180,6 +1194,12 @@ def test_error_contract(admin, j1, rep):
     expect_error(j1.call("password_change", pb.PasswordChange(
         new_password="long-enough-0")), BR, "old_password", "missing", "",
         "password_change without old_password")
+    expect_error(j1.call("password_change", pb.PasswordChange(
+        old_password="not-the-password", new_password="long-enough-0")),
+        "UNAUTHENTICATED", "old_password", "wrong_password", "",
+        "password_change with a wrong current password")
+    ok(j1.call("log_sheet", pb.LogSheet(sheet=sheet())), "sheet_ack",
+       "after a wrong current password the session goes on")
     expect_error(j1.call("export", pb.Export(**{"from": "2026-01-01",
                                                 "to": "2025-01-01"})),
                  BR, "to", "bad_period", "2025-01-01", "export to before from")
