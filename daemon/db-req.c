@@ -61,16 +61,15 @@ db_call_new(const char *what, db_done_fn *done, void *arg)
 }
 
 /* The state's place after the call, aligned for anything. */
-#define CALL_SIZE                                                        \
-	((sizeof(struct db_call) + alignof(max_align_t) - 1) /           \
+#define CALL_SIZE                                                              \
+	((sizeof(struct db_call) + alignof(max_align_t) - 1) /                 \
 	 alignof(max_align_t) * alignof(max_align_t))
 
 /* A call that carries its caller's state (size bytes, zeroed: *state,
  * the done's and the rows' arg) in the same allocation; the state is
  * freed with the call, after done. */
 struct db_call *
-db_call_new_state(const char *what, db_done_fn *done, size_t size,
-                  void **state)
+db_call_new_state(const char *what, db_done_fn *done, size_t size, void **state)
 {
 	struct db_call *k = xcalloc(1, CALL_SIZE + size);
 

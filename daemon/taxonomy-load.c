@@ -82,9 +82,8 @@ static int
 tax_load_submit(void (*then)(void *), void *arg)
 {
 	struct tax_load *tl;
-	struct db_call *k = db_call_new_state("the taxonomy's load",
-	                                      tax_load_done, sizeof *tl,
-	                                      (void **)&tl);
+	struct db_call *k = db_call_new_state(
+	        "the taxonomy's load", tax_load_done, sizeof *tl, (void **)&tl);
 
 	tl->then = then;
 	tl->then_arg = arg;
