@@ -30,8 +30,8 @@ struct pending {
 };
 TAILQ_HEAD(pending_list, pending);
 
+/* The call's state (db_call_new_state: one allocation with the call). */
 struct batch {
-	struct db_op op;
 	struct pending **items;
 	size_t n;
 	char *params[NCOLS + 1];
@@ -177,49 +177,33 @@ build_params(struct batch *b)
 	b->lengths[NCOLS] = (int)sizeof days;
 }
 
+/* What the batch holds besides itself (itself goes with its call). */
 static void
 batch_free(struct batch *b)
 {
 	for (size_t c = 0; c < NCOLS + 1; c++)
 		free(b->params[c]);
 	free(b->items);
-	free(b);
 }
 
-/* --------------------------------------------------- the operation */
+/* ------------------------------------------------------ the call */
 
-static int
-batch_send(PGconn *pg, struct db_op *op)
-{
-	static const int binary[NCOLS + 1] = {[0 ... NCOLS] = 1};
-	struct batch *b = op->arg;
-
-	return PQsendQueryPrepared(pg, STMT_INSERT_SHEETS, NCOLS + 1,
-	                           (const char *const *)b->params, b->lengths,
-	                           binary, 0) == 1
-	               ? 0
-	               : -1;
-}
-
-/* Rows of (ordinality, status, the closed period's first day and the
- * first day after) for the sheets not inserted. */
+/* A row of (ordinality, status, the closed period's first day and the
+ * first day after) for each sheet not inserted. */
 static void
-batch_result(struct db_op *op, const PGresult *res)
+batch_row(void *arg, const struct db_row *row)
 {
-	struct batch *b = op->arg;
+	struct batch *b = arg;
+	int64_t ord = db_int(row, 0);
+	struct pending *p;
 
-	for (int i = 0; i < PQntuples(res); i++) {
-		long ord = strtol(PQgetvalue(res, i, 0), NULL, 10);
-		struct pending *p;
-
-		if (ord < 1 || (size_t)ord > b->n)
-			continue;
-		p = b->items[ord - 1];
-		p->status = PQgetvalue(res, i, 1)[0];
-		for (int k = 0; k < 2; k++)
-			snprintf(p->period[k], sizeof p->period[k], "%s",
-			         PQgetvalue(res, i, 2 + k));
-	}
+	if (ord < 1 || (uint64_t)ord > b->n)
+		return;
+	p = b->items[ord - 1];
+	p->status = db_text(row, 1)[0];
+	for (int k = 0; k < 2; k++)
+		snprintf(p->period[k], sizeof p->period[k], "%s",
+		         db_text(row, 2 + k));
 }
 
 static void
@@ -257,9 +241,11 @@ batch_settle(struct pending *p)
 }
 
 static void
-batch_done(struct db_op *op, enum db_status st, const char *err)
+batch_done(void *arg, const struct db_end *e)
 {
-	struct batch *b = op->arg;
+	struct batch *b = arg;
+	enum db_status st = e->st;
+	const char *err = e->error;
 
 	batches_in_flight--;
 	for (size_t i = b->n; i-- > 0;) {
@@ -315,10 +301,12 @@ id_set_add(struct id_set *set, const uint8_t *id)
 /* Take what is waiting, the jurists' sheets first: a solo sheet goes
  * alone, and an id goes at most once per statement (a second copy waits
  * for the next batch). */
-static struct batch *
+static struct db_call *
 batch_take(void)
 {
-	struct batch *b = xcalloc(1, sizeof *b);
+	struct batch *b;
+	struct db_call *k = db_call_new_state("the sheets' insert", batch_done,
+	                                      sizeof *b, (void **)&b);
 	size_t max = nqueued < cfg->batch_max ? nqueued : cfg->batch_max;
 	struct id_set ids = {.mask = 1};
 	bool full = false;
@@ -350,11 +338,10 @@ batch_take(void)
 	}
 	free(ids.slot);
 	build_params(b);
-	b->op.send = batch_send;
-	b->op.result = batch_result;
-	b->op.done = batch_done;
-	b->op.arg = b;
-	return b;
+	db_call_stmt_binary(k, STMT_INSERT_SHEETS, NCOLS + 1,
+	                    (const char *const *)b->params, b->lengths,
+	                    batch_row);
+	return k;
 }
 
 /*
@@ -365,13 +352,12 @@ static void
 batch_kick(void)
 {
 	while (nqueued > 0 && batches_in_flight < cfg->pg_pool) {
-		struct batch *b = batch_take();
+		unsigned before = batches_in_flight++;
 
-		batches_in_flight++;
-		if (db_submit(&b->op) != 0) {
-			b->op.done(&b->op, DB_UNAVAILABLE, "no database");
+		/* no database: done has refused the batch and kicked again */
+		db_call_run(batch_take());
+		if (batches_in_flight == before)
 			return;
-		}
 	}
 }
 

@@ -261,8 +261,7 @@ int session_login_stmt(struct db_call *k, const char *user, const char *token,
                        void (*row)(void *arg, const struct db_row *row));
 
 /* db.c: a pool of nonblocking libpq connections in pipeline mode; the
- * layer's own users (db-req.c, and the sheet files' hand-made operations
- * until they move onto db-req.c) fill a struct db_op */
+ * layer's own users (db-req.c) fill a struct db_op */
 enum db_status {
 	DB_OK,
 	DB_ERROR,       /* the statement failed: a bug or bad data */
@@ -311,13 +310,19 @@ typedef void db_row_fn(void *arg, const struct db_row *row);
  * handler has a better answer; the handler answers DB_OK. */
 typedef void db_done_fn(void *arg, const struct db_end *e);
 struct db_call *db_call_new(const char *what, db_done_fn *done, void *arg);
+struct db_call *db_call_new_state(const char *what, db_done_fn *done,
+                                  size_t size, void **state);
 void db_call_stmt(struct db_call *k, const char *stmt, int nparams,
                   const char *const *params, db_row_fn *row);
+void db_call_stmt_binary(struct db_call *k, const char *stmt, int nparams,
+                         const char *const *params, const int *lengths,
+                         db_row_fn *row);
 void db_call_sql(struct db_call *k, const char *sql, int ncols, int nparams,
                  const char *const *params, db_row_fn *row);
 void db_call_row_arg(struct db_call *k, void *arg);
 void db_call_timezone(struct db_call *k);
 int db_call_submit(struct db_call *k);
+void db_call_run(struct db_call *k);
 int req_call(struct req *r, struct db_call *k);
 int req_call_quiet(struct req *r, struct db_call *k);
 int req_stmt(struct req *r, const char *what, const char *stmt, int nparams,
@@ -447,7 +452,7 @@ const struct tax_entry *tax_find(const struct taxonomy *t, enum dim d,
 const struct tax_entry *tax_by_id(const struct taxonomy *t, int16_t id);
 char *tax_allowed(const struct taxonomy *t, enum dim d);
 void tax_index(struct taxonomy *t);
-struct taxonomy *tax_from_result(const PGresult *res, char **err);
+int tax_add_row(struct taxonomy *t, const struct db_row *r, char **err);
 void tax_free(struct taxonomy *t);
 void tax_refresh(void);
 /* taxonomy-load.c: load now, install if not older, then call done */
@@ -611,9 +616,9 @@ struct change_kind {
 	int (*prepare)(struct change *ch);
 };
 struct change {
-	struct db_op op;
 	struct req *req;
 	const struct change_kind *kind;
+	char what[16]; /* "the amend": for the database's errors */
 	bool writing;
 	int tries;
 	char id[CS_UUID_STRLEN];

@@ -2,6 +2,8 @@
  * statements (db_stmts[]'s, or a query's own SQL), each result's shape
  * checked before a row is read, rows read through db-row.c, one done; and
  * the one map of database failures to protocol errors (req_db_error). */
+#include <stdalign.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +18,11 @@ struct step {
 	const char *sql;  /* the caller's, kept until done */
 	int ncols;        /* the columns its result must have */
 	int nparams;
-	char **params; /* copies */
+	char **params; /* copies; NULL when binary */
+	/* binary parameters (the caller's, kept until done) and their
+	 * lengths, or NULL */
+	const char *const *bin;
+	const int *lengths;
 	db_row_fn *row;
 	void *arg; /* the row's: the call's unless db_call_row_arg() */
 };
@@ -24,7 +30,8 @@ struct step {
 struct db_call {
 	struct db_op op;
 	const char *what;
-	struct step *steps;
+	struct step *steps; /* &one while there is one */
+	struct step one;
 	int nsteps;
 	int nresults;
 	char *broken; /* why the call cannot be sent, or NULL */
@@ -53,22 +60,57 @@ db_call_new(const char *what, db_done_fn *done, void *arg)
 	return k;
 }
 
+/* The state's place after the call, aligned for anything. */
+#define CALL_SIZE                                                              \
+	((sizeof(struct db_call) + alignof(max_align_t) - 1) /                 \
+	 alignof(max_align_t) * alignof(max_align_t))
+
+/* A call that carries its caller's state (size bytes, zeroed: *state,
+ * the done's and the rows' arg) in the same allocation; the state is
+ * freed with the call, after done. */
+struct db_call *
+db_call_new_state(const char *what, db_done_fn *done, size_t size, void **state)
+{
+	struct db_call *k = xcalloc(1, CALL_SIZE + size);
+
+	*state = (char *)k + CALL_SIZE;
+	k->what = what;
+	k->done = done;
+	k->arg = *state;
+	return k;
+}
+
+/* A new step, its parameters not yet set: the first in the call itself. */
+static struct step *
+step_new(struct db_call *k, int nparams, db_row_fn *row)
+{
+	struct step *s;
+
+	if (k->nsteps == 0)
+		k->steps = &k->one;
+	else if (k->nsteps == 1) {
+		k->steps = xreallocarray(NULL, 2, sizeof *k->steps);
+		k->steps[0] = k->one;
+	} else
+		k->steps = xreallocarray(k->steps, (size_t)k->nsteps + 1,
+		                         sizeof *k->steps);
+	s = &k->steps[k->nsteps++];
+	memset(s, 0, sizeof *s);
+	s->nparams = nparams;
+	s->row = row;
+	s->arg = k->arg;
+	return s;
+}
+
 static struct step *
 step_add(struct db_call *k, int nparams, const char *const *params,
          db_row_fn *row)
 {
-	struct step *s;
+	struct step *s = step_new(k, nparams, row);
 
-	k->steps = xreallocarray(k->steps, (size_t)k->nsteps + 1,
-	                         sizeof *k->steps);
-	s = &k->steps[k->nsteps++];
-	memset(s, 0, sizeof *s);
-	s->nparams = nparams;
 	s->params = xcalloc((size_t)nparams + 1, sizeof *s->params);
 	for (int i = 0; i < nparams; i++)
 		s->params[i] = params[i] != NULL ? xstrdup(params[i]) : NULL;
-	s->row = row;
-	s->arg = k->arg;
 	return s;
 }
 
@@ -83,12 +125,10 @@ db_call_row_arg(struct db_call *k, void *arg)
 
 /* A prepared statement: its parameter count is checked against
  * db_stmts[] now, its result's columns when it comes. */
-void
-db_call_stmt(struct db_call *k, const char *stmt, int nparams,
-             const char *const *params, db_row_fn *row)
+static const struct db_stmt *
+stmt_check(struct db_call *k, const char *stmt, int nparams)
 {
 	const struct db_stmt *d = stmt_find(stmt);
-	struct step *s;
 
 	if (d == NULL || d->nparams != nparams) {
 		if (k->broken == NULL)
@@ -98,9 +138,52 @@ db_call_stmt(struct db_call *k, const char *stmt, int nparams,
 			                : xasprintf("statement %s takes %d "
 			                            "parameters, not %d",
 			                            stmt, d->nparams, nparams);
+		return NULL;
+	}
+	return d;
+}
+
+void
+db_call_stmt(struct db_call *k, const char *stmt, int nparams,
+             const char *const *params, db_row_fn *row)
+{
+	const struct db_stmt *d = stmt_check(k, stmt, nparams);
+	struct step *s;
+
+	if (d == NULL)
+		return;
+	s = step_add(k, nparams, params, row);
+	s->stmt = d->name;
+	s->ncols = d->ncols;
+}
+
+/* The most binary parameters a statement takes. */
+#define BINARY_MAX 64
+
+/* A prepared statement whose parameters are in PostgreSQL's binary
+ * format (params[i] of lengths[i] bytes, as the type's send function
+ * makes them): neither printed nor parsed, nor copied: the caller keeps
+ * both arrays until done. */
+void
+db_call_stmt_binary(struct db_call *k, const char *stmt, int nparams,
+                    const char *const *params, const int *lengths,
+                    db_row_fn *row)
+{
+	const struct db_stmt *d = stmt_check(k, stmt, nparams);
+	struct step *s;
+
+	if (d == NULL)
+		return;
+	if (nparams > BINARY_MAX) {
+		if (k->broken == NULL)
+			k->broken = xasprintf("statement %s: %d binary "
+			                      "parameters, at most %d",
+			                      stmt, nparams, BINARY_MAX);
 		return;
 	}
-	s = step_add(k, nparams, params, row);
+	s = step_new(k, nparams, row);
+	s->bin = params;
+	s->lengths = lengths;
 	s->stmt = d->name;
 	s->ncols = d->ncols;
 }
@@ -133,11 +216,14 @@ static void
 call_free(struct db_call *k)
 {
 	for (int i = 0; i < k->nsteps; i++) {
+		if (k->steps[i].params == NULL)
+			continue; /* binary: the caller's */
 		for (int j = 0; j < k->steps[i].nparams; j++)
 			free(k->steps[i].params[j]);
 		free(k->steps[i].params);
 	}
-	free(k->steps);
+	if (k->steps != &k->one)
+		free(k->steps);
 	free(k->broken);
 	free(k->shape);
 	free(k);
@@ -146,14 +232,19 @@ call_free(struct db_call *k)
 static int
 call_send(PGconn *pg, struct db_op *op)
 {
+	static const int binary[BINARY_MAX] = {[0 ... BINARY_MAX - 1] = 1};
 	struct db_call *k = op->arg;
 
 	for (int i = 0; i < k->nsteps; i++) {
 		const struct step *s = &k->steps[i];
-		const char *const *params = (const char *const *)s->params;
+		const char *const *params =
+		        s->bin != NULL ? s->bin
+		                       : (const char *const *)s->params;
 		int ok = s->stmt != NULL
-		                 ? PQsendQueryPrepared(pg, s->stmt, s->nparams,
-		                                       params, NULL, NULL, 0)
+		                 ? PQsendQueryPrepared(
+		                           pg, s->stmt, s->nparams, params,
+		                           s->lengths,
+		                           s->bin != NULL ? binary : NULL, 0)
 		                 : PQsendQueryParams(pg, s->sql, s->nparams,
 		                                     NULL, params, NULL, NULL,
 		                                     0);
@@ -199,6 +290,16 @@ call_done(struct db_op *op, enum db_status st, const char *err)
 	call_free(k);
 }
 
+static int
+call_submit(struct db_call *k)
+{
+	k->op.send = call_send;
+	k->op.result = call_result;
+	k->op.done = call_done;
+	k->op.arg = k;
+	return db_submit(&k->op);
+}
+
 /* The daemon's own work (no request): -1, and nothing called, if the
  * call is broken or no database connection is up. */
 int
@@ -209,15 +310,29 @@ db_call_submit(struct db_call *k)
 		call_free(k);
 		return -1;
 	}
-	k->op.send = call_send;
-	k->op.result = call_result;
-	k->op.done = call_done;
-	k->op.arg = k;
-	if (db_submit(&k->op) != 0) {
+	if (call_submit(k) != 0) {
 		call_free(k);
 		return -1;
 	}
 	return 0;
+}
+
+/* The same, but done is called whatever happens: with db_unreachable
+ * when no database connection is up (or the broken call's error), before
+ * this returns. */
+void
+db_call_run(struct db_call *k)
+{
+	struct db_end e = {DB_ERROR, k->broken, ""};
+
+	if (k->broken == NULL) {
+		if (call_submit(k) == 0)
+			return;
+		e = db_unreachable;
+	} else
+		log_error("%s", k->broken);
+	k->done(k->arg, &e);
+	call_free(k);
 }
 
 /*

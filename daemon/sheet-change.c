@@ -111,6 +111,8 @@ read_row(void *arg, const struct db_row *r)
 	struct change_read *rd = &ch->rd;
 	int c;
 
+	if (db_nrows(r) != 1)
+		return;
 	ch->found = true;
 	snprintf(rd->xmin, sizeof rd->xmin, "%s", db_text(r, 0));
 	uuid_parse(ch->id, rd->row.id);
@@ -136,17 +138,10 @@ written_row(void *arg, const struct db_row *r)
 {
 	struct change *ch = arg;
 
+	if (db_nrows(r) != 1)
+		return;
 	ch->written = true;
 	ch->at = db_int(r, 0);
-}
-
-static void
-change_result(struct db_op *op, const PGresult *res)
-{
-	struct change *ch = op->arg;
-
-	if (PQntuples(res) == 1)
-		db_rows_each(res, ch->writing ? written_row : read_row, ch);
 }
 
 /* ------------------------------------------------------------ judging */
@@ -241,15 +236,6 @@ change_reply(struct change *ch, bool duplicate, int64_t at, const char *by,
 }
 
 static void
-change_unavailable(struct change *ch)
-{
-	req_error(ch->req, CALLSHEET__ERROR_CODE__UNAVAILABLE, NULL,
-	          "the database is unreachable; nothing was changed, retry "
-	          "shortly");
-	change_free(ch);
-}
-
-static void
 read_done(struct change *ch)
 {
 	struct change_read *rd = &ch->rd;
@@ -310,16 +296,12 @@ write_done(struct change *ch)
 }
 
 static void
-change_done(struct db_op *op, enum db_status st, const char *err)
+change_done(void *arg, const struct db_end *e)
 {
-	struct change *ch = op->arg;
+	struct change *ch = arg;
 
-	if (st == DB_UNAVAILABLE) {
-		change_unavailable(ch);
-		return;
-	}
-	if (st == DB_ERROR && ch->writing && err != NULL &&
-	    strstr(err, "audit_change_id_key") != NULL &&
+	if (e->st == DB_ERROR && ch->writing && e->error != NULL &&
+	    strstr(e->error, "audit_change_id_key") != NULL &&
 	    ++ch->tries < CHANGE_TRIES) {
 		/* the change id taken meanwhile (the same request sent twice
 		 * at once, or another change): read and judged again */
@@ -327,12 +309,8 @@ change_done(struct db_op *op, enum db_status st, const char *err)
 		change_submit(ch);
 		return;
 	}
-	if (st == DB_ERROR) {
-		log_error("%s of sheet %s failed: %s", ch->kind->action, ch->id,
-		          err ? err : "?");
-		req_error(ch->req, CALLSHEET__ERROR_CODE__INTERNAL, NULL,
-		          "the %s failed on the server; see its log",
-		          ch->kind->action);
+	if (e->st != DB_OK) {
+		req_db_error(ch->req, e, ch->what);
 		change_free(ch);
 		return;
 	}
@@ -349,10 +327,11 @@ change_done(struct db_op *op, enum db_status st, const char *err)
 		read_done(ch);
 }
 
-static int
-change_send(PGconn *pg, struct db_op *op)
+/* The read (STMT_SHEET_LOAD) or, once judged, the write. */
+static void
+change_submit(struct change *ch)
 {
-	struct change *ch = op->arg;
+	struct db_call *k = db_call_new(ch->what, change_done, ch);
 	char window[16], account[16];
 	const char *read_params[7] = {ch->id,
 	                              window,
@@ -364,24 +343,15 @@ change_send(PGconn *pg, struct db_op *op)
 	                              ch->digest};
 
 	if (ch->writing)
-		return PQsendQueryPrepared(pg, ch->stmt, ch->nparams,
-		                           ch->params, NULL, NULL, 0) == 1
-		               ? 0
-		               : -1;
-	snprintf(window, sizeof window, "%u", cfg->amend_window_days);
-	snprintf(account, sizeof account, "%d",
-	         ch->req->conn->session.account_id);
-	return PQsendQueryPrepared(pg, STMT_SHEET_LOAD, 7, read_params, NULL,
-	                           NULL, 0) == 1
-	               ? 0
-	               : -1;
-}
-
-static void
-change_submit(struct change *ch)
-{
-	if (db_submit(&ch->op) != 0)
-		change_unavailable(ch);
+		db_call_stmt(k, ch->stmt, ch->nparams, ch->params, written_row);
+	else {
+		snprintf(window, sizeof window, "%u", cfg->amend_window_days);
+		snprintf(account, sizeof account, "%d",
+		         ch->req->conn->session.account_id);
+		db_call_stmt(k, STMT_SHEET_LOAD, 7, read_params, read_row);
+	}
+	if (req_call(ch->req, k) != 0)
+		change_free(ch); /* answered */
 }
 
 /* What the change is: the SHA-256 of the request's body (AmendSheet,
@@ -444,9 +414,6 @@ change_start(struct req *r, const struct change_kind *kind,
 		snprintf(ch->call_start_new, sizeof ch->call_start_new, "%lld",
 		         (long long)*call_start_new);
 	ch->reason = reason != NULL && *reason != '\0' ? reason : NULL;
-	ch->op.send = change_send;
-	ch->op.result = change_result;
-	ch->op.done = change_done;
-	ch->op.arg = ch;
+	snprintf(ch->what, sizeof ch->what, "the %s", kind->action);
 	change_submit(ch);
 }

@@ -8,7 +8,6 @@
 struct taxonomy *taxonomy;
 
 struct tax_load {
-	struct db_op op;
 	struct taxonomy *loaded;
 	char *error;
 	void (*then)(void *); /* tax_reload's caller; NULL for tax_refresh */
@@ -17,34 +16,36 @@ struct tax_load {
 static bool loading;
 static bool reload_again;
 
-static int
-tax_load_send(PGconn *pg, struct db_op *op)
+static void
+tax_load_row(void *arg, const struct db_row *row)
 {
-	(void)op;
-	return PQsendQueryPrepared(pg, STMT_TAXONOMY, 0, NULL, NULL, NULL, 0) ==
-	                       1
-	               ? 0
-	               : -1;
+	struct tax_load *tl = arg;
+
+	if (tl->error != NULL)
+		return;
+	if (tl->loaded == NULL)
+		tl->loaded = xcalloc(1, sizeof *tl->loaded);
+	if (tax_add_row(tl->loaded, row, &tl->error) != 0) {
+		tax_free(tl->loaded);
+		tl->loaded = NULL;
+	}
 }
 
 static void
-tax_load_result(struct db_op *op, const PGresult *res)
+tax_load_done(void *arg, const struct db_end *e)
 {
-	struct tax_load *tl = op->arg;
-
-	tax_free(tl->loaded);
-	tl->loaded = tax_from_result(res, &tl->error);
-}
-
-static void
-tax_load_done(struct db_op *op, enum db_status st, const char *err)
-{
-	struct tax_load *tl = op->arg;
+	struct tax_load *tl = arg;
+	enum db_status st = e->st;
+	const char *err = e->error;
 	void (*then)(void *) = tl->then;
 	void *then_arg = tl->then_arg;
 
 	if (then == NULL)
 		loading = false;
+	if (st == DB_OK && tl->loaded == NULL && tl->error == NULL)
+		tl->error = xstrdup("the taxonomy table is empty");
+	if (st == DB_OK && tl->loaded != NULL)
+		tax_index(tl->loaded);
 	/* Loads may overlap and finish out of order: never go back to an
 	 * older version. */
 	if (st == DB_OK && tl->loaded != NULL && taxonomy != NULL &&
@@ -67,7 +68,6 @@ tax_load_done(struct db_op *op, enum db_status st, const char *err)
 		tax_free(tl->loaded);
 	}
 	free(tl->error);
-	free(tl);
 	if (then != NULL) {
 		then(then_arg);
 		return;
@@ -81,19 +81,14 @@ tax_load_done(struct db_op *op, enum db_status st, const char *err)
 static int
 tax_load_submit(void (*then)(void *), void *arg)
 {
-	struct tax_load *tl = xcalloc(1, sizeof *tl);
+	struct tax_load *tl;
+	struct db_call *k = db_call_new_state(
+	        "the taxonomy's load", tax_load_done, sizeof *tl, (void **)&tl);
 
-	tl->op.send = tax_load_send;
-	tl->op.result = tax_load_result;
-	tl->op.done = tax_load_done;
-	tl->op.arg = tl;
 	tl->then = then;
 	tl->then_arg = arg;
-	if (db_submit(&tl->op) != 0) {
-		free(tl);
-		return -1;
-	}
-	return 0;
+	db_call_stmt(k, STMT_TAXONOMY, 0, NULL, tax_load_row);
+	return db_call_submit(k);
 }
 
 /* Reload the cache; requests keep using the old copy meanwhile. */

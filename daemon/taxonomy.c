@@ -1,5 +1,5 @@
 /* taxonomy.c: the taxonomy as the daemon holds it: dimensions, lookups by
- * code and id (hashed), and its building from a query result; pure, no
+ * code and id (hashed), and its building from a query's rows; pure, no
  * I/O. */
 #include <stdlib.h>
 #include <string.h>
@@ -147,43 +147,36 @@ tax_allowed(const struct taxonomy *t, enum dim d)
 	return sb_steal(&sb);
 }
 
-/* Rows of the STMT_TAXONOMY statement; each carries the taxonomy version
- * and the service time zone in columns 8 and 9, then its retirement time. */
-struct taxonomy *
-tax_from_result(const PGresult *res, char **err)
+/* One row of the STMT_TAXONOMY statement into t (the first row sizes it,
+ * and carries the taxonomy version and the service time zone in columns
+ * 8 and 9; each row its retirement time in column 10): 0, or -1 and
+ * *err. tax_index() once the last is in. */
+int
+tax_add_row(struct taxonomy *t, const struct db_row *r, char **err)
 {
-	struct taxonomy *t = xcalloc(1, sizeof *t);
-	int rows = PQntuples(res);
+	struct tax_entry *e;
 
-	if (rows == 0) {
-		*err = xstrdup("the taxonomy table is empty");
-		free(t);
-		return NULL;
+	if (t->entries == NULL) {
+		t->version = db_uint(r, 8);
+		t->timezone = xstrdup(db_text(r, 9));
+		t->entries = xcalloc((size_t)db_nrows(r), sizeof *t->entries);
 	}
-	t->version = strtoull(PQgetvalue(res, 0, 8), NULL, 10);
-	t->timezone = xstrdup(PQgetvalue(res, 0, 9));
-	t->entries = xcalloc((size_t)rows, sizeof *t->entries);
-	for (int i = 0; i < rows; i++) {
-		struct tax_entry *e = &t->entries[t->n];
-
-		if (dim_parse(PQgetvalue(res, i, 1), &e->dim) != 0) {
-			*err = xasprintf("unknown dimension '%s' in taxonomy",
-			                 PQgetvalue(res, i, 1));
-			tax_free(t);
-			return NULL;
-		}
-		e->id = (int16_t)atoi(PQgetvalue(res, i, 0));
-		e->code = xstrdup(PQgetvalue(res, i, 2));
-		e->label_en = xstrdup(PQgetvalue(res, i, 3));
-		e->label_fr = xstrdup(PQgetvalue(res, i, 4));
-		e->topic_bit = atoi(PQgetvalue(res, i, 5));
-		e->retired = PQgetvalue(res, i, 6)[0] == 't';
-		e->successor_id = (int16_t)atoi(PQgetvalue(res, i, 7));
-		e->retired_at = strtoll(PQgetvalue(res, i, 10), NULL, 10);
-		t->n++;
+	e = &t->entries[t->n];
+	if (dim_parse(db_text(r, 1), &e->dim) != 0) {
+		*err = xasprintf("unknown dimension '%s' in taxonomy",
+		                 db_text(r, 1));
+		return -1;
 	}
-	tax_index(t);
-	return t;
+	e->id = (int16_t)db_int(r, 0);
+	e->code = xstrdup(db_text(r, 2));
+	e->label_en = xstrdup(db_text(r, 3));
+	e->label_fr = xstrdup(db_text(r, 4));
+	e->topic_bit = (int)db_int(r, 5);
+	e->retired = db_bool(r, 6);
+	e->successor_id = (int16_t)db_int(r, 7);
+	e->retired_at = db_int(r, 10);
+	t->n++;
+	return 0;
 }
 
 void
