@@ -513,6 +513,8 @@ stmt_expand(const char *sql, long *max)
 			if ((end = strstr(p, "}}")) == NULL)
 				fatalx("db-stmt: {{ without }}: %s", sql);
 			expand_fields(&sb, p + 2, (size_t)(end - p - 2), &next);
+			if (next - 1 > *max)
+				*max = next - 1;
 			p = end + 2;
 			continue;
 		}
