@@ -349,8 +349,12 @@ struct db_stmt {
 	int nparams;
 	int ncols; /* its result's columns (db.c checks them at setup) */
 };
-extern const struct db_stmt db_stmts[];
+extern struct db_stmt db_stmts[];
 extern const size_t db_nstmts;
+/* Their SQL with the coded fields (sheet_fields[]) spelled out, and each
+ * one's parameters checked against nparams: once, before any is
+ * prepared (db_init). */
+void db_stmts_init(void);
 #define STMT_INSERT_SHEETS "insert_sheets"
 /* its arrays (batch.c): id, call start, duration, jurist, each coded
  * field, topics; then the late window (amend_window_days) */
@@ -372,6 +376,9 @@ extern const size_t db_nstmts;
 #define STMT_SET_MIN_CELL    "set_min_cell"
 #define STMT_SHEET_LOAD      "sheet_load"
 #define STMT_SHEET_AMEND     "sheet_amend"
+/* $1 to $9 of every change (CHANGE_AUDIT_SQL), the amended sheet (call
+ * start, duration, each coded field, topics), the diff (fields, old, new) */
+#define SHEET_AMEND_NPARAMS  (9 + 2 + SHEET_NCODES + 1 + 3)
 #define STMT_SHEET_VOID      "sheet_void"
 #define STMT_AUDIT_LIST      "audit_list"
 #define STMT_CLOSE_PERIOD    "close_period"
@@ -536,7 +543,10 @@ int validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t,
  * deep, in the messages it holds but sheets): 0, or -1 with fe */
 int presence_check(const ProtobufCMessage *m, bool deep,
                    struct field_error *fe);
-/* sheet-row.c: a stored sheet read back (export, check, change) */
+/* sheet-row.c: a stored sheet read back (export, check, change): the
+ * columns of db-stmt.c's SHEET_COLUMNS (id, call start, duration, each
+ * coded field, topics), those after the id from sheet_row_columns() */
+#define SHEET_NCOLUMNS (4 + SHEET_NCODES)
 int sheet_row_columns(const struct db_row *r, int first, struct sheet_row *row);
 int sheet_row_from_db(const struct db_row *r, int first, struct sheet_row *row);
 bool sheet_row_same(const struct sheet_row *a, const struct sheet_row *b);
@@ -608,7 +618,7 @@ struct change_read {
 #define SHA256_HEX_LEN 64
 void hex_encode(const unsigned char *b, size_t n, char *out);
 int sha256_hex(const void *data, size_t len, char out[SHA256_HEX_LEN + 1]);
-#define CHANGE_MAX_PARAMS 24
+#define CHANGE_MAX_PARAMS SHEET_AMEND_NPARAMS
 struct change;
 struct change_kind {
 	const char *action; /* "amend" or "void", as in the audit */

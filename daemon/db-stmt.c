@@ -1,6 +1,23 @@
 /* db-stmt.c: the SQL text of every prepared statement. Values are always
  * parameters; nothing here is ever formatted with data. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "callsheetd.h"
+
+/*
+ * Where a statement names the coded fields (sheet_fields[]), it says so
+ * once, between {{ and }}: an item that db_stmts_init() repeats for each
+ * field, in sheet_fields[] order and separated by ", ", at startup,
+ * before any connection prepares a statement. In the item, %f is the
+ * field's name (its column) and $N the parameter of the first field, one
+ * more for each next; after it, $+K is the K-th parameter after the
+ * fields'. "{{coalesce(s.%f, 0)}}" is "coalesce(s.call_type, 0), ...".
+ */
+
+/* A stored sheet's (s) coded columns, 0 for a field that does not
+ * apply. */
+#define SHEET_CODES "{{coalesce(s.%f, 0)}}"
 
 /*
  * One statement stores a whole group-committed batch: a function planned
@@ -11,9 +28,7 @@
 static const char insert_sheets_sql[] =
         "SELECT ord, status, period_from, period_to FROM"
         " sheet_insert_batch($1::uuid[], $2::bigint[], $3::int[], $4::int[],"
-        " $5::smallint[], $6::smallint[], $7::smallint[], $8::smallint[],"
-        " $9::smallint[], $10::smallint[], $11::smallint[], $12::bigint[],"
-        " $13::int)";
+        " {{$5::smallint[]}}, $+1::bigint[], $+2::int)";
 
 /* Taxonomy administration. A statement that finds nothing to change
  * returns no row rather than failing: someone else changed the taxonomy
@@ -112,10 +127,7 @@ static const char user_disable_sql[] =
  */
 static const char sheet_load_sql[] =
         "SELECT s.xmin::text, extract(epoch FROM s.call_start)::bigint,"
-        " s.duration_s, s.call_type, coalesce(s.department, 0),"
-        " coalesce(s.caller, 0), coalesce(s.pro_kind, 0),"
-        " coalesce(s.pro_sector, 0), coalesce(s.household, 0),"
-        " coalesce(s.origin, 0), s.topics, s.jurist_id,"
+        " s.duration_s, " SHEET_CODES ", s.topics, s.jurist_id,"
         " s.logged_at >= now() - make_interval(days => $2::int),"
         " (SELECT coalesce(max(id), 0) FROM closed_period),"
         " (SELECT string_agg(p.id || ' ' || lower(p.months) || ' ' ||"
@@ -164,17 +176,16 @@ static const char sheet_load_sql[] =
 	" (SELECT coalesce(max(id), 0) FROM closed_period) = $3::int"          \
 	" RETURNING s.id, s.call_start"
 
-/* $10 call time ... $19 topics: the whole amended sheet; $20 the changed
- * fields, $21 and $22 their values before and after. */
+/* $10 call time, $11 duration, $12 on the coded fields, then topics: the
+ * whole amended sheet; then the changed fields, their values before and
+ * their values after (SHEET_AMEND_NPARAMS in all). */
 static const char sheet_amend_sql[] =
         "WITH upd AS ("
         " UPDATE sheet s SET call_start = to_timestamp($10::bigint),"
-        "  duration_s = $11, call_type = $12, department = $13,"
-        "  caller = $14, pro_kind = $15, pro_sector = $16,"
-        "  household = $17, origin = $18, topics = $19" CHANGE_GUARD_SQL
+        "  duration_s = $11, {{%f = $12}}, topics = $+1" CHANGE_GUARD_SQL
                 CHANGE_AUDIT_SQL("amend",
-                                 "jsonb_object($20::text[], $21::text[])",
-                                 "jsonb_object($20::text[], $22::text[])");
+                                 "jsonb_object($+2::text[], $+3::text[])",
+                                 "jsonb_object($+2::text[], $+4::text[])");
 
 static const char sheet_void_sql[] =
         "WITH upd AS ("
@@ -207,8 +218,7 @@ static const char audit_list_sql[] =
         " LEFT JOIN LATERAL jsonb_object_keys(e.old || e.new) AS k(key)"
         "  ON true"
         " ORDER BY e.id, array_position(ARRAY['call_start', 'duration_s',"
-        "  'call_type', 'department', 'caller', 'pro_kind', 'pro_sector',"
-        "  'household', 'origin', 'topics'], k.key), k.key";
+        "  {{'%f'}}, 'topics'], k.key), k.key";
 
 /* The closed periods a report's days [$1, $2) overlap, with the whole
  * months of each inside them, [f, t): empty when f >= t. */
@@ -277,13 +287,11 @@ static const char watch_counts_sql[] =
         " coalesce(wk.n0, 0), coalesce(wk.n1, 0), coalesce(mo.n2, 0)"
         " FROM wk FULL JOIN mo ON wk.kind = mo.kind AND wk.id = mo.id";
 
-/* The sheet columns export and check read, in this order. */
+/* The sheet columns export and check read, in this order
+ * (SHEET_NCOLUMNS, read by sheet_row_from_db()). */
 #define SHEET_COLUMNS                                                          \
 	"s.id, floor(extract(epoch FROM s.call_start))::bigint,"               \
-	" s.duration_s, s.call_type, coalesce(s.department, 0),"               \
-	" coalesce(s.caller, 0), coalesce(s.pro_kind, 0),"                     \
-	" coalesce(s.pro_sector, 0), coalesce(s.household, 0),"                \
-	" coalesce(s.origin, 0), s.topics"
+	" s.duration_s, " SHEET_CODES ", s.topics"
 
 /*
  * A page of current sheets in (call_start, id) order, from where the
@@ -323,7 +331,8 @@ static const char list_days_sql[] =
 static const char list_prefix_sql[] =
         LIST_SQL("s.id BETWEEN $3::uuid AND $4::uuid");
 
-const struct db_stmt db_stmts[] = {
+/* The SQL as written here; db_stmts_init() expands the coded fields. */
+struct db_stmt db_stmts[] = {
         {STMT_INSERT_SHEETS, insert_sheets_sql, SHEET_BATCH_NPARAMS, 4},
         {STMT_ACCOUNT_BY_NAME,
          "SELECT id, role, password_hash, disabled FROM account"
@@ -368,8 +377,8 @@ const struct db_stmt db_stmts[] = {
          " method = $3, max_noise = $4::int, noise_variance = $5::real,"
          " updated_at = now() WHERE role = $1 RETURNING role",
          5, 1},
-        {STMT_SHEET_LOAD, sheet_load_sql, 7, 22},
-        {STMT_SHEET_AMEND, sheet_amend_sql, 22, 1},
+        {STMT_SHEET_LOAD, sheet_load_sql, 7, 15 + SHEET_NCODES},
+        {STMT_SHEET_AMEND, sheet_amend_sql, SHEET_AMEND_NPARAMS, 1},
         {STMT_SHEET_VOID, sheet_void_sql, 9, 1},
         {STMT_AUDIT_LIST, audit_list_sql, 5, 10},
         {STMT_CLOSE_PERIOD,
@@ -403,10 +412,10 @@ const struct db_stmt db_stmts[] = {
         {STMT_SHEETS_BY_ID,
          "SELECT " SHEET_COLUMNS ", s.jurist_id"
          " FROM sheet s WHERE s.id = ANY($1::uuid[])",
-         1, 12},
-        {STMT_EXPORT_PAGE, export_page_sql, 5, 13},
-        {STMT_LIST_DAYS, list_days_sql, 5, 14},
-        {STMT_LIST_PREFIX, list_prefix_sql, 5, 14},
+         1, SHEET_NCOLUMNS + 1},
+        {STMT_EXPORT_PAGE, export_page_sql, 5, SHEET_NCOLUMNS + 2},
+        {STMT_LIST_DAYS, list_days_sql, 5, SHEET_NCOLUMNS + 3},
+        {STMT_LIST_PREFIX, list_prefix_sql, 5, SHEET_NCOLUMNS + 3},
         /* session tokens (req-session.c): $1 is a token's SHA-256, hex */
         {STMT_SESSION_LOGIN,
          "SELECT a.id, a.role, '', a.disabled FROM session_token t"
@@ -456,3 +465,99 @@ const struct db_stmt db_stmts[] = {
          1, 3},
 };
 const size_t db_nstmts = nitems(db_stmts);
+
+/* One {{item}} (n bytes) for each coded field, $N numbered from there;
+ * *next: the parameter after the fields'. */
+static void
+expand_fields(struct strbuf *sb, const char *item, size_t n, long *next)
+{
+	for (size_t f = 0; f < SHEET_NCODES; f++) {
+		const char *p = item, *end = item + n;
+
+		if (f > 0)
+			sb_add(sb, ", ");
+		while (p < end) {
+			char *after;
+
+			if (strncmp(p, "%f", 2) == 0) {
+				sb_add(sb, sheet_fields[f].name);
+				p += 2;
+			} else if (*p == '$' && p[1] >= '1' && p[1] <= '9') {
+				long first = strtol(p + 1, &after, 10);
+
+				sb_addf(sb, "$%ld", first + (long)f);
+				*next = first + (long)SHEET_NCODES;
+				p = after;
+			} else
+				sb_addn(sb, p++, 1);
+		}
+	}
+}
+
+/* The statement's SQL with the coded fields expanded; its highest
+ * parameter in *max. */
+static char *
+stmt_expand(const char *sql, long *max)
+{
+	struct strbuf sb = {0};
+	long next = 0;
+	const char *p = sql;
+
+	*max = 0;
+	while (*p != '\0') {
+		const char *end;
+		char *after;
+		long k;
+
+		if (strncmp(p, "{{", 2) == 0) {
+			if ((end = strstr(p, "}}")) == NULL)
+				fatalx("db-stmt: {{ without }}: %s", sql);
+			expand_fields(&sb, p + 2, (size_t)(end - p - 2), &next);
+			if (next - 1 > *max)
+				*max = next - 1;
+			p = end + 2;
+			continue;
+		}
+		if (*p != '$') {
+			sb_addn(&sb, p++, 1);
+			continue;
+		}
+		if (p[1] == '+') {
+			if (next == 0)
+				fatalx("db-stmt: $+ before {{$N}}: %s", sql);
+			k = next - 1 + strtol(p + 2, &after, 10);
+			sb_addf(&sb, "$%ld", k);
+		} else {
+			k = strtol(p + 1, &after, 10);
+			sb_addn(&sb, p, (size_t)(after - p));
+		}
+		if (k > *max)
+			*max = k;
+		p = after;
+	}
+	return sb_steal(&sb);
+}
+
+void
+db_stmts_init(void)
+{
+	static bool done;
+
+	if (done)
+		return;
+	done = true;
+	for (size_t i = 0; i < db_nstmts; i++) {
+		struct db_stmt *s = &db_stmts[i];
+		long max;
+		char *sql = stmt_expand(s->sql, &max);
+
+		if (max != s->nparams)
+			fatalx("statement %s uses %ld parameters; db-stmt.c "
+			       "says %d",
+			       s->name, max, s->nparams);
+		if (strcmp(sql, s->sql) == 0)
+			free(sql);
+		else
+			s->sql = sql; /* for the daemon's life */
+	}
+}

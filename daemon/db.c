@@ -920,6 +920,7 @@ db_cancel_owner(const void *owner)
 void
 db_init(void)
 {
+	db_stmts_init();
 	npool = cfg->pg_pool;
 	pool = xcalloc(npool, sizeof *pool);
 	for (unsigned i = 0; i < npool; i++) {

@@ -64,7 +64,7 @@ check_row(void *arg, const struct db_row *row)
 
 	if (sheet_row_from_db(row, 0, &stored) != 0)
 		return;
-	stored.jurist_id = (int)db_int(row, 11);
+	stored.jurist_id = (int)db_int(row, SHEET_NCOLUMNS);
 	for (size_t j = 0; j < n; j++) {
 		if (!k->valid[j] ||
 		    memcmp(k->rows[j].id, stored.id, CS_UUID_LEN) != 0)

@@ -51,9 +51,9 @@ export_row(void *arg, const struct db_row *row)
 	e = &x->rows[x->nrows];
 	if (sheet_row_from_db(row, 0, &e->row) != 0)
 		return;
-	e->call_start = xstrdup(db_text(row, 11));
-	snprintf(e->cursor, sizeof e->cursor, "%s:%s", db_text(row, 12),
-	         db_text(row, 0));
+	e->call_start = xstrdup(db_text(row, SHEET_NCOLUMNS));
+	snprintf(e->cursor, sizeof e->cursor, "%s:%s",
+	         db_text(row, SHEET_NCOLUMNS + 1), db_text(row, 0));
 	x->nrows++;
 }
 

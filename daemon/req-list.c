@@ -63,9 +63,9 @@ list_row(void *arg, const struct db_row *row)
 	e = &l->rows[l->nrows];
 	if (sheet_row_from_db(row, 0, &e->row) != 0)
 		return;
-	e->call_start = xstrdup(db_text(row, 11));
-	e->user = xstrdup(db_text(row, 12));
-	e->voided = db_bool(row, 13);
+	e->call_start = xstrdup(db_text(row, SHEET_NCOLUMNS));
+	e->user = xstrdup(db_text(row, SHEET_NCOLUMNS + 1));
+	e->voided = db_bool(row, SHEET_NCOLUMNS + 2);
 	l->nrows++;
 }
 

@@ -1,6 +1,7 @@
-/* sheet.c: the table of a sheet's coded fields, which drives validation,
- * wire <-> row conversion, the batch statement's parameters, the diff and
- * audit of amendments and the query dimensions; pure, no I/O. */
+/* sheet.c: the table of a sheet's coded fields (sheet-fields.h's rows),
+ * which drives validation, wire <-> row conversion, the batch statement's
+ * parameters and the statements' columns, the diff and audit of
+ * amendments and the query dimensions; pure, no I/O. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,68 +11,11 @@
  * in its user's language (client/CMakeLists.txt) */
 #define N_(s) s
 
-#define FOR_INDIVIDUALS                                                        \
-	{                                                                      \
-		DIM_CALLER, "individual", "individuals_only",                  \
-		        N_("when no caller is given; it is for individuals"),  \
-		        N_("to a caller '%.32s'; it is for individuals"), NULL \
-	}
-#define FOR_PROFESSIONALS                                                      \
-	{                                                                      \
-		DIM_CALLER, "professional", "professionals_only",              \
-		        N_("when no caller is given; it is for "               \
-		           "professionals"),                                   \
-		        N_("to a caller '%.32s'; it is for professionals"),    \
-		        NULL                                                   \
-	}
-
-/* Indexed by enum dim, in the order of the Sheet message. */
+/* Indexed by enum dim: sheet-fields.h's rows. */
 const struct sheet_field sheet_fields[SHEET_NCODES] = {
-        [DIM_CALL_TYPE] =
-                {.name = "call_type",
-                 .absent = "consultation",
-                 .empty = N_("'' is not a call type; give a code, or leave "
-                             "the field out for a consultation (allowed: "
-                             "%s)"),
-                 .rollup_dim = RD_CALL_TYPE,
-                 .rollup_expr = "r.call_type"},
-        [DIM_DEPARTMENT] = {.name = "department",
-                            .clearable = true,
-                            .consultation =
-                                    "a consultation says where the call "
-                                    "came from (unknown if the caller did "
-                                    "not say)",
-                            .rollup_dim = RD_DEPARTMENT,
-                            .rollup_expr = "nullif(r.department, 0)"},
-        [DIM_CALLER] = {.name = "caller",
-                        .clearable = true,
-                        .consultation = "a consultation says who called",
-                        .rollup_dim = 1,
-                        .rollup_expr = "nullif(r.code, 0)"},
-        [DIM_PRO_KIND] = {.name = "pro_kind",
-                          .clearable = true,
-                          .only = {FOR_PROFESSIONALS},
-                          .rollup_dim = 2,
-                          .rollup_expr = "nullif(r.code, 0)"},
-        [DIM_PRO_SECTOR] = {.name = "pro_sector",
-                            .clearable = true,
-                            .only = {FOR_PROFESSIONALS,
-                                     {DIM_PRO_KIND, "public_body",
-                                      "public_body_only", NULL, NULL,
-                                      N_("'%s' applies only when pro_kind is "
-                                         "public_body")}},
-                            .rollup_dim = 3,
-                            .rollup_expr = "nullif(r.code, 0)"},
-        [DIM_HOUSEHOLD] = {.name = "household",
-                           .clearable = true,
-                           .only = {FOR_INDIVIDUALS},
-                           .rollup_dim = 4,
-                           .rollup_expr = "nullif(r.code, 0)"},
-        [DIM_ORIGIN] = {.name = "origin",
-                        .clearable = true,
-                        .only = {FOR_INDIVIDUALS},
-                        .rollup_dim = 5,
-                        .rollup_expr = "nullif(r.code, 0)"},
+#define SHEET_FIELD(id, ...) [DIM_##id] = {__VA_ARGS__},
+#include "sheet-fields.h"
+#undef SHEET_FIELD
 };
 
 /* The offset of a coded field in a message, from the proto's descriptor;

@@ -1,5 +1,6 @@
 /* sheet.h: the one definition of a sheet on the daemon's side: its coded
- * fields (sheet.c's sheet_fields[]) and the stored row they become. */
+ * fields (sheet-fields.h's list, sheet.c's sheet_fields[]) and the stored
+ * row they become. */
 #ifndef CALLSHEETD_SHEET_H
 #define CALLSHEETD_SHEET_H
 
@@ -10,18 +11,14 @@
 #include "common.h"
 
 /*
- * A taxonomy dimension. The coded fields of a sheet come first, in the
- * order of the Sheet message, one entry each in sheet_fields[]; topics
- * (a set of codes, kept as a bitmask) last.
+ * A taxonomy dimension. The coded fields of a sheet come first, one entry
+ * each, DIM_<ID>, in sheet-fields.h's order (sheet_fields[]); topics (a
+ * set of codes, kept as a bitmask) last.
  */
 enum dim {
-	DIM_CALL_TYPE,
-	DIM_DEPARTMENT,
-	DIM_CALLER,
-	DIM_PRO_KIND,
-	DIM_PRO_SECTOR,
-	DIM_HOUSEHOLD,
-	DIM_ORIGIN,
+#define SHEET_FIELD(id, ...) DIM_##id,
+#include "sheet-fields.h"
+#undef SHEET_FIELD
 	DIM_TOPIC,
 	DIM_NTAXONOMY,
 };
