@@ -72,7 +72,7 @@ run_single(struct bench_worker *w, struct cs_client *c, struct gen *g)
 		double t0;
 
 		if (o->rate > 0)
-			pace(&next, i, o->rate);
+			pace(w, &next, o->rate);
 		gen_sheet(g, o->from, o->span, &gs);
 		gen_to_wire(&gs, &s);
 		t0 = now_s();

@@ -167,7 +167,7 @@ insert_main(void *arg)
 		double t0;
 
 		if (o->rate > 0)
-			pace(&next, i, o->rate);
+			pace(w, &next, o->rate);
 		gen_sheet(&g, o->from, o->span, &gs);
 		to_row(&gs, i, &row);
 		t0 = now_s();

@@ -17,13 +17,21 @@ now_s(void)
 }
 
 void
-pace(double *next, long i, double rate)
+pace(struct bench_worker *w, double *next, double rate)
 {
 	double wait = *next - now_s();
+	uint64_t x;
 
 	if (wait > 0)
 		usleep((useconds_t)(wait * 1e6));
-	*next += (0.5 + (double)(i * 7919 % 1000) / 1000) / rate;
+	if (w->pace_state == 0) /* splitmix64's constant: distinct, never 0 */
+		w->pace_state = (uint64_t)(w->index + 1) * 0x9e3779b97f4a7c15u;
+	x = w->pace_state; /* xorshift64 */
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	w->pace_state = x;
+	*next += (0.5 + (double)(x >> 11) / 9007199254740992.0) / rate;
 }
 
 /* With BENCH_SAMPLES=FILE, every latency of the run is appended to FILE,

@@ -3,6 +3,7 @@
 #define CALLSHEET_BENCH_STATS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <pthread.h>
 
@@ -17,12 +18,17 @@ struct bench_worker {
 	const void *opts;
 	struct samples lat;
 	long done, failed;
+	uint64_t pace_state; /* pace()'s generator, seeded by index */
 };
 
 double now_s(void);
-/* Sleeps until the i-th of `rate` events a second is due (jittered, so
- * that connections do not march in step); *next starts at now_s(). */
-void pace(double *next, long i, double rate);
+/* Sleeps until w's next event of `rate` a second is due; *next starts at
+ * now_s(). The gaps are drawn uniformly from 0.5 to 1.5 times 1 / rate by
+ * a generator of w's own, so that connections do not march in step: two
+ * jurists log independently, and two commits that meet wait for one
+ * another in PostgreSQL's WAL flush. The draws depend on the worker's
+ * index only, so PostgreSQL alone and callsheet are paced alike. */
+void pace(struct bench_worker *w, double *next, double rate);
 /* Runs fn on n threads and merges their samples and counts into *total;
  * returns the seconds it took. With BENCH_SAMPLES=FILE set, also appends
  * every latency to FILE (one per line, ms). */
