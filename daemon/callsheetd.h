@@ -717,6 +717,13 @@ int qplan_build(const Callsheet__Query *q, const struct taxonomy *t,
 bool qplan_mentions(const struct qplan *p, int qd);
 bool qplan_mentions_group(const struct qplan *p, int qd);
 void qplan_free(struct qplan *p);
+/* The plan of one cell of p's answer, for its description (cellkey.c):
+ * each grouped dimension whose keys[i] is given (a row's key, as the
+ * answer spells it; NULL: the whole line) filtered on that key alone,
+ * canonical as a filter naming it would be ("" stays ""); no group-by.
+ * keys: NULL for the total. Free with qplan_free(). */
+void qplan_cell(const struct qplan *p, const struct taxonomy *t,
+                const char *const *keys, struct qplan *cell);
 void query_duration_stats(const uint32_t *seconds, const uint64_t *counts,
                           size_t n, Callsheet__DurationStats *out);
 
@@ -818,14 +825,25 @@ struct disclosure {
 };
 /* cellkey.c */
 uint32_t cell_desc_key(const char *salt, const char *desc);
-char *cell_desc(const struct qplan *p);
+char *cell_desc(const struct qplan *cell);
+/* The keys of a result's cells under the cell-key method: the sums of
+ * record keys the database read beside each count (rows[i], total), and
+ * the parts the cells' descriptions add (cellkey.c): desc[i][0], rows[i]'s
+ * own; with two dimensions, desc[i][1] and [2], those of the line and
+ * the column it lies on (their margins'); total_desc, the total's. */
+struct cell_keys {
+	const uint64_t *rows;
+	const uint32_t (*desc)[3];
+	uint64_t total;
+	uint32_t total_desc;
+};
 #define NOISE_DEFAULT_MAX      4
 #define NOISE_DEFAULT_VARIANCE 4.0
 #define CELL_KEY_MOD           4294967296ULL /* keys are sums mod 2^32 */
 void disclosure_default(struct disclosure *d, Callsheet__Role role);
 void disclosure_from_row(struct disclosure *d, const struct db_row *row);
-size_t perturb_result(Callsheet__QueryResult *r, const uint64_t *row_keys,
-                      uint64_t total_key, const struct disclosure *d);
+size_t perturb_result(Callsheet__QueryResult *r, const struct cell_keys *k,
+                      const struct disclosure *d);
 void perturb_durations(const uint32_t *seconds, const uint64_t *counts,
                        const uint64_t *keys, size_t n,
                        const struct disclosure *d,

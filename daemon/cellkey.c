@@ -2,6 +2,8 @@
  * HMAC-SHA256 under the database's secret salt (schema/0019) of the
  * cell's canonical description, 32 bits, added to the sum of its record
  * keys; pure, no I/O. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
@@ -42,11 +44,41 @@ desc_rank(int qd)
 	return (int)nitems(desc_order) + qd;
 }
 
+static int
+by_text(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "YYYY-MM": its first day, and the first day of the next month */
+static void
+month_bounds(const char *month, char from[16], char to[16])
+{
+	int y = atoi(month), m = atoi(month + 5);
+
+	snprintf(from, 16, "%04d-%02d-01", y, m);
+	snprintf(to, 16, "%04d-%02d-01", m == 12 ? y + 1 : y, m % 12 + 1);
+}
+
+/*
+ * The cell's description, canonical: what defines its set of sheets,
+ * whatever question counted it. The period, then each filtered dimension
+ * in desc_order with its values sorted. A query's total, the total of
+ * the same query with a breakdown, a breakdown's row, a cross table's
+ * margin and the total of a query filtered on that row's key are one set
+ * described one way (qplan_cell() turns a row into filters), and one
+ * month filtered is the period of that month: asking for the same sheets
+ * another way gets the same noise, not a fresh draw to average. Another
+ * set, even one the data make equal (A, and A and X when every sheet of
+ * A is X), is another description: its noise says nothing of that.
+ */
 char *
-cell_desc(const struct qplan *p)
+cell_desc(const struct qplan *cell)
 {
 	struct strbuf sb = {0};
 	int order[QD_N];
+	char from[16], to[16];
+	const struct qfilter *month = &cell->filter[QD_MONTH];
 
 	/* the dimensions by rank: a few, sorted by insertion */
 	for (int qd = 0; qd < QD_N; qd++) {
@@ -56,17 +88,30 @@ cell_desc(const struct qplan *p)
 			order[j] = order[j - 1];
 		order[j] = qd;
 	}
-	sb_addf(&sb, "%s..%s", p->from, p->to);
-	for (int k = 0; k < QD_N; k++) {
-		const struct qfilter *f = &p->filter[order[k]];
+	snprintf(from, sizeof from, "%s", cell->from);
+	snprintf(to, sizeof to, "%s", cell->to);
+	if (month->nvalues == 1) {
+		char m0[16], m1[16];
 
-		if (f->nvalues == 0)
+		month_bounds(month->values[0], m0, m1);
+		if (strcmp(m0, from) > 0)
+			memcpy(from, m0, sizeof from);
+		if (strcmp(m1, to) < 0)
+			memcpy(to, m1, sizeof to);
+	}
+	sb_addf(&sb, "%s..%s", from, to);
+	for (int k = 0; k < QD_N; k++) {
+		const struct qfilter *f = &cell->filter[order[k]];
+		char *v[QUERY_MAX_VALUES];
+
+		if (f->nvalues == 0 || (f == month && f->nvalues == 1))
 			continue;
+		memcpy(v, f->values, (size_t)f->nvalues * sizeof *v);
+		qsort(v, (size_t)f->nvalues, sizeof *v, by_text);
 		sb_addf(&sb, "|%s=", qdim(order[k])->name);
 		for (int i = 0; i < f->nvalues; i++)
-			sb_addf(&sb, "%s%s", i ? "," : "", f->values[i]);
+			if (i == 0 || strcmp(v[i - 1], v[i]) != 0)
+				sb_addf(&sb, "%s%s", i ? "," : "", v[i]);
 	}
-	for (size_t i = 0; i < p->ngroup; i++)
-		sb_addf(&sb, "|by %s", qdim(p->group[i])->name);
 	return sb_steal(&sb);
 }

@@ -4,10 +4,11 @@
  * counted in bands; pure, no I/O.
  *
  * A cell's key is the sum of its sheets' record keys modulo 2^32 (the SQL
- * reads it beside each count): a margin's key is the sum of its cells',
- * the total's comes from the database like the total itself. The same
- * sheets therefore get the same noise whatever the query that counts
- * them, and asking again, or another way, gains nothing.
+ * reads it beside each count; a margin's is the sum of its cells', the
+ * total's comes from the database like the total itself), plus the part
+ * of its canonical description (cellkey.c). The same sheets asked for
+ * again, or another way that describes the same set, get the same noise:
+ * asking again gains nothing.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,14 +73,15 @@ count_order(const void *a, const void *b)
 }
 
 static void
-perturb_cross(Callsheet__QueryResult *r, const uint64_t *row_keys,
+perturb_cross(Callsheet__QueryResult *r, const struct cell_keys *k,
               const struct ptable *pt)
 {
 	struct xgrid g;
 	size_t len, nr, nc, w;
 	bool *hide, *omit, *line_shown;
+	uint32_t *desc;
 
-	xgrid_build(r, row_keys, &g);
+	xgrid_build(r, k->rows, &g);
 	nr = g.nr;
 	nc = g.nc;
 	w = g.w;
@@ -87,8 +89,20 @@ perturb_cross(Callsheet__QueryResult *r, const uint64_t *row_keys,
 	hide = xcalloc(len, sizeof *hide);
 	omit = xcalloc(len, sizeof *omit);
 	line_shown = xcalloc(nr + nc + 1, sizeof *line_shown);
+	/* each cell's and margin's own description; the corner's is the
+	 * total's */
+	desc = xcalloc(len, sizeof *desc);
+	for (size_t i = 0; i < r->n_rows; i++) {
+		size_t e = g.cell[i];
+
+		desc[e] = k->desc[i][0];
+		desc[e / w * w + nc] = k->desc[i][1];
+		desc[nr * w + e % w] = k->desc[i][2];
+	}
+	desc[nr * w + nc] = k->total_desc;
 	for (size_t e = 0; e < len; e++)
-		g.n[e] = ptable_apply(pt, g.n[e], cell_key(g.key[e]));
+		g.n[e] = ptable_apply(pt, g.n[e], cell_key(g.key[e] + desc[e]));
+	free(desc);
 	for (size_t i = 0; i < r->n_rows; i++) {
 		size_t e = g.cell[i];
 
@@ -113,11 +127,11 @@ perturb_cross(Callsheet__QueryResult *r, const uint64_t *row_keys,
  * The result as the role may see it under the cell-key method: rows,
  * margins and total perturbed, rows of 0 moved after the returned count
  * (their owner still frees them), the shown ones reordered by their
- * perturbed counts. row_keys[i] is rows[i]'s sum of record keys.
+ * perturbed counts.
  */
 size_t
-perturb_result(Callsheet__QueryResult *r, const uint64_t *row_keys,
-               uint64_t total_key, const struct disclosure *d)
+perturb_result(Callsheet__QueryResult *r, const struct cell_keys *k,
+               const struct disclosure *d)
 {
 	struct ptable pt;
 	size_t shown = 0;
@@ -134,11 +148,12 @@ perturb_result(Callsheet__QueryResult *r, const uint64_t *row_keys,
 	r->suppressed_cells = 0; /* how many were small would say too much */
 	r->suppression_rule = (char *)rule_text;
 	if (r->n_group_by == 2)
-		perturb_cross(r, row_keys, &pt);
+		perturb_cross(r, k, &pt);
 	else
 		for (size_t i = 0; i < r->n_rows; i++)
-			r->rows[i]->count = ptable_apply(&pt, r->rows[i]->count,
-			                                 cell_key(row_keys[i]));
+			r->rows[i]->count = ptable_apply(
+			        &pt, r->rows[i]->count,
+			        cell_key(k->rows[i] + k->desc[i][0]));
 	/* shown rows first, the rows of 0 after them */
 	for (size_t i = 0; i < r->n_rows; i++)
 		if (r->rows[i]->count > 0) {
@@ -148,7 +163,8 @@ perturb_result(Callsheet__QueryResult *r, const uint64_t *row_keys,
 			r->rows[i] = t;
 		}
 	qsort(r->rows, shown, sizeof *r->rows, count_order);
-	r->total = ptable_apply(&pt, r->total, cell_key(total_key));
+	r->total =
+	        ptable_apply(&pt, r->total, cell_key(k->total + k->total_desc));
 	r->has_total_suppressed = true;
 	r->total_suppressed = false;
 	ptable_free(&pt);

@@ -398,6 +398,45 @@ qplan_build(const Callsheet__Query *q, const struct taxonomy *t,
 }
 
 void
+qplan_cell(const struct qplan *p, const struct taxonomy *t,
+           const char *const *keys, struct qplan *cell)
+{
+	struct field_error fe;
+
+	memset(cell, 0, sizeof *cell);
+	cell->from = p->from;
+	cell->to = p->to;
+	cell->tz = p->tz;
+	for (int qd = 0; qd < QD_N; qd++) {
+		const struct qfilter *f = &p->filter[qd];
+
+		for (int i = 0; i < f->nvalues; i++)
+			cell->filter[qd].values[i] = xstrdup(f->values[i]);
+		cell->filter[qd].nvalues = f->nvalues;
+		cell->filter[qd].topic_mask = f->topic_mask;
+	}
+	for (size_t i = 0; keys != NULL && i < p->ngroup; i++) {
+		struct qfilter *f = &cell->filter[p->group[i]];
+
+		if (keys[i] == NULL)
+			continue;
+		for (int k = 0; k < f->nvalues; k++)
+			free(f->values[k]);
+		memset(f, 0, sizeof *f);
+		/* a key the answer gave is a value a filter takes, but
+		 * "" (does not apply), which none does */
+		if (keys[i][0] == '\0' ||
+		    resolve_value(p->group[i], keys[i], "filters", t, f, &fe) !=
+		            0) {
+			for (int k = 0; k < f->nvalues; k++)
+				free(f->values[k]);
+			f->values[0] = xstrdup(keys[i]);
+			f->nvalues = 1;
+		}
+	}
+}
+
+void
 qplan_free(struct qplan *p)
 {
 	for (int qd = 0; qd < QD_N; qd++)

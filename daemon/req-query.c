@@ -28,8 +28,11 @@ struct query {
 	Callsheet__QueryResult result;
 	Callsheet__DurationStats duration;
 	struct disclosure policy;
-	uint64_t *row_keys; /* each row's cell key: never sent */
+	struct qplan plan;  /* what was asked, canonical */
+	uint64_t *row_keys; /* each row's sum of record keys: never sent */
 	uint64_t total_key;
+	uint32_t (*row_desc)[3]; /* describe_keys(): struct cell_keys */
+	uint32_t total_desc;
 	size_t nrows; /* rows allocated, shown or not */
 	/* the durations histogram: seconds, counts, cell keys */
 	bool has_durations;
@@ -38,7 +41,7 @@ struct query {
 	uint64_t *dur_counts, *dur_keys;
 	size_t ndur;
 	bool reporter;    /* reads published figures of closed periods */
-	char *desc;       /* the cell's description (cellkey.c) */
+	char *desc;       /* the total's description (cellkey.c) */
 	char *open_month; /* the first month of the period not closed */
 	char *closed;     /* then the closed periods, "from/to from/to" */
 };
@@ -163,6 +166,8 @@ query_free(struct query *q)
 		row_free(r->rows[i]);
 	free(r->rows);
 	free(q->row_keys);
+	free(q->row_desc);
+	qplan_free(&q->plan);
 	free(q->dur_seconds);
 	free(q->dur_counts);
 	free(q->dur_keys);
@@ -174,32 +179,56 @@ query_free(struct query *q)
 	free(q);
 }
 
+/* The description's part of the key of a cell of the answer (keys: a
+ * row's, NULL for the total), into *desc if desc is not NULL. */
+static uint32_t
+desc_key(const struct query *q, const char *const *keys, char **desc)
+{
+	struct qplan cell;
+	char *d;
+	uint32_t k;
+
+	qplan_cell(&q->plan, taxonomy, keys, &cell);
+	d = cell_desc(&cell);
+	k = cell_desc_key(q->policy.salt, d);
+	qplan_free(&cell);
+	if (desc != NULL)
+		*desc = d;
+	else
+		free(d);
+	return k;
+}
+
 /* Each cell's key gets its description's part (cellkey.c): the same
- * question, the same noise; another description of the same sheets,
- * independent noise. */
+ * sheets asked for again, however, the same noise; another set, even one
+ * the data make equal, independent noise. On the loop's thread: a row's
+ * key becomes a filter through the taxonomy. */
 static void
 describe_keys(struct query *q)
 {
 	const Callsheet__QueryResult *r = &q->result;
-	const char *salt = q->policy.salt;
 
-	q->total_key += cell_desc_key(salt, q->desc);
+	q->total_desc = desc_key(q, NULL, &q->desc);
+	q->row_desc = xcalloc(r->n_rows + 1, sizeof *q->row_desc);
 	for (size_t i = 0; i < r->n_rows; i++) {
-		struct strbuf sb = {0};
-		char *d;
+		char *const *k = r->rows[i]->keys;
+		bool cross = r->n_group_by == 2;
+		const char *cell[2] = {k[0], cross ? k[1] : NULL};
 
-		sb_addf(&sb, "%s|row", q->desc);
-		for (size_t k = 0; k < r->rows[i]->n_keys; k++)
-			sb_addf(&sb, "|%s", r->rows[i]->keys[k]);
-		d = sb_steal(&sb);
-		q->row_keys[i] += cell_desc_key(salt, d);
-		free(d);
+		q->row_desc[i][0] = desc_key(q, cell, NULL);
+		if (!cross)
+			continue;
+		/* its line's margin, then its column's */
+		q->row_desc[i][1] =
+		        desc_key(q, (const char *[2]){k[0], NULL}, NULL);
+		q->row_desc[i][2] =
+		        desc_key(q, (const char *[2]){NULL, k[1]}, NULL);
 	}
 	for (size_t i = 0; i < q->ndur; i++) {
 		char *d = xasprintf("%s|duration=%u", q->desc,
 		                    (unsigned)q->dur_seconds[i]);
 
-		q->dur_keys[i] += cell_desc_key(salt, d);
+		q->dur_keys[i] += cell_desc_key(q->policy.salt, d);
 		free(d);
 	}
 }
@@ -213,8 +242,6 @@ query_suppress(void *arg)
 	Callsheet__QueryResult *r = &q->result;
 	bool perturb = q->policy.method == DISCLOSE_PERTURB;
 
-	if (perturb)
-		describe_keys(q);
 	if (q->has_durations) {
 		if (perturb)
 			perturb_durations(q->dur_seconds, q->dur_counts,
@@ -230,10 +257,13 @@ query_suppress(void *arg)
 		r->has_duration_suppressed = true;
 		r->duration_suppressed = true;
 	}
-	if (perturb)
-		r->n_rows = perturb_result(r, q->row_keys, q->total_key,
-		                           &q->policy);
-	else
+	if (perturb) {
+		struct cell_keys k = {q->row_keys,
+		                      (const uint32_t(*)[3])q->row_desc,
+		                      q->total_key, q->total_desc};
+
+		r->n_rows = perturb_result(r, &k, &q->policy);
+	} else
 		suppress_result(r, q->policy.min_cell);
 }
 
@@ -359,6 +389,8 @@ query_done(void *arg, const struct db_end *e)
 	}
 	q->result.n_group_by = q->sql.ngroup;
 	q->result.group_by = (char **)q->sql.group_name;
+	if (q->policy.method == DISCLOSE_PERTURB)
+		describe_keys(q);
 	if (q->sql.ngroup == 2 && q->policy.min_cell > 1)
 		worker_run(query_suppress, query_answer, q);
 	else {
@@ -416,7 +448,6 @@ req_query(struct req *r)
 	q->result.rows = xcalloc(1, sizeof *q->result.rows);
 	q->row_keys = xcalloc(1, sizeof *q->row_keys);
 	q->reporter = plan.rollup != NULL;
-	q->desc = cell_desc(&plan);
 	query_sql_build(&plan, cfg->use_rollup || q->reporter, &q->sql);
 	if (q->reporter && !q->sql.from_rollup && plan.durations) {
 		/* durations are kept for all départements together: a
@@ -432,7 +463,7 @@ req_query(struct req *r)
 		query_free(q);
 		return;
 	}
-	qplan_free(&plan);
+	q->plan = plan; /* q's now */
 	q->req = r;
 	disclosure_default(&q->policy, r->conn->session.role);
 	if (req_call(r, query_call(q)) != 0)

@@ -499,6 +499,7 @@ test_perturb_result(void)
 	char *keys[4][2] = {{"75", "a"}, {"93", "a"}, {"94", "b"}, {"13", "b"}};
 	uint64_t counts[4] = {100, 2, 40, 1};
 	uint64_t rk[4] = {123456789, 987654321, 4000000000ULL, 77};
+	uint32_t desc[4][3] = {{1, 0, 0}, {2, 0, 0}, {3, 0, 0}, {4, 0, 0}};
 	char *names[2] = {"department", "caller"};
 	size_t shown;
 
@@ -515,7 +516,7 @@ test_perturb_result(void)
 	r.rows = rp;
 	r.n_rows = 4;
 	r.total = 143;
-	shown = perturb_result(&r, rk, 5555, &d);
+	shown = perturb_result(&r, &(struct cell_keys){rk, desc, 5555, 99}, &d);
 	CHECK(shown == 2 && r.perturbed && r.max_noise == 4,
 	      "the 2 and the 1 are left out (%zu shown)", shown);
 	for (size_t i = 0; i < shown; i++)
@@ -547,6 +548,12 @@ test_perturb_cross(void)
 	                    {"93", "b"}};
 	uint64_t counts[5] = {50, 40, 1, 1, 2};
 	uint64_t rk[5] = {1, 2, 3, 4, 5};
+	/* each cell's, its line's, its column's */
+	uint32_t desc[5][3] = {{11, 75, 1},
+	                       {12, 75, 2},
+	                       {13, 13, 1},
+	                       {14, 13, 2},
+	                       {15, 93, 2}};
 	Callsheet__Row rows[5], *rp[5];
 	char *names[2] = {"department", "caller"};
 	size_t shown;
@@ -565,7 +572,7 @@ test_perturb_cross(void)
 	r.rows = rp;
 	r.n_rows = 5;
 	r.total = 94;
-	shown = perturb_result(&r, rk, 15, &d);
+	shown = perturb_result(&r, &(struct cell_keys){rk, desc, 15, 7}, &d);
 	CHECK(shown == 2, "the small cells are left out (%zu shown)", shown);
 	for (size_t i = 0; i < r.n_row_totals; i++) {
 		const Callsheet__Row *t = r.row_totals[i];
