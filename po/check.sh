@@ -3,7 +3,8 @@
 # message the client sources mark with _(), N_() or P_(), and every message
 # of the daemon in SERVER_POT (the build's client/server.pot, extracted from
 # the daemon's sources as they are), has a translation in each catalog,
-# and none is fuzzy or empty. Prints "N passed, N failed".
+# none is fuzzy or empty, and no catalog keeps a message no source has
+# any more. Prints "N passed, N failed".
 set -euo pipefail
 xgettext=$1 msgcmp=$2 msgfmt=$3 client=$4 po=$5 server=${6:-}
 tmp=$(mktemp -d)
@@ -34,6 +35,18 @@ for cat in "$po"/*.po; do
 		;;
 	*) passed=$((passed + 1)) ;;
 	esac
+	"$(dirname "$msgcmp")/msgmerge" -q --no-fuzzy-matching \
+		-o "$tmp/merged.po" "$cat" "$tmp/callsheet.pot"
+	stale=$(grep -c '^#~ msgid' "$tmp/merged.po" || true)
+	if [ "$stale" -eq 0 ]; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		printf '%s: %d messages no source has any more (docs/I18N.md:' \
+			"$cat" "$stale" >&2
+		printf ' msgattrib --no-obsolete after msgmerge), e.g.:\n' >&2
+		grep -A1 '^#~ msgid' "$tmp/merged.po" | head -n 6 | sed 's/^/  /' >&2
+	fi
 done
 printf '%d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" -eq 0 ]
