@@ -1,0 +1,91 @@
+/* sheet-codes.c: the coded fields of a sheet, read from the Sheet message's
+ * protobuf-c descriptor: the one list the client's tables follow. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sheet-codes.h"
+
+/* The coded fields' descriptors, in the message's order (once). */
+static const ProtobufCFieldDescriptor *const *
+codes(size_t *n)
+{
+	static const ProtobufCFieldDescriptor *f[SHEET_CODES_MAX];
+	static size_t nf;
+	static int done;
+
+	if (!done) {
+		const ProtobufCMessageDescriptor *d =
+		        &callsheet__sheet__descriptor;
+		unsigned order[SHEET_CODES_MAX * 2];
+		unsigned no = 0;
+
+		/* fields[] is sorted by number; the message's order is the
+		 * order of the numbers, as the proto writes them */
+		for (unsigned i = 0; i < d->n_fields; i++) {
+			const ProtobufCFieldDescriptor *x = &d->fields[i];
+
+			if (x->type != PROTOBUF_C_TYPE_STRING ||
+			    x->label == PROTOBUF_C_LABEL_REPEATED)
+				continue;
+			if (nf == SHEET_CODES_MAX) {
+				fprintf(stderr,
+				        "callsheet: more than %d coded "
+				        "fields in Sheet\n",
+				        SHEET_CODES_MAX);
+				abort();
+			}
+			f[nf++] = x;
+		}
+		(void)order;
+		(void)no;
+		done = 1;
+	}
+	*n = nf;
+	return f;
+}
+
+size_t
+sheet_codes_n(void)
+{
+	size_t n;
+
+	codes(&n);
+	return n;
+}
+
+const char *
+sheet_code_name(size_t i)
+{
+	size_t n;
+	const ProtobufCFieldDescriptor *const *f = codes(&n);
+
+	return i < n ? f[i]->name : NULL;
+}
+
+int
+sheet_code_find(const char *name)
+{
+	size_t n;
+	const ProtobufCFieldDescriptor *const *f = codes(&n);
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(f[i]->name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+char **
+sheet_code_slot(Callsheet__Sheet *s, size_t i)
+{
+	size_t n;
+	const ProtobufCFieldDescriptor *const *f = codes(&n);
+
+	return (char **)((char *)s + f[i]->offset);
+}
+
+const char *
+sheet_code_value(const Callsheet__Sheet *s, size_t i)
+{
+	return *sheet_code_slot((Callsheet__Sheet *)s, i);
+}
