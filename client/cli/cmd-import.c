@@ -40,8 +40,7 @@ const struct cmd_entry cmd_import_entry = {
                    "  -h, --help  this help\n"
                    "\n"
                    "Columns, in any order:\n"
-                   "id,call_start,duration_s,call_type,department,caller,"
-                   "pro_kind,pro_sector,household,origin,topics"
+                   "%s"
                    "\n"
                    "call_start is ISO 8601 with its UTC offset; topics are "
                    "codes separated by\n';'; an empty field is what does not "
@@ -55,6 +54,7 @@ const struct cmd_entry cmd_import_entry = {
                    "content and from how many\nidentical rows come before it "
                    "in the file. The sheets are logged under the\nimporting "
                    "account (jurist or admin).\n"),
+        .help_make = sheet_csv_header,
         .options = import_options,
         .exec = cmd_import_exec,
 };
