@@ -1,5 +1,6 @@
 /* sheet-codes.c: the coded fields of a sheet, read from the Sheet message's
  * protobuf-c descriptor: the one list the client's tables follow. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,4 +89,28 @@ const char *
 sheet_code_value(const Callsheet__Sheet *s, size_t i)
 {
 	return *sheet_code_slot((Callsheet__Sheet *)s, i);
+}
+
+char *
+sheet_codes_list(size_t col, size_t width, const char *const *more)
+{
+	struct strbuf sb = {0};
+	size_t n = sheet_codes_n();
+
+	for (size_t i = 0; i < n || more[i - n] != NULL; i++) {
+		const char *name = i < n ? sheet_code_name(i) : more[i - n];
+		bool last = i + 1 >= n && more[i + 1 - n] == NULL;
+		size_t w = strlen(name) + (last ? 1 : 2);
+
+		if (i > 0 && width > 0 && col + 1 + w > width) {
+			sb_add(&sb, "\n");
+			col = 0;
+		} else if (i > 0) {
+			sb_add(&sb, " ");
+			col++;
+		}
+		sb_addf(&sb, "%s%s", name, last ? "" : ",");
+		col += w;
+	}
+	return sb_steal(&sb);
 }

@@ -4,6 +4,7 @@
 #ifndef CALLSHEET_SHEET_CODES_H
 #define CALLSHEET_SHEET_CODES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "common.h"
@@ -21,5 +22,10 @@ int sheet_code_find(const char *name);
 /* The i-th coded field of a sheet: a char *, NULL when absent. */
 char **sheet_code_slot(Callsheet__Sheet *s, size_t i);
 const char *sheet_code_value(const Callsheet__Sheet *s, size_t i);
+
+/* The coded fields' names, then more's (up to a NULL), separated by ", "
+ * and wrapped within width columns (0: not wrapped), the first line
+ * starting at column col. */
+char *sheet_codes_list(size_t col, size_t width, const char *const *more);
 
 #endif
