@@ -135,17 +135,34 @@ consultation(const struct entry_answers *a)
 	return is(code_of(a, "call_type"), "consultation");
 }
 
+/* The server's taxonomy has a code to choose for the field (an older
+ * server may lack a newer field's dimension: its question is not asked). */
 static bool
-applies(const struct entry_answers *a, size_t s)
+offered(const struct entry *e, const char *field)
 {
+	for (size_t i = 0; i < e->tax->n_entries; i++)
+		if (strcmp(e->tax->entries[i]->dimension, field) == 0 &&
+		    !e->tax->entries[i]->retired)
+			return true;
+	return false;
+}
+
+static bool
+applies(const struct entry *e, size_t s)
+{
+	const struct entry_answers *a = e->a;
 	size_t on;
 
 	if (s == STEP_KIND)
 		return true;
-	if (!consultation(a) || s >= STEP_TOPICS || steps[s].only == NULL)
+	if (!consultation(a) || s >= STEP_TOPICS)
 		return consultation(a);
+	if (!offered(e, steps[s].field))
+		return false;
+	if (steps[s].only == NULL)
+		return true;
 	on = entry_step_of(steps[s].only);
-	return on < STEP_TOPICS && applies(a, on) &&
+	return on < STEP_TOPICS && applies(e, on) &&
 	       is(answer(a, on), steps[s].when);
 }
 
@@ -161,15 +178,17 @@ answered(const struct entry_answers *a, size_t s)
 }
 
 static size_t
-next_step(const struct entry_answers *a)
+next_step(const struct entry *e)
 {
+	const struct entry_answers *a = e->a;
+
 	if (!answered(a, STEP_KIND))
 		return STEP_KIND;
 	if (!consultation(a))
 		return STEP_CONFIRM; /* one key, then Enter: never a stray key
 		                      */
 	for (size_t s = STEP_KIND + 1; s < STEP_CONFIRM; s++)
-		if (applies(a, s) && !answered(a, s))
+		if (applies(e, s) && !answered(a, s))
 			return s;
 	return STEP_CONFIRM;
 }
@@ -189,10 +208,12 @@ topics_clear(struct entry_answers *a)
  * on the summary, an individual into a professional) are kept, so that
  * changing back brings them back; they are never shown nor sent. */
 static bool
-kept_aside(const struct entry_answers *a)
+kept_aside(const struct entry *e)
 {
+	const struct entry_answers *a = e->a;
+
 	for (size_t s = STEP_KIND; s < STEP_CONFIRM; s++)
-		if (!applies(a, s) &&
+		if (!applies(e, s) &&
 		    (s == STEP_TOPICS ? a->ntopics > 0 : answer(a, s) != NULL))
 			return true;
 	return false;
@@ -298,7 +319,7 @@ entry_init(struct entry *e, const Callsheet__Taxonomy *tax, bool french,
 	e->tax = tax;
 	e->french = french;
 	e->a = a;
-	goto_step(e, next_step(e->a));
+	goto_step(e, next_step(e));
 }
 
 void
@@ -363,7 +384,7 @@ static enum entry_event
 moved_on(struct entry *e)
 {
 	e->hint[0] = '\0';
-	goto_step(e, next_step(e->a));
+	goto_step(e, next_step(e));
 	return e->step == STEP_DONE ? ENTRY_DONE : ENTRY_ANSWERED;
 }
 
@@ -371,7 +392,7 @@ static enum entry_event
 go_back(struct entry *e)
 {
 	for (size_t s = e->step; s-- > STEP_KIND;) {
-		if (!applies(e->a, s))
+		if (!applies(e, s))
 			continue;
 		if (s == STEP_TOPICS)
 			e->a->topics_done = false;
@@ -715,7 +736,7 @@ summary_steps(const struct entry *e, size_t out[NSTEPS])
 	size_t n = 0;
 
 	for (size_t s = STEP_KIND; s < STEP_CONFIRM; s++)
-		if (applies(e->a, s))
+		if (applies(e, s))
 			out[n++] = s;
 	return n;
 }
@@ -926,7 +947,7 @@ entry_summary(const struct entry *e, struct strbuf *sb)
 		sb_addf(sb, _("%s:"), _("Call"));
 		sb_addf(sb, " %s\n",
 		        label_of(e, "call_type", code_of(e->a, "call_type")));
-		if (kept_aside(e->a))
+		if (kept_aside(e))
 			sb_addf(sb, "  %s\n",
 			        _("The consultation's answers are kept: - or 1 "
 			          "goes back to the caller, whose key brings "
@@ -955,13 +976,13 @@ entry_summary(const struct entry *e, struct strbuf *sb)
 /* An answer the sheet takes: given, and its question applies (a field no
  * question asks: none). */
 static char *
-given(const struct entry_answers *a, size_t i)
+given(const struct entry *e, size_t i)
 {
-	char *v = a->code[i];
+	char *v = e->a->code[i];
 	size_t s = entry_step_of(sheet_code_name(i));
 
-	if (s == STEP_DONE || !applies(a, s) ||
-	    (s == STEP_KIND && !consultation(a)))
+	if (s == STEP_DONE || !applies(e, s) ||
+	    (s == STEP_KIND && !consultation(e->a)))
 		return NULL;
 	return v != NULL && *v != '\0' ? v : NULL;
 }
@@ -981,9 +1002,9 @@ void
 entry_to_sheet(const struct entry *e, Callsheet__Sheet *s)
 {
 	for (size_t i = 0; i < sheet_codes_n(); i++)
-		*sheet_code_slot(s, i) = given(e->a, i);
+		*sheet_code_slot(s, i) = given(e, i);
 	s->call_type = *entry_code(e->a, "call_type");
-	if (applies(e->a, STEP_TOPICS)) {
+	if (applies(e, STEP_TOPICS)) {
 		s->topics = e->a->topics;
 		s->n_topics = e->a->ntopics;
 	}

@@ -151,7 +151,10 @@ sheet_header_parse(const struct csv_row *row, struct sheet_header *h,
 		h->index[c] = i;
 	}
 	for (size_t c = 0; c < ncols; c++)
-		if (!seen[c])
+		if (!seen[c] && (int)c > COL_TOPICS)
+			h->index[c] =
+			        SHEET_COL_NONE; /* a file from before it */
+		else if (!seen[c])
 			return sheet_fail(
 			        err, -1,
 			        _("the header lacks column '%s'; expected %s"),
@@ -412,7 +415,7 @@ sheet_from_row(struct csv_row *row, const struct sheet_header *h,
                struct sheet_csv_error *err)
 {
 	Callsheet__Sheet *s = &in->sheet;
-	char *v[SHEET_COLS_MAX], *text;
+	char *v[SHEET_COLS_MAX], *text, empty[] = "";
 
 	memset(in, 0, sizeof *in);
 	callsheet__sheet__init(s);
@@ -422,7 +425,8 @@ sheet_from_row(struct csv_row *row, const struct sheet_header *h,
 		                  _("%zu fields where the header has %zu"),
 		                  row->n, h->nfields);
 	for (size_t c = 0; c < sheet_ncols(); c++)
-		v[c] = row->fields[h->index[c]];
+		v[c] = h->index[c] != SHEET_COL_NONE ? row->fields[h->index[c]]
+		                                     : empty;
 	if (*v[COL_ID] != '\0' && uuid_parse(v[COL_ID], in->id) != 0)
 		return sheet_fail(err, COL_ID,
 		                  _("'%.64s' is not a UUID; leave it empty to "

@@ -36,7 +36,10 @@ struct sheet_csv_error {
 	char message[512];
 };
 
-/* Which field of a record holds which column (any order in the file). */
+/* Which field of a record holds which column (any order in the file). A
+ * coded field added after topics may be missing (a file written before
+ * it was added): its index is SHEET_COL_NONE, and its value empty. */
+#define SHEET_COL_NONE ((size_t)-1)
 struct sheet_header {
 	size_t index[SHEET_COLS_MAX];
 	size_t nfields;
