@@ -18,11 +18,9 @@ codes(size_t *n)
 	if (!done) {
 		const ProtobufCMessageDescriptor *d =
 		        &callsheet__sheet__descriptor;
-		unsigned order[SHEET_CODES_MAX * 2];
-		unsigned no = 0;
 
-		/* fields[] is sorted by number; the message's order is the
-		 * order of the numbers, as the proto writes them */
+		/* fields[] is in the order of the numbers, the order the
+		 * proto writes them in */
 		for (unsigned i = 0; i < d->n_fields; i++) {
 			const ProtobufCFieldDescriptor *x = &d->fields[i];
 
@@ -38,8 +36,6 @@ codes(size_t *n)
 			}
 			f[nf++] = x;
 		}
-		(void)order;
-		(void)no;
 		done = 1;
 	}
 	*n = nf;
