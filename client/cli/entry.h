@@ -10,11 +10,9 @@
 #include "sheet-codes.h"
 
 /* The steps: indexes into entry.c's table of questions, in the order they
- * are asked: who calls first, then a question per coded field asked, the
- * topics, the summary, and done. */
-#define STEP_KIND                                                              \
-	((size_t)0) /* who calls, or a call that is not a                      \
-	             * consultation */
+ * are asked: who calls first (or a call that is not a consultation), then
+ * a question per coded field asked, the topics, the summary, and done. */
+#define STEP_KIND ((size_t)0)
 extern const size_t STEP_TOPICS, STEP_CONFIRM, STEP_DONE;
 /* The question that asks a coded field (as the Sheet message names it),
  * or STEP_DONE when none does (a sheet from entry leaves it out). */
