@@ -40,10 +40,12 @@ struct cmd_entry {
 	const char *help;     /* the option list, for "callsheet NAME --help" */
 	const char *help_arg; /* what the %s of help stands for, if it has
 	                       * one: both are translated (docs/I18N.md) */
+	/* or that %s made when asked, as it is (the client's own tables) */
+	const char *(*help_make)(void);
 	/* the options, up to a row without a name; shared: a table of
 	 * options other commands take too (sheet_options), or NULL */
 	const struct cmd_option *options;
-	const struct cmd_option *shared;
+	const struct cmd_option *(*shared)(void);
 	int (*exec)(struct cli *cli, int argc, char **argv);
 };
 
@@ -74,7 +76,11 @@ char *cli_state_dir(void);
  * SHEET_OPT_LAST on. */
 #define SHEET_OPT_FIRST 256
 #define SHEET_OPT_LAST  512
-extern const struct cmd_option sheet_options[];
+const struct cmd_option *sheet_options(void);
+/* SHEET_OPTS_HELP translated, with a line for a coded field it lacks */
+const char *sheet_opts_help(void);
+/* the code options --clear takes: "caller, dept, ..." */
+const char *sheet_opts_clearable(void);
 #define SHEET_OPTS_HELP                                                         \
 	N_("  --caller C         individual or professional\n"                  \
 	   "  --dept D           département: 75, 2A, 971, ..., 99 (abroad), " \

@@ -79,7 +79,8 @@ bad_option(const struct cmd_entry *cmd, int ch, char **argv)
 static void
 options_getopt(const struct cmd_entry *cmd, struct option *lo, char *letters)
 {
-	const struct cmd_option *tables[] = {cmd->options, cmd->shared};
+	const struct cmd_option *tables[] = {
+	        cmd->options, cmd->shared != NULL ? cmd->shared() : NULL};
 	size_t n = 0, k = 0;
 
 	letters[k++] = ':';
@@ -138,7 +139,9 @@ cli_help(const struct cmd_entry *cmd)
 {
 	printf(_("usage: callsheet [global options] %s %s\n%s\n\n"), cmd->name,
 	       cmd->args[0] != '\0' ? _(cmd->args) : "", _(cmd->summary));
-	if (cmd->help_arg != NULL)
+	if (cmd->help_make != NULL)
+		printf(_(cmd->help), cmd->help_make());
+	else if (cmd->help_arg != NULL)
 		printf(_(cmd->help), _(cmd->help_arg));
 	else
 		fputs(_(cmd->help), stdout);

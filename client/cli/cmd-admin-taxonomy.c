@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "callsheet.h"
+#include "sheet-codes.h"
 #include "libcallsheet.h"
 
 static int cmd_taxonomy_exec(struct cli *, int, char **);
@@ -16,6 +17,19 @@ static const struct cmd_option taxonomy_options[] = {
         {"successor", OPT_SUCCESSOR, true, 0},
         {NULL, 0, false, 0},
 };
+
+static const char *const topic[] = {"topic", NULL};
+
+/* The taxonomy's dimensions: the Sheet's coded fields and topic. */
+static const char *
+taxonomy_dimensions(void)
+{
+	static char *list;
+
+	if (list == NULL)
+		list = sheet_codes_list(13, 78, topic);
+	return list;
+}
 
 const struct cmd_entry cmd_admin_taxonomy_entry = {
         .name = "admin taxonomy",
@@ -44,10 +58,10 @@ const struct cmd_entry cmd_admin_taxonomy_entry = {
                    "successor, so that\n"
                    "                    years compare like with like\n"
                    "\n"
-                   "Dimensions: call_type, department, caller, pro_kind, "
-                   "pro_sector, household,\norigin, topic. Changes need an "
-                   "admin account; every client sees them at\nits next "
-                   "connection, without an update.\n"),
+                   "Dimensions: %s.\nChanges need an admin account; every "
+                   "client sees them at its next\nconnection, without an "
+                   "update.\n"),
+        .help_make = taxonomy_dimensions,
         .options = taxonomy_options,
         .exec = cmd_taxonomy_exec,
 };
@@ -109,10 +123,11 @@ tax_list(struct cli *cli, const char *dimension)
 		shown++;
 	}
 	if (shown == 0 && dimension != NULL) {
-		cli_error(_("'%s' is not a dimension; allowed: call_type, "
-		            "department, caller, pro_kind, pro_sector, "
-		            "household, origin or topic"),
-		          dimension);
+		char *list = sheet_codes_list(0, 0, topic);
+
+		cli_error(_("'%.64s' is not a dimension; allowed: %s"),
+		          dimension, list);
+		free(list);
 		rv = EXIT_USAGE;
 	}
 	callsheet__taxonomy__free_unpacked(t, NULL);

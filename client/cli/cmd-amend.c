@@ -21,12 +21,12 @@ const struct cmd_entry cmd_amend_entry = {
         .name = "amend",
         .args = N_("ID|PREFIX [field options] [--clear FIELD] [--reason R]"),
         .summary = N_("change fields of a sheet already logged"),
-        .help_arg = SHEET_OPTS_HELP,
+        .help_make = sheet_opts_help,
         .help = N_("Field options, as for 'callsheet log' (only those given "
                    "change):\n%sOther options:\n"
-                   "  --clear FIELD      say a field does not apply: caller, "
-                   "dept, household,\n"
-                   "                     origin, pro-kind, pro-sector or "
+                   "  --clear FIELD      say a field does not apply: a field "
+                   "option's name but\n"
+                   "                     call-type (caller, dept, ...), or "
                    "topic; repeatable\n"
                    "  --reason R         why; required for a call in a "
                    "closed period\n"
@@ -94,10 +94,8 @@ amend_clear(struct amend_args *a, const char *arg)
 		if (field == NULL || strcmp(field, "call_type") == 0)
 			rv = cli_usage_error(
 			        &cmd_amend_entry,
-			        _("invalid --clear '%s': give caller, "
-			          "dept, household, origin, pro-kind, "
-			          "pro-sector or topic"),
-			        names[i]);
+			        _("invalid --clear '%s': give %s or topic"),
+			        names[i], sheet_opts_clearable());
 		else {
 			a->clear = xreallocarray(a->clear, a->nclear + 1,
 			                         sizeof *a->clear);

@@ -45,11 +45,11 @@ const struct cmd_entry cmd_export_entry = {
                    "there with its UTC offset. Voided sheets are\nleft out; "
                    "amended ones are written as they are now. "
                    "Columns:\n"
-                   "id,call_start,duration_s,call_type,department,caller,"
-                   "pro_kind,pro_sector,household,origin,topics"
+                   "%s"
                    "\n(topics separated by ';', empty fields for what does "
                    "not apply).\nFor the jurist and admin roles: a reporter "
                    "sees aggregates only.\n"),
+        .help_make = sheet_csv_header,
         .options = export_options,
         .exec = cmd_export_exec,
 };

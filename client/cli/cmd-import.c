@@ -40,8 +40,7 @@ const struct cmd_entry cmd_import_entry = {
                    "  -h, --help  this help\n"
                    "\n"
                    "Columns, in any order:\n"
-                   "id,call_start,duration_s,call_type,department,caller,"
-                   "pro_kind,pro_sector,household,origin,topics"
+                   "%s"
                    "\n"
                    "call_start is ISO 8601 with its UTC offset; topics are "
                    "codes separated by\n';'; an empty field is what does not "
@@ -55,6 +54,7 @@ const struct cmd_entry cmd_import_entry = {
                    "content and from how many\nidentical rows come before it "
                    "in the file. The sheets are logged under the\nimporting "
                    "account (jurist or admin).\n"),
+        .help_make = sheet_csv_header,
         .options = import_options,
         .exec = cmd_import_exec,
 };
@@ -221,9 +221,9 @@ record_bad(struct import *im, size_t rec, const char *column, const char *fmt,
 static const char *
 column_of_field(const struct import *im, size_t field)
 {
-	for (size_t c = 0; c < NSHEET_COLS; c++)
+	for (size_t c = 0; c < sheet_ncols(); c++)
 		if (im->header.nfields > 0 && im->header.index[c] + 1 == field)
-			return sheet_col_names[c];
+			return sheet_col_name((int)c);
 	return NULL;
 }
 
@@ -234,11 +234,8 @@ column_of_server_field(const char *field)
 	if (field == NULL)
 		return NULL;
 	if (strcmp(field, "topic") == 0)
-		return sheet_col_names[COL_TOPICS];
-	for (size_t c = 0; c < NSHEET_COLS; c++)
-		if (strcmp(field, sheet_col_names[c]) == 0)
-			return sheet_col_names[c];
-	return NULL;
+		return sheet_col_name(COL_TOPICS);
+	return sheet_col_name(sheet_col_find(field));
 }
 
 /* A server's error about one sheet, in the user's language. */
@@ -424,7 +421,7 @@ assign_id(struct import *im, struct id_seen *derived, struct id_seen *given,
 		im->ntwice++;
 		return false;
 	}
-	record_bad(im, e->rec, sheet_col_names[COL_ID],
+	record_bad(im, e->rec, sheet_col_name(COL_ID),
 	           _("id %s is already on line %u for another call"), id,
 	           first_line);
 	return false;
@@ -446,7 +443,7 @@ check_record(struct import *im, struct csv_row *row, struct chunk *ch,
 	    !assign_id(im, ids[0], ids[1], e)) {
 		if (im->state[e->rec] == REC_NEW)
 			record_bad(im, e->rec,
-			           se.column >= 0 ? sheet_col_names[se.column]
+			           se.column >= 0 ? sheet_col_name(se.column)
 			                          : NULL,
 			           "%s", se.message);
 		csv_row_free(&e->row);

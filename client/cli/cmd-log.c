@@ -26,7 +26,7 @@ const struct cmd_entry cmd_log_entry = {
                    "password, a role that may not log, an invalid sheet) "
                    "nothing is kept\nand the exit status is 1. Sheets "
                    "waiting in the spool go first.\n"),
-        .help_arg = SHEET_OPTS_HELP,
+        .help_make = sheet_opts_help,
         .shared = sheet_options,
         .exec = cmd_log_exec,
 };

@@ -177,7 +177,7 @@ save(struct session *s)
 
 /* What an input did. 1: the sheet is complete; 0: go on. */
 static int
-after(struct session *s, enum entry_step was, enum entry_event ev)
+after(struct session *s, size_t was, enum entry_event ev)
 {
 	char clock[32];
 
@@ -217,7 +217,7 @@ after(struct session *s, enum entry_step was, enum entry_event ev)
 /* An answer, a key or a line: with the timer at the first key, the first
  * answer starts the call (the key refused, a stray one, does not). */
 static int
-answer(struct session *s, enum entry_step was, enum entry_event ev)
+answer(struct session *s, size_t was, enum entry_event ev)
 {
 	if (s->d.start == 0 && ev != ENTRY_WRONG)
 		s->d.start = time(NULL);
@@ -284,7 +284,7 @@ static int
 keys(struct session *s, const char *buf, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		enum entry_step was = s->e.step;
+		size_t was = s->e.step;
 		int rv;
 
 		if (buf[i] == '\033') {
@@ -358,7 +358,7 @@ run_lines(struct session *s)
 	int rv = 0;
 
 	while (rv == 0) {
-		enum entry_step was = s->e.step;
+		size_t was = s->e.step;
 
 		show_prompt(s);
 		if ((n = getline(&line, &cap, stdin)) < 0) {

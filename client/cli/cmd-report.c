@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "callsheet.h"
+#include "sheet-codes.h"
 #include "libcallsheet.h"
 #include "parse.h"
 #include "annual.h"
@@ -39,6 +40,20 @@ static const struct cmd_option report_options[] = {
         {NULL, 0, false, 0},
 };
 
+/* The dimensions of a report: the Sheet's coded fields, then the others
+ * (query.c's). */
+static const char *
+report_dimensions(void)
+{
+	static const char *const more[] = {"topic",   "jurist", "month",
+	                                   "weekday", "hour",   NULL};
+	static char *list;
+
+	if (list == NULL)
+		list = sheet_codes_list(13, 78, more);
+	return list;
+}
+
 const struct cmd_entry cmd_report_entry = {
         .name = "report",
         .args = N_("[--year Y | --month Y-M | --from DATE --to DATE] "
@@ -67,16 +82,15 @@ const struct cmd_entry cmd_report_entry = {
                    "  --format F             table (default), csv or json\n"
                    "  -h, --help             this help\n"
                    "\n"
-                   "Dimensions: department, caller, pro_kind, pro_sector, "
-                   "household, origin,\ntopic, call_type, jurist, month, "
-                   "weekday, hour. Days are calendar days in the\nservice's "
-                   "time zone. Rows come by count, largest first (months, "
-                   "weekdays and\nhours in calendar order); a sheet counts "
-                   "once for each of its topics.\nIn JSON, period.to "
-                   "is the first day after the period.\nWith two dimensions, "
+                   "Dimensions: %s.\nDays are calendar days in the "
+                   "service's time zone. Rows come by count,\nlargest first "
+                   "(months, weekdays and hours in calendar order); a sheet "
+                   "counts\nonce for each of its topics. In JSON, period.to "
+                   "is the first day after the\nperiod.\nWith two dimensions, "
                    "CSV adds total rows where a key is (total). Counts\n"
                    "hidden by disclosure control show as s (table), an empty "
                    "field (CSV) or null\n(JSON), and the output says so.\n"),
+        .help_make = report_dimensions,
         .options = report_options,
         .exec = cmd_report_exec,
 };

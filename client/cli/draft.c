@@ -11,15 +11,14 @@
 
 #define DRAFT_MAGIC "callsheet-draft 1"
 
-/* The lines of single values: the server, the user, the call type, then
- * each answer the questions keep (entry_answer()). */
+/* The lines of single values: the server, the user, then each coded
+ * field's answer, named as the field (entry_answer()). */
 static const struct {
 	const char *name;
 	size_t offset; /* of a char * in struct draft */
 } fixed[] = {
         {"server", offsetof(struct draft, server)},
         {"user", offsetof(struct draft, user)},
-        {"call_type", offsetof(struct draft, a.call_type)},
 };
 
 /* The i-th of them in d and its name (*name NULL past the last). */

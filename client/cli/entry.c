@@ -15,55 +15,104 @@
 /* One key per choice, in this order. */
 static const char choice_keys[] = "123456789abcdefghijklmnopqrstuvwxyz";
 
-#define SLOT(f) offsetof(struct entry_answers, f)
-#define NO_SLOT ((size_t)-1)
-
+/*
+ * The questions, in the order they are asked: the one row a new coded
+ * field needs here (without one, entry does not ask it). The first asks
+ * who calls, with the calls that are not consultations; the last three
+ * are the topics, the summary and done. A question applies to a
+ * consultation, and only when the question of the field it names
+ * applies and was answered with that code.
+ */
 static const struct step_info {
-	const char *dimension; /* of the taxonomy */
+	const char *field; /* the coded field it asks (and its dimension) */
 	const char *title;
 	const char *word;
-	bool optional; /* may be answered "not stated" */
-	size_t slot;   /* of the char * answer */
+	bool optional;           /* may be answered "not stated" */
+	bool typed;              /* the code is typed (the département) */
+	const char *only, *when; /* asked only when field only is when */
 } steps[] = {
-        [STEP_KIND] = {"caller", N_("Who is calling?"), N_("Caller"), false,
-                       SLOT(caller)},
-        [STEP_DEPARTMENT] = {"department",
-                             N_("Département: type its code, then Enter "
-                                "(75, 2A, 971; 99 abroad); ? if unknown, "
-                                "without Enter"),
-                             N_("Département"), false, SLOT(department)},
-        [STEP_HOUSEHOLD] = {"household", N_("Household"), N_("Household"), true,
-                            SLOT(household)},
-        [STEP_ORIGIN] = {"origin", N_("Region of origin"), N_("Origin"), true,
-                         SLOT(origin)},
-        [STEP_PRO_KIND] = {"pro_kind", N_("Kind of professional"),
-                           N_("Professional"), true, SLOT(pro_kind)},
-        [STEP_PRO_SECTOR] = {"pro_sector", N_("Sector of the public body"),
-                             N_("Sector"), true, SLOT(pro_sector)},
-        [STEP_TOPICS] = {"topic",
-                         N_("Topics: press the key of each one that "
-                            "applies, then Enter"),
-                         N_("Topics"), false, NO_SLOT},
-        [STEP_CONFIRM] = {NULL,
-                          N_("Enter logs the sheet; a number changes that "
-                             "answer"),
-                          N_("Log this sheet?"), false, NO_SLOT},
-        [STEP_DONE] = {NULL, "", "", false, NO_SLOT},
+        {.field = "caller",
+         .title = N_("Who is calling?"),
+         .word = N_("Caller")},
+        {.field = "department",
+         .title = N_("Département: type its code, then Enter (75, 2A, 971; "
+                     "99 abroad); ? if unknown, without Enter"),
+         .word = N_("Département"),
+         .typed = true},
+        {.field = "household",
+         .title = N_("Household"),
+         .word = N_("Household"),
+         .optional = true,
+         .only = "caller",
+         .when = "individual"},
+        {.field = "origin",
+         .title = N_("Region of origin"),
+         .word = N_("Origin"),
+         .optional = true,
+         .only = "caller",
+         .when = "individual"},
+        {.field = "pro_kind",
+         .title = N_("Kind of professional"),
+         .word = N_("Professional"),
+         .optional = true,
+         .only = "caller",
+         .when = "professional"},
+        {.field = "pro_sector",
+         .title = N_("Sector of the public body"),
+         .word = N_("Sector"),
+         .optional = true,
+         .only = "pro_kind",
+         .when = "public_body"},
+        {.field = "topic",
+         .title = N_("Topics: press the key of each one that applies, then "
+                     "Enter"),
+         .word = N_("Topics")},
+        {.title = N_("Enter logs the sheet; a number changes that answer"),
+         .word = N_("Log this sheet?")},
+        {.title = "", .word = ""},
 };
+#define NSTEPS nitems(steps)
+const size_t STEP_TOPICS = NSTEPS - 3, STEP_CONFIRM = NSTEPS - 2,
+             STEP_DONE = NSTEPS - 1;
 
-static char **
-slot(struct entry_answers *a, enum entry_step s)
+size_t
+entry_step_of(const char *field)
 {
-	return steps[s].slot == NO_SLOT ? NULL
-	                                : (char **)((char *)a + steps[s].slot);
+	for (size_t s = STEP_KIND; s < STEP_TOPICS; s++)
+		if (strcmp(steps[s].field, field) == 0)
+			return s;
+	return STEP_DONE;
+}
+
+char **
+entry_code(struct entry_answers *a, const char *field)
+{
+	int i = sheet_code_find(field);
+
+	if (i < 0) {
+		fprintf(stderr, "callsheet: Sheet has no field %s\n", field);
+		abort();
+	}
+	return &a->code[i];
+}
+
+/* The answer a step keeps, or NULL (topics, the summary, done). */
+static char **
+slot(struct entry_answers *a, size_t s)
+{
+	return s < STEP_TOPICS ? entry_code(a, steps[s].field) : NULL;
 }
 
 static const char *
-answer(const struct entry_answers *a, enum entry_step s)
+answer(const struct entry_answers *a, size_t s)
 {
-	return steps[s].slot == NO_SLOT
-	               ? NULL
-	               : *(char *const *)((const char *)a + steps[s].slot);
+	return s < STEP_TOPICS ? *slot((struct entry_answers *)a, s) : NULL;
+}
+
+static const char *
+code_of(const struct entry_answers *a, const char *field)
+{
+	return *entry_code((struct entry_answers *)a, field);
 }
 
 static void
@@ -83,49 +132,63 @@ is(const char *v, const char *code)
 static bool
 consultation(const struct entry_answers *a)
 {
-	return is(a->call_type, "consultation");
+	return is(code_of(a, "call_type"), "consultation");
 }
 
+/* The server's taxonomy has a code to choose for the field (an older
+ * server may lack a newer field's dimension: its question is not asked). */
 static bool
-applies(const struct entry_answers *a, enum entry_step s)
+offered(const struct entry *e, const char *field)
 {
-	switch (s) {
-	case STEP_KIND:
-		return true;
-	case STEP_HOUSEHOLD:
-	case STEP_ORIGIN:
-		return consultation(a) && is(a->caller, "individual");
-	case STEP_PRO_KIND:
-		return consultation(a) && is(a->caller, "professional");
-	case STEP_PRO_SECTOR:
-		return consultation(a) && is(a->caller, "professional") &&
-		       is(a->pro_kind, "public_body");
-	default:
-		return consultation(a);
-	}
+	for (size_t i = 0; i < e->tax->n_entries; i++)
+		if (strcmp(e->tax->entries[i]->dimension, field) == 0 &&
+		    !e->tax->entries[i]->retired)
+			return true;
+	return false;
 }
 
 static bool
-answered(const struct entry_answers *a, enum entry_step s)
+applies(const struct entry *e, size_t s)
+{
+	const struct entry_answers *a = e->a;
+	size_t on;
+
+	if (s == STEP_KIND)
+		return true;
+	if (!consultation(a) || s >= STEP_TOPICS)
+		return consultation(a);
+	if (!offered(e, steps[s].field))
+		return false;
+	if (steps[s].only == NULL)
+		return true;
+	on = entry_step_of(steps[s].only);
+	return on < STEP_TOPICS && applies(e, on) &&
+	       is(answer(a, on), steps[s].when);
+}
+
+static bool
+answered(const struct entry_answers *a, size_t s)
 {
 	if (s == STEP_KIND)
-		return a->call_type != NULL &&
-		       (!consultation(a) || a->caller != NULL);
+		return code_of(a, "call_type") != NULL &&
+		       (!consultation(a) || answer(a, s) != NULL);
 	if (s == STEP_TOPICS)
 		return a->topics_done && a->ntopics > 0;
 	return answer(a, s) != NULL;
 }
 
-static enum entry_step
-next_step(const struct entry_answers *a)
+static size_t
+next_step(const struct entry *e)
 {
+	const struct entry_answers *a = e->a;
+
 	if (!answered(a, STEP_KIND))
 		return STEP_KIND;
 	if (!consultation(a))
 		return STEP_CONFIRM; /* one key, then Enter: never a stray key
 		                      */
-	for (enum entry_step s = STEP_DEPARTMENT; s < STEP_CONFIRM; s++)
-		if (applies(a, s) && !answered(a, s))
+	for (size_t s = STEP_KIND + 1; s < STEP_CONFIRM; s++)
+		if (applies(e, s) && !answered(a, s))
 			return s;
 	return STEP_CONFIRM;
 }
@@ -145,10 +208,12 @@ topics_clear(struct entry_answers *a)
  * on the summary, an individual into a professional) are kept, so that
  * changing back brings them back; they are never shown nor sent. */
 static bool
-kept_aside(const struct entry_answers *a)
+kept_aside(const struct entry *e)
 {
-	for (enum entry_step s = STEP_KIND; s < STEP_CONFIRM; s++)
-		if (!applies(a, s) &&
+	const struct entry_answers *a = e->a;
+
+	for (size_t s = STEP_KIND; s < STEP_CONFIRM; s++)
+		if (!applies(e, s) &&
 		    (s == STEP_TOPICS ? a->ntopics > 0 : answer(a, s) != NULL))
 			return true;
 	return false;
@@ -157,9 +222,8 @@ kept_aside(const struct entry_answers *a)
 void
 answers_free(struct entry_answers *a)
 {
-	set(&a->call_type, NULL);
-	for (enum entry_step s = STEP_KIND; s < STEP_TOPICS; s++)
-		set(slot(a, s), NULL);
+	for (size_t i = 0; i < nitems(a->code); i++)
+		set(&a->code[i], NULL);
 	topics_clear(a);
 }
 
@@ -199,7 +263,7 @@ add_choices(struct entry *e, const char *dimension, const char *except,
 }
 
 static void
-goto_step(struct entry *e, enum entry_step s)
+goto_step(struct entry *e, size_t s)
 {
 	free(e->choices);
 	e->choices = NULL;
@@ -211,8 +275,8 @@ goto_step(struct entry *e, enum entry_step s)
 		/* the calls that are not consultations after every caller */
 		add_choices(e, "call_type", "consultation",
 		            add_choices(e, "caller", NULL, 0));
-	} else if (s != STEP_DEPARTMENT && steps[s].dimension != NULL)
-		add_choices(e, steps[s].dimension, NULL, 0);
+	} else if (s < STEP_CONFIRM && !steps[s].typed)
+		add_choices(e, steps[s].field, NULL, 0);
 }
 
 static const struct entry_choice *
@@ -255,7 +319,7 @@ entry_init(struct entry *e, const Callsheet__Taxonomy *tax, bool french,
 	e->tax = tax;
 	e->french = french;
 	e->a = a;
-	goto_step(e, next_step(e->a));
+	goto_step(e, next_step(e));
 }
 
 void
@@ -320,19 +384,19 @@ static enum entry_event
 moved_on(struct entry *e)
 {
 	e->hint[0] = '\0';
-	goto_step(e, next_step(e->a));
+	goto_step(e, next_step(e));
 	return e->step == STEP_DONE ? ENTRY_DONE : ENTRY_ANSWERED;
 }
 
 static enum entry_event
 go_back(struct entry *e)
 {
-	for (int s = (int)e->step - 1; s >= STEP_KIND; s--) {
-		if (!applies(e->a, (enum entry_step)s))
+	for (size_t s = e->step; s-- > STEP_KIND;) {
+		if (!applies(e, s))
 			continue;
 		if (s == STEP_TOPICS)
 			e->a->topics_done = false;
-		goto_step(e, (enum entry_step)s);
+		goto_step(e, s);
 		return ENTRY_CHANGED;
 	}
 	return wrong(e, "%s",
@@ -343,12 +407,13 @@ go_back(struct entry *e)
 static enum entry_event
 choose(struct entry *e, const struct entry_choice *c)
 {
-	if (e->step == STEP_KIND && strcmp(c->dimension, "caller") == 0) {
-		set(&e->a->call_type, "consultation");
-		set(&e->a->caller, c->code);
+	if (e->step == STEP_KIND &&
+	    strcmp(c->dimension, steps[STEP_KIND].field) == 0) {
+		set(entry_code(e->a, "call_type"), "consultation");
+		set(slot(e->a, e->step), c->code);
 	} else if (e->step == STEP_KIND) {
 		/* the caller stays, to come back with the consultation */
-		set(&e->a->call_type, c->code);
+		set(entry_code(e->a, "call_type"), c->code);
 	} else
 		set(slot(e->a, e->step), c->code);
 	snprintf(e->echo, sizeof e->echo, "%s", c->label);
@@ -361,10 +426,10 @@ keep(struct entry *e)
 {
 	if (e->step == STEP_KIND && !consultation(e->a))
 		snprintf(e->echo, sizeof e->echo, "%s",
-		         label_of(e, "call_type", e->a->call_type));
+		         label_of(e, "call_type", code_of(e->a, "call_type")));
 	else
 		snprintf(e->echo, sizeof e->echo, "%s",
-		         label_of(e, steps[e->step].dimension,
+		         label_of(e, steps[e->step].field,
 		                  answer(e->a, e->step)));
 	return moved_on(e);
 }
@@ -431,7 +496,7 @@ department_find(const struct entry *e, const char *code)
 static enum entry_event
 department_set(struct entry *e, const Callsheet__TaxonomyEntry *x)
 {
-	set(&e->a->department, x->code);
+	set(slot(e->a, e->step), x->code);
 	if (strcmp(x->code, "unknown") == 0)
 		snprintf(e->echo, sizeof e->echo, "%s",
 		         cs_tax_label(x, e->french));
@@ -666,12 +731,12 @@ topics_line(struct entry *e, const char *line)
 
 /* The questions answered, in order: what a number at the summary names. */
 static size_t
-summary_steps(const struct entry *e, enum entry_step out[STEP_CONFIRM])
+summary_steps(const struct entry *e, size_t out[NSTEPS])
 {
 	size_t n = 0;
 
-	for (enum entry_step s = STEP_KIND; s < STEP_CONFIRM; s++)
-		if (applies(e->a, s))
+	for (size_t s = STEP_KIND; s < STEP_CONFIRM; s++)
+		if (applies(e, s))
 			out[n++] = s;
 	return n;
 }
@@ -679,7 +744,7 @@ summary_steps(const struct entry *e, enum entry_step out[STEP_CONFIRM])
 static enum entry_event
 edit(struct entry *e, size_t i)
 {
-	enum entry_step list[STEP_CONFIRM];
+	size_t list[NSTEPS];
 	size_t n = summary_steps(e, list);
 
 	if ((i < 1 || i > n) && n == 1)
@@ -725,22 +790,19 @@ entry_key(struct entry *e, int key)
 {
 	if (key == '\r')
 		key = ENTRY_KEY_ENTER;
-	switch (e->step) {
-	case STEP_DEPARTMENT:
-		return department_key(e, key);
-	case STEP_TOPICS:
+	if (e->step == STEP_TOPICS)
 		return topics_key(e, key);
-	case STEP_CONFIRM:
+	if (e->step == STEP_CONFIRM)
 		return confirm_key(e, key);
-	case STEP_DONE:
+	if (e->step == STEP_DONE)
 		return ENTRY_DONE;
-	default:
-		if (key == ENTRY_KEY_BACK)
-			return go_back(e);
-		if (is_backspace(key))
-			return nothing_to_erase(e);
-		return single_key(e, key);
-	}
+	if (steps[e->step].typed)
+		return department_key(e, key);
+	if (key == ENTRY_KEY_BACK)
+		return go_back(e);
+	if (is_backspace(key))
+		return nothing_to_erase(e);
+	return single_key(e, key);
 }
 
 static bool
@@ -767,7 +829,7 @@ entry_line(struct entry *e, const char *line)
 		*--end = '\0';
 	if (strcmp(p, "-") == 0)
 		ev = go_back(e);
-	else if (e->step == STEP_DEPARTMENT)
+	else if (e->step < STEP_TOPICS && steps[e->step].typed)
 		ev = department_answer(e, p);
 	else if (e->step == STEP_TOPICS)
 		ev = *p == '\0' ? topics_finish(e) : topics_line(e, p);
@@ -852,7 +914,7 @@ entry_question(const struct entry *e, struct strbuf *sb)
 }
 
 const char *
-entry_step_word(enum entry_step s)
+entry_step_word(size_t s)
 {
 	return _(steps[s].word);
 }
@@ -866,7 +928,7 @@ entry_prompt(const struct entry *e, struct strbuf *sb)
 	}
 	/* TRANSLATORS: a question's name before its answer */
 	sb_addf(sb, _("%s:"), _(steps[e->step].word));
-	if (e->step == STEP_DEPARTMENT && e->ntyped > 0) {
+	if (e->step < STEP_TOPICS && steps[e->step].typed && e->ntyped > 0) {
 		sb_add(sb, " ");
 		sb_add(sb, e->typed);
 	} else if (e->step == STEP_TOPICS && e->a->ntopics > 0) {
@@ -878,13 +940,14 @@ entry_prompt(const struct entry *e, struct strbuf *sb)
 void
 entry_summary(const struct entry *e, struct strbuf *sb)
 {
-	enum entry_step list[STEP_CONFIRM];
+	size_t list[NSTEPS];
 	size_t n = summary_steps(e, list);
 
 	if (!consultation(e->a)) {
 		sb_addf(sb, _("%s:"), _("Call"));
-		sb_addf(sb, " %s\n", label_of(e, "call_type", e->a->call_type));
-		if (kept_aside(e->a))
+		sb_addf(sb, " %s\n",
+		        label_of(e, "call_type", code_of(e->a, "call_type")));
+		if (kept_aside(e))
 			sb_addf(sb, "  %s\n",
 			        _("The consultation's answers are kept: - or 1 "
 			          "goes back to the caller, whose key brings "
@@ -893,67 +956,55 @@ entry_summary(const struct entry *e, struct strbuf *sb)
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		enum entry_step s = list[i];
+		size_t s = list[i];
+		const char *v = answer(e->a, s);
 
 		sb_addf(sb, "  %zu ", i + 1);
 		sb_addf(sb, _("%s:"), _(steps[s].word));
 		sb_add(sb, " ");
 		if (s == STEP_TOPICS)
 			topics_echo(e, sb);
-		else if (s == STEP_DEPARTMENT && e->a->department != NULL &&
-		         strcmp(e->a->department, "unknown") != 0)
-			sb_addf(sb, "%s %s", e->a->department,
-			        label_of(e, "department", e->a->department));
+		else if (steps[s].typed && v != NULL &&
+		         strcmp(v, "unknown") != 0)
+			sb_addf(sb, "%s %s", v, label_of(e, steps[s].field, v));
 		else
-			sb_add(sb, label_of(e, steps[s].dimension,
-			                    answer(e->a, s)));
+			sb_add(sb, label_of(e, steps[s].field, v));
 		sb_add(sb, "\n");
 	}
 }
 
-/* An answer the sheet takes: given, and its question applies. */
+/* An answer the sheet takes: given, and its question applies (a field no
+ * question asks: none). */
 static char *
-given(const struct entry_answers *a, size_t offset)
+given(const struct entry *e, size_t i)
 {
-	char *v = *(char *const *)((const char *)a + offset);
+	char *v = e->a->code[i];
+	size_t s = entry_step_of(sheet_code_name(i));
 
-	for (enum entry_step s = STEP_KIND; s < STEP_CONFIRM; s++)
-		if (steps[s].slot == offset &&
-		    (!applies(a, s) || (s == STEP_KIND && !consultation(a))))
-			return NULL;
+	if (s == STEP_DONE || !applies(e, s) ||
+	    (s == STEP_KIND && !consultation(e->a)))
+		return NULL;
 	return v != NULL && *v != '\0' ? v : NULL;
 }
 
 const char *
 entry_answer(size_t i, size_t *offset)
 {
-	for (size_t s = 0; s < nitems(steps); s++) {
-		if (steps[s].slot == NO_SLOT || i-- > 0)
-			continue;
-		*offset = steps[s].slot;
-		return steps[s].dimension;
-	}
-	return NULL;
+	if (i >= sheet_codes_n())
+		return NULL;
+	*offset = offsetof(struct entry_answers, code) + i * sizeof(char *);
+	return sheet_code_name(i);
 }
 
-/* The answers as a sheet: each at its field of the same name (the proto's
- * descriptor says where), "" not stated. */
+/* The answers as a sheet: each coded field from its answer, "" not
+ * stated; the call type as the first question gave it. */
 void
 entry_to_sheet(const struct entry *e, Callsheet__Sheet *s)
 {
-	const char *name;
-	size_t off;
-
-	s->call_type = e->a->call_type;
-	for (size_t i = 0; (name = entry_answer(i, &off)) != NULL; i++) {
-		const ProtobufCFieldDescriptor *f =
-		        protobuf_c_message_descriptor_get_field_by_name(
-		                &callsheet__sheet__descriptor, name);
-
-		if (f != NULL && f->type == PROTOBUF_C_TYPE_STRING)
-			*(char **)((char *)s + f->offset) = given(e->a, off);
-	}
-	if (applies(e->a, STEP_TOPICS)) {
+	for (size_t i = 0; i < sheet_codes_n(); i++)
+		*sheet_code_slot(s, i) = given(e, i);
+	s->call_type = *entry_code(e->a, "call_type");
+	if (applies(e, STEP_TOPICS)) {
 		s->topics = e->a->topics;
 		s->n_topics = e->a->ntopics;
 	}

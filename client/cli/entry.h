@@ -7,32 +7,26 @@
 #include <stddef.h>
 
 #include "common.h"
+#include "sheet-codes.h"
 
-enum entry_step {
-	STEP_KIND, /* who calls, or a call that is not a consultation */
-	STEP_DEPARTMENT,
-	STEP_HOUSEHOLD,
-	STEP_ORIGIN,
-	STEP_PRO_KIND,
-	STEP_PRO_SECTOR,
-	STEP_TOPICS,
-	STEP_CONFIRM,
-	STEP_DONE,
-};
+/* The steps: indexes into entry.c's table of questions, in the order they
+ * are asked: who calls first (or a call that is not a consultation), then
+ * a question per coded field asked, the topics, the summary, and done. */
+#define STEP_KIND ((size_t)0)
+extern const size_t STEP_TOPICS, STEP_CONFIRM, STEP_DONE;
+/* The question that asks a coded field (as the Sheet message names it),
+ * or STEP_DONE when none does (a sheet from entry leaves it out). */
+size_t entry_step_of(const char *field);
 
 /* The answers so far, as codes: NULL not answered yet, "" not stated. */
 struct entry_answers {
-	char *call_type;
-	char *caller;
-	char *department;
-	char *household;
-	char *origin;
-	char *pro_kind;
-	char *pro_sector;
+	char *code[SHEET_CODES_MAX]; /* by coded field (sheet-codes.h) */
 	char **topics;
 	size_t ntopics;
 	bool topics_done;
 };
+/* The answer of the coded field of that name (which must exist). */
+char **entry_code(struct entry_answers *a, const char *field);
 
 struct entry_choice {
 	char key;
@@ -45,7 +39,7 @@ struct entry {
 	const Callsheet__Taxonomy *tax;
 	bool french;
 	struct entry_answers *a; /* the caller's: a draft's */
-	enum entry_step step;
+	size_t step;
 	struct entry_choice *choices; /* the current step's */
 	size_t nchoices;
 	char typed[8]; /* the département being typed */
@@ -80,13 +74,13 @@ enum entry_event entry_line(struct entry *e, const char *line);
 void entry_question(const struct entry *e, struct strbuf *sb);
 /* One line without '\n': the question in a word, and what is typed. */
 void entry_prompt(const struct entry *e, struct strbuf *sb);
-const char *entry_step_word(enum entry_step s);
+const char *entry_step_word(size_t s);
 void entry_summary(const struct entry *e, struct strbuf *sb);
 /* The sheet's codes; they point into e. */
 void entry_to_sheet(const struct entry *e, Callsheet__Sheet *s);
-/* The i-th answer a question keeps, in the questions' order: its field's
- * name (as Sheet and the taxonomy spell it) and its place in struct
- * entry_answers; NULL past the last. */
+/* The i-th answer kept, one a coded field in the Sheet message's order:
+ * its field's name (as Sheet and the taxonomy spell it) and its place in
+ * struct entry_answers; NULL past the last. */
 const char *entry_answer(size_t i, size_t *offset);
 void answers_free(struct entry_answers *a);
 

@@ -17,26 +17,72 @@
 
 #define DURATION_MAX (24 * 3600)
 
-/* Every column of the file, in the order of the Sheet message; a coded
- * field's column is named as the field and as its taxonomy dimension. */
-const char *const sheet_col_names[] = {
-        "id",         "call_start", "duration_s", "call_type",
-        "department", "caller",     "pro_kind",   "pro_sector",
-        "household",  "origin",     "topics",
-};
+/* A column's field: id, call_start and duration_s first, as the proto
+ * numbers them; every other is a coded field or topics (checked once). */
+static const ProtobufCFieldDescriptor *
+col_field(int col)
+{
+	static bool checked;
+	const ProtobufCMessageDescriptor *d = &callsheet__sheet__descriptor;
+
+	if (!checked) {
+		static const char *const fixed[] = {
+		        [COL_ID] = "id",
+		        [COL_CALL_START] = "call_start",
+		        [COL_DURATION] = "duration_s",
+		};
+
+		for (unsigned c = 0; c < d->n_fields; c++)
+			if (c < nitems(fixed)
+			            ? strcmp(d->fields[c].name, fixed[c]) != 0
+			            : sheet_code_find(d->fields[c].name) < 0 &&
+			                      strcmp(d->fields[c].name,
+			                             "topics") != 0) {
+				fprintf(stderr,
+				        "callsheet: no CSV column for the "
+				        "Sheet field %s\n",
+				        d->fields[c].name);
+				abort();
+			}
+		checked = true;
+	}
+	return col >= 0 && (unsigned)col < d->n_fields ? &d->fields[col] : NULL;
+}
+
+size_t
+sheet_ncols(void)
+{
+	return callsheet__sheet__descriptor.n_fields;
+}
+
+const char *
+sheet_col_name(int col)
+{
+	const ProtobufCFieldDescriptor *f = col_field(col);
+
+	return f != NULL ? f->name : NULL;
+}
+
+/* The coded field a column holds (its index in sheet-codes.h), or -1. */
+static int
+col_code(int col)
+{
+	return col > COL_DURATION ? sheet_code_find(sheet_col_name(col)) : -1;
+}
+
 /* What an empty coded field stands for, where it is not "none". */
 static const char *
-code_absent(int col)
+code_absent(size_t code)
 {
-	return strcmp(sheet_col_names[col], "call_type") == 0 ? "consultation"
-	                                                      : NULL;
+	return strcmp(sheet_code_name(code), "call_type") == 0 ? "consultation"
+	                                                       : NULL;
 }
 
 int
 sheet_col_find(const char *name)
 {
-	for (int c = 0; c < NSHEET_COLS; c++)
-		if (strcmp(sheet_col_names[c], name) == 0)
+	for (int c = 0; (size_t)c < sheet_ncols(); c++)
+		if (strcmp(sheet_col_name(c), name) == 0)
 			return c;
 	return -1;
 }
@@ -49,41 +95,12 @@ sheet_csv_header(void)
 	if (header == NULL) {
 		struct strbuf sb = {0};
 
-		for (size_t c = 0; c < NSHEET_COLS; c++)
+		for (int c = 0; (size_t)c < sheet_ncols(); c++)
 			sb_addf(&sb, "%s%s", c > 0 ? "," : "",
-			        sheet_col_names[c]);
+			        sheet_col_name(c));
 		header = sb_steal(&sb);
 	}
 	return header;
-}
-
-/* A coded column's field in a Sheet, found by name in the proto's own
- * descriptor (once). */
-static char **
-code_field(Callsheet__Sheet *s, int col)
-{
-	static size_t offset[NSHEET_COLS];
-
-	if (offset[col] == 0) {
-		const ProtobufCFieldDescriptor *f =
-		        protobuf_c_message_descriptor_get_field_by_name(
-		                &callsheet__sheet__descriptor,
-		                sheet_col_names[col]);
-
-		if (f == NULL || f->type != PROTOBUF_C_TYPE_STRING) {
-			fprintf(stderr, "callsheet: Sheet has no field %s\n",
-			        sheet_col_names[col]);
-			abort();
-		}
-		offset[col] = f->offset;
-	}
-	return (char **)((char *)s + offset[col]);
-}
-
-static const char *
-code_value(const Callsheet__Sheet *s, int col)
-{
-	return *code_field((Callsheet__Sheet *)s, col);
 }
 
 /* Derived ids live in a namespace of their own (RFC 4122 version 5). */
@@ -112,16 +129,14 @@ int
 sheet_header_parse(const struct csv_row *row, struct sheet_header *h,
                    struct sheet_csv_error *err)
 {
-	bool seen[NSHEET_COLS] = {false};
+	bool seen[SHEET_COLS_MAX] = {false};
+	size_t ncols = sheet_ncols();
 
 	h->nfields = row->n;
 	for (size_t i = 0; i < row->n; i++) {
-		size_t c;
+		int c = sheet_col_find(row->fields[i]);
 
-		for (c = 0; c < NSHEET_COLS; c++)
-			if (strcmp(row->fields[i], sheet_col_names[c]) == 0)
-				break;
-		if (c == NSHEET_COLS)
+		if (c < 0)
 			return sheet_fail(
 			        err, -1,
 			        _("unknown column '%.64s' in the header; "
@@ -131,16 +146,19 @@ sheet_header_parse(const struct csv_row *row, struct sheet_header *h,
 			return sheet_fail(err, -1,
 			                  _("column '%s' appears twice in the "
 			                    "header"),
-			                  sheet_col_names[c]);
+			                  sheet_col_name(c));
 		seen[c] = true;
 		h->index[c] = i;
 	}
-	for (size_t c = 0; c < NSHEET_COLS; c++)
-		if (!seen[c])
+	for (size_t c = 0; c < ncols; c++)
+		if (!seen[c] && (int)c > COL_TOPICS)
+			h->index[c] =
+			        SHEET_COL_NONE; /* a file from before it */
+		else if (!seen[c])
 			return sheet_fail(
 			        err, -1,
 			        _("the header lacks column '%s'; expected %s"),
-			        sheet_col_names[c], sheet_csv_header());
+			        sheet_col_name((int)c), sheet_csv_header());
 	return 0;
 }
 
@@ -345,19 +363,25 @@ str_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The content in one canonical text: the same call, the same text. */
+/*
+ * The content in one canonical text: the same call, the same text. The
+ * coded fields before topics are there by place; one added after topics
+ * only when given, by name, so that the ids derived from a file before it
+ * was added stay the same.
+ */
 static char *
 canonical(const Callsheet__Sheet *s)
 {
 	struct strbuf sb = {0};
 	char *topics[SHEET_TOPICS_MAX];
+	int topics_col = COL_TOPICS;
 
 	sb_addf(&sb, "%lld,%u", (long long)s->call_start, s->duration_s);
-	for (int c = COL_CODES; c < COL_TOPICS; c++) {
-		const char *v = code_value(s, c);
+	for (int c = COL_DURATION + 1; c < topics_col; c++) {
+		const char *v = sheet_code_value(s, (size_t)col_code(c));
 
 		if (v == NULL)
-			v = code_absent(c);
+			v = code_absent((size_t)col_code(c));
 		sb_addf(&sb, ",%s", v != NULL ? v : "");
 	}
 	memcpy(topics, s->topics, s->n_topics * sizeof *topics);
@@ -365,6 +389,12 @@ canonical(const Callsheet__Sheet *s)
 	for (size_t i = 0; i < s->n_topics; i++)
 		if (i == 0 || strcmp(topics[i], topics[i - 1]) != 0)
 			sb_addf(&sb, "%s%s", i == 0 ? "," : ";", topics[i]);
+	for (int c = topics_col + 1; (size_t)c < sheet_ncols(); c++) {
+		const char *v = sheet_code_value(s, (size_t)col_code(c));
+
+		if (v != NULL)
+			sb_addf(&sb, ",%s=%s", sheet_col_name(c), v);
+	}
 	return sb_steal(&sb);
 }
 
@@ -385,7 +415,7 @@ sheet_from_row(struct csv_row *row, const struct sheet_header *h,
                struct sheet_csv_error *err)
 {
 	Callsheet__Sheet *s = &in->sheet;
-	char *v[NSHEET_COLS], *text;
+	char *v[SHEET_COLS_MAX], *text, empty[] = "";
 
 	memset(in, 0, sizeof *in);
 	callsheet__sheet__init(s);
@@ -394,8 +424,9 @@ sheet_from_row(struct csv_row *row, const struct sheet_header *h,
 		return sheet_fail(err, -1,
 		                  _("%zu fields where the header has %zu"),
 		                  row->n, h->nfields);
-	for (size_t c = 0; c < NSHEET_COLS; c++)
-		v[c] = row->fields[h->index[c]];
+	for (size_t c = 0; c < sheet_ncols(); c++)
+		v[c] = h->index[c] != SHEET_COL_NONE ? row->fields[h->index[c]]
+		                                     : empty;
 	if (*v[COL_ID] != '\0' && uuid_parse(v[COL_ID], in->id) != 0)
 		return sheet_fail(err, COL_ID,
 		                  _("'%.64s' is not a UUID; leave it empty to "
@@ -404,12 +435,14 @@ sheet_from_row(struct csv_row *row, const struct sheet_header *h,
 	if (check_call_start(v[COL_CALL_START], s, err) != 0 ||
 	    check_duration(v[COL_DURATION], s, err) != 0)
 		return -1;
-	for (int c = COL_CODES; c < COL_TOPICS; c++) {
-		if (*v[c] == '\0')
+	for (int c = COL_DURATION + 1; (size_t)c < sheet_ncols(); c++) {
+		int k = col_code(c);
+
+		if (k < 0 || *v[c] == '\0')
 			continue;
-		if (check_code(codes, sheet_col_names[c], c, v[c], err) != 0)
+		if (check_code(codes, sheet_col_name(c), c, v[c], err) != 0)
 			return -1;
-		*code_field(s, c) = v[c];
+		*sheet_code_slot(s, (size_t)k) = v[c];
 	}
 	if (split_topics(v[COL_TOPICS], codes, in, err) != 0)
 		return -1;
@@ -515,22 +548,23 @@ sheet_csv_format(struct strbuf *sb, const Callsheet__Sheet *s,
 
 	if (s->id.len == CS_UUID_LEN)
 		uuid_format(s->id.data, id);
+	for (size_t i = 0; i < s->n_topics; i++) {
+		sb_add(&topics, i > 0 ? ";" : "");
+		sb_add(&topics, s->topics[i]);
+	}
 	sb_addf(sb, "%s,", id);
 	csv_field(sb, call_start);
 	sb_addf(sb, ",%u", s->duration_s);
-	for (int c = COL_CODES; c < COL_TOPICS; c++) {
-		const char *v = code_value(s, c);
+	for (int c = COL_DURATION + 1; (size_t)c < sheet_ncols(); c++) {
+		int k = col_code(c);
+		const char *v = k >= 0 ? sheet_code_value(s, (size_t)k)
+		                : topics.buf != NULL ? topics.buf
+		                                     : "";
 
 		sb_add(sb, ",");
 		if (v != NULL)
 			csv_field(sb, v);
 	}
-	for (size_t i = 0; i < s->n_topics; i++) {
-		sb_add(&topics, i > 0 ? ";" : "");
-		sb_add(&topics, s->topics[i]);
-	}
-	sb_add(sb, ",");
-	csv_field(sb, topics.buf != NULL ? topics.buf : "");
 	sb_add(sb, "\n");
 	sb_free(&topics);
 }

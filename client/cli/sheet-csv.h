@@ -9,22 +9,24 @@
 
 #include "common.h"
 #include "csv.h"
+#include "sheet-codes.h"
 
-/* The columns: sheet-csv.c's sheet_col_names[] is the one list, in the
- * order of the Sheet message; the coded fields sit between duration_s and
- * topics. */
-#define NSHEET_CODES 7
+/* The columns: the fields of the Sheet message, in its order (its
+ * descriptor's): id, call_start, duration_s, the coded fields
+ * (sheet-codes.h), topics, and any coded field added after topics. */
 enum sheet_col {
 	COL_ID,
 	COL_CALL_START,
 	COL_DURATION,
-	COL_CODES, /* the first coded field, call_type */
-	COL_TOPICS = COL_CODES + NSHEET_CODES,
-	NSHEET_COLS,
 };
-extern const char *const sheet_col_names[NSHEET_COLS];
+#define SHEET_COLS_MAX (SHEET_CODES_MAX + 4)
+/* how many columns; a column's name (NULL past the last) */
+size_t sheet_ncols(void);
+const char *sheet_col_name(int col);
 /* a column by name, or -1 */
 int sheet_col_find(const char *name);
+/* the topics' column */
+#define COL_TOPICS sheet_col_find("topics")
 /* "id,call_start,...,topics" */
 const char *sheet_csv_header(void);
 #define SHEET_TOPICS_MAX 64
@@ -34,9 +36,12 @@ struct sheet_csv_error {
 	char message[512];
 };
 
-/* Which field of a record holds which column (any order in the file). */
+/* Which field of a record holds which column (any order in the file). A
+ * coded field added after topics may be missing (a file written before
+ * it was added): its index is SHEET_COL_NONE, and its value empty. */
+#define SHEET_COL_NONE ((size_t)-1)
 struct sheet_header {
-	size_t index[NSHEET_COLS];
+	size_t index[SHEET_COLS_MAX];
 	size_t nfields;
 };
 int sheet_header_parse(const struct csv_row *row, struct sheet_header *h,

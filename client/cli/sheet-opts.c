@@ -2,59 +2,100 @@
  * commands that write sheets (log, amend): one table, one parser. */
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "callsheet.h"
 #include "libcallsheet.h"
 #include "parse.h"
+#include "sheet-codes.h"
 
 #define DURATION_MAX (24 * 3600) /* what the database accepts */
 
 enum {
-	OPT_CODE = SHEET_OPT_FIRST, /* + the index in code_offsets[] */
+	OPT_CODE =
+	        SHEET_OPT_FIRST, /* + the coded field's index (sheet-codes.h) */
 	OPT_TOPIC = SHEET_OPT_FIRST + 64,
 	OPT_START,
 	OPT_DURATION,
 };
 
-/* The options that set one code of the sheet as they are (the daemon,
- * which knows the taxonomy, judges them), first, in the order of
- * code_offsets[]; then the others. */
-const struct cmd_option sheet_options[] = {
-        {"caller", OPT_CODE + 0, true, 0},
-        {"dept", OPT_CODE + 1, true, 0},
-        {"household", OPT_CODE + 2, true, 0},
-        {"origin", OPT_CODE + 3, true, 0},
-        {"pro-kind", OPT_CODE + 4, true, 0},
-        {"pro-sector", OPT_CODE + 5, true, 0},
-        {"call-type", OPT_CODE + 6, true, 0},
-        {"topic", OPT_TOPIC, true, 0},
-        {"start", OPT_START, true, 0},
-        {"duration", OPT_DURATION, true, 0},
-        {NULL, 0, false, 0},
-};
-
-/* Where each code option's value goes: a char * in Callsheet__Sheet. */
-static const size_t code_offsets[] = {
-        offsetof(Callsheet__Sheet, caller),
-        offsetof(Callsheet__Sheet, department),
-        offsetof(Callsheet__Sheet, household),
-        offsetof(Callsheet__Sheet, origin),
-        offsetof(Callsheet__Sheet, pro_kind),
-        offsetof(Callsheet__Sheet, pro_sector),
-        offsetof(Callsheet__Sheet, call_type),
-};
-
-static char **
-code_slot(Callsheet__Sheet *sheet, size_t i)
+/* A coded field's option: its name with '-' for '_' (pro_kind:
+ * --pro-kind), but department's is --dept. */
+static const char *
+code_option(size_t i)
 {
-	return (char **)((char *)sheet + code_offsets[i]);
+	static char names[SHEET_CODES_MAX][64];
+	const char *field = sheet_code_name(i);
+
+	if (strcmp(field, "department") == 0)
+		return "dept";
+	if (names[i][0] == '\0') {
+		snprintf(names[i], sizeof names[i], "%s", field);
+		for (char *p = names[i]; *p != '\0'; p++)
+			if (*p == '_')
+				*p = '-';
+	}
+	return names[i];
+}
+
+/* The options that set one code of the sheet as they are (the daemon,
+ * which knows the taxonomy, judges them), one a coded field in the Sheet
+ * message's order; then the others. */
+const struct cmd_option *
+sheet_options(void)
+{
+	static struct cmd_option t[SHEET_CODES_MAX + 4];
+
+	if (t[0].name == NULL) {
+		size_t n = 0;
+
+		for (size_t i = 0; i < sheet_codes_n(); i++)
+			t[n++] = (struct cmd_option){
+			        code_option(i), OPT_CODE + (int)i, true, 0};
+		t[n++] = (struct cmd_option){"topic", OPT_TOPIC, true, 0};
+		t[n++] = (struct cmd_option){"start", OPT_START, true, 0};
+		t[n++] = (struct cmd_option){"duration", OPT_DURATION, true, 0};
+	}
+	return t;
+}
+
+/* SHEET_OPTS_HELP, and a line for each coded field it does not name
+ * (one added to the proto since). */
+const char *
+sheet_opts_help(void)
+{
+	static char *help;
+
+	if (help == NULL) {
+		struct strbuf sb = {0};
+		const char *text = _(SHEET_OPTS_HELP);
+
+		sb_add(&sb, text);
+		for (size_t i = 0; i < sheet_codes_n(); i++) {
+			char *opt = xasprintf("--%s ", code_option(i));
+			char *arg = xasprintf("%sC", opt);
+
+			if (strstr(text, opt) == NULL) {
+				sb_addf(&sb, "  %-18s ", arg);
+				sb_addf(&sb,
+				        _("a code of %s (admin taxonomy "
+				          "list)"),
+				        sheet_code_name(i));
+				sb_add(&sb, "\n");
+			}
+			free(arg);
+			free(opt);
+		}
+		help = sb_steal(&sb);
+	}
+	return help;
 }
 
 bool
 sheet_opts_owns(int ch)
 {
-	for (const struct cmd_option *o = sheet_options; o->name != NULL; o++)
+	for (const struct cmd_option *o = sheet_options(); o->name != NULL; o++)
 		if (o->id == ch)
 			return true;
 	return false;
@@ -64,18 +105,32 @@ sheet_opts_owns(int ch)
 const char *
 sheet_opts_field(const char *option)
 {
-	static const char *const fields[] = {
-	        "caller",   "department", "household", "origin",
-	        "pro_kind", "pro_sector", "call_type",
-	};
-
-	for (size_t i = 0; i < nitems(code_offsets); i++)
-		if (strcmp(sheet_options[i].name, option) == 0 ||
-		    strcmp(fields[i], option) == 0)
-			return fields[i];
+	for (size_t i = 0; i < sheet_codes_n(); i++)
+		if (strcmp(code_option(i), option) == 0 ||
+		    strcmp(sheet_code_name(i), option) == 0)
+			return sheet_code_name(i);
 	if (strcmp(option, "topic") == 0 || strcmp(option, "topics") == 0)
 		return "topics";
 	return NULL;
+}
+
+/* "caller, dept, ..., pro-sector": the options --clear takes, topic
+ * aside. */
+const char *
+sheet_opts_clearable(void)
+{
+	static char *list;
+
+	if (list == NULL) {
+		struct strbuf sb = {0};
+
+		for (size_t i = 0; i < sheet_codes_n(); i++)
+			if (strcmp(sheet_code_name(i), "call_type") != 0)
+				sb_addf(&sb, "%s%s", sb.len > 0 ? ", " : "",
+				        code_option(i));
+		list = sb_steal(&sb);
+	}
+	return list;
 }
 
 static int
@@ -108,17 +163,18 @@ sheet_opts_set(const struct cmd_entry *cmd, struct sheet_opts *so, int ch,
 		return set_once(cmd, &so->start, "start", arg);
 	case OPT_DURATION:
 		return set_once(cmd, &so->duration, "duration", arg);
-	default:
-		if (code_slot(&so->sheet, (size_t)(ch - OPT_CODE)) ==
-		            &so->sheet.department &&
-		    so->sheet.department == NULL && strlen(arg) < 8) {
+	default: {
+		size_t i = (size_t)(ch - OPT_CODE);
+		char **slot = sheet_code_slot(&so->sheet, i);
+
+		if (slot == &so->sheet.department && *slot == NULL &&
+		    strlen(arg) < 8) {
 			/* "2a" is 2A, "7" is 07 */
 			department_normalize(arg, so->dept, sizeof so->dept);
 			arg = so->dept;
 		}
-		return set_once(cmd,
-		                code_slot(&so->sheet, (size_t)(ch - OPT_CODE)),
-		                sheet_options[ch - OPT_CODE].name, arg);
+		return set_once(cmd, slot, code_option(i), arg);
+	}
 	}
 }
 

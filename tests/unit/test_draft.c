@@ -20,10 +20,10 @@ sample(struct draft *d)
 	d->start = 1767225600;
 	d->server = xstrdup("127.0.0.1:7420");
 	d->user = xstrdup("jurist1");
-	d->a.call_type = xstrdup("consultation");
-	d->a.caller = xstrdup("individual");
-	d->a.department = xstrdup("2A");
-	d->a.household = xstrdup(""); /* not stated */
+	*entry_code(&d->a, "call_type") = xstrdup("consultation");
+	*entry_code(&d->a, "caller") = xstrdup("individual");
+	*entry_code(&d->a, "department") = xstrdup("2A");
+	*entry_code(&d->a, "household") = xstrdup(""); /* not stated */
 	d->a.topics = xcalloc(2, sizeof *d->a.topics);
 	d->a.topics[d->a.ntopics++] = xstrdup("entry");
 	d->a.topics[d->a.ntopics++] = xstrdup("family");
@@ -51,8 +51,9 @@ test_roundtrip(void)
 	CHECK(back.start == d.start, "the same start");
 	CHECK(same(back.server, d.server) && same(back.user, d.user),
 	      "server and user");
-	CHECK(same(back.a.department, "2A") && same(back.a.household, "") &&
-	              back.a.origin == NULL,
+	CHECK(same(*entry_code(&back.a, "department"), "2A") &&
+	              same(*entry_code(&back.a, "household"), "") &&
+	              *entry_code(&back.a, "origin") == NULL,
 	      "answered, not stated and not yet answered stay apart");
 	CHECK(back.a.ntopics == 2 && same(back.a.topics[1], "family") &&
 	              !back.a.topics_done,
@@ -109,11 +110,12 @@ test_files(void)
 	strcat(path, "/" DRAFT_FILE);
 	sample(&d);
 	CHECK(draft_save(path, &d, &err) == 0, "save: %s", err.message);
-	free(d.a.origin);
-	d.a.origin = xstrdup("africa");
+	free(*entry_code(&d.a, "origin"));
+	*entry_code(&d.a, "origin") = xstrdup("africa");
 	CHECK(draft_save(path, &d, &err) == 0, "save again: %s", err.message);
 	CHECK(draft_load(path, &back, &err) == 1, "load: %s", err.message);
-	CHECK(same(back.a.origin, "africa"), "the last save is what is read");
+	CHECK(same(*entry_code(&back.a, "origin"), "africa"),
+	      "the last save is what is read");
 	CHECK(stat(path, &st) == 0 && (st.st_mode & 077) == 0,
 	      "the draft is private");
 	draft_free(&back);

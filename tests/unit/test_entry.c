@@ -140,14 +140,15 @@ test_typical_keystrokes(void)
 	start(&r, false);
 	CHECK(r.e.step == STEP_KIND, "starts with who is calling");
 	type(&r, "1");
-	CHECK(r.e.step == STEP_DEPARTMENT, "individual: département next");
+	CHECK(r.e.step == entry_step_of("department"),
+	      "individual: département next");
 	type(&r, "75\n");
-	CHECK(r.e.step == STEP_HOUSEHOLD, "then the household (step %d)",
-	      r.e.step);
+	CHECK(r.e.step == entry_step_of("household"),
+	      "then the household (step %zu)", r.e.step);
 	CHECK(strcmp(r.e.echo, "75 Paris") == 0,
 	      "the département's name is echoed: '%s'", r.e.echo);
 	type(&r, "2");
-	CHECK(r.e.step == STEP_ORIGIN, "then the origin");
+	CHECK(r.e.step == entry_step_of("origin"), "then the origin");
 	type(&r, "2");
 	CHECK(r.e.step == STEP_TOPICS, "then the topics");
 	type(&r, "2\n");
@@ -177,10 +178,11 @@ test_professional(void)
 	start(&r, false);
 	type(&r, "2");
 	type(&r, "93\n");
-	CHECK(r.e.step == STEP_PRO_KIND,
+	CHECK(r.e.step == entry_step_of("pro_kind"),
 	      "professional: kind after the département, no household");
 	type(&r, "1");
-	CHECK(r.e.step == STEP_PRO_SECTOR, "public body: the sector is asked");
+	CHECK(r.e.step == entry_step_of("pro_sector"),
+	      "public body: the sector is asked");
 	type(&r, "2");
 	CHECK(r.e.step == STEP_TOPICS, "then the topics");
 	type(&r, "14\n\n");
@@ -255,21 +257,23 @@ test_wrong_keys(void)
 	type(&r, "97\n");
 	CHECK(r.last == ENTRY_WRONG && strstr(r.e.hint, "97 is not"),
 	      "97 is only the start of a code: '%s'", r.e.hint);
-	CHECK(r.e.step == STEP_DEPARTMENT && strcmp(r.e.typed, "97") == 0,
+	CHECK(r.e.step == entry_step_of("department") &&
+	              strcmp(r.e.typed, "97") == 0,
 	      "what was typed stays");
 	type(&r, "\x7f\x7f");
 	CHECK(r.e.ntyped == 0, "backspace erases");
 	type(&r, "2a\n");
-	CHECK(eq(r.a.department, "2A"), "2a is 2A");
+	CHECK(eq(*entry_code(&r.a, "department"), "2A"), "2a is 2A");
 	type(&r, "-");
 	type(&r, "7\n");
-	CHECK(eq(r.a.department, "07"), "7 is 07: %s", r.a.department);
+	CHECK(eq(*entry_code(&r.a, "department"), "07"), "7 is 07: %s",
+	      *entry_code(&r.a, "department"));
 	type(&r, "5");
-	CHECK(r.last == ENTRY_WRONG && r.e.step == STEP_HOUSEHOLD &&
+	CHECK(r.last == ENTRY_WRONG && r.e.step == entry_step_of("household") &&
 	              strstr(r.e.hint, "0 if not stated"),
 	      "household: 5 is not a choice: '%s'", r.e.hint);
 	type(&r, "0");
-	CHECK(eq(r.a.household, ""), "0: not stated");
+	CHECK(eq(*entry_code(&r.a, "household"), ""), "0: not stated");
 	type(&r, "1");
 	type(&r, "\n");
 	CHECK(r.last == ENTRY_WRONG && strstr(r.e.hint, "at least one"),
@@ -297,7 +301,8 @@ test_back_and_change(void)
 	type(&r, "175\n12");
 	CHECK(r.e.step == STEP_TOPICS, "at the topics");
 	type(&r, "-");
-	CHECK(r.e.step == STEP_ORIGIN && eq(r.a.origin, "maghreb"),
+	CHECK(r.e.step == entry_step_of("origin") &&
+	              eq(*entry_code(&r.a, "origin"), "maghreb"),
 	      "- goes back, the answer kept");
 	type(&r, "\n");
 	CHECK(r.e.step == STEP_TOPICS, "Enter keeps the answer");
@@ -306,9 +311,9 @@ test_back_and_change(void)
 	type(&r, "1");
 	CHECK(r.e.step == STEP_KIND, "1 at the summary: change the caller");
 	type(&r, "2");
-	CHECK(eq(r.a.department, "75") && r.a.ntopics == 1,
+	CHECK(eq(*entry_code(&r.a, "department"), "75") && r.a.ntopics == 1,
 	      "now a professional: the département and topics kept");
-	CHECK(r.e.step == STEP_PRO_KIND, "and the kind is asked");
+	CHECK(r.e.step == entry_step_of("pro_kind"), "and the kind is asked");
 	type(&r, "2");
 	CHECK(r.e.step == STEP_CONFIRM, "back at the summary");
 	entry_to_sheet(&r.e, &s);
@@ -317,15 +322,18 @@ test_back_and_change(void)
 	      "not sent");
 	/* issue 15: 1 then 3 on the summary, then - and 1: nothing lost */
 	type(&r, "13");
-	CHECK(r.e.step == STEP_CONFIRM && eq(r.a.call_type, "silent"),
+	CHECK(r.e.step == STEP_CONFIRM &&
+	              eq(*entry_code(&r.a, "call_type"), "silent"),
 	      "a silent call");
 	memset(&s, 0, sizeof s);
 	entry_to_sheet(&r.e, &s);
 	CHECK(s.caller == NULL && s.department == NULL && s.n_topics == 0,
 	      "a silent call sends its call type alone");
 	type(&r, "-2");
-	CHECK(r.e.step == STEP_CONFIRM && eq(r.a.pro_kind, "association") &&
-	              eq(r.a.department, "75") && r.a.ntopics == 1,
+	CHECK(r.e.step == STEP_CONFIRM &&
+	              eq(*entry_code(&r.a, "pro_kind"), "association") &&
+	              eq(*entry_code(&r.a, "department"), "75") &&
+	              r.a.ntopics == 1,
 	      "- and the caller's key: the consultation back whole");
 	type(&r, "\n");
 	CHECK(r.last == ENTRY_DONE, "done");
@@ -341,16 +349,18 @@ test_backspace_stays(void)
 
 	start(&r, false);
 	type(&r, "19\x7f\x7f\x7f");
-	CHECK(r.e.step == STEP_DEPARTMENT && r.last == ENTRY_WRONG &&
+	CHECK(r.e.step == entry_step_of("department") &&
+	              r.last == ENTRY_WRONG &&
 	              strstr(r.e.hint, "Nothing to erase") != NULL,
 	      "Backspace with nothing typed stays on the question: '%s'",
 	      r.e.hint);
 	type(&r, "93\n");
-	CHECK(eq(r.a.department, "93") && eq(r.a.call_type, "consultation") &&
-	              r.e.step == STEP_HOUSEHOLD,
+	CHECK(eq(*entry_code(&r.a, "department"), "93") &&
+	              eq(*entry_code(&r.a, "call_type"), "consultation") &&
+	              r.e.step == entry_step_of("household"),
 	      "the typo fixed, still a consultation");
 	type(&r, "\x7f");
-	CHECK(r.e.step == STEP_HOUSEHOLD && r.last == ENTRY_WRONG,
+	CHECK(r.e.step == entry_step_of("household") && r.last == ENTRY_WRONG,
 	      "Backspace on a one-key question stays too");
 	type(&r, "11");
 	CHECK(r.e.step == STEP_TOPICS, "at the topics");
@@ -381,8 +391,10 @@ test_lines(void)
 	lines(&r, session);
 	CHECK(r.last == ENTRY_DONE, "a piped session ends");
 	CHECK(r.wrong == 4, "four lines were not answers (got %d)", r.wrong);
-	CHECK(eq(r.a.caller, "individual") && eq(r.a.department, "unknown") &&
-	              eq(r.a.household, "woman") && eq(r.a.origin, ""),
+	CHECK(eq(*entry_code(&r.a, "caller"), "individual") &&
+	              eq(*entry_code(&r.a, "department"), "unknown") &&
+	              eq(*entry_code(&r.a, "household"), "woman") &&
+	              eq(*entry_code(&r.a, "origin"), ""),
 	      "codes are answers too; ? is unknown");
 	CHECK(r.a.ntopics == 2 && has_topic(&r.a, "residence") &&
 	              has_topic(&r.a, "entry"),
@@ -413,17 +425,20 @@ test_resume(void)
 	struct run r;
 
 	memset(&r, 0, sizeof r);
-	r.a.call_type = xstrdup("consultation");
-	r.a.caller = xstrdup("professional");
-	r.a.department = xstrdup("93");
-	r.a.household = xstrdup("man"); /* does not apply: dropped */
+	*entry_code(&r.a, "call_type") = xstrdup("consultation");
+	*entry_code(&r.a, "caller") = xstrdup("professional");
+	*entry_code(&r.a, "department") = xstrdup("93");
+	*entry_code(&r.a, "household") =
+	        xstrdup("man"); /* does not apply: dropped */
 	r.a.topics = xcalloc(1, sizeof *r.a.topics);
 	r.a.topics[r.a.ntopics++] = xstrdup("entry");
 	entry_init(&r.e, &tax, false, &r.a);
-	CHECK(r.e.step == STEP_PRO_KIND, "resumes at the first question "
-	                                 "not answered");
-	CHECK(eq(r.a.household, "man"), "an answer that does not apply is "
-	                                "kept aside");
+	CHECK(r.e.step == entry_step_of("pro_kind"),
+	      "resumes at the first question "
+	      "not answered");
+	CHECK(eq(*entry_code(&r.a, "household"), "man"),
+	      "an answer that does not apply is "
+	      "kept aside");
 	type(&r, "2");
 	CHECK(r.e.step == STEP_TOPICS && r.a.ntopics == 1,
 	      "topics chosen before the crash are still chosen");
