@@ -263,6 +263,42 @@ def test_session_states():
     c.close()
 
 
+def test_text_nul(admin, j1):
+    """PROTOCOL.md: a text field holding a NUL byte is refused (invalid,
+    allowed: text without NUL bytes), at any depth, the request keeping
+    its id and the connection open; a secret's value is never echoed."""
+    c = Conn(ARGS.server)
+    ok(c.call("hello", pb.Hello(protocol_version=1,
+                                 client_name="conformance")),
+       "hello", "hello")
+    e = expect_error(c.call("login", pb.Login(
+        user="j1", password=ARGS.password + "\0tail")), "BAD_REQUEST",
+        "password", "invalid", "", "a password with a NUL byte at login")
+    check(e is not None and list(e.allowed) == ["text without NUL bytes"],
+          f"NUL: what is allowed ({e and list(e.allowed)})")
+    ok(c.call("login", pb.Login(user="j1", password=ARGS.password)),
+       "login", "the connection stays open after a NUL")
+    c.close()
+    expect_error(admin.call("user_add", pb.UserAdd(
+        name="confnul", role=pb.Role.Value("JURIST"),
+        password="abcdefgh\0ij")), "BAD_REQUEST", "password", "invalid", "",
+        "user_add: a password cut at a NUL byte")
+    expect_error(admin.call("user_add", pb.UserAdd(
+        name="conf\0nul", role=pb.Role.Value("JURIST"),
+        password="abcdefghij")), "BAD_REQUEST", "name", "invalid", "conf",
+        "user_add: a name with a NUL byte, the text before it named")
+    expect_error(query(j1, filters=[("department", "75\0")]), "BAD_REQUEST",
+                 "value", "invalid", "75", "a NUL byte in a nested message")
+    expect_error(query(j1, call_types=["consultation", "x\0"]),
+                 "BAD_REQUEST", "call_types", "invalid", "x",
+                 "a NUL byte in a repeated text field")
+    req = j1.request("get_taxonomy", pb.GetTaxonomy(lang="fr\0"), rid=4243)
+    j1.send(req)
+    r = j1.response()
+    check(r is not None and r.id == 4243, "a NUL: answered with its id")
+    expect_error(r, "BAD_REQUEST", "lang", "invalid", "fr", "GetTaxonomy")
+
+
 def test_ids_and_bodies(c):
     # id 0 is the connection's: refused on a request, answered with id 0
     req = c.request("get_taxonomy", rid=0)
@@ -1398,6 +1434,7 @@ def main():
     tz = ok(j1.call("export", pb.Export(limit=1)), "export_page",
             "the zone").timezone
     test_ids_and_bodies(j1)
+    test_text_nul(admin, j1)
     s = test_sheets(j1, j2)
     test_queries(j1, j2, tz)
     test_other_kinds(admin, j1, j2, rep, s)
