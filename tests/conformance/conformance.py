@@ -649,6 +649,25 @@ def test_min_cell_noise(admin, rep):
                                          max_noise=4)),
        "min_cells", "back to k 3, D 4")
     applied(3, 4, "back to the defaults")
+    # PROTOCOL.md "Taxonomy and accounts": each refusal says what is allowed
+    refused(pb.MinCell(role="reporter", min_cell=1001), "min_cell",
+            "out_of_range", "1001", ["0", "1000"], "min_cell 1001")
+    refused(pb.MinCell(role="boss", min_cell=3), "role", "invalid", "boss",
+            ["jurist", "reporter", "admin"], "an unknown role")
+    refused(pb.MinCell(role="reporter", min_cell=3, max_noise=4,
+                       noise_variance=7), "noise_variance", "out_of_range",
+            "7", ["> 0", "< 6.66667"], "noise_variance: the real bounds")
+    refused(pb.MinCell(role="reporter", noise_variance=0), "noise_variance",
+            "out_of_range", "0", ["> 0", "< 6.66667"], "noise_variance 0, "
+            "min_cell not given: the variance named, not min_cell")
+    refused(pb.MinCell(max_noise=4), "role", "missing", "", [],
+            "a setting without a role")
+    ok(admin.call("min_cell", pb.MinCell(role="reporter", max_noise=5)),
+       "min_cells", "max_noise alone: min_cell kept")
+    applied(3, 5, "min_cell not given: kept")
+    ok(admin.call("min_cell", pb.MinCell(role="reporter", max_noise=4)),
+       "min_cells", "max_noise back")
+    applied(3, 4, "back to the defaults again")
 
 
 def test_watch_retired(admin, j1):
