@@ -585,6 +585,14 @@ def test_reporter_shapes(rep):
                  "a reporter's restatements with call_types")
     ok(query(rep, call_types=types[:1], **jan), "query_result",
        "a reporter: one call type")
+    # "the same value twice is one value", call_types and call_type alike
+    ok(query(rep, filters=[("call_type", types[0])],
+             call_types=types[:1], **jan), "query_result",
+       "a reporter: call_types and a call_type filter of the same value")
+    ok(query(rep, call_types=[types[0], types[0]], **jan), "query_result",
+       "a reporter: one call type twice")
+    ok(query(rep, filters=[("department", "75"), ("department", "75")],
+             **jan), "query_result", "a reporter: one département twice")
     for by, filters in ((["department"], []), ([], [("department", "75")])):
         q = pb.Query(**{"from": "2024-01-01", "to": "2024-02-01"},
                      duration_stats=True)
