@@ -232,6 +232,28 @@ drop_dependents(Callsheet__Sheet *out, const Callsheet__AmendSheet *a)
 		}
 }
 
+/* A code field given as "": a field that always applies (call_type) is
+ * answered as LogSheet answers it (unknown_code, its codes allowed); one
+ * that may not apply is cleared, not emptied. */
+static int
+empty_code(size_t f, struct field_error *fe)
+{
+	const char *name = sheet_fields[f].name;
+
+	if (!sheet_fields[f].clearable) {
+		field_error_set(
+		        fe, name,
+		        "'' is not a code of %s; give one (it cannot be "
+		        "cleared)",
+		        name);
+		fe->allowed_dim = (int)f;
+		return field_error_why(fe, "unknown_code", "");
+	}
+	field_error_set(fe, name,
+	                "empty; to say it does not apply, give it in clear");
+	return field_error_why(fe, "invalid", "");
+}
+
 /*
  * The stored sheet with the amendment applied: given fields replace, the
  * cleared ones go, and a change of caller or pro_kind takes along the
@@ -249,10 +271,7 @@ change_amend(const Callsheet__Sheet *cur, const Callsheet__AmendSheet *a,
 		char *v = amend_code_get(a, f);
 
 		if (v != NULL && *v == '\0')
-			return field_error_set(
-			        fe, sheet_fields[f].name,
-			        "empty; to say it does not apply, "
-			        "clear it");
+			return empty_code(f, fe);
 		if (v != NULL || cleared(a, sheet_fields[f].name))
 			*sheet_code(out, f) = v;
 	}

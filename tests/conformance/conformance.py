@@ -871,6 +871,21 @@ def test_other_kinds(admin, j1, j2, rep, s):
         ["department", "caller", "pro_kind", "pro_sector", "household",
          "origin", "topics"]), f"clear: one allowed entry per field: "
         f"{e and list(e.allowed)}")
+    # "" for call_type: as LogSheet answers it (unknown_code, the codes)
+    for what, r in (("log", j1.call("log_sheet", pb.LogSheet(
+            sheet=sheet(call_type="")))),
+            ("amend", j1.call("amend_sheet", pb.AmendSheet(
+                id=sid, call_type="")))):
+        e = expect_error(r, "BAD_REQUEST", "call_type", "unknown_code", "",
+                         f"{what}: call_type ''")
+        check(e is not None and sorted(e.allowed) ==
+              sorted(codes("call_type")), f"{what}: call_type '': the "
+              f"call types allowed: {e and list(e.allowed)}")
+    e = expect_error(j1.call("amend_sheet", pb.AmendSheet(
+        id=sid, department="")), "BAD_REQUEST", "department", "invalid", "",
+        "amend: department ''")
+    check(e is not None and "in clear" in e.message,
+          f"amend: department '': says to clear it: {e and e.message}")
     expect_error(j1.call("amend_sheet", pb.AmendSheet(id=sid)),
                  "BAD_REQUEST", "amend_sheet", "missing", "",
                  "an amendment of nothing")
