@@ -1247,6 +1247,32 @@ def test_error_contract(admin, j1, rep):
     e = expect_error(j1.call("session_end", pb.SessionEnd(token="abc")), BR,
                      "token", "bad_length", "3 bytes", "a short token")
     expect_allowed(e, ["64 bytes"], "a short token")
+    # PROTOCOL.md "Session tokens": a token instead of the password, not
+    # both (the password was ignored); a token of the wrong length at
+    # login is a login refused like any wrong token, not bad_length
+    tok = ok(j1.call("session_start"), "session", "a session token")
+    c = Conn(ARGS.server)
+    ok(c.call("hello", pb.Hello(protocol_version=1,
+                                client_name="conformance")), "hello", "hello")
+    e = expect_error(c.call("login", pb.Login(
+        user="j1", token=tok.token if tok else "", password="wrong-one")),
+        BR, "password", "invalid", "", "a login with a token and a password")
+    expect_allowed(e, ["empty with a token"],
+                   "a login with a token and a password")
+    r = c.call("login", pb.Login(user="j1", token="abc", password=""))
+    check(r is not None and r.HasField("error") and
+          pb.ErrorCode.Name(r.error.code) == "UNAUTHENTICATED",
+          f"a login with a 3-byte token: UNAUTHENTICATED ({r})")
+    c.close()
+    c = Conn(ARGS.server)
+    ok(c.call("hello", pb.Hello(protocol_version=1,
+                                client_name="conformance")), "hello", "hello")
+    ok(c.call("login", pb.Login(user="j1", token=tok.token if tok else "",
+                                password="")),
+       "login", "a login with the token alone")
+    c.close()
+    ok(j1.call("session_end", pb.SessionEnd(token=tok.token if tok else "")),
+       "session", "the token ended")
     # documented silences
     q = int(time.time()) // 900 * 900 - 3600
     a = sheet(call_start=q, duration_s=300)
