@@ -595,6 +595,11 @@ void change_diff(const struct sheet_row *old, const struct sheet_row *new,
 void change_diff_free(struct change_diff *d);
 void sql_text_array(struct strbuf *sb, char *const *v, size_t n);
 int date_parse_ymd(const char *s, int *y, int *m, int *d);
+/* the days date_parse_ymd() takes */
+#define DATE_EARLIEST "2000-01-01"
+#define DATE_LATEST   "9998-12-31"
+int date_field_error(struct field_error *fe, const char *field,
+                     const char *value);
 
 /* sheet-change.c: read, check, write with the audit row, answer */
 struct closed_ref {

@@ -456,3 +456,34 @@ date_parse_ymd(const char *s, int *y, int *m, int *d)
 		return -1;
 	return 0;
 }
+
+/* A date field date_parse_ymd() refuses: a calendar day outside 2000 ..
+ * 9998 is out_of_range, anything else bad_date; allowed the two bounds
+ * either way. Returns -1. */
+int
+date_field_error(struct field_error *fe, const char *field, const char *value)
+{
+	char shifted[16];
+	int y, m, d;
+
+	/* the same day in 2000 (a leap year): a real day, the year aside */
+	if (value != NULL && strlen(value) == 10 &&
+	    strspn(value, "0123456789") == 4 &&
+	    (strncmp(value, "2000", 4) < 0 || strncmp(value, "9998", 4) > 0)) {
+		snprintf(shifted, sizeof shifted, "2000%s", value + 4);
+		if (date_parse_ymd(shifted, &y, &m, &d) == 0) {
+			field_error_set(fe, field,
+			                "'%s' is out of range; allowed: "
+			                "%s to %s",
+			                value, DATE_EARLIEST, DATE_LATEST);
+			return field_error_range(fe, "out_of_range", value,
+			                         DATE_EARLIEST, DATE_LATEST);
+		}
+	}
+	field_error_set(fe, field,
+	                "'%.32s' is not a calendar date (YYYY-MM-DD, a day "
+	                "that exists, from %s to %s)",
+	                value ? value : "", DATE_EARLIEST, DATE_LATEST);
+	return field_error_range(fe, "bad_date", value, DATE_EARLIEST,
+	                         DATE_LATEST);
+}

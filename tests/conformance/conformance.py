@@ -895,12 +895,24 @@ def test_other_kinds(admin, j1, j2, rep, s):
                      "a short sheet id")
     check(e is not None and list(e.allowed) == ["16 bytes"],
           f"a short sheet id: allowed 16 bytes: {e and list(e.allowed)}")
-    expect_error(j1.call("get_audit", pb.GetAudit(**{"from": "2025-02-30"})),
-                 "BAD_REQUEST", "from", "bad_date", "2025-02-30",
-                 "an audit from an impossible day")
-    expect_error(admin.call("close_period", pb.ClosePeriod(
+    e = expect_error(j1.call("get_audit", pb.GetAudit(
+        **{"from": "2025-02-30"})), "BAD_REQUEST", "from", "bad_date",
+        "2025-02-30", "an audit from an impossible day")
+    check(e is not None and list(e.allowed) == ["2000-01-01", "9998-12-31"],
+          f"an audit from an impossible day: the bounds allowed "
+          f"({e and list(e.allowed)})")
+    e = expect_error(admin.call("close_period", pb.ClosePeriod(
         **{"from": "2024-01-15", "to": "2024-02-01"})), "BAD_REQUEST",
         "from", "bad_date", "2024-01-15", "close from mid-month")
+    check(e is not None and list(e.allowed) == ["2000-01-01", "9998-12-31"],
+          f"close from mid-month: the bounds ({e and list(e.allowed)})")
+    # the real fault: before the earliest day, not "not the first day"
+    e = expect_error(admin.call("close_period", pb.ClosePeriod(
+        **{"from": "1999-01-01", "to": "2000-02-01"})), "BAD_REQUEST",
+        "from", "out_of_range", "1999-01-01", "close from 1999")
+    check(e is not None and list(e.allowed) == ["2000-01-01", "9998-12-31"]
+          and "first day" not in e.message,
+          f"close from 1999: the range allowed ({e})")
     expect_error(admin.call("min_cell", pb.MinCell(role="reporter",
                                                    min_cell=10 ** 6)),
                  "BAD_REQUEST", "min_cell", "out_of_range", "1000000",
@@ -1380,6 +1392,11 @@ def test_list_sheets(admin, j1, j2, rep):
     expect_error(j1.call("list_sheets", pb.ListSheets(
         **{"from": "2024-02-30"})), "BAD_REQUEST", "from", "bad_date",
         "2024-02-30", "list: a day that does not exist")
+    e = expect_error(j1.call("list_sheets", pb.ListSheets(
+        **{"from": "1999-12-31"})), "BAD_REQUEST", "from", "out_of_range",
+        "1999-12-31", "list: a day before 2000")
+    check(e is not None and list(e.allowed) == ["2000-01-01", "9998-12-31"],
+          f"list: a day before 2000: the bounds ({e and list(e.allowed)})")
     expect_error(j1.call("list_sheets", pb.ListSheets(
         **{"from": "2024-03-02", "to": "2024-03-01"})), "BAD_REQUEST", "to",
         "bad_period", "2024-03-01", "list: to before from")
