@@ -912,7 +912,8 @@ unsigned source_connections(const char *key);
 #define ACCOUNT_PASSWORD_MIN 8
 #define ACCOUNT_PASSWORD_MAX 1024
 bool account_name_valid(const char *name);
-int account_check_password(const char *password, struct field_error *fe);
+int account_check_password(const char *field, const char *password,
+                           struct field_error *fe);
 int account_check_name(const char *name, struct field_error *fe);
 
 /* worker.c: a thread pool for blocking work, results back on the loop */

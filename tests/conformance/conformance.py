@@ -343,6 +343,19 @@ def test_ids_and_bodies(c):
                          what="an id in use")
     # once answered, an id may be used again
     ok(c.call("get_taxonomy"), "taxonomy", "ids may be reused")
+    # PROTOCOL.md: the id is a uint32; a varint of 2**32 or more is cut to
+    # its low 32 bits, as protobuf does, and answered with that id
+    body = c.request("get_taxonomy", rid=5).SerializeToString()
+    check(body.startswith(b"\x08\x05"), "the id comes first")
+    v, big = b"", 2 ** 32 + 5
+    while big >= 0x80:
+        v += bytes([big & 0x7f | 0x80])
+        big >>= 7
+    body = b"\x08" + v + bytes([big]) + body[2:]
+    c.raw(struct.pack(">I", len(body)) + body)
+    r = c.response()
+    check(r is not None and r.id == 5 and r.HasField("taxonomy"),
+          f"an id of 2**32 + 5: answered as id 5 ({r and r.id})")
 
 
 # ------------------------------------------------------------- sheets
@@ -1322,6 +1335,15 @@ def test_error_contract(admin, j1, rep):
         "password_change with a wrong current password")
     ok(j1.call("log_sheet", pb.LogSheet(sheet=sheet())), "sheet_ack",
        "after a wrong current password the session goes on")
+    # the new password too short: named new_password, bounds in bytes
+    e = expect_error(j1.call("password_change", pb.PasswordChange(
+        old_password=ARGS.password, new_password="short")), BR,
+        "new_password", "invalid", "", "password_change: a short new one")
+    expect_allowed(e, ["8 bytes", "1024 bytes"],
+                   "password_change: a short new one")
+    check(e is not None and e.message.startswith("new_password:") and
+          "bytes" in e.message and "characters" not in e.message,
+          f"password_change: the field and the unit said: {e and e.message}")
     expect_error(j1.call("export", pb.Export(**{"from": "2026-01-01",
                                                 "to": "2025-01-01"})),
                  BR, "to", "bad_period", "2025-01-01", "export to before from")
