@@ -1107,6 +1107,22 @@ def test_other_kinds(admin, j1, j2, rep, s):
     rs = ok(j1.call("get_restatements", pb.GetRestatements(
         query=pb.Query(**{"from": "2024-01-01", "to": "2024-03-01"}))),
         "restatements", "get_restatements")
+    # least privilege, as GetAudit: a jurist sees the changes of their own
+    # sheets only (not other accounts' sheet ids and names); an admin all
+    ok(admin.call("amend_sheet", pb.AmendSheet(
+        id=jan.id, reason="conformance: a restatement",
+        duration_s=3000)), "sheet_changed",
+        "a restatement of j1's sheet")
+
+    def changed(c):
+        r = ok(c.call("get_restatements", pb.GetRestatements(
+            query=pb.Query(**{"from": "2024-01-01", "to": "2024-02-01"}))),
+            "restatements", "restatements of January")
+        return [(x.sheet_id, x.user) for p in (r.periods if r else [])
+                for x in p.changes]
+    check(changed(j1) == [(jan.id, "admin")], "j1 sees its sheet's change")
+    check(changed(j2) == [], "j2 sees no change of another's sheet")
+    check((jan.id, "admin") in changed(admin), "an admin sees every change")
     # watch, export
     ct = ok(j1.call("watch", pb.Watch()), "counters", "watch")
     check(ct and [p.period for p in ct.periods] == ["today", "week",
