@@ -42,16 +42,20 @@ account_check_name(const char *name, struct field_error *fe)
 
 /* Never echoes the password itself. */
 int
-account_check_password(const char *password, struct field_error *fe)
+account_check_password(const char *field, const char *password,
+                       struct field_error *fe)
 {
 	size_t n = strlen(password);
+	char lo[16], hi[16];
 
 	if (n >= ACCOUNT_PASSWORD_MIN && n <= ACCOUNT_PASSWORD_MAX)
 		return 0;
-	field_error_set(fe, "password",
-	                "a password of %zu characters is too %s: use %d to %d",
+	field_error_set(fe, field,
+	                "a password of %zu bytes is too %s: use %d to %d bytes",
 	                n, n < ACCOUNT_PASSWORD_MIN ? "short" : "long",
 	                ACCOUNT_PASSWORD_MIN, ACCOUNT_PASSWORD_MAX);
+	snprintf(lo, sizeof lo, "%d bytes", ACCOUNT_PASSWORD_MIN);
+	snprintf(hi, sizeof hi, "%d bytes", ACCOUNT_PASSWORD_MAX);
 	/* never echoed: the value stays "", the message says the length */
-	return field_error_why(fe, "invalid", "");
+	return field_error_range(fe, "invalid", "", lo, hi);
 }

@@ -215,7 +215,10 @@ struct req_entry {
 	unsigned states;  /* STATE()s it is allowed in */
 	void (*exec)(struct req *r);
 };
-void dispatch(struct conn *c, Callsheet__Request *msg, size_t size);
+struct field_error;
+/* nul: wire_text_check()'s refusal, or NULL */
+void dispatch(struct conn *c, Callsheet__Request *msg, size_t size,
+              const struct field_error *nul);
 void req_reply(struct req *r, Callsheet__Response *resp);
 void req_error(struct req *r, Callsheet__ErrorCode code, const char *field,
                const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -543,6 +546,9 @@ int validate_sheet(const Callsheet__Sheet *s, const struct taxonomy *t,
  * deep, in the messages it holds but sheets): 0, or -1 with fe */
 int presence_check(const ProtobufCMessage *m, bool deep,
                    struct field_error *fe);
+/* wire-text.c: a request's wire bytes: 0, or -1 with fe for the first
+ * text field (at any depth) holding a NUL byte */
+int wire_text_check(const uint8_t *buf, size_t len, struct field_error *fe);
 /* sheet-row.c: a stored sheet read back (export, check, change): the
  * columns of db-stmt.c's SHEET_COLUMNS (id, call start, duration, each
  * coded field, topics), those after the id from sheet_row_columns() */
@@ -589,6 +595,11 @@ void change_diff(const struct sheet_row *old, const struct sheet_row *new,
 void change_diff_free(struct change_diff *d);
 void sql_text_array(struct strbuf *sb, char *const *v, size_t n);
 int date_parse_ymd(const char *s, int *y, int *m, int *d);
+/* the days date_parse_ymd() takes */
+#define DATE_EARLIEST "2000-01-01"
+#define DATE_LATEST   "9998-12-31"
+int date_field_error(struct field_error *fe, const char *field,
+                     const char *value);
 
 /* sheet-change.c: read, check, write with the audit row, answer */
 struct closed_ref {
@@ -919,7 +930,8 @@ unsigned source_connections(const char *key);
 #define ACCOUNT_PASSWORD_MIN 8
 #define ACCOUNT_PASSWORD_MAX 1024
 bool account_name_valid(const char *name);
-int account_check_password(const char *password, struct field_error *fe);
+int account_check_password(const char *field, const char *password,
+                           struct field_error *fe);
 int account_check_name(const char *name, struct field_error *fe);
 
 /* worker.c: a thread pool for blocking work, results back on the loop */

@@ -232,6 +232,28 @@ drop_dependents(Callsheet__Sheet *out, const Callsheet__AmendSheet *a)
 		}
 }
 
+/* A code field given as "": a field that always applies (call_type) is
+ * answered as LogSheet answers it (unknown_code, its codes allowed); one
+ * that may not apply is cleared, not emptied. */
+static int
+empty_code(size_t f, struct field_error *fe)
+{
+	const char *name = sheet_fields[f].name;
+
+	if (!sheet_fields[f].clearable) {
+		field_error_set(
+		        fe, name,
+		        "'' is not a code of %s; give one (it cannot be "
+		        "cleared)",
+		        name);
+		fe->allowed_dim = (int)f;
+		return field_error_why(fe, "unknown_code", "");
+	}
+	field_error_set(fe, name,
+	                "empty; to say it does not apply, give it in clear");
+	return field_error_why(fe, "invalid", "");
+}
+
 /*
  * The stored sheet with the amendment applied: given fields replace, the
  * cleared ones go, and a change of caller or pro_kind takes along the
@@ -249,10 +271,7 @@ change_amend(const Callsheet__Sheet *cur, const Callsheet__AmendSheet *a,
 		char *v = amend_code_get(a, f);
 
 		if (v != NULL && *v == '\0')
-			return field_error_set(
-			        fe, sheet_fields[f].name,
-			        "empty; to say it does not apply, "
-			        "clear it");
+			return empty_code(f, fe);
 		if (v != NULL || cleared(a, sheet_fields[f].name))
 			*sheet_code(out, f) = v;
 	}
@@ -436,4 +455,35 @@ date_parse_ymd(const char *s, int *y, int *m, int *d)
 	    !((*y % 4 == 0 && *y % 100 != 0) || *y % 400 == 0))
 		return -1;
 	return 0;
+}
+
+/* A date field date_parse_ymd() refuses: a calendar day outside 2000 ..
+ * 9998 is out_of_range, anything else bad_date; allowed the two bounds
+ * either way. Returns -1. */
+int
+date_field_error(struct field_error *fe, const char *field, const char *value)
+{
+	char shifted[16];
+	int y, m, d;
+
+	/* the same day in 2000 (a leap year): a real day, the year aside */
+	if (value != NULL && strlen(value) == 10 &&
+	    strspn(value, "0123456789") == 4 &&
+	    (strncmp(value, "2000", 4) < 0 || strncmp(value, "9998", 4) > 0)) {
+		snprintf(shifted, sizeof shifted, "2000%s", value + 4);
+		if (date_parse_ymd(shifted, &y, &m, &d) == 0) {
+			field_error_set(fe, field,
+			                "'%s' is out of range; allowed: "
+			                "%s to %s",
+			                value, DATE_EARLIEST, DATE_LATEST);
+			return field_error_range(fe, "out_of_range", value,
+			                         DATE_EARLIEST, DATE_LATEST);
+		}
+	}
+	field_error_set(fe, field,
+	                "'%.32s' is not a calendar date (YYYY-MM-DD, a day "
+	                "that exists, from %s to %s)",
+	                value ? value : "", DATE_EARLIEST, DATE_LATEST);
+	return field_error_range(fe, "bad_date", value, DATE_EARLIEST,
+	                         DATE_LATEST);
 }

@@ -324,8 +324,12 @@ conn_frame(struct conn *c, struct evbuffer *in, uint32_t len)
 {
 	const uint8_t *p = evbuffer_pullup(in, CS_FRAME_HEADER + len);
 	Callsheet__Request *msg;
+	struct field_error nul;
+	bool has_nul;
 
 	msg = callsheet__request__unpack(NULL, len, p + CS_FRAME_HEADER);
+	has_nul = msg != NULL &&
+	          wire_text_check(p + CS_FRAME_HEADER, len, &nul) != 0;
 	evbuffer_drain(in, CS_FRAME_HEADER + len);
 	c->last_active = time(NULL);
 	if (msg == NULL) {
@@ -334,7 +338,7 @@ conn_frame(struct conn *c, struct evbuffer *in, uint32_t len)
 		          len);
 		return;
 	}
-	dispatch(c, msg, len);
+	dispatch(c, msg, len, has_nul ? &nul : NULL);
 }
 
 /* A frame begun and not finished starts the frame deadline: a client

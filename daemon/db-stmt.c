@@ -232,19 +232,22 @@ static const char audit_list_sql[] =
 	" WHERE p.months && daterange($1::date, $2::date)) "
 
 /* The changes recorded as restatements of those periods whose call, before
- * or after, lies in the report's days. */
+ * or after, lies in the report's days; $3 not NULL: of that account's
+ * sheets only (a jurist's, as GetAudit). */
 static const char restate_changes_sql[] = RESTATE_BOUNDS_SQL
         "SELECT b.id, extract(epoch FROM a.at)::bigint, u.name,"
         " a.sheet_id::text, a.action, a.reason"
         " FROM b JOIN restatement rs ON rs.period_id = b.id"
         " JOIN audit a ON a.id = rs.audit_id"
         " JOIN account u ON u.id = a.account_id"
-        " WHERE (a.call_before >= ($1::date::timestamp AT TIME ZONE"
+        " WHERE ((a.call_before >= ($1::date::timestamp AT TIME ZONE"
         "  service_timezone()) AND a.call_before <"
         "  ($2::date::timestamp AT TIME ZONE service_timezone()))"
         " OR (a.call_after >= ($1::date::timestamp AT TIME ZONE"
         "  service_timezone()) AND a.call_after <"
-        "  ($2::date::timestamp AT TIME ZONE service_timezone()))"
+        "  ($2::date::timestamp AT TIME ZONE service_timezone())))"
+        " AND ($3::int IS NULL OR EXISTS (SELECT 1 FROM sheet s"
+        "  WHERE s.id = a.sheet_id AND s.jurist_id = $3::int))"
         " ORDER BY b.pf, a.id LIMIT 1000";
 
 /*
@@ -392,7 +395,7 @@ struct db_stmt db_stmts[] = {
          RESTATE_BOUNDS_SQL "SELECT b.id, b.pf, b.pt, b.f, b.t FROM b"
                             " ORDER BY b.pf",
          2, 5},
-        {STMT_RESTATE_CHANGES, restate_changes_sql, 2, 6},
+        {STMT_RESTATE_CHANGES, restate_changes_sql, 3, 6},
         /* the service's zone for the rest of an operation (its
          * transaction): dates and to_char() are the service's
          * (db_call_timezone) */

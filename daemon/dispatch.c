@@ -207,9 +207,12 @@ no_body(struct req *r, const Callsheet__Request *msg)
 }
 
 /* A request of `size` bytes on the wire: it counts against the
- * connection's output bound until answered (conn.c). */
+ * connection's output bound until answered (conn.c). nul: a text field
+ * of it holding a NUL byte (wire-text.c), refused once the request is
+ * allowed, or NULL. */
 void
-dispatch(struct conn *c, Callsheet__Request *msg, size_t size)
+dispatch(struct conn *c, Callsheet__Request *msg, size_t size,
+         const struct field_error *nul)
 {
 	struct req *r = xcalloc(1, sizeof *r);
 	const struct req_entry *h;
@@ -238,6 +241,10 @@ dispatch(struct conn *c, Callsheet__Request *msg, size_t size)
 	}
 	if (!allowed(r, h))
 		return;
+	if (nul != NULL) {
+		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, nul);
+		return;
+	}
 	if (presence_check(&msg->base, true, &fe) != 0) {
 		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 		return;

@@ -68,20 +68,31 @@ filtered_twice(struct field_error *fe, const char *field, const char *dim,
 }
 
 /* call_types and filters on call_type are one filter (their values are
- * OR'ed): one value in all. The value at fault: the second call type. */
+ * OR'ed): one value in all, the same value twice being one value. The
+ * value at fault: the first call type other than the first given. */
 static int
 call_types_check(const Callsheet__Query *q, struct field_error *fe)
 {
-	size_t n = 0;
+	const char *first = NULL;
 
-	for (size_t i = 0; i < q->n_filters; i++)
-		if (q->filters[i]->dimension != NULL &&
-		    strcmp(q->filters[i]->dimension, "call_type") == 0)
-			n++;
-	if (n + q->n_call_types <= 1)
-		return 0;
-	return filtered_twice(fe, "call_types", "call_type",
-	                      q->call_types[n > 0 ? 0 : 1]);
+	for (size_t i = 0; i < q->n_filters + q->n_call_types; i++) {
+		const char *v;
+
+		if (i < q->n_filters) {
+			if (q->filters[i]->dimension == NULL ||
+			    strcmp(q->filters[i]->dimension, "call_type") != 0)
+				continue;
+			v = q->filters[i]->value;
+		} else
+			v = q->call_types[i - q->n_filters];
+		if (v == NULL)
+			continue;
+		if (first == NULL)
+			first = v;
+		else if (strcmp(first, v) != 0)
+			return filtered_twice(fe, "call_types", "call_type", v);
+	}
+	return 0;
 }
 
 /* The shapes of query a reporter may ask (FORBIDDEN otherwise, reason

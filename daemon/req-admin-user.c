@@ -302,7 +302,8 @@ admin_check(struct req *r, const char *name, const char *password)
 	struct field_error fe;
 
 	if (account_check_name(name, &fe) != 0 ||
-	    (password != NULL && account_check_password(password, &fe) != 0)) {
+	    (password != NULL &&
+	     account_check_password("password", password, &fe) != 0)) {
 		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 		return -1;
 	}
@@ -442,8 +443,7 @@ req_password_change(struct req *r)
 		                "password");
 		return;
 	}
-	if (account_check_password(m->new_password, &fe) != 0) {
-		fe.field = "new_password";
+	if (account_check_password("new_password", m->new_password, &fe) != 0) {
 		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 		return;
 	}

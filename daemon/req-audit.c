@@ -176,11 +176,10 @@ audit_params(struct req *r, struct audit *a)
 		if (dates[i] == NULL)
 			continue;
 		if (date_parse_ymd(dates[i], &y, &m, &d) != 0) {
-			req_error_why(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
-			              names[i], "bad_date", dates[i],
-			              "%s: '%.32s' is not a date; allowed: "
-			              "YYYY-MM-DD from 2000 on",
-			              names[i], dates[i]);
+			struct field_error fe;
+
+			date_field_error(&fe, names[i], dates[i]);
+			req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 			return -1;
 		}
 		a->params[1 + i] = xstrdup(dates[i]);

@@ -120,15 +120,22 @@ closing_done(void *arg, const struct db_end *e)
 static int
 first_of_month(struct req *r, const char *name, const char *value)
 {
+	struct field_error fe;
 	int y, m, d;
 
-	if (date_parse_ymd(value, &y, &m, &d) == 0 && d == 1)
+	if (date_parse_ymd(value, &y, &m, &d) != 0)
+		date_field_error(&fe, name, value);
+	else if (d != 1) {
+		field_error_set(&fe, name,
+		                "'%.32s' is not the first day of a month; "
+		                "periods are closed by whole months "
+		                "(YYYY-MM-01, from %s on)",
+		                value, DATE_EARLIEST);
+		field_error_range(&fe, "bad_date", value, DATE_EARLIEST,
+		                  DATE_LATEST);
+	} else
 		return 0;
-	req_error_why(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, name, "bad_date",
-	              value,
-	              "%s: '%.32s' is not the first day of a month; periods "
-	              "are closed by whole months (YYYY-MM-01, from 2000 on)",
-	              name, value);
+	req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 	return -1;
 }
 

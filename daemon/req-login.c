@@ -374,7 +374,21 @@ req_login(struct req *r)
 	struct login *l;
 	struct db_call *k;
 	const char *user = r->msg->login->user;
+	Callsheet__Login *m = r->msg->login;
 
+	/* a token is instead of the password: both is a client's mistake,
+	 * not a login (the password would go unchecked) */
+	if (m->token != NULL && m->token[0] != '\0' && m->password != NULL &&
+	    m->password[0] != '\0') {
+		OPENSSL_cleanse(m->password, strlen(m->password));
+		OPENSSL_cleanse(m->token, strlen(m->token));
+		req_field_error(r, CALLSHEET__ERROR_CODE__BAD_REQUEST,
+		                "password", "invalid", "", NULL,
+		                "empty with a token",
+		                "give a password or a session token, not both "
+		                "(with a token, the password is empty)");
+		return;
+	}
 	/* a token takes no hashing thread: not refused for their queue */
 	if (r->msg->login->token == NULL &&
 	    worker_queued() >= cfg->max_password_checks) {

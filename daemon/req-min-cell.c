@@ -163,7 +163,8 @@ policy_check(struct min_cell *m)
 	struct field_error fe;
 	double vmax;
 
-	d->min_cell = mc->min_cell;
+	if (mc->has_min_cell)
+		d->min_cell = mc->min_cell;
 	if (mc->method != NULL)
 		d->method = strcmp(mc->method, "perturb") == 0
 		                    ? DISCLOSE_PERTURB
@@ -198,59 +199,54 @@ policy_check(struct min_cell *m)
 		char v[32], hi[32];
 
 		snprintf(v, sizeof v, "%g", d->variance);
-		snprintf(hi, sizeof hi, "%g", vmax);
+		snprintf(hi, sizeof hi, "< %g", vmax);
 		field_error_set(
 		        &fe, "noise_variance",
 		        "%g is not allowed; with max_noise %u, allowed: "
 		        "more than 0 and less than %g",
 		        d->variance, d->max_noise, vmax);
-		field_error_range(&fe, "out_of_range", v, "0", hi);
+		field_error_range(&fe, "out_of_range", v, "> 0", hi);
 	} else
 		return 0;
 	req_fail(m->req, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 	return -1;
 }
 
-/* The request's fields: both or neither. 0, or -1 answered. */
+/* The request's fields: a role, with what to change of its policy (what
+ * is not given is kept), or nothing at all (the list). 0, or -1
+ * answered. */
 static int
 min_cell_check(struct req *r)
 {
 	const Callsheet__MinCell *mc = r->msg->min_cell;
+	struct field_error fe;
 
-	if (mc->role == NULL && !mc->has_min_cell)
+	if (mc->role == NULL && !mc->has_min_cell && mc->method == NULL &&
+	    !mc->has_max_noise && !mc->has_noise_variance)
 		return 0;
 	if (mc->role == NULL) {
 		req_error_why(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "role",
 		              "missing", "",
-		              "role: missing; give the role whose minimum "
-		              "cell size to set (jurist, reporter or admin)");
+		              "role: missing; give the role whose disclosure "
+		              "policy to set (jurist, reporter or admin)");
 		return -1;
 	}
 	if (role_parse(mc->role) == CALLSHEET__ROLE__ROLE_NONE) {
-		req_error_why(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "role",
-		              "invalid", mc->role,
-		              "role: '%.64s' is not a role; allowed: jurist, "
-		              "reporter, admin",
-		              mc->role);
+		field_error_set(&fe, "role",
+		                "'%.64s' is not a role; allowed: jurist, "
+		                "reporter, admin",
+		                mc->role);
+		field_error_list(&fe, "invalid", mc->role, role_list());
+		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 		return -1;
 	}
-	if (!mc->has_min_cell) {
-		req_error_why(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "min_cell",
-		              "missing", "",
-		              "min_cell: missing; give 0 (no suppression) to "
-		              "%d",
-		              MIN_CELL_MAX);
-		return -1;
-	}
-	if (mc->min_cell > MIN_CELL_MAX) {
-		char v[32];
-
-		snprintf(v, sizeof v, "%u", mc->min_cell);
-		req_error_why(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, "min_cell",
-		              "out_of_range", v,
-		              "min_cell: %s is too large; allowed: 0 (no "
-		              "suppression) to %d",
-		              v, MIN_CELL_MAX);
+	if (mc->has_min_cell && mc->min_cell > MIN_CELL_MAX) {
+		field_error_set(&fe, "min_cell",
+		                "%u is too large; allowed: 0 (no suppression) "
+		                "to %d",
+		                mc->min_cell, MIN_CELL_MAX);
+		out_of_range(&fe, mc->min_cell, 0, MIN_CELL_MAX);
+		req_fail(r, CALLSHEET__ERROR_CODE__BAD_REQUEST, &fe);
 		return -1;
 	}
 	return noise_check(r, mc);
@@ -292,6 +288,7 @@ min_cell_write(void *arg, const struct db_end *e)
 		min_cell_free(m);
 		return;
 	}
+	snprintf(m->value, sizeof m->value, "%u", m->pol.min_cell);
 	snprintf(m->max_noise, sizeof m->max_noise, "%u", m->pol.max_noise);
 	snprintf(m->variance, sizeof m->variance, "%.17g", m->pol.variance);
 	const char *params[5] = {mc->role, m->value,
@@ -318,7 +315,6 @@ req_min_cell(struct req *r)
 	callsheet__min_cells__init(&m->list);
 	m->req = r;
 	m->set = mc->role != NULL;
-	snprintf(m->value, sizeof m->value, "%u", mc->min_cell);
 	if (m->set) {
 		const char *role[1] = {mc->role};
 

@@ -5,6 +5,7 @@
  * second sync). Under the cell-key method (reporters) only the two totals
  * are given, perturbed, without the changes: which rows changed, or a
  * change's reason, sheet and author, would describe single sheets. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -335,12 +336,19 @@ static void restate_done(void *arg, const struct db_end *e);
 static struct db_call *
 periods_call(struct restate *rs)
 {
-	const char *bounds[2] = {rs->plan.from, rs->plan.to};
-	const char *role[1] = {role_name(rs->req->conn->session.role)};
+	const struct session *se = &rs->req->conn->session;
+	char own[16];
+	/* least privilege, as GetAudit: a non-admin sees the changes of
+	 * their own sheets only, not other accounts' sheets and names */
+	const char *bounds[3] = {rs->plan.from, rs->plan.to,
+	                         se->role == CALLSHEET__ROLE__ADMIN ? NULL
+	                                                            : own};
+	const char *role[1] = {role_name(se->role)};
 	struct db_call *k = db_call_new("the restatements", restate_done, rs);
 
+	snprintf(own, sizeof own, "%d", se->account_id);
 	db_call_stmt(k, STMT_RESTATE_PERIODS, 2, bounds, periods_row);
-	db_call_stmt(k, STMT_RESTATE_CHANGES, 2, bounds, changes_row);
+	db_call_stmt(k, STMT_RESTATE_CHANGES, 3, bounds, changes_row);
 	db_call_stmt(k, STMT_MIN_CELL, 1, role, policy_row);
 	return k;
 }

@@ -263,6 +263,42 @@ def test_session_states():
     c.close()
 
 
+def test_text_nul(admin, j1):
+    """PROTOCOL.md: a text field holding a NUL byte is refused (invalid,
+    allowed: text without NUL bytes), at any depth, the request keeping
+    its id and the connection open; a secret's value is never echoed."""
+    c = Conn(ARGS.server)
+    ok(c.call("hello", pb.Hello(protocol_version=1,
+                                 client_name="conformance")),
+       "hello", "hello")
+    e = expect_error(c.call("login", pb.Login(
+        user="j1", password=ARGS.password + "\0tail")), "BAD_REQUEST",
+        "password", "invalid", "", "a password with a NUL byte at login")
+    check(e is not None and list(e.allowed) == ["text without NUL bytes"],
+          f"NUL: what is allowed ({e and list(e.allowed)})")
+    ok(c.call("login", pb.Login(user="j1", password=ARGS.password)),
+       "login", "the connection stays open after a NUL")
+    c.close()
+    expect_error(admin.call("user_add", pb.UserAdd(
+        name="confnul", role=pb.Role.Value("JURIST"),
+        password="abcdefgh\0ij")), "BAD_REQUEST", "password", "invalid", "",
+        "user_add: a password cut at a NUL byte")
+    expect_error(admin.call("user_add", pb.UserAdd(
+        name="conf\0nul", role=pb.Role.Value("JURIST"),
+        password="abcdefghij")), "BAD_REQUEST", "name", "invalid", "conf",
+        "user_add: a name with a NUL byte, the text before it named")
+    expect_error(query(j1, filters=[("department", "75\0")]), "BAD_REQUEST",
+                 "value", "invalid", "75", "a NUL byte in a nested message")
+    expect_error(query(j1, call_types=["consultation", "x\0"]),
+                 "BAD_REQUEST", "call_types", "invalid", "x",
+                 "a NUL byte in a repeated text field")
+    req = j1.request("get_taxonomy", pb.GetTaxonomy(lang="fr\0"), rid=4243)
+    j1.send(req)
+    r = j1.response()
+    check(r is not None and r.id == 4243, "a NUL: answered with its id")
+    expect_error(r, "BAD_REQUEST", "lang", "invalid", "fr", "GetTaxonomy")
+
+
 def test_ids_and_bodies(c):
     # id 0 is the connection's: refused on a request, answered with id 0
     req = c.request("get_taxonomy", rid=0)
@@ -307,6 +343,19 @@ def test_ids_and_bodies(c):
                          what="an id in use")
     # once answered, an id may be used again
     ok(c.call("get_taxonomy"), "taxonomy", "ids may be reused")
+    # PROTOCOL.md: the id is a uint32; a varint of 2**32 or more is cut to
+    # its low 32 bits, as protobuf does, and answered with that id
+    body = c.request("get_taxonomy", rid=5).SerializeToString()
+    check(body.startswith(b"\x08\x05"), "the id comes first")
+    v, big = b"", 2 ** 32 + 5
+    while big >= 0x80:
+        v += bytes([big & 0x7f | 0x80])
+        big >>= 7
+    body = b"\x08" + v + bytes([big]) + body[2:]
+    c.raw(struct.pack(">I", len(body)) + body)
+    r = c.response()
+    check(r is not None and r.id == 5 and r.HasField("taxonomy"),
+          f"an id of 2**32 + 5: answered as id 5 ({r and r.id})")
 
 
 # ------------------------------------------------------------- sheets
@@ -549,6 +598,14 @@ def test_reporter_shapes(rep):
                  "a reporter's restatements with call_types")
     ok(query(rep, call_types=types[:1], **jan), "query_result",
        "a reporter: one call type")
+    # "the same value twice is one value", call_types and call_type alike
+    ok(query(rep, filters=[("call_type", types[0])],
+             call_types=types[:1], **jan), "query_result",
+       "a reporter: call_types and a call_type filter of the same value")
+    ok(query(rep, call_types=[types[0], types[0]], **jan), "query_result",
+       "a reporter: one call type twice")
+    ok(query(rep, filters=[("department", "75"), ("department", "75")],
+             **jan), "query_result", "a reporter: one département twice")
     for by, filters in ((["department"], []), ([], [("department", "75")])):
         q = pb.Query(**{"from": "2024-01-01", "to": "2024-02-01"},
                      duration_stats=True)
@@ -613,6 +670,25 @@ def test_min_cell_noise(admin, rep):
                                          max_noise=4)),
        "min_cells", "back to k 3, D 4")
     applied(3, 4, "back to the defaults")
+    # PROTOCOL.md "Taxonomy and accounts": each refusal says what is allowed
+    refused(pb.MinCell(role="reporter", min_cell=1001), "min_cell",
+            "out_of_range", "1001", ["0", "1000"], "min_cell 1001")
+    refused(pb.MinCell(role="boss", min_cell=3), "role", "invalid", "boss",
+            ["jurist", "reporter", "admin"], "an unknown role")
+    refused(pb.MinCell(role="reporter", min_cell=3, max_noise=4,
+                       noise_variance=7), "noise_variance", "out_of_range",
+            "7", ["> 0", "< 6.66667"], "noise_variance: the real bounds")
+    refused(pb.MinCell(role="reporter", noise_variance=0), "noise_variance",
+            "out_of_range", "0", ["> 0", "< 6.66667"], "noise_variance 0, "
+            "min_cell not given: the variance named, not min_cell")
+    refused(pb.MinCell(max_noise=4), "role", "missing", "", [],
+            "a setting without a role")
+    ok(admin.call("min_cell", pb.MinCell(role="reporter", max_noise=5)),
+       "min_cells", "max_noise alone: min_cell kept")
+    applied(3, 5, "min_cell not given: kept")
+    ok(admin.call("min_cell", pb.MinCell(role="reporter", max_noise=4)),
+       "min_cells", "max_noise back")
+    applied(3, 4, "back to the defaults again")
 
 
 def test_watch_retired(admin, j1):
@@ -808,6 +884,21 @@ def test_other_kinds(admin, j1, j2, rep, s):
         ["department", "caller", "pro_kind", "pro_sector", "household",
          "origin", "topics"]), f"clear: one allowed entry per field: "
         f"{e and list(e.allowed)}")
+    # "" for call_type: as LogSheet answers it (unknown_code, the codes)
+    for what, r in (("log", j1.call("log_sheet", pb.LogSheet(
+            sheet=sheet(call_type="")))),
+            ("amend", j1.call("amend_sheet", pb.AmendSheet(
+                id=sid, call_type="")))):
+        e = expect_error(r, "BAD_REQUEST", "call_type", "unknown_code", "",
+                         f"{what}: call_type ''")
+        check(e is not None and sorted(e.allowed) ==
+              sorted(codes("call_type")), f"{what}: call_type '': the "
+              f"call types allowed: {e and list(e.allowed)}")
+    e = expect_error(j1.call("amend_sheet", pb.AmendSheet(
+        id=sid, department="")), "BAD_REQUEST", "department", "invalid", "",
+        "amend: department ''")
+    check(e is not None and "in clear" in e.message,
+          f"amend: department '': says to clear it: {e and e.message}")
     expect_error(j1.call("amend_sheet", pb.AmendSheet(id=sid)),
                  "BAD_REQUEST", "amend_sheet", "missing", "",
                  "an amendment of nothing")
@@ -817,12 +908,24 @@ def test_other_kinds(admin, j1, j2, rep, s):
                      "a short sheet id")
     check(e is not None and list(e.allowed) == ["16 bytes"],
           f"a short sheet id: allowed 16 bytes: {e and list(e.allowed)}")
-    expect_error(j1.call("get_audit", pb.GetAudit(**{"from": "2025-02-30"})),
-                 "BAD_REQUEST", "from", "bad_date", "2025-02-30",
-                 "an audit from an impossible day")
-    expect_error(admin.call("close_period", pb.ClosePeriod(
+    e = expect_error(j1.call("get_audit", pb.GetAudit(
+        **{"from": "2025-02-30"})), "BAD_REQUEST", "from", "bad_date",
+        "2025-02-30", "an audit from an impossible day")
+    check(e is not None and list(e.allowed) == ["2000-01-01", "9998-12-31"],
+          f"an audit from an impossible day: the bounds allowed "
+          f"({e and list(e.allowed)})")
+    e = expect_error(admin.call("close_period", pb.ClosePeriod(
         **{"from": "2024-01-15", "to": "2024-02-01"})), "BAD_REQUEST",
         "from", "bad_date", "2024-01-15", "close from mid-month")
+    check(e is not None and list(e.allowed) == ["2000-01-01", "9998-12-31"],
+          f"close from mid-month: the bounds ({e and list(e.allowed)})")
+    # the real fault: before the earliest day, not "not the first day"
+    e = expect_error(admin.call("close_period", pb.ClosePeriod(
+        **{"from": "1999-01-01", "to": "2000-02-01"})), "BAD_REQUEST",
+        "from", "out_of_range", "1999-01-01", "close from 1999")
+    check(e is not None and list(e.allowed) == ["2000-01-01", "9998-12-31"]
+          and "first day" not in e.message,
+          f"close from 1999: the range allowed ({e})")
     expect_error(admin.call("min_cell", pb.MinCell(role="reporter",
                                                    min_cell=10 ** 6)),
                  "BAD_REQUEST", "min_cell", "out_of_range", "1000000",
@@ -1004,6 +1107,22 @@ def test_other_kinds(admin, j1, j2, rep, s):
     rs = ok(j1.call("get_restatements", pb.GetRestatements(
         query=pb.Query(**{"from": "2024-01-01", "to": "2024-03-01"}))),
         "restatements", "get_restatements")
+    # least privilege, as GetAudit: a jurist sees the changes of their own
+    # sheets only (not other accounts' sheet ids and names); an admin all
+    ok(admin.call("amend_sheet", pb.AmendSheet(
+        id=jan.id, reason="conformance: a restatement",
+        duration_s=3000)), "sheet_changed",
+        "a restatement of j1's sheet")
+
+    def changed(c):
+        r = ok(c.call("get_restatements", pb.GetRestatements(
+            query=pb.Query(**{"from": "2024-01-01", "to": "2024-02-01"}))),
+            "restatements", "restatements of January")
+        return [(x.sheet_id, x.user) for p in (r.periods if r else [])
+                for x in p.changes]
+    check(changed(j1) == [(jan.id, "admin")], "j1 sees its sheet's change")
+    check(changed(j2) == [], "j2 sees no change of another's sheet")
+    check((jan.id, "admin") in changed(admin), "an admin sees every change")
     # watch, export
     ct = ok(j1.call("watch", pb.Watch()), "counters", "watch")
     check(ct and [p.period for p in ct.periods] == ["today", "week",
@@ -1169,6 +1288,32 @@ def test_error_contract(admin, j1, rep):
     e = expect_error(j1.call("session_end", pb.SessionEnd(token="abc")), BR,
                      "token", "bad_length", "3 bytes", "a short token")
     expect_allowed(e, ["64 bytes"], "a short token")
+    # PROTOCOL.md "Session tokens": a token instead of the password, not
+    # both (the password was ignored); a token of the wrong length at
+    # login is a login refused like any wrong token, not bad_length
+    tok = ok(j1.call("session_start"), "session", "a session token")
+    c = Conn(ARGS.server)
+    ok(c.call("hello", pb.Hello(protocol_version=1,
+                                client_name="conformance")), "hello", "hello")
+    e = expect_error(c.call("login", pb.Login(
+        user="j1", token=tok.token if tok else "", password="wrong-one")),
+        BR, "password", "invalid", "", "a login with a token and a password")
+    expect_allowed(e, ["empty with a token"],
+                   "a login with a token and a password")
+    r = c.call("login", pb.Login(user="j1", token="abc", password=""))
+    check(r is not None and r.HasField("error") and
+          pb.ErrorCode.Name(r.error.code) == "UNAUTHENTICATED",
+          f"a login with a 3-byte token: UNAUTHENTICATED ({r})")
+    c.close()
+    c = Conn(ARGS.server)
+    ok(c.call("hello", pb.Hello(protocol_version=1,
+                                client_name="conformance")), "hello", "hello")
+    ok(c.call("login", pb.Login(user="j1", token=tok.token if tok else "",
+                                password="")),
+       "login", "a login with the token alone")
+    c.close()
+    ok(j1.call("session_end", pb.SessionEnd(token=tok.token if tok else "")),
+       "session", "the token ended")
     # documented silences
     q = int(time.time()) // 900 * 900 - 3600
     a = sheet(call_start=q, duration_s=300)
@@ -1206,6 +1351,15 @@ def test_error_contract(admin, j1, rep):
         "password_change with a wrong current password")
     ok(j1.call("log_sheet", pb.LogSheet(sheet=sheet())), "sheet_ack",
        "after a wrong current password the session goes on")
+    # the new password too short: named new_password, bounds in bytes
+    e = expect_error(j1.call("password_change", pb.PasswordChange(
+        old_password=ARGS.password, new_password="short")), BR,
+        "new_password", "invalid", "", "password_change: a short new one")
+    expect_allowed(e, ["8 bytes", "1024 bytes"],
+                   "password_change: a short new one")
+    check(e is not None and e.message.startswith("new_password:") and
+          "bytes" in e.message and "characters" not in e.message,
+          f"password_change: the field and the unit said: {e and e.message}")
     expect_error(j1.call("export", pb.Export(**{"from": "2026-01-01",
                                                 "to": "2025-01-01"})),
                  BR, "to", "bad_period", "2025-01-01", "export to before from")
@@ -1276,6 +1430,11 @@ def test_list_sheets(admin, j1, j2, rep):
     expect_error(j1.call("list_sheets", pb.ListSheets(
         **{"from": "2024-02-30"})), "BAD_REQUEST", "from", "bad_date",
         "2024-02-30", "list: a day that does not exist")
+    e = expect_error(j1.call("list_sheets", pb.ListSheets(
+        **{"from": "1999-12-31"})), "BAD_REQUEST", "from", "out_of_range",
+        "1999-12-31", "list: a day before 2000")
+    check(e is not None and list(e.allowed) == ["2000-01-01", "9998-12-31"],
+          f"list: a day before 2000: the bounds ({e and list(e.allowed)})")
     expect_error(j1.call("list_sheets", pb.ListSheets(
         **{"from": "2024-03-02", "to": "2024-03-01"})), "BAD_REQUEST", "to",
         "bad_period", "2024-03-01", "list: to before from")
@@ -1398,6 +1557,7 @@ def main():
     tz = ok(j1.call("export", pb.Export(limit=1)), "export_page",
             "the zone").timezone
     test_ids_and_bodies(j1)
+    test_text_nul(admin, j1)
     s = test_sheets(j1, j2)
     test_queries(j1, j2, tz)
     test_other_kinds(admin, j1, j2, rep, s)

@@ -188,7 +188,7 @@ test_amend(void)
 	      "a retired code is refused as a new value: %s", fe.message);
 	a.n_topics = 0;
 	a.household = "";
-	CHECK(amend(&a, &row, &fe) != 0 && strstr(fe.message, "clear it"),
+	CHECK(amend(&a, &row, &fe) != 0 && strstr(fe.message, "in clear"),
 	      "an empty value is refused: %s", fe.message);
 	a.household = NULL;
 

@@ -258,17 +258,20 @@ test_account_rules(void)
 	              strstr(fe.message, "1 to 63 characters") != NULL,
 	      "64 characters are not, and the message says so: %s", fe.message);
 
-	CHECK(account_check_password("12345678", &fe) == 0, "8 is enough");
-	CHECK(account_check_password("1234567", &fe) != 0 &&
+	CHECK(account_check_password("password", "12345678", &fe) == 0,
+	      "8 is enough");
+	CHECK(account_check_password("password", "1234567", &fe) != 0 &&
 	              strcmp(fe.field, "password") == 0 &&
-	              strstr(fe.message, "too short: use 8 to 1024") != NULL &&
+	              strstr(fe.message, "too short: use 8 to 1024 bytes") !=
+	                      NULL &&
 	              strstr(fe.message, "1234567") == NULL,
 	      "7 is too short, and the password is not echoed: %s", fe.message);
 	memset(pw, 'p', sizeof pw);
 	pw[sizeof pw - 1] = '\0';
-	CHECK(account_check_password(pw, &fe) != 0 &&
-	              strstr(fe.message, "too long") != NULL,
-	      "1025 is too long: %s", fe.message);
+	CHECK(account_check_password("new_password", pw, &fe) != 0 &&
+	              strstr(fe.message, "too long") != NULL &&
+	              strncmp(fe.message, "new_password: ", 14) == 0,
+	      "1025 is too long, the field named as given: %s", fe.message);
 }
 
 int
