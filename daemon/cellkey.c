@@ -50,14 +50,24 @@ by_text(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* "YYYY-MM": its first day, and the first day of the next month */
-static void
+/* "YYYY-MM": its first day, and the first day of the next month; false
+ * for anything else (a key the answer gave that no filter takes) */
+static bool
 month_bounds(const char *month, char from[16], char to[16])
 {
-	int y = atoi(month), m = atoi(month + 5);
+	int y, m;
 
+	if (strlen(month) != 7 || month[4] != '-' ||
+	    strspn(month, "0123456789") != 4 ||
+	    strspn(month + 5, "0123456789") != 2)
+		return false;
+	y = atoi(month);
+	m = atoi(month + 5);
+	if (m < 1 || m > 12)
+		return false;
 	snprintf(from, 16, "%04d-%02d-01", y, m);
 	snprintf(to, 16, "%04d-%02d-01", m == 12 ? y + 1 : y, m % 12 + 1);
+	return true;
 }
 
 /*
@@ -77,8 +87,9 @@ cell_desc(const struct qplan *cell)
 {
 	struct strbuf sb = {0};
 	int order[QD_N];
-	char from[16], to[16];
+	char from[16], to[16], m0[16], m1[16];
 	const struct qfilter *month = &cell->filter[QD_MONTH];
+	bool one_month;
 
 	/* the dimensions by rank: a few, sorted by insertion */
 	for (int qd = 0; qd < QD_N; qd++) {
@@ -90,10 +101,9 @@ cell_desc(const struct qplan *cell)
 	}
 	snprintf(from, sizeof from, "%s", cell->from);
 	snprintf(to, sizeof to, "%s", cell->to);
-	if (month->nvalues == 1) {
-		char m0[16], m1[16];
-
-		month_bounds(month->values[0], m0, m1);
+	one_month =
+	        month->nvalues == 1 && month_bounds(month->values[0], m0, m1);
+	if (one_month) {
 		if (strcmp(m0, from) > 0)
 			memcpy(from, m0, sizeof from);
 		if (strcmp(m1, to) < 0)
@@ -104,7 +114,7 @@ cell_desc(const struct qplan *cell)
 		const struct qfilter *f = &cell->filter[order[k]];
 		char *v[QUERY_MAX_VALUES];
 
-		if (f->nvalues == 0 || (f == month && f->nvalues == 1))
+		if (f->nvalues == 0 || (f == month && one_month))
 			continue;
 		memcpy(v, f->values, (size_t)f->nvalues * sizeof *v);
 		qsort(v, (size_t)f->nvalues, sizeof *v, by_text);
