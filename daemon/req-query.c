@@ -207,22 +207,44 @@ static void
 describe_keys(struct query *q)
 {
 	const Callsheet__QueryResult *r = &q->result;
+	bool cross = r->n_group_by == 2;
+	/* a margin's part, the same for every cell on its line or column:
+	 * made once per key (a few hundred at most) */
+	const char **seen[2] = {NULL, NULL};
+	uint32_t *seen_desc[2] = {NULL, NULL};
+	size_t nseen[2] = {0, 0};
 
 	q->total_desc = desc_key(q, NULL, &q->desc);
 	q->row_desc = xcalloc(r->n_rows + 1, sizeof *q->row_desc);
 	for (size_t i = 0; i < r->n_rows; i++) {
 		char *const *k = r->rows[i]->keys;
-		bool cross = r->n_group_by == 2;
 		const char *cell[2] = {k[0], cross ? k[1] : NULL};
 
 		q->row_desc[i][0] = desc_key(q, cell, NULL);
-		if (!cross)
-			continue;
-		/* its line's margin, then its column's */
-		q->row_desc[i][1] =
-		        desc_key(q, (const char *[2]){k[0], NULL}, NULL);
-		q->row_desc[i][2] =
-		        desc_key(q, (const char *[2]){NULL, k[1]}, NULL);
+		for (size_t d = 0; cross && d < 2; d++) {
+			const char *margin[2] = {d == 0 ? k[0] : NULL,
+			                         d == 1 ? k[1] : NULL};
+			size_t j = 0;
+
+			while (j < nseen[d] && strcmp(seen[d][j], k[d]) != 0)
+				j++;
+			if (j == nseen[d]) {
+				seen[d] = xreallocarray(seen[d], j + 1,
+				                        sizeof *seen[d]);
+				seen_desc[d] =
+				        xreallocarray(seen_desc[d], j + 1,
+				                      sizeof *seen_desc[d]);
+				seen[d][j] = k[d];
+				seen_desc[d][j] = desc_key(q, margin, NULL);
+				nseen[d]++;
+			}
+			/* its line's margin, then its column's */
+			q->row_desc[i][1 + d] = seen_desc[d][j];
+		}
+	}
+	for (size_t d = 0; d < 2; d++) {
+		free(seen[d]);
+		free(seen_desc[d]);
 	}
 	for (size_t i = 0; i < q->ndur; i++) {
 		char *d = xasprintf("%s|duration=%u", q->desc,
